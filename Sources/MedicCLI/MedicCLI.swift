@@ -1,0 +1,2 @@
+import ArgumentParser
+public struct MedicCommand: ParsableCommand { public init() {} }

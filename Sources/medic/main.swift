@@ -1,0 +1,2 @@
+import MedicCLI
+MedicCommand.main()
