@@ -51,7 +51,8 @@ extension Array where Element == Diagnostic {
     public func sortedForDisplay() -> [Diagnostic] {
         sorted { a, b in
             if a.location != b.location { return a.location < b.location }
-            return a.severity == .error && b.severity == .warning
+            if a.severity != b.severity { return a.severity == .error }
+            return a.message < b.message
         }
     }
 }

@@ -79,7 +79,7 @@ public enum StateChangingCommands {
         if programs.contains(program) { return "'\(program)' changes state" }
         if program == "docker", let index = rest.firstIndex(of: "compose") {
             let after = rest[(index + 1)...].filter { !$0.hasPrefix("-") }
-            if let verb = after.first, subcommands["docker-compose", default: []].contains(verb) {
+            if let verb = after.prefix(2).first(where: { subcommands["docker-compose", default: []].contains($0) }) {
                 return "'docker compose \(verb)' changes state"
             }
             return nil
