@@ -40,14 +40,11 @@ let package = Package(
             providers: [.apt(["libedit-dev"])]
         ),
         // Test doubles implementing the core's protocols.
-        .target(name: "MedicTestSupport", dependencies: ["MedicCore"], path: "Tests/MedicTestSupport"),
-        .testTarget(name: "MedicCoreTests", dependencies: ["MedicCore", "MedicTestSupport"]),
-        .testTarget(
-            name: "MedicLoaderTests",
-            dependencies: ["MedicLoader", "MedicCore"],
-            resources: [.copy("Fixtures")]
-        ),
-        .testTarget(name: "MedicCLITests", dependencies: ["MedicCLI"]),
+        .target(name: "MedicTestSupport", dependencies: ["MedicCore", "MedicLoader"], path: "Tests/MedicTestSupport"),
+        .testTarget(name: "MedicCoreTests", dependencies: ["MedicCore", "MedicLoader", "MedicTestSupport"]),
+        .testTarget(name: "MedicLoaderTests", dependencies: ["MedicLoader", "MedicCore", "MedicTestSupport"], exclude: ["Fixtures"]),
+        // End-to-end tests run the real `medic` binary, so they depend on it being built.
+        .testTarget(name: "MedicCLITests", dependencies: ["medic", "MedicTestSupport"]),
     ]
 )
 

@@ -1,2 +1,8 @@
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
 import MedicCLI
-MedicCommand.main()
+
+exit(await Entry.run(Array(CommandLine.arguments.dropFirst())))

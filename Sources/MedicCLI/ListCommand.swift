@@ -1,0 +1,63 @@
+import ArgumentParser
+import Foundation
+import MedicCore
+import MedicLoader
+
+/// `medic list [DIR]`: the runbooks in a folder with their id, title and validity.
+struct ListCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "list",
+        abstract: "List the runbooks in a folder (default ./runbooks) with id, title and whether each is valid."
+    )
+
+    @Argument(help: "The folder to search.", completion: .directory)
+    var directory = "runbooks"
+
+    func run() throws {
+        let files = try RunbookFiles.find(in: directory)
+        if files.isEmpty {
+            StandardStreams.error.write("no runbooks (*.yaml, *.yml) in \(directory)\n")
+            return
+        }
+        let style = TerminalStyle.forStandardOutput()
+        var rows: [(String, String, String, String)] = []
+        var anyInvalid = false
+        for file in files {
+            let (bundle, diagnostics) = RunbookLoader().loadBundle(file)
+            let errors = diagnostics.filter { $0.severity == .error }.count
+            let warnings = diagnostics.count - errors
+            let status: String
+            if bundle == nil {
+                anyInvalid = true
+                status = style.red("invalid (\(errors) error\(errors == 1 ? "" : "s"))")
+            } else if warnings > 0 {
+                status = style.yellow("valid (\(warnings) warning\(warnings == 1 ? "" : "s"))")
+            } else {
+                status = style.green("valid")
+            }
+            let loaded = RunbookLoader().loadFile(file).runbook
+            rows.append((loaded?.id ?? "?", loaded?.title ?? "(unreadable)", status, file))
+        }
+        let idWidth = max(2, rows.map(\.0.count).max() ?? 0)
+        let titleWidth = min(48, max(5, rows.map(\.1.count).max() ?? 0))
+        func pad(_ s: String, _ n: Int) -> String { s.count >= n ? String(s.prefix(n)) : s + String(repeating: " ", count: n - s.count) }
+        StandardStreams.output.write(style.bold("\(pad("ID", idWidth))  \(pad("TITLE", titleWidth))  FILE  STATUS") + "\n")
+        for row in rows {
+            StandardStreams.output.write("\(pad(row.0, idWidth))  \(pad(row.1, titleWidth))  \(row.3)  \(row.2)\n")
+        }
+        if anyInvalid { throw ExitCode(ExitStatus.invalidRunbook.rawValue) }
+    }
+}
+
+/// Finding runbook files in a folder: YAML files, not inside scenario folders.
+enum RunbookFiles {
+    static func find(in directory: String) throws -> [String] {
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory), isDirectory.boolValue else {
+            throw ValidationError("'\(directory)' is not a folder")
+        }
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []
+        return names.filter { $0.hasSuffix(".yaml") || $0.hasSuffix(".yml") }.sorted()
+            .map { directory.hasSuffix("/") ? directory + $0 : directory + "/" + $0 }
+    }
+}

@@ -1,2 +1,0 @@
-import ArgumentParser
-public struct MedicCommand: ParsableCommand { public init() {} }

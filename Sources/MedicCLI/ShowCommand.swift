@@ -1,0 +1,40 @@
+import ArgumentParser
+import MedicCore
+import MedicRender
+
+/// `medic show FILE`: the runbook as a readable document.
+struct ShowCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "show",
+        abstract: "Print a runbook as a document: inputs, then every step with its why, what runs and where each branch leads."
+    )
+
+    @Argument(help: "The runbook file.", completion: .file(extensions: ["yaml", "yml"]))
+    var file: String
+
+    func run() throws {
+        let bundle = try loadValidBundle(file)
+        StandardStreams.output.write(RunbookDocument(bundle.root).render())
+    }
+}
+
+/// `medic graph FILE --format mermaid|dot`.
+struct GraphCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "graph",
+        abstract: "Print the decision tree as a Mermaid or Graphviz DOT graph."
+    )
+
+    @Argument(help: "The runbook file.", completion: .file(extensions: ["yaml", "yml"]))
+    var file: String
+
+    @Option(name: .long, help: "mermaid or dot.")
+    var format: GraphRenderer.Format = .mermaid
+
+    func run() throws {
+        let bundle = try loadValidBundle(file)
+        StandardStreams.output.write(GraphRenderer(bundle.root).render(format))
+    }
+}
+
+extension GraphRenderer.Format: ExpressibleByArgument {}

@@ -1,0 +1,46 @@
+import ArgumentParser
+import MedicCore
+import MedicLoader
+
+/// `medic validate FILE...`: every problem of every file, compiler-style.
+struct ValidateCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "validate",
+        abstract: "Check runbooks and print every problem as file:line:col: error|warning: message.",
+        discussion: "Exits 0 when no file has an error (warnings are allowed), 2 otherwise."
+    )
+
+    @Argument(help: "The runbook files to check.", completion: .file(extensions: ["yaml", "yml"]))
+    var files: [String]
+
+    @Flag(name: .long, help: "Treat warnings as errors.")
+    var strict = false
+
+    func run() throws {
+        var all: [Diagnostic] = []
+        let loader = RunbookLoader()
+        for file in files {
+            let (_, diagnostics) = loader.loadBundle(file)
+            all += diagnostics
+        }
+        let unique = Array(Set(all))
+        let printer = DiagnosticPrinter()
+        printer.print(unique)
+        let failed = unique.hasErrors || (strict && !unique.isEmpty)
+        let verdict = failed ? "invalid" : "valid"
+        StandardStreams.error.write("\(files.count == 1 ? files[0] : "\(files.count) files"): \(verdict) (\(printer.summary(unique)))\n")
+        if failed { throw ExitCode(ExitStatus.invalidRunbook.rawValue) }
+    }
+}
+
+/// Loads a runbook for a command that needs a valid one, printing diagnostics and exiting 2 if not.
+func loadValidBundle(_ path: String) throws -> RunbookBundle {
+    let (bundle, diagnostics) = RunbookLoader().loadBundle(path)
+    let printer = DiagnosticPrinter()
+    printer.print(diagnostics)
+    guard let bundle else {
+        StandardStreams.error.write("\(path): invalid (\(printer.summary(diagnostics))); nothing was run\n")
+        throw ExitCode(ExitStatus.invalidRunbook.rawValue)
+    }
+    return bundle
+}

@@ -1,0 +1,89 @@
+/// A test on a step's result that decides which branch the walk takes.
+public indirect enum Condition: Sendable, Hashable {
+    /// The command exited 0, the probe met its expectation (or the opposite).
+    case succeeded(Bool)
+    /// The exit status is one of these.
+    case exitStatus([Int])
+    /// The step hit its timeout.
+    case timedOut(Bool)
+    /// Some part of the output matches.
+    case outputMatches(RegexPattern)
+    /// No part of the output matches.
+    case outputDoesNotMatch(RegexPattern)
+    /// The HTTP status is one of these.
+    case httpStatus([Int])
+    /// A response header compares so.
+    case header(String, Comparison)
+    /// A field of a JSON body compares so.
+    case json(String, Comparison)
+    /// An input or captured value compares so.
+    case variable(String, Comparison)
+    /// A called runbook ended with this outcome.
+    case outcome(Outcome)
+    /// A called runbook ended with this cause.
+    case cause(String)
+    /// Every condition holds.
+    case all([Condition])
+    /// At least one condition holds.
+    case any([Condition])
+    /// The condition does not hold.
+    case not(Condition)
+}
+
+/// How a value taken from a result is compared.
+public enum Comparison: Sendable, Hashable {
+    case equals(String)
+    case notEquals(String)
+    case matches(RegexPattern)
+    case notMatches(RegexPattern)
+    case above(Double)
+    case below(Double)
+    case atLeast(Double)
+    case atMost(Double)
+    /// For JSON fields: the field is present (or absent).
+    case exists(Bool)
+}
+
+extension Condition {
+    /// Every regular expression in the condition, for validation.
+    public var patterns: [RegexPattern] {
+        switch self {
+        case .outputMatches(let p), .outputDoesNotMatch(let p): [p]
+        case .header(_, let c), .json(_, let c), .variable(_, let c): c.pattern.map { [$0] } ?? []
+        case .all(let list), .any(let list): list.flatMap(\.patterns)
+        case .not(let inner): inner.patterns
+        default: []
+        }
+    }
+
+    /// The variables the condition reads.
+    public var variables: [String] {
+        switch self {
+        case .variable(let name, _): [name]
+        case .all(let list), .any(let list): list.flatMap(\.variables)
+        case .not(let inner): inner.variables
+        default: []
+        }
+    }
+
+    /// Whether the condition looks at the step's own result (exit, status, success, timeout),
+    /// which an action's branches must do.
+    public var examinesResult: Bool {
+        switch self {
+        case .succeeded, .exitStatus, .timedOut, .httpStatus: true
+        case .all(let list), .any(let list): list.contains(where: \.examinesResult)
+        case .not(let inner): inner.examinesResult
+        default: false
+        }
+    }
+}
+
+extension Comparison {
+    /// The regular expression of a `matches` comparison.
+    public var pattern: RegexPattern? {
+        switch self {
+        case .matches(let p), .notMatches(let p): p
+        default: nil
+        }
+    }
+}

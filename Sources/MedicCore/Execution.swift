@@ -1,0 +1,142 @@
+/// What a check or action runs.
+public enum Execution: Sendable, Hashable {
+    /// A program and its arguments, no shell; each element a template.
+    case command([Template])
+    /// A script for `/bin/sh`, never templated; inputs arrive as environment variables.
+    case script(String, location: SourceLocation)
+    /// The built-in HTTP probe.
+    case http(HTTPProbeSpec)
+    /// The built-in TCP probe.
+    case tcp(TCPProbeSpec)
+
+    /// The name used in the file and on screen.
+    public var keyword: String {
+        switch self {
+        case .command: "command"
+        case .script: "script"
+        case .http: "http"
+        case .tcp: "tcp"
+        }
+    }
+
+    /// Every template the execution fills in.
+    public var templates: [Template] {
+        switch self {
+        case .command(let argv): argv
+        case .script: []
+        case .http(let spec): spec.templates
+        case .tcp(let spec): [spec.host, spec.port]
+        }
+    }
+}
+
+/// An HTTP request to make, with templates still unfilled.
+public struct HTTPProbeSpec: Sendable, Hashable {
+    /// The request body.
+    public enum Body: Sendable, Hashable {
+        case none
+        case text(Template)
+        case json(JSONTemplate)
+    }
+
+    /// `GET`, `POST`, …
+    public var method: String
+    /// The URL.
+    public var url: Template
+    /// Request headers, in order.
+    public var headers: [HTTPHeaderTemplate]
+    /// The body.
+    public var body: Body
+    /// Statuses that count as success; empty means any 2xx.
+    public var expect: [Int]
+    /// Whether redirects are followed.
+    public var followRedirects: Bool
+
+    /// Creates a probe spec.
+    public init(method: String, url: Template, headers: [HTTPHeaderTemplate], body: Body, expect: [Int], followRedirects: Bool) {
+        self.method = method
+        self.url = url
+        self.headers = headers
+        self.body = body
+        self.expect = expect
+        self.followRedirects = followRedirects
+    }
+
+    /// Every template in the request.
+    public var templates: [Template] {
+        var all = [url] + headers.map(\.value)
+        switch body {
+        case .none: break
+        case .text(let t): all.append(t)
+        case .json(let j): all += j.templates
+        }
+        return all
+    }
+
+    /// Whether `status` counts as success for this probe.
+    public func isSuccess(status: Int) -> Bool {
+        expect.isEmpty ? (200..<300).contains(status) : expect.contains(status)
+    }
+}
+
+/// One request header; the value is a template.
+public struct HTTPHeaderTemplate: Sendable, Hashable {
+    /// The header name.
+    public var name: String
+    /// The value.
+    public var value: Template
+
+    /// Creates a header.
+    public init(name: String, value: Template) {
+        self.name = name
+        self.value = value
+    }
+}
+
+/// A TCP connect to make.
+public struct TCPProbeSpec: Sendable, Hashable {
+    /// The host name or address.
+    public var host: Template
+    /// The port.
+    public var port: Template
+
+    /// Creates a probe spec.
+    public init(host: Template, port: Template) {
+        self.host = host
+        self.port = port
+    }
+}
+
+/// A JSON document whose strings are templates, for request bodies.
+public indirect enum JSONTemplate: Sendable, Hashable {
+    case null
+    case bool(Bool)
+    case number(String)
+    case string(Template)
+    case array([JSONTemplate])
+    case object([JSONTemplateMember])
+
+    /// Every template in the document.
+    public var templates: [Template] {
+        switch self {
+        case .null, .bool, .number: []
+        case .string(let t): [t]
+        case .array(let items): items.flatMap(\.templates)
+        case .object(let members): members.flatMap(\.value.templates)
+        }
+    }
+}
+
+/// One member of a JSON object template.
+public struct JSONTemplateMember: Sendable, Hashable {
+    /// The key.
+    public var key: String
+    /// The value.
+    public var value: JSONTemplate
+
+    /// Creates a member.
+    public init(key: String, value: JSONTemplate) {
+        self.key = key
+        self.value = value
+    }
+}

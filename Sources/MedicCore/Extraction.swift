@@ -1,0 +1,89 @@
+/// Reading a step's result: captured values, counts, and whether it succeeded.
+enum Extraction {
+    /// The captures and counts of `step` over `output`, in the order the step lists them.
+    ///
+    /// A capture that does not match gives its variables the empty string, so a stale value from
+    /// an earlier run of the step can never be mistaken for a fresh one.
+    static func values(of step: Step, from output: String) -> [(name: String, value: String)] {
+        var values: [(String, String)] = []
+        for pattern in step.captures {
+            let names = pattern.groupNames
+            guard let regex = try? pattern.compiled() else { continue }
+            let match = try? regex.firstMatch(in: output)
+            for name in names {
+                let value = match?.output[name]?.substring.map(String.init) ?? ""
+                values.append((name, value))
+            }
+        }
+        if !step.counts.isEmpty {
+            let lines = output.split(separator: "\n", omittingEmptySubsequences: true)
+            for count in step.counts {
+                guard let regex = try? count.pattern.compiled() else { continue }
+                let n = lines.reduce(0) { total, line in total + (((try? regex.firstMatch(in: line)) ?? nil) != nil ? 1 : 0) }
+                values.append((count.name, String(n)))
+            }
+        }
+        return values
+    }
+
+    /// Whether `result` counts as success for `step`: exit 0 for commands and scripts, the
+    /// expected status for HTTP, an open port for TCP; never when it timed out or was cancelled.
+    static func succeeded(_ step: Step, _ result: StepResult) -> Bool {
+        if result.timedOut || result.cancelled { return false }
+        switch step.execution {
+        case .http(let spec): return result.httpStatus.map(spec.isSuccess) ?? false
+        case .tcp: return result.output.hasPrefix("open")
+        default: return result.exitStatus == 0
+        }
+    }
+}
+
+/// Everything a condition may look at.
+struct ConditionContext {
+    var result: StepResult?
+    var succeeded: Bool
+    var variables: [String: String]
+    var outcome: Outcome?
+    var cause: String?
+
+    func holds(_ condition: Condition) -> Bool {
+        switch condition {
+        case .succeeded(let expected): return succeeded == expected
+        case .exitStatus(let codes): return result?.exitStatus.map(codes.contains) ?? false
+        case .timedOut(let expected): return (result?.timedOut ?? false) == expected
+        case .outputMatches(let pattern): return matches(pattern, result?.output ?? "")
+        case .outputDoesNotMatch(let pattern): return !matches(pattern, result?.output ?? "")
+        case .httpStatus(let codes): return result?.httpStatus.map(codes.contains) ?? false
+        case .header(let name, let comparison): return compare(result?.header(name) ?? "", comparison, present: true)
+        case .json(let path, let comparison):
+            let value = result.flatMap { JSONValue.parse($0.output) }?.value(at: path)
+            return compare(value?.text ?? "", comparison, present: value != nil)
+        case .variable(let name, let comparison): return compare(variables[name] ?? "", comparison, present: variables[name] != nil)
+        case .outcome(let expected): return outcome == expected
+        case .cause(let expected): return cause == expected
+        case .all(let parts): return parts.allSatisfy(holds)
+        case .any(let parts): return parts.contains(where: holds)
+        case .not(let inner): return !holds(inner)
+        }
+    }
+
+    private func matches(_ pattern: RegexPattern, _ text: String) -> Bool {
+        guard let regex = try? pattern.compiled() else { return false }
+        return ((try? regex.firstMatch(in: text)) ?? nil) != nil
+    }
+
+    private func compare(_ value: String, _ comparison: Comparison, present: Bool) -> Bool {
+        let number = Double(value.trimmingSpaces())
+        switch comparison {
+        case .equals(let expected): return value == expected
+        case .notEquals(let expected): return value != expected
+        case .matches(let pattern): return matches(pattern, value)
+        case .notMatches(let pattern): return !matches(pattern, value)
+        case .above(let limit): return number.map { $0 > limit } ?? false
+        case .below(let limit): return number.map { $0 < limit } ?? false
+        case .atLeast(let limit): return number.map { $0 >= limit } ?? false
+        case .atMost(let limit): return number.map { $0 <= limit } ?? false
+        case .exists(let expected): return present == expected
+        }
+    }
+}

@@ -1,0 +1,49 @@
+extension InputDefinition {
+    /// Why `value` cannot be used for this input, or nil when it can.
+    ///
+    /// Types are checked before the pattern. No value may hold control characters, and a
+    /// non-secret value may start with `-` only where the pattern explicitly allows it, so that a
+    /// value can never become an option of the command it is passed to.
+    public func problem(with value: String) -> String? {
+        if value.isEmpty { return isRequired ? "a value is required" : nil }
+        if value.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) {
+            return "control characters (newlines, escape sequences) are not allowed"
+        }
+        switch type {
+        case .int:
+            if Int(value) == nil { return "'\(value)' is not a whole number" }
+        case .url:
+            if !InputDefinition.isURL(value) { return "'\(value)' is not an http:// or https:// URL with a host" }
+        case .duration:
+            if TimeSpan(parsing: value) == nil { return "'\(value)' is not a duration such as 30s or 15m" }
+        case .choice:
+            if !choices.contains(value) { return "'\(value)' is not one of \(choices.joined(separator: ", "))" }
+        case .string, .path, .secret:
+            break
+        }
+        let matchesPattern: Bool
+        if let pattern {
+            guard let regex = try? Regex(pattern.source) else { return "the input's pattern does not compile" }
+            matchesPattern = (try? regex.wholeMatch(in: value)) != nil
+            if !matchesPattern {
+                return isSecret ? "the value does not match the input's pattern" : "'\(value)' does not match the pattern \(pattern.source)"
+            }
+        } else {
+            matchesPattern = false
+        }
+        if !isSecret, value.hasPrefix("-"), !matchesPattern {
+            return "'\(value)' starts with '-' and could be taken for an option; give the input a pattern that allows it if it is meant"
+        }
+        return nil
+    }
+
+    /// Whether `text` is an `http://` or `https://` URL with a host and no spaces.
+    static func isURL(_ text: String) -> Bool {
+        for scheme in ["http://", "https://"] where text.lowercased().hasPrefix(scheme) {
+            let rest = text.dropFirst(scheme.count)
+            let host = rest.prefix { $0 != "/" && $0 != "?" && $0 != "#" }
+            return !host.isEmpty && !text.contains(" ") && !host.hasPrefix(":") && !host.hasPrefix("@")
+        }
+        return false
+    }
+}

@@ -1,0 +1,91 @@
+/// A runbook: metadata, inputs and a decision tree of steps, as loaded from one file.
+public struct Runbook: Sendable, Hashable {
+    /// The path the runbook was loaded from.
+    public var path: String
+    /// The format version (`medic: 1`).
+    public var formatVersion: Int
+    /// A short name.
+    public var id: String
+    /// One line.
+    public var title: String
+    /// When to reach for this runbook.
+    public var summary: String?
+    /// The runbook's own version.
+    public var version: String?
+    /// The team that maintains it.
+    public var owner: String?
+    /// Who to call when it ends in `escalate`.
+    public var escalation: String?
+    /// The timeout of steps that set none.
+    public var defaultTimeout: TimeSpan
+    /// The inputs, in file order.
+    public var inputs: [InputDefinition]
+    /// The first step, as written (`start:`), or nil for the first step in the file.
+    public var start: StepReference?
+    /// The steps, in file order.
+    public var steps: [Step] { didSet { stepIndex = Runbook.index(steps) } }
+    /// Step positions by id, for constant-time lookup in large runbooks.
+    private var stepIndex: [String: Int]
+    /// Where the file starts.
+    public var location: SourceLocation
+
+    /// Creates a runbook.
+    public init(
+        path: String, formatVersion: Int = 1, id: String, title: String, summary: String? = nil,
+        version: String? = nil, owner: String? = nil, escalation: String? = nil,
+        defaultTimeout: TimeSpan = .seconds(30), inputs: [InputDefinition] = [], start: StepReference? = nil,
+        steps: [Step] = []
+    ) {
+        self.path = path
+        self.formatVersion = formatVersion
+        self.id = id
+        self.title = title
+        self.summary = summary
+        self.version = version
+        self.owner = owner
+        self.escalation = escalation
+        self.defaultTimeout = defaultTimeout
+        self.inputs = inputs
+        self.start = start
+        self.steps = steps
+        self.stepIndex = Runbook.index(steps)
+        self.location = .start(of: path)
+    }
+
+    private static func index(_ steps: [Step]) -> [String: Int] {
+        var index: [String: Int] = [:]
+        index.reserveCapacity(steps.count)
+        for (position, step) in steps.enumerated() where index[step.id] == nil { index[step.id] = position }
+        return index
+    }
+
+    /// The id of the first step.
+    public var startID: String? { start?.id ?? steps.first?.id }
+
+    /// The step with `id`.
+    public func step(_ id: String) -> Step? { stepIndex[id].map { steps[$0] } }
+
+    /// The input named `name`.
+    public func input(_ name: String) -> InputDefinition? { inputs.first { $0.name == name } }
+
+    /// The timeout that applies to `step`.
+    public func timeout(of step: Step) -> TimeSpan { step.timeout ?? defaultTimeout }
+}
+
+/// A runbook with every runbook it calls, loaded and keyed by resolved path.
+public struct RunbookBundle: Sendable {
+    /// The runbook the operator started.
+    public var root: Runbook
+    /// Every runbook by resolved path, the root included.
+    public var runbooks: [String: Runbook]
+
+    /// Creates a bundle.
+    public init(root: Runbook, runbooks: [String: Runbook]) {
+        self.root = root
+        self.runbooks = runbooks
+        self.runbooks[root.path] = root
+    }
+
+    /// The runbook called by `call`.
+    public func runbook(for call: RunbookCall) -> Runbook? { runbooks[call.resolvedPath] }
+}

@@ -1,0 +1,224 @@
+/// One node of a runbook's decision tree.
+///
+/// A step is a plain value: what the file says, with locations for diagnostics. Which fields
+/// matter depends on `kind`; the loader and the validator make sure the combination is sensible.
+public struct Step: Sendable, Hashable {
+    /// The five kinds of step, distinct in the file and everywhere on screen.
+    public enum Kind: String, Sendable, Hashable, CaseIterable {
+        /// Read-only; runs automatically.
+        case check
+        /// Changes something; runs only after confirmation.
+        case action
+        /// The operator chooses.
+        case question
+        /// The end of the walk.
+        case conclusion
+        /// Hands over to another runbook and comes back.
+        case runbook
+
+        /// The upper-case label shown on screen.
+        public var label: String { rawValue.uppercased() }
+    }
+
+    /// How an action is confirmed.
+    public enum Confirmation: String, Sendable, Hashable {
+        /// The operator types `yes`.
+        case yes
+        /// The operator types the action's target, for the most dangerous steps.
+        case typeTarget = "type-target"
+    }
+
+    /// The step's id, unique in its runbook.
+    public var id: String
+    /// Which kind of step it is.
+    public var kind: Kind
+    /// The one-line heading.
+    public var title: String
+    /// The teaching text.
+    public var why: String
+    /// Where the step runs.
+    public var placement: Placement
+    /// How long it may run; the runbook default when nil.
+    public var timeout: TimeSpan?
+    /// What a check or action runs.
+    public var execution: Execution?
+    /// Regexes whose named groups become variables.
+    public var captures: [RegexPattern]
+    /// Variables holding how many output lines match a regex.
+    public var counts: [NamedPattern]
+    /// The ordered branches; the last is `otherwise`.
+    public var branches: [Branch]
+    /// How an action is confirmed.
+    public var confirmation: Confirmation
+    /// What an action acts on, typed by the operator with `type-target`.
+    public var target: Template?
+    /// Where to go when the operator declines an action.
+    public var skip: StepReference?
+    /// A question's options.
+    public var options: [QuestionOption]
+    /// A question's variable, set to the chosen answer.
+    public var setsVariable: String?
+    /// A conclusion's outcome, cause and summary.
+    public var conclusion: Conclusion?
+    /// A `runbook` step's call.
+    public var call: RunbookCall?
+    /// Where the step is defined (its id key).
+    public var location: SourceLocation
+
+    /// Creates a step of `kind` with nothing but its identity; the rest is filled in by the loader.
+    public init(id: String, kind: Kind, title: String = "", why: String = "", location: SourceLocation) {
+        self.id = id
+        self.kind = kind
+        self.title = title
+        self.why = why
+        self.placement = .local
+        self.timeout = nil
+        self.execution = nil
+        self.captures = []
+        self.counts = []
+        self.branches = []
+        self.confirmation = .yes
+        self.target = nil
+        self.skip = nil
+        self.options = []
+        self.setsVariable = nil
+        self.conclusion = nil
+        self.call = nil
+        self.location = location
+    }
+
+    /// Every step this one can lead to, with where each reference is written.
+    public var successors: [StepReference] {
+        branches.map(\.next) + (skip.map { [$0] } ?? []) + options.map(\.next)
+    }
+
+    /// The names of the variables this step defines (captures, counts, a question's answer).
+    public var definedVariables: [String] {
+        captures.flatMap(\.groupNames) + counts.map(\.name) + (setsVariable.map { [$0] } ?? [])
+    }
+}
+
+/// Where a step runs. Only the local machine today; SSH hosts and Kubernetes contexts will be
+/// further cases, so adapters already receive the placement with every invocation.
+public enum Placement: String, Sendable, Hashable {
+    /// On the machine Medic runs on.
+    case local
+}
+
+/// A reference to a step by id, with where the reference is written.
+public struct StepReference: Sendable, Hashable {
+    /// The id referred to.
+    public var id: String
+    /// Where the reference is written.
+    public var location: SourceLocation
+
+    /// Creates a reference.
+    public init(_ id: String, at location: SourceLocation) {
+        self.id = id
+        self.location = location
+    }
+}
+
+/// A named regular expression, as in `count:`.
+public struct NamedPattern: Sendable, Hashable {
+    /// The variable name.
+    public var name: String
+    /// The expression.
+    public var pattern: RegexPattern
+
+    /// Creates a named pattern.
+    public init(name: String, pattern: RegexPattern) {
+        self.name = name
+        self.pattern = pattern
+    }
+}
+
+/// One branch out of a step.
+public struct Branch: Sendable, Hashable {
+    /// The condition; nil for `otherwise`.
+    public var condition: Condition?
+    /// Where to go.
+    public var next: StepReference
+    /// The sentence shown to the operator when the branch is taken.
+    public var because: Template?
+    /// Where the branch is written.
+    public var location: SourceLocation
+
+    /// Creates a branch.
+    public init(condition: Condition?, next: StepReference, because: Template?, location: SourceLocation) {
+        self.condition = condition
+        self.next = next
+        self.because = because
+        self.location = location
+    }
+
+    /// Whether this is the `otherwise` branch.
+    public var isOtherwise: Bool { condition == nil }
+}
+
+/// One choice of a question.
+public struct QuestionOption: Sendable, Hashable {
+    /// What the operator types.
+    public var answer: String
+    /// What the answer means.
+    public var label: String
+    /// Where to go.
+    public var next: StepReference
+    /// Where the option is written.
+    public var location: SourceLocation
+
+    /// Creates an option.
+    public init(answer: String, label: String, next: StepReference, location: SourceLocation) {
+        self.answer = answer
+        self.label = label
+        self.next = next
+        self.location = location
+    }
+}
+
+/// The end of a walk: what it found and what it means for the incident.
+public struct Conclusion: Sendable, Hashable {
+    /// How the walk ended.
+    public var outcome: Outcome
+    /// The cause tag, from the documented vocabulary.
+    public var cause: String
+    /// The sentence for the incident record.
+    public var summary: Template?
+
+    /// Creates a conclusion.
+    public init(outcome: Outcome, cause: String, summary: Template?) {
+        self.outcome = outcome
+        self.cause = cause
+        self.summary = summary
+    }
+}
+
+/// A `runbook` step's hand-over to another file.
+public struct RunbookCall: Sendable, Hashable {
+    /// The path as written, relative to the calling file.
+    public var path: String
+    /// The path resolved against the calling file's folder.
+    public var resolvedPath: String
+    /// Inputs passed explicitly.
+    public var with: [(name: String, value: Template)]
+    /// Where the path is written.
+    public var location: SourceLocation
+
+    /// Creates a call.
+    public init(path: String, resolvedPath: String, with: [(name: String, value: Template)], location: SourceLocation) {
+        self.path = path
+        self.resolvedPath = resolvedPath
+        self.with = with
+        self.location = location
+    }
+
+    public static func == (a: RunbookCall, b: RunbookCall) -> Bool {
+        a.path == b.path && a.resolvedPath == b.resolvedPath && a.location == b.location
+            && a.with.map(\.name) == b.with.map(\.name) && a.with.map(\.value) == b.with.map(\.value)
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(resolvedPath)
+        hasher.combine(location)
+    }
+}

@@ -1,0 +1,53 @@
+/// What running a check or action produced: a failing command is a result, not an error.
+public struct StepResult: Sendable, Hashable {
+    /// The exit status of a command or script; nil for probes or when it never started.
+    public var exitStatus: Int?
+    /// The output (stdout and stderr as they arrived, or an HTTP body), as kept in memory.
+    public var output: String
+    /// Whether the step hit its timeout and was stopped.
+    public var timedOut: Bool
+    /// Whether the operator cancelled it with Ctrl-C.
+    public var cancelled: Bool
+    /// The HTTP status; 0 when nothing answered.
+    public var httpStatus: Int?
+    /// The HTTP response headers, in order.
+    public var headers: [HTTPHeader]
+    /// How long it took, in milliseconds.
+    public var durationMilliseconds: Int
+    /// Why it could not run at all (program not found, connection refused…), when it could not.
+    public var failureReason: String?
+
+    /// Creates a result.
+    public init(
+        exitStatus: Int? = nil, output: String = "", timedOut: Bool = false, cancelled: Bool = false,
+        httpStatus: Int? = nil, headers: [HTTPHeader] = [], durationMilliseconds: Int = 0, failureReason: String? = nil
+    ) {
+        self.exitStatus = exitStatus
+        self.output = output
+        self.timedOut = timedOut
+        self.cancelled = cancelled
+        self.httpStatus = httpStatus
+        self.headers = headers
+        self.durationMilliseconds = durationMilliseconds
+        self.failureReason = failureReason
+    }
+
+    /// The value of the first header named `name`, compared without case; empty when absent.
+    public func header(_ name: String) -> String {
+        headers.first { $0.name.lowercased() == name.lowercased() }?.value ?? ""
+    }
+}
+
+/// One HTTP header.
+public struct HTTPHeader: Sendable, Hashable {
+    /// The name as received.
+    public var name: String
+    /// The value.
+    public var value: String
+
+    /// Creates a header.
+    public init(name: String, value: String) {
+        self.name = name
+        self.value = value
+    }
+}

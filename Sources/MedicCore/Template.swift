@@ -1,0 +1,92 @@
+/// A string with `${name}` placeholders, filled in from inputs and captures at run time.
+///
+/// A template is always filled into exactly one value: one argv element, one header, one URL.
+/// No shell ever parses the result, so a value full of quotes or semicolons stays data.
+public struct Template: Sendable, Hashable, CustomStringConvertible {
+    /// One piece of a template.
+    public enum Segment: Sendable, Hashable {
+        /// Text used as written.
+        case literal(String)
+        /// The value of the named variable.
+        case variable(String)
+    }
+
+    /// The text as written in the file.
+    public var raw: String
+    /// The pieces, in order.
+    public var segments: [Segment]
+    /// Where the template was written.
+    public var location: SourceLocation
+
+    /// Parses `raw`. `$${` stands for a literal `${`; an unclosed `${` is kept as text and
+    /// reported by `unclosedPlaceholder`.
+    public init(_ raw: String, at location: SourceLocation) {
+        self.raw = raw
+        self.location = location
+        self.segments = Template.parse(raw)
+    }
+
+    /// The names of the variables the template uses.
+    public var variables: [String] {
+        segments.compactMap { if case .variable(let name) = $0 { name } else { nil } }
+    }
+
+    /// Whether the text has a `${` that is never closed, which is almost always a typo.
+    public var hasUnclosedPlaceholder: Bool {
+        segments.contains { segment in
+            guard case .literal(let text) = segment, let open = text.firstRange(of: "${") else { return false }
+            return !text[open.upperBound...].contains("}")
+        }
+    }
+
+    /// The text with every variable replaced by `lookup(name)`.
+    public func render(_ lookup: (String) -> String) -> String {
+        var result = ""
+        for segment in segments {
+            switch segment {
+            case .literal(let text): result += text
+            case .variable(let name): result += lookup(name)
+            }
+        }
+        return result
+    }
+
+    public var description: String { raw }
+
+    private static func parse(_ raw: String) -> [Segment] {
+        guard raw.contains("${") else { return [.literal(raw)] }
+        var segments: [Segment] = []
+        var literal = ""
+        var index = raw.startIndex
+        while index < raw.endIndex {
+            let rest = raw[index...]
+            if rest.hasPrefix("$${") {
+                literal += "${"
+                index = raw.index(index, offsetBy: 3)
+            } else if rest.hasPrefix("${"), let close = rest.firstIndex(of: "}") {
+                let name = String(rest[rest.index(rest.startIndex, offsetBy: 2)..<close])
+                if Template.isVariableName(name) {
+                    if !literal.isEmpty { segments.append(.literal(literal)) }
+                    literal = ""
+                    segments.append(.variable(name))
+                    index = raw.index(after: close)
+                } else {
+                    literal.append(raw[index])
+                    index = raw.index(after: index)
+                }
+            } else {
+                literal.append(raw[index])
+                index = raw.index(after: index)
+            }
+        }
+        if !literal.isEmpty { segments.append(.literal(literal)) }
+        return segments
+    }
+
+    /// Whether `name` is a valid input or capture name: a letter or `_`, then letters, digits, `_`.
+    public static func isVariableName(_ name: String) -> Bool {
+        func isLetter(_ c: Unicode.Scalar) -> Bool { ("a"..."z").contains(c) || ("A"..."Z").contains(c) || c == "_" }
+        guard let first = name.unicodeScalars.first, isLetter(first) else { return false }
+        return name.unicodeScalars.allSatisfy { isLetter($0) || ("0"..."9").contains($0) }
+    }
+}

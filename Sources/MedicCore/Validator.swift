@@ -1,0 +1,237 @@
+/// The structural checks of a runbook bundle: references, reachability, loops, variables,
+/// regexes, defaults, the check/action split and where secrets may go.
+///
+/// The loader has already checked the shape of every key; the validator checks what only the
+/// whole runbook (and the runbooks it calls) can tell.
+public struct Validator: Sendable {
+    /// Creates a validator.
+    public init() {}
+
+    /// Every problem in `bundle`, unsorted.
+    public func validate(_ bundle: RunbookBundle) -> [Diagnostic] {
+        var diagnostics: [Diagnostic] = []
+        for runbook in bundle.runbooks.values {
+            diagnostics += validate(runbook, in: bundle)
+        }
+        diagnostics += callCycles(in: bundle)
+        return diagnostics
+    }
+
+    /// The problems of one runbook; `bundle` supplies the runbooks it calls.
+    public func validate(_ runbook: Runbook, in bundle: RunbookBundle? = nil) -> [Diagnostic] {
+        var out: [Diagnostic] = []
+        let ids = Set(runbook.steps.map(\.id))
+        func check(_ reference: StepReference, _ what: String) {
+            guard !ids.contains(reference.id) else { return }
+            let hint = Spelling.suggestion(for: reference.id, among: ids).map { "did you mean '\($0)'?" }
+            out.append(.error("\(what) names step '\(reference.id)', which does not exist", at: reference.location, hint: hint))
+        }
+        if let start = runbook.start { check(start, "'start'") }
+        var seenIDs: Set<String> = []
+        for step in runbook.steps {
+            if !seenIDs.insert(step.id).inserted {
+                out.append(.error("step id '\(step.id)' is used twice", at: step.location))
+            }
+            for branch in step.branches { check(branch.next, "a branch of '\(step.id)'") }
+            if let skip = step.skip { check(skip, "'skip' of '\(step.id)'") }
+            for option in step.options { check(option.next, "an option of '\(step.id)'") }
+        }
+        out += reachability(runbook)
+        out += variables(runbook)
+        out += regexes(runbook)
+        out += defaults(runbook)
+        for step in runbook.steps {
+            out += rules(for: step, in: runbook)
+            if let call = step.call, let callee = bundle?.runbook(for: call) {
+                out += callInputs(step, call, callee, caller: runbook)
+            }
+        }
+        return out
+    }
+
+    // MARK: - Reachability and loops
+
+    private func reachability(_ runbook: Runbook) -> [Diagnostic] {
+        guard let startID = runbook.startID, runbook.step(startID) != nil else { return [] }
+        var reached: Set<String> = [startID]
+        var queue = [startID]
+        while let id = queue.popLast() {
+            guard let step = runbook.step(id) else { continue }
+            for next in step.successors where runbook.step(next.id) != nil && reached.insert(next.id).inserted {
+                queue.append(next.id)
+            }
+        }
+        var out: [Diagnostic] = []
+        for step in runbook.steps where !reached.contains(step.id) {
+            out.append(.warning("step '\(step.id)' cannot be reached from the start", at: step.location, hint: "no branch, option or skip leads here"))
+        }
+        // Walk backwards from the ends: a reached step from which no end can be reached is a trap.
+        var predecessors: [String: [String]] = [:]
+        for step in runbook.steps {
+            for next in step.successors { predecessors[next.id, default: []].append(step.id) }
+        }
+        var canEnd: Set<String> = Set(runbook.steps.filter { $0.kind == .conclusion }.map(\.id))
+        var work = Array(canEnd)
+        while let id = work.popLast() {
+            for previous in predecessors[id] ?? [] where canEnd.insert(previous).inserted { work.append(previous) }
+        }
+        for step in runbook.steps where reached.contains(step.id) && !canEnd.contains(step.id) {
+            out.append(.error("from step '\(step.id)' no conclusion can ever be reached; the walk would loop or stop here forever", at: step.location))
+        }
+        return out
+    }
+
+    // MARK: - Variables
+
+    private func variables(_ runbook: Runbook) -> [Diagnostic] {
+        var defined: Set<String> = Set(runbook.inputs.map(\.name))
+        for step in runbook.steps { defined.formUnion(step.definedVariables) }
+        let secrets = Set(runbook.inputs.filter(\.isSecret).map(\.name))
+        var out: [Diagnostic] = []
+        func use(_ template: Template, _ what: String, secretsAllowed: Bool) {
+            for name in template.variables {
+                if !defined.contains(name) {
+                    let hint = Spelling.suggestion(for: name, among: defined).map { "did you mean '\($0)'?" }
+                    out.append(.error("\(what) uses '${\(name)}', which no input defines and no step captures", at: template.location, hint: hint))
+                } else if secrets.contains(name), !secretsAllowed {
+                    out.append(.error("\(what) uses the secret '\(name)'; it would be shown and recorded", at: template.location))
+                }
+            }
+        }
+        for step in runbook.steps {
+            if case .command(let argv) = step.execution {
+                for element in argv {
+                    for name in element.variables where secrets.contains(name) {
+                        out.append(.error(
+                            "the command of '\(step.id)' puts the secret '\(name)' in argv, where any user can read it with ps",
+                            at: element.location, hint: "pass it in an http probe's body or to a script, which gets it as $\(name.uppercased())"))
+                    }
+                    use(element, "the command of '\(step.id)'", secretsAllowed: true)
+                }
+            }
+            if case .http(let spec) = step.execution {
+                use(spec.url, "the url of '\(step.id)'", secretsAllowed: true)
+                for header in spec.headers { use(header.value, "a header of '\(step.id)'", secretsAllowed: true) }
+                switch spec.body {
+                case .none: break
+                case .text(let t): use(t, "the body of '\(step.id)'", secretsAllowed: true)
+                case .json(let j): for t in j.templates { use(t, "the body of '\(step.id)'", secretsAllowed: true) }
+                }
+            }
+            if case .tcp(let spec) = step.execution {
+                use(spec.host, "the tcp host of '\(step.id)'", secretsAllowed: false)
+                use(spec.port, "the tcp port of '\(step.id)'", secretsAllowed: false)
+            }
+            if let target = step.target { use(target, "the target of '\(step.id)'", secretsAllowed: false) }
+            for branch in step.branches {
+                if let because = branch.because { use(because, "a 'because' of '\(step.id)'", secretsAllowed: false) }
+                for name in branch.condition?.variables ?? [] where !defined.contains(name) {
+                    let hint = Spelling.suggestion(for: name, among: defined).map { "did you mean '\($0)'?" }
+                    out.append(.error("a condition of '\(step.id)' reads '\(name)', which no input defines and no step captures", at: branch.location, hint: hint))
+                }
+            }
+            if let summary = step.conclusion?.summary { use(summary, "the summary of '\(step.id)'", secretsAllowed: false) }
+            for (_, value) in step.call?.with ?? [] { use(value, "an input passed by '\(step.id)'", secretsAllowed: true) }
+        }
+        return out
+    }
+
+    // MARK: - Regular expressions and defaults
+
+    private func regexes(_ runbook: Runbook) -> [Diagnostic] {
+        var patterns: [RegexPattern] = runbook.inputs.compactMap(\.pattern)
+        for step in runbook.steps {
+            patterns += step.captures + step.counts.map(\.pattern)
+            patterns += step.branches.flatMap { $0.condition?.patterns ?? [] }
+        }
+        var out: [Diagnostic] = []
+        for pattern in patterns {
+            do {
+                _ = try pattern.compiled()
+            } catch {
+                out.append(.error("the regex '\(pattern.source)' does not compile: \(error)", at: pattern.location))
+            }
+        }
+        return out
+    }
+
+    private func defaults(_ runbook: Runbook) -> [Diagnostic] {
+        runbook.inputs.compactMap { input in
+            guard let value = input.defaultValue, !value.contains("${"), let problem = input.problem(with: value) else { return nil }
+            return .error("the default of '\(input.name)' is not a valid value: \(problem)", at: input.defaultLocation ?? input.location)
+        }
+    }
+
+    // MARK: - Per-step rules
+
+    private func rules(for step: Step, in runbook: Runbook) -> [Diagnostic] {
+        var out: [Diagnostic] = []
+        if step.kind == .check, let execution = step.execution {
+            let reason: String?
+            switch execution {
+            case .command(let argv): reason = StateChangingCommands.reason(argv: argv.map(\.raw))
+            case .script(let text, _): reason = StateChangingCommands.reason(script: text)
+            case .http(let spec): reason = ["PUT", "PATCH", "DELETE"].contains(spec.method) ? "an HTTP \(spec.method) changes state" : nil
+            case .tcp: reason = nil
+            }
+            if let reason {
+                out.append(.error(
+                    "check '\(step.id)' must be read-only, but \(reason)", at: execution.templates.first?.location ?? step.location,
+                    hint: "make it an 'action', which runs only after the operator confirms it"))
+            }
+        }
+        if step.kind == .action {
+            let examined = step.branches.contains { $0.condition?.examinesResult ?? false }
+            if !step.branches.isEmpty, !examined {
+                out.append(.error(
+                    "action '\(step.id)' goes on the same way whether it succeeds or fails", at: step.location,
+                    hint: "add a branch on 'succeeded', 'exit', 'status' or 'timed_out' before 'otherwise'"))
+            }
+            if step.confirmation == .typeTarget, step.target == nil {
+                out.append(.error("action '\(step.id)' asks to type the target but names no 'target'", at: step.location))
+            }
+        }
+        if step.kind == .question, let name = step.setsVariable, runbook.input(name) != nil {
+            out.append(.warning("question '\(step.id)' overwrites the input '\(name)' with the chosen answer", at: step.location))
+        }
+        return out
+    }
+
+    // MARK: - Runbook calls
+
+    private func callInputs(_ step: Step, _ call: RunbookCall, _ callee: Runbook, caller: Runbook) -> [Diagnostic] {
+        var out: [Diagnostic] = []
+        let given = Set(call.with.map(\.name))
+        for name in given where callee.input(name) == nil {
+            out.append(.error("'\(step.id)' passes '\(name)' to \(call.path), which has no such input", at: call.location))
+        }
+        for input in callee.inputs where input.isRequired && input.defaultValue == nil && !given.contains(input.name) && caller.input(input.name) == nil {
+            out.append(.error("'\(step.id)' calls \(call.path) without its required input '\(input.name)'", at: call.location, hint: "pass it with 'with: {\(input.name): …}'"))
+        }
+        return out
+    }
+
+    private func callCycles(in bundle: RunbookBundle) -> [Diagnostic] {
+        var out: [Diagnostic] = []
+        var state: [String: Bool] = [:]  // false: on the current path; true: done
+        func visit(_ path: String) {
+            state[path] = false
+            guard let runbook = bundle.runbooks[path] else {
+                state[path] = true
+                return
+            }
+            for step in runbook.steps {
+                guard let call = step.call else { continue }
+                switch state[call.resolvedPath] {
+                case .some(false):
+                    out.append(.error("'\(step.id)' calls \(call.path), which leads back to this runbook: the walk could never end", at: call.location))
+                case .none: visit(call.resolvedPath)
+                case .some(true): break
+                }
+            }
+            state[path] = true
+        }
+        visit(bundle.root.path)
+        return out
+    }
+}

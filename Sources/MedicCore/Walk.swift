@@ -1,0 +1,317 @@
+/// The walk through a runbook's decision tree, as a pure state machine.
+///
+/// The walk does no I/O. `start()` and `handle(_:)` return effects: run this check, ask for this
+/// confirmation, show this branch. A driver (the REPL, a drill, a scenario test) carries them out
+/// and answers with events. The same walk therefore behaves identically against real tools, a
+/// recorded incident, or a test double.
+public struct Walk: Sendable {
+    /// What the walk waits for.
+    public enum Pending: Sendable, Hashable {
+        /// Not started.
+        case notStarted
+        /// The result of the check or action running at `stepID`.
+        case result(stepID: String)
+        /// The operator's confirmation of the action at `stepID`.
+        case confirmation(stepID: String)
+        /// The operator's answer to the question at `stepID`.
+        case answer(stepID: String)
+        /// The operator's decision after a step was cancelled or failed to run.
+        case decision(stepID: String)
+        /// Nothing: the walk ended.
+        case ended(WalkEnding)
+    }
+
+    /// One runbook on the call stack, with its variables.
+    struct Frame: Sendable {
+        var runbook: Runbook
+        var variables: [String: String]
+        /// The qualified-id prefix of this runbook's steps ("" for the root).
+        var prefix: String
+        /// The calling `runbook` step in the frame below.
+        var callerStepID: String?
+        /// Where the walk is in this runbook.
+        var stepID: String
+    }
+
+    let bundle: RunbookBundle
+    var frames: [Frame]
+    var snapshots: [[Frame]] = []
+    /// The last result of the current step, kept for `because` texts and the operator's `show`.
+    var lastResult: StepResult?
+
+    /// What the walk waits for now.
+    public private(set) var pending: Pending = .notStarted
+    /// Every step entered, by qualified id, in order (a retried step appears again).
+    public private(set) var path: [String] = []
+
+    /// Creates a walk of `bundle` with the root runbook's input values, already checked.
+    public init(bundle: RunbookBundle, inputs: [String: String]) {
+        self.bundle = bundle
+        let root = bundle.root
+        var variables: [String: String] = [:]
+        for input in root.inputs { variables[input.name] = inputs[input.name] ?? input.defaultValue ?? "" }
+        self.frames = [Frame(runbook: root, variables: variables, prefix: "", callerStepID: nil, stepID: root.startID ?? "")]
+    }
+
+    /// The qualified id of the current step.
+    public var currentStepID: String { qualified(frames[frames.count - 1].stepID) }
+
+    /// The current step.
+    public var currentStep: Step? { frames.last.flatMap { $0.runbook.step($0.stepID) } }
+
+    /// The runbook the walk is in now.
+    public var currentRunbook: Runbook { frames[frames.count - 1].runbook }
+
+    /// The variables visible at the current step, inputs and captures alike.
+    public var variables: [String: String] { frames[frames.count - 1].variables }
+
+    /// The names of secret inputs visible at the current step.
+    public var secretNames: Set<String> { Set(currentRunbook.inputs.filter(\.isSecret).map(\.name)) }
+
+    /// Every secret value in the walk, in every frame, for masking.
+    public var secretValues: [String] {
+        frames.flatMap { frame in frame.runbook.inputs.filter(\.isSecret).compactMap { frame.variables[$0.name] } }.filter { !$0.isEmpty }
+    }
+
+    /// The masking for everything the walk shows.
+    public var masking: Masking { Masking(secrets: secretValues) }
+
+    /// Whether the walk has ended.
+    public var isEnded: Bool { if case .ended = pending { true } else { false } }
+
+    /// Enters the first step.
+    public mutating func start() -> [WalkEffect] {
+        guard case .notStarted = pending else { return [] }
+        return enter(frames[0].stepID)
+    }
+
+    /// Handles one event from the driver and says what to do next.
+    public mutating func handle(_ event: WalkEvent) -> [WalkEffect] {
+        if case .ended = pending { return [] }
+        switch (event, pending) {
+        case (.finished(let result), .result):
+            return finish(result)
+        case (.confirmed, .confirmation):
+            guard let step = currentStep, let invocation = invocation(for: step) else { return [] }
+            pending = .result(stepID: currentStepID)
+            return [.run(invocation)]
+        case (.declined, .confirmation), (.skip, .confirmation):
+            return decline()
+        case (.answered(let reply), .answer):
+            return answer(reply)
+        case (.skip, .result), (.skip, .decision), (.skip, .answer):
+            return skipCurrent()
+        case (.retry, _):
+            guard !snapshots.isEmpty else { return [] }
+            frames = snapshots.removeLast()
+            return enter(frames[frames.count - 1].stepID)
+        case (.back, _):
+            guard snapshots.count >= 2 else { return [.stalled(stepID: currentStepID, reason: "this is the first step; there is nothing to go back to")] }
+            snapshots.removeLast()
+            frames = snapshots.removeLast()
+            return enter(frames[frames.count - 1].stepID)
+        case (.goto(let id), _):
+            guard currentRunbook.step(id) != nil else {
+                return [.stalled(stepID: currentStepID, reason: "there is no step '\(id)' in \(currentRunbook.id)")]
+            }
+            return enter(id)
+        case (.set(let name, let value), _):
+            frames[frames.count - 1].variables[name] = value
+            return []
+        case (.abort(let reason), _):
+            return end(.aborted(reason: reason))
+        default:
+            return []
+        }
+    }
+
+    // MARK: - Entering steps
+
+    mutating func enter(_ id: String) -> [WalkEffect] {
+        frames[frames.count - 1].stepID = id
+        snapshots.append(frames)
+        lastResult = nil
+        guard let step = currentRunbook.step(id) else {
+            return end(.aborted(reason: "the runbook names a step '\(id)' that does not exist"))
+        }
+        path.append(qualified(id))
+        var effects: [WalkEffect] = [
+            .entered(StepVisit(stepID: qualified(id), kind: step.kind, title: step.title, why: step.why, runbookID: currentRunbook.id))
+        ]
+        switch step.kind {
+        case .check:
+            guard let invocation = invocation(for: step) else { return effects + end(.aborted(reason: "step '\(id)' has nothing to run")) }
+            pending = .result(stepID: qualified(id))
+            effects.append(.run(invocation))
+        case .action:
+            guard let invocation = invocation(for: step) else { return effects + end(.aborted(reason: "step '\(id)' has nothing to run")) }
+            let expected = step.confirmation == .typeTarget ? render(step.target) : "yes"
+            pending = .confirmation(stepID: qualified(id))
+            effects.append(.confirm(invocation, ConfirmationRequest(expected: expected, mode: step.confirmation, skipTo: step.skip.map { qualified($0.id) })))
+        case .question:
+            pending = .answer(stepID: qualified(id))
+            effects.append(.ask(QuestionRequest(stepID: qualified(id), title: step.title, options: step.options.map { ($0.answer, $0.label) })))
+        case .conclusion:
+            effects += conclude(step)
+        case .runbook:
+            effects += call(step)
+        }
+        return effects
+    }
+
+    private mutating func conclude(_ step: Step) -> [WalkEffect] {
+        let conclusion = step.conclusion ?? Conclusion(outcome: .escalate, cause: "none", summary: nil)
+        let reached = ReachedConclusion(
+            stepID: currentStepID, title: step.title, outcome: conclusion.outcome, cause: conclusion.cause,
+            summary: masking.apply(render(conclusion.summary)), escalation: currentRunbook.escalation)
+        guard frames.count > 1 else { return end(.concluded(reached)) }
+        // Back to the caller, which branches on how the called runbook ended.
+        let finished = frames.removeLast()
+        var effects: [WalkEffect] = [.handedOver(from: finished.runbook.id, to: currentRunbook.id, runbookID: finished.runbook.id)]
+        guard let caller = currentStep else { return effects + end(.concluded(reached)) }
+        let context = ConditionContext(result: nil, succeeded: conclusion.outcome == .resolved, variables: variables, outcome: conclusion.outcome, cause: conclusion.cause)
+        effects += take(branchOf: caller, in: context)
+        return effects
+    }
+
+    private mutating func call(_ step: Step) -> [WalkEffect] {
+        guard let call = step.call, let callee = bundle.runbook(for: call) else {
+            return end(.aborted(reason: "step '\(step.id)' calls a runbook that is not loaded"))
+        }
+        var values: [String: String] = [:]
+        let given = Dictionary(call.with.map { ($0.name, render($0.value)) }, uniquingKeysWith: { a, _ in a })
+        for input in callee.inputs {
+            values[input.name] = given[input.name] ?? variables[input.name] ?? input.defaultValue ?? ""
+        }
+        let callerID = currentRunbook.id
+        let prefix = frames.count == 1 ? callee.id + "/" : frames[frames.count - 1].prefix + callee.id + "/"
+        frames.append(Frame(runbook: callee, variables: values, prefix: prefix, callerStepID: step.id, stepID: callee.startID ?? ""))
+        return [.handedOver(from: callerID, to: callee.id, runbookID: callee.id)] + enter(callee.startID ?? "")
+    }
+
+    // MARK: - Results and answers
+
+    private mutating func finish(_ result: StepResult) -> [WalkEffect] {
+        guard let step = currentStep else { return [] }
+        lastResult = result
+        if result.cancelled {
+            pending = .decision(stepID: currentStepID)
+            return [.stalled(stepID: currentStepID, reason: "the step was cancelled")]
+        }
+        var effects: [WalkEffect] = []
+        let captured = Extraction.values(of: step, from: result.output)
+        if !captured.isEmpty {
+            for value in captured { frames[frames.count - 1].variables[value.name] = value.value }
+            effects.append(.captured(captured.map { CapturedValue(name: $0.name, value: masking.apply($0.value)) }))
+        }
+        let context = ConditionContext(result: result, succeeded: Extraction.succeeded(step, result), variables: variables, outcome: nil, cause: nil)
+        return effects + take(branchOf: step, in: context)
+    }
+
+    private mutating func take(branchOf step: Step, in context: ConditionContext) -> [WalkEffect] {
+        guard let branch = step.branches.first(where: { $0.condition.map(context.holds) ?? true }) else {
+            pending = .decision(stepID: currentStepID)
+            return [.stalled(stepID: currentStepID, reason: "no branch of '\(step.id)' applies")]
+        }
+        let taken = BranchTaken(
+            from: currentStepID, to: qualified(branch.next.id), condition: branch.condition?.description ?? "otherwise",
+            because: branch.because.map { masking.apply(render($0)) })
+        return [.branched(taken)] + enter(branch.next.id)
+    }
+
+    private mutating func decline() -> [WalkEffect] {
+        guard let step = currentStep else { return [] }
+        guard let skip = step.skip else {
+            return end(.aborted(reason: "the operator declined '\(step.title)' and the runbook offers no way around it"))
+        }
+        let taken = BranchTaken(from: currentStepID, to: qualified(skip.id), condition: "declined", because: "the operator declined the action")
+        return [.branched(taken)] + enter(skip.id)
+    }
+
+    private mutating func skipCurrent() -> [WalkEffect] {
+        guard let step = currentStep else { return [] }
+        if step.kind == .action { return decline() }
+        guard let fallback = step.branches.last(where: \.isOtherwise) ?? step.options.first.map({ Branch(condition: nil, next: $0.next, because: nil, location: $0.location) }) else {
+            return [.stalled(stepID: currentStepID, reason: "this step cannot be skipped")]
+        }
+        let taken = BranchTaken(from: currentStepID, to: qualified(fallback.next.id), condition: "skipped by the operator", because: "the operator skipped this step")
+        return [.branched(taken)] + enter(fallback.next.id)
+    }
+
+    private mutating func answer(_ reply: String) -> [WalkEffect] {
+        guard let step = currentStep, let option = step.options.first(where: { $0.answer == reply }) else {
+            return [.stalled(stepID: currentStepID, reason: "'\(reply)' is not one of the answers")]
+        }
+        if let name = step.setsVariable { frames[frames.count - 1].variables[name] = option.answer }
+        let taken = BranchTaken(from: currentStepID, to: qualified(option.next.id), condition: "answered \(option.answer)", because: option.label)
+        return [.branched(taken)] + enter(option.next.id)
+    }
+
+    private mutating func end(_ ending: WalkEnding) -> [WalkEffect] {
+        pending = .ended(ending)
+        return [.ended(ending)]
+    }
+
+    // MARK: - Filling in
+
+    func qualified(_ id: String) -> String { frames[frames.count - 1].prefix + id }
+
+    func render(_ template: Template?) -> String {
+        guard let template else { return "" }
+        let values = variables
+        return template.render { values[$0] ?? "" }
+    }
+
+    /// The invocation of `step` with the current variables filled in.
+    public func invocation(for step: Step) -> Invocation? {
+        guard let execution = step.execution else { return nil }
+        let payload: Invocation.Payload
+        switch execution {
+        case .command(let argv): payload = .command(argv: argv.map(render))
+        case .script(let text, _): payload = .script(text)
+        case .http(let spec):
+            let body: String?
+            switch spec.body {
+            case .none: body = nil
+            case .text(let template): body = render(template)
+            case .json(let json): body = JSONRendering.render(json) { render($0) }
+            }
+            var headers = spec.headers.map { HTTPHeader(name: $0.name, value: render($0.value)) }
+            if case .json = spec.body, !headers.contains(where: { $0.name.lowercased() == "content-type" }) {
+                headers.append(HTTPHeader(name: "Content-Type", value: "application/json"))
+            }
+            payload = .http(HTTPRequest(method: spec.method, url: render(spec.url), headers: headers, body: body, followRedirects: spec.followRedirects))
+        case .tcp(let spec): payload = .tcp(host: render(spec.host), port: Int(render(spec.port)) ?? 0)
+        }
+        return Invocation(
+            stepID: qualified(step.id), kind: step.kind, placement: step.placement, timeout: currentRunbook.timeout(of: step),
+            payload: payload, environment: environment, secrets: secretValues)
+    }
+
+    /// The variables as a script sees them: upper-case names, durations also in seconds.
+    public var environment: [String: String] {
+        var environment: [String: String] = [:]
+        for (name, value) in variables { environment[name.uppercased()] = value }
+        for input in currentRunbook.inputs where input.type == .duration {
+            if let span = TimeSpan(parsing: variables[input.name] ?? "") { environment[input.environmentName + "_SECONDS"] = String(span.wholeSeconds) }
+        }
+        return environment
+    }
+
+    /// The result the current step last produced, for `show`.
+    public var currentResult: StepResult? { lastResult }
+}
+
+/// Rendering a JSON template into request-body text.
+enum JSONRendering {
+    static func render(_ json: JSONTemplate, _ fill: (Template) -> String) -> String {
+        switch json {
+        case .null: "null"
+        case .bool(let b): b ? "true" : "false"
+        case .number(let n): n
+        case .string(let t): "\"" + Masking.jsonEscaped(fill(t)) + "\""
+        case .array(let items): "[" + items.map { render($0, fill) }.joined(separator: ",") + "]"
+        case .object(let members): "{" + members.map { "\"\(Masking.jsonEscaped($0.key))\":" + render($0.value, fill) }.joined(separator: ",") + "}"
+        }
+    }
+}

@@ -1,0 +1,145 @@
+/// Something the walk asks its driver (the REPL, a drill, a scenario test) to do or show.
+public enum WalkEffect: Sendable, Hashable {
+    /// A step was entered: show its heading, kind and why.
+    case entered(StepVisit)
+    /// Run this check now and reply with `.finished(result)`.
+    case run(Invocation)
+    /// Ask the operator to confirm this action and reply with `.confirmed`, `.declined` or `.abort`.
+    case confirm(Invocation, ConfirmationRequest)
+    /// Ask the operator this question and reply with `.answered`.
+    case ask(QuestionRequest)
+    /// Values were captured from the step's output.
+    case captured([CapturedValue])
+    /// A branch was taken, and why.
+    case branched(BranchTaken)
+    /// The step was cancelled or could not be judged; the driver offers retry, skip, back, goto, quit.
+    case stalled(stepID: String, reason: String)
+    /// A called runbook was entered or left.
+    case handedOver(from: String, to: String, runbookID: String)
+    /// The walk ended.
+    case ended(WalkEnding)
+}
+
+/// The step being entered, for display.
+public struct StepVisit: Sendable, Hashable {
+    /// The qualified id.
+    public var stepID: String
+    /// The kind.
+    public var kind: Step.Kind
+    /// The heading.
+    public var title: String
+    /// The teaching text.
+    public var why: String
+    /// The id of the runbook the step is in.
+    public var runbookID: String
+}
+
+/// What the operator must type to approve an action.
+public struct ConfirmationRequest: Sendable, Hashable {
+    /// `yes`, or the target's name.
+    public var expected: String
+    /// How the step is confirmed.
+    public var mode: Step.Confirmation
+    /// Where a refusal leads; nil when refusing ends the run.
+    public var skipTo: String?
+}
+
+/// A question to put to the operator.
+public struct QuestionRequest: Sendable, Hashable {
+    /// The qualified id.
+    public var stepID: String
+    /// The question.
+    public var title: String
+    /// The options: what to type and what it means.
+    public var options: [(answer: String, label: String)]
+
+    public static func == (a: QuestionRequest, b: QuestionRequest) -> Bool {
+        a.stepID == b.stepID && a.title == b.title && a.options.map(\.answer) == b.options.map(\.answer)
+    }
+
+    public func hash(into hasher: inout Hasher) { hasher.combine(stepID) }
+
+    /// The option the operator meant by `reply`: its answer, or its number counting from 1.
+    public func option(for reply: String) -> String? {
+        let trimmed = reply.trimmingSpaces()
+        if let number = Int(trimmed), options.indices.contains(number - 1) { return options[number - 1].answer }
+        return options.first { $0.answer == trimmed }?.answer
+    }
+}
+
+/// A value captured from a step's output.
+public struct CapturedValue: Sendable, Hashable {
+    /// The variable name.
+    public var name: String
+    /// The value.
+    public var value: String
+}
+
+/// A branch the walk took.
+public struct BranchTaken: Sendable, Hashable {
+    /// The step it left.
+    public var from: String
+    /// The step it goes to (qualified).
+    public var to: String
+    /// The condition, in words; "otherwise" for the fallback.
+    public var condition: String
+    /// The `because` sentence, filled in and with secrets masked.
+    public var because: String?
+}
+
+/// How a walk ended.
+public enum WalkEnding: Sendable, Hashable {
+    /// A conclusion was reached.
+    case concluded(ReachedConclusion)
+    /// The operator stopped, or an action was refused with nowhere else to go.
+    case aborted(reason: String)
+}
+
+/// A conclusion as reached, with its summary filled in.
+public struct ReachedConclusion: Sendable, Hashable {
+    /// The conclusion step's qualified id.
+    public var stepID: String
+    /// Its title.
+    public var title: String
+    /// The outcome.
+    public var outcome: Outcome
+    /// The cause tag.
+    public var cause: String
+    /// The summary, filled in.
+    public var summary: String
+    /// Whom to call, from the runbook, when the outcome is `escalate`.
+    public var escalation: String?
+}
+
+/// What the driver tells the walk.
+public enum WalkEvent: Sendable, Hashable {
+    /// The check or action that was asked for finished (or was cancelled, or timed out).
+    case finished(StepResult)
+    /// The operator approved the action; `by` says how (`yes`, the target, or `--yes`).
+    case confirmed(by: String)
+    /// The operator declined the action (`no`, `skip`, a wrong answer, EOF).
+    case declined
+    /// The operator chose this answer to the question.
+    case answered(String)
+    /// Go back to the previous step.
+    case back
+    /// Run the current step again.
+    case retry
+    /// Skip the current step: a check takes `otherwise`, an action its skip branch.
+    case skip
+    /// Jump to a step of the current runbook.
+    case goto(String)
+    /// Set a variable.
+    case set(name: String, value: String)
+    /// Stop the walk.
+    case abort(reason: String)
+}
+
+extension String {
+    /// The string without leading and trailing spaces, tabs and newlines.
+    func trimmingSpaces() -> String {
+        let isSpace: (Character) -> Bool = { $0 == " " || $0 == "\t" || $0 == "\n" || $0 == "\r" }
+        guard let first = firstIndex(where: { !isSpace($0) }), let last = lastIndex(where: { !isSpace($0) }) else { return "" }
+        return String(self[first...last])
+    }
+}

@@ -1,0 +1,162 @@
+import MedicCore
+import Yams
+
+/// Decodes `branches` and their `when` conditions.
+struct BranchDecoder {
+    let reader: NodeReader
+
+    static let subjects = ["header", "json", "var"]
+    static let comparisons = ["equals", "not_equals", "above", "below", "at_least", "at_most", "exists"]
+    static let simple = ["succeeded", "exit", "timed_out", "matches", "not_matches", "status", "outcome", "cause", "any", "all", "not"]
+    static var conditionKeys: [String] { simple + subjects + comparisons }
+
+    func branches(_ node: Node?, context: String) -> [Branch] {
+        guard let node else { return [] }
+        guard case .sequence(let items) = node, !items.isEmpty else {
+            reader.error("'branches' must be a non-empty list", at: node)
+            return []
+        }
+        var branches: [Branch] = []
+        for (position, item) in items.enumerated() {
+            guard let fields = reader.fields(item, allowed: ["when", "next", "because", "otherwise"], in: "a branch of \(context)") else { continue }
+            let because = fields["because"].flatMap { reader.template($0, "'because'") }
+            if let node = fields["otherwise"] {
+                if let extra = fields.keyNode("when") ?? fields.keyNode("next") {
+                    reader.error("an 'otherwise' branch has no 'when' or 'next'; 'otherwise' names where to go", at: extra)
+                }
+                if position != items.count - 1 {
+                    reader.error("'otherwise' must be the last branch; the branches after it could never be taken", at: node)
+                }
+                guard let id = reader.string(node, "'otherwise'") else { continue }
+                branches.append(Branch(condition: nil, next: StepReference(id, at: reader.location(node)), because: because, location: reader.location(item)))
+                continue
+            }
+            guard let whenNode = fields.required("when"), let nextNode = fields.required("next"),
+                let next = reader.string(nextNode, "'next'")
+            else { continue }
+            guard let condition = condition(whenNode) else { continue }
+            branches.append(Branch(condition: condition, next: StepReference(next, at: reader.location(nextNode)), because: because, location: reader.location(item)))
+        }
+        if let last = items.last, branches.last?.isOtherwise != true {
+            reader.error("the branches of \(context) must end with 'otherwise', so the walk always has somewhere to go", at: last)
+        }
+        return branches
+    }
+
+    func condition(_ node: Node) -> Condition? {
+        guard let fields = reader.fields(node, allowed: Self.conditionKeys, in: "a 'when' condition") else { return nil }
+        if fields.entries.isEmpty {
+            reader.error("an empty 'when' always holds; use 'otherwise' instead", at: node)
+            return nil
+        }
+        var parts: [Condition] = []
+        var failed = false
+        let subjectNames = fields.entries.map(\.name).filter(Self.subjects.contains)
+        if subjectNames.count > 1, let second = fields.keyNode(subjectNames[1]) {
+            reader.error("one 'when' can compare one of header, json or var; combine several with 'all'", at: second)
+            return nil
+        }
+        let comparisonNames = fields.entries.map(\.name).filter(Self.comparisons.contains)
+        if let subject = subjectNames.first {
+            guard let subjectNode = fields[subject], let name = reader.string(subjectNode, "'\(subject)'") else { return nil }
+            let candidates = comparisonNames + ["matches", "not_matches"].filter(fields.has)
+            guard candidates.count == 1, let comparisonName = candidates.first, let valueNode = fields[comparisonName] else {
+                reader.error("'\(subject): \(name)' needs exactly one comparison", at: subjectNode, hint: "one of equals, not_equals, matches, not_matches, above, below, at_least, at_most\(subject == "json" ? ", exists" : "")")
+                return nil
+            }
+            guard let comparison = comparison(comparisonName, valueNode, subject: subject) else { return nil }
+            switch subject {
+            case "header": parts.append(.header(name, comparison))
+            case "json": parts.append(.json(name, comparison))
+            default:
+                if !Template.isVariableName(name) { reader.error("'\(name)' is not a variable name", at: subjectNode) }
+                parts.append(.variable(name, comparison))
+            }
+        } else if let first = comparisonNames.first, let key = fields.keyNode(first) {
+            reader.error("'\(first)' compares the value named by 'header', 'json' or 'var', and none is given", at: key)
+            return nil
+        }
+        for (name, _, value) in fields.entries {
+            if subjectNames.first != nil, name == "matches" || name == "not_matches" || Self.comparisons.contains(name) { continue }
+            if Self.subjects.contains(name) { continue }
+            guard let part = simpleCondition(name, value) else {
+                failed = true
+                continue
+            }
+            parts.append(part)
+        }
+        if failed { return nil }
+        return parts.count == 1 ? parts[0] : .all(parts)
+    }
+
+    private func simpleCondition(_ name: String, _ value: Node) -> Condition? {
+        switch name {
+        case "succeeded": return reader.bool(value, "'succeeded'").map(Condition.succeeded)
+        case "timed_out": return reader.bool(value, "'timed_out'").map(Condition.timedOut)
+        case "exit": return reader.ints(value, "'exit' (exit statuses)").map(Condition.exitStatus)
+        case "status":
+            guard let statuses = reader.ints(value, "'status' (HTTP statuses)") else { return nil }
+            if statuses.contains(where: { !(0...599).contains($0) }) {
+                reader.error("an HTTP status is between 100 and 599 (0 when nothing answered)", at: value)
+                return nil
+            }
+            return .httpStatus(statuses)
+        case "matches": return reader.regex(value, "'matches'").map(Condition.outputMatches)
+        case "not_matches": return reader.regex(value, "'not_matches'").map(Condition.outputDoesNotMatch)
+        case "outcome":
+            guard let text = reader.string(value, "'outcome'") else { return nil }
+            guard let outcome = Outcome(rawValue: text) else {
+                reader.error("unknown outcome '\(text)'", at: value, hint: "one of resolved, escalate, no-fault")
+                return nil
+            }
+            return .outcome(outcome)
+        case "cause":
+            guard let text = reader.string(value, "'cause'") else { return nil }
+            if !CauseVocabulary.contains(text) { reader.error("unknown cause '\(text)'", at: value) }
+            return .cause(text)
+        case "any", "all":
+            guard case .sequence(let items) = value, !items.isEmpty else {
+                reader.error("'\(name)' must be a non-empty list of conditions", at: value)
+                return nil
+            }
+            let inner = items.compactMap(condition)
+            guard inner.count == items.count else { return nil }
+            return name == "any" ? .any(inner) : .all(inner)
+        case "not":
+            return condition(value).map(Condition.not)
+        default:
+            return nil
+        }
+    }
+
+    private func comparison(_ name: String, _ value: Node, subject: String) -> Comparison? {
+        func number() -> Double? {
+            guard case .scalar(let scalar) = value, let number = Double(scalar.string) else {
+                reader.error("'\(name)' compares numbers; '\(reader.describe(value))' is not one", at: value)
+                return nil
+            }
+            return number
+        }
+        switch name {
+        case "equals", "not_equals":
+            guard case .scalar(let scalar) = value else {
+                reader.error("'\(name)' takes a single value", at: value)
+                return nil
+            }
+            return name == "equals" ? .equals(scalar.string) : .notEquals(scalar.string)
+        case "matches": return reader.regex(value, "'matches'").map(Comparison.matches)
+        case "not_matches": return reader.regex(value, "'not_matches'").map(Comparison.notMatches)
+        case "above": return number().map(Comparison.above)
+        case "below": return number().map(Comparison.below)
+        case "at_least": return number().map(Comparison.atLeast)
+        case "at_most": return number().map(Comparison.atMost)
+        case "exists":
+            if subject != "json" {
+                reader.error("'exists' applies only to 'json' fields", at: value)
+                return nil
+            }
+            return reader.bool(value, "'exists'").map(Comparison.exists)
+        default: return nil
+        }
+    }
+}

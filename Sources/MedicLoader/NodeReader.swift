@@ -1,0 +1,155 @@
+import MedicCore
+import Yams
+
+/// Reads a composed YAML tree into model values, collecting located diagnostics as it goes.
+///
+/// Every accessor reports what is wrong at the node's own line and column and returns nil, so one
+/// pass finds as many problems as possible instead of stopping at the first.
+final class NodeReader {
+    let file: String
+    private(set) var diagnostics: [Diagnostic] = []
+
+    init(file: String) { self.file = file }
+
+    func location(_ node: Node) -> SourceLocation {
+        guard let mark = node.mark else { return .start(of: file) }
+        return SourceLocation(file: file, line: mark.line, column: mark.column)
+    }
+
+    func error(_ message: String, at node: Node, hint: String? = nil) {
+        diagnostics.append(.error(message, at: location(node), hint: hint))
+    }
+
+    func error(_ message: String, at location: SourceLocation, hint: String? = nil) {
+        diagnostics.append(.error(message, at: location, hint: hint))
+    }
+
+    func warning(_ message: String, at location: SourceLocation, hint: String? = nil) {
+        diagnostics.append(.warning(message, at: location, hint: hint))
+    }
+
+    /// The mapping's entries by key, after reporting keys that are not in `allowed`.
+    func fields(_ node: Node, allowed: [String], in context: String) -> Fields? {
+        guard case .mapping(let mapping) = node else {
+            error("\(context) must be a mapping of keys to values, not \(describe(node))", at: node)
+            return nil
+        }
+        var fields = Fields(reader: self, node: node, context: context)
+        for (key, value) in mapping {
+            guard case .scalar(let scalar) = key else {
+                error("keys in \(context) must be plain words", at: key)
+                continue
+            }
+            let name = scalar.string
+            guard allowed.contains(name) else {
+                let hint = Spelling.suggestion(for: name, among: allowed).map { "did you mean '\($0)'?" }
+                error("unknown key '\(name)' in \(context)", at: key, hint: hint ?? "allowed here: \(allowed.joined(separator: ", "))")
+                continue
+            }
+            fields.entries.append((name, key, value))
+        }
+        return fields
+    }
+
+    func string(_ node: Node, _ what: String) -> String? {
+        guard case .scalar(let scalar) = node else {
+            error("\(what) must be text, not \(describe(node))", at: node)
+            return nil
+        }
+        if scalar.style == .plain, scalar.string == "~" || scalar.string == "null" || scalar.string.isEmpty {
+            error("\(what) is empty", at: node)
+            return nil
+        }
+        return scalar.string
+    }
+
+    func int(_ node: Node, _ what: String) -> Int? {
+        guard case .scalar(let scalar) = node, let value = Int(scalar.string) else {
+            error("\(what) must be a whole number", at: node)
+            return nil
+        }
+        return value
+    }
+
+    func bool(_ node: Node, _ what: String) -> Bool? {
+        if case .scalar(let scalar) = node {
+            switch scalar.string {
+            case "true": return true
+            case "false": return false
+            default: break
+            }
+        }
+        error("\(what) must be true or false", at: node)
+        return nil
+    }
+
+    /// A list of numbers, or a single number standing for a list of one.
+    func ints(_ node: Node, _ what: String) -> [Int]? {
+        if case .sequence(let items) = node {
+            let values = items.compactMap { int($0, what) }
+            return values.count == items.count && !values.isEmpty ? values : nil
+        }
+        return int(node, what).map { [$0] }
+    }
+
+    func strings(_ node: Node, _ what: String) -> [String]? {
+        guard case .sequence(let items) = node else {
+            error("\(what) must be a list", at: node)
+            return nil
+        }
+        let values = items.compactMap { string($0, what) }
+        return values.count == items.count ? values : nil
+    }
+
+    func template(_ node: Node, _ what: String) -> Template? {
+        guard let text = string(node, what) else { return nil }
+        let template = Template(text, at: location(node))
+        if template.hasUnclosedPlaceholder {
+            warning("\(what) has a '${' that is never closed", at: template.location, hint: "write '$${' for a literal '${'")
+        }
+        return template
+    }
+
+    func duration(_ node: Node, _ what: String) -> TimeSpan? {
+        guard let text = string(node, what) else { return nil }
+        guard let span = TimeSpan(parsing: text), span.milliseconds > 0 else {
+            error("\(what) '\(text)' is not a duration", at: node, hint: "write a number and a unit: 500ms, 30s, 15m, 1h")
+            return nil
+        }
+        return span
+    }
+
+    func regex(_ node: Node, _ what: String) -> RegexPattern? {
+        string(node, what).map { RegexPattern($0, at: location(node)) }
+    }
+
+    func describe(_ node: Node) -> String {
+        switch node {
+        case .scalar: "a single value"
+        case .mapping: "a mapping"
+        case .sequence: "a list"
+        case .alias: "an alias"
+        }
+    }
+}
+
+/// The checked entries of one YAML mapping.
+struct Fields {
+    let reader: NodeReader
+    let node: Node
+    let context: String
+    var entries: [(name: String, key: Node, value: Node)] = []
+
+    subscript(name: String) -> Node? { entries.first { $0.name == name }?.value }
+
+    func keyNode(_ name: String) -> Node? { entries.first { $0.name == name }?.key }
+
+    func has(_ name: String) -> Bool { entries.contains { $0.name == name } }
+
+    /// The value of a key that must be present, reporting its absence at the mapping.
+    func required(_ name: String) -> Node? {
+        if let value = self[name] { return value }
+        reader.error("\(context) needs '\(name)'", at: node)
+        return nil
+    }
+}

@@ -1,0 +1,89 @@
+import MedicCore
+import Yams
+
+/// Decodes the built-in probes, `http` and `tcp`.
+struct ProbeDecoder {
+    let reader: NodeReader
+
+    static let methods = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]
+
+    func http(_ node: Node) -> HTTPProbeSpec? {
+        let allowed = ["method", "url", "headers", "json", "body", "expect", "follow_redirects"]
+        guard let fields = reader.fields(node, allowed: allowed, in: "the http probe") else { return nil }
+        var method = "GET"
+        if let node = fields["method"], let text = reader.string(node, "the method") {
+            if Self.methods.contains(text.uppercased()) {
+                method = text.uppercased()
+            } else {
+                reader.error("unknown HTTP method '\(text)'", at: node, hint: "one of \(Self.methods.joined(separator: ", "))")
+            }
+        }
+        guard let urlNode = fields.required("url"), let url = reader.template(urlNode, "the url") else { return nil }
+        var headers: [HTTPHeaderTemplate] = []
+        if let node = fields["headers"] {
+            if case .mapping(let mapping) = node {
+                for (key, value) in mapping {
+                    guard let name = reader.string(key, "a header name"), let template = reader.template(value, "a header value") else { continue }
+                    headers.append(HTTPHeaderTemplate(name: name, value: template))
+                }
+            } else {
+                reader.error("'headers' must be a mapping from header name to value", at: node)
+            }
+        }
+        var body = HTTPProbeSpec.Body.none
+        if let node = fields["json"] {
+            body = .json(json(node))
+            if let second = fields.keyNode("body") { reader.error("give 'json' or 'body', not both", at: second) }
+        } else if let node = fields["body"], let template = reader.template(node, "the body") {
+            body = .text(template)
+        }
+        let expect = fields["expect"].flatMap { reader.ints($0, "'expect' (HTTP statuses)") } ?? []
+        for status in expect where !(100...599).contains(status) {
+            reader.error("\(status) is not an HTTP status", at: fields["expect"] ?? node)
+        }
+        let follow = fields["follow_redirects"].flatMap { reader.bool($0, "'follow_redirects'") } ?? false
+        return HTTPProbeSpec(method: method, url: url, headers: headers, body: body, expect: expect, followRedirects: follow)
+    }
+
+    func tcp(_ node: Node) -> TCPProbeSpec? {
+        guard let fields = reader.fields(node, allowed: ["host", "port"], in: "the tcp probe"),
+            let hostNode = fields.required("host"), let host = reader.template(hostNode, "the host"),
+            let portNode = fields.required("port"), let port = reader.template(portNode, "the port")
+        else { return nil }
+        if port.variables.isEmpty, Int(port.raw).map({ !(1...65535).contains($0) }) ?? true {
+            reader.error("'\(port.raw)' is not a TCP port", at: portNode)
+        }
+        return TCPProbeSpec(host: host, port: port)
+    }
+
+    /// A YAML value as a JSON template; plain scalars that look like numbers, booleans or null keep
+    /// that type, everything else is a string template.
+    func json(_ node: Node) -> JSONTemplate {
+        switch node {
+        case .scalar(let scalar):
+            if scalar.style == .plain {
+                switch scalar.string {
+                case "null", "~": return .null
+                case "true": return .bool(true)
+                case "false": return .bool(false)
+                default:
+                    if Double(scalar.string) != nil, scalar.string.first.map({ $0.isNumber || $0 == "-" }) ?? false {
+                        return .number(scalar.string)
+                    }
+                }
+            }
+            return .string(Template(scalar.string, at: reader.location(node)))
+        case .sequence(let items):
+            return .array(items.map(json))
+        case .mapping(let mapping):
+            var members: [JSONTemplateMember] = []
+            for (key, value) in mapping {
+                guard let name = reader.string(key, "a JSON key") else { continue }
+                members.append(JSONTemplateMember(key: name, value: json(value)))
+            }
+            return .object(members)
+        case .alias:
+            return .null
+        }
+    }
+}

@@ -1,0 +1,107 @@
+import Foundation
+import MedicCore
+import Yams
+
+/// Decodes the YAML tree of one runbook file into a `Runbook`.
+struct RunbookDecoder {
+    let reader: NodeReader
+    let path: String
+
+    static let topKeys = ["medic", "id", "title", "summary", "version", "owner", "escalation", "defaults", "inputs", "start", "steps"]
+    static let inputKeys = ["type", "description", "default", "required", "pattern", "choices"]
+
+    func decode(_ root: Node) -> Runbook? {
+        guard let fields = reader.fields(root, allowed: Self.topKeys, in: "the runbook") else { return nil }
+        if let version = fields.required("medic"), let number = reader.int(version, "'medic' (the format version)"), number != 1 {
+            reader.error("this Medic reads format version 1, not \(number)", at: version)
+        }
+        let id = fields.required("id").flatMap { reader.string($0, "'id'") } ?? ""
+        if let node = fields["id"], !id.isEmpty, !Self.isIdentifier(id) {
+            reader.error("runbook id '\(id)' may hold only lower-case letters, digits and '-'", at: node)
+        }
+        var runbook = Runbook(path: path, id: id, title: fields.required("title").flatMap { reader.string($0, "'title'") } ?? "")
+        runbook.summary = fields["summary"].flatMap { reader.string($0, "'summary'") }
+        runbook.version = fields["version"].flatMap { reader.string($0, "'version'") }
+        runbook.owner = fields["owner"].flatMap { reader.string($0, "'owner'") }
+        runbook.escalation = fields["escalation"].flatMap { reader.string($0, "'escalation'") }
+        if let defaults = fields["defaults"], let inner = reader.fields(defaults, allowed: ["timeout"], in: "'defaults'"),
+            let timeout = inner["timeout"].flatMap({ reader.duration($0, "the default timeout") })
+        {
+            runbook.defaultTimeout = timeout
+        }
+        if let inputs = fields["inputs"] { runbook.inputs = decodeInputs(inputs) }
+        if let start = fields["start"], let id = reader.string(start, "'start'") {
+            runbook.start = StepReference(id, at: reader.location(start))
+        }
+        if let steps = fields.required("steps") {
+            let decoder = StepDecoder(reader: reader, path: path)
+            guard case .mapping(let mapping) = steps else {
+                reader.error("'steps' must be a mapping from step id to step", at: steps)
+                return runbook
+            }
+            var decoded: [Step] = []
+            decoded.reserveCapacity(mapping.count)
+            for (key, value) in mapping {
+                guard let id = reader.string(key, "a step id") else { continue }
+                if !Self.isIdentifier(id) {
+                    reader.error("step id '\(id)' may hold only lower-case letters, digits and '-'", at: key)
+                }
+                if let step = decoder.decode(id: id, key: key, value) { decoded.append(step) }
+            }
+            if decoded.isEmpty, mapping.isEmpty { reader.error("the runbook has no steps", at: steps) }
+            runbook.steps = decoded
+        }
+        return runbook
+    }
+
+    private func decodeInputs(_ node: Node) -> [InputDefinition] {
+        guard case .mapping(let mapping) = node else {
+            reader.error("'inputs' must be a mapping from input name to its definition", at: node)
+            return []
+        }
+        var inputs: [InputDefinition] = []
+        for (key, value) in mapping {
+            guard let name = reader.string(key, "an input name") else { continue }
+            if !Template.isVariableName(name) {
+                reader.error("input name '\(name)' may hold only letters, digits and '_', and not start with a digit", at: key)
+            }
+            guard let fields = reader.fields(value, allowed: Self.inputKeys, in: "input '\(name)'") else { continue }
+            var type = InputDefinition.ValueType.string
+            if let typeNode = fields.required("type"), let text = reader.string(typeNode, "an input's type") {
+                if let parsed = InputDefinition.ValueType(rawValue: text) {
+                    type = parsed
+                } else {
+                    let all = InputDefinition.ValueType.allCases.map(\.rawValue)
+                    reader.error("unknown input type '\(text)'", at: typeNode, hint: Spelling.suggestion(for: text, among: all).map { "did you mean '\($0)'?" } ?? "types: \(all.joined(separator: ", "))")
+                }
+            }
+            var input = InputDefinition(name: name, type: type, location: reader.location(key))
+            input.description = fields["description"].flatMap { reader.string($0, "an input's description") }
+            if let node = fields["default"], case .scalar(let scalar) = node {
+                input.defaultValue = scalar.string
+                input.defaultLocation = reader.location(node)
+            } else if let node = fields["default"] {
+                reader.error("the default of '\(name)' must be a single value", at: node)
+            }
+            input.isRequired = fields["required"].flatMap { reader.bool($0, "'required'") } ?? true
+            input.pattern = fields["pattern"].flatMap { reader.regex($0, "a pattern") }
+            if let node = fields["choices"] { input.choices = reader.strings(node, "'choices'") ?? [] }
+            if type == .choice, input.choices.isEmpty, let node = fields.keyNode("type") {
+                reader.error("choice input '\(name)' needs a non-empty 'choices' list", at: node)
+            }
+            if type != .choice, let node = fields.keyNode("choices") {
+                reader.error("'choices' belongs only to inputs of type choice", at: node)
+            }
+            if type == .secret, let node = fields.keyNode("default") {
+                reader.error("a secret input may not have a default: it would sit in the runbook for all to read", at: node)
+            }
+            inputs.append(input)
+        }
+        return inputs
+    }
+
+    static func isIdentifier(_ text: String) -> Bool {
+        guard let first = text.unicodeScalars.first, ("a"..."z").contains(first) || ("0"..."9").contains(first) else { return false }
+        return text.unicodeScalars.allSatisfy { ("a"..."z").contains($0) || ("0"..."9").contains($0) || $0 == "-" }
+    }
+}

@@ -1,0 +1,111 @@
+import Foundation
+import MedicCore
+import Yams
+
+/// Loads scenario files (recorded incidents) with located diagnostics.
+public struct ScenarioLoader: Sendable {
+    /// Creates a loader.
+    public init() {}
+
+    /// The scenario folder of a runbook: `runbooks/x.yaml` → `runbooks/x.scenarios`.
+    public static func folder(for runbookPath: String) -> String {
+        let stem = runbookPath.hasSuffix(".yaml") ? String(runbookPath.dropLast(5)) : runbookPath.hasSuffix(".yml") ? String(runbookPath.dropLast(4)) : runbookPath
+        return stem + ".scenarios"
+    }
+
+    /// The scenario files of a runbook, sorted; empty when it has none.
+    public static func files(for runbookPath: String) -> [String] {
+        let folder = folder(for: runbookPath)
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? []
+        return names.filter { $0.hasSuffix(".yaml") || $0.hasSuffix(".yml") }.sorted().map { folder + "/" + $0 }
+    }
+
+    /// Loads one scenario file.
+    public func load(_ path: String) -> (scenario: Scenario?, diagnostics: [Diagnostic]) {
+        let reader = NodeReader(file: path)
+        let text: String
+        switch SourceFile.read(path) {
+        case .failure(let diagnostic): return (nil, [diagnostic])
+        case .success(let contents): text = contents
+        }
+        guard let root = YAMLText.compose(text, reader: reader) else { return (nil, reader.diagnostics) }
+        let keys = ["medic-scenario", "name", "description", "inputs", "results", "answers", "expect"]
+        guard let fields = reader.fields(root, allowed: keys, in: "the scenario") else { return (nil, reader.diagnostics) }
+        if let node = fields.required("medic-scenario"), let version = reader.int(node, "'medic-scenario'"), version != 1 {
+            reader.error("this Medic reads scenario format 1, not \(version)", at: node)
+        }
+        let fileName = ((path as NSString).lastPathComponent as NSString).deletingPathExtension
+        var scenario = Scenario(name: fields["name"].flatMap { reader.string($0, "'name'") } ?? fileName, path: path)
+        scenario.description = fields["description"].flatMap { reader.string($0, "'description'") }
+        scenario.inputs = stringMap(fields["inputs"], reader, "'inputs'")
+        scenario.answers = stringMap(fields["answers"], reader, "'answers'")
+        if let node = fields["results"] {
+            if case .mapping(let mapping) = node {
+                for (key, value) in mapping {
+                    guard let id = reader.string(key, "a step id") else { continue }
+                    if case .sequence(let items) = value {
+                        scenario.results[id] = items.compactMap { result($0, reader) }
+                    } else if let single = result(value, reader) {
+                        scenario.results[id] = [single]
+                    }
+                }
+            } else {
+                reader.error("'results' must be a mapping from step id to result", at: node)
+            }
+        }
+        if let node = fields.required("expect"), let expect = reader.fields(node, allowed: ["outcome", "cause", "path"], in: "'expect'") {
+            if let node = expect["outcome"], let text = reader.string(node, "'outcome'") {
+                scenario.expectedOutcome = Outcome(rawValue: text)
+                if scenario.expectedOutcome == nil { reader.error("unknown outcome '\(text)'", at: node, hint: "one of resolved, escalate, no-fault") }
+            }
+            if let node = expect["cause"], let text = reader.string(node, "'cause'") {
+                scenario.expectedCause = text
+                if !CauseVocabulary.contains(text) { reader.error("unknown cause '\(text)'", at: node) }
+            }
+            scenario.expectedPath = expect["path"].flatMap { reader.strings($0, "'path'") }
+        }
+        return (reader.diagnostics.hasErrors ? nil : scenario, reader.diagnostics)
+    }
+
+    private func stringMap(_ node: Node?, _ reader: NodeReader, _ what: String) -> [String: String] {
+        guard let node else { return [:] }
+        guard case .mapping(let mapping) = node else {
+            reader.error("\(what) must be a mapping", at: node)
+            return [:]
+        }
+        var values: [String: String] = [:]
+        for (key, value) in mapping {
+            guard let name = reader.string(key, "a name") else { continue }
+            guard case .scalar(let scalar) = value else {
+                reader.error("the value of '\(name)' must be a single value", at: value)
+                continue
+            }
+            values[name] = scalar.string
+        }
+        return values
+    }
+
+    private func result(_ node: Node, _ reader: NodeReader) -> StepResult? {
+        let keys = ["exit", "output", "timed_out", "status", "headers", "body", "duration_ms"]
+        guard let fields = reader.fields(node, allowed: keys, in: "a recorded result") else { return nil }
+        var result = StepResult()
+        if let node = fields["exit"] { result.exitStatus = reader.int(node, "'exit'") }
+        if let node = fields["status"] { result.httpStatus = reader.int(node, "'status'") }
+        if result.exitStatus == nil, result.httpStatus == nil { result.exitStatus = 0 }
+        if let node = fields["output"] ?? fields["body"], case .scalar(let scalar) = node { result.output = scalar.string }
+        if fields.has("output"), fields.has("body"), let node = fields.keyNode("body") { reader.error("give 'output' or 'body', not both", at: node) }
+        if let node = fields["timed_out"] { result.timedOut = reader.bool(node, "'timed_out'") ?? false }
+        if let node = fields["duration_ms"] { result.durationMilliseconds = reader.int(node, "'duration_ms'") ?? 0 }
+        if let node = fields["headers"] {
+            if case .mapping(let mapping) = node {
+                for (key, value) in mapping {
+                    guard case .scalar(let k) = key, case .scalar(let v) = value else { continue }
+                    result.headers.append(HTTPHeader(name: k.string, value: v.string))
+                }
+            } else {
+                reader.error("'headers' must be a mapping", at: node)
+            }
+        }
+        return result
+    }
+}

@@ -1,0 +1,184 @@
+import Foundation
+import MedicCore
+import Yams
+
+/// Decodes one step, enforcing which keys belong to which kind.
+struct StepDecoder {
+    let reader: NodeReader
+    let path: String
+
+    static let common = ["kind", "title", "why", "timeout", "where"]
+    static let running = ["command", "script", "http", "tcp", "capture", "count", "branches"]
+    static let keysByKind: [Step.Kind: [String]] = [
+        .check: common + running,
+        .action: common + running + ["confirm", "target", "skip"],
+        .question: common + ["options", "set"],
+        .conclusion: common + ["outcome", "cause", "summary"],
+        .runbook: common + ["runbook", "with", "branches"],
+    ]
+
+    func decode(id: String, key: Node, _ node: Node) -> Step? {
+        let context = "step '\(id)'"
+        // The kind decides which keys are allowed, so read it before anything else.
+        var kind: Step.Kind?
+        if case .mapping(let mapping) = node, let kindNode = mapping["kind"] {
+            if let text = reader.string(kindNode, "a step's kind") {
+                kind = Step.Kind(rawValue: text)
+                if kind == nil {
+                    let all = Step.Kind.allCases.map(\.rawValue)
+                    reader.error("unknown step kind '\(text)' in \(context)", at: kindNode, hint: Spelling.suggestion(for: text, among: all).map { "did you mean '\($0)'?" } ?? "kinds: \(all.joined(separator: ", "))")
+                }
+            }
+        }
+        let allowed = kind.flatMap { Self.keysByKind[$0] } ?? Array(Set(Self.keysByKind.values.joined()))
+        guard let fields = reader.fields(node, allowed: allowed, in: context) else { return nil }
+        if fields["kind"] == nil {
+            reader.error("\(context) needs 'kind'", at: key, hint: "one of check, action, question, conclusion, runbook")
+        }
+        guard let kind else { return nil }
+        var step = Step(id: id, kind: kind, location: reader.location(key))
+        step.title = fields.required("title").flatMap { reader.string($0, "a step's title") } ?? ""
+        step.why = fields.required("why").flatMap { reader.string($0, "a step's 'why'") } ?? ""
+        step.timeout = fields["timeout"].flatMap { reader.duration($0, "the timeout") }
+        if let node = fields["where"], let text = reader.string(node, "'where'") {
+            if let placement = Placement(rawValue: text) {
+                step.placement = placement
+            } else {
+                reader.error("steps can run only 'local' in this version of Medic, not '\(text)'", at: node)
+            }
+        }
+        switch kind {
+        case .check, .action: decodeRunning(&step, fields, context: context)
+        case .question: decodeQuestion(&step, fields, context: context)
+        case .conclusion: decodeConclusion(&step, fields)
+        case .runbook: decodeCall(&step, fields, context: context)
+        }
+        return step
+    }
+
+    private func decodeRunning(_ step: inout Step, _ fields: Fields, context: String) {
+        let ways = ["command", "script", "http", "tcp"].filter(fields.has)
+        if ways.isEmpty {
+            reader.error("\(context) needs one of 'command', 'script', 'http' or 'tcp'", at: fields.node)
+        } else if ways.count > 1, let second = fields.keyNode(ways[1]) {
+            reader.error("\(context) has both '\(ways[0])' and '\(ways[1])'; a step runs exactly one thing", at: second)
+        }
+        if let node = fields["command"] {
+            if case .sequence(let items) = node, !items.isEmpty {
+                let argv = items.compactMap { reader.template($0, "a command element") }
+                if argv.count == items.count { step.execution = .command(argv) }
+            } else if case .scalar = node {
+                reader.error("'command' must be a list of arguments, not one string", at: node, hint: "write [\"docker\", \"ps\"], or use 'script' when you need a shell")
+            } else {
+                reader.error("'command' must be a non-empty list of arguments", at: node)
+            }
+        } else if let node = fields["script"], let text = reader.string(node, "'script'") {
+            step.execution = .script(text, location: reader.location(node))
+            if text.contains("${") {
+                reader.warning("scripts are never templated; '${…}' here is left to the shell", at: reader.location(node), hint: "inputs reach scripts as environment variables: write \"$APP_SERVICE\" for app_service")
+            }
+        } else if let node = fields["http"] {
+            step.execution = ProbeDecoder(reader: reader).http(node).map(Execution.http)
+        } else if let node = fields["tcp"] {
+            step.execution = ProbeDecoder(reader: reader).tcp(node).map(Execution.tcp)
+        }
+        if let node = fields["capture"] {
+            if case .scalar = node {
+                step.captures = reader.regex(node, "a capture").map { [$0] } ?? []
+            } else if case .sequence(let items) = node {
+                step.captures = items.compactMap { reader.regex($0, "a capture") }
+            } else {
+                reader.error("'capture' must be a regex or a list of regexes with named groups", at: node)
+            }
+            for pattern in step.captures where pattern.groupNames.isEmpty {
+                reader.error("capture regex has no named group, so it captures nothing", at: pattern.location, hint: "name the part to keep: 'RestartCount=(?<restarts>\\d+)'")
+            }
+        }
+        if let node = fields["count"] {
+            if case .mapping(let mapping) = node {
+                for (key, value) in mapping {
+                    guard let name = reader.string(key, "a count name"), let pattern = reader.regex(value, "a count regex") else { continue }
+                    if !Template.isVariableName(name) { reader.error("count name '\(name)' is not a valid variable name", at: key) }
+                    step.counts.append(NamedPattern(name: name, pattern: pattern))
+                }
+            } else {
+                reader.error("'count' must be a mapping from variable name to regex", at: node)
+            }
+        }
+        step.branches = BranchDecoder(reader: reader).branches(fields.required("branches"), context: context)
+        guard step.kind == .action else { return }
+        if let node = fields["confirm"], let text = reader.string(node, "'confirm'") {
+            if let confirmation = Step.Confirmation(rawValue: text) {
+                step.confirmation = confirmation
+            } else {
+                reader.error("'confirm' is 'yes' or 'type-target', not '\(text)'", at: node)
+            }
+        }
+        step.target = fields["target"].flatMap { reader.template($0, "'target'") }
+        if let node = fields["skip"], let id = reader.string(node, "'skip'") {
+            step.skip = StepReference(id, at: reader.location(node))
+        }
+    }
+
+    private func decodeQuestion(_ step: inout Step, _ fields: Fields, context: String) {
+        if let node = fields["set"], let name = reader.string(node, "'set'") {
+            if !Template.isVariableName(name) { reader.error("'\(name)' is not a valid variable name", at: node) }
+            step.setsVariable = name
+        }
+        guard let node = fields.required("options") else { return }
+        guard case .sequence(let items) = node, !items.isEmpty else {
+            reader.error("'options' must be a non-empty list", at: node)
+            return
+        }
+        var answers: Set<String> = []
+        for item in items {
+            guard let option = reader.fields(item, allowed: ["answer", "label", "next"], in: "an option of \(context)") else { continue }
+            guard let answerNode = option.required("answer"), let answer = reader.string(answerNode, "an answer"),
+                let nextNode = option.required("next"), let next = reader.string(nextNode, "'next'")
+            else { continue }
+            if !answers.insert(answer).inserted { reader.error("the answer '\(answer)' is offered twice", at: answerNode) }
+            if Int(answer) != nil { reader.error("an answer may not be a number; numbers pick options by position", at: answerNode) }
+            let label = option["label"].flatMap { reader.string($0, "a label") } ?? answer
+            step.options.append(QuestionOption(answer: answer, label: label, next: StepReference(next, at: reader.location(nextNode)), location: reader.location(item)))
+        }
+    }
+
+    private func decodeConclusion(_ step: inout Step, _ fields: Fields) {
+        var outcome = Outcome.escalate
+        if let node = fields.required("outcome"), let text = reader.string(node, "'outcome'") {
+            if let parsed = Outcome(rawValue: text) {
+                outcome = parsed
+            } else {
+                reader.error("unknown outcome '\(text)'", at: node, hint: "one of resolved, escalate, no-fault")
+            }
+        }
+        var cause = "none"
+        if let node = fields.required("cause"), let text = reader.string(node, "'cause'") {
+            cause = text
+            if !CauseVocabulary.contains(text) {
+                let hint = Spelling.suggestion(for: text, among: CauseVocabulary.tags.map(\.tag)).map { "did you mean '\($0)'?" }
+                reader.error("unknown cause '\(text)'", at: node, hint: hint ?? "the vocabulary is in docs/runbook-format.md")
+            }
+        }
+        step.conclusion = Conclusion(outcome: outcome, cause: cause, summary: fields["summary"].flatMap { reader.template($0, "'summary'") })
+    }
+
+    private func decodeCall(_ step: inout Step, _ fields: Fields, context: String) {
+        guard let node = fields.required("runbook"), let target = reader.string(node, "'runbook'") else { return }
+        let folder = (path as NSString).deletingLastPathComponent
+        let resolved = target.hasPrefix("/") ? target : (folder.isEmpty ? target : folder + "/" + target)
+        var with: [(name: String, value: Template)] = []
+        if let node = fields["with"] {
+            if case .mapping(let mapping) = node {
+                for (key, value) in mapping {
+                    guard let name = reader.string(key, "an input name"), let template = reader.template(value, "an input value") else { continue }
+                    with.append((name, template))
+                }
+            } else {
+                reader.error("'with' must be a mapping from input name to value", at: node)
+            }
+        }
+        step.call = RunbookCall(path: target, resolvedPath: (resolved as NSString).standardizingPath, with: with, location: reader.location(node))
+        step.branches = BranchDecoder(reader: reader).branches(fields.required("branches"), context: context)
+    }
+}

@@ -1,0 +1,85 @@
+import MedicCore
+
+/// `medic show`: a runbook as a document to review or learn from.
+public struct RunbookDocument: Sendable {
+    let runbook: Runbook
+
+    /// Creates the document of `runbook`.
+    public init(_ runbook: Runbook) { self.runbook = runbook }
+
+    /// The document as plain text, wrapped for a terminal.
+    public func render() -> String {
+        var out = ""
+        func line(_ text: String = "") { out += text + "\n" }
+        line("\(runbook.title)")
+        line(String(repeating: "=", count: min(runbook.title.count, 78)))
+        var facts = ["id \(runbook.id)"]
+        if let version = runbook.version { facts.append("version \(version)") }
+        if let owner = runbook.owner { facts.append("owner \(owner)") }
+        line(facts.joined(separator: " · "))
+        if let escalation = runbook.escalation { line("escalate to: \(escalation)") }
+        if let summary = runbook.summary { line(); line(wrap(summary, indent: "")) }
+        line()
+        line("INPUTS")
+        if runbook.inputs.isEmpty { line("  (none)") }
+        for input in runbook.inputs {
+            var head = "  \(input.name)  \(input.type.rawValue)"
+            if !input.isRequired { head += ", optional" }
+            if let value = input.defaultValue { head += ", default \(value)" }
+            line(head)
+            if let description = input.description { line(wrap(description, indent: "      ")) }
+            if !input.choices.isEmpty { line("      choices: \(input.choices.joined(separator: ", "))") }
+            if let pattern = input.pattern { line("      pattern: \(pattern.source)") }
+        }
+        line()
+        line("STEPS")
+        for (number, step) in runbook.steps.enumerated() {
+            line()
+            line("\(number + 1). \(step.kind.label)  \(step.id) — \(step.title)")
+            line(wrap(step.why, indent: "    "))
+            if let execution = step.execution {
+                let lines = execution.summary.split(separator: "\n", omittingEmptySubsequences: false)
+                line("    runs (\(execution.keyword), timeout \(runbook.timeout(of: step))):")
+                for text in lines { line("      \(text)") }
+            }
+            if case .http(let spec) = step.execution, case .json = spec.body { line("      with a JSON body") }
+            for capture in step.captures { line("    captures: \(capture.groupNames.joined(separator: ", ")) from /\(capture.source)/") }
+            for count in step.counts { line("    counts: \(count.name) = lines matching /\(count.pattern.source)/") }
+            if step.kind == .action {
+                let how = step.confirmation == .typeTarget ? "by typing the target \(step.target?.raw ?? "")" : "by typing yes"
+                line("    confirmed \(how); if declined → \(step.skip?.id ?? "the run stops (aborted)")")
+            }
+            if let call = step.call {
+                line("    hands over to \(call.path)" + (call.with.isEmpty ? "" : " with " + call.with.map { "\($0.name)=\($0.value.raw)" }.joined(separator: ", ")))
+            }
+            for option in step.options { line("    [\(option.answer)] \(option.label) → \(option.next.id)") }
+            for branch in step.branches {
+                let condition = branch.condition.map { "if \($0)" } ?? "otherwise"
+                line("    → \(condition): \(branch.next.id)" + (branch.because.map { "  (\($0.raw))" } ?? ""))
+            }
+            if let conclusion = step.conclusion {
+                line("    outcome \(conclusion.outcome.rawValue), cause \(conclusion.cause)")
+                if let summary = conclusion.summary { line(wrap(summary.raw, indent: "    ")) }
+            }
+        }
+        return out
+    }
+
+    /// `text` wrapped at 78 columns, every line indented.
+    func wrap(_ text: String, indent: String, width: Int = 78) -> String {
+        var lines: [String] = []
+        for paragraph in text.split(separator: "\n", omittingEmptySubsequences: false) {
+            var current = indent
+            for word in paragraph.split(separator: " ") {
+                if current.count + word.count + 1 > width, current.count > indent.count {
+                    lines.append(current)
+                    current = indent
+                }
+                current += (current.count > indent.count ? " " : "") + word
+            }
+            lines.append(current)
+        }
+        while lines.last?.trimmingPrefix(" ").isEmpty == true { lines.removeLast() }
+        return lines.joined(separator: "\n")
+    }
+}

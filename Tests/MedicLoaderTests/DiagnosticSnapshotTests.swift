@@ -1,0 +1,107 @@
+import Foundation
+import MedicCore
+import MedicLoader
+import MedicTestSupport
+import Testing
+
+/// Broken runbooks and the exact diagnostics they must produce, kept as snapshot files beside
+/// them (`NAME.expected`). Re-record with `MEDIC_RECORD_SNAPSHOTS=1 swift test`.
+@Suite("Diagnostics of broken runbooks")
+struct DiagnosticSnapshotTests {
+    static let folder = TestSupport.repositoryRoot + "/Tests/MedicLoaderTests/Fixtures/invalid"
+    static let fixtures: [String] = ((try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? [])
+        .filter { $0.hasSuffix(".yaml") }.sorted()
+
+    @Test("every broken fixture is rejected with the recorded diagnostics", arguments: fixtures)
+    func diagnostics(of fixture: String) throws {
+        let path = Self.folder + "/" + fixture
+        let (bundle, diagnostics) = RunbookLoader().loadBundle(path)
+        #expect(bundle == nil, "an invalid runbook must never produce a runnable bundle")
+        #expect(diagnostics.hasErrors)
+        let rendered = diagnostics.map { $0.description.replacing(Self.folder + "/", with: "") }.joined(separator: "\n") + "\n"
+        let snapshot = Self.folder + "/" + fixture.replacing(".yaml", with: ".expected")
+        if TestSupport.recordingSnapshots {
+            try rendered.write(toFile: snapshot, atomically: true, encoding: .utf8)
+            return
+        }
+        let expected = try String(contentsOfFile: snapshot, encoding: .utf8)
+        #expect(rendered == expected)
+    }
+
+    @Test("every diagnostic points inside the file it names")
+    func locations() {
+        for fixture in Self.fixtures {
+            let path = Self.folder + "/" + fixture
+            let lines = ((try? String(contentsOfFile: path, encoding: .utf8)) ?? "").split(separator: "\n", omittingEmptySubsequences: false).count
+            for diagnostic in RunbookLoader().loadBundle(path).diagnostics where diagnostic.location.file == path {
+                #expect(diagnostic.location.line >= 1 && diagnostic.location.line <= max(lines, 1), "\(diagnostic)")
+                #expect(diagnostic.location.column >= 1)
+            }
+        }
+    }
+}
+
+@Suite("Files that are not runbooks at all")
+struct HostileFileTests {
+    func onlyDiagnostic(_ path: String) -> Diagnostic? {
+        let (bundle, diagnostics) = RunbookLoader().loadBundle(path)
+        #expect(bundle == nil)
+        #expect(diagnostics.count == 1)
+        return diagnostics.first
+    }
+
+    @Test func missingFile() {
+        #expect(onlyDiagnostic("/nonexistent/runbook.yaml")?.message == "no such file")
+    }
+
+    @Test func directory() throws {
+        let dir = try TestSupport.temporaryDirectory()
+        #expect(onlyDiagnostic(dir)?.message.contains("directory") == true)
+    }
+
+    @Test("a 50 MB file is refused without being parsed")
+    func hugeFile() throws {
+        let path = try TestSupport.temporaryDirectory() + "/huge.yaml"
+        let line = "key: " + String(repeating: "x", count: 1019) + "\n"
+        let handle = try #require({ FileManager.default.createFile(atPath: path, contents: nil); return FileHandle(forWritingAtPath: path) }())
+        let chunk = Data(String(repeating: line, count: 1024).utf8)
+        for _ in 0..<50 { handle.write(chunk) }
+        try handle.close()
+        #expect(onlyDiagnostic(path)?.message.contains("larger than 16 MiB") == true)
+    }
+
+    @Test("an alias bomb is refused at its first anchor")
+    func aliasBomb() {
+        let diagnostic = onlyDiagnostic(DiagnosticSnapshotTests.folder + "/alias-bomb.yaml")
+        #expect(diagnostic?.message.contains("anchors and aliases") == true)
+        #expect(diagnostic?.location.line == 1)
+    }
+
+    @Test func invalidUTF8() throws {
+        let path = try TestSupport.temporaryDirectory() + "/latin1.yaml"
+        try Data([0x69, 0x64, 0x3A, 0x20, 0xE9, 0x0A]).write(to: URL(fileURLWithPath: path))
+        #expect(onlyDiagnostic(path)?.message.contains("UTF-8") == true)
+    }
+}
+
+@Suite("Shipped runbooks")
+struct ShippedRunbookTests {
+    static let runbooks: [String] = ((try? FileManager.default.contentsOfDirectory(atPath: TestSupport.repositoryRoot + "/runbooks")) ?? [])
+        .filter { $0.hasSuffix(".yaml") }.sorted()
+
+    @Test("every shipped runbook is valid with no warnings", arguments: runbooks)
+    func valid(_ name: String) {
+        let (bundle, diagnostics) = RunbookLoader().loadBundle(TestSupport.repositoryRoot + "/runbooks/" + name)
+        #expect(bundle != nil)
+        #expect(diagnostics.isEmpty, "\(diagnostics.map(\.description).joined(separator: "\n"))")
+    }
+
+    @Test("the starter runbook uses every kind of step and every way to run")
+    func starterCoversTheFormat() throws {
+        let runbook = try #require(RunbookLoader().loadFile(TestSupport.repositoryRoot + "/runbooks/starter.yaml").runbook)
+        #expect(Set(runbook.steps.map(\.kind)) == Set(Step.Kind.allCases))
+        #expect(Set(runbook.steps.compactMap { $0.execution?.keyword }) == ["http", "tcp", "command", "script"])
+        #expect(runbook.inputs.contains { $0.isSecret })
+        #expect(runbook.steps.contains { !$0.captures.isEmpty } && runbook.steps.contains { !$0.counts.isEmpty })
+    }
+}
