@@ -1,0 +1,148 @@
+import Foundation
+import MedicTestSupport
+import Testing
+
+/// The real `medic` binary, run as a user would.
+@Suite("medic on the command line")
+struct CommandLineTests {
+    struct Run {
+        var status: Int32
+        var output: String
+        var error: String
+    }
+
+    static var binary: String {
+        // Test bundles are built next to the products, so `medic` sits beside this test binary.
+        let me = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
+        return URL(fileURLWithPath: me).deletingLastPathComponent().appendingPathComponent("medic").path
+    }
+
+    func medic(_ arguments: [String], stdin: String? = nil) throws -> Run {
+        try run(Self.binary, arguments, stdin: stdin)
+    }
+
+    func run(_ program: String, _ arguments: [String], stdin: String? = nil) throws -> Run {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: program)
+        process.arguments = arguments
+        process.currentDirectoryURL = URL(fileURLWithPath: TestSupport.repositoryRoot)
+        var environment = ProcessInfo.processInfo.environment
+        environment["NO_COLOR"] = "1"
+        process.environment = environment
+        let out = Pipe()
+        let err = Pipe()
+        let input = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        process.standardInput = input
+        try process.run()
+        if let stdin { input.fileHandleForWriting.write(Data(stdin.utf8)) }
+        try input.fileHandleForWriting.close()
+        let output = out.fileHandleForReading.readDataToEndOfFile()
+        let error = err.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return Run(status: process.terminationStatus, output: String(decoding: output, as: UTF8.self), error: String(decoding: error, as: UTF8.self))
+    }
+
+    @Test("validate exits 0 for a valid runbook and 2 with compiler-style diagnostics for a broken one")
+    func validate() throws {
+        let good = try medic(["validate", "runbooks/starter.yaml"])
+        #expect(good.status == 0)
+        #expect(good.error.contains("valid (0 errors, 0 warnings)"))
+        let bad = try medic(["validate", "Tests/MedicLoaderTests/Fixtures/invalid/many-problems.yaml"])
+        #expect(bad.status == 2)
+        #expect(bad.error.contains("Tests/MedicLoaderTests/Fixtures/invalid/many-problems.yaml:15:5: error: unknown key 'comand' in step 'first'"))
+        #expect(bad.error.contains("note: did you mean 'command'?"))
+    }
+
+    @Test("nothing is shown or run from an invalid runbook")
+    func invalidShowsNothing() throws {
+        let run = try medic(["show", "Tests/MedicLoaderTests/Fixtures/invalid/loop.yaml"])
+        #expect(run.status == 2)
+        #expect(run.output.isEmpty)
+        #expect(run.error.contains("nothing was run"))
+    }
+
+    @Test("show prints inputs, then each step with kind, why, what runs and where branches lead")
+    func show() throws {
+        let run = try medic(["show", "runbooks/starter.yaml"])
+        #expect(run.status == 0)
+        for expected in ["INPUTS", "api_token  secret, optional", "CHECK  probe", "ACTION  restart", "QUESTION  ask-recent-deploy",
+                         "CONCLUSION  healthy", "RUNBOOK  verify", "df --output=pcent ${data_dir}", "→ if HTTP 200: disk",
+                         "confirmed by typing the target ${marker}", "outcome escalate, cause disk-full"] {
+            #expect(run.output.contains(expected), "missing: \(expected)")
+        }
+    }
+
+    @Test("graphviz dot accepts the DOT graph", .enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/bin/dot")))
+    func dotGraph() throws {
+        let graph = try medic(["graph", "runbooks/starter.yaml", "--format", "dot"])
+        #expect(graph.status == 0)
+        let dir = try TestSupport.temporaryDirectory()
+        try graph.output.write(toFile: dir + "/g.dot", atomically: true, encoding: .utf8)
+        let rendered = try run("/usr/bin/dot", ["-Tsvg", dir + "/g.dot", "-o", dir + "/g.svg"])
+        #expect(rendered.status == 0, "\(rendered.error)")
+        let svg = try String(contentsOfFile: dir + "/g.svg", encoding: .utf8)
+        #expect(svg.contains("CHECK: Does the service answer its health endpoint?"))
+        #expect(svg.contains("doubleoctagon") || svg.contains("<polygon"))
+    }
+
+    @Test("the Mermaid graph draws each kind with its own shape and labels every edge")
+    func mermaidGraph() throws {
+        let graph = try medic(["graph", "runbooks/starter.yaml"])
+        #expect(graph.status == 0)
+        let lines = graph.output.split(separator: "\n").map(String.init)
+        #expect(lines.first == "flowchart TD")
+        #expect(lines.contains { $0.contains("s_probe[\"CHECK:") })
+        #expect(lines.contains { $0.contains("s_restart[/\"ACTION:") && $0.hasSuffix("/]:::action") })
+        #expect(lines.contains { $0.contains("s_ask_recent_deploy{\"QUESTION:") })
+        #expect(lines.contains { $0.contains("s_healthy([\"CONCLUSION:") })
+        #expect(lines.contains { $0.contains("s_verify[[\"RUNBOOK:") })
+        let edges = lines.filter { $0.contains("-->") }
+        #expect(edges.count == 17)
+        #expect(edges.allSatisfy { $0.contains("-->|\"") })
+        #expect(!graph.output.contains("\"\""), "no empty or broken labels")
+    }
+
+    @Test("list shows every runbook with id, title and validity")
+    func list() throws {
+        let run = try medic(["list"])
+        #expect(run.status == 0)
+        #expect(run.output.contains("starter") && run.output.contains("Is the local web service answering?") && run.output.contains("valid"))
+        let broken = try medic(["list", "Tests/MedicLoaderTests/Fixtures/invalid"])
+        #expect(broken.status == 2)
+        #expect(broken.output.contains("invalid"))
+    }
+
+    @Test("test walks the starter's scenarios with full coverage, and fails a wrong expectation")
+    func scenarios() throws {
+        let run = try medic(["test", "runbooks/starter.yaml", "--require-full-coverage"])
+        #expect(run.status == 0, "\(run.output)")
+        #expect(run.output.contains("coverage: 19/19 branches, 6/6 conclusions"))
+        let dir = try TestSupport.temporaryDirectory()
+        let root = TestSupport.repositoryRoot + "/runbooks/"
+        for name in ["starter.yaml", "starter-verify.yaml"] { try FileManager.default.copyItem(atPath: root + name, toPath: dir + "/" + name) }
+        try FileManager.default.createDirectory(atPath: dir + "/starter.scenarios", withIntermediateDirectories: true)
+        try """
+            medic-scenario: 1
+            results:
+              probe: {status: 200}
+              disk: {exit: 0, output: " 12%"}
+              starter-verify/health: {status: 200}
+            expect: {outcome: escalate, cause: disk-full, path: [probe, disk, disk-full]}
+            """.write(toFile: dir + "/starter.scenarios/wrong.yaml", atomically: true, encoding: .utf8)
+        let failing = try medic(["test", dir + "/starter.yaml"])
+        #expect(failing.status == 6)
+        #expect(failing.output.contains("FAIL wrong"))
+        #expect(failing.output.contains("expected outcome escalate, got resolved"))
+        #expect(failing.output.contains("- disk-full") && failing.output.contains("+ verify"))
+        #expect(failing.output.contains("0 passed, 1 failed"))
+    }
+
+    @Test("unknown subcommands and options are usage errors with status 64")
+    func usage() throws {
+        let run = try medic(["frobnicate"])
+        #expect(run.status == 64)
+        #expect(run.error.contains("Usage") || run.error.contains("Error"))
+    }
+}
