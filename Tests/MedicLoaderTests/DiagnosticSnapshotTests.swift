@@ -63,7 +63,10 @@ struct HostileFileTests {
     func hugeFile() throws {
         let path = try TestSupport.temporaryDirectory() + "/huge.yaml"
         let line = "key: " + String(repeating: "x", count: 1019) + "\n"
-        let handle = try #require({ FileManager.default.createFile(atPath: path, contents: nil); return FileHandle(forWritingAtPath: path) }())
+        let handle = try #require(
+            {
+                FileManager.default.createFile(atPath: path, contents: nil); return FileHandle(forWritingAtPath: path)
+            }())
         let chunk = Data(String(repeating: line, count: 1024).utf8)
         for _ in 0..<50 { handle.write(chunk) }
         try handle.close()
