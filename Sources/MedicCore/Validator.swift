@@ -150,13 +150,23 @@ public struct Validator: Sendable {
             patterns += step.captures + step.counts.map(\.pattern)
             patterns += step.branches.flatMap { $0.condition?.patterns ?? [] }
         }
+        // Runbooks repeat the same expressions many times; compile each distinct one once.
+        var verdicts: [String: String?] = [:]
         var out: [Diagnostic] = []
         for pattern in patterns {
-            do {
-                _ = try pattern.compiled()
-            } catch {
-                out.append(.error("the regex '\(pattern.source)' does not compile: \(error)", at: pattern.location))
+            let problem: String?
+            if let known = verdicts[pattern.source] {
+                problem = known
+            } else {
+                do {
+                    _ = try pattern.compiled()
+                    problem = nil
+                } catch {
+                    problem = "\(error)"
+                }
+                verdicts[pattern.source] = problem
             }
+            if let problem { out.append(.error("the regex '\(pattern.source)' does not compile: \(problem)", at: pattern.location)) }
         }
         return out
     }
