@@ -107,4 +107,16 @@ struct ShippedRunbookTests {
         #expect(runbook.inputs.contains { $0.isSecret })
         #expect(runbook.steps.contains { !$0.captures.isEmpty } && runbook.steps.contains { !$0.counts.isEmpty })
     }
+
+    @Test("the example in the format reference is a valid runbook")
+    func documentedExample() throws {
+        let doc = try String(contentsOfFile: TestSupport.repositoryRoot + "/docs/runbook-format.md", encoding: .utf8)
+        let start = try #require(doc.firstRange(of: "## A small example\n\n```yaml\n"))
+        let rest = doc[start.upperBound...]
+        let end = try #require(rest.firstRange(of: "```"))
+        let loaded = RunbookLoader().parse(String(rest[..<end.lowerBound]), path: "docs/runbook-format.md")
+        let runbook = try #require(loaded.runbook)
+        #expect(loaded.diagnostics.isEmpty, "\(loaded.diagnostics)")
+        #expect(Validator().validate(runbook).isEmpty)
+    }
 }
