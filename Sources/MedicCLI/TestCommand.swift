@@ -74,7 +74,8 @@ struct TestCommand: ParsableCommand {
             let allConclusions = Coverage.allConclusions(of: bundle)
             let missingEdges = allEdges.subtracting(edges).sorted()
             let missingConclusions = allConclusions.subtracting(conclusions).sorted()
-            let line = "  coverage: \(allEdges.count - missingEdges.count)/\(allEdges.count) branches, \(allConclusions.count - missingConclusions.count)/\(allConclusions.count) conclusions"
+            let line =
+                "  coverage: \(allEdges.count - missingEdges.count)/\(allEdges.count) branches, \(allConclusions.count - missingConclusions.count)/\(allConclusions.count) conclusions"
             out.write((missingEdges.isEmpty && missingConclusions.isEmpty ? style.green(line) : style.yellow(line)) + "\n")
             if !missingEdges.isEmpty || !missingConclusions.isEmpty { incomplete = true }
             for conclusion in missingConclusions { out.write("    no scenario reaches conclusion \(conclusion)\n") }

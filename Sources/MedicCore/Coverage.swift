@@ -22,7 +22,8 @@ public enum Coverage {
         for runbook in bundle.runbooks.values {
             for step in runbook.steps {
                 for branch in step.branches {
-                    edges.insert(Edge(runbookID: runbook.id, stepID: step.id, label: branch.condition?.description ?? "otherwise", to: branch.next.id))
+                    edges.insert(
+                        Edge(runbookID: runbook.id, stepID: step.id, label: branch.condition?.description ?? "otherwise", to: branch.next.id))
                 }
                 for option in step.options {
                     edges.insert(Edge(runbookID: runbook.id, stepID: step.id, label: "answered \(option.answer)", to: option.next.id))
@@ -56,7 +57,8 @@ public enum Coverage {
                 let runbookID = Coverage.runbookID(of: taken.from, root: bundle.root.id)
                 let from = Coverage.local(taken.from)
                 let to = Coverage.local(taken.to)
-                edges.insert(Edge(runbookID: runbookID, stepID: from, label: taken.condition.hasPrefix("skipped") ? "otherwise" : taken.condition, to: to))
+                edges.insert(
+                    Edge(runbookID: runbookID, stepID: from, label: taken.condition.hasPrefix("skipped") ? "otherwise" : taken.condition, to: to))
             case .entered(let visit) where visit.kind == .conclusion:
                 conclusions.insert("\(visit.runbookID): \(Coverage.local(visit.stepID))")
             default:

@@ -29,7 +29,9 @@ public struct Invocation: Sendable, Hashable {
     public var secrets: [String]
 
     /// Creates an invocation.
-    public init(stepID: String, kind: Step.Kind, placement: Placement, timeout: TimeSpan, payload: Payload, environment: [String: String], secrets: [String]) {
+    public init(
+        stepID: String, kind: Step.Kind, placement: Placement, timeout: TimeSpan, payload: Payload, environment: [String: String], secrets: [String]
+    ) {
         self.stepID = stepID
         self.kind = kind
         self.placement = placement

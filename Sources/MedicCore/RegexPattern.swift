@@ -20,7 +20,9 @@ public struct RegexPattern: Sendable, Hashable, CustomStringConvertible {
         var rest = Substring(source)
         while let open = rest.firstRange(of: "(?") {
             var after = rest[open.upperBound...]
-            if after.hasPrefix("P<") { after = after.dropFirst(2) } else if after.hasPrefix("<"), !after.hasPrefix("<="), !after.hasPrefix("<!") {
+            if after.hasPrefix("P<") {
+                after = after.dropFirst(2)
+            } else if after.hasPrefix("<"), !after.hasPrefix("<="), !after.hasPrefix("<!") {
                 after = after.dropFirst()
             } else {
                 rest = after

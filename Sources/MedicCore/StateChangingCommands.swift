@@ -20,7 +20,9 @@ public enum StateChangingCommands {
             "build", "pull", "push", "prune", "commit", "rename", "tag", "load", "import", "exec", "cp",
             "up", "down", "scale",
         ],
-        "docker-compose": ["up", "down", "restart", "stop", "start", "kill", "rm", "pull", "build", "create", "exec", "run", "scale", "pause", "unpause"],
+        "docker-compose": [
+            "up", "down", "restart", "stop", "start", "kill", "rm", "pull", "build", "create", "exec", "run", "scale", "pause", "unpause",
+        ],
         "podman": ["stop", "restart", "kill", "rm", "rmi", "start", "pause", "unpause", "run", "create", "build", "pull", "exec"],
         "systemctl": [
             "start", "stop", "restart", "reload", "try-restart", "reload-or-restart", "try-reload-or-restart",
@@ -54,7 +56,10 @@ public enum StateChangingCommands {
     ]
 
     /// Wrappers that run the rest of the line as a command.
-    static let wrappers: Set<String> = ["sudo", "doas", "env", "exec", "nohup", "nice", "timeout", "command", "xargs", "watch", "chroot", "runuser", "su", "busybox", "stdbuf", "setsid"]
+    static let wrappers: Set<String> = [
+        "sudo", "doas", "env", "exec", "nohup", "nice", "timeout", "command", "xargs", "watch", "chroot", "runuser", "su", "busybox", "stdbuf",
+        "setsid",
+    ]
 
     /// Why `argv` changes state, or nil when it is not known to.
     public static func reason(argv: [String]) -> String? {
@@ -92,7 +97,8 @@ public enum StateChangingCommands {
         if let verbs = subcommands[program] {
             // The first non-option word is the subcommand; some tools (docker container stop) nest one level.
             let plain = rest.filter { !$0.hasPrefix("-") || verbs.contains($0) }
-            for word in plain.prefix(program == "docker" || program == "ip" || program == "redis-cli" ? 3 : 2) where verbs.contains(word.lowercased()) {
+            for word in plain.prefix(program == "docker" || program == "ip" || program == "redis-cli" ? 3 : 2) where verbs.contains(word.lowercased())
+            {
                 return "'\(program) \(word)' changes state"
             }
         }

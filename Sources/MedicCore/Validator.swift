@@ -63,7 +63,8 @@ public struct Validator: Sendable {
         }
         var out: [Diagnostic] = []
         for step in runbook.steps where !reached.contains(step.id) {
-            out.append(.warning("step '\(step.id)' cannot be reached from the start", at: step.location, hint: "no branch, option or skip leads here"))
+            out.append(
+                .warning("step '\(step.id)' cannot be reached from the start", at: step.location, hint: "no branch, option or skip leads here"))
         }
         // Walk backwards from the ends: a reached step from which no end can be reached is a trap.
         var predecessors: [String: [String]] = [:]
@@ -76,7 +77,8 @@ public struct Validator: Sendable {
             for previous in predecessors[id] ?? [] where canEnd.insert(previous).inserted { work.append(previous) }
         }
         for step in runbook.steps where reached.contains(step.id) && !canEnd.contains(step.id) {
-            out.append(.error("from step '\(step.id)' no conclusion can ever be reached; the walk would loop or stop here forever", at: step.location))
+            out.append(
+                .error("from step '\(step.id)' no conclusion can ever be reached; the walk would loop or stop here forever", at: step.location))
         }
         return out
     }
@@ -102,9 +104,10 @@ public struct Validator: Sendable {
             if case .command(let argv) = step.execution {
                 for element in argv {
                     for name in element.variables where secrets.contains(name) {
-                        out.append(.error(
-                            "the command of '\(step.id)' puts the secret '\(name)' in argv, where any user can read it with ps",
-                            at: element.location, hint: "pass it in an http probe's body or to a script, which gets it as $\(name.uppercased())"))
+                        out.append(
+                            .error(
+                                "the command of '\(step.id)' puts the secret '\(name)' in argv, where any user can read it with ps",
+                                at: element.location, hint: "pass it in an http probe's body or to a script, which gets it as $\(name.uppercased())"))
                     }
                     use(element, "the command of '\(step.id)'", secretsAllowed: true)
                 }
@@ -127,7 +130,10 @@ public struct Validator: Sendable {
                 if let because = branch.because { use(because, "a 'because' of '\(step.id)'", secretsAllowed: false) }
                 for name in branch.condition?.variables ?? [] where !defined.contains(name) {
                     let hint = Spelling.suggestion(for: name, among: defined).map { "did you mean '\($0)'?" }
-                    out.append(.error("a condition of '\(step.id)' reads '\(name)', which no input defines and no step captures", at: branch.location, hint: hint))
+                    out.append(
+                        .error(
+                            "a condition of '\(step.id)' reads '\(name)', which no input defines and no step captures", at: branch.location,
+                            hint: hint))
                 }
             }
             if let summary = step.conclusion?.summary { use(summary, "the summary of '\(step.id)'", secretsAllowed: false) }
@@ -144,13 +150,23 @@ public struct Validator: Sendable {
             patterns += step.captures + step.counts.map(\.pattern)
             patterns += step.branches.flatMap { $0.condition?.patterns ?? [] }
         }
+        // Runbooks repeat the same expressions many times; compile each distinct one once.
+        var verdicts: [String: String?] = [:]
         var out: [Diagnostic] = []
         for pattern in patterns {
-            do {
-                _ = try pattern.compiled()
-            } catch {
-                out.append(.error("the regex '\(pattern.source)' does not compile: \(error)", at: pattern.location))
+            let problem: String?
+            if let known = verdicts[pattern.source] {
+                problem = known
+            } else {
+                do {
+                    _ = try pattern.compiled()
+                    problem = nil
+                } catch {
+                    problem = "\(error)"
+                }
+                verdicts[pattern.source] = problem
             }
+            if let problem { out.append(.error("the regex '\(pattern.source)' does not compile: \(problem)", at: pattern.location)) }
         }
         return out
     }
@@ -175,17 +191,19 @@ public struct Validator: Sendable {
             case .tcp: reason = nil
             }
             if let reason {
-                out.append(.error(
-                    "check '\(step.id)' must be read-only, but \(reason)", at: execution.templates.first?.location ?? step.location,
-                    hint: "make it an 'action', which runs only after the operator confirms it"))
+                out.append(
+                    .error(
+                        "check '\(step.id)' must be read-only, but \(reason)", at: execution.templates.first?.location ?? step.location,
+                        hint: "make it an 'action', which runs only after the operator confirms it"))
             }
         }
         if step.kind == .action {
             let examined = step.branches.contains { $0.condition?.examinesResult ?? false }
             if !step.branches.isEmpty, !examined {
-                out.append(.error(
-                    "action '\(step.id)' goes on the same way whether it succeeds or fails", at: step.location,
-                    hint: "add a branch on 'succeeded', 'exit', 'status' or 'timed_out' before 'otherwise'"))
+                out.append(
+                    .error(
+                        "action '\(step.id)' goes on the same way whether it succeeds or fails", at: step.location,
+                        hint: "add a branch on 'succeeded', 'exit', 'status' or 'timed_out' before 'otherwise'"))
             }
             if step.confirmation == .typeTarget, step.target == nil {
                 out.append(.error("action '\(step.id)' asks to type the target but names no 'target'", at: step.location))
@@ -205,8 +223,12 @@ public struct Validator: Sendable {
         for name in given where callee.input(name) == nil {
             out.append(.error("'\(step.id)' passes '\(name)' to \(call.path), which has no such input", at: call.location))
         }
-        for input in callee.inputs where input.isRequired && input.defaultValue == nil && !given.contains(input.name) && caller.input(input.name) == nil {
-            out.append(.error("'\(step.id)' calls \(call.path) without its required input '\(input.name)'", at: call.location, hint: "pass it with 'with: {\(input.name): …}'"))
+        for input in callee.inputs
+        where input.isRequired && input.defaultValue == nil && !given.contains(input.name) && caller.input(input.name) == nil {
+            out.append(
+                .error(
+                    "'\(step.id)' calls \(call.path) without its required input '\(input.name)'", at: call.location,
+                    hint: "pass it with 'with: {\(input.name): …}'"))
         }
         return out
     }
@@ -224,7 +246,8 @@ public struct Validator: Sendable {
                 guard let call = step.call else { continue }
                 switch state[call.resolvedPath] {
                 case .some(false):
-                    out.append(.error("'\(step.id)' calls \(call.path), which leads back to this runbook: the walk could never end", at: call.location))
+                    out.append(
+                        .error("'\(step.id)' calls \(call.path), which leads back to this runbook: the walk could never end", at: call.location))
                 case .none: visit(call.resolvedPath)
                 case .some(true): break
                 }

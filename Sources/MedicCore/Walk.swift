@@ -106,7 +106,9 @@ public struct Walk: Sendable {
             frames = snapshots.removeLast()
             return enter(frames[frames.count - 1].stepID)
         case (.back, _):
-            guard snapshots.count >= 2 else { return [.stalled(stepID: currentStepID, reason: "this is the first step; there is nothing to go back to")] }
+            guard snapshots.count >= 2 else {
+                return [.stalled(stepID: currentStepID, reason: "this is the first step; there is nothing to go back to")]
+            }
             snapshots.removeLast()
             frames = snapshots.removeLast()
             return enter(frames[frames.count - 1].stepID)
@@ -147,7 +149,8 @@ public struct Walk: Sendable {
             guard let invocation = invocation(for: step) else { return effects + end(.aborted(reason: "step '\(id)' has nothing to run")) }
             let expected = step.confirmation == .typeTarget ? render(step.target) : "yes"
             pending = .confirmation(stepID: qualified(id))
-            effects.append(.confirm(invocation, ConfirmationRequest(expected: expected, mode: step.confirmation, skipTo: step.skip.map { qualified($0.id) })))
+            effects.append(
+                .confirm(invocation, ConfirmationRequest(expected: expected, mode: step.confirmation, skipTo: step.skip.map { qualified($0.id) })))
         case .question:
             pending = .answer(stepID: qualified(id))
             effects.append(.ask(QuestionRequest(stepID: qualified(id), title: step.title, options: step.options.map { ($0.answer, $0.label) })))
@@ -169,7 +172,8 @@ public struct Walk: Sendable {
         let finished = frames.removeLast()
         var effects: [WalkEffect] = [.handedOver(from: finished.runbook.id, to: currentRunbook.id, runbookID: finished.runbook.id)]
         guard let caller = currentStep else { return effects + end(.concluded(reached)) }
-        let context = ConditionContext(result: nil, succeeded: conclusion.outcome == .resolved, variables: variables, outcome: conclusion.outcome, cause: conclusion.cause)
+        let context = ConditionContext(
+            result: nil, succeeded: conclusion.outcome == .resolved, variables: variables, outcome: conclusion.outcome, cause: conclusion.cause)
         effects += take(branchOf: caller, in: context)
         return effects
     }
@@ -231,10 +235,14 @@ public struct Walk: Sendable {
     private mutating func skipCurrent() -> [WalkEffect] {
         guard let step = currentStep else { return [] }
         if step.kind == .action { return decline() }
-        guard let fallback = step.branches.last(where: \.isOtherwise) ?? step.options.first.map({ Branch(condition: nil, next: $0.next, because: nil, location: $0.location) }) else {
+        guard
+            let fallback = step.branches.last(where: \.isOtherwise)
+                ?? step.options.first.map({ Branch(condition: nil, next: $0.next, because: nil, location: $0.location) })
+        else {
             return [.stalled(stepID: currentStepID, reason: "this step cannot be skipped")]
         }
-        let taken = BranchTaken(from: currentStepID, to: qualified(fallback.next.id), condition: "skipped by the operator", because: "the operator skipped this step")
+        let taken = BranchTaken(
+            from: currentStepID, to: qualified(fallback.next.id), condition: "skipped by the operator", because: "the operator skipped this step")
         return [.branched(taken)] + enter(fallback.next.id)
     }
 
@@ -280,7 +288,8 @@ public struct Walk: Sendable {
             if case .json = spec.body, !headers.contains(where: { $0.name.lowercased() == "content-type" }) {
                 headers.append(HTTPHeader(name: "Content-Type", value: "application/json"))
             }
-            payload = .http(HTTPRequest(method: spec.method, url: render(spec.url), headers: headers, body: body, followRedirects: spec.followRedirects))
+            payload = .http(
+                HTTPRequest(method: spec.method, url: render(spec.url), headers: headers, body: body, followRedirects: spec.followRedirects))
         case .tcp(let spec): payload = .tcp(host: render(spec.host), port: Int(render(spec.port)) ?? 0)
         }
         return Invocation(
@@ -293,7 +302,9 @@ public struct Walk: Sendable {
         var environment: [String: String] = [:]
         for (name, value) in variables { environment[name.uppercased()] = value }
         for input in currentRunbook.inputs where input.type == .duration {
-            if let span = TimeSpan(parsing: variables[input.name] ?? "") { environment[input.environmentName + "_SECONDS"] = String(span.wholeSeconds) }
+            if let span = TimeSpan(parsing: variables[input.name] ?? "") {
+                environment[input.environmentName + "_SECONDS"] = String(span.wholeSeconds)
+            }
         }
         return environment
     }

@@ -28,14 +28,18 @@ struct BranchDecoder {
                     reader.error("'otherwise' must be the last branch; the branches after it could never be taken", at: node)
                 }
                 guard let id = reader.string(node, "'otherwise'") else { continue }
-                branches.append(Branch(condition: nil, next: StepReference(id, at: reader.location(node)), because: because, location: reader.location(item)))
+                branches.append(
+                    Branch(condition: nil, next: StepReference(id, at: reader.location(node)), because: because, location: reader.location(item)))
                 continue
             }
             guard let whenNode = fields.required("when"), let nextNode = fields.required("next"),
                 let next = reader.string(nextNode, "'next'")
             else { continue }
             guard let condition = condition(whenNode) else { continue }
-            branches.append(Branch(condition: condition, next: StepReference(next, at: reader.location(nextNode)), because: because, location: reader.location(item)))
+            branches.append(
+                Branch(
+                    condition: condition, next: StepReference(next, at: reader.location(nextNode)), because: because, location: reader.location(item))
+            )
         }
         if let last = items.last, branches.last?.isOtherwise != true {
             reader.error("the branches of \(context) must end with 'otherwise', so the walk always has somewhere to go", at: last)
@@ -61,7 +65,9 @@ struct BranchDecoder {
             guard let subjectNode = fields[subject], let name = reader.string(subjectNode, "'\(subject)'") else { return nil }
             let candidates = comparisonNames + ["matches", "not_matches"].filter(fields.has)
             guard candidates.count == 1, let comparisonName = candidates.first, let valueNode = fields[comparisonName] else {
-                reader.error("'\(subject): \(name)' needs exactly one comparison", at: subjectNode, hint: "one of equals, not_equals, matches, not_matches, above, below, at_least, at_most\(subject == "json" ? ", exists" : "")")
+                reader.error(
+                    "'\(subject): \(name)' needs exactly one comparison", at: subjectNode,
+                    hint: "one of equals, not_equals, matches, not_matches, above, below, at_least, at_most\(subject == "json" ? ", exists" : "")")
                 return nil
             }
             guard let comparison = comparison(comparisonName, valueNode, subject: subject) else { return nil }

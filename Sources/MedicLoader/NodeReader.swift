@@ -86,8 +86,12 @@ final class NodeReader {
     /// A list of numbers, or a single number standing for a list of one.
     func ints(_ node: Node, _ what: String) -> [Int]? {
         if case .sequence(let items) = node {
+            if items.isEmpty {
+                error("\(what) is an empty list, so it could never hold", at: node)
+                return nil
+            }
             let values = items.compactMap { int($0, what) }
-            return values.count == items.count && !values.isEmpty ? values : nil
+            return values.count == items.count ? values : nil
         }
         return int(node, what).map { [$0] }
     }

@@ -72,7 +72,9 @@ struct RunbookDecoder {
                     type = parsed
                 } else {
                     let all = InputDefinition.ValueType.allCases.map(\.rawValue)
-                    reader.error("unknown input type '\(text)'", at: typeNode, hint: Spelling.suggestion(for: text, among: all).map { "did you mean '\($0)'?" } ?? "types: \(all.joined(separator: ", "))")
+                    reader.error(
+                        "unknown input type '\(text)'", at: typeNode,
+                        hint: Spelling.suggestion(for: text, among: all).map { "did you mean '\($0)'?" } ?? "types: \(all.joined(separator: ", "))")
                 }
             }
             var input = InputDefinition(name: name, type: type, location: reader.location(key))

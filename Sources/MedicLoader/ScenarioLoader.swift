@@ -9,7 +9,9 @@ public struct ScenarioLoader: Sendable {
 
     /// The scenario folder of a runbook: `runbooks/x.yaml` → `runbooks/x.scenarios`.
     public static func folder(for runbookPath: String) -> String {
-        let stem = runbookPath.hasSuffix(".yaml") ? String(runbookPath.dropLast(5)) : runbookPath.hasSuffix(".yml") ? String(runbookPath.dropLast(4)) : runbookPath
+        let stem =
+            runbookPath.hasSuffix(".yaml")
+            ? String(runbookPath.dropLast(5)) : runbookPath.hasSuffix(".yml") ? String(runbookPath.dropLast(4)) : runbookPath
         return stem + ".scenarios"
     }
 
@@ -56,7 +58,9 @@ public struct ScenarioLoader: Sendable {
         if let node = fields.required("expect"), let expect = reader.fields(node, allowed: ["outcome", "cause", "path"], in: "'expect'") {
             if let node = expect["outcome"], let text = reader.string(node, "'outcome'") {
                 scenario.expectedOutcome = Outcome(rawValue: text)
-                if scenario.expectedOutcome == nil { reader.error("unknown outcome '\(text)'", at: node, hint: "one of resolved, escalate, no-fault") }
+                if scenario.expectedOutcome == nil {
+                    reader.error("unknown outcome '\(text)'", at: node, hint: "one of resolved, escalate, no-fault")
+                }
             }
             if let node = expect["cause"], let text = reader.string(node, "'cause'") {
                 scenario.expectedCause = text

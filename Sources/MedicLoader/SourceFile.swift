@@ -14,7 +14,8 @@ enum SourceFile {
             return .failure(.error("no such file", at: location))
         }
         if isDirectory.boolValue {
-            return .failure(.error("is a directory, not a runbook file", at: location, hint: "to check every runbook in a folder, run 'medic list \(path)'"))
+            return .failure(
+                .error("is a directory, not a runbook file", at: location, hint: "to check every runbook in a folder, run 'medic list \(path)'"))
         }
         guard let handle = FileHandle(forReadingAtPath: path) else {
             return .failure(.error("cannot open the file for reading (permission denied?)", at: location))

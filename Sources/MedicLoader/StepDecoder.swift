@@ -26,7 +26,9 @@ struct StepDecoder {
                 kind = Step.Kind(rawValue: text)
                 if kind == nil {
                     let all = Step.Kind.allCases.map(\.rawValue)
-                    reader.error("unknown step kind '\(text)' in \(context)", at: kindNode, hint: Spelling.suggestion(for: text, among: all).map { "did you mean '\($0)'?" } ?? "kinds: \(all.joined(separator: ", "))")
+                    reader.error(
+                        "unknown step kind '\(text)' in \(context)", at: kindNode,
+                        hint: Spelling.suggestion(for: text, among: all).map { "did you mean '\($0)'?" } ?? "kinds: \(all.joined(separator: ", "))")
                 }
             }
         }
@@ -68,14 +70,18 @@ struct StepDecoder {
                 let argv = items.compactMap { reader.template($0, "a command element") }
                 if argv.count == items.count { step.execution = .command(argv) }
             } else if case .scalar = node {
-                reader.error("'command' must be a list of arguments, not one string", at: node, hint: "write [\"docker\", \"ps\"], or use 'script' when you need a shell")
+                reader.error(
+                    "'command' must be a list of arguments, not one string", at: node,
+                    hint: "write [\"docker\", \"ps\"], or use 'script' when you need a shell")
             } else {
                 reader.error("'command' must be a non-empty list of arguments", at: node)
             }
         } else if let node = fields["script"], let text = reader.string(node, "'script'") {
             step.execution = .script(text, location: reader.location(node))
             if text.contains("${") {
-                reader.warning("scripts are never templated; '${…}' here is left to the shell", at: reader.location(node), hint: "inputs reach scripts as environment variables: write \"$APP_SERVICE\" for app_service")
+                reader.warning(
+                    "scripts are never templated; '${…}' here is left to the shell", at: reader.location(node),
+                    hint: "inputs reach scripts as environment variables: write \"$APP_SERVICE\" for app_service")
             }
         } else if let node = fields["http"] {
             step.execution = ProbeDecoder(reader: reader).http(node).map(Execution.http)
@@ -91,7 +97,9 @@ struct StepDecoder {
                 reader.error("'capture' must be a regex or a list of regexes with named groups", at: node)
             }
             for pattern in step.captures where pattern.groupNames.isEmpty {
-                reader.error("capture regex has no named group, so it captures nothing", at: pattern.location, hint: "name the part to keep: 'RestartCount=(?<restarts>\\d+)'")
+                reader.error(
+                    "capture regex has no named group, so it captures nothing", at: pattern.location,
+                    hint: "name the part to keep: 'RestartCount=(?<restarts>\\d+)'")
             }
         }
         if let node = fields["count"] {
@@ -139,7 +147,9 @@ struct StepDecoder {
             if !answers.insert(answer).inserted { reader.error("the answer '\(answer)' is offered twice", at: answerNode) }
             if Int(answer) != nil { reader.error("an answer may not be a number; numbers pick options by position", at: answerNode) }
             let label = option["label"].flatMap { reader.string($0, "a label") } ?? answer
-            step.options.append(QuestionOption(answer: answer, label: label, next: StepReference(next, at: reader.location(nextNode)), location: reader.location(item)))
+            step.options.append(
+                QuestionOption(
+                    answer: answer, label: label, next: StepReference(next, at: reader.location(nextNode)), location: reader.location(item)))
         }
     }
 

@@ -41,7 +41,8 @@ public struct GraphRenderer: Sendable {
         // Mermaid ids must avoid its keywords (end, graph…), so every id gets a prefix.
         func id(_ step: String) -> String { "s_" + step.replacing("-", with: "_") }
         func text(_ raw: String) -> String {
-            "\"" + raw.replacing("\"", with: "#quot;").replacing("<", with: "#lt;").replacing(">", with: "#gt;")
+            "\""
+                + raw.replacing("\"", with: "#quot;").replacing("<", with: "#lt;").replacing(">", with: "#gt;")
                 .replacing("\n", with: "<br/>") + "\""
         }
         for step in runbook.steps {

@@ -50,7 +50,9 @@ public struct RunbookDocument: Sendable {
                 line("    confirmed \(how); if declined → \(step.skip?.id ?? "the run stops (aborted)")")
             }
             if let call = step.call {
-                line("    hands over to \(call.path)" + (call.with.isEmpty ? "" : " with " + call.with.map { "\($0.name)=\($0.value.raw)" }.joined(separator: ", ")))
+                line(
+                    "    hands over to \(call.path)"
+                        + (call.with.isEmpty ? "" : " with " + call.with.map { "\($0.name)=\($0.value.raw)" }.joined(separator: ", ")))
             }
             for option in step.options { line("    [\(option.answer)] \(option.label) → \(option.next.id)") }
             for branch in step.branches {

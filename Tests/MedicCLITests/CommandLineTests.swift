@@ -67,9 +67,11 @@ struct CommandLineTests {
     func show() throws {
         let run = try medic(["show", "runbooks/starter.yaml"])
         #expect(run.status == 0)
-        for expected in ["INPUTS", "api_token  secret, optional", "CHECK  probe", "ACTION  restart", "QUESTION  ask-recent-deploy",
-                         "CONCLUSION  healthy", "RUNBOOK  verify", "df --output=pcent ${data_dir}", "→ if HTTP 200: disk",
-                         "confirmed by typing the target ${marker}", "outcome escalate, cause disk-full"] {
+        for expected in [
+            "INPUTS", "api_token  secret, optional", "CHECK  probe", "ACTION  restart", "QUESTION  ask-recent-deploy",
+            "CONCLUSION  healthy", "RUNBOOK  verify", "df --output=pcent ${data_dir}", "→ if HTTP 200: disk",
+            "confirmed by typing the target ${marker}", "outcome escalate, cause disk-full",
+        ] {
             #expect(run.output.contains(expected), "missing: \(expected)")
         }
     }
@@ -124,13 +126,13 @@ struct CommandLineTests {
         for name in ["starter.yaml", "starter-verify.yaml"] { try FileManager.default.copyItem(atPath: root + name, toPath: dir + "/" + name) }
         try FileManager.default.createDirectory(atPath: dir + "/starter.scenarios", withIntermediateDirectories: true)
         try """
-            medic-scenario: 1
-            results:
-              probe: {status: 200}
-              disk: {exit: 0, output: " 12%"}
-              starter-verify/health: {status: 200}
-            expect: {outcome: escalate, cause: disk-full, path: [probe, disk, disk-full]}
-            """.write(toFile: dir + "/starter.scenarios/wrong.yaml", atomically: true, encoding: .utf8)
+        medic-scenario: 1
+        results:
+          probe: {status: 200}
+          disk: {exit: 0, output: " 12%"}
+          starter-verify/health: {status: 200}
+        expect: {outcome: escalate, cause: disk-full, path: [probe, disk, disk-full]}
+        """.write(toFile: dir + "/starter.scenarios/wrong.yaml", atomically: true, encoding: .utf8)
         let failing = try medic(["test", dir + "/starter.yaml"])
         #expect(failing.status == 6)
         #expect(failing.output.contains("FAIL wrong"))

@@ -113,7 +113,11 @@ struct WalkTests {
     @Test("a value with spaces stays one argv element; scripts get inputs as upper-case environment")
     func substitution() throws {
         var walk = try walk(inputs: ["service": "x; touch /tmp/pwned $(id)"])
-        var driver = ScriptedDriver(results: ["probe": [StepResult(httpStatus: 0)], "log": [StepResult(exitStatus: 0, output: "Connection refused\nConnection refused\nrestarts=9")]], replies: ["restart": [.confirmed(by: "x")]])
+        var driver = ScriptedDriver(
+            results: [
+                "probe": [StepResult(httpStatus: 0)],
+                "log": [StepResult(exitStatus: 0, output: "Connection refused\nConnection refused\nrestarts=9")],
+            ], replies: ["restart": [.confirmed(by: "x")]])
         driver.drive(&walk, from: walk.start())
         let log = try #require(driver.ran.first { $0.stepID == "log" })
         #expect(log.payload == .command(argv: ["grep", "-c", "x; touch /tmp/pwned $(id)", "/var/log/x"]))
@@ -162,7 +166,9 @@ struct WalkTests {
     @Test("an action never runs before its confirmation")
     func confirmationFirst() throws {
         var walk = try walk()
-        var driver = ScriptedDriver(results: ["probe": [StepResult(httpStatus: 0)], "log": [StepResult(exitStatus: 0, output: "Connection refused\nConnection refused\nrestarts=3")]])
+        var driver = ScriptedDriver(results: [
+            "probe": [StepResult(httpStatus: 0)], "log": [StepResult(exitStatus: 0, output: "Connection refused\nConnection refused\nrestarts=3")],
+        ])
         driver.drive(&walk, from: walk.start())
         #expect(walk.pending == .confirmation(stepID: "restart"))
         #expect(!driver.ran.contains { $0.stepID == "restart" })
@@ -176,7 +182,8 @@ struct WalkTests {
 
     @Test("declining an action without a skip branch aborts the run")
     func declineWithoutSkip() throws {
-        let runbook = try TestSupport.runbook("""
+        let runbook = try TestSupport.runbook(
+            """
             medic: 1
             id: d
             title: d
@@ -233,7 +240,8 @@ struct WalkTests {
 
     @Test("a runbook step hands over, and branches on the called runbook's outcome")
     func composition() throws {
-        let callee = try TestSupport.runbook("""
+        let callee = try TestSupport.runbook(
+            """
             medic: 1
             id: verify
             title: Verify
@@ -251,7 +259,8 @@ struct WalkTests {
               ok: {kind: conclusion, title: ok, why: w, outcome: resolved, cause: none}
               bad: {kind: conclusion, title: bad, why: w, outcome: escalate, cause: upstream-crashed}
             """, path: "verify.yaml")
-        let caller = try TestSupport.runbook("""
+        let caller = try TestSupport.runbook(
+            """
             medic: 1
             id: caller
             title: Caller
@@ -275,7 +284,9 @@ struct WalkTests {
         var driver = ScriptedDriver(results: ["verify/health": [StepResult(httpStatus: 500)]])
         driver.drive(&walk, from: walk.start())
         #expect(walk.path == ["check", "verify/health", "verify/bad", "crashed"])
-        #expect(driver.ran.first?.payload == .http(HTTPRequest(method: "GET", url: "http://127.0.0.1:1/health", headers: [], body: nil, followRedirects: false)))
+        #expect(
+            driver.ran.first?.payload
+                == .http(HTTPRequest(method: "GET", url: "http://127.0.0.1:1/health", headers: [], body: nil, followRedirects: false)))
         #expect(driver.reasons.last == "crashed")
     }
 }

@@ -63,7 +63,10 @@ struct HostileFileTests {
     func hugeFile() throws {
         let path = try TestSupport.temporaryDirectory() + "/huge.yaml"
         let line = "key: " + String(repeating: "x", count: 1019) + "\n"
-        let handle = try #require({ FileManager.default.createFile(atPath: path, contents: nil); return FileHandle(forWritingAtPath: path) }())
+        let handle = try #require(
+            {
+                FileManager.default.createFile(atPath: path, contents: nil); return FileHandle(forWritingAtPath: path)
+            }())
         let chunk = Data(String(repeating: line, count: 1024).utf8)
         for _ in 0..<50 { handle.write(chunk) }
         try handle.close()
@@ -103,5 +106,17 @@ struct ShippedRunbookTests {
         #expect(Set(runbook.steps.compactMap { $0.execution?.keyword }) == ["http", "tcp", "command", "script"])
         #expect(runbook.inputs.contains { $0.isSecret })
         #expect(runbook.steps.contains { !$0.captures.isEmpty } && runbook.steps.contains { !$0.counts.isEmpty })
+    }
+
+    @Test("the example in the format reference is a valid runbook")
+    func documentedExample() throws {
+        let doc = try String(contentsOfFile: TestSupport.repositoryRoot + "/docs/runbook-format.md", encoding: .utf8)
+        let start = try #require(doc.firstRange(of: "## A small example\n\n```yaml\n"))
+        let rest = doc[start.upperBound...]
+        let end = try #require(rest.firstRange(of: "```"))
+        let loaded = RunbookLoader().parse(String(rest[..<end.lowerBound]), path: "docs/runbook-format.md")
+        let runbook = try #require(loaded.runbook)
+        #expect(loaded.diagnostics.isEmpty, "\(loaded.diagnostics)")
+        #expect(Validator().validate(runbook).isEmpty)
     }
 }

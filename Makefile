@@ -1,0 +1,44 @@
+# Medic's build and test entry points. `make test` is what CI runs; it installs what it needs.
+SWIFT ?= swift
+APT_PACKAGES := libedit-dev graphviz python3-venv
+
+.PHONY: all build release test deps lint unit scenarios schema bench clean
+
+all: build
+
+build:
+	$(SWIFT) build
+
+release:
+	$(SWIFT) build -c release --static-swift-stdlib --product medic
+
+## Install the system packages the tests use (Debian; needs root). Skips what is present.
+deps:
+	@missing=""; for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+		echo "installing:$$missing"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
+	fi
+
+lint:
+	$(SWIFT) format lint --strict -r Sources Tests Package.swift
+
+unit:
+	$(SWIFT) build --build-tests
+	$(SWIFT) test
+
+scenarios: build
+	.build/debug/medic validate runbooks/*.yaml
+	.build/debug/medic test runbooks --require-full-coverage
+
+schema:
+	bash Tests/schema/check-schema.sh
+
+## Every test: lint, Swift tests, shipped runbooks and their scenarios, the JSON Schema.
+test: deps lint scenarios schema unit
+
+bench:
+	bash bench/validate-large.sh
+
+clean:
+	rm -rf .build bench/out
