@@ -125,6 +125,16 @@ public struct Validator: Sendable {
                 use(spec.host, "the tcp host of '\(step.id)'", secretsAllowed: false)
                 use(spec.port, "the tcp port of '\(step.id)'", secretsAllowed: false)
             }
+            if case .script(let text, let location) = step.execution {
+                // `${name}` in a script is the shell's; when it names an input it is almost always
+                // meant as the input, which scripts receive as $NAME.
+                for name in Template(text, at: location).variables where defined.contains(name) && name != name.uppercased() {
+                    out.append(
+                        .warning(
+                            "the script of '\(step.id)' writes '${\(name)}', which the shell will not fill in; scripts are never templated",
+                            at: location, hint: "inputs and captures reach scripts as environment variables: write \"$\(name.uppercased())\""))
+                }
+            }
             if let target = step.target { use(target, "the target of '\(step.id)'", secretsAllowed: false) }
             for branch in step.branches {
                 if let because = branch.because { use(because, "a 'because' of '\(step.id)'", secretsAllowed: false) }

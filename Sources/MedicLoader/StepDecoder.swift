@@ -78,11 +78,6 @@ struct StepDecoder {
             }
         } else if let node = fields["script"], let text = reader.string(node, "'script'") {
             step.execution = .script(text, location: reader.location(node))
-            if text.contains("${") {
-                reader.warning(
-                    "scripts are never templated; '${…}' here is left to the shell", at: reader.location(node),
-                    hint: "inputs reach scripts as environment variables: write \"$APP_SERVICE\" for app_service")
-            }
         } else if let node = fields["http"] {
             step.execution = ProbeDecoder(reader: reader).http(node).map(Execution.http)
         } else if let node = fields["tcp"] {
