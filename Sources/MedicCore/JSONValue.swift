@@ -126,7 +126,6 @@ public indirect enum JSONValue: Sendable, Hashable {
 
         mutating func string() -> String? {
             index += 1  // opening quote
-            var scalars = String.UnicodeScalarView()
             var chunkStart = index
             var result = ""
             func flush(_ end: Int) {
@@ -137,7 +136,6 @@ public indirect enum JSONValue: Sendable, Hashable {
                 if byte == UInt8(ascii: "\"") {
                     flush(index)
                     index += 1
-                    result.unicodeScalars.append(contentsOf: scalars)
                     return result
                 }
                 if byte < 0x20 { return nil }
