@@ -49,11 +49,12 @@ public enum StateChangingCommands {
     static let options: [String: Set<String>] = [
         "nginx": ["-s"],
         "sed": ["-i", "--in-place"],
-        "kubectl": ["restart", "undo", "pause", "resume"],  // kubectl rollout …
         "find": ["-delete", "-exec", "-execdir", "-ok", "-okdir"],
-        "docker": ["compose"],  // handled below by re-reading the words after `compose`
         "logrotate": ["-f", "--force"],
     ]
+
+    /// The `kubectl rollout` verbs that change state (`status` and `history` only read).
+    static let rolloutVerbs: Set<String> = ["restart", "undo", "pause", "resume"]
 
     /// Wrappers that run the rest of the line as a command.
     static let wrappers: Set<String> = [
@@ -90,7 +91,7 @@ public enum StateChangingCommands {
             return nil
         }
         if program == "kubectl", let index = rest.firstIndex(of: "rollout"), index + 1 < rest.count,
-            options["kubectl", default: []].contains(rest[index + 1])
+            rolloutVerbs.contains(rest[index + 1])
         {
             return "'kubectl rollout \(rest[index + 1])' changes state"
         }
@@ -102,7 +103,7 @@ public enum StateChangingCommands {
                 return "'\(program) \(word)' changes state"
             }
         }
-        if let flags = options[program], program != "docker", program != "kubectl" {
+        if let flags = options[program] {
             for word in rest {
                 let flag = word.split(separator: "=", maxSplits: 1).first.map(String.init) ?? word
                 if flags.contains(flag) || (program == "sed" && word.hasPrefix("-i")) { return "'\(program) \(word)' changes state" }
