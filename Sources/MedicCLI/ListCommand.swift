@@ -35,7 +35,8 @@ struct ListCommand: ParsableCommand {
             } else {
                 status = style.green("valid")
             }
-            let loaded = RunbookLoader().loadFile(file).runbook
+            // An invalid file has no bundle; read it alone for whatever id and title it has.
+            let loaded = bundle?.root ?? RunbookLoader().loadFile(file).runbook
             rows.append((loaded?.id ?? "?", loaded?.title ?? "(unreadable)", status, file))
         }
         let idWidth = max(2, rows.map(\.0.count).max() ?? 0)
@@ -49,15 +50,10 @@ struct ListCommand: ParsableCommand {
     }
 }
 
-/// Finding runbook files in a folder: YAML files, not inside scenario folders.
+/// Finding runbook files in a folder: the YAML files directly in it (scenario folders are not searched).
 enum RunbookFiles {
     static func find(in directory: String) throws -> [String] {
-        var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory), isDirectory.boolValue else {
-            throw ValidationError("'\(directory)' is not a folder")
-        }
-        let names = (try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []
-        return names.filter { $0.hasSuffix(".yaml") || $0.hasSuffix(".yml") }.sorted()
-            .map { directory.hasSuffix("/") ? directory + $0 : directory + "/" + $0 }
+        guard let files = YAMLFiles.paths(in: directory) else { throw ValidationError("'\(directory)' is not a folder") }
+        return files
     }
 }

@@ -17,9 +17,7 @@ public struct ScenarioLoader: Sendable {
 
     /// The scenario files of a runbook, sorted; empty when it has none.
     public static func files(for runbookPath: String) -> [String] {
-        let folder = folder(for: runbookPath)
-        let names = (try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? []
-        return names.filter { $0.hasSuffix(".yaml") || $0.hasSuffix(".yml") }.sorted().map { folder + "/" + $0 }
+        YAMLFiles.paths(in: folder(for: runbookPath)) ?? []
     }
 
     /// Loads one scenario file.
