@@ -36,8 +36,8 @@ public struct Walk: Sendable {
     let bundle: RunbookBundle
     var frames: [Frame]
     var snapshots: [[Frame]] = []
-    /// The last result of the current step, kept for `because` texts and the operator's `show`.
-    var lastResult: StepResult?
+    /// The result the current step last produced, for the operator's `show`.
+    public private(set) var lastResult: StepResult?
 
     /// What the walk waits for now.
     public private(set) var pending: Pending = .notStarted
@@ -64,9 +64,6 @@ public struct Walk: Sendable {
 
     /// The variables visible at the current step, inputs and captures alike.
     public var variables: [String: String] { frames[frames.count - 1].variables }
-
-    /// The names of secret inputs visible at the current step.
-    public var secretNames: Set<String> { Set(currentRunbook.inputs.filter(\.isSecret).map(\.name)) }
 
     /// Every secret value in the walk, in every frame, for masking.
     public var secretValues: [String] {
@@ -308,9 +305,6 @@ public struct Walk: Sendable {
         }
         return environment
     }
-
-    /// The result the current step last produced, for `show`.
-    public var currentResult: StepResult? { lastResult }
 }
 
 /// Rendering a JSON template into request-body text.
