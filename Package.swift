@@ -20,7 +20,7 @@ let package = Package(
         .target(
             name: "MedicCLI",
             dependencies: [
-                "MedicCore", "MedicLoader", "MedicRender",
+                "MedicCore", "MedicLoader", "MedicRender", "MedicRuntime", "MedicTranscript", "MedicTerminal",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -33,22 +33,30 @@ let package = Package(
         ),
         // Views of a runbook for people: `show`, `graph`, `list`.
         .target(name: "MedicRender", dependencies: ["MedicCore"]),
-        // libedit's readline-compatible API, for the REPL.
-        .systemLibrary(
-            name: "CEditLine",
-            pkgConfig: "libedit",
-            providers: [.apt(["libedit-dev"])]
-        ),
+        // Adapters that act: processes in their own process group, the HTTP and TCP probes.
+        .target(name: "MedicRuntime", dependencies: ["MedicCore", "CCurl"]),
+        // The record of a run: the session directory, journal, report and screen recording.
+        .target(name: "MedicTranscript", dependencies: ["MedicCore"]),
+        // The operator's terminal: libedit line editing, secret prompts, colour, signals.
+        .target(name: "MedicTerminal", dependencies: ["MedicCore", "CEditLine"]),
+        // Non-variadic wrappers of libedit's native API (el_set and history are variadic), and
+        // the signal self-pipe the REPL and the runner wait on.
+        .target(name: "CEditLine", linkerSettings: [.linkedLibrary("edit")]),
+        // libcurl, opened with dlopen at the first HTTP probe so that Medic starts fast and runs
+        // where libcurl is missing (the probe then says so); curl_easy_setopt is variadic.
+        .target(name: "CCurl", linkerSettings: [.linkedLibrary("dl")]),
         // Test doubles implementing the core's protocols.
         .target(name: "MedicTestSupport", dependencies: ["MedicCore", "MedicLoader"], path: "Tests/MedicTestSupport"),
         .testTarget(name: "MedicCoreTests", dependencies: ["MedicCore", "MedicLoader", "MedicTestSupport"]),
+        .testTarget(name: "MedicRuntimeTests", dependencies: ["MedicRuntime", "MedicCore", "MedicTestSupport"]),
+        .testTarget(name: "MedicTranscriptTests", dependencies: ["MedicTranscript", "MedicCore", "MedicTestSupport"]),
         .testTarget(name: "MedicLoaderTests", dependencies: ["MedicLoader", "MedicCore", "MedicTestSupport"], exclude: ["Fixtures"]),
         // End-to-end tests run the real `medic` binary, so they depend on it being built.
         .testTarget(name: "MedicCLITests", dependencies: ["medic", "MedicTestSupport"]),
     ]
 )
 
-for target in package.targets where target.type != .system {
+for target in package.targets where target.type != .system && !target.name.hasPrefix("C") {
     target.swiftSettings =
         (target.swiftSettings ?? []) + [
             .swiftLanguageMode(.v6),

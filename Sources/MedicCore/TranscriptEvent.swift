@@ -1,0 +1,215 @@
+/// One entry of the incident journal (`transcript.jsonl`), before the recorder stamps it with a
+/// sequence number and a time.
+///
+/// Every text in an event is already masked: secrets never reach a recorder.
+public enum TranscriptEvent: Sendable, Hashable {
+    /// The run started.
+    case start(SessionStart)
+    /// A step was entered.
+    case step(StepVisit)
+    /// A check or action is about to run (written, and synced, before it starts).
+    case run(RunRecord)
+    /// What a step printed: an excerpt, the byte count and where the whole of it is.
+    case output(OutputRecord)
+    /// How a step ended.
+    case result(ResultRecord)
+    /// Values captured from a step's output.
+    case captured(stepID: String, values: [CapturedValue])
+    /// A branch was taken, and why.
+    case branch(BranchTaken)
+    /// An action was put to the operator and answered.
+    case confirm(ConfirmRecord)
+    /// The operator answered a question.
+    case answer(stepID: String, answer: String)
+    /// A step could not go on (cancelled, no branch applies).
+    case stalled(stepID: String, reason: String)
+    /// The operator typed a command that changes the walk (`back`, `retry`, `skip`, `goto`, `set`).
+    case command(stepID: String, text: String)
+    /// The operator's note.
+    case note(String)
+    /// The run ended.
+    case end(SessionEnd)
+}
+
+/// What the journal says about the start of a run.
+public struct SessionStart: Sendable, Hashable {
+    /// The root runbook's id and version.
+    public var runbookID: String
+    public var runbookVersion: String?
+    /// Every runbook file used, with its SHA-256 in hex.
+    public var files: [RunbookFileDigest]
+    /// Medic's version.
+    public var medicVersion: String
+    /// `user@host`.
+    public var operatorName: String
+    /// The inputs in order, secrets masked.
+    public var inputs: [InputValue]
+    /// Flags that change how the run behaves: `--yes`, `--dry-run`.
+    public var flags: [String]
+    /// Whether a person is at a terminal.
+    public var interactive: Bool
+
+    /// Creates a start record.
+    public init(
+        runbookID: String, runbookVersion: String?, files: [RunbookFileDigest], medicVersion: String, operatorName: String,
+        inputs: [InputValue], flags: [String], interactive: Bool
+    ) {
+        self.runbookID = runbookID
+        self.runbookVersion = runbookVersion
+        self.files = files
+        self.medicVersion = medicVersion
+        self.operatorName = operatorName
+        self.inputs = inputs
+        self.flags = flags
+        self.interactive = interactive
+    }
+}
+
+/// A runbook file and the SHA-256 of its bytes.
+public struct RunbookFileDigest: Sendable, Hashable {
+    public var path: String
+    public var sha256: String
+    public init(path: String, sha256: String) {
+        self.path = path
+        self.sha256 = sha256
+    }
+}
+
+/// An input's value as recorded: masked when secret.
+public struct InputValue: Sendable, Hashable {
+    public var name: String
+    public var value: String
+    public var secret: Bool
+    public init(name: String, value: String, secret: Bool) {
+        self.name = name
+        self.value = value
+        self.secret = secret
+    }
+}
+
+/// A check or action about to run.
+public struct RunRecord: Sendable, Hashable {
+    public var stepID: String
+    public var kind: Step.Kind
+    /// What runs, values filled in, secrets masked (`Invocation.display`).
+    public var display: String
+    /// Where it runs (`local`).
+    public var placement: String
+    /// True when the action is only shown (`--dry-run`) and will not run.
+    public var dryRun: Bool
+    public init(stepID: String, kind: Step.Kind, display: String, placement: String, dryRun: Bool) {
+        self.stepID = stepID
+        self.kind = kind
+        self.display = display
+        self.placement = placement
+        self.dryRun = dryRun
+    }
+}
+
+/// What a step printed.
+public struct OutputRecord: Sendable, Hashable {
+    public var stepID: String
+    /// The first and last lines, masked; at most a few KiB.
+    public var excerpt: String
+    /// How many bytes the step printed in all.
+    public var bytes: Int
+    /// How many lines.
+    public var lines: Int
+    /// The file holding all of it, relative to the session directory; nil when nothing was kept.
+    public var file: String?
+    public init(stepID: String, excerpt: String, bytes: Int, lines: Int, file: String?) {
+        self.stepID = stepID
+        self.excerpt = excerpt
+        self.bytes = bytes
+        self.lines = lines
+        self.file = file
+    }
+}
+
+/// How a step ended.
+public struct ResultRecord: Sendable, Hashable {
+    public var stepID: String
+    public var exitStatus: Int?
+    public var httpStatus: Int?
+    public var durationMilliseconds: Int
+    public var timedOut: Bool
+    public var cancelled: Bool
+    /// Why it could not run at all.
+    public var failureReason: String?
+    /// Set when the step did not run: "dry run".
+    public var notRun: String?
+    /// Whether the step counts as a success (exit 0, expected HTTP status, open port).
+    public var succeeded: Bool
+    public init(
+        stepID: String, exitStatus: Int?, httpStatus: Int?, durationMilliseconds: Int, timedOut: Bool, cancelled: Bool,
+        failureReason: String?, notRun: String?, succeeded: Bool
+    ) {
+        self.stepID = stepID
+        self.exitStatus = exitStatus
+        self.httpStatus = httpStatus
+        self.durationMilliseconds = durationMilliseconds
+        self.timedOut = timedOut
+        self.cancelled = cancelled
+        self.failureReason = failureReason
+        self.notRun = notRun
+        self.succeeded = succeeded
+    }
+}
+
+/// An action put to the operator.
+public struct ConfirmRecord: Sendable, Hashable {
+    public var stepID: String
+    /// What the prompt asked for (`yes`, or the target's name).
+    public var expected: String
+    /// What the operator typed (masked), `--yes`, or a description such as "end of input".
+    public var reply: String
+    /// Whether the action was approved.
+    public var approved: Bool
+    /// Who approved: the operator's `user@host`, or `--yes`.
+    public var by: String
+    public init(stepID: String, expected: String, reply: String, approved: Bool, by: String) {
+        self.stepID = stepID
+        self.expected = expected
+        self.reply = reply
+        self.approved = approved
+        self.by = by
+    }
+}
+
+/// How the run ended.
+public struct SessionEnd: Sendable, Hashable {
+    /// `resolved`, `escalate`, `no-fault` or `aborted`.
+    public var outcome: String
+    /// The cause tag; empty when aborted.
+    public var cause: String
+    /// The conclusion's summary, or why the run was aborted.
+    public var summary: String
+    /// The conclusion step, when one was reached.
+    public var stepID: String?
+    /// The exit status `medic run` ends with.
+    public var exitStatus: Int32
+    public init(outcome: String, cause: String, summary: String, stepID: String?, exitStatus: Int32) {
+        self.outcome = outcome
+        self.cause = cause
+        self.summary = summary
+        self.stepID = stepID
+        self.exitStatus = exitStatus
+    }
+}
+
+/// Writes the journal of a run. The real one is a session directory; tests use doubles.
+public protocol Recorder: AnyObject {
+    /// Appends `event` durably (on disk before this returns). Throws when it could not, so the
+    /// run can stop before anything else happens unrecorded.
+    func record(_ event: TranscriptEvent) throws
+    /// Opens the file for the full output of one run of `stepID`.
+    func openOutput(stepID: String) throws -> any OutputStore
+}
+
+/// Where the full output of one step run goes.
+public protocol OutputStore: AnyObject {
+    /// Appends bytes (already masked).
+    func write(_ bytes: ArraySlice<UInt8>) throws
+    /// Closes the file and returns its path relative to the session directory.
+    func close() throws -> String
+}
