@@ -1,4 +1,5 @@
 import MedicCore
+import MedicTerminal
 
 /// Prints diagnostics to standard error the way compilers do, with a closing count.
 struct DiagnosticPrinter {

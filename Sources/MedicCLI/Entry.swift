@@ -1,5 +1,6 @@
 import ArgumentParser
 import MedicCore
+import MedicTerminal
 
 /// The whole program as a function from arguments to an exit status, so `main` stays one line
 /// and tests can call it.
@@ -14,6 +15,9 @@ public enum Entry {
                 try command.run()
             }
             return ExitStatus.success.rawValue
+        } catch let error as MedicError {
+            StandardStreams.error.write("medic: error: \(error.description)\n")
+            return ExitStatus.failure.rawValue
         } catch {
             let code = MedicCommand.exitCode(for: error)
             let message = MedicCommand.fullMessage(for: error)

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import MedicCore
+import MedicTerminal
 import MedicLoader
 
 /// `medic list [DIR]`: the runbooks in a folder with their id, title and validity.

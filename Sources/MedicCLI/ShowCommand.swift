@@ -1,5 +1,6 @@
 import ArgumentParser
 import MedicCore
+import MedicTerminal
 import MedicRender
 
 /// `medic show FILE`: the runbook as a readable document.

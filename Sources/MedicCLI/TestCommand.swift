@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import MedicCore
+import MedicTerminal
 import MedicLoader
 
 /// `medic test RUNBOOK|DIR`: walks runbooks against their recorded scenarios, offline.

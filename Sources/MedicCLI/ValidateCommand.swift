@@ -1,5 +1,6 @@
 import ArgumentParser
 import MedicCore
+import MedicTerminal
 import MedicLoader
 
 /// `medic validate FILE...`: every problem of every file, compiler-style.

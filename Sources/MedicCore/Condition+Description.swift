@@ -62,6 +62,28 @@ public enum ShellQuoting {
             ("a"..."z").contains(c) || ("A"..."Z").contains(c) || ("0"..."9").contains(c) || "-_./:=@%+,${}".unicodeScalars.contains(c)
         }
         if safe, !word.isEmpty { return word }
+        if word.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7F }) {
+            // Control characters would break the line or drive the terminal: ANSI-C quoting
+            // (bash, zsh, ksh) shows them as escapes and still pastes back as the same word.
+            var out = "$'"
+            for scalar in word.unicodeScalars {
+                switch scalar {
+                case "\n": out += "\\n"
+                case "\t": out += "\\t"
+                case "\r": out += "\\r"
+                case "'": out += "\\'"
+                case "\\": out += "\\\\"
+                default:
+                    if scalar.value < 0x20 || scalar.value == 0x7F {
+                        let hex = String(scalar.value, radix: 16)
+                        out += "\\x" + (hex.count == 1 ? "0" + hex : hex)
+                    } else {
+                        out.unicodeScalars.append(scalar)
+                    }
+                }
+            }
+            return out + "'"
+        }
         return "'" + word.replacing("'", with: "'\\''") + "'"
     }
 }

@@ -289,6 +289,12 @@ public struct Walk: Sendable {
                 HTTPRequest(method: spec.method, url: render(spec.url), headers: headers, body: body, followRedirects: spec.followRedirects))
         case .tcp(let spec): payload = .tcp(host: render(spec.host), port: Int(render(spec.port)) ?? 0)
         }
+        var environment = self.environment
+        if case .command = payload {
+            // Only scripts may read secrets, from their environment; a program run directly
+            // gets none, so a secret cannot leak through a tool that dumps its environment.
+            for input in currentRunbook.inputs where input.isSecret { environment[input.environmentName] = nil }
+        }
         return Invocation(
             stepID: qualified(step.id), kind: step.kind, placement: step.placement, timeout: currentRunbook.timeout(of: step),
             payload: payload, environment: environment, secrets: secretValues)

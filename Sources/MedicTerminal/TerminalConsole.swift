@@ -1,1 +1,172 @@
+import CEditLine
 import MedicCore
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// The operator's terminal: libedit line editing with completion and history when standard
+/// input is a terminal, a plain line reader otherwise; secrets read with echo off; colour when
+/// standard output is a terminal and `NO_COLOR` is unset.
+public final class TerminalConsole: Console {
+    public let isInteractive: Bool
+    private let style: TerminalStyle
+    private let history: HistoryFile?
+    /// Receives every piece of text put on screen, for the session recording.
+    private let screenTap: ((String) -> Void)?
+    private var editorOpen = false
+
+    /// Creates the console. `historyPath`: where typed commands are kept (nil: nowhere).
+    public init(historyPath: String?, screenTap: ((String) -> Void)? = nil) {
+        isInteractive = isatty(STDIN_FILENO) == 1
+        style = .forStandardOutput()
+        history = historyPath.map(HistoryFile.init)
+        self.screenTap = screenTap
+    }
+
+    deinit {
+        if editorOpen { medic_editor_close() }
+    }
+
+    public func show(_ text: String, _ meaning: ScreenStyle) {
+        write(paint(text, meaning) + "\n", plain: text + "\n")
+    }
+
+    /// Writes `text` to the screen and the recording.
+    public func write(_ text: String, plain: String? = nil) {
+        StandardStreams.output.write(text)
+        screenTap?((plain ?? text).replacingLineEnds())
+    }
+
+    public func readLine(prompt: String, completions: [String], fresh: Bool) -> ConsoleReply {
+        guard isInteractive else { return readPlainLine(prompt: prompt, echo: true) }
+        openEditor()
+        if fresh { medic_terminal_discard_input(STDIN_FILENO) }
+        setCompletions(completions)
+        let painted = style.enabled ? "\u{1}\u{1B}[1m\u{1}" + prompt + "\u{1}\u{1B}[0m\u{1}" : prompt
+        var status: Int32 = 0
+        guard let line = medic_editor_read(painted, &status) else {
+            switch Int(status) {
+            case Int(MEDIC_READ_INTERRUPTED):
+                write("^C\n")
+                return .interrupted
+            case Int(MEDIC_READ_HANGUP): return .hangUp
+            default:
+                write("\n")
+                return .endOfInput
+            }
+        }
+        let text = String(cString: line)
+        screenTap?(prompt + text + "\r\n")
+        return .line(text)
+    }
+
+    public func readSecret(prompt: String) -> String? {
+        guard isInteractive else {
+            guard case .line(let line) = readPlainLine(prompt: prompt, echo: false) else { return nil }
+            return line
+        }
+        write(prompt)
+        var buffer = [CChar](repeating: 0, count: 4096)
+        let length = medic_terminal_read_secret(STDIN_FILENO, &buffer, UInt(buffer.count))
+        defer { for index in buffer.indices { buffer[index] = 0 } }
+        screenTap?("\r\n")
+        guard length >= 0 else { return nil }
+        return String(decoding: buffer.prefix(length).map { UInt8(bitPattern: $0) }, as: UTF8.self)
+    }
+
+    public func remember(_ line: String) {
+        guard isInteractive, !line.isEmpty else { return }
+        openEditor()
+        medic_editor_history_add(line)
+        history?.append(line)
+    }
+
+    /// The terminal's size, for the recording's header.
+    public var size: (width: Int, height: Int)? {
+        var rows: Int32 = 0
+        var columns: Int32 = 0
+        medic_terminal_size(STDOUT_FILENO, &rows, &columns)
+        return rows > 0 && columns > 0 ? (Int(columns), Int(rows)) : nil
+    }
+
+    private func openEditor() {
+        guard !editorOpen else { return }
+        editorOpen = medic_editor_open("medic") == 0
+        for line in history?.load() ?? [] { medic_editor_history_add(line) }
+    }
+
+    private func setCompletions(_ words: [String]) {
+        var pointers = words.map { strdup($0) }
+        defer { for pointer in pointers { free(pointer) } }
+        pointers.withUnsafeMutableBufferPointer { buffer in
+            buffer.baseAddress?.withMemoryRebound(to: UnsafePointer<CChar>?.self, capacity: buffer.count) { base in
+                medic_editor_set_completions(base, Int32(buffer.count))
+            }
+        }
+    }
+
+    /// Reads a line from a non-terminal standard input, one byte at a time so that nothing
+    /// after the line is consumed (a child never reads our stdin, but a later prompt does).
+    private func readPlainLine(prompt: String, echo: Bool) -> ConsoleReply {
+        write(prompt)
+        var bytes: [UInt8] = []
+        var byte: UInt8 = 0
+        while true {
+            let got = read(STDIN_FILENO, &byte, 1)
+            if got < 0, errno == EINTR {
+                let seen = medic_signals_take()
+                if seen & (1 << UInt(SIGHUP) | 1 << UInt(SIGTERM)) != 0 { return .hangUp }
+                if seen & (1 << UInt(SIGINT)) != 0 { return .interrupted }
+                continue
+            }
+            if got <= 0 {
+                write("\n")
+                return bytes.isEmpty ? .endOfInput : .line(String(decoding: bytes, as: UTF8.self))
+            }
+            if byte == 0x0A { break }
+            bytes.append(byte)
+        }
+        if bytes.last == 0x0D { bytes.removeLast() }
+        let line = String(decoding: bytes, as: UTF8.self)
+        write((echo ? TerminalText.sanitize(line) : "") + "\n")
+        return .line(line)
+    }
+
+    private func paint(_ text: String, _ meaning: ScreenStyle) -> String {
+        guard style.enabled else { return text }
+        switch meaning {
+        case .plain, .output: return text
+        case .heading(let kind):
+            switch kind {
+            case .check: return style.bold(style.cyan(text))
+            case .action: return style.bold(style.yellow(text))
+            case .question: return style.bold(style.magenta(text))
+            case .conclusion, .runbook: return style.bold(text)
+            }
+        case .why, .dim: return style.dim(text)
+        case .command: return style.bold(text)
+        case .success: return style.green(text)
+        case .failure, .error: return style.red(text)
+        case .branch: return style.blue(text)
+        case .warning: return style.yellow(text)
+        case .conclusion(let outcome):
+            switch outcome {
+            case .resolved?, .noFault?: return style.bold(style.green(text))
+            case .escalate?: return style.bold(style.yellow(text))
+            case nil: return style.red(text)
+            }
+        }
+    }
+}
+
+extension String {
+    /// The text with `\n` as `\r\n`, as a terminal shows it (for the recording).
+    fileprivate func replacingLineEnds() -> String {
+        var out = ""
+        for character in self {
+            if character == "\n" { out += "\r\n" } else { out.append(character) }
+        }
+        return out
+    }
+}

@@ -14,4 +14,28 @@ unsigned long medic_signals_take(void);
 /* The signals seen since the last take, without clearing. */
 unsigned long medic_signals_peek(void);
 
+/* Line editing: libedit's native API behind non-variadic wrappers. One editor per process. */
+
+/* Opens the editor on standard input/output; returns 0 on success. */
+int medic_editor_open(const char *program);
+/* Closes it and restores the terminal. */
+void medic_editor_close(void);
+/* The words tab completes at the next prompt (copied). */
+void medic_editor_set_completions(const char *const *words, int count);
+/* Outcomes of medic_editor_read. */
+enum { MEDIC_READ_LINE = 0, MEDIC_READ_INTERRUPTED = 1, MEDIC_READ_EOF = 2, MEDIC_READ_HANGUP = 3, MEDIC_READ_ERROR = 4 };
+/* Reads a line after `prompt` (which may hold colour sequences between \1 markers). Returns the
+   line without its newline, valid until the next call, or NULL with *status saying why. */
+const char *medic_editor_read(const char *prompt, int *status);
+/* Adds a line to the in-memory history. */
+void medic_editor_history_add(const char *line);
+
+/* Discards anything typed but not yet read on `fd` (a terminal). */
+void medic_terminal_discard_input(int fd);
+/* Reads a line from the terminal `fd` with echo off into `buffer` (NUL-terminated, no newline).
+   Returns its length, or -1 at end of input, -2 when interrupted (Ctrl-C, SIGHUP, SIGTERM). */
+long medic_terminal_read_secret(int fd, char *buffer, unsigned long capacity);
+/* Rows and columns of the terminal on `fd`; 0 when unknown. */
+void medic_terminal_size(int fd, int *rows, int *columns);
+
 #endif

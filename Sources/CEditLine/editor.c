@@ -1,0 +1,249 @@
+#define _GNU_SOURCE
+#include "CEditLine.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <histedit.h>
+#include <limits.h>
+#include <locale.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <termios.h>
+#include <unistd.h>
+#include <wchar.h>
+
+/* libedit calls back into plain C functions without a context pointer we control, so the
+   editor's state is file-global here, and only here. */
+static EditLine *editor = NULL;
+static History *history_state = NULL;
+static char *prompt_text = NULL;
+static char **completions = NULL;
+static int completion_count = 0;
+static int last_status = MEDIC_READ_LINE;
+static char *line_copy = NULL;
+
+static char *current_prompt(EditLine *el) {
+    (void)el;
+    return prompt_text ? prompt_text : "> ";
+}
+
+/* Reads one character, waiting on the signal pipe too, so Ctrl-C ends the read at once. */
+static int read_character(EditLine *el, wchar_t *out) {
+    (void)el;
+    char bytes[MB_LEN_MAX];
+    size_t count = 0;
+    int signal_fd = medic_signals_fd();
+    for (;;) {
+        struct pollfd fds[2] = {{.fd = STDIN_FILENO, .events = POLLIN}, {.fd = signal_fd, .events = POLLIN}};
+        int ready = poll(fds, signal_fd >= 0 ? 2 : 1, -1);
+        if (ready < 0) {
+            if (errno == EINTR) continue;
+            last_status = MEDIC_READ_ERROR;
+            return -1;
+        }
+        if (signal_fd >= 0 && (fds[1].revents & POLLIN)) {
+            unsigned long seen = medic_signals_take();
+            last_status = (seen & ((1UL << SIGHUP) | (1UL << SIGTERM))) ? MEDIC_READ_HANGUP : MEDIC_READ_INTERRUPTED;
+            return -1;
+        }
+        if (!(fds[0].revents & (POLLIN | POLLHUP | POLLERR))) continue;
+        ssize_t got = read(STDIN_FILENO, &bytes[count], 1);
+        if (got < 0) {
+            if (errno == EINTR) continue;
+            last_status = MEDIC_READ_ERROR;
+            return -1;
+        }
+        if (got == 0) {
+            last_status = MEDIC_READ_EOF;
+            return 0;
+        }
+        count += 1;
+        mbstate_t state;
+        memset(&state, 0, sizeof state);
+        size_t used = mbrtowc(out, bytes, count, &state);
+        if (used == (size_t)-2 && count < sizeof bytes) continue; /* an incomplete sequence */
+        if (used == (size_t)-1 || used == (size_t)-2) *out = 0xFFFD;
+        return 1;
+    }
+}
+
+static int has_prefix(const char *word, const char *start, size_t length) {
+    return strlen(word) >= length && strncmp(word, start, length) == 0;
+}
+
+/* Tab: complete the word before the cursor from the prompt's completions; list them when
+   several match and no longer common prefix can be inserted. */
+static unsigned char complete_word(EditLine *el, int ch) {
+    (void)ch;
+    const LineInfo *line = el_line(el);
+    const char *start = line->cursor;
+    while (start > line->buffer && !isspace((unsigned char)start[-1])) start--;
+    size_t length = (size_t)(line->cursor - start);
+    const char *first = NULL;
+    size_t common = 0;
+    int matches = 0;
+    for (int i = 0; i < completion_count; i++) {
+        const char *word = completions[i];
+        if (!has_prefix(word, start, length)) continue;
+        if (matches == 0) {
+            first = word;
+            common = strlen(word);
+        } else {
+            size_t j = length;
+            while (j < common && word[j] == first[j]) j++;
+            common = j;
+        }
+        matches++;
+    }
+    if (matches == 0) return CC_REFRESH_BEEP;
+    if (matches == 1) {
+        char buffer[512];
+        snprintf(buffer, sizeof buffer, "%s ", first + length);
+        el_insertstr(el, buffer);
+        return CC_REFRESH;
+    }
+    if (common > length) {
+        char buffer[512];
+        size_t extra = common - length < sizeof buffer - 1 ? common - length : sizeof buffer - 1;
+        memcpy(buffer, first + length, extra);
+        buffer[extra] = '\0';
+        el_insertstr(el, buffer);
+        return CC_REFRESH;
+    }
+    FILE *out = stdout;
+    fputc('\n', out);
+    for (int i = 0; i < completion_count; i++) {
+        if (has_prefix(completions[i], start, length)) fprintf(out, "%s  ", completions[i]);
+    }
+    fputc('\n', out);
+    fflush(out);
+    return CC_REDISPLAY;
+}
+
+int medic_editor_open(const char *program) {
+    if (editor) return 0;
+    setlocale(LC_CTYPE, "");
+    if (MB_CUR_MAX == 1) setlocale(LC_CTYPE, "C.UTF-8");
+    editor = el_init(program, stdin, stdout, stderr);
+    if (!editor) return -1;
+    history_state = history_init();
+    HistEvent event;
+    history(history_state, &event, H_SETSIZE, 1000);
+    history(history_state, &event, H_SETUNIQUE, 1);
+    el_set(editor, EL_EDITOR, "emacs");
+    el_set(editor, EL_SIGNAL, 0);
+    el_set(editor, EL_HIST, history, history_state);
+    el_set(editor, EL_PROMPT_ESC, current_prompt, '\1');
+    el_set(editor, EL_GETCFN, read_character);
+    el_set(editor, EL_ADDFN, "medic-complete", "Complete a command or step id", complete_word);
+    el_set(editor, EL_BIND, "^I", "medic-complete", NULL);
+    el_source(editor, NULL);
+    return 0;
+}
+
+void medic_editor_close(void) {
+    if (editor) el_end(editor);
+    if (history_state) history_end(history_state);
+    editor = NULL;
+    history_state = NULL;
+}
+
+void medic_editor_set_completions(const char *const *words, int count) {
+    for (int i = 0; i < completion_count; i++) free(completions[i]);
+    free(completions);
+    completions = NULL;
+    completion_count = 0;
+    if (count <= 0) return;
+    completions = calloc((size_t)count, sizeof *completions);
+    if (!completions) return;
+    for (int i = 0; i < count; i++) completions[i] = strdup(words[i]);
+    completion_count = count;
+}
+
+const char *medic_editor_read(const char *prompt, int *status) {
+    free(prompt_text);
+    prompt_text = strdup(prompt);
+    last_status = MEDIC_READ_LINE;
+    int count = 0;
+    const char *line = editor ? el_gets(editor, &count) : NULL;
+    if (!line || count <= 0) {
+        *status = last_status == MEDIC_READ_LINE ? MEDIC_READ_EOF : last_status;
+        return NULL;
+    }
+    free(line_copy);
+    line_copy = strdup(line);
+    if (!line_copy) {
+        *status = MEDIC_READ_ERROR;
+        return NULL;
+    }
+    size_t length = strlen(line_copy);
+    while (length > 0 && (line_copy[length - 1] == '\n' || line_copy[length - 1] == '\r')) line_copy[--length] = '\0';
+    *status = MEDIC_READ_LINE;
+    return line_copy;
+}
+
+void medic_editor_history_add(const char *line) {
+    if (!history_state || !line || !*line) return;
+    HistEvent event;
+    history(history_state, &event, H_ENTER, line);
+}
+
+void medic_terminal_discard_input(int fd) { tcflush(fd, TCIFLUSH); }
+
+long medic_terminal_read_secret(int fd, char *buffer, unsigned long capacity) {
+    if (capacity == 0) return -1;
+    struct termios saved, quiet;
+    int is_terminal = tcgetattr(fd, &saved) == 0;
+    if (is_terminal) {
+        quiet = saved;
+        quiet.c_lflag &= ~(tcflag_t)(ECHO | ECHOE | ECHOK);
+        quiet.c_lflag |= ECHONL;
+        tcsetattr(fd, TCSAFLUSH, &quiet);
+    }
+    unsigned long length = 0;
+    long result = -1;
+    int signal_fd = medic_signals_fd();
+    for (;;) {
+        struct pollfd fds[2] = {{.fd = fd, .events = POLLIN}, {.fd = signal_fd, .events = POLLIN}};
+        int ready = poll(fds, signal_fd >= 0 ? 2 : 1, -1);
+        if (ready < 0) {
+            if (errno == EINTR) continue;
+            break;
+        }
+        if (signal_fd >= 0 && (fds[1].revents & POLLIN)) {
+            medic_signals_take();
+            result = -2;
+            break;
+        }
+        char c;
+        ssize_t got = read(fd, &c, 1);
+        if (got < 0 && errno == EINTR) continue;
+        if (got <= 0) {
+            result = length > 0 ? (long)length : -1;
+            break;
+        }
+        if (c == '\n' || c == '\r') {
+            result = (long)length;
+            break;
+        }
+        if (length + 1 < capacity) buffer[length++] = c;
+    }
+    buffer[length < capacity ? length : capacity - 1] = '\0';
+    if (is_terminal) tcsetattr(fd, TCSAFLUSH, &saved);
+    return result;
+}
+
+void medic_terminal_size(int fd, int *rows, int *columns) {
+    struct winsize size;
+    if (ioctl(fd, TIOCGWINSZ, &size) == 0) {
+        *rows = size.ws_row;
+        *columns = size.ws_col;
+    } else {
+        *rows = 0;
+        *columns = 0;
+    }
+}

@@ -1,0 +1,167 @@
+import MedicCore
+import MedicTerminal
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// Gathers the values of a runbook's inputs: `--var` over `--var-file` over `MEDIC_VAR_<name>`,
+/// then defaults, then asking the operator for what is still missing.
+///
+/// Secrets are refused on the command line (argv is visible to every user through `ps`) and
+/// from a var file that others may read. Every value is checked against its input's type and
+/// pattern; a bad value is asked again at a terminal and is an error without one.
+struct InputCollector {
+    let runbook: Runbook
+    let console: any Console
+
+    func collect(assignments: [String], varFile: String?, environment: [String: String]) throws -> [String: String] {
+        var provided: [String: (value: String, source: String)] = [:]
+        for (name, value) in InputAssignments.fromEnvironment(environment) { provided[name] = (value, "MEDIC_VAR_\(name)") }
+        if let varFile {
+            for (name, value, line) in try readVarFile(varFile) { provided[name] = (value, "\(varFile):\(line)") }
+        }
+        for assignment in assignments {
+            guard let (name, value) = InputAssignments.parse(assignment) else {
+                throw MedicError("--var '\(assignment)' is not NAME=VALUE")
+            }
+            try known(name, from: "--var")
+            if runbook.input(name)?.isSecret == true {
+                throw MedicError(
+                    "'\(name)' is secret and cannot be given with --var (the command line is visible to every user through ps); set MEDIC_VAR_\(name), put it in a --var-file only you can read, or let Medic ask"
+                )
+            }
+            provided[name] = (value, "--var")
+        }
+        for name in provided.keys where provided[name]?.source.hasPrefix("MEDIC_VAR_") == false { try known(name, from: provided[name]?.source ?? "") }
+        var values: [String: String] = [:]
+        for input in runbook.inputs {
+            if let (value, source) = provided[input.name] {
+                if let problem = input.problem(with: value) {
+                    guard console.isInteractive else { throw MedicError("\(source): input '\(input.name)': \(problem)") }
+                    console.show("input '\(input.name)' from \(source): \(problem)", .warning)
+                    values[input.name] = try ask(input)
+                } else {
+                    values[input.name] = value
+                }
+            } else if let value = input.defaultValue, !(input.isRequired && value.isEmpty) {
+                values[input.name] = value
+            } else if input.isRequired || input.isSecret {
+                values[input.name] = try ask(input)
+            } else {
+                values[input.name] = ""
+            }
+        }
+        return values
+    }
+
+    private func known(_ name: String, from source: String) throws {
+        guard runbook.input(name) == nil else { return }
+        let hint = Spelling.suggestion(for: name, among: runbook.inputs.map(\.name)).map { "; did you mean '\($0)'?" } ?? ""
+        throw MedicError("\(source): \(runbook.id) has no input '\(name)'\(hint)")
+    }
+
+    /// Asks for `input` until its value is acceptable.
+    private func ask(_ input: InputDefinition) throws -> String {
+        guard console.isInteractive else {
+            throw MedicError(
+                "input '\(input.name)' has no value and standard input is not a terminal to ask; pass --var \(input.name)=VALUE, MEDIC_VAR_\(input.name) or a --var-file"
+            )
+        }
+        if let description = input.description { console.show("\(input.name): \(description)", .dim) }
+        if !input.choices.isEmpty { console.show("  one of: \(input.choices.joined(separator: ", "))", .dim) }
+        while true {
+            let value: String
+            if input.isSecret {
+                guard let secret = console.readSecret(prompt: "\(input.name) (input hidden): ") else { throw MedicError("no value for '\(input.name)'") }
+                value = secret
+            } else {
+                let suffix = input.defaultValue.map { " [\($0)]" } ?? ""
+                switch console.readLine(prompt: "\(input.name)\(suffix): ", completions: input.choices, fresh: false) {
+                case .line(let line): value = line.isEmpty ? input.defaultValue ?? "" : line
+                case .interrupted, .endOfInput, .hangUp: throw MedicError("stopped while asking for '\(input.name)'; nothing was run")
+                }
+            }
+            if let problem = input.problem(with: value) {
+                console.show("  \(problem)", .warning)
+                continue
+            }
+            return value
+        }
+    }
+
+    /// The assignments of a var file, refusing one that others can read when it holds a secret.
+    private func readVarFile(_ path: String) throws -> [(name: String, value: String, line: Int)] {
+        guard let text = readSmallFile(path) else { throw MedicError("cannot read --var-file '\(path)': \(String(cString: strerror(errno)))") }
+        let (values, problems) = InputAssignments.parseFile(text)
+        if let problem = problems.first { throw MedicError("\(path): \(problem)") }
+        for (name, _, line) in values {
+            try known(name, from: "\(path):\(line)")
+        }
+        if values.contains(where: { runbook.input($0.name)?.isSecret == true }) {
+            var info = stat()
+            if stat(path, &info) == 0, info.st_mode & 0o077 != 0 {
+                throw MedicError(
+                    "\(path) holds a secret but other users may read it (mode \(String(info.st_mode & 0o777, radix: 8))); run `chmod 600 \(path)` first")
+            }
+        }
+        return values
+    }
+
+    private func readSmallFile(_ path: String) -> String? {
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { return nil }
+        defer { close(fd) }
+        var bytes: [UInt8] = []
+        var buffer = [UInt8](repeating: 0, count: 65536)
+        while bytes.count < 1 << 20 {
+            let got = read(fd, &buffer, buffer.count)
+            if got < 0 { return nil }
+            if got == 0 { break }
+            bytes += buffer[..<got]
+        }
+        return String(decoding: bytes, as: UTF8.self)
+    }
+}
+
+/// The process environment as a dictionary.
+enum ProcessEnvironment {
+    static var current: [String: String] {
+        var values: [String: String] = [:]
+        var pointer = environ
+        while let entry = pointer.pointee {
+            if let (name, value) = InputAssignments.parse(String(cString: entry)) { values[name] = value }
+            pointer += 1
+        }
+        return values
+    }
+}
+
+/// Who is running Medic, as `user@host`.
+enum Operator {
+    static func name() -> String {
+        var user = getpwuid(geteuid()).map { String(cString: $0.pointee.pw_name) } ?? "uid\(geteuid())"
+        if let sudoUser = getenv("SUDO_USER").map({ String(cString: $0) }), !sudoUser.isEmpty, sudoUser != user { user = "\(sudoUser) (as \(user))" }
+        var host = [CChar](repeating: 0, count: 256)
+        gethostname(&host, host.count - 1)
+        return "\(user)@\(String(decoding: host.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self))"
+    }
+}
+
+/// Where Medic keeps its state: `$XDG_STATE_HOME/medic` (default `~/.local/state/medic`).
+struct StatePaths {
+    let root: String?
+
+    init() {
+        if let state = getenv("XDG_STATE_HOME").map({ String(cString: $0) }), state.hasPrefix("/") {
+            root = state + "/medic"
+        } else if let home = getenv("HOME").map({ String(cString: $0) }), !home.isEmpty {
+            root = home + "/.local/state/medic"
+        } else {
+            root = nil
+        }
+    }
+
+    /// The command history.
+    var history: String? { root.map { $0 + "/history" } }
+}

@@ -1,0 +1,86 @@
+/// The output of a step as kept in memory: the first and last bytes, never more.
+///
+/// A `docker logs` that prints gigabytes, or one 100 MB line, must not exhaust the memory of a
+/// box that is already short of it. The whole stream goes to a file; this keeps `headLimit`
+/// bytes from the start and `tailLimit` from the end, for conditions, captures and `show`.
+public struct BoundedCapture: Sendable {
+    /// How many bytes of the start are kept.
+    public let headLimit: Int
+    /// How many bytes of the end are kept.
+    public let tailLimit: Int
+    private var head: [UInt8] = []
+    private var tail: [UInt8] = []
+    /// Where the oldest byte of `tail` is, once the ring is full.
+    private var tailStart = 0
+    /// Every byte seen.
+    public private(set) var totalBytes = 0
+    /// Every line seen (a last line without a newline counts).
+    public private(set) var totalLines = 0
+    private var endsInNewline = true
+
+    /// Creates an empty capture keeping `headLimit` + `tailLimit` bytes at most.
+    public init(headLimit: Int = 1 << 20, tailLimit: Int = 1 << 20) {
+        self.headLimit = headLimit
+        self.tailLimit = tailLimit
+    }
+
+    /// Adds a chunk of output.
+    public mutating func append(_ bytes: ArraySlice<UInt8>) {
+        guard !bytes.isEmpty else { return }
+        totalBytes += bytes.count
+        for byte in bytes where byte == 0x0A { totalLines += 1 }
+        endsInNewline = bytes.last == 0x0A
+        var rest = bytes
+        if head.count < headLimit {
+            let taken = rest.prefix(headLimit - head.count)
+            head.append(contentsOf: taken)
+            rest = rest.dropFirst(taken.count)
+        }
+        guard !rest.isEmpty, tailLimit > 0 else { return }
+        if rest.count >= tailLimit {
+            tail = Array(rest.suffix(tailLimit))
+            tailStart = 0
+            return
+        }
+        for byte in rest {
+            if tail.count < tailLimit {
+                tail.append(byte)
+            } else {
+                tail[tailStart] = byte
+                tailStart = (tailStart + 1) % tailLimit
+            }
+        }
+    }
+
+    /// Whether bytes between the head and the tail were dropped.
+    public var isTruncated: Bool { totalBytes > head.count + tail.count }
+
+    /// The number of lines, counting a last line that lacks its newline.
+    public var lineCount: Int { totalLines + (endsInNewline || totalBytes == 0 ? 0 : 1) }
+
+    /// The kept bytes in order: the head, then the tail.
+    public var keptTail: [UInt8] { Array(tail[tailStart...] + tail[..<tailStart]) }
+
+    /// The kept output as text: invalid UTF-8 becomes U+FFFD, and a marker says how much of the
+    /// middle was dropped.
+    public var text: String {
+        guard isTruncated else { return String(decoding: head + keptTail, as: UTF8.self) }
+        let dropped = totalBytes - head.count - tail.count
+        return String(decoding: head, as: UTF8.self) + "\n[… \(dropped) bytes not kept in memory …]\n"
+            + String(decoding: keptTail, as: UTF8.self)
+    }
+
+    /// The first `lines` and last `lines` lines of the kept output, for the journal's excerpt.
+    public func excerpt(lines: Int = 10, maxBytes: Int = 4096) -> String {
+        let all = text.split(separator: "\n", omittingEmptySubsequences: false)
+        let trimmed = all.last == "" ? all.dropLast() : all[...]
+        var picked: [Substring]
+        if trimmed.count <= lines * 2 {
+            picked = Array(trimmed)
+        } else {
+            picked = Array(trimmed.prefix(lines)) + ["[… \(trimmed.count - lines * 2) lines …]"] + Array(trimmed.suffix(lines))
+        }
+        picked = picked.map { $0.utf8.count > maxBytes / 4 ? $0.prefix(maxBytes / 4) + "…" : $0 }
+        return picked.joined(separator: "\n")
+    }
+}

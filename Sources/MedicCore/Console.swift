@@ -1,0 +1,58 @@
+/// The operator's side of a run: what they see and what they type.
+///
+/// The real console (`MedicTerminal.TerminalConsole`) edits lines with libedit, reads secrets
+/// with echo off and colours text on a terminal; tests use a scripted double. The session
+/// decides every word shown; the console only decides how it looks.
+public protocol Console: AnyObject {
+    /// Whether a person is at a terminal (standard input is one).
+    var isInteractive: Bool { get }
+    /// Shows `text` (one or more lines) in `style`.
+    func show(_ text: String, _ style: ScreenStyle)
+    /// Reads one line after `prompt`, offering `completions` for tab. With `fresh`, anything
+    /// typed before the prompt appeared is discarded first (confirmations).
+    func readLine(prompt: String, completions: [String], fresh: Bool) -> ConsoleReply
+    /// Reads a secret with echo off, never through line editing or history; nil at end of input.
+    func readSecret(prompt: String) -> String?
+    /// Remembers a line in the operator's history (already masked).
+    func remember(_ line: String)
+}
+
+/// What the operator did at a prompt.
+public enum ConsoleReply: Sendable, Hashable {
+    /// A line (without its newline).
+    case line(String)
+    /// Ctrl-C.
+    case interrupted
+    /// End of input (Ctrl-D, or standard input closed).
+    case endOfInput
+    /// The terminal went away or Medic was told to stop (SIGHUP, SIGTERM).
+    case hangUp
+}
+
+/// How a piece of text is meant, so the console can colour it.
+public enum ScreenStyle: Sendable, Hashable {
+    /// Ordinary text.
+    case plain
+    /// A step's heading; the kind decides the colour.
+    case heading(Step.Kind)
+    /// The teaching text.
+    case why
+    /// What runs, exactly.
+    case command
+    /// A line a step printed (already sanitized).
+    case output
+    /// Secondary information: durations, hidden-line markers, hints.
+    case dim
+    /// A good result.
+    case success
+    /// A bad result.
+    case failure
+    /// A branch taken and why.
+    case branch
+    /// Something the operator should notice.
+    case warning
+    /// Something went wrong in Medic or the run.
+    case error
+    /// The end of the walk, coloured by how it ended.
+    case conclusion(Outcome?)
+}

@@ -1,0 +1,80 @@
+/// A command the operator types at a Medic prompt.
+public enum OperatorCommand: Sendable, Hashable {
+    case help
+    case why
+    case show(stepID: String?)
+    case whereAmI
+    case back
+    case retry
+    case skip
+    case goto(String)
+    case vars
+    /// `set NAME=VALUE`, or `set NAME` to be asked for the value (secrets).
+    case set(name: String, value: String?)
+    case note(String)
+    case quit
+    /// `yes` at a confirmation; an answer elsewhere.
+    case word(String)
+    /// Nothing typed.
+    case empty
+
+    /// Every command word, for completion and hints.
+    public static let words = ["help", "why", "show", "where", "back", "retry", "skip", "goto", "vars", "set", "note", "quit"]
+
+    /// One line of help per command.
+    public static let helpText = """
+        help          this list
+        why           why this step matters (the runbook's teaching text)
+        show [STEP]   the full output of the last step, or of STEP
+        where         the path so far
+        back          go back to the previous step
+        retry         run the current step again
+        skip          skip this step (a check takes its `otherwise`, an action its skip branch)
+        goto STEP     jump to a step of this runbook
+        vars          the inputs and captured values (secrets masked)
+        set NAME=VAL  change a variable (`set NAME` asks, with echo off for secrets)
+        note TEXT     add a note to the transcript
+        quit          stop the run
+        """
+
+    /// Parses `line`. Anything that is not a command is a `.word` for the prompt to judge.
+    public init(parsing line: String) {
+        let trimmed = line.trimmingSpaces()
+        guard !trimmed.isEmpty else {
+            self = .empty
+            return
+        }
+        let parts = trimmed.split(separator: " ", maxSplits: 1, omittingEmptySubsequences: true)
+        let word = String(parts[0])
+        let rest = parts.count > 1 ? String(parts[1]).trimmingSpaces() : ""
+        switch (word, rest.isEmpty) {
+        case ("help", true), ("?", true): self = .help
+        case ("why", true): self = .why
+        case ("show", _): self = .show(stepID: rest.isEmpty ? nil : rest)
+        case ("where", true): self = .whereAmI
+        case ("back", true): self = .back
+        case ("retry", true): self = .retry
+        case ("skip", true): self = .skip
+        case ("goto", false): self = .goto(rest)
+        case ("vars", true): self = .vars
+        case ("set", false):
+            if let equals = rest.firstIndex(of: "=") {
+                self = .set(name: String(rest[..<equals]).trimmingSpaces(), value: String(rest[rest.index(after: equals)...]))
+            } else {
+                self = .set(name: rest, value: nil)
+            }
+        case ("note", false): self = .note(rest)
+        case ("quit", true), ("exit", true): self = .quit
+        default: self = .word(line)
+        }
+    }
+
+    /// A one-line hint for something that is not a command here.
+    public static func hint(for line: String) -> String {
+        let word = String(line.trimmingSpaces().split(separator: " ").first ?? "")
+        if let close = Spelling.suggestion(for: word, among: words) {
+            return "unknown command '\(word)'; did you mean '\(close)'? (`help` lists the commands)"
+        }
+        return "unknown command '\(word)'; `help` lists the commands"
+    }
+}

@@ -1,0 +1,236 @@
+/// How a run behaves, from the command line.
+public struct RunOptions: Sendable {
+    /// Actions are shown and recorded as not run; the walk goes on as if they had succeeded.
+    public var dryRun: Bool
+    /// Every action is approved without asking, and the transcript says so (`--yes`).
+    public var autoApprove: Bool
+    /// `user@host`, recorded as who confirmed.
+    public var operatorName: String
+    /// Where the session directory is, for messages pointing at output files.
+    public var sessionPath: String
+    /// Lines of a step's output shown live, and at the end.
+    public var screenHeadLines = 20
+    public var screenTailLines = 10
+    /// Bytes of a step's output kept in memory, from the start and from the end.
+    public var captureHeadBytes = 1 << 20
+    public var captureTailBytes = 1 << 20
+
+    /// Creates options.
+    public init(dryRun: Bool = false, autoApprove: Bool = false, operatorName: String, sessionPath: String) {
+        self.dryRun = dryRun
+        self.autoApprove = autoApprove
+        self.operatorName = operatorName
+        self.sessionPath = sessionPath
+    }
+}
+
+/// Drives a `Walk` for a person: runs checks at once, puts actions to the operator, answers
+/// their commands, and records everything.
+///
+/// The session is where the product's promises are kept: an action runs only after a fresh,
+/// exact confirmation (or `--yes`, recorded); without a terminal, actions are refused; every
+/// byte shown or recorded is masked; and when the journal cannot be written, the run stops.
+public final class RunSession {
+    var walk: Walk
+    let console: any Console
+    let runner: any StepRunner
+    let recorder: any Recorder
+    let options: RunOptions
+
+    /// The kept output of each step run, by qualified id, for `show`.
+    var outputs: [String: KeptOutput] = [:]
+    /// The last step that produced output.
+    var lastOutputStepID: String?
+    /// Actions run since the last check that succeeded, for the warning on `quit`.
+    var unverifiedActions: [String] = []
+    /// Set when the journal could not be written; the run stops.
+    var recordingError: String?
+    /// Whether the last thing typed at an ordinary prompt was Ctrl-C.
+    var interruptedOnce = false
+
+    struct KeptOutput {
+        var text: String
+        var lines: Int
+        var bytes: Int
+        var file: String?
+    }
+
+    /// Creates a session over `walk`, not yet started.
+    public init(walk: Walk, console: any Console, runner: any StepRunner, recorder: any Recorder, options: RunOptions) {
+        self.walk = walk
+        self.console = console
+        self.runner = runner
+        self.recorder = recorder
+        self.options = options
+    }
+
+    /// Runs the walk to its end and says how it ended.
+    public func run(start: SessionStart) -> SessionEnd {
+        guard record(.start(start)) else { return recordingFailure() }
+        var queue = walk.start()
+        while !queue.isEmpty {
+            let effect = queue.removeFirst()
+            guard let more = carryOut(effect) else { return recordingFailure() }
+            queue += more
+            if case .ended(let ending) = effect { return finish(ending) }
+            if queue.isEmpty, !walk.isEnded {
+                // The walk waits on the operator without a prompt effect (e.g. after `set`).
+                queue = stalledPrompt(reason: "the walk is waiting")
+            }
+        }
+        return finish(.aborted(reason: "the walk stopped unexpectedly"))
+    }
+
+    /// Carries out one effect; returns the effects that follow, or nil when recording failed.
+    func carryOut(_ effect: WalkEffect) -> [WalkEffect]? {
+        switch effect {
+        case .entered(let visit):
+            showHeading(visit)
+            return record(.step(visit)) ? [] : nil
+        case .run(let invocation):
+            return execute(invocation)
+        case .confirm(let invocation, let request):
+            return confirm(invocation, request)
+        case .ask(let question):
+            return ask(question)
+        case .captured(let values):
+            let text = values.map { "\($0.name) = \($0.value.isEmpty ? "(no match)" : $0.value)" }.joined(separator: ", ")
+            console.show("  captured " + TerminalText.sanitize(text), .dim)
+            return record(.captured(stepID: walk.currentStepID, values: values)) ? [] : nil
+        case .branched(let taken):
+            showBranch(taken)
+            return record(.branch(taken)) ? [] : nil
+        case .stalled(let stepID, let reason):
+            console.show("  " + reason, .warning)
+            guard record(.stalled(stepID: stepID, reason: reason)) else { return nil }
+            return stalledPrompt(reason: reason)
+        case .handedOver(let from, let to, _):
+            console.show("  ⇄ from runbook \(from) to \(to)", .dim)
+            return []
+        case .ended:
+            return []
+        }
+    }
+
+    // MARK: - Running
+
+    func execute(_ invocation: Invocation) -> [WalkEffect]? {
+        let step = walk.currentStep
+        if invocation.kind == .action, options.dryRun {
+            console.show("  not run (dry run); going on as if it had succeeded", .warning)
+            let run = RunRecord(
+                stepID: invocation.stepID, kind: invocation.kind, display: invocation.display, placement: invocation.placement.rawValue, dryRun: true)
+            let result = ResultRecord(
+                stepID: invocation.stepID, exitStatus: nil, httpStatus: nil, durationMilliseconds: 0, timedOut: false, cancelled: false,
+                failureReason: nil, notRun: "dry run", succeeded: true)
+            guard record(.run(run)), record(.result(result)) else { return nil }
+            return walk.handle(.finished(Self.simulatedSuccess(of: invocation, step: step)))
+        }
+        if invocation.kind == .check { showCommand(invocation) }
+        let runRecord = RunRecord(
+            stepID: invocation.stepID, kind: invocation.kind, display: invocation.display, placement: invocation.placement.rawValue, dryRun: false)
+        // The "about to run" record is on disk before anything runs.
+        guard record(.run(runRecord)) else { return nil }
+        let store: any OutputStore
+        do {
+            store = try recorder.openOutput(stepID: invocation.stepID)
+        } catch {
+            recordingError = "\(error)"
+            return nil
+        }
+        var masker = StreamMasker(Masking(secrets: invocation.secrets))
+        var capture = BoundedCapture(headLimit: options.captureHeadBytes, tailLimit: options.captureTailBytes)
+        var screen = OutputScreen(headLines: options.screenHeadLines, tailLines: options.screenTailLines)
+        var storeError: String?
+        let console = self.console
+        func deliver(_ bytes: [UInt8]) {
+            guard !bytes.isEmpty else { return }
+            capture.append(bytes[...])
+            if storeError == nil {
+                do { try store.write(bytes[...]) } catch { storeError = "\(error)" }
+            }
+            for line in screen.feed(bytes) { console.show("  │ " + line, .output) }
+        }
+        var result = runner.run(invocation) { chunk in deliver(masker.process(chunk)) }
+        deliver(masker.finish())
+        let (hidden, lastLines) = screen.finish()
+        if hidden > 0 { console.show("  │ … \(hidden) lines hidden, `show` for all", .dim) }
+        for line in lastLines { console.show("  │ " + line, .output) }
+        var file: String?
+        do { file = try store.close() } catch { storeError = storeError ?? "\(error)" }
+        result.output = capture.text
+        let succeeded = step.map { Extraction.succeeded($0, result) } ?? (result.exitStatus == 0)
+        showResult(result, succeeded: succeeded, kind: invocation.kind)
+        outputs[invocation.stepID] = KeptOutput(text: result.output, lines: capture.lineCount, bytes: capture.totalBytes, file: file)
+        lastOutputStepID = invocation.stepID
+        if invocation.kind == .action {
+            unverifiedActions.append(invocation.stepID)
+        } else if succeeded {
+            unverifiedActions.removeAll()
+        }
+        if let storeError {
+            recordingError = storeError
+            return nil
+        }
+        let outputRecord = OutputRecord(
+            stepID: invocation.stepID, excerpt: capture.excerpt(), bytes: capture.totalBytes, lines: capture.lineCount, file: file)
+        let resultRecord = ResultRecord(
+            stepID: invocation.stepID, exitStatus: result.exitStatus, httpStatus: result.httpStatus,
+            durationMilliseconds: result.durationMilliseconds, timedOut: result.timedOut, cancelled: result.cancelled,
+            failureReason: result.failureReason.map(walk.masking.apply), notRun: nil, succeeded: succeeded)
+        guard record(.output(outputRecord)), record(.result(resultRecord)) else { return nil }
+        return walk.handle(.finished(result))
+    }
+
+    /// The result an action is assumed to have in a dry run: success of its kind.
+    static func simulatedSuccess(of invocation: Invocation, step: Step?) -> StepResult {
+        switch invocation.payload {
+        case .http:
+            var status = 200
+            if case .http(let spec) = step?.execution, let expected = spec.expect.first { status = expected }
+            return StepResult(exitStatus: nil, output: "", httpStatus: status)
+        case .tcp(let host, let port): return StepResult(output: "open \(host):\(port) (dry run)")
+        case .command, .script: return StepResult(exitStatus: 0)
+        }
+    }
+
+    // MARK: - Ending
+
+    func finish(_ ending: WalkEnding) -> SessionEnd {
+        let end: SessionEnd
+        switch ending {
+        case .concluded(let reached):
+            console.show("", .plain)
+            console.show("══ \(reached.outcome.rawValue.uppercased()) · \(reached.cause) · \(reached.title)", .conclusion(reached.outcome))
+            if !reached.summary.isEmpty { console.show(TerminalText.sanitize(reached.summary), .plain) }
+            if reached.outcome == .escalate, let escalation = reached.escalation { console.show("Escalate to: \(escalation)", .warning) }
+            end = SessionEnd(
+                outcome: reached.outcome.rawValue, cause: reached.cause, summary: reached.summary, stepID: reached.stepID,
+                exitStatus: ExitStatus(reached.outcome).rawValue)
+        case .aborted(let reason):
+            console.show("", .plain)
+            console.show("══ ABORTED · \(reason)", .conclusion(nil))
+            end = SessionEnd(outcome: "aborted", cause: "", summary: reason, stepID: nil, exitStatus: ExitStatus.aborted.rawValue)
+        }
+        guard record(.end(end)) else { return recordingFailure() }
+        return end
+    }
+
+    func recordingFailure() -> SessionEnd {
+        let reason = "the transcript could not be written (\(recordingError ?? "unknown error")); stopped before anything else ran"
+        console.show("══ STOPPED · " + reason, .error)
+        return SessionEnd(outcome: "aborted", cause: "", summary: reason, stepID: nil, exitStatus: ExitStatus.failure.rawValue)
+    }
+
+    /// Records `event`; on failure remembers why and returns false.
+    func record(_ event: TranscriptEvent) -> Bool {
+        guard recordingError == nil else { return false }
+        do {
+            try recorder.record(event)
+            return true
+        } catch {
+            recordingError = "\(error)"
+            return false
+        }
+    }
+}
