@@ -23,7 +23,7 @@ public enum InputAssignments {
                 problems.append("line \(index + 1): expected NAME=VALUE")
                 continue
             }
-            var value = rawValue
+            var value = rawValue.trimmingSpaces()
             if value.count >= 2, let first = value.first, first == "\"" || first == "'", value.last == first {
                 value = String(value.dropFirst().dropLast())
             }

@@ -72,7 +72,9 @@ public enum OperatorCommand: Sendable, Hashable {
     /// A one-line hint for something that is not a command here.
     public static func hint(for line: String) -> String {
         let word = String(line.trimmingSpaces().split(separator: " ").first ?? "")
-        if let close = Spelling.suggestion(for: word, among: words) {
+        // Commands are short, so a swap of two letters ("shwo") must still count as close.
+        let close = words.map { ($0, Spelling.editDistance(word.lowercased(), $0)) }.filter { $0.1 <= 2 }.min { $0.1 < $1.1 }?.0
+        if let close {
             return "unknown command '\(word)'; did you mean '\(close)'? (`help` lists the commands)"
         }
         return "unknown command '\(word)'; `help` lists the commands"

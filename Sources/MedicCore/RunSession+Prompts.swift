@@ -11,6 +11,8 @@ extension RunSession {
     func confirm(_ invocation: Invocation, _ request: ConfirmationRequest) -> [WalkEffect]? {
         let title = walk.currentStep?.title ?? invocation.stepID
         showCommand(invocation)
+        // A dry run never runs the action, so there is nothing to approve.
+        if options.dryRun { return walk.handle(.confirmed(by: "dry run")) }
         if options.autoApprove {
             console.show("  approved by --yes", .warning)
             let confirmation = ConfirmRecord(stepID: invocation.stepID, expected: request.expected, reply: "--yes", approved: true, by: "--yes")

@@ -9,10 +9,11 @@ public enum TerminalText {
     public static func sanitize<Bytes: Collection>(_ bytes: Bytes) -> String where Bytes.Element == UInt8 {
         var out = ""
         out.reserveCapacity(bytes.count)
-        var decoder = UTF8()
         // Decode scalar by scalar; a bad byte is shown escaped and decoding resumes after it.
+        // The decoder buffers bytes it has read ahead, so each scalar gets a fresh one.
         var buffered = Array(bytes)[...]
         while !buffered.isEmpty {
+            var decoder = UTF8()
             var it = buffered.makeIterator()
             switch decoder.decode(&it) {
             case .scalarValue(let scalar):

@@ -1,0 +1,97 @@
+import MedicCore
+import Testing
+
+@Suite("Pieces of a run: capture, masking, the screen, commands, inputs")
+struct SessionPieceTests {
+    @Test("the capture keeps the head and the tail and counts everything")
+    func boundedCapture() {
+        var capture = BoundedCapture(headLimit: 8, tailLimit: 8)
+        for chunk in ["line1\n", "line2\n", "line3\n", "line4\n", "end"] { capture.append(Array(chunk.utf8)[...]) }
+        #expect(capture.totalBytes == 27)
+        #expect(capture.lineCount == 5)
+        #expect(capture.isTruncated)
+        #expect(capture.text.hasPrefix("line1\nli"))
+        #expect(capture.text.hasSuffix("\nline4\nend".suffix(8)))
+        #expect(capture.text.contains("11 bytes not kept"))
+
+        var small = BoundedCapture(headLimit: 100, tailLimit: 100)
+        small.append(Array("a\nb\n".utf8)[...])
+        #expect(small.text == "a\nb\n" && !small.isTruncated && small.lineCount == 2)
+
+        var big = BoundedCapture(headLimit: 4, tailLimit: 4)
+        big.append([UInt8](repeating: 65, count: 1000)[...])
+        big.append(Array("WXYZ".utf8)[...])
+        #expect(big.text.hasSuffix("WXYZ"))
+    }
+
+    @Test("masking a stream finds secrets however the chunks fall")
+    func streamMasking() {
+        let secret = "s3cr\"et%$"
+        let masking = Masking(secrets: [secret])
+        let text = "a \(secret) b \(Masking.jsonEscaped(secret)) c s3cr d \(secret)"
+        let expected = masking.apply(text)
+        #expect(!expected.contains("s3cr\""))
+        let bytes = Array(text.utf8)
+        for size in [1, 2, 3, 5, 7, 64] {
+            var masker = StreamMasker(masking)
+            var out: [UInt8] = []
+            var index = 0
+            while index < bytes.count {
+                out += masker.process(bytes[index..<min(bytes.count, index + size)])
+                index += size
+            }
+            out += masker.finish()
+            #expect(String(decoding: out, as: UTF8.self) == expected, "chunk size \(size)")
+        }
+        var none = StreamMasker(Masking(secrets: []))
+        #expect(none.process(Array("plain".utf8)[...]) == Array("plain".utf8))
+    }
+
+    @Test("untrusted bytes are shown, never interpreted")
+    func terminalText() {
+        #expect(TerminalText.sanitize(Array("ok\u{1B}[2Jtitle\u{7}".utf8)) == "ok^[[2Jtitle^G")
+        #expect(TerminalText.sanitize([0x61, 0xFF, 0x62, 0xE2, 0x80]) == "a\\xffb\\xe2\\x80")
+        #expect(TerminalText.sanitize(Array("tab\there • ü".utf8)) == "tab\there • ü")
+        #expect(TerminalText.sanitize("a\u{9B}b") == "a\\u{9b}b")
+    }
+
+    @Test("the screen shows the first lines live, then a count, then the last lines")
+    func outputScreen() {
+        var screen = OutputScreen(headLines: 2, tailLines: 2, maxLineBytes: 10)
+        var shown = screen.feed(Array("1\n2\n3\n4\n5\n6\n".utf8))
+        shown += screen.feed(Array("a very long line indeed\n7".utf8))
+        #expect(shown == ["1", "2"])
+        let (hidden, last) = screen.finish()
+        #expect(hidden == 4)
+        #expect(last == ["a very lon … (13 more bytes on this line)", "7"])
+    }
+
+    @Test("operator commands parse; anything else is a word for the prompt")
+    func commands() {
+        #expect(OperatorCommand(parsing: " show  fix ") == .show(stepID: "fix"))
+        #expect(OperatorCommand(parsing: "set window=15m") == .set(name: "window", value: "15m"))
+        #expect(OperatorCommand(parsing: "set password") == .set(name: "password", value: nil))
+        #expect(OperatorCommand(parsing: "goto") == .word("goto"))
+        #expect(OperatorCommand(parsing: "yes") == .word("yes"))
+        #expect(OperatorCommand(parsing: "   ") == .empty)
+        #expect(OperatorCommand.hint(for: "shwo") == "unknown command 'shwo'; did you mean 'show'? (`help` lists the commands)")
+    }
+
+    @Test("var files and MEDIC_VAR_ values")
+    func assignments() {
+        let (values, problems) = InputAssignments.parseFile("# comment\n\nexport a=1\nb = 'two words'\nc=\"x=y\"\nbroken\n")
+        #expect(values.map(\.name) == ["a", "b", "c"])
+        #expect(values.map(\.value) == ["1", "two words", "x=y"])
+        #expect(problems == ["line 6: expected NAME=VALUE"])
+        #expect(InputAssignments.fromEnvironment(["MEDIC_VAR_login_password": "p", "MEDIC_VAR_": "x", "PATH": "/bin"]) == ["login_password": "p"])
+        #expect(InputAssignments.parse("=x") == nil)
+    }
+
+    @Test("what runs is shown so it pastes back into a shell as the same words")
+    func quoting() {
+        #expect(ShellQuoting.quote("a b") == "'a b'")
+        #expect(ShellQuoting.quote("x; touch /tmp/pwned") == "'x; touch /tmp/pwned'")
+        #expect(ShellQuoting.quote("%s\nnext") == "$'%s\\nnext'")
+        #expect(ShellQuoting.quote("esc\u{1B}[31m") == "$'esc\\x1b[31m'")
+    }
+}
