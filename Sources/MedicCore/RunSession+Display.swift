@@ -1,8 +1,9 @@
 /// The words a run shows: headings, what runs, results and branches.
 extension RunSession {
     func showHeading(_ visit: StepVisit) {
+        stepsShown += 1
         console.show("", .plain)
-        console.show("[\(walk.path.count)] \(visit.kind.label)  \(TerminalText.sanitize(visit.title))  (\(visit.stepID))", .heading(visit.kind))
+        console.show("[\(stepsShown)] \(visit.kind.label)  \(TerminalText.sanitize(visit.title))  (\(visit.stepID))", .heading(visit.kind))
         if visit.kind == .action || visit.kind == .question, !visit.why.isEmpty {
             console.show(indent(TerminalText.sanitize(visit.why)), .why)
         }

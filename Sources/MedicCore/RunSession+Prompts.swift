@@ -19,7 +19,7 @@ extension RunSession {
             guard record(.confirm(confirmation)) else { return nil }
             return walk.handle(.confirmed(by: "--yes"))
         }
-        guard console.isInteractive else {
+        guard console.isInteractive || options.practice else {
             let reason =
                 "refused to run '\(title)': standard input is not a terminal, so nobody can confirm it (pass --yes to approve every action; the transcript records it)"
             let confirmation = ConfirmRecord(

@@ -8,6 +8,8 @@ public struct RunOptions: Sendable {
     public var operatorName: String
     /// Where the session directory is, for messages pointing at output files.
     public var sessionPath: String
+    /// A drill: nothing runs for real, so confirmations may come from a non-terminal input.
+    public var practice = false
     /// Lines of a step's output shown live, and at the end.
     public var screenHeadLines = 20
     public var screenTailLines = 10
@@ -47,6 +49,8 @@ public final class RunSession {
     var recordingError: String?
     /// Whether the last thing typed at an ordinary prompt was Ctrl-C.
     var interruptedOnce = false
+    /// Steps shown so far, for their numbers on screen.
+    var stepsShown = 0
 
     struct KeptOutput {
         var text: String
@@ -63,6 +67,9 @@ public final class RunSession {
         self.recorder = recorder
         self.options = options
     }
+
+    /// Every step entered so far, by qualified id.
+    public var path: [String] { walk.path }
 
     /// Runs the walk to its end and says how it ended.
     public func run(start: SessionStart) -> SessionEnd {
@@ -158,6 +165,7 @@ public final class RunSession {
         for line in lastLines { console.show("  │ " + line, .output) }
         var file: String?
         do { file = try store.close() } catch { storeError = storeError ?? "\(error)" }
+        if file?.isEmpty == true { file = nil }
         result.output = capture.text
         let succeeded = step.map { Extraction.succeeded($0, result) } ?? (result.exitStatus == 0)
         showResult(result, succeeded: succeeded, kind: invocation.kind)

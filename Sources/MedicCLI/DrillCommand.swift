@@ -1,0 +1,115 @@
+import ArgumentParser
+import MedicCore
+import MedicLoader
+import MedicTerminal
+
+/// `medic drill [RUNBOOK] [--scenario NAME]`: practise an incident with nothing executed.
+struct DrillCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "drill",
+        abstract: "Practise a runbook against a recorded incident: the same walk as `medic run`, with nothing executed.",
+        discussion: """
+            Without arguments, lists the runbooks in ./runbooks that have scenarios; with a runbook only, \
+            lists its scenarios. A drill answers every check and action from the scenario, still asks \
+            you to confirm actions, and at the end compares your path with the expected one. \
+            Exits 0 when you reached the expected conclusion, 6 when not.
+            """
+    )
+
+    @Argument(help: "The runbook to drill.", completion: .file(extensions: ["yaml", "yml"]))
+    var runbook: String?
+
+    @Option(name: .shortAndLong, help: "The scenario to drill (its name or file name).")
+    var scenario: String?
+
+    @Option(name: .customLong("in"), help: "Where to look for runbooks when none is given.")
+    var folder = "runbooks"
+
+    func run() throws {
+        let out = StandardStreams.output
+        let style = TerminalStyle.forStandardOutput()
+        guard let runbook else {
+            try listRunbooks(out, style)
+            return
+        }
+        let bundle = try loadValidBundle(runbook)
+        let scenarios = try loadScenarios(of: runbook)
+        guard let name = scenario else {
+            out.write(style.bold(bundle.root.id) + ": \(bundle.root.title)\n")
+            for scenario in scenarios { out.write("  \(style.cyan(scenario.name))\n" + (scenario.description.map { "      \($0)\n" } ?? "")) }
+            out.write("\nstart one with: medic drill \(runbook) --scenario NAME\n")
+            return
+        }
+        guard let chosen = scenarios.first(where: { $0.name == name || $0.path.hasSuffix("/\(name).yaml") }) else {
+            let hint = Spelling.suggestion(for: name, among: scenarios.map(\.name)).map { "did you mean '\($0)'? " } ?? ""
+            throw MedicError("\(runbook) has no scenario '\(name)'; \(hint)`medic drill \(runbook)` lists them")
+        }
+        try drill(bundle, chosen)
+    }
+
+    private func drill(_ bundle: RunbookBundle, _ scenario: Scenario) throws {
+        _ = Signals.install()
+        let console = TerminalConsole(historyPath: StatePaths().history)
+        console.show("DRILL · \(bundle.root.id): \(bundle.root.title)", .heading(.conclusion))
+        console.show("scenario: \(scenario.name)", .plain)
+        if let description = scenario.description { console.show(TerminalText.sanitize(description), .why) }
+        console.show(
+            "Nothing runs: every result comes from the scenario. Confirm actions as you would for real; `why` explains a step, `help` lists commands.",
+            .dim)
+        let (values, _) = InputResolution.resolve(bundle.root.inputs, provided: scenario.inputs)
+        let walk = Walk(bundle: bundle, inputs: values)
+        var options = RunOptions(operatorName: "trainee", sessionPath: "(drill: nothing is saved)")
+        options.practice = true
+        let recorder = DrillRecorder()
+        let session = RunSession(walk: walk, console: console, runner: DrillRunner(scenario: scenario), recorder: recorder, options: options)
+        let end = session.run(
+            start: SessionStart(
+                runbookID: bundle.root.id, runbookVersion: bundle.root.version, files: [], medicVersion: MedicVersion.current,
+                operatorName: "trainee", inputs: [], flags: ["drill"], interactive: console.isInteractive))
+        console.show("", .plain)
+        console.show("How did it go?", .heading(.conclusion))
+        let expected = [scenario.expectedOutcome?.rawValue, scenario.expectedCause].compactMap { $0 }.joined(separator: " · ")
+        let reached = end.outcome == "aborted" ? "aborted" : "\(end.outcome) · \(end.cause)"
+        let outcomeMatches = scenario.expectedOutcome.map { $0.rawValue == end.outcome } ?? true
+        let causeMatches = scenario.expectedCause.map { $0 == end.cause } ?? true
+        console.show("  expected: \(expected.isEmpty ? "(not recorded)" : expected)", .plain)
+        console.show("  you reached: \(reached)", outcomeMatches && causeMatches ? .success : .failure)
+        let (approved, declined) = recorder.confirmations
+        console.show("  actions approved: \(approved), declined: \(declined); steps walked: \(session.path.count)", .dim)
+        if let expectedPath = scenario.expectedPath {
+            if expectedPath == session.path {
+                console.show("  your path is the expected one, step for step", .success)
+            } else {
+                console.show("  your path differs from the expected one (- expected, + yours):", .warning)
+                console.show(PathDiff.render(expected: expectedPath, actual: session.path), .plain)
+            }
+        }
+        if !(outcomeMatches && causeMatches) { throw ExitCode(ExitStatus.testsFailed.rawValue) }
+    }
+
+    private func loadScenarios(of runbook: String) throws -> [Scenario] {
+        var scenarios: [Scenario] = []
+        for file in ScenarioLoader.files(for: runbook) {
+            let (scenario, diagnostics) = ScenarioLoader().load(file)
+            DiagnosticPrinter().print(diagnostics)
+            if let scenario { scenarios.append(scenario) }
+        }
+        guard !scenarios.isEmpty else { throw MedicError("\(runbook) has no scenarios to drill (they live in \(ScenarioLoader.folder(for: runbook))/)") }
+        return scenarios
+    }
+
+    private func listRunbooks(_ out: StandardStreams.Stream, _ style: TerminalStyle) throws {
+        guard let files = YAMLFiles.paths(in: folder) else {
+            throw MedicError("'\(folder)' is not a folder of runbooks; run from Medic's repository, or pass --in DIR or a runbook")
+        }
+        var any = false
+        for file in files {
+            let count = ScenarioLoader.files(for: file).count
+            guard count > 0 else { continue }
+            any = true
+            let loaded = RunbookLoader().loadFile(file).runbook
+            out.write("  \(style.cyan(file))  \(count) scenario\(count == 1 ? "" : "s")  \(loaded?.title ?? "")\n")
+        }
+        if !any { out.write("no runbook in \(folder) has scenarios\n") } else { out.write("\nlist a runbook's scenarios with: medic drill RUNBOOK\n") }
+    }
+}
