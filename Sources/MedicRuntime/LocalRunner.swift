@@ -1,1 +1,44 @@
 import MedicCore
+
+/// Runs steps on this machine: commands and scripts as child processes in their own process
+/// group, and the built-in HTTP and TCP probes.
+///
+/// Output is handed over in chunks as it arrives and never kept here, so a step that prints
+/// gigabytes costs no memory. A step ends at its timeout (SIGTERM to its process group, SIGKILL
+/// after the grace) or when the operator interrupts it.
+public final class LocalRunner: StepRunner {
+    private let interrupt: Interrupt
+    private let graceMilliseconds: Int64
+
+    /// Creates a runner.
+    ///
+    /// - Parameters:
+    ///   - interruptDescriptor: a nonblocking pipe read end; when it becomes readable while a
+    ///     step runs, the step is cancelled and the bytes waiting in it are drained. nil: steps
+    ///     are never interrupted.
+    ///   - graceSeconds: how long a stopped step's processes have between SIGTERM and SIGKILL.
+    public init(interruptDescriptor: Int32? = nil, graceSeconds: Double = 2) {
+        self.interrupt = Interrupt(descriptor: interruptDescriptor)
+        self.graceMilliseconds = graceSeconds.isFinite ? Int64((max(0, graceSeconds) * 1000).rounded()) : 0
+    }
+
+    /// Runs `invocation` until it ends, times out or is interrupted, streaming its output (for
+    /// commands and scripts stdout and stderr merged in order; for HTTP the response body; for
+    /// TCP one line starting `open`, `refused`, `timeout`, `unreachable:` or `unresolved:`).
+    ///
+    /// A program that cannot be started is a result with `failureReason` set and no
+    /// `exitStatus`; so is an HTTP probe without libcurl.
+    public func run(_ invocation: Invocation, output: (ArraySlice<UInt8>) -> Void) -> StepResult {
+        let processes = ProcessRunner(interrupt: interrupt, graceMilliseconds: graceMilliseconds)
+        switch invocation.payload {
+        case .command(let argv):
+            return processes.run(argv, environment: invocation.environment, timeout: invocation.timeout, output: output)
+        case .script(let text):
+            return processes.run(["/bin/sh", "-c", text], environment: invocation.environment, timeout: invocation.timeout, output: output)
+        case .http:
+            return StepResult(failureReason: "the http probe is not built yet")
+        case .tcp:
+            return StepResult(failureReason: "the tcp probe is not built yet")
+        }
+    }
+}
