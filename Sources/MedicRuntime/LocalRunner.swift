@@ -37,8 +37,8 @@ public final class LocalRunner: StepRunner {
             return processes.run(["/bin/sh", "-c", text], environment: invocation.environment, timeout: invocation.timeout, output: output)
         case .http:
             return StepResult(failureReason: "the http probe is not built yet")
-        case .tcp:
-            return StepResult(failureReason: "the tcp probe is not built yet")
+        case .tcp(let host, let port):
+            return TCPProbe(interrupt: interrupt).run(host: host, port: port, timeout: invocation.timeout, output: output)
         }
     }
 }

@@ -125,3 +125,52 @@ func peakResidentKilobytes() -> Int {
     let line = status.split(separator: "\n").first { $0.hasPrefix("VmHWM:") } ?? ""
     return Int(line.split(separator: " ").dropFirst().first ?? "") ?? 0
 }
+
+/// A TCP socket on 127.0.0.1.
+final class LoopbackSocket {
+    let descriptor: Int32
+    let port: Int
+
+    /// Binds a free port on 127.0.0.1; listens with `backlog` unless it is nil.
+    init(listening backlog: Int32?) throws {
+        let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
+        guard descriptor >= 0 else { throw TestFailure("socket failed") }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        address.sin_port = 0
+        let bound = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(descriptor, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+        }
+        guard bound == 0 else { throw TestFailure("bind failed") }
+        if let backlog, listen(descriptor, backlog) != 0 { throw TestFailure("listen failed") }
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        _ = withUnsafeMutablePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(descriptor, $0, &length) }
+        }
+        self.descriptor = descriptor
+        self.port = Int(UInt16(bigEndian: address.sin_port))
+    }
+
+    /// A port on 127.0.0.1 that nothing listens on (bound for a moment, then released).
+    static func closedPort() throws -> Int {
+        let socket = try LoopbackSocket(listening: nil)
+        socket.close()
+        return socket.port
+    }
+
+    /// Starts a nonblocking connect to `port` on 127.0.0.1 and returns the client socket.
+    static func connectWithoutWaiting(to port: Int) -> Int32 {
+        let client = socket(AF_INET, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_NONBLOCK.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        address.sin_port = UInt16(port).bigEndian
+        _ = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(client, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+        }
+        return client
+    }
+
+    func close() { _ = Glibc.close(descriptor) }
+}
