@@ -35,8 +35,8 @@ public final class LocalRunner: StepRunner {
             return processes.run(argv, environment: invocation.environment, timeout: invocation.timeout, output: output)
         case .script(let text):
             return processes.run(["/bin/sh", "-c", text], environment: invocation.environment, timeout: invocation.timeout, output: output)
-        case .http:
-            return StepResult(failureReason: "the http probe is not built yet")
+        case .http(let request):
+            return HTTPProbe(interrupt: interrupt).run(request, timeout: invocation.timeout, output: output)
         case .tcp(let host, let port):
             return TCPProbe(interrupt: interrupt).run(host: host, port: port, timeout: invocation.timeout, output: output)
         }
