@@ -1,6 +1,6 @@
 # Medic's build and test entry points. `make test` is what CI runs; it installs what it needs.
 SWIFT ?= swift
-APT_PACKAGES := libedit-dev graphviz python3-venv
+APT_PACKAGES := libedit-dev graphviz python3-venv libcurl4-openssl-dev
 
 .PHONY: all build release test deps lint unit scenarios schema bench clean
 

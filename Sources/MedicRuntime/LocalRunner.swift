@@ -1,41 +1,44 @@
 import MedicCore
 
-#if canImport(Glibc)
-    import Glibc
-#endif
-
-// TEMPORARY stand-in until the runtime branch lands; replaced wholesale at merge.
+/// Runs steps on this machine: commands and scripts as child processes in their own process
+/// group, and the built-in HTTP and TCP probes.
+///
+/// Output is handed over in chunks as it arrives and never kept here, so a step that prints
+/// gigabytes costs no memory. A step ends at its timeout (SIGTERM to its process group, SIGKILL
+/// after the grace) or when the operator interrupts it.
 public final class LocalRunner: StepRunner {
-    public init(interruptDescriptor: Int32? = nil, graceSeconds: Double = 2) {}
+    private let interrupt: Interrupt
+    private let graceMilliseconds: Int64
+
+    /// Creates a runner.
+    ///
+    /// - Parameters:
+    ///   - interruptDescriptor: a nonblocking pipe read end; when it becomes readable while a
+    ///     step runs, the step is cancelled and the bytes waiting in it are drained. nil: steps
+    ///     are never interrupted.
+    ///   - graceSeconds: how long a stopped step's processes have between SIGTERM and SIGKILL.
+    public init(interruptDescriptor: Int32? = nil, graceSeconds: Double = 2) {
+        self.interrupt = Interrupt(descriptor: interruptDescriptor)
+        self.graceMilliseconds = graceSeconds.isFinite ? Int64((max(0, graceSeconds) * 1000).rounded()) : 0
+    }
+
+    /// Runs `invocation` until it ends, times out or is interrupted, streaming its output (for
+    /// commands and scripts stdout and stderr merged in order; for HTTP the response body; for
+    /// TCP one line starting `open`, `refused`, `timeout`, `unreachable:` or `unresolved:`).
+    ///
+    /// A program that cannot be started is a result with `failureReason` set and no
+    /// `exitStatus`; so is an HTTP probe without libcurl.
     public func run(_ invocation: Invocation, output: (ArraySlice<UInt8>) -> Void) -> StepResult {
-        var argv: [String]
+        let processes = ProcessRunner(interrupt: interrupt, graceMilliseconds: graceMilliseconds)
         switch invocation.payload {
-        case .command(let a): argv = a
-        case .script(let s): argv = ["/bin/sh", "-c", s]
-        default: return StepResult(httpStatus: 0, failureReason: "not yet")
+        case .command(let argv):
+            return processes.run(argv, environment: invocation.environment, timeout: invocation.timeout, output: output)
+        case .script(let text):
+            return processes.run(["/bin/sh", "-c", text], environment: invocation.environment, timeout: invocation.timeout, output: output)
+        case .http(let request):
+            return HTTPProbe(interrupt: interrupt).run(request, timeout: invocation.timeout, output: output)
+        case .tcp(let host, let port):
+            return TCPProbe(interrupt: interrupt).run(host: host, port: port, timeout: invocation.timeout, output: output)
         }
-        var fds: [Int32] = [0, 0]
-        pipe(&fds)
-        var actions = posix_spawn_file_actions_t()
-        posix_spawn_file_actions_init(&actions)
-        posix_spawn_file_actions_adddup2(&actions, fds[1], 1)
-        posix_spawn_file_actions_adddup2(&actions, fds[1], 2)
-        posix_spawn_file_actions_addclose(&actions, fds[0])
-        var pid: pid_t = 0
-        let cargs = argv.map { strdup($0) } + [nil]
-        let env = invocation.environment.map { strdup("\($0.key)=\($0.value)") } + [nil]
-        let rc = posix_spawnp(&pid, argv[0], &actions, nil, cargs, env)
-        close(fds[1])
-        guard rc == 0 else { close(fds[0]); return StepResult(failureReason: "cannot run \(argv[0])") }
-        var buffer = [UInt8](repeating: 0, count: 65536)
-        while true {
-            let n = read(fds[0], &buffer, buffer.count)
-            if n <= 0 { break }
-            output(buffer[..<n])
-        }
-        close(fds[0])
-        var status: Int32 = 0
-        waitpid(pid, &status, 0)
-        return StepResult(exitStatus: Int((status >> 8) & 0xff))
     }
 }

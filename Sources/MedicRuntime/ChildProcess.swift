@@ -1,0 +1,112 @@
+import Glibc
+
+/// A program started in a process group of its own, reading /dev/null, its stdout and stderr on
+/// one pipe (as with `2>&1`, so their order is kept).
+struct ChildProcess {
+    /// The child's pid, which is also its process group id.
+    let pid: pid_t
+    /// The read end of the output pipe: nonblocking and close-on-exec.
+    let output: Int32
+
+    /// Why a program could not be started: one plain sentence.
+    struct SpawnFailure: Error {
+        var reason: String
+    }
+
+    /// The signals a step starts with at their default action, whatever Medic does with them:
+    /// ignored dispositions survive exec, and a check that cannot be stopped by SIGTERM or that
+    /// never sees SIGPIPE when its reader goes away would misbehave.
+    private static let defaultSignals = [SIGINT, SIGTERM, SIGPIPE, SIGHUP, SIGQUIT]
+
+    /// Starts `argv`, looking `argv[0]` up on PATH when it has no slash, with the inherited
+    /// environment plus `environment` (which wins).
+    static func spawn(_ argv: [String], environment: [String: String]) -> Result<ChildProcess, SpawnFailure> {
+        guard let program = argv.first, !program.isEmpty else { return .failure(SpawnFailure(reason: "the command is empty")) }
+        if argv.contains(where: { $0.utf8.contains(0) }) {
+            return .failure(SpawnFailure(reason: "an argument of '\(program)' contains a NUL byte, which a program cannot receive"))
+        }
+        if environment.contains(where: { $0.key.utf8.contains(0) || $0.key.contains("=") || $0.value.utf8.contains(0) }) {
+            let reason = "an environment variable for '\(program)' cannot be passed: it has a NUL byte or an '=' in its name"
+            return .failure(SpawnFailure(reason: reason))
+        }
+        var ends: [Int32] = [-1, -1]
+        guard GlibcExtensions.pipe2(&ends, O_CLOEXEC) == 0 else {
+            return .failure(SpawnFailure(reason: "could not create a pipe: \(errorText(errno))"))
+        }
+        let (readEnd, writeEnd) = (ends[0], ends[1])
+        // Only our end is nonblocking: the child writes to an ordinary blocking pipe.
+        _ = fcntl(readEnd, F_SETFL, fcntl(readEnd, F_GETFL) | O_NONBLOCK)
+        defer { close(writeEnd) }
+
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+        posix_spawn_file_actions_adddup2(&actions, writeEnd, 1)
+        posix_spawn_file_actions_adddup2(&actions, writeEnd, 2)
+        GlibcExtensions.addCloseFrom(3, to: &actions)
+
+        var attributes = posix_spawnattr_t()
+        posix_spawnattr_init(&attributes)
+        defer { posix_spawnattr_destroy(&attributes) }
+        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK))
+        posix_spawnattr_setpgroup(&attributes, 0)
+        var signals = sigset_t()
+        sigemptyset(&signals)
+        for signal in defaultSignals { sigaddset(&signals, signal) }
+        posix_spawnattr_setsigdefault(&attributes, &signals)
+        sigemptyset(&signals)
+        posix_spawnattr_setsigmask(&attributes, &signals)
+
+        var arguments = CStringArray(argv)
+        var variables = mergedEnvironment(environment)
+        var pid: pid_t = 0
+        // posix_spawnp searches the PATH of Medic's own environment, not the child's.
+        let status = arguments.withPointers { argvPointers in
+            variables.withPointers { envPointers in posix_spawnp(&pid, program, &actions, &attributes, argvPointers, envPointers) }
+        }
+        guard status == 0 else {
+            close(readEnd)
+            return .failure(SpawnFailure(reason: explain(status, program: program)))
+        }
+        return .success(ChildProcess(pid: pid, output: readEnd))
+    }
+
+    /// The inherited environment, minus the names in `overrides`, followed by `overrides` sorted.
+    private static func mergedEnvironment(_ overrides: [String: String]) -> CStringArray {
+        var merged = CStringArray()
+        var entry: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>? = environ
+        while let variable = entry?.pointee {
+            let name = String(decoding: UnsafeRawBufferPointer(start: variable, count: strcspn(variable, "=")), as: UTF8.self)
+            if overrides[name] == nil { merged.append(cString: variable) }
+            entry = entry?.advanced(by: 1)
+        }
+        for (name, value) in overrides.sorted(by: { $0.key < $1.key }) { merged.append("\(name)=\(value)") }
+        return merged
+    }
+
+    /// One sentence for a posix_spawn error.
+    private static func explain(_ code: Int32, program: String) -> String {
+        switch code {
+        case ENOENT where !program.contains("/"):
+            if isOnPath(program) { return "program '\(program)' was found on PATH but could not be started: its interpreter is missing" }
+            return "program '\(program)' was not found on PATH"
+        case ENOENT: return "program '\(program)' does not exist"
+        case EACCES: return "program '\(program)' is not executable (permission denied)"
+        case ENOEXEC: return "program '\(program)' is not in a format this system can run"
+        default: return "program '\(program)' could not be started: \(errorText(code))"
+        }
+    }
+
+    /// Whether an executable file named `program` is in a PATH directory.
+    private static func isOnPath(_ program: String) -> Bool {
+        guard let path = getenv("PATH") else { return false }
+        return String(cString: path).split(separator: ":").contains { access("\($0)/\(program)", X_OK) == 0 }
+    }
+}
+
+/// `strerror` for `code`, lowercase-first like the rest of Medic's messages.
+func errorText(_ code: Int32) -> String {
+    let text = strerror(code).map { String(cString: $0) } ?? "error \(code)"
+    return text.prefix(1).lowercased() + text.dropFirst()
+}

@@ -1,0 +1,77 @@
+"""A loopback HTTP server for the HTTP probe's tests (Python 3 standard library only).
+
+Binds 127.0.0.1 on a free port, prints the port on one line, and serves until its stdin closes
+(so it never outlives the test that started it):
+
+  /status/NNN         answers NNN with the body "status NNN"
+  /echo               echoes the method, the request headers in order and the body
+  /slow?seconds=S     sleeps S seconds (default 10), then answers 200
+  /redirect?to=PATH   answers 302 with Location: PATH (default /status/200)
+  /headers            answers with headers in a known order, a repeated one included
+
+Every response carries "Server: medic-fixture".
+"""
+
+import http.server
+import sys
+import threading
+import time
+import urllib.parse
+
+
+class Handler(http.server.BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+    server_version = "medic-fixture"
+    sys_version = ""
+
+    def log_message(self, format, *args):
+        pass
+
+    def version_string(self):
+        return self.server_version
+
+    def answer(self, status, body, headers=()):
+        self.send_response(status)
+        for name, value in headers:
+            self.send_header(name, value)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        if self.command != "HEAD":
+            self.wfile.write(body)
+
+    def handle_any(self):
+        url = urllib.parse.urlsplit(self.path)
+        query = urllib.parse.parse_qs(url.query)
+        length = int(self.headers.get("Content-Length") or 0)
+        body = self.rfile.read(length) if length else b""
+        if url.path.startswith("/status/"):
+            status = int(url.path.rsplit("/", 1)[1])
+            self.answer(status, b"status %d\n" % status, [("X-Fixture", "yes")])
+        elif url.path == "/echo":
+            lines = [f"{self.command} {self.path}"]
+            lines += [f"{name}: {value}" for name, value in self.headers.items()]
+            self.answer(200, ("\n".join(lines) + "\n\n").encode() + body, [("Content-Type", "text/plain")])
+        elif url.path == "/slow":
+            time.sleep(float(query.get("seconds", ["10"])[0]))
+            self.answer(200, b"slow done\n")
+        elif url.path == "/redirect":
+            target = query.get("to", ["/status/200"])[0]
+            self.answer(302, b"redirecting\n", [("Location", target)])
+        elif url.path == "/headers":
+            self.answer(200, b"headers\n", [("X-First", "1"), ("Set-Cookie", "a=1"), ("Set-Cookie", "b=2"), ("X-Last", "z")])
+        else:
+            self.answer(404, b"not found\n")
+
+    do_GET = do_POST = do_PUT = do_DELETE = do_PATCH = do_HEAD = handle_any
+
+
+def main():
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    server.daemon_threads = True
+    print(server.server_address[1], flush=True)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    sys.stdin.read()
+
+
+if __name__ == "__main__":
+    main()
