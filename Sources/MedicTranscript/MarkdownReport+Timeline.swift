@@ -52,7 +52,7 @@ extension MarkdownReport {
             let placement = entry.string("placement").map { " (\($0))" } ?? ""
             let lead =
                 entry.bool("dry_run")
-                ? "Shown but not run (dry run)\(placement):"
+                ? "Not run (dry run); it would have run\(placement):"
                 : "What ran\(placement), started at \(Markdown.clock(entry.time)):"
             return lead + "\n\n" + Markdown.block(entry.string("display") ?? "")
         }

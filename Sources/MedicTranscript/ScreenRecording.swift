@@ -12,13 +12,16 @@ struct ScreenRecording {
     private var length = 0
 
     /// Creates the recording with its header.
-    init(file: SystemFile, path: String, width: Int, height: Int, timestamp: Int64, environment: (String) -> String?, title: String) throws {
+    init(
+        file: SystemFile, path: String, width: Int, height: Int, timestamp: Int64, environment: (String) -> String?, title: String,
+        masking: Masking
+    ) throws {
         self.file = file
         self.path = path
-        var env = JSONWriter(masking: nil)
+        var env = JSONWriter(masking: masking)
         env.add("TERM", environment("TERM") ?? "")
         env.add("SHELL", environment("SHELL") ?? "")
-        var header = JSONWriter(masking: nil)
+        var header = JSONWriter(masking: masking)
         header.add("version", 2)
         header.add("width", width)
         header.add("height", height)

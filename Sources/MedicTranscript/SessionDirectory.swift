@@ -81,7 +81,7 @@ public final class SessionDirectory: Recorder {
         let castFile = try createFile("session.cast", in: directory, session: chosen).get()
         session.screenRecording = try ScreenRecording(
             file: castFile, path: chosen + "/session.cast", width: screenSize?.width ?? 80, height: screenSize?.height ?? 24,
-            timestamp: now / 1000, environment: environment, title: "medic run \(runbookID)")
+            timestamp: now / 1000, environment: environment, title: "medic run \(runbookID)", masking: masking)
         // The names must survive a crash as much as the lines do.
         syncDirectory(directory)
         let parentPath = parent(of: chosen)
@@ -133,7 +133,13 @@ public final class SessionDirectory: Recorder {
     public func record(_ event: TranscriptEvent) throws {
         if let failure { throw failure }
         guard let journal else { throw TranscriptError("could not record to \(journalPath): the session is finished") }
-        let line = journalLine(event, sequence: nextSequence, milliseconds: Clock.nowMilliseconds()) + "\n"
+        let line: String
+        do {
+            line = try journalLine(event, sequence: nextSequence, milliseconds: Clock.nowMilliseconds()) + "\n"
+        } catch {
+            failure = error
+            throw error
+        }
         if let problem = journal.writeAll(line) ?? journal.syncData() {
             journal.truncate(to: journalLength)
             let error = TranscriptError.system("record to", journalPath, problem.code)
@@ -145,26 +151,29 @@ public final class SessionDirectory: Recorder {
     }
 
     /// The journal line for `event`, without its newline: masked string by string, then masked
-    /// again as a whole. When a secret's form spans the JSON syntax, masking the whole line would
-    /// break it; the line then records that an event was withheld, never the secret.
-    func journalLine(_ event: TranscriptEvent, sequence: Int, milliseconds: Int64) -> String {
+    /// again as a whole.
+    ///
+    /// When a secret's form spans the JSON syntax, masking the whole line would break it; the line
+    /// then records that an event was withheld, laid out with spaces so the same form no longer
+    /// matches. A secret that matches even that is refused: nothing is written.
+    func journalLine(_ event: TranscriptEvent, sequence: Int, milliseconds: Int64) throws(TranscriptError) -> String {
+        let time = Clock.iso8601(milliseconds: milliseconds)
         var json = JSONWriter(masking: masking)
         json.add("v", 1)
         json.add("seq", sequence)
-        json.add("time", Clock.iso8601(milliseconds: milliseconds))
+        json.add("time", time)
         json.add("event", event.journalName)
         event.writeFields(to: &json)
         let line = json.object
         let masked = masking.apply(line)
         if masked == line || JSONValue.parse(masked) != nil { return masked }
-        var withheld = JSONWriter(masking: nil)
-        withheld.add("v", 1)
-        withheld.add("seq", sequence)
-        withheld.add("time", Clock.iso8601(milliseconds: milliseconds))
-        withheld.add("event", "withheld")
-        withheld.add("withheld_event", event.journalName)
-        withheld.add("reason", "masking a secret in this record would have made it unreadable")
-        return withheld.object
+        let withheld =
+            "{\"v\": 1, \"seq\": \(sequence), \"time\": \"\(time)\", \"event\": \"withheld\", \"withheld_event\": \"\(event.journalName)\", "
+            + "\"reason\": \"masking a secret in this record would have made it unreadable\"}"
+        guard masking.apply(withheld) == withheld else {
+            throw TranscriptError("could not record to \(journalPath): a secret's value matches the journal's own syntax, so nothing was written")
+        }
+        return withheld
     }
 
     /// Opens `output/NNN-<step>.log` (mode 0600, created new) for the full output of one run of
