@@ -18,7 +18,8 @@ import MedicCore
 /// ```
 ///
 /// Every file is created new (`O_EXCL`, never through a symbolic link) inside a directory that
-/// did not exist before. `docs/transcript-format.md` documents the format.
+/// did not exist before. `docs/transcript-format.md` documents the format. A session is used
+/// from one thread, the run's: it is not `Sendable`.
 public final class SessionDirectory: Recorder {
     /// The session directory, as given or as chosen.
     public let path: String
