@@ -1,5 +1,7 @@
 import ArgumentParser
 import MedicCore
+// StandardStreams moves to MedicTerminal on main; importing it here keeps this file building after the merge.
+import MedicTerminal
 import MedicTranscript
 
 /// `medic transcript`: the record of a run, read back.
@@ -40,10 +42,10 @@ struct TranscriptRenderCommand: ParsableCommand {
         let read = JournalReader.read(path: path)
         for problem in read.problems {
             if case .unreadable = problem {
-                StandardStreams.error.write("error: \(problem)\n")
+                StandardStreams.error.write("medic: error: \(problem)\n")
                 throw ExitCode(ExitStatus.failure.rawValue)
             }
-            StandardStreams.error.write("warning: \(problem)\n")
+            StandardStreams.error.write("medic: warning: \(problem)\n")
         }
         switch format {
         case .md:

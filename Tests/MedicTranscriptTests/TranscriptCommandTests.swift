@@ -39,7 +39,7 @@ struct TranscriptCommandTests {
         #expect(truncate(path, off_t(size - 10)) == 0)
         let torn = try medic(["transcript", "render", session.path, "--format", "json"])
         #expect(torn.status == 0)
-        #expect(torn.error == "warning: line 9 is incomplete: the run was interrupted while writing it\n")
+        #expect(torn.error == "medic: warning: line 9 is incomplete: the run was interrupted while writing it\n")
         guard case .array(let kept)? = JSONValue.parse(torn.output) else { throw TestFailure("not a JSON array: \(torn.output)") }
         #expect(kept.count == 8)
     }
@@ -49,6 +49,6 @@ struct TranscriptCommandTests {
         let folder = try TestSupport.temporaryDirectory()
         let run = try medic(["transcript", "render", folder])
         #expect(run.status == 1)
-        #expect(run.error == "error: could not read \(folder)/transcript.jsonl: No such file or directory\n")
+        #expect(run.error == "medic: error: could not read \(folder)/transcript.jsonl: No such file or directory\n")
     }
 }
