@@ -1,6 +1,6 @@
 # Medic's build and test entry points. `make test` is what CI runs; it installs what it needs.
 SWIFT ?= swift
-APT_PACKAGES := libedit-dev graphviz python3-venv libcurl4-openssl-dev
+APT_PACKAGES := libedit-dev graphviz python3-venv libcurl4-openssl-dev asciinema tmux
 
 .PHONY: all build release test deps lint unit scenarios schema bench clean
 
@@ -39,6 +39,7 @@ test: deps lint scenarios schema unit
 
 bench:
 	bash bench/validate-large.sh
+	bash bench/journal.sh
 
 clean:
 	rm -rf .build bench/out

@@ -45,6 +45,8 @@ let package = Package(
         // libcurl, opened with dlopen at the first HTTP probe so that Medic starts fast and runs
         // where libcurl is missing (the probe then says so); curl_easy_setopt is variadic.
         .target(name: "CCurl", linkerSettings: [.linkedLibrary("dl")]),
+        // Benchmarks run on demand (`make bench`); one executable, a mode per benchmark.
+        .executableTarget(name: "medic-bench", dependencies: ["MedicCore", "MedicTranscript"], path: "bench/medic-bench"),
         // Test doubles implementing the core's protocols.
         .target(name: "MedicTestSupport", dependencies: ["MedicCore", "MedicLoader"], path: "Tests/MedicTestSupport"),
         .testTarget(name: "MedicCoreTests", dependencies: ["MedicCore", "MedicLoader", "MedicTestSupport"]),

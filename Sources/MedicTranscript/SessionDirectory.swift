@@ -2,61 +2,227 @@ import MedicCore
 
 #if canImport(Glibc)
     import Glibc
+#elseif canImport(Darwin)
+    import Darwin
 #endif
 
-// TEMPORARY stand-in until the transcript branch lands; replaced wholesale at merge.
+/// The record of one run on disk: the journal, the full output of each step, the screen
+/// recording and, at the end, the report.
+///
+/// ```
+/// <session>/              0700, created new for each run
+///   transcript.jsonl      0600  the journal: one JSON object per line, synced per event
+///   session.cast          0600  asciicast v2 of what the operator saw
+///   transcript.md         0600  the incident report, written by finish()
+///   output/NNN-<step>.log 0600  everything one step run printed
+/// ```
+///
+/// Every file is created new (`O_EXCL`, never through a symbolic link) inside a directory that
+/// did not exist before. `docs/transcript-format.md` documents the format. A session is used
+/// from one thread, the run's: it is not `Sendable`.
 public final class SessionDirectory: Recorder {
+    /// The session directory, as given or as chosen.
     public let path: String
-    private let journal: Int32
-    private var outputs = 0
+    /// Why the screen recording stopped, when writing it failed; the journal is not affected.
+    public private(set) var screenFailure: TranscriptError?
 
-    init(path: String, journal: Int32) {
+    private let masking: Masking
+    private let directory: Int32
+    private var outputDirectory: Int32
+    private var journal: SystemFile?
+    private var journalLength = 0
+    private var nextSequence = 1
+    private var failure: TranscriptError?
+    private var screenRecording: ScreenRecording?
+    private var outputCount = 0
+
+    private var journalPath: String { path + "/transcript.jsonl" }
+
+    private init(path: String, masking: Masking, directory: Int32) {
         self.path = path
-        self.journal = journal
+        self.masking = masking
+        self.directory = directory
+        self.outputDirectory = -1
     }
 
-    public static func create(at path: String?, runbookID: String, masking: Masking, screenSize: (width: Int, height: Int)?) throws -> SessionDirectory {
-        let dir = path ?? "/tmp/medic-session-\(getpid())"
-        guard mkdir(dir, 0o700) == 0 else { throw TemporaryError(description: "cannot create \(dir)") }
-        mkdir(dir + "/output", 0o700)
-        let fd = open(dir + "/transcript.jsonl", O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0o600)
-        guard fd >= 0 else { throw TemporaryError(description: "cannot create journal") }
-        return SessionDirectory(path: dir, journal: fd)
+    deinit {
+        _ = journal?.close()
+        _ = screenRecording?.file.close()
+        if outputDirectory >= 0 { Glibc.close(outputDirectory) }
+        if directory >= 0 { Glibc.close(directory) }
     }
 
+    /// Creates a new session directory and its files.
+    ///
+    /// - Parameters:
+    ///   - path: The directory to create; nil for the default under `$XDG_STATE_HOME/medic/sessions`.
+    ///     Missing parents are created with mode 0700. The directory itself must not exist, and
+    ///     a symbolic link there is refused: a session is never written into twice.
+    ///   - runbookID: The root runbook's id, for the default name and the recording's title.
+    ///   - masking: The secrets of the run, masked again in every line written (defence in depth:
+    ///     the session masks events before recording them).
+    ///   - screenSize: The terminal's columns and rows; 80×24 when nil.
+    /// - Throws: `TranscriptError` naming the path when the directory or a file cannot be made.
+    public static func create(at path: String?, runbookID: String, masking: Masking, screenSize: (width: Int, height: Int)?) throws
+        -> SessionDirectory
+    {
+        let now = Clock.nowMilliseconds()
+        let environment: (String) -> String? = { name in getenv(name).map { String(cString: $0) } }
+        let chosen = try path ?? defaultPath(runbookID: runbookID, milliseconds: now, environment: environment)
+        try createParents(of: chosen)
+        let directory = try makeDirectory(chosen)
+        // From here on the session owns the descriptors, and closes them if creation fails.
+        let session = SessionDirectory(path: chosen, masking: masking, directory: directory)
+        if mkdirat(directory, "output", 0o700) != 0 { throw TranscriptError.system("create the folder", chosen + "/output", errno) }
+        session.outputDirectory = openat(directory, "output", O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)
+        guard session.outputDirectory >= 0, fchmod(session.outputDirectory, 0o700) == 0 else {
+            throw TranscriptError.system("open the folder", chosen + "/output", errno)
+        }
+        session.journal = try createFile("transcript.jsonl", in: directory, session: chosen).get()
+        let castFile = try createFile("session.cast", in: directory, session: chosen).get()
+        session.screenRecording = try ScreenRecording(
+            file: castFile, path: chosen + "/session.cast", width: screenSize?.width ?? 80, height: screenSize?.height ?? 24,
+            timestamp: now / 1000, environment: environment, title: "medic run \(runbookID)", masking: masking)
+        // The names must survive a crash as much as the lines do.
+        syncDirectory(directory)
+        let parentPath = parent(of: chosen)
+        let parent = open(parentPath, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        if parent >= 0 {
+            syncDirectory(parent)
+            Glibc.close(parent)
+        }
+        return session
+    }
+
+    /// Creates the session directory itself with mode 0700 and opens it, refusing what exists.
+    private static func makeDirectory(_ path: String) throws -> Int32 {
+        var status = stat()
+        if lstat(path, &status) == 0 {
+            if status.st_mode & S_IFMT == S_IFLNK {
+                throw TranscriptError("could not create the session directory \(path): it is a symbolic link; give a new directory")
+            }
+            throw alreadyExists(path)
+        }
+        if mkdir(path, 0o700) != 0 {
+            if errno == EEXIST { throw alreadyExists(path) }
+            throw TranscriptError.system("create the session directory", path, errno)
+        }
+        let descriptor = open(path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)
+        guard descriptor >= 0 else { throw TranscriptError.system("open the session directory", path, errno) }
+        // mkdir's mode is filtered by the umask; the directory must be exactly 0700.
+        guard fchmod(descriptor, 0o700) == 0 else {
+            let code = errno
+            Glibc.close(descriptor)
+            throw TranscriptError.system("set the mode of the session directory", path, code)
+        }
+        return descriptor
+    }
+
+    private static func alreadyExists(_ path: String) -> TranscriptError {
+        TranscriptError("could not create the session directory \(path): it already exists; a session is never written twice, give a new directory")
+    }
+
+    private static func createFile(_ name: String, in directory: Int32, session: String) -> Result<SystemFile, TranscriptError> {
+        SystemFile.create(name, in: directory, mode: 0o600).mapError { .system("create", session + "/" + name, $0.code) }
+    }
+
+    /// Appends `event` to `transcript.jsonl` and syncs it to the disk before returning.
+    ///
+    /// A failed append is cut back out of the file, so every line in the journal is a record
+    /// that was reported as made. After one failure every later call fails too: the journal
+    /// never claims events after a gap.
     public func record(_ event: TranscriptEvent) throws {
-        let line = "\(event)\n"
-        _ = line.utf8CString.withUnsafeBufferPointer { write(journal, $0.baseAddress, $0.count - 1) }
-        fsync(journal)
+        if let failure { throw failure }
+        guard let journal else { throw TranscriptError("could not record to \(journalPath): the session is finished") }
+        let line: String
+        do {
+            line = try journalLine(event, sequence: nextSequence, milliseconds: Clock.nowMilliseconds()) + "\n"
+        } catch {
+            failure = error
+            throw error
+        }
+        if let problem = journal.writeAll(line) ?? journal.syncData() {
+            journal.truncate(to: journalLength)
+            let error = TranscriptError.system("record to", journalPath, problem.code)
+            failure = error
+            throw error
+        }
+        journalLength += line.utf8.count
+        nextSequence += 1
     }
 
+    /// The journal line for `event`, without its newline: masked string by string, then masked
+    /// again as a whole.
+    ///
+    /// When a secret's form spans the JSON syntax, masking the whole line would break it; the line
+    /// then records that an event was withheld, laid out with spaces so the same form no longer
+    /// matches. A secret that matches even that is refused: nothing is written.
+    func journalLine(_ event: TranscriptEvent, sequence: Int, milliseconds: Int64) throws(TranscriptError) -> String {
+        let time = Clock.iso8601(milliseconds: milliseconds)
+        var json = JSONWriter(masking: masking)
+        json.add("v", 1)
+        json.add("seq", sequence)
+        json.add("time", time)
+        json.add("event", event.journalName)
+        event.writeFields(to: &json)
+        let line = json.object
+        let masked = masking.apply(line)
+        if masked == line || JSONValue.parse(masked) != nil { return masked }
+        let withheld =
+            "{\"v\": 1, \"seq\": \(sequence), \"time\": \"\(time)\", \"event\": \"withheld\", \"withheld_event\": \"\(event.journalName)\", "
+            + "\"reason\": \"masking a secret in this record would have made it unreadable\"}"
+        guard masking.apply(withheld) == withheld else {
+            throw TranscriptError("could not record to \(journalPath): a secret's value matches the journal's own syntax, so nothing was written")
+        }
+        return withheld
+    }
+
+    /// Opens `output/NNN-<step>.log` (mode 0600, created new) for the full output of one run of
+    /// `stepID`; NNN counts the step runs of the session from 001.
     public func openOutput(stepID: String) throws -> any OutputStore {
-        outputs += 1
-        let name = "output/\(outputs).log"
-        let fd = open(path + "/" + name, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0o600)
-        return TemporaryStore(fd: fd, name: name)
+        if let failure { throw failure }
+        outputCount += 1
+        let number = String(outputCount)
+        let name = String(repeating: "0", count: max(0, 3 - number.count)) + number + "-" + Self.safeName(stepID) + ".log"
+        let file = try SystemFile.create(name, in: outputDirectory, mode: 0o600)
+            .mapError { TranscriptError.system("create", path + "/output/" + name, $0.code) }.get()
+        syncDirectory(outputDirectory)
+        return StepOutputFile(file: file, relativePath: "output/" + name, fullPath: path + "/output/" + name, stepID: stepID)
     }
 
-    public func screen(_ text: String) {}
-    public func finish() throws {}
-}
-
-final class TemporaryStore: OutputStore {
-    let fd: Int32
-    let name: String
-    init(fd: Int32, name: String) {
-        self.fd = fd
-        self.name = name
+    /// Appends what the operator's screen showed to `session.cast`, masked, with the seconds
+    /// since the session started. Never pass keystrokes. A failure stops the recording and is
+    /// kept in `screenFailure`; the run goes on, since the journal is the evidence.
+    public func screen(_ text: String) {
+        guard screenFailure == nil, var recording = screenRecording else { return }
+        if let problem = recording.append(masking.apply(text)) {
+            screenFailure = .system("record the screen to", recording.path, problem.code)
+        }
+        screenRecording = recording
     }
-    func write(_ bytes: ArraySlice<UInt8>) throws { _ = bytes.withUnsafeBytes { Glibc.write(fd, $0.baseAddress, $0.count) } }
-    func close() throws -> String {
-        Glibc.close(fd)
-        return name
+
+    /// Ends the session: syncs the screen recording, then writes `transcript.md` (mode 0600)
+    /// from the journal as it is on disk, and syncs it.
+    ///
+    /// Later calls to `record` fail. Throws when the report cannot be written.
+    public func finish() throws {
+        guard let journal else { throw TranscriptError("could not finish the session in \(path): it is already finished") }
+        self.journal = nil
+        _ = journal.close()
+        if let recording = screenRecording {
+            screenRecording = nil
+            if let problem = recording.file.syncData() ?? recording.file.close(), screenFailure == nil {
+                screenFailure = .system("record the screen to", recording.path, problem.code)
+            }
+        }
+        let read = JournalReader.read(path: journalPath)
+        let report = masking.apply(MarkdownReport.render(read.entries, problems: read.problems))
+        let reportPath = path + "/transcript.md"
+        let file = try SystemFile.create("transcript.md", in: directory, mode: 0o600)
+            .mapError { TranscriptError.system("create", reportPath, $0.code) }.get()
+        let problem = file.writeAll(report) ?? file.syncData()
+        let closeProblem = file.close()
+        if let problem = problem ?? closeProblem { throw TranscriptError.system("write the report to", reportPath, problem.code) }
+        syncDirectory(directory)
     }
-}
-
-struct TemporaryError: Error, CustomStringConvertible { var description: String }
-
-public enum SHA256 {
-    public static func hex(ofFile path: String) throws -> String { "pending" }
 }

@@ -1,0 +1,107 @@
+import MedicCore
+
+/// Builds one JSON object as text, by hand: the journal's field order is part of its format, and
+/// the core has no Foundation encoder.
+///
+/// Every string value goes through `masking` before it is escaped, so a secret is masked in the
+/// form it has in memory, not only in the escaped form it takes on the line.
+struct JSONWriter {
+    private(set) var text = "{"
+    private var empty = true
+    let masking: Masking?
+
+    init(masking: Masking?) {
+        self.masking = masking
+    }
+
+    /// The finished object.
+    var object: String { text + "}" }
+
+    private mutating func key(_ name: String) {
+        if !empty { text += "," }
+        empty = false
+        text += "\""
+        text += name
+        text += "\":"
+    }
+
+    mutating func add(_ name: String, _ value: String?) {
+        key(name)
+        guard let value else { return text += "null" }
+        text += JSONWriter.quoted(masking?.apply(value) ?? value)
+    }
+
+    mutating func add(_ name: String, _ value: Int?) {
+        key(name)
+        text += value.map { String($0) } ?? "null"
+    }
+
+    mutating func add(_ name: String, _ value: Bool) {
+        key(name)
+        text += value ? "true" : "false"
+    }
+
+    mutating func add(_ name: String, strings: [String]) {
+        key(name)
+        text += "[" + strings.map { JSONWriter.quoted(masking?.apply($0) ?? $0) }.joined(separator: ",") + "]"
+    }
+
+    /// An array of objects, each built by `build` from a fresh writer with the same masking.
+    mutating func add<Item>(_ name: String, objects items: [Item], _ build: (inout JSONWriter, Item) -> Void) {
+        key(name)
+        text += "["
+        for (index, item) in items.enumerated() {
+            var writer = JSONWriter(masking: masking)
+            build(&writer, item)
+            if index > 0 { text += "," }
+            text += writer.object
+        }
+        text += "]"
+    }
+
+    /// Adds `raw` as the value, unescaped: it must already be JSON.
+    mutating func add(_ name: String, json raw: String) {
+        key(name)
+        text += raw
+    }
+
+    /// `value` as a JSON string literal, quotes included.
+    ///
+    /// Escapes the quote, the backslash and every control character (RFC 8259), and U+2028 and
+    /// U+2029 so the line is also a valid JavaScript literal. Swift strings are valid Unicode, so
+    /// no lone surrogate can reach the output.
+    static func quoted(_ value: String) -> String {
+        var out = "\""
+        var plain = true
+        for byte in value.utf8 where byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") || byte == 0xE2 {
+            plain = false
+            break
+        }
+        if plain {
+            out += value
+        } else {
+            for scalar in value.unicodeScalars {
+                switch scalar {
+                case "\"": out += "\\\""
+                case "\\": out += "\\\\"
+                case "\n": out += "\\n"
+                case "\r": out += "\\r"
+                case "\t": out += "\\t"
+                case "\u{08}": out += "\\b"
+                case "\u{0C}": out += "\\f"
+                case "\u{2028}": out += "\\u2028"
+                case "\u{2029}": out += "\\u2029"
+                default:
+                    if scalar.value < 0x20 {
+                        let hex = String(scalar.value, radix: 16)
+                        out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
+                    } else {
+                        out.unicodeScalars.append(scalar)
+                    }
+                }
+            }
+        }
+        out += "\""
+        return out
+    }
+}

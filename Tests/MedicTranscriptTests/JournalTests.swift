@@ -1,0 +1,103 @@
+import Foundation
+import MedicTestSupport
+import Testing
+
+@testable import MedicCore
+@testable import MedicTranscript
+
+@Suite("the journal")
+struct JournalTests {
+    @Test("every event round-trips through the journal and the reader")
+    func roundTrip() throws {
+        let session = try SampleEvents.session()
+        for event in SampleEvents.all { try session.record(event) }
+        let read = JournalReader.read(path: session.path + "/transcript.jsonl")
+        #expect(read.problems.isEmpty)
+        #expect(read.entries.count == SampleEvents.all.count)
+        for (entry, event) in zip(read.entries, SampleEvents.all) {
+            #expect(EventDecoder.decode(entry) == event, "line \(entry.line): \(entry.text)")
+        }
+        #expect(read.entries.map(\.seq) == Array(1...SampleEvents.all.count))
+        #expect(read.entries.map(\.version) == Array(repeating: 1, count: SampleEvents.all.count))
+        #expect(read.entries.allSatisfy { Clock.milliseconds(iso8601: $0.time) != nil })
+        #expect(Set(read.entries.map(\.event)).count == 13)
+    }
+
+    @Test("each line is one JSON object with the envelope first and snake_case fields")
+    func lineShape() throws {
+        let session = try SampleEvents.session()
+        try session.record(
+            .result(
+                ResultRecord(
+                    stepID: "probe", exitStatus: 0, httpStatus: nil, durationMilliseconds: 12, timedOut: false, cancelled: false,
+                    failureReason: nil, notRun: nil, succeeded: true)))
+        let text = try Files.text(session.path + "/transcript.jsonl")
+        #expect(text.hasSuffix("\n"))
+        #expect(text.split(separator: "\n").count == 1)
+        let pattern =
+            #/^\{"v":1,"seq":1,"time":"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z","event":"result","step_id":"probe","exit_status":0,"http_status":null,"duration_milliseconds":12,"timed_out":false,"cancelled":false,"failure_reason":null,"not_run":null,"succeeded":true\}\n$/#
+        #expect(text.wholeMatch(of: pattern) != nil, "\(text)")
+    }
+
+    @Test("control characters are escaped, so a line never breaks and Python's strict parser accepts it")
+    func escaping() throws {
+        let session = try SampleEvents.session()
+        let all = String((0..<0x20).map { Character(Unicode.Scalar(UInt8($0))) }) + "\"\\\u{7F}\u{2028}\u{2029}"
+        try session.record(.note(all))
+        let path = session.path + "/transcript.jsonl"
+        #expect(try Files.text(path).filter { $0 == "\n" }.count == 1)
+        #expect(JournalReader.read(path: path).entries.first?.string("text") == all)
+        let python = try Files.run([
+            "python3", "-c", "import json,sys; [json.loads(l, strict=True) for l in open(sys.argv[1], encoding='utf-8')]; print('ok')", path,
+        ])
+        #expect(python.output == "ok\n", "\(python.error)")
+    }
+
+    @Test("a journal cut in the middle of its last line, as after kill -9, still reads every complete line")
+    func tornLastLine() throws {
+        let session = try SampleEvents.session()
+        for event in SampleEvents.all.prefix(12) { try session.record(event) }
+        let path = session.path + "/transcript.jsonl"
+        let size = try #require(FileManager.default.attributesOfItem(atPath: path)[.size] as? Int)
+        let lastLine = try #require(try Files.text(path).split(separator: "\n").last)
+        #expect(truncate(path, off_t(size - lastLine.utf8.count / 2)) == 0)
+        let read = JournalReader.read(path: path)
+        #expect(read.entries.count == 11)
+        #expect(read.problems == [.incompleteLastLine(line: 12)])
+        #expect(read.problems.first?.description == "line 12 is incomplete: the run was interrupted while writing it")
+        // A last line cut just before its line end is not claimed either: the recorder never returned.
+        #expect(truncate(path, off_t(size - 1)) == 0)
+        #expect(JournalReader.read(path: path).entries.count == 11)
+    }
+
+    @Test("gaps in seq, versions it does not know and lines that are not records are reported")
+    func problems() throws {
+        let lines = [
+            #"{"v":1,"seq":1,"time":"2026-11-21T17:41:02.123Z","event":"note","text":"a"}"#,
+            #"{"v":1,"seq":2,"time":"2026-11-21T17:41:03.123Z","event":"note","text":"b"}"#,
+            #"{"v":1,"seq":5,"time":"2026-11-21T17:41:04.123Z","event":"note","text":"c"}"#,
+            #"not json"#,
+            #"{"v":2,"seq":6,"time":"2026-11-21T17:41:05.123Z","event":"note","text":"d"}"#,
+            #"{"v":1,"seq":7,"time":"2026-11-21T17:41:06.123Z","event":"note"}"#,
+        ]
+        let read = JournalReader.parse(Array((lines.joined(separator: "\n") + "\n").utf8))
+        #expect(read.entries.map(\.seq) == [1, 2, 5, 6, 7])
+        #expect(read.entries.map(\.line) == [1, 2, 3, 5, 6])
+        #expect(read.problems == [.gap(line: 3, after: 2, next: 5), .invalidLine(line: 4), .unsupportedVersion(line: 5, version: 2)])
+        #expect(read.problems.first?.description == "line 3 has seq 5 after 2: 2 records are missing")
+        #expect(
+            JournalReader.read(path: "/nonexistent/transcript.jsonl").problems.first?.description
+                == "could not read /nonexistent/transcript.jsonl: No such file or directory")
+    }
+
+    @Test("times are UTC with milliseconds and read back to the same instant")
+    func times() {
+        #expect(Clock.iso8601(milliseconds: 1_795_000_000_123) == "2026-11-18T11:06:40.123Z")
+        #expect(Clock.iso8601(milliseconds: 951_782_400_000) == "2000-02-29T00:00:00.000Z")
+        #expect(Clock.compact(milliseconds: 1_795_000_000_123) == "20261118T110640Z")
+        for milliseconds: Int64 in [0, 951_782_400_000, 1_795_000_000_123, 4_102_444_799_999] {
+            #expect(Clock.milliseconds(iso8601: Clock.iso8601(milliseconds: milliseconds)) == milliseconds)
+        }
+        #expect(Clock.milliseconds(iso8601: "2026-11-18 11:06:40") == nil)
+    }
+}

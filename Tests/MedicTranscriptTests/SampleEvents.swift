@@ -1,0 +1,154 @@
+import Foundation
+import MedicTestSupport
+import Testing
+
+@testable import MedicCore
+@testable import MedicTranscript
+
+/// Events of every kind, with text that is hard to write as JSON.
+enum SampleEvents {
+    static let awkward = "quote \" backslash \\ tab \t newline \n cr \r bell \u{07} nul \u{00} é 🚑 \u{2028} end"
+
+    static let start = TranscriptEvent.start(
+        SessionStart(
+            runbookID: "nginx-502", runbookVersion: "3",
+            files: [RunbookFileDigest(path: "runbooks/nginx-502.yaml", sha256: String(repeating: "ab", count: 32))],
+            medicVersion: "0.1.0", operatorName: "alice@web1",
+            inputs: [InputValue(name: "service", value: "app", secret: false), InputValue(name: "api_token", value: Masking.mask, secret: true)],
+            flags: ["--yes", "--dry-run"], interactive: true))
+
+    static let all: [TranscriptEvent] = [
+        start,
+        .step(StepVisit(stepID: "probe", kind: .check, title: "Is the site up?", why: "A 502 means nginx is up. " + awkward, runbookID: "nginx-502")),
+        .run(RunRecord(stepID: "probe", kind: .check, display: "curl -sS 'http://localhost/health'\n" + awkward, placement: "local", dryRun: false)),
+        .output(OutputRecord(stepID: "probe", excerpt: "HTTP/1.1 502 Bad Gateway\n" + awkward, bytes: 1234, lines: 17, file: "output/001-probe.log")),
+        .result(
+            ResultRecord(
+                stepID: "probe", exitStatus: 7, httpStatus: 502, durationMilliseconds: 1520, timedOut: false, cancelled: true,
+                failureReason: nil, notRun: nil, succeeded: false)),
+        .result(
+            ResultRecord(
+                stepID: "restart", exitStatus: nil, httpStatus: nil, durationMilliseconds: 0, timedOut: true, cancelled: false,
+                failureReason: "program not found: " + awkward, notRun: "dry run", succeeded: true)),
+        .output(OutputRecord(stepID: "quiet", excerpt: "", bytes: 0, lines: 0, file: nil)),
+        .captured(stepID: "probe", values: [CapturedValue(name: "status", value: "502"), CapturedValue(name: "odd", value: awkward)]),
+        .captured(stepID: "none", values: []),
+        .branch(BranchTaken(from: "probe", to: "restart", condition: "HTTP 502", because: "nginx answers 502: " + awkward)),
+        .branch(BranchTaken(from: "restart", to: "verify", condition: "otherwise", because: nil)),
+        .confirm(ConfirmRecord(stepID: "restart", expected: "app", reply: "app", approved: true, by: "alice@web1")),
+        .confirm(ConfirmRecord(stepID: "restart", expected: "yes", reply: "--yes", approved: true, by: "--yes")),
+        .confirm(ConfirmRecord(stepID: "restart", expected: "yes", reply: "no " + awkward, approved: false, by: "alice@web1")),
+        .answer(stepID: "ask-deploy", answer: "yes " + awkward),
+        .stalled(stepID: "probe", reason: "no branch applies: " + awkward),
+        .command(stepID: "probe", text: "goto verify"),
+        .note("the operator's note: " + awkward),
+        .end(SessionEnd(outcome: "resolved", cause: "oom-killed", summary: "Restarted app after OOM. " + awkward, stepID: "fixed", exitStatus: 0)),
+        .end(SessionEnd(outcome: "aborted", cause: "", summary: "the operator quit", stepID: nil, exitStatus: 4)),
+    ]
+
+    /// A session in a fresh temporary folder.
+    static func session(secrets: [String] = [], runbookID: String = "nginx-502") throws -> SessionDirectory {
+        try SessionDirectory.create(
+            at: try TestSupport.temporaryDirectory() + "/session", runbookID: runbookID, masking: Masking(secrets: secrets),
+            screenSize: (width: 100, height: 30))
+    }
+}
+
+/// Reads a journal entry back into the event it records: the test side of the round trip.
+enum EventDecoder {
+    static func decode(_ entry: JournalEntry) -> TranscriptEvent? {
+        let s = { (name: String) in entry.string(name) ?? "" }
+        switch entry.event {
+        case "start":
+            let files = entry.array("files").map { RunbookFileDigest(path: $0.member("path") ?? "", sha256: $0.member("sha256") ?? "") }
+            let inputs = entry.array("inputs").map {
+                InputValue(name: $0.member("name") ?? "", value: $0.member("value") ?? "", secret: $0.flag("secret"))
+            }
+            let flags = entry.array("flags").compactMap { value -> String? in
+                if case .string(let flag) = value { return flag }
+                return nil
+            }
+            return .start(
+                SessionStart(
+                    runbookID: s("runbook_id"), runbookVersion: entry.string("runbook_version"), files: files, medicVersion: s("medic_version"),
+                    operatorName: s("operator_name"), inputs: inputs, flags: flags, interactive: entry.bool("interactive")))
+        case "step":
+            guard let kind = Step.Kind(rawValue: s("kind")) else { return nil }
+            return .step(StepVisit(stepID: s("step_id"), kind: kind, title: s("title"), why: s("why"), runbookID: s("runbook_id")))
+        case "run":
+            guard let kind = Step.Kind(rawValue: s("kind")) else { return nil }
+            return .run(RunRecord(stepID: s("step_id"), kind: kind, display: s("display"), placement: s("placement"), dryRun: entry.bool("dry_run")))
+        case "output":
+            return .output(
+                OutputRecord(
+                    stepID: s("step_id"), excerpt: s("excerpt"), bytes: entry.int("bytes") ?? -1, lines: entry.int("lines") ?? -1,
+                    file: entry.string("file")))
+        case "result":
+            return .result(
+                ResultRecord(
+                    stepID: s("step_id"), exitStatus: entry.int("exit_status"), httpStatus: entry.int("http_status"),
+                    durationMilliseconds: entry.int("duration_milliseconds") ?? -1, timedOut: entry.bool("timed_out"),
+                    cancelled: entry.bool("cancelled"),
+                    failureReason: entry.string("failure_reason"), notRun: entry.string("not_run"), succeeded: entry.bool("succeeded")))
+        case "captured":
+            return .captured(
+                stepID: s("step_id"),
+                values: entry.array("values").map { CapturedValue(name: $0.member("name") ?? "", value: $0.member("value") ?? "") })
+        case "branch":
+            return .branch(BranchTaken(from: s("from"), to: s("to"), condition: s("condition"), because: entry.string("because")))
+        case "confirm":
+            return .confirm(
+                ConfirmRecord(stepID: s("step_id"), expected: s("expected"), reply: s("reply"), approved: entry.bool("approved"), by: s("by")))
+        case "answer": return .answer(stepID: s("step_id"), answer: s("answer"))
+        case "stalled": return .stalled(stepID: s("step_id"), reason: s("reason"))
+        case "command": return .command(stepID: s("step_id"), text: s("text"))
+        case "note": return .note(s("text"))
+        case "end":
+            return .end(
+                SessionEnd(
+                    outcome: s("outcome"), cause: s("cause"), summary: s("summary"), stepID: entry.string("step_id"),
+                    exitStatus: Int32(entry.int("exit_status") ?? -1)))
+        default: return nil
+        }
+    }
+}
+
+/// Small file helpers for the tests.
+enum Files {
+    static func mode(_ path: String) throws -> Int {
+        var status = stat()
+        guard lstat(path, &status) == 0 else { throw TestFailure("cannot stat \(path)") }
+        return Int(status.st_mode & 0o7777)
+    }
+
+    static func text(_ path: String) throws -> String {
+        String(decoding: try Data(contentsOf: URL(fileURLWithPath: path)), as: UTF8.self)
+    }
+
+    /// Every regular file under `directory`, recursively.
+    static func all(under directory: String) -> [String] {
+        guard let enumerator = FileManager.default.enumerator(atPath: directory) else { return [] }
+        return enumerator.compactMap { $0 as? String }.map { directory + "/" + $0 }.filter {
+            var isDirectory: ObjCBool = false
+            return FileManager.default.fileExists(atPath: $0, isDirectory: &isDirectory) && !isDirectory.boolValue
+        }
+    }
+
+    /// Runs a program and returns its status and standard output.
+    @discardableResult
+    static func run(_ arguments: [String]) throws -> (status: Int32, output: String, error: String) {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = arguments
+        let out = Pipe()
+        let err = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        process.standardInput = FileHandle.nullDevice
+        try process.run()
+        let output = out.fileHandleForReading.readDataToEndOfFile()
+        let error = err.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return (process.terminationStatus, String(decoding: output, as: UTF8.self), String(decoding: error, as: UTF8.self))
+    }
+}
