@@ -17,17 +17,18 @@ struct CommandLineTests {
         return URL(fileURLWithPath: me).deletingLastPathComponent().appendingPathComponent("medic").path
     }
 
-    func medic(_ arguments: [String], stdin: String? = nil) throws -> Run {
-        try run(Self.binary, arguments, stdin: stdin)
+    func medic(_ arguments: [String], stdin: String? = nil, environment: [String: String] = [:]) throws -> Run {
+        try run(Self.binary, arguments, stdin: stdin, environment: environment)
     }
 
-    func run(_ program: String, _ arguments: [String], stdin: String? = nil) throws -> Run {
+    func run(_ program: String, _ arguments: [String], stdin: String? = nil, environment extra: [String: String] = [:]) throws -> Run {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: program)
         process.arguments = arguments
         process.currentDirectoryURL = URL(fileURLWithPath: TestSupport.repositoryRoot)
         var environment = ProcessInfo.processInfo.environment
         environment["NO_COLOR"] = "1"
+        environment.merge(extra) { $1 }
         process.environment = environment
         let out = Pipe()
         let err = Pipe()

@@ -1,5 +1,6 @@
 import Foundation
 import MedicCore
+import MedicTestSupport
 import Testing
 
 @testable import MedicRuntime

@@ -1,0 +1,164 @@
+import Foundation
+import MedicTestSupport
+import Testing
+
+/// `medic run` without a terminal: refusals, --yes, hostile values, secrets.
+@Suite("medic run without a terminal")
+struct RunCommandTests {
+    static let runbook = "Tests/MedicCLITests/Fixtures/actions.yaml"
+    let cli = CommandLineTests()
+
+    func journal(_ session: String) throws -> String { try String(contentsOfFile: session + "/transcript.jsonl", encoding: .utf8) }
+
+    @Test("actions are refused when stdin is not a terminal, even when it says yes", arguments: ["", "yes\nyes\nyes\n"])
+    func refused(stdin: String) throws {
+        let dir = try TestSupport.temporaryDirectory()
+        let run = try cli.medic(["run", Self.runbook, "--var", "dir=\(dir)", "--transcript", dir + "/s"], stdin: stdin)
+        #expect(run.status == 4)
+        #expect(run.output.contains("refused to run 'Leave the marker'"))
+        #expect(!FileManager.default.fileExists(atPath: dir + "/marker"))
+        let journal = try journal(dir + "/s")
+        #expect(journal.contains("\"event\":\"confirm\"") && journal.contains("\"approved\":false"))
+        #expect(journal.contains("\"outcome\":\"aborted\""))
+    }
+
+    @Test("--yes approves every action and the journal says so")
+    func approvedByYes() throws {
+        let dir = try TestSupport.temporaryDirectory()
+        let run = try cli.medic(["run", Self.runbook, "--var", "dir=\(dir)", "--yes", "--transcript", dir + "/s"])
+        #expect(run.status == 0)
+        #expect(FileManager.default.fileExists(atPath: dir + "/marker"))
+        let journal = try journal(dir + "/s")
+        #expect(journal.contains("\"by\":\"--yes\""))
+        #expect(journal.contains("\"flags\":[\"--yes\"]"))
+        let report = try String(contentsOfFile: dir + "/s/transcript.md", encoding: .utf8)
+        #expect(report.contains("Approved by --yes"))
+        #expect(run.output.contains("session: \(dir)/s"))
+        #expect(run.output.contains("transcript: \(dir)/s/transcript.md"))
+    }
+
+    @Test("--dry-run shows the action and records it as not run")
+    func dryRun() throws {
+        let dir = try TestSupport.temporaryDirectory()
+        let run = try cli.medic(["run", Self.runbook, "--var", "dir=\(dir)", "--dry-run", "--transcript", dir + "/s"])
+        #expect(run.status == 0)
+        #expect(!FileManager.default.fileExists(atPath: dir + "/marker"))
+        #expect(try journal(dir + "/s").contains("\"not_run\":\"dry run\""))
+    }
+
+    @Test(
+        "hostile values pass as data or are refused; no shell ever runs them",
+        arguments: ["x; touch MARK", "$(touch MARK)", "`touch MARK`", "a' ; touch MARK ; '", "*"])
+    func hostileAsData(template: String) throws {
+        let dir = try TestSupport.temporaryDirectory()
+        let value = template.replacing("MARK", with: dir + "/pwned")
+        let run = try cli.medic(["run", Self.runbook, "--var", "dir=\(dir)", "--var", "word=\(value)", "--yes", "--transcript", dir + "/s"])
+        #expect(run.status == 0)
+        #expect(!FileManager.default.fileExists(atPath: dir + "/pwned"), "the value was executed")
+        #expect(run.output.contains("arg=[\(value)]"))
+        #expect(run.output.contains("env=[\(value)]"))
+    }
+
+    @Test("values that could become options or drive the terminal are refused before anything runs", arguments: ["--help", "a\nb", "\u{1B}[2J"])
+    func hostileRefused(value: String) throws {
+        let dir = try TestSupport.temporaryDirectory()
+        let run = try cli.medic(["run", Self.runbook, "--var", "dir=\(dir)", "--var", "word=\(value)", "--yes", "--transcript", dir + "/s"])
+        #expect(run.status == 1)
+        #expect(run.error.contains("input 'word'"))
+        #expect(!FileManager.default.fileExists(atPath: dir + "/s"), "nothing started")
+    }
+
+    @Test("a broken runbook prints located errors and nothing runs")
+    func brokenRunbook() throws {
+        let dir = try TestSupport.temporaryDirectory()
+        try "medic: 1\nid: x\ntitle: t\nsteps:\n  a:\n    kind: check\n    title: A\n    why: w\n    command: [touch, \(dir)/ran]\n    branches:\n      - otherwise: nowhere\n"
+            .write(toFile: dir + "/bad.yaml", atomically: true, encoding: .utf8)
+        let run = try cli.medic(["run", dir + "/bad.yaml", "--yes", "--transcript", dir + "/s"])
+        #expect(run.status == 2)
+        #expect(run.error.contains("\(dir)/bad.yaml:11:"))
+        #expect(!FileManager.default.fileExists(atPath: dir + "/ran"))
+        #expect(!FileManager.default.fileExists(atPath: dir + "/s"))
+    }
+
+    @Test("unknown inputs, secrets on the command line and readable secret files are refused")
+    func inputRefusals() throws {
+        let dir = try TestSupport.temporaryDirectory()
+        let unknown = try cli.medic(["run", Self.runbook, "--var", "dri=\(dir)", "--transcript", dir + "/s"])
+        #expect(unknown.status == 1 && unknown.error.contains("did you mean 'dir'"))
+        let missing = try cli.medic(["run", Self.runbook, "--transcript", dir + "/s"])
+        #expect(missing.status == 1 && missing.error.contains("input 'dir' has no value"))
+
+        let runbook = dir + "/secret.yaml"
+        try secretRunbook.write(toFile: runbook, atomically: true, encoding: .utf8)
+        let onLine = try cli.medic(["run", runbook, "--var", "token=abc", "--transcript", dir + "/s"])
+        #expect(onLine.status == 1 && onLine.error.contains("'token' is secret"))
+        try "token=abc\n".write(toFile: dir + "/vars", atomically: true, encoding: .utf8)
+        chmod(dir + "/vars", 0o644)
+        let readable = try cli.medic(["run", runbook, "--var-file", dir + "/vars", "--transcript", dir + "/s"])
+        #expect(readable.status == 1 && readable.error.contains("chmod 600"))
+        chmod(dir + "/vars", 0o600)
+        let fine = try cli.medic(["run", runbook, "--var-file", dir + "/vars", "--var", "url=http://127.0.0.1:9/x", "--transcript", dir + "/s"])
+        #expect(fine.status == 5, "\(fine.output)\(fine.error)")
+    }
+
+    let secretRunbook = """
+        medic: 1
+        id: secret
+        title: A login with a secret
+        inputs:
+          token: {type: secret}
+          url: {type: url}
+        steps:
+          login:
+            kind: check
+            title: Log in
+            why: w
+            http:
+              method: POST
+              url: "${url}"
+              headers: {Authorization: "Basic ${token}", X-Token: "${token}"}
+              json: {user: alice, password: "${token}"}
+            branches:
+              - otherwise: env
+          env:
+            kind: check
+            title: A script that prints the secret and waits
+            why: w
+            script: printf 'secret is %s\\n' "$TOKEN"; sleep 1
+            branches:
+              - otherwise: done
+          done: {kind: conclusion, title: Done, why: w, outcome: no-fault, cause: none}
+        """
+
+    @Test("a planted secret echoed back by the server appears in no file, not on screen, not in ps")
+    func plantedSecret() throws {
+        let secret = "p\"a%s$w'o\\rd"
+        let server = try FixtureServer()
+        defer { server.stop() }
+        let dir = try TestSupport.temporaryDirectory()
+        try secretRunbook.write(toFile: dir + "/secret.yaml", atomically: true, encoding: .utf8)
+        // Watch ps while the run goes on.
+        let watcher = Process()
+        watcher.executableURL = URL(fileURLWithPath: "/bin/sh")
+        watcher.arguments = ["-c", "for i in $(seq 1 40); do ps auxww; sleep 0.05; done > \(dir)/ps.txt"]
+        try watcher.run()
+        let run = try cli.medic(
+            ["run", dir + "/secret.yaml", "--var", "url=\(server.url("/echo"))", "--transcript", dir + "/s"], environment: ["MEDIC_VAR_token": secret])
+        watcher.waitUntilExit()
+        #expect(run.status == 5, "\(run.output)\(run.error)")
+        #expect(run.output.contains("secret is ••••"))
+        #expect(run.output.contains("POST /echo"), "the server echoed the request")
+        let forms = [secret, Data(secret.utf8).base64EncodedString().dropLast(2).description, secret.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? secret, "p\\\"a%s$w'o\\\\rd"]
+        let files = try FileManager.default.subpathsOfDirectory(atPath: dir + "/s")
+        #expect(files.contains("transcript.jsonl") && files.contains("session.cast"))
+        for file in files {
+            guard let data = FileManager.default.contents(atPath: dir + "/s/" + file) else { continue }
+            let text = String(decoding: data, as: UTF8.self)
+            for form in forms { #expect(!text.contains(form), "\(file) holds the secret as \(form)") }
+        }
+        for form in forms { #expect(!run.output.contains(form) && !run.error.contains(form)) }
+        let ps = try String(contentsOfFile: dir + "/ps.txt", encoding: .utf8)
+        #expect(ps.contains("sleep 1"), "ps ran while the script did")
+        #expect(!ps.contains(secret))
+    }
+}

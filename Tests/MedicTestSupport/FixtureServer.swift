@@ -1,0 +1,40 @@
+import Foundation
+
+/// The fixture HTTP server (Tests/MedicRuntimeTests/Fixtures/http_server.py) on 127.0.0.1, one per test.
+public final class FixtureServer {
+    /// The port it listens on.
+    public let port: Int
+    private let process = Process()
+    private let input = Pipe()
+
+    /// Starts the server.
+    public init() throws {
+        let script = TestSupport.repositoryRoot + "/Tests/MedicRuntimeTests/Fixtures/http_server.py"
+        let output = Pipe()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["python3", script]
+        process.standardInput = input
+        process.standardOutput = output
+        try process.run()
+        var line = Data()
+        while !line.contains(UInt8(ascii: "\n")) {
+            let more = output.fileHandleForReading.availableData
+            if more.isEmpty { break }
+            line += more
+        }
+        guard let port = Int(String(decoding: line, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)) else {
+            throw TestFailure("the fixture server did not print its port")
+        }
+        self.port = port
+    }
+
+    /// `http://127.0.0.1:PORT` + `path`.
+    public func url(_ path: String) -> String { "http://127.0.0.1:\(port)\(path)" }
+
+    /// Ends the server (closing its stdin ends it; SIGTERM to its pid if it lingers).
+    public func stop() {
+        try? input.fileHandleForWriting.close()
+        if process.isRunning { process.terminate() }
+        process.waitUntilExit()
+    }
+}
