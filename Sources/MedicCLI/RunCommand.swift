@@ -37,18 +37,41 @@ struct RunCommand: ParsableCommand {
     @Flag(name: .customLong("yes"), help: "Approve every action without asking; the transcript records each approval as --yes.")
     var autoApprove = false
 
-    @Option(name: .customLong("transcript"), help: ArgumentHelp("The session directory to create (default: under $XDG_STATE_HOME/medic/sessions).", valueName: "DIR"))
+    @Option(
+        name: .customLong("transcript"),
+        help: ArgumentHelp("The session directory to create (default: under $XDG_STATE_HOME/medic/sessions).", valueName: "DIR"))
     var transcriptPath: String?
 
     func run() throws {
         let bundle = try loadValidBundle(runbook)
-        let interruptFD = Signals.install()
-        let paths = StatePaths()
-        var tap: ((String) -> Void)?
-        let console = TerminalConsole(historyPath: paths.history, screenTap: { tap?($0) })
-        let values = try InputCollector(runbook: bundle.root, console: console).collect(
+        let launch = Launch(transcriptPath: transcriptPath, dryRun: dryRun, autoApprove: autoApprove)
+        let values = try InputCollector(runbook: bundle.root, console: launch.console).collect(
             assignments: assignments, varFile: varFile, environment: ProcessEnvironment.current)
-        let walk = Walk(bundle: bundle, inputs: values)
+        try launch.walk(bundle, values: values, walk: Walk(bundle: bundle, inputs: values), resumedFrom: nil)
+    }
+}
+
+/// What `run` and `resume` share: the console, the session directory, the start record, the
+/// walk itself and the report at the end.
+struct Launch {
+    let transcriptPath: String?
+    let dryRun: Bool
+    let autoApprove: Bool
+    let console: TerminalConsole
+    private let tap = ScreenTap()
+
+    init(transcriptPath: String?, dryRun: Bool, autoApprove: Bool) {
+        self.transcriptPath = transcriptPath
+        self.dryRun = dryRun
+        self.autoApprove = autoApprove
+        _ = Signals.install()
+        let tap = self.tap
+        console = TerminalConsole(historyPath: StatePaths().history, screenTap: { tap.session?.screen($0) })
+    }
+
+    /// Walks `walk` (fresh, or rebuilt from a journal when `resumedFrom` is set) to its end and
+    /// exits with the status that says how it ended.
+    func walk(_ bundle: RunbookBundle, values: [String: String], walk: Walk, resumedFrom: String?) throws {
         let masking = Masking(secrets: bundle.root.inputs.filter(\.isSecret).compactMap { values[$0.name] }.filter { !$0.isEmpty })
         let session: SessionDirectory
         do {
@@ -56,27 +79,32 @@ struct RunCommand: ParsableCommand {
         } catch {
             throw MedicError("\(error)")
         }
-        tap = { session.screen($0) }
+        tap.session = session
         console.show("Medic \(MedicVersion.current) · \(bundle.root.id): \(bundle.root.title)", .heading(.conclusion))
         console.show("session: \(session.path)", .dim)
+        if let resumedFrom { console.show("resuming the run recorded in \(resumedFrom)", .warning) }
         if dryRun { console.show("dry run: checks run for real; actions are shown and recorded, never run", .warning) }
         if autoApprove { console.show("--yes: every action will run without asking, and the transcript says so", .warning) }
         let operatorName = Operator.name()
         var flags: [String] = []
         if autoApprove { flags.append("--yes") }
         if dryRun { flags.append("--dry-run") }
-        let files = bundle.runbooks.keys.sorted().map { path in
+        if let resumedFrom { flags.append("--resumed-from=\(resumedFrom)") }
+        // The runbook that was run comes first, then the ones it calls.
+        let files = ([bundle.root.path] + bundle.runbooks.keys.filter { $0 != bundle.root.path }.sorted()).map { path in
             RunbookFileDigest(path: path, sha256: (try? SHA256.hex(ofFile: path)) ?? "unreadable")
         }
         let start = SessionStart(
             runbookID: bundle.root.id, runbookVersion: bundle.root.version, files: files, medicVersion: MedicVersion.current,
             operatorName: operatorName,
-            inputs: bundle.root.inputs.map { InputValue(name: $0.name, value: $0.isSecret ? Masking.mask : values[$0.name] ?? "", secret: $0.isSecret) },
+            inputs: bundle.root.inputs.map {
+                InputValue(name: $0.name, value: $0.isSecret ? Masking.mask : values[$0.name] ?? "", secret: $0.isSecret)
+            },
             flags: flags, interactive: console.isInteractive)
-        var options = RunOptions(dryRun: dryRun, autoApprove: autoApprove, operatorName: operatorName, sessionPath: session.path)
-        options.screenHeadLines = 20
-        let runner = LocalRunner(interruptDescriptor: interruptFD)
-        let end = RunSession(walk: walk, console: console, runner: runner, recorder: session, options: options).run(start: start)
+        let options = RunOptions(dryRun: dryRun, autoApprove: autoApprove, operatorName: operatorName, sessionPath: session.path)
+        let runner = LocalRunner(interruptDescriptor: medicSignalDescriptor())
+        let runSession = RunSession(walk: walk, console: console, runner: runner, recorder: session, options: options)
+        let end = resumedFrom == nil ? runSession.run(start: start) : runSession.resume(start: start)
         do {
             try session.finish()
         } catch {
@@ -86,3 +114,11 @@ struct RunCommand: ParsableCommand {
         if end.exitStatus != 0 { throw ExitCode(end.exitStatus) }
     }
 }
+
+/// Where the screen recording goes once the session directory exists.
+final class ScreenTap {
+    var session: SessionDirectory?
+}
+
+/// The signal pipe's read end, for the runner.
+func medicSignalDescriptor() -> Int32? { Signals.install() }

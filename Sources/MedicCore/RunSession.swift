@@ -73,8 +73,18 @@ public final class RunSession {
 
     /// Runs the walk to its end and says how it ended.
     public func run(start: SessionStart) -> SessionEnd {
+        run(start: start, from: nil)
+    }
+
+    /// Goes on with a walk rebuilt from an interrupted run's journal: the current step is
+    /// entered afresh, so a check runs again and an action asks for a new confirmation.
+    public func resume(start: SessionStart) -> SessionEnd {
+        run(start: start, from: walk.handle(.retry))
+    }
+
+    private func run(start: SessionStart, from effects: [WalkEffect]?) -> SessionEnd {
         guard record(.start(start)) else { return recordingFailure() }
-        var queue = walk.start()
+        var queue = effects ?? walk.start()
         while !queue.isEmpty {
             let effect = queue.removeFirst()
             guard let more = carryOut(effect) else { return recordingFailure() }
@@ -182,10 +192,13 @@ public final class RunSession {
         }
         let outputRecord = OutputRecord(
             stepID: invocation.stepID, excerpt: capture.excerpt(), bytes: capture.totalBytes, lines: capture.lineCount, file: file)
-        let resultRecord = ResultRecord(
+        var resultRecord = ResultRecord(
             stepID: invocation.stepID, exitStatus: result.exitStatus, httpStatus: result.httpStatus,
             durationMilliseconds: result.durationMilliseconds, timedOut: result.timedOut, cancelled: result.cancelled,
             failureReason: result.failureReason.map(walk.masking.apply), notRun: nil, succeeded: succeeded)
+        resultRecord.headers = result.headers.map {
+            HTTPHeader(name: $0.name, value: Masking.isSensitiveHeader($0.name) ? Masking.mask : walk.masking.apply($0.value))
+        }
         guard record(.output(outputRecord)), record(.result(resultRecord)) else { return nil }
         return walk.handle(.finished(result))
     }

@@ -140,6 +140,8 @@ public struct ResultRecord: Sendable, Hashable {
     public var notRun: String?
     /// Whether the step counts as a success (exit 0, expected HTTP status, open port).
     public var succeeded: Bool
+    /// An HTTP probe's response headers, in order; credentials masked.
+    public var headers: [HTTPHeader] = []
     public init(
         stepID: String, exitStatus: Int?, httpStatus: Int?, durationMilliseconds: Int, timedOut: Bool, cancelled: Bool,
         failureReason: String?, notRun: String?, succeeded: Bool

@@ -67,6 +67,12 @@ extension TranscriptEvent {
             json.add("failure_reason", result.failureReason)
             json.add("not_run", result.notRun)
             json.add("succeeded", result.succeeded)
+            if !result.headers.isEmpty {
+                json.add("headers", objects: result.headers) { json, header in
+                    json.add("name", header.name)
+                    json.add("value", header.value)
+                }
+            }
         case .captured(let stepID, let values):
             json.add("step_id", stepID)
             json.add("values", objects: values) { json, value in

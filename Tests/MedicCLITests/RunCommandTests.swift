@@ -71,7 +71,8 @@ struct RunCommandTests {
     @Test("a broken runbook prints located errors and nothing runs")
     func brokenRunbook() throws {
         let dir = try TestSupport.temporaryDirectory()
-        try "medic: 1\nid: x\ntitle: t\nsteps:\n  a:\n    kind: check\n    title: A\n    why: w\n    command: [touch, \(dir)/ran]\n    branches:\n      - otherwise: nowhere\n"
+        try
+            "medic: 1\nid: x\ntitle: t\nsteps:\n  a:\n    kind: check\n    title: A\n    why: w\n    command: [touch, \(dir)/ran]\n    branches:\n      - otherwise: nowhere\n"
             .write(toFile: dir + "/bad.yaml", atomically: true, encoding: .utf8)
         let run = try cli.medic(["run", dir + "/bad.yaml", "--yes", "--transcript", dir + "/s"])
         #expect(run.status == 2)
@@ -143,12 +144,16 @@ struct RunCommandTests {
         watcher.arguments = ["-c", "for i in $(seq 1 40); do ps auxww; sleep 0.05; done > \(dir)/ps.txt"]
         try watcher.run()
         let run = try cli.medic(
-            ["run", dir + "/secret.yaml", "--var", "url=\(server.url("/echo"))", "--transcript", dir + "/s"], environment: ["MEDIC_VAR_token": secret])
+            ["run", dir + "/secret.yaml", "--var", "url=\(server.url("/echo"))", "--transcript", dir + "/s"], environment: ["MEDIC_VAR_token": secret]
+        )
         watcher.waitUntilExit()
         #expect(run.status == 5, "\(run.output)\(run.error)")
         #expect(run.output.contains("secret is ••••"))
         #expect(run.output.contains("POST /echo"), "the server echoed the request")
-        let forms = [secret, Data(secret.utf8).base64EncodedString().dropLast(2).description, secret.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? secret, "p\\\"a%s$w'o\\\\rd"]
+        let forms = [
+            secret, Data(secret.utf8).base64EncodedString().dropLast(2).description,
+            secret.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? secret, "p\\\"a%s$w'o\\\\rd",
+        ]
         let files = try FileManager.default.subpathsOfDirectory(atPath: dir + "/s")
         #expect(files.contains("transcript.jsonl") && files.contains("session.cast"))
         for file in files {

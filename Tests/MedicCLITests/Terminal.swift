@@ -14,7 +14,10 @@ final class Terminal {
     init(_ command: String, environment: [String: String] = [:]) throws {
         socket = "medic-test-\(UUID().uuidString.prefix(8))"
         let exports = environment.map { "export \($0.key)='\($0.value)'; " }.joined()
-        try tmux(["new-session", "-d", "-s", session, "-x", "160", "-y", "50", "cd '\(TestSupport.repositoryRoot)' && \(exports)\(command); echo \"[exit $?]\"; sleep 600"])
+        try tmux([
+            "new-session", "-d", "-s", session, "-x", "160", "-y", "50",
+            "cd '\(TestSupport.repositoryRoot)' && \(exports)\(command); echo \"[exit $?]\"; sleep 600",
+        ])
     }
 
     deinit { _ = try? tmux(["kill-server"]) }

@@ -75,27 +75,88 @@ struct TerminalTests {
         let dir = try TestSupport.temporaryDirectory()
         let runbook = dir + "/secret.yaml"
         try """
-            medic: 1
-            id: secret
-            title: Secret prompt
-            inputs:
-              token: {type: secret, description: The API token.}
-            steps:
-              use:
-                kind: check
-                title: Use the token
-                why: w
-                script: printf 'token is %s\\n' "$TOKEN"
-                branches:
-                  - otherwise: done
-              done: {kind: conclusion, title: Done, why: w, outcome: no-fault, cause: none}
-            """.write(toFile: runbook, atomically: true, encoding: .utf8)
-        let terminal = try Terminal("\(CommandLineTests.binary) run \(runbook) --transcript \(dir)/session", environment: ["NO_COLOR": "1", "XDG_STATE_HOME": dir])
+        medic: 1
+        id: secret
+        title: Secret prompt
+        inputs:
+          token: {type: secret, description: The API token.}
+        steps:
+          use:
+            kind: check
+            title: Use the token
+            why: w
+            script: printf 'token is %s\\n' "$TOKEN"
+            branches:
+              - otherwise: done
+          done: {kind: conclusion, title: Done, why: w, outcome: no-fault, cause: none}
+        """.write(toFile: runbook, atomically: true, encoding: .utf8)
+        let terminal = try Terminal(
+            "\(CommandLineTests.binary) run \(runbook) --transcript \(dir)/session", environment: ["NO_COLOR": "1", "XDG_STATE_HOME": dir])
         try terminal.waitFor("token (input hidden): ")
         try terminal.type("pa55-w0rd")
         try terminal.send("Enter")
         let screen = try terminal.waitFor("[exit 5]")
         #expect(!screen.contains("pa55-w0rd"))
         #expect(screen.contains("token is ••••"))
+    }
+}
+
+/// `medic resume` after Medic was killed mid-run.
+@Suite("medic resume", .serialized, .enabled(if: Terminal.available, "tmux is not installed"))
+struct ResumeTests {
+    @Test("a run killed with -9 resumes where it stopped and never repeats a completed action")
+    func resumeAfterKill() throws {
+        let dir = try TestSupport.temporaryDirectory()
+        let runbook = "Tests/MedicCLITests/Fixtures/resume.yaml"
+        let first = try Terminal(
+            "\(CommandLineTests.binary) run \(runbook) --var dir=\(dir) --transcript \(dir)/one",
+            environment: ["NO_COLOR": "1", "XDG_STATE_HOME": dir])
+        try first.waitFor("Run it? › ")
+        try first.type("yes")
+        try first.send("Enter")
+        try first.waitFor("┆ sleep 300")
+        // The connection drops: Medic dies at once, with no chance to write anything more.
+        let medicPID = try pidOfMedic(sessionDirectory: "\(dir)/one")
+        kill(medicPID, SIGKILL)
+        try first.waitFor("[exit 137]")
+        // Its orphaned `sleep` (a script step, so its environment names our folder) is ours to end.
+        defer { endProcesses(withEnvironment: "DIR=\(dir)") }
+
+        let second = try Terminal(
+            "\(CommandLineTests.binary) resume \(dir)/one --transcript \(dir)/two", environment: ["NO_COLOR": "1", "XDG_STATE_HOME": dir])
+        try second.waitFor("The run stopped at wait")
+        try second.waitFor("┆ sleep 300")
+        try second.send("C-c")
+        try second.waitFor("medic › ")
+        try second.type("skip")
+        try second.send("Enter")
+        try second.waitFor("Count a run of the second action")
+        try second.waitFor("Run it? › ")
+        try second.type("yes")
+        try second.send("Enter")
+        let screen = try second.waitFor("[exit 0]")
+        #expect(screen.contains("Actions that ran to completion and will not be repeated: first"))
+        #expect(try String(contentsOfFile: dir + "/first", encoding: .utf8) == "ran\n", "the first action ran exactly once")
+        #expect(try String(contentsOfFile: dir + "/second", encoding: .utf8) == "ran\n")
+        let journal = try String(contentsOfFile: dir + "/two/transcript.jsonl", encoding: .utf8)
+        #expect(journal.contains("--resumed-from=\(dir)/one"))
+    }
+
+    /// Ends the processes whose environment holds `variable` (started by this test's runs).
+    func endProcesses(withEnvironment variable: String) {
+        for entry in (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? [] {
+            guard let pid = pid_t(entry), let data = FileManager.default.contents(atPath: "/proc/\(entry)/environ") else { continue }
+            if data.split(separator: 0).contains(where: { String(decoding: $0, as: UTF8.self) == variable }) { kill(pid, SIGKILL) }
+        }
+    }
+
+    /// The pid of the `medic run` writing to `sessionDirectory`, found in /proc.
+    func pidOfMedic(sessionDirectory: String) throws -> pid_t {
+        for entry in try FileManager.default.contentsOfDirectory(atPath: "/proc") {
+            guard let pid = pid_t(entry), let data = FileManager.default.contents(atPath: "/proc/\(entry)/cmdline") else { continue }
+            let arguments = data.split(separator: 0).map { String(decoding: $0, as: UTF8.self) }
+            if arguments.first?.hasSuffix("/medic") == true, arguments.contains(sessionDirectory) { return pid }
+        }
+        throw TestFailure("no medic process writes to \(sessionDirectory)")
     }
 }
