@@ -40,6 +40,7 @@ test: deps lint scenarios schema unit
 bench:
 	bash bench/validate-large.sh
 	bash bench/journal.sh
+	bash bench/run.sh
 
 clean:
 	rm -rf .build bench/out
