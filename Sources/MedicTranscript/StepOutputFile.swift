@@ -9,6 +9,8 @@ final class StepOutputFile: OutputStore {
     let relativePath: String
     let fullPath: String
     let stepID: String
+    /// Whether anything was written, so an empty file needs no sync.
+    private var written = false
 
     init(file: SystemFile, relativePath: String, fullPath: String, stepID: String) {
         self.file = file
@@ -23,6 +25,7 @@ final class StepOutputFile: OutputStore {
 
     func write(_ bytes: ArraySlice<UInt8>) throws {
         guard let file else { throw TranscriptError("could not write the output of step '\(stepID)' to \(fullPath): it is already closed") }
+        written = written || !bytes.isEmpty
         if let failure = bytes.withUnsafeBytes({ file.writeAll($0) }) {
             throw TranscriptError.system("write the output of step '\(stepID)' to", fullPath, failure.code)
         }
@@ -31,7 +34,7 @@ final class StepOutputFile: OutputStore {
     func close() throws -> String {
         guard let file else { return relativePath }
         self.file = nil
-        let failure = file.syncData()
+        let failure = written ? file.syncData() : nil
         let closeFailure = file.close()
         if let failure = failure ?? closeFailure {
             throw TranscriptError.system("save the output of step '\(stepID)' to", fullPath, failure.code)
