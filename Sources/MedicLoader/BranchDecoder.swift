@@ -1,5 +1,4 @@
 import MedicCore
-import Yams
 
 /// Decodes `branches` and their `when` conditions.
 struct BranchDecoder {
@@ -10,7 +9,7 @@ struct BranchDecoder {
     static let simple = ["succeeded", "exit", "timed_out", "matches", "not_matches", "status", "outcome", "cause", "any", "all", "not"]
     static var conditionKeys: [String] { simple + subjects + comparisons }
 
-    func branches(_ node: Node?, context: String) -> [Branch] {
+    func branches(_ node: YAMLNode?, context: String) -> [Branch] {
         guard let node else { return [] }
         guard case .sequence(let items) = node, !items.isEmpty else {
             reader.error("'branches' must be a non-empty list", at: node)
@@ -47,7 +46,7 @@ struct BranchDecoder {
         return branches
     }
 
-    func condition(_ node: Node) -> Condition? {
+    func condition(_ node: YAMLNode) -> Condition? {
         guard let fields = reader.fields(node, allowed: Self.conditionKeys, in: "a 'when' condition") else { return nil }
         if fields.entries.isEmpty {
             reader.error("an empty 'when' always holds; use 'otherwise' instead", at: node)
@@ -95,7 +94,7 @@ struct BranchDecoder {
         return parts.count == 1 ? parts[0] : .all(parts)
     }
 
-    private func simpleCondition(_ name: String, _ value: Node) -> Condition? {
+    private func simpleCondition(_ name: String, _ value: YAMLNode) -> Condition? {
         switch name {
         case "succeeded": return reader.bool(value, "'succeeded'").map(Condition.succeeded)
         case "timed_out": return reader.bool(value, "'timed_out'").map(Condition.timedOut)
@@ -135,7 +134,7 @@ struct BranchDecoder {
         }
     }
 
-    private func comparison(_ name: String, _ value: Node, subject: String) -> Comparison? {
+    private func comparison(_ name: String, _ value: YAMLNode, subject: String) -> Comparison? {
         func number() -> Double? {
             guard case .scalar(let scalar) = value, let number = Double(scalar.string) else {
                 reader.error("'\(name)' compares numbers; '\(reader.describe(value))' is not one", at: value)

@@ -1,6 +1,5 @@
 import Foundation
 import MedicCore
-import Yams
 
 /// Loads scenario files (recorded incidents) with located diagnostics.
 public struct ScenarioLoader: Sendable {
@@ -69,7 +68,7 @@ public struct ScenarioLoader: Sendable {
         return (reader.diagnostics.hasErrors ? nil : scenario, reader.diagnostics)
     }
 
-    private func stringMap(_ node: Node?, _ reader: NodeReader, _ what: String) -> [String: String] {
+    private func stringMap(_ node: YAMLNode?, _ reader: NodeReader, _ what: String) -> [String: String] {
         guard let node else { return [:] }
         guard case .mapping(let mapping) = node else {
             reader.error("\(what) must be a mapping", at: node)
@@ -87,7 +86,7 @@ public struct ScenarioLoader: Sendable {
         return values
     }
 
-    private func result(_ node: Node, _ reader: NodeReader) -> StepResult? {
+    private func result(_ node: YAMLNode, _ reader: NodeReader) -> StepResult? {
         let keys = ["exit", "output", "timed_out", "status", "headers", "body", "duration_ms"]
         guard let fields = reader.fields(node, allowed: keys, in: "a recorded result") else { return nil }
         var result = StepResult()

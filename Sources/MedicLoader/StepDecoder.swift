@@ -1,6 +1,5 @@
 import Foundation
 import MedicCore
-import Yams
 
 /// Decodes one step, enforcing which keys belong to which kind.
 struct StepDecoder {
@@ -17,7 +16,7 @@ struct StepDecoder {
         .runbook: common + ["runbook", "with", "branches"],
     ]
 
-    func decode(id: String, key: Node, _ node: Node) -> Step? {
+    func decode(id: String, key: YAMLNode, _ node: YAMLNode) -> Step? {
         let context = "step '\(id)'"
         // The kind decides which keys are allowed, so read it before anything else.
         var kind: Step.Kind?

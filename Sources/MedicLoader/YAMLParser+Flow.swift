@@ -1,0 +1,177 @@
+/// Flow collections (`[a, b]`, `{a: 1, b: [x, y]}`), and what no value may start with.
+extension YAMLParser {
+    /// The node at the current position inside a flow collection, or a flow collection itself.
+    mutating func flowNode() throws(YAMLSyntaxError) -> YAMLNode {
+        try enter()
+        defer { depth -= 1 }
+        switch scanner.peek() {
+        case UInt8(ascii: "["): return try flowSequence()
+        case UInt8(ascii: "{"): return try flowMapping()
+        case UInt8(ascii: "\""), UInt8(ascii: "'"): return .scalar(try scanner.quotedScalar().scalar)
+        default:
+            if let problem = unsupportedStart(inFlow: true) { throw problem }
+            return .scalar(try scanner.plainScalar(inFlow: true, parentIndent: -1).scalar)
+        }
+    }
+
+    private mutating func flowSequence() throws(YAMLSyntaxError) -> YAMLNode {
+        let mark = scanner.mark()
+        scanner.advance()
+        var items: [YAMLNode] = []
+        while true {
+            try scanner.skipFlowSpace()
+            if scanner.peek() == UInt8(ascii: "]") { break }
+            if scanner.isAtEnd { throw unclosed("list", opening: mark, closing: "]") }
+            var item = try flowNode()
+            try scanner.skipFlowSpace()
+            if try atFlowColon(after: item) {
+                // `[a: b]` is a list holding the one-pair mapping {a: b}.
+                guard case .scalar = item else { throw .invalid("a list or mapping cannot be a key; Medic's keys are single words", at: item.mark) }
+                scanner.advance()
+                item = .mapping(YAMLMapping(pairs: [(item, try flowValue(closing: UInt8(ascii: "]")))], mark: item.mark))
+                try scanner.skipFlowSpace()
+            }
+            items.append(item)
+            if try !nextFlowEntry(of: "list", opening: mark, closing: "]") { break }
+        }
+        scanner.advance()
+        return .sequence(YAMLSequence(items: items, mark: mark))
+    }
+
+    private mutating func flowMapping() throws(YAMLSyntaxError) -> YAMLNode {
+        let mark = scanner.mark()
+        scanner.advance()
+        var keys = KeySet()
+        var pairs: [YAMLMapping.Element] = []
+        while true {
+            try scanner.skipFlowSpace()
+            if scanner.peek() == UInt8(ascii: "}") { break }
+            if scanner.isAtEnd { throw unclosed("mapping", opening: mark, closing: "}") }
+            let keyNode = try flowNode()
+            guard case .scalar(let key) = keyNode else {
+                throw .invalid("a list or mapping cannot be a key; Medic's keys are single words", at: keyNode.mark)
+            }
+            try scanner.skipFlowSpace()
+            let value: YAMLNode
+            if try atFlowColon(after: keyNode) {
+                scanner.advance()
+                value = try flowValue(closing: UInt8(ascii: "}"))
+            } else {
+                // `{a, b}` gives keys without values, as YAML allows.
+                value = .scalar(YAMLScalar(string: "", style: .plain, mark: scanner.mark()))
+            }
+            try keys.insert(key, in: pairs)
+            pairs.append((keyNode, value))
+            try scanner.skipFlowSpace()
+            if try !nextFlowEntry(of: "mapping", opening: mark, closing: "}") { break }
+        }
+        scanner.advance()
+        return .mapping(YAMLMapping(pairs: pairs, mark: mark))
+    }
+
+    /// After an entry: true past a `,`, false at the closing bracket, an error otherwise.
+    private mutating func nextFlowEntry(of what: String, opening: YAMLMark, closing: Character) throws(YAMLSyntaxError) -> Bool {
+        switch scanner.peek() {
+        case UInt8(ascii: ","):
+            scanner.advance()
+            return true
+        case UInt8(ascii: "]") where closing == "]", UInt8(ascii: "}") where closing == "}":
+            return false
+        default:
+            if scanner.isAtEnd { throw unclosed(what, opening: opening, closing: closing) }
+            throw .invalid(
+                "expected ',' or '\(closing)' in the \(what) that starts at line \(opening.line), column \(opening.column), "
+                    + "found \(scanner.currentCharacter)", at: scanner.mark())
+        }
+    }
+
+    /// A value after `:` in flow context; empty when a `,` or the closing bracket follows.
+    private mutating func flowValue(closing: UInt8) throws(YAMLSyntaxError) -> YAMLNode {
+        try scanner.skipFlowSpace()
+        if scanner.peek() == UInt8(ascii: ",") || scanner.peek() == closing || scanner.isAtEnd {
+            return .scalar(YAMLScalar(string: "", style: .plain, mark: scanner.mark()))
+        }
+        return try flowNode()
+    }
+
+    /// At the `:` of a flow pair: followed by a blank or a flow indicator, or right after a
+    /// quoted key (`{"a":1}`, as JSON writes it). A key and its `:` must be on one line.
+    private func atFlowColon(after key: YAMLNode) throws(YAMLSyntaxError) -> Bool {
+        guard scanner.peek() == UInt8(ascii: ":") else { return false }
+        let isColon: Bool
+        if case .scalar(let scalar) = key, scalar.style != .plain {
+            isColon = true
+        } else {
+            isColon = scanner.isBlankOrEnd(at: 1) || YAMLScanner.isFlowIndicator(scanner.peek(1))
+        }
+        if isColon, key.mark.line != scanner.line { throw .invalid("a key and its ':' must be on one line", at: key.mark) }
+        return isColon
+    }
+
+    private mutating func unclosed(_ what: String, opening: YAMLMark, closing: Character) -> YAMLSyntaxError {
+        .invalid(
+            "the \(what) that starts at line \(opening.line), column \(opening.column) is never closed; expected ',' or '\(closing)'",
+            at: scanner.mark())
+    }
+
+    /// The error for a value that starts with a character no value may start with here: the
+    /// YAML features Medic refuses, and the indicators YAML reserves.
+    mutating func unsupportedStart(inFlow: Bool) -> YAMLSyntaxError? {
+        let byte = scanner.peek()
+        // Most values start with a letter or digit; only make a mark for the rest.
+        let letterOrDigit =
+            (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(byte) || (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains(byte)
+            || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte)
+        if byte >= 0x80 || letterOrDigit {
+            return nil
+        }
+        let mark = scanner.mark()
+        let indicatorFollows = scanner.isBlankOrEnd(at: 1) || (inFlow && YAMLScanner.isFlowIndicator(scanner.peek(1)))
+        switch byte {
+        case UInt8(ascii: "&"), UInt8(ascii: "*"):
+            return .refused(
+                "YAML anchors and aliases are not allowed in Medic files", at: mark,
+                hint: "write each value out in full; runbooks are read by people under pressure")
+        case UInt8(ascii: "!"):
+            return .refused("YAML tags are not allowed in Medic files", at: mark, hint: "remove the tag; each key decides how its value is read")
+        case UInt8(ascii: "?") where indicatorFollows:
+            return .invalid("complex keys ('? ') are not supported in Medic files", at: mark, hint: "write 'key: value'")
+        case UInt8(ascii: ":") where indicatorFollows:
+            return .invalid("unexpected ':'; a key is missing before it", at: mark)
+        case UInt8(ascii: "-") where inFlow && indicatorFollows:
+            return .invalid("a list entry ('- ') cannot be inside [ ] or { }", at: mark, hint: "separate the entries with ','")
+        case UInt8(ascii: "|") where inFlow, UInt8(ascii: ">") where inFlow:
+            return .invalid("a block scalar ('|' or '>') cannot be inside [ ] or { }", at: mark)
+        case UInt8(ascii: "%"), UInt8(ascii: "@"), UInt8(ascii: "`"), UInt8(ascii: ","), UInt8(ascii: "]"), UInt8(ascii: "}"), UInt8(ascii: "#"):
+            return .invalid("a value cannot start with \(scanner.currentCharacter) unless it is quoted", at: mark, hint: "put the value in quotes")
+        default:
+            return nil
+        }
+    }
+
+    /// Refuses the control characters YAML does not allow anywhere in a file (all of C0 but
+    /// tab and line breaks, DEL, C1 but NEL, U+FFFE and U+FFFF); they are never typed on purpose.
+    mutating func refuseControlCharacters() throws(YAMLSyntaxError) {
+        let bytes = scanner.bytes
+        var index = 0
+        while index < bytes.count {
+            let byte = bytes[index]
+            var scalar: UInt32?
+            if byte < 0x80 {
+                if byte == 0x7F || (byte < 0x20 && byte != 0x09 && byte != 0x0A && byte != 0x0D) { scalar = UInt32(byte) }
+            } else if byte == 0xC2, index + 1 < bytes.count, (0x80...0x9F).contains(bytes[index + 1]), bytes[index + 1] != 0x85 {
+                scalar = UInt32(bytes[index + 1])
+            } else if byte == 0xEF, index + 2 < bytes.count, bytes[index + 1] == 0xBF, bytes[index + 2] >= 0xBE {
+                scalar = 0xFFFE + UInt32(bytes[index + 2] - 0xBE)
+            }
+            if let scalar {
+                var hex = String(scalar, radix: 16, uppercase: true)
+                hex = String(repeating: "0", count: max(0, 4 - hex.count)) + hex
+                throw .invalid(
+                    "the control character U+\(hex) is not allowed in YAML text", at: scanner.mark(ofOffset: index),
+                    hint: "write it as an escape in a double-quoted value: \"\\u\(hex)\"")
+            }
+            index += 1
+        }
+    }
+}

@@ -1,0 +1,18 @@
+import MedicCore
+
+/// Turning file text into a YAML tree, with the reader's errors as diagnostics.
+enum YAMLText {
+    /// The root node of the file's one document, or nil after reporting why there is none.
+    static func compose(_ text: String, reader: NodeReader) -> YAMLNode? {
+        do {
+            guard let root = try YAMLParser.parse(text) else {
+                reader.error("the file holds no YAML document", at: .start(of: reader.file))
+                return nil
+            }
+            return root
+        } catch {
+            reader.error(error.message, at: SourceLocation(file: reader.file, line: error.mark.line, column: error.mark.column), hint: error.hint)
+            return nil
+        }
+    }
+}
