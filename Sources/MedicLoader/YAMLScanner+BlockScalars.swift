@@ -69,7 +69,8 @@ extension YAMLScanner {
         var deepestEmptyLine = 0
         while true {
             while indent == 0 || indentation < indent, peek() == UInt8(ascii: " ") { position += 1 }
-            if indent == 0 || indentation < indent, peek() == UInt8(ascii: "\t") {
+            // A tab after enough spaces on the first line of text is text; before them it indents.
+            if peek() == UInt8(ascii: "\t"), indent == 0 ? indentation <= parentIndent : indentation < indent {
                 throw .tabIndentation(at: mark())
             }
             guard atBreak else { break }
