@@ -1,4 +1,3 @@
-import Foundation
 import MedicCore
 
 /// Decodes the YAML tree of one runbook file into a `Runbook`.

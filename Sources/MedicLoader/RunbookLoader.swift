@@ -1,4 +1,3 @@
-import Foundation
 import MedicCore
 
 /// Loads runbook files into the core's model, with every problem as a located diagnostic.
@@ -46,7 +45,7 @@ public struct RunbookLoader: Sendable {
             runbooks[next] = runbook
             for step in runbook.steps {
                 guard let call = step.call else { continue }
-                if FileManager.default.fileExists(atPath: call.resolvedPath) {
+                if FileSystem.kind(of: call.resolvedPath) != nil {
                     pending.append(call.resolvedPath)
                 } else {
                     diagnostics.append(.error("step '\(step.id)' calls '\(call.path)', which does not exist", at: call.location))

@@ -1,4 +1,3 @@
-import Foundation
 import MedicCore
 
 /// Loads scenario files (recorded incidents) with located diagnostics.
@@ -33,7 +32,7 @@ public struct ScenarioLoader: Sendable {
         if let node = fields.required("medic-scenario"), let version = reader.int(node, "'medic-scenario'"), version != 1 {
             reader.error("this Medic reads scenario format 1, not \(version)", at: node)
         }
-        let fileName = ((path as NSString).lastPathComponent as NSString).deletingPathExtension
+        let fileName = Paths.deletingExtension(Paths.lastComponent(of: path))
         var scenario = Scenario(name: fields["name"].flatMap { reader.string($0, "'name'") } ?? fileName, path: path)
         scenario.description = fields["description"].flatMap { reader.string($0, "'description'") }
         scenario.inputs = stringMap(fields["inputs"], reader, "'inputs'")

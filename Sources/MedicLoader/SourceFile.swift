@@ -1,4 +1,3 @@
-import Foundation
 import MedicCore
 
 /// Reads a runbook or scenario file as text, refusing what cannot be one.
@@ -9,45 +8,40 @@ enum SourceFile {
     /// The file's text, or a diagnostic saying plainly why it cannot be read.
     static func read(_ path: String) -> Result<String, Diagnostic> {
         let location = SourceLocation.start(of: path)
-        var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
-            return .failure(.error("no such file", at: location))
-        }
-        if isDirectory.boolValue {
+        switch FileSystem.kind(of: path) {
+        case nil: return .failure(.error("no such file", at: location))
+        case .directory:
             return .failure(
                 .error("is a directory, not a runbook file", at: location, hint: "to check every runbook in a folder, run 'medic list \(path)'"))
+        case .file: break
         }
-        guard let handle = FileHandle(forReadingAtPath: path) else {
-            return .failure(.error("cannot open the file for reading (permission denied?)", at: location))
+        let bytes: [UInt8]
+        // Read one byte past the limit so an oversized file is refused without reading it whole.
+        switch FileSystem.contents(of: path, upTo: maximumSize + 1) {
+        case .success(let contents): bytes = contents
+        case .failure(.cannotOpen): return .failure(.error("cannot open the file for reading (permission denied?)", at: location))
+        case .failure(.cannotRead(let reason)): return .failure(.error("cannot read the file: \(reason)", at: location))
         }
-        defer { try? handle.close() }
-        let data: Data
-        do {
-            // Read one byte past the limit so an oversized file is refused without reading it whole.
-            data = try handle.read(upToCount: maximumSize + 1) ?? Data()
-        } catch {
-            return .failure(.error("cannot read the file: \(error.localizedDescription)", at: location))
-        }
-        if data.count > maximumSize {
+        if bytes.count > maximumSize {
             return .failure(.error("the file is larger than \(maximumSize / 1024 / 1024) MiB; a runbook is never that big", at: location))
         }
-        if data.isEmpty {
+        if bytes.isEmpty {
             return .failure(.error("the file is empty", at: location))
         }
-        if let zero = data.firstIndex(of: 0) {
-            let (line, column) = position(ofByte: zero - data.startIndex, in: data)
+        if let zero = bytes.firstIndex(of: 0) {
+            let (line, column) = position(ofByte: zero, in: bytes)
             return .failure(.error("the file is binary (it holds a NUL byte), not YAML", at: SourceLocation(file: path, line: line, column: column)))
         }
-        guard let text = String(validating: data, as: UTF8.self) else {
+        guard let text = String(validating: bytes, as: UTF8.self) else {
             return .failure(.error("the file is not valid UTF-8 text", at: location))
         }
         return .success(text)
     }
 
-    private static func position(ofByte offset: Int, in data: Data) -> (Int, Int) {
+    private static func position(ofByte offset: Int, in bytes: [UInt8]) -> (Int, Int) {
         var line = 1
         var column = 1
-        for byte in data.prefix(offset) {
+        for byte in bytes.prefix(offset) {
             if byte == UInt8(ascii: "\n") {
                 line += 1
                 column = 1

@@ -1,4 +1,3 @@
-import Foundation
 import MedicCore
 
 /// Decodes one step, enforcing which keys belong to which kind.
@@ -169,7 +168,7 @@ struct StepDecoder {
 
     private func decodeCall(_ step: inout Step, _ fields: Fields, context: String) {
         guard let node = fields.required("runbook"), let target = reader.string(node, "'runbook'") else { return }
-        let folder = (path as NSString).deletingLastPathComponent
+        let folder = Paths.parent(of: path)
         let resolved = target.hasPrefix("/") ? target : (folder.isEmpty ? target : folder + "/" + target)
         var with: [(name: String, value: Template)] = []
         if let node = fields["with"] {
@@ -182,7 +181,7 @@ struct StepDecoder {
                 reader.error("'with' must be a mapping from input name to value", at: node)
             }
         }
-        step.call = RunbookCall(path: target, resolvedPath: (resolved as NSString).standardizingPath, with: with, location: reader.location(node))
+        step.call = RunbookCall(path: target, resolvedPath: Paths.standardized(resolved), with: with, location: reader.location(node))
         step.branches = BranchDecoder(reader: reader).branches(fields.required("branches"), context: context)
     }
 }
