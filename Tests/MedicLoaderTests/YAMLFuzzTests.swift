@@ -4,19 +4,6 @@ import Testing
 
 @testable import MedicLoader
 
-/// A small seeded generator (SplitMix64), so that a failing input can be made again.
-struct SeededGenerator: RandomNumberGenerator {
-    var state: UInt64
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
-
 @Suite("The YAML reader under hostile input")
 struct YAMLFuzzTests {
     /// What YAML gives meaning to, and some of what it refuses, to make mutations bite.
