@@ -16,7 +16,8 @@ struct YAMLMark: Sendable, Hashable, CustomStringConvertible {
 
 /// One value of a composed YAML document, with where it starts.
 ///
-/// A value type all the way down: the tree is built once by `YAMLParser` and only read after.
+/// Nodes are views into their `YAMLDocument`: building and dropping a tree of ten thousand
+/// steps costs a few large allocations instead of one or more per node.
 enum YAMLNode: Sendable {
     case scalar(YAMLScalar)
     case sequence(YAMLSequence)
@@ -36,7 +37,7 @@ enum YAMLNode: Sendable {
 /// A scalar's text, after quoting, escapes, folding and chomping, and how it was written.
 struct YAMLScalar: Sendable {
     /// How a scalar was written; decoders tell `null` from `"null"` by it.
-    enum Style: Sendable {
+    enum Style: UInt8, Sendable {
         case plain
         case singleQuoted
         case doubleQuoted
@@ -44,19 +45,25 @@ struct YAMLScalar: Sendable {
         case folded
     }
 
-    var string: String
-    var style: Style
-    var mark: YAMLMark
+    let document: YAMLDocument
+    let index: Int32
+
+    var string: String { document.string(of: index) }
+    var style: Style { document.records[Int(index)].style }
+    var mark: YAMLMark { document.records[Int(index)].mark }
 }
 
 /// A block (`- a`) or flow (`[a, b]`) sequence.
 struct YAMLSequence: Sendable, RandomAccessCollection {
-    var items: [YAMLNode]
-    var mark: YAMLMark
+    let document: YAMLDocument
+    let index: Int32
 
-    var startIndex: Int { items.startIndex }
-    var endIndex: Int { items.endIndex }
-    subscript(position: Int) -> YAMLNode { items[position] }
+    var mark: YAMLMark { document.records[Int(index)].mark }
+    var startIndex: Int { 0 }
+    var endIndex: Int { Int(document.records[Int(index)].count) }
+    subscript(position: Int) -> YAMLNode {
+        document.node(document.children[Int(document.records[Int(index)].start) + position])
+    }
 }
 
 /// A block (`a: 1`) or flow (`{a: 1}`) mapping, its pairs in file order. Keys are always
@@ -64,17 +71,22 @@ struct YAMLSequence: Sendable, RandomAccessCollection {
 struct YAMLMapping: Sendable, RandomAccessCollection {
     typealias Element = (key: YAMLNode, value: YAMLNode)
 
-    var pairs: [Element]
-    var mark: YAMLMark
+    let document: YAMLDocument
+    let index: Int32
 
-    var startIndex: Int { pairs.startIndex }
-    var endIndex: Int { pairs.endIndex }
-    subscript(position: Int) -> Element { pairs[position] }
+    var mark: YAMLMark { document.records[Int(index)].mark }
+    var startIndex: Int { 0 }
+    var endIndex: Int { Int(document.records[Int(index)].count) / 2 }
+    subscript(position: Int) -> Element {
+        let first = Int(document.records[Int(index)].start) + 2 * position
+        return (document.node(document.children[first]), document.node(document.children[first + 1]))
+    }
 
     /// The value of the key written as `key`, whatever its quoting.
     subscript(key: String) -> YAMLNode? {
-        for pair in pairs {
-            if case .scalar(let scalar) = pair.key, scalar.string == key { return pair.value }
+        let start = Int(document.records[Int(index)].start)
+        for position in 0..<count where document.scalar(document.children[start + 2 * position], is: key) {
+            return document.node(document.children[start + 2 * position + 1])
         }
         return nil
     }

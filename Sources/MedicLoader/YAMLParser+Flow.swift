@@ -1,23 +1,23 @@
 /// Flow collections (`[a, b]`, `{a: 1, b: [x, y]}`), and what no value may start with.
 extension YAMLParser {
     /// The node at the current position inside a flow collection, or a flow collection itself.
-    mutating func flowNode() throws(YAMLSyntaxError) -> YAMLNode {
+    mutating func flowNode() throws(YAMLSyntaxError) -> Int32 {
         try enter()
         defer { depth -= 1 }
         switch scanner.peek() {
         case UInt8(ascii: "["): return try flowSequence()
         case UInt8(ascii: "{"): return try flowMapping()
-        case UInt8(ascii: "\""), UInt8(ascii: "'"): return .scalar(try scanner.quotedScalar().scalar)
+        case UInt8(ascii: "\""), UInt8(ascii: "'"): return store(try scanner.quotedScalar(into: &text).span)
         default:
             if let problem = unsupportedStart(inFlow: true) { throw problem }
-            return .scalar(try scanner.plainScalar(inFlow: true, parentIndent: -1).scalar)
+            return store(try scanner.plainScalar(inFlow: true, parentIndent: -1, into: &text).span)
         }
     }
 
-    private mutating func flowSequence() throws(YAMLSyntaxError) -> YAMLNode {
+    private mutating func flowSequence() throws(YAMLSyntaxError) -> Int32 {
         let mark = scanner.mark()
+        let base = pending.count
         scanner.advance()
-        var items: [YAMLNode] = []
         while true {
             try scanner.skipFlowSpace()
             if scanner.peek() == UInt8(ascii: "]") { break }
@@ -26,47 +26,54 @@ extension YAMLParser {
             try scanner.skipFlowSpace()
             if try atFlowColon(after: item) {
                 // `[a: b]` is a list holding the one-pair mapping {a: b}.
-                guard case .scalar = item else { throw .invalid("a list or mapping cannot be a key; Medic's keys are single words", at: item.mark) }
+                let keyMark = records[Int(item)].mark
+                guard records[Int(item)].kind == .scalar else {
+                    throw .invalid("a list or mapping cannot be a key; Medic's keys are single words", at: keyMark)
+                }
                 scanner.advance()
-                item = .mapping(YAMLMapping(pairs: [(item, try flowValue(closing: UInt8(ascii: "]")))], mark: item.mark))
+                let pairBase = pending.count
+                pending.append(item)
+                pending.append(try flowValue(closing: UInt8(ascii: "]")))
+                item = storeCollection(.mapping, mark: keyMark, base: pairBase)
                 try scanner.skipFlowSpace()
             }
-            items.append(item)
+            pending.append(item)
             if try !nextFlowEntry(of: "list", opening: mark, closing: "]") { break }
         }
         scanner.advance()
-        return .sequence(YAMLSequence(items: items, mark: mark))
+        return storeCollection(.sequence, mark: mark, base: base)
     }
 
-    private mutating func flowMapping() throws(YAMLSyntaxError) -> YAMLNode {
+    private mutating func flowMapping() throws(YAMLSyntaxError) -> Int32 {
         let mark = scanner.mark()
+        let base = pending.count
+        var seen: Set<String>?
         scanner.advance()
-        var keys = KeySet()
-        var pairs: [YAMLMapping.Element] = []
         while true {
             try scanner.skipFlowSpace()
             if scanner.peek() == UInt8(ascii: "}") { break }
             if scanner.isAtEnd { throw unclosed("mapping", opening: mark, closing: "}") }
-            let keyNode = try flowNode()
-            guard case .scalar(let key) = keyNode else {
-                throw .invalid("a list or mapping cannot be a key; Medic's keys are single words", at: keyNode.mark)
+            let key = try flowNode()
+            guard records[Int(key)].kind == .scalar else {
+                throw .invalid("a list or mapping cannot be a key; Medic's keys are single words", at: records[Int(key)].mark)
             }
             try scanner.skipFlowSpace()
-            let value: YAMLNode
-            if try atFlowColon(after: keyNode) {
+            let value: Int32
+            if try atFlowColon(after: key) {
                 scanner.advance()
                 value = try flowValue(closing: UInt8(ascii: "}"))
             } else {
                 // `{a, b}` gives keys without values, as YAML allows.
-                value = .scalar(YAMLScalar(string: "", style: .plain, mark: scanner.mark()))
+                value = storeEmpty(at: scanner.mark())
             }
-            try keys.insert(key, in: pairs)
-            pairs.append((keyNode, value))
+            try refuseDuplicate(key, base: base, seen: &seen)
+            pending.append(key)
+            pending.append(value)
             try scanner.skipFlowSpace()
             if try !nextFlowEntry(of: "mapping", opening: mark, closing: "}") { break }
         }
         scanner.advance()
-        return .mapping(YAMLMapping(pairs: pairs, mark: mark))
+        return storeCollection(.mapping, mark: mark, base: base)
     }
 
     /// After an entry: true past a `,`, false at the closing bracket, an error otherwise.
@@ -86,25 +93,22 @@ extension YAMLParser {
     }
 
     /// A value after `:` in flow context; empty when a `,` or the closing bracket follows.
-    private mutating func flowValue(closing: UInt8) throws(YAMLSyntaxError) -> YAMLNode {
+    private mutating func flowValue(closing: UInt8) throws(YAMLSyntaxError) -> Int32 {
         try scanner.skipFlowSpace()
         if scanner.peek() == UInt8(ascii: ",") || scanner.peek() == closing || scanner.isAtEnd {
-            return .scalar(YAMLScalar(string: "", style: .plain, mark: scanner.mark()))
+            return storeEmpty(at: scanner.mark())
         }
         return try flowNode()
     }
 
     /// At the `:` of a flow pair: followed by a blank or a flow indicator, or right after a
     /// quoted key (`{"a":1}`, as JSON writes it). A key and its `:` must be on one line.
-    private func atFlowColon(after key: YAMLNode) throws(YAMLSyntaxError) -> Bool {
+    private func atFlowColon(after key: Int32) throws(YAMLSyntaxError) -> Bool {
         guard scanner.peek() == UInt8(ascii: ":") else { return false }
-        let isColon: Bool
-        if case .scalar(let scalar) = key, scalar.style != .plain {
-            isColon = true
-        } else {
-            isColon = scanner.isBlankOrEnd(at: 1) || YAMLScanner.isFlowIndicator(scanner.peek(1))
-        }
-        if isColon, key.mark.line != scanner.line { throw .invalid("a key and its ':' must be on one line", at: key.mark) }
+        let record = records[Int(key)]
+        let afterQuotedKey = record.kind == .scalar && record.style != .plain
+        let isColon = afterQuotedKey || scanner.isBlankOrEnd(at: 1) || YAMLScanner.isFlowIndicator(scanner.peek(1))
+        if isColon, record.mark.line != scanner.line { throw .invalid("a key and its ':' must be on one line", at: record.mark) }
         return isColon
     }
 

@@ -13,28 +13,64 @@ struct YAMLParser {
 
     var scanner: YAMLScanner
     var depth = 0
+    /// The file's bytes, then the text of every scalar that quoting, escapes or folding changed.
+    var text: [UInt8]
+    var records: [YAMLDocument.Record] = []
+    var children: [Int32] = []
+    /// The children of the collections being read, innermost last; each collection moves its
+    /// own to `children` when it ends, so that they sit together at their final size.
+    var pending: [Int32] = []
 
-    init(_ text: String) { scanner = YAMLScanner(text) }
+    init(_ text: String) {
+        scanner = YAMLScanner(text)
+        self.text = scanner.bytes
+        // About one node per ten bytes in runbooks; pages never touched cost no memory.
+        records.reserveCapacity(scanner.bytes.count / 8)
+        children.reserveCapacity(scanner.bytes.count / 8)
+    }
 
     /// The document's root node, or nil when the text holds only comments and blank lines.
     static func parse(_ text: String) throws(YAMLSyntaxError) -> YAMLNode? {
         var parser = YAMLParser(text)
-        return try parser.document()
+        guard let root = try parser.document() else { return nil }
+        return YAMLDocument(text: parser.text, records: parser.records, children: parser.children).node(root)
     }
 
-    mutating func document() throws(YAMLSyntaxError) -> YAMLNode? {
+    // MARK: - Storing nodes
+
+    mutating func store(_ span: ScalarSpan) -> Int32 {
+        records.append(.init(kind: .scalar, style: span.style, mark: span.mark, start: Int32(span.start), count: Int32(span.end - span.start)))
+        return Int32(records.count - 1)
+    }
+
+    mutating func storeEmpty(at mark: YAMLMark) -> Int32 {
+        store(ScalarSpan(start: 0, end: 0, style: .plain, mark: mark))
+    }
+
+    /// Stores a collection whose children are `pending[base...]`.
+    mutating func storeCollection(_ kind: YAMLDocument.Record.Kind, mark: YAMLMark, base: Int) -> Int32 {
+        let start = children.count
+        children.append(contentsOf: pending[base...])
+        records.append(.init(kind: kind, style: .plain, mark: mark, start: Int32(start), count: Int32(pending.count - base)))
+        pending.removeSubrange(base...)
+        return Int32(records.count - 1)
+    }
+
+    // MARK: - The document
+
+    mutating func document() throws(YAMLSyntaxError) -> Int32? {
         try refuseControlCharacters()
         try scanner.skipToNextContentLine()
         if scanner.isAtEnd { return nil }
         if scanner.peek() == UInt8(ascii: "%"), scanner.indentation == 0 {
             throw .invalid("YAML directives ('%…') are not supported in Medic files", at: scanner.mark(), hint: "remove the line")
         }
-        let root: YAMLNode
+        let root: Int32
         if scanner.atDocumentMarker, scanner.peek() == UInt8(ascii: "-") {
             scanner.advance(3)
             root = try blockValue(parentIndent: -1, emptyMark: scanner.mark(), afterKey: false, compact: false)
         } else if scanner.atDocumentMarker {
-            root = .scalar(YAMLScalar(string: "", style: .plain, mark: scanner.mark()))
+            root = storeEmpty(at: scanner.mark())
         } else {
             root = try blockNode(parentIndent: -1, blockAllowed: true)
         }
@@ -57,26 +93,25 @@ struct YAMLParser {
     /// the key's own indentation), or else an empty plain scalar at `emptyMark`.
     ///
     /// Like every block-level read, it returns with the scanner at the next line with content.
-    mutating func blockValue(parentIndent: Int, emptyMark: YAMLMark, afterKey: Bool, compact: Bool) throws(YAMLSyntaxError) -> YAMLNode {
+    mutating func blockValue(parentIndent: Int, emptyMark: YAMLMark, afterKey: Bool, compact: Bool) throws(YAMLSyntaxError) -> Int32 {
         scanner.skipBlanks()
         if !scanner.atBreakOrEnd, scanner.peek() != UInt8(ascii: "#") {
             return try blockNode(parentIndent: parentIndent, blockAllowed: compact)
         }
         try scanner.skipToNextContentLine()
-        let empty = YAMLNode.scalar(YAMLScalar(string: "", style: .plain, mark: emptyMark))
-        if scanner.isAtEnd || scanner.atDocumentMarker { return empty }
+        if scanner.isAtEnd || scanner.atDocumentMarker { return storeEmpty(at: emptyMark) }
         if scanner.indentation > parentIndent { return try blockNode(parentIndent: parentIndent, blockAllowed: true) }
         if afterKey, scanner.indentation == parentIndent, atBlockEntry {
             return try blockSequence(indentless: true)
         }
-        return empty
+        return storeEmpty(at: emptyMark)
     }
 
     var atBlockEntry: Bool { scanner.peek() == UInt8(ascii: "-") && scanner.isBlankOrEnd(at: 1) }
 
     /// The node at the current position. `blockAllowed` says whether a block collection may
     /// start here: at the start of a line or after `- `, but not after `key: ` or `---`.
-    mutating func blockNode(parentIndent: Int, blockAllowed: Bool) throws(YAMLSyntaxError) -> YAMLNode {
+    mutating func blockNode(parentIndent: Int, blockAllowed: Bool) throws(YAMLSyntaxError) -> Int32 {
         try enter()
         defer { depth -= 1 }
         let indent = scanner.indentation
@@ -99,65 +134,98 @@ struct YAMLParser {
             try finishLine(after: byte == UInt8(ascii: "[") ? "the list" : "the mapping")
             return node
         case UInt8(ascii: "|"), UInt8(ascii: ">"):
-            let scalar = try scanner.blockScalar(parentIndent: parentIndent)
+            let scalar = store(try scanner.blockScalar(parentIndent: parentIndent, into: &text))
             try scanner.skipToNextContentLine()
-            return .scalar(scalar)
+            return scalar
         case UInt8(ascii: "\""), UInt8(ascii: "'"):
-            let (scalar, multiline) = try scanner.quotedScalar()
+            let (span, multiline) = try scanner.quotedScalar(into: &text)
             scanner.skipBlanks()
             if blockAllowed, scanner.peek() == UInt8(ascii: ":"), scanner.isBlankOrEnd(at: 1) {
-                guard !multiline else { throw .invalid("a key must fit on one line", at: scalar.mark) }
-                return try blockMapping(indent: indent, firstKey: scalar)
+                guard !multiline else { throw .invalid("a key must fit on one line", at: span.mark) }
+                return try blockMapping(indent: indent, firstKey: span)
             }
             try finishLine(after: "the quoted value")
-            return .scalar(scalar)
+            return store(span)
         default:
             if let problem = unsupportedStart(inFlow: false) { throw problem }
             if blockAllowed, let colon = scanner.implicitKeyColon() {
                 if colon == scanner.position { throw .invalid("a key is missing before ':'", at: scanner.mark()) }
                 return try blockMapping(indent: indent, firstKey: scanner.plainKey(endingAt: colon))
             }
-            let (scalar, multiline) = try scanner.plainScalar(inFlow: false, parentIndent: parentIndent)
+            let (span, multiline) = try scanner.plainScalar(inFlow: false, parentIndent: parentIndent, into: &text)
             if scanner.peek() == UInt8(ascii: ":") { throw unexpectedColon(inValueSpanningLines: multiline) }
             try finishLine(after: "the value")
-            return .scalar(scalar)
+            return store(span)
         }
     }
 
     /// A block mapping indented by `indent` whose first key has just been read; the scanner is
     /// at (or before) its `:`.
-    mutating func blockMapping(indent: Int, firstKey: YAMLScalar) throws(YAMLSyntaxError) -> YAMLNode {
-        var keys = KeySet()
-        var pairs: [YAMLMapping.Element] = []
+    mutating func blockMapping(indent: Int, firstKey: ScalarSpan) throws(YAMLSyntaxError) -> Int32 {
+        let base = pending.count
+        var seen: Set<String>?
         var key = firstKey
         while true {
             scanner.skipBlanks()
             scanner.advance()  // the ':'
-            try keys.insert(key, in: pairs)
-            let value = try blockValue(parentIndent: indent, emptyMark: scanner.mark(), afterKey: true, compact: false)
-            pairs.append((.scalar(key), value))
+            let keyIndex = store(key)
+            try refuseDuplicate(keyIndex, base: base, seen: &seen)
+            pending.append(keyIndex)
+            pending.append(try blockValue(parentIndent: indent, emptyMark: scanner.mark(), afterKey: true, compact: false))
             if scanner.isAtEnd || scanner.atDocumentMarker || scanner.indentation < indent { break }
             guard scanner.indentation == indent else {
+                let name = keyText(keyIndex)
                 throw .invalid(
-                    "this line is indented more than the key '\(key.string)' above it, whose value is already given", at: scanner.mark(),
-                    hint: "indent it like '\(key.string)' to add a key, or nest it under a key that ends with ':'")
+                    "this line is indented more than the key '\(name)' above it, whose value is already given", at: scanner.mark(),
+                    hint: "indent it like '\(name)' to add a key, or nest it under a key that ends with ':'")
             }
             key = try nextKey()
         }
-        return .mapping(YAMLMapping(pairs: pairs, mark: firstKey.mark))
+        return storeCollection(.mapping, mark: firstKey.mark, base: base)
+    }
+
+    /// The text of the key stored at `index`.
+    func keyText(_ index: Int32) -> String { String(decoding: keyBytes(index), as: UTF8.self) }
+
+    func keyBytes(_ index: Int32) -> ArraySlice<UInt8> {
+        let record = records[Int(index)]
+        return text[Int(record.start)..<Int(record.start + record.count)]
+    }
+
+    /// Refuses the key stored at `key` when the mapping whose children start at `pending[base]`
+    /// already has it. Most mappings have a few keys, compared one by one where they wait in
+    /// `pending`; `steps` may have thousands, which go into `seen` once there are 16.
+    func refuseDuplicate(_ key: Int32, base: Int, seen: inout Set<String>?) throws(YAMLSyntaxError) {
+        let keyCount = (pending.count - base) / 2
+        var first: Int32?
+        if seen == nil, keyCount < 16 {
+            let name = keyBytes(key)
+            first = (0..<keyCount).lazy.map { self.pending[base + 2 * $0] }.first { self.keyBytes($0).elementsEqual(name) }
+        } else {
+            if seen == nil { seen = Set((0..<keyCount).map { keyText(pending[base + 2 * $0]) }) }
+            let name = keyText(key)
+            if seen?.insert(name).inserted == false {
+                first = (0..<keyCount).lazy.map { self.pending[base + 2 * $0] }.first { self.keyText($0) == name }
+            }
+        }
+        guard let first else { return }
+        let name = keyText(key)
+        throw YAMLSyntaxError(
+            message: "duplicate key '\(name)' in the same mapping", mark: records[Int(key)].mark,
+            hint: "'\(name)' is already given at line \(records[Int(first)].mark.line)")
     }
 
     /// The next key of a block mapping, at the start of its line.
-    private mutating func nextKey() throws(YAMLSyntaxError) -> YAMLScalar {
+    private mutating func nextKey() throws(YAMLSyntaxError) -> ScalarSpan {
         switch scanner.peek() {
         case UInt8(ascii: "\""), UInt8(ascii: "'"):
-            let (scalar, multiline) = try scanner.quotedScalar()
-            if multiline { throw .invalid("a key must fit on one line", at: scalar.mark) }
+            let (span, multiline) = try scanner.quotedScalar(into: &text)
+            if multiline { throw .invalid("a key must fit on one line", at: span.mark) }
             scanner.skipBlanks()
             guard scanner.peek() == UInt8(ascii: ":"), scanner.isBlankOrEnd(at: 1) else {
                 throw .invalid("expected ':' after the key", at: scanner.mark())
             }
-            return scalar
+            return span
         case UInt8(ascii: "-") where scanner.isBlankOrEnd(at: 1):
             throw .invalid("expected a key at this indentation, not a list entry", at: scanner.mark())
         case UInt8(ascii: "["), UInt8(ascii: "{"):
@@ -179,13 +247,13 @@ struct YAMLParser {
     }
 
     /// A block sequence whose first `-` is at the current position.
-    mutating func blockSequence(indentless: Bool) throws(YAMLSyntaxError) -> YAMLNode {
+    mutating func blockSequence(indentless: Bool) throws(YAMLSyntaxError) -> Int32 {
         let indent = scanner.indentation
         let mark = scanner.mark()
-        var items: [YAMLNode] = []
+        let base = pending.count
         while true {
             scanner.advance()  // the '-'
-            items.append(try blockValue(parentIndent: indent, emptyMark: scanner.mark(), afterKey: false, compact: true))
+            pending.append(try blockValue(parentIndent: indent, emptyMark: scanner.mark(), afterKey: false, compact: true))
             if scanner.isAtEnd || scanner.atDocumentMarker || scanner.indentation < indent { break }
             guard scanner.indentation == indent else {
                 throw .invalid(
@@ -197,7 +265,7 @@ struct YAMLParser {
                 throw .invalid("expected a list entry ('- ') at this indentation, like the lines above", at: scanner.mark())
             }
         }
-        return .sequence(YAMLSequence(items: items, mark: mark))
+        return storeCollection(.sequence, mark: mark, base: base)
     }
 
     /// Consumes the rest of a line after a value: blanks and a comment, then the line break.
@@ -227,31 +295,5 @@ struct YAMLParser {
         if depth > Self.maximumDepth {
             throw .invalid("values nest more than \(Self.maximumDepth) levels deep", at: scanner.mark())
         }
-    }
-}
-
-/// The keys of one mapping so far, to refuse a key given twice.
-struct KeySet {
-    // Most mappings have a few keys, which an array checks fastest; `steps` may have thousands.
-    private var few: [String] = []
-    private var many: Set<String>?
-
-    mutating func insert(_ key: YAMLScalar, in pairs: [YAMLMapping.Element]) throws(YAMLSyntaxError) {
-        let isNew: Bool
-        if let inserted = many?.insert(key.string).inserted {
-            isNew = inserted
-        } else {
-            isNew = !few.contains(key.string)
-            if isNew { few.append(key.string) }
-            if few.count > 16 { many = Set(few) }
-        }
-        guard !isNew else { return }
-        let first = pairs.first { pair in
-            if case .scalar(let scalar) = pair.key { return scalar.string == key.string }
-            return false
-        }
-        throw YAMLSyntaxError(
-            message: "duplicate key '\(key.string)' in the same mapping", mark: key.mark,
-            hint: first.map { "'\(key.string)' is already given at line \($0.key.mark.line)" })
     }
 }

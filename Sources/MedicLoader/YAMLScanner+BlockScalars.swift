@@ -4,7 +4,7 @@ extension YAMLScanner {
     /// Reads a block scalar whose header is at the current position; `parentIndent` is the
     /// indentation of the collection it is in (-1 at the top of the document). Leaves the
     /// position on the first line that is not part of the scalar, or at the end.
-    mutating func blockScalar(parentIndent: Int) throws(YAMLSyntaxError) -> YAMLScalar {
+    mutating func blockScalar(parentIndent: Int, into string: inout [UInt8]) throws(YAMLSyntaxError) -> ScalarSpan {
         let mark = mark()
         let literal = peek() == UInt8(ascii: "|")
         position += 1
@@ -33,7 +33,7 @@ extension YAMLScanner {
         if atBreak { consumeLineBreak() }
 
         var indent = increment > 0 ? max(parentIndent, 0) + increment : 0
-        var string: [UInt8] = []
+        let start = string.count
         var trailingBreaks = 0
         try blockScalarBreaks(indent: &indent, breaks: &trailingBreaks, parentIndent: parentIndent)
         var leadingBreak = false
@@ -60,7 +60,7 @@ extension YAMLScanner {
         }
         if chomping != -1, leadingBreak { string.append(UInt8(ascii: "\n")) }
         if chomping == 1 { string.append(contentsOf: repeatElement(UInt8(ascii: "\n"), count: trailingBreaks)) }
-        return YAMLScalar(string: String(decoding: string, as: UTF8.self), style: literal ? .literal : .folded, mark: mark)
+        return ScalarSpan(start: start, end: string.count, style: literal ? .literal : .folded, mark: mark)
     }
 
     /// Skips empty lines and the indentation of the next line with text, counting the line

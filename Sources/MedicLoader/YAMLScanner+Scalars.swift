@@ -2,6 +2,10 @@
 /// block scalars with their chomping and indentation indicators. Line folding follows YAML 1.2
 /// (and libyaml, which Medic used before): a single line break becomes a space, each further
 /// empty line a newline.
+///
+/// A scalar is returned as a `ScalarSpan` of the parser's text buffer, which starts as a copy of
+/// the file's bytes: a scalar written plainly on one line is a span of the file itself, and only
+/// scalars that quoting, escapes or folding change are appended to the buffer.
 extension YAMLScanner {
     private static let space = UInt8(ascii: " ")
     private static let newline = UInt8(ascii: "\n")
@@ -28,13 +32,13 @@ extension YAMLScanner {
 
     /// Reads a plain key that ends before `colon` (found by `implicitKeyColon`), leaving the
     /// position at the colon.
-    mutating func plainKey(endingAt colon: Int) -> YAMLScalar {
+    mutating func plainKey(endingAt colon: Int) -> ScalarSpan {
         let mark = mark()
         var end = colon
         while end > position, Self.isBlank(bytes[end - 1]) { end -= 1 }
-        let scalar = YAMLScalar(string: text(position, end), style: .plain, mark: mark)
+        let span = ScalarSpan(start: position, end: end, style: .plain, mark: mark)
         position = colon
-        return scalar
+        return span
     }
 
     /// Whether a word of a plain scalar may start here (after blanks or at a line's start).
@@ -52,10 +56,12 @@ extension YAMLScanner {
     /// Reads a plain scalar, continuing onto following lines indented more than
     /// `parentIndent` (any line, inside `[ ]` or `{ }`). Stops before `: `, ` #`, a line
     /// break that does not continue it, and in flow context before `,[]{}`.
-    mutating func plainScalar(inFlow: Bool, parentIndent: Int) throws(YAMLSyntaxError) -> (scalar: YAMLScalar, multiline: Bool) {
+    mutating func plainScalar(inFlow: Bool, parentIndent: Int, into text: inout [UInt8]) throws(YAMLSyntaxError) -> (
+        span: ScalarSpan, multiline: Bool
+    ) {
         let mark = mark()
         var segmentStart = position
-        var folded: [UInt8] = []
+        let foldedStart = text.count
         var multiline = false
         while true {
             while !isAtEnd, !atBlank, !atBreak, !endsPlainAtColon(inFlow: inFlow), !(inFlow && Self.isFlowIndicator(peek())) {
@@ -87,24 +93,24 @@ extension YAMLScanner {
                 state = saved
                 break
             }
-            folded.append(contentsOf: bytes[segmentStart..<contentEnd])
+            text.append(contentsOf: bytes[segmentStart..<contentEnd])
             if breaks == 1 {
-                folded.append(Self.space)
+                text.append(Self.space)
             } else {
-                folded.append(contentsOf: repeatElement(Self.newline, count: breaks - 1))
+                text.append(contentsOf: repeatElement(Self.newline, count: breaks - 1))
             }
             segmentStart = position
             multiline = true
         }
-        guard multiline else { return (YAMLScalar(string: text(segmentStart, position), style: .plain, mark: mark), false) }
-        folded.append(contentsOf: bytes[segmentStart..<position])
-        return (YAMLScalar(string: String(decoding: folded, as: UTF8.self), style: .plain, mark: mark), true)
+        guard multiline else { return (ScalarSpan(start: segmentStart, end: position, style: .plain, mark: mark), false) }
+        text.append(contentsOf: bytes[segmentStart..<position])
+        return (ScalarSpan(start: foldedStart, end: text.count, style: .plain, mark: mark), true)
     }
 
     // MARK: - Quoted scalars
 
     /// Reads a single- or double-quoted scalar, the position at its opening quote.
-    mutating func quotedScalar() throws(YAMLSyntaxError) -> (scalar: YAMLScalar, multiline: Bool) {
+    mutating func quotedScalar(into text: inout [UInt8]) throws(YAMLSyntaxError) -> (span: ScalarSpan, multiline: Bool) {
         let mark = mark()
         let quote = peek()
         let single = quote == UInt8(ascii: "'")
@@ -114,11 +120,11 @@ extension YAMLScanner {
         var end = position
         while end < bytes.count, bytes[end] != quote, bytes[end] != UInt8(ascii: "\\") || single, !Self.isBreak(bytes[end]) { end += 1 }
         if end < bytes.count, bytes[end] == quote, !single || end + 1 >= bytes.count || bytes[end + 1] != quote {
-            let string = text(position, end)
+            let span = ScalarSpan(start: position, end: end, style: style, mark: mark)
             position = end + 1
-            return (YAMLScalar(string: string, style: style, mark: mark), false)
+            return (span, false)
         }
-        var string: [UInt8] = []
+        let start = text.count
         var multiline = false
         while true {
             if atDocumentMarker { throw .invalid("a document marker cannot appear inside a quoted value", at: self.mark()) }
@@ -127,7 +133,7 @@ extension YAMLScanner {
             while !isBlankOrEnd(at: 0) {
                 let byte = peek()
                 if single, byte == quote, peek(1) == quote {
-                    string.append(quote)
+                    text.append(quote)
                     position += 2
                 } else if byte == quote {
                     break
@@ -138,9 +144,9 @@ extension YAMLScanner {
                     leadingBlanks = true
                     break
                 } else if !single, byte == UInt8(ascii: "\\") {
-                    try escape(into: &string, opening: mark)
+                    try escape(into: &text, opening: mark)
                 } else {
-                    string.append(byte)
+                    text.append(byte)
                     position += 1
                 }
             }
@@ -166,16 +172,16 @@ extension YAMLScanner {
             if leadingBlanks {
                 multiline = true
                 if leadingBreak, trailingBreaks == 0 {
-                    string.append(Self.space)
+                    text.append(Self.space)
                 } else {
-                    string.append(contentsOf: repeatElement(Self.newline, count: trailingBreaks))
+                    text.append(contentsOf: repeatElement(Self.newline, count: trailingBreaks))
                 }
             } else {
-                string += whitespace
+                text += whitespace
             }
         }
         position += 1
-        return (YAMLScalar(string: String(decoding: string, as: UTF8.self), style: style, mark: mark), multiline)
+        return (ScalarSpan(start: start, end: text.count, style: style, mark: mark), multiline)
     }
 
     /// The error for a quoted value still open at the end of the text, where the scanner is.
@@ -245,4 +251,12 @@ extension YAMLScanner {
         default: nil
         }
     }
+}
+
+/// A scalar read but not yet stored: its text is `text[start..<end]` of the parser's buffer.
+struct ScalarSpan {
+    var start: Int
+    var end: Int
+    var style: YAMLScalar.Style
+    var mark: YAMLMark
 }
