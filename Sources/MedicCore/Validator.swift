@@ -52,33 +52,54 @@ public struct Validator: Sendable {
     // MARK: - Reachability and loops
 
     private func reachability(_ runbook: Runbook) -> [Diagnostic] {
-        guard let startID = runbook.startID, runbook.step(startID) != nil else { return [] }
-        var reached: Set<String> = [startID]
-        var queue = [startID]
-        while let id = queue.popLast() {
-            guard let step = runbook.step(id) else { continue }
-            for next in step.successors where runbook.step(next.id) != nil && reached.insert(next.id).inserted {
-                queue.append(next.id)
+        // Steps are worked with by position, not copied: a copy of a step retains every field.
+        // A step id used twice means its first step, as `Runbook.step(_:)` does.
+        let steps = runbook.steps
+        var positions: [String: Int] = [:]
+        positions.reserveCapacity(steps.count)
+        for index in steps.indices where positions[steps[index].id] == nil { positions[steps[index].id] = index }
+        guard let startID = runbook.startID, let start = positions[startID] else { return [] }
+        // Where each step's branches, skip and options lead, among steps that exist.
+        let successors = steps.indices.map { index in steps[index].successors.compactMap { positions[$0.id] } }
+        let canonical = steps.indices.map { index in positions[steps[index].id] ?? index }
+        var reached = [Bool](repeating: false, count: steps.count)
+        reached[start] = true
+        var queue = [start]
+        while let index = queue.popLast() {
+            for next in successors[index] where !reached[next] {
+                reached[next] = true
+                queue.append(next)
             }
         }
         var out: [Diagnostic] = []
-        for step in runbook.steps where !reached.contains(step.id) {
+        for index in steps.indices where !reached[canonical[index]] {
             out.append(
-                .warning("step '\(step.id)' cannot be reached from the start", at: step.location, hint: "no branch, option or skip leads here"))
+                .warning(
+                    "step '\(steps[index].id)' cannot be reached from the start", at: steps[index].location,
+                    hint: "no branch, option or skip leads here"))
         }
         // Walk backwards from the ends: a reached step from which no end can be reached is a trap.
-        var predecessors: [String: [String]] = [:]
-        for step in runbook.steps {
-            for next in step.successors { predecessors[next.id, default: []].append(step.id) }
+        var predecessors = [[Int]](repeating: [], count: steps.count)
+        for index in steps.indices {
+            for next in successors[index] { predecessors[next].append(canonical[index]) }
         }
-        var canEnd: Set<String> = Set(runbook.steps.filter { $0.kind == .conclusion }.map(\.id))
-        var work = Array(canEnd)
-        while let id = work.popLast() {
-            for previous in predecessors[id] ?? [] where canEnd.insert(previous).inserted { work.append(previous) }
+        var canEnd = [Bool](repeating: false, count: steps.count)
+        var work: [Int] = []
+        for index in steps.indices where steps[index].kind == .conclusion && !canEnd[canonical[index]] {
+            canEnd[canonical[index]] = true
+            work.append(canonical[index])
         }
-        for step in runbook.steps where reached.contains(step.id) && !canEnd.contains(step.id) {
+        while let index = work.popLast() {
+            for previous in predecessors[index] where !canEnd[previous] {
+                canEnd[previous] = true
+                work.append(previous)
+            }
+        }
+        for index in steps.indices where reached[canonical[index]] && !canEnd[canonical[index]] {
             out.append(
-                .error("from step '\(step.id)' no conclusion can ever be reached; the walk would loop or stop here forever", at: step.location))
+                .error(
+                    "from step '\(steps[index].id)' no conclusion can ever be reached; the walk would loop or stop here forever",
+                    at: steps[index].location))
         }
         return out
     }
