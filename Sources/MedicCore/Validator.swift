@@ -21,26 +21,26 @@ public struct Validator: Sendable {
     public func validate(_ runbook: Runbook, in bundle: RunbookBundle? = nil) -> [Diagnostic] {
         var out: [Diagnostic] = []
         let ids = Set(runbook.steps.map(\.id))
-        func check(_ reference: StepReference, _ what: String) {
+        func check(_ reference: StepReference, _ what: @autoclosure () -> String) {
             guard !ids.contains(reference.id) else { return }
             let hint = Spelling.suggestion(for: reference.id, among: ids).map { "did you mean '\($0)'?" }
-            out.append(.error("\(what) names step '\(reference.id)', which does not exist", at: reference.location, hint: hint))
+            out.append(.error("\(what()) names step '\(reference.id)', which does not exist", at: reference.location, hint: hint))
         }
         if let start = runbook.start { check(start, "'start'") }
         var seenIDs: Set<String> = []
-        for step in runbook.steps {
+        runbook.steps.forEachInPlace { step in
             if !seenIDs.insert(step.id).inserted {
                 out.append(.error("step id '\(step.id)' is used twice", at: step.location))
             }
-            for branch in step.branches { check(branch.next, "a branch of '\(step.id)'") }
+            step.branches.forEachInPlace { branch in check(branch.next, "a branch of '\(step.id)'") }
             if let skip = step.skip { check(skip, "'skip' of '\(step.id)'") }
-            for option in step.options { check(option.next, "an option of '\(step.id)'") }
+            step.options.forEachInPlace { option in check(option.next, "an option of '\(step.id)'") }
         }
         out += reachability(runbook)
         out += variables(runbook)
         out += regexes(runbook)
         out += defaults(runbook)
-        for step in runbook.steps {
+        runbook.steps.forEachInPlace { step in
             out += rules(for: step, in: runbook)
             if let call = step.call, let callee = bundle?.runbook(for: call) {
                 out += callInputs(step, call, callee, caller: runbook)
@@ -52,9 +52,13 @@ public struct Validator: Sendable {
     // MARK: - Reachability and loops
 
     private func reachability(_ runbook: Runbook) -> [Diagnostic] {
-        // Steps are worked with by position, not copied: a copy of a step retains every field.
-        // A step id used twice means its first step, as `Runbook.step(_:)` does.
-        let steps = runbook.steps
+        // Steps are read in place by position, never copied: a copy of a step retains each of its
+        // fields, and an array's subscript copies where a buffer's does not.
+        runbook.steps.withUnsafeBufferPointer { reachability(runbook, $0) }
+    }
+
+    /// A step id used twice means its first step, as `Runbook.step(_:)` does.
+    private func reachability(_ runbook: Runbook, _ steps: UnsafeBufferPointer<Step>) -> [Diagnostic] {
         var positions: [String: Int] = [:]
         positions.reserveCapacity(steps.count)
         for index in steps.indices where positions[steps[index].id] == nil { positions[steps[index].id] = index }
@@ -108,20 +112,20 @@ public struct Validator: Sendable {
 
     private func variables(_ runbook: Runbook) -> [Diagnostic] {
         var defined: Set<String> = Set(runbook.inputs.map(\.name))
-        for step in runbook.steps { defined.formUnion(step.definedVariables) }
+        runbook.steps.forEachInPlace { step in defined.formUnion(step.definedVariables) }
         let secrets = Set(runbook.inputs.filter(\.isSecret).map(\.name))
         var out: [Diagnostic] = []
-        func use(_ template: Template, _ what: String, secretsAllowed: Bool) {
+        func use(_ template: Template, _ what: @autoclosure () -> String, secretsAllowed: Bool) {
             for name in template.variables {
                 if !defined.contains(name) {
                     let hint = Spelling.suggestion(for: name, among: defined).map { "did you mean '\($0)'?" }
-                    out.append(.error("\(what) uses '${\(name)}', which no input defines and no step captures", at: template.location, hint: hint))
+                    out.append(.error("\(what()) uses '${\(name)}', which no input defines and no step captures", at: template.location, hint: hint))
                 } else if secrets.contains(name), !secretsAllowed {
-                    out.append(.error("\(what) uses the secret '\(name)'; it would be shown and recorded", at: template.location))
+                    out.append(.error("\(what()) uses the secret '\(name)'; it would be shown and recorded", at: template.location))
                 }
             }
         }
-        for step in runbook.steps {
+        runbook.steps.forEachInPlace { step in
             if case .command(let argv) = step.execution {
                 for element in argv {
                     for name in element.variables where secrets.contains(name) {
@@ -157,7 +161,7 @@ public struct Validator: Sendable {
                 }
             }
             if let target = step.target { use(target, "the target of '\(step.id)'", secretsAllowed: false) }
-            for branch in step.branches {
+            step.branches.forEachInPlace { branch in
                 if let because = branch.because { use(because, "a 'because' of '\(step.id)'", secretsAllowed: false) }
                 for name in branch.condition?.variables ?? [] where !defined.contains(name) {
                     let hint = Spelling.suggestion(for: name, among: defined).map { "did you mean '\($0)'?" }
@@ -177,9 +181,10 @@ public struct Validator: Sendable {
 
     private func regexes(_ runbook: Runbook) -> [Diagnostic] {
         var patterns: [RegexPattern] = runbook.inputs.compactMap(\.pattern)
-        for step in runbook.steps {
-            patterns += step.captures + step.counts.map(\.pattern)
-            patterns += step.branches.flatMap { $0.condition?.patterns ?? [] }
+        runbook.steps.forEachInPlace { step in
+            patterns += step.captures
+            step.counts.forEachInPlace { count in patterns.append(count.pattern) }
+            step.branches.forEachInPlace { branch in patterns += branch.condition?.patterns ?? [] }
         }
         // Runbooks repeat the same expressions many times; compile each distinct one once.
         var verdicts: [String: String?] = [:]

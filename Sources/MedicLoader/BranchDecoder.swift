@@ -4,10 +4,11 @@ import MedicCore
 struct BranchDecoder {
     let reader: NodeReader
 
+    static let branchKeys = ["when", "next", "because", "otherwise"]
     static let subjects = ["header", "json", "var"]
     static let comparisons = ["equals", "not_equals", "above", "below", "at_least", "at_most", "exists"]
     static let simple = ["succeeded", "exit", "timed_out", "matches", "not_matches", "status", "outcome", "cause", "any", "all", "not"]
-    static var conditionKeys: [String] { simple + subjects + comparisons }
+    static let conditionKeys = simple + subjects + comparisons
 
     func branches(_ node: YAMLNode?, context: String) -> [Branch] {
         guard let node else { return [] }
@@ -16,8 +17,10 @@ struct BranchDecoder {
             return []
         }
         var branches: [Branch] = []
+        branches.reserveCapacity(items.count)
+        let branchContext = "a branch of \(context)"
         for (position, item) in items.enumerated() {
-            guard let fields = reader.fields(item, allowed: ["when", "next", "because", "otherwise"], in: "a branch of \(context)") else { continue }
+            guard let fields = reader.fields(item, allowed: Self.branchKeys, in: branchContext) else { continue }
             let because = fields["because"].flatMap { reader.template($0, "'because'") }
             if let node = fields["otherwise"] {
                 if let extra = fields.keyNode("when") ?? fields.keyNode("next") {
@@ -54,12 +57,16 @@ struct BranchDecoder {
         }
         var parts: [Condition] = []
         var failed = false
-        let subjectNames = fields.entries.map(\.name).filter(Self.subjects.contains)
+        var subjectNames: [String] = []
+        var comparisonNames: [String] = []
+        for entry in fields.entries {
+            if Self.subjects.contains(entry.name) { subjectNames.append(entry.name) }
+            if Self.comparisons.contains(entry.name) { comparisonNames.append(entry.name) }
+        }
         if subjectNames.count > 1, let second = fields.keyNode(subjectNames[1]) {
             reader.error("one 'when' can compare one of header, json or var; combine several with 'all'", at: second)
             return nil
         }
-        let comparisonNames = fields.entries.map(\.name).filter(Self.comparisons.contains)
         if let subject = subjectNames.first {
             guard let subjectNode = fields[subject], let name = reader.string(subjectNode, "'\(subject)'") else { return nil }
             let candidates = comparisonNames + ["matches", "not_matches"].filter(fields.has)
@@ -148,7 +155,8 @@ struct BranchDecoder {
                 reader.error("'\(name)' takes a single value", at: value)
                 return nil
             }
-            return name == "equals" ? .equals(scalar.string) : .notEquals(scalar.string)
+            let text = scalar.string
+            return name == "equals" ? .equals(text) : .notEquals(text)
         case "matches": return reader.regex(value, "'matches'").map(Comparison.matches)
         case "not_matches": return reader.regex(value, "'not_matches'").map(Comparison.notMatches)
         case "above": return number().map(Comparison.above)

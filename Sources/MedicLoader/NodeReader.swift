@@ -33,6 +33,7 @@ final class NodeReader {
             return nil
         }
         var fields = Fields(reader: self, node: node, context: context)
+        fields.entries.reserveCapacity(mapping.count)
         for (key, value) in mapping {
             guard case .scalar(let scalar) = key else {
                 error("keys in \(context) must be plain words", at: key)
@@ -54,11 +55,13 @@ final class NodeReader {
             error("\(what) must be text, not \(describe(node))", at: node)
             return nil
         }
-        if scalar.style == .plain, scalar.string == "~" || scalar.string == "null" || scalar.string.isEmpty {
+        // A scalar's text is made each time it is asked for; ask once.
+        let text = scalar.string
+        if scalar.style == .plain, text == "~" || text == "null" || text.isEmpty {
             error("\(what) is empty", at: node)
             return nil
         }
-        return scalar.string
+        return text
     }
 
     func int(_ node: YAMLNode, _ what: String) -> Int? {

@@ -60,18 +60,19 @@ struct ProbeDecoder {
     func json(_ node: YAMLNode) -> JSONTemplate {
         switch node {
         case .scalar(let scalar):
+            let text = scalar.string
             if scalar.style == .plain {
-                switch scalar.string {
+                switch text {
                 case "null", "~": return .null
                 case "true": return .bool(true)
                 case "false": return .bool(false)
                 default:
-                    if Double(scalar.string) != nil, scalar.string.first.map({ $0.isNumber || $0 == "-" }) ?? false {
-                        return .number(scalar.string)
+                    if Double(text) != nil, text.first.map({ $0.isNumber || $0 == "-" }) ?? false {
+                        return .number(text)
                     }
                 }
             }
-            return .string(Template(scalar.string, at: reader.location(node)))
+            return .string(Template(text, at: reader.location(node)))
         case .sequence(let items):
             return .array(items.map(json))
         case .mapping(let mapping):

@@ -6,7 +6,8 @@ struct StepDecoder {
     let path: String
 
     static let common = ["kind", "title", "why", "timeout", "where"]
-    static let running = ["command", "script", "http", "tcp", "capture", "count", "branches"]
+    static let ways = ["command", "script", "http", "tcp"]
+    static let running = ways + ["capture", "count", "branches"]
     static let keysByKind: [Step.Kind: [String]] = [
         .check: common + running,
         .action: common + running + ["confirm", "target", "skip"],
@@ -57,7 +58,7 @@ struct StepDecoder {
     }
 
     private func decodeRunning(_ step: inout Step, _ fields: Fields, context: String) {
-        let ways = ["command", "script", "http", "tcp"].filter(fields.has)
+        let ways = Self.ways.filter(fields.has)
         if ways.isEmpty {
             reader.error("\(context) needs one of 'command', 'script', 'http' or 'tcp'", at: fields.node)
         } else if ways.count > 1, let second = fields.keyNode(ways[1]) {
