@@ -29,12 +29,13 @@ public struct Validator: Sendable {
         if let start = runbook.start { check(start, "'start'") }
         var seenIDs: Set<String> = []
         runbook.steps.forEachInPlace { step in
-            if !seenIDs.insert(step.id).inserted {
-                out.append(.error("step id '\(step.id)' is used twice", at: step.location))
+            let id = step.id
+            if !seenIDs.insert(id).inserted {
+                out.append(.error("step id '\(id)' is used twice", at: step.location))
             }
-            step.branches.forEachInPlace { branch in check(branch.next, "a branch of '\(step.id)'") }
-            if let skip = step.skip { check(skip, "'skip' of '\(step.id)'") }
-            step.options.forEachInPlace { option in check(option.next, "an option of '\(step.id)'") }
+            step.branches.forEachInPlace { branch in check(branch.next, "a branch of '\(id)'") }
+            if let skip = step.skip { check(skip, "'skip' of '\(id)'") }
+            step.options.forEachInPlace { option in check(option.next, "an option of '\(id)'") }
         }
         out += reachability(runbook)
         out += variables(runbook)
@@ -126,29 +127,31 @@ public struct Validator: Sendable {
             }
         }
         runbook.steps.forEachInPlace { step in
+            // Closures below capture the id, not the step: capturing a step copies all of it.
+            let id = step.id
             if case .command(let argv) = step.execution {
                 for element in argv {
                     for name in element.variables where secrets.contains(name) {
                         out.append(
                             .error(
-                                "the command of '\(step.id)' puts the secret '\(name)' in argv, where any user can read it with ps",
+                                "the command of '\(id)' puts the secret '\(name)' in argv, where any user can read it with ps",
                                 at: element.location, hint: "pass it in an http probe's body or to a script, which gets it as $\(name.uppercased())"))
                     }
-                    use(element, "the command of '\(step.id)'", secretsAllowed: true)
+                    use(element, "the command of '\(id)'", secretsAllowed: true)
                 }
             }
             if case .http(let spec) = step.execution {
-                use(spec.url, "the url of '\(step.id)'", secretsAllowed: true)
-                for header in spec.headers { use(header.value, "a header of '\(step.id)'", secretsAllowed: true) }
+                use(spec.url, "the url of '\(id)'", secretsAllowed: true)
+                for header in spec.headers { use(header.value, "a header of '\(id)'", secretsAllowed: true) }
                 switch spec.body {
                 case .none: break
-                case .text(let t): use(t, "the body of '\(step.id)'", secretsAllowed: true)
-                case .json(let j): for t in j.templates { use(t, "the body of '\(step.id)'", secretsAllowed: true) }
+                case .text(let t): use(t, "the body of '\(id)'", secretsAllowed: true)
+                case .json(let j): for t in j.templates { use(t, "the body of '\(id)'", secretsAllowed: true) }
                 }
             }
             if case .tcp(let spec) = step.execution {
-                use(spec.host, "the tcp host of '\(step.id)'", secretsAllowed: false)
-                use(spec.port, "the tcp port of '\(step.id)'", secretsAllowed: false)
+                use(spec.host, "the tcp host of '\(id)'", secretsAllowed: false)
+                use(spec.port, "the tcp port of '\(id)'", secretsAllowed: false)
             }
             if case .script(let text, let location) = step.execution {
                 // `${name}` in a script is the shell's; when it names an input it is almost always
@@ -156,23 +159,23 @@ public struct Validator: Sendable {
                 for name in Template(text, at: location).variables where defined.contains(name) && name != name.uppercased() {
                     out.append(
                         .warning(
-                            "the script of '\(step.id)' writes '${\(name)}', which the shell will not fill in; scripts are never templated",
+                            "the script of '\(id)' writes '${\(name)}', which the shell will not fill in; scripts are never templated",
                             at: location, hint: "inputs and captures reach scripts as environment variables: write \"$\(name.uppercased())\""))
                 }
             }
-            if let target = step.target { use(target, "the target of '\(step.id)'", secretsAllowed: false) }
+            if let target = step.target { use(target, "the target of '\(id)'", secretsAllowed: false) }
             step.branches.forEachInPlace { branch in
-                if let because = branch.because { use(because, "a 'because' of '\(step.id)'", secretsAllowed: false) }
+                if let because = branch.because { use(because, "a 'because' of '\(id)'", secretsAllowed: false) }
                 for name in branch.condition?.variables ?? [] where !defined.contains(name) {
                     let hint = Spelling.suggestion(for: name, among: defined).map { "did you mean '\($0)'?" }
                     out.append(
                         .error(
-                            "a condition of '\(step.id)' reads '\(name)', which no input defines and no step captures", at: branch.location,
+                            "a condition of '\(id)' reads '\(name)', which no input defines and no step captures", at: branch.location,
                             hint: hint))
                 }
             }
-            if let summary = step.conclusion?.summary { use(summary, "the summary of '\(step.id)'", secretsAllowed: false) }
-            for (_, value) in step.call?.with ?? [] { use(value, "an input passed by '\(step.id)'", secretsAllowed: true) }
+            if let summary = step.conclusion?.summary { use(summary, "the summary of '\(id)'", secretsAllowed: false) }
+            for (_, value) in step.call?.with ?? [] { use(value, "an input passed by '\(id)'", secretsAllowed: true) }
         }
         return out
     }

@@ -15,16 +15,20 @@ public struct RunbookLoader: Sendable {
 
     /// Loads and checks the shape of one file, without following `runbook` steps.
     public func loadFile(_ path: String) -> Loaded {
-        switch SourceFile.read(path) {
+        switch SourceFile.bytes(path) {
         case .failure(let diagnostic): return Loaded(runbook: nil, diagnostics: [diagnostic])
-        case .success(let text): return parse(text, path: path)
+        case .success(let bytes): return parse(bytes: bytes, path: path)
         }
     }
 
     /// Parses runbook text as if read from `path`.
     public func parse(_ text: String, path: String) -> Loaded {
+        parse(bytes: Array(text.utf8), path: path)
+    }
+
+    func parse(bytes: [UInt8], path: String) -> Loaded {
         let reader = NodeReader(file: path)
-        guard let root = YAMLText.compose(text, reader: reader) else { return Loaded(runbook: nil, diagnostics: reader.diagnostics) }
+        guard let root = YAMLText.compose(bytes: bytes, reader: reader) else { return Loaded(runbook: nil, diagnostics: reader.diagnostics) }
         let runbook = RunbookDecoder(reader: reader, path: path).decode(root)
         return Loaded(runbook: runbook, diagnostics: reader.diagnostics)
     }

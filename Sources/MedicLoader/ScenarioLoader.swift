@@ -21,12 +21,12 @@ public struct ScenarioLoader: Sendable {
     /// Loads one scenario file.
     public func load(_ path: String) -> (scenario: Scenario?, diagnostics: [Diagnostic]) {
         let reader = NodeReader(file: path)
-        let text: String
-        switch SourceFile.read(path) {
+        let bytes: [UInt8]
+        switch SourceFile.bytes(path) {
         case .failure(let diagnostic): return (nil, [diagnostic])
-        case .success(let contents): text = contents
+        case .success(let contents): bytes = contents
         }
-        guard let root = YAMLText.compose(text, reader: reader) else { return (nil, reader.diagnostics) }
+        guard let root = YAMLText.compose(bytes: bytes, reader: reader) else { return (nil, reader.diagnostics) }
         let keys = ["medic-scenario", "name", "description", "inputs", "results", "answers", "expect"]
         guard let fields = reader.fields(root, allowed: keys, in: "the scenario") else { return (nil, reader.diagnostics) }
         if let node = fields.required("medic-scenario"), let version = reader.int(node, "'medic-scenario'"), version != 1 {

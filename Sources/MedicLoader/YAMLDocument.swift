@@ -1,10 +1,10 @@
 /// The storage of one composed YAML document: every node as a small record, the children of
-/// collections as indices, and every scalar's text as a range of one byte buffer (the file's own
-/// bytes, followed by the text of scalars that quoting, escapes or folding changed).
+/// collections as indices, and every scalar's text as a range of the file's own bytes or, for
+/// scalars that quoting, escapes or folding changed, of the text written for them.
 final class YAMLDocument: Sendable {
-    /// One node: what it is and where it starts; for a scalar `text[start..<start + count]`,
-    /// for a collection `children[start..<start + count]` (keys and values alternate in a
-    /// mapping).
+    /// One node: what it is and where it starts; for a scalar, the range `start..<start + count`
+    /// of the file's bytes followed by the written text; for a collection,
+    /// `children[start..<start + count]` (keys and values alternate in a mapping).
     struct Record: Sendable {
         enum Kind: UInt8, Sendable {
             case scalar
@@ -19,12 +19,14 @@ final class YAMLDocument: Sendable {
         var count: Int32
     }
 
-    let text: [UInt8]
+    let source: [UInt8]
+    let written: [UInt8]
     let records: [Record]
     let children: [Int32]
 
-    init(text: [UInt8], records: [Record], children: [Int32]) {
-        self.text = text
+    init(source: [UInt8], written: [UInt8], records: [Record], children: [Int32]) {
+        self.source = source
+        self.written = written
         self.records = records
         self.children = children
     }
@@ -38,18 +40,24 @@ final class YAMLDocument: Sendable {
         }
     }
 
+    /// Calls `body` with the bytes of the scalar at `index`.
+    private func withText<Result>(of index: Int32, _ body: (UnsafeBufferPointer<UInt8>) -> Result) -> Result {
+        let record = records[Int(index)]
+        var start = Int(record.start)
+        let bytes = start < source.count ? source : written
+        if start >= source.count { start -= source.count }
+        return bytes.withUnsafeBufferPointer { body(UnsafeBufferPointer(rebasing: $0[start..<start + Int(record.count)])) }
+    }
+
     /// The text of the scalar at `index`.
     func string(of index: Int32) -> String {
-        let record = records[Int(index)]
-        return text.withUnsafeBufferPointer { buffer in
-            String(decoding: UnsafeBufferPointer(rebasing: buffer[Int(record.start)..<Int(record.start + record.count)]), as: UTF8.self)
-        }
+        withText(of: index) { String(decoding: $0, as: UTF8.self) }
     }
 
     /// Whether the node at `index` is a scalar whose text is `string`.
     func scalar(_ index: Int32, is string: String) -> Bool {
         let record = records[Int(index)]
         guard record.kind == .scalar, Int(record.count) == string.utf8.count else { return false }
-        return text[Int(record.start)..<Int(record.start + record.count)].elementsEqual(string.utf8)
+        return withText(of: index) { $0.elementsEqual(string.utf8) }
     }
 }

@@ -155,7 +155,7 @@ extension YAMLParser {
 
     /// Refuses the control characters YAML does not allow anywhere in a file (all of C0 but
     /// tab and line breaks, DEL, C1 but NEL, U+FFFE and U+FFFF); they are never typed on purpose.
-    mutating func refuseControlCharacters() throws(YAMLSyntaxError) {
+    func refuseControlCharacters() throws(YAMLSyntaxError) {
         let bytes = scanner.bytes
         var index = 0
         while index < bytes.count {

@@ -13,38 +13,46 @@ struct YAMLParser {
 
     var scanner: YAMLScanner
     var depth = 0
-    /// The file's bytes, then the text of every scalar that quoting, escapes or folding changed.
-    var text: [UInt8]
+    /// The text of every scalar that quoting, escapes or folding changed; the others are spans
+    /// of the file's bytes. In records, offsets past the file's bytes point in here.
+    var text: [UInt8] = []
     var records: [YAMLDocument.Record] = []
     var children: [Int32] = []
     /// The children of the collections being read, innermost last; each collection moves its
     /// own to `children` when it ends, so that they sit together at their final size.
     var pending: [Int32] = []
 
-    init(_ text: String) {
-        scanner = YAMLScanner(text)
-        self.text = scanner.bytes
+    init(bytes: [UInt8]) {
+        scanner = YAMLScanner(bytes: bytes)
         // About one node per ten bytes in runbooks; pages never touched cost no memory.
-        records.reserveCapacity(scanner.bytes.count / 8)
-        children.reserveCapacity(scanner.bytes.count / 8)
+        records.reserveCapacity(bytes.count / 8)
+        children.reserveCapacity(bytes.count / 8)
     }
 
     /// The document's root node, or nil when the text holds only comments and blank lines.
     static func parse(_ text: String) throws(YAMLSyntaxError) -> YAMLNode? {
-        var parser = YAMLParser(text)
+        try parse(bytes: Array(text.utf8))
+    }
+
+    /// The document's root node from UTF-8 bytes, or nil when they hold only comments and blank
+    /// lines.
+    static func parse(bytes: [UInt8]) throws(YAMLSyntaxError) -> YAMLNode? {
+        var parser = YAMLParser(bytes: bytes)
         guard let root = try parser.document() else { return nil }
-        return YAMLDocument(text: parser.text, records: parser.records, children: parser.children).node(root)
+        let document = YAMLDocument(source: bytes, written: parser.text, records: parser.records, children: parser.children)
+        return document.node(root)
     }
 
     // MARK: - Storing nodes
 
     mutating func store(_ span: ScalarSpan) -> Int32 {
-        records.append(.init(kind: .scalar, style: span.style, mark: span.mark, start: Int32(span.start), count: Int32(span.end - span.start)))
+        let start = span.written ? scanner.bytes.count + span.start : span.start
+        records.append(.init(kind: .scalar, style: span.style, mark: span.mark, start: Int32(start), count: Int32(span.end - span.start)))
         return Int32(records.count - 1)
     }
 
     mutating func storeEmpty(at mark: YAMLMark) -> Int32 {
-        store(ScalarSpan(start: 0, end: 0, style: .plain, mark: mark))
+        store(ScalarSpan(start: 0, end: 0, style: .plain, mark: mark, written: false))
     }
 
     /// Stores a collection whose children are `pending[base...]`.
@@ -189,7 +197,10 @@ struct YAMLParser {
 
     func keyBytes(_ index: Int32) -> ArraySlice<UInt8> {
         let record = records[Int(index)]
-        return text[Int(record.start)..<Int(record.start + record.count)]
+        let start = Int(record.start)
+        let end = start + Int(record.count)
+        let source = scanner.bytes.count
+        return start < source ? scanner.bytes[start..<end] : text[(start - source)..<(end - source)]
     }
 
     /// Refuses the key stored at `key` when the mapping whose children start at `pending[base]`

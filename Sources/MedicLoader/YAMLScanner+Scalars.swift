@@ -3,9 +3,9 @@
 /// (and libyaml, which Medic used before): a single line break becomes a space, each further
 /// empty line a newline.
 ///
-/// A scalar is returned as a `ScalarSpan` of the parser's text buffer, which starts as a copy of
-/// the file's bytes: a scalar written plainly on one line is a span of the file itself, and only
-/// scalars that quoting, escapes or folding change are appended to the buffer.
+/// A scalar is returned as a `ScalarSpan`: a scalar written plainly on one line is a span of the
+/// file's own bytes, and only the text of scalars that quoting, escapes or folding change is
+/// written, appended to the buffer the caller passes in.
 extension YAMLScanner {
     private static let space = UInt8(ascii: " ")
     private static let newline = UInt8(ascii: "\n")
@@ -36,7 +36,7 @@ extension YAMLScanner {
         let mark = mark()
         var end = colon
         while end > position, Self.isBlank(bytes[end - 1]) { end -= 1 }
-        let span = ScalarSpan(start: position, end: end, style: .plain, mark: mark)
+        let span = ScalarSpan(start: position, end: end, style: .plain, mark: mark, written: false)
         position = colon
         return span
     }
@@ -102,9 +102,9 @@ extension YAMLScanner {
             segmentStart = position
             multiline = true
         }
-        guard multiline else { return (ScalarSpan(start: segmentStart, end: position, style: .plain, mark: mark), false) }
+        guard multiline else { return (ScalarSpan(start: segmentStart, end: position, style: .plain, mark: mark, written: false), false) }
         text.append(contentsOf: bytes[segmentStart..<position])
-        return (ScalarSpan(start: foldedStart, end: text.count, style: .plain, mark: mark), true)
+        return (ScalarSpan(start: foldedStart, end: text.count, style: .plain, mark: mark, written: true), true)
     }
 
     // MARK: - Quoted scalars
@@ -120,7 +120,7 @@ extension YAMLScanner {
         var end = position
         while end < bytes.count, bytes[end] != quote, bytes[end] != UInt8(ascii: "\\") || single, !Self.isBreak(bytes[end]) { end += 1 }
         if end < bytes.count, bytes[end] == quote, !single || end + 1 >= bytes.count || bytes[end + 1] != quote {
-            let span = ScalarSpan(start: position, end: end, style: style, mark: mark)
+            let span = ScalarSpan(start: position, end: end, style: style, mark: mark, written: false)
             position = end + 1
             return (span, false)
         }
@@ -181,7 +181,7 @@ extension YAMLScanner {
             }
         }
         position += 1
-        return (ScalarSpan(start: start, end: text.count, style: style, mark: mark), multiline)
+        return (ScalarSpan(start: start, end: text.count, style: style, mark: mark, written: true), multiline)
     }
 
     /// The error for a quoted value still open at the end of the text, where the scanner is.
@@ -253,10 +253,12 @@ extension YAMLScanner {
     }
 }
 
-/// A scalar read but not yet stored: its text is `text[start..<end]` of the parser's buffer.
+/// A scalar read but not yet stored: its text is `start..<end` of the file's bytes, or of the
+/// parser's buffer of written text when `written`.
 struct ScalarSpan {
     var start: Int
     var end: Int
     var style: YAMLScalar.Style
     var mark: YAMLMark
+    var written: Bool
 }

@@ -4,8 +4,13 @@ import MedicCore
 enum YAMLText {
     /// The root node of the file's one document, or nil after reporting why there is none.
     static func compose(_ text: String, reader: NodeReader) -> YAMLNode? {
+        compose(bytes: Array(text.utf8), reader: reader)
+    }
+
+    /// The root node of the one document in UTF-8 `bytes`, or nil after reporting why there is none.
+    static func compose(bytes: [UInt8], reader: NodeReader) -> YAMLNode? {
         do {
-            guard let root = try YAMLParser.parse(text) else {
+            guard let root = try YAMLParser.parse(bytes: bytes) else {
                 reader.error("the file holds no YAML document", at: .start(of: reader.file))
                 return nil
             }
