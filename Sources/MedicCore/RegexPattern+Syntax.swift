@@ -11,19 +11,25 @@ extension RegexPattern {
     /// Compiling a Swift `Regex` costs tens of microseconds, and a generated 10,000-step runbook
     /// holds ten thousand distinct patterns that validation only needs to know are sound.
     var certainlyCompiles: Bool {
-        var recognizer = SimpleRegexRecognizer(Array(source.utf8))
-        return recognizer.accepts()
+        func accepts(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+            var recognizer = SimpleRegexRecognizer(bytes)
+            return recognizer.accepts()
+        }
+        if let verdict = source.utf8.withContiguousStorageIfAvailable(accepts) { return verdict }
+        return Array(source.utf8).withUnsafeBufferPointer(accepts)
     }
 }
 
 /// A recursive-descent recognizer of the regex subset `certainlyCompiles` describes. It never
 /// needs to explain a rejection, so every check is a plain `Bool`.
 private struct SimpleRegexRecognizer {
-    private let bytes: [UInt8]
+    private let bytes: UnsafeBufferPointer<UInt8>
     private var index = 0
-    private var groupNames: Set<String> = []
+    /// Where the names of the named groups so far are; most patterns have one or none.
+    private var firstGroupName: Range<Int>?
+    private var moreGroupNames: [Range<Int>] = []
 
-    init(_ bytes: [UInt8]) { self.bytes = bytes }
+    init(_ bytes: UnsafeBufferPointer<UInt8>) { self.bytes = bytes }
 
     /// Punctuation that may be escaped, and stands for itself when it is.
     private static let escapable = Set(#"\^$.|?*+()[]{}/-:_#%@~&,!=;'" "#.utf8)
@@ -135,17 +141,28 @@ private struct SimpleRegexRecognizer {
         if eat("?:") {
             // A group that only groups.
         } else if eat("?<") {
-            guard let name = groupName(), groupNames.insert(name).inserted, eat(">") else { return false }
+            guard let name = groupName(), isNewGroupName(name), eat(">") else { return false }
         } else if peek() == UInt8(ascii: "?") {
             return false
         }
         return alternation(depth: depth + 1) && eat(")")
     }
 
-    private mutating func groupName() -> String? {
+    private mutating func groupName() -> Range<Int>? {
         let start = index
         while let byte = peek(), byte == UInt8(ascii: "_") || isLetter(byte) || (index > start && isDigit(byte)) { index += 1 }
-        return index > start ? String(decoding: bytes[start..<index], as: UTF8.self) : nil
+        return index > start ? start..<index : nil
+    }
+
+    /// Records `name`, or says it was seen before: Swift refuses two groups with one name.
+    private mutating func isNewGroupName(_ name: Range<Int>) -> Bool {
+        guard let first = firstGroupName else {
+            firstGroupName = name
+            return true
+        }
+        for seen in [first] + moreGroupNames where bytes[seen].elementsEqual(bytes[name]) { return false }
+        moreGroupNames.append(name)
+        return true
     }
 
     /// `[…]` or `[^…]` of single characters, ranges between two of them, class escapes, and a

@@ -75,6 +75,9 @@ struct YAMLErrorTests {
         Case(yaml: "a: 1\n---\nb: 2\n", mark: "2:1", message: "a Medic file holds one YAML document"),
         Case(yaml: "a: \u{1B}x\n", mark: "1:4", message: "the control character U+001B is not allowed in YAML text"),
         Case(yaml: "a: 1\nb: x\u{85}\u{7F}\n", mark: "2:6", message: "the control character U+007F is not allowed"),
+        Case(yaml: "long: " + String(repeating: "x", count: 29) + "\u{7}\n", mark: "1:36", message: "the control character U+0007"),
+        Case(yaml: "a: é" + String(repeating: "x", count: 20) + "\u{9F}\n", mark: "1:25", message: "the control character U+009F"),
+        Case(yaml: "a: x\u{FFFE}\n", mark: "1:5", message: "the control character U+FFFE"),
     ]
 
     @Test("each error is located and plainly worded", arguments: cases)
