@@ -23,20 +23,37 @@ final class YAMLDocument: Sendable {
     let written: [UInt8]
     let records: [Record]
     let children: [Int32]
+    let rootIndex: Int32
 
-    init(source: [UInt8], written: [UInt8], records: [Record], children: [Int32]) {
+    init(source: [UInt8], written: [UInt8], records: [Record], children: [Int32], root: Int32) {
         self.source = source
         self.written = written
         self.records = records
         self.children = children
+        self.rootIndex = root
+    }
+
+    /// The document's root node, valid while this document is kept.
+    var root: YAMLNode { node(rootIndex) }
+
+    /// How nodes refer to their document: without keeping it alive, and without counting
+    /// references each time a node is made, copied or read. The document must be kept by
+    /// whoever reads its nodes (`NodeReader` while decoding).
+    struct Reference: @unchecked Sendable {
+        let unmanaged: Unmanaged<YAMLDocument>
+
+        func use<Result>(_ body: (YAMLDocument) -> Result) -> Result {
+            unmanaged._withUnsafeGuaranteedRef(body)
+        }
     }
 
     /// The node stored at `index`.
     func node(_ index: Int32) -> YAMLNode {
+        let reference = Reference(unmanaged: Unmanaged.passUnretained(self))
         switch records[Int(index)].kind {
-        case .scalar: .scalar(YAMLScalar(document: self, index: index))
-        case .sequence: .sequence(YAMLSequence(document: self, index: index))
-        case .mapping: .mapping(YAMLMapping(document: self, index: index))
+        case .scalar: return .scalar(YAMLScalar(document: reference, index: index))
+        case .sequence: return .sequence(YAMLSequence(document: reference, index: index))
+        case .mapping: return .mapping(YAMLMapping(document: reference, index: index))
         }
     }
 

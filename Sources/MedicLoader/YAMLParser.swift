@@ -29,18 +29,17 @@ struct YAMLParser {
         children.reserveCapacity(bytes.count / 8)
     }
 
-    /// The document's root node, or nil when the text holds only comments and blank lines.
-    static func parse(_ text: String) throws(YAMLSyntaxError) -> YAMLNode? {
+    /// The document, or nil when the text holds only comments and blank lines. Its nodes are
+    /// valid while the caller keeps the document.
+    static func parse(_ text: String) throws(YAMLSyntaxError) -> YAMLDocument? {
         try parse(bytes: Array(text.utf8))
     }
 
-    /// The document's root node from UTF-8 bytes, or nil when they hold only comments and blank
-    /// lines.
-    static func parse(bytes: [UInt8]) throws(YAMLSyntaxError) -> YAMLNode? {
+    /// The document in UTF-8 bytes, or nil when they hold only comments and blank lines.
+    static func parse(bytes: [UInt8]) throws(YAMLSyntaxError) -> YAMLDocument? {
         var parser = YAMLParser(bytes: bytes)
         guard let root = try parser.document() else { return nil }
-        let document = YAMLDocument(source: bytes, written: parser.text, records: parser.records, children: parser.children)
-        return document.node(root)
+        return YAMLDocument(source: bytes, written: parser.text, records: parser.records, children: parser.children, root: root)
     }
 
     // MARK: - Storing nodes

@@ -14,7 +14,9 @@ func render(_ node: YAMLNode) -> String {
 }
 
 func tree(_ yaml: String) throws -> String {
-    try render(#require(try YAMLParser.parse(yaml)))
+    let document = try #require(try YAMLParser.parse(yaml))
+    // Nodes do not keep their document alive; the test must, while it reads them.
+    return withExtendedLifetime(document) { render(document.root) }
 }
 
 func syntaxError(_ yaml: String) -> YAMLSyntaxError? {
@@ -42,12 +44,14 @@ struct YAMLReadingTests {
     func emptyValues() throws {
         #expect(try tree("a:\nb: # comment\nc:\n") == #"{"a": "", "b": "", "c": ""}"#)
         #expect(try tree("- \n-\n- x\n") == #"["", "", "x"]"#)
-        let root = try #require(try YAMLParser.parse("a:\n"))
-        guard case .mapping(let mapping) = root, case .scalar(let scalar) = try #require(mapping["a"]) else {
-            Issue.record("not a mapping of a scalar")
-            return
+        let document = try #require(try YAMLParser.parse("a:\n"))
+        try withExtendedLifetime(document) {
+            guard case .mapping(let mapping) = document.root, case .scalar(let scalar) = try #require(mapping["a"]) else {
+                Issue.record("not a mapping of a scalar")
+                return
+            }
+            #expect(scalar.style == .plain && scalar.string.isEmpty)
         }
-        #expect(scalar.style == .plain && scalar.string.isEmpty)
     }
 
     @Test("flow mappings and sequences, nested, with empty values and trailing commas")
@@ -121,11 +125,13 @@ struct YAMLReadingTests {
 
     @Test("scalar styles tell plain values from quoted ones")
     func styles() throws {
-        let root = try #require(try YAMLParser.parse("p: null\ns: 'null'\nd: \"null\"\nl: |\n  x\nf: >\n  x\n"))
-        guard case .mapping(let mapping) = root else { throw TestFailure("not a mapping") }
-        let styles = mapping.compactMap { pair -> YAMLScalar.Style? in
-            if case .scalar(let scalar) = pair.value { return scalar.style }
-            return nil
+        let document = try #require(try YAMLParser.parse("p: null\ns: 'null'\nd: \"null\"\nl: |\n  x\nf: >\n  x\n"))
+        guard case .mapping(let mapping) = document.root else { throw TestFailure("not a mapping") }
+        let styles = withExtendedLifetime(document) {
+            mapping.compactMap { pair -> YAMLScalar.Style? in
+                if case .scalar(let scalar) = pair.value { return scalar.style }
+                return nil
+            }
         }
         #expect(styles == [.plain, .singleQuoted, .doubleQuoted, .literal, .folded])
     }
@@ -142,7 +148,7 @@ struct YAMLMarkTests {
     @Test("every node and key is marked at its first character, columns in Unicode scalars")
     func marks() throws {
         let yaml = "a: 1\nlist:\n  - x\n  - k: v\n    \"q\": 'w'\nflow: {é: [ü, ö]}\ns: |\n  text\nempty:\n"
-        let root = try #require(try YAMLParser.parse(yaml))
+        let document = try #require(try YAMLParser.parse(yaml))
         var marks: [String] = []
         func walk(_ node: YAMLNode) {
             marks.append("\(node.mark)")
@@ -156,7 +162,7 @@ struct YAMLMarkTests {
                 }
             }
         }
-        walk(root)
+        withExtendedLifetime(document) { walk(document.root) }
         #expect(
             marks == [
                 "1:1", "1:1", "1:4", "2:1", "3:3", "3:5", "4:5", "4:5", "4:8", "5:5", "5:10", "6:1", "6:7", "6:8", "6:11", "6:12", "6:15",
@@ -190,7 +196,8 @@ struct YAMLMarkTests {
                     }
                 }
             }
-            check(try #require(try YAMLParser.parse(text)))
+            let document = try #require(try YAMLParser.parse(text))
+            withExtendedLifetime(document) { check(document.root) }
         }
     }
 }
