@@ -9,9 +9,7 @@ let package = Package(
     ],
     dependencies: [
         // The command line: subcommands, help and completion scripts that users expect.
-        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
-        // YAML with source marks, so every diagnostic can point at file:line:col.
-        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2")
     ],
     targets: [
         // The thin executable: parse arguments, build adapters, call the core, map to an exit code.
@@ -26,11 +24,9 @@ let package = Package(
         ),
         // The pure core: runbook model, validation, conditions and the walk. No I/O.
         .target(name: "MedicCore"),
-        // Files to model: YAML parsing with located diagnostics.
-        .target(
-            name: "MedicLoader",
-            dependencies: ["MedicCore", .product(name: "Yams", package: "Yams")]
-        ),
+        // Files to model: its own YAML reader (the subset runbooks use, every node located),
+        // decoding with located diagnostics.
+        .target(name: "MedicLoader", dependencies: ["MedicCore"]),
         // Views of a runbook for people: `show`, `graph`, `list`.
         .target(name: "MedicRender", dependencies: ["MedicCore"]),
         // Adapters that act: processes in their own process group, the HTTP and TCP probes.

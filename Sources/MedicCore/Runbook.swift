@@ -55,7 +55,11 @@ public struct Runbook: Sendable, Hashable {
     private static func index(_ steps: [Step]) -> [String: Int] {
         var index: [String: Int] = [:]
         index.reserveCapacity(steps.count)
-        for (position, step) in steps.enumerated() where index[step.id] == nil { index[step.id] = position }
+        var position = 0
+        steps.forEachElement { step in
+            if index[step.pointee.id] == nil { index[step.pointee.id] = position }
+            position += 1
+        }
         return index
     }
 

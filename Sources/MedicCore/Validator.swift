@@ -21,29 +21,30 @@ public struct Validator: Sendable {
     public func validate(_ runbook: Runbook, in bundle: RunbookBundle? = nil) -> [Diagnostic] {
         var out: [Diagnostic] = []
         let ids = Set(runbook.steps.map(\.id))
-        func check(_ reference: StepReference, _ what: String) {
+        func check(_ reference: StepReference, _ what: @autoclosure () -> String) {
             guard !ids.contains(reference.id) else { return }
             let hint = Spelling.suggestion(for: reference.id, among: ids).map { "did you mean '\($0)'?" }
-            out.append(.error("\(what) names step '\(reference.id)', which does not exist", at: reference.location, hint: hint))
+            out.append(.error("\(what()) names step '\(reference.id)', which does not exist", at: reference.location, hint: hint))
         }
         if let start = runbook.start { check(start, "'start'") }
         var seenIDs: Set<String> = []
-        for step in runbook.steps {
-            if !seenIDs.insert(step.id).inserted {
-                out.append(.error("step id '\(step.id)' is used twice", at: step.location))
+        runbook.steps.forEachElement { step in
+            let id = step.pointee.id
+            if !seenIDs.insert(id).inserted {
+                out.append(.error("step id '\(id)' is used twice", at: step.pointee.location))
             }
-            for branch in step.branches { check(branch.next, "a branch of '\(step.id)'") }
-            if let skip = step.skip { check(skip, "'skip' of '\(step.id)'") }
-            for option in step.options { check(option.next, "an option of '\(step.id)'") }
+            step.pointee.branches.forEachElement { branch in check(branch.pointee.next, "a branch of '\(id)'") }
+            if let skip = step.pointee.skip { check(skip, "'skip' of '\(id)'") }
+            step.pointee.options.forEachElement { option in check(option.pointee.next, "an option of '\(id)'") }
         }
         out += reachability(runbook)
         out += variables(runbook)
         out += regexes(runbook)
         out += defaults(runbook)
-        for step in runbook.steps {
+        runbook.steps.forEachElement { step in
             out += rules(for: step, in: runbook)
-            if let call = step.call, let callee = bundle?.runbook(for: call) {
-                out += callInputs(step, call, callee, caller: runbook)
+            if let call = step.pointee.call, let callee = bundle?.runbook(for: call) {
+                out += callInputs(step.pointee, call, callee, caller: runbook)
             }
         }
         return out
@@ -52,33 +53,69 @@ public struct Validator: Sendable {
     // MARK: - Reachability and loops
 
     private func reachability(_ runbook: Runbook) -> [Diagnostic] {
-        guard let startID = runbook.startID, runbook.step(startID) != nil else { return [] }
-        var reached: Set<String> = [startID]
-        var queue = [startID]
-        while let id = queue.popLast() {
-            guard let step = runbook.step(id) else { continue }
-            for next in step.successors where runbook.step(next.id) != nil && reached.insert(next.id).inserted {
-                queue.append(next.id)
+        // Steps are read in place by position, never copied: a copy of a step retains each of its
+        // fields, and an array's subscript copies where a buffer's does not.
+        runbook.steps.withUnsafeBufferPointer { buffer in
+            guard let steps = buffer.baseAddress else { return [] }
+            return reachability(runbook, steps, count: buffer.count)
+        }
+    }
+
+    /// A step id used twice means its first step, as `Runbook.step(_:)` does.
+    private func reachability(_ runbook: Runbook, _ steps: UnsafePointer<Step>, count: Int) -> [Diagnostic] {
+        let indices = 0..<count
+        var positions: [String: Int] = [:]
+        positions.reserveCapacity(count)
+        for index in indices where positions[steps[index].id] == nil { positions[steps[index].id] = index }
+        guard let startID = runbook.startID, let start = positions[startID] else { return [] }
+        // Where each step's branches, skip and options lead (`Step.successors`), among steps
+        // that exist.
+        let successors = indices.map { index in
+            var next: [Int] = []
+            steps[index].branches.forEachElement { branch in positions[branch.pointee.next.id].map { next.append($0) } }
+            if let skip = steps[index].skip, let position = positions[skip.id] { next.append(position) }
+            steps[index].options.forEachElement { option in positions[option.pointee.next.id].map { next.append($0) } }
+            return next
+        }
+        let canonical = indices.map { index in positions[steps[index].id] ?? index }
+        var reached = [Bool](repeating: false, count: count)
+        reached[start] = true
+        var queue = [start]
+        while let index = queue.popLast() {
+            for next in successors[index] where !reached[next] {
+                reached[next] = true
+                queue.append(next)
             }
         }
         var out: [Diagnostic] = []
-        for step in runbook.steps where !reached.contains(step.id) {
+        for index in indices where !reached[canonical[index]] {
             out.append(
-                .warning("step '\(step.id)' cannot be reached from the start", at: step.location, hint: "no branch, option or skip leads here"))
+                .warning(
+                    "step '\(steps[index].id)' cannot be reached from the start", at: steps[index].location,
+                    hint: "no branch, option or skip leads here"))
         }
         // Walk backwards from the ends: a reached step from which no end can be reached is a trap.
-        var predecessors: [String: [String]] = [:]
-        for step in runbook.steps {
-            for next in step.successors { predecessors[next.id, default: []].append(step.id) }
+        var predecessors = [[Int]](repeating: [], count: count)
+        for index in indices {
+            for next in successors[index] { predecessors[next].append(canonical[index]) }
         }
-        var canEnd: Set<String> = Set(runbook.steps.filter { $0.kind == .conclusion }.map(\.id))
-        var work = Array(canEnd)
-        while let id = work.popLast() {
-            for previous in predecessors[id] ?? [] where canEnd.insert(previous).inserted { work.append(previous) }
+        var canEnd = [Bool](repeating: false, count: count)
+        var work: [Int] = []
+        for index in indices where steps[index].kind == .conclusion && !canEnd[canonical[index]] {
+            canEnd[canonical[index]] = true
+            work.append(canonical[index])
         }
-        for step in runbook.steps where reached.contains(step.id) && !canEnd.contains(step.id) {
+        while let index = work.popLast() {
+            for previous in predecessors[index] where !canEnd[previous] {
+                canEnd[previous] = true
+                work.append(previous)
+            }
+        }
+        for index in indices where reached[canonical[index]] && !canEnd[canonical[index]] {
             out.append(
-                .error("from step '\(step.id)' no conclusion can ever be reached; the walk would loop or stop here forever", at: step.location))
+                .error(
+                    "from step '\(steps[index].id)' no conclusion can ever be reached; the walk would loop or stop here forever",
+                    at: steps[index].location))
         }
         return out
     }
@@ -87,67 +124,72 @@ public struct Validator: Sendable {
 
     private func variables(_ runbook: Runbook) -> [Diagnostic] {
         var defined: Set<String> = Set(runbook.inputs.map(\.name))
-        for step in runbook.steps { defined.formUnion(step.definedVariables) }
+        runbook.steps.forEachElement { step in
+            step.pointee.captures.forEachElement { capture in defined.formUnion(capture.pointee.groupNames) }
+            step.pointee.counts.forEachElement { count in defined.insert(count.pointee.name) }
+            if let name = step.pointee.setsVariable { defined.insert(name) }
+        }
         let secrets = Set(runbook.inputs.filter(\.isSecret).map(\.name))
         var out: [Diagnostic] = []
-        func use(_ template: Template, _ what: String, secretsAllowed: Bool) {
+        func use(_ template: Template, _ what: @autoclosure () -> String, secretsAllowed: Bool) {
             for name in template.variables {
                 if !defined.contains(name) {
                     let hint = Spelling.suggestion(for: name, among: defined).map { "did you mean '\($0)'?" }
-                    out.append(.error("\(what) uses '${\(name)}', which no input defines and no step captures", at: template.location, hint: hint))
+                    out.append(.error("\(what()) uses '${\(name)}', which no input defines and no step captures", at: template.location, hint: hint))
                 } else if secrets.contains(name), !secretsAllowed {
-                    out.append(.error("\(what) uses the secret '\(name)'; it would be shown and recorded", at: template.location))
+                    out.append(.error("\(what()) uses the secret '\(name)'; it would be shown and recorded", at: template.location))
                 }
             }
         }
-        for step in runbook.steps {
-            if case .command(let argv) = step.execution {
+        runbook.steps.forEachElement { step in
+            let id = step.pointee.id
+            if case .command(let argv) = step.pointee.execution {
                 for element in argv {
                     for name in element.variables where secrets.contains(name) {
                         out.append(
                             .error(
-                                "the command of '\(step.id)' puts the secret '\(name)' in argv, where any user can read it with ps",
+                                "the command of '\(id)' puts the secret '\(name)' in argv, where any user can read it with ps",
                                 at: element.location, hint: "pass it in an http probe's body or to a script, which gets it as $\(name.uppercased())"))
                     }
-                    use(element, "the command of '\(step.id)'", secretsAllowed: true)
+                    use(element, "the command of '\(id)'", secretsAllowed: true)
                 }
             }
-            if case .http(let spec) = step.execution {
-                use(spec.url, "the url of '\(step.id)'", secretsAllowed: true)
-                for header in spec.headers { use(header.value, "a header of '\(step.id)'", secretsAllowed: true) }
+            if case .http(let spec) = step.pointee.execution {
+                use(spec.url, "the url of '\(id)'", secretsAllowed: true)
+                for header in spec.headers { use(header.value, "a header of '\(id)'", secretsAllowed: true) }
                 switch spec.body {
                 case .none: break
-                case .text(let t): use(t, "the body of '\(step.id)'", secretsAllowed: true)
-                case .json(let j): for t in j.templates { use(t, "the body of '\(step.id)'", secretsAllowed: true) }
+                case .text(let t): use(t, "the body of '\(id)'", secretsAllowed: true)
+                case .json(let j): for t in j.templates { use(t, "the body of '\(id)'", secretsAllowed: true) }
                 }
             }
-            if case .tcp(let spec) = step.execution {
-                use(spec.host, "the tcp host of '\(step.id)'", secretsAllowed: false)
-                use(spec.port, "the tcp port of '\(step.id)'", secretsAllowed: false)
+            if case .tcp(let spec) = step.pointee.execution {
+                use(spec.host, "the tcp host of '\(id)'", secretsAllowed: false)
+                use(spec.port, "the tcp port of '\(id)'", secretsAllowed: false)
             }
-            if case .script(let text, let location) = step.execution {
+            if case .script(let text, let location) = step.pointee.execution {
                 // `${name}` in a script is the shell's; when it names an input it is almost always
                 // meant as the input, which scripts receive as $NAME.
                 for name in Template(text, at: location).variables where defined.contains(name) && name != name.uppercased() {
                     out.append(
                         .warning(
-                            "the script of '\(step.id)' writes '${\(name)}', which the shell will not fill in; scripts are never templated",
+                            "the script of '\(id)' writes '${\(name)}', which the shell will not fill in; scripts are never templated",
                             at: location, hint: "inputs and captures reach scripts as environment variables: write \"$\(name.uppercased())\""))
                 }
             }
-            if let target = step.target { use(target, "the target of '\(step.id)'", secretsAllowed: false) }
-            for branch in step.branches {
-                if let because = branch.because { use(because, "a 'because' of '\(step.id)'", secretsAllowed: false) }
-                for name in branch.condition?.variables ?? [] where !defined.contains(name) {
+            if let target = step.pointee.target { use(target, "the target of '\(id)'", secretsAllowed: false) }
+            step.pointee.branches.forEachElement { branch in
+                if let because = branch.pointee.because { use(because, "a 'because' of '\(id)'", secretsAllowed: false) }
+                for name in branch.pointee.condition?.variables ?? [] where !defined.contains(name) {
                     let hint = Spelling.suggestion(for: name, among: defined).map { "did you mean '\($0)'?" }
                     out.append(
                         .error(
-                            "a condition of '\(step.id)' reads '\(name)', which no input defines and no step captures", at: branch.location,
+                            "a condition of '\(id)' reads '\(name)', which no input defines and no step captures", at: branch.pointee.location,
                             hint: hint))
                 }
             }
-            if let summary = step.conclusion?.summary { use(summary, "the summary of '\(step.id)'", secretsAllowed: false) }
-            for (_, value) in step.call?.with ?? [] { use(value, "an input passed by '\(step.id)'", secretsAllowed: true) }
+            if let summary = step.pointee.conclusion?.summary { use(summary, "the summary of '\(id)'", secretsAllowed: false) }
+            for (_, value) in step.pointee.call?.with ?? [] { use(value, "an input passed by '\(id)'", secretsAllowed: true) }
         }
         return out
     }
@@ -156,16 +198,19 @@ public struct Validator: Sendable {
 
     private func regexes(_ runbook: Runbook) -> [Diagnostic] {
         var patterns: [RegexPattern] = runbook.inputs.compactMap(\.pattern)
-        for step in runbook.steps {
-            patterns += step.captures + step.counts.map(\.pattern)
-            patterns += step.branches.flatMap { $0.condition?.patterns ?? [] }
+        runbook.steps.forEachElement { step in
+            patterns += step.pointee.captures
+            step.pointee.counts.forEachElement { count in patterns.append(count.pointee.pattern) }
+            step.pointee.branches.forEachElement { branch in patterns += branch.pointee.condition?.patterns ?? [] }
         }
         // Runbooks repeat the same expressions many times; compile each distinct one once.
         var verdicts: [String: String?] = [:]
         var out: [Diagnostic] = []
         for pattern in patterns {
             let problem: String?
-            if let known = verdicts[pattern.source] {
+            if pattern.certainlyCompiles {
+                problem = nil
+            } else if let known = verdicts[pattern.source] {
                 problem = known
             } else {
                 do {
@@ -190,9 +235,10 @@ public struct Validator: Sendable {
 
     // MARK: - Per-step rules
 
-    private func rules(for step: Step, in runbook: Runbook) -> [Diagnostic] {
+    /// `step` points at the step in the runbook's array, read there field by field.
+    private func rules(for step: UnsafePointer<Step>, in runbook: Runbook) -> [Diagnostic] {
         var out: [Diagnostic] = []
-        if step.kind == .check, let execution = step.execution {
+        if step.pointee.kind == .check, let execution = step.pointee.execution {
             let reason: String?
             switch execution {
             case .command(let argv): reason = StateChangingCommands.reason(argv: argv.map(\.raw))
@@ -203,24 +249,25 @@ public struct Validator: Sendable {
             if let reason {
                 out.append(
                     .error(
-                        "check '\(step.id)' must be read-only, but \(reason)", at: execution.templates.first?.location ?? step.location,
+                        "check '\(step.pointee.id)' must be read-only, but \(reason)",
+                        at: execution.templates.first?.location ?? step.pointee.location,
                         hint: "make it an 'action', which runs only after the operator confirms it"))
             }
         }
-        if step.kind == .action {
-            let examined = step.branches.contains { $0.condition?.examinesResult ?? false }
-            if !step.branches.isEmpty, !examined {
+        if step.pointee.kind == .action {
+            let examined = step.pointee.branches.contains { $0.condition?.examinesResult ?? false }
+            if !step.pointee.branches.isEmpty, !examined {
                 out.append(
                     .error(
-                        "action '\(step.id)' goes on the same way whether it succeeds or fails", at: step.location,
+                        "action '\(step.pointee.id)' goes on the same way whether it succeeds or fails", at: step.pointee.location,
                         hint: "add a branch on 'succeeded', 'exit', 'status' or 'timed_out' before 'otherwise'"))
             }
-            if step.confirmation == .typeTarget, step.target == nil {
-                out.append(.error("action '\(step.id)' asks to type the target but names no 'target'", at: step.location))
+            if step.pointee.confirmation == .typeTarget, step.pointee.target == nil {
+                out.append(.error("action '\(step.pointee.id)' asks to type the target but names no 'target'", at: step.pointee.location))
             }
         }
-        if step.kind == .question, let name = step.setsVariable, runbook.input(name) != nil {
-            out.append(.warning("question '\(step.id)' overwrites the input '\(name)' with the chosen answer", at: step.location))
+        if step.pointee.kind == .question, let name = step.pointee.setsVariable, runbook.input(name) != nil {
+            out.append(.warning("question '\(step.pointee.id)' overwrites the input '\(name)' with the chosen answer", at: step.pointee.location))
         }
         return out
     }

@@ -1,24 +1,26 @@
 import MedicCore
-import Yams
 
 /// Decodes `branches` and their `when` conditions.
 struct BranchDecoder {
     let reader: NodeReader
 
+    static let branchKeys = ["when", "next", "because", "otherwise"]
     static let subjects = ["header", "json", "var"]
     static let comparisons = ["equals", "not_equals", "above", "below", "at_least", "at_most", "exists"]
     static let simple = ["succeeded", "exit", "timed_out", "matches", "not_matches", "status", "outcome", "cause", "any", "all", "not"]
-    static var conditionKeys: [String] { simple + subjects + comparisons }
+    static let conditionKeys = simple + subjects + comparisons
 
-    func branches(_ node: Node?, context: String) -> [Branch] {
+    func branches(_ node: YAMLNode?, context: String) -> [Branch] {
         guard let node else { return [] }
         guard case .sequence(let items) = node, !items.isEmpty else {
             reader.error("'branches' must be a non-empty list", at: node)
             return []
         }
         var branches: [Branch] = []
+        branches.reserveCapacity(items.count)
+        let branchContext = "a branch of \(context)"
         for (position, item) in items.enumerated() {
-            guard let fields = reader.fields(item, allowed: ["when", "next", "because", "otherwise"], in: "a branch of \(context)") else { continue }
+            guard let fields = reader.fields(item, allowed: Self.branchKeys, in: branchContext) else { continue }
             let because = fields["because"].flatMap { reader.template($0, "'because'") }
             if let node = fields["otherwise"] {
                 if let extra = fields.keyNode("when") ?? fields.keyNode("next") {
@@ -47,7 +49,7 @@ struct BranchDecoder {
         return branches
     }
 
-    func condition(_ node: Node) -> Condition? {
+    func condition(_ node: YAMLNode) -> Condition? {
         guard let fields = reader.fields(node, allowed: Self.conditionKeys, in: "a 'when' condition") else { return nil }
         if fields.entries.isEmpty {
             reader.error("an empty 'when' always holds; use 'otherwise' instead", at: node)
@@ -55,12 +57,16 @@ struct BranchDecoder {
         }
         var parts: [Condition] = []
         var failed = false
-        let subjectNames = fields.entries.map(\.name).filter(Self.subjects.contains)
+        var subjectNames: [String] = []
+        var comparisonNames: [String] = []
+        for entry in fields.entries {
+            if Self.subjects.contains(entry.name) { subjectNames.append(entry.name) }
+            if Self.comparisons.contains(entry.name) { comparisonNames.append(entry.name) }
+        }
         if subjectNames.count > 1, let second = fields.keyNode(subjectNames[1]) {
             reader.error("one 'when' can compare one of header, json or var; combine several with 'all'", at: second)
             return nil
         }
-        let comparisonNames = fields.entries.map(\.name).filter(Self.comparisons.contains)
         if let subject = subjectNames.first {
             guard let subjectNode = fields[subject], let name = reader.string(subjectNode, "'\(subject)'") else { return nil }
             let candidates = comparisonNames + ["matches", "not_matches"].filter(fields.has)
@@ -95,7 +101,7 @@ struct BranchDecoder {
         return parts.count == 1 ? parts[0] : .all(parts)
     }
 
-    private func simpleCondition(_ name: String, _ value: Node) -> Condition? {
+    private func simpleCondition(_ name: String, _ value: YAMLNode) -> Condition? {
         switch name {
         case "succeeded": return reader.bool(value, "'succeeded'").map(Condition.succeeded)
         case "timed_out": return reader.bool(value, "'timed_out'").map(Condition.timedOut)
@@ -135,7 +141,7 @@ struct BranchDecoder {
         }
     }
 
-    private func comparison(_ name: String, _ value: Node, subject: String) -> Comparison? {
+    private func comparison(_ name: String, _ value: YAMLNode, subject: String) -> Comparison? {
         func number() -> Double? {
             guard case .scalar(let scalar) = value, let number = Double(scalar.string) else {
                 reader.error("'\(name)' compares numbers; '\(reader.describe(value))' is not one", at: value)
@@ -149,7 +155,8 @@ struct BranchDecoder {
                 reader.error("'\(name)' takes a single value", at: value)
                 return nil
             }
-            return name == "equals" ? .equals(scalar.string) : .notEquals(scalar.string)
+            let text = scalar.string
+            return name == "equals" ? .equals(text) : .notEquals(text)
         case "matches": return reader.regex(value, "'matches'").map(Comparison.matches)
         case "not_matches": return reader.regex(value, "'not_matches'").map(Comparison.notMatches)
         case "above": return number().map(Comparison.above)

@@ -1,5 +1,4 @@
 import MedicCore
-import Yams
 
 /// Reads a composed YAML tree into model values, collecting located diagnostics as it goes.
 ///
@@ -8,15 +7,16 @@ import Yams
 final class NodeReader {
     let file: String
     private(set) var diagnostics: [Diagnostic] = []
+    /// The document being read: its nodes do not keep it alive, the reader does.
+    var document: YAMLDocument?
 
     init(file: String) { self.file = file }
 
-    func location(_ node: Node) -> SourceLocation {
-        guard let mark = node.mark else { return .start(of: file) }
-        return SourceLocation(file: file, line: mark.line, column: mark.column)
+    func location(_ node: YAMLNode) -> SourceLocation {
+        SourceLocation(file: file, line: node.mark.line, column: node.mark.column)
     }
 
-    func error(_ message: String, at node: Node, hint: String? = nil) {
+    func error(_ message: String, at node: YAMLNode, hint: String? = nil) {
         diagnostics.append(.error(message, at: location(node), hint: hint))
     }
 
@@ -29,12 +29,13 @@ final class NodeReader {
     }
 
     /// The mapping's entries by key, after reporting keys that are not in `allowed`.
-    func fields(_ node: Node, allowed: [String], in context: String) -> Fields? {
+    func fields(_ node: YAMLNode, allowed: [String], in context: String) -> Fields? {
         guard case .mapping(let mapping) = node else {
             error("\(context) must be a mapping of keys to values, not \(describe(node))", at: node)
             return nil
         }
         var fields = Fields(reader: self, node: node, context: context)
+        fields.entries.reserveCapacity(mapping.count)
         for (key, value) in mapping {
             guard case .scalar(let scalar) = key else {
                 error("keys in \(context) must be plain words", at: key)
@@ -51,19 +52,21 @@ final class NodeReader {
         return fields
     }
 
-    func string(_ node: Node, _ what: String) -> String? {
+    func string(_ node: YAMLNode, _ what: String) -> String? {
         guard case .scalar(let scalar) = node else {
             error("\(what) must be text, not \(describe(node))", at: node)
             return nil
         }
-        if scalar.style == .plain, scalar.string == "~" || scalar.string == "null" || scalar.string.isEmpty {
+        // A scalar's text is made each time it is asked for; ask once.
+        let text = scalar.string
+        if scalar.style == .plain, text == "~" || text == "null" || text.isEmpty {
             error("\(what) is empty", at: node)
             return nil
         }
-        return scalar.string
+        return text
     }
 
-    func int(_ node: Node, _ what: String) -> Int? {
+    func int(_ node: YAMLNode, _ what: String) -> Int? {
         guard case .scalar(let scalar) = node, let value = Int(scalar.string) else {
             error("\(what) must be a whole number", at: node)
             return nil
@@ -71,7 +74,7 @@ final class NodeReader {
         return value
     }
 
-    func bool(_ node: Node, _ what: String) -> Bool? {
+    func bool(_ node: YAMLNode, _ what: String) -> Bool? {
         if case .scalar(let scalar) = node {
             switch scalar.string {
             case "true": return true
@@ -84,7 +87,7 @@ final class NodeReader {
     }
 
     /// A list of numbers, or a single number standing for a list of one.
-    func ints(_ node: Node, _ what: String) -> [Int]? {
+    func ints(_ node: YAMLNode, _ what: String) -> [Int]? {
         if case .sequence(let items) = node {
             if items.isEmpty {
                 error("\(what) is an empty list, so it could never hold", at: node)
@@ -96,7 +99,7 @@ final class NodeReader {
         return int(node, what).map { [$0] }
     }
 
-    func strings(_ node: Node, _ what: String) -> [String]? {
+    func strings(_ node: YAMLNode, _ what: String) -> [String]? {
         guard case .sequence(let items) = node else {
             error("\(what) must be a list", at: node)
             return nil
@@ -105,7 +108,7 @@ final class NodeReader {
         return values.count == items.count ? values : nil
     }
 
-    func template(_ node: Node, _ what: String) -> Template? {
+    func template(_ node: YAMLNode, _ what: String) -> Template? {
         guard let text = string(node, what) else { return nil }
         let template = Template(text, at: location(node))
         if template.hasUnclosedPlaceholder {
@@ -114,7 +117,7 @@ final class NodeReader {
         return template
     }
 
-    func duration(_ node: Node, _ what: String) -> TimeSpan? {
+    func duration(_ node: YAMLNode, _ what: String) -> TimeSpan? {
         guard let text = string(node, what) else { return nil }
         guard let span = TimeSpan(parsing: text), span.milliseconds > 0 else {
             error("\(what) '\(text)' is not a duration", at: node, hint: "write a number and a unit: 500ms, 30s, 15m, 1h")
@@ -123,16 +126,15 @@ final class NodeReader {
         return span
     }
 
-    func regex(_ node: Node, _ what: String) -> RegexPattern? {
+    func regex(_ node: YAMLNode, _ what: String) -> RegexPattern? {
         string(node, what).map { RegexPattern($0, at: location(node)) }
     }
 
-    func describe(_ node: Node) -> String {
+    func describe(_ node: YAMLNode) -> String {
         switch node {
         case .scalar: "a single value"
         case .mapping: "a mapping"
         case .sequence: "a list"
-        case .alias: "an alias"
         }
     }
 }
@@ -140,18 +142,18 @@ final class NodeReader {
 /// The checked entries of one YAML mapping.
 struct Fields {
     let reader: NodeReader
-    let node: Node
+    let node: YAMLNode
     let context: String
-    var entries: [(name: String, key: Node, value: Node)] = []
+    var entries: [(name: String, key: YAMLNode, value: YAMLNode)] = []
 
-    subscript(name: String) -> Node? { entries.first { $0.name == name }?.value }
+    subscript(name: String) -> YAMLNode? { entries.first { $0.name == name }?.value }
 
-    func keyNode(_ name: String) -> Node? { entries.first { $0.name == name }?.key }
+    func keyNode(_ name: String) -> YAMLNode? { entries.first { $0.name == name }?.key }
 
     func has(_ name: String) -> Bool { entries.contains { $0.name == name } }
 
     /// The value of a key that must be present, reporting its absence at the mapping.
-    func required(_ name: String) -> Node? {
+    func required(_ name: String) -> YAMLNode? {
         if let value = self[name] { return value }
         reader.error("\(context) needs '\(name)'", at: node)
         return nil

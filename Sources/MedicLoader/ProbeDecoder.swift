@@ -1,5 +1,4 @@
 import MedicCore
-import Yams
 
 /// Decodes the built-in probes, `http` and `tcp`.
 struct ProbeDecoder {
@@ -7,7 +6,7 @@ struct ProbeDecoder {
 
     static let methods = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]
 
-    func http(_ node: Node) -> HTTPProbeSpec? {
+    func http(_ node: YAMLNode) -> HTTPProbeSpec? {
         let allowed = ["method", "url", "headers", "json", "body", "expect", "follow_redirects"]
         guard let fields = reader.fields(node, allowed: allowed, in: "the http probe") else { return nil }
         var method = "GET"
@@ -45,7 +44,7 @@ struct ProbeDecoder {
         return HTTPProbeSpec(method: method, url: url, headers: headers, body: body, expect: expect, followRedirects: follow)
     }
 
-    func tcp(_ node: Node) -> TCPProbeSpec? {
+    func tcp(_ node: YAMLNode) -> TCPProbeSpec? {
         guard let fields = reader.fields(node, allowed: ["host", "port"], in: "the tcp probe"),
             let hostNode = fields.required("host"), let host = reader.template(hostNode, "the host"),
             let portNode = fields.required("port"), let port = reader.template(portNode, "the port")
@@ -58,21 +57,22 @@ struct ProbeDecoder {
 
     /// A YAML value as a JSON template; plain scalars that look like numbers, booleans or null keep
     /// that type, everything else is a string template.
-    func json(_ node: Node) -> JSONTemplate {
+    func json(_ node: YAMLNode) -> JSONTemplate {
         switch node {
         case .scalar(let scalar):
+            let text = scalar.string
             if scalar.style == .plain {
-                switch scalar.string {
+                switch text {
                 case "null", "~": return .null
                 case "true": return .bool(true)
                 case "false": return .bool(false)
                 default:
-                    if Double(scalar.string) != nil, scalar.string.first.map({ $0.isNumber || $0 == "-" }) ?? false {
-                        return .number(scalar.string)
+                    if Double(text) != nil, text.first.map({ $0.isNumber || $0 == "-" }) ?? false {
+                        return .number(text)
                     }
                 }
             }
-            return .string(Template(scalar.string, at: reader.location(node)))
+            return .string(Template(text, at: reader.location(node)))
         case .sequence(let items):
             return .array(items.map(json))
         case .mapping(let mapping):
@@ -82,8 +82,6 @@ struct ProbeDecoder {
                 members.append(JSONTemplateMember(key: name, value: json(value)))
             }
             return .object(members)
-        case .alias:
-            return .null
         }
     }
 }

@@ -1,6 +1,4 @@
-import Foundation
 import MedicCore
-import Yams
 
 /// Decodes the YAML tree of one runbook file into a `Runbook`.
 struct RunbookDecoder {
@@ -10,7 +8,7 @@ struct RunbookDecoder {
     static let topKeys = ["medic", "id", "title", "summary", "version", "owner", "escalation", "defaults", "inputs", "start", "steps"]
     static let inputKeys = ["type", "description", "default", "required", "pattern", "choices"]
 
-    func decode(_ root: Node) -> Runbook? {
+    func decode(_ root: YAMLNode) -> Runbook? {
         guard let fields = reader.fields(root, allowed: Self.topKeys, in: "the runbook") else { return nil }
         if let version = fields.required("medic"), let number = reader.int(version, "'medic' (the format version)"), number != 1 {
             reader.error("this Medic reads format version 1, not \(number)", at: version)
@@ -54,7 +52,7 @@ struct RunbookDecoder {
         return runbook
     }
 
-    private func decodeInputs(_ node: Node) -> [InputDefinition] {
+    private func decodeInputs(_ node: YAMLNode) -> [InputDefinition] {
         guard case .mapping(let mapping) = node else {
             reader.error("'inputs' must be a mapping from input name to its definition", at: node)
             return []

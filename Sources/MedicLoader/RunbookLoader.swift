@@ -1,6 +1,4 @@
-import Foundation
 import MedicCore
-import Yams
 
 /// Loads runbook files into the core's model, with every problem as a located diagnostic.
 public struct RunbookLoader: Sendable {
@@ -17,20 +15,20 @@ public struct RunbookLoader: Sendable {
 
     /// Loads and checks the shape of one file, without following `runbook` steps.
     public func loadFile(_ path: String) -> Loaded {
-        switch SourceFile.read(path) {
+        switch SourceFile.bytes(path) {
         case .failure(let diagnostic): return Loaded(runbook: nil, diagnostics: [diagnostic])
-        case .success(let text): return parse(text, path: path)
+        case .success(let bytes): return parse(bytes: bytes, path: path)
         }
     }
 
     /// Parses runbook text as if read from `path`.
     public func parse(_ text: String, path: String) -> Loaded {
+        parse(bytes: Array(text.utf8), path: path)
+    }
+
+    func parse(bytes: [UInt8], path: String) -> Loaded {
         let reader = NodeReader(file: path)
-        let root: Node
-        switch YAMLText.compose(text, reader: reader) {
-        case .none: return Loaded(runbook: nil, diagnostics: reader.diagnostics)
-        case .some(let node): root = node
-        }
+        guard let root = YAMLText.compose(bytes: bytes, reader: reader) else { return Loaded(runbook: nil, diagnostics: reader.diagnostics) }
         let runbook = RunbookDecoder(reader: reader, path: path).decode(root)
         return Loaded(runbook: runbook, diagnostics: reader.diagnostics)
     }
@@ -51,7 +49,7 @@ public struct RunbookLoader: Sendable {
             runbooks[next] = runbook
             for step in runbook.steps {
                 guard let call = step.call else { continue }
-                if FileManager.default.fileExists(atPath: call.resolvedPath) {
+                if FileSystem.kind(of: call.resolvedPath) != nil {
                     pending.append(call.resolvedPath)
                 } else {
                     diagnostics.append(.error("step '\(step.id)' calls '\(call.path)', which does not exist", at: call.location))
@@ -63,77 +61,5 @@ public struct RunbookLoader: Sendable {
         diagnostics += Validator().validate(bundle)
         let unique = Array(Set(diagnostics)).sortedForDisplay()
         return (unique.hasErrors ? nil : bundle, unique)
-    }
-}
-
-/// Turning text into a YAML tree, with YAML's own errors as diagnostics.
-enum YAMLText {
-    static func compose(_ text: String, reader: NodeReader) -> Node? {
-        do {
-            let parser = try Parser(yaml: text, resolver: .basic)
-            guard let root = try parser.singleRoot() else {
-                reader.error("the file holds no YAML document", at: .start(of: reader.file))
-                return nil
-            }
-            // Anchors are only visible while the parser that made them is alive.
-            let anchored = withExtendedLifetime(parser) { firstAnchoredNode(in: root) }
-            if let anchored {
-                reader.error(
-                    "YAML anchors and aliases are not allowed in Medic files", at: anchored,
-                    hint: "write each value out in full; runbooks are read by people under pressure")
-                return nil
-            }
-            return root
-        } catch let error as YamlError {
-            reader.error(yamlMessage(error), at: yamlLocation(error, file: reader.file))
-            return nil
-        } catch {
-            reader.error("cannot parse the file as YAML: \(error)", at: .start(of: reader.file))
-            return nil
-        }
-    }
-
-    /// The first node carrying an anchor, searched without following any alias twice.
-    private static func firstAnchoredNode(in node: Node) -> Node? {
-        switch node {
-        case .scalar(let scalar): return scalar.anchor == nil ? nil : node
-        case .alias: return node
-        case .sequence(let sequence):
-            if sequence.anchor != nil { return node }
-            for item in sequence { if let found = firstAnchoredNode(in: item) { return found } }
-            return nil
-        case .mapping(let mapping):
-            if mapping.anchor != nil { return node }
-            for (key, value) in mapping {
-                if let found = firstAnchoredNode(in: key) ?? firstAnchoredNode(in: value) { return found }
-            }
-            return nil
-        }
-    }
-
-    private static func yamlMessage(_ error: YamlError) -> String {
-        switch error {
-        case .scanner(let context, let problem, _, _), .parser(let context, let problem, _, _),
-            .composer(let context, let problem, _, _):
-            let prefix = context.map { "\($0.text); " } ?? ""
-            return "invalid YAML: \(prefix)\(problem)"
-        case .duplicatedKeysInMapping(let duplicates, _):
-            return "duplicate key '\(duplicates.joined(separator: "', '"))' in the same mapping"
-        case .reader(let problem, _, _, _):
-            return "cannot read the file as YAML: \(problem)"
-        default:
-            return "invalid YAML: \(error)"
-        }
-    }
-
-    private static func yamlLocation(_ error: YamlError, file: String) -> SourceLocation {
-        switch error {
-        case .scanner(_, _, let mark, _), .parser(_, _, let mark, _), .composer(_, _, let mark, _):
-            return SourceLocation(file: file, line: mark.line, column: mark.column)
-        case .duplicatedKeysInMapping(_, let context):
-            return SourceLocation(file: file, line: context.mark.line, column: context.mark.column)
-        default:
-            return .start(of: file)
-        }
     }
 }

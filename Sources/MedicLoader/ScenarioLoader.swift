@@ -1,6 +1,4 @@
-import Foundation
 import MedicCore
-import Yams
 
 /// Loads scenario files (recorded incidents) with located diagnostics.
 public struct ScenarioLoader: Sendable {
@@ -23,18 +21,18 @@ public struct ScenarioLoader: Sendable {
     /// Loads one scenario file.
     public func load(_ path: String) -> (scenario: Scenario?, diagnostics: [Diagnostic]) {
         let reader = NodeReader(file: path)
-        let text: String
-        switch SourceFile.read(path) {
+        let bytes: [UInt8]
+        switch SourceFile.bytes(path) {
         case .failure(let diagnostic): return (nil, [diagnostic])
-        case .success(let contents): text = contents
+        case .success(let contents): bytes = contents
         }
-        guard let root = YAMLText.compose(text, reader: reader) else { return (nil, reader.diagnostics) }
+        guard let root = YAMLText.compose(bytes: bytes, reader: reader) else { return (nil, reader.diagnostics) }
         let keys = ["medic-scenario", "name", "description", "inputs", "results", "answers", "expect"]
         guard let fields = reader.fields(root, allowed: keys, in: "the scenario") else { return (nil, reader.diagnostics) }
         if let node = fields.required("medic-scenario"), let version = reader.int(node, "'medic-scenario'"), version != 1 {
             reader.error("this Medic reads scenario format 1, not \(version)", at: node)
         }
-        let fileName = ((path as NSString).lastPathComponent as NSString).deletingPathExtension
+        let fileName = Paths.deletingExtension(Paths.lastComponent(of: path))
         var scenario = Scenario(name: fields["name"].flatMap { reader.string($0, "'name'") } ?? fileName, path: path)
         scenario.description = fields["description"].flatMap { reader.string($0, "'description'") }
         scenario.inputs = stringMap(fields["inputs"], reader, "'inputs'")
@@ -69,7 +67,7 @@ public struct ScenarioLoader: Sendable {
         return (reader.diagnostics.hasErrors ? nil : scenario, reader.diagnostics)
     }
 
-    private func stringMap(_ node: Node?, _ reader: NodeReader, _ what: String) -> [String: String] {
+    private func stringMap(_ node: YAMLNode?, _ reader: NodeReader, _ what: String) -> [String: String] {
         guard let node else { return [:] }
         guard case .mapping(let mapping) = node else {
             reader.error("\(what) must be a mapping", at: node)
@@ -87,7 +85,7 @@ public struct ScenarioLoader: Sendable {
         return values
     }
 
-    private func result(_ node: Node, _ reader: NodeReader) -> StepResult? {
+    private func result(_ node: YAMLNode, _ reader: NodeReader) -> StepResult? {
         let keys = ["exit", "output", "timed_out", "status", "headers", "body", "duration_ms"]
         guard let fields = reader.fields(node, allowed: keys, in: "a recorded result") else { return nil }
         var result = StepResult()

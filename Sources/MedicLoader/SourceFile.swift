@@ -1,4 +1,3 @@
-import Foundation
 import MedicCore
 
 /// Reads a runbook or scenario file as text, refusing what cannot be one.
@@ -8,46 +7,85 @@ enum SourceFile {
 
     /// The file's text, or a diagnostic saying plainly why it cannot be read.
     static func read(_ path: String) -> Result<String, Diagnostic> {
-        let location = SourceLocation.start(of: path)
-        var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
-            return .failure(.error("no such file", at: location))
-        }
-        if isDirectory.boolValue {
-            return .failure(
-                .error("is a directory, not a runbook file", at: location, hint: "to check every runbook in a folder, run 'medic list \(path)'"))
-        }
-        guard let handle = FileHandle(forReadingAtPath: path) else {
-            return .failure(.error("cannot open the file for reading (permission denied?)", at: location))
-        }
-        defer { try? handle.close() }
-        let data: Data
-        do {
-            // Read one byte past the limit so an oversized file is refused without reading it whole.
-            data = try handle.read(upToCount: maximumSize + 1) ?? Data()
-        } catch {
-            return .failure(.error("cannot read the file: \(error.localizedDescription)", at: location))
-        }
-        if data.count > maximumSize {
-            return .failure(.error("the file is larger than \(maximumSize / 1024 / 1024) MiB; a runbook is never that big", at: location))
-        }
-        if data.isEmpty {
-            return .failure(.error("the file is empty", at: location))
-        }
-        if let zero = data.firstIndex(of: 0) {
-            let (line, column) = position(ofByte: zero - data.startIndex, in: data)
-            return .failure(.error("the file is binary (it holds a NUL byte), not YAML", at: SourceLocation(file: path, line: line, column: column)))
-        }
-        guard let text = String(validating: data, as: UTF8.self) else {
-            return .failure(.error("the file is not valid UTF-8 text", at: location))
-        }
-        return .success(text)
+        bytes(path).map { String(decoding: $0, as: UTF8.self) }
     }
 
-    private static func position(ofByte offset: Int, in data: Data) -> (Int, Int) {
+    /// The file's bytes, checked to be UTF-8 text without NUL, or a diagnostic saying plainly why
+    /// they cannot be used. The loader parses these bytes as they are, without a copy as a String.
+    static func bytes(_ path: String) -> Result<[UInt8], Diagnostic> {
+        let location = SourceLocation.start(of: path)
+        switch FileSystem.kind(of: path) {
+        case nil: return .failure(.error("no such file", at: location))
+        case .directory:
+            return .failure(
+                .error("is a directory, not a runbook file", at: location, hint: "to check every runbook in a folder, run 'medic list \(path)'"))
+        case .file: break
+        }
+        let bytes: [UInt8]
+        // Read one byte past the limit so an oversized file is refused without reading it whole.
+        switch FileSystem.contents(of: path, upTo: maximumSize + 1) {
+        case .success(let contents): bytes = contents
+        case .failure(.cannotOpen): return .failure(.error("cannot open the file for reading (permission denied?)", at: location))
+        case .failure(.cannotRead(let reason)): return .failure(.error("cannot read the file: \(reason)", at: location))
+        }
+        if bytes.count > maximumSize {
+            return .failure(.error("the file is larger than \(maximumSize / 1024 / 1024) MiB; a runbook is never that big", at: location))
+        }
+        if bytes.isEmpty {
+            return .failure(.error("the file is empty", at: location))
+        }
+        if let zero = bytes.firstIndex(of: 0) {
+            let (line, column) = position(ofByte: zero, in: bytes)
+            return .failure(.error("the file is binary (it holds a NUL byte), not YAML", at: SourceLocation(file: path, line: line, column: column)))
+        }
+        guard isValidUTF8(bytes) else {
+            return .failure(.error("the file is not valid UTF-8 text", at: location))
+        }
+        return .success(bytes)
+    }
+
+    /// Whether `bytes` are well-formed UTF-8: no stray continuation bytes, no overlong forms, no
+    /// surrogates, nothing past U+10FFFF.
+    static func isValidUTF8(_ bytes: [UInt8]) -> Bool {
+        bytes.withUnsafeBytes { buffer in
+            var index = 0
+            let count = buffer.count
+            while index < count {
+                // Runbooks are mostly ASCII: skip eight bytes at a time while none has its top bit.
+                if index + 8 <= count, buffer.loadUnaligned(fromByteOffset: index, as: UInt64.self) & 0x8080_8080_8080_8080 == 0 {
+                    index += 8
+                    continue
+                }
+                let lead = buffer[index]
+                if lead < 0x80 {
+                    index += 1
+                    continue
+                }
+                let length: Int
+                var low: UInt8 = 0x80
+                var high: UInt8 = 0xBF
+                switch lead {
+                case 0xC2...0xDF: length = 2
+                case 0xE0: (length, low) = (3, 0xA0)
+                case 0xE1...0xEC, 0xEE...0xEF: length = 3
+                case 0xED: (length, high) = (3, 0x9F)
+                case 0xF0: (length, low) = (4, 0x90)
+                case 0xF1...0xF3: length = 4
+                case 0xF4: (length, high) = (4, 0x8F)
+                default: return false
+                }
+                guard index + length <= count, (low...high).contains(buffer[index + 1]) else { return false }
+                for offset in 2..<length where buffer[index + offset] & 0xC0 != 0x80 { return false }
+                index += length
+            }
+            return true
+        }
+    }
+
+    private static func position(ofByte offset: Int, in bytes: [UInt8]) -> (Int, Int) {
         var line = 1
         var column = 1
-        for byte in data.prefix(offset) {
+        for byte in bytes.prefix(offset) {
             if byte == UInt8(ascii: "\n") {
                 line += 1
                 column = 1

@@ -1,6 +1,4 @@
-import Foundation
 import MedicCore
-import Yams
 
 /// Decodes one step, enforcing which keys belong to which kind.
 struct StepDecoder {
@@ -8,7 +6,8 @@ struct StepDecoder {
     let path: String
 
     static let common = ["kind", "title", "why", "timeout", "where"]
-    static let running = ["command", "script", "http", "tcp", "capture", "count", "branches"]
+    static let ways = ["command", "script", "http", "tcp"]
+    static let running = ways + ["capture", "count", "branches"]
     static let keysByKind: [Step.Kind: [String]] = [
         .check: common + running,
         .action: common + running + ["confirm", "target", "skip"],
@@ -17,7 +16,7 @@ struct StepDecoder {
         .runbook: common + ["runbook", "with", "branches"],
     ]
 
-    func decode(id: String, key: Node, _ node: Node) -> Step? {
+    func decode(id: String, key: YAMLNode, _ node: YAMLNode) -> Step? {
         let context = "step '\(id)'"
         // The kind decides which keys are allowed, so read it before anything else.
         var kind: Step.Kind?
@@ -59,7 +58,7 @@ struct StepDecoder {
     }
 
     private func decodeRunning(_ step: inout Step, _ fields: Fields, context: String) {
-        let ways = ["command", "script", "http", "tcp"].filter(fields.has)
+        let ways = Self.ways.filter(fields.has)
         if ways.isEmpty {
             reader.error("\(context) needs one of 'command', 'script', 'http' or 'tcp'", at: fields.node)
         } else if ways.count > 1, let second = fields.keyNode(ways[1]) {
@@ -170,7 +169,7 @@ struct StepDecoder {
 
     private func decodeCall(_ step: inout Step, _ fields: Fields, context: String) {
         guard let node = fields.required("runbook"), let target = reader.string(node, "'runbook'") else { return }
-        let folder = (path as NSString).deletingLastPathComponent
+        let folder = Paths.parent(of: path)
         let resolved = target.hasPrefix("/") ? target : (folder.isEmpty ? target : folder + "/" + target)
         var with: [(name: String, value: Template)] = []
         if let node = fields["with"] {
@@ -183,7 +182,7 @@ struct StepDecoder {
                 reader.error("'with' must be a mapping from input name to value", at: node)
             }
         }
-        step.call = RunbookCall(path: target, resolvedPath: (resolved as NSString).standardizingPath, with: with, location: reader.location(node))
+        step.call = RunbookCall(path: target, resolvedPath: Paths.standardized(resolved), with: with, location: reader.location(node))
         step.branches = BranchDecoder(reader: reader).branches(fields.required("branches"), context: context)
     }
 }

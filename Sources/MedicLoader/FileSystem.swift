@@ -1,0 +1,97 @@
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Musl)
+    import Musl
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
+/// The few file-system calls the loader makes, straight to the C library: reading a file,
+/// asking what a path is, listing a folder and reading a symbolic link. Keeping Foundation out
+/// of the loader keeps `medic` quick to start and small in memory.
+enum FileSystem {
+    enum Kind {
+        case file
+        case directory
+    }
+
+    /// What `path` is, following symbolic links; nil when nothing is there (or it cannot be
+    /// looked at).
+    static func kind(of path: String) -> Kind? {
+        var info = stat()
+        guard stat(path, &info) == 0 else { return nil }
+        return info.st_mode & S_IFMT == S_IFDIR ? .directory : .file
+    }
+
+    /// The names in a folder, without `.` and `..`, in no particular order; nil when it cannot
+    /// be listed.
+    static func entries(in directory: String) -> [String]? {
+        guard let stream = opendir(directory) else { return nil }
+        defer { closedir(stream) }
+        var names: [String] = []
+        while let entry = readdir(stream) {
+            let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
+                String(decoding: raw.prefix { $0 != 0 }, as: UTF8.self)
+            }
+            if name != ".", name != ".." { names.append(name) }
+        }
+        return names
+    }
+
+    /// Why a file could not be read.
+    enum ReadFailure: Error {
+        case cannotOpen
+        case cannotRead(String)
+    }
+
+    /// The first `limit` bytes of a file (all of it when it is shorter).
+    static func contents(of path: String, upTo limit: Int) -> Result<[UInt8], ReadFailure> {
+        let descriptor = open(path, O_RDONLY | O_CLOEXEC)
+        guard descriptor >= 0 else { return .failure(.cannotOpen) }
+        defer { close(descriptor) }
+        var info = stat()
+        let expected = fstat(descriptor, &info) == 0 ? Int(info.st_size) : 0
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(min(max(expected, 0), limit))
+        var chunk = [UInt8](repeating: 0, count: 64 * 1024)
+        while bytes.count < limit {
+            let wanted = min(chunk.count, limit - bytes.count)
+            let count = chunk.withUnsafeMutableBytes { read(descriptor, $0.baseAddress, wanted) }
+            if count < 0 {
+                if errno == EINTR { continue }
+                return .failure(.cannotRead(String(cString: strerror(errno))))
+            }
+            if count == 0 { break }
+            bytes.append(contentsOf: chunk[0..<count])
+        }
+        return .success(bytes)
+    }
+
+    /// Where the symbolic link at `path` points, as written in the link; nil when `path` is not
+    /// a symbolic link.
+    static func symbolicLinkDestination(_ path: String) -> String? {
+        var buffer = [CChar](repeating: 0, count: Int(PATH_MAX) + 1)
+        let count = buffer.withUnsafeMutableBufferPointer { buffer in
+            guard let start = buffer.baseAddress else { return -1 }
+            return readlink(path, start, buffer.count - 1)
+        }
+        guard count > 0 else { return nil }
+        return String(decoding: buffer[0..<count].map { UInt8(bitPattern: $0) }, as: UTF8.self)
+    }
+
+    /// The absolute path of `path` with every symbolic link, `.` and `..` resolved; nil when
+    /// it does not exist.
+    static func realPath(_ path: String) -> String? {
+        guard let resolved = realpath(path, nil) else { return nil }
+        defer { free(resolved) }
+        return String(cString: resolved)
+    }
+
+    /// The current user's home folder, for `~` in paths.
+    static func homeDirectory(ofUser user: String? = nil) -> String? {
+        let entry = user.map { getpwnam($0) } ?? getpwuid(getuid())
+        if let directory = entry?.pointee.pw_dir { return String(cString: directory) }
+        guard user == nil, let home = getenv("HOME") else { return nil }
+        return String(cString: home)
+    }
+}

@@ -1,0 +1,25 @@
+import MedicCore
+
+/// Turning file text into a YAML tree, with the reader's errors as diagnostics.
+enum YAMLText {
+    /// The root node of the file's one document, or nil after reporting why there is none.
+    static func compose(_ text: String, reader: NodeReader) -> YAMLNode? {
+        compose(bytes: Array(text.utf8), reader: reader)
+    }
+
+    /// The root node of the one document in UTF-8 `bytes`, or nil after reporting why there is
+    /// none. The reader keeps the document, so its nodes are valid while the reader lives.
+    static func compose(bytes: [UInt8], reader: NodeReader) -> YAMLNode? {
+        do {
+            guard let document = try YAMLParser.parse(bytes: bytes) else {
+                reader.error("the file holds no YAML document", at: .start(of: reader.file))
+                return nil
+            }
+            reader.document = document
+            return document.root
+        } catch {
+            reader.error(error.message, at: SourceLocation(file: reader.file, line: error.mark.line, column: error.mark.column), hint: error.hint)
+            return nil
+        }
+    }
+}
