@@ -1,5 +1,4 @@
 import ArgumentParser
-import Foundation
 import MedicCore
 import MedicLoader
 import MedicTerminal

@@ -1,7 +1,10 @@
 import ArgumentParser
-import Foundation
 import MedicCore
 import MedicLoader
+
+#if canImport(Glibc)
+    import Glibc
+#endif
 import MedicTerminal
 
 /// `medic test RUNBOOK|DIR`: walks runbooks against their recorded scenarios, offline.
@@ -24,8 +27,8 @@ struct TestCommand: ParsableCommand {
     func run() throws {
         var files: [String] = []
         for target in targets {
-            var isDirectory: ObjCBool = false
-            if FileManager.default.fileExists(atPath: target, isDirectory: &isDirectory), isDirectory.boolValue {
+            var info = stat()
+            if stat(target, &info) == 0, info.st_mode & S_IFMT == S_IFDIR {
                 files += try RunbookFiles.find(in: target)
             } else {
                 files.append(target)
