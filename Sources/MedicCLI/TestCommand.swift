@@ -1,11 +1,11 @@
 import ArgumentParser
 import MedicCore
 import MedicLoader
+import MedicTerminal
 
 #if canImport(Glibc)
     import Glibc
 #endif
-import MedicTerminal
 
 /// `medic test RUNBOOK|DIR`: walks runbooks against their recorded scenarios, offline.
 struct TestCommand: ParsableCommand {
