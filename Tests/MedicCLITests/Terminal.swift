@@ -16,11 +16,14 @@ final class Terminal {
         let exports = environment.map { "export \($0.key)='\($0.value)'; " }.joined()
         try tmux([
             "new-session", "-d", "-s", session, "-x", "160", "-y", "50",
-            "cd '\(TestSupport.repositoryRoot)' && \(exports)\(command); echo \"[exit $?]\"; sleep 600",
+            "cd '\(TestSupport.repositoryRoot)' && \(exports)\(command); echo \"[exit $?]\"; sleep 120",
         ])
     }
 
-    deinit { _ = try? tmux(["kill-server"]) }
+    deinit { close() }
+
+    /// Ends the terminal and everything in it.
+    func close() { _ = try? tmux(["kill-server"]) }
 
     /// Sends keys: literal text, or tmux key names (`Enter`, `Tab`, `C-c`, `Up`).
     func send(_ keys: String..., literal: Bool = false) throws {

@@ -14,6 +14,7 @@ struct TerminalTests {
         let terminal = try Terminal(
             "\(CommandLineTests.binary) run \(Self.runbook) --var dir=\(dir) --transcript \(dir)/session",
             environment: ["XDG_STATE_HOME": state, "NO_COLOR": "1"])
+        defer { terminal.close() }
         try terminal.waitFor("$ sleep 300")
         Thread.sleep(forTimeInterval: 0.3)
         try terminal.send("C-c")
@@ -58,6 +59,7 @@ struct TerminalTests {
         let terminal = try Terminal(
             "\(CommandLineTests.binary) run \(Self.runbook) --var dir=\(dir) --transcript \(dir)/session",
             environment: ["XDG_STATE_HOME": dir, "NO_COLOR": "1"])
+        defer { terminal.close() }
         try terminal.waitFor("$ sleep 300")
         Thread.sleep(forTimeInterval: 0.3)
         try terminal.send("C-c")
@@ -92,6 +94,7 @@ struct TerminalTests {
         """.write(toFile: runbook, atomically: true, encoding: .utf8)
         let terminal = try Terminal(
             "\(CommandLineTests.binary) run \(runbook) --transcript \(dir)/session", environment: ["NO_COLOR": "1", "XDG_STATE_HOME": dir])
+        defer { terminal.close() }
         try terminal.waitFor("token (input hidden): ")
         try terminal.type("pa55-w0rd")
         try terminal.send("Enter")
@@ -111,6 +114,7 @@ struct ResumeTests {
         let first = try Terminal(
             "\(CommandLineTests.binary) run \(runbook) --var dir=\(dir) --transcript \(dir)/one",
             environment: ["NO_COLOR": "1", "XDG_STATE_HOME": dir])
+        defer { first.close() }
         try first.waitFor("Run it? › ")
         try first.type("yes")
         try first.send("Enter")
@@ -124,6 +128,8 @@ struct ResumeTests {
 
         let second = try Terminal(
             "\(CommandLineTests.binary) resume \(dir)/one --transcript \(dir)/two", environment: ["NO_COLOR": "1", "XDG_STATE_HOME": dir])
+
+        defer { second.close() }
         try second.waitFor("The run stopped at wait")
         try second.waitFor("┆ sleep 300")
         try second.send("C-c")

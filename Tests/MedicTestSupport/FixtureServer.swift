@@ -31,10 +31,11 @@ public final class FixtureServer {
     /// `http://127.0.0.1:PORT` + `path`.
     public func url(_ path: String) -> String { "http://127.0.0.1:\(port)\(path)" }
 
-    /// Ends the server (closing its stdin ends it; SIGTERM to its pid if it lingers).
+    /// Ends the server: SIGTERM to its pid, then wait. (Closing its stdin is not enough when a
+    /// process started meanwhile by another test, such as a tmux server, inherited the pipe.)
     public func stop() {
         try? input.fileHandleForWriting.close()
-        if process.isRunning { process.terminate() }
+        if process.isRunning { kill(process.processIdentifier, SIGTERM) }
         process.waitUntilExit()
     }
 }
