@@ -71,14 +71,25 @@ public struct BoundedCapture: Sendable {
     }
 
     /// The first `lines` and last `lines` lines of the kept output, for the journal's excerpt.
+    /// Only the first and last few KiB are looked at, so a large output costs no copies.
     public func excerpt(lines: Int = 10, maxBytes: Int = 4096) -> String {
-        let all = text.split(separator: "\n", omittingEmptySubsequences: false)
-        let trimmed = all.last == "" ? all.dropLast() : all[...]
+        let window = maxBytes * 4
+        let all = keptTail
+        let complete = !isTruncated && head.count + all.count <= window * 2
+        func split(_ bytes: ArraySlice<UInt8>) -> [Substring] {
+            var parts = String(decoding: bytes, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false)
+            if parts.last == "" { parts.removeLast() }
+            return parts
+        }
         var picked: [Substring]
-        if trimmed.count <= lines * 2 {
-            picked = Array(trimmed)
+        if complete {
+            let trimmed = split((head + all)[...])
+            picked = trimmed.count <= lines * 2 ? trimmed : Array(trimmed.prefix(lines)) + ["[…]"] + Array(trimmed.suffix(lines))
         } else {
-            picked = Array(trimmed.prefix(lines)) + ["[… \(trimmed.count - lines * 2) lines …]"] + Array(trimmed.suffix(lines))
+            let first = split(head.prefix(window)).prefix(lines)
+            let source = all.isEmpty ? head[...] : all[...]
+            let last = split(source.suffix(window)).suffix(lines)
+            picked = Array(first) + ["[… \(max(0, lineCount - first.count - last.count)) lines …]"] + Array(last)
         }
         picked = picked.map { $0.utf8.count > maxBytes / 4 ? $0.prefix(maxBytes / 4) + "…" : $0 }
         return picked.joined(separator: "\n")

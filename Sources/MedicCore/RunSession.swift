@@ -177,6 +177,7 @@ public final class RunSession {
         do { file = try store.close() } catch { storeError = storeError ?? "\(error)" }
         if file?.isEmpty == true { file = nil }
         result.output = capture.text
+        let excerpt = capture.excerpt()
         let succeeded = step.map { Extraction.succeeded($0, result) } ?? (result.exitStatus == 0)
         showResult(result, succeeded: succeeded, kind: invocation.kind)
         outputs[invocation.stepID] = KeptOutput(text: result.output, lines: capture.lineCount, bytes: capture.totalBytes, file: file)
@@ -191,7 +192,7 @@ public final class RunSession {
             return nil
         }
         let outputRecord = OutputRecord(
-            stepID: invocation.stepID, excerpt: capture.excerpt(), bytes: capture.totalBytes, lines: capture.lineCount, file: file)
+            stepID: invocation.stepID, excerpt: excerpt, bytes: capture.totalBytes, lines: capture.lineCount, file: file)
         var resultRecord = ResultRecord(
             stepID: invocation.stepID, exitStatus: result.exitStatus, httpStatus: result.httpStatus,
             durationMilliseconds: result.durationMilliseconds, timedOut: result.timedOut, cancelled: result.cancelled,
