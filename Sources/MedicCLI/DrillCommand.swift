@@ -94,7 +94,9 @@ struct DrillCommand: ParsableCommand {
             DiagnosticPrinter().print(diagnostics)
             if let scenario { scenarios.append(scenario) }
         }
-        guard !scenarios.isEmpty else { throw MedicError("\(runbook) has no scenarios to drill (they live in \(ScenarioLoader.folder(for: runbook))/)") }
+        guard !scenarios.isEmpty else {
+            throw MedicError("\(runbook) has no scenarios to drill (they live in \(ScenarioLoader.folder(for: runbook))/)")
+        }
         return scenarios
     }
 
@@ -110,6 +112,10 @@ struct DrillCommand: ParsableCommand {
             let loaded = RunbookLoader().loadFile(file).runbook
             out.write("  \(style.cyan(file))  \(count) scenario\(count == 1 ? "" : "s")  \(loaded?.title ?? "")\n")
         }
-        if !any { out.write("no runbook in \(folder) has scenarios\n") } else { out.write("\nlist a runbook's scenarios with: medic drill RUNBOOK\n") }
+        if !any {
+            out.write("no runbook in \(folder) has scenarios\n")
+        } else {
+            out.write("\nlist a runbook's scenarios with: medic drill RUNBOOK\n")
+        }
     }
 }

@@ -33,7 +33,9 @@ struct InputCollector {
             }
             provided[name] = (value, "--var")
         }
-        for name in provided.keys where provided[name]?.source.hasPrefix("MEDIC_VAR_") == false { try known(name, from: provided[name]?.source ?? "") }
+        for name in provided.keys where provided[name]?.source.hasPrefix("MEDIC_VAR_") == false {
+            try known(name, from: provided[name]?.source ?? "")
+        }
         var values: [String: String] = [:]
         for input in runbook.inputs {
             if let (value, source) = provided[input.name] {
@@ -73,7 +75,9 @@ struct InputCollector {
         while true {
             let value: String
             if input.isSecret {
-                guard let secret = console.readSecret(prompt: "\(input.name) (input hidden): ") else { throw MedicError("no value for '\(input.name)'") }
+                guard let secret = console.readSecret(prompt: "\(input.name) (input hidden): ") else {
+                    throw MedicError("no value for '\(input.name)'")
+                }
                 value = secret
             } else {
                 let suffix = input.defaultValue.map { " [\($0)]" } ?? ""
@@ -102,7 +106,8 @@ struct InputCollector {
             var info = stat()
             if stat(path, &info) == 0, info.st_mode & 0o077 != 0 {
                 throw MedicError(
-                    "\(path) holds a secret but other users may read it (mode \(String(info.st_mode & 0o777, radix: 8))); run `chmod 600 \(path)` first")
+                    "\(path) holds a secret but other users may read it (mode \(String(info.st_mode & 0o777, radix: 8))); run `chmod 600 \(path)` first"
+                )
             }
         }
         return values

@@ -1,8 +1,8 @@
 import ArgumentParser
 import Foundation
 import MedicCore
-import MedicTerminal
 import MedicLoader
+import MedicTerminal
 
 /// `medic list [DIR]`: the runbooks in a folder with their id, title and validity.
 struct ListCommand: ParsableCommand {

@@ -11,7 +11,10 @@ public struct MedicCommand: AsyncParsableCommand {
             3 escalated, 4 aborted, 5 no fault found, 6 scenario tests failed, 64 usage error.
             """,
         version: MedicVersion.current,
-        subcommands: [RunCommand.self, DrillCommand.self, ValidateCommand.self, ShowCommand.self, GraphCommand.self, ListCommand.self, TestCommand.self, TranscriptCommand.self]
+        subcommands: [
+            RunCommand.self, DrillCommand.self, ValidateCommand.self, ShowCommand.self, GraphCommand.self, ListCommand.self, TestCommand.self,
+            TranscriptCommand.self,
+        ]
     )
 
     public init() {}

@@ -37,7 +37,9 @@ struct RunCommand: ParsableCommand {
     @Flag(name: .customLong("yes"), help: "Approve every action without asking; the transcript records each approval as --yes.")
     var autoApprove = false
 
-    @Option(name: .customLong("transcript"), help: ArgumentHelp("The session directory to create (default: under $XDG_STATE_HOME/medic/sessions).", valueName: "DIR"))
+    @Option(
+        name: .customLong("transcript"),
+        help: ArgumentHelp("The session directory to create (default: under $XDG_STATE_HOME/medic/sessions).", valueName: "DIR"))
     var transcriptPath: String?
 
     func run() throws {
@@ -71,7 +73,9 @@ struct RunCommand: ParsableCommand {
         let start = SessionStart(
             runbookID: bundle.root.id, runbookVersion: bundle.root.version, files: files, medicVersion: MedicVersion.current,
             operatorName: operatorName,
-            inputs: bundle.root.inputs.map { InputValue(name: $0.name, value: $0.isSecret ? Masking.mask : values[$0.name] ?? "", secret: $0.isSecret) },
+            inputs: bundle.root.inputs.map {
+                InputValue(name: $0.name, value: $0.isSecret ? Masking.mask : values[$0.name] ?? "", secret: $0.isSecret)
+            },
             flags: flags, interactive: console.isInteractive)
         var options = RunOptions(dryRun: dryRun, autoApprove: autoApprove, operatorName: operatorName, sessionPath: session.path)
         options.screenHeadLines = 20

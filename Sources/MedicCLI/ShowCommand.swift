@@ -1,7 +1,7 @@
 import ArgumentParser
 import MedicCore
-import MedicTerminal
 import MedicRender
+import MedicTerminal
 
 /// `medic show FILE`: the runbook as a readable document.
 struct ShowCommand: ParsableCommand {

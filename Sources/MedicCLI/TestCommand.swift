@@ -1,8 +1,8 @@
 import ArgumentParser
 import Foundation
 import MedicCore
-import MedicTerminal
 import MedicLoader
+import MedicTerminal
 
 /// `medic test RUNBOOK|DIR`: walks runbooks against their recorded scenarios, offline.
 struct TestCommand: ParsableCommand {

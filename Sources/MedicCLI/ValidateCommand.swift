@@ -1,7 +1,7 @@
 import ArgumentParser
 import MedicCore
-import MedicTerminal
 import MedicLoader
+import MedicTerminal
 
 /// `medic validate FILE...`: every problem of every file, compiler-style.
 struct ValidateCommand: ParsableCommand {

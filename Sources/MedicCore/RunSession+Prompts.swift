@@ -32,7 +32,8 @@ extension RunSession {
         console.show("  \(what); no or skip to skip it\(around); abort to stop the run.", .plain)
         func decline(_ reply: String, _ message: String) -> [WalkEffect]? {
             console.show("  " + message, .warning)
-            let confirmation = ConfirmRecord(stepID: invocation.stepID, expected: request.expected, reply: reply, approved: false, by: options.operatorName)
+            let confirmation = ConfirmRecord(
+                stepID: invocation.stepID, expected: request.expected, reply: reply, approved: false, by: options.operatorName)
             guard record(.confirm(confirmation)) else { return nil }
             return walk.handle(.declined)
         }
@@ -91,7 +92,9 @@ extension RunSession {
                 switch command {
                 case .empty: continue
                 case .word:
-                    console.show("  '\(TerminalText.sanitize(text))' is not an answer: type 1-\(answers.count) or one of \(answers.joined(separator: ", "))", .warning)
+                    console.show(
+                        "  '\(TerminalText.sanitize(text))' is not an answer: type 1-\(answers.count) or one of \(answers.joined(separator: ", "))",
+                        .warning)
                 default:
                     remember(text, command)
                     switch perform(command) {

@@ -75,22 +75,23 @@ struct TerminalTests {
         let dir = try TestSupport.temporaryDirectory()
         let runbook = dir + "/secret.yaml"
         try """
-            medic: 1
-            id: secret
-            title: Secret prompt
-            inputs:
-              token: {type: secret, description: The API token.}
-            steps:
-              use:
-                kind: check
-                title: Use the token
-                why: w
-                script: printf 'token is %s\\n' "$TOKEN"
-                branches:
-                  - otherwise: done
-              done: {kind: conclusion, title: Done, why: w, outcome: no-fault, cause: none}
-            """.write(toFile: runbook, atomically: true, encoding: .utf8)
-        let terminal = try Terminal("\(CommandLineTests.binary) run \(runbook) --transcript \(dir)/session", environment: ["NO_COLOR": "1", "XDG_STATE_HOME": dir])
+        medic: 1
+        id: secret
+        title: Secret prompt
+        inputs:
+          token: {type: secret, description: The API token.}
+        steps:
+          use:
+            kind: check
+            title: Use the token
+            why: w
+            script: printf 'token is %s\\n' "$TOKEN"
+            branches:
+              - otherwise: done
+          done: {kind: conclusion, title: Done, why: w, outcome: no-fault, cause: none}
+        """.write(toFile: runbook, atomically: true, encoding: .utf8)
+        let terminal = try Terminal(
+            "\(CommandLineTests.binary) run \(runbook) --transcript \(dir)/session", environment: ["NO_COLOR": "1", "XDG_STATE_HOME": dir])
         try terminal.waitFor("token (input hidden): ")
         try terminal.type("pa55-w0rd")
         try terminal.send("Enter")

@@ -97,10 +97,13 @@ struct RunSessionTests {
         let runner = FakeRunner(results: defaults.merging(results) { $1 })
         let recorder = MemoryRecorder(failAfter: failAfter)
         let options = RunOptions(dryRun: dryRun, autoApprove: yes, operatorName: "alice@box", sessionPath: "/tmp/s")
-        return Harness(session: RunSession(walk: walk, console: console, runner: runner, recorder: recorder, options: options), console: console, runner: runner, recorder: recorder)
+        return Harness(
+            session: RunSession(walk: walk, console: console, runner: runner, recorder: recorder, options: options), console: console, runner: runner,
+            recorder: recorder)
     }
 
-    static let start = SessionStart(runbookID: "tiny", runbookVersion: nil, files: [], medicVersion: "test", operatorName: "alice@box", inputs: [], flags: [], interactive: true)
+    static let start = SessionStart(
+        runbookID: "tiny", runbookVersion: nil, files: [], medicVersion: "test", operatorName: "alice@box", inputs: [], flags: [], interactive: true)
 
     @Test("a check runs at once and an action runs after exactly 'yes'")
     func confirmedAction() throws {
@@ -115,9 +118,11 @@ struct RunSessionTests {
         #expect(h.console.screen.contains("it is broken"))
     }
 
-    @Test("anything but exactly 'yes' declines", arguments: [
-        ConsoleReply.line("y"), .line("Y"), .line(" yes "), .line(""), .line("YES"), .endOfInput, .interrupted, .line("no"), .line("skip"),
-    ])
+    @Test(
+        "anything but exactly 'yes' declines",
+        arguments: [
+            ConsoleReply.line("y"), .line("Y"), .line(" yes "), .line(""), .line("YES"), .endOfInput, .interrupted, .line("no"), .line("skip"),
+        ])
     func declined(reply: ConsoleReply) throws {
         let h = try Self.harness([reply])
         let end = h.session.run(start: Self.start)
