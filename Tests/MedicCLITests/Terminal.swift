@@ -10,11 +10,17 @@ final class Terminal {
     /// Whether tmux is installed.
     static var available: Bool { FileManager.default.isExecutableFile(atPath: "/usr/bin/tmux") }
 
-    /// Starts `command` (a shell command line) in a new 160×50 terminal.
+    /// Starts `command` (a shell command line) in a new 160×50 terminal that keeps 50,000 lines of
+    /// scrollback, so `screen()` holds the whole of a long run.
     init(_ command: String, environment: [String: String] = [:]) throws {
         socket = "medic-test-\(UUID().uuidString.prefix(8))"
         let exports = environment.map { "export \($0.key)='\($0.value)'; " }.joined()
-        try tmux(["new-session", "-d", "-s", session, "-x", "160", "-y", "50", "cd '\(TestSupport.repositoryRoot)' && \(exports)\(command); echo \"[exit $?]\"; sleep 600"])
+        // history-limit applies to windows created after it is set, so it goes before new-session.
+        try tmux([
+            "start-server", ";", "set-option", "-g", "history-limit", "50000", ";",
+            "new-session", "-d", "-s", session, "-x", "160", "-y", "50",
+            "cd '\(TestSupport.repositoryRoot)' && \(exports)\(command); echo \"[exit $?]\"; sleep 600",
+        ])
     }
 
     deinit { _ = try? tmux(["kill-server"]) }
@@ -29,7 +35,7 @@ final class Terminal {
 
     /// The whole screen and scrollback.
     func screen() throws -> String {
-        try tmux(["capture-pane", "-p", "-J", "-S", "-2000", "-t", session])
+        try tmux(["capture-pane", "-p", "-J", "-S", "-50000", "-t", session])
     }
 
     /// Waits until the screen shows `text` `times` times; returns the screen, or throws.
