@@ -47,6 +47,7 @@ test: deps lint scenarios schema unit e2e
 bench:
 	bash bench/validate-large.sh
 	bash bench/journal.sh
+	bash bench/oom-vs-script.sh
 
 clean:
 	rm -rf .build bench/out
