@@ -28,21 +28,9 @@ enum Spawn {
         let cArguments = arguments.map { strdup($0) } + [nil]
         let cEnvironment = merged.map { strdup("\($0.key)=\($0.value)") } + [nil]
         defer { for pointer in cArguments + cEnvironment { free(pointer) } }
-        // The test runner blocks some signals, and a blocked or ignored signal is inherited
-        // through exec: supervisord and the lab's programs would then ignore lab/down's SIGTERM
-        // and wait for SIGKILL. The child starts with no signal blocked and the usual ones at
-        // their defaults, as from a shell.
         var attributes = posix_spawnattr_t()
-        posix_spawnattr_init(&attributes)
+        Self.withSignalsAtDefaults(&attributes)
         defer { posix_spawnattr_destroy(&attributes) }
-        var none = sigset_t()
-        sigemptyset(&none)
-        posix_spawnattr_setsigmask(&attributes, &none)
-        var defaults = sigset_t()
-        sigemptyset(&defaults)
-        for signal in [SIGHUP, SIGINT, SIGQUIT, SIGPIPE, SIGALRM, SIGTERM, SIGCHLD, SIGUSR1, SIGUSR2] { sigaddset(&defaults, signal) }
-        posix_spawnattr_setsigdefault(&attributes, &defaults)
-        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
         var pid: pid_t = 0
         let spawned = posix_spawnp(&pid, arguments[0], &actions, &attributes, cArguments, cEnvironment)
         guard spawned == 0 else { throw TestFailure("cannot start \(arguments[0]): \(String(cString: strerror(spawned)))") }
@@ -68,5 +56,22 @@ enum Spawn {
         // WIFEXITED/WEXITSTATUS are macros Swift cannot import.
         let exited = status & 0x7f == 0
         return Ended(status: exited ? (status >> 8) & 0xff : 128 + (status & 0x7f), output: output)
+    }
+
+    /// Initializes `attributes` so that the child starts with no signal blocked and the usual
+    /// ones at their defaults, as from a shell. The test runner blocks some signals, and a
+    /// blocked signal is inherited through fork and exec: supervisord and the lab's programs
+    /// would ignore lab/down's SIGTERM and wait for SIGKILL, and a tmux server would ignore the
+    /// SIGTERM that `kill-server` sends it and outlive its test. The caller destroys it.
+    static func withSignalsAtDefaults(_ attributes: inout posix_spawnattr_t) {
+        posix_spawnattr_init(&attributes)
+        var none = sigset_t()
+        sigemptyset(&none)
+        posix_spawnattr_setsigmask(&attributes, &none)
+        var defaults = sigset_t()
+        sigemptyset(&defaults)
+        for signal in [SIGHUP, SIGINT, SIGQUIT, SIGPIPE, SIGALRM, SIGTERM, SIGCHLD, SIGUSR1, SIGUSR2] { sigaddset(&defaults, signal) }
+        posix_spawnattr_setsigdefault(&attributes, &defaults)
+        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
     }
 }

@@ -66,8 +66,13 @@ final class Terminal {
         let argv = ["/usr/bin/tmux", "-L", socket, "-f", "/dev/null"] + arguments
         let cArguments = argv.map { strdup($0) } + [nil]
         defer { for pointer in cArguments { free(pointer) } }
+        // With the runner's blocked signals the tmux server would ignore the SIGTERM that
+        // kill-server sends it, and stay behind with its session after the test.
+        var attributes = posix_spawnattr_t()
+        Spawn.withSignalsAtDefaults(&attributes)
+        defer { posix_spawnattr_destroy(&attributes) }
         var pid: pid_t = 0
-        let status = posix_spawn(&pid, argv[0], &actions, nil, cArguments, environ)
+        let status = posix_spawn(&pid, argv[0], &actions, &attributes, cArguments, environ)
         guard status == 0 else { throw TestFailure("cannot start tmux: \(status)") }
         var exit: Int32 = 0
         while waitpid(pid, &exit, 0) < 0, errno == EINTR {}
