@@ -2,7 +2,7 @@
 SWIFT ?= swift
 APT_PACKAGES := libedit-dev graphviz python3-venv libcurl4-openssl-dev asciinema tmux
 
-.PHONY: all build release test deps lint unit scenarios schema bench clean
+.PHONY: all build release test deps lint unit e2e scenarios schema bench clean
 
 all: build
 
@@ -27,6 +27,13 @@ unit:
 	$(SWIFT) build --build-tests
 	$(SWIFT) test
 
+## End-to-end: `medic run runbooks/nginx-502.yaml` against every scenario of the incident lab (lab/),
+## at a terminal (tmux) and with --yes; the oom tests need root and a memory cgroup, or show as skipped.
+e2e: deps
+	lab/install
+	$(SWIFT) build --build-tests
+	MEDIC_LAB_TESTS=1 $(SWIFT) test --skip-build --filter LabTests
+
 scenarios: build
 	.build/debug/medic validate runbooks/*.yaml
 	.build/debug/medic test runbooks --require-full-coverage
@@ -34,13 +41,14 @@ scenarios: build
 schema:
 	bash Tests/schema/check-schema.sh
 
-## Every test: lint, Swift tests, shipped runbooks and their scenarios, the JSON Schema.
-test: deps lint scenarios schema unit
+## Every test: lint, Swift tests, shipped runbooks and their scenarios, the JSON Schema, end to end.
+test: deps lint scenarios schema unit e2e
 
 bench:
 	bash bench/validate-large.sh
 	bash bench/journal.sh
 	bash bench/run.sh
+	bash bench/oom-vs-script.sh
 
 clean:
 	rm -rf .build bench/out

@@ -10,11 +10,14 @@ final class Terminal {
     /// Whether tmux is installed.
     static var available: Bool { FileManager.default.isExecutableFile(atPath: "/usr/bin/tmux") }
 
-    /// Starts `command` (a shell command line) in a new 160×50 terminal.
+    /// Starts `command` (a shell command line) in a new 160×50 terminal that keeps 50,000 lines of
+    /// scrollback, so `screen()` holds the whole of a long run.
     init(_ command: String, environment: [String: String] = [:]) throws {
         socket = "medic-test-\(UUID().uuidString.prefix(8))"
         let exports = environment.map { "export \($0.key)='\($0.value)'; " }.joined()
+        // history-limit applies to windows created after it is set, so it goes before new-session.
         try tmux([
+            "start-server", ";", "set-option", "-g", "history-limit", "50000", ";",
             "new-session", "-d", "-s", session, "-x", "160", "-y", "50",
             "cd '\(TestSupport.repositoryRoot)' && \(exports)\(command); echo \"[exit $?]\"; sleep 120",
         ])
@@ -35,7 +38,7 @@ final class Terminal {
 
     /// The whole screen and scrollback.
     func screen() throws -> String {
-        try tmux(["capture-pane", "-p", "-J", "-S", "-2000", "-t", session])
+        try tmux(["capture-pane", "-p", "-J", "-S", "-50000", "-t", session])
     }
 
     /// Waits until the screen shows `text` `times` times; returns the screen, or throws.
@@ -66,8 +69,13 @@ final class Terminal {
         let argv = ["/usr/bin/tmux", "-L", socket, "-f", "/dev/null"] + arguments
         let cArguments = argv.map { strdup($0) } + [nil]
         defer { for pointer in cArguments { free(pointer) } }
+        // With the runner's blocked signals the tmux server would ignore the SIGTERM that
+        // kill-server sends it, and stay behind with its session after the test.
+        var attributes = posix_spawnattr_t()
+        Spawn.withSignalsAtDefaults(&attributes)
+        defer { posix_spawnattr_destroy(&attributes) }
         var pid: pid_t = 0
-        let status = posix_spawn(&pid, argv[0], &actions, nil, cArguments, environ)
+        let status = posix_spawn(&pid, argv[0], &actions, &attributes, cArguments, environ)
         guard status == 0 else { throw TestFailure("cannot start tmux: \(status)") }
         var exit: Int32 = 0
         while waitpid(pid, &exit, 0) < 0, errno == EINTR {}

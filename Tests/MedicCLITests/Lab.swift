@@ -1,0 +1,128 @@
+import Foundation
+import MedicTestSupport
+import Testing
+
+/// One scenario of the incident lab (`lab/up`, `lab/down`), for the end-to-end tests.
+///
+/// The tests' lab has a run directory and ports of its own (`$TMPDIR/medic-lab-e2e`, nginx
+/// 28080, app 28000, wrong port 28001), so it never meets a lab someone started by hand on the
+/// defaults (18080, 18000, 18001) nor the ephemeral ports other suites listen on.
+struct Lab {
+    /// Whether the end-to-end tests were asked for (`MEDIC_LAB_TESTS=1`, which `make e2e` sets).
+    static var enabled: Bool { ProcessInfo.processInfo.environment["MEDIC_LAB_TESTS"] == "1" }
+
+    static let runDirectory = NSTemporaryDirectory() + "medic-lab-e2e"
+
+    /// What lab/up, lab/down and the lab's programs are started with.
+    static let environment = [
+        "MEDIC_LAB_DIR": runDirectory, "MEDIC_LAB_NGINX_PORT": "28080", "MEDIC_LAB_APP_PORT": "28000", "MEDIC_LAB_WRONG_PORT": "28001",
+    ]
+
+    /// Why the `oom` scenario cannot run here, or nil when it can: it needs root, a memory cgroup
+    /// it may create and a readable kernel log (the same checks as `lab/up oom`, which exits 77
+    /// without them).
+    static let oomUnsupportedReason: String? = {
+        guard geteuid() == 0 else { return "skipped: the oom scenario needs root" }
+        let manager = FileManager.default
+        let v2 = "/sys/fs/cgroup/cgroup.controllers"
+        if let controllers = try? String(contentsOfFile: v2, encoding: .utf8) {
+            guard controllers.split(separator: " ").contains(where: { $0.trimmingCharacters(in: .whitespacesAndNewlines) == "memory" }) else {
+                return "skipped: the oom scenario needs the memory controller in /sys/fs/cgroup (cgroup v2)"
+            }
+        } else if !manager.isWritableFile(atPath: "/sys/fs/cgroup/memory/memory.limit_in_bytes")
+            && !manager.isWritableFile(atPath: "/sys/fs/cgroup/memory")
+        {
+            return "skipped: the oom scenario needs a writable memory cgroup (v1 /sys/fs/cgroup/memory or v2 with the memory controller)"
+        }
+        guard (try? Spawn.run(["dmesg"], timeout: 30).status) == 0 else { return "skipped: the oom scenario needs a readable kernel log (dmesg)" }
+        return nil
+    }()
+
+    let scenario: String
+    /// lab.env: SITE_URL, LOGIN_PASSWORD, SUPERVISOR_CONF and the rest.
+    let values: [String: String]
+
+    /// Starts `scenario` and waits until its symptom shows. When lab/up says the machine lacks
+    /// what the scenario needs (status 77), the test is cancelled with lab/up's reason: it shows
+    /// as skipped, never as passed.
+    init(_ scenario: String) throws {
+        let up = try Spawn.run([TestSupport.repositoryRoot + "/lab/up", scenario], environment: Self.environment, timeout: 300)
+        if up.status == 77 {
+            let reason = up.output.split(separator: "\n").first { $0.contains("skipped") }.map(String.init) ?? up.output
+            try Test.cancel("\(reason)")
+        }
+        guard up.status == 0 else { throw TestFailure("lab/up \(scenario) exited \(up.status):\n\(up.output)") }
+        self.scenario = scenario
+        values = try Self.readEnvironmentFile(Self.runDirectory + "/lab.env")
+    }
+
+    /// Stops everything lab/up started (lab/down signals only pids it recorded or marked).
+    func down() {
+        _ = try? Spawn.run([TestSupport.repositoryRoot + "/lab/down"], environment: Self.environment, timeout: 120)
+    }
+
+    subscript(key: String) -> String { values[key] ?? "" }
+
+    var password: String { self["LOGIN_PASSWORD"] }
+
+    /// The lab's values under the names of nginx-502.yaml's inputs, every input except the
+    /// password (a secret: typed at the prompt or given as MEDIC_VAR_login_password), and
+    /// those whose default fits (error_window, compose_file, kube_*).
+    var inputs: [(name: String, value: String)] {
+        [
+            ("site_url", self["SITE_URL"]), ("origin_url", self["SITE_URL"]), ("nginx_error_log", self["NGINX_ERROR_LOG"]),
+            ("nginx_conf", self["NGINX_CONF"]), ("runtime", self["RUNTIME"]), ("app_service", self["APP_SERVICE"]),
+            ("app_health_url", self["APP_HEALTH_URL"]), ("login_url", self["LOGIN_URL"]), ("login_user", self["LOGIN_USER"]),
+            ("lockout_url", self["LOCKOUT_URL"]), ("build_jobs", self["BUILD_JOBS"]), ("extra_services", self["EXTRA_SERVICES"]),
+            ("supervisor_conf", self["SUPERVISOR_CONF"]),
+        ]
+    }
+
+    /// `supervisorctl status` of every program, as name → the rest of its line
+    /// (`RUNNING   pid 123, uptime 0:00:05`).
+    func programs() throws -> [String: String] {
+        let status = try Spawn.run(["/usr/bin/supervisorctl", "-c", self["SUPERVISOR_CONF"], "status"], timeout: 30)
+        var programs: [String: String] = [:]
+        for line in status.output.split(separator: "\n") {
+            let fields = line.split(separator: " ", maxSplits: 1)
+            if fields.count == 2 { programs[String(fields[0])] = fields[1].trimmingCharacters(in: .whitespaces) }
+        }
+        return programs
+    }
+
+    /// The status code `url` answers with (0 when nothing answered), asked with curl. A body, if
+    /// any, goes through a file so that the password never sits on a command line.
+    func status(of url: String, json body: String? = nil) throws -> Int {
+        var arguments = ["curl", "-s", "-o", "/dev/null", "-w", "%{http_code}", "--max-time", "10", "--noproxy", "*"]
+        var bodyFile: String?
+        if let body {
+            let path = try TestSupport.temporaryDirectory() + "/body.json"
+            try body.write(toFile: path, atomically: false, encoding: .utf8)
+            arguments += ["-H", "Content-Type: application/json", "--data-binary", "@" + path]
+            bodyFile = path
+        }
+        defer { if let bodyFile { try? FileManager.default.removeItem(atPath: bodyFile) } }
+        let run = try Spawn.run(arguments + [url], timeout: 30)
+        return Int(run.output.trimmingCharacters(in: .whitespacesAndNewlines)) ?? 0
+    }
+
+    /// A login through nginx as the lab's user; the status code.
+    func login(password: String) throws -> Int {
+        try status(of: self["LOGIN_URL"], json: #"{"username": "\#(self["LOGIN_USER"])", "password": "\#(password)"}"#)
+    }
+
+    static func readEnvironmentFile(_ path: String) throws -> [String: String] {
+        let text = try String(contentsOfFile: path, encoding: .utf8)
+        var values: [String: String] = [:]
+        for line in text.split(separator: "\n") where !line.hasPrefix("#") {
+            guard let equals = line.firstIndex(of: "=") else { continue }
+            var value = String(line[line.index(after: equals)...])
+            // lab/up quotes a value only when it needs it, shell-style: '...' with '\'' inside.
+            if value.hasPrefix("'"), value.hasSuffix("'"), value.count >= 2 {
+                value = String(value.dropFirst().dropLast()).replacingOccurrences(of: #"'\''"#, with: "'")
+            }
+            values[String(line[..<equals])] = value
+        }
+        return values
+    }
+}

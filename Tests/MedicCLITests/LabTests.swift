@@ -1,0 +1,209 @@
+import Foundation
+import MedicTestSupport
+import Testing
+
+/// `medic run runbooks/nginx-502.yaml` against real incidents: the lab's nginx, supervisord and
+/// app, broken for real, on loopback. Slow (minutes), so it runs only with MEDIC_LAB_TESTS=1
+/// (`make e2e`), one scenario at a time.
+@Suite(
+    "end-to-end: nginx-502.yaml against the incident lab", .serialized,
+    .enabled(if: Lab.enabled, "set MEDIC_LAB_TESTS=1 (make e2e) to run them: they start nginx, supervisord and an app on loopback"))
+struct LabTests {
+    static let runbook = TestSupport.repositoryRoot + "/runbooks/nginx-502.yaml"
+    static let oomNeeds = "skipped: the oom scenario needs root, a memory cgroup it can create and a readable dmesg"
+
+    @Test(
+        "at a terminal, typing the confirmation at each action", .enabled(if: Terminal.available, "tmux is not installed"),
+        arguments: LabExpectation.withoutOOM)
+    func atTerminal(_ expected: LabExpectation) throws {
+        try walkAtTerminal(expected)
+    }
+
+    @Test(
+        "oom at a terminal: the jobs are stopped and the app restarted after each confirmation, and the site is healthy",
+        .enabled(if: Terminal.available, "tmux is not installed"), .enabled(if: Lab.oomUnsupportedReason == nil, Comment(rawValue: oomNeeds)))
+    func oomAtTerminal() throws {
+        try walkAtTerminal(.oom)
+    }
+
+    @Test("with --yes, no terminal, the password from MEDIC_VAR_login_password", arguments: LabExpectation.withoutOOM)
+    func unattended(_ expected: LabExpectation) throws {
+        try walkUnattended(expected)
+    }
+
+    @Test("oom with --yes and no terminal", .enabled(if: Lab.oomUnsupportedReason == nil, Comment(rawValue: oomNeeds)))
+    func oomUnattended() throws {
+        try walkUnattended(.oom)
+    }
+
+    @Test(
+        "--dry-run against oom reaches the diagnosis and stops or restarts nothing",
+        .enabled(if: Lab.oomUnsupportedReason == nil, Comment(rawValue: oomNeeds)))
+    func dryRunOOM() throws {
+        let lab = try Lab("oom")
+        defer { lab.down() }
+        let neighbours = ["buildjobs:docker-build-sim", "buildjobs:pytest-sim", "extras:postgres-sim", "extras:redis-sim"]
+        let before = try lab.programs()
+        let supervisorLog = lab["SUPERVISOR_LOG"]
+        let logOffset = (try? FileManager.default.attributesOfItem(atPath: supervisorLog)[.size] as? Int) ?? 0
+        let (status, screen, evidence) = try runUnattended(lab, flags: ["--dry-run"])
+        let after = try lab.programs()
+
+        // The diagnosis: the kernel's OOM kills, found by the checks, which ran for real.
+        #expect(evidence.path.contains("app-down/kernel-oom"), "path: \(evidence.path)")
+        #expect(Int(evidence.captured("oom_kills") ?? "") ?? 0 >= 1, "the kernel-oom check counted the kills")
+        #expect(evidence.end?.string("cause") == "oom-killed")
+        #expect(evidence.end?.string("outcome") == "escalate", "nothing was fixed, so the walk cannot end resolved")
+        #expect(status == 3, "\(screen)")
+        // The actions were shown and recorded, never run, and nobody was asked.
+        #expect(evidence.actionRuns.map(\.stepID) == LabExpectation.oom.actions)
+        #expect(evidence.actionRuns.allSatisfy { $0.bool("dry_run") == true })
+        let actionResults = evidence.events.filter { $0.event == "result" && LabExpectation.oom.actions.contains($0.stepID) }
+        #expect(actionResults.count == 3 && actionResults.allSatisfy { $0.string("not_run") == "dry run" })
+        #expect(evidence.start?.fields["flags"] as? [String] == ["--dry-run"])
+
+        // The world: the neighbours hold the same pids in the same state...
+        for name in neighbours {
+            #expect(
+                Self.stateAndPid(before[name]) != nil && Self.stateAndPid(before[name]) == Self.stateAndPid(after[name]),
+                "\(name): \(before[name] ?? "-") → \(after[name] ?? "-")")
+        }
+        // ...supervisord was asked to stop nothing, and the app changed pids only when the kernel
+        // killed it (the scenario itself: every request costs the app more memory than is left).
+        let logText = (try? String(contentsOfFile: supervisorLog, encoding: .utf8)) ?? ""
+        let during = String(logText.utf8.dropFirst(logOffset)) ?? ""
+        let stops = during.split(separator: "\n").filter { $0.contains("stopped:") || $0.contains("waiting for") || $0.contains("SIGTERM") }
+        #expect(stops.isEmpty, "supervisord stopped something during the dry run:\n\(stops.joined(separator: "\n"))")
+        let exits = during.split(separator: "\n").filter { $0.contains("exited: app ") }
+        #expect(exits.allSatisfy { $0.contains("terminated by SIGKILL") }, "\(exits)")
+        let kernelLog = try Spawn.run(["dmesg"], timeout: 30).output
+        let appPids = logText.matches(of: /spawned: 'app' with pid (\d+)/).map { String($0.1) }
+        let current = Self.stateAndPid(after["app"])?.split(separator: " ").last.map(String.init)
+        for pid in appPids where pid != current {
+            #expect(kernelLog.contains("Killed process \(pid) (uvicorn)"), "app pid \(pid) ended, but not by the kernel's OOM killer")
+        }
+        #expect(try lab.status(of: lab["SITE_URL"]) == 502, "the site is still broken: nothing was fixed")
+    }
+
+    // MARK: - Walks
+
+    func walkAtTerminal(_ expected: LabExpectation) throws {
+        let lab = try Lab(expected.scenario)
+        defer { lab.down() }
+        let dir = try TestSupport.temporaryDirectory()
+        let session = dir + "/session"
+        let variables = lab.inputs.map { "--var '\($0.name)=\($0.value)'" }.joined(separator: " ")
+        let terminal = try Terminal(
+            "\(CommandLineTests.binary) run runbooks/nginx-502.yaml \(variables) --transcript '\(session)'",
+            environment: ["NO_COLOR": "1", "XDG_STATE_HOME": dir])
+        // The only input not given: the password, typed at the hidden prompt.
+        try terminal.waitFor("login_password (input hidden): ", timeout: 30)
+        try terminal.type(lab.password)
+        try terminal.send("Enter")
+        let (status, screen) = try Self.confirmEveryAction(terminal, timeout: 300)
+        let evidence = try SessionEvidence(directory: session)
+        let operatorName = evidence.start?.string("operator_name") ?? "?"
+        #expect(operatorName != "--yes")
+        #expect(evidence.start?.bool("interactive") == true)
+        try check(evidence, status: status, screen: screen, expected, lab: lab, approver: operatorName)
+    }
+
+    func walkUnattended(_ expected: LabExpectation) throws {
+        let lab = try Lab(expected.scenario)
+        defer { lab.down() }
+        let (status, screen, evidence) = try runUnattended(lab, flags: ["--yes"])
+        #expect(evidence.start?.bool("interactive") == false)
+        #expect(evidence.start?.fields["flags"] as? [String] == ["--yes"])
+        try check(evidence, status: status, screen: screen, expected, lab: lab, approver: "--yes")
+    }
+
+    /// `medic run` with standard input on /dev/null and the password in the environment.
+    func runUnattended(_ lab: Lab, flags: [String]) throws -> (Int32, String, SessionEvidence) {
+        let dir = try TestSupport.temporaryDirectory()
+        let arguments = [CommandLineTests.binary, "run", Self.runbook] + lab.inputs.flatMap { ["--var", "\($0.name)=\($0.value)"] }
+        let run = try Spawn.run(
+            arguments + flags + ["--transcript", dir + "/session"],
+            environment: ["NO_COLOR": "1", "XDG_STATE_HOME": dir, "MEDIC_VAR_login_password": lab.password], timeout: 300)
+        return (run.status, run.output, try SessionEvidence(directory: dir + "/session"))
+    }
+
+    // MARK: - What every walk must show
+
+    func check(_ evidence: SessionEvidence, status: Int32, screen: String, _ expected: LabExpectation, lab: Lab, approver: String) throws {
+        let context = "path: \(evidence.path.joined(separator: " → "))\n\(screen)"
+        // The conclusion, in the exit status and in the journal's last record.
+        let end = try #require(evidence.end, "the journal has no end record\n\(context)")
+        #expect(status == expected.exitStatus, "\(context)")
+        #expect(end.string("outcome") == expected.outcome && end.string("cause") == expected.cause, "ended \(end.fields)\n\(context)")
+        #expect(expected.conclusions.contains(end.string("step_id") ?? ""), "ended at \(end.string("step_id") ?? "-")")
+        #expect(end.int("exit_status") == Int(expected.exitStatus))
+
+        // Every action ran after a confirmation that approved it, and only the expected ones ran.
+        #expect(evidence.actionRuns.map(\.stepID) == expected.actions, "\(context)")
+        #expect(evidence.confirmationProblems(approver: approver).isEmpty, "\(evidence.confirmationProblems(approver: approver))")
+        #expect(evidence.events.filter { $0.event == "confirm" && $0.bool("approved") != true }.isEmpty, "an action was declined")
+
+        // The login round trip saw what the scenario implies.
+        let loginSteps = ["login-right", "login-wrong"].filter { step in evidence.path.contains { $0.hasSuffix("verify-site/" + step) } }
+        #expect(Set(loginSteps) == Set(expected.logins.keys), "login checks on the path: \(loginSteps)")
+        for (step, code) in expected.logins {
+            #expect(evidence.httpStatus(ofStepEndingWith: "verify-site/" + step) == code, "\(step) should have seen \(code)")
+        }
+
+        // The password is nowhere: not in any file of the session, not on the screen.
+        let password = lab.password
+        let inFiles = try evidence.leaks(of: password)
+        #expect(inFiles.isEmpty, "the password is in the session directory: \(inFiles)")
+        let onScreen = SessionEvidence.leaks(of: password, in: screen)
+        #expect(onScreen.isEmpty, "the password is on the screen: \(onScreen)")
+        let inputs = evidence.start?.fields["inputs"] as? [[String: Any]] ?? []
+        #expect(inputs.contains { $0["name"] as? String == "login_password" && $0["value"] as? String == "••••" })
+
+        // Where the runbook says it resolved the incident, the site must be healthy, asked
+        // independently of Medic.
+        if expected.outcome == "resolved" {
+            #expect(try lab.status(of: lab["SITE_URL"]) == 200)
+            #expect(try lab.status(of: lab["SITE_HEALTH_URL"]) == 200)
+            #expect(try lab.login(password: password) == 200, "the right password logs in")
+            #expect(try lab.login(password: "e2e-wrong-password") == 401, "a wrong one is refused")
+            let programs = try lab.programs()
+            #expect(programs["app"]?.hasPrefix("RUNNING") == true, "\(programs)")
+            for name in ["buildjobs:docker-build-sim", "buildjobs:pytest-sim", "extras:postgres-sim", "extras:redis-sim"] {
+                #expect(programs[name]?.hasPrefix("STOPPED") == true, "\(name): \(programs[name] ?? "-")")
+            }
+        }
+    }
+
+    // MARK: - Helpers
+
+    /// Answers every confirmation with exactly what its prompt asks for ("Type yes to run it",
+    /// or "Type the target's name, app, to run it") until Medic exits; fails on any other prompt.
+    static func confirmEveryAction(_ terminal: Terminal, timeout: Double) throws -> (status: Int32, screen: String) {
+        let deadline = Date().addingTimeInterval(timeout)
+        var answered = 0
+        var screen = ""
+        while Date() < deadline {
+            screen = try terminal.screen()
+            if let exit = screen.firstMatch(of: /\[exit (\d+)\]/), let status = Int32(exit.1) { return (status, screen) }
+            if screen.components(separatedBy: "Run it? › ").count - 1 > answered {
+                let asked = screen.matches(of: /Type the target's name, (.+?), to run it|Type (yes) to run it/).last
+                let reply = try #require(asked.flatMap { $0.1 ?? $0.2 }.map(String.init), "no instruction before the prompt:\n\(screen)")
+                try terminal.type(reply)
+                try terminal.send("Enter")
+                answered += 1
+                continue
+            }
+            if screen.contains("medic › ") || screen.contains("Answer (1-") {
+                throw TestFailure("Medic waits at a prompt this test does not expect:\n\(screen)")
+            }
+            Thread.sleep(forTimeInterval: 0.1)
+        }
+        throw TestFailure("medic run did not finish within \(Int(timeout)) s; the screen shows:\n\(screen)")
+    }
+
+    /// "RUNNING 123" from "RUNNING   pid 123, uptime 0:00:05"; nil for a program without a pid.
+    static func stateAndPid(_ line: String?) -> String? {
+        guard let line, let match = line.firstMatch(of: /^(\S+)\s+pid (\d+),/) else { return nil }
+        return "\(match.1) \(match.2)"
+    }
+}
