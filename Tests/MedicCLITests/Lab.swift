@@ -90,6 +90,14 @@ struct Lab {
         return programs
     }
 
+    /// How many processes the kernel's OOM killer has killed in the `oom` scenario's memory
+    /// cgroup since lab/up made it (`oom_kill` in memory.oom_control, or memory.events on v2).
+    func oomKills() -> Int? {
+        let file = self["CGROUP"] + (self["CGROUP_VERSION"] == "1" ? "/memory.oom_control" : "/memory.events")
+        guard let text = try? String(contentsOfFile: file, encoding: .utf8) else { return nil }
+        return text.split(separator: "\n").first { $0.hasPrefix("oom_kill ") }.flatMap { Int($0.dropFirst("oom_kill ".count)) }
+    }
+
     /// The status code `url` answers with (0 when nothing answered), asked with curl. A body, if
     /// any, goes through a file so that the password never sits on a command line.
     func status(of url: String, json body: String? = nil) throws -> Int {

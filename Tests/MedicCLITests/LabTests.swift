@@ -68,20 +68,19 @@ struct LabTests {
                 Self.stateAndPid(before[name]) != nil && Self.stateAndPid(before[name]) == Self.stateAndPid(after[name]),
                 "\(name): \(before[name] ?? "-") → \(after[name] ?? "-")")
         }
-        // ...supervisord was asked to stop nothing, and the app changed pids only when the kernel
-        // killed it (the scenario itself: every request costs the app more memory than is left).
+        // ...supervisord was asked to stop nothing, and the app changed pids only when the
+        // kernel's OOM killer killed it (the scenario itself: every request, Medic's checks
+        // included, costs the app more memory than is left). The kernel's own count is the
+        // witness: dmesg's ring buffer is too small to keep every kill line of a long run.
         let logText = (try? String(contentsOfFile: supervisorLog, encoding: .utf8)) ?? ""
+        let kills = try #require(lab.oomKills(), "the oom cgroup's counter cannot be read")
         let during = String(logText.utf8.dropFirst(logOffset)) ?? ""
         let stops = during.split(separator: "\n").filter { $0.contains("stopped:") || $0.contains("waiting for") || $0.contains("SIGTERM") }
         #expect(stops.isEmpty, "supervisord stopped something during the dry run:\n\(stops.joined(separator: "\n"))")
-        let exits = during.split(separator: "\n").filter { $0.contains("exited: app ") }
+        let exits = logText.split(separator: "\n").filter { $0.contains("exited: app ") }
         #expect(exits.allSatisfy { $0.contains("terminated by SIGKILL") }, "\(exits)")
-        let kernelLog = try Spawn.run(["dmesg"], timeout: 30).output
-        let appPids = logText.matches(of: /spawned: 'app' with pid (\d+)/).map { String($0.1) }
-        let current = Self.stateAndPid(after["app"])?.split(separator: " ").last.map(String.init)
-        for pid in appPids where pid != current {
-            #expect(kernelLog.contains("Killed process \(pid) (uvicorn)"), "app pid \(pid) ended, but not by the kernel's OOM killer")
-        }
+        #expect(exits.count <= kills, "the app ended \(exits.count) times since lab/up, the OOM killer killed \(kills) processes")
+        #expect(after["app"].map { !$0.hasPrefix("STOPPED") && !$0.hasPrefix("EXITED") } == true, "app: \(after["app"] ?? "-")")
         #expect(try lab.status(of: lab["SITE_URL"]) == 502, "the site is still broken: nothing was fixed")
     }
 
