@@ -65,43 +65,10 @@ struct JSONWriter {
         text += raw
     }
 
-    /// `value` as a JSON string literal, quotes included.
-    ///
-    /// Escapes the quote, the backslash and every control character (RFC 8259), and U+2028 and
-    /// U+2029 so the line is also a valid JavaScript literal. Swift strings are valid Unicode, so
+    /// `value` as a quoted JSON string (`Masking.jsonEscaped`: RFC 8259 escapes, and U+2028 and
+    /// U+2029 so the line is also a valid JavaScript literal). Swift strings are valid Unicode, so
     /// no lone surrogate can reach the output.
     static func quoted(_ value: String) -> String {
-        var out = "\""
-        var plain = true
-        for byte in value.utf8 where byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") || byte == 0xE2 {
-            plain = false
-            break
-        }
-        if plain {
-            out += value
-        } else {
-            for scalar in value.unicodeScalars {
-                switch scalar {
-                case "\"": out += "\\\""
-                case "\\": out += "\\\\"
-                case "\n": out += "\\n"
-                case "\r": out += "\\r"
-                case "\t": out += "\\t"
-                case "\u{08}": out += "\\b"
-                case "\u{0C}": out += "\\f"
-                case "\u{2028}": out += "\\u2028"
-                case "\u{2029}": out += "\\u2029"
-                default:
-                    if scalar.value < 0x20 {
-                        let hex = String(scalar.value, radix: 16)
-                        out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-                    } else {
-                        out.unicodeScalars.append(scalar)
-                    }
-                }
-            }
-        }
-        out += "\""
-        return out
+        "\"" + Masking.jsonEscaped(value) + "\""
     }
 }
