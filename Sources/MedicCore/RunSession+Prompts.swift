@@ -79,58 +79,56 @@ extension RunSession {
             console.show("    \(number + 1)) \(option.answer) — \(TerminalText.sanitize(option.label))", .plain)
         }
         let answers = question.options.map(\.answer)
-        while true {
-            switch console.readLine(prompt: "Answer (1-\(answers.count)) › ", completions: answers + OperatorCommand.words, fresh: false) {
-            case .line(let text):
-                interruptedOnce = false
-                if let answer = question.option(for: text) {
-                    console.remember(text)
-                    guard record(.answer(stepID: question.stepID, answer: answer)) else { return nil }
-                    return walk.handle(.answered(answer))
-                }
-                let command = OperatorCommand(parsing: text)
-                switch command {
-                case .empty: continue
-                case .word:
-                    console.show(
-                        "  '\(TerminalText.sanitize(text))' is not an answer: type 1-\(answers.count) or one of \(answers.joined(separator: ", "))",
-                        .warning)
-                default:
-                    remember(text, command)
-                    switch perform(command) {
-                    case .handled: continue
-                    case .walk(let effects): return effects
-                    }
-                }
-            case .interrupted:
-                if case .walk(let effects) = interrupted() { return effects }
-            case .endOfInput: return walk.handle(.abort(reason: "input ended before '\(question.title)' was answered"))
-            case .hangUp: return walk.handle(.abort(reason: "the terminal went away"))
-            }
-        }
+        return ordinaryPrompt(
+            "Answer (1-\(answers.count)) › ", completions: answers + OperatorCommand.words,
+            endOfInput: "input ended before '\(question.title)' was answered",
+            unknown: { "'\($0)' is not an answer: type 1-\(answers.count) or one of \(answers.joined(separator: ", "))" },
+            accept: { text in
+                guard let answer = question.option(for: text) else { return .notMine }
+                self.console.remember(text)
+                guard self.record(.answer(stepID: question.stepID, answer: answer)) else { return .done(nil) }
+                return .done(self.walk.handle(.answered(answer)))
+            })
     }
 
     func stalledPrompt(reason: String) -> [WalkEffect] {
         console.show("  What now? retry, skip, back, goto STEP, or quit (help lists everything)", .dim)
-        let stepIDs = walk.currentRunbook.steps.map(\.id)
+        let effects = ordinaryPrompt(
+            "medic › ", completions: OperatorCommand.words + walk.currentRunbook.steps.map(\.id), endOfInput: "input ended after: \(reason)",
+            unknown: { OperatorCommand.hint(for: $0) }, accept: { _ in .notMine })
+        return effects ?? []
+    }
+
+    /// What a prompt made of a line before the operator commands are tried.
+    enum Acceptance {
+        /// The line is not the prompt's own: try it as a command.
+        case notMine
+        /// The prompt took the line; these effects follow (nil: recording failed).
+        case done([WalkEffect]?)
+    }
+
+    /// A prompt that is not a confirmation: `accept` takes the lines the prompt itself
+    /// understands, commands work as at every prompt, anything else gets `unknown`'s hint,
+    /// Ctrl-C clears the line (twice leaves) and the end of input ends the run.
+    func ordinaryPrompt(
+        _ prompt: String, completions: [String], endOfInput: String, unknown: (String) -> String, accept: (String) -> Acceptance
+    ) -> [WalkEffect]? {
         while true {
-            switch console.readLine(prompt: "medic › ", completions: OperatorCommand.words + stepIDs, fresh: false) {
+            switch console.readLine(prompt: prompt, completions: completions, fresh: false) {
             case .line(let text):
                 interruptedOnce = false
+                if case .done(let effects) = accept(text) { return effects }
                 let command = OperatorCommand(parsing: text)
                 switch command {
                 case .empty: continue
-                case .word: console.show("  " + OperatorCommand.hint(for: TerminalText.sanitize(text)), .warning)
+                case .word: console.show("  " + unknown(TerminalText.sanitize(text)), .warning)
                 default:
                     remember(text, command)
-                    switch perform(command) {
-                    case .handled: continue
-                    case .walk(let effects): return effects
-                    }
+                    if case .walk(let effects) = perform(command) { return effects }
                 }
             case .interrupted:
                 if case .walk(let effects) = interrupted() { return effects }
-            case .endOfInput: return walk.handle(.abort(reason: "input ended after: \(reason)"))
+            case .endOfInput: return walk.handle(.abort(reason: endOfInput))
             case .hangUp: return walk.handle(.abort(reason: "the terminal went away"))
             }
         }
