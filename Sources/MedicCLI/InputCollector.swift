@@ -1,4 +1,5 @@
 import MedicCore
+import MedicLoader
 import MedicTerminal
 
 #if canImport(Glibc)
@@ -96,7 +97,12 @@ struct InputCollector {
 
     /// The assignments of a var file, refusing one that others can read when it holds a secret.
     private func readVarFile(_ path: String) throws -> [(name: String, value: String, line: Int)] {
-        guard let text = readSmallFile(path) else { throw MedicError("cannot read --var-file '\(path)': \(String(cString: strerror(errno)))") }
+        let text: String
+        switch FileSystem.contents(of: path, upTo: 1 << 20) {
+        case .success(let bytes): text = String(decoding: bytes, as: UTF8.self)
+        case .failure(.cannotOpen): throw MedicError("cannot read --var-file '\(path)': \(String(cString: strerror(errno)))")
+        case .failure(.cannotRead(let reason)): throw MedicError("cannot read --var-file '\(path)': \(reason)")
+        }
         let (values, problems) = InputAssignments.parseFile(text)
         if let problem = problems.first { throw MedicError("\(path): \(problem)") }
         for (name, _, line) in values {
@@ -111,21 +117,6 @@ struct InputCollector {
             }
         }
         return values
-    }
-
-    private func readSmallFile(_ path: String) -> String? {
-        let fd = open(path, O_RDONLY | O_CLOEXEC)
-        guard fd >= 0 else { return nil }
-        defer { close(fd) }
-        var bytes: [UInt8] = []
-        var buffer = [UInt8](repeating: 0, count: 65536)
-        while bytes.count < 1 << 20 {
-            let got = read(fd, &buffer, buffer.count)
-            if got < 0 { return nil }
-            if got == 0 { break }
-            bytes += buffer[..<got]
-        }
-        return String(decoding: bytes, as: UTF8.self)
     }
 }
 

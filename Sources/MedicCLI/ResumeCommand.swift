@@ -1,11 +1,8 @@
 import ArgumentParser
 import MedicCore
+import MedicLoader
 import MedicTerminal
 import MedicTranscript
-
-#if canImport(Glibc)
-    import Glibc
-#endif
 
 /// `medic resume DIR`: goes on with a run that was interrupted (a lost SSH session, a crash).
 struct ResumeCommand: ParsableCommand {
@@ -105,7 +102,7 @@ struct ResumeCommand: ParsableCommand {
             case "output":
                 if let file = entry.string("file") { outputFiles[stepID] = file }
             case "result":
-                let output = outputFiles.removeValue(forKey: stepID).flatMap { readText(directory + "/" + $0) } ?? ""
+                let output = outputFiles.removeValue(forKey: stepID).flatMap { keptOutput(directory + "/" + $0) } ?? ""
                 var headers: [HTTPHeader] = []
                 for header in entry.array("headers") {
                     if case .object(let fields) = header, case .string(let name)? = fields["name"], case .string(let value)? = fields["value"] {
@@ -130,18 +127,9 @@ struct ResumeCommand: ParsableCommand {
         return records
     }
 
-    private func readText(_ path: String) -> String? {
-        let fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW)
-        guard fd >= 0 else { return nil }
-        defer { close(fd) }
-        var bytes: [UInt8] = []
-        var buffer = [UInt8](repeating: 0, count: 65536)
-        // The conditions read at most the kept head of an output, as during the run.
-        while bytes.count < 2 << 20 {
-            let got = read(fd, &buffer, buffer.count)
-            if got <= 0 { break }
-            bytes += buffer[..<got]
-        }
+    /// A step's output as the run kept it: conditions read at most the first MiBs, as they did.
+    private func keptOutput(_ path: String) -> String? {
+        guard case .success(let bytes) = FileSystem.contents(of: path, upTo: 2 << 20, followingLinks: false) else { return nil }
         return String(decoding: bytes, as: UTF8.self)
     }
 }

@@ -58,13 +58,15 @@ struct Launch {
     let dryRun: Bool
     let autoApprove: Bool
     let console: TerminalConsole
+    /// The signal pipe the runner watches, so Ctrl-C cancels a running step.
+    let interruptDescriptor: Int32?
     private let tap = ScreenTap()
 
     init(transcriptPath: String?, dryRun: Bool, autoApprove: Bool) {
         self.transcriptPath = transcriptPath
         self.dryRun = dryRun
         self.autoApprove = autoApprove
-        _ = Signals.install()
+        interruptDescriptor = Signals.install()
         let tap = self.tap
         console = TerminalConsole(historyPath: StatePaths().history, screenTap: { tap.session?.screen($0) })
     }
@@ -72,10 +74,9 @@ struct Launch {
     /// Walks `walk` (fresh, or rebuilt from a journal when `resumedFrom` is set) to its end and
     /// exits with the status that says how it ended.
     func walk(_ bundle: RunbookBundle, values: [String: String], walk: Walk, resumedFrom: String?) throws {
-        let masking = Masking(secrets: bundle.root.inputs.filter(\.isSecret).compactMap { values[$0.name] }.filter { !$0.isEmpty })
         let session: SessionDirectory
         do {
-            session = try SessionDirectory.create(at: transcriptPath, runbookID: bundle.root.id, masking: masking, screenSize: console.size)
+            session = try SessionDirectory.create(at: transcriptPath, runbookID: bundle.root.id, masking: walk.masking, screenSize: console.size)
         } catch {
             throw MedicError("\(error)")
         }
@@ -102,7 +103,7 @@ struct Launch {
             },
             flags: flags, interactive: console.isInteractive)
         let options = RunOptions(dryRun: dryRun, autoApprove: autoApprove, operatorName: operatorName, sessionPath: session.path)
-        let runner = LocalRunner(interruptDescriptor: medicSignalDescriptor())
+        let runner = LocalRunner(interruptDescriptor: interruptDescriptor)
         let runSession = RunSession(walk: walk, console: console, runner: runner, recorder: session, options: options)
         let end = resumedFrom == nil ? runSession.run(start: start) : runSession.resume(start: start)
         do {
@@ -119,6 +120,3 @@ struct Launch {
 final class ScreenTap {
     var session: SessionDirectory?
 }
-
-/// The signal pipe's read end, for the runner.
-func medicSignalDescriptor() -> Int32? { Signals.install() }

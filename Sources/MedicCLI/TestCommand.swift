@@ -3,10 +3,6 @@ import MedicCore
 import MedicLoader
 import MedicTerminal
 
-#if canImport(Glibc)
-    import Glibc
-#endif
-
 /// `medic test RUNBOOK|DIR`: walks runbooks against their recorded scenarios, offline.
 struct TestCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -27,8 +23,7 @@ struct TestCommand: ParsableCommand {
     func run() throws {
         var files: [String] = []
         for target in targets {
-            var info = stat()
-            if stat(target, &info) == 0, info.st_mode & S_IFMT == S_IFDIR {
+            if FileSystem.kind(of: target) == .directory {
                 files += try RunbookFiles.find(in: target)
             } else {
                 files.append(target)

@@ -8,16 +8,18 @@
 
 /// The few file-system calls the loader makes, straight to the C library: reading a file,
 /// asking what a path is, listing a folder and reading a symbolic link. Keeping Foundation out
-/// of the loader keeps `medic` quick to start and small in memory.
-enum FileSystem {
-    enum Kind {
+/// of the loader keeps `medic` quick to start and small in memory. The command line uses the
+/// same calls for the few files it reads itself (var files, a journal's output files).
+public enum FileSystem {
+    /// What a path is.
+    public enum Kind: Sendable {
         case file
         case directory
     }
 
     /// What `path` is, following symbolic links; nil when nothing is there (or it cannot be
     /// looked at).
-    static func kind(of path: String) -> Kind? {
+    public static func kind(of path: String) -> Kind? {
         var info = stat()
         guard stat(path, &info) == 0 else { return nil }
         return info.st_mode & S_IFMT == S_IFDIR ? .directory : .file
@@ -39,14 +41,15 @@ enum FileSystem {
     }
 
     /// Why a file could not be read.
-    enum ReadFailure: Error {
+    public enum ReadFailure: Error {
         case cannotOpen
         case cannotRead(String)
     }
 
-    /// The first `limit` bytes of a file (all of it when it is shorter).
-    static func contents(of path: String, upTo limit: Int) -> Result<[UInt8], ReadFailure> {
-        let descriptor = open(path, O_RDONLY | O_CLOEXEC)
+    /// The first `limit` bytes of a file (all of it when it is shorter). With `followingLinks`
+    /// false, a symbolic link at `path` is refused (`O_NOFOLLOW`).
+    public static func contents(of path: String, upTo limit: Int, followingLinks: Bool = true) -> Result<[UInt8], ReadFailure> {
+        let descriptor = open(path, O_RDONLY | O_CLOEXEC | (followingLinks ? 0 : O_NOFOLLOW))
         guard descriptor >= 0 else { return .failure(.cannotOpen) }
         defer { close(descriptor) }
         var info = stat()

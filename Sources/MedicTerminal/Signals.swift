@@ -7,9 +7,4 @@ public enum Signals {
         let fd = medic_signals_install()
         return fd >= 0 ? fd : nil
     }
-
-    /// Whether Medic was told to stop (SIGTERM or SIGHUP) since the last check, clearing it.
-    public static func takeHangUp() -> Bool {
-        medic_signals_peek() & (1 << 1 | 1 << 15) != 0 && medic_signals_take() != 0
-    }
 }
