@@ -149,13 +149,7 @@ struct StatePaths {
     let root: String?
 
     init() {
-        if let state = getenv("XDG_STATE_HOME").map({ String(cString: $0) }), state.hasPrefix("/") {
-            root = state + "/medic"
-        } else if let home = getenv("HOME").map({ String(cString: $0) }), !home.isEmpty {
-            root = home + "/.local/state/medic"
-        } else {
-            root = nil
-        }
+        root = StateFolder.path { getenv($0).map { String(cString: $0) } }
     }
 
     /// The command history.

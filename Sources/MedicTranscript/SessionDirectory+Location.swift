@@ -1,3 +1,5 @@
+import MedicCore
+
 #if canImport(Glibc)
     import Glibc
 #elseif canImport(Darwin)
@@ -10,15 +12,10 @@ extension SessionDirectory {
     /// `XDG_STATE_HOME` defaulting to `$HOME/.local/state` (a relative value is ignored, as the
     /// XDG specification asks).
     static func defaultPath(runbookID: String, milliseconds: Int64, environment: (String) -> String?) throws -> String {
-        let stateHome: String
-        if let value = environment("XDG_STATE_HOME"), value.hasPrefix("/") {
-            stateHome = value
-        } else if let home = environment("HOME"), home.hasPrefix("/") {
-            stateHome = home + "/.local/state"
-        } else {
+        guard let state = StateFolder.path(environment: environment) else {
             throw TranscriptError("could not choose where to keep the transcript: neither XDG_STATE_HOME nor HOME is set; give a directory")
         }
-        return stateHome + "/medic/sessions/" + Clock.compact(milliseconds: milliseconds) + "-" + safeName(runbookID)
+        return state + "/sessions/" + Clock.compact(milliseconds: milliseconds) + "-" + safeName(runbookID)
     }
 
     /// `text` reduced to letters, digits, `-`, `_` and `.` (not leading), so that an id can name a
