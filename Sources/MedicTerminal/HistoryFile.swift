@@ -40,11 +40,12 @@ struct HistoryFile {
         _ = text.utf8CString.withUnsafeBufferPointer { write(fd, $0.baseAddress, $0.count - 1) }
     }
 
+    /// Creates `path` and every missing folder above it with mode 0700.
     static func makeFolders(_ path: String) {
-        var current = ""
-        for part in path.split(separator: "/", omittingEmptySubsequences: false) {
-            current += current.isEmpty && part.isEmpty ? "/" : (current.hasSuffix("/") || current.isEmpty ? "" : "/") + part
-            if !current.isEmpty { mkdir(current, 0o700) }
+        var prefix = ""
+        for component in path.split(separator: "/") {
+            prefix += (prefix.isEmpty && !path.hasPrefix("/") ? "" : "/") + component
+            mkdir(prefix, 0o700)
         }
     }
 }
