@@ -49,7 +49,9 @@ struct InputCollector {
                 }
             } else if let value = input.defaultValue, !(input.isRequired && value.isEmpty) {
                 values[input.name] = value
-            } else if input.isRequired || input.isSecret {
+            } else if input.isRequired || (input.isSecret && console.isInteractive) {
+                // An optional secret is offered at a terminal (Enter leaves it empty); without
+                // one it simply stays empty.
                 values[input.name] = try ask(input)
             } else {
                 values[input.name] = ""

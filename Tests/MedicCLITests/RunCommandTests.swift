@@ -102,6 +102,16 @@ struct RunCommandTests {
         #expect(fine.status == 5, "\(fine.output)\(fine.error)")
     }
 
+    @Test("an optional secret without a terminal stays empty instead of stopping the run")
+    func optionalSecretWithoutTerminal() throws {
+        let dir = try TestSupport.temporaryDirectory()
+        let run = try cli.medic([
+            "run", "runbooks/starter.yaml", "--var", "service_url=http://127.0.0.1:9/health", "--var", "service_port=9", "--transcript", dir + "/s",
+        ])
+        #expect(!run.error.contains("api_token"), "\(run.error)")
+        #expect(FileManager.default.fileExists(atPath: dir + "/s/transcript.jsonl"), "the run started")
+    }
+
     let secretRunbook = """
         medic: 1
         id: secret
