@@ -147,7 +147,7 @@ static void configure(const medic_curl *curl, CURL *handle, const medic_http_req
         curl->easy_setopt(handle, CURLOPT_REDIR_PROTOCOLS, (long)(CURLPROTO_HTTP | CURLPROTO_HTTPS));
     }
     curl->easy_setopt(handle, CURLOPT_FOLLOWLOCATION, request->follow_redirects ? 1L : 0L);
-    curl->easy_setopt(handle, CURLOPT_MAXREDIRS, 10L);
+    curl->easy_setopt(handle, CURLOPT_MAXREDIRS, request->max_redirects);
 
     /* HEAD must not wait for a body; POST uses curl's own POST so that a followed 301/302/303
        turns into a GET the way browsers do; any other method is sent as written. */

@@ -34,7 +34,8 @@ public struct Masking: Sendable {
         ["authorization", "proxy-authorization", "cookie", "set-cookie", "x-api-key", "x-auth-token"].contains(name.lowercased())
     }
 
-    static func base64(_ text: String) -> String {
+    /// `text`'s UTF-8 in base64, without the `=` padding.
+    public static func base64(_ text: String) -> String {
         let table = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/".utf8)
         let bytes = Array(text.utf8)
         var out: [UInt8] = []

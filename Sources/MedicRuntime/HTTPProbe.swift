@@ -1,15 +1,23 @@
 import CCurl
+import Glibc
 import MedicCore
 
-/// The built-in HTTP probe, through libcurl.
+/// The built-in HTTP probe.
 ///
+/// An `http://` URL is asked over a plain socket (PlainHTTPClient), which costs no library;
+/// `https://`, and a request that goes through a proxy, are asked through the system's libcurl,
+/// opened at the first such probe. A redirect from the one to the other carries on in libcurl.
 /// The body streams to `output`; the result holds the status and the final response's headers.
 /// Nothing about the request (its headers and body can hold secrets) is logged or echoed.
 struct HTTPProbe {
     /// The operator's interrupt.
     let interrupt: Interrupt
-    /// libcurl, or why it is missing.
-    var library: CurlLibrary.Loaded = CurlLibrary.shared
+    /// libcurl, or why it is missing: opened when a probe first needs it.
+    var library: @Sendable () -> CurlLibrary.Loaded = { CurlLibrary.shared }
+    /// Whether `http://` URLs may be asked without libcurl (tests turn it off to compare the two).
+    var plainHTTP = true
+    /// Reads the environment (the proxy variables).
+    var environment: @Sendable (String) -> String? = { name in getenv(name).map { String(cString: $0) } }
 
     /// The longest a probe waits for a connection, however long its timeout.
     static let connectDeadlineMilliseconds: Int64 = 5000
@@ -25,56 +33,74 @@ struct HTTPProbe {
                 failureReason: timedOut || cancelled ? nil : reason
             )
         }
-
-        guard case .available(let curl) = library else {
-            if case .missing(let why) = library {
-                return unanswered("libcurl is not installed, so the http probe cannot run (\(why)); install libcurl4")
-            }
-            return unanswered("libcurl is not installed")
-        }
         if let problem = Self.problem(in: request) { return unanswered(problem) }
+        let target: HTTPTarget
+        do { target = try HTTPTarget(request.url) } catch { return unanswered(error.description) }
 
-        // libcurl reads a timeout of 0 as "never".
         let timeoutMilliseconds = max(1, timeout.milliseconds)
         let connectMilliseconds = min(Self.connectDeadlineMilliseconds, timeoutMilliseconds)
-        var ended = medic_http_result()
-        let headers = withoutActuallyEscaping(output) { output in
+        let deadline = started + timeoutMilliseconds
+        let (ending, status, headers) = withoutActuallyEscaping(output) { output in
             let sink = HTTPResponseSink(output: output)
-            withExtendedLifetime(sink) {
-                perform(
-                    request, on: curl, into: sink, result: &ended,
-                    connectMilliseconds: connectMilliseconds, timeoutMilliseconds: timeoutMilliseconds
-                )
+            var (ending, status) = (PlainHTTPClient.Ending.handOff(request, redirectsLeft: PlainHTTPClient.redirectLimit), 0)
+            if plainHTTP && !needsLibrary(target) {
+                let client = PlainHTTPClient(interrupt: interrupt, needsLibrary: needsLibrary)
+                (ending, status) = client.perform(request, into: sink, connectMilliseconds: connectMilliseconds, deadline: deadline)
             }
-            return sink.headers
+            if case .handOff(let rest, let redirectsLeft) = ending {
+                switch library() {
+                case .available(let curl):
+                    let (curlEnding, curlStatus) = perform(
+                        rest, on: curl, into: sink, redirectsLeft: redirectsLeft, connectMilliseconds: connectMilliseconds, deadline: deadline
+                    )
+                    // Like curl after a redirect it could not follow, the last status received stands.
+                    (ending, status) = (curlEnding, curlStatus != 0 ? curlStatus : status)
+                case .missing(let why):
+                    ending = .failed(
+                        "libcurl is not installed, so the http probe cannot ask \(target.scheme == "https" ? "https:// URLs" : "through a proxy")"
+                            + " (\(why)); install libcurl4"
+                    )
+                }
+            }
+            return (ending, status, sink.headers)
         }
 
-        let elapsed = MonotonicClock.now() - started
-        let status = Int(ended.status)
-        let message = withUnsafeBytes(of: ended.message) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
-        switch Int(ended.outcome) {
-        case Int(MEDIC_HTTP_COMPLETED):
-            return StepResult(httpStatus: status, headers: headers, durationMilliseconds: Int(elapsed))
-        case Int(MEDIC_HTTP_CANCELLED):
+        let elapsed = Int(MonotonicClock.now() - started)
+        switch ending {
+        case .completed, .handOff:
+            return StepResult(httpStatus: status, headers: headers, durationMilliseconds: elapsed)
+        case .cancelled:
             if status == 0 { return unanswered("cancelled before a response arrived", cancelled: true) }
-            return StepResult(cancelled: true, httpStatus: status, headers: headers, durationMilliseconds: Int(elapsed))
-        case Int(MEDIC_HTTP_TIMED_OUT) where connectMilliseconds < timeoutMilliseconds && elapsed < timeoutMilliseconds:
-            return unanswered("no connection within \(TimeSpan(milliseconds: connectMilliseconds)) (\(message))")
-        case Int(MEDIC_HTTP_TIMED_OUT):
-            if status == 0 { return unanswered("no response within \(timeout) (\(message))", timedOut: true) }
-            return StepResult(timedOut: true, httpStatus: status, headers: headers, durationMilliseconds: Int(elapsed))
-        default:
+            return StepResult(cancelled: true, httpStatus: status, headers: headers, durationMilliseconds: elapsed)
+        case .connectTimedOut(let detail):
+            return unanswered("no connection within \(TimeSpan(milliseconds: connectMilliseconds)) (\(detail))")
+        case .timedOut(let detail):
+            if status == 0 { return unanswered("no response within \(timeout)" + (detail.map { " (\($0))" } ?? ""), timedOut: true) }
+            return StepResult(timedOut: true, httpStatus: status, headers: headers, durationMilliseconds: elapsed)
+        case .failed(let message):
             if status == 0 { return unanswered(message) }
             // The server answered but the transfer broke off: the body so far stays the output.
-            return StepResult(httpStatus: status, headers: headers, durationMilliseconds: Int(elapsed), failureReason: message)
+            return StepResult(httpStatus: status, headers: headers, durationMilliseconds: elapsed, failureReason: message)
         }
+    }
+
+    /// Whether `target` must be asked through libcurl: https, or a proxy is set for a host
+    /// other than loopback (which never goes through a proxy).
+    func needsLibrary(_ target: HTTPTarget) -> Bool {
+        if target.scheme == "https" { return true }
+        if target.isLoopback { return false }
+        return ["http_proxy", "all_proxy", "ALL_PROXY"].contains { !(environment($0) ?? "").isEmpty }
     }
 
     /// Hands the request to libcurl; returns when the transfer has ended.
     private func perform(
-        _ request: HTTPRequest, on curl: CurlLibrary, into sink: HTTPResponseSink, result: inout medic_http_result,
-        connectMilliseconds: Int64, timeoutMilliseconds: Int64
-    ) {
+        _ request: HTTPRequest, on curl: CurlLibrary, into sink: HTTPResponseSink, redirectsLeft: Int, connectMilliseconds: Int64,
+        deadline: Int64
+    ) -> (PlainHTTPClient.Ending, Int) {
+        // libcurl reads a timeout of 0 as "never".
+        let remaining = max(1, deadline - MonotonicClock.now())
+        let connectLimit = min(connectMilliseconds, remaining)
+        var result = medic_http_result()
         // "Name;" is how libcurl is told to send a header with an empty value.
         let headerLines = request.headers.map { $0.value.isEmpty ? "\($0.name);" : "\($0.name): \($0.value)" }
         // The method, the URL, then the header lines.
@@ -93,25 +119,37 @@ struct HTTPProbe {
                 Unmanaged<HTTPResponseSink>.fromOpaque(context).takeUnretainedValue().header(UnsafeRawBufferPointer(start: bytes, count: count))
             }
         )
-        strings.withPointers { pointers in
-            pointers.withUnsafeBufferPointer { list in
-                bodyStorage.withUnsafeBufferPointer { bodyBytes in
-                    let bodyStart = bodyBytes.baseAddress.map { UnsafeRawPointer($0).assumingMemoryBound(to: CChar.self) }
-                    var description = medic_http_request(
-                        method: list[0].map { UnsafePointer($0) },
-                        url: list[1].map { UnsafePointer($0) },
-                        headers: list.baseAddress?.advanced(by: 2),
-                        header_count: headerLines.count,
-                        body: body == nil ? nil : bodyStart,
-                        body_length: max(0, bodyBytes.count - 1),
-                        follow_redirects: request.followRedirects ? 1 : 0,
-                        connect_timeout_ms: Int(connectMilliseconds),
-                        timeout_ms: Int(timeoutMilliseconds),
-                        interrupt_fd: interrupt.descriptor ?? -1
-                    )
-                    medic_curl_perform(curl.handle, &description, &callbacks, &result)
+        withExtendedLifetime(sink) {
+            strings.withPointers { pointers in
+                pointers.withUnsafeBufferPointer { list in
+                    bodyStorage.withUnsafeBufferPointer { bodyBytes in
+                        let bodyStart = bodyBytes.baseAddress.map { UnsafeRawPointer($0).assumingMemoryBound(to: CChar.self) }
+                        var description = medic_http_request(
+                            method: list[0].map { UnsafePointer($0) },
+                            url: list[1].map { UnsafePointer($0) },
+                            headers: list.baseAddress?.advanced(by: 2),
+                            header_count: headerLines.count,
+                            body: body == nil ? nil : bodyStart,
+                            body_length: max(0, bodyBytes.count - 1),
+                            follow_redirects: request.followRedirects ? 1 : 0,
+                            max_redirects: redirectsLeft,
+                            connect_timeout_ms: Int(connectLimit),
+                            timeout_ms: Int(remaining),
+                            interrupt_fd: interrupt.descriptor ?? -1
+                        )
+                        medic_curl_perform(curl.handle, &description, &callbacks, &result)
+                    }
                 }
             }
+        }
+        let status = Int(result.status)
+        let message = withUnsafeBytes(of: result.message) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
+        switch Int(result.outcome) {
+        case Int(MEDIC_HTTP_COMPLETED): return (.completed, status)
+        case Int(MEDIC_HTTP_CANCELLED): return (.cancelled, status)
+        case Int(MEDIC_HTTP_TIMED_OUT) where connectLimit < remaining && deadline > MonotonicClock.now(): return (.connectTimedOut(message), status)
+        case Int(MEDIC_HTTP_TIMED_OUT): return (.timedOut(message), status)
+        default: return (.failed(message), status)
         }
     }
 

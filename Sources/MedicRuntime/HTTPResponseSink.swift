@@ -39,7 +39,7 @@ final class HTTPResponseSink {
 
 extension StringProtocol {
     /// The text without leading and trailing spaces and tabs.
-    fileprivate func trimmingBlanks() -> String {
+    func trimmingBlanks() -> String {
         let blanks: Set<Character> = [" ", "\t"]
         let start = firstIndex { !blanks.contains($0) } ?? endIndex
         let end = lastIndex { !blanks.contains($0) }.map(index(after:)) ?? start

@@ -27,7 +27,7 @@ public final class LocalRunner: StepRunner {
     /// TCP one line starting `open`, `refused`, `timeout`, `unreachable:` or `unresolved:`).
     ///
     /// A program that cannot be started is a result with `failureReason` set and no
-    /// `exitStatus`; so is an HTTP probe without libcurl.
+    /// `exitStatus`; so is an https:// probe without libcurl.
     public func run(_ invocation: Invocation, output: (ArraySlice<UInt8>) -> Void) -> StepResult {
         let processes = ProcessRunner(interrupt: interrupt, graceMilliseconds: graceMilliseconds)
         switch invocation.payload {

@@ -27,6 +27,8 @@ typedef struct {
     const char *body;
     size_t body_length;
     int follow_redirects;
+    /* How many redirects may still be followed. */
+    long max_redirects;
     long connect_timeout_ms;
     long timeout_ms;
     /* When readable during the transfer, the transfer is abandoned (bytes drained); -1: never. */

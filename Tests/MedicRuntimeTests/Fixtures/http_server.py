@@ -8,6 +8,14 @@ Binds 127.0.0.1 on a free port, prints the port on one line, and serves until it
   /slow?seconds=S     sleeps S seconds (default 10), then answers 200
   /redirect?to=PATH   answers 302 with Location: PATH (default /status/200)
   /headers            answers with headers in a known order, a repeated one included
+  /redirect?to=PATH&status=NNN   the same with another 3xx status
+  /loop               redirects to itself, forever
+  /chunked            answers with a chunked body in three chunks and a trailer
+  /close              answers without Content-Length and closes the connection after the body
+  /continue           sends "100 Continue" and "103 Early Hints" before the real answer
+  /short              announces 100 bytes of body, sends 10, and closes
+  /stall              sends the head and part of the body, then waits S seconds (default 10)
+  /big?bytes=N        answers with N bytes of body
 
 Every response carries "Server: medic-fixture".
 """
@@ -56,7 +64,43 @@ class Handler(http.server.BaseHTTPRequestHandler):
             self.answer(200, b"slow done\n")
         elif url.path == "/redirect":
             target = query.get("to", ["/status/200"])[0]
-            self.answer(302, b"redirecting\n", [("Location", target)])
+            status = int(query.get("status", ["302"])[0])
+            self.answer(status, b"redirecting\n", [("Location", target)])
+        elif url.path == "/loop":
+            self.answer(302, b"again\n", [("Location", "/loop")])
+        elif url.path == "/chunked":
+            self.send_response(200)
+            self.send_header("Transfer-Encoding", "chunked")
+            self.send_header("Trailer", "X-Checksum")
+            self.end_headers()
+            for piece in (b"first ", b"second ", b"third\n"):
+                self.wfile.write(b"%x;ext=1\r\n%s\r\n" % (len(piece), piece))
+                self.wfile.flush()
+            self.wfile.write(b"0\r\nX-Checksum: abc\r\n\r\n")
+        elif url.path == "/close":
+            self.send_response(200)
+            self.send_header("Connection", "close")
+            self.end_headers()
+            self.wfile.write(b"until the end\n")
+            self.close_connection = True
+        elif url.path == "/continue":
+            self.wfile.write(b"HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 103 Early Hints\r\nLink: </a.css>\r\n\r\n")
+            self.answer(200, b"after interim\n", [("X-Final", "yes")])
+        elif url.path == "/short":
+            self.send_response(200)
+            self.send_header("Content-Length", "100")
+            self.end_headers()
+            self.wfile.write(b"0123456789")
+            self.close_connection = True
+        elif url.path == "/stall":
+            self.send_response(200)
+            self.send_header("Content-Length", "100")
+            self.end_headers()
+            self.wfile.write(b"partial")
+            self.wfile.flush()
+            time.sleep(float(query.get("seconds", ["10"])[0]))
+        elif url.path == "/big":
+            self.answer(200, b"x" * int(query.get("bytes", ["1000000"])[0]))
         elif url.path == "/headers":
             self.answer(200, b"headers\n", [("X-First", "1"), ("Set-Cookie", "a=1"), ("Set-Cookie", "b=2"), ("X-Last", "z")])
         else:
