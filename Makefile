@@ -49,6 +49,7 @@ bench:
 	bash bench/journal.sh
 	bash bench/run.sh
 	bash bench/oom-vs-script.sh
+	bash bench/lab-memory.sh
 
 clean:
 	rm -rf .build bench/out
