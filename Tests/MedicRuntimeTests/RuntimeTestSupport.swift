@@ -54,15 +54,19 @@ final class InterruptPipe {
         _ = fcntl(readEnd, F_SETFL, fcntl(readEnd, F_GETFL) | O_NONBLOCK)
     }
 
-    /// Writes a byte after `milliseconds`, from another thread.
+    /// Writes a byte after `milliseconds`, from a thread of its own: a dispatch queue's few
+    /// threads can all be blocked by other tests running in parallel, which delayed the byte by
+    /// most of a second.
     func raise(afterMilliseconds milliseconds: Int) {
         let descriptor = writeEnd
         pending.enter()
-        DispatchQueue.global().asyncAfter(deadline: .now() + .milliseconds(milliseconds)) { [pending] in
+        let thread = Thread { [pending] in
+            usleep(useconds_t(milliseconds * 1000))
             var byte: UInt8 = 3
             _ = write(descriptor, &byte, 1)
             pending.leave()
         }
+        thread.start()
     }
 
     /// Whether bytes are waiting (the runner should have drained them).
