@@ -23,13 +23,10 @@ scenarios=("$@")
 [ ${#scenarios[@]} -gt 0 ] || scenarios=(healthy oom crashed wrong-port socket-missing header-too-big slow auth-broken)
 rm -rf "$out"
 mkdir -p "$out"
-if ! log=$(swift build -c release --static-swift-stdlib --product medic 2>&1); then
-    echo "$log" >&2
-    exit 1
-fi
-medic=$PWD/.build/release/medic
+# shellcheck source=bench/lab-lib.sh
+source bench/lab-lib.sh
+build_medic
 cc -O2 -shared -fPIC -o bench/out/rss-at-exit.so bench/rss-at-exit.c
-trap 'lab/down >/dev/null 2>&1 || true' EXIT
 
 measure() {  # measure SCENARIO MODE: a fresh lab, one whole run; prints a line, writes the peak
     local scenario=$1 mode=$2 rc=0
@@ -46,20 +43,16 @@ measure() {  # measure SCENARIO MODE: a fresh lab, one whole run; prints a line,
         source "$MEDIC_LAB_DIR/lab.env"
         set +a
         session=$out/$scenario-$mode
-        inputs=(--var site_url="$SITE_URL" --var origin_url="$SITE_URL" --var nginx_error_log="$NGINX_ERROR_LOG"
-            --var nginx_conf="$NGINX_CONF" --var runtime="$RUNTIME" --var app_service="$APP_SERVICE"
-            --var app_health_url="$APP_HEALTH_URL" --var login_url="$LOGIN_URL" --var login_user="$LOGIN_USER"
-            --var lockout_url="$LOCKOUT_URL" --var build_jobs="$BUILD_JOBS" --var extra_services="$EXTRA_SERVICES"
-            --var supervisor_conf="$SUPERVISOR_CONF")
+        lab_inputs
         if [ "$mode" = terminal ]; then
             # libedit, the prompts, the password typed at the hidden prompt, each confirmation typed.
             read -r peak status ms < <(MEDIC_BENCH_PASSWORD=$LOGIN_PASSWORD TERM=xterm XDG_STATE_HOME=$out/state \
                 python3 bench/peak_rss.py --terminal "$session.screen" "$medic" run runbooks/nginx-502.yaml \
-                --transcript "$session" "${inputs[@]}")
+                --transcript "$session" "${lab_inputs[@]}")
         else
             read -r peak status ms < <(MEDIC_VAR_login_password=$LOGIN_PASSWORD NO_COLOR=1 XDG_STATE_HOME=$out/state \
                 python3 bench/peak_rss.py "$session.screen" "$medic" run runbooks/nginx-502.yaml --yes \
-                --transcript "$session" "${inputs[@]}")
+                --transcript "$session" "${lab_inputs[@]}")
         fi
         steps=$(grep -c '"event":"step"' "$session/transcript.jsonl" || true)
         printf '%-15s %-10s exit %d, %3d steps, %6d ms: peak RSS %5.1f MiB\n' "$scenario" "$mode" "$status" "$steps" "$ms" "$peak"

@@ -24,14 +24,9 @@ out=$PWD/bench/out/oom-vs-script
 export MEDIC_LAB_DIR=$out/lab MEDIC_LAB_NGINX_PORT=28180 MEDIC_LAB_APP_PORT=28100 MEDIC_LAB_WRONG_PORT=28101
 rm -rf "$out"
 mkdir -p "$out"
-# Built as `make release` ships it: with the Swift runtime linked in, which saves Medic some
-# 20-60 ms of dynamic linking at every start.
-if ! log=$(swift build -c release --static-swift-stdlib --product medic 2>&1); then
-    echo "$log" >&2
-    exit 1
-fi
-medic=$PWD/.build/release/medic
-trap 'lab/down >/dev/null 2>&1 || true' EXIT
+# shellcheck source=bench/lab-lib.sh
+source bench/lab-lib.sh
+build_medic
 
 up() {  # up: a fresh oom lab, its values exported; exits 0 when this machine cannot have one
     lab/down >/dev/null 2>&1 || true
@@ -55,14 +50,11 @@ for round in $(seq "$rounds"); do
     # Medic, with --yes, until it enters the first action.
     up
     session=$out/medic-$round
+    lab_inputs
     start=$(now_ms)
     rc=0
     MEDIC_VAR_login_password=$LOGIN_PASSWORD NO_COLOR=1 XDG_STATE_HOME=$out/state "$medic" run runbooks/nginx-502.yaml --yes \
-        --transcript "$session" --var site_url="$SITE_URL" --var origin_url="$SITE_URL" --var nginx_error_log="$NGINX_ERROR_LOG" \
-        --var nginx_conf="$NGINX_CONF" --var runtime="$RUNTIME" --var app_service="$APP_SERVICE" \
-        --var app_health_url="$APP_HEALTH_URL" --var login_url="$LOGIN_URL" --var login_user="$LOGIN_USER" \
-        --var lockout_url="$LOCKOUT_URL" --var build_jobs="$BUILD_JOBS" --var extra_services="$EXTRA_SERVICES" \
-        --var supervisor_conf="$SUPERVISOR_CONF" </dev/null >"$session.screen" 2>&1 || rc=$?
+        --transcript "$session" "${lab_inputs[@]}" </dev/null >"$session.screen" 2>&1 || rc=$?
     [ "$rc" -eq 0 ] || echo "oom-vs-script: round $round: medic run exited $rc (see $session.screen); timing up to its first action anyway" >&2
     # When Medic got there, and the checks it ran before, written out as a plain script.
     read -r medic_ms medic_checks_ms checks < <(python3 bench/oom-checks-script.py "$session/transcript.jsonl" "$start" "$out/script-$round.sh")
