@@ -6,14 +6,13 @@ import MedicTerminal
 /// and tests can call it.
 public enum Entry {
     /// Parses `arguments` (without the program name), runs the command, and returns its status.
-    public static func run(_ arguments: [String]) async -> Int32 {
+    ///
+    /// Synchronous on purpose: nothing in Medic awaits, and an async entry point would start the
+    /// concurrency runtime's executor and its threads for nothing (memory on a box short of it).
+    public static func run(_ arguments: [String]) -> Int32 {
         do {
             var command = try MedicCommand.parseAsRoot(arguments)
-            if var asyncCommand = command as? any AsyncParsableCommand {
-                try await asyncCommand.run()
-            } else {
-                try command.run()
-            }
+            try command.run()
             return ExitStatus.success.rawValue
         } catch let error as MedicError {
             StandardStreams.error.write("medic: error: \(error.description)\n")

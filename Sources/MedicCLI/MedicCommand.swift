@@ -2,7 +2,7 @@ import ArgumentParser
 import MedicCore
 
 /// The `medic` command and its subcommands.
-public struct MedicCommand: AsyncParsableCommand {
+public struct MedicCommand: ParsableCommand {
     public static let configuration = CommandConfiguration(
         commandName: "medic",
         abstract: "A guided runbook assistant for on-call engineers.",

@@ -6,4 +6,4 @@ import MedicCLI
     import Darwin
 #endif
 
-exit(await Entry.run(Array(CommandLine.arguments.dropFirst())))
+exit(Entry.run(Array(CommandLine.arguments.dropFirst())))
