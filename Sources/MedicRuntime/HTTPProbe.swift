@@ -45,7 +45,7 @@ struct HTTPProbe {
             var (ending, status) = (PlainHTTPClient.Ending.handOff(request, redirectsLeft: PlainHTTPClient.redirectLimit), 0)
             if plainHTTP && !needsLibrary(target) {
                 let client = PlainHTTPClient(interrupt: interrupt, needsLibrary: needsLibrary)
-                (ending, status) = client.perform(request, into: sink, connectMilliseconds: connectMilliseconds, deadline: deadline)
+                (ending, status) = client.perform(request, to: target, into: sink, connectMilliseconds: connectMilliseconds, deadline: deadline)
             }
             if case .handOff(let rest, let redirectsLeft) = ending {
                 switch library() {
@@ -153,11 +153,11 @@ struct HTTPProbe {
         }
     }
 
-    /// Why `request` cannot be sent as it is, if it cannot: a line break in a header would start
-    /// another header, and a NUL would cut the URL or a header short.
+    /// Why `request`'s method or headers cannot be sent as they are, if they cannot: a line break
+    /// in a header would start another header, and a NUL would cut it short. (The URL is checked
+    /// where it is read, by HTTPTarget, which refuses every control character.)
     static func problem(in request: HTTPRequest) -> String? {
         let breaking: Set<Character> = ["\r", "\n", "\r\n", "\0"]
-        if request.url.contains(where: breaking.contains) { return "the URL contains a line break or a NUL byte" }
         if request.method.isEmpty || request.method.contains(where: { breaking.contains($0) || $0 == " " }) {
             return "the method '\(request.method)' is not a single word"
         }

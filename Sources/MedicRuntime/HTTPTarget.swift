@@ -74,8 +74,7 @@ struct HTTPTarget: Equatable {
         guard host.utf8.allSatisfy({ $0 < 0x80 }) else {
             throw Problem(description: "the URL's host name is not ASCII (write it in its xn-- form)")
         }
-        let defaultPort = scheme == "https" ? 443 : 80
-        var port = defaultPort
+        var port = Self.defaultPort(of: scheme)
         if !portText.isEmpty {
             guard portText.count <= 5, portText.allSatisfy({ (0x30...0x39).contains($0) }),
                 let number = Int(String(decoding: portText, as: UTF8.self)), (1...65535).contains(number)
@@ -96,8 +95,11 @@ struct HTTPTarget: Equatable {
     var hostHeader: String {
         // A zone means something only on this machine, so it is not sent (RFC 6874 §4).
         let name = host.contains(":") ? "[\(host.prefix { $0 != "%" })]" : host
-        return port == (scheme == "https" ? 443 : 80) ? name : "\(name):\(port)"
+        return port == Self.defaultPort(of: scheme) ? name : "\(name):\(port)"
     }
+
+    /// 443 for https, 80 for http.
+    private static func defaultPort(of scheme: String) -> Int { scheme == "https" ? 443 : 80 }
 
     /// Whether `other` is the same origin (scheme, host and port): credentials and cookies are
     /// only ever sent again to the same origin.

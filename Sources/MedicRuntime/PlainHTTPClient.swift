@@ -30,18 +30,23 @@ struct PlainHTTPClient {
         case handOff(HTTPRequest, redirectsLeft: Int)
     }
 
-    /// Sends `request` (whose URL `needsLibrary` refused) and streams the final response into
-    /// `sink`. Returns how it ended and the last status received (0 for none).
+    /// Sends `request` to `target` (its URL, read already, which `needsLibrary` refused) and
+    /// streams the final response into `sink`. Returns how it ended and the last status
+    /// received (0 for none).
     func perform(
-        _ request: HTTPRequest, into sink: HTTPResponseSink, connectMilliseconds: Int64, deadline: Int64
+        _ request: HTTPRequest, to target: HTTPTarget, into sink: HTTPResponseSink, connectMilliseconds: Int64, deadline: Int64
     ) -> (ending: Ending, status: Int) {
         var current = request
-        var target: HTTPTarget
-        do { target = try HTTPTarget(request.url) } catch { return (.failed(error.description), 0) }
+        var target = target
         var redirects = 0
         while true {
             let hop = exchange(current, with: target, into: sink, connectMilliseconds: connectMilliseconds, deadline: deadline)
-            guard case .redirect(let location, let status) = hop.ending else { return (hop.ending.ending, hop.status) }
+            let location: String
+            let status: Int
+            switch hop.ending {
+            case .ending(let ending): return (ending, hop.status)
+            case .redirect(let to, let redirectStatus): (location, status) = (to, redirectStatus)
+            }
             guard redirects < Self.redirectLimit else {
                 return (.failed("the server redirected more than \(Self.redirectLimit) times"), status)
             }
@@ -97,11 +102,6 @@ struct PlainHTTPClient {
     private enum HopEnding {
         case ending(Ending)
         case redirect(location: String, status: Int)
-
-        var ending: Ending {
-            if case .ending(let ending) = self { return ending }
-            return .completed
-        }
     }
 
     /// One request on one connection.

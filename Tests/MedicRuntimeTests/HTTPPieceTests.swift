@@ -179,7 +179,8 @@ struct HTTPTargetTests {
         let cases: [(String, String)] = [
             ("ftp://h/", "scheme is 'ftp'"), ("127.0.0.1:8000/", "does not start with http"), ("http:///x", "no host"),
             ("http://h:0/", "port"), ("http://h:99999/", "port"), ("http://h:8o/", "port"), ("http://[::1/", "closing ']'"),
-            ("http://h/a b", "space"), ("http://h/\u{7}", "control character"), ("http://us%zzer@h/", "two hex digits"),
+            ("http://h/a b", "space"), ("http://h/\u{7}", "control character"), ("http://h/a\r\nX-Evil: 1", "control character"),
+            ("http://h/\u{0}", "control character"), ("http://us%zzer@h/", "two hex digits"),
             ("http://d\u{e9}j\u{e0}.example/", "not ASCII"),
         ]
         for (url, reason) in cases {
