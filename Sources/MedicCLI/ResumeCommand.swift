@@ -12,7 +12,8 @@ struct ResumeCommand: ParsableCommand {
         discussion: """
             Rebuilds where the run stopped from its journal, without running anything, then enters \
             that step afresh: a check runs again, an action asks for a new confirmation (an action \
-            that was started but whose result was never recorded is pointed out). The continuation \
+            that was started but whose result was never recorded is pointed out). A run that \
+            stopped because it needed a person (exit status 7) is resumed the same way. The continuation \
             is recorded in a new session directory that names the old one. Secret inputs are not in \
             the journal: give them again (MEDIC_VAR_<name>, --var-file, or the prompt).
             """
@@ -42,7 +43,9 @@ struct ResumeCommand: ParsableCommand {
         guard let start = journal.entries.first(where: { $0.event == "start" }) else {
             throw MedicError("\(directory) holds no journal with a start record; nothing to resume")
         }
-        if let end = journal.entries.last(where: { $0.event == "end" }) {
+        // A run that stopped for want of a person ended undecided: it is there to be resumed.
+        let end = journal.entries.last { $0.event == "end" }
+        if let end, end.string("outcome") != SessionEnd.needsPerson {
             throw MedicError("the run in \(directory) already ended (\(end.string("outcome") ?? "?")); nothing to resume")
         }
         let files = start.array("files").compactMap { file -> (path: String, sha256: String)? in
@@ -81,6 +84,7 @@ struct ResumeCommand: ParsableCommand {
         guard !walk.isEnded else { throw MedicError("the run in \(directory) had already ended; nothing to resume") }
         let console = launch.console
         console.show("The run stopped at \(walk.currentStepID) (\(walk.currentStep?.title ?? "")), after \(walk.path.count) steps.", .plain)
+        if let summary = end?.string("summary") { console.show("It \(TerminalText.sanitize(summary)).", .dim) }
         if !outcome.completedActions.isEmpty {
             console.show("Actions that ran to completion and will not be repeated: \(outcome.completedActions.joined(separator: ", "))", .dim)
         }

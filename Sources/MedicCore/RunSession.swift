@@ -51,6 +51,8 @@ public final class RunSession {
     var interruptedOnce = false
     /// Steps shown so far, for their numbers on screen.
     var stepsShown = 0
+    /// The action whose confirmation is being asked, for `why`.
+    var confirming: (Invocation, ConfirmationRequest)?
 
     struct KeptOutput {
         var text: String
@@ -233,6 +235,18 @@ public final class RunSession {
             console.show("", .plain)
             console.show("══ ABORTED · \(reason)", .conclusion(nil))
             end = SessionEnd(outcome: "aborted", cause: "", summary: reason, stepID: nil, exitStatus: ExitStatus.aborted.rawValue)
+        case .needsPerson(let stepID, let reason):
+            let stopped = "stopped before \(stepID): needs a person"
+            let title = walk.currentStep.map { "'\(TerminalText.sanitize($0.title))' (\(stepID))" } ?? stepID
+            console.show("", .plain)
+            console.show("══ STOPPED before \(title): needs a person", .conclusion(nil))
+            console.show("  \(reason); nothing was decided there.", .plain)
+            if !options.practice {
+                console.show("  A person can go on from here at a terminal: medic resume \(options.sessionPath)", .plain)
+            }
+            end = SessionEnd(
+                outcome: SessionEnd.needsPerson, cause: "", summary: "\(stopped) (\(reason))", stepID: stepID,
+                exitStatus: ExitStatus.needsPerson.rawValue)
         }
         guard record(.end(end)) else { return recordingFailure() }
         return end

@@ -118,11 +118,17 @@ public enum StateChangingCommands {
     /// parentheses; each is judged like an argv. Writing to a file with `>` or `>>` counts too,
     /// except to `/dev/null` or another descriptor.
     public static func reason(script: String) -> String? {
+        reasons(script: script).first
+    }
+
+    /// Every reason a shell script changes state, each once, in the order of the script.
+    public static func reasons(script: String) -> [String] {
+        var reasons: [String] = []
         for command in ShellWords.commands(in: script) {
-            if let redirect = command.redirectTarget { return "it writes to '\(redirect)' with a redirection" }
-            if let reason = reason(argv: command.words) { return reason }
+            let reason = command.redirectTarget.map { "it writes to '\($0)' with a redirection" } ?? reason(argv: command.words)
+            if let reason, !reasons.contains(reason) { reasons.append(reason) }
         }
-        return nil
+        return reasons
     }
 
     private static func basename(_ path: String) -> String {
