@@ -77,7 +77,7 @@ struct ResumeCommand: ParsableCommand {
         let values = try InputCollector(runbook: bundle.root, console: launch.console).collect(
             assignments: assignments, varFile: varFile, environment: ProcessEnvironment.current)
         var walk = Walk(bundle: bundle, inputs: values)
-        let outcome = JournalReplay.replay(records(journal.entries), on: &walk)
+        let outcome = JournalReplay.replay(try history(of: directory, entries: journal.entries), on: &walk)
         if let problem = outcome.problem {
             throw MedicError("cannot rebuild the run from \(directory): \(problem)")
         }
@@ -96,8 +96,35 @@ struct ResumeCommand: ParsableCommand {
         try launch.walk(bundle, values: values, walk: walk, resumedFrom: directory)
     }
 
+    /// The records that moved the walk from the start: those of the runs this one resumed
+    /// (named by `--resumed-from=` in each start record), then this run's own.
+    private func history(of directory: String, entries: [JournalEntry]) throws -> [JournalReplay.Record] {
+        var chain = [(directory, entries)]
+        while let flags = chain[0].1.first(where: { $0.event == "start" })?.array("flags"),
+            let earlier = flags.lazy.compactMap({ flag -> String? in
+                guard case .string(let text) = flag, text.hasPrefix("--resumed-from=") else { return nil }
+                return String(text.dropFirst("--resumed-from=".count))
+            }).first
+        {
+            guard chain.count < 100, !chain.contains(where: { $0.0 == earlier }) else {
+                throw MedicError("the runs resumed from \(directory) name each other in a loop; nothing to resume")
+            }
+            let read = JournalReader.read(path: earlier + "/transcript.jsonl")
+            guard read.entries.contains(where: { $0.event == "start" }) else {
+                throw MedicError("\(chain[0].0) resumed the run in \(earlier), whose journal cannot be read; nothing to resume")
+            }
+            chain.insert((earlier, read.entries), at: 0)
+        }
+        var records: [JournalReplay.Record] = []
+        for (index, (folder, entries)) in chain.enumerated() {
+            if index > 0 { records.append(.resumed) }
+            records += self.records(entries, in: folder)
+        }
+        return records
+    }
+
     /// The records that moved the walk, with each result's full output read back from its file.
-    private func records(_ entries: [JournalEntry]) -> [JournalReplay.Record] {
+    private func records(_ entries: [JournalEntry], in directory: String) -> [JournalReplay.Record] {
         var records: [JournalReplay.Record] = []
         var outputFiles: [String: String] = [:]
         for entry in entries {

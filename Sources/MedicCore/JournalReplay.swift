@@ -12,6 +12,8 @@ public enum JournalReplay {
         case answer(stepID: String, answer: String)
         /// An operator command (`back`, `retry`, `skip`, `goto X`, `set N=V`, `quit`).
         case command(String)
+        /// A later run resumed this one: it entered the step it stopped at afresh.
+        case resumed
     }
 
     /// Where the replay left the walk.
@@ -68,6 +70,8 @@ public enum JournalReplay {
                 case .quit: _ = walk.handle(.abort(reason: "the operator quit"))
                 default: break
                 }
+            case .resumed:
+                _ = walk.handle(.retry)
             }
         }
         if case .result(let stepID) = walk.pending, walk.currentStep?.kind == .action { outcome.interruptedAction = stepID }

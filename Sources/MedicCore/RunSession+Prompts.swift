@@ -22,7 +22,7 @@ extension RunSession {
         }
         // Without a terminal nothing typed can be told from a `yes` piped in: nobody decides.
         guard console.isInteractive || options.practice else {
-            return walk.handle(.needsPerson(reason: "standard input is not a terminal, so nobody can confirm it (--yes approves every action)"))
+            return walk.handle(.needsPerson(reason: "standard input is not a terminal, and without one only --yes approves an action"))
         }
         let shown = { (text: String) in TerminalText.sanitize(self.walk.masking.apply(text)) }
         console.show("  " + request.hint(shownAs: shown), .plain)

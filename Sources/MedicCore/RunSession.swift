@@ -240,7 +240,7 @@ public final class RunSession {
             let title = walk.currentStep.map { "'\(TerminalText.sanitize($0.title))' (\(stepID))" } ?? stepID
             console.show("", .plain)
             console.show("══ STOPPED before \(title): needs a person", .conclusion(nil))
-            console.show("  \(reason); nothing was decided there.", .plain)
+            console.show("  \(reason); nothing was decided.", .plain)
             if !options.practice {
                 console.show("  A person can go on from here at a terminal: medic resume \(options.sessionPath)", .plain)
             }

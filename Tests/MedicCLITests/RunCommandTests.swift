@@ -10,16 +10,21 @@ struct RunCommandTests {
 
     func journal(_ session: String) throws -> String { try String(contentsOfFile: session + "/transcript.jsonl", encoding: .utf8) }
 
-    @Test("actions are refused when stdin is not a terminal, even when it says yes", arguments: ["", "yes\nyes\nyes\n"])
-    func refused(stdin: String) throws {
+    @Test(
+        "without a terminal the run stops before the action, needing a person, even when stdin says yes",
+        arguments: ["", "yes\nyes\nyes\n", "yes"])
+    func stoppedWithoutTerminal(stdin: String) throws {
         let dir = try TestSupport.temporaryDirectory()
         let run = try cli.medic(["run", Self.runbook, "--var", "dir=\(dir)", "--transcript", dir + "/s"], stdin: stdin)
-        #expect(run.status == 4)
-        #expect(run.output.contains("refused to run 'Leave the marker'"))
+        #expect(run.status == 7)
+        #expect(run.output.contains("══ STOPPED before 'Leave the marker' (mark): needs a person"))
+        #expect(run.output.contains("medic resume \(dir)/s"))
         #expect(!FileManager.default.fileExists(atPath: dir + "/marker"))
         let journal = try journal(dir + "/s")
-        #expect(journal.contains("\"event\":\"confirm\"") && journal.contains("\"approved\":false"))
-        #expect(journal.contains("\"outcome\":\"aborted\""))
+        #expect(!journal.contains("\"event\":\"confirm\""), "nobody decided anything")
+        #expect(journal.contains("\"outcome\":\"needs-person\""))
+        #expect(journal.contains("\"summary\":\"stopped before mark: needs a person (standard input is not a terminal"))
+        #expect(journal.contains("\"step_id\":\"mark\",\"exit_status\":7"))
     }
 
     @Test("--yes approves every action and the journal says so")

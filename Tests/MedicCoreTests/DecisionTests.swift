@@ -179,7 +179,7 @@ struct DecisionTests {
         let afterPrompt = String(screen[try #require(screen.range(of: "Run it? › why")).upperBound...])
         #expect(afterPrompt.contains("What it changes: 'systemctl restart' changes state, on this machine."))
         #expect(afterPrompt.contains("It acts on web1; the runbook asks you to type that name"))
-        #expect(afterPrompt.contains("It may run for 30s;"))
+        #expect(afterPrompt.contains("If it runs past 30s, its whole process group is stopped"))
         #expect(afterPrompt.contains("Afterwards, by its result: succeeded → fixed; otherwise → broken."))
         #expect(afterPrompt.contains("If you decline (no or skip), the run goes on at broken without it"))
         #expect(!afterPrompt.contains("A restart clears a wedged worker."), "the teaching text is already on screen")
