@@ -21,7 +21,8 @@ public struct ActionBrief: Sendable {
         switch invocation.payload {
         case .command, .script:
             lines.append(
-                "If it runs past \(invocation.timeout), its whole process group is stopped (SIGTERM, then SIGKILL), which can leave the change half done.")
+                "If it runs past \(invocation.timeout), its whole process group is stopped (SIGTERM, then SIGKILL), which can leave the change half done."
+            )
         case .http, .tcp:
             lines.append("It gives up after \(invocation.timeout); a request that timed out may still have reached the server.")
         }
