@@ -11,7 +11,7 @@ public struct ActionBrief: Sendable {
     /// the action already ran in this run.
     public init(step: Step, invocation: Invocation, request: ConfirmationRequest, ranBefore: Bool) {
         let masking = Masking(secrets: invocation.secrets)
-        var lines = ["What it changes: " + Self.changes(invocation) + ", " + Self.place(invocation.placement) + "."]
+        var lines = ["What it changes (\(Self.place(invocation.placement))): \(Self.changes(invocation))."]
         if !request.expected.isEmpty, request.mode == .typeTarget {
             lines.append(
                 "It acts on \(masking.apply(request.expected)); the runbook asks you to type that name, as it does for its most dangerous steps.")
@@ -41,7 +41,7 @@ public struct ActionBrief: Sendable {
 
     /// What the invocation changes, as far as Medic can tell.
     static func changes(_ invocation: Invocation) -> String {
-        let unknown = "Medic knows no command in it that changes state, but the runbook calls it an action, so treat it as one that does"
+        let unknown = "Medic knows no command in it that changes state, but the runbook calls it an action: treat it as one that does"
         switch invocation.payload {
         case .command(let argv):
             return StateChangingCommands.reason(argv: argv) ?? unknown

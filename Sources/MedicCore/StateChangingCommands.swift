@@ -125,8 +125,8 @@ public enum StateChangingCommands {
     public static func reasons(script: String) -> [String] {
         var reasons: [String] = []
         for command in ShellWords.commands(in: script) {
-            let reason = command.redirectTarget.map { "it writes to '\($0)' with a redirection" } ?? reason(argv: command.words)
-            if let reason, !reasons.contains(reason) { reasons.append(reason) }
+            let found = [command.redirectTarget.map { "it writes to '\($0)' with a redirection" }, reason(argv: command.words)]
+            for case let reason? in found where !reasons.contains(reason) { reasons.append(reason) }
         }
         return reasons
     }

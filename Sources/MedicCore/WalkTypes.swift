@@ -42,6 +42,13 @@ public struct ConfirmationRequest: Sendable, Hashable {
     public var mode: Step.Confirmation
     /// Where a refusal leads; nil when refusing ends the run.
     public var skipTo: String?
+
+    /// Creates a request.
+    public init(expected: String, mode: Step.Confirmation, skipTo: String?) {
+        self.expected = expected
+        self.mode = mode
+        self.skipTo = skipTo
+    }
 }
 
 /// A question to put to the operator.

@@ -43,7 +43,7 @@ struct DecisionTerminalTests {
         try enter(terminal, " yes ", expecting: "' yes ' has spaces around it: only exactly yes counts")
         try enter(terminal, "", expecting: "nothing was typed, and an empty line decides nothing")
         try terminal.waitFor("Type yes to run it; no or skip to skip it; abort to stop the run.", times: 5)
-        try enter(terminal, "why", expecting: "What it changes: 'touch' changes state, on this machine.")
+        try enter(terminal, "why", expecting: "What it changes (on this machine): 'touch' changes state.")
         try enter(terminal, "no", expecting: "Leave marker B on the host")
         try terminal.waitFor("Run it? › ", times: 7)
         try enter(terminal, "yes", expecting: "'yes' does not approve this action: it asks for the target's name, web1")

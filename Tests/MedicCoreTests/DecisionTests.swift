@@ -177,7 +177,7 @@ struct DecisionTests {
         _ = h.session.run(start: start)
         let screen = h.console.screen
         let afterPrompt = String(screen[try #require(screen.range(of: "Run it? › why")).upperBound...])
-        #expect(afterPrompt.contains("What it changes: 'systemctl restart' changes state, on this machine."))
+        #expect(afterPrompt.contains("What it changes (on this machine): 'systemctl restart' changes state."))
         #expect(afterPrompt.contains("It acts on web1; the runbook asks you to type that name"))
         #expect(afterPrompt.contains("If it runs past 30s, its whole process group is stopped"))
         #expect(afterPrompt.contains("Afterwards, by its result: succeeded → fixed; otherwise → broken."))
