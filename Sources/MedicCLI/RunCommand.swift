@@ -1,6 +1,7 @@
 import ArgumentParser
 import MedicCore
 import MedicRuntime
+import MedicSession
 import MedicTerminal
 import MedicTranscript
 
