@@ -1,5 +1,6 @@
 import Foundation
 import MedicCore
+import MedicSession
 import MedicTestSupport
 import Testing
 
