@@ -15,8 +15,8 @@ public enum ExitStatus: Int32, Sendable, CaseIterable {
     /// `medic test`: at least one scenario failed.
     case testsFailed = 6
     /// A run stopped before a decision nobody was there to make (an action without `--yes`
-    /// and no terminal, or input that ended at a confirmation or a question); `medic resume`
-    /// at a terminal goes on from there.
+    /// and no terminal, or input that ended at a confirmation, a question or a stalled step);
+    /// `medic resume` at a terminal goes on from there.
     case needsPerson = 7
     /// The command line was wrong (ArgumentParser's usual status).
     case usage = 64

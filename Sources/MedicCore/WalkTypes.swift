@@ -100,8 +100,8 @@ public enum WalkEnding: Sendable, Hashable {
     case concluded(ReachedConclusion)
     /// The operator stopped, or declined an action with nowhere else to go.
     case aborted(reason: String)
-    /// Nobody was there to decide at the confirmation or question `stepID` (no terminal, input
-    /// ended): the walk stopped there without deciding, so a person can resume it.
+    /// Nobody was there to decide at the confirmation, question or stalled step `stepID` (no
+    /// terminal, input ended): the walk stopped there without deciding, so a person can resume it.
     case needsPerson(stepID: String, reason: String)
 }
 
@@ -143,7 +143,8 @@ public enum WalkEvent: Sendable, Hashable {
     case set(name: String, value: String)
     /// Stop the walk.
     case abort(reason: String)
-    /// Nobody can answer the confirmation or question the walk waits on: stop there, undecided.
+    /// Nobody can answer the confirmation, question or stalled step the walk waits on: stop
+    /// there, undecided.
     case needsPerson(reason: String)
 }
 

@@ -109,7 +109,12 @@ extension RunSession {
         console.show("  What now? retry, skip, back, goto STEP, or quit (help lists everything)", .dim)
         let effects = ordinaryPrompt(
             "medic › ", completions: OperatorCommand.words + walk.currentRunbook.steps.map(\.id),
-            unanswered: { self.walk.handle(.abort(reason: $0 == .hangUp ? "the terminal went away" : "input ended after: \(reason)")) },
+            unanswered: {
+                let why = $0 == .hangUp ? "the terminal went away after: \(reason)" : "input ended after: \(reason)"
+                // A stalled step waits on a person like a question; any other wait (after `set`) ends.
+                let stopped = self.walk.handle(.needsPerson(reason: why))
+                return stopped.isEmpty ? self.walk.handle(.abort(reason: why)) : stopped
+            },
             unknown: { $0.trimmingSpaces().isEmpty ? nil : OperatorCommand.hint(for: TerminalText.sanitize(self.walk.masking.apply($0))) },
             accept: { _ in .notMine })
         return effects ?? []

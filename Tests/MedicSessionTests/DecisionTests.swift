@@ -159,6 +159,17 @@ struct DecisionTests {
         #expect(h.runner.ranIDs == ["look"], "--yes approves actions, it never answers questions")
     }
 
+    @Test("the end of input after a step stalled stops the run there too; a lost terminal likewise")
+    func stalledEndOfInput() throws {
+        for reply in [ConsoleReply.endOfInput, .hangUp] {
+            let h = try RunSessionTests.harness([reply], results: ["look": [StepResult(exitStatus: nil, cancelled: true)]])
+            let end = h.session.run(start: start)
+            #expect(end.outcome == SessionEnd.needsPerson && end.stepID == "look")
+            #expect(end.summary.hasPrefix("stopped before look: needs a person ("))
+            #expect(h.session.path == ["look"], "no branch was taken for the operator")
+        }
+    }
+
     @Test("a script action shows the values it will read before the approval, secrets masked")
     func scriptValues() throws {
         let h = try Self.typeTargetHarness([.line("why"), .line("no")], script: true, password: "hunter2")
