@@ -26,7 +26,7 @@ public enum OperatorCommand: Sendable, Hashable {
     /// One line of help per command.
     public static let helpText = """
         help          this list
-        why           why this step matters (the runbook's teaching text)
+        why           why this step matters; at an action, what it changes and what is at stake
         show [STEP]   the full output of the last step, or of STEP
         where         the path so far
         back          go back to the previous step
