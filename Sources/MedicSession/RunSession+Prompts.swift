@@ -70,7 +70,7 @@ extension RunSession {
             case .endOfInput:
                 return walk.handle(.needsPerson(reason: "input ended before anyone decided"))
             case .hangUp:
-                return walk.handle(.needsPerson(reason: "the terminal went away before anyone decided"))
+                return walk.handle(.needsPerson(reason: "the terminal went away or Medic was told to stop before anyone decided"))
             }
         }
     }
@@ -93,7 +93,8 @@ extension RunSession {
         return ordinaryPrompt(
             "Answer (1-\(answers.count)) › ", completions: answers + OperatorCommand.words,
             unanswered: {
-                let reason = $0 == .hangUp ? "the terminal went away before anyone answered" : "input ended before anyone answered"
+                let reason =
+                    $0 == .hangUp ? "the terminal went away or Medic was told to stop before anyone answered" : "input ended before anyone answered"
                 return self.walk.handle(.needsPerson(reason: reason))
             },
             unknown: { question.whyNotAnAnswer($0, shownAs: shown) },
@@ -110,7 +111,7 @@ extension RunSession {
         let effects = ordinaryPrompt(
             "medic › ", completions: OperatorCommand.words + walk.currentRunbook.steps.map(\.id),
             unanswered: {
-                let why = $0 == .hangUp ? "the terminal went away after: \(reason)" : "input ended after: \(reason)"
+                let why = $0 == .hangUp ? "the terminal went away or Medic was told to stop after: \(reason)" : "input ended after: \(reason)"
                 // A stalled step waits on a person like a question; any other wait (after `set`) ends.
                 let stopped = self.walk.handle(.needsPerson(reason: why))
                 return stopped.isEmpty ? self.walk.handle(.abort(reason: why)) : stopped
