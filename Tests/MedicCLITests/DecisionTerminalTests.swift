@@ -31,7 +31,7 @@ struct DecisionTerminalTests {
     /// The journal of a session, as its records' raw lines.
     func journal(_ path: String) throws -> String { try String(contentsOfFile: path + "/transcript.jsonl", encoding: .utf8) }
 
-    @Test("typos, a yes where the target's name is asked and near-miss answers decide nothing; each says why and asks again")
+    @Test("typos, a yes where the target's name is asked, near-miss answers and Ctrl-C at a question decide nothing; each says why and asks again")
     func typos() throws {
         let dir = try TestSupport.temporaryDirectory()
         let terminal = try run(dir, session: "s")
@@ -49,6 +49,10 @@ struct DecisionTerminalTests {
         try enter(terminal, "yes", expecting: "'yes' does not approve this action: it asks for the target's name, web1")
         try enter(terminal, "web2", expecting: "'web2' is not the target's name, nor no, skip or abort: it decides nothing")
         try enter(terminal, "web1", expecting: "Answer (1-2) › ")
+        try terminal.type("mo")
+        try terminal.send("C-c")
+        try terminal.waitFor("(Ctrl-C again, or quit, to leave)")
+        try terminal.waitFor("Answer (1-2) › ", times: 2)
         try enter(terminal, " done", expecting: "' done' has spaces around it; answers are typed exactly: type 1-2 or one of done, more")
         try enter(terminal, "3", expecting: "'3' is not one of the answers")
         try enter(terminal, "done", expecting: "[exit 0]")
