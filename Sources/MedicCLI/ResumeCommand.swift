@@ -28,19 +28,9 @@ struct ResumeCommand: ParsableCommand {
     @OptionGroup var options: SessionOptions
 
     func run() throws {
-        let journal = JournalReader.read(path: directory + "/transcript.jsonl")
-        for problem in journal.problems { StandardStreams.error.write("medic: warning: \(problem)\n") }
-        var events: [TranscriptEvent] = []
-        for entry in journal.entries {
-            switch entry.record {
-            case .event(let event): events.append(event)
-            case .withheld(let kind, _) where ["output", "result", "confirm", "answer", "command"].contains(kind):
-                throw MedicError(
-                    "line \(entry.line) of the journal in \(directory) withheld a '\(kind)' record, so the run cannot be rebuilt past it")
-            case .withheld: break
-            }
-        }
-        guard let start = events.lazy.compactMap({ if case .start(let start) = $0 { start } else { nil } }).first else {
+        let history = try self.history()
+        let events = history.map(\.event)
+        guard let start = events.lazy.compactMap({ if case .start(let start) = $0 { start } else { nil } }).last else {
             throw MedicError("\(directory) holds no journal with a start record; nothing to resume")
         }
         if let end = events.lazy.compactMap({ if case .end(let end) = $0 { end } else { nil } }).last {
@@ -75,7 +65,7 @@ struct ResumeCommand: ParsableCommand {
         let values = try InputCollector(runbook: bundle.root, console: launch.console).collect(
             assignments: assignments, varFile: options.varFile, environment: ProcessEnvironment.current)
         var walk = Walk(bundle: bundle, inputs: values)
-        let outcome = JournalReplay.replay(events, keptOutput: keptOutput, on: &walk)
+        let outcome = JournalReplay.replay(events, keptOutput: { try keptOutput($0, session: history[$1].session) }, on: &walk)
         if let problem = outcome.problem {
             throw MedicError("cannot rebuild the run from \(directory): \(problem)")
         }
@@ -90,14 +80,45 @@ struct ResumeCommand: ParsableCommand {
                 "The action \(action) was approved and started, but its result was never recorded: check by hand what it did before you approve it again.",
                 .warning)
         }
-        try launch.walk(bundle, values: values, walk: walk, resumedFrom: directory)
+        try launch.walk(bundle, values: values, walk: walk, resumedFrom: FileSystem.absolutePath(directory))
+    }
+
+    /// The events of the run recorded in `directory`, after those of the runs it continues
+    /// (`--resumed-from`, oldest first), each with the session directory that recorded it.
+    private func history() throws -> [(event: TranscriptEvent, session: String)] {
+        var history: [(event: TranscriptEvent, session: String)] = []
+        var next: String? = directory
+        var seen: Set<String> = []
+        while let session = next {
+            guard seen.insert(FileSystem.absolutePath(session)).inserted else {
+                throw MedicError("the run in \(session) continues itself through --resumed-from; nothing to resume")
+            }
+            let journal = JournalReader.read(path: session + "/transcript.jsonl")
+            for problem in journal.problems { StandardStreams.error.write("medic: warning: \(session): \(problem)\n") }
+            var events: [TranscriptEvent] = []
+            for entry in journal.entries {
+                switch entry.record {
+                case .event(let event): events.append(event)
+                case .withheld(let kind, _) where ["output", "result", "confirm", "answer", "command"].contains(kind):
+                    throw MedicError(
+                        "line \(entry.line) of the journal in \(session) withheld a '\(kind)' record, so the run cannot be rebuilt past it")
+                case .withheld: break
+                }
+            }
+            history = events.map { ($0, session) } + history
+            let flags: [String] =
+                events.lazy.compactMap { event -> [String]? in if case .start(let start) = event { start.flags } else { nil } }.first ?? []
+            let prefix = "--resumed-from="
+            next = flags.first { $0.hasPrefix(prefix) }.map { String($0.dropFirst(prefix.count)) }
+        }
+        return history
     }
 
     /// A step's output as the run kept it in memory, its first and last MiB, so that conditions
     /// read what they read then.
-    private func keptOutput(_ record: OutputRecord) throws -> String {
+    private func keptOutput(_ record: OutputRecord, session: String) throws -> String {
         let limit = BoundedCapture.defaultLimit
-        let (head, tail) = try StepOutputReader.headAndTail(of: record, inSession: directory, headBytes: limit, tailBytes: limit)
+        let (head, tail) = try StepOutputReader.headAndTail(of: record, inSession: session, headBytes: limit, tailBytes: limit)
         return BoundedCapture.text(head: head, tail: tail, totalBytes: record.bytes)
     }
 }

@@ -16,15 +16,18 @@ public enum JournalReplay {
     }
 
     /// Feeds `events`, the journal of an interrupted run in order, to `walk` (not yet started).
+    /// A run that continued an earlier one (`medic resume`) follows that run's events: at its
+    /// `start` record the walk re-enters the step it stopped at, as the continuation did.
     ///
     /// `keptOutput` gives a step's output as the run kept it in memory (its first and last MiB)
-    /// from its output record; it throws when that output cannot be read back, and the replay
-    /// stops there, since a condition on it could branch otherwise.
+    /// from its output record and that record's index in `events`; it throws when that output
+    /// cannot be read back, and the replay stops there, since a condition on it could branch
+    /// otherwise.
     public static func replay(
-        _ events: [TranscriptEvent], keptOutput: (OutputRecord) throws -> String, on walk: inout Walk
+        _ events: [TranscriptEvent], keptOutput: (OutputRecord, Int) throws -> String, on walk: inout Walk
     ) -> Outcome {
         var outcome = Outcome()
-        var outputs: [String: OutputRecord] = [:]
+        var outputs: [String: (record: OutputRecord, index: Int)] = [:]
         var branches: [BranchTaken] = []
         func apply(_ event: WalkEvent) {
             for case .branched(let taken) in walk.handle(event) { branches.append(taken) }
@@ -37,7 +40,7 @@ public enum JournalReplay {
             }
             switch event {
             case .output(let output):
-                outputs[output.stepID] = output
+                outputs[output.stepID] = (output, index)
             case .result(let recorded):
                 if recorded.notRun != nil, case .confirmation(let pending) = walk.pending, pending == recorded.stepID {
                     apply(.confirmed(by: "dry run"))
@@ -58,7 +61,7 @@ public enum JournalReplay {
                     var output = ""
                     if let kept = outputs.removeValue(forKey: recorded.stepID) {
                         do {
-                            output = try keptOutput(kept)
+                            output = try keptOutput(kept.record, kept.index)
                         } catch {
                             outcome.problem = "the output of '\(recorded.stepID)' could not be read back: \(error)"
                             return outcome
@@ -102,7 +105,9 @@ public enum JournalReplay {
                 case .quit: apply(.abort(reason: "the operator quit"))
                 default: break
                 }
-            case .start, .step, .run, .captured, .stalled, .note, .end:
+            case .start:
+                if index > 0 { apply(.retry) }
+            case .step, .run, .captured, .stalled, .note, .end:
                 break
             }
         }

@@ -45,6 +45,24 @@ struct ResumeCommandTests {
         #expect(try start(of: elsewhere + "/two").files.map(\.path) == [absolute])
     }
 
+    @Test("a continuation that was itself interrupted resumes through both journals, each step's output read from its own session")
+    func continuationOfAContinuation() throws {
+        let session = try interruptedRun()
+        let folder = try TestSupport.temporaryDirectory()
+        let second = try cli.medic(["resume", session, "--yes", "--transcript", folder + "/two"], in: folder)
+        try #require(second.status == 0, "\(second.error)")
+        #expect(try start(of: folder + "/two").flags == ["--yes", "--resumed-from=\(session)"])
+        // The continuation dies right after its start record.
+        let path = folder + "/two/transcript.jsonl"
+        let first = try #require(try String(contentsOfFile: path, encoding: .utf8).split(separator: "\n").first)
+        try (first + "\n").write(toFile: path, atomically: true, encoding: .utf8)
+
+        let third = try cli.medic(["resume", "two", "--yes", "--transcript", folder + "/three"], in: folder)
+        #expect(third.status == 0, "\(third.error)")
+        #expect(third.output.contains("The run stopped at stop-here"), "\(third.output)\(third.error)")
+        #expect(try start(of: folder + "/three").flags == ["--yes", "--resumed-from=\(folder)/two"])
+    }
+
     @Test("a journal naming its runbook relative to where the run started (older Medic) resumes from there, and says so elsewhere")
     func relativePathOfAnOlderJournal() throws {
         let session = try interruptedRun()

@@ -20,7 +20,7 @@ struct JournalReplayTests {
         _ = h.session.run(start: H.start)
         var walk = try freshWalk()
         let outcome = JournalReplay.replay(
-            h.recorder.events, keptOutput: { String(decoding: h.recorder.outputs[$0.stepID] ?? [], as: UTF8.self) }, on: &walk)
+            h.recorder.events, keptOutput: { record, _ in String(decoding: h.recorder.outputs[record.stepID] ?? [], as: UTF8.self) }, on: &walk)
         #expect(outcome.problem == nil)
         #expect(walk.path == h.session.path)
         #expect(walk.isEnded)
@@ -32,7 +32,7 @@ struct JournalReplayTests {
         _ = h.session.run(start: H.start)
         #expect(h.session.path.starts(with: ["look", "fix"]))
         var walk = try freshWalk()
-        let outcome = JournalReplay.replay(h.recorder.events, keptOutput: { _ in "all fine\n" }, on: &walk)
+        let outcome = JournalReplay.replay(h.recorder.events, keptOutput: { _, _ in "all fine\n" }, on: &walk)
         #expect(outcome.problem == "at 'look' the run went to 'fix', but replaying its journal goes to 'ask'")
     }
 
@@ -42,7 +42,7 @@ struct JournalReplayTests {
         let h = try H.harness([.line("yes")])
         _ = h.session.run(start: H.start)
         var walk = try freshWalk()
-        let outcome = JournalReplay.replay(h.recorder.events, keptOutput: { _ in throw Gone() }, on: &walk)
+        let outcome = JournalReplay.replay(h.recorder.events, keptOutput: { _, _ in throw Gone() }, on: &walk)
         #expect(outcome.problem == "the output of 'look' could not be read back: the file is gone")
     }
 }
