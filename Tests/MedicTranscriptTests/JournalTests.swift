@@ -23,6 +23,29 @@ struct JournalTests {
         #expect(Set(read.entries.compactMap { $0.event.map(\.journalName) }).count == 13)
     }
 
+    @Test("an HTTP result's headers round-trip, in order; a journal without them reads as none")
+    func headers() throws {
+        let session = try SampleEvents.session()
+        var result = ResultRecord(
+            stepID: "probe", exitStatus: nil, httpStatus: 502, durationMilliseconds: 3, timedOut: false, cancelled: false,
+            failureReason: nil, notRun: nil, succeeded: false)
+        result.headers = [HTTPHeader(name: "Server", value: "nginx"), HTTPHeader(name: "Set-Cookie", value: "a=1"), HTTPHeader(name: "X", value: "")]
+        try session.record(.result(result))
+        let read = JournalReader.read(path: session.path + "/transcript.jsonl")
+        #expect(read.problems.isEmpty)
+        #expect(read.entries.map(\.event) == [.result(result)])
+        let bare = JournalReader.parse(
+            Array(
+                (#"{"v":1,"seq":1,"time":"2026-11-21T17:41:02.123Z","event":"result","step_id":"a","exit_status":0,"http_status":null,"#
+                    + #""duration_milliseconds":1,"timed_out":false,"cancelled":false,"failure_reason":null,"not_run":null,"succeeded":true}"# + "\n")
+                    .utf8))
+        guard case .result(let decoded)? = bare.entries.first?.event else {
+            Issue.record("not read as a result: \(bare.problems)")
+            return
+        }
+        #expect(decoded.headers.isEmpty)
+    }
+
     @Test("each line is one JSON object with the envelope first and snake_case fields")
     func lineShape() throws {
         let session = try SampleEvents.session()
