@@ -94,6 +94,9 @@ struct ResumeCommand: ParsableCommand {
                 throw MedicError("the run in \(session) continues itself through --resumed-from; nothing to resume")
             }
             let journal = JournalReader.read(path: session + "/transcript.jsonl")
+            if session != directory, case .unreadable(_, let reason)? = journal.problems.first {
+                throw MedicError("the run in \(directory) continues the one in \(session), whose journal could not be read: \(reason)")
+            }
             for problem in journal.problems { StandardStreams.error.write("medic: warning: \(session): \(problem)\n") }
             var events: [TranscriptEvent] = []
             for entry in journal.entries {
