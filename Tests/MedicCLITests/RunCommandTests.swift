@@ -1,4 +1,5 @@
 import Foundation
+import MedicCore
 import MedicTestSupport
 import Testing
 
@@ -7,8 +8,6 @@ import Testing
 struct RunCommandTests {
     static let runbook = "Tests/MedicCLITests/Fixtures/actions.yaml"
     let cli = CommandLineTests()
-
-    func journal(_ session: String) throws -> String { try String(contentsOfFile: session + "/transcript.jsonl", encoding: .utf8) }
 
     @Test(
         "without a terminal the run stops before the action, needing a person, even when stdin says yes",
@@ -20,11 +19,11 @@ struct RunCommandTests {
         #expect(run.output.contains("══ STOPPED before 'Leave the marker' (mark): needs a person"))
         #expect(run.output.contains("medic resume \(dir)/s"))
         #expect(!FileManager.default.fileExists(atPath: dir + "/marker"))
-        let journal = try journal(dir + "/s")
-        #expect(!journal.contains("\"event\":\"confirm\""), "nobody decided anything")
-        #expect(journal.contains("\"outcome\":\"needs-person\""))
-        #expect(journal.contains("\"summary\":\"stopped before mark: needs a person (standard input is not a terminal"))
-        #expect(journal.contains("\"step_id\":\"mark\",\"exit_status\":7"))
+        let evidence = try SessionEvidence(directory: dir + "/s")
+        #expect(evidence.confirmations.isEmpty, "nobody decided anything")
+        let end = try #require(evidence.end)
+        #expect(end.outcome == "needs-person" && end.stepID == "mark" && end.exitStatus == 7)
+        #expect(end.summary.hasPrefix("stopped before mark: needs a person (standard input is not a terminal"))
     }
 
     @Test("--yes approves every action and the journal says so")
@@ -33,9 +32,9 @@ struct RunCommandTests {
         let run = try cli.medic(["run", Self.runbook, "--var", "dir=\(dir)", "--yes", "--transcript", dir + "/s"])
         #expect(run.status == 0)
         #expect(FileManager.default.fileExists(atPath: dir + "/marker"))
-        let journal = try journal(dir + "/s")
-        #expect(journal.contains("\"by\":\"--yes\""))
-        #expect(journal.contains("\"flags\":[\"--yes\"]"))
+        let evidence = try SessionEvidence(directory: dir + "/s")
+        #expect(!evidence.confirmations.isEmpty && evidence.confirmations.allSatisfy { $0.approved && $0.by == "--yes" })
+        #expect(evidence.start?.flags == ["--yes"])
         let report = try String(contentsOfFile: dir + "/s/transcript.md", encoding: .utf8)
         #expect(report.contains("Approved by --yes"))
         #expect(run.output.contains("session: \(dir)/s"))
@@ -48,7 +47,7 @@ struct RunCommandTests {
         let run = try cli.medic(["run", Self.runbook, "--var", "dir=\(dir)", "--dry-run", "--transcript", dir + "/s"])
         #expect(run.status == 0)
         #expect(!FileManager.default.fileExists(atPath: dir + "/marker"))
-        #expect(try journal(dir + "/s").contains("\"not_run\":\"dry run\""))
+        #expect(try SessionEvidence(directory: dir + "/s").results.contains { $0.stepID == "mark" && $0.notRun == "dry run" })
     }
 
     @Test(
