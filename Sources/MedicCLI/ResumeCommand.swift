@@ -5,15 +5,17 @@ import MedicSession
 import MedicTerminal
 import MedicTranscript
 
-/// `medic resume DIR`: goes on with a run that was interrupted (a lost SSH session, a crash).
+/// `medic resume DIR`: goes on with a run that was interrupted (a lost SSH session, a crash), or
+/// that stopped because it needed a person (no terminal at an action).
 struct ResumeCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "resume",
-        abstract: "Continue an interrupted run from its session directory.",
+        abstract: "Continue an interrupted or stopped (needs a person) run from its session directory.",
         discussion: """
             Rebuilds where the run stopped from its journal, without running anything, then enters \
             that step afresh: a check runs again, an action asks for a new confirmation (an action \
-            that was started but whose result was never recorded is pointed out). The continuation \
+            that was started but whose result was never recorded is pointed out). A run that \
+            stopped because it needed a person (exit status 7) is resumed the same way. The continuation \
             is recorded in a new session directory that names the old one. Secret inputs are not in \
             the journal: give them again (MEDIC_VAR_<name>, --var-file, or the prompt).
             """
