@@ -1,4 +1,5 @@
 import Foundation
+import MedicCore
 import MedicTestSupport
 import Testing
 
@@ -125,6 +126,20 @@ struct DecisionTerminalTests {
         #expect(!FileManager.default.fileExists(atPath: dir + "/a"))
         #expect(try String(contentsOfFile: dir + "/b", encoding: .utf8).isEmpty, "marker B was left once")
         #expect(try journal(dir + "/three").contains("\"outcome\":\"resolved\""))
+    }
+
+    @Test("told to stop (SIGTERM) at a confirmation, Medic stops there undecided, needing a person")
+    func terminatedAtConfirmation() throws {
+        let dir = try TestSupport.temporaryDirectory()
+        let terminal = try run(dir, session: "s")
+        defer { terminal.close() }
+        try terminal.waitFor("Run it? › ")
+        kill(try ResumeTests().pidOfMedic(sessionDirectory: "\(dir)/s"), SIGTERM)
+        let screen = try terminal.waitFor("[exit 7]")
+        #expect(screen.contains("the terminal went away or Medic was told to stop before anyone decided; nothing was decided."))
+        let end = try #require(try SessionEvidence(directory: dir + "/s").end)
+        #expect(end.outcome == "needs-person" && end.stepID == "first")
+        #expect(!FileManager.default.fileExists(atPath: dir + "/a"))
     }
 
     @Test(
