@@ -33,6 +33,9 @@ struct ResumeCommand: ParsableCommand {
     @Flag(name: .customLong("yes"), help: "Approve every action without asking; the transcript records it.")
     var autoApprove = false
 
+    @Flag(name: .customLong("verbose"), help: "Show each check's script whole (not folded to its first line) and the values it captures.")
+    var verbose = false
+
     @Option(name: .customLong("transcript"), help: ArgumentHelp("The new session directory to create.", valueName: "DIR"))
     var transcriptPath: String?
 
@@ -63,7 +66,8 @@ struct ResumeCommand: ParsableCommand {
             StandardStreams.error.write("medic: warning: \(list) changed since the run started; going on as asked\n")
         }
         let bundle = try loadValidBundle(root)
-        let launch = Launch(transcriptPath: transcriptPath, dryRun: dryRun, autoApprove: autoApprove)
+        var launch = Launch(transcriptPath: transcriptPath, dryRun: dryRun, autoApprove: autoApprove)
+        launch.verbose = verbose
         var assignments: [String] = []
         for input in start.array("inputs") {
             guard case .object(let fields) = input, case .string(let name)? = fields["name"], case .string(let value)? = fields["value"],

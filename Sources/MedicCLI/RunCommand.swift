@@ -37,6 +37,9 @@ struct RunCommand: ParsableCommand {
     @Flag(name: .customLong("yes"), help: "Approve every action without asking; the transcript records each approval as --yes.")
     var autoApprove = false
 
+    @Flag(name: .customLong("verbose"), help: "Show each check's script whole (not folded to its first line) and the values it captures.")
+    var verbose = false
+
     @Option(
         name: .customLong("transcript"),
         help: ArgumentHelp("The session directory to create (default: under $XDG_STATE_HOME/medic/sessions).", valueName: "DIR"))
@@ -44,7 +47,8 @@ struct RunCommand: ParsableCommand {
 
     func run() throws {
         let bundle = try loadValidBundle(runbook)
-        let launch = Launch(transcriptPath: transcriptPath, dryRun: dryRun, autoApprove: autoApprove)
+        var launch = Launch(transcriptPath: transcriptPath, dryRun: dryRun, autoApprove: autoApprove)
+        launch.verbose = verbose
         let values = try InputCollector(runbook: bundle.root, console: launch.console).collect(
             assignments: assignments, varFile: varFile, environment: ProcessEnvironment.current)
         try launch.walk(bundle, values: values, walk: Walk(bundle: bundle, inputs: values), resumedFrom: nil)
@@ -57,6 +61,8 @@ struct Launch {
     let transcriptPath: String?
     let dryRun: Bool
     let autoApprove: Bool
+    /// Checks' scripts shown whole (`--verbose`).
+    var verbose = false
     let console: TerminalConsole
     /// The signal pipe the runner watches, so Ctrl-C cancels a running step.
     let interruptDescriptor: Int32?
@@ -102,7 +108,8 @@ struct Launch {
                 InputValue(name: $0.name, value: $0.isSecret ? Masking.mask : values[$0.name] ?? "", secret: $0.isSecret)
             },
             flags: flags, interactive: console.isInteractive)
-        let options = RunOptions(dryRun: dryRun, autoApprove: autoApprove, operatorName: operatorName, sessionPath: session.path)
+        var options = RunOptions(dryRun: dryRun, autoApprove: autoApprove, operatorName: operatorName, sessionPath: session.path)
+        options.verbose = verbose
         let runner = LocalRunner(interruptDescriptor: interruptDescriptor)
         let runSession = RunSession(walk: walk, console: console, runner: runner, recorder: session, options: options)
         let end = resumedFrom == nil ? runSession.run(start: start) : runSession.resume(start: start)

@@ -10,13 +10,34 @@ extension RunSession {
     }
 
     func showCommand(_ invocation: Invocation) {
-        let display = TerminalText.sanitize(invocation.display)
+        commandsShown[invocation.stepID] = invocation
         let lead = invocation.kind == .action ? "  will run (\(invocation.placement.rawValue)):" : nil
         if let lead { console.show(lead, .plain) }
+        let folded = invocation.kind == .check && !options.verbose
+        for line in Self.commandLines(invocation, folded: folded, width: console.width) { console.show(line.text, line.style) }
+    }
+
+    /// What runs, as screen lines: a command on one line (wrapped at argument boundaries to
+    /// `width`), a script under `┆` (folded to its first line when `folded`), a request or a
+    /// connection under `→`.
+    static func commandLines(_ invocation: Invocation, folded: Bool, width: Int?) -> [(text: String, style: ScreenStyle)] {
+        let display = TerminalText.sanitize(invocation.display)
         switch invocation.payload {
-        case .command: console.show("  $ " + display, .command)
-        case .script: console.show(indent(display, by: "  ┆ "), .command)
-        case .http, .tcp: console.show(indent(display, by: "  → "), .command)
+        case .command(let argv):
+            let masking = Masking(secrets: invocation.secrets)
+            let arguments = argv.map { TerminalText.sanitize(masking.apply(ShellQuoting.quote($0))) }
+            // Masking argument by argument must give what masking the whole line gives; when a
+            // secret spans arguments it does not, and the line is wrapped as text instead.
+            guard arguments.joined(separator: " ") == display else { return [("  $ " + display, .command)] }
+            return ScreenWrap.command(arguments, lead: "  $ ", width: width ?? 0).map { ($0, .command) }
+        case .script:
+            let lines = display.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+            guard folded, lines.count > 1 else { return lines.map { ("  ┆ " + $0, .command) } }
+            // The marker stands outside the gutter, so it cannot be read as a line of the script.
+            let more = lines.count - 1
+            return [("  ┆ " + lines[0], .command), ("    … \(more) more line\(more == 1 ? "" : "s") (show \(invocation.stepID))", .dim)]
+        case .http, .tcp:
+            return display.split(separator: "\n", omittingEmptySubsequences: false).map { ("  → " + $0, .command) }
         }
     }
 
