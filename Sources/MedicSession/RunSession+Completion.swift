@@ -1,3 +1,5 @@
+import MedicCore
+
 /// What tab completes at a run's prompts.
 extension RunSession {
     /// The whole lines tab completes: the prompt's own `answers`, then the commands, with the
