@@ -118,13 +118,37 @@ static unsigned char complete_word(EditLine *el, int ch) {
         return CC_REFRESH;
     }
     if (matches == 1) return CC_REFRESH;
-    /* Several choices: list them from the word being completed on (`show <Tab>` lists ids). */
+    /* `show` typed, `show` and `show STEP` offered: the space that leads to the steps. */
+    int exact = 0, spaced = 0;
+    for (int i = 0; i < completion_count; i++) {
+        const char *candidate = completions[i];
+        if (!has_prefix(candidate, typed, length)) continue;
+        if (candidate[length] == '\0') exact++;
+        else if (candidate[length] == ' ') spaced++;
+    }
+    if (exact + spaced == matches && spaced > 0 && !(length > 0 && typed[length - 1] == ' ')) {
+        el_insertstr(el, " ");
+        return CC_REFRESH;
+    }
+    /* Several choices: list the word being completed of each, once (`goto <Tab>` lists step ids,
+       an empty line lists the answers and command words). */
     size_t from = (size_t)(word - line->buffer);
     FILE *out = stdout;
     fputc('\n', out);
     for (int i = 0; i < completion_count; i++) {
         const char *candidate = completions[i];
-        if (has_prefix(candidate, typed, length) && strlen(candidate) > from) fprintf(out, "%s  ", candidate + from);
+        if (!has_prefix(candidate, typed, length) || strlen(candidate) <= from) continue;
+        const char *end = strchr(candidate + (length > from ? length : from + 1), ' ');
+        size_t size = end ? (size_t)(end - candidate) - from : strlen(candidate) - from;
+        int seen = 0;
+        for (int j = 0; j < i && !seen; j++) {
+            const char *other = completions[j];
+            if (!has_prefix(other, typed, length) || strlen(other) <= from) continue;
+            const char *other_end = strchr(other + (length > from ? length : from + 1), ' ');
+            size_t other_size = other_end ? (size_t)(other_end - other) - from : strlen(other) - from;
+            seen = other_size == size && strncmp(other + from, candidate + from, size) == 0;
+        }
+        if (!seen) fprintf(out, "%.*s  ", (int)size, candidate + from);
     }
     fputc('\n', out);
     fflush(out);
