@@ -94,6 +94,18 @@ struct ScreenTests {
         #expect(!screen.contains("┆ echo second line"), "the rest of the script is folded")
         #expect(screen.contains("  │ third line"), "the output is shown as before")
 
+        // Tab on an empty line lists each first word once; "sh" leads to "show ", then to its steps.
+        try terminal.send("Tab")
+        screen = try terminal.waitFor("quit  ")
+        let choices = try #require(screen.split(separator: "\n").last { $0.hasPrefix("no  skip  abort") })
+        #expect(choices.components(separatedBy: "show").count == 2 && choices.contains("goto  vars  set  note  quit"), "\(choices)")
+        try terminal.type("sh")
+        try terminal.send("Tab")
+        try terminal.send("Tab")
+        try terminal.send("Tab")
+        try terminal.waitFor("\nlook  act  ")
+        try terminal.send("C-u")
+
         try terminal.type("show l")
         try terminal.send("Tab")
         try terminal.type("#")
