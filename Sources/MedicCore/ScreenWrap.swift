@@ -12,8 +12,11 @@ public enum ScreenWrap {
     /// The continuation mark, in the gutter.
     public static let continuation: Character = "↪"
 
-    /// `line` (one line, no newline) as lines at most `width` columns wide.
-    public static func lines(_ line: String, width: Int) -> [String] {
+    /// `text` (one line, no newline) as lines at most `width` columns wide.
+    /// A tab is expanded to the spaces it would have taken (to the next multiple of 8), so its
+    /// width is known.
+    public static func lines(_ text: String, width: Int) -> [String] {
+        let line = text.contains("\t") ? expandingTabs(text) : text
         guard width > 0, columns(line) > width else { return [line] }
         let indent = String(line.prefix { $0 == " " })
         let body = line.dropFirst(indent.count)
@@ -57,6 +60,23 @@ public enum ScreenWrap {
         var total = 0
         for scalar in text.unicodeScalars { total += columns(of: scalar) }
         return total
+    }
+
+    /// `text` with each tab replaced by the spaces that reach the next tab stop.
+    static func expandingTabs(_ text: String) -> String {
+        var out = ""
+        var column = 0
+        for character in text {
+            if character == "\t" {
+                let spaces = 8 - column % 8
+                out += String(repeating: " ", count: spaces)
+                column += spaces
+            } else {
+                out.append(character)
+                column += columns(String(character))
+            }
+        }
+        return out
     }
 
     // MARK: - Pieces

@@ -54,6 +54,13 @@ struct ScreenWrapTests {
         #expect(lines == ["  $ ls", "  ↪ /" + String(repeating: "d", count: 25), "  ↪" + String(repeating: "d", count: 20) + " -l"])
     }
 
+    @Test("a tab takes the columns to the next tab stop")
+    func tabs() {
+        #expect(ScreenWrap.lines("  │ a\tb", width: 40) == ["  │ a   b"])
+        let lines = ScreenWrap.lines("  │ name\tRUNNING\tpid 30977\tuptime 0:41:07", width: 30)
+        #expect(lines.allSatisfy { ScreenWrap.columns($0) <= 30 && !$0.contains("\t") }, "\(lines)")
+    }
+
     @Test("double-width characters take two columns, combining marks none")
     func columns() {
         #expect(ScreenWrap.columns("abc") == 3)
