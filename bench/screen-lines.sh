@@ -73,4 +73,5 @@ printf '%-10s %8s %8s\n' terminal before after
 for size in "${sizes[@]}"; do
     printf '%-10s %8s %8s\n' "$size" "$(lines "$before" "${size%x*}" "${size#*x}")" "$(lines "$after" "${size%x*}" "${size#*x}")"
 done
-printf '\nbefore: %s\nafter:  this tree (%s)\n' "$before_name" "$(git rev-parse --short HEAD)"
+dirty=$(git diff --quiet HEAD -- Sources Package.swift || echo ", with uncommitted changes")
+printf '\nbefore: %s\nafter:  this tree (%s%s)\n' "$before_name" "$(git rev-parse --short HEAD)" "$dirty"

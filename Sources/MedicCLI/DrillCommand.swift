@@ -23,7 +23,7 @@ struct DrillCommand: ParsableCommand {
     @Option(name: .shortAndLong, help: "The scenario to drill (its name or file name).", completion: .custom(DrillCommand.scenarioNames))
     var scenario: String?
 
-    @Flag(name: .customLong("verbose"), help: "Show each check's script whole (not folded to its first line) and the values it captures.")
+    @Flag(name: .customLong("verbose"), help: "Show each check's script or request whole (not folded to its first line) and the values it captures.")
     var verbose = false
 
     @Option(name: .customLong("in"), help: "Where to look for runbooks when none is given.")

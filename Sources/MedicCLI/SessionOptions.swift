@@ -12,7 +12,7 @@ struct SessionOptions: ParsableArguments {
     @Flag(name: .customLong("yes"), help: "Approve every action without asking; the transcript records each approval as --yes.")
     var autoApprove = false
 
-    @Flag(name: .customLong("verbose"), help: "Show each check's script whole (not folded to its first line) and the values it captures.")
+    @Flag(name: .customLong("verbose"), help: "Show each check's script or request whole (not folded to its first line) and the values it captures.")
     var verbose = false
 
     @Option(

@@ -20,8 +20,8 @@ extension RunSession {
     }
 
     /// What runs, as screen lines: a command on one line (wrapped at argument boundaries to
-    /// `width`), a script under `┆` (folded to its first line when `folded`), a request or a
-    /// connection under `→`.
+    /// `width`), a script under `┆`, a request or a connection under `→` (a script or a request
+    /// folded to its first line when `folded`).
     static func commandLines(_ invocation: Invocation, folded: Bool, width: Int?) -> [(text: String, style: ScreenStyle)] {
         let display = TerminalText.sanitize(invocation.display)
         switch invocation.payload {
@@ -32,15 +32,18 @@ extension RunSession {
             // secret spans arguments it does not, and the line is wrapped as text instead.
             guard arguments.joined(separator: " ") == display else { return [("  $ " + display, .command)] }
             return ScreenWrap.command(arguments, lead: "  $ ", width: width ?? 0).map { ($0, .command) }
-        case .script:
-            let lines = display.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
-            guard folded, lines.count > 1 else { return lines.map { ("  ┆ " + $0, .command) } }
-            // The marker stands outside the gutter, so it cannot be read as a line of the script.
-            let more = lines.count - 1
-            return [("  ┆ " + lines[0], .command), ("    … \(more) more line\(more == 1 ? "" : "s") (show \(invocation.stepID))", .dim)]
-        case .http, .tcp:
-            return display.split(separator: "\n", omittingEmptySubsequences: false).map { ("  → " + $0, .command) }
+        case .script: return fold(display, under: "  ┆ ", folded: folded, stepID: invocation.stepID)
+        case .http, .tcp: return fold(display, under: "  → ", folded: folded, stepID: invocation.stepID)
         }
+    }
+
+    /// `text`'s lines under `gutter`; when `folded`, only the first, then how many more there are
+    /// and how to see them (outside the gutter, so it cannot be read as one of them).
+    private static func fold(_ text: String, under gutter: String, folded: Bool, stepID: String) -> [(text: String, style: ScreenStyle)] {
+        let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+        guard folded, lines.count > 1 else { return lines.map { (gutter + $0, .command) } }
+        let more = lines.count - 1
+        return [(gutter + lines[0], .command), ("    … \(more) more line\(more == 1 ? "" : "s") (show \(stepID))", .dim)]
     }
 
     func showResult(_ result: StepResult, succeeded: Bool, kind: Step.Kind) {

@@ -40,8 +40,19 @@ struct RunScreenTests {
               echo third
             capture: ['(?<word>second)']
             branches:
-              - otherwise: fix
+              - otherwise: probe
                 because: it looked
+          probe:
+            kind: check
+            title: Probe
+            why: To ask.
+            http:
+              method: POST
+              url: http://127.0.0.1:1/login
+              json: {username: alice}
+            branches:
+              - otherwise: fix
+                because: it asked
           fix:
             kind: action
             title: Restart
@@ -72,7 +83,10 @@ struct RunScreenTests {
         let walk = Walk(bundle: TestSupport.bundle(try TestSupport.runbook(yaml)), inputs: ["service": "app"])
         let console = ScriptedConsole(replies: replies)
         console.width = width
-        let runner = FakeRunner(results: ["look": [StepResult(exitStatus: 0, output: "first\nsecond\nthird\n")], "fix": [StepResult(exitStatus: 0)]])
+        let runner = FakeRunner(results: [
+            "look": [StepResult(exitStatus: 0, output: "first\nsecond\nthird\n")], "fix": [StepResult(exitStatus: 0)],
+            "probe": [StepResult(exitStatus: nil, output: "{}", httpStatus: 200)],
+        ])
         var options = RunOptions(operatorName: "alice@box", sessionPath: "/tmp/s")
         options.verbose = verbose
         let session = RunSession(walk: walk, console: console, runner: runner, recorder: MemoryRecorder(), options: options)
@@ -87,6 +101,8 @@ struct RunScreenTests {
         #expect(lines.contains("  ┆ echo first"))
         #expect(!lines.contains("  ┆ echo second"))
         #expect(lines.contains("    … 2 more lines (show look)"))
+        #expect(lines.contains("  → POST http://127.0.0.1:1/login"), "a request is folded to its request line")
+        #expect(!console.screen.contains("→ Content-Type") && lines.contains { $0.hasPrefix("    … ") && $0.hasSuffix("(show probe)") })
         #expect(lines.contains("  │ first") && lines.contains("  │ third"), "the output is shown as before")
         #expect(!console.screen.contains("captured"), "captured values wait for `vars` or --verbose")
     }
@@ -97,6 +113,7 @@ struct RunScreenTests {
         let lines = console.shown.map(\.text)
         #expect(lines.contains("  ┆ echo first") && lines.contains("  ┆ echo second") && lines.contains("  ┆ echo third"))
         #expect(!console.screen.contains("more lines"))
+        #expect(console.screen.contains("→ Content-Type: application/json"))
         #expect(console.screen.contains("captured word = second"))
     }
 
