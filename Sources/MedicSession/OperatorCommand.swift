@@ -45,7 +45,7 @@ public enum OperatorCommand: Sendable, Hashable {
     public static let helpText = """
         help          this list
         why           why this step matters (the runbook's teaching text)
-        show [STEP]   what the last step ran (a folded script whole) and all its output, or STEP's
+        show [STEP]   what STEP (or the last step) ran, a folded script or request whole, and all its output
         where         the path so far
         back          go back to the previous step
         retry         run the current step again
