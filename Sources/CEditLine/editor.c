@@ -199,6 +199,9 @@ const char *medic_editor_read(const char *prompt, int *status) {
     free(prompt_text);
     prompt_text = strdup(prompt);
     last_status = MEDIC_READ_LINE;
+    /* libedit learns a new size only from its own SIGWINCH handler, which Medic does not install
+       (EL_SIGNAL 0): ask the terminal at every prompt, so a resize counts from the next one. */
+    if (editor) el_resize(editor);
     int count = 0;
     const char *line = editor ? el_gets(editor, &count) : NULL;
     if (!line || count <= 0) {
