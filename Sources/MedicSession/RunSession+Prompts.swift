@@ -36,8 +36,7 @@ extension RunSession {
         confirming = (invocation, request)
         defer { confirming = nil }
         while true {
-            let completions = ["no", "skip", "abort"] + OperatorCommand.words.filter { $0 != "skip" }
-            switch console.readLine(prompt: "Run it? › ", completions: completions, fresh: true) {
+            switch console.readLine(prompt: "Run it? › ", completions: completions(answers: ["no", "skip", "abort"]), fresh: true) {
             case .line(let text):
                 interruptedOnce = false
                 switch request.decision(for: text) {
@@ -91,7 +90,7 @@ extension RunSession {
         let answers = question.options.map(\.answer)
         let shown = { (text: String) in TerminalText.sanitize(self.walk.masking.apply(text)) }
         return ordinaryPrompt(
-            "Answer (1-\(answers.count)) › ", completions: answers + OperatorCommand.words,
+            "Answer (1-\(answers.count)) › ", completions: completions(answers: answers),
             unanswered: {
                 let reason =
                     $0 == .hangUp ? "the terminal went away or Medic was told to stop before anyone answered" : "input ended before anyone answered"
@@ -109,7 +108,7 @@ extension RunSession {
     func stalledPrompt(reason: String) -> [WalkEffect] {
         console.show("  What now? retry, skip, back, goto STEP, or quit (help lists everything)", .dim)
         let effects = ordinaryPrompt(
-            "medic › ", completions: OperatorCommand.words + walk.currentRunbook.steps.map(\.id),
+            "medic › ", completions: completions(answers: []),
             unanswered: {
                 let why = $0 == .hangUp ? "the terminal went away or Medic was told to stop after: \(reason)" : "input ended after: \(reason)"
                 // A stalled step waits on a person like a question; any other wait (after `set`) ends.
