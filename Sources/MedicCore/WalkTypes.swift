@@ -32,6 +32,15 @@ public struct StepVisit: Sendable, Hashable {
     public var why: String
     /// The id of the runbook the step is in.
     public var runbookID: String
+
+    /// Creates a visit.
+    public init(stepID: String, kind: Step.Kind, title: String, why: String, runbookID: String) {
+        self.stepID = stepID
+        self.kind = kind
+        self.title = title
+        self.why = why
+        self.runbookID = runbookID
+    }
 }
 
 /// What the operator must type to approve an action.

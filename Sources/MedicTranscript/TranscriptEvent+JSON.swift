@@ -107,6 +107,18 @@ extension TranscriptEvent {
             json.add("summary", end.summary)
             json.add("step_id", end.stepID)
             json.add("exit_status", Int(end.exitStatus))
+            json.add("title", end.title)
+            json.add("escalate_to", end.escalateTo)
+            json.add("actions", objects: end.actions) { json, action in
+                json.add("step_id", action.stepID)
+                json.add("title", action.title)
+                json.add("fate", action.fate.rawValue)
+                json.add("by", action.by)
+                json.add("at", action.at.flatMap { $0.isEmpty ? nil : $0 })
+                json.add("result", action.result.isEmpty ? nil : action.result)
+                json.add("told", action.sentence)
+            }
+            if let used = end.inputsUsed { json.add("inputs_used", strings: used) }
         }
     }
 }

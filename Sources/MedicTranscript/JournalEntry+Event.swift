@@ -1,0 +1,53 @@
+import MedicCore
+
+extension JournalEntry {
+    /// The record as the typed event it was written from, for the events the report's first
+    /// screen reads (`start`, `step`, `run`, `result`, `confirm`, `command`, `end`); nil for the
+    /// others and for a record too damaged to be one. Fields a newer Medic may leave out take
+    /// their neutral value, as the format's compatibility rule asks.
+    var summaryEvent: TranscriptEvent? {
+        switch event {
+        case "start":
+            return .start(
+                SessionStart(
+                    runbookID: string("runbook_id") ?? "", runbookVersion: string("runbook_version"), files: [],
+                    medicVersion: string("medic_version") ?? "", operatorName: string("operator_name") ?? "",
+                    inputs: array("inputs").map {
+                        InputValue(name: $0.member("name") ?? "", value: $0.member("value") ?? "", secret: $0.flag("secret"))
+                    },
+                    flags: array("flags").compactMap { if case .string(let flag) = $0 { flag } else { nil } },
+                    interactive: bool("interactive")))
+        case "step":
+            guard let id = string("step_id"), let kind = string("kind").flatMap(Step.Kind.init(rawValue:)) else { return nil }
+            return .step(StepVisit(stepID: id, kind: kind, title: string("title") ?? "", why: string("why") ?? "", runbookID: string("runbook_id") ?? ""))
+        case "run":
+            guard let id = string("step_id"), let kind = string("kind").flatMap(Step.Kind.init(rawValue:)) else { return nil }
+            return .run(RunRecord(stepID: id, kind: kind, display: string("display") ?? "", placement: string("placement") ?? "", dryRun: bool("dry_run")))
+        case "result":
+            guard let id = string("step_id") else { return nil }
+            return .result(
+                ResultRecord(
+                    stepID: id, exitStatus: int("exit_status"), httpStatus: int("http_status"),
+                    durationMilliseconds: int("duration_milliseconds") ?? 0, timedOut: bool("timed_out"), cancelled: bool("cancelled"),
+                    failureReason: string("failure_reason"), notRun: string("not_run"), succeeded: bool("succeeded")))
+        case "confirm":
+            guard let id = string("step_id") else { return nil }
+            return .confirm(
+                ConfirmRecord(
+                    stepID: id, expected: string("expected") ?? "", reply: string("reply") ?? "", approved: bool("approved"),
+                    by: string("by") ?? ""))
+        case "command":
+            guard let id = string("step_id") else { return nil }
+            return .command(stepID: id, text: string("text") ?? "")
+        case "end":
+            var end = SessionEnd(
+                outcome: string("outcome") ?? "", cause: string("cause") ?? "", summary: string("summary") ?? "",
+                stepID: string("step_id"), exitStatus: Int32(clamping: int("exit_status") ?? 0), title: string("title"),
+                escalateTo: string("escalate_to"))
+            end.inputsUsed = fields["inputs_used"] == nil ? nil : array("inputs_used").compactMap { if case .string(let name) = $0 { name } else { nil } }
+            return .end(end)
+        default:
+            return nil
+        }
+    }
+}
