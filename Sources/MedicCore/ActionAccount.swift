@@ -70,7 +70,7 @@ public struct ActionAccount: Sendable, Hashable {
     }
 
     /// A step run's result in a few words: `exit status 1`, `HTTP 502`, `timed out`.
-    static func describe(_ result: ResultRecord) -> String {
+    public static func describe(_ result: ResultRecord) -> String {
         var parts: [String] = []
         if let reason = result.failureReason { parts.append("could not run: \(reason)") }
         if result.cancelled { parts.append("cancelled by the operator") }

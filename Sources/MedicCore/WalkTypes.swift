@@ -94,6 +94,14 @@ public struct BranchTaken: Sendable, Hashable {
     public var condition: String
     /// The `because` sentence, filled in and with secrets masked.
     public var because: String?
+
+    /// Creates a branch record.
+    public init(from: String, to: String, condition: String, because: String?) {
+        self.from = from
+        self.to = to
+        self.condition = condition
+        self.because = because
+    }
 }
 
 /// How a walk ended.

@@ -2,8 +2,7 @@ import MedicCore
 
 extension JournalEntry {
     /// The record as the typed event it was written from, for the events the report's first
-    /// screen reads (`start`, `step`, `run`, `result`, `confirm`, `command`, `end`); nil for the
-    /// others and for a record too damaged to be one. Fields a newer Medic may leave out take
+    /// screen and timeline read (all but `output` and `captured`); nil for those and for a record too damaged to be one. Fields a newer Medic may leave out take
     /// their neutral value, as the format's compatibility rule asks.
     var summaryEvent: TranscriptEvent? {
         switch event {
@@ -36,6 +35,17 @@ extension JournalEntry {
                 ConfirmRecord(
                     stepID: id, expected: string("expected") ?? "", reply: string("reply") ?? "", approved: bool("approved"),
                     by: string("by") ?? ""))
+        case "branch":
+            guard let to = string("to") else { return nil }
+            return .branch(BranchTaken(from: string("from") ?? "", to: to, condition: string("condition") ?? "", because: string("because")))
+        case "answer":
+            guard let id = string("step_id") else { return nil }
+            return .answer(stepID: id, answer: string("answer") ?? "")
+        case "stalled":
+            guard let id = string("step_id") else { return nil }
+            return .stalled(stepID: id, reason: string("reason") ?? "")
+        case "note":
+            return .note(string("text") ?? "")
         case "command":
             guard let id = string("step_id") else { return nil }
             return .command(stepID: id, text: string("text") ?? "")

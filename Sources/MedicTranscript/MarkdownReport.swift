@@ -8,15 +8,23 @@ import MedicCore
 /// escaping beyond code spans and fenced blocks) so the report reads well pasted raw into a
 /// ticket.
 public enum MarkdownReport {
-    /// The report for `entries`, with a warning for each of `problems`.
-    public static func render(_ entries: [JournalEntry], problems: [JournalProblem] = []) -> String {
+    /// The report for `entries`, with a warning for each of `problems`; `sessionPath` is the
+    /// session directory the journal is in, named on the first screen.
+    ///
+    /// It opens with one screen a reviewer who never ran Medic can act on (`Summary`), then the
+    /// timeline, one line per step (`Outline`), then the details: the run, the inputs the path
+    /// used, the runbook files, and each step with what ran and what it printed (`Timeline`).
+    public static func render(_ entries: [JournalEntry], problems: [JournalProblem] = [], sessionPath: String? = nil) -> String {
         let start = entries.first { $0.event == "start" }
         let end = entries.last { $0.event == "end" }
         var out = "# Incident transcript: \(start?.string("runbook_id") ?? "unknown runbook")\n\n"
         if !problems.isEmpty { out += problems.map { "> **Warning:** \($0)." }.joined(separator: "\n>\n") + "\n\n" }
+        out += Summary(entries).render(sessionPath: sessionPath)
+        out += "## Timeline\n\n" + Outline.render(entries) + "\n"
+        out += "## Details\n\n"
         out += header(start: start, end: end, last: entries.last)
-        if let start { out += inputsAndFiles(start) }
-        out += "## Timeline\n"
+        if let start { out += inputsAndFiles(start, used: end.flatMap(Self.inputsUsed)) }
+        out += "### Steps\n"
         out += Timeline.render(entries)
         if end == nil { out += "\n" + unfinished(entries.last) + "\n" }
         return out
@@ -59,10 +67,25 @@ public enum MarkdownReport {
         return lines.map { "- " + $0 }.joined(separator: "\n") + "\n\n"
     }
 
-    private static func inputsAndFiles(_ start: JournalEntry) -> String {
+    /// The names in an end record's `inputs_used`; nil when it has none (an older journal).
+    private static func inputsUsed(_ end: JournalEntry) -> [String]? {
+        guard end.fields["inputs_used"] != nil else { return nil }
+        return end.array("inputs_used").compactMap { if case .string(let name) = $0 { name } else { nil } }
+    }
+
+    /// The inputs (those the path used, when the end record says which) and the runbook files.
+    private static func inputsAndFiles(_ start: JournalEntry, used: [String]?) -> String {
         var out = ""
-        let inputs = start.array("inputs")
-        out += "## Inputs\n\n"
+        var inputs = start.array("inputs")
+        var unused = 0
+        if let used {
+            out += "### Inputs the path used\n\n"
+            let all = inputs.count
+            inputs = inputs.filter { used.contains($0.member("name") ?? "") }
+            unused = all - inputs.count
+        } else {
+            out += "### Inputs\n\n"
+        }
         if inputs.isEmpty { out += "None.\n" }
         for input in inputs {
             let name = Markdown.code(input.member("name") ?? "?")
@@ -72,8 +95,9 @@ public enum MarkdownReport {
                 out += "- \(name): \(Markdown.code(input.member("value") ?? ""))\n"
             }
         }
+        if unused > 0 { out += "\n\(unused) other input\(unused == 1 ? " was" : "s were") given but not used on this path.\n" }
         let files = start.array("files")
-        out += "\n## Runbook files\n\n"
+        out += "\n### Runbook files\n\n"
         if files.isEmpty { out += "None recorded.\n" }
         for file in files {
             out += "- \(Markdown.code(file.member("path") ?? "?")): SHA-256 \(Markdown.code(file.member("sha256") ?? "?"))\n"

@@ -219,7 +219,7 @@ public final class SessionDirectory: Recorder {
             }
         }
         let read = JournalReader.read(path: journalPath)
-        let report = masking.apply(MarkdownReport.render(read.entries, problems: read.problems))
+        let report = masking.apply(MarkdownReport.render(read.entries, problems: read.problems, sessionPath: path))
         let reportPath = path + "/transcript.md"
         let file = try SystemFile.create("transcript.md", in: directory, mode: 0o600)
             .mapError { TranscriptError.system("create", reportPath, $0.code) }.get()
