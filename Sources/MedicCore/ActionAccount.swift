@@ -157,7 +157,7 @@ public struct ActionRecord: Sendable, Hashable {
             return "\(name) was not run: nobody approved it\(left)"
         case .unfinished:
             if let startedAt { return "\(name) started at \(Self.clock(startedAt)) but no result was recorded" }
-            return "\(name) was approved\(by.map { " by \($0)" } ?? "")\(when) but never started"
+            return "\(name) was approved\(by.map { " by \($0)" } ?? "")\(when), and no run of it is recorded"
         }
     }
 

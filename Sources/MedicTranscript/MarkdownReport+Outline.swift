@@ -4,6 +4,17 @@ extension MarkdownReport {
     /// The report's timeline: one line per step entered, with the time, what it found or what
     /// was decided, and where the walk went next; notes and the operator's commands in between.
     enum Outline {
+        /// What the operator (or `--yes`) decided at an action, in a few words.
+        static func decision(_ confirm: ConfirmRecord) -> String {
+            if confirm.approved { return confirm.by == "--yes" ? "approved by --yes" : "confirmed by \(confirm.by)" }
+            switch confirm.reply {
+            case "no terminal": return "refused: no terminal to confirm it, and no --yes"
+            case "abort": return "aborted by \(confirm.by)"
+            case "skip": return "skipped by \(confirm.by)"
+            default: return "declined by \(confirm.by) (\(Markdown.code(confirm.reply)))"
+            }
+        }
+
         static func render(_ entries: [JournalEntry]) -> String {
             var lines: [String] = []
             var current: (head: String, parts: [String])?
@@ -19,8 +30,7 @@ extension MarkdownReport {
                     flush()
                     current = ("- \(at) \(visit.kind.label) \(Markdown.oneLine(visit.title)) (\(Markdown.code(visit.stepID)))", [])
                 case .confirm(let confirm):
-                    let word = confirm.approved ? (confirm.by == "--yes" ? "approved by --yes" : "confirmed by \(confirm.by)") : "declined by \(confirm.by)"
-                    current?.parts.append(confirm.approved ? word : "\(word) (\(Markdown.code(confirm.reply)))")
+                    current?.parts.append(decision(confirm))
                 case .run(let run) where run.dryRun:
                     current?.parts.append("not run (dry run)")
                 case .result(let result) where result.notRun == nil:

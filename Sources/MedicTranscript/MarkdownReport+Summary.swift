@@ -50,9 +50,9 @@ extension MarkdownReport {
             if let end, !end.summary.isEmpty { out += Markdown.quote(end.summary) + "\n" }
             var items: [String] = []
             items.append("**Escalate to:** " + escalation())
-            items.append("**Actions taken:** " + list(account.actions.filter { [.done, .failed, .unfinished].contains($0.fate) }, none: "none"))
+            items.append("**Actions taken:**" + list(account.actions.filter { [.done, .failed, .unfinished].contains($0.fate) }, none: "none"))
             items.append(
-                "**Actions not run:** "
+                "**Actions not run:**"
                     + list(account.actions.filter { ![.done, .failed, .unfinished].contains($0.fate) }, none: "none"))
             items.append("**Verification:** " + verification())
             items.append("**Duration:** " + duration())
@@ -90,7 +90,7 @@ extension MarkdownReport {
 
         /// One action per sub-item, or `none` on the same line.
         private func list(_ actions: [ActionRecord], none: String) -> String {
-            guard !actions.isEmpty else { return none }
+            guard !actions.isEmpty else { return " " + none }
             return "\n" + actions.map { "  - " + Markdown.oneLine($0.sentence) + "." }.joined(separator: "\n")
         }
 
