@@ -89,7 +89,7 @@ struct ResumeCommand: ParsableCommand {
                 "The action \(action) was approved and started, but its result was never recorded: check by hand what it did before you approve it again.",
                 .warning)
         }
-        try launch.walk(bundle, values: values, walk: walk, resumedFrom: directory)
+        try launch.walk(bundle, values: values, walk: walk, resumedFrom: directory, earlier: ActionAccount(journal: journal.entries))
     }
 
     /// The records that moved the walk, with each result's full output read back from its file.

@@ -13,6 +13,14 @@ public struct ActionAccount: Sendable, Hashable {
     /// Creates an empty account.
     public init() {}
 
+    /// The account of an interrupted run, to go on with when it is resumed: a last visit nobody
+    /// decided is dropped, since the resumed walk enters that action again.
+    public var resumed: ActionAccount {
+        var account = self
+        if account.actions.last?.fate == .unanswered { account.actions.removeLast() }
+        return account
+    }
+
     /// The visits whose action did not run and succeed.
     public var notDone: [ActionRecord] { actions.filter { $0.fate != .done } }
 
@@ -85,7 +93,9 @@ public struct ActionAccount: Sendable, Hashable {
     public func compose(_ summary: String) -> String {
         let missing = notDone
         guard !missing.isEmpty else { return summary }
-        let lead = summary.isEmpty ? "" : summary + "\n"
+        var lead = Substring(summary)
+        while lead.last?.isNewline == true { lead = lead.dropLast() }
+        if !lead.isEmpty { lead += "\n" }
         return lead + "Not done on this path:\n" + missing.map { "- " + $0.sentence + "." }.joined(separator: "\n")
     }
 }

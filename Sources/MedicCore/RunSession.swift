@@ -73,6 +73,12 @@ public final class RunSession {
     /// Every step entered so far, by qualified id.
     public var path: [String] { walk.path }
 
+    /// Takes over the account of the actions of an interrupted run this session resumes, so the
+    /// ending also tells what became of those. Call before `resume`.
+    public func carryOver(_ earlier: ActionAccount) {
+        account = earlier.resumed
+    }
+
     /// Runs the walk to its end and says how it ended.
     public func run(start: SessionStart) -> SessionEnd {
         run(start: start, from: nil)

@@ -54,10 +54,33 @@ extension JournalEntry {
                 outcome: string("outcome") ?? "", cause: string("cause") ?? "", summary: string("summary") ?? "",
                 stepID: string("step_id"), exitStatus: Int32(clamping: int("exit_status") ?? 0), title: string("title"),
                 escalateTo: string("escalate_to"))
+            if fields["actions"] != nil { end.actions = array("actions").compactMap(Self.action) }
             end.inputsUsed = fields["inputs_used"] == nil ? nil : array("inputs_used").compactMap { if case .string(let name) = $0 { name } else { nil } }
             return .end(end)
         default:
             return nil
+        }
+    }
+
+    /// One item of an `end` record's `actions`.
+    private static func action(_ value: JSONValue) -> ActionRecord? {
+        guard case .object(let fields) = value, case .string(let id)? = fields["step_id"],
+            case .string(let name)? = fields["fate"], let fate = ActionRecord.Fate(rawValue: name)
+        else { return nil }
+        var record = ActionRecord(stepID: id, title: value.member("title") ?? "", fate: fate, by: value.member("by"), at: value.member("at"))
+        record.reply = value.member("reply")
+        record.startedAt = value.member("started_at")
+        record.result = value.member("result") ?? ""
+        return record
+    }
+}
+
+extension ActionAccount {
+    /// The account of the actions in a journal read back, as the session that wrote it kept it.
+    public init(journal entries: [JournalEntry]) {
+        self.init()
+        for entry in entries {
+            if let event = entry.summaryEvent { observe(event, at: entry.time) }
         }
     }
 }

@@ -16,6 +16,8 @@ extension MarkdownReport {
         var checksSinceAction: [(title: String, stepID: String, result: ResultRecord)] = []
         /// Whether any action ran (not in a dry run).
         var anyActionRan = false
+        /// The actions the end record lists (those of a resumed run included); nil without one.
+        var endActions: [ActionRecord]?
         var titles: [String: String] = [:]
         var kinds: [String: Step.Kind] = [:]
 
@@ -39,21 +41,26 @@ extension MarkdownReport {
                 case .end(let end):
                     self.end = end
                     endTime = entry.time
+                    if entry.fields["actions"] != nil { endActions = end.actions }
                 default:
                     break
                 }
             }
         }
 
+        /// What became of each action: as the end record says (it carries the actions of the run
+        /// a resumed one continues), else as this journal's events tell.
+        var actions: [ActionRecord] { endActions ?? account.actions }
+
         func render(sessionPath: String?) -> String {
             var out = headline() + "\n\n"
             if let end, !end.summary.isEmpty { out += Markdown.quote(end.summary) + "\n" }
             var items: [String] = []
             items.append("**Escalate to:** " + escalation())
-            items.append("**Actions taken:**" + list(account.actions.filter { [.done, .failed, .unfinished].contains($0.fate) }, none: "none"))
+            items.append("**Actions taken:**" + list(actions.filter { [.done, .failed, .unfinished].contains($0.fate) }, none: "none"))
             items.append(
                 "**Actions not run:**"
-                    + list(account.actions.filter { ![.done, .failed, .unfinished].contains($0.fate) }, none: "none"))
+                    + list(actions.filter { ![.done, .failed, .unfinished].contains($0.fate) }, none: "none"))
             items.append("**Verification:** " + verification())
             items.append("**Duration:** " + duration())
             items.append("**Session directory:** " + (sessionPath.map(Markdown.code) ?? "not known to this rendering"))
@@ -95,7 +102,9 @@ extension MarkdownReport {
         }
 
         private func verification() -> String {
-            guard anyActionRan else { return "none: no action ran" }
+            // In a resumed run the actions may all have run before it, and every check here after them.
+            let ranBefore = actions.contains { $0.fate == .done || $0.fate == .failed || $0.startedAt != nil }
+            guard anyActionRan || ranBefore else { return "none: no action ran" }
             guard !checksSinceAction.isEmpty else { return "none: no check ran after the last action" }
             let lines = checksSinceAction.map { check in
                 let mark = check.result.succeeded ? "passed" : "failed"

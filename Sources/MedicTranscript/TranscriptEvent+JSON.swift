@@ -116,6 +116,8 @@ extension TranscriptEvent {
                 json.add("by", action.by)
                 json.add("at", action.at.flatMap { $0.isEmpty ? nil : $0 })
                 json.add("result", action.result.isEmpty ? nil : action.result)
+                json.add("reply", action.reply)
+                json.add("started_at", action.startedAt)
                 json.add("told", action.sentence)
             }
             if let used = end.inputsUsed { json.add("inputs_used", strings: used) }

@@ -96,4 +96,21 @@ struct EndingTests {
         let (end, _, _) = try run([.line("yes"), .line("yes")])
         #expect(end.inputsUsed == ["dir", "restart_status"])
     }
+
+    @Test("a resumed run's ending also tells what became of the actions before the interruption")
+    func carriedOver() throws {
+        var earlier = ActionAccount()
+        let stop = StepVisit(stepID: "stop-jobs", kind: .action, title: "Stop the build jobs", why: "", runbookID: "two-fixes")
+        earlier.observe(.step(stop), at: "2026-11-21T02:59:00.000Z")
+        earlier.observe(.confirm(ConfirmRecord(stepID: "stop-jobs", expected: "yes", reply: "no", approved: false, by: "bob@box")), at: "2026-11-21T02:59:30.000Z")
+        let restart = StepVisit(stepID: "restart", kind: .action, title: "Restart the app", why: "", runbookID: "two-fixes")
+        earlier.observe(.step(restart), at: "2026-11-21T02:59:40.000Z")
+        let recorder = MemoryRecorder()
+        let (session, _) = try TwoFixes.session([.line("yes"), .line("yes")], recorder: recorder)
+        session.carryOver(earlier)
+        let end = session.run(start: TwoFixes.start())
+        #expect(end.actions.first?.sentence == "\"Stop the build jobs\" (stop-jobs) was not run: declined by bob@box at 02:59:30 UTC")
+        #expect(end.actions.count == 3, "the visit nobody decided before the interruption is entered again, not counted twice")
+        #expect(!end.summary.contains("nobody approved it"))
+    }
 }
