@@ -18,10 +18,12 @@ extension JournalEntry {
                     interactive: bool("interactive")))
         case "step":
             guard let id = string("step_id"), let kind = string("kind").flatMap(Step.Kind.init(rawValue:)) else { return nil }
-            return .step(StepVisit(stepID: id, kind: kind, title: string("title") ?? "", why: string("why") ?? "", runbookID: string("runbook_id") ?? ""))
+            return .step(
+                StepVisit(stepID: id, kind: kind, title: string("title") ?? "", why: string("why") ?? "", runbookID: string("runbook_id") ?? ""))
         case "run":
             guard let id = string("step_id"), let kind = string("kind").flatMap(Step.Kind.init(rawValue:)) else { return nil }
-            return .run(RunRecord(stepID: id, kind: kind, display: string("display") ?? "", placement: string("placement") ?? "", dryRun: bool("dry_run")))
+            return .run(
+                RunRecord(stepID: id, kind: kind, display: string("display") ?? "", placement: string("placement") ?? "", dryRun: bool("dry_run")))
         case "result":
             guard let id = string("step_id") else { return nil }
             return .result(
@@ -55,7 +57,8 @@ extension JournalEntry {
                 stepID: string("step_id"), exitStatus: Int32(clamping: int("exit_status") ?? 0), title: string("title"),
                 escalateTo: string("escalate_to"))
             if fields["actions"] != nil { end.actions = array("actions").compactMap(Self.action) }
-            end.inputsUsed = fields["inputs_used"] == nil ? nil : array("inputs_used").compactMap { if case .string(let name) = $0 { name } else { nil } }
+            end.inputsUsed =
+                fields["inputs_used"] == nil ? nil : array("inputs_used").compactMap { if case .string(let name) = $0 { name } else { nil } }
             return .end(end)
         default:
             return nil

@@ -36,7 +36,8 @@ struct EndingTests {
         #expect(end.outcome == "resolved")
         let expected = try #require(
             end.summary.firstMatch(
-                of: #/^The app in /srv/app answers again\.\nNot done on this path:\n- "Stop the build jobs" \(stop-jobs\) was not run: declined by alice@box at 03:12:\d\d UTC\.$/#
+                of:
+                    #/^The app in /srv/app answers again\.\nNot done on this path:\n- "Stop the build jobs" \(stop-jobs\) was not run: declined by alice@box at 03:12:\d\d UTC\.$/#
             ), "\(end.summary)")
         #expect(!expected.output.isEmpty)
         #expect(recorded?.summary == end.summary)
@@ -102,7 +103,9 @@ struct EndingTests {
         var earlier = ActionAccount()
         let stop = StepVisit(stepID: "stop-jobs", kind: .action, title: "Stop the build jobs", why: "", runbookID: "two-fixes")
         earlier.observe(.step(stop), at: "2026-11-21T02:59:00.000Z")
-        earlier.observe(.confirm(ConfirmRecord(stepID: "stop-jobs", expected: "yes", reply: "no", approved: false, by: "bob@box")), at: "2026-11-21T02:59:30.000Z")
+        earlier.observe(
+            .confirm(ConfirmRecord(stepID: "stop-jobs", expected: "yes", reply: "no", approved: false, by: "bob@box")), at: "2026-11-21T02:59:30.000Z"
+        )
         let restart = StepVisit(stepID: "restart", kind: .action, title: "Restart the app", why: "", runbookID: "two-fixes")
         earlier.observe(.step(restart), at: "2026-11-21T02:59:40.000Z")
         let recorder = MemoryRecorder()

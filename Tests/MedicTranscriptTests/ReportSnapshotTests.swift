@@ -55,7 +55,9 @@ struct ReportSnapshotTests {
         Case(name: "approved", replies: [.line("yes"), .line("yes")]),
         Case(name: "declined", replies: [.line("no"), .line("yes")]),
         Case(name: "dry-run", replies: [], interactive: false, dryRun: true),
-        Case(name: "restart-failed", replies: [], results: ["restart": [StepResult(exitStatus: 1, output: "unit not found\n")]], interactive: false, yes: true),
+        Case(
+            name: "restart-failed", replies: [], results: ["restart": [StepResult(exitStatus: 1, output: "unit not found\n")]], interactive: false,
+            yes: true),
         Case(name: "refused", replies: [], interactive: false),
         Case(name: "unfinished", replies: [.line("yes"), .line("yes")], keepLines: 9),
     ]
