@@ -1,5 +1,8 @@
 /// Which of the root runbook's inputs the path has used, for the report's list of inputs.
 extension Walk {
+    /// The root runbook's inputs that the steps entered so far read, in declaration order.
+    public var inputsUsed: [String] { bundle.root.inputs.map(\.name).filter(usedInputNames.contains) }
+
     /// The names the current frame's `step` reads when it runs, branches or concludes: its
     /// templates, its conditions' variables, and in a script the inputs it can read from its
     /// environment (`$NAME`, `${NAME}`, and `$NAME_SECONDS` for a duration).

@@ -250,7 +250,7 @@ public final class RunSession {
             if !notDone.isEmpty { console.show(TerminalText.sanitize(notDone), .plain) }
         }
         if let escalation = end.escalateTo { console.show("Escalate to: \(escalation)", .warning) }
-        end.inputsUsed = walk.bundle.root.inputs.map(\.name).filter(walk.inputsUsed.contains)
+        end.inputsUsed = walk.inputsUsed
         guard record(.end(end)) else { return recordingFailure() }
         return end
     }

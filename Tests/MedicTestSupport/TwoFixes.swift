@@ -1,4 +1,5 @@
 import MedicCore
+import MedicSession
 
 /// A runbook whose walk reaches `resolved` whether or not its two fixes run: declining the
 /// first goes on to the second, declining the second goes on to the verification. It is the

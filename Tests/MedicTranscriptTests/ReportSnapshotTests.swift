@@ -1,4 +1,5 @@
 import Foundation
+import MedicSession
 import MedicTestSupport
 import Testing
 
