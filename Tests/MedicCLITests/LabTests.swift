@@ -61,6 +61,9 @@ struct LabTests {
         let actionResults = evidence.events.filter { $0.event == "result" && LabExpectation.oom.actions.contains($0.stepID) }
         #expect(actionResults.count == 3 && actionResults.allSatisfy { $0.string("not_run") == "dry run" })
         #expect(evidence.start?.fields["flags"] as? [String] == ["--dry-run"])
+        // The ending says so: every action on the path is named as not run.
+        let summary = evidence.end?.string("summary") ?? ""
+        #expect(summary.components(separatedBy: "was not run: dry run (--dry-run).").count - 1 == 3, "\(summary)")
 
         // The world: the neighbours hold the same pids in the same state...
         for name in neighbours {
