@@ -117,3 +117,30 @@ struct EndingCommandTests {
         #expect(test.status == 0, "the same scenario passes medic test: \(test.output)")
     }
 }
+
+/// The same ending at a real terminal: the operator declines the first fix.
+@Suite("The ending at a terminal", .enabled(if: Terminal.available, "tmux is not installed"))
+struct EndingTerminalTests {
+    @Test("declining a fix at the prompt is named in the ending: on the screen, in the end record and in transcript.md")
+    func declinedAtTheTerminal() throws {
+        let dir = try EndingCommandTests().folder()
+        let terminal = try Terminal(
+            "\(CommandLineTests.binary) run \(dir)/two-fixes.yaml --var dir=\(dir) --transcript \(dir)/s", environment: ["NO_COLOR": "1"])
+        defer { terminal.close() }
+        try terminal.waitFor("Run it? › ")
+        try terminal.type("no")
+        try terminal.send("Enter")
+        try terminal.waitFor("Run it? › ", times: 2)
+        try terminal.type("yes")
+        try terminal.send("Enter")
+        let screen = try terminal.waitFor("[exit 0]")
+        let end = try EndingCommandTests().end(dir + "/s")
+        let summary = try #require(end["summary"] as? String)
+        let told = try #require(
+            summary.firstMatch(of: #/- "Stop the build jobs" \(stop-jobs\) was not run: declined by [^ ]+@[^ ]+ at \d\d:\d\d:\d\d UTC\./#))
+        #expect(screen.contains(String(told.output)))
+        #expect(try String(contentsOfFile: dir + "/s/transcript.md", encoding: .utf8).contains("**Actions not run:**\n  " + told.output))
+        #expect(!FileManager.default.fileExists(atPath: dir + "/jobs-stopped"))
+        #expect(FileManager.default.fileExists(atPath: dir + "/restarted"))
+    }
+}

@@ -45,6 +45,14 @@ struct DrillGradeTests {
         #expect(grade.differences.allSatisfy { $0.yours == .declined && $0.expected == .approved })
     }
 
+    @Test("skipping a fix the incident needs fails the drill too")
+    func skipped() throws {
+        let grade = try grade([.line("skip"), .line("yes")])
+        #expect(!grade.passed)
+        #expect(grade.differences.map(\.stepID) == ["stop-jobs"])
+        #expect(grade.differences.first?.yours == .declined)
+    }
+
     @Test("a scenario that records a decline expects it: approving there fails")
     func expectedDecline() throws {
         var scenario = Self.scenario
