@@ -56,7 +56,7 @@ extension JournalEntry {
                 outcome: string("outcome") ?? "", cause: string("cause") ?? "", summary: string("summary") ?? "",
                 stepID: string("step_id"), exitStatus: Int32(clamping: int("exit_status") ?? 0), title: string("title"),
                 escalateTo: string("escalate_to"))
-            if fields["actions"] != nil { end.actions = array("actions").compactMap(Self.action) }
+            end.actions = array("actions").compactMap(Self.action)
             end.inputsUsed =
                 fields["inputs_used"] == nil ? nil : array("inputs_used").compactMap { if case .string(let name) = $0 { name } else { nil } }
             return .end(end)

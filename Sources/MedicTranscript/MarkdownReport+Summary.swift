@@ -16,8 +16,6 @@ extension MarkdownReport {
         var checksSinceAction: [(title: String, stepID: String, result: ResultRecord)] = []
         /// Whether any action ran (not in a dry run).
         var anyActionRan = false
-        /// The actions the end record lists (those of a resumed run included); nil without one.
-        var endActions: [ActionRecord]?
         var titles: [String: String] = [:]
         var kinds: [String: Step.Kind] = [:]
 
@@ -41,16 +39,18 @@ extension MarkdownReport {
                 case .end(let end):
                     self.end = end
                     endTime = entry.time
-                    if entry.fields["actions"] != nil { endActions = end.actions }
                 default:
                     break
                 }
             }
         }
 
-        /// What became of each action: as the end record says (it carries the actions of the run
-        /// a resumed one continues), else as this journal's events tell.
-        var actions: [ActionRecord] { endActions ?? account.actions }
+        /// What became of each action: as the end record lists them (it carries the actions of the
+        /// run a resumed one continues), else as this journal's events tell.
+        var actions: [ActionRecord] {
+            guard let listed = end?.actions, !listed.isEmpty else { return account.actions }
+            return listed
+        }
 
         func render(sessionPath: String?) -> String {
             var out = headline() + "\n\n"

@@ -23,7 +23,7 @@ public enum MarkdownReport {
         out += "## Timeline\n\n" + Outline.render(entries) + "\n"
         out += "## Details\n\n"
         out += header(start: start, end: end, last: entries.last)
-        if let start { out += inputsAndFiles(start, used: end.flatMap(Self.inputsUsed)) }
+        if let start { out += inputsAndFiles(start, used: Self.inputsUsed(end)) }
         out += "### Steps\n"
         out += Timeline.render(entries)
         if end == nil { out += "\n" + unfinished(entries.last) + "\n" }
@@ -67,10 +67,10 @@ public enum MarkdownReport {
         return lines.map { "- " + $0 }.joined(separator: "\n") + "\n\n"
     }
 
-    /// The names in an end record's `inputs_used`; nil when it has none (an older journal).
-    private static func inputsUsed(_ end: JournalEntry) -> [String]? {
-        guard end.fields["inputs_used"] != nil else { return nil }
-        return end.array("inputs_used").compactMap { if case .string(let name) = $0 { name } else { nil } }
+    /// The names in an end record's `inputs_used`; nil without an end record, or in an older journal.
+    private static func inputsUsed(_ end: JournalEntry?) -> [String]? {
+        if case .end(let end)? = end?.summaryEvent { return end.inputsUsed }
+        return nil
     }
 
     /// The inputs (those the path used, when the end record says which) and the runbook files.
