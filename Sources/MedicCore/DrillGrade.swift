@@ -20,8 +20,11 @@ public struct DrillGrade: Sendable, Hashable {
 
     /// One action put to the operator and the answer it got.
     public struct Decision: Sendable, Hashable {
+        /// The action's qualified step id.
         public var stepID: String
+        /// What was decided there.
         public var answer: Answer
+        /// Creates a decision.
         public init(stepID: String, answer: Answer) {
             self.stepID = stepID
             self.answer = answer
@@ -30,9 +33,13 @@ public struct DrillGrade: Sendable, Hashable {
 
     /// One action, with the trainee's answer and the expected one (nil where one side never reached it).
     public struct Row: Sendable, Hashable {
+        /// The action's qualified step id.
         public var stepID: String
+        /// Its title, as the trainee saw it; empty for one only the expected walk reached.
         public var title: String
+        /// What the trainee decided; nil when they never reached it.
         public var yours: Answer?
+        /// What the incident needs; nil when the expected walk never reached it.
         public var expected: Answer?
         /// Whether the trainee decided as the incident needed.
         public var matches: Bool { yours == expected }
