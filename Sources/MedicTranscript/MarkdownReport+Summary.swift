@@ -54,7 +54,9 @@ extension MarkdownReport {
 
         func render(sessionPath: String?) -> String {
             var out = headline() + "\n\n"
-            if let end, !end.summary.isEmpty { out += Markdown.quote(end.summary) + "\n" }
+            var told = Substring(end?.summary ?? "")
+            while told.last?.isWhitespace == true { told = told.dropLast() }
+            if !told.isEmpty { out += Markdown.quote(String(told)) + "\n" }
             var items: [String] = []
             items.append("**Escalate to:** " + escalation())
             items.append("**Actions taken:**" + list(actions.filter { [.done, .failed, .unfinished].contains($0.fate) }, none: "none"))
