@@ -23,7 +23,7 @@ extension MarkdownReport {
                 current = nil
             }
             for entry in entries {
-                guard let event = entry.summaryEvent else { continue }
+                guard let event = entry.event else { continue }
                 let at = Markdown.clock(entry.time)
                 switch event {
                 case .step(let visit):

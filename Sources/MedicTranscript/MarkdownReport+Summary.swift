@@ -22,7 +22,7 @@ extension MarkdownReport {
         init(_ entries: [JournalEntry]) {
             for entry in entries {
                 lastTime = entry.time
-                guard let event = entry.summaryEvent else { continue }
+                guard let event = entry.event else { continue }
                 account.observe(event, at: entry.time)
                 switch event {
                 case .start(let start):
