@@ -95,6 +95,28 @@ struct EndingCommandTests {
         #expect(rendered.output == (try String(contentsOfFile: dir + "/s/transcript.md", encoding: .utf8)))
     }
 
+    @Test("a resumed run's ending and report tell what became of the actions before the interruption")
+    func resumed() throws {
+        let dir = try folder()
+        let first = try cli.medic(["run", dir + "/two-fixes.yaml", "--var", "dir=\(dir)", "--yes", "--transcript", dir + "/one"])
+        try #require(first.status == 0)
+        // Cut the journal back to the moment the restart was entered, as if Medic had died there.
+        let path = dir + "/one/transcript.jsonl"
+        let lines = try String(contentsOfFile: path, encoding: .utf8).split(separator: "\n")
+        let entered = try #require(lines.firstIndex { $0.contains(#""event":"step","step_id":"restart""#) })
+        try (lines[...entered].joined(separator: "\n") + "\n").write(toFile: path, atomically: true, encoding: .utf8)
+        let stopped = try #require(lines.first { $0.contains(#""event":"confirm","step_id":"stop-jobs""#) })
+        let stoppedAt = try #require(stopped.firstMatch(of: #/"time":"[0-9-]+T(\d\d:\d\d:\d\d)/#)?.output.1)
+
+        let resumed = try cli.medic(["resume", dir + "/one", "--yes", "--transcript", dir + "/two"])
+        #expect(resumed.status == 0, "\(resumed.output)\(resumed.error)")
+        let actions = try #require(try end(dir + "/two")["actions"] as? [[String: Any]])
+        #expect(actions.map { $0["step_id"] as? String } == ["stop-jobs", "restart"], "one visit each: the restart nobody decided is entered again")
+        #expect(actions.map { $0["fate"] as? String } == ["done", "done"])
+        let report = try String(contentsOfFile: dir + "/two/transcript.md", encoding: .utf8)
+        #expect(report.contains("- \"Stop the build jobs\" (stop-jobs) ran and succeeded: approved by --yes at \(stoppedAt) UTC."))
+    }
+
     @Test("a drill that declines every fix reaches RESOLVED and still fails, exit 6")
     func drillDeclined() throws {
         let dir = try folder()
