@@ -41,6 +41,8 @@ public struct ActionAccount: Sendable, Hashable {
                     case "abort": record.fate = .aborted
                     case "skip": record.fate = .skipped
                     case "no terminal": record.fate = .refused
+                    // Not a decision: nobody declined it, the input (or the operator's patience) ran out.
+                    case "end of input", "Ctrl-C": record.fate = .unanswered
                     default: record.fate = .declined
                     }
                 }

@@ -61,8 +61,12 @@ public struct ActionRecord: Sendable, Hashable {
         case .refused: return "\(name) was not run: nobody could confirm it (no terminal, no --yes)"
         case .aborted: return "\(name) was not run: \(who) aborted the run there\(when)"
         case .unanswered:
-            let left = reply.map { ": the operator typed `\($0)` at its confirmation" } ?? ""
-            return "\(name) was not run: nobody approved it\(left)"
+            switch reply {
+            case "end of input"?: return "\(name) was not run: the input ended at its confirmation\(when), before anyone approved it"
+            case "Ctrl-C"?: return "\(name) was not run: Ctrl-C at its confirmation\(when), nobody approved it"
+            case let typed?: return "\(name) was not run: nobody approved it (the operator typed `\(typed)` at its confirmation)"
+            case nil: return "\(name) was not run: nobody approved it"
+            }
         case .unfinished:
             if let startedAt { return "\(name) started at \(Self.clock(startedAt)) but no result was recorded" }
             return "\(name) was approved\(by.map { " by \($0)" } ?? "")\(when), and no run of it is recorded"

@@ -54,6 +54,15 @@ struct EndingTests {
         #expect(screen.contains("Not done on this path:"))
     }
 
+    @Test("the end of input at a confirmation is no decision: the ending says nobody approved it, never that it was declined")
+    func endOfInput() throws {
+        let (end, _, _) = try run([])
+        let first = try #require(end.actions.first)
+        #expect(first.fate == .unanswered)
+        #expect(first.sentence.hasPrefix("\"Stop the build jobs\" (stop-jobs) was not run: "))
+        #expect(!end.summary.contains("declined"), "\(end.summary)")
+    }
+
     @Test("in a dry run every action is named as not run")
     func dryRun() throws {
         let (end, _, _) = try run([], interactive: false, dryRun: true)
