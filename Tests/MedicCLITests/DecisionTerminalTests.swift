@@ -103,7 +103,7 @@ struct DecisionTerminalTests {
         #expect(stopped.contains("══ STOPPED before 'Leave marker A' (first): needs a person"))
         #expect(stopped.contains("medic resume \(dir)/one"))
         let one = try journal(dir + "/one")
-        #expect(one.contains("\"summary\":\"stopped before first: needs a person (input ended before anyone decided)\""))
+        #expect(one.contains("\"summary\":\"stopped before first: needs a person (input ended before anyone decided)\\n"))
         #expect(!one.contains("\"event\":\"confirm\""))
         #expect(!one.contains("\"step_id\":\"second\""), "the declined branch was never taken")
 
@@ -117,7 +117,7 @@ struct DecisionTerminalTests {
         try second.send("C-d")
         let atQuestion = try second.waitFor("[exit 7]")
         #expect(atQuestion.contains("══ STOPPED before 'Was that enough?' (enough): needs a person"))
-        #expect(try journal(dir + "/two").contains("\"summary\":\"stopped before enough: needs a person (input ended before anyone answered)\""))
+        #expect(try journal(dir + "/two").contains("\"summary\":\"stopped before enough: needs a person (input ended before anyone answered)\\n"))
 
         let third = try resume(dir, "two", into: "three")
         defer { third.close() }

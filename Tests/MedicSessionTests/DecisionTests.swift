@@ -48,7 +48,8 @@ struct DecisionTests {
         #expect(h.recorder.confirmations.isEmpty)
         #expect(h.console.prompts.count == typos.count + 1)
         #expect(end.outcome == SessionEnd.needsPerson && end.exitStatus == 7 && end.stepID == "fix")
-        #expect(end.summary == "stopped before fix: needs a person (input ended before anyone decided)")
+        #expect(end.summary.split(separator: "\n").first == "stopped before fix: needs a person (input ended before anyone decided)")
+        #expect(end.summary.contains("Not done on this path:"), "the ending names the action nobody decided")
         #expect(!h.session.path.contains("gone"), "the declined branch was never taken")
     }
 
@@ -90,7 +91,7 @@ struct DecisionTests {
 
         let twice = try RunSessionTests.harness([.interrupted, .interrupted])
         let end = twice.session.run(start: start)
-        #expect(end.outcome == "aborted" && end.summary == "the operator quit" && end.exitStatus == ExitStatus.aborted.rawValue)
+        #expect(end.outcome == "aborted" && end.summary.hasPrefix("the operator quit") && end.exitStatus == ExitStatus.aborted.rawValue)
         #expect(twice.recorder.confirmations.isEmpty, "leaving is not a decline")
         #expect(!twice.session.path.contains("gone"))
     }
