@@ -34,7 +34,7 @@ public struct Template: Sendable, Hashable, CustomStringConvertible {
     /// Whether the text has a `${` that is never closed, which is almost always a typo.
     public var hasUnclosedPlaceholder: Bool {
         segments.contains { segment in
-            guard case .literal(let text) = segment, Template.mayHoldPlaceholder(text), let open = text.firstRange(of: "${") else { return false }
+            guard case .literal(let text) = segment, let open = text.firstRange(of: "${") else { return false }
             return !text[open.upperBound...].contains("}")
         }
     }
@@ -54,9 +54,7 @@ public struct Template: Sendable, Hashable, CustomStringConvertible {
     public var description: String { raw }
 
     private static func parse(_ raw: String) -> [Segment] {
-        guard mayHoldPlaceholder(raw) else { return [.literal(raw)] }
-        // In ASCII text every Character is one byte, so the bytes can be scanned instead.
-        if raw.utf8.allSatisfy({ $0 < 0x80 }) { return parseASCII(Array(raw.utf8)) }
+        guard raw.contains("${") else { return [.literal(raw)] }
         var segments: [Segment] = []
         var literal = ""
         var index = raw.startIndex
@@ -83,50 +81,6 @@ public struct Template: Sendable, Hashable, CustomStringConvertible {
         }
         if !literal.isEmpty { segments.append(.literal(literal)) }
         return segments
-    }
-
-    /// `parse` for ASCII text, byte by byte.
-    private static func parseASCII(_ bytes: [UInt8]) -> [Segment] {
-        let dollar = UInt8(ascii: "$")
-        let open = UInt8(ascii: "{")
-        var segments: [Segment] = []
-        var literal: [UInt8] = []
-        var index = 0
-        while index < bytes.count {
-            let byte = bytes[index]
-            if byte == dollar, index + 2 < bytes.count, bytes[index + 1] == dollar, bytes[index + 2] == open {
-                literal += [dollar, open]
-                index += 3
-                continue
-            }
-            if byte == dollar, index + 1 < bytes.count, bytes[index + 1] == open,
-                let close = bytes[index...].firstIndex(of: UInt8(ascii: "}"))
-            {
-                let name = String(decoding: bytes[(index + 2)..<close], as: UTF8.self)
-                if Template.isVariableName(name) {
-                    if !literal.isEmpty { segments.append(.literal(String(decoding: literal, as: UTF8.self))) }
-                    literal.removeAll()
-                    segments.append(.variable(name))
-                    index = close + 1
-                    continue
-                }
-            }
-            literal.append(byte)
-            index += 1
-        }
-        if !literal.isEmpty { segments.append(.literal(String(decoding: literal, as: UTF8.self))) }
-        return segments
-    }
-
-    /// Whether the bytes `${` occur in `text`: without them no `${` can, and this check is much
-    /// cheaper than searching by characters, which most templates never need.
-    private static func mayHoldPlaceholder(_ text: String) -> Bool {
-        var previous: UInt8 = 0
-        for byte in text.utf8 {
-            if byte == UInt8(ascii: "{"), previous == UInt8(ascii: "$") { return true }
-            previous = byte
-        }
-        return false
     }
 
     /// Whether `name` is a valid input or capture name: a letter or `_`, then letters, digits, `_`.

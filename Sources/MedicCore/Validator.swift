@@ -196,14 +196,13 @@ public struct Validator: Sendable {
             patterns += step.counts.map(\.pattern)
             for branch in step.branches { patterns += branch.condition?.patterns ?? [] }
         }
-        // Runbooks repeat the same expressions many times; compile each distinct one once.
+        // Compiling is what tells whether a pattern is sound, and Swift's message says what is
+        // wrong. Runbooks repeat the same expressions many times; compile each distinct one once.
         var verdicts: [String: String?] = [:]
         var out: [Diagnostic] = []
         for pattern in patterns {
             let problem: String?
-            if pattern.certainlyCompiles {
-                problem = nil
-            } else if let known = verdicts[pattern.source] {
+            if let known = verdicts[pattern.source] {
                 problem = known
             } else {
                 do {
