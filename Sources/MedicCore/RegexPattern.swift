@@ -16,25 +16,25 @@ public struct RegexPattern: Sendable, Hashable, CustomStringConvertible {
 
     /// The names of the pattern's named groups, `(?<name>…)` or `(?P<name>…)`, in order.
     public var groupNames: [String] {
+        // The delimiters are one byte each in UTF-8, so the text is searched by its bytes.
+        let bytes = source.utf8
         var names: [String] = []
-        var rest = Substring(source)
-        while let open = rest.firstRange(of: "(?") {
-            var after = rest[open.upperBound...]
-            if after.hasPrefix("P<") {
-                after = after.dropFirst(2)
-            } else if after.hasPrefix("<"), !after.hasPrefix("<="), !after.hasPrefix("<!") {
-                after = after.dropFirst()
+        var rest = bytes[...]
+        while let open = rest.firstIndex(of: UInt8(ascii: "(")) {
+            rest = bytes[bytes.index(after: open)...]
+            guard rest.first == UInt8(ascii: "?") else { continue }
+            var name = rest.dropFirst()
+            if name.starts(with: "P<".utf8) {
+                name = name.dropFirst(2)
+            } else if name.first == UInt8(ascii: "<"), !name.starts(with: "<=".utf8), !name.starts(with: "<!".utf8) {
+                name = name.dropFirst()
             } else {
-                rest = after
                 continue
             }
-            if let close = after.firstIndex(of: ">") {
-                let name = String(after[..<close])
-                if Template.isVariableName(name) { names.append(name) }
-                rest = after[close...]
-            } else {
-                rest = after
-            }
+            guard let close = name.firstIndex(of: UInt8(ascii: ">")) else { continue }
+            let text = String(source[name.startIndex..<close])
+            if Template.isVariableName(text) { names.append(text) }
+            rest = bytes[close...]
         }
         return names
     }

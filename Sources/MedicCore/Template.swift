@@ -34,8 +34,13 @@ public struct Template: Sendable, Hashable, CustomStringConvertible {
     /// Whether the text has a `${` that is never closed, which is almost always a typo.
     public var hasUnclosedPlaceholder: Bool {
         segments.contains { segment in
-            guard case .literal(let text) = segment, let open = text.firstRange(of: "${") else { return false }
-            return !text[open.upperBound...].contains("}")
+            guard case .literal(let text) = segment else { return false }
+            var rest = text.utf8[...]
+            while let dollar = rest.firstIndex(of: UInt8(ascii: "$")) {
+                rest = rest[rest.index(after: dollar)...]
+                if rest.first == UInt8(ascii: "{") { return !rest.contains(UInt8(ascii: "}")) }
+            }
+            return false
         }
     }
 
@@ -53,32 +58,35 @@ public struct Template: Sendable, Hashable, CustomStringConvertible {
 
     public var description: String { raw }
 
+    /// Splits `raw` at its placeholders. `$`, `{` and `}` are one byte each in UTF-8, so the
+    /// text is searched by its bytes and cut only next to them, between Unicode scalars.
     private static func parse(_ raw: String) -> [Segment] {
-        guard raw.contains("${") else { return [.literal(raw)] }
+        let bytes = raw.utf8
         var segments: [Segment] = []
         var literal = ""
-        var index = raw.startIndex
-        while index < raw.endIndex {
-            let rest = raw[index...]
-            if rest.hasPrefix("$${") {
+        var position = bytes.startIndex
+        while let dollar = bytes[position...].firstIndex(of: UInt8(ascii: "$")) {
+            literal += raw[position..<dollar]
+            let after = bytes[bytes.index(after: dollar)...]
+            if after.starts(with: "${".utf8) {
                 literal += "${"
-                index = raw.index(index, offsetBy: 3)
-            } else if rest.hasPrefix("${"), let close = rest.firstIndex(of: "}") {
-                let name = String(rest[rest.index(rest.startIndex, offsetBy: 2)..<close])
-                if Template.isVariableName(name) {
+                position = bytes.index(dollar, offsetBy: 3)
+                continue
+            }
+            if after.first == UInt8(ascii: "{"), let close = after.firstIndex(of: UInt8(ascii: "}")) {
+                let name = String(raw[bytes.index(after: after.startIndex)..<close])
+                if isVariableName(name) {
                     if !literal.isEmpty { segments.append(.literal(literal)) }
                     literal = ""
                     segments.append(.variable(name))
-                    index = raw.index(after: close)
-                } else {
-                    literal.append(raw[index])
-                    index = raw.index(after: index)
+                    position = bytes.index(after: close)
+                    continue
                 }
-            } else {
-                literal.append(raw[index])
-                index = raw.index(after: index)
             }
+            literal += "$"
+            position = after.startIndex
         }
+        literal += raw[position...]
         if !literal.isEmpty { segments.append(.literal(literal)) }
         return segments
     }

@@ -89,9 +89,10 @@ struct TextScanningTests {
             ("}${x}{", [.literal("}"), .variable("x"), .literal("{")]),
             ("é${x}e\u{301}", [.literal("é"), .variable("x"), .literal("e\u{301}")]),
             ("\r\n${x}\r\n", [.literal("\r\n"), .variable("x"), .literal("\r\n")]),
-            // A combining mark makes `{` and `}` part of another character, which is no brace.
+            // Braces are found by scalar, whatever combines with them.
             ("${\u{301}x}", [.literal("${\u{301}x}")]),
-            ("${x}\u{301}", [.literal("${x}\u{301}")]),
+            ("${x}\u{301}", [.variable("x"), .literal("\u{301}")]),
+            ("$\u{301}{x}", [.literal("$\u{301}{x}")]),
         ])
     func templates(_ raw: String, _ segments: [Template.Segment]) {
         let template = Template(raw, at: here)
