@@ -17,15 +17,20 @@ struct CommandLineTests {
         return URL(fileURLWithPath: me).deletingLastPathComponent().appendingPathComponent("medic").path
     }
 
-    func medic(_ arguments: [String], stdin: String? = nil, environment: [String: String] = [:]) throws -> Run {
-        try run(Self.binary, arguments, stdin: stdin, environment: environment)
+    func medic(_ arguments: [String], stdin: String? = nil, environment: [String: String] = [:], in folder: String = TestSupport.repositoryRoot)
+        throws -> Run
+    {
+        try run(Self.binary, arguments, stdin: stdin, environment: environment, in: folder)
     }
 
-    func run(_ program: String, _ arguments: [String], stdin: String? = nil, environment extra: [String: String] = [:]) throws -> Run {
+    func run(
+        _ program: String, _ arguments: [String], stdin: String? = nil, environment extra: [String: String] = [:],
+        in folder: String = TestSupport.repositoryRoot
+    ) throws -> Run {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: program)
         process.arguments = arguments
-        process.currentDirectoryURL = URL(fileURLWithPath: TestSupport.repositoryRoot)
+        process.currentDirectoryURL = URL(fileURLWithPath: folder)
         var environment = ProcessInfo.processInfo.environment
         environment["NO_COLOR"] = "1"
         environment.merge(extra) { $1 }
@@ -147,5 +152,18 @@ struct CommandLineTests {
         let run = try medic(["frobnicate"])
         #expect(run.status == 64)
         #expect(run.error.contains("Usage") || run.error.contains("Error"))
+    }
+
+    @Test("run and resume take the same session options, described the same way")
+    func sharedSessionOptions() throws {
+        func sessionOptions(_ command: String) throws -> String {
+            let help = try medic([command, "--help"]).output
+            let from = try #require(help.range(of: "  --var-file"))
+            let to = try #require(help.range(of: "  --version"))
+            return String(help[from.lowerBound..<to.lowerBound])
+        }
+        let run = try sessionOptions("run")
+        for option in ["--var-file <FILE>", "--dry-run", "--yes", "--transcript <DIR>"] { #expect(run.contains(option)) }
+        #expect(try sessionOptions("resume") == run)
     }
 }
