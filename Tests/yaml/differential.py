@@ -5,8 +5,8 @@ Usage: differential.py DUMP [FILE...]
   DUMP is the medic-yaml-dump tool (Tests/medic-yaml-dump); FILEs default to every shipped runbook
   and scenario (runbooks/**/*.yaml). A corpus of generated documents is added to them: scalars of
   every style, quoting and escapes, block scalars with chomping and indentation indicators, flow
-  collections, comments, unicode, and the plain forms of numbers, booleans and null; each also
-  mutated a character or two.
+  collections, comments, unicode, and the plain forms of numbers, booleans and null; half of them
+  also mutated a character or two, and each FILE mutated five times.
 
 For each input, Medic must give the same tree (every scalar's text and style, every mapping's pairs
 in order) as PyYAML, or refuse the input with a location inside it. It fails when:
@@ -298,7 +298,14 @@ def main():
     seed = int(os.environ.get("MEDIC_YAML_SEED", "12"))
     count = int(os.environ.get("MEDIC_YAML_COUNT", "4000"))
     with tempfile.TemporaryDirectory(prefix="medic-yaml-") as folder:
-        for n, text in enumerate(corpus(seed, count)):
+        generated = corpus(seed, count)
+        # Shipped files with a character or two changed: near-valid documents of the real shape.
+        rng = random.Random(seed)
+        for path in files[:shipped]:
+            with open(path, encoding="utf-8") as handle:
+                text = handle.read()
+            generated += [mutate(rng, text) for _ in range(5)]
+        for n, text in enumerate(generated):
             path = os.path.join(folder, f"generated-{n:05}.yaml")
             with open(path, "w", encoding="utf-8", newline="") as handle:
                 handle.write(text)
@@ -333,7 +340,7 @@ def main():
     for failure in failures:
         print(failure)
     total = len(files)
-    print(f"{shipped} shipped files and {total - shipped} generated documents (seed {seed}); "
+    print(f"{shipped} shipped files and {total - shipped} generated or mutated documents (seed {seed}); "
           f"{deviations[0]} of them PyYAML refuses where YAML 1.2 allows them (not compared)")
     print(f"read alike: {tally.get('same', 0)}; refused by both: {tally.get('both refuse', 0)}; "
           f"refused by Medic as outside its subset: {tally.get('subset', 0)}")
