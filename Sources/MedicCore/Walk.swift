@@ -219,14 +219,15 @@ public struct Walk: Sendable {
             return [.stalled(stepID: currentStepID, reason: reason)]
         }
         let branch = step.branches[taken]
-        var condition = branch.condition?.description ?? "otherwise"
+        var because = branch.because.map(render)
         if case .failure(let problem)? = context.body, step.branches[...taken].contains(where: { $0.condition?.readsJSON == true }) {
-            // Conditions on JSON fields were weighed against a body that has none: say so.
-            condition += " (the body is not JSON, \(problem))"
+            // Conditions on JSON fields were weighed against a body that has none: say so in
+            // the reason (the condition stays the branch's own, which coverage counts by).
+            because = (because.map { $0 + " " } ?? "") + "(the body is not JSON, \(problem))"
         }
         let branchTaken = BranchTaken(
-            from: currentStepID, to: qualified(branch.next.id), condition: masking.apply(condition),
-            because: branch.because.map { masking.apply(render($0)) })
+            from: currentStepID, to: qualified(branch.next.id), condition: branch.condition?.description ?? "otherwise",
+            because: because.map(masking.apply))
         return [.branched(branchTaken)] + enter(branch.next.id)
     }
 

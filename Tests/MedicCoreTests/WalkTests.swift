@@ -162,9 +162,10 @@ struct WalkTests {
             if case .branched(let taken) = effect { return taken }
             return nil
         }
+        #expect(taken.first?.condition == "otherwise")
         #expect(
-            taken.first?.condition
-                == "otherwise (the body is not JSON, line 2, column 2: the name \"authenticated\" is given twice in this object; "
+            taken.first?.because
+                == "(the body is not JSON, line 2, column 2: the name \"authenticated\" is given twice in this object; "
                 + "it was first given at line 1, column 2)")
     }
 
@@ -180,6 +181,7 @@ struct WalkTests {
             return nil
         }
         #expect(taken.first?.condition == "header Server matches /^nginx/ and HTTP 502")
+        #expect(taken.first?.because == "nginx answered 502")
     }
 
     @Test("timed out, exit status lists, not_matches, questions by number and by answer")
