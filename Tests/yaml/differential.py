@@ -108,6 +108,21 @@ def structure(tree):
     return {"mapping": [[structure(k), structure(v)] for k, v in tree["mapping"]]}
 
 
+def first_difference(a, b, where):
+    """The first place where two trees differ: (where, a's node there, b's node there)."""
+    if "sequence" in a and "sequence" in b and len(a["sequence"]) == len(b["sequence"]):
+        for n, (x, y) in enumerate(zip(a["sequence"], b["sequence"])):
+            if x != y:
+                return first_difference(x, y, f"{where}, item {n + 1}")
+    if "mapping" in a and "mapping" in b and len(a["mapping"]) == len(b["mapping"]):
+        for (ka, va), (kb, vb) in zip(a["mapping"], b["mapping"]):
+            if ka != kb:
+                return first_difference(ka, kb, f"{where}, a key")
+            if va != vb:
+                return first_difference(va, vb, f"{where}, key {ka.get('scalar')!r}")
+    return where, a, b
+
+
 def typing_problems(tree, out):
     """Plain scalars that Medic's decoders type other than YAML 1.2's core schema does."""
     if "scalar" in tree:
@@ -373,7 +388,9 @@ def compare(text, medic, theirs):
         return "one reads a document, the other none", json.dumps(medic, ensure_ascii=False), json.dumps(value, ensure_ascii=False)
     ours = structure(medic["tree"])
     if ours != value:
-        return "different values", json.dumps(ours, ensure_ascii=False), json.dumps(value, ensure_ascii=False)
+        where, a, b = first_difference(ours, value, "the document")
+        return (f"different values, first at {where}", json.dumps(a, ensure_ascii=False) + "\n  whole: " + json.dumps(ours, ensure_ascii=False),
+                json.dumps(b, ensure_ascii=False) + "\n  whole: " + json.dumps(value, ensure_ascii=False))
     problems = typing_problems(medic["tree"], [])
     if problems:
         return "types other than YAML 1.2's core schema", "; ".join(problems), json.dumps(value, ensure_ascii=False)
