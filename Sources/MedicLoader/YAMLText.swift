@@ -16,6 +16,7 @@ enum YAMLText {
                 return nil
             }
             reader.document = document
+            warnOfCommentsLikeText(in: document.root, bytes: bytes, reader: reader)
             return document.root
         } catch {
             reader.error(error.message, at: SourceLocation(file: reader.file, line: error.mark.line, column: error.mark.column), hint: error.hint)

@@ -283,3 +283,26 @@ struct YAMLSpecTests {
         #expect(loaded.diagnostics.contains { $0.message == "'.inf' is a YAML number that JSON cannot hold" && $0.location.line == 9 })
     }
 }
+
+@Suite("A comment that reads like text")
+struct CommentLikeTextTests {
+    func warnings(_ yaml: String) -> [String] {
+        RunbookLoader().parse(yaml, path: "x.yaml").diagnostics.filter { $0.severity == .warning }.map {
+            "\($0.location.line):\($0.location.column) \($0.message)"
+        }
+    }
+
+    @Test("a plain value followed by '#word' is warned about, at the '#'")
+    func warned() {
+        let yaml = "medic: 1\nid: x\ntitle: t\nescalation: owners in #web-oncall\nsteps: {}\n"
+        #expect(warnings(yaml) == ["4:23 '#web-oncall' starts a comment, so the value ends before it"])
+        #expect(warnings("\u{FEFF}title: é  #x\n") == ["1:11 '#x' starts a comment, so the value ends before it"])
+        #expect(warnings("list:\n  - a\t#b\n") == ["2:7 '#b' starts a comment, so the value ends before it"])
+    }
+
+    @Test("a comment after a space, a quoted or folded value, or a '#' inside a word is not")
+    func notWarned() {
+        let yaml = "a: x # note\nb: 'x' #q\nc: issue#12\nd: x ## rule\ne: |\n  t #u\nf: one\n  two #c\n#top\ng: x #\n"
+        #expect(warnings(yaml).isEmpty)
+    }
+}
