@@ -47,6 +47,8 @@ struct Launch {
     let transcriptPath: String?
     let dryRun: Bool
     let autoApprove: Bool
+    /// Checks' scripts shown whole (`--verbose`).
+    let verbose: Bool
     let console: TerminalConsole
     /// The signal pipe the runner watches, so Ctrl-C cancels a running step.
     let interruptDescriptor: Int32?
@@ -56,14 +58,16 @@ struct Launch {
         transcriptPath = options.transcriptPath
         dryRun = options.dryRun
         autoApprove = options.autoApprove
+        verbose = options.verbose
         interruptDescriptor = Signals.install()
         let tap = self.tap
         console = TerminalConsole(historyPath: StatePaths().history, screenTap: { tap.session?.screen($0) })
     }
 
     /// Walks `walk` (fresh, or rebuilt from a journal when `resumedFrom` is set) to its end and
-    /// exits with the status that says how it ended.
-    func walk(_ bundle: RunbookBundle, values: [String: String], walk: Walk, resumedFrom: String?) throws {
+    /// exits with the status that says how it ended; `earlier` is the account of the actions of
+    /// the interrupted run being resumed.
+    func walk(_ bundle: RunbookBundle, values: [String: String], walk: Walk, resumedFrom: String?, earlier: ActionAccount = ActionAccount()) throws {
         let session: SessionDirectory
         do {
             session = try SessionDirectory.create(at: transcriptPath, runbookID: bundle.root.id, masking: walk.masking, screenSize: console.size)
@@ -93,9 +97,11 @@ struct Launch {
                 InputValue(name: $0.name, value: $0.isSecret ? Masking.mask : values[$0.name] ?? "", secret: $0.isSecret)
             },
             flags: flags, interactive: console.isInteractive)
-        let options = RunOptions(dryRun: dryRun, autoApprove: autoApprove, operatorName: operatorName, sessionPath: session.path)
+        var options = RunOptions(dryRun: dryRun, autoApprove: autoApprove, operatorName: operatorName, sessionPath: session.path)
+        options.verbose = verbose
         let runner = LocalRunner(interruptDescriptor: interruptDescriptor)
         let runSession = RunSession(walk: walk, console: console, runner: runner, recorder: session, options: options)
+        runSession.carryOver(earlier)
         let end = resumedFrom == nil ? runSession.run(start: start) : runSession.resume(start: start)
         do {
             try session.finish()

@@ -10,6 +10,10 @@ public final class ScriptedConsole: Console {
     public private(set) var shown: [(text: String, style: ScreenStyle)] = []
     public private(set) var prompts: [(prompt: String, fresh: Bool)] = []
     public private(set) var remembered: [String] = []
+    /// The completions offered at each prompt, in order.
+    public private(set) var completionsOffered: [[String]] = []
+    /// The screen's width; nil: nothing is wrapped.
+    public var width: Int?
 
     public init(interactive: Bool = true, replies: [ConsoleReply] = [], secrets: [String] = []) {
         isInteractive = interactive
@@ -21,6 +25,7 @@ public final class ScriptedConsole: Console {
 
     public func readLine(prompt: String, completions: [String], fresh: Bool) -> ConsoleReply {
         prompts.append((prompt, fresh))
+        completionsOffered.append(completions)
         guard !replies.isEmpty else { return .endOfInput }
         let reply = replies.removeFirst()
         if case .line(let line) = reply { shown.append((prompt + line, .plain)) }
@@ -79,9 +84,14 @@ public final class MemoryRecorder: Recorder {
 
     public init(failAfter: Int? = nil) { self.failAfter = failAfter }
 
-    public func record(_ event: TranscriptEvent) throws {
+    /// Stamps the n-th event (from 0) `2026-11-21T03:12:00.000Z` plus n seconds.
+    @discardableResult public func record(_ event: TranscriptEvent) throws -> String {
         if let failAfter, events.count >= failAfter { throw TestFailure("No space left on device") }
         events.append(event)
+        let seconds = events.count - 1
+        let minute = 12 + seconds / 60
+        let second = seconds % 60
+        return "2026-11-21T03:\(minute < 10 ? "0" : "")\(minute):\(second < 10 ? "0" : "")\(second).000Z"
     }
 
     public func openOutput(stepID: String) throws -> any OutputStore {
