@@ -208,19 +208,30 @@ public struct Walk: Sendable {
             for value in captured { frames[frames.count - 1].variables[value.name] = value.value }
             effects.append(.captured(captured.map { CapturedValue(name: $0.name, value: masking.apply($0.value)) }))
         }
-        let context = ConditionContext(result: result, succeeded: Extraction.succeeded(step, result), variables: variables, outcome: nil, cause: nil)
+        let context = ConditionContext(
+            result: result, succeeded: Extraction.succeeded(step, result), variables: variables, outcome: nil, cause: nil,
+            readsJSON: step.branches.contains { $0.condition?.readsJSON == true })
         return effects + take(branchOf: step, in: context)
     }
 
     private mutating func take(branchOf step: Step, in context: ConditionContext) -> [WalkEffect] {
-        guard let branch = step.branches.first(where: { $0.condition.map(context.holds) ?? true }) else {
+        guard let taken = step.branches.firstIndex(where: { $0.condition.map(context.holds) ?? true }) else {
             pending = .decision(stepID: currentStepID)
-            return [.stalled(stepID: currentStepID, reason: "no branch of '\(step.id)' applies")]
+            var reason = "no branch of '\(step.id)' applies"
+            if case .failure(let problem)? = context.body { reason += " (the body is not JSON, \(masking.apply(problem.description)))" }
+            return [.stalled(stepID: currentStepID, reason: reason)]
         }
-        let taken = BranchTaken(
+        let branch = step.branches[taken]
+        var because = branch.because.map(render)
+        if case .failure(let problem)? = context.body, step.branches[...taken].contains(where: { $0.condition?.readsJSON == true }) {
+            // Conditions on JSON fields were weighed against a body that has none: say so in
+            // the reason (the condition stays the branch's own, which coverage counts by).
+            because = (because.map { $0 + " " } ?? "") + "(the body is not JSON, \(problem))"
+        }
+        let branchTaken = BranchTaken(
             from: currentStepID, to: qualified(branch.next.id), condition: branch.condition?.description ?? "otherwise",
-            because: branch.because.map { masking.apply(render($0)) })
-        return [.branched(taken)] + enter(branch.next.id)
+            because: because.map(masking.apply))
+        return [.branched(branchTaken)] + enter(branch.next.id)
     }
 
     private mutating func decline() -> [WalkEffect] {

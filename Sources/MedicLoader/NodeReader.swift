@@ -57,7 +57,8 @@ final class NodeReader {
         }
         // A scalar's text is made each time it is asked for; ask once.
         let text = scalar.string
-        if scalar.style == .plain, text == "~" || text == "null" || text.isEmpty {
+        // Plain null as YAML 1.2's core schema writes it; quoted "null" is text.
+        if scalar.style == .plain, text.isEmpty || text == "~" || text == "null" || text == "Null" || text == "NULL" {
             error("\(what) is empty", at: node)
             return nil
         }

@@ -15,6 +15,7 @@ enum YAMLText {
                 reader.error("the file holds no YAML document", at: .start(of: reader.file))
                 return nil
             }
+            warnOfCommentsLikeText(in: document.root, bytes: bytes, reader: reader)
             return document.root
         } catch {
             reader.error(error.message, at: SourceLocation(file: reader.file, line: error.mark.line, column: error.mark.column), hint: error.hint)
