@@ -11,7 +11,8 @@ public struct Validator: Sendable {
     public func validate(_ bundle: RunbookBundle) -> [Diagnostic] {
         var diagnostics: [Diagnostic] = []
         for runbook in bundle.runbooks.values {
-            diagnostics += validate(runbook, in: bundle)
+            for form in concreteForms(of: runbook) { diagnostics += validate(form, in: bundle) }
+            diagnostics += reuseProblems(runbook)
         }
         diagnostics += callCycles(in: bundle)
         return diagnostics
@@ -128,6 +129,7 @@ public struct Validator: Sendable {
             step.pointee.captures.forEachElement { capture in defined.formUnion(capture.pointee.groupNames) }
             step.pointee.counts.forEachElement { count in defined.insert(count.pointee.name) }
             if let name = step.pointee.setsVariable { defined.insert(name) }
+            for output in step.pointee.call?.outputs ?? [] { defined.insert(output.name) }
         }
         let secrets = Set(runbook.inputs.filter(\.isSecret).map(\.name))
         var out: [Diagnostic] = []

@@ -9,6 +9,8 @@ final class NodeReader {
     private(set) var diagnostics: [Diagnostic] = []
     /// The document being read: its nodes do not keep it alive, the reader does.
     var document: YAMLDocument?
+    /// The file's named patterns (`patterns:`), read before anything refers to them.
+    var patterns: [String: RegexPattern] = [:]
 
     init(file: String) { self.file = file }
 
@@ -126,8 +128,10 @@ final class NodeReader {
         return span
     }
 
+    /// A regex written out, or `{pattern: NAME}` naming one of the file's `patterns`.
     func regex(_ node: YAMLNode, _ what: String) -> RegexPattern? {
-        string(node, what).map { RegexPattern($0, at: location(node)) }
+        if case .mapping = node { return namedPattern(node, what) }
+        return string(node, what).map { RegexPattern($0, at: location(node)) }
     }
 
     func describe(_ node: YAMLNode) -> String {
