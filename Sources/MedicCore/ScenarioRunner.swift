@@ -14,6 +14,8 @@ public struct ScenarioRunner: Sendable {
         public var edges: Set<Coverage.Edge>
         /// The conclusions the walk reached, nested ones included.
         public var conclusions: Set<String>
+        /// The actions the walk asked to confirm, in order.
+        public var actions: [String] = []
 
         /// Whether the scenario passed.
         public var passed: Bool { failures.isEmpty }
@@ -56,6 +58,7 @@ public struct ScenarioRunner: Sendable {
                     queue = []
                 }
             case .confirm(let invocation, _):
+                report.actions.append(invocation.stepID)
                 let answer = scenario.answers[invocation.stepID] ?? "yes"
                 queue += walk.handle(answer == "yes" ? .confirmed(by: "scenario") : .declined)
             case .ask(let question):
@@ -99,6 +102,10 @@ public struct ScenarioRunner: Sendable {
             if let cause = scenario.expectedCause, cause != reached.cause {
                 report.failures.append("expected cause \(cause), got \(reached.cause) at '\(reached.stepID)'")
             }
+        }
+        if let expected = scenario.expectedActions, expected != report.actions {
+            let list = { (ids: [String]) in ids.isEmpty ? "none" : ids.joined(separator: ", ") }
+            report.failures.append("expected actions: \(list(expected)); the walk reached: \(list(report.actions))")
         }
         if let expected = scenario.expectedPath, expected != report.path {
             report.failures.append("the path differs from the expected one:\n" + PathDiff.render(expected: expected, actual: report.path))

@@ -9,7 +9,7 @@ struct StepDecoder {
     static let common = ["kind", "title", "why", "timeout", "where"]
     static let ways = ["command", "script", "http", "tcp"]
     static let running = ways + ["capture", "count", "branches", "uses", "by", "variants"]
-    static let variantKeys = ways + ["capture", "count"]
+    static let variantKeys = ways + ["capture", "count", "uses"]
     static let keysByKind: [Step.Kind: [String]] = [
         .check: common + running,
         .action: common + running + ["confirm", "target", "skip"],
@@ -159,10 +159,18 @@ struct StepDecoder {
                 let fields = reader.fields(value, allowed: Self.variantKeys, in: "the variant '\(choice)' of \(context)")
             else { continue }
             let variantContext = "the variant '\(choice)' of \(context)"
-            cases.append(
-                StepVariant(
-                    value: choice, execution: execution(fields, context: variantContext), captures: fields["capture"].map(captures) ?? [],
-                    counts: fields["count"].map(counts) ?? [], location: reader.location(key)))
+            var variant = StepVariant(
+                value: choice, execution: execution(fields, context: variantContext), captures: fields["capture"].map(captures) ?? [],
+                counts: fields["count"].map(counts) ?? [], location: reader.location(key))
+            if let node = fields["uses"] {
+                let prefix = ReuseDecoder(reader: reader).text(of: ReuseDecoder(reader: reader).uses(node), in: snippets)
+                if case .script(let text, let location) = variant.execution {
+                    variant.execution = .script(prefix + text, location: location)
+                } else {
+                    reader.error("'uses' puts shell snippets before a script, and \(variantContext) runs no script", at: node)
+                }
+            }
+            cases.append(variant)
         }
         return StepVariants(input: input, inputLocation: reader.location(byNode), cases: cases, location: reader.location(node))
     }
