@@ -10,9 +10,10 @@ extension Validator {
         var forms: [Runbook] = []
         var seen: Set<String> = []
         for input in pickers where seen.insert(input).inserted {
-            let values = runbook.input(input)?.choices ?? []
-            let chosen = values.isEmpty ? (runbook.steps.compactMap { $0.variants?.input == input ? $0.variants?.cases.map(\.value) : nil }.first ?? []) : values
-            for value in chosen {
+            // A choice input's values; for any other input (reported by reuseProblems), those its variants name.
+            let written = runbook.steps.flatMap { $0.variants?.input == input ? $0.variants?.cases.map(\.value) ?? [] : [] }
+            let choices = runbook.input(input)?.choices ?? []
+            for value in choices.isEmpty ? written : choices {
                 var form = runbook
                 form.steps = runbook.steps.map { step in
                     guard let variants = step.variants else { return step }

@@ -182,7 +182,8 @@ public struct Walk: Sendable {
         for output in finished.runbook.outputs {
             let value = finished.variables[output.name] ?? ""
             if let problem = output.problem(with: value) {
-                return effects + end(.aborted(reason: "\(finished.runbook.id) handed back '\(output.name)' of type \(output.type.rawValue), but \(problem)"))
+                return effects
+                    + end(.aborted(reason: "\(finished.runbook.id) handed back '\(output.name)' of type \(output.type.rawValue), but \(problem)"))
             }
             frames[frames.count - 1].variables[output.name] = value
             returned.append(CapturedValue(name: output.name, value: calleeMasking.apply(value)))

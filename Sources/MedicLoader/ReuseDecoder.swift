@@ -71,7 +71,8 @@ struct ReuseDecoder {
             for use in snippet.uses {
                 if let start = path.firstIndex(of: use.name) {
                     let cycle = (path[start...] + [use.name]).joined(separator: " → ")
-                    reader.error("snippet '\(name)' uses '\(use.name)', which leads back to it (\(cycle)); snippets may not use themselves", at: use.node)
+                    reader.error(
+                        "snippet '\(name)' uses '\(use.name)', which leads back to it (\(cycle)); snippets may not use themselves", at: use.node)
                 } else {
                     visit(use.name, path + [use.name])
                 }

@@ -57,8 +57,12 @@ public struct RunbookDocument: Sendable {
                 line("    runs, by \(variants.input) (timeout \(runbook.timeout(of: step))):")
                 for variant in variants.cases {
                     line("      \(variant.value): \(variant.execution?.keyword ?? "nothing")")
-                    for text in (variant.execution?.summary ?? "").split(separator: "\n", omittingEmptySubsequences: false) { line("        \(text)") }
-                    for capture in variant.captures { line("        captures: \(capture.groupNames.joined(separator: ", ")) from /\(capture.source)/") }
+                    for text in (variant.execution?.summary ?? "").split(separator: "\n", omittingEmptySubsequences: false) {
+                        line("        \(text)")
+                    }
+                    for capture in variant.captures {
+                        line("        captures: \(capture.groupNames.joined(separator: ", ")) from /\(capture.source)/")
+                    }
                     for count in variant.counts { line("        counts: \(count.name) = lines matching /\(count.pattern.source)/") }
                 }
             }
@@ -70,7 +74,9 @@ public struct RunbookDocument: Sendable {
                 line(
                     "    hands over to \(call.path)"
                         + (call.with.isEmpty ? "" : " with " + call.with.map { "\($0.name)=\($0.value.raw)" }.joined(separator: ", ")))
-                if !call.outputs.isEmpty { line("    hands back: " + call.outputs.map { "\($0.name) (\($0.type.rawValue))" }.joined(separator: ", ")) }
+                if !call.outputs.isEmpty {
+                    line("    hands back: " + call.outputs.map { "\($0.name) (\($0.type.rawValue))" }.joined(separator: ", "))
+                }
             }
             for option in step.options { line("    [\(option.answer)] \(option.label) → \(option.next.id)") }
             for branch in step.branches {
