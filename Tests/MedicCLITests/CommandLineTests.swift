@@ -148,4 +148,17 @@ struct CommandLineTests {
         #expect(run.status == 64)
         #expect(run.error.contains("Usage") || run.error.contains("Error"))
     }
+
+    @Test("run and resume take the same session options, described the same way")
+    func sharedSessionOptions() throws {
+        func sessionOptions(_ command: String) throws -> String {
+            let help = try medic([command, "--help"]).output
+            let from = try #require(help.range(of: "  --var-file"))
+            let to = try #require(help.range(of: "  --version"))
+            return String(help[from.lowerBound..<to.lowerBound])
+        }
+        let run = try sessionOptions("run")
+        for option in ["--var-file <FILE>", "--dry-run", "--yes", "--transcript <DIR>"] { #expect(run.contains(option)) }
+        #expect(try sessionOptions("resume") == run)
+    }
 }
