@@ -1,5 +1,4 @@
 import MedicCore
-import MedicLoader
 import MedicTestSupport
 import Testing
 
@@ -102,15 +101,10 @@ struct ReuseTests {
             cause: none
         """
 
-    func bundle() throws -> RunbookBundle {
+    static func bundle() throws -> RunbookBundle {
         // The caller reads the callee's outputs, so it is valid only with the callee beside it.
-        func parsed(_ yaml: String, _ path: String) throws -> Runbook {
-            let loaded = RunbookLoader().parse(yaml, path: path)
-            #expect(!loaded.diagnostics.hasErrors, "\(loaded.diagnostics)")
-            return try #require(loaded.runbook)
-        }
-        let caller = try parsed(Self.caller, "/rb/caller.yaml")
-        let callee = try parsed(Self.callee, "/rb/callee.yaml")
+        let caller = try TestSupport.parsed(Self.caller, path: "/rb/caller.yaml")
+        let callee = try TestSupport.parsed(Self.callee, path: "/rb/callee.yaml")
         let bundle = TestSupport.bundle(caller, calling: [callee])
         let problems = Validator().validate(bundle).filter { $0.severity == .error }
         #expect(problems.isEmpty, "\(problems)")
@@ -119,7 +113,7 @@ struct ReuseTests {
 
     @Test("the input's value picks the variant: its command, and its counts after the step's own")
     func variants() throws {
-        let bundle = try bundle()
+        let bundle = try Self.bundle()
         for (runtime, argv) in [("docker", ["docker", "restart", "shop"]), ("systemd", ["systemctl", "restart", "shop"])] {
             var walk = Walk(bundle: bundle, inputs: ["runtime": runtime, "app": "shop"])
             var driver = ScriptedDriver(
@@ -136,7 +130,7 @@ struct ReuseTests {
 
     @Test("snippets come before the script, each once, the ones used by others first; named patterns match")
     func snippetsAndPatterns() throws {
-        var walk = Walk(bundle: try bundle(), inputs: ["runtime": "docker"])
+        var walk = Walk(bundle: try Self.bundle(), inputs: ["runtime": "docker"])
         var driver = ScriptedDriver(results: ["read": [StepResult(exitStatus: 0, output: "Traceback (most recent call last)\n")]])
         driver.drive(&walk, from: walk.start())
         let read = try #require(driver.ran.first)
@@ -146,7 +140,7 @@ struct ReuseTests {
 
     @Test("a called runbook hands back its declared outputs, and only those")
     func outputs() throws {
-        var walk = Walk(bundle: try bundle(), inputs: ["runtime": "docker"])
+        var walk = Walk(bundle: try Self.bundle(), inputs: ["runtime": "docker"])
         var driver = ScriptedDriver(
             results: [
                 "read": [StepResult(exitStatus: 0, output: "fine\n")], "restart": [StepResult(exitStatus: 0)],
@@ -167,7 +161,7 @@ struct ReuseTests {
 
     @Test("an output whose value does not fit its type ends the walk, saying why")
     func outputType() throws {
-        var bundle = try bundle()
+        var bundle = try Self.bundle()
         let path = "/rb/callee.yaml"
         var callee = try #require(bundle.runbooks[path])
         callee.outputs[0].type = .int
@@ -190,7 +184,7 @@ struct ReuseTests {
 
     @Test("a scenario that expects no action fails when the walk reaches one")
     func noActionExpected() throws {
-        let bundle = try bundle()
+        let bundle = try Self.bundle()
         var scenario = Scenario(
             name: "healthy", path: "s.yaml", inputs: ["runtime": "docker"],
             results: ["read": [StepResult(exitStatus: 0, output: "fine\n")], "callee/look": [StepResult(exitStatus: 0)]],
