@@ -1,5 +1,6 @@
 import ArgumentParser
 import MedicCore
+import MedicLoader
 import MedicRuntime
 import MedicSession
 import MedicTerminal
@@ -80,9 +81,10 @@ struct Launch {
         if autoApprove { flags.append("--yes") }
         if dryRun { flags.append("--dry-run") }
         if let resumedFrom { flags.append("--resumed-from=\(resumedFrom)") }
-        // The runbook that was run comes first, then the ones it calls.
+        // The runbook that was run comes first, then the ones it calls; each named by its absolute
+        // path (so `resume` finds it from any folder) with the digest of the bytes that were parsed.
         let files = ([bundle.root.path] + bundle.runbooks.keys.filter { $0 != bundle.root.path }.sorted()).map { path in
-            RunbookFileDigest(path: path, sha256: (try? SHA256.hex(ofFile: path)) ?? "unreadable")
+            RunbookFileDigest(path: FileSystem.absolutePath(path), sha256: bundle.digests[path] ?? "unknown")
         }
         let start = SessionStart(
             runbookID: bundle.root.id, runbookVersion: bundle.root.version, files: files, medicVersion: MedicVersion.current,

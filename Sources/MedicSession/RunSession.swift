@@ -16,8 +16,8 @@ public struct RunOptions: Sendable {
     public var screenHeadLines = 20
     public var screenTailLines = 10
     /// Bytes of a step's output kept in memory, from the start and from the end.
-    public var captureHeadBytes = 1 << 20
-    public var captureTailBytes = 1 << 20
+    public var captureHeadBytes = BoundedCapture.defaultLimit
+    public var captureTailBytes = BoundedCapture.defaultLimit
 
     /// Creates options.
     public init(dryRun: Bool = false, autoApprove: Bool = false, operatorName: String, sessionPath: String) {
