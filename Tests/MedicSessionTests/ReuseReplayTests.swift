@@ -72,10 +72,16 @@ struct ReuseReplayTests {
         let callee = try TestSupport.parsed(Self.callee, path: "/rb/callee.yaml")
         let bundle = TestSupport.bundle(caller, calling: [callee])
         var walk = Walk(bundle: bundle, inputs: ["runtime": "systemd"])
-        let records: [JournalReplay.Record] = [
-            .result(stepID: "callee/look", result: StepResult(exitStatus: 0, output: "error\nerror\n"), notRun: false)
+        let events: [TranscriptEvent] = [
+            .output(OutputRecord(stepID: "callee/look", excerpt: "error\nerror\n", bytes: 12, lines: 2, file: "output/1.txt")),
+            .result(
+                ResultRecord(
+                    stepID: "callee/look", exitStatus: 0, httpStatus: nil, durationMilliseconds: 3, timedOut: false, cancelled: false,
+                    failureReason: nil, notRun: nil, succeeded: true)),
+            .branch(BranchTaken(from: "callee/look", to: "callee/done", condition: "otherwise", because: nil)),
+            .branch(BranchTaken(from: "call", to: "restart", condition: "otherwise", because: "2 errors")),
         ]
-        let outcome = JournalReplay.replay(records, on: &walk)
+        let outcome = JournalReplay.replay(events, keptOutput: { _, _ in "error\nerror\n" }, on: &walk)
         #expect(outcome.problem == nil)
         #expect(walk.pending == .confirmation(stepID: "restart"))
         #expect(walk.variables["errors"] == "2")
