@@ -14,8 +14,10 @@ public struct ScenarioRunner: Sendable {
         public var edges: Set<Coverage.Edge>
         /// The conclusions the walk reached, nested ones included.
         public var conclusions: Set<String>
+        /// Each action the walk put to the operator, in order, and whether the scenario approved it.
+        public var decisions: [DrillGrade.Decision] = []
         /// The actions the walk asked to confirm, in order.
-        public var actions: [String] = []
+        public var actions: [String] { decisions.map(\.stepID) }
 
         /// Whether the scenario passed.
         public var passed: Bool { failures.isEmpty }
@@ -58,8 +60,8 @@ public struct ScenarioRunner: Sendable {
                     queue = []
                 }
             case .confirm(let invocation, _):
-                report.actions.append(invocation.stepID)
                 let answer = scenario.answers[invocation.stepID] ?? "yes"
+                report.decisions.append(DrillGrade.Decision(stepID: invocation.stepID, answer: answer == "yes" ? .approved : .declined))
                 queue += walk.handle(answer == "yes" ? .confirmed(by: "scenario") : .declined)
             case .ask(let question):
                 if let answer = scenario.answers[question.stepID], let option = question.option(for: answer) {
