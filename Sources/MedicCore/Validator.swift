@@ -11,7 +11,8 @@ public struct Validator: Sendable {
     public func validate(_ bundle: RunbookBundle) -> [Diagnostic] {
         var diagnostics: [Diagnostic] = []
         for runbook in bundle.runbooks.values {
-            diagnostics += validate(runbook, in: bundle)
+            for form in concreteForms(of: runbook) { diagnostics += validate(form, in: bundle) }
+            diagnostics += reuseProblems(runbook)
         }
         diagnostics += callCycles(in: bundle)
         return diagnostics
@@ -121,6 +122,7 @@ public struct Validator: Sendable {
             for capture in step.captures { defined.formUnion(capture.groupNames) }
             for count in step.counts { defined.insert(count.name) }
             if let name = step.setsVariable { defined.insert(name) }
+            for output in step.call?.outputs ?? [] { defined.insert(output.name) }
         }
         let secrets = Set(runbook.inputs.filter(\.isSecret).map(\.name))
         var out: [Diagnostic] = []

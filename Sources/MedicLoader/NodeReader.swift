@@ -7,6 +7,8 @@ import MedicCore
 final class NodeReader {
     let file: String
     private(set) var diagnostics: [Diagnostic] = []
+    /// The file's named patterns (`patterns:`), read before anything refers to them.
+    var patterns: [String: RegexPattern] = [:]
 
     init(file: String) { self.file = file }
 
@@ -125,8 +127,10 @@ final class NodeReader {
         return span
     }
 
+    /// A regex written out, or `{pattern: NAME}` naming one of the file's `patterns`.
     func regex(_ node: YAMLNode, _ what: String) -> RegexPattern? {
-        string(node, what).map { RegexPattern($0, at: location(node)) }
+        if case .mapping = node { return namedPattern(node, what) }
+        return string(node, what).map { RegexPattern($0, at: location(node)) }
     }
 
     func describe(_ node: YAMLNode) -> String {
