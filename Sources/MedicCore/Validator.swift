@@ -167,6 +167,9 @@ public struct Validator: Sendable {
                 use(spec.host, "the tcp host of '\(id)'", secretsAllowed: false)
                 use(spec.port, "the tcp port of '\(id)'", secretsAllowed: false)
             }
+            if case .log(let spec) = step.pointee.execution {
+                use(spec.file, "the log file of '\(id)'", secretsAllowed: false)
+            }
             if case .script(let text, let location) = step.pointee.execution {
                 // `${name}` in a script is the shell's; when it names an input it is almost always
                 // meant as the input, which scripts receive as $NAME.
@@ -201,6 +204,7 @@ public struct Validator: Sendable {
         runbook.steps.forEachElement { step in
             patterns += step.pointee.captures
             step.pointee.counts.forEachElement { count in patterns.append(count.pointee.pattern) }
+            if case .log(let spec) = step.pointee.execution { patterns += spec.classes.map(\.pattern) }
             step.pointee.branches.forEachElement { branch in patterns += branch.pointee.condition?.patterns ?? [] }
         }
         // Runbooks repeat the same expressions many times; compile each distinct one once.
@@ -244,7 +248,7 @@ public struct Validator: Sendable {
             case .command(let argv): reason = StateChangingCommands.reason(argv: argv.map(\.raw))
             case .script(let text, _): reason = StateChangingCommands.reason(script: text)
             case .http(let spec): reason = ["PUT", "PATCH", "DELETE"].contains(spec.method) ? "an HTTP \(spec.method) changes state" : nil
-            case .tcp: reason = nil
+            case .tcp, .log: reason = nil
             }
             if let reason {
                 out.append(

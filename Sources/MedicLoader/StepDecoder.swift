@@ -6,7 +6,7 @@ struct StepDecoder {
     let path: String
 
     static let common = ["kind", "title", "why", "timeout", "where"]
-    static let ways = ["command", "script", "http", "tcp"]
+    static let ways = ["command", "script", "http", "tcp", "log"]
     static let running = ways + ["capture", "count", "branches"]
     static let keysByKind: [Step.Kind: [String]] = [
         .check: common + running,
@@ -60,7 +60,7 @@ struct StepDecoder {
     private func decodeRunning(_ step: inout Step, _ fields: Fields, context: String) {
         let ways = Self.ways.filter(fields.has)
         if ways.isEmpty {
-            reader.error("\(context) needs one of 'command', 'script', 'http' or 'tcp'", at: fields.node)
+            reader.error("\(context) needs one of 'command', 'script', 'http', 'tcp' or 'log'", at: fields.node)
         } else if ways.count > 1, let second = fields.keyNode(ways[1]) {
             reader.error("\(context) has both '\(ways[0])' and '\(ways[1])'; a step runs exactly one thing", at: second)
         }
@@ -81,6 +81,8 @@ struct StepDecoder {
             step.execution = ProbeDecoder(reader: reader).http(node).map(Execution.http)
         } else if let node = fields["tcp"] {
             step.execution = ProbeDecoder(reader: reader).tcp(node).map(Execution.tcp)
+        } else if let node = fields["log"] {
+            step.execution = ProbeDecoder(reader: reader).log(node).map(Execution.log)
         }
         if let node = fields["capture"] {
             if case .scalar = node {
