@@ -48,7 +48,7 @@ let package = Package(
         // zlib's gzip reader, for the log probe's rotated `.gz` files.
         .target(name: "CZlib", linkerSettings: [.linkedLibrary("z")]),
         // Benchmarks run on demand (`make bench`); one executable, a mode per benchmark.
-        .executableTarget(name: "medic-bench", dependencies: ["MedicCore", "MedicTranscript"], path: "bench/medic-bench"),
+        .executableTarget(name: "medic-bench", dependencies: ["MedicCore", "MedicRuntime", "MedicTranscript"], path: "bench/medic-bench"),
         // Test doubles implementing the core's protocols.
         .target(name: "MedicTestSupport", dependencies: ["MedicCore", "MedicLoader", "MedicSession"], path: "Tests/MedicTestSupport"),
         .testTarget(name: "MedicCoreTests", dependencies: ["MedicCore", "MedicLoader", "MedicTestSupport"]),
