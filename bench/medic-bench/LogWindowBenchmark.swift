@@ -1,10 +1,11 @@
+import MedicCore
+import MedicRuntime
+
 #if canImport(Glibc)
     import Glibc
 #elseif canImport(Darwin)
     import Darwin
 #endif
-import MedicCore
-import MedicRuntime
 
 /// `medic-bench log-window FILE [SINCE]`: the log probe over the last SINCE (default 15m) of
 /// FILE, with the nginx-502 runbook's classes, through `LocalRunner` as a run uses it. Prints
@@ -41,7 +42,7 @@ enum LogWindowBenchmark {
         clock_gettime(CLOCK_MONOTONIC, &ended)
         let milliseconds = Double(ended.tv_sec - started.tv_sec) * 1000 + Double(ended.tv_nsec - started.tv_nsec) / 1_000_000
         var usage = rusage()
-        getrusage(RUSAGE_SELF, &usage)
+        getrusage(RUSAGE_SELF.rawValue, &usage)
         print("medic log probe: \(Int(milliseconds.rounded())) ms, peak RSS \(Double(usage.ru_maxrss) / 1024) MiB")
         print(String(decoding: summary, as: UTF8.self), terminator: "")
     }
