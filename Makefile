@@ -57,6 +57,7 @@ bench:
 	bash bench/oom-vs-script.sh
 	bash bench/lab-memory.sh
 	bash bench/screen-lines.sh
+	bash bench/log-window.sh
 
 clean:
 	rm -rf .build bench/out

@@ -33,8 +33,8 @@ let package = Package(
         .target(name: "MedicLoader", dependencies: ["MedicCore"]),
         // Views of a runbook for people: `show`, `graph`, `list`.
         .target(name: "MedicRender", dependencies: ["MedicCore"]),
-        // Adapters that act: processes in their own process group, the HTTP and TCP probes.
-        .target(name: "MedicRuntime", dependencies: ["MedicCore", "CCurl"]),
+        // Adapters that act: processes in their own process group, the HTTP, TCP and log probes.
+        .target(name: "MedicRuntime", dependencies: ["MedicCore", "CCurl", "CZlib"]),
         // The record of a run: the session directory, journal, report and screen recording.
         .target(name: "MedicTranscript", dependencies: ["MedicCore"]),
         // The operator's terminal: libedit line editing, secret prompts, colour, signals.
@@ -45,8 +45,10 @@ let package = Package(
         // libcurl, opened with dlopen at the first HTTP probe so that Medic starts fast and runs
         // where libcurl is missing (the probe then says so); curl_easy_setopt is variadic.
         .target(name: "CCurl", linkerSettings: [.linkedLibrary("dl")]),
+        // zlib's gzip reader, for the log probe's rotated `.gz` files.
+        .target(name: "CZlib", linkerSettings: [.linkedLibrary("z")]),
         // Benchmarks run on demand (`make bench`); one executable, a mode per benchmark.
-        .executableTarget(name: "medic-bench", dependencies: ["MedicCore", "MedicTranscript"], path: "bench/medic-bench"),
+        .executableTarget(name: "medic-bench", dependencies: ["MedicCore", "MedicRuntime", "MedicTranscript"], path: "bench/medic-bench"),
         // What Medic's YAML reader makes of files, as JSON, for the differential test against PyYAML
         // (Tests/yaml/differential.py, `make yaml`); a test tool, so `medic` stays clean of it.
         .executableTarget(name: "medic-yaml-dump", dependencies: ["MedicLoader", "MedicCore"], path: "Tests/medic-yaml-dump"),

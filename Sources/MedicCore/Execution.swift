@@ -8,6 +8,8 @@ public enum Execution: Sendable, Hashable {
     case http(HTTPProbeSpec)
     /// The built-in TCP probe.
     case tcp(TCPProbeSpec)
+    /// The built-in log probe: a recent window of a log file, classified.
+    case log(LogProbeSpec)
 
     /// The name used in the file and on screen.
     public var keyword: String {
@@ -16,6 +18,7 @@ public enum Execution: Sendable, Hashable {
         case .script: "script"
         case .http: "http"
         case .tcp: "tcp"
+        case .log: "log"
         }
     }
 
@@ -26,6 +29,7 @@ public enum Execution: Sendable, Hashable {
         case .script: []
         case .http(let spec): spec.templates
         case .tcp(let spec): [spec.host, spec.port]
+        case .log(let spec): [spec.file]
         }
     }
 }

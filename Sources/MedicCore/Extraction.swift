@@ -27,12 +27,14 @@ public enum Extraction {
     }
 
     /// Whether `result` counts as success for `step`: exit 0 for commands and scripts, the
-    /// expected status for HTTP, an open port for TCP; never when it timed out or was cancelled.
+    /// expected status for HTTP, an open port for TCP, a
+    /// readable file for a log window; never when it timed out or was cancelled.
     public static func succeeded(_ step: Step, _ result: StepResult) -> Bool {
         if result.timedOut || result.cancelled { return false }
         switch step.execution {
         case .http(let spec): return result.httpStatus.map(spec.isSuccess) ?? false
         case .tcp: return result.output.hasPrefix("open")
+        case .log: return result.output.hasPrefix("window ")
         default: return result.exitStatus == 0
         }
     }

@@ -10,6 +10,8 @@ public struct Invocation: Sendable, Hashable {
         case http(HTTPRequest)
         /// A TCP connect.
         case tcp(host: String, port: Int)
+        /// A window of a log file to read and classify.
+        case log(LogQuery)
     }
 
     /// The step's qualified id (`verify-site/health` inside a called runbook).
@@ -53,6 +55,7 @@ public struct Invocation: Sendable, Hashable {
             if let body = request.body { lines.append(""); lines.append(body) }
             text = lines.joined(separator: "\n")
         case .tcp(let host, let port): text = "tcp connect \(host):\(port)"
+        case .log(let query): text = "log \(query.path) since \(query.since)"
         }
         return Masking(secrets: secrets).apply(text)
     }

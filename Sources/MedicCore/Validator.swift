@@ -162,6 +162,9 @@ public struct Validator: Sendable {
                 use(spec.host, "the tcp host of '\(id)'", secretsAllowed: false)
                 use(spec.port, "the tcp port of '\(id)'", secretsAllowed: false)
             }
+            if case .log(let spec) = step.execution {
+                use(spec.file, "the log file of '\(id)'", secretsAllowed: false)
+            }
             if case .script(let text, let location) = step.execution {
                 // `${name}` in a script is the shell's; when it names an input it is almost always
                 // meant as the input, which scripts receive as $NAME.
@@ -196,6 +199,7 @@ public struct Validator: Sendable {
         for step in runbook.steps {
             patterns += step.captures
             patterns += step.counts.map(\.pattern)
+            if case .log(let spec) = step.execution { patterns += spec.classes.map(\.pattern) }
             for branch in step.branches { patterns += branch.condition?.patterns ?? [] }
         }
         // Compiling is what tells whether a pattern is sound, and Swift's message says what is
@@ -237,7 +241,7 @@ public struct Validator: Sendable {
             case .command(let argv): reason = StateChangingCommands.reason(argv: argv.map(\.raw))
             case .script(let text, _): reason = StateChangingCommands.reason(script: text)
             case .http(let spec): reason = ["PUT", "PATCH", "DELETE"].contains(spec.method) ? "an HTTP \(spec.method) changes state" : nil
-            case .tcp: reason = nil
+            case .tcp, .log: reason = nil
             }
             if let reason {
                 out.append(

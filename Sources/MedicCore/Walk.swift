@@ -325,6 +325,7 @@ public struct Walk: Sendable {
             payload = .http(
                 HTTPRequest(method: spec.method, url: render(spec.url), headers: headers, body: body, followRedirects: spec.followRedirects))
         case .tcp(let spec): payload = .tcp(host: render(spec.host), port: Int(render(spec.port)) ?? 0)
+        case .log(let spec): payload = .log(LogQuery(path: render(spec.file), since: spec.since, classes: spec.classes, examples: spec.examples))
         }
         var environment = self.environment
         if case .command = payload {

@@ -1,6 +1,6 @@
 import MedicCore
 
-/// Decodes the built-in probes, `http` and `tcp`.
+/// Decodes the built-in probes, `http`, `tcp` and `log`.
 struct ProbeDecoder {
     let reader: NodeReader
 
@@ -53,6 +53,39 @@ struct ProbeDecoder {
             reader.error("'\(port.raw)' is not a TCP port", at: portNode)
         }
         return TCPProbeSpec(host: host, port: port)
+    }
+
+    func log(_ node: YAMLNode) -> LogProbeSpec? {
+        guard let fields = reader.fields(node, allowed: ["file", "since", "classes", "examples"], in: "the log probe"),
+            let fileNode = fields.required("file"), let file = reader.template(fileNode, "the log file"),
+            let sinceNode = fields.required("since"), let since = reader.duration(sinceNode, "'since'")
+        else { return nil }
+        var classes: [LogClass] = []
+        if let node = fields["classes"] {
+            if case .mapping(let mapping) = node, !mapping.isEmpty {
+                for (key, value) in mapping {
+                    guard let name = reader.string(key, "a class name"), let pattern = reader.regex(value, "the pattern of class '\(name)'") else {
+                        continue
+                    }
+                    if !Template.isVariableName(name) || name == LogQuery.unclassified {
+                        reader.error("'\(name)' cannot name a log class", at: key, hint: "letters, digits and _, not '\(LogQuery.unclassified)'")
+                    }
+                    classes.append(LogClass(name: name, pattern: pattern))
+                }
+            } else {
+                reader.error(
+                    "'classes' must be a mapping from class name to regex", at: node, hint: "upstream_refused: 'connect\\(\\) failed \\(111'")
+            }
+        }
+        var examples = LogQuery.defaultExamples
+        if let node = fields["examples"], let count = reader.int(node, "'examples'") {
+            if (0...LogQuery.maximumExamples).contains(count) {
+                examples = count
+            } else {
+                reader.error("'examples' must be between 0 and \(LogQuery.maximumExamples)", at: node)
+            }
+        }
+        return LogProbeSpec(file: file, since: since, classes: classes, examples: examples)
     }
 
     /// A YAML value as a JSON template. Plain scalars are typed as YAML 1.2's core schema types

@@ -7,7 +7,7 @@ struct StepDecoder {
     var snippets = ReuseDecoder.Snippets()
 
     static let common = ["kind", "title", "why", "timeout", "where"]
-    static let ways = ["command", "script", "http", "tcp"]
+    static let ways = ["command", "script", "http", "tcp", "log"]
     static let running = ways + ["capture", "count", "branches", "uses", "by", "variants"]
     static let variantKeys = ways + ["capture", "count", "uses"]
     static let keysByKind: [Step.Kind: [String]] = [
@@ -91,7 +91,7 @@ struct StepDecoder {
     private func execution(_ fields: Fields, context: String) -> Execution? {
         let ways = Self.ways.filter(fields.has)
         if ways.isEmpty {
-            reader.error("\(context) needs one of 'command', 'script', 'http' or 'tcp'", at: fields.node)
+            reader.error("\(context) needs one of 'command', 'script', 'http', 'tcp' or 'log'", at: fields.node)
         } else if ways.count > 1, let second = fields.keyNode(ways[1]) {
             reader.error("\(context) has both '\(ways[0])' and '\(ways[1])'; a step runs exactly one thing", at: second)
         }
@@ -112,6 +112,8 @@ struct StepDecoder {
             return ProbeDecoder(reader: reader).http(node).map(Execution.http)
         } else if let node = fields["tcp"] {
             return ProbeDecoder(reader: reader).tcp(node).map(Execution.tcp)
+        } else if let node = fields["log"] {
+            return ProbeDecoder(reader: reader).log(node).map(Execution.log)
         }
         return nil
     }

@@ -24,7 +24,8 @@ public final class LocalRunner: StepRunner {
 
     /// Runs `invocation` until it ends, times out or is interrupted, streaming its output (for
     /// commands and scripts stdout and stderr merged in order; for HTTP the response body; for
-    /// TCP one line starting `open`, `refused`, `timeout`, `unreachable:` or `unresolved:`).
+    /// TCP one line starting `open`, `refused`, `timeout`, `unreachable:` or `unresolved:`; for a log
+    /// window its summary, starting `window` when the file could be read).
     ///
     /// A program that cannot be started is a result with `failureReason` set and no
     /// `exitStatus`; so is an https:// probe without libcurl.
@@ -39,6 +40,8 @@ public final class LocalRunner: StepRunner {
             return HTTPProbe(interrupt: interrupt).run(request, timeout: invocation.timeout, output: output)
         case .tcp(let host, let port):
             return TCPProbe(interrupt: interrupt).run(host: host, port: port, timeout: invocation.timeout, output: output)
+        case .log(let query):
+            return LogProbe(interrupt: interrupt).run(query, timeout: invocation.timeout, output: output)
         }
     }
 }

@@ -33,7 +33,7 @@ extension RunSession {
             guard arguments.joined(separator: " ") == display else { return [("  $ " + display, .command)] }
             return ScreenWrap.command(arguments, lead: "  $ ", width: width ?? 0).map { ($0, .command) }
         case .script: return fold(display, under: "  ┆ ", folded: folded, stepID: invocation.stepID)
-        case .http, .tcp: return fold(display, under: "  → ", folded: folded, stepID: invocation.stepID)
+        case .http, .tcp, .log: return fold(display, under: "  → ", folded: folded, stepID: invocation.stepID)
         }
     }
 

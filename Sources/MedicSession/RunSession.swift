@@ -230,6 +230,7 @@ public final class RunSession {
             if case .http(let spec) = step?.execution, let expected = spec.expect.first { status = expected }
             return StepResult(exitStatus: nil, output: "", httpStatus: status)
         case .tcp(let host, let port): return StepResult(output: "open \(host):\(port) (dry run)")
+        case .log(let query): return StepResult(output: "window \(query.since) of \(query.path): 0 lines (dry run)\n")
         case .command, .script: return StepResult(exitStatus: 0)
         }
     }

@@ -17,7 +17,10 @@ struct Mode {
 let modes = [
     Mode(
         name: "journal", summary: "per-event cost of recording (fsync included); time and peak RSS to write 1 GiB of step output",
-        run: JournalBenchmark.run)
+        run: JournalBenchmark.run),
+    Mode(
+        name: "log-window", summary: "the log probe's time and peak RSS for the last 15 minutes (or SINCE) of a log file: FILE [SINCE]",
+        run: LogWindowBenchmark.run),
 ]
 
 /// Writes `text` to standard error.

@@ -1,0 +1,61 @@
+/// A recent window of a log file to read and classify, with the file still a template.
+public struct LogProbeSpec: Sendable, Hashable {
+    /// The log file; its rotated predecessor (`FILE.1` or `FILE.1.gz`) is read too when the
+    /// window reaches back into it.
+    public var file: Template
+    /// How far back from now the window reaches.
+    public var since: TimeSpan
+    /// The classes lines are sorted into, in order; a line belongs to the first that matches.
+    public var classes: [LogClass]
+    /// How many example lines each class shows at most.
+    public var examples: Int
+
+    /// Creates a probe spec.
+    public init(file: Template, since: TimeSpan, classes: [LogClass], examples: Int = LogQuery.defaultExamples) {
+        self.file = file
+        self.since = since
+        self.classes = classes
+        self.examples = examples
+    }
+}
+
+/// A named pattern that sorts log lines.
+public struct LogClass: Sendable, Hashable {
+    /// The name, shown in the result and read by captures.
+    public var name: String
+    /// The pattern a line of the class matches.
+    public var pattern: RegexPattern
+
+    /// Creates a class.
+    public init(name: String, pattern: RegexPattern) {
+        self.name = name
+        self.pattern = pattern
+    }
+}
+
+/// A log window to read, with the file filled in.
+public struct LogQuery: Sendable, Hashable {
+    /// Example lines per class when the runbook does not say.
+    public static let defaultExamples = 3
+    /// The most example lines a class may ask for, so the result stays readable and small.
+    public static let maximumExamples = 20
+    /// The name of the lines no class matches.
+    public static let unclassified = "unclassified"
+
+    /// The log file's path.
+    public var path: String
+    /// How far back from now the window reaches.
+    public var since: TimeSpan
+    /// The classes, in order.
+    public var classes: [LogClass]
+    /// Example lines per class, at most.
+    public var examples: Int
+
+    /// Creates a query.
+    public init(path: String, since: TimeSpan, classes: [LogClass], examples: Int = LogQuery.defaultExamples) {
+        self.path = path
+        self.since = since
+        self.classes = classes
+        self.examples = examples
+    }
+}

@@ -1,0 +1,108 @@
+import CZlib
+import Glibc
+import MedicCore
+
+/// The built-in log probe: the lines of the last `since` of a log file, sorted into classes.
+///
+/// It never reads the whole file. It reads backwards from the end in blocks until a block's
+/// first timed line is older than the window, then forwards from there. Only when the window
+/// reaches back past the file's first line does it read the rotated file, `FILE.1` the same way
+/// or `FILE.1.gz` from start to end (gzip cannot seek). Memory is a few fixed buffers and the
+/// examples, whatever the size of the file or the window.
+///
+/// The output starts `window` when the file could be read (`unreadable: …` otherwise):
+///
+///     window 15m of /var/log/nginx/error.log since 2026-12-01T21:33:06Z: 1520 lines
+///     upstream_refused: 1200 (first 2026-12-01T21:33:07Z, last 2026-12-01T21:48:05Z)
+///       | 2026/12/01 21:48:05 [error] 31#31: *88 connect() failed (111: Connection refused) …
+///     unclassified: 320 (first …, last …)
+///       | …
+///     read error.log.1 (last 236231 of 1048576 bytes), error.log (last 52345 of 52345 bytes)
+struct LogProbe {
+    /// The operator's interrupt.
+    let interrupt: Interrupt
+    /// Now, in seconds since the epoch; nil for the clock's.
+    var now: Int64?
+
+    /// The block read backwards while looking for the window's start.
+    static let searchBlock = 64 * 1024
+
+    /// Reads and classifies `query`'s window, giving its summary to `output`.
+    func run(_ query: LogQuery, timeout: TimeSpan, output: (ArraySlice<UInt8>) -> Void) -> StepResult {
+        let started = MonotonicClock.now()
+        let now = self.now ?? Int64(time(nil))
+        var local = tm()
+        var clock = time_t(now)
+        localtime_r(&clock, &local)
+        let timestamps = LogTimestamp(now: now, localOffset: Int64(local.tm_gmtoff))
+        let since = now - (query.since.milliseconds + 999) / 1000
+        let deadline = started + max(0, timeout.milliseconds)
+        var poller = interrupt.pollDescriptor
+        var cancelled = false
+        let shouldStop = {
+            if MonotonicClock.now() >= deadline { return true }
+            poller.revents = 0
+            if interrupt.descriptor != nil, poll(&poller, 1, 0) > 0, interrupt.isRaised(poller.revents) {
+                cancelled = true
+                return true
+            }
+            return false
+        }
+        func finish(_ text: String, timedOut: Bool = false) -> StepResult {
+            output(ArraySlice(text.utf8))
+            if cancelled { interrupt.drain() }
+            return StepResult(timedOut: timedOut && !cancelled, cancelled: cancelled, durationMilliseconds: Int(MonotonicClock.now() - started))
+        }
+
+        let reader = LogWindowReader(timestamps: timestamps, since: since, shouldStop: shouldStop)
+        var tally = LogTally(classes: query.classes, examples: query.examples)
+        do throws(LogWindowReader.Failure) {
+            let current = try reader.open(query.path)
+            defer { close(current.descriptor) }
+            // The oldest file read decides whether lines older than it may be missing.
+            var parts: [String] = []
+            var missing: Int64?
+            if current.reachesBeforeStart {
+                if let rotated = try? reader.open(query.path + ".1") {
+                    defer { close(rotated.descriptor) }
+                    let first = try reader.scan(rotated, into: &tally)
+                    if rotated.reachesBeforeStart { missing = first }
+                    parts.append(rotated.describe())
+                } else if let compressed = try reader.scanCompressed(query.path + ".1.gz", into: &tally) {
+                    missing = compressed.oldest
+                    parts.append("\(baseName(query.path)).1.gz (all, \(compressed.bytes) bytes uncompressed)")
+                }
+            }
+            let first = try reader.scan(current, into: &tally)
+            if current.reachesBeforeStart, parts.isEmpty { missing = first }
+            parts.append(current.describe())
+            var text = "window \(query.since) of \(query.path) since \(LogTimestamp.format(since)): \(tally.lines) lines\n"
+            text += tally.report
+            text += "read \(parts.joined(separator: ", "))\n"
+            if let missing, missing > since {
+                text += "the window starts before the oldest line read, of \(LogTimestamp.format(missing))\n"
+            }
+            return finish(text)
+        } catch {
+            switch error {
+            case .unreadable(let path, let code):
+                return finish("unreadable: \(path): \(String(cString: strerror(code)))\n")
+            case .stopped:
+                let reason = cancelled ? "cancelled" : "timeout (no summary within \(timeout))"
+                return finish("\(reason) after \(tally.lines) lines of the window of \(query.path)\n", timedOut: true)
+            }
+        }
+    }
+
+    private func baseName(_ path: String) -> String {
+        path.split(separator: "/").last.map(String.init) ?? path
+    }
+}
+
+extension LogWindowReader.OpenFile {
+    /// `error.log (last 52345 of 1048576 bytes)`: what was read of it.
+    func describe() -> String {
+        let base = path.split(separator: "/").last.map(String.init) ?? path
+        return "\(base) (last \(size - start) of \(size) bytes)"
+    }
+}

@@ -1,0 +1,70 @@
+import MedicCore
+
+/// The lines of a log window sorted into the probe's classes: per class how many, the first and
+/// last time, and the last few lines as examples. Its size does not grow with the window.
+struct LogTally {
+    /// One class and what fell into it.
+    struct Bucket {
+        let name: String
+        /// nil for the lines no class matches.
+        let regex: Regex<AnyRegexOutput>?
+        var count = 0
+        var first: Int64?
+        var last: Int64?
+        /// The most recent lines, oldest first, at most `examples`.
+        var examples: [String] = []
+    }
+
+    /// How much of a line its class is decided on, in bytes: a log line says what it is near
+    /// its start, and matching a regex over a line of megabytes would take seconds.
+    static let classifiedLength = 4096
+
+    /// The longest example line kept, in characters; longer ones are cut and marked with `…`.
+    static let exampleLength = 300
+
+    private(set) var buckets: [Bucket]
+    private(set) var lines = 0
+    private let examples: Int
+
+    /// A tally for `classes`, keeping `examples` lines of each. A pattern that does not compile
+    /// (the validator reports it before anything runs) matches nothing.
+    init(classes: [LogClass], examples: Int) {
+        buckets = classes.map { Bucket(name: $0.name, regex: try? $0.pattern.compiled()) }
+        buckets.append(Bucket(name: LogQuery.unclassified, regex: nil))
+        self.examples = examples
+    }
+
+    /// Counts `line`, of `time`, in the first class its first `classifiedLength` bytes match.
+    mutating func add(_ line: UnsafeBufferPointer<UInt8>, at time: Int64) {
+        lines += 1
+        let text = String(decoding: UnsafeBufferPointer(rebasing: line[..<min(line.count, Self.classifiedLength)]), as: UTF8.self)
+        var index = buckets.count - 1
+        for (candidate, bucket) in buckets.enumerated() {
+            if let regex = bucket.regex, text.contains(regex) {
+                index = candidate
+                break
+            }
+        }
+        buckets[index].count += 1
+        if buckets[index].first == nil { buckets[index].first = time }
+        buckets[index].last = time
+        guard examples > 0 else { return }
+        if buckets[index].examples.count == examples { buckets[index].examples.removeFirst() }
+        buckets[index].examples.append(text.count > Self.exampleLength ? String(text.prefix(Self.exampleLength)) + "…" : text)
+    }
+
+    /// One line per class, `NAME: COUNT` and when there are any `(first TIME, last TIME)`, each
+    /// followed by its examples indented under `  | `.
+    var report: String {
+        var text = ""
+        for bucket in buckets {
+            text += "\(bucket.name): \(bucket.count)"
+            if let first = bucket.first, let last = bucket.last {
+                text += " (first \(LogTimestamp.format(first)), last \(LogTimestamp.format(last)))"
+            }
+            text += "\n"
+            for example in bucket.examples { text += "  | \(example)\n" }
+        }
+        return text
+    }
+}
