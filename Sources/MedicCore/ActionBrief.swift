@@ -23,7 +23,7 @@ public struct ActionBrief: Sendable {
             lines.append(
                 "If it runs past \(invocation.timeout), its whole process group is stopped (SIGTERM, then SIGKILL), which can leave the change half done."
             )
-        case .http, .tcp:
+        case .http, .tcp, .log:
             lines.append("It gives up after \(invocation.timeout); a request that timed out may still have reached the server.")
         }
         if ranBefore {
@@ -52,6 +52,8 @@ public struct ActionBrief: Sendable {
             return "it sends \(request.method) \(Masking(secrets: invocation.secrets).apply(request.url)), and the server decides what that changes"
         case .tcp(let host, let port):
             return "it only opens a TCP connection to \(host):\(port) and closes it"
+        case .log(let window):
+            return "it only reads \(window.path)"
         }
     }
 

@@ -60,9 +60,19 @@ public struct ScenarioRunner: Sendable {
                     queue = []
                 }
             case .confirm(let invocation, _):
-                let answer = scenario.answers[invocation.stepID] ?? "yes"
-                report.decisions.append(DrillGrade.Decision(stepID: invocation.stepID, answer: answer == "yes" ? .approved : .declined))
-                queue += walk.handle(answer == "yes" ? .confirmed(by: "scenario") : .declined)
+                // Like a person at the prompt, a scenario decides only with an exact answer: a typo
+                // such as `y` fails the scenario instead of declining the action.
+                switch scenario.answers[invocation.stepID] ?? "yes" {
+                case "yes":
+                    report.decisions.append(DrillGrade.Decision(stepID: invocation.stepID, answer: .approved))
+                    queue += walk.handle(.confirmed(by: "scenario"))
+                case "no":
+                    report.decisions.append(DrillGrade.Decision(stepID: invocation.stepID, answer: .declined))
+                    queue += walk.handle(.declined)
+                case let other:
+                    report.failures.append("the answer recorded for action '\(invocation.stepID)' is '\(other)'; an action's answer is \"yes\" or \"no\"")
+                    queue = []
+                }
             case .ask(let question):
                 if let answer = scenario.answers[question.stepID], let option = question.option(for: answer) {
                     queue += walk.handle(.answered(option))

@@ -197,6 +197,25 @@ struct ReuseTests {
         #expect(ScenarioRunner(bundle: bundle).run(scenario).passed)
     }
 
+    @Test("a scenario's answer to an action decides only when it is exactly yes or no")
+    func scenarioAnswerTypo() throws {
+        let bundle = try Self.bundle()
+        let results: [String: [StepResult]] = [
+            "read": [StepResult(exitStatus: 0, output: "fine\n")], "callee/look": [StepResult(exitStatus: 0)],
+        ]
+        let typo = Scenario(
+            name: "typo", path: "s.yaml", inputs: ["runtime": "docker"], results: results,
+            answers: ["restart": "y"], expectedOutcome: .noFault)
+        let report = ScenarioRunner(bundle: bundle).run(typo)
+        #expect(!report.passed)
+        #expect(report.failures == ["the answer recorded for action 'restart' is 'y'; an action's answer is \"yes\" or \"no\""])
+        #expect(report.decisions.isEmpty)
+        let declined = Scenario(
+            name: "declined", path: "s.yaml", inputs: ["runtime": "docker"], results: results,
+            answers: ["restart": "no"], expectedOutcome: .noFault)
+        #expect(ScenarioRunner(bundle: bundle).run(declined).decisions.map(\.answer) == [.declined])
+    }
+
     @Test("a url input is read by the probe's own URL reader")
     func urlInputs() {
         let input = InputDefinition(name: "site", type: .url, location: .start(of: "x.yaml"))
