@@ -22,7 +22,7 @@ struct RunCommand: ParsableCommand {
             """
     )
 
-    @Argument(help: "The runbook to walk.", completion: .file(extensions: ["yaml", "yml"]))
+    @Argument(help: "The runbook to walk: a file, or a name on the runbook search path.", completion: RunbookArgument.completion)
     var runbook: String
 
     @Option(name: .customLong("var"), help: ArgumentHelp("Set an input (not secrets: they would show in ps).", valueName: "NAME=VALUE"))
@@ -43,7 +43,7 @@ struct RunCommand: ParsableCommand {
     var transcriptPath: String?
 
     func run() throws {
-        let bundle = try loadValidBundle(runbook)
+        let bundle = try loadValidBundle(RunbookArgument.resolve(runbook))
         let launch = Launch(transcriptPath: transcriptPath, dryRun: dryRun, autoApprove: autoApprove)
         let values = try InputCollector(runbook: bundle.root, console: launch.console).collect(
             assignments: assignments, varFile: varFile, environment: ProcessEnvironment.current)
