@@ -92,7 +92,10 @@ struct CommandLineEdgeTests {
         let manager = FileManager.default
         try manager.createDirectory(atPath: prefix + "/bin", withIntermediateDirectories: true)
         try manager.createDirectory(atPath: prefix + "/share/medic", withIntermediateDirectories: true)
-        try manager.copyItem(atPath: CommandLineTests.binary, toPath: prefix + "/bin/medic")
+        // Copied by cp, not in this process: a descriptor open for writing here could leak into a
+        // child another test forks meanwhile, and exec would then fail with "text file busy".
+        let copied = try Spawn.run(["cp", CommandLineTests.binary, prefix + "/bin/medic"], timeout: 60)
+        #expect(copied.status == 0, "\(copied.output)")
         try manager.copyItem(atPath: Self.repository + "/runbooks", toPath: prefix + "/share/medic/runbooks")
         let elsewhere = try TestSupport.temporaryDirectory()
         let environment = ["MEDIC_RUNBOOK_PATH": "", "HOME": elsewhere, "XDG_DATA_HOME": "", "XDG_DATA_DIRS": elsewhere, "NO_COLOR": "1"]
