@@ -18,15 +18,19 @@ let package = Package(
         .target(
             name: "MedicCLI",
             dependencies: [
-                "MedicCore", "MedicLoader", "MedicRender", "MedicRuntime", "MedicTranscript", "MedicTerminal",
+                "MedicCore", "MedicLoader", "MedicRender", "MedicRuntime", "MedicSession", "MedicTranscript", "MedicTerminal",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             plugins: ["BuildInfo"]
         ),
         // Writes the commit being built into MedicCLI, for `medic --version`.
         .plugin(name: "BuildInfo", capability: .buildTool()),
-        // The pure core: runbook model, validation, conditions and the walk. No I/O.
+        // The pure core: runbook model, validation, conditions and the walk, and the small
+        // protocols adapters implement. No I/O.
         .target(name: "MedicCore"),
+        // The interactive session: drives the walk through the core's protocols (running,
+        // the operator, the recorder), the output screen, drills and resuming from a journal.
+        .target(name: "MedicSession", dependencies: ["MedicCore"]),
         // Files to model: its own YAML reader (the subset runbooks use, every node located),
         // decoding with located diagnostics.
         .target(name: "MedicLoader", dependencies: ["MedicCore"]),
@@ -49,6 +53,7 @@ let package = Package(
         // Test doubles implementing the core's protocols.
         .target(name: "MedicTestSupport", dependencies: ["MedicCore", "MedicLoader"], path: "Tests/MedicTestSupport"),
         .testTarget(name: "MedicCoreTests", dependencies: ["MedicCore", "MedicLoader", "MedicTestSupport"]),
+        .testTarget(name: "MedicSessionTests", dependencies: ["MedicSession", "MedicCore", "MedicTestSupport"]),
         .testTarget(name: "MedicRuntimeTests", dependencies: ["MedicRuntime", "MedicCore", "MedicTestSupport"], exclude: ["Fixtures"]),
         .testTarget(name: "MedicTranscriptTests", dependencies: ["MedicTranscript", "MedicCore", "MedicTestSupport"]),
         .testTarget(name: "MedicLoaderTests", dependencies: ["MedicLoader", "MedicCore", "MedicTestSupport"], exclude: ["Fixtures"]),

@@ -1,6 +1,7 @@
 import ArgumentParser
 import MedicCore
 import MedicLoader
+import MedicSession
 import MedicTerminal
 
 /// `medic drill [RUNBOOK] [--scenario NAME]`: practise an incident with nothing executed.

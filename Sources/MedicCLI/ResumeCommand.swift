@@ -1,6 +1,7 @@
 import ArgumentParser
 import MedicCore
 import MedicLoader
+import MedicSession
 import MedicTerminal
 import MedicTranscript
 
@@ -24,17 +25,7 @@ struct ResumeCommand: ParsableCommand {
     @Flag(name: .customLong("accept-changed-runbook"), help: "Go on even though a runbook file changed since the run started.")
     var acceptChangedRunbook = false
 
-    @Option(name: .customLong("var-file"), help: ArgumentHelp("Read secret inputs from NAME=VALUE lines.", valueName: "FILE"))
-    var varFile: String?
-
-    @Flag(name: .customLong("dry-run"), help: "Run the checks; show and record the actions without running them.")
-    var dryRun = false
-
-    @Flag(name: .customLong("yes"), help: "Approve every action without asking; the transcript records it.")
-    var autoApprove = false
-
-    @Option(name: .customLong("transcript"), help: ArgumentHelp("The new session directory to create.", valueName: "DIR"))
-    var transcriptPath: String?
+    @OptionGroup var options: SessionOptions
 
     func run() throws {
         let journal = JournalReader.read(path: directory + "/transcript.jsonl")
@@ -63,7 +54,7 @@ struct ResumeCommand: ParsableCommand {
             StandardStreams.error.write("medic: warning: \(list) changed since the run started; going on as asked\n")
         }
         let bundle = try loadValidBundle(root)
-        let launch = Launch(transcriptPath: transcriptPath, dryRun: dryRun, autoApprove: autoApprove)
+        let launch = Launch(options)
         var assignments: [String] = []
         for input in start.array("inputs") {
             guard case .object(let fields) = input, case .string(let name)? = fields["name"], case .string(let value)? = fields["value"],
@@ -72,7 +63,7 @@ struct ResumeCommand: ParsableCommand {
             assignments.append("\(name)=\(value)")
         }
         let values = try InputCollector(runbook: bundle.root, console: launch.console).collect(
-            assignments: assignments, varFile: varFile, environment: ProcessEnvironment.current)
+            assignments: assignments, varFile: options.varFile, environment: ProcessEnvironment.current)
         var walk = Walk(bundle: bundle, inputs: values)
         let outcome = JournalReplay.replay(records(journal.entries), on: &walk)
         if let problem = outcome.problem {

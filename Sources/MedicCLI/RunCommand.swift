@@ -1,6 +1,7 @@
 import ArgumentParser
 import MedicCore
 import MedicRuntime
+import MedicSession
 import MedicTerminal
 import MedicTranscript
 
@@ -28,25 +29,13 @@ struct RunCommand: ParsableCommand {
     @Option(name: .customLong("var"), help: ArgumentHelp("Set an input (not secrets: they would show in ps).", valueName: "NAME=VALUE"))
     var assignments: [String] = []
 
-    @Option(name: .customLong("var-file"), help: ArgumentHelp("Read NAME=VALUE lines (may hold secrets if only you can read it).", valueName: "FILE"))
-    var varFile: String?
-
-    @Flag(name: .customLong("dry-run"), help: "Run the checks; show and record the actions without running them.")
-    var dryRun = false
-
-    @Flag(name: .customLong("yes"), help: "Approve every action without asking; the transcript records each approval as --yes.")
-    var autoApprove = false
-
-    @Option(
-        name: .customLong("transcript"),
-        help: ArgumentHelp("The session directory to create (default: under $XDG_STATE_HOME/medic/sessions).", valueName: "DIR"))
-    var transcriptPath: String?
+    @OptionGroup var options: SessionOptions
 
     func run() throws {
         let bundle = try loadValidBundle(RunbookArgument.resolve(runbook))
-        let launch = Launch(transcriptPath: transcriptPath, dryRun: dryRun, autoApprove: autoApprove)
+        let launch = Launch(options)
         let values = try InputCollector(runbook: bundle.root, console: launch.console).collect(
-            assignments: assignments, varFile: varFile, environment: ProcessEnvironment.current)
+            assignments: assignments, varFile: options.varFile, environment: ProcessEnvironment.current)
         try launch.walk(bundle, values: values, walk: Walk(bundle: bundle, inputs: values), resumedFrom: nil)
     }
 }
@@ -62,10 +51,10 @@ struct Launch {
     let interruptDescriptor: Int32?
     private let tap = ScreenTap()
 
-    init(transcriptPath: String?, dryRun: Bool, autoApprove: Bool) {
-        self.transcriptPath = transcriptPath
-        self.dryRun = dryRun
-        self.autoApprove = autoApprove
+    init(_ options: SessionOptions) {
+        transcriptPath = options.transcriptPath
+        dryRun = options.dryRun
+        autoApprove = options.autoApprove
         interruptDescriptor = Signals.install()
         let tap = self.tap
         console = TerminalConsole(historyPath: StatePaths().history, screenTap: { tap.session?.screen($0) })

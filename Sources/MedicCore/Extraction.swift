@@ -1,5 +1,5 @@
 /// Reading a step's result: captured values, counts, and whether it succeeded.
-enum Extraction {
+public enum Extraction {
     /// The captures and counts of `step` over `output`, in the order the step lists them.
     ///
     /// A capture that does not match gives its variables the empty string, so a stale value from
@@ -28,7 +28,7 @@ enum Extraction {
 
     /// Whether `result` counts as success for `step`: exit 0 for commands and scripts, the
     /// expected status for HTTP, an open port for TCP; never when it timed out or was cancelled.
-    static func succeeded(_ step: Step, _ result: StepResult) -> Bool {
+    public static func succeeded(_ step: Step, _ result: StepResult) -> Bool {
         if result.timedOut || result.cancelled { return false }
         switch step.execution {
         case .http(let spec): return result.httpStatus.map(spec.isSuccess) ?? false

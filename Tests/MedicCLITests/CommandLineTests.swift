@@ -151,4 +151,17 @@ struct CommandLineTests {
         #expect(option.status == 64)
         #expect(option.error.contains("Error: Unknown option '--frobnicate'"))
     }
+
+    @Test("run and resume take the same session options, described the same way")
+    func sharedSessionOptions() throws {
+        func sessionOptions(_ command: String) throws -> String {
+            let help = try medic([command, "--help"]).output
+            let from = try #require(help.range(of: "  --var-file"))
+            let to = try #require(help.range(of: "  --version"))
+            return String(help[from.lowerBound..<to.lowerBound])
+        }
+        let run = try sessionOptions("run")
+        for option in ["--var-file <FILE>", "--dry-run", "--yes", "--transcript <DIR>"] { #expect(run.contains(option)) }
+        #expect(try sessionOptions("resume") == run)
+    }
 }

@@ -1,3 +1,5 @@
+import MedicCore
+
 /// The recorder of a drill: nothing of a practice run is an incident record, so events stay
 /// in memory for the closing comparison and outputs are not kept.
 public final class DrillRecorder: Recorder {

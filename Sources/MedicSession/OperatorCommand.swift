@@ -1,3 +1,5 @@
+import MedicCore
+
 /// A command the operator types at a Medic prompt.
 public enum OperatorCommand: Sendable, Hashable {
     case help

@@ -1,3 +1,5 @@
+import MedicCore
+
 /// The words a run shows: headings, what runs, results and branches.
 extension RunSession {
     func showHeading(_ visit: StepVisit) {

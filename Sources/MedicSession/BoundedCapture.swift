@@ -1,3 +1,5 @@
+import MedicCore
+
 /// The output of a step as kept in memory: the first and last bytes, never more.
 ///
 /// A `docker logs` that prints gigabytes, or one 100 MB line, must not exhaust the memory of a

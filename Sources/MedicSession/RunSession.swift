@@ -1,3 +1,5 @@
+import MedicCore
+
 /// How a run behaves, from the command line.
 public struct RunOptions: Sendable {
     /// Actions are shown and recorded as not run; the walk goes on as if they had succeeded.

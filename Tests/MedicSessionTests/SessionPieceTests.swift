@@ -1,4 +1,5 @@
 import MedicCore
+import MedicSession
 import Testing
 
 @Suite("Pieces of a run: capture, masking, the screen, commands, inputs")

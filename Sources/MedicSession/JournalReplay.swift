@@ -1,3 +1,5 @@
+import MedicCore
+
 /// Rebuilding a walk's position from the journal of an interrupted run, without running
 /// anything: the recorded results, confirmations, answers and commands are fed to a fresh walk
 /// in the order they happened.

@@ -1,4 +1,5 @@
 import MedicCore
+import MedicSession
 import MedicTestSupport
 import Testing
 

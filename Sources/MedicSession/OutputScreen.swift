@@ -1,3 +1,5 @@
+import MedicCore
+
 /// What of a running step's output goes on screen: the first lines live, then only a count,
 /// then the last lines at the end, with a marker saying how many were hidden.
 public struct OutputScreen: Sendable {

@@ -1,3 +1,5 @@
+import MedicCore
+
 /// The operator's commands, available at every prompt.
 extension RunSession {
     func perform(_ command: OperatorCommand) -> CommandOutcome {

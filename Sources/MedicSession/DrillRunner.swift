@@ -1,3 +1,5 @@
+import MedicCore
+
 /// A runner for drills: every check and action is answered from a recorded scenario, so a
 /// trainee can walk an incident with nothing executed anywhere.
 public final class DrillRunner: StepRunner {

@@ -1,3 +1,5 @@
+import MedicCore
+
 /// The prompts of a run: confirmations, questions, and the prompt after a step stalls.
 extension RunSession {
     /// What an operator command led to.

@@ -1,3 +1,5 @@
+import MedicCore
+
 /// Masks secrets in a stream of bytes that arrives in arbitrary chunks.
 ///
 /// A secret can straddle two chunks, so the masker holds back the last few bytes (one less than

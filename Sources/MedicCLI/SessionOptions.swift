@@ -1,0 +1,19 @@
+import ArgumentParser
+
+/// The options `run` and `resume` share: where secrets come from, how actions are approved, and
+/// where the session is recorded.
+struct SessionOptions: ParsableArguments {
+    @Option(name: .customLong("var-file"), help: ArgumentHelp("Read NAME=VALUE lines (may hold secrets if only you can read it).", valueName: "FILE"))
+    var varFile: String?
+
+    @Flag(name: .customLong("dry-run"), help: "Run the checks; show and record the actions without running them.")
+    var dryRun = false
+
+    @Flag(name: .customLong("yes"), help: "Approve every action without asking; the transcript records each approval as --yes.")
+    var autoApprove = false
+
+    @Option(
+        name: .customLong("transcript"),
+        help: ArgumentHelp("The session directory to create (default: under $XDG_STATE_HOME/medic/sessions).", valueName: "DIR"))
+    var transcriptPath: String?
+}
