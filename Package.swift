@@ -58,7 +58,8 @@ let package = Package(
         .testTarget(name: "MedicTranscriptTests", dependencies: ["MedicTranscript", "MedicCore", "MedicTestSupport"]),
         .testTarget(name: "MedicLoaderTests", dependencies: ["MedicLoader", "MedicCore", "MedicTestSupport"], exclude: ["Fixtures"]),
         // End-to-end tests run the real `medic` binary, so they depend on it being built.
-        .testTarget(name: "MedicCLITests", dependencies: ["medic", "MedicTestSupport"], exclude: ["Fixtures"]),
+        .testTarget(
+            name: "MedicCLITests", dependencies: ["medic", "MedicCore", "MedicLoader", "MedicTranscript", "MedicTestSupport"], exclude: ["Fixtures"]),
     ]
 )
 

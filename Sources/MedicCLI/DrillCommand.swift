@@ -23,6 +23,9 @@ struct DrillCommand: ParsableCommand {
     @Option(name: .shortAndLong, help: "The scenario to drill (its name or file name).", completion: RunbookArgument.scenarioCompletion)
     var scenario: String?
 
+    @Flag(name: .customLong("verbose"), help: "Show each check's script or request whole (not folded to its first line) and the values it captures.")
+    var verbose = false
+
     @Option(name: .customLong("in"), help: "Where to look for runbooks when none is given (default: the runbook search path).")
     var folder: String?
 
@@ -62,6 +65,7 @@ struct DrillCommand: ParsableCommand {
         let walk = Walk(bundle: bundle, inputs: values)
         var options = RunOptions(operatorName: "trainee", sessionPath: "(drill: nothing is saved)")
         options.practice = true
+        options.verbose = verbose
         let recorder = DrillRecorder()
         let session = RunSession(walk: walk, console: console, runner: DrillRunner(scenario: scenario), recorder: recorder, options: options)
         let end = session.run(
@@ -89,6 +93,9 @@ struct DrillCommand: ParsableCommand {
         if !(outcomeMatches && causeMatches) { throw ExitCode(ExitStatus.testsFailed.rawValue) }
     }
 
+    /// The names of the scenarios of the runbook on the command line, for the shell's
+    /// completion of `--scenario` (the runbook is the first YAML file among `words` that is not
+    /// itself a `--scenario` value).
     private func loadScenarios(of runbook: String) throws -> [Scenario] {
         var scenarios: [Scenario] = []
         for file in ScenarioLoader.files(for: runbook) {

@@ -28,22 +28,29 @@ struct ResumeCommand: ParsableCommand {
     @OptionGroup var options: SessionOptions
 
     func run() throws {
-        let journal = JournalReader.read(path: directory + "/transcript.jsonl")
-        for problem in journal.problems { StandardStreams.error.write("medic: warning: \(problem)\n") }
-        guard let start = journal.entries.first(where: { $0.event == "start" }) else {
+        let history = try self.history()
+        let events = history.map(\.event)
+        guard let start = events.lazy.compactMap({ if case .start(let start) = $0 { start } else { nil } }).last else {
             throw MedicError("\(directory) holds no journal with a start record; nothing to resume")
         }
-        if let end = journal.entries.last(where: { $0.event == "end" }) {
-            throw MedicError("the run in \(directory) already ended (\(end.string("outcome") ?? "?")); nothing to resume")
+        if let end = events.lazy.compactMap({ if case .end(let end) = $0 { end } else { nil } }).last {
+            throw MedicError("the run in \(directory) already ended (\(end.outcome)); nothing to resume")
         }
-        let files = start.array("files").compactMap { file -> (path: String, sha256: String)? in
-            guard case .object(let fields) = file, case .string(let path)? = fields["path"], case .string(let sha)? = fields["sha256"] else {
-                return nil
-            }
-            return (path, sha)
+        guard let rootFile = start.files.first else { throw MedicError("the journal in \(directory) does not name its runbook") }
+        // Older journals recorded the paths as typed, relative to the folder the run started in.
+        let root = FileSystem.absolutePath(rootFile.path)
+        if !rootFile.path.hasPrefix("/"), FileSystem.kind(of: root) == nil {
+            throw MedicError(
+                "the journal in \(directory) names its runbook as \(rootFile.path), relative to the folder the run started in; run `medic resume` from that folder"
+            )
         }
-        guard let root = files.first?.path else { throw MedicError("the journal in \(directory) does not name its runbook") }
-        let changed = files.filter { ((try? SHA256.hex(ofFile: $0.path)) ?? "unreadable") != $0.sha256 }.map(\.path)
+        let bundle = try loadValidBundle(root)
+        // The digests the new run records are of the bytes just parsed; compare those, never a second read.
+        let changed = start.files.filter { file in
+            let path = FileSystem.absolutePath(file.path)
+            let loaded = bundle.runbooks.keys.first { FileSystem.absolutePath($0) == path }
+            return loaded.flatMap { bundle.digests[$0] } != file.sha256
+        }.map(\.path)
         if !changed.isEmpty {
             let list = changed.joined(separator: ", ")
             guard acceptChangedRunbook else {
@@ -53,19 +60,12 @@ struct ResumeCommand: ParsableCommand {
             }
             StandardStreams.error.write("medic: warning: \(list) changed since the run started; going on as asked\n")
         }
-        let bundle = try loadValidBundle(root)
         let launch = Launch(options)
-        var assignments: [String] = []
-        for input in start.array("inputs") {
-            guard case .object(let fields) = input, case .string(let name)? = fields["name"], case .string(let value)? = fields["value"],
-                fields["secret"] != .bool(true), bundle.root.input(name) != nil
-            else { continue }
-            assignments.append("\(name)=\(value)")
-        }
+        let assignments = start.inputs.filter { !$0.secret && bundle.root.input($0.name) != nil }.map { "\($0.name)=\($0.value)" }
         let values = try InputCollector(runbook: bundle.root, console: launch.console).collect(
             assignments: assignments, varFile: options.varFile, environment: ProcessEnvironment.current)
         var walk = Walk(bundle: bundle, inputs: values)
-        let outcome = JournalReplay.replay(records(journal.entries), on: &walk)
+        let outcome = JournalReplay.replay(events, keptOutput: { try keptOutput($0, session: history[$1].session) }, on: &walk)
         if let problem = outcome.problem {
             throw MedicError("cannot rebuild the run from \(directory): \(problem)")
         }
@@ -80,47 +80,48 @@ struct ResumeCommand: ParsableCommand {
                 "The action \(action) was approved and started, but its result was never recorded: check by hand what it did before you approve it again.",
                 .warning)
         }
-        try launch.walk(bundle, values: values, walk: walk, resumedFrom: directory)
+        try launch.walk(bundle, values: values, walk: walk, resumedFrom: FileSystem.absolutePath(directory))
     }
 
-    /// The records that moved the walk, with each result's full output read back from its file.
-    private func records(_ entries: [JournalEntry]) -> [JournalReplay.Record] {
-        var records: [JournalReplay.Record] = []
-        var outputFiles: [String: String] = [:]
-        for entry in entries {
-            let stepID = entry.string("step_id") ?? ""
-            switch entry.event {
-            case "output":
-                if let file = entry.string("file") { outputFiles[stepID] = file }
-            case "result":
-                let output = outputFiles.removeValue(forKey: stepID).flatMap { keptOutput(directory + "/" + $0) } ?? ""
-                var headers: [HTTPHeader] = []
-                for header in entry.array("headers") {
-                    if case .object(let fields) = header, case .string(let name)? = fields["name"], case .string(let value)? = fields["value"] {
-                        headers.append(HTTPHeader(name: name, value: value))
-                    }
-                }
-                let result = StepResult(
-                    exitStatus: entry.int("exit_status"), output: output, timedOut: entry.bool("timed_out"), cancelled: entry.bool("cancelled"),
-                    httpStatus: entry.int("http_status"), headers: headers, durationMilliseconds: entry.int("duration_milliseconds") ?? 0,
-                    failureReason: entry.string("failure_reason"))
-                records.append(.result(stepID: stepID, result: result, notRun: entry.string("not_run") != nil))
-            case "confirm":
-                records.append(.confirm(stepID: stepID, approved: entry.bool("approved"), reply: entry.string("reply") ?? ""))
-            case "answer":
-                records.append(.answer(stepID: stepID, answer: entry.string("answer") ?? ""))
-            case "command":
-                records.append(.command(entry.string("text") ?? ""))
-            default:
-                break
+    /// The events of the run recorded in `directory`, after those of the runs it continues
+    /// (`--resumed-from`, oldest first), each with the session directory that recorded it.
+    private func history() throws -> [(event: TranscriptEvent, session: String)] {
+        var history: [(event: TranscriptEvent, session: String)] = []
+        var next: String? = directory
+        var seen: Set<String> = []
+        while let session = next {
+            guard seen.insert(FileSystem.absolutePath(session)).inserted else {
+                throw MedicError("the run in \(session) continues itself through --resumed-from; nothing to resume")
             }
+            let journal = JournalReader.read(path: session + "/transcript.jsonl")
+            if session != directory, case .unreadable(_, let reason)? = journal.problems.first {
+                throw MedicError("the run in \(directory) continues the one in \(session), whose journal could not be read: \(reason)")
+            }
+            for problem in journal.problems { StandardStreams.error.write("medic: warning: \(session): \(problem)\n") }
+            var events: [TranscriptEvent] = []
+            for entry in journal.entries {
+                switch entry.record {
+                case .event(let event): events.append(event)
+                case .withheld(let kind, _) where ["output", "result", "confirm", "answer", "command"].contains(kind):
+                    throw MedicError(
+                        "line \(entry.line) of the journal in \(session) withheld a '\(kind)' record, so the run cannot be rebuilt past it")
+                case .withheld: break
+                }
+            }
+            history = events.map { ($0, session) } + history
+            let flags: [String] =
+                events.lazy.compactMap { event -> [String]? in if case .start(let start) = event { start.flags } else { nil } }.first ?? []
+            let prefix = "--resumed-from="
+            next = flags.first { $0.hasPrefix(prefix) }.map { String($0.dropFirst(prefix.count)) }
         }
-        return records
+        return history
     }
 
-    /// A step's output as the run kept it: conditions read at most the first MiBs, as they did.
-    private func keptOutput(_ path: String) -> String? {
-        guard case .success(let bytes) = FileSystem.contents(of: path, upTo: 2 << 20, followingLinks: false) else { return nil }
-        return String(decoding: bytes, as: UTF8.self)
+    /// A step's output as the run kept it in memory, its first and last MiB, so that conditions
+    /// read what they read then.
+    private func keptOutput(_ record: OutputRecord, session: String) throws -> String {
+        let limit = BoundedCapture.defaultLimit
+        let (head, tail) = try StepOutputReader.headAndTail(of: record, inSession: session, headBytes: limit, tailBytes: limit)
+        return BoundedCapture.text(head: head, tail: tail, totalBytes: record.bytes)
     }
 }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import MedicCore
+import MedicLoader
 import MedicRuntime
 import MedicSession
 import MedicTerminal
@@ -46,6 +47,8 @@ struct Launch {
     let transcriptPath: String?
     let dryRun: Bool
     let autoApprove: Bool
+    /// Checks' scripts shown whole (`--verbose`).
+    let verbose: Bool
     let console: TerminalConsole
     /// The signal pipe the runner watches, so Ctrl-C cancels a running step.
     let interruptDescriptor: Int32?
@@ -55,6 +58,7 @@ struct Launch {
         transcriptPath = options.transcriptPath
         dryRun = options.dryRun
         autoApprove = options.autoApprove
+        verbose = options.verbose
         interruptDescriptor = Signals.install()
         let tap = self.tap
         console = TerminalConsole(historyPath: StatePaths().history, screenTap: { tap.session?.screen($0) })
@@ -80,9 +84,10 @@ struct Launch {
         if autoApprove { flags.append("--yes") }
         if dryRun { flags.append("--dry-run") }
         if let resumedFrom { flags.append("--resumed-from=\(resumedFrom)") }
-        // The runbook that was run comes first, then the ones it calls.
+        // The runbook that was run comes first, then the ones it calls; each named by its absolute
+        // path (so `resume` finds it from any folder) with the digest of the bytes that were parsed.
         let files = ([bundle.root.path] + bundle.runbooks.keys.filter { $0 != bundle.root.path }.sorted()).map { path in
-            RunbookFileDigest(path: path, sha256: (try? SHA256.hex(ofFile: path)) ?? "unreadable")
+            RunbookFileDigest(path: FileSystem.absolutePath(path), sha256: bundle.digests[path] ?? "unknown")
         }
         let start = SessionStart(
             runbookID: bundle.root.id, runbookVersion: bundle.root.version, files: files, medicVersion: MedicVersion.current,
@@ -91,7 +96,8 @@ struct Launch {
                 InputValue(name: $0.name, value: $0.isSecret ? Masking.mask : values[$0.name] ?? "", secret: $0.isSecret)
             },
             flags: flags, interactive: console.isInteractive)
-        let options = RunOptions(dryRun: dryRun, autoApprove: autoApprove, operatorName: operatorName, sessionPath: session.path)
+        var options = RunOptions(dryRun: dryRun, autoApprove: autoApprove, operatorName: operatorName, sessionPath: session.path)
+        options.verbose = verbose
         let runner = LocalRunner(interruptDescriptor: interruptDescriptor)
         let runSession = RunSession(walk: walk, console: console, runner: runner, recorder: session, options: options)
         let end = resumedFrom == nil ? runSession.run(start: start) : runSession.resume(start: start)

@@ -20,7 +20,7 @@ enum RunbookArgument {
     }
 
     /// Shell completion for `--scenario`: the scenarios of the runbook already on the line.
-    static let scenarioCompletion = CompletionKind.custom { words, index, _ in
+    static let scenarioCompletion = CompletionKind.custom { words, index, prefix in
         // The runbook is the first word after `drill` that is neither an option nor its value.
         guard let drill = words.firstIndex(of: "drill") else { return [] }
         var position = drill + 1
@@ -38,10 +38,7 @@ enum RunbookArgument {
             }
         }
         guard let runbook, let path = RunbookSearch.current.resolve(runbook) else { return [] }
-        return ScenarioLoader.files(for: path).map { file in
-            let name = file.split(separator: "/").last.map(String.init) ?? file
-            return name.hasSuffix(".yaml") ? String(name.dropLast(5)) : name.hasSuffix(".yml") ? String(name.dropLast(4)) : name
-        }
+        return ScenarioLoader.files(for: path).compactMap { ScenarioLoader().load($0).scenario?.name }.filter { $0.hasPrefix(prefix) }
     }
 
     private static func files(matching prefix: String) -> [String] {

@@ -82,6 +82,9 @@ public struct RunbookBundle: Sendable {
     public var root: Runbook
     /// Every runbook by resolved path, the root included.
     public var runbooks: [String: Runbook]
+    /// The SHA-256 (hex) of the bytes each runbook was parsed from, by the same paths; empty for
+    /// a bundle not read from files.
+    public var digests: [String: String] = [:]
 
     /// Creates a bundle.
     public init(root: Runbook, runbooks: [String: Runbook]) {

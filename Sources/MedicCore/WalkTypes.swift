@@ -32,6 +32,15 @@ public struct StepVisit: Sendable, Hashable {
     public var why: String
     /// The id of the runbook the step is in.
     public var runbookID: String
+
+    /// Creates a visit (the walk makes them; a journal reader reads them back).
+    public init(stepID: String, kind: Step.Kind, title: String, why: String, runbookID: String) {
+        self.stepID = stepID
+        self.kind = kind
+        self.title = title
+        self.why = why
+        self.runbookID = runbookID
+    }
 }
 
 /// What the operator must type to approve an action.
@@ -73,6 +82,12 @@ public struct CapturedValue: Sendable, Hashable {
     public var name: String
     /// The value.
     public var value: String
+
+    /// Creates a captured value.
+    public init(name: String, value: String) {
+        self.name = name
+        self.value = value
+    }
 }
 
 /// A branch the walk took.
@@ -85,6 +100,14 @@ public struct BranchTaken: Sendable, Hashable {
     public var condition: String
     /// The `because` sentence, filled in and with secrets masked.
     public var because: String?
+
+    /// Creates a branch taken.
+    public init(from: String, to: String, condition: String, because: String?) {
+        self.from = from
+        self.to = to
+        self.condition = condition
+        self.because = because
+    }
 }
 
 /// How a walk ended.

@@ -82,6 +82,16 @@ public enum FileSystem {
         return String(decoding: buffer[0..<count].map { UInt8(bitPattern: $0) }, as: UTF8.self)
     }
 
+    /// `path` made absolute against the current working folder, standardized (`.` dropped,
+    /// `..` applied, symbolic links after the first component resolved as the loader does).
+    /// What names a file for good: another working folder reads the same file from it.
+    public static func absolutePath(_ path: String) -> String {
+        guard !path.hasPrefix("/"), !path.hasPrefix("~") else { return Paths.standardized(path) }
+        guard let folder = getcwd(nil, 0) else { return path }
+        defer { free(folder) }
+        return Paths.standardized(Paths.appending(path, to: String(cString: folder)))
+    }
+
     /// The absolute path of `path` with every symbolic link, `.` and `..` resolved; nil when
     /// it does not exist.
     static func realPath(_ path: String) -> String? {

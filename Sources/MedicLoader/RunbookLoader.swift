@@ -8,6 +8,8 @@ public struct RunbookLoader: Sendable {
         public var runbook: Runbook?
         /// Every problem found, errors and warnings.
         public var diagnostics: [Diagnostic]
+        /// The SHA-256 (hex) of the bytes that were parsed; nil when the file could not be read.
+        public var sha256: String?
     }
 
     /// Creates a loader.
@@ -28,9 +30,12 @@ public struct RunbookLoader: Sendable {
 
     func parse(bytes: [UInt8], path: String) -> Loaded {
         let reader = NodeReader(file: path)
-        guard let root = YAMLText.compose(bytes: bytes, reader: reader) else { return Loaded(runbook: nil, diagnostics: reader.diagnostics) }
+        let digest = SHA256.hex(of: bytes)
+        guard let root = YAMLText.compose(bytes: bytes, reader: reader) else {
+            return Loaded(runbook: nil, diagnostics: reader.diagnostics, sha256: digest)
+        }
         let runbook = RunbookDecoder(reader: reader, path: path).decode(root)
-        return Loaded(runbook: runbook, diagnostics: reader.diagnostics)
+        return Loaded(runbook: runbook, diagnostics: reader.diagnostics, sha256: digest)
     }
 
     /// Loads a runbook and every runbook it calls, and validates them all.
@@ -38,6 +43,7 @@ public struct RunbookLoader: Sendable {
     /// The bundle is nil when any file has an error: nothing may run from an invalid runbook.
     public func loadBundle(_ path: String) -> (bundle: RunbookBundle?, diagnostics: [Diagnostic]) {
         var runbooks: [String: Runbook] = [:]
+        var digests: [String: String] = [:]
         var diagnostics: [Diagnostic] = []
         var pending = [path]
         var seen: Set<String> = []
@@ -47,6 +53,7 @@ public struct RunbookLoader: Sendable {
             diagnostics += loaded.diagnostics
             guard let runbook = loaded.runbook else { continue }
             runbooks[next] = runbook
+            digests[next] = loaded.sha256
             for step in runbook.steps {
                 guard let call = step.call else { continue }
                 if FileSystem.kind(of: call.resolvedPath) != nil {
@@ -57,7 +64,8 @@ public struct RunbookLoader: Sendable {
             }
         }
         guard let root = runbooks[path] else { return (nil, diagnostics.sortedForDisplay()) }
-        let bundle = RunbookBundle(root: root, runbooks: runbooks)
+        var bundle = RunbookBundle(root: root, runbooks: runbooks)
+        bundle.digests = digests
         diagnostics += Validator().validate(bundle)
         let unique = Array(Set(diagnostics)).sortedForDisplay()
         return (unique.hasErrors ? nil : bundle, unique)

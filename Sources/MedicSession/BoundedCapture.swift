@@ -20,8 +20,11 @@ public struct BoundedCapture: Sendable {
     public private(set) var totalLines = 0
     private var endsInNewline = true
 
+    /// How many bytes of each end a run keeps: one MiB.
+    public static let defaultLimit = 1 << 20
+
     /// Creates an empty capture keeping `headLimit` + `tailLimit` bytes at most.
-    public init(headLimit: Int = 1 << 20, tailLimit: Int = 1 << 20) {
+    public init(headLimit: Int = defaultLimit, tailLimit: Int = defaultLimit) {
         self.headLimit = headLimit
         self.tailLimit = tailLimit
     }
@@ -65,11 +68,15 @@ public struct BoundedCapture: Sendable {
 
     /// The kept output as text: invalid UTF-8 becomes U+FFFD, and a marker says how much of the
     /// middle was dropped.
-    public var text: String {
-        guard isTruncated else { return String(decoding: head + keptTail, as: UTF8.self) }
+    public var text: String { Self.text(head: head, tail: keptTail, totalBytes: totalBytes) }
+
+    /// The text of an output of `totalBytes` of which `head` and `tail` were kept: what `text`
+    /// gives, also for an output read back from its file (`medic resume`).
+    public static func text(head: [UInt8], tail: [UInt8], totalBytes: Int) -> String {
         let dropped = totalBytes - head.count - tail.count
+        guard dropped > 0 else { return String(decoding: head + tail, as: UTF8.self) }
         return String(decoding: head, as: UTF8.self) + "\n[… \(dropped) bytes not kept in memory …]\n"
-            + String(decoding: keptTail, as: UTF8.self)
+            + String(decoding: tail, as: UTF8.self)
     }
 
     /// The first `lines` and last `lines` lines of the kept output, for the journal's excerpt.

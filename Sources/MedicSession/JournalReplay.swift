@@ -2,20 +2,9 @@ import MedicCore
 
 /// Rebuilding a walk's position from the journal of an interrupted run, without running
 /// anything: the recorded results, confirmations, answers and commands are fed to a fresh walk
-/// in the order they happened.
+/// in the order they happened, and every branch the walk takes is checked against the branch
+/// the run recorded.
 public enum JournalReplay {
-    /// One recorded thing that moved the walk.
-    public enum Record: Sendable, Hashable {
-        /// A step's result; `notRun` for a dry-run action.
-        case result(stepID: String, result: StepResult, notRun: Bool)
-        /// An action put to the operator.
-        case confirm(stepID: String, approved: Bool, reply: String)
-        /// A question answered.
-        case answer(stepID: String, answer: String)
-        /// An operator command (`back`, `retry`, `skip`, `goto X`, `set N=V`, `quit`).
-        case command(String)
-    }
-
     /// Where the replay left the walk.
     public struct Outcome: Sendable {
         /// Actions whose result was recorded: they ran to completion.
@@ -26,53 +15,113 @@ public enum JournalReplay {
         public var problem: String?
     }
 
-    /// Feeds `records` to `walk` (not yet started).
-    public static func replay(_ records: [Record], on walk: inout Walk) -> Outcome {
+    /// Feeds `events`, the journal of an interrupted run in order, to `walk` (not yet started).
+    /// A run that continued an earlier one (`medic resume`) follows that run's events: at its
+    /// `start` record the walk re-enters the step it stopped at, as the continuation did.
+    ///
+    /// `keptOutput` gives a step's output as the run kept it in memory (its first and last MiB)
+    /// from its output record and that record's index in `events`; it throws when that output
+    /// cannot be read back, and the replay stops there, since a condition on it could branch
+    /// otherwise.
+    public static func replay(
+        _ events: [TranscriptEvent], keptOutput: (OutputRecord, Int) throws -> String, on walk: inout Walk
+    ) -> Outcome {
         var outcome = Outcome()
+        var outputs: [String: (record: OutputRecord, index: Int)] = [:]
+        var branches: [BranchTaken] = []
+        func apply(_ event: WalkEvent) {
+            for case .branched(let taken) in walk.handle(event) { branches.append(taken) }
+        }
         _ = walk.start()
-        for (index, record) in records.enumerated() {
-            if walk.isEnded {
+        for (index, event) in events.enumerated() {
+            if walk.isEnded, event.movesTheWalk {
                 outcome.problem = "the journal goes on after the walk ended (record \(index + 1))"
                 return outcome
             }
-            switch record {
-            case .result(let stepID, let result, let notRun):
-                if notRun, case .confirmation(let pending) = walk.pending, pending == stepID {
-                    _ = walk.handle(.confirmed(by: "dry run"))
+            switch event {
+            case .output(let output):
+                outputs[output.stepID] = (output, index)
+            case .result(let recorded):
+                if recorded.notRun != nil, case .confirmation(let pending) = walk.pending, pending == recorded.stepID {
+                    apply(.confirmed(by: "dry run"))
                 }
-                guard case .result(let pending) = walk.pending, pending == stepID else {
-                    outcome.problem = "the journal has a result of '\(stepID)' where the runbook is at '\(walk.currentStepID)'"
+                guard case .result(let pending) = walk.pending, pending == recorded.stepID, let step = walk.currentStep else {
+                    outcome.problem = "the journal has a result of '\(recorded.stepID)' where the runbook is at '\(walk.currentStepID)'"
                     return outcome
                 }
-                if walk.currentStep?.kind == .action { outcome.completedActions.append(stepID) }
-                _ = walk.handle(.finished(result))
-            case .confirm(let stepID, let approved, let reply):
-                guard case .confirmation(let pending) = walk.pending, pending == stepID else {
-                    outcome.problem = "the journal confirms '\(stepID)' where the runbook is at '\(walk.currentStepID)'"
-                    return outcome
-                }
-                if approved {
-                    _ = walk.handle(.confirmed(by: reply))
-                } else if reply == "abort" || reply == "no terminal" {
-                    _ = walk.handle(.abort(reason: "aborted at '\(stepID)'"))
+                let result: StepResult
+                if recorded.notRun != nil {
+                    // A dry run goes on as if the action had succeeded: the walk got that result.
+                    guard let invocation = walk.invocation(for: step) else {
+                        outcome.problem = "the journal has a result of '\(recorded.stepID)', which runs nothing"
+                        return outcome
+                    }
+                    result = RunSession.simulatedSuccess(of: invocation, step: step)
                 } else {
-                    _ = walk.handle(.declined)
+                    var output = ""
+                    if let kept = outputs.removeValue(forKey: recorded.stepID) {
+                        do {
+                            output = try keptOutput(kept.record, kept.index)
+                        } catch {
+                            outcome.problem = "the output of '\(recorded.stepID)' could not be read back: \(error)"
+                            return outcome
+                        }
+                    }
+                    result = StepResult(
+                        exitStatus: recorded.exitStatus, output: output, timedOut: recorded.timedOut, cancelled: recorded.cancelled,
+                        httpStatus: recorded.httpStatus, headers: recorded.headers, durationMilliseconds: recorded.durationMilliseconds,
+                        failureReason: recorded.failureReason)
+                }
+                if step.kind == .action { outcome.completedActions.append(recorded.stepID) }
+                apply(.finished(result))
+            case .branch(let recorded):
+                let taken = branches.isEmpty ? nil : branches.removeFirst()
+                guard let taken, taken.from == recorded.from, taken.to == recorded.to else {
+                    let now = taken.map { "goes to '\($0.to)'" } ?? "does not branch there"
+                    outcome.problem = "at '\(recorded.from)' the run went to '\(recorded.to)', but replaying its journal \(now)"
+                    return outcome
+                }
+            case .confirm(let confirm):
+                guard case .confirmation(let pending) = walk.pending, pending == confirm.stepID else {
+                    outcome.problem = "the journal confirms '\(confirm.stepID)' where the runbook is at '\(walk.currentStepID)'"
+                    return outcome
+                }
+                if confirm.approved {
+                    apply(.confirmed(by: confirm.reply))
+                } else if confirm.reply == "abort" || confirm.reply == "no terminal" {
+                    apply(.abort(reason: "aborted at '\(confirm.stepID)'"))
+                } else {
+                    apply(.declined)
                 }
             case .answer(_, let answer):
-                _ = walk.handle(.answered(answer))
-            case .command(let text):
+                apply(.answered(answer))
+            case .command(_, let text):
                 switch OperatorCommand(parsing: text) {
-                case .back: _ = walk.handle(.back)
-                case .retry: _ = walk.handle(.retry)
-                case .skip: _ = walk.handle(.skip)
-                case .goto(let id): _ = walk.handle(.goto(id))
-                case .set(let name, let value?) where value != Masking.mask: _ = walk.handle(.set(name: name, value: value))
-                case .quit: _ = walk.handle(.abort(reason: "the operator quit"))
+                case .back: apply(.back)
+                case .retry: apply(.retry)
+                case .skip: apply(.skip)
+                case .goto(let id): apply(.goto(id))
+                case .set(let name, let value?) where value != Masking.mask: apply(.set(name: name, value: value))
+                case .quit: apply(.abort(reason: "the operator quit"))
                 default: break
                 }
+            case .start:
+                if index > 0 { apply(.retry) }
+            case .step, .run, .captured, .stalled, .note, .end:
+                break
             }
         }
         if case .result(let stepID) = walk.pending, walk.currentStep?.kind == .action { outcome.interruptedAction = stepID }
         return outcome
+    }
+}
+
+extension TranscriptEvent {
+    /// Whether the event moved the walk when it was recorded (a result, a reply, a command).
+    fileprivate var movesTheWalk: Bool {
+        switch self {
+        case .result, .confirm, .answer, .command: true
+        case .start, .step, .run, .output, .captured, .branch, .stalled, .note, .end: false
+        }
     }
 }

@@ -6,11 +6,13 @@ import MedicCore
     import Darwin
 #endif
 
-/// Reads a journal (`transcript.jsonl`) back into entries, saying what is wrong with it.
+/// Reads a journal (`transcript.jsonl`) back into typed entries, saying what is wrong with it.
 ///
-/// Reading never fails as a whole: every complete line that parses becomes an entry, and each
-/// problem (a torn last line after a crash, a gap in `seq`, a line that is not a record) is
-/// reported next to them, so a damaged journal still renders.
+/// Reading never fails as a whole: every complete line that is a record of this format becomes
+/// an entry holding its `TranscriptEvent`, and each problem (a torn last line after a crash, a
+/// gap in `seq`, a line that is not a record, an event or a field this Medic does not know) is
+/// reported next to them and the line skipped, never half-trusted, so a damaged journal still
+/// renders.
 public enum JournalReader {
     /// The journal format version this reader understands.
     public static let version = 1
@@ -42,24 +44,35 @@ public enum JournalReader {
                 problems.append(.incompleteLastLine(line: lineNumber))
                 break
             }
-            guard var entry = String(validating: bytes[lineStart..<lineEnd], as: UTF8.self).flatMap(entry(fromLine:)) else {
+            guard let text = String(validating: bytes[lineStart..<lineEnd], as: UTF8.self), let line = envelope(of: text) else {
                 problems.append(.invalidLine(line: lineNumber))
                 continue
             }
-            if entry.version != version {
-                problems.append(.unsupportedVersion(line: lineNumber, version: entry.version))
+            if let previous, line.seq != previous + 1 {
+                problems.append(.gap(line: lineNumber, after: previous, next: line.seq))
             }
-            if let previous, entry.seq != previous + 1 {
-                problems.append(.gap(line: lineNumber, after: previous, next: entry.seq))
+            previous = line.seq
+            guard line.version == version else {
+                problems.append(.unsupportedVersion(line: lineNumber, version: line.version))
+                continue
             }
-            previous = entry.seq
-            entry.line = lineNumber
-            entries.append(entry)
+            let record: JournalRecord
+            switch self.record(line.event, line.fields) {
+            case .success(let read): record = read
+            case .failure(.unknown):
+                problems.append(.unknownEvent(line: lineNumber, event: line.event))
+                continue
+            case .failure(.invalid(let field)):
+                problems.append(.invalidField(line: lineNumber, event: line.event, field: field))
+                continue
+            }
+            entries.append(JournalEntry(line: lineNumber, version: line.version, seq: line.seq, time: line.time, record: record, text: text))
         }
         return JournalReadResult(entries: entries, problems: problems)
     }
 
-    private static func entry(fromLine text: String) -> JournalEntry? {
+    /// The envelope every record has (`v`, `seq`, `time`, `event`) and the fields after it.
+    private static func envelope(of text: String) -> (version: Int, seq: Int, time: String, event: String, fields: [String: JSONValue])? {
         guard case .object(var fields)? = JSONValue.parse(text),
             case .number(let version, _)? = fields.removeValue(forKey: "v"),
             case .number(let seq, _)? = fields.removeValue(forKey: "seq"),
@@ -67,7 +80,27 @@ public enum JournalReader {
             case .string(let event)? = fields.removeValue(forKey: "event"),
             let versionNumber = Int(exactly: version), let seqNumber = Int(exactly: seq)
         else { return nil }
-        return JournalEntry(line: 0, version: versionNumber, seq: seqNumber, time: time, event: event, fields: fields, text: text)
+        return (versionNumber, seqNumber, time, event, fields)
+    }
+
+    private enum Unread: Error {
+        case unknown
+        case invalid(field: String)
+    }
+
+    /// The typed record of a line whose envelope was read.
+    private static func record(_ event: String, _ fields: [String: JSONValue]) -> Result<JournalRecord, Unread> {
+        if event == "withheld" {
+            guard case .string(let kind)? = fields["withheld_event"] else { return .failure(.invalid(field: "withheld_event")) }
+            guard case .string(let reason)? = fields["reason"] else { return .failure(.invalid(field: "reason")) }
+            return .success(.withheld(event: kind, reason: reason))
+        }
+        do {
+            guard let read = try TranscriptEvent(journalName: event, fields: fields) else { return .failure(.unknown) }
+            return .success(.event(read))
+        } catch {
+            return .failure(.invalid(field: error.field))
+        }
     }
 
     private static func readBytes(_ path: String) -> Result<[UInt8], SystemFailure> {
@@ -112,6 +145,10 @@ public enum JournalProblem: Sendable, Hashable, CustomStringConvertible {
     case invalidLine(line: Int)
     /// A record of a format version this Medic does not know.
     case unsupportedVersion(line: Int, version: Int)
+    /// A record of an event this Medic does not know.
+    case unknownEvent(line: Int, event: String)
+    /// A record whose field `field` is missing or not of its documented type.
+    case invalidField(line: Int, event: String, field: String)
     /// Sequence numbers jump: records are missing between `after` and `next`.
     case gap(line: Int, after: Int, next: Int)
 
@@ -122,7 +159,10 @@ public enum JournalProblem: Sendable, Hashable, CustomStringConvertible {
         case .incompleteLastLine(let line): "line \(line) is incomplete: the run was interrupted while writing it"
         case .invalidLine(let line): "line \(line) is not a journal record; it was skipped"
         case .unsupportedVersion(let line, let version):
-            "line \(line) has format version \(version); this Medic reads version \(JournalReader.version)"
+            "line \(line) has format version \(version); this Medic reads version \(JournalReader.version), so it was skipped"
+        case .unknownEvent(let line, let event): "line \(line) is a '\(event)' record, which this Medic does not know; it was skipped"
+        case .invalidField(let line, let event, let field):
+            "line \(line) is a '\(event)' record whose '\(field)' is missing or not valid; it was skipped"
         case .gap(let line, let after, let next):
             next > after
                 ? "line \(line) has seq \(next) after \(after): \(next - after - 1) record\(next - after - 1 == 1 ? " is" : "s are") missing"

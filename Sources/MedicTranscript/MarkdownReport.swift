@@ -10,73 +10,76 @@ import MedicCore
 public enum MarkdownReport {
     /// The report for `entries`, with a warning for each of `problems`.
     public static func render(_ entries: [JournalEntry], problems: [JournalProblem] = []) -> String {
-        let start = entries.first { $0.event == "start" }
-        let end = entries.last { $0.event == "end" }
-        var out = "# Incident transcript: \(start?.string("runbook_id") ?? "unknown runbook")\n\n"
+        let start = first(entries) { if case .start(let start) = $0 { start } else { nil } }
+        let end = first(entries.reversed()) { if case .end(let end) = $0 { end } else { nil } }
+        var out = "# Incident transcript: \(start?.value.runbookID ?? "unknown runbook")\n\n"
         if !problems.isEmpty { out += problems.map { "> **Warning:** \($0)." }.joined(separator: "\n>\n") + "\n\n" }
         out += header(start: start, end: end, last: entries.last)
-        if let start { out += inputsAndFiles(start) }
+        if let start { out += inputsAndFiles(start.value) }
         out += "## Timeline\n"
         out += Timeline.render(entries)
         if end == nil { out += "\n" + unfinished(entries.last) + "\n" }
         return out
     }
 
-    private static func header(start: JournalEntry?, end: JournalEntry?, last: JournalEntry?) -> String {
+    /// The first of `entries` whose event `pick` reads, with the time it was recorded.
+    private static func first<Value>(_ entries: some Sequence<JournalEntry>, _ pick: (TranscriptEvent) -> Value?) -> (time: String, value: Value)? {
+        for entry in entries {
+            if let event = entry.event, let value = pick(event) { return (entry.time, value) }
+        }
+        return nil
+    }
+
+    private static func header(start: (time: String, value: SessionStart)?, end: (time: String, value: SessionEnd)?, last: JournalEntry?)
+        -> String
+    {
         var lines: [String] = []
-        if let start {
-            let version = start.string("runbook_version").map { " version \(Markdown.code($0))" } ?? ""
-            lines.append("**Runbook:** \(Markdown.code(start.string("runbook_id") ?? "?"))\(version)")
-            lines.append("**Operator:** \(start.string("operator_name") ?? "unknown")")
-            lines.append("**Started:** \(Markdown.dateTime(start.time))")
+        if let (time, start) = start {
+            let version = start.runbookVersion.map { " version \(Markdown.code($0))" } ?? ""
+            lines.append("**Runbook:** \(Markdown.code(start.runbookID))\(version)")
+            lines.append("**Operator:** \(start.operatorName)")
+            lines.append("**Started:** \(Markdown.dateTime(time))")
         } else {
             lines.append("**Started:** unknown: the journal has no start record")
         }
-        if let end {
-            var ended = "**Ended:** \(Markdown.dateTime(end.time))"
-            if let start, let from = Clock.milliseconds(iso8601: start.time), let to = Clock.milliseconds(iso8601: end.time), to >= from {
+        if let (time, end) = end {
+            var ended = "**Ended:** \(Markdown.dateTime(time))"
+            if let start, let from = Clock.milliseconds(iso8601: start.time), let to = Clock.milliseconds(iso8601: time), to >= from {
                 ended += " (after \(Markdown.duration(milliseconds: Int(to - from))))"
             }
             lines.append(ended)
-            let outcome = end.string("outcome") ?? "unknown"
-            let cause = end.string("cause").flatMap { $0.isEmpty ? nil : $0 }
-            lines.append("**Outcome:** \(outcome)" + (cause.map { ", cause \(Markdown.code($0))" } ?? ""))
-            if let summary = end.string("summary"), !summary.isEmpty { lines.append("**Summary:** \(Markdown.oneLine(summary))") }
-            if let status = end.int("exit_status") { lines.append("**Exit status:** \(status)") }
+            lines.append("**Outcome:** \(end.outcome)" + (end.cause.isEmpty ? "" : ", cause \(Markdown.code(end.cause))"))
+            if !end.summary.isEmpty { lines.append("**Summary:** \(Markdown.oneLine(end.summary))") }
+            lines.append("**Exit status:** \(end.exitStatus)")
         } else {
             lines.append("**Ended:** the run did not finish" + (last.map { "; the journal stops at \(Markdown.dateTime($0.time))" } ?? ""))
             lines.append("**Outcome:** none recorded")
         }
-        if let start {
-            let flags = start.array("flags").compactMap { value -> String? in
-                if case .string(let flag) = value { return Markdown.code(flag) }
-                return nil
-            }
+        if let (_, start) = start {
+            let flags = start.flags.map(Markdown.code)
             lines.append("**Flags:** \(flags.isEmpty ? "none" : flags.joined(separator: ", "))")
-            lines.append("**At a terminal:** \(start.bool("interactive") ? "yes" : "no")")
-            if let version = start.string("medic_version") { lines.append("**Medic:** \(version)") }
+            lines.append("**At a terminal:** \(start.interactive ? "yes" : "no")")
+            lines.append("**Medic:** \(start.medicVersion)")
         }
         return lines.map { "- " + $0 }.joined(separator: "\n") + "\n\n"
     }
 
-    private static func inputsAndFiles(_ start: JournalEntry) -> String {
+    private static func inputsAndFiles(_ start: SessionStart) -> String {
         var out = ""
-        let inputs = start.array("inputs")
         out += "## Inputs\n\n"
-        if inputs.isEmpty { out += "None.\n" }
-        for input in inputs {
-            let name = Markdown.code(input.member("name") ?? "?")
-            if input.flag("secret") {
+        if start.inputs.isEmpty { out += "None.\n" }
+        for input in start.inputs {
+            let name = Markdown.code(input.name)
+            if input.secret {
                 out += "- \(name): \(Masking.mask) (secret)\n"
             } else {
-                out += "- \(name): \(Markdown.code(input.member("value") ?? ""))\n"
+                out += "- \(name): \(Markdown.code(input.value))\n"
             }
         }
-        let files = start.array("files")
         out += "\n## Runbook files\n\n"
-        if files.isEmpty { out += "None recorded.\n" }
-        for file in files {
-            out += "- \(Markdown.code(file.member("path") ?? "?")): SHA-256 \(Markdown.code(file.member("sha256") ?? "?"))\n"
+        if start.files.isEmpty { out += "None recorded.\n" }
+        for file in start.files {
+            out += "- \(Markdown.code(file.path)): SHA-256 \(Markdown.code(file.sha256))\n"
         }
         return out + "\n"
     }
@@ -89,21 +92,27 @@ public enum MarkdownReport {
 
     /// What a record says, in a few words, for the unfinished marker.
     static func describe(_ entry: JournalEntry) -> String {
-        let step = entry.string("step_id").map { " of \(Markdown.code($0))" } ?? ""
-        switch entry.event {
-        case "start": return "the start of the run"
-        case "step": return "entering step \(Markdown.code(entry.string("step_id") ?? "?"))"
-        case "run": return entry.bool("dry_run") ? "showing the action\(step) (dry run)" : "starting the run\(step), with no result recorded"
-        case "output": return "the output\(step)"
-        case "result": return "the result\(step)"
-        case "captured": return "values captured\(step)"
-        case "branch": return "the branch to \(Markdown.code(entry.string("to") ?? "?"))"
-        case "confirm": return entry.bool("approved") ? "the approval\(step)" : "the refusal\(step)"
-        case "answer": return "the answer\(step)"
-        case "stalled": return "step \(Markdown.code(entry.string("step_id") ?? "?")) stalling"
-        case "command": return "the operator's command \(Markdown.code(entry.string("text") ?? ""))"
-        case "note": return "a note"
-        default: return "a \(Markdown.code(entry.event)) record"
+        let event: TranscriptEvent
+        switch entry.record {
+        case .withheld(let kind, _): return "a withheld \(Markdown.code(kind)) record"
+        case .event(let read): event = read
+        }
+        let of = { (stepID: String) in " of \(Markdown.code(stepID))" }
+        switch event {
+        case .start: return "the start of the run"
+        case .step(let visit): return "entering step \(Markdown.code(visit.stepID))"
+        case .run(let run):
+            return run.dryRun ? "showing the action\(of(run.stepID)) (dry run)" : "starting the run\(of(run.stepID)), with no result recorded"
+        case .output(let output): return "the output\(of(output.stepID))"
+        case .result(let result): return "the result\(of(result.stepID))"
+        case .captured(let stepID, _): return "values captured\(of(stepID))"
+        case .branch(let branch): return "the branch to \(Markdown.code(branch.to))"
+        case .confirm(let confirm): return confirm.approved ? "the approval\(of(confirm.stepID))" : "the refusal\(of(confirm.stepID))"
+        case .answer(let stepID, _): return "the answer\(of(stepID))"
+        case .stalled(let stepID, _): return "step \(Markdown.code(stepID)) stalling"
+        case .command(_, let text): return "the operator's command \(Markdown.code(text))"
+        case .note: return "a note"
+        case .end: return "the end of the run"
         }
     }
 }

@@ -110,3 +110,80 @@ extension TranscriptEvent {
         }
     }
 }
+
+extension TranscriptEvent {
+    /// Reads back the event `writeFields` wrote: `name` is the journal's `event` and `fields`
+    /// the rest of the line without the envelope. Nil when `name` is not an event of this
+    /// format; throws the first field that is missing or of the wrong type.
+    init?(journalName name: String, fields: [String: JSONValue]) throws(JournalFields.Missing) {
+        let f = JournalFields(fields: fields)
+        switch name {
+        case "start":
+            self = .start(
+                SessionStart(
+                    runbookID: try f.string("runbook_id"), runbookVersion: try f.nullableString("runbook_version"),
+                    files: try f.objects("files") { file throws(JournalFields.Missing) in
+                        RunbookFileDigest(path: try file.string("path"), sha256: try file.string("sha256"))
+                    },
+                    medicVersion: try f.string("medic_version"), operatorName: try f.string("operator_name"),
+                    inputs: try f.objects("inputs") { input throws(JournalFields.Missing) in
+                        InputValue(name: try input.string("name"), value: try input.string("value"), secret: try input.bool("secret"))
+                    },
+                    flags: try f.strings("flags"), interactive: try f.bool("interactive")))
+        case "step":
+            self = .step(
+                StepVisit(
+                    stepID: try f.string("step_id"), kind: try f.kind("kind"), title: try f.string("title"), why: try f.string("why"),
+                    runbookID: try f.string("runbook_id")))
+        case "run":
+            self = .run(
+                RunRecord(
+                    stepID: try f.string("step_id"), kind: try f.kind("kind"), display: try f.string("display"),
+                    placement: try f.string("placement"), dryRun: try f.bool("dry_run")))
+        case "output":
+            self = .output(
+                OutputRecord(
+                    stepID: try f.string("step_id"), excerpt: try f.string("excerpt"), bytes: try f.int("bytes"), lines: try f.int("lines"),
+                    file: try f.nullableString("file")))
+        case "result":
+            var result = ResultRecord(
+                stepID: try f.string("step_id"), exitStatus: try f.nullableInt("exit_status"), httpStatus: try f.nullableInt("http_status"),
+                durationMilliseconds: try f.int("duration_milliseconds"), timedOut: try f.bool("timed_out"),
+                cancelled: try f.bool("cancelled"), failureReason: try f.nullableString("failure_reason"),
+                notRun: try f.nullableString("not_run"), succeeded: try f.bool("succeeded"))
+            result.headers = try f.objects("headers", optional: true) { header throws(JournalFields.Missing) in
+                HTTPHeader(name: try header.string("name"), value: try header.string("value"))
+            }
+            self = .result(result)
+        case "captured":
+            self = .captured(
+                stepID: try f.string("step_id"),
+                values: try f.objects("values") { value throws(JournalFields.Missing) in
+                    CapturedValue(name: try value.string("name"), value: try value.string("value"))
+                })
+        case "branch":
+            self = .branch(
+                BranchTaken(
+                    from: try f.string("from"), to: try f.string("to"), condition: try f.string("condition"),
+                    because: try f.nullableString("because")))
+        case "confirm":
+            self = .confirm(
+                ConfirmRecord(
+                    stepID: try f.string("step_id"), expected: try f.string("expected"), reply: try f.string("reply"),
+                    approved: try f.bool("approved"), by: try f.string("by")))
+        case "answer": self = .answer(stepID: try f.string("step_id"), answer: try f.string("answer"))
+        case "stalled": self = .stalled(stepID: try f.string("step_id"), reason: try f.string("reason"))
+        case "command": self = .command(stepID: try f.string("step_id"), text: try f.string("text"))
+        case "note": self = .note(try f.string("text"))
+        case "end":
+            let status = try f.int("exit_status")
+            guard let exitStatus = Int32(exactly: status) else { throw JournalFields.Missing(field: "exit_status") }
+            self = .end(
+                SessionEnd(
+                    outcome: try f.string("outcome"), cause: try f.string("cause"), summary: try f.string("summary"),
+                    stepID: try f.nullableString("step_id"), exitStatus: exitStatus))
+        default:
+            return nil
+        }
+    }
+}

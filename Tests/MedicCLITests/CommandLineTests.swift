@@ -17,15 +17,20 @@ struct CommandLineTests {
         return URL(fileURLWithPath: me).deletingLastPathComponent().appendingPathComponent("medic").path
     }
 
-    func medic(_ arguments: [String], stdin: String? = nil, environment: [String: String] = [:]) throws -> Run {
-        try run(Self.binary, arguments, stdin: stdin, environment: environment)
+    func medic(_ arguments: [String], stdin: String? = nil, environment: [String: String] = [:], in folder: String = TestSupport.repositoryRoot)
+        throws -> Run
+    {
+        try run(Self.binary, arguments, stdin: stdin, environment: environment, in: folder)
     }
 
-    func run(_ program: String, _ arguments: [String], stdin: String? = nil, environment extra: [String: String] = [:]) throws -> Run {
+    func run(
+        _ program: String, _ arguments: [String], stdin: String? = nil, environment extra: [String: String] = [:],
+        in folder: String = TestSupport.repositoryRoot
+    ) throws -> Run {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: program)
         process.arguments = arguments
-        process.currentDirectoryURL = URL(fileURLWithPath: TestSupport.repositoryRoot)
+        process.currentDirectoryURL = URL(fileURLWithPath: folder)
         var environment = ProcessInfo.processInfo.environment
         environment["NO_COLOR"] = "1"
         environment.merge(extra) { $1 }

@@ -1,4 +1,5 @@
 import Foundation
+import MedicCore
 import MedicTestSupport
 import Testing
 
@@ -52,15 +53,15 @@ struct LabTests {
         // The diagnosis: the kernel's OOM kills, found by the checks, which ran for real.
         #expect(evidence.path.contains("app-down/kernel-oom"), "path: \(evidence.path)")
         #expect(Int(evidence.captured("oom_kills") ?? "") ?? 0 >= 1, "the kernel-oom check counted the kills")
-        #expect(evidence.end?.string("cause") == "oom-killed")
-        #expect(evidence.end?.string("outcome") == "escalate", "nothing was fixed, so the walk cannot end resolved")
+        #expect(evidence.end?.cause == "oom-killed")
+        #expect(evidence.end?.outcome == "escalate", "nothing was fixed, so the walk cannot end resolved")
         #expect(status == 3, "\(screen)")
         // The actions were shown and recorded, never run, and nobody was asked.
         #expect(evidence.actionRuns.map(\.stepID) == LabExpectation.oom.actions)
-        #expect(evidence.actionRuns.allSatisfy { $0.bool("dry_run") == true })
-        let actionResults = evidence.events.filter { $0.event == "result" && LabExpectation.oom.actions.contains($0.stepID) }
-        #expect(actionResults.count == 3 && actionResults.allSatisfy { $0.string("not_run") == "dry run" })
-        #expect(evidence.start?.fields["flags"] as? [String] == ["--dry-run"])
+        #expect(evidence.actionRuns.allSatisfy { $0.dryRun })
+        let actionResults = evidence.results.filter { LabExpectation.oom.actions.contains($0.stepID) }
+        #expect(actionResults.count == 3 && actionResults.allSatisfy { $0.notRun == "dry run" })
+        #expect(evidence.start?.flags == ["--dry-run"])
 
         // The world: the neighbours hold the same pids in the same state...
         for name in neighbours {
@@ -101,9 +102,9 @@ struct LabTests {
         try terminal.send("Enter")
         let (status, screen) = try Self.confirmEveryAction(terminal, timeout: 300)
         let evidence = try SessionEvidence(directory: session)
-        let operatorName = evidence.start?.string("operator_name") ?? "?"
+        let operatorName = evidence.start?.operatorName ?? "?"
         #expect(operatorName != "--yes")
-        #expect(evidence.start?.bool("interactive") == true)
+        #expect(evidence.start?.interactive == true)
         try check(evidence, status: status, screen: screen, expected, lab: lab, approver: operatorName)
     }
 
@@ -111,8 +112,8 @@ struct LabTests {
         let lab = try Lab(expected.scenario)
         defer { lab.down() }
         let (status, screen, evidence) = try runUnattended(lab, flags: ["--yes"])
-        #expect(evidence.start?.bool("interactive") == false)
-        #expect(evidence.start?.fields["flags"] as? [String] == ["--yes"])
+        #expect(evidence.start?.interactive == false)
+        #expect(evidence.start?.flags == ["--yes"])
         try check(evidence, status: status, screen: screen, expected, lab: lab, approver: "--yes")
     }
 
@@ -133,14 +134,14 @@ struct LabTests {
         // The conclusion, in the exit status and in the journal's last record.
         let end = try #require(evidence.end, "the journal has no end record\n\(context)")
         #expect(status == expected.exitStatus, "\(context)")
-        #expect(end.string("outcome") == expected.outcome && end.string("cause") == expected.cause, "ended \(end.fields)\n\(context)")
-        #expect(expected.conclusions.contains(end.string("step_id") ?? ""), "ended at \(end.string("step_id") ?? "-")")
-        #expect(end.int("exit_status") == Int(expected.exitStatus))
+        #expect(end.outcome == expected.outcome && end.cause == expected.cause, "ended \(end)\n\(context)")
+        #expect(expected.conclusions.contains(end.stepID ?? ""), "ended at \(end.stepID ?? "-")")
+        #expect(end.exitStatus == expected.exitStatus)
 
         // Every action ran after a confirmation that approved it, and only the expected ones ran.
         #expect(evidence.actionRuns.map(\.stepID) == expected.actions, "\(context)")
         #expect(evidence.confirmationProblems(approver: approver).isEmpty, "\(evidence.confirmationProblems(approver: approver))")
-        #expect(evidence.events.filter { $0.event == "confirm" && $0.bool("approved") != true }.isEmpty, "an action was declined")
+        #expect(evidence.confirmations.allSatisfy { $0.approved }, "an action was declined")
 
         // The login round trip saw what the scenario implies.
         let loginSteps = ["login-right", "login-wrong"].filter { step in evidence.path.contains { $0.hasSuffix("verify-site/" + step) } }
@@ -155,8 +156,7 @@ struct LabTests {
         #expect(inFiles.isEmpty, "the password is in the session directory: \(inFiles)")
         let onScreen = SessionEvidence.leaks(of: password, in: screen)
         #expect(onScreen.isEmpty, "the password is on the screen: \(onScreen)")
-        let inputs = evidence.start?.fields["inputs"] as? [[String: Any]] ?? []
-        #expect(inputs.contains { $0["name"] as? String == "login_password" && $0["value"] as? String == "••••" })
+        #expect(evidence.start?.inputs.contains(InputValue(name: "login_password", value: "••••", secret: true)) == true)
 
         // Where the runbook says it resolved the incident, the site must be healthy, asked
         // independently of Medic.

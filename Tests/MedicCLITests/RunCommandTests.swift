@@ -1,4 +1,5 @@
 import Foundation
+import MedicCore
 import MedicTestSupport
 import Testing
 
@@ -8,8 +9,6 @@ struct RunCommandTests {
     static let runbook = "Tests/MedicCLITests/Fixtures/actions.yaml"
     let cli = CommandLineTests()
 
-    func journal(_ session: String) throws -> String { try String(contentsOfFile: session + "/transcript.jsonl", encoding: .utf8) }
-
     @Test("actions are refused when stdin is not a terminal, even when it says yes", arguments: ["", "yes\nyes\nyes\n"])
     func refused(stdin: String) throws {
         let dir = try TestSupport.temporaryDirectory()
@@ -17,9 +16,9 @@ struct RunCommandTests {
         #expect(run.status == 4)
         #expect(run.output.contains("refused to run 'Leave the marker'"))
         #expect(!FileManager.default.fileExists(atPath: dir + "/marker"))
-        let journal = try journal(dir + "/s")
-        #expect(journal.contains("\"event\":\"confirm\"") && journal.contains("\"approved\":false"))
-        #expect(journal.contains("\"outcome\":\"aborted\""))
+        let evidence = try SessionEvidence(directory: dir + "/s")
+        #expect(evidence.confirmations.map(\.approved) == [false])
+        #expect(evidence.end?.outcome == "aborted")
     }
 
     @Test("--yes approves every action and the journal says so")
@@ -28,9 +27,9 @@ struct RunCommandTests {
         let run = try cli.medic(["run", Self.runbook, "--var", "dir=\(dir)", "--yes", "--transcript", dir + "/s"])
         #expect(run.status == 0)
         #expect(FileManager.default.fileExists(atPath: dir + "/marker"))
-        let journal = try journal(dir + "/s")
-        #expect(journal.contains("\"by\":\"--yes\""))
-        #expect(journal.contains("\"flags\":[\"--yes\"]"))
+        let evidence = try SessionEvidence(directory: dir + "/s")
+        #expect(!evidence.confirmations.isEmpty && evidence.confirmations.allSatisfy { $0.approved && $0.by == "--yes" })
+        #expect(evidence.start?.flags == ["--yes"])
         let report = try String(contentsOfFile: dir + "/s/transcript.md", encoding: .utf8)
         #expect(report.contains("Approved by --yes"))
         #expect(run.output.contains("session: \(dir)/s"))
@@ -43,7 +42,7 @@ struct RunCommandTests {
         let run = try cli.medic(["run", Self.runbook, "--var", "dir=\(dir)", "--dry-run", "--transcript", dir + "/s"])
         #expect(run.status == 0)
         #expect(!FileManager.default.fileExists(atPath: dir + "/marker"))
-        #expect(try journal(dir + "/s").contains("\"not_run\":\"dry run\""))
+        #expect(try SessionEvidence(directory: dir + "/s").results.contains { $0.stepID == "mark" && $0.notRun == "dry run" })
     }
 
     @Test(

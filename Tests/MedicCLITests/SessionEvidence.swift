@@ -1,50 +1,46 @@
 import Foundation
+import MedicCore
 import MedicTestSupport
+import MedicTranscript
 
 /// What a `medic run` left in its session directory, read back for the end-to-end tests.
 struct SessionEvidence {
-    /// One record of transcript.jsonl.
-    struct Event {
-        let fields: [String: Any]
-        var event: String { string("event") ?? "" }
-        var stepID: String { string("step_id") ?? "" }
-        func string(_ key: String) -> String? { fields[key] as? String }
-        func int(_ key: String) -> Int? { (fields[key] as? NSNumber)?.intValue }
-        func bool(_ key: String) -> Bool? { (fields[key] as? NSNumber)?.boolValue }
-    }
-
     let directory: String
-    let events: [Event]
+    /// Every record of transcript.jsonl, typed by Medic's own reader (which the transcript tests
+    /// hold to the writer); a journal with any problem is refused.
+    let events: [TranscriptEvent]
 
     init(directory: String) throws {
         self.directory = directory
-        let journal = try String(contentsOfFile: directory + "/transcript.jsonl", encoding: .utf8)
-        events = try journal.split(separator: "\n").map { line in
-            guard let object = try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any] else {
-                throw TestFailure("not a JSON object in the journal: \(line)")
-            }
-            return Event(fields: object)
+        let read = JournalReader.read(path: directory + "/transcript.jsonl")
+        guard read.problems.isEmpty else { throw TestFailure("the journal in \(directory) has problems: \(read.problems)") }
+        events = try read.entries.map { entry in
+            guard let event = entry.event else { throw TestFailure("a record was withheld: \(entry.text)") }
+            return event
         }
     }
 
-    var start: Event? { events.first { $0.event == "start" } }
-    var end: Event? { events.last.flatMap { $0.event == "end" ? $0 : nil } }
+    var start: SessionStart? { events.lazy.compactMap { if case .start(let start) = $0 { start } else { nil } }.first }
+    /// The end record, when it is the last record.
+    var end: SessionEnd? { if case .end(let end)? = events.last { end } else { nil } }
     /// Every step entered, in order (qualified ids).
-    var path: [String] { events.filter { $0.event == "step" }.map(\.stepID) }
-    /// The `run` events of actions, in order.
-    var actionRuns: [Event] { events.filter { $0.event == "run" && $0.string("kind") == "action" } }
+    var path: [String] { events.compactMap { if case .step(let visit) = $0 { visit.stepID } else { nil } } }
+    /// The `run` records of actions, in order.
+    var actionRuns: [RunRecord] { events.compactMap { if case .run(let run) = $0, run.kind == .action { run } else { nil } } }
+    /// The `result` records, in order.
+    var results: [ResultRecord] { events.compactMap { if case .result(let result) = $0 { result } else { nil } } }
+    /// The `confirm` records, in order.
+    var confirmations: [ConfirmRecord] { events.compactMap { if case .confirm(let confirm) = $0 { confirm } else { nil } } }
 
     /// The HTTP status of the last run of the step whose qualified id ends with `suffix`.
     func httpStatus(ofStepEndingWith suffix: String) -> Int? {
-        events.last { $0.event == "result" && $0.stepID.hasSuffix(suffix) }?.int("http_status")
+        results.last { $0.stepID.hasSuffix(suffix) }?.httpStatus
     }
 
     /// The value a step captured or counted, last one recorded.
     func captured(_ name: String) -> String? {
-        for event in events.reversed() where event.event == "captured" {
-            for value in event.fields["values"] as? [[String: Any]] ?? [] where value["name"] as? String == name {
-                return value["value"] as? String
-            }
+        for case .captured(_, let values) in events.reversed() {
+            if let value = values.first(where: { $0.name == name }) { return value.value }
         }
         return nil
     }
@@ -56,24 +52,23 @@ struct SessionEvidence {
         var problems: [String] = []
         var approved: Set<String> = []
         for event in events {
-            if event.event == "confirm" {
-                if event.bool("approved") == true {
-                    approved.insert(event.stepID)
-                    if event.string("by") != approver {
-                        problems.append("\(event.stepID) was approved by \(event.string("by") ?? "nobody"), not \(approver)")
-                    }
-                    if approver != "--yes", event.string("reply") != event.string("expected") {
-                        problems.append(
-                            "\(event.stepID) was approved with the reply \(event.string("reply") ?? "") instead of \(event.string("expected") ?? "")")
-                    }
-                } else {
-                    approved.remove(event.stepID)
+            switch event {
+            case .confirm(let confirm) where confirm.approved:
+                approved.insert(confirm.stepID)
+                if confirm.by != approver {
+                    problems.append("\(confirm.stepID) was approved by \(confirm.by), not \(approver)")
                 }
-            }
-            if event.event == "run", event.string("kind") == "action" {
-                if approved.remove(event.stepID) == nil {
-                    problems.append("the action \(event.stepID) ran without an approved confirmation before it")
+                if approver != "--yes", confirm.reply != confirm.expected {
+                    problems.append("\(confirm.stepID) was approved with the reply \(confirm.reply) instead of \(confirm.expected)")
                 }
+            case .confirm(let confirm):
+                approved.remove(confirm.stepID)
+            case .run(let run) where run.kind == .action:
+                if approved.remove(run.stepID) == nil {
+                    problems.append("the action \(run.stepID) ran without an approved confirmation before it")
+                }
+            default:
+                break
             }
         }
         return problems

@@ -1,22 +1,28 @@
 import Foundation
+import MedicCore
 import MedicTestSupport
+import MedicTranscript
 import Testing
 
 /// The end-to-end tests' own checks catch what they must: they run on every `swift test`, so
 /// a check that could never fail in the lab would show here first.
 @Suite("the end-to-end checks themselves")
 struct SessionEvidenceTests {
-    func evidence(_ lines: [String]) throws -> SessionEvidence {
-        let dir = try TestSupport.temporaryDirectory()
-        try (lines.joined(separator: "\n") + "\n").write(toFile: dir + "/transcript.jsonl", atomically: true, encoding: .utf8)
+    /// The evidence of a session whose journal Medic's own recorder wrote from `events`.
+    func evidence(_ events: [TranscriptEvent]) throws -> SessionEvidence {
+        let dir = try TestSupport.temporaryDirectory() + "/session"
+        let session = try SessionDirectory.create(at: dir, runbookID: "test", masking: Masking(secrets: []), screenSize: nil)
+        for event in events { try session.record(event) }
         return try SessionEvidence(directory: dir)
     }
 
-    func confirm(_ step: String, approved: Bool = true, by: String = "root@host", reply: String = "yes") -> String {
-        #"{"event":"confirm","step_id":"\#(step)","expected":"yes","reply":"\#(reply)","approved":\#(approved),"by":"\#(by)"}"#
+    func confirm(_ step: String, approved: Bool = true, by: String = "root@host", reply: String = "yes") -> TranscriptEvent {
+        .confirm(ConfirmRecord(stepID: step, expected: "yes", reply: reply, approved: approved, by: by))
     }
 
-    func run(_ step: String) -> String { #"{"event":"run","step_id":"\#(step)","kind":"action"}"# }
+    func run(_ step: String) -> TranscriptEvent {
+        .run(RunRecord(stepID: step, kind: .action, display: "systemctl restart app", placement: "local", dryRun: false))
+    }
 
     @Test("an action that ran before, without, or after a refused confirmation is reported")
     func confirmationOrder() throws {

@@ -1,4 +1,5 @@
 import Foundation
+import MedicCore
 import MedicTestSupport
 import Testing
 
@@ -21,7 +22,7 @@ struct TerminalTests {
         try terminal.waitFor("medic › ")
         #expect(try terminal.screen().contains("cancelled"))
 
-        // Tab completion: "sk" + Tab becomes "skip ".
+        // Tab completion: "sk" + Tab becomes "skip" (a value gets no trailing space).
         try terminal.type("sk")
         try terminal.send("Tab")
         try terminal.waitFor("medic › skip")
@@ -144,8 +145,7 @@ struct ResumeTests {
         #expect(screen.contains("Actions that ran to completion and will not be repeated: first"))
         #expect(try String(contentsOfFile: dir + "/first", encoding: .utf8) == "ran\n", "the first action ran exactly once")
         #expect(try String(contentsOfFile: dir + "/second", encoding: .utf8) == "ran\n")
-        let journal = try String(contentsOfFile: dir + "/two/transcript.jsonl", encoding: .utf8)
-        #expect(journal.contains("--resumed-from=\(dir)/one"))
+        #expect(try SessionEvidence(directory: dir + "/two").start?.flags.contains("--resumed-from=\(dir)/one") == true)
     }
 
     /// Ends the processes whose environment holds `variable` (started by this test's runs).

@@ -65,6 +65,10 @@ struct DiskFullTests {
         let read = JournalReader.read(path: path)
         #expect(read.problems.isEmpty, "\(read.problems)")
         #expect(read.entries.count == recorded)
-        #expect(read.entries.last?.string("text")?.hasPrefix("note \(recorded - 1) ") == true)
+        guard case .note(let text)? = read.entries.last?.event else {
+            Issue.record("the last record is not a note")
+            return
+        }
+        #expect(text.hasPrefix("note \(recorded - 1) "))
     }
 }

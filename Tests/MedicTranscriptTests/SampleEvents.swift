@@ -54,65 +54,6 @@ enum SampleEvents {
     }
 }
 
-/// Reads a journal entry back into the event it records: the test side of the round trip.
-enum EventDecoder {
-    static func decode(_ entry: JournalEntry) -> TranscriptEvent? {
-        let s = { (name: String) in entry.string(name) ?? "" }
-        switch entry.event {
-        case "start":
-            let files = entry.array("files").map { RunbookFileDigest(path: $0.member("path") ?? "", sha256: $0.member("sha256") ?? "") }
-            let inputs = entry.array("inputs").map {
-                InputValue(name: $0.member("name") ?? "", value: $0.member("value") ?? "", secret: $0.flag("secret"))
-            }
-            let flags = entry.array("flags").compactMap { value -> String? in
-                if case .string(let flag) = value { return flag }
-                return nil
-            }
-            return .start(
-                SessionStart(
-                    runbookID: s("runbook_id"), runbookVersion: entry.string("runbook_version"), files: files, medicVersion: s("medic_version"),
-                    operatorName: s("operator_name"), inputs: inputs, flags: flags, interactive: entry.bool("interactive")))
-        case "step":
-            guard let kind = Step.Kind(rawValue: s("kind")) else { return nil }
-            return .step(StepVisit(stepID: s("step_id"), kind: kind, title: s("title"), why: s("why"), runbookID: s("runbook_id")))
-        case "run":
-            guard let kind = Step.Kind(rawValue: s("kind")) else { return nil }
-            return .run(RunRecord(stepID: s("step_id"), kind: kind, display: s("display"), placement: s("placement"), dryRun: entry.bool("dry_run")))
-        case "output":
-            return .output(
-                OutputRecord(
-                    stepID: s("step_id"), excerpt: s("excerpt"), bytes: entry.int("bytes") ?? -1, lines: entry.int("lines") ?? -1,
-                    file: entry.string("file")))
-        case "result":
-            return .result(
-                ResultRecord(
-                    stepID: s("step_id"), exitStatus: entry.int("exit_status"), httpStatus: entry.int("http_status"),
-                    durationMilliseconds: entry.int("duration_milliseconds") ?? -1, timedOut: entry.bool("timed_out"),
-                    cancelled: entry.bool("cancelled"),
-                    failureReason: entry.string("failure_reason"), notRun: entry.string("not_run"), succeeded: entry.bool("succeeded")))
-        case "captured":
-            return .captured(
-                stepID: s("step_id"),
-                values: entry.array("values").map { CapturedValue(name: $0.member("name") ?? "", value: $0.member("value") ?? "") })
-        case "branch":
-            return .branch(BranchTaken(from: s("from"), to: s("to"), condition: s("condition"), because: entry.string("because")))
-        case "confirm":
-            return .confirm(
-                ConfirmRecord(stepID: s("step_id"), expected: s("expected"), reply: s("reply"), approved: entry.bool("approved"), by: s("by")))
-        case "answer": return .answer(stepID: s("step_id"), answer: s("answer"))
-        case "stalled": return .stalled(stepID: s("step_id"), reason: s("reason"))
-        case "command": return .command(stepID: s("step_id"), text: s("text"))
-        case "note": return .note(s("text"))
-        case "end":
-            return .end(
-                SessionEnd(
-                    outcome: s("outcome"), cause: s("cause"), summary: s("summary"), stepID: entry.string("step_id"),
-                    exitStatus: Int32(entry.int("exit_status") ?? -1)))
-        default: return nil
-        }
-    }
-}
-
 /// Small file helpers for the tests.
 enum Files {
     static func mode(_ path: String) throws -> Int {

@@ -1,35 +1,11 @@
-#if canImport(Glibc)
-    import Glibc
-#elseif canImport(Darwin)
-    import Darwin
-#endif
-
-/// SHA-256 (FIPS 180-4) in plain Swift, for the digests of the runbook files a run used.
+/// SHA-256 (FIPS 180-4) in plain Swift, for the digests of the runbook files a run used: the
+/// loader hashes the bytes it parses, so the digest is of exactly what ran.
 public enum SHA256 {
     /// The digest of `bytes` as 64 lowercase hex digits.
     public static func hex(of bytes: [UInt8]) -> String {
         var state = State()
         bytes.withUnsafeBytes { state.update($0) }
         return state.finalHex()
-    }
-
-    /// The digest of the file at `path`, read in 64 KiB chunks, as 64 lowercase hex digits:
-    /// the same as `sha256sum` prints.
-    public static func hex(ofFile path: String) throws -> String {
-        let descriptor = open(path, O_RDONLY | O_CLOEXEC)
-        guard descriptor >= 0 else { throw TranscriptError.system("read", path, errno) }
-        defer { close(descriptor) }
-        var state = State()
-        var chunk = [UInt8](repeating: 0, count: 65_536)
-        while true {
-            let count = chunk.withUnsafeMutableBytes { read(descriptor, $0.baseAddress, $0.count) }
-            if count < 0 {
-                if errno == EINTR { continue }
-                throw TranscriptError.system("read", path, errno)
-            }
-            if count == 0 { return state.finalHex() }
-            chunk.withUnsafeBytes { state.update(UnsafeRawBufferPointer(rebasing: $0[0..<count])) }
-        }
     }
 
     private static let k: [UInt32] = [

@@ -1,0 +1,104 @@
+import Foundation
+import MedicCore
+import MedicLoader
+import MedicTestSupport
+import MedicTranscript
+import Testing
+
+/// `medic resume` without a terminal, from journals cut short the way a lost connection leaves
+/// them: where it reads the runbook from, and what output the replayed conditions see.
+@Suite("medic resume without a terminal")
+struct ResumeCommandTests {
+    static let runbook = "Tests/MedicCLITests/Fixtures/resume-tail.yaml"
+    let cli = CommandLineTests()
+
+    /// Runs `runbook` to its end with --yes, then cuts the journal back to the moment step
+    /// `stop-here` was entered, as if Medic had died there. Returns the session directory.
+    func interruptedRun(_ runbook: String = Self.runbook, in folder: String = TestSupport.repositoryRoot) throws -> String {
+        let session = try TestSupport.temporaryDirectory() + "/one"
+        let run = try cli.medic(["run", runbook, "--yes", "--transcript", session], in: folder)
+        try #require(run.status == 0, "\(run.output)\(run.error)")
+        let path = session + "/transcript.jsonl"
+        let lines = try String(contentsOfFile: path, encoding: .utf8).split(separator: "\n")
+        let entered = try #require(lines.firstIndex { $0.contains(#""event":"step","step_id":"stop-here""#) })
+        try (lines[...entered].joined(separator: "\n") + "\n").write(toFile: path, atomically: true, encoding: .utf8)
+        return session
+    }
+
+    func start(of session: String) throws -> SessionStart {
+        let read = JournalReader.read(path: session + "/transcript.jsonl")
+        let start = read.entries.lazy.compactMap { if case .start(let start)? = $0.event { start } else { nil } }.first
+        return try #require(start)
+    }
+
+    @Test("resume works from any folder, and a condition on the end of a long output branches as it did in the run")
+    func fromAnotherFolderWithTheTailOfALongOutput() throws {
+        let session = try interruptedRun()
+        let elsewhere = try TestSupport.temporaryDirectory()
+        let resumed = try cli.medic(["resume", session, "--yes", "--transcript", elsewhere + "/two"], in: elsewhere)
+        #expect(resumed.status == 0, "\(resumed.error)")
+        // The run branched on the output's last line; read as its first 2 MiB, the replay would go to tail-lost.
+        #expect(resumed.output.contains("The run stopped at stop-here"), "\(resumed.output)\(resumed.error)")
+        #expect(resumed.output.contains("RESOLVED"))
+        let absolute = TestSupport.repositoryRoot + "/" + Self.runbook
+        #expect(try start(of: session).files.map(\.path) == [absolute], "the runbook is recorded by its absolute path")
+        #expect(try start(of: elsewhere + "/two").files.map(\.path) == [absolute])
+    }
+
+    @Test("a continuation that was itself interrupted resumes through both journals, each step's output read from its own session")
+    func continuationOfAContinuation() throws {
+        let session = try interruptedRun()
+        let folder = try TestSupport.temporaryDirectory()
+        let second = try cli.medic(["resume", session, "--yes", "--transcript", folder + "/two"], in: folder)
+        try #require(second.status == 0, "\(second.error)")
+        #expect(try start(of: folder + "/two").flags == ["--yes", "--resumed-from=\(session)"])
+        // The continuation dies right after its start record.
+        let path = folder + "/two/transcript.jsonl"
+        let first = try #require(try String(contentsOfFile: path, encoding: .utf8).split(separator: "\n").first)
+        try (first + "\n").write(toFile: path, atomically: true, encoding: .utf8)
+
+        let third = try cli.medic(["resume", "two", "--yes", "--transcript", folder + "/three"], in: folder)
+        #expect(third.status == 0, "\(third.error)")
+        #expect(third.output.contains("The run stopped at stop-here"), "\(third.output)\(third.error)")
+        #expect(try start(of: folder + "/three").flags == ["--yes", "--resumed-from=\(folder)/two"])
+    }
+
+    @Test("a journal naming its runbook relative to where the run started (older Medic) resumes from there, and says so elsewhere")
+    func relativePathOfAnOlderJournal() throws {
+        let session = try interruptedRun()
+        let path = session + "/transcript.jsonl"
+        let absolute = TestSupport.repositoryRoot + "/" + Self.runbook
+        let journal = try String(contentsOfFile: path, encoding: .utf8)
+        try journal.replacing("\"path\":\"\(absolute)\"", with: "\"path\":\"\(Self.runbook)\"").write(toFile: path, atomically: true, encoding: .utf8)
+        #expect(try start(of: session).files.map(\.path) == [Self.runbook])
+
+        let elsewhere = try TestSupport.temporaryDirectory()
+        let refused = try cli.medic(["resume", session, "--yes", "--transcript", elsewhere + "/two"], in: elsewhere)
+        #expect(refused.status == 1)
+        #expect(
+            refused.error.contains(
+                "names its runbook as \(Self.runbook), relative to the folder the run started in; run `medic resume` from that folder"))
+        let resumed = try cli.medic(["resume", session, "--yes", "--transcript", elsewhere + "/three"])
+        #expect(resumed.status == 0, "\(resumed.error)")
+        #expect(resumed.output.contains("The run stopped at stop-here"))
+    }
+
+    @Test("the recorded digest is of the bytes that were parsed, and a runbook changed since is refused unless accepted")
+    func digestOfTheParsedBytes() throws {
+        let folder = try TestSupport.temporaryDirectory()
+        let copy = folder + "/runbook.yaml"
+        try FileManager.default.copyItem(atPath: TestSupport.repositoryRoot + "/" + Self.runbook, toPath: copy)
+        let session = try interruptedRun("runbook.yaml", in: folder)
+        let bytes = try Array(Data(contentsOf: URL(fileURLWithPath: copy)))
+        #expect(try start(of: session).files == [RunbookFileDigest(path: copy, sha256: SHA256.hex(of: bytes))])
+
+        try (String(decoding: bytes, as: UTF8.self) + "# edited after the run\n").write(toFile: copy, atomically: true, encoding: .utf8)
+        let refused = try cli.medic(["resume", session, "--yes", "--transcript", folder + "/two"])
+        #expect(refused.status == 1)
+        #expect(refused.error.contains("\(copy) changed since the run started"))
+        let accepted = try cli.medic(["resume", session, "--yes", "--accept-changed-runbook", "--transcript", folder + "/three"])
+        #expect(accepted.status == 0, "\(accepted.error)")
+        #expect(accepted.error.contains("\(copy) changed since the run started; going on as asked"))
+        #expect(try start(of: folder + "/three").files.map(\.sha256) == [SHA256.hex(of: Array(Data(contentsOf: URL(fileURLWithPath: copy))))])
+    }
+}

@@ -1,0 +1,48 @@
+import MedicCore
+import MedicSession
+import MedicTestSupport
+import Testing
+
+/// Rebuilding a walk from a run's journal, as `medic resume` does, against journals a real
+/// session recorded.
+@Suite("Replaying a journal")
+struct JournalReplayTests {
+    typealias H = RunSessionTests
+
+    /// A fresh walk over the session tests' runbook, with the harness's inputs.
+    func freshWalk() throws -> Walk {
+        Walk(bundle: TestSupport.bundle(try TestSupport.runbook(H.yaml)), inputs: ["service": "app", "target": "web1", "password": ""])
+    }
+
+    @Test("a dry run's journal replays along the path the run took: a not-run action is the success the walk was given")
+    func dryRun() throws {
+        let h = try H.harness([], dryRun: true)
+        _ = h.session.run(start: H.start)
+        var walk = try freshWalk()
+        let outcome = JournalReplay.replay(
+            h.recorder.events, keptOutput: { record, _ in String(decoding: h.recorder.outputs[record.stepID] ?? [], as: UTF8.self) }, on: &walk)
+        #expect(outcome.problem == nil)
+        #expect(walk.path == h.session.path)
+        #expect(walk.isEnded)
+    }
+
+    @Test("a step's output read back differently from the run is caught at the branch it changes")
+    func divergingOutput() throws {
+        let h = try H.harness([.line("yes")])
+        _ = h.session.run(start: H.start)
+        #expect(h.session.path.starts(with: ["look", "fix"]))
+        var walk = try freshWalk()
+        let outcome = JournalReplay.replay(h.recorder.events, keptOutput: { _, _ in "all fine\n" }, on: &walk)
+        #expect(outcome.problem == "at 'look' the run went to 'fix', but replaying its journal goes to 'ask'")
+    }
+
+    @Test("an output that cannot be read back stops the replay, saying why")
+    func unreadableOutput() throws {
+        struct Gone: Error, CustomStringConvertible { var description: String { "the file is gone" } }
+        let h = try H.harness([.line("yes")])
+        _ = h.session.run(start: H.start)
+        var walk = try freshWalk()
+        let outcome = JournalReplay.replay(h.recorder.events, keptOutput: { _, _ in throw Gone() }, on: &walk)
+        #expect(outcome.problem == "the output of 'look' could not be read back: the file is gone")
+    }
+}
