@@ -16,7 +16,7 @@ DIST := .build/dist
 RELEASE_BIN := .build/release/medic
 
 .PHONY: all build release test check deps lint unit e2e scenarios schema bench clean \
-	install uninstall man completions deb deb-test install-test try-check
+	yaml install uninstall man completions deb deb-test install-test try-check
 
 all: build
 
@@ -64,9 +64,13 @@ scenarios: build
 schema:
 	bash Tests/schema/check-schema.sh
 
-## Every test: lint, Swift tests, shipped runbooks and their scenarios, the JSON Schema, the
-## installed files and the Debian package, end to end.
-test: deps lint scenarios schema unit install-test deb-test e2e
+## Medic's YAML reader against PyYAML over every shipped runbook and scenario and a generated corpus.
+yaml:
+	SWIFT=$(SWIFT) bash Tests/yaml/differential.sh
+
+## Every test: lint, Swift tests, shipped runbooks and their scenarios, the JSON Schema, the YAML
+## reader against PyYAML, the installed files and the Debian package, end to end.
+test: deps lint scenarios schema yaml unit install-test deb-test e2e
 
 ## The man page, from the command line's own definitions (ArgumentParser's generate-manual plugin
 ## reads `medic --experimental-dump-help`; the debug build is enough, the help is the same).
@@ -121,6 +125,7 @@ try-check:
 	lab/try --check
 
 bench:
+	bash bench/validate-shipped.sh
 	bash bench/validate-large.sh
 	bash bench/journal.sh
 	bash bench/run.sh

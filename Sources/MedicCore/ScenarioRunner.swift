@@ -16,6 +16,8 @@ public struct ScenarioRunner: Sendable {
         public var conclusions: Set<String>
         /// Each action the walk put to the operator, in order, and whether the scenario approved it.
         public var decisions: [DrillGrade.Decision] = []
+        /// The actions the walk asked to confirm, in order.
+        public var actions: [String] { decisions.map(\.stepID) }
 
         /// Whether the scenario passed.
         public var passed: Bool { failures.isEmpty }
@@ -102,6 +104,10 @@ public struct ScenarioRunner: Sendable {
             if let cause = scenario.expectedCause, cause != reached.cause {
                 report.failures.append("expected cause \(cause), got \(reached.cause) at '\(reached.stepID)'")
             }
+        }
+        if let expected = scenario.expectedActions, expected != report.actions {
+            let list = { (ids: [String]) in ids.isEmpty ? "none" : ids.joined(separator: ", ") }
+            report.failures.append("expected actions: \(list(expected)); the walk reached: \(list(report.actions))")
         }
         if let expected = scenario.expectedPath, expected != report.path {
             report.failures.append("the path differs from the expected one:\n" + PathDiff.render(expected: expected, actual: report.path))
