@@ -20,8 +20,11 @@ let package = Package(
             dependencies: [
                 "MedicCore", "MedicLoader", "MedicRender", "MedicRuntime", "MedicSession", "MedicTranscript", "MedicTerminal",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
-            ]
+            ],
+            plugins: ["BuildInfo"]
         ),
+        // Writes the commit being built into MedicCLI, for `medic --version`.
+        .plugin(name: "BuildInfo", capability: .buildTool()),
         // The pure core: runbook model, validation, conditions and the walk, and the small
         // protocols adapters implement. No I/O.
         .target(name: "MedicCore"),
@@ -66,7 +69,7 @@ let package = Package(
     ]
 )
 
-for target in package.targets where target.type != .system && !target.name.hasPrefix("C") {
+for target in package.targets where target.type != .system && target.type != .plugin && !target.name.hasPrefix("C") {
     target.swiftSettings =
         (target.swiftSettings ?? []) + [
             .swiftLanguageMode(.v6),

@@ -10,38 +10,39 @@ struct DrillCommand: ParsableCommand {
         commandName: "drill",
         abstract: "Practise a runbook against a recorded incident: the same walk as `medic run`, with nothing executed.",
         discussion: """
-            Without arguments, lists the runbooks in ./runbooks that have scenarios; with a runbook only, \
+            Without arguments, lists the runbooks on the runbook search path that have scenarios; with a runbook only, \
             lists its scenarios. A drill answers every check and action from the scenario, still asks \
             you to confirm actions, and at the end compares your decisions at each action and the conclusion \
             you reached with the incident's. Exits 0 when both match, 6 when not.
             """
     )
 
-    @Argument(help: "The runbook to drill.", completion: .file(extensions: ["yaml", "yml"]))
+    @Argument(help: "The runbook to drill: a file, or a name on the runbook search path.", completion: RunbookArgument.completion)
     var runbook: String?
 
-    @Option(name: .shortAndLong, help: "The scenario to drill (its name or file name).", completion: .custom(DrillCommand.scenarioNames))
+    @Option(name: .shortAndLong, help: "The scenario to drill (its name or file name).", completion: RunbookArgument.scenarioCompletion)
     var scenario: String?
 
     @Flag(name: .customLong("verbose"), help: "Show each check's script or request whole (not folded to its first line) and the values it captures.")
     var verbose = false
 
-    @Option(name: .customLong("in"), help: "Where to look for runbooks when none is given.")
-    var folder = "runbooks"
+    @Option(name: .customLong("in"), help: "Where to look for runbooks when none is given (default: the runbook search path).")
+    var folder: String?
 
     func run() throws {
         let out = StandardStreams.output
         let style = TerminalStyle.forStandardOutput()
-        guard let runbook else {
+        guard let argument = runbook else {
             try listRunbooks(out, style)
             return
         }
+        let runbook = try RunbookArgument.resolve(argument)
         let bundle = try loadValidBundle(runbook)
         let scenarios = try loadScenarios(of: runbook)
         guard let name = scenario else {
             out.write(style.bold(bundle.root.id) + ": \(bundle.root.title)\n")
             for scenario in scenarios { out.write("  \(style.cyan(scenario.name))\n" + (scenario.description.map { "      \($0)\n" } ?? "")) }
-            out.write("\nstart one with: medic drill \(runbook) --scenario NAME\n")
+            out.write("\nstart one with: medic drill \(argument) --scenario NAME\n")
             return
         }
         guard let chosen = scenarios.first(where: { $0.name == name || $0.path.hasSuffix("/\(name).yaml") }) else {
@@ -116,16 +117,6 @@ struct DrillCommand: ParsableCommand {
     /// The names of the scenarios of the runbook on the command line, for the shell's
     /// completion of `--scenario` (the runbook is the first YAML file among `words` that is not
     /// itself a `--scenario` value).
-    @Sendable static func scenarioNames(_ words: [String], _ index: Int, _ prefix: String) -> [String] {
-        let runbook = words.indices.first { position in
-            let word = words[position]
-            guard position != index, word.hasSuffix(".yaml") || word.hasSuffix(".yml") else { return false }
-            return position == 0 || !["--scenario", "-s"].contains(words[position - 1])
-        }
-        guard let runbook else { return [] }
-        return ScenarioLoader.files(for: words[runbook]).compactMap { ScenarioLoader().load($0).scenario?.name }.filter { $0.hasPrefix(prefix) }
-    }
-
     private func loadScenarios(of runbook: String) throws -> [Scenario] {
         var scenarios: [Scenario] = []
         for file in ScenarioLoader.files(for: runbook) {
@@ -140,9 +131,15 @@ struct DrillCommand: ParsableCommand {
     }
 
     private func listRunbooks(_ out: StandardStreams.Stream, _ style: TerminalStyle) throws {
-        guard let files = YAMLFiles.paths(in: folder) else {
-            throw MedicError("'\(folder)' is not a folder of runbooks; run from Medic's repository, or pass --in DIR or a runbook")
+        let search = RunbookSearch.current
+        let files: [String]
+        if let folder {
+            guard let found = YAMLFiles.paths(in: folder) else { throw MedicError("'\(folder)' is not a folder of runbooks", status: .usage) }
+            files = found
+        } else {
+            files = search.runbooks().map(\.path)
         }
+        let place = folder ?? "the runbook search path (\(search.folders.joined(separator: ", ")))"
         var any = false
         for file in files {
             let count = ScenarioLoader.files(for: file).count
@@ -152,7 +149,7 @@ struct DrillCommand: ParsableCommand {
             out.write("  \(style.cyan(file))  \(count) scenario\(count == 1 ? "" : "s")  \(loaded?.title ?? "")\n")
         }
         if !any {
-            out.write("no runbook in \(folder) has scenarios\n")
+            out.write("no runbook in \(place) has scenarios\n")
         } else {
             out.write("\nlist a runbook's scenarios with: medic drill RUNBOOK\n")
         }

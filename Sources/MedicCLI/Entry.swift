@@ -10,13 +10,19 @@ public enum Entry {
     /// Synchronous on purpose: nothing in Medic awaits, and an async entry point would start the
     /// concurrency runtime's executor and its threads for nothing (memory on a box short of it).
     public static func run(_ arguments: [String]) -> Int32 {
+        if let first = arguments.first, !first.hasPrefix("-"), !MedicCommand.commandNames.contains(first) {
+            // ArgumentParser would call it an "unexpected argument"; name it and offer the closest command.
+            let hint = Spelling.suggestion(for: first, among: MedicCommand.commandNames).map { "; did you mean '\($0)'?" } ?? ""
+            StandardStreams.error.write("medic: error: unknown command '\(first)'\(hint)\nRun 'medic --help' to list the commands.\n")
+            return ExitStatus.usage.rawValue
+        }
         do {
             var command = try MedicCommand.parseAsRoot(arguments)
             try command.run()
             return ExitStatus.success.rawValue
         } catch let error as MedicError {
             StandardStreams.error.write("medic: error: \(error.description)\n")
-            return ExitStatus.failure.rawValue
+            return error.status.rawValue
         } catch {
             let code = MedicCommand.exitCode(for: error)
             let message = MedicCommand.fullMessage(for: error)

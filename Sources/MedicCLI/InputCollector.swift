@@ -69,9 +69,12 @@ struct InputCollector {
     /// Asks for `input` until its value is acceptable.
     private func ask(_ input: InputDefinition) throws -> String {
         guard console.isInteractive else {
-            throw MedicError(
-                "input '\(input.name)' has no value and standard input is not a terminal to ask; pass --var \(input.name)=VALUE, MEDIC_VAR_\(input.name) or a --var-file"
-            )
+            // --var is refused for a secret (argv is visible through ps), so it is never offered.
+            let ways =
+                input.isSecret
+                ? "set MEDIC_VAR_\(input.name) or put it in a --var-file only you can read"
+                : "pass --var \(input.name)=VALUE, MEDIC_VAR_\(input.name) or a --var-file"
+            throw MedicError("input '\(input.name)' has no value and standard input is not a terminal to ask; \(ways)")
         }
         if let description = input.description { console.show("\(input.name): \(description)", .dim) }
         if !input.choices.isEmpty { console.show("  one of: \(input.choices.joined(separator: ", "))", .dim) }

@@ -7,16 +7,18 @@ import MedicTerminal
 struct ListCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "list",
-        abstract: "List the runbooks in a folder (default ./runbooks) with id, title and whether each is valid."
+        abstract: "List the runbooks in a folder, or on the runbook search path, with id, title and whether each is valid."
     )
 
-    @Argument(help: "The folder to search.", completion: .directory)
-    var directory = "runbooks"
+    @Argument(help: "The folder to list (default: every runbook on the runbook search path, ./runbooks first).", completion: .directory)
+    var directory: String?
 
     func run() throws {
-        let files = try RunbookFiles.find(in: directory)
+        let search = RunbookSearch.current
+        let files = try directory.map(RunbookFiles.find) ?? search.runbooks().map(\.path)
         if files.isEmpty {
-            StandardStreams.error.write("no runbooks (*.yaml, *.yml) in \(directory)\n")
+            let place = directory ?? "the runbook search path (\(search.folders.joined(separator: ", ")))"
+            StandardStreams.error.write("no runbooks (*.yaml, *.yml) in \(place)\n")
             return
         }
         let style = TerminalStyle.forStandardOutput()
@@ -37,14 +39,20 @@ struct ListCommand: ParsableCommand {
             }
             // An invalid file has no bundle; read it alone for whatever id and title it has.
             let loaded = bundle?.root ?? RunbookLoader().loadFile(file).runbook
-            rows.append((loaded?.id ?? "?", loaded?.title ?? "(unreadable)", status, file))
+            let id = loaded?.id ?? ""
+            let title = loaded?.title ?? ""
+            rows.append((id.isEmpty ? "?" : id, title.isEmpty ? (loaded == nil ? "(unreadable)" : "(no title)") : title, status, file))
         }
+        // Every column but the last is padded to its widest cell, so each starts at the same column
+        // on every line; a title longer than 48 characters is cut with "…".
+        let titles = rows.map { $0.1.count > 48 ? String($0.1.prefix(47)) + "…" : $0.1 }
         let idWidth = max(2, rows.map(\.0.count).max() ?? 0)
-        let titleWidth = min(48, max(5, rows.map(\.1.count).max() ?? 0))
-        func pad(_ s: String, _ n: Int) -> String { s.count >= n ? String(s.prefix(n)) : s + String(repeating: " ", count: n - s.count) }
-        StandardStreams.output.write(style.bold("\(pad("ID", idWidth))  \(pad("TITLE", titleWidth))  FILE  STATUS") + "\n")
-        for row in rows {
-            StandardStreams.output.write("\(pad(row.0, idWidth))  \(pad(row.1, titleWidth))  \(row.3)  \(row.2)\n")
+        let titleWidth = max(5, titles.map(\.count).max() ?? 0)
+        let fileWidth = max(4, rows.map(\.3.count).max() ?? 0)
+        func pad(_ s: String, _ n: Int) -> String { s + String(repeating: " ", count: max(0, n - s.count)) }
+        StandardStreams.output.write(style.bold("\(pad("ID", idWidth))  \(pad("TITLE", titleWidth))  \(pad("FILE", fileWidth))  STATUS") + "\n")
+        for (row, title) in zip(rows, titles) {
+            StandardStreams.output.write("\(pad(row.0, idWidth))  \(pad(title, titleWidth))  \(pad(row.3, fileWidth))  \(row.2)\n")
         }
         if anyInvalid { throw ExitCode(ExitStatus.invalidRunbook.rawValue) }
     }

@@ -27,7 +27,7 @@ struct RunCommand: ParsableCommand {
             """
     )
 
-    @Argument(help: "The runbook to walk.", completion: .file(extensions: ["yaml", "yml"]))
+    @Argument(help: "The runbook to walk: a file, or a name on the runbook search path.", completion: RunbookArgument.completion)
     var runbook: String
 
     @Option(name: .customLong("var"), help: ArgumentHelp("Set an input (not secrets: they would show in ps).", valueName: "NAME=VALUE"))
@@ -36,7 +36,7 @@ struct RunCommand: ParsableCommand {
     @OptionGroup var options: SessionOptions
 
     func run() throws {
-        let bundle = try loadValidBundle(runbook)
+        let bundle = try loadValidBundle(RunbookArgument.resolve(runbook))
         let launch = Launch(options)
         let values = try InputCollector(runbook: bundle.root, console: launch.console).collect(
             assignments: assignments, varFile: options.varFile, environment: ProcessEnvironment.current)

@@ -10,11 +10,11 @@ struct ShowCommand: ParsableCommand {
         abstract: "Print a runbook as a document: inputs, then every step with its why, what runs and where each branch leads."
     )
 
-    @Argument(help: "The runbook file.", completion: .file(extensions: ["yaml", "yml"]))
+    @Argument(help: "The runbook: a file, or a name on the runbook search path.", completion: RunbookArgument.completion)
     var file: String
 
     func run() throws {
-        let bundle = try loadValidBundle(file)
+        let bundle = try loadValidBundle(RunbookArgument.resolve(file))
         StandardStreams.output.write(RunbookDocument(bundle.root).render())
     }
 }
@@ -26,14 +26,14 @@ struct GraphCommand: ParsableCommand {
         abstract: "Print the decision tree as a Mermaid or Graphviz DOT graph."
     )
 
-    @Argument(help: "The runbook file.", completion: .file(extensions: ["yaml", "yml"]))
+    @Argument(help: "The runbook: a file, or a name on the runbook search path.", completion: RunbookArgument.completion)
     var file: String
 
     @Option(name: .long, help: "mermaid or dot.")
     var format: GraphRenderer.Format = .mermaid
 
     func run() throws {
-        let bundle = try loadValidBundle(file)
+        let bundle = try loadValidBundle(RunbookArgument.resolve(file))
         StandardStreams.output.write(GraphRenderer(bundle.root).render(format))
     }
 }

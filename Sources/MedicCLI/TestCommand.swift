@@ -11,7 +11,7 @@ struct TestCommand: ParsableCommand {
         discussion: "Exits 0 when every scenario passes, 6 when any fails, 2 when a runbook or scenario is invalid."
     )
 
-    @Argument(help: "Runbook files, or folders of runbooks.", completion: .file(extensions: ["yaml", "yml"]))
+    @Argument(help: "Runbooks (files, or names on the runbook search path), or folders of runbooks.", completion: RunbookArgument.completion)
     var targets: [String] = ["runbooks"]
 
     @Flag(name: .long, help: "Fail unless every branch and conclusion is reached by some scenario.")
@@ -22,11 +22,14 @@ struct TestCommand: ParsableCommand {
 
     func run() throws {
         var files: [String] = []
+        var named: Set<String> = []
         for target in targets {
             if FileSystem.kind(of: target) == .directory {
                 files += try RunbookFiles.find(in: target)
             } else {
-                files.append(target)
+                let file = try RunbookArgument.resolve(target)
+                files.append(file)
+                named.insert(file)
             }
         }
         let style = TerminalStyle.forStandardOutput()
@@ -37,7 +40,7 @@ struct TestCommand: ParsableCommand {
         var incomplete = false
         for file in files {
             let scenarioFiles = ScenarioLoader.files(for: file)
-            if scenarioFiles.isEmpty, targets.contains(file) == false { continue }
+            if scenarioFiles.isEmpty, !named.contains(file) { continue }
             let bundle = try loadValidBundle(file)
             out.write(style.bold("\(bundle.root.id)") + " (\(file)): \(scenarioFiles.count) scenario\(scenarioFiles.count == 1 ? "" : "s")\n")
             var edges: Set<Coverage.Edge> = []

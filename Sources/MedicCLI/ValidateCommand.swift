@@ -11,7 +11,7 @@ struct ValidateCommand: ParsableCommand {
         discussion: "Exits 0 when no file has an error (warnings are allowed), 2 otherwise."
     )
 
-    @Argument(help: "The runbook files to check.", completion: .file(extensions: ["yaml", "yml"]))
+    @Argument(help: "The runbooks to check: files, or names on the runbook search path.", completion: RunbookArgument.completion)
     var files: [String]
 
     @Flag(name: .long, help: "Treat warnings as errors.")
@@ -20,7 +20,7 @@ struct ValidateCommand: ParsableCommand {
     func run() throws {
         var all: [Diagnostic] = []
         let loader = RunbookLoader()
-        for file in files {
+        for file in try files.map(RunbookArgument.resolve) {
             let (_, diagnostics) = loader.loadBundle(file)
             all += diagnostics
         }

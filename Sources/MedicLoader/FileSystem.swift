@@ -27,7 +27,7 @@ public enum FileSystem {
 
     /// The names in a folder, without `.` and `..`, in no particular order; nil when it cannot
     /// be listed.
-    static func entries(in directory: String) -> [String]? {
+    public static func entries(in directory: String) -> [String]? {
         guard let stream = opendir(directory) else { return nil }
         defer { closedir(stream) }
         var names: [String] = []

@@ -171,7 +171,10 @@ struct CommandLineTests {
     func usage() throws {
         let run = try medic(["frobnicate"])
         #expect(run.status == 64)
-        #expect(run.error.contains("Usage") || run.error.contains("Error"))
+        #expect(run.error.contains("medic: error: unknown command 'frobnicate'"))
+        let option = try medic(["run", "--frobnicate", "runbooks/starter.yaml"])
+        #expect(option.status == 64)
+        #expect(option.error.contains("Error: Unknown option '--frobnicate'"))
     }
 
     @Test("run and resume take the same session options, described the same way")
