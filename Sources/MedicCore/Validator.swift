@@ -239,18 +239,10 @@ public struct Validator: Sendable {
     private func rules(for step: UnsafePointer<Step>, in runbook: Runbook) -> [Diagnostic] {
         var out: [Diagnostic] = []
         if step.pointee.kind == .check, let execution = step.pointee.execution {
-            let reason: String?
-            switch execution {
-            case .command(let argv): reason = StateChangingCommands.reason(argv: argv.map(\.raw))
-            case .script(let text, _): reason = StateChangingCommands.reason(script: text)
-            case .http(let spec): reason = ["PUT", "PATCH", "DELETE"].contains(spec.method) ? "an HTTP \(spec.method) changes state" : nil
-            case .tcp: reason = nil
-            }
-            if let reason {
+            if let (reason, location) = ReadOnlyCheck.problem(execution, at: step.pointee.location) {
                 out.append(
                     .error(
-                        "check '\(step.pointee.id)' must be read-only, but \(reason)",
-                        at: execution.templates.first?.location ?? step.pointee.location,
+                        "check '\(step.pointee.id)' must be provably read-only, but \(reason)", at: location,
                         hint: "make it an 'action', which runs only after the operator confirms it"))
             }
         }
