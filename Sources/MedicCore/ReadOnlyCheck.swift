@@ -32,14 +32,20 @@ public enum ReadOnlyCheck {
     }
 
     /// The line of the script's `offset`th character, counted from the script's location; a block
-    /// scalar (`script: |`) starts on the line after its indicator.
+    /// scalar (`script: |`) starts on the line after its indicator, and its lines are pointed at
+    /// from column 1.
     static func location(of offset: Int, in text: String, scriptAt location: SourceLocation) -> SourceLocation {
         let before = text.prefix(offset)
         let lines = before.filter { $0 == "\n" }.count
         let block = text.hasSuffix("\n")
         var out = location
         out.line += lines + (block ? 1 : 0)
-        if !block, lines == 0 { out.column += offset }
+        if !block, lines == 0 {
+            out.column += offset
+        } else {
+            // The block's indentation is not kept with the text: point at the line's start.
+            out.column = 1
+        }
         return out
     }
 }

@@ -120,7 +120,11 @@ public enum ReadOnlyCommands {
                     if let equals = text.firstIndex(of: "=") {
                         let value = String(text[text.index(after: equals)...])
                         out.options.append(
-                            (name, arg.literal == nil ? Argument(dynamic: arg.display, prefix: value, singleField: arg.singleField) : Argument(literal: value)))
+                            (
+                                name,
+                                arg.literal == nil
+                                    ? Argument(dynamic: arg.display, prefix: value, singleField: arg.singleField) : Argument(literal: value)
+                            ))
                     } else {
                         guard index < args.count else { return .failure(Refusal("'\(name)' of \(program) needs a value")) }
                         out.options.append((name, args[index]))
@@ -132,7 +136,8 @@ public enum ReadOnlyCommands {
                 continue
             }
             guard let literal = arg.literal, literal.hasPrefix("-") else {
-                return .failure(Refusal("the argument '\(arg.display)' of \(program) is computed at run time and could be an option; put it after '--'"))
+                return .failure(
+                    Refusal("the argument '\(arg.display)' of \(program) is computed at run time and could be an option; put it after '--'"))
             }
             var letters = literal.dropFirst()
             while let letter = letters.first {
@@ -225,7 +230,9 @@ public enum ReadOnlyCommands {
 
     /// Why assigning the variable `name` for a command is not safe, or nil.
     public static func assignmentProblem(_ name: String) -> String? {
-        let dangerous: Set<String> = ["PATH", "IFS", "ENV", "BASH_ENV", "SHELLOPTS", "BASHOPTS", "PS4", "CDPATH", "GCONV_PATH", "PERL5OPT", "PYTHONSTARTUP"]
+        let dangerous: Set<String> = [
+            "PATH", "IFS", "ENV", "BASH_ENV", "SHELLOPTS", "BASHOPTS", "PS4", "CDPATH", "GCONV_PATH", "PERL5OPT", "PYTHONSTARTUP",
+        ]
         if dangerous.contains(name) || name.hasPrefix("LD_") || name.hasPrefix("BASH_FUNC") {
             return "setting \(name) changes which program runs or what it loads"
         }
@@ -251,26 +258,37 @@ public enum ReadOnlyCommands {
         table["date"] = .plain(Options("-u -R --utc --rfc-email", valued: "-d --date -I --iso-8601 --rfc-3339 -r --reference")) { parsed in
             parsed.operands.allSatisfy { $0.prefix.hasPrefix("+") } ? nil : "date with an operand other than +FORMAT sets the clock"
         }
-        table["df"] = .plain(Options("-h -H -k -P -T -a -i -l --human-readable --si --portability --local --all --inodes --print-type", valued: "-t -x --type --exclude-type --output -B --block-size"))
-        table["du"] = .plain(Options("-s -h -a -c -k -m -x -b --summarize --human-readable --total --apparent-size", valued: "-d --max-depth --exclude -B --block-size"))
+        table["df"] = .plain(
+            Options(
+                "-h -H -k -P -T -a -i -l --human-readable --si --portability --local --all --inodes --print-type",
+                valued: "-t -x --type --exclude-type --output -B --block-size"))
+        table["du"] = .plain(
+            Options(
+                "-s -h -a -c -k -m -x -b --summarize --human-readable --total --apparent-size", valued: "-d --max-depth --exclude -B --block-size"))
         table["ls"] = .plain(Options("-l -a -A -h -t -r -S -d -1 -i -n -R -F --full-time --color -L"))
         table["stat"] = .plain(Options("-L -t --terse", valued: "-c --format --printf"))
         table["cat"] = .plain(Options("-n -A -v -e -E -s -t -T -b -u"))
         table["head"] = .plain(Options("-q -v -z", valued: "-n -c --lines --bytes"))
         table["tail"] = .plain(Options("-q -v -f -F -z --follow --retry", valued: "-n -c --lines --bytes --pid -s --sleep-interval"))
         table["wc"] = .plain(Options("-l -c -w -m -L --lines --bytes --words --chars"))
-        table["sort"] = .plain(Options("-n -r -u -k -b -f -h -V -g -M -s -z --numeric-sort --reverse --unique --human-numeric-sort --version-sort", valued: "-k -t --key --field-separator"))
+        table["sort"] = .plain(
+            Options(
+                "-n -r -u -k -b -f -h -V -g -M -s -z --numeric-sort --reverse --unique --human-numeric-sort --version-sort",
+                valued: "-k -t --key --field-separator"))
         table["uniq"] = .plain(Options("-c -d -u -i -z --count --repeated --unique --ignore-case", valued: "-f -s -w")) { parsed in
             parsed.operands.count <= 1 ? nil : "uniq writes to its second operand"
         }
-        table["cut"] = .plain(Options("-s -z --complement --only-delimited", valued: "-d -f -c -b --delimiter --fields --characters --bytes --output-delimiter"))
+        table["cut"] = .plain(
+            Options("-s -z --complement --only-delimited", valued: "-d -f -c -b --delimiter --fields --characters --bytes --output-delimiter"))
         table["tr"] = .plain(Options("-d -s -c -C --delete --squeeze-repeats --complement"))
         table["rev"] = .plain(Options())
         table["getconf"] = .plain(Options())
         table["getenforce"] = .plain(Options(), operands: noOperands)
         table["find"] = Tool { name, args in findProblem(args) }
         table["getent"] = .plain(Options("-s --service")) { parsed in
-            guard let database = parsed.operands.first?.literal, ["ahosts", "ahostsv4", "ahostsv6", "hosts", "passwd", "group", "services", "protocols", "networks"].contains(database) else {
+            guard let database = parsed.operands.first?.literal,
+                ["ahosts", "ahostsv4", "ahostsv6", "hosts", "passwd", "group", "services", "protocols", "networks"].contains(database)
+            else {
                 return "getent reads only a known database here"
             }
             return nil
@@ -280,30 +298,43 @@ public enum ReadOnlyCommands {
         let grep = Tool.plain(
             Options(
                 "-c -i -v -n -l -L -h -H -o -q -s -E -F -G -P -w -x -r -R -a -z --count --ignore-case --invert-match --line-number --files-with-matches --quiet --silent --extended-regexp --fixed-strings --word-regexp --line-regexp --only-matching --no-filename --with-filename --text",
-                valued: "-e -f -m -A -B -C --regexp --file --max-count --after-context --before-context --context --include --exclude --color --colour"))
+                valued:
+                    "-e -f -m -A -B -C --regexp --file --max-count --after-context --before-context --context --include --exclude --color --colour"))
         for name in ["grep", "egrep", "fgrep", "zgrep"] { table[name] = grep }
         table["awk"] = Tool { name, args in awkProblem(name, args) }
         table["gawk"] = table["awk"]
         table["mawk"] = table["awk"]
         table["sed"] = Tool { name, args in sedProblem(name, args) }
-        table["ps"] = .plain(Options("-e -A -f -F -l -y -a -x -H -w -ww --no-headers --forest", valued: "-o -p -u -U -C -G -q --pid --ppid --sort -O"))
-        table["pgrep"] = .plain(Options("-a -c -f -l -n -o -v -x -i --count --full --list-full --newest --oldest --exact", valued: "-u -U -P -g -G -s -t --parent"))
+        table["ps"] = .plain(
+            Options("-e -A -f -F -l -y -a -x -H -w -ww --no-headers --forest", valued: "-o -p -u -U -C -G -q --pid --ppid --sort -O"))
+        table["pgrep"] = .plain(
+            Options("-a -c -f -l -n -o -v -x -i --count --full --list-full --newest --oldest --exact", valued: "-u -U -P -g -G -s -t --parent"))
         table["pidof"] = .plain(Options("-s -x -z", valued: "-o"))
-        table["ss"] = .plain(Options("-t -u -l -n -p -a -e -m -o -i -s -x -w -4 -6 -H -O --tcp --udp --listening --numeric --processes --all --summary --no-header", valued: "-f -A --family --query"))
+        table["ss"] = .plain(
+            Options(
+                "-t -u -l -n -p -a -e -m -o -i -s -x -w -4 -6 -H -O --tcp --udp --listening --numeric --processes --all --summary --no-header",
+                valued: "-f -A --family --query"))
         table["netstat"] = .plain(Options("-t -u -l -n -p -a -e -s -r -i -W --tcp --udp --listening --numeric --programs --all"))
         table["lsof"] = .plain(Options("-n -P -l -t", valued: "-i -p -u -c +D +d"))
-        table["dmesg"] = .plain(Options("-T -H -L -x -k -u -t -r -l -e -w -W -P --ctime --human --nopager --decode --kernel --userspace --notime --raw --follow --reltime", valued: "-f --facility -l --level --time-format --since --until"))
+        table["dmesg"] = .plain(
+            Options(
+                "-T -H -L -x -k -u -t -r -l -e -w -W -P --ctime --human --nopager --decode --kernel --userspace --notime --raw --follow --reltime",
+                valued: "-f --facility -l --level --time-format --since --until"))
         table["journalctl"] = .plain(
             Options(
                 "-a -e -f -k -m -q -r -x -b --all --pager-end --follow --dmesg --merge --quiet --reverse --catalog --no-pager --no-hostname --no-full --full --utc --disk-usage --list-boots --system --user --boot",
-                valued: "-u -n -S -U -p -t -o -g -D -M -T --unit --user-unit --lines --since --until --priority --identifier --output --grep --directory --file --machine --output-fields --case-sensitive --facility --cursor --after-cursor"))
+                valued:
+                    "-u -n -S -U -p -t -o -g -D -M -T --unit --user-unit --lines --since --until --priority --identifier --output --grep --directory --file --machine --output-fields --case-sensitive --facility --cursor --after-cursor"
+            ))
         table["nginx"] = .plain(Options("-t -T -V -v -q -h -?", valued: "-c -p -e")) { parsed in
             parsed.options.contains { ["-t", "-T", "-V", "-v", "-h", "-?"].contains($0.name) } ? nil : "nginx without -t, -T or -V starts the server"
         }
         table["curl"] = .plain(
             Options(
                 "-s -S -f -i -I -L -v -k -g -4 -6 --silent --show-error --fail --fail-with-body --include --head --location --verbose --insecure --compressed --http1.1 --http2 --no-buffer -N",
-                valued: "-o --output -m -H -A -e -w -u --max-time --connect-timeout --header --user-agent --referer --write-out --user --unix-socket --resolve --retry --retry-delay --max-redirs --cacert --url --proto")
+                valued:
+                    "-o --output -m -H -A -e -w -u --max-time --connect-timeout --header --user-agent --referer --write-out --user --unix-socket --resolve --retry --retry-delay --max-redirs --cacert --url --proto"
+            )
         ) { parsed in
             for option in parsed.options where ["-o", "--output"].contains(option.name) && option.value?.literal != "/dev/null" {
                 return "curl \(option.name) writes a file (only /dev/null is allowed in a check)"
@@ -320,12 +351,24 @@ public enum ReadOnlyCommands {
             return nil
         }
         table["systemctl"] = .subcommands(
-            Options("--no-pager -l --full -a --all --plain --no-legend --value -q --quiet --user --system --failed", valued: "-n --lines -p --property -t --type --state -o --output -H --host -M --machine"),
+            Options(
+                "--no-pager -l --full -a --all --plain --no-legend --value -q --quiet --user --system --failed",
+                valued: "-n --lines -p --property -t --type --state -o --output -H --host -M --machine"),
             Dictionary(
-                uniqueKeysWithValues: ["status", "show", "is-active", "is-enabled", "is-failed", "list-units", "list-unit-files", "list-timers", "list-sockets", "list-dependencies", "cat", "help"].map {
-                    ($0, Tool.plain(Options("--no-pager -l --full -a --all --plain --no-legend --value -q --quiet --failed", valued: "-n --lines -p --property -t --type --state -o --output")))
+                uniqueKeysWithValues: [
+                    "status", "show", "is-active", "is-enabled", "is-failed", "list-units", "list-unit-files", "list-timers", "list-sockets",
+                    "list-dependencies", "cat", "help",
+                ].map {
+                    (
+                        $0,
+                        Tool.plain(
+                            Options(
+                                "--no-pager -l --full -a --all --plain --no-legend --value -q --quiet --failed",
+                                valued: "-n --lines -p --property -t --type --state -o --output"))
+                    )
                 }))
-        let dockerGlobal = Options("-D --debug --tls --tlsverify", valued: "-c --context -H --host -l --log-level --config --tlscacert --tlscert --tlskey")
+        let dockerGlobal = Options(
+            "-D --debug --tls --tlsverify", valued: "-c --context -H --host -l --log-level --config --tlscacert --tlscert --tlskey")
         let dockerPs = Tool.plain(Options("-a -q -s -l --all --quiet --size --latest --no-trunc", valued: "-f --filter --format -n --last"))
         let dockerInspect = Tool.plain(Options("-s --size", valued: "-f --format --type"))
         let dockerLogs = Tool.plain(Options("-f -t --follow --timestamps --details", valued: "-n --tail --since --until"))
@@ -347,23 +390,36 @@ public enum ReadOnlyCommands {
                 "ps": dockerPs, "inspect": dockerInspect, "logs": dockerLogs, "stats": dockerStats, "top": dockerTop, "images": dockerImages,
                 "version": .plain(Options(valued: "-f --format")), "info": .plain(Options(valued: "-f --format")),
                 "port": .plain(Options()), "events": .plain(Options(valued: "-f --filter --format --since --until")),
-                "container": .subcommands(Options(), ["ls": dockerPs, "ps": dockerPs, "list": dockerPs, "inspect": dockerInspect, "logs": dockerLogs, "stats": dockerStats, "top": dockerTop, "port": .plain(Options())]),
+                "container": .subcommands(
+                    Options(),
+                    [
+                        "ls": dockerPs, "ps": dockerPs, "list": dockerPs, "inspect": dockerInspect, "logs": dockerLogs, "stats": dockerStats,
+                        "top": dockerTop, "port": .plain(Options()),
+                    ]),
                 "compose": compose,
             ])
         table["docker-compose"] = compose
         let supervisorRead = Tool.plain(Options())
         table["supervisorctl"] = .subcommands(
             Options(valued: "-c --configuration -s --serverurl -u --username -p --password"),
-            ["status": supervisorRead, "avail": supervisorRead, "pid": supervisorRead, "version": supervisorRead,
-             "tail": .plain(Options("-f -0 -1 -2 -3 -4 -5 -6 -7 -8 -9")), "maintail": .plain(Options("-f -0 -1 -2 -3 -4 -5 -6 -7 -8 -9"))])
+            [
+                "status": supervisorRead, "avail": supervisorRead, "pid": supervisorRead, "version": supervisorRead,
+                "tail": .plain(Options("-f -0 -1 -2 -3 -4 -5 -6 -7 -8 -9")), "maintail": .plain(Options("-f -0 -1 -2 -3 -4 -5 -6 -7 -8 -9")),
+            ])
         let kubectlOptions = "--context -n --namespace --kubeconfig --cluster --user -s --server --request-timeout -v"
         let kubectlRead = Tool.plain(
-            Options("-A -w --all-namespaces --watch --show-labels --no-headers -f --follow -p --previous --timestamps --all-containers", valued: kubectlOptions + " -o --output -l --selector --field-selector --sort-by --tail --since -c --container --show-kind --chunk-size"))
+            Options(
+                "-A -w --all-namespaces --watch --show-labels --no-headers -f --follow -p --previous --timestamps --all-containers",
+                valued: kubectlOptions
+                    + " -o --output -l --selector --field-selector --sort-by --tail --since -c --container --show-kind --chunk-size"))
         table["kubectl"] = .subcommands(
             Options(valued: kubectlOptions),
-            ["get": kubectlRead, "describe": kubectlRead, "logs": kubectlRead, "top": kubectlRead, "events": kubectlRead, "version": kubectlRead, "cluster-info": kubectlRead, "api-resources": kubectlRead,
-             "rollout": .subcommands(Options(valued: kubectlOptions), ["status": kubectlRead, "history": kubectlRead]),
-             "auth": .subcommands(Options(), ["can-i": kubectlRead])])
+            [
+                "get": kubectlRead, "describe": kubectlRead, "logs": kubectlRead, "top": kubectlRead, "events": kubectlRead, "version": kubectlRead,
+                "cluster-info": kubectlRead, "api-resources": kubectlRead,
+                "rollout": .subcommands(Options(valued: kubectlOptions), ["status": kubectlRead, "history": kubectlRead]),
+                "auth": .subcommands(Options(), ["can-i": kubectlRead]),
+            ])
         table["sudo"] = .wrapper(Options("-n -E -H -k --non-interactive --preserve-env", valued: "-u -g --user --group"))
         table["env"] = .wrapper(Options("-i --ignore-environment", valued: "-u --unset"), assignments: true)
         table["timeout"] = .wrapper(Options("--foreground --preserve-status -v --verbose", valued: "-s -k --signal --kill-after"), leading: 1)
@@ -375,7 +431,8 @@ public enum ReadOnlyCommands {
             return Tool.wrapper(Options("-p")).problem(name, args)
         }
         table["xargs"] = Tool { name, args in
-            var options = Options("-0 -r -t --null --no-run-if-empty --verbose", valued: "-n -L -d -I -P -s --max-args --max-lines --delimiter --max-procs")
+            var options = Options(
+                "-0 -r -t --null --no-run-if-empty --verbose", valued: "-n -L -d -I -P -s --max-args --max-lines --delimiter --max-procs")
             options.permute = false
             switch parse(name, args, options) {
             case .failure(let refusal): return refusal.reason
@@ -400,8 +457,16 @@ public enum ReadOnlyCommands {
 
     /// `find`'s starting points, then an expression of tests and printing actions only.
     static func findProblem(_ args: [Argument]) -> String? {
-        let tests: Set<String> = ["-type", "-xtype", "-name", "-iname", "-path", "-ipath", "-wholename", "-regex", "-iregex", "-newer", "-mtime", "-mmin", "-atime", "-amin", "-ctime", "-cmin", "-size", "-user", "-group", "-uid", "-gid", "-perm", "-links", "-inum", "-samefile", "-maxdepth", "-mindepth", "-printf", "-regextype", "-fstype", "-used"]
-        let flags: Set<String> = ["-print", "-print0", "-prune", "-xdev", "-mount", "-empty", "-readable", "-writable", "-executable", "-nouser", "-nogroup", "-o", "-a", "-or", "-and", "-not", "!", "(", ")", ",", "-true", "-false", "-quit", "-depth", "-follow", "-ls", "-daystart", "-noleaf", "-H", "-L", "-P"]
+        let tests: Set<String> = [
+            "-type", "-xtype", "-name", "-iname", "-path", "-ipath", "-wholename", "-regex", "-iregex", "-newer", "-mtime", "-mmin", "-atime",
+            "-amin", "-ctime", "-cmin", "-size", "-user", "-group", "-uid", "-gid", "-perm", "-links", "-inum", "-samefile", "-maxdepth", "-mindepth",
+            "-printf", "-regextype", "-fstype", "-used",
+        ]
+        let flags: Set<String> = [
+            "-print", "-print0", "-prune", "-xdev", "-mount", "-empty", "-readable", "-writable", "-executable", "-nouser", "-nogroup", "-o", "-a",
+            "-or", "-and", "-not", "!", "(", ")", ",", "-true", "-false", "-quit", "-depth", "-follow", "-ls", "-daystart", "-noleaf", "-H", "-L",
+            "-P",
+        ]
         var index = 0
         var inExpression = false
         while index < args.count {
@@ -471,7 +536,9 @@ public enum ReadOnlyCommands {
         }
         if code.contains("system") { return "calls system()" }
         if code.contains("@") { return "loads an extension" }
-        if code.replacing("||", with: "").contains("|") { return "pipes to or from a command ('|'; a regex alternative counts too, use [ab] or two matches)" }
+        if code.replacing("||", with: "").contains("|") {
+            return "pipes to or from a command ('|'; a regex alternative counts too, use [ab] or two matches)"
+        }
         // In a print or printf statement, an unparenthesised '>' redirects the output to a file.
         for statement in code.split(whereSeparator: { ";{}\n".contains($0) }) {
             let words = statement.split(whereSeparator: { $0 == " " || $0 == "\t" })
@@ -487,7 +554,9 @@ public enum ReadOnlyCommands {
     }
 
     static func sedProblem(_ name: String, _ args: [Argument]) -> String? {
-        switch parse(name, args, Options("-n -E -r -s -u -z --quiet --silent --regexp-extended --posix --sandbox", valued: "-e --expression", permute: true)) {
+        switch parse(
+            name, args, Options("-n -E -r -s -u -z --quiet --silent --regexp-extended --posix --sandbox", valued: "-e --expression", permute: true))
+        {
         case .failure(let refusal): return refusal.reason
         case .success(let parsed):
             var scripts = parsed.options.filter { $0.name == "-e" || $0.name == "--expression" }.compactMap(\.value)
@@ -545,7 +614,9 @@ public enum ReadOnlyCommands {
                     flags.append(chars[i])
                     i += 1
                 }
-                if c == "s", flags.contains("w") || flags.contains("e") || flags.contains("W") { return "writes a file or runs a command (s///w or s///e)" }
+                if c == "s", flags.contains("w") || flags.contains("e") || flags.contains("W") {
+                    return "writes a file or runs a command (s///w or s///e)"
+                }
             case "p", "P", "d", "D", "n", "N", "g", "G", "h", "H", "x", "l", "=", "q", "Q", "z", "F":
                 while i < chars.count, chars[i].isNumber || chars[i] == " " { i += 1 }
             case "a", "i", "c", ":", "b", "t", "T", "r", "R", "#", "v":

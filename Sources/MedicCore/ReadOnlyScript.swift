@@ -26,7 +26,9 @@ public enum ReadOnlyScript {
     }
 
     /// Builtins that only read or change the shell's own state.
-    static let builtins: Set<String> = ["cd", "read", "exit", "return", "shift", "unset", "wait", "break", "continue", "local", "getopts", "umask", "type", "hash", "times", "pwd"]
+    static let builtins: Set<String> = [
+        "cd", "read", "exit", "return", "shift", "unset", "wait", "break", "continue", "local", "getopts", "umask", "type", "hash", "times", "pwd",
+    ]
 
     private struct Walker {
         var unsafe: Set<String>
@@ -101,10 +103,19 @@ public enum ReadOnlyScript {
                 for word in command.words.dropFirst() { self.word(word) }
                 return
             }
-            if ["eval", ".", "source", "trap", "alias", "exec", "set", "export", "readonly", "ulimit", "kill", "fc", "jobs", "fg", "bg"].contains(name) {
+            if ["eval", ".", "source", "trap", "alias", "exec", "set", "export", "readonly", "ulimit", "kill", "fc", "jobs", "fg", "bg"].contains(
+                name)
+            {
                 if name == "exec", argv.count > 1 {
                     if let reason = ReadOnlyCommands.problem(argv: Array(argv.dropFirst())) { fail(reason, command.offset) }
-                } else if name == "exec" || (name == "set" && argv.dropFirst().allSatisfy { $0.literal.map { ["-e", "-u", "-x", "-o", "pipefail", "errexit", "nounset", "-eu", "-ue", "-ex", "-xe", "-f", "-C"].contains($0) } ?? false }) {
+                } else if name == "exec"
+                    || (name == "set"
+                        && argv.dropFirst().allSatisfy {
+                            $0.literal.map {
+                                ["-e", "-u", "-x", "-o", "pipefail", "errexit", "nounset", "-eu", "-ue", "-ex", "-xe", "-f", "-C"].contains($0)
+                            } ?? false
+                        })
+                {
                     return
                 } else if name == "export" || name == "readonly" {
                     for arg in argv.dropFirst() {

@@ -13,7 +13,9 @@ public struct ShellParser {
     private var hereDocuments: [ShellWord?] = []
     private var depth = 0
 
-    static let reserved: Set<String> = ["if", "then", "else", "elif", "fi", "do", "done", "case", "esac", "while", "until", "for", "{", "}", "!", "in"]
+    static let reserved: Set<String> = [
+        "if", "then", "else", "elif", "fi", "do", "done", "case", "esac", "while", "until", "for", "{", "}", "!", "in",
+    ]
 
     private init(_ text: [Character], base: Int) {
         chars = text
@@ -290,7 +292,9 @@ public struct ShellParser {
                 continue
             }
             if isMeta(c) {
-                if c == "(", out.words.count == 1, out.assignments.isEmpty, out.redirections.isEmpty, let name = out.words[0].literal, Self.isName(name) {
+                if c == "(", out.words.count == 1, out.assignments.isEmpty, out.redirections.isEmpty, let name = out.words[0].literal,
+                    Self.isName(name)
+                {
                     index += 1
                     skipBlanks()
                     guard current == ")" else { throw error("expected ')' after '\(name)('") }
@@ -308,7 +312,8 @@ public struct ShellParser {
                 let after = String(text[text.index(after: equals)...])
                 rest[0] = .literal(after)
                 if after.isEmpty { rest.removeFirst() }
-                out.assignments.append(ShellAssignment(name: String(text[..<equals]), value: ShellWord(parts: rest, offset: word.offset, source: word.source)))
+                out.assignments.append(
+                    ShellAssignment(name: String(text[..<equals]), value: ShellWord(parts: rest, offset: word.offset, source: word.source)))
             } else {
                 out.words.append(word)
             }
