@@ -2,7 +2,7 @@
 SWIFT ?= swift
 APT_PACKAGES := libedit-dev graphviz python3-venv libcurl4-openssl-dev asciinema tmux
 
-.PHONY: all build release test deps lint unit e2e scenarios schema bench clean
+.PHONY: all build release test deps lint unit e2e scenarios schema yaml bench clean
 
 all: build
 
@@ -41,10 +41,16 @@ scenarios: build
 schema:
 	bash Tests/schema/check-schema.sh
 
-## Every test: lint, Swift tests, shipped runbooks and their scenarios, the JSON Schema, end to end.
-test: deps lint scenarios schema unit e2e
+## Medic's YAML reader against PyYAML over every shipped runbook and scenario and a generated corpus.
+yaml:
+	SWIFT=$(SWIFT) bash Tests/yaml/differential.sh
+
+## Every test: lint, Swift tests, shipped runbooks and their scenarios, the JSON Schema, the YAML
+## reader against PyYAML, end to end.
+test: deps lint scenarios schema yaml unit e2e
 
 bench:
+	bash bench/validate-shipped.sh
 	bash bench/validate-large.sh
 	bash bench/journal.sh
 	bash bench/run.sh

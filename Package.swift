@@ -47,12 +47,16 @@ let package = Package(
         .target(name: "CCurl", linkerSettings: [.linkedLibrary("dl")]),
         // Benchmarks run on demand (`make bench`); one executable, a mode per benchmark.
         .executableTarget(name: "medic-bench", dependencies: ["MedicCore", "MedicTranscript"], path: "bench/medic-bench"),
+        // What Medic's YAML reader makes of files, as JSON, for the differential test against PyYAML
+        // (Tests/yaml/differential.py, `make yaml`); a test tool, so `medic` stays clean of it.
+        .executableTarget(name: "medic-yaml-dump", dependencies: ["MedicLoader", "MedicCore"], path: "Tests/medic-yaml-dump"),
         // Test doubles implementing the core's protocols.
-        .target(name: "MedicTestSupport", dependencies: ["MedicCore", "MedicLoader"], path: "Tests/MedicTestSupport"),
+        .target(name: "MedicTestSupport", dependencies: ["MedicCore", "MedicLoader", "MedicSession"], path: "Tests/MedicTestSupport"),
         .testTarget(name: "MedicCoreTests", dependencies: ["MedicCore", "MedicLoader", "MedicTestSupport"]),
         .testTarget(name: "MedicSessionTests", dependencies: ["MedicSession", "MedicCore", "MedicTestSupport"]),
         .testTarget(name: "MedicRuntimeTests", dependencies: ["MedicRuntime", "MedicCore", "MedicTestSupport"], exclude: ["Fixtures"]),
-        .testTarget(name: "MedicTranscriptTests", dependencies: ["MedicTranscript", "MedicCore", "MedicTestSupport"]),
+        .testTarget(
+            name: "MedicTranscriptTests", dependencies: ["MedicTranscript", "MedicCore", "MedicSession", "MedicTestSupport"], exclude: ["Fixtures"]),
         .testTarget(name: "MedicLoaderTests", dependencies: ["MedicLoader", "MedicCore", "MedicTestSupport"], exclude: ["Fixtures"]),
         // End-to-end tests run the real `medic` binary, so they depend on it being built.
         .testTarget(

@@ -45,6 +45,16 @@ public enum Comparison: Sendable, Hashable {
 }
 
 extension Condition {
+    /// Whether the condition reads fields of a JSON body.
+    public var readsJSON: Bool {
+        switch self {
+        case .json: true
+        case .all(let list), .any(let list): list.contains(where: \.readsJSON)
+        case .not(let inner): inner.readsJSON
+        default: false
+        }
+    }
+
     /// Every regular expression in the condition, for validation.
     public var patterns: [RegexPattern] {
         switch self {

@@ -45,6 +45,18 @@ struct ConditionContext {
     var variables: [String: String]
     var outcome: Outcome?
     var cause: String?
+    /// The output read as JSON, once, when a condition of the step reads JSON fields: a body
+    /// that is not JSON (RFC 8259, each name once per object) has no fields.
+    var body: Result<JSONValue, JSONSyntaxError>?
+
+    init(result: StepResult?, succeeded: Bool, variables: [String: String], outcome: Outcome?, cause: String?, readsJSON: Bool = false) {
+        self.result = result
+        self.succeeded = succeeded
+        self.variables = variables
+        self.outcome = outcome
+        self.cause = cause
+        body = readsJSON ? result.map { JSONValue.read($0.output) } : nil
+    }
 
     func holds(_ condition: Condition) -> Bool {
         switch condition {
@@ -56,7 +68,7 @@ struct ConditionContext {
         case .httpStatus(let codes): return result?.httpStatus.map(codes.contains) ?? false
         case .header(let name, let comparison): return compare(result?.header(name) ?? "", comparison, present: true)
         case .json(let path, let comparison):
-            let value = result.flatMap { JSONValue.parse($0.output) }?.value(at: path)
+            let value = try? body?.get().value(at: path)
             return compare(value?.text ?? "", comparison, present: value != nil)
         case .variable(let name, let comparison): return compare(variables[name] ?? "", comparison, present: variables[name] != nil)
         case .outcome(let expected): return outcome == expected

@@ -13,7 +13,8 @@ extension InputDefinition {
         case .int:
             if Int(value) == nil { return "'\(value)' is not a whole number" }
         case .url:
-            if !InputDefinition.isURL(value) { return "'\(value)' is not an http:// or https:// URL with a host" }
+            // The probe's own reader: a value accepted here is one the probe can ask.
+            do { _ = try HTTPTarget(value) } catch { return "'\(value)' is not a URL an http probe can ask: \(error.description)" }
         case .duration:
             if TimeSpan(parsing: value) == nil { return "'\(value)' is not a duration such as 30s or 15m" }
         case .choice:
@@ -35,15 +36,5 @@ extension InputDefinition {
             return "'\(value)' starts with '-' and could be taken for an option; give the input a pattern that allows it if it is meant"
         }
         return nil
-    }
-
-    /// Whether `text` is an `http://` or `https://` URL with a host and no spaces.
-    static func isURL(_ text: String) -> Bool {
-        for scheme in ["http://", "https://"] where text.lowercased().hasPrefix(scheme) {
-            let rest = text.dropFirst(scheme.count)
-            let host = rest.prefix { $0 != "/" && $0 != "?" && $0 != "#" }
-            return !host.isEmpty && !text.contains(" ") && !host.hasPrefix(":") && !host.hasPrefix("@")
-        }
-        return false
     }
 }

@@ -19,7 +19,7 @@ public enum ReadOnlyScript {
         // A first walk learns the names the script assigns and the functions it defines.
         var learner = Walker(unsafe: [])
         learner.list(parsed.list)
-        var walker = Walker(unsafe: learner.assigned, functions: learner.functions)
+        var walker = Walker(unsafe: learner.assigned, functions: learner.functions, bodies: learner.bodies)
         walker.list(parsed.list)
         for document in parsed.hereDocuments { walker.word(document) }
         return walker.problem
@@ -33,6 +33,10 @@ public enum ReadOnlyScript {
     private struct Walker {
         var unsafe: Set<String>
         var functions: Set<String> = []
+        /// Function bodies, proven at each call with the call's arguments as `"$@"`.
+        var bodies: [String: ShellCommand] = [:]
+        var positional: [ReadOnlyCommands.Argument]?
+        var calls = 0
         var assigned: Set<String> = []
         var problem: (reason: String, offset: Int)?
 
@@ -79,9 +83,9 @@ public enum ReadOnlyScript {
                 }
                 redirects(redirections)
             case .function(let name, let body, _):
-                // The body is proven like any other command; a call to the function then runs only it.
+                // The body is proven at each call, with that call's arguments standing for "$@".
                 functions.insert(name)
-                self.command(body)
+                bodies[name] = body
             }
         }
 
@@ -94,13 +98,24 @@ public enum ReadOnlyScript {
             for word in command.words { self.word(word) }
             redirects(command.redirections)
             guard !command.words.isEmpty else { return }
-            let argv = command.words.map { argument($0) }
+            let argv = command.words.flatMap { word -> [ReadOnlyCommands.Argument] in
+                if let positional, word.source == "\"$@\"" { return positional }
+                return [argument(word)]
+            }
+            guard !argv.isEmpty else { return }
             let name = argv[0].literal ?? ""
             if name == "read" || name == "getopts" || name == "export" || name == "readonly" || name == "local" {
                 for arg in argv.dropFirst() { assigned.insert(String((arg.literal ?? arg.prefix).prefix { $0 != "=" })) }
             }
             if functions.contains(name) {
-                for word in command.words.dropFirst() { self.word(word) }
+                guard let body = bodies[name] else { return }
+                calls += 1
+                defer { calls -= 1 }
+                guard calls < 16 else { return fail("the function '\(name)' calls itself too deeply to follow", command.offset) }
+                let saved = positional
+                positional = Array(argv.dropFirst())
+                self.command(body)
+                positional = saved
                 return
             }
             if ["eval", ".", "source", "trap", "alias", "exec", "set", "export", "readonly", "ulimit", "kill", "fc", "jobs", "fg", "bg"].contains(

@@ -20,6 +20,8 @@ public struct Runbook: Sendable, Hashable {
     public var defaultTimeout: TimeSpan
     /// The inputs, in file order.
     public var inputs: [InputDefinition]
+    /// The values handed back to a caller, in file order.
+    public var outputs: [OutputDefinition] = []
     /// The first step, as written (`start:`), or nil for the first step in the file.
     public var start: StepReference?
     /// The steps, in file order.
@@ -55,11 +57,7 @@ public struct Runbook: Sendable, Hashable {
     private static func index(_ steps: [Step]) -> [String: Int] {
         var index: [String: Int] = [:]
         index.reserveCapacity(steps.count)
-        var position = 0
-        steps.forEachElement { step in
-            if index[step.pointee.id] == nil { index[step.pointee.id] = position }
-            position += 1
-        }
+        for (position, step) in steps.enumerated() where index[step.id] == nil { index[step.id] = position }
         return index
     }
 
@@ -91,6 +89,18 @@ public struct RunbookBundle: Sendable {
         self.root = root
         self.runbooks = runbooks
         self.runbooks[root.path] = root
+        // Each call learns what its runbook hands back, so the caller's steps can read it.
+        for (path, runbook) in self.runbooks where runbook.steps.contains(where: { $0.call != nil }) {
+            var linked = runbook
+            linked.steps = runbook.steps.map { step in
+                guard let call = step.call, let callee = self.runbooks[call.resolvedPath] else { return step }
+                var step = step
+                step.call?.outputs = callee.outputs
+                return step
+            }
+            self.runbooks[path] = linked
+        }
+        if let root = self.runbooks[root.path] { self.root = root }
     }
 
     /// The runbook called by `call`.

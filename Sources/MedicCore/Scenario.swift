@@ -19,6 +19,8 @@ public struct Scenario: Sendable {
     public var expectedCause: String?
     /// The expected full path of qualified step ids.
     public var expectedPath: [String]?
+    /// Every action the walk must reach (asked to confirm), in order; `[]` means none may be.
+    public var expectedActions: [String]?
 
     /// Creates a scenario.
     public init(

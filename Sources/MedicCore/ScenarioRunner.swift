@@ -14,6 +14,10 @@ public struct ScenarioRunner: Sendable {
         public var edges: Set<Coverage.Edge>
         /// The conclusions the walk reached, nested ones included.
         public var conclusions: Set<String>
+        /// Each action the walk put to the operator, in order, and whether the scenario approved it.
+        public var decisions: [DrillGrade.Decision] = []
+        /// The actions the walk asked to confirm, in order.
+        public var actions: [String] { decisions.map(\.stepID) }
 
         /// Whether the scenario passed.
         public var passed: Bool { failures.isEmpty }
@@ -57,6 +61,7 @@ public struct ScenarioRunner: Sendable {
                 }
             case .confirm(let invocation, _):
                 let answer = scenario.answers[invocation.stepID] ?? "yes"
+                report.decisions.append(DrillGrade.Decision(stepID: invocation.stepID, answer: answer == "yes" ? .approved : .declined))
                 queue += walk.handle(answer == "yes" ? .confirmed(by: "scenario") : .declined)
             case .ask(let question):
                 if let answer = scenario.answers[question.stepID], let option = question.option(for: answer) {
@@ -99,6 +104,10 @@ public struct ScenarioRunner: Sendable {
             if let cause = scenario.expectedCause, cause != reached.cause {
                 report.failures.append("expected cause \(cause), got \(reached.cause) at '\(reached.stepID)'")
             }
+        }
+        if let expected = scenario.expectedActions, expected != report.actions {
+            let list = { (ids: [String]) in ids.isEmpty ? "none" : ids.joined(separator: ", ") }
+            report.failures.append("expected actions: \(list(expected)); the walk reached: \(list(report.actions))")
         }
         if let expected = scenario.expectedPath, expected != report.path {
             report.failures.append("the path differs from the expected one:\n" + PathDiff.render(expected: expected, actual: report.path))

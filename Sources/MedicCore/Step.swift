@@ -62,6 +62,8 @@ public struct Step: Sendable, Hashable {
     public var conclusion: Conclusion?
     /// A `runbook` step's call.
     public var call: RunbookCall?
+    /// What the step runs per value of a choice input, when that differs (`by:`, `variants:`).
+    public var variants: StepVariants?
     /// Where the step is defined (its id key).
     public var location: SourceLocation
 
@@ -84,6 +86,7 @@ public struct Step: Sendable, Hashable {
         self.setsVariable = nil
         self.conclusion = nil
         self.call = nil
+        self.variants = nil
         self.location = location
     }
 
@@ -95,6 +98,8 @@ public struct Step: Sendable, Hashable {
     /// The names of the variables this step defines (captures, counts, a question's answer).
     public var definedVariables: [String] {
         captures.flatMap(\.groupNames) + counts.map(\.name) + (setsVariable.map { [$0] } ?? [])
+            + (variants?.cases.flatMap { $0.captures.flatMap(\.groupNames) + $0.counts.map(\.name) } ?? [])
+            + (call?.outputs.map(\.name) ?? [])
     }
 }
 
@@ -201,6 +206,9 @@ public struct RunbookCall: Sendable, Hashable {
     public var resolvedPath: String
     /// Inputs passed explicitly.
     public var with: [(name: String, value: Template)]
+    /// The outputs the called runbook declares, filled in when the bundle is assembled: after
+    /// the step, the caller's variables of these names hold the values handed back.
+    public var outputs: [OutputDefinition] = []
     /// Where the path is written.
     public var location: SourceLocation
 
@@ -214,7 +222,7 @@ public struct RunbookCall: Sendable, Hashable {
 
     public static func == (a: RunbookCall, b: RunbookCall) -> Bool {
         a.path == b.path && a.resolvedPath == b.resolvedPath && a.location == b.location
-            && a.with.map(\.name) == b.with.map(\.name) && a.with.map(\.value) == b.with.map(\.value)
+            && a.with.map(\.name) == b.with.map(\.name) && a.with.map(\.value) == b.with.map(\.value) && a.outputs == b.outputs
     }
 
     public func hash(into hasher: inout Hasher) {

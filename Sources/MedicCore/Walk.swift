@@ -43,6 +43,8 @@ public struct Walk: Sendable {
     public private(set) var pending: Pending = .notStarted
     /// Every step entered, by qualified id, in order (a retried step appears again).
     public private(set) var path: [String] = []
+    /// The root runbook's inputs that the steps entered so far read.
+    var usedInputNames: Set<String> = []
 
     /// Creates a walk of `bundle` with the root runbook's input values, already checked.
     public init(bundle: RunbookBundle, inputs: [String: String]) {
@@ -56,8 +58,8 @@ public struct Walk: Sendable {
     /// The qualified id of the current step.
     public var currentStepID: String { qualified(frames[frames.count - 1].stepID) }
 
-    /// The current step.
-    public var currentStep: Step? { frames.last.flatMap { $0.runbook.step($0.stepID) } }
+    /// The current step, as it runs now: with variants, the one the variables pick.
+    public var currentStep: Step? { frames.last.flatMap { $0.runbook.step($0.stepID)?.selectingVariant($0.variables) } }
 
     /// The runbook the walk is in now.
     public var currentRunbook: Runbook { frames[frames.count - 1].runbook }
@@ -130,20 +132,28 @@ public struct Walk: Sendable {
         frames[frames.count - 1].stepID = id
         snapshots.append(frames)
         lastResult = nil
-        guard let step = currentRunbook.step(id) else {
+        guard let written = currentRunbook.step(id) else {
             return end(.aborted(reason: "the runbook names a step '\(id)' that does not exist"))
         }
+        let step = written.selectingVariant(variables)
         path.append(qualified(id))
+        usedInputNames.formUnion(rootInputs(from: namesRead(by: step), frame: frames.count - 1))
         var effects: [WalkEffect] = [
             .entered(StepVisit(stepID: qualified(id), kind: step.kind, title: step.title, why: step.why, runbookID: currentRunbook.id))
         ]
+        let nothingToRun: String
+        if let variants = written.variants {
+            nothingToRun = "step '\(id)' has no variant for \(variants.input) '\(variables[variants.input] ?? "")'"
+        } else {
+            nothingToRun = "step '\(id)' has nothing to run"
+        }
         switch step.kind {
         case .check:
-            guard let invocation = invocation(for: step) else { return effects + end(.aborted(reason: "step '\(id)' has nothing to run")) }
+            guard let invocation = invocation(for: step) else { return effects + end(.aborted(reason: nothingToRun)) }
             pending = .result(stepID: qualified(id))
             effects.append(.run(invocation))
         case .action:
-            guard let invocation = invocation(for: step) else { return effects + end(.aborted(reason: "step '\(id)' has nothing to run")) }
+            guard let invocation = invocation(for: step) else { return effects + end(.aborted(reason: nothingToRun)) }
             let expected = step.confirmation == .typeTarget ? render(step.target) : "yes"
             pending = .confirmation(stepID: qualified(id))
             effects.append(
@@ -166,9 +176,22 @@ public struct Walk: Sendable {
             summary: masking.apply(render(conclusion.summary)), escalation: currentRunbook.escalation)
         guard frames.count > 1 else { return end(.concluded(reached)) }
         // Back to the caller, which branches on how the called runbook ended.
+        let calleeMasking = masking
         let finished = frames.removeLast()
         var effects: [WalkEffect] = [.handedOver(from: finished.runbook.id, to: currentRunbook.id, runbookID: finished.runbook.id)]
         guard let caller = currentStep else { return effects + end(.concluded(reached)) }
+        // The declared outputs come back under their own names; nothing else does.
+        var returned: [CapturedValue] = []
+        for output in finished.runbook.outputs {
+            let value = finished.variables[output.name] ?? ""
+            if let problem = output.problem(with: value) {
+                return effects
+                    + end(.aborted(reason: "\(finished.runbook.id) handed back '\(output.name)' of type \(output.type.rawValue), but \(problem)"))
+            }
+            frames[frames.count - 1].variables[output.name] = value
+            returned.append(CapturedValue(name: output.name, value: calleeMasking.apply(value)))
+        }
+        if !returned.isEmpty { effects.append(.captured(returned)) }
         let context = ConditionContext(
             result: nil, succeeded: conclusion.outcome == .resolved, variables: variables, outcome: conclusion.outcome, cause: conclusion.cause)
         effects += take(branchOf: caller, in: context)
@@ -205,19 +228,30 @@ public struct Walk: Sendable {
             for value in captured { frames[frames.count - 1].variables[value.name] = value.value }
             effects.append(.captured(captured.map { CapturedValue(name: $0.name, value: masking.apply($0.value)) }))
         }
-        let context = ConditionContext(result: result, succeeded: Extraction.succeeded(step, result), variables: variables, outcome: nil, cause: nil)
+        let context = ConditionContext(
+            result: result, succeeded: Extraction.succeeded(step, result), variables: variables, outcome: nil, cause: nil,
+            readsJSON: step.branches.contains { $0.condition?.readsJSON == true })
         return effects + take(branchOf: step, in: context)
     }
 
     private mutating func take(branchOf step: Step, in context: ConditionContext) -> [WalkEffect] {
-        guard let branch = step.branches.first(where: { $0.condition.map(context.holds) ?? true }) else {
+        guard let taken = step.branches.firstIndex(where: { $0.condition.map(context.holds) ?? true }) else {
             pending = .decision(stepID: currentStepID)
-            return [.stalled(stepID: currentStepID, reason: "no branch of '\(step.id)' applies")]
+            var reason = "no branch of '\(step.id)' applies"
+            if case .failure(let problem)? = context.body { reason += " (the body is not JSON, \(masking.apply(problem.description)))" }
+            return [.stalled(stepID: currentStepID, reason: reason)]
         }
-        let taken = BranchTaken(
+        let branch = step.branches[taken]
+        var because = branch.because.map(render)
+        if case .failure(let problem)? = context.body, step.branches[...taken].contains(where: { $0.condition?.readsJSON == true }) {
+            // Conditions on JSON fields were weighed against a body that has none: say so in
+            // the reason (the condition stays the branch's own, which coverage counts by).
+            because = (because.map { $0 + " " } ?? "") + "(the body is not JSON, \(problem))"
+        }
+        let branchTaken = BranchTaken(
             from: currentStepID, to: qualified(branch.next.id), condition: branch.condition?.description ?? "otherwise",
-            because: branch.because.map { masking.apply(render($0)) })
-        return [.branched(taken)] + enter(branch.next.id)
+            because: because.map(masking.apply))
+        return [.branched(branchTaken)] + enter(branch.next.id)
     }
 
     private mutating func decline() -> [WalkEffect] {

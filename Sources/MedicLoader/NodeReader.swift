@@ -7,8 +7,8 @@ import MedicCore
 final class NodeReader {
     let file: String
     private(set) var diagnostics: [Diagnostic] = []
-    /// The document being read: its nodes do not keep it alive, the reader does.
-    var document: YAMLDocument?
+    /// The file's named patterns (`patterns:`), read before anything refers to them.
+    var patterns: [String: RegexPattern] = [:]
 
     init(file: String) { self.file = file }
 
@@ -59,7 +59,8 @@ final class NodeReader {
         }
         // A scalar's text is made each time it is asked for; ask once.
         let text = scalar.string
-        if scalar.style == .plain, text == "~" || text == "null" || text.isEmpty {
+        // Plain null as YAML 1.2's core schema writes it; quoted "null" is text.
+        if scalar.style == .plain, text.isEmpty || text == "~" || text == "null" || text == "Null" || text == "NULL" {
             error("\(what) is empty", at: node)
             return nil
         }
@@ -126,8 +127,10 @@ final class NodeReader {
         return span
     }
 
+    /// A regex written out, or `{pattern: NAME}` naming one of the file's `patterns`.
     func regex(_ node: YAMLNode, _ what: String) -> RegexPattern? {
-        string(node, what).map { RegexPattern($0, at: location(node)) }
+        if case .mapping = node { return namedPattern(node, what) }
+        return string(node, what).map { RegexPattern($0, at: location(node)) }
     }
 
     func describe(_ node: YAMLNode) -> String {

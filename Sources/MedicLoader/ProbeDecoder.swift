@@ -55,20 +55,25 @@ struct ProbeDecoder {
         return TCPProbeSpec(host: host, port: port)
     }
 
-    /// A YAML value as a JSON template; plain scalars that look like numbers, booleans or null keep
-    /// that type, everything else is a string template.
+    /// A YAML value as a JSON template. Plain scalars are typed as YAML 1.2's core schema types
+    /// them (null, booleans, integers in decimal, octal `0o` or hex `0x`, floats), each number sent
+    /// as JSON writes it (`010` is 10, `0x1F` 31, `.5` 0.5); everything else is a string template.
     func json(_ node: YAMLNode) -> JSONTemplate {
         switch node {
         case .scalar(let scalar):
             let text = scalar.string
             if scalar.style == .plain {
                 switch text {
-                case "null", "~": return .null
-                case "true": return .bool(true)
-                case "false": return .bool(false)
+                case "", "~", "null", "Null", "NULL": return .null
+                case "true", "True", "TRUE": return .bool(true)
+                case "false", "False", "FALSE": return .bool(false)
                 default:
-                    if Double(text) != nil, text.first.map({ $0.isNumber || $0 == "-" }) ?? false {
-                        return .number(text)
+                    if let number = Self.jsonNumber(text) { return .number(number) }
+                    if Self.isInfinityOrNaN(text) {
+                        reader.error(
+                            "'\(text)' is a YAML number that JSON cannot hold", at: node,
+                            hint: "put it in quotes to send it as text")
+                        return .null
                     }
                 }
             }
@@ -83,5 +88,51 @@ struct ProbeDecoder {
             }
             return .object(members)
         }
+    }
+
+    /// The JSON text of a plain scalar that YAML 1.2's core schema reads as an integer or a
+    /// float, or nil when it reads it as something else.
+    static func jsonNumber(_ text: String) -> String? {
+        var rest = Substring(text)
+        var sign = ""
+        if let first = rest.first, first == "-" || first == "+" {
+            if first == "-" { sign = "-" }
+            rest = rest.dropFirst()
+        }
+        let isDigit = { (c: Character) in c.isASCII && c.isNumber }
+        if sign.isEmpty, text.first != "+", rest.hasPrefix("0x") || rest.hasPrefix("0o") {
+            let digits = rest.dropFirst(2)
+            guard !digits.isEmpty, let value = UInt64(digits, radix: rest.hasPrefix("0x") ? 16 : 8) else { return nil }
+            return String(value)
+        }
+        let whole = rest.prefix(while: isDigit)
+        rest = rest.dropFirst(whole.count)
+        var fraction: Substring?
+        if rest.first == "." {
+            rest = rest.dropFirst()
+            fraction = rest.prefix(while: isDigit)
+            rest = rest.dropFirst(fraction?.count ?? 0)
+        }
+        guard !whole.isEmpty || !(fraction ?? "").isEmpty else { return nil }
+        var exponent = ""
+        if let e = rest.first, e == "e" || e == "E" {
+            var digits = rest.dropFirst()
+            if let s = digits.first, s == "-" || s == "+" { digits = digits.dropFirst() }
+            guard !digits.isEmpty, digits.allSatisfy(isDigit) else { return nil }
+            exponent = String(rest)
+            rest = ""
+        }
+        guard rest.isEmpty else { return nil }
+        let integer = whole.drop { $0 == "0" }
+        var number = sign + (integer.isEmpty ? "0" : String(integer))
+        if let fraction { number += "." + (fraction.isEmpty ? "0" : fraction) }
+        return number + exponent
+    }
+
+    /// `.inf`, `-.Inf`, `.NaN` and the other forms of YAML 1.2's infinities and NaN.
+    static func isInfinityOrNaN(_ text: String) -> Bool {
+        let unsigned = text.first == "-" || text.first == "+" ? String(text.dropFirst()) : text
+        if [".inf", ".Inf", ".INF"].contains(unsigned) { return true }
+        return [".nan", ".NaN", ".NAN"].contains(text)
     }
 }

@@ -5,7 +5,10 @@ struct RunbookDecoder {
     let reader: NodeReader
     let path: String
 
-    static let topKeys = ["medic", "id", "title", "summary", "version", "owner", "escalation", "defaults", "inputs", "start", "steps"]
+    static let topKeys = [
+        "medic", "id", "title", "summary", "version", "owner", "escalation", "defaults", "inputs", "outputs", "patterns", "snippets", "start",
+        "steps",
+    ]
     static let inputKeys = ["type", "description", "default", "required", "pattern", "choices"]
 
     func decode(_ root: YAMLNode) -> Runbook? {
@@ -27,12 +30,17 @@ struct RunbookDecoder {
         {
             runbook.defaultTimeout = timeout
         }
+        // Named patterns and snippets first: inputs and steps refer to them.
+        let reuse = ReuseDecoder(reader: reader)
+        if let patterns = fields["patterns"] { reuse.patterns(patterns) }
+        let snippets = fields["snippets"].map(reuse.snippets) ?? ReuseDecoder.Snippets()
         if let inputs = fields["inputs"] { runbook.inputs = decodeInputs(inputs) }
+        if let outputs = fields["outputs"] { runbook.outputs = reuse.outputs(outputs) }
         if let start = fields["start"], let id = reader.string(start, "'start'") {
             runbook.start = StepReference(id, at: reader.location(start))
         }
         if let steps = fields.required("steps") {
-            let decoder = StepDecoder(reader: reader, path: path)
+            let decoder = StepDecoder(reader: reader, path: path, snippets: snippets)
             guard case .mapping(let mapping) = steps else {
                 reader.error("'steps' must be a mapping from step id to step", at: steps)
                 return runbook

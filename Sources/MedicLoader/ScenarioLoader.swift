@@ -51,7 +51,7 @@ public struct ScenarioLoader: Sendable {
                 reader.error("'results' must be a mapping from step id to result", at: node)
             }
         }
-        if let node = fields.required("expect"), let expect = reader.fields(node, allowed: ["outcome", "cause", "path"], in: "'expect'") {
+        if let node = fields.required("expect"), let expect = reader.fields(node, allowed: ["outcome", "cause", "path", "actions"], in: "'expect'") {
             if let node = expect["outcome"], let text = reader.string(node, "'outcome'") {
                 scenario.expectedOutcome = Outcome(rawValue: text)
                 if scenario.expectedOutcome == nil {
@@ -63,6 +63,8 @@ public struct ScenarioLoader: Sendable {
                 if !CauseVocabulary.contains(text) { reader.error("unknown cause '\(text)'", at: node) }
             }
             scenario.expectedPath = expect["path"].flatMap { reader.strings($0, "'path'") }
+            // `actions: []` says the walk must reach no action at all.
+            scenario.expectedActions = expect["actions"].flatMap { reader.strings($0, "'actions'") }
         }
         return (reader.diagnostics.hasErrors ? nil : scenario, reader.diagnostics)
     }

@@ -4,10 +4,12 @@ import MedicCore
 struct StepDecoder {
     let reader: NodeReader
     let path: String
+    var snippets = ReuseDecoder.Snippets()
 
     static let common = ["kind", "title", "why", "timeout", "where"]
     static let ways = ["command", "script", "http", "tcp"]
-    static let running = ways + ["capture", "count", "branches"]
+    static let running = ways + ["capture", "count", "branches", "uses", "by", "variants"]
+    static let variantKeys = ways + ["capture", "count", "uses"]
     static let keysByKind: [Step.Kind: [String]] = [
         .check: common + running,
         .action: common + running + ["confirm", "target", "skip"],
@@ -58,55 +60,18 @@ struct StepDecoder {
     }
 
     private func decodeRunning(_ step: inout Step, _ fields: Fields, context: String) {
-        let ways = Self.ways.filter(fields.has)
-        if ways.isEmpty {
-            reader.error("\(context) needs one of 'command', 'script', 'http' or 'tcp'", at: fields.node)
-        } else if ways.count > 1, let second = fields.keyNode(ways[1]) {
-            reader.error("\(context) has both '\(ways[0])' and '\(ways[1])'; a step runs exactly one thing", at: second)
-        }
-        if let node = fields["command"] {
-            if case .sequence(let items) = node, !items.isEmpty {
-                let argv = items.compactMap { reader.template($0, "a command element") }
-                if argv.count == items.count { step.execution = .command(argv) }
-            } else if case .scalar = node {
-                reader.error(
-                    "'command' must be a list of arguments, not one string", at: node,
-                    hint: "write [\"docker\", \"ps\"], or use 'script' when you need a shell")
-            } else {
-                reader.error("'command' must be a non-empty list of arguments", at: node)
+        if let node = fields["variants"] {
+            if let own = Self.ways.first(where: fields.has), let key = fields.keyNode(own) {
+                reader.error("\(context) has both '\(own)' and 'variants'; with variants, each variant says what runs", at: key)
             }
-        } else if let node = fields["script"], let text = reader.string(node, "'script'") {
-            step.execution = .script(text, location: reader.location(node))
-        } else if let node = fields["http"] {
-            step.execution = ProbeDecoder(reader: reader).http(node).map(Execution.http)
-        } else if let node = fields["tcp"] {
-            step.execution = ProbeDecoder(reader: reader).tcp(node).map(Execution.tcp)
+            step.variants = variants(node, by: fields.required("by"), context: context)
+        } else {
+            if let node = fields.keyNode("by") { reader.error("'by' picks one of the step's 'variants', and \(context) has none", at: node) }
+            step.execution = execution(fields, context: context)
         }
-        if let node = fields["capture"] {
-            if case .scalar = node {
-                step.captures = reader.regex(node, "a capture").map { [$0] } ?? []
-            } else if case .sequence(let items) = node {
-                step.captures = items.compactMap { reader.regex($0, "a capture") }
-            } else {
-                reader.error("'capture' must be a regex or a list of regexes with named groups", at: node)
-            }
-            for pattern in step.captures where pattern.groupNames.isEmpty {
-                reader.error(
-                    "capture regex has no named group, so it captures nothing", at: pattern.location,
-                    hint: "name the part to keep: 'RestartCount=(?<restarts>\\d+)'")
-            }
-        }
-        if let node = fields["count"] {
-            if case .mapping(let mapping) = node {
-                for (key, value) in mapping {
-                    guard let name = reader.string(key, "a count name"), let pattern = reader.regex(value, "a count regex") else { continue }
-                    if !Template.isVariableName(name) { reader.error("count name '\(name)' is not a valid variable name", at: key) }
-                    step.counts.append(NamedPattern(name: name, pattern: pattern))
-                }
-            } else {
-                reader.error("'count' must be a mapping from variable name to regex", at: node)
-            }
-        }
+        step.captures = fields["capture"].map(captures) ?? []
+        step.counts = fields["count"].map(counts) ?? []
+        if let node = fields["uses"] { applySnippets(ReuseDecoder(reader: reader).uses(node), to: &step, at: node, context: context) }
         step.branches = BranchDecoder(reader: reader).branches(fields.required("branches"), context: context)
         guard step.kind == .action else { return }
         if let node = fields["confirm"], let text = reader.string(node, "'confirm'") {
@@ -119,6 +84,117 @@ struct StepDecoder {
         step.target = fields["target"].flatMap { reader.template($0, "'target'") }
         if let node = fields["skip"], let id = reader.string(node, "'skip'") {
             step.skip = StepReference(id, at: reader.location(node))
+        }
+    }
+
+    /// Exactly one of `command`, `script`, `http` or `tcp`.
+    private func execution(_ fields: Fields, context: String) -> Execution? {
+        let ways = Self.ways.filter(fields.has)
+        if ways.isEmpty {
+            reader.error("\(context) needs one of 'command', 'script', 'http' or 'tcp'", at: fields.node)
+        } else if ways.count > 1, let second = fields.keyNode(ways[1]) {
+            reader.error("\(context) has both '\(ways[0])' and '\(ways[1])'; a step runs exactly one thing", at: second)
+        }
+        if let node = fields["command"] {
+            if case .sequence(let items) = node, !items.isEmpty {
+                let argv = items.compactMap { reader.template($0, "a command element") }
+                if argv.count == items.count { return .command(argv) }
+            } else if case .scalar = node {
+                reader.error(
+                    "'command' must be a list of arguments, not one string", at: node,
+                    hint: "write [\"docker\", \"ps\"], or use 'script' when you need a shell")
+            } else {
+                reader.error("'command' must be a non-empty list of arguments", at: node)
+            }
+        } else if let node = fields["script"], let text = reader.string(node, "'script'") {
+            return .script(text, location: reader.location(node))
+        } else if let node = fields["http"] {
+            return ProbeDecoder(reader: reader).http(node).map(Execution.http)
+        } else if let node = fields["tcp"] {
+            return ProbeDecoder(reader: reader).tcp(node).map(Execution.tcp)
+        }
+        return nil
+    }
+
+    private func captures(_ node: YAMLNode) -> [RegexPattern] {
+        var captures: [RegexPattern] = []
+        if case .sequence(let items) = node {
+            captures = items.compactMap { reader.regex($0, "a capture") }
+        } else {
+            // One regex written out, or one `{pattern: NAME}`.
+            captures = reader.regex(node, "a capture").map { [$0] } ?? []
+        }
+        for pattern in captures where pattern.groupNames.isEmpty {
+            reader.error(
+                "capture regex has no named group, so it captures nothing", at: pattern.location,
+                hint: "name the part to keep: 'RestartCount=(?<restarts>\\d+)'")
+        }
+        return captures
+    }
+
+    private func counts(_ node: YAMLNode) -> [NamedPattern] {
+        guard case .mapping(let mapping) = node else {
+            reader.error("'count' must be a mapping from variable name to regex", at: node)
+            return []
+        }
+        var counts: [NamedPattern] = []
+        for (key, value) in mapping {
+            guard let name = reader.string(key, "a count name"), let pattern = reader.regex(value, "a count regex") else { continue }
+            if !Template.isVariableName(name) { reader.error("count name '\(name)' is not a valid variable name", at: key) }
+            counts.append(NamedPattern(name: name, pattern: pattern))
+        }
+        return counts
+    }
+
+    /// `variants:` keyed by the values of the input named in `by:`.
+    private func variants(_ node: YAMLNode, by byNode: YAMLNode?, context: String) -> StepVariants? {
+        guard case .mapping(let mapping) = node, !mapping.isEmpty else {
+            reader.error("'variants' must be a mapping from a value of the 'by' input to what runs for it", at: node)
+            return nil
+        }
+        guard let byNode, let input = reader.string(byNode, "'by'") else { return nil }
+        var cases: [StepVariant] = []
+        for (key, value) in mapping {
+            guard let choice = reader.string(key, "a variant's value"),
+                let fields = reader.fields(value, allowed: Self.variantKeys, in: "the variant '\(choice)' of \(context)")
+            else { continue }
+            let variantContext = "the variant '\(choice)' of \(context)"
+            var variant = StepVariant(
+                value: choice, execution: execution(fields, context: variantContext), captures: fields["capture"].map(captures) ?? [],
+                counts: fields["count"].map(counts) ?? [], location: reader.location(key))
+            if let node = fields["uses"] {
+                let prefix = ReuseDecoder(reader: reader).text(of: ReuseDecoder(reader: reader).uses(node), in: snippets)
+                if case .script(let text, let location) = variant.execution {
+                    variant.execution = .script(prefix + text, location: location)
+                } else {
+                    reader.error("'uses' puts shell snippets before a script, and \(variantContext) runs no script", at: node)
+                }
+            }
+            cases.append(variant)
+        }
+        return StepVariants(input: input, inputLocation: reader.location(byNode), cases: cases, location: reader.location(node))
+    }
+
+    /// Puts the shell text of the snippets in `uses` before every script of `step`.
+    private func applySnippets(_ uses: [(name: String, node: YAMLNode)], to step: inout Step, at node: YAMLNode, context: String) {
+        let prefix = ReuseDecoder(reader: reader).text(of: uses, in: snippets)
+        func prefixed(_ execution: Execution?) -> (Execution?, Bool) {
+            guard case .script(let text, let location) = execution else { return (execution, false) }
+            return (.script(prefix + text, location: location), true)
+        }
+        var anyScript = false
+        var changed: Bool
+        (step.execution, changed) = prefixed(step.execution)
+        anyScript = anyScript || changed
+        if var variants = step.variants {
+            for index in variants.cases.indices {
+                (variants.cases[index].execution, changed) = prefixed(variants.cases[index].execution)
+                anyScript = anyScript || changed
+            }
+            step.variants = variants
+        }
+        if !anyScript {
+            reader.error("'uses' puts shell snippets before a script, and \(context) runs no script", at: node)
         }
     }
 

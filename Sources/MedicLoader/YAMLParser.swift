@@ -29,8 +29,7 @@ struct YAMLParser {
         children.reserveCapacity(bytes.count / 8)
     }
 
-    /// The document, or nil when the text holds only comments and blank lines. Its nodes are
-    /// valid while the caller keeps the document.
+    /// The document, or nil when the text holds only comments and blank lines.
     static func parse(_ text: String) throws(YAMLSyntaxError) -> YAMLDocument? {
         try parse(bytes: Array(text.utf8))
     }
@@ -47,6 +46,11 @@ struct YAMLParser {
     mutating func document() throws(YAMLSyntaxError) -> Int32? {
         try refuseControlCharacters()
         try scanner.skipToNextContentLine()
+        // A '...' before any document ends none: only comments may come before or after it.
+        while scanner.atDocumentMarker, scanner.peek() == UInt8(ascii: ".") {
+            scanner.advance(3)
+            try finishLine(after: "'...'")
+        }
         if scanner.isAtEnd { return nil }
         if scanner.peek() == UInt8(ascii: "%"), scanner.indentation == 0 {
             throw .invalid("YAML directives ('%…') are not supported in Medic files", at: scanner.mark(), hint: "remove the line")
@@ -113,10 +117,13 @@ struct YAMLParser {
         case UInt8(ascii: "["), UInt8(ascii: "{"):
             let mark = scanner.mark()
             let node = try flowNode()
+            let end = scanner.state
             scanner.skipBlanks()
             if scanner.peek() == UInt8(ascii: ":"), scanner.isBlankOrEnd(at: 1) {
                 throw .invalid("a list or mapping cannot be a key; Medic's keys are single words", at: mark)
             }
+            // Back to the end of the value: a comment needs the blanks before it.
+            scanner.state = end
             try finishLine(after: byte == UInt8(ascii: "[") ? "the list" : "the mapping")
             return node
         case UInt8(ascii: "|"), UInt8(ascii: ">"):
@@ -125,11 +132,14 @@ struct YAMLParser {
             return scalar
         case UInt8(ascii: "\""), UInt8(ascii: "'"):
             let (span, multiline) = try scanner.quotedScalar(into: &text)
+            let end = scanner.state
             scanner.skipBlanks()
             if blockAllowed, scanner.peek() == UInt8(ascii: ":"), scanner.isBlankOrEnd(at: 1) {
                 guard !multiline else { throw .invalid("a key must fit on one line", at: span.mark) }
                 return try blockMapping(indent: indent, firstKey: span)
             }
+            // Back to the end of the value: a comment needs the blanks before it.
+            scanner.state = end
             try finishLine(after: "the quoted value")
             return store(span)
         default:

@@ -23,8 +23,10 @@ extension YAMLScanner {
                 position += 1
             }
         }
+        let headerEnd = position
         skipBlanks()
-        if peek() == UInt8(ascii: "#") { skipComment() }
+        // A comment is separated from the header by blanks, as from anything else.
+        if peek() == UInt8(ascii: "#"), position > headerEnd { skipComment() }
         guard atBreakOrEnd else {
             throw .invalid(
                 "unexpected \(currentCharacter) after '\(literal ? "|" : ">")'; the text of a block scalar starts on the next line", at: self.mark(),

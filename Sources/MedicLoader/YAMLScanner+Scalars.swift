@@ -209,7 +209,8 @@ extension YAMLScanner {
         case UInt8(ascii: "f"): simple = "\u{C}"
         case UInt8(ascii: "r"): simple = "\r"
         case UInt8(ascii: "e"): simple = "\u{1B}"
-        case UInt8(ascii: " "), UInt8(ascii: "\""), UInt8(ascii: "/"), UInt8(ascii: "'"), UInt8(ascii: "\\"): simple = Unicode.Scalar(code)
+        // YAML 1.2 has no `\'`: a single quote needs no escape inside double quotes.
+        case UInt8(ascii: " "), UInt8(ascii: "\""), UInt8(ascii: "/"), UInt8(ascii: "\\"): simple = Unicode.Scalar(code)
         case UInt8(ascii: "N"): simple = "\u{85}"
         case UInt8(ascii: "_"): simple = "\u{A0}"
         case UInt8(ascii: "L"): simple = "\u{2028}"

@@ -33,6 +33,7 @@ public struct GraphRenderer: Sendable {
         var text = "\(step.kind.label): \(step.title)"
         if let conclusion = step.conclusion { text += "\n\(conclusion.outcome.rawValue) · \(conclusion.cause)" }
         if let call = step.call { text += "\n→ \(call.path)" }
+        if let variants = step.variants { text += "\nper \(variants.input): " + variants.cases.map(\.value).joined(separator: ", ") }
         return text
     }
 

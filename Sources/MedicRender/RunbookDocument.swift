@@ -31,6 +31,14 @@ public struct RunbookDocument: Sendable {
             if !input.choices.isEmpty { line("      choices: \(input.choices.joined(separator: ", "))") }
             if let pattern = input.pattern { line("      pattern: \(pattern.source)") }
         }
+        if !runbook.outputs.isEmpty {
+            line()
+            line("OUTPUTS (handed back to a calling runbook)")
+            for output in runbook.outputs {
+                line("  \(output.name)  \(output.type.rawValue)")
+                if let description = output.description { line(wrap(description, indent: "      ")) }
+            }
+        }
         line()
         line("STEPS")
         for (number, step) in runbook.steps.enumerated() {
@@ -45,6 +53,19 @@ public struct RunbookDocument: Sendable {
             if case .http(let spec) = step.execution, case .json = spec.body { line("      with a JSON body") }
             for capture in step.captures { line("    captures: \(capture.groupNames.joined(separator: ", ")) from /\(capture.source)/") }
             for count in step.counts { line("    counts: \(count.name) = lines matching /\(count.pattern.source)/") }
+            if let variants = step.variants {
+                line("    runs, by \(variants.input) (timeout \(runbook.timeout(of: step))):")
+                for variant in variants.cases {
+                    line("      \(variant.value): \(variant.execution?.keyword ?? "nothing")")
+                    for text in (variant.execution?.summary ?? "").split(separator: "\n", omittingEmptySubsequences: false) {
+                        line("        \(text)")
+                    }
+                    for capture in variant.captures {
+                        line("        captures: \(capture.groupNames.joined(separator: ", ")) from /\(capture.source)/")
+                    }
+                    for count in variant.counts { line("        counts: \(count.name) = lines matching /\(count.pattern.source)/") }
+                }
+            }
             if step.kind == .action {
                 let how = step.confirmation == .typeTarget ? "by typing the target \(step.target?.raw ?? "")" : "by typing yes"
                 line("    confirmed \(how); if declined → \(step.skip?.id ?? "the run stops (aborted)")")
@@ -53,6 +74,9 @@ public struct RunbookDocument: Sendable {
                 line(
                     "    hands over to \(call.path)"
                         + (call.with.isEmpty ? "" : " with " + call.with.map { "\($0.name)=\($0.value.raw)" }.joined(separator: ", ")))
+                if !call.outputs.isEmpty {
+                    line("    hands back: " + call.outputs.map { "\($0.name) (\($0.type.rawValue))" }.joined(separator: ", "))
+                }
             }
             for option in step.options { line("    [\(option.answer)] \(option.label) → \(option.next.id)") }
             for branch in step.branches {

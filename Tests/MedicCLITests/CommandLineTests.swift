@@ -95,6 +95,26 @@ struct CommandLineTests {
         #expect(svg.contains("doubleoctagon") || svg.contains("<polygon"))
     }
 
+    @Test(
+        "show and graph draw a step with variants once, with its table, and a runbook's outputs",
+        .enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/bin/dot")))
+    func variantsShownAndDrawn() throws {
+        let shown = try medic(["show", "runbooks/app-down.yaml"])
+        #expect(shown.status == 0)
+        #expect(shown.output.contains("runs, by runtime (timeout 2m):\n      docker: command\n        docker restart ${app_service}"))
+        #expect(shown.output.contains("OUTPUTS (handed back to a calling runbook)\n  build_running  int"))
+        let caller = try medic(["show", "runbooks/nginx-502.yaml"])
+        #expect(caller.output.contains("hands back: build_running (int), extras_running (int), failed_logins (int), evidence (string)"))
+        let graph = try medic(["graph", "runbooks/app-down.yaml", "--format", "dot"])
+        #expect(graph.status == 0)
+        #expect(graph.output.components(separatedBy: "ACTION: Restart the app").count == 2, "one node for the step, whatever the runtime")
+        #expect(graph.output.contains("per runtime: docker, compose, systemd, supervisor, kubernetes"))
+        let dir = try TestSupport.temporaryDirectory()
+        try graph.output.write(toFile: dir + "/g.dot", atomically: true, encoding: .utf8)
+        let rendered = try run("/usr/bin/dot", ["-Tsvg", dir + "/g.dot", "-o", dir + "/g.svg"])
+        #expect(rendered.status == 0, "\(rendered.error)")
+    }
+
     @Test("the Mermaid graph draws each kind with its own shape and labels every edge")
     func mermaidGraph() throws {
         let graph = try medic(["graph", "runbooks/starter.yaml"])

@@ -31,7 +31,7 @@ struct LabExpectation: Sendable, CustomTestStringConvertible {
         logins: ["login-right": 200, "login-wrong": 401])
     static let oom = LabExpectation(
         scenario: "oom", outcome: "resolved", cause: "oom-killed", conclusions: ["fixed-oom"],
-        actions: ["app-down/supervisor-stop-build", "app-down/supervisor-stop-extras", "app-down/supervisor-restart"],
+        actions: ["app-down/stop-build", "app-down/stop-extras", "app-down/restart"],
         logins: ["login-right": 200, "login-wrong": 401])
     static let crashed = LabExpectation(scenario: "crashed", outcome: "escalate", cause: "upstream-crashed", conclusions: ["crash-escalate"])
     static let wrongPort = LabExpectation(

@@ -41,16 +41,6 @@ struct PieceTests {
         #expect(Masking(secrets: ["hunter22"]).apply("aHVudGVyMjI=") == "••••=")
     }
 
-    @Test func json() {
-        let value = JSONValue.parse(#"{"a": {"b": [1, "x\u00e9", true, null]}, "n": -2.5e1}"#)
-        #expect(value?.value(at: "a.b.1")?.text == "xé")
-        #expect(value?.value(at: "a.b.2")?.text == "true")
-        #expect(value?.value(at: "n")?.text == "-2.5e1")
-        #expect(value?.value(at: "a.c") == nil)
-        #expect(JSONValue.parse("{") == nil && JSONValue.parse("[1,]") == nil && JSONValue.parse("1 2") == nil)
-        #expect(JSONValue.parse(String(repeating: "[", count: 100_000)) == nil)
-    }
-
     @Test func durations() {
         #expect(TimeSpan(parsing: "15m")?.wholeSeconds == 900)
         #expect(TimeSpan(parsing: "250ms")?.milliseconds == 250)

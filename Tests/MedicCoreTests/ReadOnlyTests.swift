@@ -24,7 +24,8 @@ struct ReadOnlyTests {
             "journalctl --rotate", "dmesg -C", "dmesg --clear", "ps aux > /etc/x", "cat log >> /tmp/x", "cat log 1<>/tmp/x",
             "awk '{ print > \"/tmp/x\" }' log", "awk '{ print | \"sh\" }' log", "awk '{ \"date\" | getline d }' log", "sed 's/a/b/w /tmp/x' log",
             "sed '1e reboot' log", "find / -delete", "find / -exec rm {} +", "sort -o /tmp/x log", "uniq in out", "x=-i; sed \"$x\" s f",
-            "find . \"$(echo -delete)\"", "k() { kubectl get \"$1\"; }; k -- -A", "exec reboot", "trap reboot EXIT", ". /tmp/x.sh", "alias ls=reboot",
+            "find . \"$(echo -delete)\"", "k() { kubectl get \"$1\"; }; k -- -A", "k() { kubectl -n ns \"$@\"; }; k delete pod x", "exec reboot",
+            "trap reboot EXIT", ". /tmp/x.sh", "alias ls=reboot",
             "docker stop app &",
             "command reboot", "nice -n 5 reboot", "nohup reboot", "sudo -s", "env PATH=/tmp cat log", "timeout 5 sh -c reboot",
             "xargs rm < list", "curl gopher://127.0.0.1:6379/_FLUSHALL", "curl -d x=1 http://127.0.0.1/", "curl -K /tmp/cfg http://127.0.0.1/",
@@ -51,7 +52,7 @@ struct ReadOnlyTests {
             "awk '/a|b/ { n++ } END { print n }' log", "awk '$3 > 5 { print $1 }' log", "sed -n 's/^x=//p' log",
             "n=$((1 + 2)); echo $n", "ls -l -- \"$D\"", "find /run -maxdepth 1 -type s -printf '%p\\n'", "! grep -q x log",
             "while read -r a b; do echo \"$a\"; done < /etc/hosts", "docker container ls", "env LC_ALL=C sort -u log",
-            "echo a | xargs -I X echo X", "set -eu\nuptime", "k() { kubectl get pods; }; k", "date +%s",
+            "echo a | xargs -I X echo X", "set -eu\nuptime", "k() { kubectl get pods; }; k", "date +%s", "k() { kubectl -n ns \"$@\"; }; k get pods",
         ])
     func passes(_ script: String) {
         #expect(ReadOnlyScript.problem(script) == nil, "\(script): \(ReadOnlyScript.problem(script)?.reason ?? "")")

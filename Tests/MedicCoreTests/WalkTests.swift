@@ -150,6 +150,40 @@ struct WalkTests {
         #expect(walk.path == ["probe", "fine"])
     }
 
+    @Test("a body that gives a name twice has no fields, and the branch taken says why")
+    func jsonDuplicateName() throws {
+        var walk = try walk()
+        // Which "authenticated" counts is anybody's guess; Medic reads neither.
+        let body = "{\"authenticated\": false,\n \"authenticated\": true}"
+        var driver = ScriptedDriver(results: ["probe": [StepResult(output: body, httpStatus: 200)]])
+        driver.drive(&walk, from: walk.start())
+        #expect(walk.path == ["probe", "fine"])
+        let taken = driver.effects.compactMap { effect -> BranchTaken? in
+            if case .branched(let taken) = effect { return taken }
+            return nil
+        }
+        #expect(taken.first?.condition == "otherwise")
+        #expect(
+            taken.first?.because
+                == "(the body is not JSON, line 2, column 2: the name \"authenticated\" is given twice in this object; "
+                + "it was first given at line 1, column 2)")
+    }
+
+    @Test("a branch before any JSON condition says nothing of the body")
+    func jsonNotWeighed() throws {
+        var walk = try walk()
+        var driver = ScriptedDriver(results: [
+            "probe": [StepResult(output: "<html>bad gateway", httpStatus: 502, headers: [HTTPHeader(name: "server", value: "nginx")])]
+        ])
+        driver.drive(&walk, from: walk.start())
+        let taken = driver.effects.compactMap { effect -> BranchTaken? in
+            if case .branched(let taken) = effect { return taken }
+            return nil
+        }
+        #expect(taken.first?.condition == "header Server matches /^nginx/ and HTTP 502")
+        #expect(taken.first?.because == "nginx answered 502")
+    }
+
     @Test("timed out, exit status lists, not_matches, questions by number and by answer")
     func otherBranches() throws {
         var walk = try walk()

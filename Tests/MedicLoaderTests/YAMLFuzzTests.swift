@@ -19,25 +19,70 @@ struct YAMLFuzzTests {
         }
     }()
 
-    /// Parses `text` as a runbook: it must come back, with every diagnostic inside the text.
-    func expectDiagnosed(_ text: String, _ what: @autoclosure () -> String) {
-        let loaded = RunbookLoader().parse(text, path: "fuzz.yaml")
-        var lines = 1
+    /// The lengths of the lines of `text` in Unicode scalars, its line breaks as YAML counts them.
+    static func lineLengths(_ text: String) -> [Int] {
+        var lengths = [0]
         var previous: Unicode.Scalar?
         for scalar in text.unicodeScalars {
-            if scalar == "\n", previous != "\r" { lines += 1 }
-            if scalar == "\r" { lines += 1 }
+            if scalar == "\n" {
+                if previous != "\r" { lengths.append(0) }
+            } else if scalar == "\r" {
+                lengths.append(0)
+            } else {
+                lengths[lengths.count - 1] += 1
+            }
             previous = scalar
         }
+        return lengths
+    }
+
+    /// Whether line `line`, column `column` is a place in `text`: on one of its lines, at most
+    /// one past the line's last character (where a line break or the end of the text is).
+    static func isInside(line: Int, column: Int, of text: String) -> Bool {
+        let lengths = lineLengths(text)
+        // A byte order mark is not a column.
+        let bom = line == 1 && text.unicodeScalars.first == "\u{FEFF}" ? 1 : 0
+        return lengths.indices.contains(line - 1) && column >= 1 && column <= lengths[line - 1] + 1 - bom
+    }
+
+    /// Parses `text` as a runbook: it must come back, with every diagnostic inside the text.
+    func expectDiagnosed(_ text: String, _ what: @autoclosure () -> String, lineEnds: Bool = true) {
+        let loaded = RunbookLoader().parse(text, path: "fuzz.yaml")
         for diagnostic in loaded.diagnostics {
             let location = diagnostic.location
-            #expect(location.line >= 1 && location.line <= lines && location.column >= 1, "\(diagnostic) in \(what())")
+            #expect(Self.isInside(line: location.line, column: location.column, of: text), "\(diagnostic) in \(what())")
             #expect(!diagnostic.message.isEmpty)
         }
         if loaded.runbook == nil { #expect(loaded.diagnostics.hasErrors, "no runbook and no error in \(what())") }
+        expectConsistentYAML(text, what(), lineEnds: lineEnds)
     }
 
-    @Test("random bytes give diagnostics, never a crash or a hang")
+    /// What the YAML reader makes of `text` holds up: a refusal is located inside the text; a
+    /// tree written out again (every scalar double-quoted, in flow style) reads back the same; the
+    /// same text with CR LF line ends, or after a byte order mark, reads the same, or is refused
+    /// at the same place.
+    func expectConsistentYAML(_ text: String, _ what: @autoclosure () -> String, lineEnds: Bool) {
+        let reading = Reading(text)
+        switch reading {
+        case .refused(let error):
+            #expect(Self.isInside(line: error.mark.line, column: error.mark.column, of: text), "\(error.message) at \(error.mark) in \(what())")
+        case .read(let value):
+            let written = value.map(YAMLValue.write) ?? "# nothing\n"
+            #expect(Reading(written) == reading, "\(what()) written out as \(written.debugDescription) reads otherwise")
+        }
+        // Reading every text three more times costs time; `lineEnds` lets a caller check some.
+        guard lineEnds else { return }
+        if !text.unicodeScalars.contains("\r") {
+            #expect(
+                Reading(text.split(separator: "\n", omittingEmptySubsequences: false).joined(separator: "\r\n")) == reading,
+                "\(what()) with CR LF line ends reads otherwise")
+        }
+        if text.unicodeScalars.first != "\u{FEFF}" {
+            #expect(Reading("\u{FEFF}" + text) == reading, "\(what()) after a byte order mark reads otherwise")
+        }
+    }
+
+    @Test("random bytes are read or refused inside the text, and what is read is read again alike")
     func randomBytes() {
         var generator = SeededGenerator(state: 1)
         for round in 0..<2000 {
@@ -55,7 +100,7 @@ struct YAMLFuzzTests {
         }
     }
 
-    @Test("mutated shipped runbooks and scenarios give diagnostics, never a crash or a hang")
+    @Test("mutated shipped runbooks and scenarios are read or refused inside the text, alike with CR LF and a BOM")
     func mutatedShippedFiles() throws {
         let texts = Self.shippedTexts
         try #require(texts.count > 10)
@@ -80,20 +125,7 @@ struct YAMLFuzzTests {
                 if index > 0 { text += "\n" }
                 text.unicodeScalars.append(contentsOf: line)
             }
-            expectDiagnosed(text, "mutation \(round) (seed 2)")
-        }
-    }
-
-    @Test("the UTF-8 check agrees with the standard library's")
-    func utf8() {
-        var generator = SeededGenerator(state: 3)
-        // Lead bytes, continuation bytes and the edges of the overlong and surrogate ranges.
-        let interesting: [UInt8] = [0x41, 0x7F, 0x80, 0x9F, 0xA0, 0xBF, 0xC0, 0xC1, 0xC2, 0xDF, 0xE0, 0xED, 0xEE, 0xEF, 0xF0, 0xF4, 0xF5, 0xFF]
-        for _ in 0..<20_000 {
-            let bytes = (0..<Int.random(in: 0..<12, using: &generator)).map { _ in
-                Bool.random(using: &generator) ? (interesting.randomElement(using: &generator) ?? 0) : UInt8.random(in: 0...255, using: &generator)
-            }
-            #expect(SourceFile.isValidUTF8(bytes) == (String(validating: bytes, as: UTF8.self) != nil), "\(bytes)")
+            expectDiagnosed(text, "mutation \(round) (seed 2)", lineEnds: round % 5 == 0)
         }
     }
 
@@ -105,5 +137,75 @@ struct YAMLFuzzTests {
         expectDiagnosed((0..<2000).map { String(repeating: " ", count: $0) + "k\($0):" }.joined(separator: "\n"), "2,000 nested keys")
         expectDiagnosed("a: " + String(repeating: "x ", count: 200_000), "a 400 KB line")
         expectDiagnosed("a: \"" + String(repeating: "\\", count: 10_001), "a run of backslashes")
+    }
+}
+
+/// A YAML tree as plain values, to compare readings and to write them out again.
+indirect enum YAMLValue: Equatable {
+    /// A plain empty value or `~`/`null`/`Null`/`NULL`: what decoders take as no value.
+    case null
+    case text(String)
+    case sequence([YAMLValue])
+    case mapping([(YAMLValue, YAMLValue)])
+
+    init(_ node: YAMLNode) {
+        switch node {
+        case .scalar(let scalar):
+            let string = scalar.string
+            self = scalar.style == .plain && ["", "~", "null", "Null", "NULL"].contains(string) ? .null : .text(string)
+        case .sequence(let items): self = .sequence(items.map(YAMLValue.init))
+        case .mapping(let pairs): self = .mapping(pairs.map { (YAMLValue($0.key), YAMLValue($0.value)) })
+        }
+    }
+
+    static func == (a: YAMLValue, b: YAMLValue) -> Bool {
+        switch (a, b) {
+        case (.null, .null): true
+        case (.text(let x), .text(let y)): x.unicodeScalars.elementsEqual(y.unicodeScalars)
+        case (.sequence(let x), .sequence(let y)): x == y
+        case (.mapping(let x), .mapping(let y)): x.count == y.count && zip(x, y).allSatisfy { $0.0 == $1.0 && $0.1 == $1.1 }
+        default: false
+        }
+    }
+
+    /// The value as YAML in flow style, every text double-quoted with escapes.
+    static func write(_ value: YAMLValue) -> String {
+        switch value {
+        case .null: return "~"
+        case .text(let string):
+            var out = "\""
+            for scalar in string.unicodeScalars {
+                switch scalar {
+                case "\"": out += "\\\""
+                case "\\": out += "\\\\"
+                case " "..."~": out.unicodeScalars.append(scalar)
+                default:
+                    if scalar.value < 0xA0 || (0x2028...0x2029).contains(scalar.value) || scalar.value == 0xFEFF {
+                        let hex = String(scalar.value, radix: 16)
+                        out += "\\U" + String(repeating: "0", count: 8 - hex.count) + hex
+                    } else {
+                        out.unicodeScalars.append(scalar)
+                    }
+                }
+            }
+            return out + "\""
+        case .sequence(let items): return "[" + items.map(write).joined(separator: ", ") + "]"
+        case .mapping(let pairs): return "{" + pairs.map { write($0.0) + ": " + write($0.1) }.joined(separator: ", ") + "}"
+        }
+    }
+}
+
+/// What the YAML reader made of a text: a value (nil for no document) or a located refusal.
+enum Reading: Equatable {
+    case read(YAMLValue?)
+    case refused(YAMLSyntaxError)
+
+    init(_ text: String) {
+        do {
+            let document = try YAMLParser.parse(text)
+            self = .read(document.map { document in withExtendedLifetime(document) { YAMLValue(document.root) } })
+        } catch {
+            self = .refused(error)
+        }
     }
 }

@@ -82,7 +82,7 @@ struct YAMLReadingTests {
 
     @Test("double-quoted scalars: every YAML escape, escaped line breaks, folding")
     func doubleQuoted() throws {
-        let escapes = "a: \"" + #"\0\a\b\t"# + "\\\t" + #"\n\v\f\r\e\ \"\/\\\N\_\L\P\x41\u00e9\U0001F600\'"# + "\"\n"
+        let escapes = "a: \"" + #"\0\a\b\t"# + "\\\t" + #"\n\v\f\r\e\ \"\/\\\N\_\L\P\x41\u00e9\U0001F600'"# + "\"\n"
         let expected = "\u{0}\u{7}\u{8}\t\t\n\u{B}\u{C}\r\u{1B} \"/\\\u{85}\u{A0}\u{2028}\u{2029}Aé😀'"
         #expect(try tree(escapes) == "{\"a\": \(expected.debugDescription)}")
         #expect(try tree("a: \"one \\\n   two\"\n") == #"{"a": "one two"}"#)
@@ -199,5 +199,110 @@ struct YAMLMarkTests {
             let document = try #require(try YAMLParser.parse(text))
             withExtendedLifetime(document) { check(document.root) }
         }
+    }
+}
+
+/// Where Medic's reader once read other than YAML 1.2 (found by Tests/yaml/differential.py):
+/// each is read now as the specification and PyYAML read it, or refused as YAML refuses it.
+@Suite("The YAML reader: as YAML 1.2 reads it")
+struct YAMLSpecTests {
+    @Test("'#' starts a comment only after a blank; inside a plain scalar and inside quotes it is text")
+    func hashes() throws {
+        #expect(try tree("a: issue#12\nb: a#b#c # comment\nc: x #y\nd: '#x' # c\n") == ##"{"a": "issue#12", "b": "a#b#c", "c": "x", "d": "#x"}"##)
+        #expect(try tree("k#1: v#2\ne: [a#b, c #d\n  ]\n") == #"{"k#1": "v#2", "e": ["a#b", "c"]}"#)
+        #expect(
+            try tree("url: http://h/p?q=1#frag\ntext: |\n  a # not a comment\n") == #"{"url": "http://h/p?q=1#frag", "text": "a # not a comment\n"}"#)
+        #expect(try tree("a: x\t#tab before\n") == #"{"a": "x"}"#)
+        #expect(syntaxError("a: 'x'#c\n")?.message == "invalid YAML: unexpected '#' after the quoted value")
+        #expect(syntaxError("a: [x]#c\n")?.message == "invalid YAML: unexpected '#' after the list")
+    }
+
+    @Test("the starter runbook's escalation keeps its channel")
+    func starterEscalation() throws {
+        let runbook = try #require(RunbookLoader().loadFile(TestSupport.repositoryRoot + "/runbooks/starter.yaml").runbook)
+        #expect(runbook.escalation == "the service's owners in #web-oncall")
+    }
+
+    @Test("a comment after a quoted value or a flow collection")
+    func commentsAfterValues() throws {
+        #expect(try tree("a: 'x'  # c\nb: \"y\" # c\nc: [x] # c\nd: {e: 1}\t# c\n") == #"{"a": "x", "b": "y", "c": ["x"], "d": {"e": "1"}}"#)
+        #expect(try tree("- 'x' # c\n- \"y\"  #c\n") == #"["x", "y"]"#)
+    }
+
+    @Test("a block scalar's header takes a comment only after a blank")
+    func blockScalarHeaderComment() throws {
+        #expect(try tree("a: | # c\n  x\nb: >-\t# c\n  y\n") == #"{"a": "x\n", "b": "y"}"#)
+        for header in ["|#c", ">-#c", "|2#c", ">+#c"] {
+            #expect(syntaxError("a: \(header)\n  x\n")?.message.contains("the text of a block scalar starts on the next line") == true, "\(header)")
+        }
+    }
+
+    @Test("YAML 1.2 has no \\' escape in double quotes")
+    func noEscapedSingleQuote() {
+        let error = syntaxError(#"a: "it\'s""# + "\n")
+        #expect(error?.message == #"invalid YAML: unknown escape '\'' in a double-quoted value"#)
+        #expect(error?.mark.description == "1:7")
+    }
+
+    @Test("a stream of only '...' and comments holds no document")
+    func onlyDocumentEnd() throws {
+        #expect(try YAMLParser.parse("# c\n...\n# after\n") == nil)
+        #expect(try YAMLParser.parse("...\n") == nil)
+    }
+
+    @Test("decoders read null as YAML 1.2's core schema writes it, and quoted words as text")
+    func nulls() {
+        #expect(
+            RunbookLoader().parse("medic: 1\nid: x\ntitle: 'NULL'\nsteps: {}\n", path: "x.yaml").diagnostics.map(\.message) == [
+                "the runbook has no steps"
+            ])
+        for word in ["~", "null", "Null", "NULL", ""] {
+            let loaded = RunbookLoader().parse("medic: 1\nid: x\ntitle: \(word)\nsteps: {}\n", path: "x.yaml")
+            #expect(loaded.diagnostics.map(\.message).contains("'title' is empty"), "\(word)")
+        }
+    }
+
+    @Test("a JSON body sends plain numbers as JSON writes them, and refuses what JSON cannot hold")
+    func jsonBodyNumbers() {
+        let cases: [(String, String?)] = [
+            ("0", "0"), ("-12", "-12"), ("+5", "5"), ("010", "10"), ("007", "7"), ("0x1F", "31"), ("0o17", "15"), ("1.5", "1.5"),
+            ("1.", "1.0"), (".5", "0.5"), ("-.5", "-0.5"), ("+1.5e3", "1.5e3"), ("1e3", "1e3"), ("2E-2", "2E-2"), ("00.5", "0.5"),
+            ("1_000", nil), ("0x", nil), ("-0x1F", nil), ("1e", nil), (".", nil), ("-", nil), ("1.2.3", nil), ("0b1", nil), ("inf", nil),
+            (".inf", nil), ("12abc", nil), ("1:20", nil), ("٣", nil),
+        ]
+        for (text, expected) in cases {
+            let number = ProbeDecoder.jsonNumber(text)
+            #expect(number == expected, "\(text)")
+            if let number { #expect(JSONValue.parse(number) != nil, "\(text) gives \(number), which is not JSON") }
+        }
+        #expect(ProbeDecoder.isInfinityOrNaN(".inf") && ProbeDecoder.isInfinityOrNaN("-.Inf") && ProbeDecoder.isInfinityOrNaN(".NaN"))
+        #expect(!ProbeDecoder.isInfinityOrNaN("-.nan") && !ProbeDecoder.isInfinityOrNaN("inf"))
+        let loaded = RunbookLoader().parse(
+            "medic: 1\nid: x\ntitle: t\nsteps:\n  p:\n    kind: check\n    title: p\n    why: w\n    http: {url: 'http://127.0.0.1/', json: {n: .inf}}\n",
+            path: "x.yaml")
+        #expect(loaded.diagnostics.contains { $0.message == "'.inf' is a YAML number that JSON cannot hold" && $0.location.line == 9 })
+    }
+}
+
+@Suite("A comment that reads like text")
+struct CommentLikeTextTests {
+    func warnings(_ yaml: String) -> [String] {
+        RunbookLoader().parse(yaml, path: "x.yaml").diagnostics.filter { $0.severity == .warning }.map {
+            "\($0.location.line):\($0.location.column) \($0.message)"
+        }
+    }
+
+    @Test("a plain value followed by '#word' is warned about, at the '#'")
+    func warned() {
+        let yaml = "medic: 1\nid: x\ntitle: t\nescalation: owners in #web-oncall\nsteps: {}\n"
+        #expect(warnings(yaml) == ["4:23 '#web-oncall' starts a comment, so the value ends before it"])
+        #expect(warnings("\u{FEFF}title: é  #x\n") == ["1:11 '#x' starts a comment, so the value ends before it"])
+        #expect(warnings("list:\n  - a\t#b\n") == ["2:7 '#b' starts a comment, so the value ends before it"])
+    }
+
+    @Test("a comment after a space, a quoted or folded value, or a '#' inside a word is not")
+    func notWarned() {
+        let yaml = "a: x # note\nb: 'x' #q\nc: issue#12\nd: x ## rule\ne: |\n  t #u\nf: one\n  two #c\n#top\ng: x #\n"
+        #expect(warnings(yaml).isEmpty)
     }
 }

@@ -137,17 +137,124 @@ struct HTTPResponseReaderTests {
         }
     }
 
-    @Test("random bytes never crash the reader")
+    @Test("random responses read as written, however cut; mutated ones read alike however cut and never claim more than they hold")
     func randomBytes() {
         var generator = SeededGenerator(state: 137)
-        for _ in 0..<2000 {
-            var response = bytes("HTTP/1.1 200 OK\r\n")
-            response += (0..<Int.random(in: 0...300, using: &generator)).map { _ in
-                [UInt8(ascii: "\r"), UInt8(ascii: "\n"), UInt8(ascii: ":"), UInt8(ascii: "0")].randomElement(using: &generator)!
-                    &+ (Bool.random(using: &generator) ? 0 : UInt8.random(in: 0...255, using: &generator))
+        for round in 0..<1500 {
+            let written = RandomResponse(using: &generator)
+            var response = written.bytes
+            let mutated = Bool.random(using: &generator)
+            if mutated {
+                for _ in 0..<Int.random(in: 1...3, using: &generator) {
+                    let at = Int.random(in: 0...response.count, using: &generator)
+                    let byte = [13, 10, 58, 48, 32, 59].randomElement(using: &generator).map(UInt8.init) ?? 0
+                    switch Int.random(in: 0..<3, using: &generator) {
+                    case 0: response.insert(Bool.random(using: &generator) ? byte : UInt8.random(in: 0...255, using: &generator), at: at)
+                    case 1: if at < response.count { response.remove(at: at) }
+                    default: if at < response.count { response[at] = byte }
+                    }
+                }
             }
-            _ = read(response, cuts: [Int.random(in: 0...response.count, using: &generator)])
+            let what = "round \(round) (seed 137): \(String(decoding: response, as: UTF8.self).debugDescription)"
+            let whole = read(response, closes: false)
+            let closed = read(response, closes: true)
+            if !mutated {
+                // The truth is known: the lines, the status and the body as written.
+                #expect(whole.failure == nil && closed.failure == nil, "\(what)")
+                #expect(whole.lines == written.lines && whole.finalStatus == written.status, "\(what)")
+                #expect(whole.complete == written.framed && closed.complete, "\(what)")
+                #expect(closed.body == written.body, "\(what)")
+            }
+            // However the bytes are cut into pieces, the reading is the same.
+            let cuts = (0..<Int.random(in: 1...6, using: &generator)).map { _ in Int.random(in: 0...response.count, using: &generator) }
+            #expect(read(response, cuts: cuts, closes: false) == whole, "\(what) cut at \(cuts)")
+            #expect(read(response, cuts: Array(0..<response.count), closes: true) == closed, "\(what) byte by byte")
+            // A response is either complete or not, and a failure never claims to be complete.
+            #expect(!(closed.complete && closed.failure != nil) && (closed.complete || closed.failure != nil), "\(what)")
+            // Every line handed on is a line of the bytes; the body is never more than the bytes.
+            let lines = Set(
+                response.split(separator: 10, omittingEmptySubsequences: false).map {
+                    String(decoding: $0.last == 13 ? $0.dropLast() : $0, as: UTF8.self)
+                })
+            #expect(whole.lines.allSatisfy(lines.contains), "\(what)")
+            #expect(closed.body.count <= response.count, "\(what)")
+            if whole.complete {
+                // Complete before the end of the connection: what follows is not part of it.
+                #expect(read(response + bytes("HTTP/1.1 500 Later\r\n\r\nmore"), closes: false) == whole, "\(what)")
+                #expect(whole.body.count == Self.contentLength(whole.lines) ?? whole.body.count, "\(what)")
+            }
         }
+    }
+
+    /// The Content-Length the final response's head announces, when it frames the body by it.
+    static func contentLength(_ lines: [String]) -> Int? {
+        guard let start = lines.lastIndex(where: { $0.hasPrefix("HTTP/") }) else { return nil }
+        let head = lines[start...]
+        guard let status = Int(head.first?.split(separator: " ").dropFirst().first ?? ""), status >= 200, status != 204, status != 304,
+            !head.contains(where: { $0.lowercased().hasPrefix("transfer-encoding:") })
+        else { return nil }
+        let lengths = head.filter { $0.lowercased().hasPrefix("content-length:") }.flatMap { $0.dropFirst(15).split(separator: ",") }
+        return lengths.first.flatMap { Int($0.filter { $0 != " " && $0 != "\t" }) }
+    }
+}
+
+/// A well-formed response made at random, and what reading it must give.
+private struct RandomResponse {
+    var bytes: [UInt8] = []
+    var lines: [String] = []
+    var status = 200
+    var body: [UInt8] = []
+    /// Whether its framing ends it before the connection does (a length, chunks or no body).
+    var framed = true
+
+    init(using generator: inout SeededGenerator) {
+        let end = Bool.random(using: &generator) ? "\r\n" : "\n"
+        // A line of a head or of trailers, which the reader hands on; or of the chunks' framing.
+        func line(_ text: String, handedOn: Bool = true) {
+            bytes += Array((text + end).utf8)
+            if handedOn, !text.isEmpty { lines.append(text) }
+        }
+        if Int.random(in: 0..<5, using: &generator) == 0 {
+            line("HTTP/1.1 100 Continue")
+            line("")
+        }
+        status = [200, 200, 404, 502, 204, 304].randomElement(using: &generator) ?? 200
+        line("HTTP/1.1 \(status) Reason")
+        for index in 0..<Int.random(in: 0...3, using: &generator) { line("X-H\(index): v\(index)") }
+        body = (0..<Int.random(in: 0...40, using: &generator)).map { _ in
+            Bool.random(using: &generator) ? ([13, 10, 48, 59].randomElement(using: &generator) ?? 10) : UInt8.random(in: 0...255, using: &generator)
+        }
+        if status == 204 || status == 304 {
+            body = []
+            line("")
+            return
+        }
+        switch Int.random(in: 0..<3, using: &generator) {
+        case 0:
+            line("Content-Length: \(body.count)")
+            line("")
+            bytes += body
+        case 1:
+            line("Transfer-Encoding: chunked")
+            line("")
+            var rest = body[...]
+            while !rest.isEmpty {
+                let size = Int.random(in: 1...rest.count, using: &generator)
+                line(String(size, radix: 16) + (Bool.random(using: &generator) ? ";x=y" : ""), handedOn: false)
+                bytes += rest.prefix(size)
+                line("", handedOn: false)
+                rest = rest.dropFirst(size)
+            }
+            line("0", handedOn: false)
+            if Bool.random(using: &generator) { line("Trailer-X: t") }
+            line("")
+        default:
+            line("")
+            bytes += body
+            framed = false
+        }
+        // What comes after a framed response is not part of it.
+        if framed, Bool.random(using: &generator) { bytes += Array("garbage".utf8) }
     }
 }
 

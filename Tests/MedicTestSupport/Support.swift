@@ -25,6 +25,16 @@ public enum TestSupport {
         return runbook
     }
 
+    /// Parses `yaml` as a runbook at `path` without validating it alone: a runbook that reads a
+    /// called runbook's outputs is valid only in a bundle with it.
+    public static func parsed(_ yaml: String, path: String) throws -> Runbook {
+        let loaded = RunbookLoader().parse(yaml, path: path)
+        guard let runbook = loaded.runbook, !loaded.diagnostics.hasErrors else {
+            throw TestFailure(loaded.diagnostics.map(\.description).joined(separator: "\n"))
+        }
+        return runbook
+    }
+
     /// A bundle of `root` and the runbooks it calls.
     public static func bundle(_ root: Runbook, calling others: [Runbook] = []) -> RunbookBundle {
         RunbookBundle(root: root, runbooks: Dictionary(uniqueKeysWithValues: others.map { ($0.path, $0) }))

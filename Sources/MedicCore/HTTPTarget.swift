@@ -6,27 +6,32 @@
 /// and query. The fragment is dropped, as every client drops it. Bytes outside ASCII in the
 /// path and query are percent-encoded; spaces and control characters are refused, since a
 /// request line cannot hold them.
-struct HTTPTarget: Equatable {
+///
+/// It is the one URL reader of Medic: the HTTP probe reads its request's URL with it, and a `url`
+/// input's value is checked with it, so a value the run accepts is one the probe can ask. Pure:
+/// it reads text and resolves nothing.
+public struct HTTPTarget: Sendable, Equatable {
     /// `http` or `https`, lowercase.
-    let scheme: String
+    public let scheme: String
     /// The authority as written (`user:pw@host:port`); a redirect to a relative reference keeps it.
-    let authority: String
+    public let authority: String
     /// The host to connect to: a name, an IPv4 address, or an IPv6 address without brackets.
-    let host: String
+    public let host: String
     /// The port to connect to (80 and 443 unless the URL says otherwise).
-    let port: Int
+    public let port: Int
     /// `user:password`, percent-decoded, when the URL carries them.
-    let credentials: String?
+    public let credentials: String?
     /// What goes after the method in the request line: the path (at least `/`) and the query.
-    let requestTarget: String
+    public let requestTarget: String
 
     /// Why a URL cannot be used. The URL itself is never repeated: it may hold a secret.
-    struct Problem: Error, Equatable, CustomStringConvertible {
-        let description: String
+    public struct Problem: Error, Equatable, CustomStringConvertible {
+        /// The reason, in one plain sentence.
+        public let description: String
     }
 
     /// Reads `url`.
-    init(_ url: String) throws(Problem) {
+    public init(_ url: String) throws(Problem) {
         let bytes = Array(url.utf8)
         if let bad = bytes.first(where: { $0 <= 0x20 || $0 == 0x7F }) {
             throw Problem(description: bad == 0x20 ? "the URL contains a space" : "the URL contains a control character")
@@ -92,7 +97,7 @@ struct HTTPTarget: Equatable {
     }
 
     /// The Host header: the host (IPv6 in brackets), with the port unless it is the scheme's own.
-    var hostHeader: String {
+    public var hostHeader: String {
         // A zone means something only on this machine, so it is not sent (RFC 6874 §4).
         let name = host.contains(":") ? "[\(host.prefix { $0 != "%" })]" : host
         return port == Self.defaultPort(of: scheme) ? name : "\(name):\(port)"
@@ -103,13 +108,13 @@ struct HTTPTarget: Equatable {
 
     /// Whether `other` is the same origin (scheme, host and port): credentials and cookies are
     /// only ever sent again to the same origin.
-    func isSameOrigin(as other: HTTPTarget) -> Bool {
+    public func isSameOrigin(as other: HTTPTarget) -> Bool {
         scheme == other.scheme && host.lowercased() == other.host.lowercased() && port == other.port
     }
 
     /// Whether the host is this machine's loopback (`localhost`, 127.0.0.0/8, `::1`): nothing
     /// in between, so no proxy applies.
-    var isLoopback: Bool {
+    public var isLoopback: Bool {
         let name = host.lowercased()
         if name == "localhost" || name.hasSuffix(".localhost") || name == "::1" { return true }
         let parts = name.split(separator: ".", omittingEmptySubsequences: false)
@@ -118,7 +123,7 @@ struct HTTPTarget: Equatable {
 
     /// The absolute URL this one points at: `self`, with a redirect's `Location` (absolute,
     /// scheme-relative, absolute-path, relative or query-only) resolved against it (RFC 3986 §5.2).
-    func resolving(_ location: String) throws(Problem) -> HTTPTarget {
+    public func resolving(_ location: String) throws(Problem) -> HTTPTarget {
         let reference = Self.percentEncodingNonASCII(ArraySlice(location.utf8), spacesToo: true)
         if reference.hasPrefix("//") { return try HTTPTarget(scheme + ":" + reference) }
         if let colon = reference.firstIndex(of: ":"),
@@ -152,7 +157,7 @@ struct HTTPTarget: Equatable {
     }
 
     /// RFC 3986 §5.2.4: `/a/b/../c/./d` is `/a/c/d`.
-    static func removingDotSegments(_ path: String) -> String {
+    public static func removingDotSegments(_ path: String) -> String {
         var output: [Substring] = []
         let segments = path.split(separator: "/", omittingEmptySubsequences: false).dropFirst()
         for (index, segment) in segments.enumerated() {

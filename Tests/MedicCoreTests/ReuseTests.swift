@@ -1,0 +1,211 @@
+import MedicCore
+import MedicTestSupport
+import Testing
+
+/// Saying a thing once: variants per value of a choice input, named patterns and snippets,
+/// outputs handed back by a called runbook, and the scenario check that no action is reached.
+@Suite("Variants, patterns, snippets and outputs")
+struct ReuseTests {
+    static let caller = """
+        medic: 1
+        id: caller
+        title: Caller
+        inputs:
+          runtime: {type: choice, choices: [docker, systemd], default: docker}
+          app: {type: string, default: shop}
+        patterns:
+          crash: 'Traceback|panic'
+        snippets:
+          quote: |
+            q() { printf '"%s"\\n' "$1"; }
+          greet:
+            uses: [quote]
+            script: |
+              hello() { q "hello $1"; }
+        steps:
+          read:
+            kind: check
+            title: Read the log
+            why: w
+            by: runtime
+            uses: [greet]
+            variants:
+              docker:
+                script: docker logs "$APP" | tail -n 5
+              systemd:
+                script: journalctl -u "$APP" -n 5
+                count:
+                  journal_lines: '.'
+            count:
+              crashes: {pattern: crash}
+            branches:
+              - when: {var: crashes, at_least: 1}
+                next: end
+                because: ${crashes} crashes
+              - otherwise: restart
+          restart:
+            kind: action
+            title: Restart
+            why: w
+            by: runtime
+            variants:
+              docker: {command: ["docker", "restart", "${app}"]}
+              systemd: {command: ["systemctl", "restart", "${app}"]}
+            branches:
+              - when: {succeeded: true}
+                next: call
+              - otherwise: end
+            skip: end
+          call:
+            kind: runbook
+            title: Call
+            why: w
+            runbook: callee.yaml
+            branches:
+              - when: {var: errors, at_least: 2}
+                next: end
+                because: the callee counted ${errors} errors in ${where}
+              - otherwise: end
+                because: few errors in ${where}
+          end:
+            kind: conclusion
+            title: End
+            why: w
+            outcome: no-fault
+            cause: none
+            summary: done with ${where}
+        """
+
+    static let callee = """
+        medic: 1
+        id: callee
+        title: Callee
+        outputs:
+          errors: {type: int}
+          where: {description: the file read}
+        steps:
+          look:
+            kind: check
+            title: Look
+            why: w
+            script: cat /var/log/x
+            count: {errors: 'error', lines: '.'}
+            capture: ['file=(?<where>\\S+)']
+            branches:
+              - otherwise: done
+          done:
+            kind: conclusion
+            title: Done
+            why: w
+            outcome: resolved
+            cause: none
+        """
+
+    static func bundle() throws -> RunbookBundle {
+        // The caller reads the callee's outputs, so it is valid only with the callee beside it.
+        let caller = try TestSupport.parsed(Self.caller, path: "/rb/caller.yaml")
+        let callee = try TestSupport.parsed(Self.callee, path: "/rb/callee.yaml")
+        let bundle = TestSupport.bundle(caller, calling: [callee])
+        let problems = Validator().validate(bundle).filter { $0.severity == .error }
+        #expect(problems.isEmpty, "\(problems)")
+        return bundle
+    }
+
+    @Test("the input's value picks the variant: its command, and its counts after the step's own")
+    func variants() throws {
+        let bundle = try Self.bundle()
+        for (runtime, argv) in [("docker", ["docker", "restart", "shop"]), ("systemd", ["systemctl", "restart", "shop"])] {
+            var walk = Walk(bundle: bundle, inputs: ["runtime": runtime, "app": "shop"])
+            var driver = ScriptedDriver(
+                results: ["read": [StepResult(exitStatus: 0, output: "ok\nok\n")], "restart": [StepResult(exitStatus: 1)]],
+                replies: ["restart": [.confirmed(by: "yes")]])
+            driver.drive(&walk, from: walk.start())
+            #expect(walk.path == ["read", "restart", "end"])
+            let restart = try #require(driver.ran.first { $0.stepID == "restart" })
+            #expect(restart.payload == .command(argv: argv))
+            let captured = driver.effects.compactMap { if case .captured(let values) = $0 { values.map(\.name) } else { nil } }.first
+            #expect(captured == (runtime == "docker" ? ["crashes"] : ["crashes", "journal_lines"]))
+        }
+    }
+
+    @Test("snippets come before the script, each once, the ones used by others first; named patterns match")
+    func snippetsAndPatterns() throws {
+        var walk = Walk(bundle: try Self.bundle(), inputs: ["runtime": "docker"])
+        var driver = ScriptedDriver(results: ["read": [StepResult(exitStatus: 0, output: "Traceback (most recent call last)\n")]])
+        driver.drive(&walk, from: walk.start())
+        let read = try #require(driver.ran.first)
+        #expect(read.payload == .script("q() { printf '\"%s\"\\n' \"$1\"; }\nhello() { q \"hello $1\"; }\ndocker logs \"$APP\" | tail -n 5"))
+        #expect(driver.reasons == ["1 crashes"])
+    }
+
+    @Test("a called runbook hands back its declared outputs, and only those")
+    func outputs() throws {
+        var walk = Walk(bundle: try Self.bundle(), inputs: ["runtime": "docker"])
+        var driver = ScriptedDriver(
+            results: [
+                "read": [StepResult(exitStatus: 0, output: "fine\n")], "restart": [StepResult(exitStatus: 0)],
+                "callee/look": [StepResult(exitStatus: 0, output: "file=/var/log/app.log\nerror\nerror\nerror\n")],
+            ],
+            replies: ["restart": [.confirmed(by: "yes")]])
+        driver.drive(&walk, from: walk.start())
+        #expect(walk.path == ["read", "restart", "call", "callee/look", "callee/done", "end"])
+        #expect(driver.reasons.last == "the callee counted 3 errors in /var/log/app.log")
+        #expect(walk.variables["errors"] == "3" && walk.variables["where"] == "/var/log/app.log")
+        #expect(walk.variables["lines"] == nil, "a value the callee does not declare stays in the callee")
+        guard case .concluded(let reached) = driver.ending else {
+            Issue.record("no conclusion")
+            return
+        }
+        #expect(reached.summary == "done with /var/log/app.log")
+    }
+
+    @Test("an output whose value does not fit its type ends the walk, saying why")
+    func outputType() throws {
+        var bundle = try Self.bundle()
+        let path = "/rb/callee.yaml"
+        var callee = try #require(bundle.runbooks[path])
+        callee.outputs[0].type = .int
+        callee.outputs[1].type = .int  // `where` holds a path, not a number
+        bundle = RunbookBundle(root: bundle.root, runbooks: [path: callee])
+        var walk = Walk(bundle: bundle, inputs: ["runtime": "docker"])
+        var driver = ScriptedDriver(
+            results: [
+                "read": [StepResult(exitStatus: 0, output: "fine\n")], "restart": [StepResult(exitStatus: 0)],
+                "callee/look": [StepResult(exitStatus: 0, output: "file=/var/log/app.log\n")],
+            ],
+            replies: ["restart": [.confirmed(by: "yes")]])
+        driver.drive(&walk, from: walk.start())
+        guard case .aborted(let reason) = driver.ending else {
+            Issue.record("the walk went on: \(walk.path)")
+            return
+        }
+        #expect(reason == "callee handed back 'where' of type int, but '/var/log/app.log' is not a whole number")
+    }
+
+    @Test("a scenario that expects no action fails when the walk reaches one")
+    func noActionExpected() throws {
+        let bundle = try Self.bundle()
+        var scenario = Scenario(
+            name: "healthy", path: "s.yaml", inputs: ["runtime": "docker"],
+            results: ["read": [StepResult(exitStatus: 0, output: "fine\n")], "callee/look": [StepResult(exitStatus: 0)]],
+            answers: ["restart": "no"], expectedOutcome: .noFault)
+        scenario.expectedActions = []
+        let report = ScenarioRunner(bundle: bundle).run(scenario)
+        #expect(report.actions == ["restart"])
+        #expect(report.failures == ["expected actions: none; the walk reached: restart"])
+        scenario.expectedActions = ["restart"]
+        #expect(ScenarioRunner(bundle: bundle).run(scenario).passed)
+    }
+
+    @Test("a url input is read by the probe's own URL reader")
+    func urlInputs() {
+        let input = InputDefinition(name: "site", type: .url, location: .start(of: "x.yaml"))
+        #expect(input.problem(with: "http://[::1]:8080/health?x=1") == nil)
+        #expect(input.problem(with: "https://shop.example.com/") == nil)
+        #expect(input.problem(with: "http://shop.example.com:99999/")?.contains("port") == true)
+        #expect(input.problem(with: "http://[::1/")?.contains("']'") == true)
+        #expect(input.problem(with: "ftp://shop.example.com/")?.contains("http") == true)
+        #expect(input.problem(with: "http://shop example.com/")?.contains("space") == true)
+        #expect(input.problem(with: "http:///path") != nil)
+    }
+}
