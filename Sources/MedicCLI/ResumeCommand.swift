@@ -5,15 +5,17 @@ import MedicSession
 import MedicTerminal
 import MedicTranscript
 
-/// `medic resume DIR`: goes on with a run that was interrupted (a lost SSH session, a crash).
+/// `medic resume DIR`: goes on with a run that was interrupted (a lost SSH session, a crash), or
+/// that stopped because it needed a person (no terminal at an action).
 struct ResumeCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "resume",
-        abstract: "Continue an interrupted run from its session directory.",
+        abstract: "Continue an interrupted or stopped (needs a person) run from its session directory.",
         discussion: """
             Rebuilds where the run stopped from its journal, without running anything, then enters \
             that step afresh: a check runs again, an action asks for a new confirmation (an action \
-            that was started but whose result was never recorded is pointed out). The continuation \
+            that was started but whose result was never recorded is pointed out). A run that \
+            stopped because it needed a person (exit status 7) is resumed the same way. The continuation \
             is recorded in a new session directory that names the old one. Secret inputs are not in \
             the journal: give them again (MEDIC_VAR_<name>, --var-file, or the prompt).
             """
@@ -33,7 +35,9 @@ struct ResumeCommand: ParsableCommand {
         guard let start = events.lazy.compactMap({ if case .start(let start) = $0 { start } else { nil } }).last else {
             throw MedicError("\(directory) holds no journal with a start record; nothing to resume")
         }
-        if let end = events.lazy.compactMap({ if case .end(let end) = $0 { end } else { nil } }).last {
+        // A run that stopped for want of a person ended undecided: it is there to be resumed.
+        let end = events.lazy.compactMap({ if case .end(let end) = $0 { end } else { nil } }).last
+        if let end, end.outcome != SessionEnd.needsPerson {
             throw MedicError("the run in \(directory) already ended (\(end.outcome)); nothing to resume")
         }
         guard let rootFile = start.files.first else { throw MedicError("the journal in \(directory) does not name its runbook") }
@@ -72,6 +76,9 @@ struct ResumeCommand: ParsableCommand {
         guard !walk.isEnded else { throw MedicError("the run in \(directory) had already ended; nothing to resume") }
         let console = launch.console
         console.show("The run stopped at \(walk.currentStepID) (\(walk.currentStep?.title ?? "")), after \(walk.path.count) steps.", .plain)
+        if let end, let stopped = end.summary.split(separator: "\n").first {
+            console.show("It \(TerminalText.sanitize(String(stopped))).", .dim)
+        }
         if !outcome.completedActions.isEmpty {
             console.show("Actions that ran to completion and will not be repeated: \(outcome.completedActions.joined(separator: ", "))", .dim)
         }

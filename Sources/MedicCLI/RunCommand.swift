@@ -17,10 +17,13 @@ struct RunCommand: ParsableCommand {
         abstract: "Walk a runbook: checks run at once, actions run only after you type yes.",
         discussion: """
             Inputs come from --var NAME=VALUE, --var-file FILE, MEDIC_VAR_<name> in the environment, \
-            or are asked for. Secret inputs are never taken from the command line. Without a terminal \
-            on standard input, actions are refused unless --yes is given.
-            Exit statuses: 0 resolved, 3 escalated, 4 aborted or refused, 5 no fault found, \
-            2 invalid runbook, 1 Medic could not go on (bad input, transcript not writable).
+            or are asked for. Secret inputs are never taken from the command line. An action runs \
+            only after exactly yes (or the target's name); without a terminal on standard input the \
+            run stops before the first action unless --yes is given, and `medic resume DIR` at a \
+            terminal goes on from there.
+            Exit statuses: 0 resolved, 3 escalated, 4 aborted, 5 no fault found, 7 stopped before a \
+            decision that needs a person, 2 invalid runbook, 1 Medic could not go on (bad input, \
+            transcript not writable).
             """
     )
 

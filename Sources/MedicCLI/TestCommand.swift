@@ -57,6 +57,7 @@ struct TestCommand: ParsableCommand {
                 switch report.ending {
                 case .concluded(let reached): ending = "\(reached.outcome.rawValue) · \(reached.cause)"
                 case .aborted: ending = "aborted"
+                case .needsPerson: ending = "stopped: needs a person"
                 case .none: ending = "did not end"
                 }
                 if report.passed {

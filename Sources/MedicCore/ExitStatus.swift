@@ -8,12 +8,16 @@ public enum ExitStatus: Int32, Sendable, CaseIterable {
     case invalidRunbook = 2
     /// A run ended `escalate`.
     case escalated = 3
-    /// The operator aborted, or an action was refused.
+    /// The operator aborted or quit.
     case aborted = 4
     /// A run ended `no-fault`: nothing is wrong now.
     case noFault = 5
     /// `medic test`: at least one scenario failed.
     case testsFailed = 6
+    /// A run stopped before a decision nobody was there to make (an action without `--yes`
+    /// and no terminal, or input that ended at a confirmation, a question or a stalled step);
+    /// `medic resume` at a terminal goes on from there.
+    case needsPerson = 7
     /// The command line was wrong (ArgumentParser's usual status).
     case usage = 64
 

@@ -97,6 +97,8 @@ public struct ScenarioRunner: Sendable {
             report.failures.append("the walk did not end")
         case .aborted(let reason):
             report.failures.append("the walk was aborted: \(reason)")
+        case .needsPerson(let stepID, let reason):
+            report.failures.append("the walk stopped before '\(stepID)': \(reason)")
         case .concluded(let reached):
             if let outcome = scenario.expectedOutcome, outcome != reached.outcome {
                 report.failures.append("expected outcome \(outcome.rawValue), got \(reached.outcome.rawValue) at '\(reached.stepID)'")

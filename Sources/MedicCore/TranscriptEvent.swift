@@ -180,14 +180,19 @@ public struct ConfirmRecord: Sendable, Hashable {
 
 /// How the run ended.
 public struct SessionEnd: Sendable, Hashable {
-    /// `resolved`, `escalate`, `no-fault` or `aborted`.
+    /// The outcome of a run that stopped before a decision nobody was there to make; such a
+    /// run can be resumed.
+    public static let needsPerson = "needs-person"
+
+    /// `resolved`, `escalate`, `no-fault`, `aborted` or `needs-person`.
     public var outcome: String
-    /// The cause tag; empty when aborted.
+    /// The cause tag; empty when aborted or stopped.
     public var cause: String
-    /// What the ending says: the conclusion's summary (or why the run was aborted), followed by
-    /// a line for each action on the path that did not run and succeed (`ActionAccount.compose`).
+    /// What the ending says: the conclusion's summary (or why the run was aborted, or where and
+    /// why it stopped), followed by a line for each action on the path that did not run and
+    /// succeed (`ActionAccount.compose`).
     public var summary: String
-    /// The conclusion step, when one was reached.
+    /// The conclusion step, when one was reached; the step the run stopped before, for `needs-person`.
     public var stepID: String?
     /// The exit status `medic run` ends with.
     public var exitStatus: Int32

@@ -121,6 +121,9 @@ public struct Walk: Sendable {
             return []
         case (.abort(let reason), _):
             return end(.aborted(reason: reason))
+        case (.needsPerson(let reason), .confirmation(let stepID)), (.needsPerson(let reason), .answer(let stepID)),
+            (.needsPerson(let reason), .decision(let stepID)):
+            return end(.needsPerson(stepID: stepID, reason: reason))
         default:
             return []
         }

@@ -51,6 +51,13 @@ public struct ConfirmationRequest: Sendable, Hashable {
     public var mode: Step.Confirmation
     /// Where a refusal leads; nil when refusing ends the run.
     public var skipTo: String?
+
+    /// Creates a request.
+    public init(expected: String, mode: Step.Confirmation, skipTo: String?) {
+        self.expected = expected
+        self.mode = mode
+        self.skipTo = skipTo
+    }
 }
 
 /// A question to put to the operator.
@@ -68,11 +75,11 @@ public struct QuestionRequest: Sendable, Hashable {
 
     public func hash(into hasher: inout Hasher) { hasher.combine(stepID) }
 
-    /// The option the operator meant by `reply`: its answer, or its number counting from 1.
+    /// The option the operator meant by `reply`: exactly its answer, or exactly its number
+    /// counting from 1. Nothing is trimmed or folded: anything else is not an answer.
     public func option(for reply: String) -> String? {
-        let trimmed = reply.trimmingSpaces()
-        if let number = Int(trimmed), options.indices.contains(number - 1) { return options[number - 1].answer }
-        return options.first { $0.answer == trimmed }?.answer
+        if let index = options.indices.first(where: { String($0 + 1) == reply }) { return options[index].answer }
+        return options.first { $0.answer == reply }?.answer
     }
 }
 
@@ -114,8 +121,11 @@ public struct BranchTaken: Sendable, Hashable {
 public enum WalkEnding: Sendable, Hashable {
     /// A conclusion was reached.
     case concluded(ReachedConclusion)
-    /// The operator stopped, or an action was refused with nowhere else to go.
+    /// The operator stopped, or declined an action with nowhere else to go.
     case aborted(reason: String)
+    /// Nobody was there to decide at the confirmation, question or stalled step `stepID` (no
+    /// terminal, input ended): the walk stopped there without deciding, so a person can resume it.
+    case needsPerson(stepID: String, reason: String)
 }
 
 /// A conclusion as reached, with its summary filled in.
@@ -140,7 +150,7 @@ public enum WalkEvent: Sendable, Hashable {
     case finished(StepResult)
     /// The operator approved the action; `by` says how (`yes`, the target, or `--yes`).
     case confirmed(by: String)
-    /// The operator declined the action (`no`, `skip`, a wrong answer, EOF).
+    /// The operator declined the action (`no` or `skip`).
     case declined
     /// The operator chose this answer to the question.
     case answered(String)
@@ -156,6 +166,9 @@ public enum WalkEvent: Sendable, Hashable {
     case set(name: String, value: String)
     /// Stop the walk.
     case abort(reason: String)
+    /// Nobody can answer the confirmation, question or stalled step the walk waits on: stop
+    /// there, undecided.
+    case needsPerson(reason: String)
 }
 
 extension String {

@@ -44,7 +44,7 @@ public enum OperatorCommand: Sendable, Hashable {
     /// One line of help per command.
     public static let helpText = """
         help          this list
-        why           why this step matters (the runbook's teaching text)
+        why           why this step matters; at an action, what it changes and what is at stake
         show [STEP]   what STEP (or the last step) ran, a folded script or request whole, and all its output
         where         the path so far
         back          go back to the previous step

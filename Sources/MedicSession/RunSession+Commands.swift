@@ -8,8 +8,14 @@ extension RunSession {
         case .help:
             console.show(OperatorCommand.helpText, .plain)
         case .why:
-            let why = walk.currentStep?.why ?? ""
-            console.show(why.isEmpty ? "  (this step has no teaching text)" : TerminalText.sanitize(why), .why)
+            if let (invocation, request) = confirming, let step = walk.currentStep {
+                // The teaching text is already on screen above the prompt: say what is at stake.
+                let brief = ActionBrief(step: step, invocation: invocation, request: request, ranBefore: outputs[invocation.stepID] != nil)
+                for line in brief.lines { console.show("  " + TerminalText.sanitize(line), .why) }
+            } else {
+                let why = walk.currentStep?.why ?? ""
+                console.show(why.isEmpty ? "  (this step has no teaching text)" : TerminalText.sanitize(why), .why)
+            }
         case .show(let stepID):
             showOutput(of: stepID)
         case .whereAmI:

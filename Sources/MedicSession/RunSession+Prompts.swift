@@ -13,6 +13,7 @@ extension RunSession {
     func confirm(_ invocation: Invocation, _ request: ConfirmationRequest) -> [WalkEffect]? {
         let title = walk.currentStep?.title ?? invocation.stepID
         showCommand(invocation)
+        showValues(of: invocation)
         // A dry run never runs the action, so there is nothing to approve.
         if options.dryRun { return walk.handle(.confirmed(by: "dry run")) }
         if options.autoApprove {
@@ -21,57 +22,64 @@ extension RunSession {
             guard record(.confirm(confirmation)) else { return nil }
             return walk.handle(.confirmed(by: "--yes"))
         }
+        // Without a terminal nothing typed can be told from a `yes` piped in: nobody decides.
         guard console.isInteractive || options.practice else {
-            let reason =
-                "refused to run '\(title)': standard input is not a terminal, so nobody can confirm it (pass --yes to approve every action; the transcript records it)"
-            let confirmation = ConfirmRecord(
-                stepID: invocation.stepID, expected: request.expected, reply: "no terminal", approved: false, by: options.operatorName)
-            guard record(.confirm(confirmation)) else { return nil }
-            return walk.handle(.abort(reason: reason))
+            return walk.handle(.needsPerson(reason: "standard input is not a terminal, and without one only --yes approves an action"))
         }
-        let what = request.mode == .typeTarget ? "Type the target's name, \(request.expected), to run it" : "Type yes to run it"
-        let around = request.skipTo == nil ? " (the runbook has no way around it: skipping ends the run)" : ""
-        console.show("  \(what); no or skip to skip it\(around); abort to stop the run.", .plain)
-        func decline(_ reply: String, _ message: String) -> [WalkEffect]? {
-            console.show("  " + message, .warning)
-            let confirmation = ConfirmRecord(
-                stepID: invocation.stepID, expected: request.expected, reply: reply, approved: false, by: options.operatorName)
-            guard record(.confirm(confirmation)) else { return nil }
-            return walk.handle(.declined)
+        let shown = { (text: String) in TerminalText.sanitize(self.walk.masking.apply(text)) }
+        console.show("  " + request.hint(shownAs: shown), .plain)
+        func decided(_ reply: String, approved: Bool, by: String) -> Bool {
+            let confirmation = ConfirmRecord(stepID: invocation.stepID, expected: request.expected, reply: reply, approved: approved, by: by)
+            return record(.confirm(confirmation))
         }
+        interruptedOnce = false
+        confirming = (invocation, request)
+        defer { confirming = nil }
         while true {
             switch console.readLine(prompt: "Run it? › ", completions: completions(answers: ["no", "skip", "abort"]), fresh: true) {
             case .line(let text):
-                if text == request.expected {
-                    let confirmation = ConfirmRecord(
-                        stepID: invocation.stepID, expected: request.expected, reply: text, approved: true, by: options.operatorName)
-                    guard record(.confirm(confirmation)) else { return nil }
+                interruptedOnce = false
+                switch request.decision(for: text) {
+                case .approve:
+                    guard decided(text, approved: true, by: options.operatorName) else { return nil }
                     return walk.handle(.confirmed(by: options.operatorName))
-                }
-                let trimmed = text.trimmingSpaces()
-                if trimmed == "abort" {
-                    let confirmation = ConfirmRecord(
-                        stepID: invocation.stepID, expected: request.expected, reply: "abort", approved: false, by: options.operatorName)
-                    guard record(.confirm(confirmation)) else { return nil }
+                case .abort:
+                    guard decided("abort", approved: false, by: options.operatorName) else { return nil }
                     return walk.handle(.abort(reason: "the operator aborted at '\(title)'"))
+                case .decline:
+                    console.show("  not run: \(text == "skip" ? "skipped" : "declined") by \(options.operatorName)", .warning)
+                    guard decided(text, approved: false, by: options.operatorName) else { return nil }
+                    return walk.handle(.declined)
+                case nil:
+                    break
                 }
-                if trimmed == "no" || trimmed == "skip" { return decline(trimmed, "not run") }
                 let command = OperatorCommand(parsing: text)
                 switch command {
-                case .word, .empty:
-                    let typed = text.isEmpty ? "nothing was typed" : "'\(TerminalText.sanitize(walk.masking.apply(text)))' was typed"
-                    return decline(walk.masking.apply(text), "not run: only '\(request.expected)' approves it, and \(typed)")
+                case .word, .empty, .skip:
+                    // `skip` with spaces around it parses as the command; at a confirmation
+                    // only the exact word declines.
+                    console.show("  " + request.whyNotADecision(text, shownAs: shown), .warning)
+                    console.show("  " + request.hint(shownAs: shown), .plain)
                 default:
                     remember(text, command)
-                    switch perform(command) {
-                    case .handled: continue
-                    case .walk(let effects): return effects
-                    }
+                    if case .walk(let effects) = perform(command) { return effects }
                 }
-            case .interrupted: return decline("Ctrl-C", "not run (Ctrl-C)")
-            case .endOfInput: return decline("end of input", "not run (end of input)")
-            case .hangUp: return walk.handle(.abort(reason: "the terminal went away before '\(title)' was confirmed"))
+            case .interrupted:
+                if case .walk(let effects) = interrupted() { return effects }
+            case .endOfInput:
+                return walk.handle(.needsPerson(reason: "input ended before anyone decided"))
+            case .hangUp:
+                return walk.handle(.needsPerson(reason: "the terminal went away or Medic was told to stop before anyone decided"))
             }
+        }
+    }
+
+    /// The values of the variables an action's script reads, under the script, so what will
+    /// run is on screen whole before anyone approves it.
+    func showValues(of invocation: Invocation) {
+        for (index, value) in invocation.scriptValues.enumerated() {
+            let shown = value.value.isEmpty ? "is empty" : "= " + TerminalText.sanitize(value.value)
+            console.show("  \(index == 0 ? "with" : "    ") $\(value.name) \(shown)", .command)
         }
     }
 
@@ -80,10 +88,15 @@ extension RunSession {
             console.show("    \(number + 1)) \(option.answer) — \(TerminalText.sanitize(option.label))", .plain)
         }
         let answers = question.options.map(\.answer)
+        let shown = { (text: String) in TerminalText.sanitize(self.walk.masking.apply(text)) }
         return ordinaryPrompt(
             "Answer (1-\(answers.count)) › ", completions: completions(answers: answers),
-            endOfInput: "input ended before '\(question.title)' was answered",
-            unknown: { "'\($0)' is not an answer: type 1-\(answers.count) or one of \(answers.joined(separator: ", "))" },
+            unanswered: {
+                let reason =
+                    $0 == .hangUp ? "the terminal went away or Medic was told to stop before anyone answered" : "input ended before anyone answered"
+                return self.walk.handle(.needsPerson(reason: reason))
+            },
+            unknown: { question.whyNotAnAnswer($0, shownAs: shown) },
             accept: { text in
                 guard let answer = question.option(for: text) else { return .notMine }
                 self.console.remember(text)
@@ -95,8 +108,15 @@ extension RunSession {
     func stalledPrompt(reason: String) -> [WalkEffect] {
         console.show("  What now? retry, skip, back, goto STEP, or quit (help lists everything)", .dim)
         let effects = ordinaryPrompt(
-            "medic › ", completions: completions(answers: []), endOfInput: "input ended after: \(reason)",
-            unknown: { OperatorCommand.hint(for: $0) }, accept: { _ in .notMine })
+            "medic › ", completions: completions(answers: []),
+            unanswered: {
+                let why = $0 == .hangUp ? "the terminal went away or Medic was told to stop after: \(reason)" : "input ended after: \(reason)"
+                // A stalled step waits on a person like a question; any other wait (after `set`) ends.
+                let stopped = self.walk.handle(.needsPerson(reason: why))
+                return stopped.isEmpty ? self.walk.handle(.abort(reason: why)) : stopped
+            },
+            unknown: { $0.trimmingSpaces().isEmpty ? nil : OperatorCommand.hint(for: TerminalText.sanitize(self.walk.masking.apply($0))) },
+            accept: { _ in .notMine })
         return effects ?? []
     }
 
@@ -109,28 +129,31 @@ extension RunSession {
     }
 
     /// A prompt that is not a confirmation: `accept` takes the lines the prompt itself
-    /// understands, commands work as at every prompt, anything else gets `unknown`'s hint,
-    /// Ctrl-C clears the line (twice leaves) and the end of input ends the run.
+    /// understands, commands work as at every prompt, anything else gets `unknown`'s hint (nil:
+    /// prompt again without one),
+    /// Ctrl-C clears the line (twice leaves), and `unanswered` says what the end of input or a
+    /// hang-up (the reply given) leads to.
     func ordinaryPrompt(
-        _ prompt: String, completions: [String], endOfInput: String, unknown: (String) -> String, accept: (String) -> Acceptance
+        _ prompt: String, completions: [String], unanswered: (ConsoleReply) -> [WalkEffect], unknown: (String) -> String?,
+        accept: (String) -> Acceptance
     ) -> [WalkEffect]? {
         while true {
-            switch console.readLine(prompt: prompt, completions: completions, fresh: false) {
+            let reply = console.readLine(prompt: prompt, completions: completions, fresh: false)
+            switch reply {
             case .line(let text):
                 interruptedOnce = false
                 if case .done(let effects) = accept(text) { return effects }
                 let command = OperatorCommand(parsing: text)
                 switch command {
-                case .empty: continue
-                case .word: console.show("  " + unknown(TerminalText.sanitize(text)), .warning)
+                case .empty, .word:
+                    if let message = unknown(text) { console.show("  " + message, .warning) }
                 default:
                     remember(text, command)
                     if case .walk(let effects) = perform(command) { return effects }
                 }
             case .interrupted:
                 if case .walk(let effects) = interrupted() { return effects }
-            case .endOfInput: return walk.handle(.abort(reason: endOfInput))
-            case .hangUp: return walk.handle(.abort(reason: "the terminal went away"))
+            case .endOfInput, .hangUp: return unanswered(reply)
             }
         }
     }

@@ -56,6 +56,8 @@ public final class RunSession {
     var interruptedOnce = false
     /// Steps shown so far, for their numbers on screen.
     var stepsShown = 0
+    /// The action whose confirmation is being asked, for `why`.
+    var confirming: (Invocation, ConfirmationRequest)?
     /// What became of each action on the path, from the events recorded: the ending is composed from it.
     public private(set) var account = ActionAccount()
     /// What each step shown would run or ran, by qualified id, for `show` (a folded script).
@@ -254,6 +256,19 @@ public final class RunSession {
             console.show("══ ABORTED · \(reason)", .conclusion(nil))
             let notDone = account.compose("")
             if !notDone.isEmpty { console.show(TerminalText.sanitize(notDone), .plain) }
+        case .needsPerson(let stepID, let reason):
+            let stopped = "stopped before \(stepID): needs a person"
+            end = SessionEnd(
+                outcome: SessionEnd.needsPerson, cause: "", summary: account.compose("\(stopped) (\(reason))"), stepID: stepID,
+                exitStatus: ExitStatus.needsPerson.rawValue, actions: account.actions)
+            let title = walk.currentStep.map { "'\(TerminalText.sanitize($0.title))' (\(stepID))" } ?? stepID
+            console.show("══ STOPPED before \(title): needs a person", .conclusion(nil))
+            console.show("  \(reason); nothing was decided.", .plain)
+            let notDone = account.compose("")
+            if !notDone.isEmpty { console.show(TerminalText.sanitize(notDone), .plain) }
+            if !options.practice {
+                console.show("  A person can go on from here at a terminal: medic resume \(options.sessionPath)", .plain)
+            }
         }
         if let escalation = end.escalateTo { console.show("Escalate to: \(escalation)", .warning) }
         end.inputsUsed = walk.inputsUsed

@@ -93,6 +93,7 @@ extension MarkdownReport {
             switch end.outcome {
             case "escalate": return "the runbook names nobody"
             case "aborted": return "not decided: the run was aborted"
+            case SessionEnd.needsPerson: return "not decided: the run stopped, needing a person"
             default: return "nobody (\(end.outcome))"
             }
         }

@@ -75,12 +75,12 @@ struct EndingCommandTests {
         #expect(report.contains("- **Escalate to:** the app's owners in the app-oncall channel"))
     }
 
-    @Test("without a terminal or --yes the action is refused, and the ending says nobody could confirm it")
+    @Test("without a terminal or --yes the run stops before the action, needing a person, and the ending says nobody approved it")
     func refused() throws {
         let dir = try folder()
         let run = try cli.medic(["run", dir + "/two-fixes.yaml", "--var", "dir=\(dir)", "--transcript", dir + "/s"], stdin: "yes\n")
-        #expect(run.status == 4)
-        let told = "- \"Stop the build jobs\" (stop-jobs) was not run: nobody could confirm it (no terminal, no --yes)."
+        #expect(run.status == 7)
+        let told = "- \"Stop the build jobs\" (stop-jobs) was not run: nobody approved it."
         #expect(run.output.contains(told))
         #expect((try end(dir + "/s")["summary"] as? String)?.contains(told) == true)
         #expect(try String(contentsOfFile: dir + "/s/transcript.md", encoding: .utf8).contains(told))

@@ -9,16 +9,21 @@ struct RunCommandTests {
     static let runbook = "Tests/MedicCLITests/Fixtures/actions.yaml"
     let cli = CommandLineTests()
 
-    @Test("actions are refused when stdin is not a terminal, even when it says yes", arguments: ["", "yes\nyes\nyes\n"])
-    func refused(stdin: String) throws {
+    @Test(
+        "without a terminal the run stops before the action, needing a person, even when stdin says yes",
+        arguments: ["", "yes\nyes\nyes\n", "yes"])
+    func stoppedWithoutTerminal(stdin: String) throws {
         let dir = try TestSupport.temporaryDirectory()
         let run = try cli.medic(["run", Self.runbook, "--var", "dir=\(dir)", "--transcript", dir + "/s"], stdin: stdin)
-        #expect(run.status == 4)
-        #expect(run.output.contains("refused to run 'Leave the marker'"))
+        #expect(run.status == 7)
+        #expect(run.output.contains("══ STOPPED before 'Leave the marker' (mark): needs a person"))
+        #expect(run.output.contains("medic resume \(dir)/s"))
         #expect(!FileManager.default.fileExists(atPath: dir + "/marker"))
         let evidence = try SessionEvidence(directory: dir + "/s")
-        #expect(evidence.confirmations.map(\.approved) == [false])
-        #expect(evidence.end?.outcome == "aborted")
+        #expect(evidence.confirmations.isEmpty, "nobody decided anything")
+        let end = try #require(evidence.end)
+        #expect(end.outcome == "needs-person" && end.stepID == "mark" && end.exitStatus == 7)
+        #expect(end.summary.hasPrefix("stopped before mark: needs a person (standard input is not a terminal"))
     }
 
     @Test("--yes approves every action and the journal says so")

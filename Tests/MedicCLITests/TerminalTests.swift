@@ -8,7 +8,7 @@ import Testing
 struct TerminalTests {
     static let runbook = "Tests/MedicCLITests/Fixtures/terminal.yaml"
 
-    @Test("Ctrl-C cancels a hanging check; tab completes; history recalls; yes runs, y does not")
+    @Test("Ctrl-C cancels a hanging check; tab completes; history recalls; yes runs, y asks again")
     func walkAtTheTerminal() throws {
         let dir = try TestSupport.temporaryDirectory()
         let state = try TestSupport.temporaryDirectory()
@@ -44,11 +44,15 @@ struct TerminalTests {
         try terminal.waitFor("Run it? › ", times: 4)
         try terminal.type("y")
         try terminal.send("Enter")
+        try terminal.waitFor("'y' is not yes: only the whole word counts")
+        try terminal.waitFor("Run it? › ", times: 5)
+        try terminal.type("no")
+        try terminal.send("Enter")
         let screen = try terminal.waitFor("[exit 0]")
 
         #expect(FileManager.default.fileExists(atPath: dir + "/a"), "the action confirmed with yes ran")
-        #expect(!FileManager.default.fileExists(atPath: dir + "/b"), "the action answered with y did not run")
-        #expect(screen.contains("not run: only 'yes' approves it, and 'y' was typed"))
+        #expect(!FileManager.default.fileExists(atPath: dir + "/b"), "the action answered with y, then no, did not run")
+        #expect(screen.contains("not run: declined by"))
         let history = (try? String(contentsOfFile: state + "/medic/history", encoding: .utf8)) ?? ""
         #expect(history.contains("where"))
         #expect(!history.contains("yes"), "confirmations never enter the history")

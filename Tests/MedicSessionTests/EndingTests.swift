@@ -94,11 +94,11 @@ struct EndingTests {
         #expect(end.summary.contains("\"Restart the app\" (restart) ran and failed (exit status 1)"))
     }
 
-    @Test("a refused action (no terminal, no --yes) ends the run, and the ending says nobody could confirm it")
+    @Test("without a terminal or --yes the run stops before the action, needing a person, and the ending says nobody approved it")
     func refused() throws {
         let (end, _, screen) = try run([], interactive: false)
-        #expect(end.outcome == "aborted")
-        #expect(end.summary.contains("- \"Stop the build jobs\" (stop-jobs) was not run: nobody could confirm it (no terminal, no --yes)."))
+        #expect(end.outcome == "needs-person")
+        #expect(end.summary.contains("- \"Stop the build jobs\" (stop-jobs) was not run: nobody approved it."))
         #expect(screen.contains("Not done on this path:"))
     }
 

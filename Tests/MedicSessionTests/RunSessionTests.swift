@@ -119,16 +119,13 @@ struct RunSessionTests {
         #expect(h.console.screen.contains("it is broken"))
     }
 
-    @Test(
-        "anything but exactly 'yes' declines",
-        arguments: [
-            ConsoleReply.line("y"), .line("Y"), .line(" yes "), .line(""), .line("YES"), .endOfInput, .interrupted, .line("no"), .line("skip"),
-        ])
-    func declined(reply: ConsoleReply) throws {
-        let h = try Self.harness([reply])
+    @Test("exactly no or skip declines: the action does not run and the skip branch is taken", arguments: ["no", "skip"])
+    func declined(word: String) throws {
+        let h = try Self.harness([.line(word)])
         let end = h.session.run(start: Self.start)
         #expect(!h.runner.ranIDs.contains("fix"), "the action must not run")
         #expect(h.recorder.confirmations.map(\.approved) == [false])
+        #expect(h.recorder.confirmations.map(\.reply) == [word])
         #expect(end.outcome == "escalate", "declining takes the skip branch")
     }
 
@@ -140,12 +137,15 @@ struct RunSessionTests {
         #expect(h.runner.ranIDs == ["look"])
     }
 
-    @Test("without a terminal an action is refused unless --yes")
-    func refusedWithoutTerminal() throws {
+    @Test("without a terminal the run stops before an action, needing a person, unless --yes")
+    func stoppedWithoutTerminal() throws {
         let h = try Self.harness([.line("yes")], interactive: false)
         let end = h.session.run(start: Self.start)
         #expect(h.runner.ranIDs == ["look"])
-        #expect(end.outcome == "aborted")
+        #expect(end.outcome == SessionEnd.needsPerson && end.exitStatus == ExitStatus.needsPerson.rawValue)
+        #expect(end.stepID == "fix")
+        #expect(end.summary.hasPrefix("stopped before fix: needs a person"))
+        #expect(h.recorder.confirmations.isEmpty, "nobody decided anything")
         #expect(h.console.prompts.isEmpty, "a 'yes' piped on stdin is never read as a confirmation")
 
         let approved = try Self.harness([], interactive: false, yes: true)
@@ -173,7 +173,7 @@ struct RunSessionTests {
         let end = h.session.run(start: Self.start)
         #expect(end.outcome == "escalate")
         let screen = h.console.screen
-        #expect(screen.contains("'wat' is not an answer"))
+        #expect(screen.contains("'wat' is not one of the answers: type 1-2 or one of fix, leave"))
         #expect(screen.contains("A human decides."))
         #expect(screen.contains("1. look"))
         #expect(screen.contains("│ all good"))

@@ -1,0 +1,182 @@
+import Foundation
+import MedicCore
+import MedicTestSupport
+import Testing
+
+/// Decisions at a real terminal: a typo, Ctrl-C or the end of input never approves or declines
+/// an action or answers a question, and a run that stopped for want of a person resumes.
+@Suite("Decisions at a terminal", .serialized, .enabled(if: Terminal.available, "tmux is not installed"))
+struct DecisionTerminalTests {
+    static let runbook = "Tests/MedicCLITests/Fixtures/decide.yaml"
+
+    /// `medic run` of the fixture in a new terminal; `input` is put around the command line,
+    /// `%` standing for it (`yes | %`, `% < /dev/null`).
+    func run(_ dir: String, session: String, input: String = "%") throws -> Terminal {
+        let command = "\(CommandLineTests.binary) run \(Self.runbook) --var dir=\(dir) --transcript \(dir)/\(session)"
+        return try Terminal(input.replacingOccurrences(of: "%", with: command), environment: ["XDG_STATE_HOME": dir, "NO_COLOR": "1"])
+    }
+
+    /// `medic resume` of `session` in a new terminal.
+    func resume(_ dir: String, _ session: String, into next: String) throws -> Terminal {
+        try Terminal(
+            "\(CommandLineTests.binary) resume \(dir)/\(session) --transcript \(dir)/\(next)", environment: ["XDG_STATE_HOME": dir, "NO_COLOR": "1"])
+    }
+
+    /// Types `line` and Enter, then waits for `answer`.
+    func enter(_ terminal: Terminal, _ line: String, expecting answer: String, times: Int = 1) throws {
+        if !line.isEmpty { try terminal.type(line) }
+        try terminal.send("Enter")
+        try terminal.waitFor(answer, times: times)
+    }
+
+    /// The journal of a session, as its records' raw lines.
+    func journal(_ path: String) throws -> String { try String(contentsOfFile: path + "/transcript.jsonl", encoding: .utf8) }
+
+    @Test("typos, a yes where the target's name is asked, near-miss answers and Ctrl-C at a question decide nothing; each says why and asks again")
+    func typos() throws {
+        let dir = try TestSupport.temporaryDirectory()
+        let terminal = try run(dir, session: "s")
+        defer { terminal.close() }
+        let first = try terminal.waitFor("Run it? › ")
+        #expect(first.contains("  with $DIR = \(dir)"), "the script's value is on screen before the approval")
+        try enter(terminal, "y", expecting: "'y' is not yes: only the whole word counts")
+        try enter(terminal, "YES", expecting: "'YES' is not yes: it must be typed exactly, in the same case")
+        try enter(terminal, " yes ", expecting: "' yes ' has spaces around it: only exactly yes counts")
+        try enter(terminal, "", expecting: "nothing was typed, and an empty line decides nothing")
+        try terminal.waitFor("Type yes to run it; no or skip to skip it; abort to stop the run.", times: 5)
+        try enter(terminal, "why", expecting: "What it changes (on this machine): 'touch' changes state.")
+        try enter(terminal, "no", expecting: "Leave marker B on the host")
+        try terminal.waitFor("Run it? › ", times: 7)
+        try enter(terminal, "yes", expecting: "'yes' does not approve this action: it asks for the target's name, web1")
+        try enter(terminal, "web2", expecting: "'web2' is not the target's name, nor no, skip or abort: it decides nothing")
+        try enter(terminal, "web1", expecting: "Answer (1-2) › ")
+        try terminal.type("mo")
+        try terminal.send("C-c")
+        try terminal.waitFor("(Ctrl-C again, or quit, to leave)")
+        try terminal.waitFor("Answer (1-2) › ", times: 2)
+        try enter(terminal, " done", expecting: "' done' has spaces around it; answers are typed exactly: type 1-2 or one of done, more")
+        try enter(terminal, "3", expecting: "'3' is not one of the answers")
+        try enter(terminal, "done", expecting: "[exit 0]")
+
+        #expect(!FileManager.default.fileExists(atPath: dir + "/a"), "declined with no, after four lines that decided nothing")
+        #expect(FileManager.default.fileExists(atPath: dir + "/b"), "approved with the target's name")
+        let confirmations = try journal(dir + "/s").split(separator: "\n").filter { $0.contains("\"event\":\"confirm\"") }
+        #expect(confirmations.count == 2, "only the two decisions are in the journal")
+        #expect(confirmations.first?.contains("\"reply\":\"no\",\"approved\":false") == true)
+        #expect(confirmations.last?.contains("\"reply\":\"web1\",\"approved\":true") == true)
+    }
+
+    @Test("Ctrl-C at a confirmation clears the line and asks again; twice in a row offers to leave")
+    func controlC() throws {
+        let dir = try TestSupport.temporaryDirectory()
+        let terminal = try run(dir, session: "s")
+        defer { terminal.close() }
+        try terminal.waitFor("Run it? › ")
+        try terminal.type("ye")
+        try terminal.send("C-c")
+        try terminal.waitFor("(Ctrl-C again, or quit, to leave)")
+        try terminal.waitFor("Run it? › ", times: 2)
+        try enter(terminal, "yes", expecting: "Leave marker B on the host")
+        try terminal.waitFor("Run it? › ", times: 3)
+        try terminal.send("C-c")
+        try terminal.waitFor("(Ctrl-C again, or quit, to leave)", times: 2)
+        try terminal.send("C-c")
+        // An action ran and nothing has verified it since: leaving is offered, not imposed.
+        try terminal.waitFor("the fix is not verified. Type yes to quit anyway.")
+        try enter(terminal, "yes", expecting: "[exit 4]")
+
+        #expect(FileManager.default.fileExists(atPath: dir + "/a"), "the line cut by Ctrl-C was not a decision; the yes after it was")
+        #expect(!FileManager.default.fileExists(atPath: dir + "/b"))
+        let journal = try journal(dir + "/s")
+        #expect(journal.contains("\"outcome\":\"aborted\""))
+        #expect(journal.components(separatedBy: "\"event\":\"confirm\"").count - 1 == 1, "Ctrl-C declined nothing")
+    }
+
+    @Test("Ctrl-D at a confirmation or a question stops the run, needing a person; medic resume at a terminal goes on")
+    func controlD() throws {
+        let dir = try TestSupport.temporaryDirectory()
+        let terminal = try run(dir, session: "one")
+        defer { terminal.close() }
+        try terminal.waitFor("Run it? › ")
+        try terminal.send("C-d")
+        let stopped = try terminal.waitFor("[exit 7]")
+        #expect(stopped.contains("══ STOPPED before 'Leave marker A' (first): needs a person"))
+        #expect(stopped.contains("medic resume \(dir)/one"))
+        let one = try journal(dir + "/one")
+        #expect(one.contains("\"summary\":\"stopped before first: needs a person (input ended before anyone decided)\\n"))
+        #expect(!one.contains("\"event\":\"confirm\""))
+        #expect(!one.contains("\"step_id\":\"second\""), "the declined branch was never taken")
+
+        let second = try resume(dir, "one", into: "two")
+        defer { second.close() }
+        try second.waitFor("The run stopped at first (Leave marker A)")
+        try second.waitFor("Run it? › ")
+        try enter(second, "no", expecting: "Leave marker B on the host")
+        try second.waitFor("Run it? › ", times: 2)
+        try enter(second, "web1", expecting: "Answer (1-2) › ")
+        try second.send("C-d")
+        let atQuestion = try second.waitFor("[exit 7]")
+        #expect(atQuestion.contains("══ STOPPED before 'Was that enough?' (enough): needs a person"))
+        #expect(try journal(dir + "/two").contains("\"summary\":\"stopped before enough: needs a person (input ended before anyone answered)\\n"))
+
+        let third = try resume(dir, "two", into: "three")
+        defer { third.close() }
+        try third.waitFor("Answer (1-2) › ")
+        try enter(third, "done", expecting: "[exit 0]")
+        #expect(!FileManager.default.fileExists(atPath: dir + "/a"))
+        #expect(try String(contentsOfFile: dir + "/b", encoding: .utf8).isEmpty, "marker B was left once")
+        #expect(try journal(dir + "/three").contains("\"outcome\":\"resolved\""))
+    }
+
+    @Test("told to stop (SIGTERM) at a confirmation, Medic stops there undecided, needing a person")
+    func terminatedAtConfirmation() throws {
+        let dir = try TestSupport.temporaryDirectory()
+        let terminal = try run(dir, session: "s")
+        defer { terminal.close() }
+        try terminal.waitFor("Run it? › ")
+        kill(try ResumeTests().pidOfMedic(sessionDirectory: "\(dir)/s"), SIGTERM)
+        let screen = try terminal.waitFor("[exit 7]")
+        #expect(screen.contains("the terminal went away or Medic was told to stop before anyone decided; nothing was decided."))
+        let end = try #require(try SessionEvidence(directory: dir + "/s").end)
+        #expect(end.outcome == "needs-person" && end.stepID == "first")
+        #expect(!FileManager.default.fileExists(atPath: dir + "/a"))
+    }
+
+    @Test(
+        "without a terminal on stdin (yes piped in, /dev/null, a closed stdin, a closed pipe) the run diagnoses and stops before the action",
+        arguments: ["yes | %", "% < /dev/null", "% <&-", "true | %"])
+    func unattended(input: String) throws {
+        let dir = try TestSupport.temporaryDirectory()
+        let terminal = try run(dir, session: "s", input: input)
+        defer { terminal.close() }
+        let screen = try terminal.waitFor("[exit 7]")
+        #expect(screen.contains("[1] CHECK  Look around"))
+        #expect(screen.contains("══ STOPPED before 'Leave marker A' (first): needs a person"))
+        #expect(screen.contains("standard input is not a terminal, and without one only --yes approves an action"))
+        #expect(!screen.contains("Run it? › "), "nothing is read as a confirmation")
+        #expect(!FileManager.default.fileExists(atPath: dir + "/a"))
+    }
+
+    @Test("yes piped into medic approves nothing; a person resumes the run at a terminal and confirms the fix")
+    func pipedYesThenResume() throws {
+        let dir = try TestSupport.temporaryDirectory()
+        let unattended = try run(dir, session: "night", input: "yes | %")
+        defer { unattended.close() }
+        let night = try unattended.waitFor("[exit 7]")
+        #expect(night.contains("↳ there is something to fix"), "the diagnosis ran unattended")
+        #expect(!FileManager.default.fileExists(atPath: dir + "/a"))
+
+        let person = try resume(dir, "night", into: "morning")
+        defer { person.close() }
+        try person.waitFor("It stopped before first: needs a person (standard input is not a terminal")
+        try person.waitFor("Run it? › ")
+        try enter(person, "yes", expecting: "Leave marker B on the host")
+        try person.waitFor("Run it? › ", times: 2)
+        try enter(person, "web1", expecting: "Answer (1-2) › ")
+        try enter(person, "1", expecting: "[exit 0]")
+        #expect(FileManager.default.fileExists(atPath: dir + "/a") && FileManager.default.fileExists(atPath: dir + "/b"))
+        let morning = try journal(dir + "/morning")
+        #expect(morning.contains("--resumed-from=\(dir)/night"))
+        #expect(!morning.contains("\"by\":\"--yes\""))
+    }
+}
