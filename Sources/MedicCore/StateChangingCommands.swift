@@ -1,8 +1,7 @@
-/// The one list of commands Medic knows to change state, so a `check` cannot hide one.
+/// The commands Medic knows to change state, named in an action's brief ("why") to say what it changes.
 ///
-/// The runbook says which steps are read-only; Medic does not take its word for it. This list is
-/// deliberately broad: a false alarm costs the author one edit (make the step an `action`), a miss
-/// could restart production without a confirmation.
+/// It no longer decides what a check may run: that is default-deny, `ReadOnlyCheck` and its
+/// allow-list `ReadOnlyCommands`. A command missing here is only described less precisely.
 public enum StateChangingCommands {
     /// Programs whose every use changes state.
     static let programs: Set<String> = [

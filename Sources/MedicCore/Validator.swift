@@ -236,18 +236,10 @@ public struct Validator: Sendable {
     private func rules(for step: Step, in runbook: Runbook) -> [Diagnostic] {
         var out: [Diagnostic] = []
         if step.kind == .check, let execution = step.execution {
-            let reason: String?
-            switch execution {
-            case .command(let argv): reason = StateChangingCommands.reason(argv: argv.map(\.raw))
-            case .script(let text, _): reason = StateChangingCommands.reason(script: text)
-            case .http(let spec): reason = ["PUT", "PATCH", "DELETE"].contains(spec.method) ? "an HTTP \(spec.method) changes state" : nil
-            case .tcp, .log: reason = nil
-            }
-            if let reason {
+            if let (reason, location) = ReadOnlyCheck.problem(execution, at: step.location) {
                 out.append(
                     .error(
-                        "check '\(step.id)' must be read-only, but \(reason)",
-                        at: execution.templates.first?.location ?? step.location,
+                        "check '\(step.id)' must be provably read-only, but \(reason)", at: location,
                         hint: "make it an 'action', which runs only after the operator confirms it"))
             }
         }

@@ -1,0 +1,52 @@
+/// Whether a check's execution is provably read-only: the one question the Validator asks.
+public enum ReadOnlyCheck {
+    /// Why `execution` is not provably read-only and where, or nil when it is.
+    ///
+    /// A placeholder (or, in a script, a quoted variable the script does not assign itself) holds an
+    /// input or a capture, whose value Medic checks before it runs anything: it may stand where an
+    /// operand goes, never as the program or an option's name.
+    public static func problem(_ execution: Execution, at stepLocation: SourceLocation) -> (reason: String, location: SourceLocation)? {
+        switch execution {
+        case .command(let argv):
+            let arguments = argv.map(argument)
+            guard let reason = ReadOnlyCommands.problem(argv: arguments) else { return nil }
+            return (reason, argv.first?.location ?? stepLocation)
+        case .script(let text, let location):
+            guard let (reason, offset) = ReadOnlyScript.problem(text) else { return nil }
+            return (reason, Self.location(of: offset, in: text, scriptAt: location))
+        case .http(let spec):
+            // A POST stays allowed for now (logins are checked with one); PUT, PATCH and DELETE change state.
+            return ["PUT", "PATCH", "DELETE"].contains(spec.method) ? ("an HTTP \(spec.method) changes state", spec.url.location) : nil
+        case .tcp, .log:
+            // A TCP probe opens and closes a connection; a log probe only reads a file.
+            return nil
+        }
+    }
+
+    /// The argument a template stands for: its text when it has no placeholder, else what it starts with.
+    static func argument(_ template: Template) -> ReadOnlyCommands.Argument {
+        let marked = template.render { _ in "\u{0}" }
+        guard let cut = marked.firstIndex(of: "\u{0}") else { return ReadOnlyCommands.Argument(literal: marked) }
+        var argument = ReadOnlyCommands.Argument(dynamic: template.raw, prefix: String(marked[..<cut]), singleField: true)
+        argument.fromMedicVariable = true
+        return argument
+    }
+
+    /// The line of the script's `offset`th character, counted from the script's location; a block
+    /// scalar (`script: |`) starts on the line after its indicator, and its lines are pointed at
+    /// from column 1.
+    static func location(of offset: Int, in text: String, scriptAt location: SourceLocation) -> SourceLocation {
+        let before = text.prefix(offset)
+        let lines = before.filter { $0 == "\n" }.count
+        let block = text.hasSuffix("\n")
+        var out = location
+        out.line += lines + (block ? 1 : 0)
+        if !block, lines == 0 {
+            out.column += offset
+        } else {
+            // The block's indentation is not kept with the text: point at the line's start.
+            out.column = 1
+        }
+        return out
+    }
+}

@@ -1,0 +1,634 @@
+/// The allow-list of read-only uses: a check runs without a confirmation only if every command it
+/// runs is on it.
+///
+/// Each program lists the options it may take (any other option refuses the check), parsed the way
+/// the program parses them: combined short flags, `--opt=value`, option arguments, `--`, global
+/// options before a subcommand. A wrapper (`sudo`, `env`, `timeout`, `nice`, `xargs`, …) is allowed
+/// only when the command it wraps is. A word whose value is only known at run time may stand where
+/// a file name or pattern goes, but not where it could become an option or the program itself.
+public enum ReadOnlyCommands {
+    /// One word of an argv as far as validation can know it.
+    public struct Argument: Sendable {
+        /// The value, or nil when it is computed at run time.
+        public var literal: String?
+        /// The characters it starts with for sure.
+        public var prefix: String
+        /// Whether the value is one word whatever it holds (no field splitting).
+        public var singleField: Bool
+        /// How to show it in a message.
+        public var display: String
+
+        public init(literal: String) {
+            self.literal = literal
+            prefix = literal
+            singleField = true
+            display = literal
+        }
+
+        public init(dynamic display: String, prefix: String, singleField: Bool) {
+            literal = nil
+            self.prefix = prefix
+            self.singleField = singleField
+            self.display = display
+        }
+
+        /// Whether the value comes from a Medic variable (an input, whose value Medic refuses when it
+        /// starts with `-`) rather than from something the script computed.
+        public var fromMedicVariable = false
+
+        /// Whether the word could turn into an option (or several words, one of them an option).
+        var couldBeOption: Bool {
+            if let literal { return literal.hasPrefix("-") }
+            if !singleField { return true }
+            if prefix.isEmpty { return !fromMedicVariable }
+            return prefix.hasPrefix("-")
+        }
+    }
+
+    /// Why `argv` is not provably read-only, or nil when it is.
+    public static func problem(argv: [Argument]) -> String? {
+        guard let first = argv.first else { return nil }
+        guard let path = first.literal, first.prefix == path else {
+            return "the program '\(first.display)' is computed at run time, so Medic cannot know what it does"
+        }
+        let name = path.split(separator: "/").last.map(String.init) ?? path
+        if path.contains("/"), !["/bin/", "/usr/bin/", "/sbin/", "/usr/sbin/", "/usr/local/bin/"].contains(where: { path == $0 + name }) {
+            return "'\(path)' is not a system program Medic knows"
+        }
+        guard let tool = tools[name] else {
+            return "'\(name)' is not on Medic's list of read-only programs"
+        }
+        return tool.problem(name, Array(argv.dropFirst()))
+    }
+
+    // MARK: - Option parsing
+
+    struct Options {
+        var flags: Set<String>
+        var valued: Set<String>
+        /// GNU style: options may follow operands. POSIX style stops at the first operand.
+        var permute: Bool
+
+        init(_ flags: String = "", valued: String = "", permute: Bool = true) {
+            self.flags = Set(flags.split(separator: " ").map(String.init))
+            self.valued = Set(valued.split(separator: " ").map(String.init))
+            self.permute = permute
+        }
+    }
+
+    struct Parsed {
+        var options: [(name: String, value: Argument?)] = []
+        var operands: [Argument] = []
+    }
+
+    /// Parses `args` as the program would; throws the reason when an option is not allowed or unknown.
+    static func parse(_ program: String, _ args: [Argument], _ options: Options) -> Result<Parsed, Refusal> {
+        var out = Parsed()
+        var index = 0
+        var endOfOptions = false
+        while index < args.count {
+            let arg = args[index]
+            index += 1
+            if endOfOptions {
+                out.operands.append(arg)
+                continue
+            }
+            if arg.literal == "--" {
+                endOfOptions = true
+                continue
+            }
+            guard arg.couldBeOption else {
+                out.operands.append(arg)
+                if !options.permute {
+                    endOfOptions = true
+                }
+                continue
+            }
+            if arg.literal == "-" {
+                out.operands.append(arg)
+                continue
+            }
+            let text = arg.literal ?? arg.prefix
+            if text.hasPrefix("--") {
+                let name = text.split(separator: "=", maxSplits: 1).first.map(String.init) ?? text
+                if arg.literal == nil, !text.contains("=") {
+                    return .failure(Refusal("the option '\(arg.display)' of \(program) is computed at run time"))
+                }
+                if options.flags.contains(name), !text.contains("=") {
+                    out.options.append((name, nil))
+                } else if options.valued.contains(name) {
+                    if let equals = text.firstIndex(of: "=") {
+                        let value = String(text[text.index(after: equals)...])
+                        out.options.append(
+                            (
+                                name,
+                                arg.literal == nil
+                                    ? Argument(dynamic: arg.display, prefix: value, singleField: arg.singleField) : Argument(literal: value)
+                            ))
+                    } else {
+                        guard index < args.count else { return .failure(Refusal("'\(name)' of \(program) needs a value")) }
+                        out.options.append((name, args[index]))
+                        index += 1
+                    }
+                } else {
+                    return .failure(Refusal("\(program) \(name) is not a read-only use Medic knows"))
+                }
+                continue
+            }
+            guard let literal = arg.literal, literal.hasPrefix("-") else {
+                return .failure(
+                    Refusal("the argument '\(arg.display)' of \(program) is computed at run time and could be an option; put it after '--'"))
+            }
+            var letters = literal.dropFirst()
+            while let letter = letters.first {
+                letters = letters.dropFirst()
+                let name = "-\(letter)"
+                if options.valued.contains(name) {
+                    if !letters.isEmpty {
+                        out.options.append((name, Argument(literal: String(letters))))
+                    } else {
+                        guard index < args.count else { return .failure(Refusal("'\(name)' of \(program) needs a value")) }
+                        out.options.append((name, args[index]))
+                        index += 1
+                    }
+                    break
+                } else if options.flags.contains(name) {
+                    out.options.append((name, nil))
+                } else {
+                    return .failure(Refusal("\(program) \(name) is not a read-only use Medic knows"))
+                }
+            }
+        }
+        return .success(out)
+    }
+
+    struct Refusal: Error {
+        var reason: String
+        init(_ reason: String) { self.reason = reason }
+    }
+
+    // MARK: - Tools
+
+    struct Tool {
+        var check: @Sendable (_ name: String, _ args: [Argument]) -> String?
+
+        func problem(_ name: String, _ args: [Argument]) -> String? { check(name, args) }
+
+        /// A program whose allowed options are listed and whose operands are files or patterns.
+        static func plain(_ options: Options, operands: (@Sendable (Parsed) -> String?)? = nil) -> Tool {
+            Tool { name, args in
+                switch parse(name, args, options) {
+                case .failure(let refusal): return refusal.reason
+                case .success(let parsed): return operands?(parsed)
+                }
+            }
+        }
+
+        /// A program that reads every argument as text (`echo`, `test`).
+        static let anything = Tool { _, _ in nil }
+
+        /// A program with global options, then a subcommand with its own options.
+        static func subcommands(_ global: Options, _ table: [String: Tool]) -> Tool {
+            Tool { name, args in
+                var globalOptions = global
+                globalOptions.permute = false
+                switch parse(name, args, globalOptions) {
+                case .failure(let refusal): return refusal.reason
+                case .success(let parsed):
+                    guard let verb = parsed.operands.first else { return nil }
+                    guard let word = verb.literal else { return "the subcommand '\(verb.display)' of \(name) is computed at run time" }
+                    guard let tool = table[word] else { return "'\(name) \(word)' is not a read-only use Medic knows" }
+                    let consumed = args.count - parsed.operands.count
+                    return tool.problem("\(name) \(word)", Array(args[(consumed + 1)...]))
+                }
+            }
+        }
+
+        /// A wrapper that runs the command after its options (and `leading` fixed operands).
+        static func wrapper(_ options: Options, leading: Int = 0, assignments: Bool = false) -> Tool {
+            Tool { name, args in
+                var posix = options
+                posix.permute = false
+                switch parse(name, args, posix) {
+                case .failure(let refusal): return refusal.reason
+                case .success(let parsed):
+                    var command = Array(parsed.operands.dropFirst(leading))
+                    if assignments {
+                        while let first = command.first, let text = first.literal ?? Optional(first.prefix), let equals = text.firstIndex(of: "="),
+                            ShellParser.isName(String(text[..<equals]))
+                        {
+                            if let problem = ReadOnlyCommands.assignmentProblem(String(text[..<equals])) { return problem }
+                            command.removeFirst()
+                        }
+                    }
+                    guard !command.isEmpty else { return nil }
+                    return ReadOnlyCommands.problem(argv: command)
+                }
+            }
+        }
+    }
+
+    /// Why assigning the variable `name` for a command is not safe, or nil.
+    public static func assignmentProblem(_ name: String) -> String? {
+        let dangerous: Set<String> = [
+            "PATH", "IFS", "ENV", "BASH_ENV", "SHELLOPTS", "BASHOPTS", "PS4", "CDPATH", "GCONV_PATH", "PERL5OPT", "PYTHONSTARTUP",
+        ]
+        if dangerous.contains(name) || name.hasPrefix("LD_") || name.hasPrefix("BASH_FUNC") {
+            return "setting \(name) changes which program runs or what it loads"
+        }
+        return nil
+    }
+
+    static let tools: [String: Tool] = {
+        var table: [String: Tool] = [:]
+        for name in ["echo", "printf", "test", "[", "true", "false", ":", "expr", "basename", "dirname", "seq", "sleep"] {
+            table[name] = .anything
+        }
+        table["printf"] = Tool { name, args in
+            args.first?.literal == "-v" || args.first?.couldBeOption == true && args.first?.literal == nil ? "printf -v sets a variable in bash" : nil
+        }
+        let noOperands: @Sendable (Parsed) -> String? = { $0.operands.isEmpty ? nil : "it takes no operand here ('\($0.operands[0].display)')" }
+        table["uptime"] = .plain(Options("-p -s --pretty --since"), operands: noOperands)
+        table["free"] = .plain(Options("-b -k -m -g -h -t -w -l --human --total --wide --kibi --mebi --gibi --si", valued: "-s -c --seconds --count"))
+        table["nproc"] = .plain(Options("--all", valued: "--ignore"))
+        table["id"] = .plain(Options("-u -g -G -n -r -a"))
+        table["whoami"] = .plain(Options())
+        table["uname"] = .plain(Options("-a -s -n -r -v -m -p -i -o"), operands: noOperands)
+        table["hostname"] = .plain(Options("-f -s -i -I -d --fqdn --short"), operands: noOperands)
+        table["date"] = .plain(Options("-u -R --utc --rfc-email", valued: "-d --date -I --iso-8601 --rfc-3339 -r --reference")) { parsed in
+            parsed.operands.allSatisfy { $0.prefix.hasPrefix("+") } ? nil : "date with an operand other than +FORMAT sets the clock"
+        }
+        table["df"] = .plain(
+            Options(
+                "-h -H -k -P -T -a -i -l --human-readable --si --portability --local --all --inodes --print-type",
+                valued: "-t -x --type --exclude-type --output -B --block-size"))
+        table["du"] = .plain(
+            Options(
+                "-s -h -a -c -k -m -x -b --summarize --human-readable --total --apparent-size", valued: "-d --max-depth --exclude -B --block-size"))
+        table["ls"] = .plain(Options("-l -a -A -h -t -r -S -d -1 -i -n -R -F --full-time --color -L"))
+        table["stat"] = .plain(Options("-L -t --terse", valued: "-c --format --printf"))
+        table["cat"] = .plain(Options("-n -A -v -e -E -s -t -T -b -u"))
+        table["head"] = .plain(Options("-q -v -z", valued: "-n -c --lines --bytes"))
+        table["tail"] = .plain(Options("-q -v -f -F -z --follow --retry", valued: "-n -c --lines --bytes --pid -s --sleep-interval"))
+        table["wc"] = .plain(Options("-l -c -w -m -L --lines --bytes --words --chars"))
+        table["sort"] = .plain(
+            Options(
+                "-n -r -u -k -b -f -h -V -g -M -s -z --numeric-sort --reverse --unique --human-numeric-sort --version-sort",
+                valued: "-k -t --key --field-separator"))
+        table["uniq"] = .plain(Options("-c -d -u -i -z --count --repeated --unique --ignore-case", valued: "-f -s -w")) { parsed in
+            parsed.operands.count <= 1 ? nil : "uniq writes to its second operand"
+        }
+        table["cut"] = .plain(
+            Options("-s -z --complement --only-delimited", valued: "-d -f -c -b --delimiter --fields --characters --bytes --output-delimiter"))
+        table["tr"] = .plain(Options("-d -s -c -C --delete --squeeze-repeats --complement"))
+        table["rev"] = .plain(Options())
+        table["getconf"] = .plain(Options())
+        table["getenforce"] = .plain(Options(), operands: noOperands)
+        table["find"] = Tool { name, args in findProblem(args) }
+        table["getent"] = .plain(Options("-s --service")) { parsed in
+            guard let database = parsed.operands.first?.literal,
+                ["ahosts", "ahostsv4", "ahostsv6", "hosts", "passwd", "group", "services", "protocols", "networks"].contains(database)
+            else {
+                return "getent reads only a known database here"
+            }
+            return nil
+        }
+        table["namei"] = .plain(Options("-l -m -o -n -v -x --long --modes --owners --nosymlinks --vertical --mountpoints"))
+        table["column"] = .plain(Options("-t", valued: "-s -o"))
+        let grep = Tool.plain(
+            Options(
+                "-c -i -v -n -l -L -h -H -o -q -s -E -F -G -P -w -x -r -R -a -z --count --ignore-case --invert-match --line-number --files-with-matches --quiet --silent --extended-regexp --fixed-strings --word-regexp --line-regexp --only-matching --no-filename --with-filename --text",
+                valued:
+                    "-e -f -m -A -B -C --regexp --file --max-count --after-context --before-context --context --include --exclude --color --colour"))
+        for name in ["grep", "egrep", "fgrep", "zgrep"] { table[name] = grep }
+        table["awk"] = Tool { name, args in awkProblem(name, args) }
+        table["gawk"] = table["awk"]
+        table["mawk"] = table["awk"]
+        table["sed"] = Tool { name, args in sedProblem(name, args) }
+        table["ps"] = .plain(
+            Options("-e -A -f -F -l -y -a -x -H -w -ww --no-headers --forest", valued: "-o -p -u -U -C -G -q --pid --ppid --sort -O"))
+        table["pgrep"] = .plain(
+            Options("-a -c -f -l -n -o -v -x -i --count --full --list-full --newest --oldest --exact", valued: "-u -U -P -g -G -s -t --parent"))
+        table["pidof"] = .plain(Options("-s -x -z", valued: "-o"))
+        table["ss"] = .plain(
+            Options(
+                "-t -u -l -n -p -a -e -m -o -i -s -x -w -4 -6 -H -O --tcp --udp --listening --numeric --processes --all --summary --no-header",
+                valued: "-f -A --family --query"))
+        table["netstat"] = .plain(Options("-t -u -l -n -p -a -e -s -r -i -W --tcp --udp --listening --numeric --programs --all"))
+        table["lsof"] = .plain(Options("-n -P -l -t", valued: "-i -p -u -c +D +d"))
+        table["dmesg"] = .plain(
+            Options(
+                "-T -H -L -x -k -u -t -r -l -e -w -W -P --ctime --human --nopager --decode --kernel --userspace --notime --raw --follow --reltime",
+                valued: "-f --facility -l --level --time-format --since --until"))
+        table["journalctl"] = .plain(
+            Options(
+                "-a -e -f -k -m -q -r -x -b --all --pager-end --follow --dmesg --merge --quiet --reverse --catalog --no-pager --no-hostname --no-full --full --utc --disk-usage --list-boots --system --user --boot",
+                valued:
+                    "-u -n -S -U -p -t -o -g -D -M -T --unit --user-unit --lines --since --until --priority --identifier --output --grep --directory --file --machine --output-fields --case-sensitive --facility --cursor --after-cursor"
+            ))
+        table["nginx"] = .plain(Options("-t -T -V -v -q -h -?", valued: "-c -p -e")) { parsed in
+            parsed.options.contains { ["-t", "-T", "-V", "-v", "-h", "-?"].contains($0.name) } ? nil : "nginx without -t, -T or -V starts the server"
+        }
+        table["curl"] = .plain(
+            Options(
+                "-s -S -f -i -I -L -v -k -g -4 -6 --silent --show-error --fail --fail-with-body --include --head --location --verbose --insecure --compressed --http1.1 --http2 --no-buffer -N",
+                valued:
+                    "-o --output -m -H -A -e -w -u --max-time --connect-timeout --header --user-agent --referer --write-out --user --unix-socket --resolve --retry --retry-delay --max-redirs --cacert --url --proto"
+            )
+        ) { parsed in
+            for option in parsed.options where ["-o", "--output"].contains(option.name) && option.value?.literal != "/dev/null" {
+                return "curl \(option.name) writes a file (only /dev/null is allowed in a check)"
+            }
+            for option in parsed.options where ["-w", "--write-out"].contains(option.name) {
+                guard let value = option.value?.literal, !value.contains("%output") else { return "curl --write-out with %output{…} writes a file" }
+            }
+            let urls = parsed.operands + parsed.options.filter { $0.name == "--url" }.compactMap(\.value)
+            let protocols = parsed.options.last { $0.name == "--proto" }?.value?.literal
+            let webOnly = protocols == "=http,https" || protocols == "=https" || protocols == "=https,http"
+            for url in urls where !webOnly && !(url.prefix.hasPrefix("http://") || url.prefix.hasPrefix("https://")) {
+                return "curl fetches only http:// or https:// URLs in a check ('\(url.display)' could be another protocol: add --proto =http,https)"
+            }
+            return nil
+        }
+        table["systemctl"] = .subcommands(
+            Options(
+                "--no-pager -l --full -a --all --plain --no-legend --value -q --quiet --user --system --failed",
+                valued: "-n --lines -p --property -t --type --state -o --output -H --host -M --machine"),
+            Dictionary(
+                uniqueKeysWithValues: [
+                    "status", "show", "is-active", "is-enabled", "is-failed", "list-units", "list-unit-files", "list-timers", "list-sockets",
+                    "list-dependencies", "cat", "help",
+                ].map {
+                    (
+                        $0,
+                        Tool.plain(
+                            Options(
+                                "--no-pager -l --full -a --all --plain --no-legend --value -q --quiet --failed",
+                                valued: "-n --lines -p --property -t --type --state -o --output"))
+                    )
+                }))
+        let dockerGlobal = Options(
+            "-D --debug --tls --tlsverify", valued: "-c --context -H --host -l --log-level --config --tlscacert --tlscert --tlskey")
+        let dockerPs = Tool.plain(Options("-a -q -s -l --all --quiet --size --latest --no-trunc", valued: "-f --filter --format -n --last"))
+        let dockerInspect = Tool.plain(Options("-s --size", valued: "-f --format --type"))
+        let dockerLogs = Tool.plain(Options("-f -t --follow --timestamps --details", valued: "-n --tail --since --until"))
+        let dockerStats = Tool.plain(Options("-a --all --no-stream --no-trunc", valued: "--format"))
+        let dockerTop = Tool.plain(Options())
+        let dockerImages = Tool.plain(Options("-a -q --all --quiet --digests --no-trunc", valued: "-f --filter --format"))
+        let compose = Tool.subcommands(
+            Options("--compatibility --dry-run", valued: "-f --file -p --project-name --project-directory --env-file --profile --ansi --progress"),
+            [
+                "ps": .plain(Options("-a -q --all --quiet --services", valued: "--format --filter --status")),
+                "logs": .plain(Options("-f -t --follow --timestamps --no-color --no-log-prefix", valued: "-n --tail --since --until")),
+                "config": .plain(Options("-q --quiet --services --volumes --images", valued: "--format")),
+                "top": .plain(Options()), "images": .plain(Options("-q --quiet", valued: "--format")),
+                "version": .plain(Options("--short", valued: "--format")),
+            ])
+        table["docker"] = .subcommands(
+            dockerGlobal,
+            [
+                "ps": dockerPs, "inspect": dockerInspect, "logs": dockerLogs, "stats": dockerStats, "top": dockerTop, "images": dockerImages,
+                "version": .plain(Options(valued: "-f --format")), "info": .plain(Options(valued: "-f --format")),
+                "port": .plain(Options()), "events": .plain(Options(valued: "-f --filter --format --since --until")),
+                "container": .subcommands(
+                    Options(),
+                    [
+                        "ls": dockerPs, "ps": dockerPs, "list": dockerPs, "inspect": dockerInspect, "logs": dockerLogs, "stats": dockerStats,
+                        "top": dockerTop, "port": .plain(Options()),
+                    ]),
+                "compose": compose,
+            ])
+        table["docker-compose"] = compose
+        let supervisorRead = Tool.plain(Options())
+        table["supervisorctl"] = .subcommands(
+            Options(valued: "-c --configuration -s --serverurl -u --username -p --password"),
+            [
+                "status": supervisorRead, "avail": supervisorRead, "pid": supervisorRead, "version": supervisorRead,
+                "tail": .plain(Options("-f -0 -1 -2 -3 -4 -5 -6 -7 -8 -9")), "maintail": .plain(Options("-f -0 -1 -2 -3 -4 -5 -6 -7 -8 -9")),
+            ])
+        let kubectlOptions = "--context -n --namespace --kubeconfig --cluster --user -s --server --request-timeout -v"
+        let kubectlRead = Tool.plain(
+            Options(
+                "-A -w --all-namespaces --watch --show-labels --no-headers -f --follow -p --previous --timestamps --all-containers",
+                valued: kubectlOptions
+                    + " -o --output -l --selector --field-selector --sort-by --tail --since -c --container --show-kind --chunk-size"))
+        table["kubectl"] = .subcommands(
+            Options(valued: kubectlOptions),
+            [
+                "get": kubectlRead, "describe": kubectlRead, "logs": kubectlRead, "top": kubectlRead, "events": kubectlRead, "version": kubectlRead,
+                "cluster-info": kubectlRead, "api-resources": kubectlRead,
+                "rollout": .subcommands(Options(valued: kubectlOptions), ["status": kubectlRead, "history": kubectlRead]),
+                "auth": .subcommands(Options(), ["can-i": kubectlRead]),
+            ])
+        table["sudo"] = .wrapper(Options("-n -E -H -k --non-interactive --preserve-env", valued: "-u -g --user --group"))
+        table["env"] = .wrapper(Options("-i --ignore-environment", valued: "-u --unset"), assignments: true)
+        table["timeout"] = .wrapper(Options("--foreground --preserve-status -v --verbose", valued: "-s -k --signal --kill-after"), leading: 1)
+        table["nice"] = .wrapper(Options(valued: "-n --adjustment"))
+        table["nohup"] = .wrapper(Options())
+        table["stdbuf"] = .wrapper(Options(valued: "-i -o -e --input --output --error"))
+        table["command"] = Tool { name, args in
+            if let first = args.first?.literal, first == "-v" || first == "-V" { return nil }
+            return Tool.wrapper(Options("-p")).problem(name, args)
+        }
+        table["xargs"] = Tool { name, args in
+            var options = Options(
+                "-0 -r -t --null --no-run-if-empty --verbose", valued: "-n -L -d -I -P -s --max-args --max-lines --delimiter --max-procs")
+            options.permute = false
+            switch parse(name, args, options) {
+            case .failure(let refusal): return refusal.reason
+            case .success(let parsed):
+                let replace = parsed.options.last { $0.name == "-I" }?.value?.literal
+                var command = parsed.operands.isEmpty ? [Argument(literal: "echo")] : parsed.operands
+                if let replace {
+                    command = command.map { arg in
+                        guard let text = arg.literal, let at = text.firstRange(of: replace) else { return arg }
+                        return Argument(dynamic: text, prefix: String(text[..<at.lowerBound]), singleField: true)
+                    }
+                } else {
+                    command.append(Argument(dynamic: "(words read by xargs)", prefix: "", singleField: false))
+                }
+                return ReadOnlyCommands.problem(argv: command)
+            }
+        }
+        return table
+    }()
+
+    // MARK: - find, awk and sed programs
+
+    /// `find`'s starting points, then an expression of tests and printing actions only.
+    static func findProblem(_ args: [Argument]) -> String? {
+        let tests: Set<String> = [
+            "-type", "-xtype", "-name", "-iname", "-path", "-ipath", "-wholename", "-regex", "-iregex", "-newer", "-mtime", "-mmin", "-atime",
+            "-amin", "-ctime", "-cmin", "-size", "-user", "-group", "-uid", "-gid", "-perm", "-links", "-inum", "-samefile", "-maxdepth", "-mindepth",
+            "-printf", "-regextype", "-fstype", "-used",
+        ]
+        let flags: Set<String> = [
+            "-print", "-print0", "-prune", "-xdev", "-mount", "-empty", "-readable", "-writable", "-executable", "-nouser", "-nogroup", "-o", "-a",
+            "-or", "-and", "-not", "!", "(", ")", ",", "-true", "-false", "-quit", "-depth", "-follow", "-ls", "-daystart", "-noleaf", "-H", "-L",
+            "-P",
+        ]
+        var index = 0
+        var inExpression = false
+        while index < args.count {
+            let arg = args[index]
+            index += 1
+            guard let word = arg.literal else {
+                if !inExpression, !arg.couldBeOption { continue }
+                return "the argument '\(arg.display)' of find is computed at run time and could be a find action"
+            }
+            if !inExpression, !word.hasPrefix("-"), word != "!", word != "(" { continue }
+            inExpression = true
+            if flags.contains(word) { continue }
+            if tests.contains(word) {
+                index += 1
+                continue
+            }
+            return "find \(word) is not a read-only use Medic knows"
+        }
+        return nil
+    }
+
+    static func awkProblem(_ name: String, _ args: [Argument]) -> String? {
+        switch parse(name, args, Options(valued: "-F -v --field-separator --assign", permute: false)) {
+        case .failure(let refusal): return refusal.reason
+        case .success(let parsed):
+            guard let program = parsed.operands.first else { return "\(name) without a program" }
+            guard let text = program.literal else { return "the \(name) program is computed at run time" }
+            return awkProgramProblem(text).map { "the \(name) program \($0)" }
+        }
+    }
+
+    /// Why an awk program may change something: `system()`, a pipe, an output redirection, `@load`.
+    static func awkProgramProblem(_ program: String) -> String? {
+        var code = ""
+        var inString = false
+        var inRegex = false
+        var escaped = false
+        var previous: Character = ";"
+        for c in program {
+            if inRegex {
+                // A regex literal: its '|' is an alternative, not a pipe.
+                if escaped {
+                    escaped = false
+                } else if c == "\\" {
+                    escaped = true
+                } else if c == "/" {
+                    inRegex = false
+                    code.append("/")
+                    continue
+                }
+                code.append("r")
+            } else if inString {
+                if escaped {
+                    escaped = false
+                } else if c == "\\" {
+                    escaped = true
+                } else if c == "\"" {
+                    inString = false
+                }
+                code.append(c == "\"" ? "\"" : "s")
+            } else {
+                if c == "\"" { inString = true }
+                if c == "/", "(,~!{;&|\n".contains(previous) { inRegex = true }
+                code.append(c)
+                if c != " ", c != "\t" { previous = c }
+            }
+        }
+        if code.contains("system") { return "calls system()" }
+        if code.contains("@") { return "loads an extension" }
+        if code.replacing("||", with: "").contains("|") {
+            return "pipes to or from a command ('|'; a regex alternative counts too, use [ab] or two matches)"
+        }
+        // In a print or printf statement, an unparenthesised '>' redirects the output to a file.
+        for statement in code.split(whereSeparator: { ";{}\n".contains($0) }) {
+            let words = statement.split(whereSeparator: { $0 == " " || $0 == "\t" })
+            guard let first = words.first, first.hasPrefix("print") else { continue }
+            var depth = 0
+            for c in statement {
+                if c == "(" { depth += 1 }
+                if c == ")" { depth -= 1 }
+                if c == ">", depth == 0 { return "redirects print to a file ('>'; parenthesise a comparison)" }
+            }
+        }
+        return nil
+    }
+
+    static func sedProblem(_ name: String, _ args: [Argument]) -> String? {
+        switch parse(
+            name, args, Options("-n -E -r -s -u -z --quiet --silent --regexp-extended --posix --sandbox", valued: "-e --expression", permute: true))
+        {
+        case .failure(let refusal): return refusal.reason
+        case .success(let parsed):
+            var scripts = parsed.options.filter { $0.name == "-e" || $0.name == "--expression" }.compactMap(\.value)
+            var files = parsed.operands
+            if scripts.isEmpty {
+                guard !files.isEmpty else { return "sed without a script" }
+                scripts = [files.removeFirst()]
+            }
+            for script in scripts {
+                guard let text = script.literal else { return "the sed script is computed at run time" }
+                if let problem = sedScriptProblem(text) { return "the sed script \(problem)" }
+            }
+            return nil
+        }
+    }
+
+    /// Why a sed script may write or run something: the `w`, `W`, `e` commands, `s///w` or `s///e`.
+    static func sedScriptProblem(_ script: String) -> String? {
+        let chars = Array(script)
+        var i = 0
+        func skipDelimited(_ delimiter: Character) -> Bool {
+            while i < chars.count {
+                if chars[i] == "\\" {
+                    i += 2
+                    continue
+                }
+                if chars[i] == delimiter {
+                    i += 1
+                    return true
+                }
+                i += 1
+            }
+            return false
+        }
+        while i < chars.count {
+            let c = chars[i]
+            i += 1
+            switch c {
+            case " ", "\t", "\n", ";", "{", "}", "!", ",", "$", "0"..."9", "~", "+": continue
+            case "/":
+                guard skipDelimited("/") else { return "has an unclosed address" }
+                if i < chars.count, chars[i] == "I" || chars[i] == "M" { i += 1 }
+            case "\\":
+                guard i < chars.count else { return "ends with a backslash" }
+                let delimiter = chars[i]
+                i += 1
+                guard skipDelimited(delimiter) else { return "has an unclosed address" }
+            case "s", "y":
+                guard i < chars.count else { return "ends inside '\(c)'" }
+                let delimiter = chars[i]
+                i += 1
+                guard skipDelimited(delimiter), skipDelimited(delimiter) else { return "has an unclosed '\(c)' command" }
+                var flags = ""
+                while i < chars.count, !";\n}".contains(chars[i]) {
+                    flags.append(chars[i])
+                    i += 1
+                }
+                if c == "s", flags.contains("w") || flags.contains("e") || flags.contains("W") {
+                    return "writes a file or runs a command (s///w or s///e)"
+                }
+            case "p", "P", "d", "D", "n", "N", "g", "G", "h", "H", "x", "l", "=", "q", "Q", "z", "F":
+                while i < chars.count, chars[i].isNumber || chars[i] == " " { i += 1 }
+            case "a", "i", "c", ":", "b", "t", "T", "r", "R", "#", "v":
+                while i < chars.count, chars[i] != "\n" {
+                    if c == "b" || c == "t" || c == "T" || c == ":", chars[i] == ";" { break }
+                    i += 1
+                }
+            case "w", "W": return "writes a file ('\(c)')"
+            case "e": return "runs a command ('e')"
+            default: return "uses '\(c)', which Medic does not know to be read-only"
+            }
+        }
+        return nil
+    }
+}

@@ -1,0 +1,190 @@
+/// Proves a check's shell script read-only, or says which part is not.
+///
+/// The script is parsed with `ShellParser`; then every simple command (in pipelines, lists,
+/// compound commands, `$(…)`, backquotes, `${x:-…}` and here-documents alike) must be a read-only
+/// use from `ReadOnlyCommands`, every redirection must read or write only to `/dev/null` or another
+/// descriptor, and no assignment may change which program runs.
+public enum ReadOnlyScript {
+    /// Why the script is not provably read-only, with a character offset into it; nil when it is.
+    ///
+    /// A quoted expansion of a variable the script never assigns (an input or a capture, which
+    /// reach the script as environment variables) may stand where an operand goes.
+    public static func problem(_ script: String) -> (reason: String, offset: Int)? {
+        let parsed: ShellScript
+        do {
+            parsed = try ShellParser.parse(script)
+        } catch {
+            return ("Medic cannot read the script: \(error.message)", error.offset)
+        }
+        // A first walk learns the names the script assigns and the functions it defines.
+        var learner = Walker(unsafe: [])
+        learner.list(parsed.list)
+        var walker = Walker(unsafe: learner.assigned, functions: learner.functions, bodies: learner.bodies)
+        walker.list(parsed.list)
+        for document in parsed.hereDocuments { walker.word(document) }
+        return walker.problem
+    }
+
+    /// Builtins that only read or change the shell's own state.
+    static let builtins: Set<String> = [
+        "cd", "read", "exit", "return", "shift", "unset", "wait", "break", "continue", "local", "getopts", "umask", "type", "hash", "times", "pwd",
+    ]
+
+    private struct Walker {
+        var unsafe: Set<String>
+        var functions: Set<String> = []
+        /// Function bodies, proven at each call with the call's arguments as `"$@"`.
+        var bodies: [String: ShellCommand] = [:]
+        var positional: [ReadOnlyCommands.Argument]?
+        var calls = 0
+        var assigned: Set<String> = []
+        var problem: (reason: String, offset: Int)?
+
+        mutating func fail(_ reason: String, _ offset: Int) {
+            if problem == nil { problem = (reason, offset) }
+        }
+
+        mutating func list(_ list: ShellList) {
+            for andOr in list.items {
+                for pipeline in andOr.pipelines {
+                    for command in pipeline.commands { self.command(command) }
+                }
+            }
+        }
+
+        mutating func command(_ command: ShellCommand) {
+            switch command {
+            case .simple(let simple): self.simple(simple)
+            case .subshell(let body, let redirections), .group(let body, let redirections):
+                list(body)
+                redirects(redirections)
+            case .ifClause(let arms, let otherwise, let redirections):
+                for arm in arms {
+                    list(arm.condition)
+                    list(arm.body)
+                }
+                if let otherwise { list(otherwise) }
+                redirects(redirections)
+            case .loop(_, let condition, let body, let redirections):
+                list(condition)
+                list(body)
+                redirects(redirections)
+            case .forLoop(let name, let words, let body, let redirections):
+                assigned.insert(name)
+                if let reason = ReadOnlyCommands.assignmentProblem(name) { fail(reason, 0) }
+                for word in words ?? [] { self.word(word) }
+                list(body)
+                redirects(redirections)
+            case .caseClause(let subject, let items, let redirections):
+                word(subject)
+                for item in items {
+                    for pattern in item.patterns { word(pattern) }
+                    list(item.body)
+                }
+                redirects(redirections)
+            case .function(let name, let body, _):
+                // The body is proven at each call, with that call's arguments standing for "$@".
+                functions.insert(name)
+                bodies[name] = body
+            }
+        }
+
+        mutating func simple(_ command: ShellSimpleCommand) {
+            for assignment in command.assignments {
+                assigned.insert(assignment.name)
+                if let reason = ReadOnlyCommands.assignmentProblem(assignment.name) { fail(reason, command.offset) }
+                word(assignment.value)
+            }
+            for word in command.words { self.word(word) }
+            redirects(command.redirections)
+            guard !command.words.isEmpty else { return }
+            let argv = command.words.flatMap { word -> [ReadOnlyCommands.Argument] in
+                if let positional, word.source == "\"$@\"" { return positional }
+                return [argument(word)]
+            }
+            guard !argv.isEmpty else { return }
+            let name = argv[0].literal ?? ""
+            if name == "read" || name == "getopts" || name == "export" || name == "readonly" || name == "local" {
+                for arg in argv.dropFirst() { assigned.insert(String((arg.literal ?? arg.prefix).prefix { $0 != "=" })) }
+            }
+            if functions.contains(name) {
+                guard let body = bodies[name] else { return }
+                calls += 1
+                defer { calls -= 1 }
+                guard calls < 16 else { return fail("the function '\(name)' calls itself too deeply to follow", command.offset) }
+                let saved = positional
+                positional = Array(argv.dropFirst())
+                self.command(body)
+                positional = saved
+                return
+            }
+            if ["eval", ".", "source", "trap", "alias", "exec", "set", "export", "readonly", "ulimit", "kill", "fc", "jobs", "fg", "bg"].contains(
+                name)
+            {
+                if name == "exec", argv.count > 1 {
+                    if let reason = ReadOnlyCommands.problem(argv: Array(argv.dropFirst())) { fail(reason, command.offset) }
+                } else if name == "exec"
+                    || (name == "set"
+                        && argv.dropFirst().allSatisfy {
+                            $0.literal.map {
+                                ["-e", "-u", "-x", "-o", "pipefail", "errexit", "nounset", "-eu", "-ue", "-ex", "-xe", "-f", "-C"].contains($0)
+                            } ?? false
+                        })
+                {
+                    return
+                } else if name == "export" || name == "readonly" {
+                    for arg in argv.dropFirst() {
+                        let text = arg.literal ?? arg.prefix
+                        let variable = String(text.prefix { $0 != "=" })
+                        if arg.literal == nil, !text.contains("=") || !ShellParser.isName(variable) {
+                            fail("'\(name) \(arg.display)' names a variable computed at run time", command.offset)
+                        } else if let reason = ReadOnlyCommands.assignmentProblem(variable) {
+                            fail(reason, command.offset)
+                        }
+                    }
+                } else {
+                    fail("'\(name)' runs or changes code Medic cannot see at validation", command.offset)
+                }
+                return
+            }
+            if ReadOnlyScript.builtins.contains(name) { return }
+            if let reason = ReadOnlyCommands.problem(argv: argv) { fail(reason, command.offset) }
+        }
+
+        mutating func redirects(_ redirections: [ShellRedirection]) {
+            for redirection in redirections {
+                word(redirection.target)
+                guard redirection.writes || redirection.op == ">&" || redirection.op == "<&" else { continue }
+                let target = redirection.target.literal
+                if redirection.op == ">&" || redirection.op == "<&" {
+                    if let target, target == "-" || target.allSatisfy({ $0.isASCII && $0.isNumber }) { continue }
+                    fail("it redirects to '\(redirection.target.source)', which is not a descriptor", redirection.offset)
+                } else if target != "/dev/null" {
+                    fail("it writes to '\(redirection.target.source)' with a redirection (only /dev/null is allowed in a check)", redirection.offset)
+                }
+            }
+        }
+
+        mutating func word(_ word: ShellWord) {
+            for expansion in word.expansions {
+                switch expansion {
+                case .command(let inner): list(inner)
+                case .parameter(let name, let op, _):
+                    if op == "=" || op == ":=" { assigned.insert(name) }
+                    if op == "=" || op == ":=", let reason = ReadOnlyCommands.assignmentProblem(name) { fail(reason, word.offset) }
+                default: break
+                }
+            }
+        }
+
+        func argument(_ word: ShellWord) -> ReadOnlyCommands.Argument {
+            if let literal = word.literal { return ReadOnlyCommands.Argument(literal: literal) }
+            var out = ReadOnlyCommands.Argument(dynamic: word.source, prefix: word.literalPrefix, singleField: word.isSingleField)
+            out.fromMedicVariable = word.expansions.allSatisfy {
+                if case .parameter(let name, nil, nil) = $0 { return ShellParser.isName(name) && !unsafe.contains(name) }
+                return false
+            }
+            return out
+        }
+    }
+}

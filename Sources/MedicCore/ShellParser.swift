@@ -1,0 +1,609 @@
+/// A parser for the POSIX shell command language (XCU 2.3–2.10), written by hand.
+///
+/// It recognises the whole grammar a check can use: simple commands with assignments and
+/// redirections, pipelines, `&&`/`||` lists, `;`/`&`, subshells, brace groups, `if`, `while`,
+/// `until`, `for`, `case`, function definitions, here-documents, comments, line continuations,
+/// and in words single and double quotes, backslashes, `$name`, `${…}` with every POSIX operator,
+/// `$(…)`, backquotes and `$((…))`. Anything it cannot read is an error, never a guess.
+public struct ShellParser {
+    private let chars: [Character]
+    private var index = 0
+    private let base: Int
+    private var pendingHereDocuments: [(delimiter: String, stripTabs: Bool, expands: Bool, slot: Int)] = []
+    private var hereDocuments: [ShellWord?] = []
+    private var depth = 0
+
+    static let reserved: Set<String> = [
+        "if", "then", "else", "elif", "fi", "do", "done", "case", "esac", "while", "until", "for", "{", "}", "!", "in",
+    ]
+
+    private init(_ text: [Character], base: Int) {
+        chars = text
+        self.base = base
+    }
+
+    /// Parses a whole script.
+    public static func parse(_ script: String) throws(ShellSyntaxError) -> ShellScript {
+        var parser = ShellParser(Array(script), base: 0)
+        let list = try parser.list(until: [])
+        parser.skipBlanks()
+        if parser.index < parser.chars.count {
+            throw parser.error("unexpected '\(parser.chars[parser.index])'")
+        }
+        if let pending = parser.pendingHereDocuments.first {
+            throw parser.error("the here-document ending with '\(pending.delimiter)' has no body")
+        }
+        return ShellScript(list: list, hereDocuments: parser.hereDocuments.map { $0 ?? ShellWord(parts: [], offset: 0, source: "") })
+    }
+
+    // MARK: - Characters
+
+    private var current: Character? { index < chars.count ? chars[index] : nil }
+    private func peek(_ offset: Int = 1) -> Character? { index + offset < chars.count ? chars[index + offset] : nil }
+    private func error(_ message: String, at offset: Int? = nil) -> ShellSyntaxError {
+        ShellSyntaxError(message: message, offset: base + (offset ?? index))
+    }
+    private func starts(with text: String) -> Bool {
+        var i = index
+        for c in text {
+            guard i < chars.count, chars[i] == c else { return false }
+            i += 1
+        }
+        return true
+    }
+
+    /// Skips blanks, line continuations and a comment, not newlines.
+    private mutating func skipBlanks() {
+        while let c = current {
+            if c == " " || c == "\t" {
+                index += 1
+            } else if c == "\\", peek() == "\n" {
+                index += 2
+            } else if c == "#" {
+                while let d = current, d != "\n" { index += 1 }
+            } else {
+                return
+            }
+        }
+    }
+
+    /// Skips blanks and newlines, reading here-document bodies after each newline.
+    private mutating func skipLinebreaks() throws(ShellSyntaxError) {
+        while true {
+            skipBlanks()
+            guard current == "\n" else { return }
+            try newline()
+        }
+    }
+
+    private mutating func newline() throws(ShellSyntaxError) {
+        index += 1
+        let pending = pendingHereDocuments
+        pendingHereDocuments = []
+        for document in pending { try readHereDocument(document) }
+    }
+
+    private func isMeta(_ c: Character) -> Bool { " \t\n;&|()<>".contains(c) }
+
+    // MARK: - Lists and commands
+
+    /// Reads and-or lists until a reserved word in `terminators` starts a command, or `)`, `;;` or the end.
+    private mutating func list(until terminators: Set<String>) throws(ShellSyntaxError) -> ShellList {
+        var out = ShellList()
+        while true {
+            try skipLinebreaks()
+            guard let c = current, c != ")" else { return out }
+            if starts(with: ";;") { return out }
+            if let word = peekReserved(), terminators.contains(word) { return out }
+            var andOr = try self.andOr(terminators)
+            skipBlanks()
+            if current == "&", peek() != "&" {
+                index += 1
+                andOr.background = true
+            } else if current == ";", peek() != ";" {
+                index += 1
+            } else if current == "\n" {
+                try newline()
+            } else if current != nil, current != ")", !starts(with: ";;"), peekReserved().map(terminators.contains) != true {
+                throw error("unexpected '\(c)'")
+            }
+            out.items.append(andOr)
+        }
+    }
+
+    private mutating func andOr(_ terminators: Set<String>) throws(ShellSyntaxError) -> ShellAndOr {
+        var out = ShellAndOr()
+        out.pipelines.append(try pipeline(terminators))
+        while true {
+            skipBlanks()
+            guard starts(with: "&&") || starts(with: "||") else { return out }
+            out.operators.append(String(chars[index..<index + 2]))
+            index += 2
+            try skipLinebreaks()
+            out.pipelines.append(try pipeline(terminators))
+        }
+    }
+
+    private mutating func pipeline(_ terminators: Set<String>) throws(ShellSyntaxError) -> ShellPipeline {
+        var out = ShellPipeline()
+        skipBlanks()
+        if peekReserved() == "!" {
+            _ = try word()
+            out.negated = true
+        }
+        out.commands.append(try command())
+        while true {
+            skipBlanks()
+            guard current == "|", peek() != "|" else { return out }
+            index += 1
+            try skipLinebreaks()
+            out.commands.append(try command())
+        }
+    }
+
+    /// The next word if it is an unquoted reserved word, without consuming it.
+    private mutating func peekReserved() -> String? {
+        let saved = index
+        let savedDocuments = (pendingHereDocuments, hereDocuments)
+        defer {
+            index = saved
+            (pendingHereDocuments, hereDocuments) = savedDocuments
+        }
+        skipBlanks()
+        guard let c = current, !isMeta(c) else { return nil }
+        guard let word = try? word(), case .literal(let text)? = word.parts.first, word.parts.count == 1 else { return nil }
+        return Self.reserved.contains(text) ? text : nil
+    }
+
+    private mutating func expectReserved(_ word: String) throws(ShellSyntaxError) {
+        try skipLinebreaks()
+        guard peekReserved() == word else { throw error("expected '\(word)'") }
+        _ = try self.word()
+    }
+
+    private mutating func command() throws(ShellSyntaxError) -> ShellCommand {
+        depth += 1
+        defer { depth -= 1 }
+        guard depth < 200 else { throw error("the script nests too deeply") }
+        skipBlanks()
+        let start = index
+        if current == "(" {
+            index += 1
+            let body = try list(until: [])
+            guard current == ")" else { throw error("expected ')' to close the subshell opened here", at: start) }
+            index += 1
+            return .subshell(body, try redirections())
+        }
+        switch peekReserved() {
+        case "{":
+            _ = try word()
+            let body = try list(until: ["}"])
+            try expectReserved("}")
+            return .group(body, try redirections())
+        case "if":
+            _ = try word()
+            var arms: [(condition: ShellList, body: ShellList)] = []
+            var otherwise: ShellList?
+            var keyword = "if"
+            while keyword == "if" || keyword == "elif" {
+                let condition = try list(until: ["then"])
+                try expectReserved("then")
+                let body = try list(until: ["elif", "else", "fi"])
+                arms.append((condition, body))
+                try skipLinebreaks()
+                keyword = peekReserved() ?? ""
+                guard ["elif", "else", "fi"].contains(keyword) else { throw error("expected 'fi' to close the 'if' here", at: start) }
+                _ = try word()
+            }
+            if keyword == "else" {
+                otherwise = try list(until: ["fi"])
+                try expectReserved("fi")
+            }
+            return .ifClause(arms, otherwise: otherwise, try redirections())
+        case "while", "until":
+            let until = try word().literal == "until"
+            let condition = try list(until: ["do"])
+            try expectReserved("do")
+            let body = try list(until: ["done"])
+            try expectReserved("done")
+            return .loop(until: until, condition: condition, body: body, try redirections())
+        case "for":
+            _ = try word()
+            skipBlanks()
+            guard let name = try word().literal, Self.isName(name) else { throw error("expected a variable name after 'for'") }
+            skipBlanks()
+            var words: [ShellWord]?
+            if current == ";" {
+                index += 1
+            } else {
+                try skipLinebreaks()
+            }
+            if peekReserved() == "in" {
+                _ = try word()
+                words = []
+                skipBlanks()
+                while let c = current, !isMeta(c) {
+                    words?.append(try word())
+                    skipBlanks()
+                }
+                guard current == ";" || current == "\n" else { throw error("expected ';' or a newline after the words of 'for'") }
+                if current == ";" { index += 1 } else { try newline() }
+            }
+            try expectReserved("do")
+            let body = try list(until: ["done"])
+            try expectReserved("done")
+            return .forLoop(name: name, words: words, body: body, try redirections())
+        case "case":
+            return try caseClause(start: start)
+        case let word? where word != "!":
+            throw error("unexpected '\(word)'")
+        default:
+            return try simpleCommand()
+        }
+    }
+
+    private mutating func caseClause(start: Int) throws(ShellSyntaxError) -> ShellCommand {
+        _ = try word()
+        skipBlanks()
+        guard let c = current, !isMeta(c) else { throw error("expected a word after 'case'") }
+        let subject = try word()
+        try expectReserved("in")
+        var items: [(patterns: [ShellWord], body: ShellList)] = []
+        while true {
+            try skipLinebreaks()
+            if peekReserved() == "esac" {
+                _ = try word()
+                return .caseClause(subject, items, try redirections())
+            }
+            guard current != nil else { throw error("expected 'esac' to close the 'case' here", at: start) }
+            if current == "(" { index += 1 }
+            var patterns: [ShellWord] = []
+            while true {
+                skipBlanks()
+                guard let c = current, !isMeta(c) else { throw error("expected a pattern") }
+                patterns.append(try word())
+                skipBlanks()
+                if current == "|" {
+                    index += 1
+                } else {
+                    break
+                }
+            }
+            guard current == ")" else { throw error("expected ')' after the case pattern") }
+            index += 1
+            let body = try list(until: ["esac"])
+            items.append((patterns, body))
+            skipBlanks()
+            if starts(with: ";;") {
+                index += 2
+            } else if peekReserved() != "esac" {
+                throw error("expected ';;' or 'esac'")
+            }
+        }
+    }
+
+    private mutating func simpleCommand() throws(ShellSyntaxError) -> ShellCommand {
+        var out = ShellSimpleCommand(offset: base + index)
+        while true {
+            skipBlanks()
+            guard let c = current else { break }
+            if let redirection = try redirection() {
+                out.redirections.append(redirection)
+                continue
+            }
+            if isMeta(c) {
+                if c == "(", out.words.count == 1, out.assignments.isEmpty, out.redirections.isEmpty, let name = out.words[0].literal,
+                    Self.isName(name)
+                {
+                    index += 1
+                    skipBlanks()
+                    guard current == ")" else { throw error("expected ')' after '\(name)('") }
+                    index += 1
+                    try skipLinebreaks()
+                    return .function(name: name, body: try command(), offset: out.offset)
+                }
+                break
+            }
+            let word = try self.word()
+            if out.words.isEmpty, case .literal(let text)? = word.parts.first, let equals = text.firstIndex(of: "="),
+                Self.isName(String(text[..<equals]))
+            {
+                var rest = word.parts
+                let after = String(text[text.index(after: equals)...])
+                rest[0] = .literal(after)
+                if after.isEmpty { rest.removeFirst() }
+                out.assignments.append(
+                    ShellAssignment(name: String(text[..<equals]), value: ShellWord(parts: rest, offset: word.offset, source: word.source)))
+            } else {
+                out.words.append(word)
+            }
+        }
+        if out.words.isEmpty, out.assignments.isEmpty, out.redirections.isEmpty {
+            throw error(current.map { "unexpected '\($0)'" } ?? "expected a command")
+        }
+        return .simple(out)
+    }
+
+    private mutating func redirections() throws(ShellSyntaxError) -> [ShellRedirection] {
+        var out: [ShellRedirection] = []
+        while true {
+            skipBlanks()
+            guard let redirection = try redirection() else { return out }
+            out.append(redirection)
+        }
+    }
+
+    private mutating func redirection() throws(ShellSyntaxError) -> ShellRedirection? {
+        let start = index
+        var digits = ""
+        while let c = current, c.isASCII, c.isNumber {
+            digits.append(c)
+            index += 1
+        }
+        let ops = ["<<-", "<<", ">>", ">|", "<>", "<&", ">&", "<", ">"]
+        guard let op = ops.first(where: { starts(with: $0) }) else {
+            index = start
+            return nil
+        }
+        index += op.count
+        skipBlanks()
+        guard let c = current, !isMeta(c) else { throw error("expected a word after '\(op)'") }
+        let target = try word()
+        var out = ShellRedirection(op: op, descriptor: digits.isEmpty ? nil : Int(digits), target: target, offset: base + start)
+        if op.hasPrefix("<<") {
+            let delimiter = Self.unquoted(target.source)
+            out.hereDocument = hereDocuments.count
+            pendingHereDocuments.append((delimiter, op == "<<-", delimiter == target.source, hereDocuments.count))
+            hereDocuments.append(nil)
+        }
+        return out
+    }
+
+    private static func unquoted(_ source: String) -> String {
+        var out = ""
+        var escaped = false
+        for c in source {
+            if escaped {
+                out.append(c)
+                escaped = false
+            } else if c == "\\" {
+                escaped = true
+            } else if c != "'", c != "\"" {
+                out.append(c)
+            }
+        }
+        return out
+    }
+
+    private mutating func readHereDocument(_ document: (delimiter: String, stripTabs: Bool, expands: Bool, slot: Int)) throws(ShellSyntaxError) {
+        let start = index
+        var body: [Character] = []
+        while true {
+            guard index < chars.count else { throw error("the here-document ending with '\(document.delimiter)' is not closed", at: start) }
+            var line: [Character] = []
+            while let c = current, c != "\n" {
+                line.append(c)
+                index += 1
+            }
+            if current == "\n" { index += 1 }
+            if document.stripTabs { line = Array(line.drop { $0 == "\t" }) }
+            if String(line) == document.delimiter { break }
+            body += line + ["\n"]
+        }
+        let text = String(body)
+        if document.expands {
+            var inner = ShellParser(body, base: base + start)
+            let parts = try inner.parts(quoting: .hereDocument)
+            hereDocuments[document.slot] = ShellWord(parts: parts, offset: base + start, source: text)
+        } else {
+            hereDocuments[document.slot] = ShellWord(parts: [.quoted(text)], offset: base + start, source: text)
+        }
+    }
+
+    static func isName(_ text: String) -> Bool {
+        guard let first = text.first, first == "_" || (first.isASCII && first.isLetter) else { return false }
+        return text.allSatisfy { $0 == "_" || ($0.isASCII && ($0.isLetter || $0.isNumber)) }
+    }
+
+    // MARK: - Words
+
+    private enum Quoting { case none, double, hereDocument, braceWord, arithmetic }
+
+    private mutating func word() throws(ShellSyntaxError) -> ShellWord {
+        let start = index
+        let parts = try parts(quoting: .none)
+        return ShellWord(parts: parts, offset: base + start, source: String(chars[start..<index]))
+    }
+
+    /// Reads word parts until the end of the word for `quoting`.
+    private mutating func parts(quoting: Quoting) throws(ShellSyntaxError) -> [ShellWordPart] {
+        var out: [ShellWordPart] = []
+        var text = ""
+        func flush() {
+            if !text.isEmpty { out.append(.literal(text)) }
+            text = ""
+        }
+        var parens = 0
+        while let c = current {
+            switch quoting {
+            case .none where isMeta(c): flush(); return out
+            case .double where c == "\"": flush(); return out
+            case .braceWord where c == "}": flush(); return out
+            case .arithmetic where c == ")" && parens == 0: flush(); return out
+            default: break
+            }
+            if quoting == .arithmetic {
+                if c == "(" { parens += 1 }
+                if c == ")" { parens -= 1 }
+            }
+            switch c {
+            case "\\":
+                guard let next = peek() else {
+                    index += 1
+                    text.append(c)
+                    continue
+                }
+                index += 2
+                if next == "\n" { continue }
+                let escapable: String =
+                    switch quoting {
+                    case .none, .braceWord: ""
+                    case .double, .arithmetic: "$`\\\""
+                    case .hereDocument: "$`\\"
+                    }
+                if escapable.isEmpty || escapable.contains(next) {
+                    flush()
+                    out.append(.quoted(String(next)))
+                } else {
+                    text.append("\\")
+                    text.append(next)
+                }
+            case "'" where quoting == .none || quoting == .braceWord:
+                flush()
+                let start = index
+                index += 1
+                var quoted = ""
+                while let d = current, d != "'" {
+                    quoted.append(d)
+                    index += 1
+                }
+                guard current == "'" else { throw error("the single quote opened here is not closed", at: start) }
+                index += 1
+                out.append(.quoted(quoted))
+            case "\"" where quoting != .double && quoting != .hereDocument:
+                flush()
+                let start = index
+                index += 1
+                let inner = try parts(quoting: .double)
+                guard current == "\"" else { throw error("the double quote opened here is not closed", at: start) }
+                index += 1
+                out.append(.doubleQuoted(inner))
+            case "`":
+                flush()
+                out.append(try backquote())
+            case "$":
+                if let part = try dollar() {
+                    flush()
+                    out.append(part)
+                } else {
+                    text.append("$")
+                    index += 1
+                }
+            default:
+                text.append(c)
+                index += 1
+            }
+        }
+        if quoting == .double || quoting == .braceWord || quoting == .arithmetic {
+            throw error("the script ends inside a quoted or bracketed word")
+        }
+        flush()
+        return out
+    }
+
+    private mutating func backquote() throws(ShellSyntaxError) -> ShellWordPart {
+        let start = index
+        index += 1
+        var inner: [Character] = []
+        while let c = current, c != "`" {
+            if c == "\\", let next = peek(), "$`\\".contains(next) {
+                inner.append(next)
+                index += 2
+            } else {
+                inner.append(c)
+                index += 1
+            }
+        }
+        guard current == "`" else { throw error("the backquote opened here is not closed", at: start) }
+        index += 1
+        var parser = ShellParser(inner, base: base + start + 1)
+        let list = try parser.list(until: [])
+        parser.skipBlanks()
+        if parser.index < parser.chars.count { throw parser.error("unexpected '\(parser.chars[parser.index])'") }
+        return .command(list)
+    }
+
+    /// Reads an expansion at `$`, or returns nil when the `$` is literal.
+    private mutating func dollar() throws(ShellSyntaxError) -> ShellWordPart? {
+        let start = index
+        guard let next = peek() else { return nil }
+        if next == "(" {
+            if peek(2) == "(" {
+                index += 3
+                let inner = try parts(quoting: .arithmetic)
+                guard starts(with: "))") else { throw error("the arithmetic expansion opened here is not closed", at: start) }
+                index += 2
+                return .arithmetic(inner)
+            }
+            index += 2
+            depth += 1
+            defer { depth -= 1 }
+            guard depth < 200 else { throw error("the script nests too deeply") }
+            let list = try self.list(until: [])
+            guard current == ")" else { throw error("the command substitution opened here is not closed", at: start) }
+            index += 1
+            return .command(list)
+        }
+        if next == "{" {
+            index += 2
+            var name = ""
+            var length = false
+            if current == "#", let after = peek(), after != "}", !":-=?+%#".contains(after) || after == "#" && peek(2) == "}" {
+                length = true
+                index += 1
+            }
+            if let c = current, "@*#?-$!".contains(c) || (c.isASCII && c.isNumber) && !Self.isName(String(c)) {
+                name = String(c)
+                index += 1
+                while name.first?.isNumber == true, let d = current, d.isASCII, d.isNumber {
+                    name.append(d)
+                    index += 1
+                }
+            } else {
+                while let c = current, c == "_" || (c.isASCII && (c.isLetter || c.isNumber)) {
+                    name.append(c)
+                    index += 1
+                }
+            }
+            guard !name.isEmpty else { throw error("'${' needs a parameter name", at: start) }
+            if length {
+                guard current == "}" else { throw error("expected '}' after '${#\(name)'", at: start) }
+                index += 1
+                return .parameter(name: name, operator: "#length", word: nil)
+            }
+            if current == "}" {
+                index += 1
+                return .parameter(name: name, operator: nil, word: nil)
+            }
+            let operators = [":-", ":=", ":?", ":+", "%%", "##", "-", "=", "?", "+", "%", "#"]
+            guard let op = operators.first(where: { starts(with: $0) }) else {
+                throw error("'${\(name)' uses an expansion that is not POSIX", at: start)
+            }
+            index += op.count
+            let wordStart = index
+            let parts = try parts(quoting: .braceWord)
+            guard current == "}" else { throw error("the '${' opened here is not closed", at: start) }
+            let word = ShellWord(parts: parts, offset: base + wordStart, source: String(chars[wordStart..<index]))
+            index += 1
+            return .parameter(name: name, operator: op, word: word)
+        }
+        if "@*#?-$!".contains(next) || (next.isASCII && next.isNumber) {
+            index += 2
+            return .parameter(name: String(next), operator: nil, word: nil)
+        }
+        if next == "_" || (next.isASCII && next.isLetter) {
+            index += 1
+            var name = ""
+            while let c = current, c == "_" || (c.isASCII && (c.isLetter || c.isNumber)) {
+                name.append(c)
+                index += 1
+            }
+            return .parameter(name: name, operator: nil, word: nil)
+        }
+        if next == "'" || next == "\"" {
+            // `$'…'` and `$"…"` are not POSIX; dash reads them as `$` and a quote, bash differently.
+            throw error("'$\(next)' quoting is not POSIX and shells read it differently", at: start)
+        }
+        return nil
+    }
+}

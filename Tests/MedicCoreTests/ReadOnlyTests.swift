@@ -1,0 +1,91 @@
+import MedicCore
+import Testing
+
+/// The adversarial corpus of issue 11: every state-changing command written as a check is refused,
+/// every read-only one the shipped runbooks use passes.
+@Suite("Default-deny: checks must be provably read-only")
+struct ReadOnlyTests {
+    @Test(
+        "smuggled state-changing scripts are refused",
+        arguments: [
+            "sh -c \"docker stop app\"", "bash -c 'docker stop app'", "su -c 'systemctl restart app'", "echo docker stop app | sh",
+            "if true; then docker stop app; fi", "eval docker stop app", "$(echo docker) stop app", "${prog} stop app", "$prog stop app",
+            "doc\\\nker stop app", "sudo -u root systemctl restart app", "env -u X systemctl restart app", "timeout 0.5 systemctl restart app",
+            "echo app | xargs -I X docker stop X", "docker --context c container stop app", "docker compose -f f restart",
+            "kubectl --context c -n ns delete pod x", "supervisorctl -c f restart app", "sed -i s/a/b/ f", "journalctl --vacuum-size=1M",
+            "nginx -s reload", "cat log > /dev/fd/../../../etc/passwd", "curl -X DELETE http://127.0.0.1/x", "curl -o /tmp/x http://127.0.0.1/",
+            "python -c 'import os'", "perl -e 'unlink q(x)'", "awk 'BEGIN{system(\"reboot\")}'", "psql -c 'DROP TABLE x'", "sysctl k=v",
+            "ip link set eth0 down", "date -s 2020-01-01", "fuser -k 80/tcp", "init 6", "kill 1", "systemd-run reboot", "nsenter -t 1 reboot",
+            "unshare -r reboot", "flock /tmp/l reboot", "echo reboot | at now", "systemctl status app || systemctl restart app",
+            "x=$(docker stop app)", "echo \"$(pkill -f build)\"", "tail -n 5 log > /tmp/copy", "echo `rm -rf /tmp/x`",
+            "echo ${x:-$(rm -rf /tmp/x)}", "cat <<EOF\n$(rm -rf /tmp/x)\nEOF", "PATH=/tmp/evil cat log", "LD_PRELOAD=/tmp/x.so cat log",
+            "( docker stop app )", "{ docker stop app; }", "while true; do docker stop app; done", "for x in a; do rm $x; done",
+            "case x in x) reboot ;; esac", "f() { reboot; }; f", "docker exec app rm -rf /", "kubectl rollout restart deploy/x",
+            "journalctl --rotate", "dmesg -C", "dmesg --clear", "ps aux > /etc/x", "cat log >> /tmp/x", "cat log 1<>/tmp/x",
+            "awk '{ print > \"/tmp/x\" }' log", "awk '{ print | \"sh\" }' log", "awk '{ \"date\" | getline d }' log", "sed 's/a/b/w /tmp/x' log",
+            "sed '1e reboot' log", "find / -delete", "find / -exec rm {} +", "sort -o /tmp/x log", "uniq in out", "x=-i; sed \"$x\" s f",
+            "find . \"$(echo -delete)\"", "k() { kubectl get \"$1\"; }; k -- -A", "k() { kubectl -n ns \"$@\"; }; k delete pod x", "exec reboot",
+            "trap reboot EXIT", ". /tmp/x.sh", "alias ls=reboot",
+            "docker stop app &",
+            "command reboot", "nice -n 5 reboot", "nohup reboot", "sudo -s", "env PATH=/tmp cat log", "timeout 5 sh -c reboot",
+            "xargs rm < list", "curl gopher://127.0.0.1:6379/_FLUSHALL", "curl -d x=1 http://127.0.0.1/", "curl -K /tmp/cfg http://127.0.0.1/",
+            "curl -w '%output{/tmp/x}' http://127.0.0.1/", "/tmp/ps", "./ps", "supervisorctl stop all", "docker compose up -d",
+            "systemctl --user restart app", "hostname evil", "exec > /tmp/x", "echo x >| /tmp/x", "printf -v x y", "set -- a; \"$@\"",
+            "docker --config /tmp/c compose -f f down",
+        ])
+    func refused(_ script: String) {
+        #expect(ReadOnlyScript.problem(script) != nil, "\(script)")
+    }
+
+    @Test(
+        "read-only scripts pass",
+        arguments: [
+            "grep -c x log 2>/dev/null || echo 0", "dmesg -T 2>&1 | grep -i 'killed process' >&2", "# rm -rf / is only a comment\nuptime",
+            "awk '{print $1}' /proc/loadavg", "docker ps -a", "docker inspect --format '{{.State.OOMKilled}}' -- \"$APP\"",
+            "docker logs --tail=200 \"$APP\" 2>&1 | tail -n 50", "docker compose -f \"$F\" ps -a", "systemctl status --no-pager app",
+            "journalctl -u app --since -15m --no-pager", "supervisorctl -c /etc/s.conf status", "kubectl --context=c -n ns get pods -o wide",
+            "kubectl rollout status deploy/x", "nginx -T 2>&1", "ss -tlnp", "free -m", "ps -eo pid,rss,comm --sort=-rss | head -n 5",
+            "curl -sS -o /dev/null -w '%{http_code}' --max-time 3 http://127.0.0.1/", "sudo -n systemctl status app",
+            "timeout 5 docker ps", "if [ -r /var/log/x ]; then tail -n 5 /var/log/x; else echo missing; fi",
+            "for f in /var/log/a /var/log/b; do cat -- \"$f\"; done", "x=$(cat /proc/loadavg); echo \"$x\"",
+            "case \"$MODE\" in a|b) echo ab ;; *) echo other ;; esac", "cat <<'EOF'\n$(rm -rf /)\nEOF", "echo \"${X:-none}\"",
+            "awk '/a|b/ { n++ } END { print n }' log", "awk '$3 > 5 { print $1 }' log", "sed -n 's/^x=//p' log",
+            "n=$((1 + 2)); echo $n", "ls -l -- \"$D\"", "find /run -maxdepth 1 -type s -printf '%p\\n'", "! grep -q x log",
+            "while read -r a b; do echo \"$a\"; done < /etc/hosts", "docker container ls", "env LC_ALL=C sort -u log",
+            "echo a | xargs -I X echo X", "set -eu\nuptime", "k() { kubectl get pods; }; k", "date +%s", "k() { kubectl -n ns \"$@\"; }; k get pods",
+        ])
+    func passes(_ script: String) {
+        #expect(ReadOnlyScript.problem(script) == nil, "\(script): \(ReadOnlyScript.problem(script)?.reason ?? "")")
+    }
+
+    @Test func reasonsNameTheCommand() {
+        #expect(ReadOnlyScript.problem("uptime\nsystemctl restart app")?.reason == "'systemctl restart' is not a read-only use Medic knows")
+        #expect(ReadOnlyScript.problem("uptime\nsystemctl restart app")?.offset == 7)
+        #expect(ReadOnlyScript.problem("$(echo docker) stop")?.reason.contains("computed at run time") == true)
+        #expect(ReadOnlyScript.problem("nginx -s reload")?.reason == "nginx -s is not a read-only use Medic knows")
+    }
+
+    @Test func parserReadsTheGrammar() throws {
+        let script = try ShellParser.parse("a | b && ! c || (d; e) & { f; }\nif g; then h; elif i; then j; else k; fi > /dev/null")
+        #expect(script.list.items.count == 3)
+        #expect(script.list.items[0].pipelines[0].commands.count == 2)
+        #expect(script.list.items[0].operators == ["&&", "||"])
+        #expect(script.list.items[0].pipelines[1].negated)
+        #expect(script.list.items[0].background)
+        for bad in ["echo 'open", "if true; then x", "echo $(x", "( x", "echo ${x/a/b}", "a && ", "case x in a) b"] {
+            #expect(throws: ShellSyntaxError.self, "\(bad)") { try ShellParser.parse(bad) }
+        }
+    }
+
+    @Test(
+        "commands (no shell) are held to the same allow-list",
+        arguments: [
+            (["docker", "restart", "app"], false), (["docker", "--context", "c", "container", "stop", "app"], false),
+            (["sudo", "-u", "root", "systemctl", "restart", "x"], false), (["env", "-u", "X", "rm", "x"], false), (["sh", "-c", "uptime"], false),
+            (["docker", "ps", "-a"], true), (["systemctl", "status", "--no-pager", "--lines=0", "app"], true), (["ss", "-tlnp"], true),
+            (["kubectl", "--context=c", "-n", "ns", "describe", "pod", "x"], true), (["supervisorctl", "-c", "/etc/s.conf", "status", "app"], true),
+        ])
+    func commands(_ argv: [String], _ allowed: Bool) {
+        #expect((ReadOnlyCommands.problem(argv: argv.map { ReadOnlyCommands.Argument(literal: $0) }) == nil) == allowed, "\(argv)")
+    }
+}
