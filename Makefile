@@ -50,6 +50,7 @@ bench:
 	bash bench/run.sh
 	bash bench/oom-vs-script.sh
 	bash bench/lab-memory.sh
+	bash bench/screen-lines.sh
 
 clean:
 	rm -rf .build bench/out

@@ -75,49 +75,80 @@ static int has_prefix(const char *word, const char *start, size_t length) {
     return strlen(word) >= length && strncmp(word, start, length) == 0;
 }
 
-/* Tab: complete the word before the cursor from the prompt's completions; list them when
-   several match and no longer common prefix can be inserted. */
+/* Inserts `length` bytes of `text` at the cursor. */
+static void insert_bytes(EditLine *el, const char *text, size_t length) {
+    char *copy = malloc(length + 1);
+    if (!copy) return;
+    memcpy(copy, text, length);
+    copy[length] = '\0';
+    el_insertstr(el, copy);
+    free(copy);
+}
+
+/* Tab: the completions are whole lines (`goto check-app`); complete what is typed before the
+   cursor to the longest line that every completion starting with it shares, inserting exactly
+   that (a space only where the completion has one), and list the choices when nothing more can
+   be inserted. */
 static unsigned char complete_word(EditLine *el, int ch) {
     (void)ch;
     const LineInfo *line = el_line(el);
-    const char *start = line->cursor;
-    while (start > line->buffer && !isspace((unsigned char)start[-1])) start--;
-    size_t length = (size_t)(line->cursor - start);
+    const char *typed = line->buffer;
+    size_t length = (size_t)(line->cursor - line->buffer);
+    const char *word = line->cursor;
+    while (word > line->buffer && !isspace((unsigned char)word[-1])) word--;
     const char *first = NULL;
     size_t common = 0;
     int matches = 0;
     for (int i = 0; i < completion_count; i++) {
-        const char *word = completions[i];
-        if (!has_prefix(word, start, length)) continue;
+        const char *candidate = completions[i];
+        if (!has_prefix(candidate, typed, length)) continue;
         if (matches == 0) {
-            first = word;
-            common = strlen(word);
+            first = candidate;
+            common = strlen(candidate);
         } else {
             size_t j = length;
-            while (j < common && word[j] == first[j]) j++;
+            while (j < common && candidate[j] == first[j]) j++;
             common = j;
         }
         matches++;
     }
     if (matches == 0) return CC_REFRESH_BEEP;
-    if (matches == 1) {
-        char buffer[512];
-        snprintf(buffer, sizeof buffer, "%s ", first + length);
-        el_insertstr(el, buffer);
-        return CC_REFRESH;
-    }
     if (common > length) {
-        char buffer[512];
-        size_t extra = common - length < sizeof buffer - 1 ? common - length : sizeof buffer - 1;
-        memcpy(buffer, first + length, extra);
-        buffer[extra] = '\0';
-        el_insertstr(el, buffer);
+        insert_bytes(el, first + length, common - length);
         return CC_REFRESH;
     }
+    if (matches == 1) return CC_REFRESH;
+    /* `show` typed, `show` and `show STEP` offered: the space that leads to the steps. */
+    int exact = 0, spaced = 0;
+    for (int i = 0; i < completion_count; i++) {
+        const char *candidate = completions[i];
+        if (!has_prefix(candidate, typed, length)) continue;
+        if (candidate[length] == '\0') exact++;
+        else if (candidate[length] == ' ') spaced++;
+    }
+    if (exact + spaced == matches && spaced > 0 && !(length > 0 && typed[length - 1] == ' ')) {
+        el_insertstr(el, " ");
+        return CC_REFRESH;
+    }
+    /* Several choices: list the word being completed of each, once (`goto <Tab>` lists step ids,
+       an empty line lists the answers and command words). */
+    size_t from = (size_t)(word - line->buffer);
     FILE *out = stdout;
     fputc('\n', out);
     for (int i = 0; i < completion_count; i++) {
-        if (has_prefix(completions[i], start, length)) fprintf(out, "%s  ", completions[i]);
+        const char *candidate = completions[i];
+        if (!has_prefix(candidate, typed, length) || strlen(candidate) <= from) continue;
+        const char *end = strchr(candidate + (length > from ? length : from + 1), ' ');
+        size_t size = end ? (size_t)(end - candidate) - from : strlen(candidate) - from;
+        int seen = 0;
+        for (int j = 0; j < i && !seen; j++) {
+            const char *other = completions[j];
+            if (!has_prefix(other, typed, length) || strlen(other) <= from) continue;
+            const char *other_end = strchr(other + (length > from ? length : from + 1), ' ');
+            size_t other_size = other_end ? (size_t)(other_end - other) - from : strlen(other) - from;
+            seen = other_size == size && strncmp(other + from, candidate + from, size) == 0;
+        }
+        if (!seen) fprintf(out, "%.*s  ", (int)size, candidate + from);
     }
     fputc('\n', out);
     fflush(out);
@@ -168,6 +199,9 @@ const char *medic_editor_read(const char *prompt, int *status) {
     free(prompt_text);
     prompt_text = strdup(prompt);
     last_status = MEDIC_READ_LINE;
+    /* libedit learns a new size only from its own SIGWINCH handler, which Medic does not install
+       (EL_SIGNAL 0): ask the terminal at every prompt, so a resize counts from the next one. */
+    if (editor) el_resize(editor);
     int count = 0;
     const char *line = editor ? el_gets(editor, &count) : NULL;
     if (!line || count <= 0) {

@@ -20,8 +20,11 @@ struct DrillCommand: ParsableCommand {
     @Argument(help: "The runbook to drill.", completion: .file(extensions: ["yaml", "yml"]))
     var runbook: String?
 
-    @Option(name: .shortAndLong, help: "The scenario to drill (its name or file name).")
+    @Option(name: .shortAndLong, help: "The scenario to drill (its name or file name).", completion: .custom(DrillCommand.scenarioNames))
     var scenario: String?
+
+    @Flag(name: .customLong("verbose"), help: "Show each check's script or request whole (not folded to its first line) and the values it captures.")
+    var verbose = false
 
     @Option(name: .customLong("in"), help: "Where to look for runbooks when none is given.")
     var folder = "runbooks"
@@ -61,6 +64,7 @@ struct DrillCommand: ParsableCommand {
         let walk = Walk(bundle: bundle, inputs: values)
         var options = RunOptions(operatorName: "trainee", sessionPath: "(drill: nothing is saved)")
         options.practice = true
+        options.verbose = verbose
         let recorder = DrillRecorder()
         let session = RunSession(walk: walk, console: console, runner: DrillRunner(scenario: scenario), recorder: recorder, options: options)
         let end = session.run(
@@ -86,6 +90,19 @@ struct DrillCommand: ParsableCommand {
             }
         }
         if !(outcomeMatches && causeMatches) { throw ExitCode(ExitStatus.testsFailed.rawValue) }
+    }
+
+    /// The names of the scenarios of the runbook on the command line, for the shell's
+    /// completion of `--scenario` (the runbook is the first YAML file among `words` that is not
+    /// itself a `--scenario` value).
+    @Sendable static func scenarioNames(_ words: [String], _ index: Int, _ prefix: String) -> [String] {
+        let runbook = words.indices.first { position in
+            let word = words[position]
+            guard position != index, word.hasSuffix(".yaml") || word.hasSuffix(".yml") else { return false }
+            return position == 0 || !["--scenario", "-s"].contains(words[position - 1])
+        }
+        guard let runbook else { return [] }
+        return ScenarioLoader.files(for: words[runbook]).compactMap { ScenarioLoader().load($0).scenario?.name }.filter { $0.hasPrefix(prefix) }
     }
 
     private func loadScenarios(of runbook: String) throws -> [Scenario] {

@@ -47,6 +47,8 @@ struct Launch {
     let transcriptPath: String?
     let dryRun: Bool
     let autoApprove: Bool
+    /// Checks' scripts shown whole (`--verbose`).
+    let verbose: Bool
     let console: TerminalConsole
     /// The signal pipe the runner watches, so Ctrl-C cancels a running step.
     let interruptDescriptor: Int32?
@@ -56,6 +58,7 @@ struct Launch {
         transcriptPath = options.transcriptPath
         dryRun = options.dryRun
         autoApprove = options.autoApprove
+        verbose = options.verbose
         interruptDescriptor = Signals.install()
         let tap = self.tap
         console = TerminalConsole(historyPath: StatePaths().history, screenTap: { tap.session?.screen($0) })
@@ -93,7 +96,8 @@ struct Launch {
                 InputValue(name: $0.name, value: $0.isSecret ? Masking.mask : values[$0.name] ?? "", secret: $0.isSecret)
             },
             flags: flags, interactive: console.isInteractive)
-        let options = RunOptions(dryRun: dryRun, autoApprove: autoApprove, operatorName: operatorName, sessionPath: session.path)
+        var options = RunOptions(dryRun: dryRun, autoApprove: autoApprove, operatorName: operatorName, sessionPath: session.path)
+        options.verbose = verbose
         let runner = LocalRunner(interruptDescriptor: interruptDescriptor)
         let runSession = RunSession(walk: walk, console: console, runner: runner, recorder: session, options: options)
         let end = resumedFrom == nil ? runSession.run(start: start) : runSession.resume(start: start)

@@ -9,12 +9,22 @@ public protocol Console: AnyObject {
     /// Shows `text` (one or more lines) in `style`.
     func show(_ text: String, _ style: ScreenStyle)
     /// Reads one line after `prompt`, offering `completions` for tab. With `fresh`, anything
-    /// typed before the prompt appeared is discarded first (confirmations).
+    /// typed before the prompt appeared is discarded first (confirmations). A completion is
+    /// a whole line (`goto check-app`); tab inserts the rest of the one that starts with what
+    /// was typed, exactly, with a trailing space only when the completion has one (`goto `).
     func readLine(prompt: String, completions: [String], fresh: Bool) -> ConsoleReply
     /// Reads a secret with echo off, never through line editing or history; nil at end of input.
     func readSecret(prompt: String) -> String?
     /// Remembers a line in the operator's history (already masked).
     func remember(_ line: String)
+    /// The screen's width in columns, asked afresh each time so a resize counts; nil when
+    /// standard output is not a terminal (then nothing is wrapped).
+    var width: Int? { get }
+}
+
+extension Console {
+    /// No width: nothing is wrapped.
+    public var width: Int? { nil }
 }
 
 /// What the operator did at a prompt.

@@ -23,11 +23,29 @@ public enum OperatorCommand: Sendable, Hashable {
     /// Every command word, for completion and hints.
     public static let words = ["help", "why", "show", "where", "back", "retry", "skip", "goto", "vars", "set", "note", "quit"]
 
+    /// The whole lines tab completes for the commands: each bare command, `goto ` and `goto
+    /// STEP` for `steps`, `show` and `show STEP` for `shown`, `set NAME=` for each variable (`set
+    /// NAME` for a secret, which is asked for), `note `. A trailing space only where an argument
+    /// must follow, so choosing a completion never leaves a line that means something else.
+    public static func completions(steps: [String], shown: [String], variables: [(name: String, secret: Bool)]) -> [String] {
+        var lines: [String] = []
+        for word in words {
+            switch word {
+            case "goto": lines += ["goto "] + steps.map { "goto " + $0 }
+            case "show": lines += ["show"] + shown.map { "show " + $0 }
+            case "set": lines += ["set "] + variables.map { "set " + $0.name + ($0.secret ? "" : "=") }
+            case "note": lines.append("note ")
+            default: lines.append(word)
+            }
+        }
+        return lines
+    }
+
     /// One line of help per command.
     public static let helpText = """
         help          this list
         why           why this step matters (the runbook's teaching text)
-        show [STEP]   the full output of the last step, or of STEP
+        show [STEP]   what STEP (or the last step) ran, a folded script or request whole, and all its output
         where         the path so far
         back          go back to the previous step
         retry         run the current step again

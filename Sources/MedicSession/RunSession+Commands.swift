@@ -107,15 +107,25 @@ extension RunSession {
         return .walk(walk.handle(.abort(reason: "the operator quit")))
     }
 
+    /// `show [STEP]`: what the step ran, whole (a folded script unfolded), then all its output.
     private func showOutput(of requested: String?) {
+        let known = Set(outputs.keys).union(commandsShown.keys)
         let id: String?
         if let requested {
-            id = outputs.keys.first { $0 == requested } ?? outputs.keys.sorted().first { $0.hasSuffix("/" + requested) }
+            id = known.first { $0 == requested } ?? known.sorted().first { $0.hasSuffix("/" + requested) }
         } else {
             id = lastOutputStepID
         }
-        guard let id, let kept = outputs[id] else {
+        guard let id, known.contains(id) else {
             console.show(requested.map { "  no output from '\($0)' in this run" } ?? "  no step has printed anything yet", .warning)
+            return
+        }
+        if let invocation = commandsShown[id] {
+            console.show("  \(id) \(invocation.kind == .action ? "runs" : "ran"):", .dim)
+            for line in Self.commandLines(invocation, folded: false, width: console.width) { console.show(line.text, line.style) }
+        }
+        guard let kept = outputs[id] else {
+            console.show("  (it has not run)", .dim)
             return
         }
         console.show("  output of \(id): \(kept.lines) lines, \(kept.bytes) bytes", .dim)

@@ -12,14 +12,38 @@ extension RunSession {
     }
 
     func showCommand(_ invocation: Invocation) {
-        let display = TerminalText.sanitize(invocation.display)
+        commandsShown[invocation.stepID] = invocation
         let lead = invocation.kind == .action ? "  will run (\(invocation.placement.rawValue)):" : nil
         if let lead { console.show(lead, .plain) }
+        let folded = invocation.kind == .check && !options.verbose
+        for line in Self.commandLines(invocation, folded: folded, width: console.width) { console.show(line.text, line.style) }
+    }
+
+    /// What runs, as screen lines: a command on one line (wrapped at argument boundaries to
+    /// `width`), a script under `┆`, a request or a connection under `→` (a script or a request
+    /// folded to its first line when `folded`).
+    static func commandLines(_ invocation: Invocation, folded: Bool, width: Int?) -> [(text: String, style: ScreenStyle)] {
+        let display = TerminalText.sanitize(invocation.display)
         switch invocation.payload {
-        case .command: console.show("  $ " + display, .command)
-        case .script: console.show(indent(display, by: "  ┆ "), .command)
-        case .http, .tcp: console.show(indent(display, by: "  → "), .command)
+        case .command(let argv):
+            let masking = Masking(secrets: invocation.secrets)
+            let arguments = argv.map { TerminalText.sanitize(masking.apply(ShellQuoting.quote($0))) }
+            // Masking argument by argument must give what masking the whole line gives; when a
+            // secret spans arguments it does not, and the line is wrapped as text instead.
+            guard arguments.joined(separator: " ") == display else { return [("  $ " + display, .command)] }
+            return ScreenWrap.command(arguments, lead: "  $ ", width: width ?? 0).map { ($0, .command) }
+        case .script: return fold(display, under: "  ┆ ", folded: folded, stepID: invocation.stepID)
+        case .http, .tcp: return fold(display, under: "  → ", folded: folded, stepID: invocation.stepID)
         }
+    }
+
+    /// `text`'s lines under `gutter`; when `folded`, only the first, then how many more there are
+    /// and how to see them (outside the gutter, so it cannot be read as one of them).
+    private static func fold(_ text: String, under gutter: String, folded: Bool, stepID: String) -> [(text: String, style: ScreenStyle)] {
+        let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+        guard folded, lines.count > 1 else { return lines.map { (gutter + $0, .command) } }
+        let more = lines.count - 1
+        return [(gutter + lines[0], .command), ("    … \(more) more line\(more == 1 ? "" : "s") (show \(stepID))", .dim)]
     }
 
     func showResult(_ result: StepResult, succeeded: Bool, kind: Step.Kind) {

@@ -40,8 +40,7 @@ extension RunSession {
             return walk.handle(.declined)
         }
         while true {
-            let completions = ["no", "skip", "abort"] + OperatorCommand.words.filter { $0 != "skip" }
-            switch console.readLine(prompt: "Run it? › ", completions: completions, fresh: true) {
+            switch console.readLine(prompt: "Run it? › ", completions: completions(answers: ["no", "skip", "abort"]), fresh: true) {
             case .line(let text):
                 if text == request.expected {
                     let confirmation = ConfirmRecord(
@@ -82,7 +81,7 @@ extension RunSession {
         }
         let answers = question.options.map(\.answer)
         return ordinaryPrompt(
-            "Answer (1-\(answers.count)) › ", completions: answers + OperatorCommand.words,
+            "Answer (1-\(answers.count)) › ", completions: completions(answers: answers),
             endOfInput: "input ended before '\(question.title)' was answered",
             unknown: { "'\($0)' is not an answer: type 1-\(answers.count) or one of \(answers.joined(separator: ", "))" },
             accept: { text in
@@ -96,7 +95,7 @@ extension RunSession {
     func stalledPrompt(reason: String) -> [WalkEffect] {
         console.show("  What now? retry, skip, back, goto STEP, or quit (help lists everything)", .dim)
         let effects = ordinaryPrompt(
-            "medic › ", completions: OperatorCommand.words + walk.currentRunbook.steps.map(\.id), endOfInput: "input ended after: \(reason)",
+            "medic › ", completions: completions(answers: []), endOfInput: "input ended after: \(reason)",
             unknown: { OperatorCommand.hint(for: $0) }, accept: { _ in .notMine })
         return effects ?? []
     }

@@ -12,6 +12,9 @@ public struct RunOptions: Sendable {
     public var sessionPath: String
     /// A drill: nothing runs for real, so confirmations may come from a non-terminal input.
     public var practice = false
+    /// A check's script is shown whole instead of folded to its first line, and captured values
+    /// as they are captured (`--verbose`).
+    public var verbose = false
     /// Lines of a step's output shown live, and at the end.
     public var screenHeadLines = 20
     public var screenTailLines = 10
@@ -53,6 +56,8 @@ public final class RunSession {
     var interruptedOnce = false
     /// Steps shown so far, for their numbers on screen.
     var stepsShown = 0
+    /// What each step shown would run or ran, by qualified id, for `show` (a folded script).
+    var commandsShown: [String: Invocation] = [:]
 
     struct KeptOutput {
         var text: String
@@ -114,7 +119,8 @@ public final class RunSession {
             return ask(question)
         case .captured(let values):
             let text = values.map { "\($0.name) = \($0.value.isEmpty ? "(no match)" : $0.value)" }.joined(separator: ", ")
-            console.show("  captured " + TerminalText.sanitize(text), .dim)
+            // The branch's reason says what the values mean; `vars` lists them, `--verbose` shows them here.
+            if options.verbose { console.show("  captured " + TerminalText.sanitize(text), .dim) }
             return record(.captured(stepID: walk.currentStepID, values: values)) ? [] : nil
         case .branched(let taken):
             showBranch(taken)

@@ -10,6 +10,7 @@ import MedicCore
 /// standard output is a terminal and `NO_COLOR` is unset.
 public final class TerminalConsole: Console {
     public let isInteractive: Bool
+    private let outputIsTerminal: Bool
     private let style: TerminalStyle
     private let history: HistoryFile?
     /// Receives every piece of text put on screen, for the session recording.
@@ -19,6 +20,7 @@ public final class TerminalConsole: Console {
     /// Creates the console. `historyPath`: where typed commands are kept (nil: nowhere).
     public init(historyPath: String?, screenTap: ((String) -> Void)? = nil) {
         isInteractive = isatty(STDIN_FILENO) == 1
+        outputIsTerminal = isatty(STDOUT_FILENO) == 1
         style = .forStandardOutput()
         history = historyPath.map(HistoryFile.init)
         self.screenTap = screenTap
@@ -29,7 +31,23 @@ public final class TerminalConsole: Console {
     }
 
     public func show(_ text: String, _ meaning: ScreenStyle) {
-        write(paint(text, meaning) + "\n", plain: text + "\n")
+        let fitted = fit(text)
+        write(paint(fitted, meaning) + "\n", plain: fitted + "\n")
+    }
+
+    /// Standard output's width in columns, asked at every call so a resize takes effect at
+    /// the next line; nil when it is not a terminal.
+    public var width: Int? {
+        guard outputIsTerminal else { return nil }
+        return size?.width
+    }
+
+    /// `text` wrapped to the terminal's width, line by line (see `ScreenWrap`).
+    private func fit(_ text: String) -> String {
+        guard let width else { return text }
+        return text.split(separator: "\n", omittingEmptySubsequences: false)
+            .flatMap { ScreenWrap.lines(String($0), width: width) }
+            .joined(separator: "\n")
     }
 
     /// Writes `text` to the screen and the recording.

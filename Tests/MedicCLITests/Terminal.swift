@@ -10,15 +10,15 @@ final class Terminal {
     /// Whether tmux is installed.
     static var available: Bool { FileManager.default.isExecutableFile(atPath: "/usr/bin/tmux") }
 
-    /// Starts `command` (a shell command line) in a new 160×50 terminal that keeps 50,000 lines of
-    /// scrollback, so `screen()` holds the whole of a long run.
-    init(_ command: String, environment: [String: String] = [:]) throws {
+    /// Starts `command` (a shell command line) in a new terminal of `width`×`height` (160×50
+    /// unless told) that keeps 50,000 lines of scrollback, so `screen()` holds the whole of a long run.
+    init(_ command: String, environment: [String: String] = [:], width: Int = 160, height: Int = 50) throws {
         socket = "medic-test-\(UUID().uuidString.prefix(8))"
         let exports = environment.map { "export \($0.key)='\($0.value)'; " }.joined()
         // history-limit applies to windows created after it is set, so it goes before new-session.
         try tmux([
             "start-server", ";", "set-option", "-g", "history-limit", "50000", ";",
-            "new-session", "-d", "-s", session, "-x", "160", "-y", "50",
+            "new-session", "-d", "-s", session, "-x", "\(width)", "-y", "\(height)",
             "cd '\(TestSupport.repositoryRoot)' && \(exports)\(command); echo \"[exit $?]\"; sleep 120",
         ])
     }
@@ -39,6 +39,17 @@ final class Terminal {
     /// The whole screen and scrollback.
     func screen() throws -> String {
         try tmux(["capture-pane", "-p", "-J", "-S", "-50000", "-t", session])
+    }
+
+    /// The screen and scrollback row by row, as the terminal holds them: a line the terminal
+    /// itself wrapped stays split, where `screen()` joins it.
+    func rows() throws -> [String] {
+        try tmux(["capture-pane", "-p", "-S", "-50000", "-t", session]).split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+    }
+
+    /// Resizes the terminal (the program gets SIGWINCH).
+    func resize(width: Int, height: Int) throws {
+        try tmux(["resize-window", "-t", session, "-x", "\(width)", "-y", "\(height)"])
     }
 
     /// Waits until the screen shows `text` `times` times; returns the screen, or throws.

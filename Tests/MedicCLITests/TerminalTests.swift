@@ -22,7 +22,7 @@ struct TerminalTests {
         try terminal.waitFor("medic › ")
         #expect(try terminal.screen().contains("cancelled"))
 
-        // Tab completion: "sk" + Tab becomes "skip ".
+        // Tab completion: "sk" + Tab becomes "skip" (a value gets no trailing space).
         try terminal.type("sk")
         try terminal.send("Tab")
         try terminal.waitFor("medic › skip")

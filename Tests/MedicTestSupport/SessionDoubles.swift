@@ -10,6 +10,10 @@ public final class ScriptedConsole: Console {
     public private(set) var shown: [(text: String, style: ScreenStyle)] = []
     public private(set) var prompts: [(prompt: String, fresh: Bool)] = []
     public private(set) var remembered: [String] = []
+    /// The completions offered at each prompt, in order.
+    public private(set) var completionsOffered: [[String]] = []
+    /// The screen's width; nil: nothing is wrapped.
+    public var width: Int?
 
     public init(interactive: Bool = true, replies: [ConsoleReply] = [], secrets: [String] = []) {
         isInteractive = interactive
@@ -21,6 +25,7 @@ public final class ScriptedConsole: Console {
 
     public func readLine(prompt: String, completions: [String], fresh: Bool) -> ConsoleReply {
         prompts.append((prompt, fresh))
+        completionsOffered.append(completions)
         guard !replies.isEmpty else { return .endOfInput }
         let reply = replies.removeFirst()
         if case .line(let line) = reply { shown.append((prompt + line, .plain)) }

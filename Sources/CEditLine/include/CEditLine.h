@@ -20,7 +20,7 @@ unsigned long medic_signals_peek(void);
 int medic_editor_open(const char *program);
 /* Closes it and restores the terminal. */
 void medic_editor_close(void);
-/* The words tab completes at the next prompt (copied). */
+/* The whole lines tab completes at the next prompt (copied); tab inserts exactly what they share. */
 void medic_editor_set_completions(const char *const *words, int count);
 /* Outcomes of medic_editor_read. */
 enum { MEDIC_READ_LINE = 0, MEDIC_READ_INTERRUPTED = 1, MEDIC_READ_EOF = 2, MEDIC_READ_HANGUP = 3, MEDIC_READ_ERROR = 4 };
