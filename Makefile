@@ -47,6 +47,7 @@ schema:
 test: deps lint scenarios schema unit e2e
 
 bench:
+	bash bench/validate-shipped.sh
 	bash bench/validate-large.sh
 	bash bench/journal.sh
 	bash bench/run.sh

@@ -48,11 +48,12 @@ let package = Package(
         // Benchmarks run on demand (`make bench`); one executable, a mode per benchmark.
         .executableTarget(name: "medic-bench", dependencies: ["MedicCore", "MedicTranscript"], path: "bench/medic-bench"),
         // Test doubles implementing the core's protocols.
-        .target(name: "MedicTestSupport", dependencies: ["MedicCore", "MedicLoader"], path: "Tests/MedicTestSupport"),
+        .target(name: "MedicTestSupport", dependencies: ["MedicCore", "MedicLoader", "MedicSession"], path: "Tests/MedicTestSupport"),
         .testTarget(name: "MedicCoreTests", dependencies: ["MedicCore", "MedicLoader", "MedicTestSupport"]),
         .testTarget(name: "MedicSessionTests", dependencies: ["MedicSession", "MedicCore", "MedicTestSupport"]),
         .testTarget(name: "MedicRuntimeTests", dependencies: ["MedicRuntime", "MedicCore", "MedicTestSupport"], exclude: ["Fixtures"]),
-        .testTarget(name: "MedicTranscriptTests", dependencies: ["MedicTranscript", "MedicCore", "MedicTestSupport"]),
+        .testTarget(
+            name: "MedicTranscriptTests", dependencies: ["MedicTranscript", "MedicCore", "MedicSession", "MedicTestSupport"], exclude: ["Fixtures"]),
         .testTarget(name: "MedicLoaderTests", dependencies: ["MedicLoader", "MedicCore", "MedicTestSupport"], exclude: ["Fixtures"]),
         // End-to-end tests run the real `medic` binary, so they depend on it being built.
         .testTarget(

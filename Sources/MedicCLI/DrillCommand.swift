@@ -12,8 +12,8 @@ struct DrillCommand: ParsableCommand {
         discussion: """
             Without arguments, lists the runbooks in ./runbooks that have scenarios; with a runbook only, \
             lists its scenarios. A drill answers every check and action from the scenario, still asks \
-            you to confirm actions, and at the end compares your path with the expected one. \
-            Exits 0 when you reached the expected conclusion, 6 when not.
+            you to confirm actions, and at the end compares your decisions at each action and the conclusion \
+            you reached with the incident's. Exits 0 when both match, 6 when not.
             """
     )
 
@@ -71,16 +71,28 @@ struct DrillCommand: ParsableCommand {
             start: SessionStart(
                 runbookID: bundle.root.id, runbookVersion: bundle.root.version, files: [], medicVersion: MedicVersion.current,
                 operatorName: "trainee", inputs: [], flags: ["drill"], interactive: console.isInteractive))
+        let reference = ScenarioRunner(bundle: bundle).run(scenario)
+        let outcomeMatches = scenario.expectedOutcome.map { $0.rawValue == end.outcome } ?? true
+        let causeMatches = scenario.expectedCause.map { $0 == end.cause } ?? true
+        let grade = DrillGrade(actions: session.account.actions, expected: reference.decisions, conclusionMatches: outcomeMatches && causeMatches)
         console.show("", .plain)
         console.show("How did it go?", .heading(.conclusion))
         let expected = [scenario.expectedOutcome?.rawValue, scenario.expectedCause].compactMap { $0 }.joined(separator: " · ")
         let reached = end.outcome == "aborted" ? "aborted" : "\(end.outcome) · \(end.cause)"
-        let outcomeMatches = scenario.expectedOutcome.map { $0.rawValue == end.outcome } ?? true
-        let causeMatches = scenario.expectedCause.map { $0 == end.cause } ?? true
         console.show("  expected: \(expected.isEmpty ? "(not recorded)" : expected)", .plain)
-        console.show("  you reached: \(reached)", outcomeMatches && causeMatches ? .success : .failure)
-        let (approved, declined) = recorder.confirmations
-        console.show("  actions approved: \(approved), declined: \(declined); steps walked: \(session.path.count)", .dim)
+        console.show("  you reached: \(reached)", grade.conclusionMatches ? .success : .failure)
+        if grade.rows.isEmpty {
+            console.show("  no action was put to you, and none was expected", .dim)
+        } else {
+            console.show("  your decisions at each action, and the incident's:", .plain)
+            for row in grade.rows {
+                let name = row.title.isEmpty ? row.stepID : "\(TerminalText.sanitize(row.title)) (\(row.stepID))"
+                let yours = row.yours.map { "you \($0.rawValue)" } ?? "you never reached it"
+                let wanted = row.expected.map { "expected \($0.rawValue)" } ?? "not on the incident's path"
+                console.show("    \(row.matches ? "✓" : "✗") \(name): \(yours); \(wanted)", row.matches ? .success : .failure)
+            }
+        }
+        console.show("  steps walked: \(session.path.count)", .dim)
         if let expectedPath = scenario.expectedPath {
             if expectedPath == session.path {
                 console.show("  your path is the expected one, step for step", .success)
@@ -89,7 +101,16 @@ struct DrillCommand: ParsableCommand {
                 console.show(PathDiff.render(expected: expectedPath, actual: session.path), .plain)
             }
         }
-        if !(outcomeMatches && causeMatches) { throw ExitCode(ExitStatus.testsFailed.rawValue) }
+        let differences = grade.differences.count
+        if grade.passed {
+            console.show("  drill passed: the expected conclusion, and every decision as the incident needed", .success)
+            return
+        }
+        var reasons: [String] = []
+        if !grade.conclusionMatches { reasons.append("not the expected conclusion") }
+        if differences > 0 { reasons.append("\(differences) decision\(differences == 1 ? "" : "s") not as the incident needed") }
+        console.show("  drill failed: " + reasons.joined(separator: "; "), .failure)
+        throw ExitCode(ExitStatus.testsFailed.rawValue)
     }
 
     /// The names of the scenarios of the runbook on the command line, for the shell's

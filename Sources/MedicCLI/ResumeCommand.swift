@@ -80,13 +80,17 @@ struct ResumeCommand: ParsableCommand {
                 "The action \(action) was approved and started, but its result was never recorded: check by hand what it did before you approve it again.",
                 .warning)
         }
-        try launch.walk(bundle, values: values, walk: walk, resumedFrom: FileSystem.absolutePath(directory))
+        // What became of the earlier runs' actions, with the times their journals stamped.
+        var earlier = ActionAccount()
+        for item in history { earlier.observe(item.event, at: item.time) }
+        try launch.walk(bundle, values: values, walk: walk, resumedFrom: FileSystem.absolutePath(directory), earlier: earlier)
     }
 
     /// The events of the run recorded in `directory`, after those of the runs it continues
-    /// (`--resumed-from`, oldest first), each with the session directory that recorded it.
-    private func history() throws -> [(event: TranscriptEvent, session: String)] {
-        var history: [(event: TranscriptEvent, session: String)] = []
+    /// (`--resumed-from`, oldest first), each with the session directory that recorded it and
+    /// the time stamped on it.
+    private func history() throws -> [(event: TranscriptEvent, session: String, time: String)] {
+        var history: [(event: TranscriptEvent, session: String, time: String)] = []
         var next: String? = directory
         var seen: Set<String> = []
         while let session = next {
@@ -98,19 +102,19 @@ struct ResumeCommand: ParsableCommand {
                 throw MedicError("the run in \(directory) continues the one in \(session), whose journal could not be read: \(reason)")
             }
             for problem in journal.problems { StandardStreams.error.write("medic: warning: \(session): \(problem)\n") }
-            var events: [TranscriptEvent] = []
+            var events: [(event: TranscriptEvent, time: String)] = []
             for entry in journal.entries {
                 switch entry.record {
-                case .event(let event): events.append(event)
+                case .event(let event): events.append((event, entry.time))
                 case .withheld(let kind, _) where ["output", "result", "confirm", "answer", "command"].contains(kind):
                     throw MedicError(
                         "line \(entry.line) of the journal in \(session) withheld a '\(kind)' record, so the run cannot be rebuilt past it")
                 case .withheld: break
                 }
             }
-            history = events.map { ($0, session) } + history
+            history = events.map { ($0.event, session, $0.time) } + history
             let flags: [String] =
-                events.lazy.compactMap { event -> [String]? in if case .start(let start) = event { start.flags } else { nil } }.first ?? []
+                events.lazy.compactMap { item -> [String]? in if case .start(let start) = item.event { start.flags } else { nil } }.first ?? []
             let prefix = "--resumed-from="
             next = flags.first { $0.hasPrefix(prefix) }.map { String($0.dropFirst(prefix.count)) }
         }

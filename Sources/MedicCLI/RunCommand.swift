@@ -65,8 +65,9 @@ struct Launch {
     }
 
     /// Walks `walk` (fresh, or rebuilt from a journal when `resumedFrom` is set) to its end and
-    /// exits with the status that says how it ended.
-    func walk(_ bundle: RunbookBundle, values: [String: String], walk: Walk, resumedFrom: String?) throws {
+    /// exits with the status that says how it ended; `earlier` is the account of the actions of
+    /// the interrupted run being resumed.
+    func walk(_ bundle: RunbookBundle, values: [String: String], walk: Walk, resumedFrom: String?, earlier: ActionAccount = ActionAccount()) throws {
         let session: SessionDirectory
         do {
             session = try SessionDirectory.create(at: transcriptPath, runbookID: bundle.root.id, masking: walk.masking, screenSize: console.size)
@@ -100,6 +101,7 @@ struct Launch {
         options.verbose = verbose
         let runner = LocalRunner(interruptDescriptor: interruptDescriptor)
         let runSession = RunSession(walk: walk, console: console, runner: runner, recorder: session, options: options)
+        runSession.carryOver(earlier)
         let end = resumedFrom == nil ? runSession.run(start: start) : runSession.resume(start: start)
         do {
             try session.finish()

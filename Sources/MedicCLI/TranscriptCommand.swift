@@ -4,6 +4,10 @@ import MedicCore
 import MedicTerminal
 import MedicTranscript
 
+#if canImport(Glibc)
+    import Glibc
+#endif
+
 /// `medic transcript`: the record of a run, read back.
 struct TranscriptCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -49,11 +53,20 @@ struct TranscriptRenderCommand: ParsableCommand {
         }
         switch format {
         case .md:
-            StandardStreams.output.write(MarkdownReport.render(read.entries, problems: read.problems))
+            StandardStreams.output.write(MarkdownReport.render(read.entries, problems: read.problems, sessionPath: sessionDirectory(of: path)))
         case .json:
             // Each record exactly as written: already JSON, field order kept.
             let items = read.entries.map { "  " + $0.text }
             StandardStreams.output.write(items.isEmpty ? "[]\n" : "[\n" + items.joined(separator: ",\n") + "\n]\n")
         }
+    }
+
+    /// The session directory holding the journal at `path`, resolved to an absolute path when it exists.
+    private func sessionDirectory(of path: String) -> String {
+        let folder = String(path[..<(path.lastIndex(of: "/") ?? path.startIndex)])
+        let directory = folder.isEmpty ? (path.hasPrefix("/") ? "/" : ".") : folder
+        guard let resolved = realpath(directory, nil) else { return directory }
+        defer { free(resolved) }
+        return String(cString: resolved)
     }
 }

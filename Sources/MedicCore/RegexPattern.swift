@@ -16,57 +16,25 @@ public struct RegexPattern: Sendable, Hashable, CustomStringConvertible {
 
     /// The names of the pattern's named groups, `(?<name>…)` or `(?P<name>…)`, in order.
     public var groupNames: [String] {
-        // This runs for every capture of every step, where searching by Character was a tenth of
-        // validating a large runbook. In ASCII text every Character is one byte, so scanning
-        // bytes finds exactly the same groups.
-        guard source.utf8.allSatisfy({ $0 < 0x80 }) else { return groupNamesByCharacter }
-        let bytes = Array(source.utf8)
+        // The delimiters are one byte each in UTF-8, so the text is searched by its bytes.
+        let bytes = source.utf8
         var names: [String] = []
-        var index = 0
-        func at(_ offset: Int, _ character: Unicode.Scalar) -> Bool {
-            index + offset < bytes.count && bytes[index + offset] == UInt8(ascii: character)
-        }
-        while index + 1 < bytes.count {
-            guard at(0, "("), at(1, "?") else {
-                index += 1
-                continue
-            }
-            index += 2
-            if at(0, "P"), at(1, "<") {
-                index += 2
-            } else if at(0, "<"), !at(1, "="), !at(1, "!") {
-                index += 1
+        var rest = bytes[...]
+        while let open = rest.firstIndex(of: UInt8(ascii: "(")) {
+            rest = bytes[bytes.index(after: open)...]
+            guard rest.first == UInt8(ascii: "?") else { continue }
+            var name = rest.dropFirst()
+            if name.starts(with: "P<".utf8) {
+                name = name.dropFirst(2)
+            } else if name.first == UInt8(ascii: "<"), !name.starts(with: "<=".utf8), !name.starts(with: "<!".utf8) {
+                name = name.dropFirst()
             } else {
                 continue
             }
-            guard let close = bytes[index...].firstIndex(of: UInt8(ascii: ">")) else { continue }
-            let name = String(decoding: bytes[index..<close], as: UTF8.self)
-            if Template.isVariableName(name) { names.append(name) }
-            index = close
-        }
-        return names
-    }
-
-    private var groupNamesByCharacter: [String] {
-        var names: [String] = []
-        var rest = Substring(source)
-        while let open = rest.firstRange(of: "(?") {
-            var after = rest[open.upperBound...]
-            if after.hasPrefix("P<") {
-                after = after.dropFirst(2)
-            } else if after.hasPrefix("<"), !after.hasPrefix("<="), !after.hasPrefix("<!") {
-                after = after.dropFirst()
-            } else {
-                rest = after
-                continue
-            }
-            if let close = after.firstIndex(of: ">") {
-                let name = String(after[..<close])
-                if Template.isVariableName(name) { names.append(name) }
-                rest = after[close...]
-            } else {
-                rest = after
-            }
+            guard let close = name.firstIndex(of: UInt8(ascii: ">")) else { continue }
+            let text = String(source[name.startIndex..<close])
+            if Template.isVariableName(text) { names.append(text) }
+            rest = bytes[close...]
         }
         return names
     }

@@ -55,11 +55,7 @@ public struct Runbook: Sendable, Hashable {
     private static func index(_ steps: [Step]) -> [String: Int] {
         var index: [String: Int] = [:]
         index.reserveCapacity(steps.count)
-        var position = 0
-        steps.forEachElement { step in
-            if index[step.pointee.id] == nil { index[step.pointee.id] = position }
-            position += 1
-        }
+        for (position, step) in steps.enumerated() where index[step.id] == nil { index[step.id] = position }
         return index
     }
 

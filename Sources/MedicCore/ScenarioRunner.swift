@@ -14,6 +14,8 @@ public struct ScenarioRunner: Sendable {
         public var edges: Set<Coverage.Edge>
         /// The conclusions the walk reached, nested ones included.
         public var conclusions: Set<String>
+        /// Each action the walk put to the operator, in order, and whether the scenario approved it.
+        public var decisions: [DrillGrade.Decision] = []
 
         /// Whether the scenario passed.
         public var passed: Bool { failures.isEmpty }
@@ -57,6 +59,7 @@ public struct ScenarioRunner: Sendable {
                 }
             case .confirm(let invocation, _):
                 let answer = scenario.answers[invocation.stepID] ?? "yes"
+                report.decisions.append(DrillGrade.Decision(stepID: invocation.stepID, answer: answer == "yes" ? .approved : .declined))
                 queue += walk.handle(answer == "yes" ? .confirmed(by: "scenario") : .declined)
             case .ask(let question):
                 if let answer = scenario.answers[question.stepID], let option = question.option(for: answer) {

@@ -34,8 +34,13 @@ public struct Template: Sendable, Hashable, CustomStringConvertible {
     /// Whether the text has a `${` that is never closed, which is almost always a typo.
     public var hasUnclosedPlaceholder: Bool {
         segments.contains { segment in
-            guard case .literal(let text) = segment, Template.mayHoldPlaceholder(text), let open = text.firstRange(of: "${") else { return false }
-            return !text[open.upperBound...].contains("}")
+            guard case .literal(let text) = segment else { return false }
+            var rest = text.utf8[...]
+            while let dollar = rest.firstIndex(of: UInt8(ascii: "$")) {
+                rest = rest[rest.index(after: dollar)...]
+                if rest.first == UInt8(ascii: "{") { return !rest.contains(UInt8(ascii: "}")) }
+            }
+            return false
         }
     }
 
@@ -53,80 +58,37 @@ public struct Template: Sendable, Hashable, CustomStringConvertible {
 
     public var description: String { raw }
 
+    /// Splits `raw` at its placeholders. `$`, `{` and `}` are one byte each in UTF-8, so the
+    /// text is searched by its bytes and cut only next to them, between Unicode scalars.
     private static func parse(_ raw: String) -> [Segment] {
-        guard mayHoldPlaceholder(raw) else { return [.literal(raw)] }
-        // In ASCII text every Character is one byte, so the bytes can be scanned instead.
-        if raw.utf8.allSatisfy({ $0 < 0x80 }) { return parseASCII(Array(raw.utf8)) }
+        let bytes = raw.utf8
         var segments: [Segment] = []
         var literal = ""
-        var index = raw.startIndex
-        while index < raw.endIndex {
-            let rest = raw[index...]
-            if rest.hasPrefix("$${") {
+        var position = bytes.startIndex
+        while let dollar = bytes[position...].firstIndex(of: UInt8(ascii: "$")) {
+            literal += raw[position..<dollar]
+            let after = bytes[bytes.index(after: dollar)...]
+            if after.starts(with: "${".utf8) {
                 literal += "${"
-                index = raw.index(index, offsetBy: 3)
-            } else if rest.hasPrefix("${"), let close = rest.firstIndex(of: "}") {
-                let name = String(rest[rest.index(rest.startIndex, offsetBy: 2)..<close])
-                if Template.isVariableName(name) {
+                position = bytes.index(dollar, offsetBy: 3)
+                continue
+            }
+            if after.first == UInt8(ascii: "{"), let close = after.firstIndex(of: UInt8(ascii: "}")) {
+                let name = String(raw[bytes.index(after: after.startIndex)..<close])
+                if isVariableName(name) {
                     if !literal.isEmpty { segments.append(.literal(literal)) }
                     literal = ""
                     segments.append(.variable(name))
-                    index = raw.index(after: close)
-                } else {
-                    literal.append(raw[index])
-                    index = raw.index(after: index)
-                }
-            } else {
-                literal.append(raw[index])
-                index = raw.index(after: index)
-            }
-        }
-        if !literal.isEmpty { segments.append(.literal(literal)) }
-        return segments
-    }
-
-    /// `parse` for ASCII text, byte by byte.
-    private static func parseASCII(_ bytes: [UInt8]) -> [Segment] {
-        let dollar = UInt8(ascii: "$")
-        let open = UInt8(ascii: "{")
-        var segments: [Segment] = []
-        var literal: [UInt8] = []
-        var index = 0
-        while index < bytes.count {
-            let byte = bytes[index]
-            if byte == dollar, index + 2 < bytes.count, bytes[index + 1] == dollar, bytes[index + 2] == open {
-                literal += [dollar, open]
-                index += 3
-                continue
-            }
-            if byte == dollar, index + 1 < bytes.count, bytes[index + 1] == open,
-                let close = bytes[index...].firstIndex(of: UInt8(ascii: "}"))
-            {
-                let name = String(decoding: bytes[(index + 2)..<close], as: UTF8.self)
-                if Template.isVariableName(name) {
-                    if !literal.isEmpty { segments.append(.literal(String(decoding: literal, as: UTF8.self))) }
-                    literal.removeAll()
-                    segments.append(.variable(name))
-                    index = close + 1
+                    position = bytes.index(after: close)
                     continue
                 }
             }
-            literal.append(byte)
-            index += 1
+            literal += "$"
+            position = after.startIndex
         }
-        if !literal.isEmpty { segments.append(.literal(String(decoding: literal, as: UTF8.self))) }
+        literal += raw[position...]
+        if !literal.isEmpty { segments.append(.literal(literal)) }
         return segments
-    }
-
-    /// Whether the bytes `${` occur in `text`: without them no `${` can, and this check is much
-    /// cheaper than searching by characters, which most templates never need.
-    private static func mayHoldPlaceholder(_ text: String) -> Bool {
-        var previous: UInt8 = 0
-        for byte in text.utf8 {
-            if byte == UInt8(ascii: "{"), previous == UInt8(ascii: "$") { return true }
-            previous = byte
-        }
-        return false
     }
 
     /// Whether `name` is a valid input or capture name: a letter or `_`, then letters, digits, `_`.

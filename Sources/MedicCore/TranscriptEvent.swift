@@ -184,26 +184,46 @@ public struct SessionEnd: Sendable, Hashable {
     public var outcome: String
     /// The cause tag; empty when aborted.
     public var cause: String
-    /// The conclusion's summary, or why the run was aborted.
+    /// What the ending says: the conclusion's summary (or why the run was aborted), followed by
+    /// a line for each action on the path that did not run and succeed (`ActionAccount.compose`).
     public var summary: String
     /// The conclusion step, when one was reached.
     public var stepID: String?
     /// The exit status `medic run` ends with.
     public var exitStatus: Int32
-    public init(outcome: String, cause: String, summary: String, stepID: String?, exitStatus: Int32) {
+    /// The conclusion's title, when one was reached.
+    public var title: String?
+    /// Who to hand the incident to: the runbook's `escalation`, when the outcome is `escalate`.
+    public var escalateTo: String?
+    /// Every action the path reached and what became of it.
+    public var actions: [ActionRecord]
+    /// The root runbook's inputs the path read, in the order they are declared; nil when not
+    /// known (a journal written before Medic recorded it).
+    public var inputsUsed: [String]?
+
+    public init(
+        outcome: String, cause: String, summary: String, stepID: String?, exitStatus: Int32, title: String? = nil,
+        escalateTo: String? = nil, actions: [ActionRecord] = [], inputsUsed: [String]? = nil
+    ) {
+        self.inputsUsed = inputsUsed
         self.outcome = outcome
         self.cause = cause
         self.summary = summary
         self.stepID = stepID
         self.exitStatus = exitStatus
+        self.title = title
+        self.escalateTo = escalateTo
+        self.actions = actions
     }
 }
 
 /// Writes the journal of a run. The real one is a session directory; tests use doubles.
 public protocol Recorder: AnyObject {
-    /// Appends `event` durably (on disk before this returns). Throws when it could not, so the
-    /// run can stop before anything else happens unrecorded.
-    func record(_ event: TranscriptEvent) throws
+    /// Appends `event` durably (on disk before this returns) and returns the time stamped on it
+    /// (`2026-11-21T03:12:07.123Z`; empty when the recorder keeps no time), which the ending
+    /// quotes. Throws when it could not, so the run can stop before anything else happens
+    /// unrecorded.
+    @discardableResult func record(_ event: TranscriptEvent) throws -> String
     /// Opens the file for the full output of one run of `stepID`.
     func openOutput(stepID: String) throws -> any OutputStore
 }

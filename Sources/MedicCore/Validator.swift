@@ -28,23 +28,23 @@ public struct Validator: Sendable {
         }
         if let start = runbook.start { check(start, "'start'") }
         var seenIDs: Set<String> = []
-        runbook.steps.forEachElement { step in
-            let id = step.pointee.id
+        for step in runbook.steps {
+            let id = step.id
             if !seenIDs.insert(id).inserted {
-                out.append(.error("step id '\(id)' is used twice", at: step.pointee.location))
+                out.append(.error("step id '\(id)' is used twice", at: step.location))
             }
-            step.pointee.branches.forEachElement { branch in check(branch.pointee.next, "a branch of '\(id)'") }
-            if let skip = step.pointee.skip { check(skip, "'skip' of '\(id)'") }
-            step.pointee.options.forEachElement { option in check(option.pointee.next, "an option of '\(id)'") }
+            for branch in step.branches { check(branch.next, "a branch of '\(id)'") }
+            if let skip = step.skip { check(skip, "'skip' of '\(id)'") }
+            for option in step.options { check(option.next, "an option of '\(id)'") }
         }
         out += reachability(runbook)
         out += variables(runbook)
         out += regexes(runbook)
         out += defaults(runbook)
-        runbook.steps.forEachElement { step in
+        for step in runbook.steps {
             out += rules(for: step, in: runbook)
-            if let call = step.pointee.call, let callee = bundle?.runbook(for: call) {
-                out += callInputs(step.pointee, call, callee, caller: runbook)
+            if let call = step.call, let callee = bundle?.runbook(for: call) {
+                out += callInputs(step, call, callee, caller: runbook)
             }
         }
         return out
@@ -52,17 +52,10 @@ public struct Validator: Sendable {
 
     // MARK: - Reachability and loops
 
-    private func reachability(_ runbook: Runbook) -> [Diagnostic] {
-        // Steps are read in place by position, never copied: a copy of a step retains each of its
-        // fields, and an array's subscript copies where a buffer's does not.
-        runbook.steps.withUnsafeBufferPointer { buffer in
-            guard let steps = buffer.baseAddress else { return [] }
-            return reachability(runbook, steps, count: buffer.count)
-        }
-    }
-
     /// A step id used twice means its first step, as `Runbook.step(_:)` does.
-    private func reachability(_ runbook: Runbook, _ steps: UnsafePointer<Step>, count: Int) -> [Diagnostic] {
+    private func reachability(_ runbook: Runbook) -> [Diagnostic] {
+        let steps = runbook.steps
+        let count = steps.count
         let indices = 0..<count
         var positions: [String: Int] = [:]
         positions.reserveCapacity(count)
@@ -72,9 +65,9 @@ public struct Validator: Sendable {
         // that exist.
         let successors = indices.map { index in
             var next: [Int] = []
-            steps[index].branches.forEachElement { branch in positions[branch.pointee.next.id].map { next.append($0) } }
+            for branch in steps[index].branches { positions[branch.next.id].map { next.append($0) } }
             if let skip = steps[index].skip, let position = positions[skip.id] { next.append(position) }
-            steps[index].options.forEachElement { option in positions[option.pointee.next.id].map { next.append($0) } }
+            for option in steps[index].options { positions[option.next.id].map { next.append($0) } }
             return next
         }
         let canonical = indices.map { index in positions[steps[index].id] ?? index }
@@ -124,10 +117,10 @@ public struct Validator: Sendable {
 
     private func variables(_ runbook: Runbook) -> [Diagnostic] {
         var defined: Set<String> = Set(runbook.inputs.map(\.name))
-        runbook.steps.forEachElement { step in
-            step.pointee.captures.forEachElement { capture in defined.formUnion(capture.pointee.groupNames) }
-            step.pointee.counts.forEachElement { count in defined.insert(count.pointee.name) }
-            if let name = step.pointee.setsVariable { defined.insert(name) }
+        for step in runbook.steps {
+            for capture in step.captures { defined.formUnion(capture.groupNames) }
+            for count in step.counts { defined.insert(count.name) }
+            if let name = step.setsVariable { defined.insert(name) }
         }
         let secrets = Set(runbook.inputs.filter(\.isSecret).map(\.name))
         var out: [Diagnostic] = []
@@ -141,9 +134,9 @@ public struct Validator: Sendable {
                 }
             }
         }
-        runbook.steps.forEachElement { step in
-            let id = step.pointee.id
-            if case .command(let argv) = step.pointee.execution {
+        for step in runbook.steps {
+            let id = step.id
+            if case .command(let argv) = step.execution {
                 for element in argv {
                     for name in element.variables where secrets.contains(name) {
                         out.append(
@@ -154,7 +147,7 @@ public struct Validator: Sendable {
                     use(element, "the command of '\(id)'", secretsAllowed: true)
                 }
             }
-            if case .http(let spec) = step.pointee.execution {
+            if case .http(let spec) = step.execution {
                 use(spec.url, "the url of '\(id)'", secretsAllowed: true)
                 for header in spec.headers { use(header.value, "a header of '\(id)'", secretsAllowed: true) }
                 switch spec.body {
@@ -163,11 +156,11 @@ public struct Validator: Sendable {
                 case .json(let j): for t in j.templates { use(t, "the body of '\(id)'", secretsAllowed: true) }
                 }
             }
-            if case .tcp(let spec) = step.pointee.execution {
+            if case .tcp(let spec) = step.execution {
                 use(spec.host, "the tcp host of '\(id)'", secretsAllowed: false)
                 use(spec.port, "the tcp port of '\(id)'", secretsAllowed: false)
             }
-            if case .script(let text, let location) = step.pointee.execution {
+            if case .script(let text, let location) = step.execution {
                 // `${name}` in a script is the shell's; when it names an input it is almost always
                 // meant as the input, which scripts receive as $NAME.
                 for name in Template(text, at: location).variables where defined.contains(name) && name != name.uppercased() {
@@ -177,19 +170,19 @@ public struct Validator: Sendable {
                             at: location, hint: "inputs and captures reach scripts as environment variables: write \"$\(name.uppercased())\""))
                 }
             }
-            if let target = step.pointee.target { use(target, "the target of '\(id)'", secretsAllowed: false) }
-            step.pointee.branches.forEachElement { branch in
-                if let because = branch.pointee.because { use(because, "a 'because' of '\(id)'", secretsAllowed: false) }
-                for name in branch.pointee.condition?.variables ?? [] where !defined.contains(name) {
+            if let target = step.target { use(target, "the target of '\(id)'", secretsAllowed: false) }
+            for branch in step.branches {
+                if let because = branch.because { use(because, "a 'because' of '\(id)'", secretsAllowed: false) }
+                for name in branch.condition?.variables ?? [] where !defined.contains(name) {
                     let hint = Spelling.suggestion(for: name, among: defined).map { "did you mean '\($0)'?" }
                     out.append(
                         .error(
-                            "a condition of '\(id)' reads '\(name)', which no input defines and no step captures", at: branch.pointee.location,
+                            "a condition of '\(id)' reads '\(name)', which no input defines and no step captures", at: branch.location,
                             hint: hint))
                 }
             }
-            if let summary = step.pointee.conclusion?.summary { use(summary, "the summary of '\(id)'", secretsAllowed: false) }
-            for (_, value) in step.pointee.call?.with ?? [] { use(value, "an input passed by '\(id)'", secretsAllowed: true) }
+            if let summary = step.conclusion?.summary { use(summary, "the summary of '\(id)'", secretsAllowed: false) }
+            for (_, value) in step.call?.with ?? [] { use(value, "an input passed by '\(id)'", secretsAllowed: true) }
         }
         return out
     }
@@ -198,19 +191,18 @@ public struct Validator: Sendable {
 
     private func regexes(_ runbook: Runbook) -> [Diagnostic] {
         var patterns: [RegexPattern] = runbook.inputs.compactMap(\.pattern)
-        runbook.steps.forEachElement { step in
-            patterns += step.pointee.captures
-            step.pointee.counts.forEachElement { count in patterns.append(count.pointee.pattern) }
-            step.pointee.branches.forEachElement { branch in patterns += branch.pointee.condition?.patterns ?? [] }
+        for step in runbook.steps {
+            patterns += step.captures
+            patterns += step.counts.map(\.pattern)
+            for branch in step.branches { patterns += branch.condition?.patterns ?? [] }
         }
-        // Runbooks repeat the same expressions many times; compile each distinct one once.
+        // Compiling is what tells whether a pattern is sound, and Swift's message says what is
+        // wrong. Runbooks repeat the same expressions many times; compile each distinct one once.
         var verdicts: [String: String?] = [:]
         var out: [Diagnostic] = []
         for pattern in patterns {
             let problem: String?
-            if pattern.certainlyCompiles {
-                problem = nil
-            } else if let known = verdicts[pattern.source] {
+            if let known = verdicts[pattern.source] {
                 problem = known
             } else {
                 do {
@@ -235,10 +227,9 @@ public struct Validator: Sendable {
 
     // MARK: - Per-step rules
 
-    /// `step` points at the step in the runbook's array, read there field by field.
-    private func rules(for step: UnsafePointer<Step>, in runbook: Runbook) -> [Diagnostic] {
+    private func rules(for step: Step, in runbook: Runbook) -> [Diagnostic] {
         var out: [Diagnostic] = []
-        if step.pointee.kind == .check, let execution = step.pointee.execution {
+        if step.kind == .check, let execution = step.execution {
             let reason: String?
             switch execution {
             case .command(let argv): reason = StateChangingCommands.reason(argv: argv.map(\.raw))
@@ -249,25 +240,25 @@ public struct Validator: Sendable {
             if let reason {
                 out.append(
                     .error(
-                        "check '\(step.pointee.id)' must be read-only, but \(reason)",
-                        at: execution.templates.first?.location ?? step.pointee.location,
+                        "check '\(step.id)' must be read-only, but \(reason)",
+                        at: execution.templates.first?.location ?? step.location,
                         hint: "make it an 'action', which runs only after the operator confirms it"))
             }
         }
-        if step.pointee.kind == .action {
-            let examined = step.pointee.branches.contains { $0.condition?.examinesResult ?? false }
-            if !step.pointee.branches.isEmpty, !examined {
+        if step.kind == .action {
+            let examined = step.branches.contains { $0.condition?.examinesResult ?? false }
+            if !step.branches.isEmpty, !examined {
                 out.append(
                     .error(
-                        "action '\(step.pointee.id)' goes on the same way whether it succeeds or fails", at: step.pointee.location,
+                        "action '\(step.id)' goes on the same way whether it succeeds or fails", at: step.location,
                         hint: "add a branch on 'succeeded', 'exit', 'status' or 'timed_out' before 'otherwise'"))
             }
-            if step.pointee.confirmation == .typeTarget, step.pointee.target == nil {
-                out.append(.error("action '\(step.pointee.id)' asks to type the target but names no 'target'", at: step.pointee.location))
+            if step.confirmation == .typeTarget, step.target == nil {
+                out.append(.error("action '\(step.id)' asks to type the target but names no 'target'", at: step.location))
             }
         }
-        if step.pointee.kind == .question, let name = step.pointee.setsVariable, runbook.input(name) != nil {
-            out.append(.warning("question '\(step.pointee.id)' overwrites the input '\(name)' with the chosen answer", at: step.pointee.location))
+        if step.kind == .question, let name = step.setsVariable, runbook.input(name) != nil {
+            out.append(.warning("question '\(step.id)' overwrites the input '\(name)' with the chosen answer", at: step.location))
         }
         return out
     }

@@ -43,6 +43,8 @@ public struct Walk: Sendable {
     public private(set) var pending: Pending = .notStarted
     /// Every step entered, by qualified id, in order (a retried step appears again).
     public private(set) var path: [String] = []
+    /// The root runbook's inputs that the steps entered so far read.
+    var usedInputNames: Set<String> = []
 
     /// Creates a walk of `bundle` with the root runbook's input values, already checked.
     public init(bundle: RunbookBundle, inputs: [String: String]) {
@@ -134,6 +136,7 @@ public struct Walk: Sendable {
             return end(.aborted(reason: "the runbook names a step '\(id)' that does not exist"))
         }
         path.append(qualified(id))
+        usedInputNames.formUnion(rootInputs(from: namesRead(by: step), frame: frames.count - 1))
         var effects: [WalkEffect] = [
             .entered(StepVisit(stepID: qualified(id), kind: step.kind, title: step.title, why: step.why, runbookID: currentRunbook.id))
         ]

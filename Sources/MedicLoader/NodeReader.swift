@@ -7,8 +7,6 @@ import MedicCore
 final class NodeReader {
     let file: String
     private(set) var diagnostics: [Diagnostic] = []
-    /// The document being read: its nodes do not keep it alive, the reader does.
-    var document: YAMLDocument?
 
     init(file: String) { self.file = file }
 

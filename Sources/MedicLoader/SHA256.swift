@@ -4,7 +4,7 @@ public enum SHA256 {
     /// The digest of `bytes` as 64 lowercase hex digits.
     public static func hex(of bytes: [UInt8]) -> String {
         var state = State()
-        bytes.withUnsafeBytes { state.update($0) }
+        state.update(bytes)
         return state.finalHex()
     }
 
@@ -27,7 +27,7 @@ public enum SHA256 {
         var length: UInt64 = 0
         var w = [UInt32](repeating: 0, count: 64)
 
-        mutating func update(_ bytes: UnsafeRawBufferPointer) {
+        mutating func update(_ bytes: [UInt8]) {
             length &+= UInt64(bytes.count)
             for byte in bytes {
                 block[blockCount] = byte
@@ -46,7 +46,7 @@ public enum SHA256 {
             padding += [UInt8](repeating: 0, count: afterMarker <= 56 ? 56 - afterMarker : 120 - afterMarker)
             for shift in stride(from: 56, through: 0, by: -8) { padding.append(UInt8(truncatingIfNeeded: bits >> UInt64(shift))) }
             let savedLength = length
-            padding.withUnsafeBytes { update($0) }
+            update(padding)
             length = savedLength
             let digits = Array("0123456789abcdef".utf8)
             var out: [UInt8] = []

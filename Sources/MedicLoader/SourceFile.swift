@@ -38,48 +38,12 @@ enum SourceFile {
             let (line, column) = position(ofByte: zero, in: bytes)
             return .failure(.error("the file is binary (it holds a NUL byte), not YAML", at: SourceLocation(file: path, line: line, column: column)))
         }
-        guard isValidUTF8(bytes) else {
+        // Well-formed UTF-8: no stray continuation bytes, no overlong forms, no surrogates,
+        // nothing past U+10FFFF.
+        guard String(validating: bytes, as: UTF8.self) != nil else {
             return .failure(.error("the file is not valid UTF-8 text", at: location))
         }
         return .success(bytes)
-    }
-
-    /// Whether `bytes` are well-formed UTF-8: no stray continuation bytes, no overlong forms, no
-    /// surrogates, nothing past U+10FFFF.
-    static func isValidUTF8(_ bytes: [UInt8]) -> Bool {
-        bytes.withUnsafeBytes { buffer in
-            var index = 0
-            let count = buffer.count
-            while index < count {
-                // Runbooks are mostly ASCII: skip eight bytes at a time while none has its top bit.
-                if index + 8 <= count, buffer.loadUnaligned(fromByteOffset: index, as: UInt64.self) & 0x8080_8080_8080_8080 == 0 {
-                    index += 8
-                    continue
-                }
-                let lead = buffer[index]
-                if lead < 0x80 {
-                    index += 1
-                    continue
-                }
-                let length: Int
-                var low: UInt8 = 0x80
-                var high: UInt8 = 0xBF
-                switch lead {
-                case 0xC2...0xDF: length = 2
-                case 0xE0: (length, low) = (3, 0xA0)
-                case 0xE1...0xEC, 0xEE...0xEF: length = 3
-                case 0xED: (length, high) = (3, 0x9F)
-                case 0xF0: (length, low) = (4, 0x90)
-                case 0xF1...0xF3: length = 4
-                case 0xF4: (length, high) = (4, 0x8F)
-                default: return false
-                }
-                guard index + length <= count, (low...high).contains(buffer[index + 1]) else { return false }
-                for offset in 2..<length where buffer[index + offset] & 0xC0 != 0x80 { return false }
-                index += length
-            }
-            return true
-        }
     }
 
     private static func position(ofByte offset: Int, in bytes: [UInt8]) -> (Int, Int) {

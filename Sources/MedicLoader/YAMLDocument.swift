@@ -33,48 +33,35 @@ final class YAMLDocument: Sendable {
         self.rootIndex = root
     }
 
-    /// The document's root node, valid while this document is kept.
+    /// The document's root node.
     var root: YAMLNode { node(rootIndex) }
-
-    /// How nodes refer to their document: without keeping it alive, and without counting
-    /// references each time a node is made, copied or read. The document must be kept by
-    /// whoever reads its nodes (`NodeReader` while decoding).
-    struct Reference: @unchecked Sendable {
-        let unmanaged: Unmanaged<YAMLDocument>
-
-        func use<Result>(_ body: (YAMLDocument) -> Result) -> Result {
-            unmanaged._withUnsafeGuaranteedRef(body)
-        }
-    }
 
     /// The node stored at `index`.
     func node(_ index: Int32) -> YAMLNode {
-        let reference = Reference(unmanaged: Unmanaged.passUnretained(self))
         switch records[Int(index)].kind {
-        case .scalar: return .scalar(YAMLScalar(document: reference, index: index))
-        case .sequence: return .sequence(YAMLSequence(document: reference, index: index))
-        case .mapping: return .mapping(YAMLMapping(document: reference, index: index))
+        case .scalar: return .scalar(YAMLScalar(document: self, index: index))
+        case .sequence: return .sequence(YAMLSequence(document: self, index: index))
+        case .mapping: return .mapping(YAMLMapping(document: self, index: index))
         }
     }
 
-    /// Calls `body` with the bytes of the scalar at `index`.
-    private func withText<Result>(of index: Int32, _ body: (UnsafeBufferPointer<UInt8>) -> Result) -> Result {
+    /// The bytes of the scalar at `index`: a range of the file's bytes, or of the written text.
+    private func text(of index: Int32) -> ArraySlice<UInt8> {
         let record = records[Int(index)]
-        var start = Int(record.start)
-        let bytes = start < source.count ? source : written
-        if start >= source.count { start -= source.count }
-        return bytes.withUnsafeBufferPointer { body(UnsafeBufferPointer(rebasing: $0[start..<start + Int(record.count)])) }
+        let start = Int(record.start)
+        let end = start + Int(record.count)
+        return start < source.count ? source[start..<end] : written[(start - source.count)..<(end - source.count)]
     }
 
     /// The text of the scalar at `index`.
     func string(of index: Int32) -> String {
-        withText(of: index) { String(decoding: $0, as: UTF8.self) }
+        String(decoding: text(of: index), as: UTF8.self)
     }
 
     /// Whether the node at `index` is a scalar whose text is `string`.
     func scalar(_ index: Int32, is string: String) -> Bool {
         let record = records[Int(index)]
         guard record.kind == .scalar, Int(record.count) == string.utf8.count else { return false }
-        return withText(of: index) { $0.elementsEqual(string.utf8) }
+        return text(of: index).elementsEqual(string.utf8)
     }
 }

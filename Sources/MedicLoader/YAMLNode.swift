@@ -16,10 +16,8 @@ struct YAMLMark: Sendable, Hashable, CustomStringConvertible {
 
 /// One value of a composed YAML document, with where it starts.
 ///
-/// Nodes are views into their `YAMLDocument`: building and dropping a tree of ten thousand
-/// steps costs a few large allocations instead of one or more per node. A view does not keep
-/// its document alive (counting references on every node made decoding twice as slow): a node
-/// is valid only while whoever holds the document keeps it, as `NodeReader` does while decoding.
+/// Nodes are views into their `YAMLDocument`, which each keeps alive: building and dropping a
+/// tree costs a few large allocations instead of one or more per node.
 enum YAMLNode: Sendable {
     case scalar(YAMLScalar)
     case sequence(YAMLSequence)
@@ -47,24 +45,24 @@ struct YAMLScalar: Sendable {
         case folded
     }
 
-    let document: YAMLDocument.Reference
+    let document: YAMLDocument
     let index: Int32
 
-    var string: String { document.use { $0.string(of: index) } }
-    var style: Style { document.use { $0.records[Int(index)].style } }
-    var mark: YAMLMark { document.use { $0.records[Int(index)].mark } }
+    var string: String { document.string(of: index) }
+    var style: Style { document.records[Int(index)].style }
+    var mark: YAMLMark { document.records[Int(index)].mark }
 }
 
 /// A block (`- a`) or flow (`[a, b]`) sequence.
 struct YAMLSequence: Sendable, RandomAccessCollection {
-    let document: YAMLDocument.Reference
+    let document: YAMLDocument
     let index: Int32
 
-    var mark: YAMLMark { document.use { $0.records[Int(index)].mark } }
+    var mark: YAMLMark { document.records[Int(index)].mark }
     var startIndex: Int { 0 }
-    var endIndex: Int { document.use { Int($0.records[Int(index)].count) } }
+    var endIndex: Int { Int(document.records[Int(index)].count) }
     subscript(position: Int) -> YAMLNode {
-        document.use { $0.node($0.children[Int($0.records[Int(index)].start) + position]) }
+        document.node(document.children[Int(document.records[Int(index)].start) + position])
     }
 }
 
@@ -73,27 +71,23 @@ struct YAMLSequence: Sendable, RandomAccessCollection {
 struct YAMLMapping: Sendable, RandomAccessCollection {
     typealias Element = (key: YAMLNode, value: YAMLNode)
 
-    let document: YAMLDocument.Reference
+    let document: YAMLDocument
     let index: Int32
 
-    var mark: YAMLMark { document.use { $0.records[Int(index)].mark } }
+    var mark: YAMLMark { document.records[Int(index)].mark }
     var startIndex: Int { 0 }
-    var endIndex: Int { document.use { Int($0.records[Int(index)].count) / 2 } }
+    var endIndex: Int { Int(document.records[Int(index)].count) / 2 }
     subscript(position: Int) -> Element {
-        document.use { document in
-            let first = Int(document.records[Int(index)].start) + 2 * position
-            return (document.node(document.children[first]), document.node(document.children[first + 1]))
-        }
+        let first = Int(document.records[Int(index)].start) + 2 * position
+        return (document.node(document.children[first]), document.node(document.children[first + 1]))
     }
 
     /// The value of the key written as `key`, whatever its quoting.
     subscript(key: String) -> YAMLNode? {
-        document.use { document in
-            let start = Int(document.records[Int(index)].start)
-            for position in 0..<count where document.scalar(document.children[start + 2 * position], is: key) {
-                return document.node(document.children[start + 2 * position + 1])
-            }
-            return nil
+        let start = Int(document.records[Int(index)].start)
+        for position in 0..<count where document.scalar(document.children[start + 2 * position], is: key) {
+            return document.node(document.children[start + 2 * position + 1])
         }
+        return nil
     }
 }

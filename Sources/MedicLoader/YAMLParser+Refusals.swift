@@ -48,32 +48,9 @@ extension YAMLParser {
     }
 
     /// The first byte from `start` that is a control character or a byte of a non-ASCII
-    /// character, other than tab, line feed and carriage return, checked eight bytes at a time.
+    /// character, other than tab, line feed and carriage return.
     private static func firstControlCharacterCandidate(in bytes: [UInt8], from start: Int) -> Int? {
-        bytes.withUnsafeBytes { buffer in
-            var index = start
-            while index + 8 <= buffer.count {
-                let word = buffer.loadUnaligned(fromByteOffset: index, as: UInt64.self)
-                // Bytes below 0x20 or with the top bit set, and DEL, make the word worth a look.
-                let low = (word &- 0x2020_2020_2020_2020) & ~word & 0x8080_8080_8080_8080
-                let delete = ((word ^ 0x7F7F_7F7F_7F7F_7F7F) &- 0x0101_0101_0101_0101) & ~(word ^ 0x7F7F_7F7F_7F7F_7F7F) & 0x8080_8080_8080_8080
-                if low | delete | (word & 0x8080_8080_8080_8080) == 0 {
-                    index += 8
-                    continue
-                }
-                for offset in 0..<8 {
-                    let byte = buffer[index + offset]
-                    if byte >= 0x7F || (byte < 0x20 && byte != 0x09 && byte != 0x0A && byte != 0x0D) { return index + offset }
-                }
-                index += 8
-            }
-            while index < buffer.count {
-                let byte = buffer[index]
-                if byte >= 0x7F || (byte < 0x20 && byte != 0x09 && byte != 0x0A && byte != 0x0D) { return index }
-                index += 1
-            }
-            return nil
-        }
+        bytes[start...].firstIndex { byte in byte >= 0x7F || (byte < 0x20 && byte != 0x09 && byte != 0x0A && byte != 0x0D) }
     }
 
     private func refuseControlCharacter(in bytes: [UInt8], at index: Int) throws(YAMLSyntaxError) {

@@ -29,8 +29,7 @@ struct YAMLParser {
         children.reserveCapacity(bytes.count / 8)
     }
 
-    /// The document, or nil when the text holds only comments and blank lines. Its nodes are
-    /// valid while the caller keeps the document.
+    /// The document, or nil when the text holds only comments and blank lines.
     static func parse(_ text: String) throws(YAMLSyntaxError) -> YAMLDocument? {
         try parse(bytes: Array(text.utf8))
     }

@@ -180,7 +180,7 @@ struct YAMLScanner {
 
     /// The text of `bytes[start..<end]`.
     func text(_ start: Int, _ end: Int) -> String {
-        bytes.withUnsafeBufferPointer { String(decoding: UnsafeBufferPointer(rebasing: $0[start..<end]), as: UTF8.self) }
+        String(decoding: bytes[start..<end], as: UTF8.self)
     }
 
     /// The character at the current position, for messages.

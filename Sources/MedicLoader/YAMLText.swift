@@ -8,14 +8,13 @@ enum YAMLText {
     }
 
     /// The root node of the one document in UTF-8 `bytes`, or nil after reporting why there is
-    /// none. The reader keeps the document, so its nodes are valid while the reader lives.
+    /// none.
     static func compose(bytes: [UInt8], reader: NodeReader) -> YAMLNode? {
         do {
             guard let document = try YAMLParser.parse(bytes: bytes) else {
                 reader.error("the file holds no YAML document", at: .start(of: reader.file))
                 return nil
             }
-            reader.document = document
             return document.root
         } catch {
             reader.error(error.message, at: SourceLocation(file: reader.file, line: error.mark.line, column: error.mark.column), hint: error.hint)

@@ -9,19 +9,13 @@ public final class DrillRecorder: Recorder {
     /// Creates an empty recorder.
     public init() {}
 
-    public func record(_ event: TranscriptEvent) throws { events.append(event) }
+    /// Keeps `event`; a drill's events carry no time (nothing of it is a record of an incident).
+    @discardableResult public func record(_ event: TranscriptEvent) throws -> String {
+        events.append(event)
+        return ""
+    }
 
     public func openOutput(stepID: String) throws -> any OutputStore { DiscardedOutput() }
-
-    /// How many actions the trainee approved and declined.
-    public var confirmations: (approved: Int, declined: Int) {
-        var approved = 0
-        var declined = 0
-        for case .confirm(let record) in events {
-            if record.approved { approved += 1 } else { declined += 1 }
-        }
-        return (approved, declined)
-    }
 }
 
 /// Output of a drill step: already on screen and in memory; not written anywhere.

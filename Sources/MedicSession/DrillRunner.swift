@@ -9,7 +9,10 @@ public final class DrillRunner: StepRunner {
     public init(scenario: Scenario) { recorded = RecordedResults(scenario.results) }
 
     public func run(_ invocation: Invocation, output: (ArraySlice<UInt8>) -> Void) -> StepResult {
-        guard let result = recorded.next(for: invocation.stepID) else {
+        // As in `medic test`: an action the scenario records no result for succeeded.
+        let next = recorded.next(for: invocation.stepID)
+        if next == nil, invocation.kind == .action { return StepResult(exitStatus: 0) }
+        guard let result = next else {
             let note = "(the scenario records no result for this step)\n"
             output(Array(note.utf8)[...])
             return StepResult(exitStatus: nil, output: note, failureReason: "nothing recorded for this step in the scenario")

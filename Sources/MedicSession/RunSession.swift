@@ -56,6 +56,8 @@ public final class RunSession {
     var interruptedOnce = false
     /// Steps shown so far, for their numbers on screen.
     var stepsShown = 0
+    /// What became of each action on the path, from the events recorded: the ending is composed from it.
+    public private(set) var account = ActionAccount()
     /// What each step shown would run or ran, by qualified id, for `show` (a folded script).
     var commandsShown: [String: Invocation] = [:]
 
@@ -77,6 +79,12 @@ public final class RunSession {
 
     /// Every step entered so far, by qualified id.
     public var path: [String] { walk.path }
+
+    /// Takes over the account of the actions of an interrupted run this session resumes, so the
+    /// ending also tells what became of those. Call before `resume`.
+    public func carryOver(_ earlier: ActionAccount) {
+        account = earlier.resumed
+    }
 
     /// Runs the walk to its end and says how it ended.
     public func run(start: SessionStart) -> SessionEnd {
@@ -226,22 +234,29 @@ public final class RunSession {
 
     // MARK: - Ending
 
+    /// Ends the run: the ending is composed from the account of the actions recorded on this
+    /// path, so a declined, skipped, dry-run or failed action is named next to the summary.
     func finish(_ ending: WalkEnding) -> SessionEnd {
-        let end: SessionEnd
+        var end: SessionEnd
+        console.show("", .plain)
         switch ending {
         case .concluded(let reached):
-            console.show("", .plain)
-            console.show("══ \(reached.outcome.rawValue.uppercased()) · \(reached.cause) · \(reached.title)", .conclusion(reached.outcome))
-            if !reached.summary.isEmpty { console.show(TerminalText.sanitize(reached.summary), .plain) }
-            if reached.outcome == .escalate, let escalation = reached.escalation { console.show("Escalate to: \(escalation)", .warning) }
             end = SessionEnd(
-                outcome: reached.outcome.rawValue, cause: reached.cause, summary: reached.summary, stepID: reached.stepID,
-                exitStatus: ExitStatus(reached.outcome).rawValue)
+                outcome: reached.outcome.rawValue, cause: reached.cause, summary: account.compose(reached.summary), stepID: reached.stepID,
+                exitStatus: ExitStatus(reached.outcome).rawValue, title: reached.title,
+                escalateTo: reached.outcome == .escalate ? reached.escalation : nil, actions: account.actions)
+            console.show("══ \(reached.outcome.rawValue.uppercased()) · \(reached.cause) · \(reached.title)", .conclusion(reached.outcome))
+            if !end.summary.isEmpty { console.show(TerminalText.sanitize(end.summary), .plain) }
         case .aborted(let reason):
-            console.show("", .plain)
+            end = SessionEnd(
+                outcome: "aborted", cause: "", summary: account.compose(reason), stepID: nil, exitStatus: ExitStatus.aborted.rawValue,
+                actions: account.actions)
             console.show("══ ABORTED · \(reason)", .conclusion(nil))
-            end = SessionEnd(outcome: "aborted", cause: "", summary: reason, stepID: nil, exitStatus: ExitStatus.aborted.rawValue)
+            let notDone = account.compose("")
+            if !notDone.isEmpty { console.show(TerminalText.sanitize(notDone), .plain) }
         }
+        if let escalation = end.escalateTo { console.show("Escalate to: \(escalation)", .warning) }
+        end.inputsUsed = walk.inputsUsed
         guard record(.end(end)) else { return recordingFailure() }
         return end
     }
@@ -256,7 +271,8 @@ public final class RunSession {
     func record(_ event: TranscriptEvent) -> Bool {
         guard recordingError == nil else { return false }
         do {
-            try recorder.record(event)
+            let time = try recorder.record(event)
+            account.observe(event, at: time)
             return true
         } catch {
             recordingError = "\(error)"

@@ -8,15 +8,23 @@ import MedicCore
 /// escaping beyond code spans and fenced blocks) so the report reads well pasted raw into a
 /// ticket.
 public enum MarkdownReport {
-    /// The report for `entries`, with a warning for each of `problems`.
-    public static func render(_ entries: [JournalEntry], problems: [JournalProblem] = []) -> String {
+    /// The report for `entries`, with a warning for each of `problems`; `sessionPath` is the
+    /// session directory the journal is in, named on the first screen.
+    ///
+    /// It opens with one screen a reviewer who never ran Medic can act on (`Summary`), then the
+    /// timeline, one line per step (`Outline`), then the details: the run, the inputs the path
+    /// used, the runbook files, and each step with what ran and what it printed (`Timeline`).
+    public static func render(_ entries: [JournalEntry], problems: [JournalProblem] = [], sessionPath: String? = nil) -> String {
         let start = first(entries) { if case .start(let start) = $0 { start } else { nil } }
         let end = first(entries.reversed()) { if case .end(let end) = $0 { end } else { nil } }
         var out = "# Incident transcript: \(start?.value.runbookID ?? "unknown runbook")\n\n"
         if !problems.isEmpty { out += problems.map { "> **Warning:** \($0)." }.joined(separator: "\n>\n") + "\n\n" }
+        out += Summary(entries).render(sessionPath: sessionPath)
+        out += "## Timeline\n\n" + Outline.render(entries) + "\n"
+        out += "## Details\n\n"
         out += header(start: start, end: end, last: entries.last)
-        if let start { out += inputsAndFiles(start.value) }
-        out += "## Timeline\n"
+        if let start { out += inputsAndFiles(start.value, used: end?.value.inputsUsed) }
+        out += "### Steps\n"
         out += Timeline.render(entries)
         if end == nil { out += "\n" + unfinished(entries.last) + "\n" }
         return out
@@ -64,11 +72,19 @@ public enum MarkdownReport {
         return lines.map { "- " + $0 }.joined(separator: "\n") + "\n\n"
     }
 
-    private static func inputsAndFiles(_ start: SessionStart) -> String {
+    /// The inputs (only those the path used, when the end record says which) and the runbook files.
+    private static func inputsAndFiles(_ start: SessionStart, used: [String]?) -> String {
         var out = ""
-        out += "## Inputs\n\n"
-        if start.inputs.isEmpty { out += "None.\n" }
-        for input in start.inputs {
+        var inputs = start.inputs
+        if let used {
+            out += "### Inputs the path used\n\n"
+            inputs = inputs.filter { used.contains($0.name) }
+        } else {
+            out += "### Inputs\n\n"
+        }
+        let unused = start.inputs.count - inputs.count
+        if inputs.isEmpty { out += "None.\n" }
+        for input in inputs {
             let name = Markdown.code(input.name)
             if input.secret {
                 out += "- \(name): \(Masking.mask) (secret)\n"
@@ -76,7 +92,8 @@ public enum MarkdownReport {
                 out += "- \(name): \(Markdown.code(input.value))\n"
             }
         }
-        out += "\n## Runbook files\n\n"
+        if unused > 0 { out += "\n\(unused) other input\(unused == 1 ? " was" : "s were") given but not used on this path.\n" }
+        out += "\n### Runbook files\n\n"
         if start.files.isEmpty { out += "None recorded.\n" }
         for file in start.files {
             out += "- \(Markdown.code(file.path)): SHA-256 \(Markdown.code(file.sha256))\n"

@@ -126,17 +126,19 @@ public final class SessionDirectory: Recorder {
         SystemFile.create(name, in: directory, mode: 0o600).mapError { .system("create", session + "/" + name, $0.code) }
     }
 
-    /// Appends `event` to `transcript.jsonl` and syncs it to the disk before returning.
+    /// Appends `event` to `transcript.jsonl`, syncs it to the disk before returning, and returns
+    /// the time stamped on it.
     ///
     /// A failed append is cut back out of the file, so every line in the journal is a record
     /// that was reported as made. After one failure every later call fails too: the journal
     /// never claims events after a gap.
-    public func record(_ event: TranscriptEvent) throws {
+    @discardableResult public func record(_ event: TranscriptEvent) throws -> String {
         if let failure { throw failure }
         guard let journal else { throw TranscriptError("could not record to \(journalPath): the session is finished") }
         let line: String
+        let now = Clock.nowMilliseconds()
         do {
-            line = try journalLine(event, sequence: nextSequence, milliseconds: Clock.nowMilliseconds()) + "\n"
+            line = try journalLine(event, sequence: nextSequence, milliseconds: now) + "\n"
         } catch {
             failure = error
             throw error
@@ -149,6 +151,7 @@ public final class SessionDirectory: Recorder {
         }
         journalLength += line.utf8.count
         nextSequence += 1
+        return Clock.iso8601(milliseconds: now)
     }
 
     /// The journal line for `event`, without its newline: masked string by string, then masked
@@ -216,7 +219,7 @@ public final class SessionDirectory: Recorder {
             }
         }
         let read = JournalReader.read(path: journalPath)
-        let report = masking.apply(MarkdownReport.render(read.entries, problems: read.problems))
+        let report = masking.apply(MarkdownReport.render(read.entries, problems: read.problems, sessionPath: path))
         let reportPath = path + "/transcript.md"
         let file = try SystemFile.create("transcript.md", in: directory, mode: 0o600)
             .mapError { TranscriptError.system("create", reportPath, $0.code) }.get()

@@ -107,6 +107,20 @@ extension TranscriptEvent {
             json.add("summary", end.summary)
             json.add("step_id", end.stepID)
             json.add("exit_status", Int(end.exitStatus))
+            json.add("title", end.title)
+            json.add("escalate_to", end.escalateTo)
+            json.add("actions", objects: end.actions) { json, action in
+                json.add("step_id", action.stepID)
+                json.add("title", action.title)
+                json.add("fate", action.fate.rawValue)
+                json.add("by", action.by)
+                json.add("at", action.at.flatMap { $0.isEmpty ? nil : $0 })
+                json.add("result", action.result.isEmpty ? nil : action.result)
+                json.add("reply", action.reply)
+                json.add("started_at", action.startedAt)
+                json.add("told", action.sentence)
+            }
+            if let used = end.inputsUsed { json.add("inputs_used", strings: used) }
         }
     }
 }
@@ -178,10 +192,23 @@ extension TranscriptEvent {
         case "end":
             let status = try f.int("exit_status")
             guard let exitStatus = Int32(exactly: status) else { throw JournalFields.Missing(field: "exit_status") }
+            // title, escalate_to, actions and inputs_used came later: a journal without them still reads.
             self = .end(
                 SessionEnd(
                     outcome: try f.string("outcome"), cause: try f.string("cause"), summary: try f.string("summary"),
-                    stepID: try f.nullableString("step_id"), exitStatus: exitStatus))
+                    stepID: try f.nullableString("step_id"), exitStatus: exitStatus, title: try f.nullableString("title"),
+                    escalateTo: try f.nullableString("escalate_to"),
+                    actions: try f.objects("actions", optional: true) { action throws(JournalFields.Missing) in
+                        guard let fate = ActionRecord.Fate(rawValue: try action.string("fate")) else { throw JournalFields.Missing(field: "fate") }
+                        var record = ActionRecord(
+                            stepID: try action.string("step_id"), title: try action.string("title"), fate: fate,
+                            by: try action.nullableString("by"), at: try action.nullableString("at"))
+                        record.result = try action.nullableString("result") ?? ""
+                        record.reply = try action.nullableString("reply")
+                        record.startedAt = try action.nullableString("started_at")
+                        return record
+                    },
+                    inputsUsed: f.fields["inputs_used"] == nil ? nil : try f.strings("inputs_used")))
         default:
             return nil
         }

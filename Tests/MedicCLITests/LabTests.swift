@@ -62,6 +62,9 @@ struct LabTests {
         let actionResults = evidence.results.filter { LabExpectation.oom.actions.contains($0.stepID) }
         #expect(actionResults.count == 3 && actionResults.allSatisfy { $0.notRun == "dry run" })
         #expect(evidence.start?.flags == ["--dry-run"])
+        // The ending says so: every action on the path is named as not run.
+        let summary = evidence.end?.summary ?? ""
+        #expect(summary.components(separatedBy: "was not run: dry run (--dry-run).").count - 1 == 3, "\(summary)")
 
         // The world: the neighbours hold the same pids in the same state...
         for name in neighbours {

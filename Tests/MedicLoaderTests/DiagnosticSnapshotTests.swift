@@ -80,10 +80,28 @@ struct HostileFileTests {
         #expect(diagnostic?.location.line == 1)
     }
 
-    @Test func invalidUTF8() throws {
+    /// Latin-1, a stray continuation byte, a cut sequence, overlong forms, a surrogate, past
+    /// U+10FFFF, and lead bytes that UTF-8 never uses.
+    @Test(
+        "a file that is not well-formed UTF-8 is refused",
+        arguments: [
+            [0xE9], [0x80], [0xE2, 0x82], [0xC0, 0xAF], [0xE0, 0x80, 0xAF], [0xED, 0xA0, 0x80], [0xF4, 0x90, 0x80, 0x80],
+            [0xF8, 0x88, 0x80, 0x80, 0x80],
+        ] as [[UInt8]])
+    func invalidUTF8(_ bad: [UInt8]) throws {
         let path = try TestSupport.temporaryDirectory() + "/latin1.yaml"
-        try Data([0x69, 0x64, 0x3A, 0x20, 0xE9, 0x0A]).write(to: URL(fileURLWithPath: path))
-        #expect(onlyDiagnostic(path)?.message.contains("UTF-8") == true)
+        try Data(Array("id: ".utf8) + bad + [0x0A]).write(to: URL(fileURLWithPath: path))
+        #expect(onlyDiagnostic(path)?.message == "the file is not valid UTF-8 text")
+    }
+
+    @Test("characters of every UTF-8 length are read")
+    func validUTF8() throws {
+        let path = try TestSupport.temporaryDirectory() + "/utf8.yaml"
+        let yaml = "medic: 1\nid: u\ntitle: é € 😀\nsteps:\n  a: {kind: conclusion, title: A, why: W, outcome: no-fault, cause: none}\n"
+        try Data(yaml.utf8).write(to: URL(fileURLWithPath: path))
+        let (bundle, diagnostics) = RunbookLoader().loadBundle(path)
+        #expect(diagnostics.isEmpty, "\(diagnostics)")
+        #expect(bundle?.root.title == "é € 😀")
     }
 }
 

@@ -84,19 +84,6 @@ struct YAMLFuzzTests {
         }
     }
 
-    @Test("the UTF-8 check agrees with the standard library's")
-    func utf8() {
-        var generator = SeededGenerator(state: 3)
-        // Lead bytes, continuation bytes and the edges of the overlong and surrogate ranges.
-        let interesting: [UInt8] = [0x41, 0x7F, 0x80, 0x9F, 0xA0, 0xBF, 0xC0, 0xC1, 0xC2, 0xDF, 0xE0, 0xED, 0xEE, 0xEF, 0xF0, 0xF4, 0xF5, 0xFF]
-        for _ in 0..<20_000 {
-            let bytes = (0..<Int.random(in: 0..<12, using: &generator)).map { _ in
-                Bool.random(using: &generator) ? (interesting.randomElement(using: &generator) ?? 0) : UInt8.random(in: 0...255, using: &generator)
-            }
-            #expect(SourceFile.isValidUTF8(bytes) == (String(validating: bytes, as: UTF8.self) != nil), "\(bytes)")
-        }
-    }
-
     @Test("deep nesting and long inputs are refused or read, not a stack overflow")
     func deepAndLong() {
         expectDiagnosed(String(repeating: "[", count: 100_000), "100,000 '['")

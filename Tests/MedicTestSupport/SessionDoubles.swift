@@ -84,9 +84,14 @@ public final class MemoryRecorder: Recorder {
 
     public init(failAfter: Int? = nil) { self.failAfter = failAfter }
 
-    public func record(_ event: TranscriptEvent) throws {
+    /// Stamps the n-th event (from 0) `2026-11-21T03:12:00.000Z` plus n seconds.
+    @discardableResult public func record(_ event: TranscriptEvent) throws -> String {
         if let failAfter, events.count >= failAfter { throw TestFailure("No space left on device") }
         events.append(event)
+        let seconds = events.count - 1
+        let minute = 12 + seconds / 60
+        let second = seconds % 60
+        return "2026-11-21T03:\(minute < 10 ? "0" : "")\(minute):\(second < 10 ? "0" : "")\(second).000Z"
     }
 
     public func openOutput(stepID: String) throws -> any OutputStore {

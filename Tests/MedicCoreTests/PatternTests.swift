@@ -1,0 +1,131 @@
+import MedicCore
+import MedicLoader
+import Testing
+
+/// The validator compiles every pattern a runbook writes, and reports the ones Swift refuses with
+/// Swift's own message at the pattern's line and column.
+@Suite("Regexes as runbooks write them")
+struct RegexValidationTests {
+    /// A runbook whose only check captures with `capture`, counts with `count` and branches on
+    /// `matches`, with each pattern on a line of its own.
+    func diagnostics(capture: String, count: String, matches: String) throws -> [Diagnostic] {
+        let yaml = """
+            medic: 1
+            id: r
+            title: R
+            steps:
+              a:
+                kind: check
+                title: A
+                why: W
+                command: ["true"]
+                capture:
+                  - '\(capture)'
+                count:
+                  n: '\(count)'
+                branches:
+                  - when: {matches: '\(matches)'}
+                    next: b
+                  - otherwise: b
+              b: {kind: conclusion, title: B, why: W, outcome: no-fault, cause: none}
+            """
+        let runbook = try #require(RunbookLoader().parse(yaml, path: "r.yaml").runbook)
+        return Validator().validate(runbook)
+    }
+
+    @Test(
+        "the patterns runbooks write compile and pass",
+        arguments: [
+            #"NRestarts=(?<restarts>\d+)"#, "^[A-Z]", "ActiveState=failed", "^[a-z][a-z0-9-]*$", #"(?i)connection refused"#,
+            #"\(111: Connection refused\) while connecting to upstream"#, #"upstream: "[a-z]+://\["#, #"(?<used>\d+)%"#,
+            #"^HTTP/\d\.\d 50[234]"#, "a|b|c", #"[\w.-]+@[\w.-]+"#, #"x{2}y{1,}z{1,3}?"#, #"(?:ab)+c*?d??"#, #"\bword\b\s+\S"#, "[-a]",
+            "é+", "[[:alpha:]]+", "(?P<n>x)",
+        ])
+    func sound(_ pattern: String) throws {
+        let found = try diagnostics(capture: pattern, count: pattern, matches: pattern)
+        #expect(found.isEmpty, "\(found)")
+    }
+
+    @Test(
+        "a pattern Swift refuses is reported where it is written, with Swift's reason",
+        arguments: [
+            ("(?<x", "expected '>'"), ("(unclosed", "expected ')'"), ("[z-a]", "character 'z' must compare less than or equal to 'a'"),
+            ("a**", "quantifier '*' must appear after expression"), ("x{99999}", "number overflow: 99999"),
+            ("(?<a>x)(?<a>y)", "group named 'a' already exists"), (#"\q"#, #"invalid escape sequence '\q'"#),
+            ("^*", "expression is not quantifiable"), (#"\1"#, "no capture numbered 1"), ("<{x}>", "interpolation is not currently supported"),
+        ])
+    func refused(_ pattern: String, _ reason: String) throws {
+        let found = try diagnostics(capture: "(?<fine>\\d+)", count: pattern, matches: pattern)
+        let message = "the regex '\(pattern)' does not compile: \(reason)"
+        // The count is on line 13 and the condition on line 15.
+        #expect(found.map(\.message) == [message, message])
+        #expect(found.map(\.location.line).sorted() == [13, 15])
+        #expect(found.allSatisfy { $0.severity == .error })
+    }
+
+    @Test("a capture that does not compile is reported, and a good one beside it is not")
+    func captures() throws {
+        let found = try diagnostics(capture: "(?<x", count: "^[A-Z]", matches: "fine")
+        #expect(found.map(\.message) == ["the regex '(?<x' does not compile: expected '>'"])
+        #expect(found.first?.location.line == 11)
+        #expect(found.first?.location.column == 9)
+    }
+}
+
+@Suite("Templates and group names")
+struct TextScanningTests {
+    let here = SourceLocation.start(of: "t.yaml")
+
+    @Test(
+        "templates split into literals and variables",
+        arguments: [
+            ("plain text", [Template.Segment.literal("plain text")]),
+            ("a ${x} b", [.literal("a "), .variable("x"), .literal(" b")]),
+            ("${x}${y_2}", [.variable("x"), .variable("y_2")]),
+            ("$${x}", [.literal("${x}")]),
+            ("$$${x}", [.literal("$${x}")]),
+            ("${not valid} ${1x} ${}", [.literal("${not valid} ${1x} ${}")]),
+            ("${open", [.literal("${open")]),
+            ("}${x}{", [.literal("}"), .variable("x"), .literal("{")]),
+            ("é${x}e\u{301}", [.literal("é"), .variable("x"), .literal("e\u{301}")]),
+            ("\r\n${x}\r\n", [.literal("\r\n"), .variable("x"), .literal("\r\n")]),
+            // Braces are found by scalar, whatever combines with them.
+            ("${\u{301}x}", [.literal("${\u{301}x}")]),
+            ("${x}\u{301}", [.variable("x"), .literal("\u{301}")]),
+            ("$\u{301}{x}", [.literal("$\u{301}{x}")]),
+        ])
+    func templates(_ raw: String, _ segments: [Template.Segment]) {
+        let template = Template(raw, at: here)
+        #expect(template.segments == segments)
+        #expect(template.raw == raw)
+        let rendered = segments.map { segment in
+            switch segment {
+            case .literal(let text): text
+            case .variable(let name): "<\(name)>"
+            }
+        }
+        #expect(template.render { "<\($0)>" } == rendered.joined())
+    }
+
+    @Test("an unclosed placeholder is found in the text around valid ones")
+    func unclosed() {
+        #expect(Template("a ${x} ${y", at: here).hasUnclosedPlaceholder)
+        #expect(Template("${", at: here).hasUnclosedPlaceholder)
+        #expect(!Template("a ${x} $${y} {z}", at: here).hasUnclosedPlaceholder)
+        #expect(!Template("${not valid}", at: here).hasUnclosedPlaceholder)
+    }
+
+    @Test(
+        "regexes name their groups",
+        arguments: [
+            (#"NRestarts=(?<restarts>\d+)"#, ["restarts"]),
+            ("(?<a>x)(?P<b>y)(?:z)(?<c>(?<d>w))", ["a", "b", "c", "d"]),
+            ("(?<=a)(?<!b)(?=c)(?!d)(?i)", []),
+            ("(?<1a>x)(?<a b>y)(?<é>z)", []),
+            ("(?<a", []),
+            ("é(?<é_>x)(?<e_>y)", ["e_"]),
+        ])
+    func groupNames(_ source: String, _ names: [String]) {
+        #expect(RegexPattern(source, at: here).groupNames == names)
+    }
+}

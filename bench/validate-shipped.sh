@@ -1,0 +1,60 @@
+#!/usr/bin/env bash
+# Benchmark: `medic validate` over every shipped runbook (runbooks/*.yaml, in one call, as
+# `make scenarios` runs it) and over a generated 1,000-step runbook (bench/generate-runbook.py),
+# each against the target of under 50 ms (issue 13), with the release build as `make release`
+# ships it. Beside Medic's figures, the same files checked by an alternative from PyPI in a venv:
+# PyYAML's safe_load with a jsonschema pass against docs/runbook.schema.json
+# (bench/validate_python.py), and the check-jsonschema command that `make schema` runs. Both check
+# the shape only; Medic also checks references, reachability, variables and compiles every regex.
+# With BASELINE=/path/to/medic, that binary (a build of an earlier commit, say) is measured on the
+# same files too. `medic test runbooks` (every recorded scenario, walked offline) is measured for
+# information, without a target.
+#
+# Printed: the median wall time and the median CPU time (user + system) of several runs, and the
+# peak resident memory (bench/validate_figures.py). Run as root, each command runs at real-time
+# priority, so that other work on a shared machine does not keep it waiting for a core; without
+# root, read the CPU figure beside the load average printed first.
+#
+#   bash bench/validate-shipped.sh [RUNS]     (11 runs a case unless given)
+#   BASELINE=/tmp/medic-old bash bench/validate-shipped.sh
+set -euo pipefail
+cd "$(dirname "$0")/.."
+runs=${1:-11}
+swift build -c release --static-swift-stdlib --product medic >/dev/null
+medic=$PWD/.build/release/medic
+mkdir -p bench/out
+generated=bench/out/generated-1000.yaml
+python3 bench/generate-runbook.py 1000 >"$generated"
+
+venv=${MEDIC_VENV:-.build/venv}
+[[ -x $venv/bin/python ]] || python3 -m venv "$venv"
+"$venv/bin/python" -m pip install --quiet --disable-pip-version-check "check-jsonschema==0.39.0" "PyYAML==6.0.3"
+
+shipped=(runbooks/*.yaml)
+lines=$(cat "${shipped[@]}" | wc -l)
+tab=$'\t'
+join() { local IFS=$'\t'; printf '%s' "$*"; }
+cases() {
+    local what=$1 files=("${@:2}")
+    printf '%s\t%s\t0\t%s\n' "$what" "medic (this build)" "$(join "$medic" validate "${files[@]}")"
+    if [[ -n ${BASELINE:-} ]]; then
+        printf '%s\t%s\t0\t%s\n' "$what" "medic ($(basename "$BASELINE"))" "$(join "$BASELINE" validate "${files[@]}")"
+    fi
+    printf '%s\t%s\t0\t%s\n' "$what" "PyYAML + jsonschema" "$(join "$venv/bin/python" bench/validate_python.py "${files[@]}")"
+    printf '%s\t%s\t0\t%s\n' "$what" "check-jsonschema" "$(join "$venv/bin/check-jsonschema" --schemafile docs/runbook.schema.json "${files[@]}")"
+}
+
+echo "load average: $(cut -d' ' -f1-3 /proc/loadavg) on $(nproc) cores; target: validate under 50 ms"
+{
+    echo "# every shipped runbook: ${#shipped[@]} files, $lines lines (${shipped[*]})"
+    cases "validate shipped runbooks" "${shipped[@]}"
+    echo
+    echo "# a generated runbook of 1,000 steps: $(wc -l <"$generated") lines"
+    cases "validate 1,000 steps" "$generated"
+    echo
+    echo "# for information: every recorded scenario of the shipped runbooks, walked offline"
+    echo "test shipped runbooks${tab}medic (this build)${tab}0${tab}$(join "$medic" test runbooks)"
+    if [[ -n ${BASELINE:-} ]]; then
+        echo "test shipped runbooks${tab}medic ($(basename "$BASELINE"))${tab}0${tab}$(join "$BASELINE" test runbooks)"
+    fi
+} | python3 bench/validate_figures.py "$runs" 50
