@@ -52,6 +52,8 @@ check:
 
 ## End-to-end: `medic run runbooks/nginx-502.yaml` against every scenario of the incident lab (lab/),
 ## at a terminal (tmux) and with --yes; the oom tests need root and a memory cgroup, or show as skipped.
+## The filter takes EngineLabTests too: the seed's incident with runtime docker and compose on a real
+## Docker engine that lab/up starts (skipped, with the reason, where dockerd cannot start).
 e2e: deps
 	lab/install
 	$(SWIFT) build --build-tests

@@ -13,6 +13,11 @@ WRONG_PORT=${MEDIC_LAB_WRONG_PORT:-18001}   # nothing listens here, ever
 MEMORY_MB=${MEDIC_LAB_MEMORY_MB:-256}       # cgroup limit in the oom scenario
 
 SCENARIOS="healthy oom crashed wrong-port socket-missing header-too-big slow auth-broken"
+# Only where a Docker engine runs the app (MEDIC_LAB_RUNTIME=docker or compose).
+ENGINE_SCENARIOS="oom-own-limit stopped recovered"
+# What runs the app: supervisor (supervisord), docker (docker run) or compose.
+# lab/up records it in RUN/runtime, which lab/down and lab/selftest read back.
+RUNTIME=${MEDIC_LAB_RUNTIME:-$(cat "$RUN/runtime" 2>/dev/null || echo supervisor)}
 
 say() { echo "${0##*/}: $*" >&2; }
 die() { say "$*"; exit 1; }
@@ -47,3 +52,5 @@ http_code() {  # http_code URL [curl args...]: prints the status, 000 on failure
 }
 
 port_in_use() { [ -n "$(ss -Htln "sport = :$1" 2>/dev/null)" ]; }
+
+source "$LAB_ROOT/engine.sh"

@@ -11,12 +11,20 @@ struct Lab {
     /// Whether the end-to-end tests were asked for (`MEDIC_LAB_TESTS=1`, which `make e2e` sets).
     static var enabled: Bool { ProcessInfo.processInfo.environment["MEDIC_LAB_TESTS"] == "1" }
 
-    static let runDirectory = NSTemporaryDirectory() + "medic-lab-e2e"
+    /// The run directory and ports; `MEDIC_LAB_E2E_DIR` and `MEDIC_LAB_E2E_NGINX_PORT`,
+    /// `_APP_PORT`, `_WRONG_PORT` move them (so that a second run on the same machine cannot collide).
+    static let runDirectory = setting("DIR", NSTemporaryDirectory() + "medic-lab-e2e")
 
     /// What lab/up, lab/down and the lab's programs are started with.
     static let environment = [
-        "MEDIC_LAB_DIR": runDirectory, "MEDIC_LAB_NGINX_PORT": "28080", "MEDIC_LAB_APP_PORT": "28000", "MEDIC_LAB_WRONG_PORT": "28001",
+        "MEDIC_LAB_DIR": runDirectory, "MEDIC_LAB_NGINX_PORT": setting("NGINX_PORT", "28080"),
+        "MEDIC_LAB_APP_PORT": setting("APP_PORT", "28000"), "MEDIC_LAB_WRONG_PORT": setting("WRONG_PORT", "28001"),
     ]
+
+    private static func setting(_ name: String, _ fallback: String) -> String {
+        let value = ProcessInfo.processInfo.environment["MEDIC_LAB_E2E_" + name] ?? ""
+        return value.isEmpty ? fallback : value
+    }
 
     /// Why the `oom` scenario cannot run here, or nil when it can: it needs root, a memory cgroup
     /// it may create and a readable kernel log (the same checks as `lab/up oom`, which exits 77
@@ -45,8 +53,12 @@ struct Lab {
     /// Starts `scenario` and waits until its symptom shows. When lab/up says the machine lacks
     /// what the scenario needs (status 77), the test is cancelled with lab/up's reason: it shows
     /// as skipped, never as passed.
-    init(_ scenario: String) throws {
-        let up = try Spawn.run([TestSupport.repositoryRoot + "/lab/up", scenario], environment: Self.environment, timeout: 300)
+    /// `runtime` is what runs the app: supervisor, or docker or compose on a Docker engine that
+    /// lab/up starts when none answers on the lab's socket.
+    init(_ scenario: String, runtime: String = "supervisor") throws {
+        let up = try Spawn.run(
+            [TestSupport.repositoryRoot + "/lab/up", scenario], environment: Self.environment.merging(["MEDIC_LAB_RUNTIME": runtime]) { $1 },
+            timeout: 300)
         if up.status == 77 {
             let reason = up.output.split(separator: "\n").first { $0.contains("skipped") }.map(String.init) ?? up.output
             try Test.cancel("\(reason)")
@@ -75,7 +87,26 @@ struct Lab {
             ("app_health_url", self["APP_HEALTH_URL"]), ("login_url", self["LOGIN_URL"]), ("login_user", self["LOGIN_USER"]),
             ("lockout_url", self["LOCKOUT_URL"]), ("build_jobs", self["BUILD_JOBS"]), ("extra_services", self["EXTRA_SERVICES"]),
             ("supervisor_conf", self["SUPERVISOR_CONF"]),
-        ]
+        ] + (self["COMPOSE_FILE"].isEmpty ? [] : [("compose_file", self["COMPOSE_FILE"])])
+    }
+
+    /// What Medic runs with besides its own settings: the lab's engine, for docker and compose.
+    var medicEnvironment: [String: String] { self["DOCKER_HOST"].isEmpty ? [:] : ["DOCKER_HOST": self["DOCKER_HOST"]] }
+
+    /// `docker ps -a` of the lab's containers (docker and compose), as role → the status of each
+    /// container with that role (`app` → ["Up 5 seconds"], `buildjobs` → ["Exited (0) ...", ...]),
+    /// asked of the engine independently of Medic.
+    func containers() throws -> [String: [String]] {
+        let ps = try Spawn.run(
+            ["docker", "ps", "-a", "--filter", "label=medic.lab.run=" + self["LAB_DIR"], "--format", #"{{.Label "medic.lab.role"}} {{.Status}}"#],
+            environment: medicEnvironment, timeout: 30)
+        guard ps.status == 0 else { throw TestFailure("docker ps failed: \(ps.output)") }
+        var containers: [String: [String]] = [:]
+        for line in ps.output.split(separator: "\n") {
+            let fields = line.split(separator: " ", maxSplits: 1)
+            if fields.count == 2 { containers[String(fields[0]), default: []].append(String(fields[1])) }
+        }
+        return containers
     }
 
     /// `supervisorctl status` of every program, as name → the rest of its line

@@ -13,8 +13,14 @@ struct LabExpectation: Sendable, CustomTestStringConvertible {
     /// The login checks the path must include, by step id within verify-site.yaml, with the
     /// HTTP status each must have seen; no other login check may run.
     var logins: [String: Int] = [:]
+    /// What runs the app: supervisor, or docker or compose on a real Docker engine.
+    var runtime = "supervisor"
+    /// docker and compose: what `docker ps -a` must show afterwards, as the lab's container role
+    /// (app, buildjobs, extras) → the starts of status one of which every such container's status
+    /// begins with ("Up", "Exited"; a restart loop shows "Restarting" and "Up" in turn).
+    var containers: [String: Set<String>] = [:]
 
-    var testDescription: String { scenario }
+    var testDescription: String { runtime == "supervisor" ? scenario : "\(runtime) \(scenario)" }
 
     /// `medic run`'s exit status for the outcome.
     var exitStatus: Int32 {
@@ -47,4 +53,32 @@ struct LabExpectation: Sendable, CustomTestStringConvertible {
 
     /// Every scenario but `oom`, which needs root and a memory cgroup and has tests of its own.
     static let withoutOOM = [healthy, crashed, wrongPort, socketMissing, headerTooBig, slow, authBroken]
+}
+
+extension LabExpectation {
+    /// The seed's incident and its neighbours on a real Docker engine, for one runtime (docker
+    /// or compose): what nginx-502.yaml must conclude, and the containers afterwards. (The lab's
+    /// `oom-own-limit` is not here yet: app-down.yaml restarts an app killed at its own limit
+    /// instead of concluding that the limit is too small.)
+    static func onEngine(_ runtime: String) -> [LabExpectation] {
+        let prefix = runtime == "docker" ? "app-down/docker-" : "app-down/compose-"
+        let untouched: [String: Set<String>] = ["app": ["Up"], "buildjobs": ["Up"], "extras": ["Up"]]
+        let stopped: [String: Set<String>] = ["app": ["Up"], "buildjobs": ["Exited"], "extras": ["Exited"]]
+        return [
+            LabExpectation(
+                scenario: "oom", outcome: "resolved", cause: "oom-killed", conclusions: ["fixed-oom"],
+                actions: [prefix + "stop-build", prefix + "stop-extras", prefix + "restart"], logins: ["login-right": 200, "login-wrong": 401],
+                runtime: runtime, containers: stopped),
+            LabExpectation(
+                scenario: "crashed", outcome: "escalate", cause: "upstream-crashed", conclusions: ["crash-escalate"], runtime: runtime,
+                containers: untouched.merging(["app": ["Restarting", "Up"]]) { $1 }),
+            LabExpectation(
+                scenario: "stopped", outcome: "resolved", cause: "upstream-not-listening", conclusions: ["fixed-restart"],
+                actions: [prefix + "restart"], logins: ["login-right": 200, "login-wrong": 401], runtime: runtime, containers: untouched),
+            LabExpectation(
+                scenario: "recovered", outcome: "no-fault", cause: "none", conclusions: ["no-fault-now"],
+                logins: ["login-right": 200, "login-wrong": 401], runtime: runtime,
+                containers: stopped),
+        ]
+    }
 }

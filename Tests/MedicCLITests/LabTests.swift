@@ -91,14 +91,14 @@ struct LabTests {
     // MARK: - Walks
 
     func walkAtTerminal(_ expected: LabExpectation) throws {
-        let lab = try Lab(expected.scenario)
+        let lab = try Lab(expected.scenario, runtime: expected.runtime)
         defer { lab.down() }
         let dir = try TestSupport.temporaryDirectory()
         let session = dir + "/session"
         let variables = lab.inputs.map { "--var '\($0.name)=\($0.value)'" }.joined(separator: " ")
         let terminal = try Terminal(
             "\(CommandLineTests.binary) run runbooks/nginx-502.yaml \(variables) --transcript '\(session)'",
-            environment: ["NO_COLOR": "1", "XDG_STATE_HOME": dir])
+            environment: ["NO_COLOR": "1", "XDG_STATE_HOME": dir].merging(lab.medicEnvironment) { $1 })
         // The only input not given: the password, typed at the hidden prompt.
         try terminal.waitFor("login_password (input hidden): ", timeout: 30)
         try terminal.type(lab.password)
@@ -112,7 +112,7 @@ struct LabTests {
     }
 
     func walkUnattended(_ expected: LabExpectation) throws {
-        let lab = try Lab(expected.scenario)
+        let lab = try Lab(expected.scenario, runtime: expected.runtime)
         defer { lab.down() }
         let (status, screen, evidence) = try runUnattended(lab, flags: ["--yes"])
         #expect(evidence.start?.interactive == false)
@@ -126,7 +126,8 @@ struct LabTests {
         let arguments = [CommandLineTests.binary, "run", Self.runbook] + lab.inputs.flatMap { ["--var", "\($0.name)=\($0.value)"] }
         let run = try Spawn.run(
             arguments + flags + ["--transcript", dir + "/session"],
-            environment: ["NO_COLOR": "1", "XDG_STATE_HOME": dir, "MEDIC_VAR_login_password": lab.password], timeout: 300)
+            environment: ["NO_COLOR": "1", "XDG_STATE_HOME": dir, "MEDIC_VAR_login_password": lab.password].merging(lab.medicEnvironment) { $1 },
+            timeout: 300)
         return (run.status, run.output, try SessionEvidence(directory: dir + "/session"))
     }
 
@@ -168,6 +169,18 @@ struct LabTests {
             #expect(try lab.status(of: lab["SITE_HEALTH_URL"]) == 200)
             #expect(try lab.login(password: password) == 200, "the right password logs in")
             #expect(try lab.login(password: "e2e-wrong-password") == 401, "a wrong one is refused")
+        }
+        if expected.runtime != "supervisor" {
+            // What the engine shows afterwards, asked with docker ps, not through Medic.
+            let containers = try lab.containers()
+            #expect(Set(containers.keys) == Set(expected.containers.keys), "docker ps -a: \(containers)")
+            for (role, states) in expected.containers {
+                let statuses = containers[role] ?? []
+                #expect(
+                    !statuses.isEmpty && statuses.allSatisfy { status in states.contains { status.hasPrefix($0) } },
+                    "\(role): \(statuses), expected \(states.sorted())")
+            }
+        } else if expected.outcome == "resolved" {
             let programs = try lab.programs()
             #expect(programs["app"]?.hasPrefix("RUNNING") == true, "\(programs)")
             for name in ["buildjobs:docker-build-sim", "buildjobs:pytest-sim", "extras:postgres-sim", "extras:redis-sim"] {
@@ -207,5 +220,26 @@ struct LabTests {
     static func stateAndPid(_ line: String?) -> String? {
         guard let line, let match = line.firstMatch(of: /^(\S+)\s+pid (\d+),/) else { return nil }
         return "\(match.1) \(match.2)"
+    }
+}
+
+/// The same walks against the seed's incident and its neighbours on a real Docker engine
+/// (Debian's docker.io, started by lab/up when none answers on the lab's socket), with the app
+/// run by docker (`docker run`) and by Compose (v2 or v1, whichever is installed). Each
+/// scenario is shown as skipped, with lab/up's reason, where the engine cannot start.
+@Suite(
+    "end-to-end: nginx-502.yaml against the incident lab on a Docker engine", .serialized,
+    .enabled(if: Lab.enabled, "set MEDIC_LAB_TESTS=1 (make e2e) to run them: they start a Docker engine, nginx and containers on loopback"))
+struct EngineLabTests {
+    static let cases = LabExpectation.onEngine("docker") + LabExpectation.onEngine("compose")
+
+    @Test("at a terminal, typing the confirmation at each action", .enabled(if: Terminal.available, "tmux is not installed"), arguments: cases)
+    func atTerminal(_ expected: LabExpectation) throws {
+        try LabTests().walkAtTerminal(expected)
+    }
+
+    @Test("with --yes, no terminal, the password from MEDIC_VAR_login_password", arguments: cases)
+    func unattended(_ expected: LabExpectation) throws {
+        try LabTests().walkUnattended(expected)
     }
 }
