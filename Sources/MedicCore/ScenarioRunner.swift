@@ -70,7 +70,8 @@ public struct ScenarioRunner: Sendable {
                     report.decisions.append(DrillGrade.Decision(stepID: invocation.stepID, answer: .declined))
                     queue += walk.handle(.declined)
                 case let other:
-                    report.failures.append("the answer recorded for action '\(invocation.stepID)' is '\(other)'; an action's answer is \"yes\" or \"no\"")
+                    report.failures.append(
+                        "the answer recorded for action '\(invocation.stepID)' is '\(other)'; an action's answer is \"yes\" or \"no\"")
                     queue = []
                 }
             case .ask(let question):
