@@ -15,22 +15,9 @@ import MedicCore
 
 @testable import MedicLoader
 
+/// `text` as a JSON string, in the one escaped form Medic writes everywhere.
 func quoted(_ text: String) -> String {
-    var out = "\""
-    for scalar in text.unicodeScalars {
-        switch scalar {
-        case "\"": out += "\\\""
-        case "\\": out += "\\\\"
-        case "\n": out += "\\n"
-        case "\r": out += "\\r"
-        case "\t": out += "\\t"
-        case "\u{0}"..."\u{1F}":
-            let hex = String(scalar.value, radix: 16)
-            out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-        default: out.unicodeScalars.append(scalar)
-        }
-    }
-    return out + "\""
+    "\"" + Masking.jsonEscaped(text) + "\""
 }
 
 func style(_ style: YAMLScalar.Style) -> String {
