@@ -8,6 +8,8 @@ struct LogTally {
         let name: String
         /// nil for the lines no class matches.
         let regex: Regex<AnyRegexOutput>?
+        /// What decides most lines before the regex, when the pattern has one.
+        let filter: LogLiteralFilter?
         var count = 0
         var first: Int64?
         var last: Int64?
@@ -29,28 +31,38 @@ struct LogTally {
     /// A tally for `classes`, keeping `examples` lines of each. A pattern that does not compile
     /// (the validator reports it before anything runs) matches nothing.
     init(classes: [LogClass], examples: Int) {
-        buckets = classes.map { Bucket(name: $0.name, regex: try? $0.pattern.compiled()) }
-        buckets.append(Bucket(name: LogQuery.unclassified, regex: nil))
+        buckets = classes.map { Bucket(name: $0.name, regex: try? $0.pattern.compiled(), filter: LogLiteralFilter(pattern: $0.pattern.source)) }
+        buckets.append(Bucket(name: LogQuery.unclassified, regex: nil, filter: nil))
         self.examples = examples
     }
 
     /// Counts `line`, of `time`, in the first class its first `classifiedLength` bytes match.
     mutating func add(_ line: UnsafeBufferPointer<UInt8>, at time: Int64) {
         lines += 1
-        let text = String(decoding: UnsafeBufferPointer(rebasing: line[..<min(line.count, Self.classifiedLength)]), as: UTF8.self)
-        var index = buckets.count - 1
-        for (candidate, bucket) in buckets.enumerated() {
-            if let regex = bucket.regex, text.contains(regex) {
-                index = candidate
-                break
-            }
-        }
+        let prefix = UnsafeBufferPointer(rebasing: line[..<min(line.count, Self.classifiedLength)])
+        let text = String(decoding: prefix, as: UTF8.self)
+        let index = Self.classify(prefix, text, buckets)
         buckets[index].count += 1
         if buckets[index].first == nil { buckets[index].first = time }
         buckets[index].last = time
         guard examples > 0 else { return }
         if buckets[index].examples.count == examples { buckets[index].examples.removeFirst() }
         buckets[index].examples.append(text.count > Self.exampleLength ? String(text.prefix(Self.exampleLength)) + "…" : text)
+    }
+
+    /// The index of the first bucket whose class matches `text`, which is `prefix` decoded
+    /// (the last bucket, of the unclassified lines, when none does): by its literal filter where
+    /// that decides, by its regex otherwise.
+    static func classify(_ prefix: UnsafeBufferPointer<UInt8>, _ text: String, _ buckets: [Bucket]) -> Int {
+        for (index, bucket) in buckets.enumerated() {
+            guard let regex = bucket.regex else { continue }
+            switch bucket.filter?.decide(prefix) ?? .undecided {
+            case .noMatch: continue
+            case .match: return index
+            case .undecided: if text.contains(regex) { return index }
+            }
+        }
+        return buckets.count - 1
     }
 
     /// One line per class, `NAME: COUNT` and when there are any `(first TIME, last TIME)`, each
