@@ -47,7 +47,9 @@ struct LogTally {
         buckets[index].last = time
         guard examples > 0 else { return }
         if buckets[index].examples.count == examples { buckets[index].examples.removeFirst() }
-        buckets[index].examples.append(text.count > Self.exampleLength ? String(text.prefix(Self.exampleLength)) + "…" : text)
+        // A line of no more bytes than the limit has no more characters either, and is not counted.
+        let long = text.utf8.count > Self.exampleLength && text.count > Self.exampleLength
+        buckets[index].examples.append(long ? String(text.prefix(Self.exampleLength)) + "…" : text)
     }
 
     /// The index of the first bucket whose class matches `text`, which is `prefix` decoded
