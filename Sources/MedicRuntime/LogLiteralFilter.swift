@@ -11,8 +11,9 @@ import Glibc
 /// `(?i)`, lookaround, `\Q`, escapes other than punctuation and `\d \w \s \h \v \b` and their
 /// negations, a class opening with `]`) leaves the pattern without a filter, matched by the regex
 /// on every line as before. Only ASCII is taken: a Swift regex compares characters up to canonical
-/// equivalence, so a run excludes `K`, `;` and `` ` `` (U+212A, U+037E and U+1FEF are equivalent
-/// to them), control characters, and any character next to a non-ASCII one in the pattern (it may
+/// equivalence (`é` matches `e` and U+0301), so a run excludes `K`, `;` and `` ` `` (U+212A,
+/// U+037E and U+1FEF are equivalent to them, though today's `Regex` does not match them), control
+/// characters, and any character next to a non-ASCII one in the pattern (it may
 /// join it in one character). A matching character is then the same ASCII byte in the line.
 ///
 /// When the pattern is nothing but such runs (`a|b c|d\(\)`), an occurrence whose neighbouring

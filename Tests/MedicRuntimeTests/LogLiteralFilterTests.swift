@@ -1,3 +1,4 @@
+import Foundation
 import MedicCore
 import Testing
 
@@ -48,15 +49,16 @@ struct LogLiteralFilterTests {
             guard let regex = try? RegexPattern(pattern, at: SourceLocation(file: "t", line: 1, column: 1)).compiled() else { continue }
             guard let filter = LogLiteralFilter(pattern: pattern) else { continue }
             filtered += 1
-            for _ in 0..<30 {
+            for _ in 0..<40 {
                 var line: [UInt8] = []
                 for _ in 0..<Int.random(in: 0...8, using: &random) {
-                    if Bool.random(using: &random), let literal = filter.literals.randomElement(using: &random) {
-                        line += literal
-                    } else if Int.random(in: 0..<4, using: &random) == 0 {
-                        line += Array(pieces.randomElement(using: &random)!.utf8)
-                    } else {
-                        line += Self.linePieces.randomElement(using: &random)!
+                    let piece = pieces.randomElement(using: &random)!
+                    switch Int.random(in: 0..<5, using: &random) {
+                    case 0: line += filter.literals.randomElement(using: &random)!
+                    case 1: line += Array(piece.utf8)
+                    case 2: line += Array(piece.precomposedStringWithCanonicalMapping.utf8)
+                    case 3: line += Array(piece.decomposedStringWithCanonicalMapping.utf8)
+                    default: line += Self.linePieces.randomElement(using: &random)!
                     }
                 }
                 let decision = line.withUnsafeBufferPointer { filter.decide($0) }
