@@ -92,7 +92,9 @@ public enum ScenarioWriter {
     /// A string as a YAML scalar that reads back as exactly `text`: plain when it is a simple
     /// word no YAML reader could take for a number, a boolean or null, double-quoted otherwise.
     public static func scalar(_ text: String) -> String {
-        let plain = text.unicodeScalars.allSatisfy { ($0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0))) || "-_./@".unicodeScalars.contains($0) }
+        let plain = text.unicodeScalars.allSatisfy {
+            ($0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0))) || "-_./@".unicodeScalars.contains($0)
+        }
         let reserved = ["true", "false", "yes", "no", "on", "off", "null", "y", "n", "~"].contains(text.lowercased())
         // A leading digit, sign, dot or `@` could be read as a number or is reserved.
         let first = text.unicodeScalars.first
