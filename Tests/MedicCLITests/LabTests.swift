@@ -226,20 +226,24 @@ struct LabTests {
 /// The same walks against the seed's incident and its neighbours on a real Docker engine
 /// (Debian's docker.io, started by lab/up when none answers on the lab's socket), with the app
 /// run by docker (`docker run`) and by Compose (v2 or v1, whichever is installed). Each
-/// scenario is shown as skipped, with lab/up's reason, where the engine cannot start.
-@Suite(
-    "end-to-end: nginx-502.yaml against the incident lab on a Docker engine", .serialized,
-    .enabled(if: Lab.enabled, "set MEDIC_LAB_TESTS=1 (make e2e) to run them: they start a Docker engine, nginx and containers on loopback"))
-struct EngineLabTests {
-    static let cases = LabExpectation.onEngine("docker") + LabExpectation.onEngine("compose")
+/// scenario is shown as skipped, with lab/up's reason, where the engine cannot start. It is a
+/// suite inside LabTests, whose `.serialized` runs it one test at a time with the others, never beside them:
+/// both use the same lab directory and ports.
+extension LabTests {
+    @Suite(
+        "end-to-end: nginx-502.yaml against the incident lab on a Docker engine", .serialized,
+        .enabled(if: Lab.enabled, "set MEDIC_LAB_TESTS=1 (make e2e) to run them: they start a Docker engine, nginx and containers on loopback"))
+    struct EngineLabTests {
+        static let cases = LabExpectation.onEngine("docker") + LabExpectation.onEngine("compose")
 
-    @Test("at a terminal, typing the confirmation at each action", .enabled(if: Terminal.available, "tmux is not installed"), arguments: cases)
-    func atTerminal(_ expected: LabExpectation) throws {
-        try LabTests().walkAtTerminal(expected)
-    }
+        @Test("at a terminal, typing the confirmation at each action", .enabled(if: Terminal.available, "tmux is not installed"), arguments: cases)
+        func atTerminal(_ expected: LabExpectation) throws {
+            try LabTests().walkAtTerminal(expected)
+        }
 
-    @Test("with --yes, no terminal, the password from MEDIC_VAR_login_password", arguments: cases)
-    func unattended(_ expected: LabExpectation) throws {
-        try LabTests().walkUnattended(expected)
+        @Test("with --yes, no terminal, the password from MEDIC_VAR_login_password", arguments: cases)
+        func unattended(_ expected: LabExpectation) throws {
+            try LabTests().walkUnattended(expected)
+        }
     }
 }
