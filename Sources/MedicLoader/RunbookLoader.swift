@@ -51,7 +51,7 @@ public struct RunbookLoader: Sendable {
         while let next = pending.popLast() {
             guard seen.insert(next).inserted else { continue }
             let loaded = loadFile(next)
-            if next != path, !Self.looksLikeRunbook(next), loaded.diagnostics.hasErrors {
+            if next != path, loaded.sha256 != nil, loaded.diagnostics.hasErrors, !Self.looksLikeRunbook(next) {
                 // A called file that is no runbook at all: say so, and show nothing of it.
                 diagnostics.append(
                     .error(
