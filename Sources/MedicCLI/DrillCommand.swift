@@ -88,7 +88,7 @@ struct DrillCommand: ParsableCommand {
             console.show("  your decisions at each action, and the incident's:", .plain)
             for row in grade.rows {
                 let name = row.title.isEmpty ? row.stepID : "\(TerminalText.sanitize(row.title)) (\(row.stepID))"
-                let yours = row.yours.map { "you \($0.rawValue)" } ?? "you never reached it"
+                let yours = row.yours.map { $0 == .notDecided ? "you did not decide" : "you \($0.rawValue)" } ?? "you never reached it"
                 let wanted = row.expected.map { "expected \($0.rawValue)" } ?? "not on the incident's path"
                 console.show("    \(row.matches ? "✓" : "✗") \(name): \(yours); \(wanted)", row.matches ? .success : .failure)
             }

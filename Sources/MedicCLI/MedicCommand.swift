@@ -17,7 +17,7 @@ public struct MedicCommand: ParsableCommand {
         version: MedicVersion.description,
         subcommands: [
             RunCommand.self, ResumeCommand.self, DrillCommand.self, ValidateCommand.self, ShowCommand.self, GraphCommand.self, ListCommand.self,
-            TestCommand.self, TranscriptCommand.self, VersionCommand.self,
+            TestCommand.self, ScenarioCommand.self, TranscriptCommand.self, VersionCommand.self,
         ]
     )
 

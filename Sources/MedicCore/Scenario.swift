@@ -21,6 +21,9 @@ public struct Scenario: Sendable {
     public var expectedPath: [String]?
     /// Every action the walk must reach (asked to confirm), in order; `[]` means none may be.
     public var expectedActions: [String]?
+    /// Where the scenario came from when `medic scenario capture` wrote it from a real run; nil
+    /// for a scenario written by hand.
+    public var captured: ScenarioProvenance?
 
     /// Creates a scenario.
     public init(
@@ -37,6 +40,34 @@ public struct Scenario: Sendable {
         self.expectedOutcome = expectedOutcome
         self.expectedCause = expectedCause
         self.expectedPath = expectedPath
+    }
+}
+
+/// The run a captured scenario was taken from (its `captured` mapping).
+public struct ScenarioProvenance: Sendable, Hashable {
+    /// The session directory of the run, as an absolute path.
+    public var session: String
+    /// When the run started, as its journal stamped it.
+    public var started: String
+    /// When the scenario was captured.
+    public var at: String
+    /// The Medic that captured it (`medic 0.1.0 (commit …)`).
+    public var medic: String
+    /// The version of the Medic that made the run.
+    public var runMedic: String
+    /// The runbook file the run used, as its journal names it, and the SHA-256 of its bytes then.
+    public var runbook: String
+    public var sha256: String
+
+    /// Creates a provenance record.
+    public init(session: String, started: String, at: String, medic: String, runMedic: String, runbook: String, sha256: String) {
+        self.session = session
+        self.started = started
+        self.at = at
+        self.medic = medic
+        self.runMedic = runMedic
+        self.runbook = runbook
+        self.sha256 = sha256
     }
 }
 

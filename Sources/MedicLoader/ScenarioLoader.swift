@@ -27,7 +27,7 @@ public struct ScenarioLoader: Sendable {
         case .success(let contents): bytes = contents
         }
         guard let root = YAMLText.compose(bytes: bytes, reader: reader) else { return (nil, reader.diagnostics) }
-        let keys = ["medic-scenario", "name", "description", "inputs", "results", "answers", "expect"]
+        let keys = ["medic-scenario", "name", "description", "captured", "inputs", "results", "answers", "expect"]
         guard let fields = reader.fields(root, allowed: keys, in: "the scenario") else { return (nil, reader.diagnostics) }
         if let node = fields.required("medic-scenario"), let version = reader.int(node, "'medic-scenario'"), version != 1 {
             reader.error("this Medic reads scenario format 1, not \(version)", at: node)
@@ -36,6 +36,7 @@ public struct ScenarioLoader: Sendable {
         var scenario = Scenario(name: fields["name"].flatMap { reader.string($0, "'name'") } ?? fileName, path: path)
         scenario.description = fields["description"].flatMap { reader.string($0, "'description'") }
         scenario.inputs = stringMap(fields["inputs"], reader, "'inputs'")
+        if let node = fields["captured"] { scenario.captured = provenance(node, reader) }
         scenario.answers = stringMap(fields["answers"], reader, "'answers'")
         if let node = fields["results"] {
             if case .mapping(let mapping) = node {
@@ -87,13 +88,27 @@ public struct ScenarioLoader: Sendable {
         return values
     }
 
+    /// The `captured` mapping of a scenario written by `medic scenario capture`.
+    private func provenance(_ node: YAMLNode, _ reader: NodeReader) -> ScenarioProvenance? {
+        let keys = ["session", "started", "at", "medic", "run_medic", "runbook", "sha256"]
+        guard let fields = reader.fields(node, allowed: keys, in: "'captured'") else { return nil }
+        func text(_ key: String) -> String? { fields.required(key).flatMap { reader.string($0, "'\(key)'") } }
+        guard let session = text("session"), let started = text("started"), let at = text("at"), let medic = text("medic"),
+            let runMedic = text("run_medic"), let runbook = text("runbook"), let sha256 = text("sha256")
+        else { return nil }
+        return ScenarioProvenance(
+            session: session, started: started, at: at, medic: medic, runMedic: runMedic, runbook: runbook, sha256: sha256)
+    }
+
     private func result(_ node: YAMLNode, _ reader: NodeReader) -> StepResult? {
-        let keys = ["exit", "output", "timed_out", "status", "headers", "body", "duration_ms"]
+        let keys = ["exit", "output", "timed_out", "status", "headers", "body", "duration_ms", "failure"]
         guard let fields = reader.fields(node, allowed: keys, in: "a recorded result") else { return nil }
         var result = StepResult()
         if let node = fields["exit"] { result.exitStatus = reader.int(node, "'exit'") }
         if let node = fields["status"] { result.httpStatus = reader.int(node, "'status'") }
-        if result.exitStatus == nil, result.httpStatus == nil { result.exitStatus = 0 }
+        // A step that could not run at all has no status: it is not a success by default.
+        if let node = fields["failure"] { result.failureReason = reader.string(node, "'failure'") }
+        if result.exitStatus == nil, result.httpStatus == nil, result.failureReason == nil { result.exitStatus = 0 }
         if let node = fields["output"] ?? fields["body"], case .scalar(let scalar) = node { result.output = scalar.string }
         if fields.has("output"), fields.has("body"), let node = fields.keyNode("body") { reader.error("give 'output' or 'body', not both", at: node) }
         if let node = fields["timed_out"] { result.timedOut = reader.bool(node, "'timed_out'") ?? false }
