@@ -107,6 +107,7 @@ struct InputCollector {
         case .success(let bytes): text = String(decoding: bytes, as: UTF8.self)
         case .failure(.cannotOpen): throw MedicError("cannot read --var-file '\(path)': \(String(cString: strerror(errno)))")
         case .failure(.cannotRead(let reason)): throw MedicError("cannot read --var-file '\(path)': \(reason)")
+        case .failure(.notRegular): throw MedicError("cannot read --var-file '\(path)': not a regular file")
         }
         let (values, problems) = InputAssignments.parseFile(text)
         if let problem = problems.first { throw MedicError("\(path): \(problem)") }

@@ -279,28 +279,61 @@ public struct Validator: Sendable {
         return out
     }
 
+    /// How many runbooks a chain of calls may hold, the root included. Deeper nesting is no
+    /// design a person can follow at 3 a.m., and it keeps every walk over calls shallow.
+    public static let maximumCallDepth = 32
+
+    /// Calls that lead back to their own runbook, and chains of calls longer than
+    /// `maximumCallDepth`. Iterative, with an explicit stack: a generated chain of thousands of
+    /// runbooks cannot exhaust Medic's own stack here.
     private func callCycles(in bundle: RunbookBundle) -> [Diagnostic] {
         var out: [Diagnostic] = []
-        var state: [String: Bool] = [:]  // false: on the current path; true: done
-        func visit(_ path: String) {
-            state[path] = false
-            guard let runbook = bundle.runbooks[path] else {
-                state[path] = true
-                return
-            }
-            for step in runbook.steps {
-                guard let call = step.call else { continue }
-                switch state[call.resolvedPath] {
-                case .some(false):
-                    out.append(
-                        .error("'\(step.id)' calls \(call.path), which leads back to this runbook: the walk could never end", at: call.location))
-                case .none: visit(call.resolvedPath)
-                case .some(true): break
-                }
-            }
-            state[path] = true
+        var onPath: Set<String> = []
+        // The longest chain of runbooks starting at each finished runbook (1: it calls none), and
+        // the call that continues it.
+        var height: [String: Int] = [:]
+        var next: [String: RunbookCall] = [:]
+        func calls(of path: String) -> [(Step, RunbookCall)] {
+            (bundle.runbooks[path]?.steps ?? []).compactMap { step in step.call.map { (step, $0) } }
         }
-        visit(bundle.root.path)
+        var stack: [(path: String, index: Int)] = [(bundle.root.path, 0)]
+        onPath.insert(bundle.root.path)
+        while let top = stack.last {
+            let pending = calls(of: top.path)
+            guard top.index < pending.count else {
+                var longest = 1
+                for (_, call) in pending {
+                    if let below = height[call.resolvedPath], below + 1 > longest {
+                        longest = below + 1
+                        next[top.path] = call
+                    }
+                }
+                height[top.path] = longest
+                onPath.remove(top.path)
+                stack.removeLast()
+                continue
+            }
+            stack[stack.count - 1].index += 1
+            let (step, call) = pending[top.index]
+            if onPath.contains(call.resolvedPath) {
+                out.append(.error("'\(step.id)' calls \(call.path), which leads back to this runbook: the walk could never end", at: call.location))
+            } else if height[call.resolvedPath] == nil, bundle.runbooks[call.resolvedPath] != nil {
+                onPath.insert(call.resolvedPath)
+                stack.append((call.resolvedPath, 0))
+            }
+        }
+        let length = height[bundle.root.path] ?? 1
+        if length > Self.maximumCallDepth {
+            // Follow the longest chain to the call that goes past the limit, and show it there.
+            var path = bundle.root.path
+            for _ in 1..<Self.maximumCallDepth { path = next[path]?.resolvedPath ?? path }
+            if let call = next[path], let step = bundle.runbooks[path]?.steps.first(where: { $0.call == call }) {
+                out.append(
+                    .error(
+                        "'\(step.id)' calls \(call.path), runbook \(Self.maximumCallDepth + 1) of a chain of \(length) called runbooks; calls nest at most \(Self.maximumCallDepth) deep",
+                        at: call.location, hint: "fold some of the called runbooks into their callers"))
+            }
+        }
         return out
     }
 }

@@ -13,16 +13,23 @@
 public enum FileSystem {
     /// What a path is.
     public enum Kind: Sendable {
+        /// A regular file.
         case file
         case directory
+        /// Anything else: a FIFO, a socket, a device. Reading one may block forever or never end.
+        case other
     }
 
     /// What `path` is, following symbolic links; nil when nothing is there (or it cannot be
-    /// looked at).
+    /// looked at). Asking never opens the path.
     public static func kind(of path: String) -> Kind? {
         var info = stat()
         guard stat(path, &info) == 0 else { return nil }
-        return info.st_mode & S_IFMT == S_IFDIR ? .directory : .file
+        switch info.st_mode & S_IFMT {
+        case S_IFDIR: return .directory
+        case S_IFREG: return .file
+        default: return .other
+        }
     }
 
     /// The names in a folder, without `.` and `..`, in no particular order; nil when it cannot
@@ -44,16 +51,26 @@ public enum FileSystem {
     public enum ReadFailure: Error {
         case cannotOpen
         case cannotRead(String)
+        /// With `regularOnly`, what was opened is not a regular file (a FIFO, a socket, a device).
+        case notRegular
     }
 
     /// The first `limit` bytes of a file (all of it when it is shorter). With `followingLinks`
-    /// false, a symbolic link at `path` is refused (`O_NOFOLLOW`).
-    public static func contents(of path: String, upTo limit: Int, followingLinks: Bool = true) -> Result<[UInt8], ReadFailure> {
-        let descriptor = open(path, O_RDONLY | O_CLOEXEC | (followingLinks ? 0 : O_NOFOLLOW))
+    /// false, a symbolic link at `path` is refused (`O_NOFOLLOW`). With `regularOnly`, anything
+    /// but a regular file is refused before a byte is read: it is opened with `O_NONBLOCK` (so a
+    /// FIFO without a writer cannot block the open) and checked with `fstat` on that descriptor
+    /// (so a file swapped after an earlier `stat` is caught too).
+    public static func contents(
+        of path: String, upTo limit: Int, followingLinks: Bool = true, regularOnly: Bool = false
+    ) -> Result<[UInt8], ReadFailure> {
+        let flags = O_RDONLY | O_CLOEXEC | (followingLinks ? 0 : O_NOFOLLOW) | (regularOnly ? O_NONBLOCK : 0)
+        let descriptor = open(path, flags)
         guard descriptor >= 0 else { return .failure(.cannotOpen) }
         defer { close(descriptor) }
         var info = stat()
-        let expected = fstat(descriptor, &info) == 0 ? Int(info.st_size) : 0
+        let described = fstat(descriptor, &info) == 0
+        if regularOnly, !described || info.st_mode & S_IFMT != S_IFREG { return .failure(.notRegular) }
+        let expected = described ? Int(info.st_size) : 0
         var bytes: [UInt8] = []
         bytes.reserveCapacity(min(max(expected, 0), limit))
         var chunk = [UInt8](repeating: 0, count: 64 * 1024)

@@ -28,6 +28,11 @@ struct RunbookDecoder {
         if let defaults = fields["defaults"], let inner = reader.fields(defaults, allowed: ["timeout"], in: "'defaults'"),
             let timeout = inner["timeout"].flatMap({ reader.duration($0, "the default timeout") })
         {
+            if timeout > StepDecoder.timeoutCap, let node = inner["timeout"] {
+                reader.error(
+                    "the default timeout is over the cap of 1h", at: node,
+                    hint: "give the few steps that need longer their own 'timeout' with a 'timeout_beyond_cap' reason")
+            }
             runbook.defaultTimeout = timeout
         }
         // Named patterns and snippets first: inputs and steps refer to them.

@@ -47,9 +47,18 @@ public struct RunbookLoader: Sendable {
         var diagnostics: [Diagnostic] = []
         var pending = [path]
         var seen: Set<String> = []
+        let tree = FileSystem.realPath(Paths.parent(of: path).isEmpty ? "." : Paths.parent(of: path))
         while let next = pending.popLast() {
             guard seen.insert(next).inserted else { continue }
             let loaded = loadFile(next)
+            if next != path, loaded.sha256 != nil, loaded.diagnostics.hasErrors, !Self.looksLikeRunbook(next) {
+                // A called file that is no runbook at all: say so, and show nothing of it.
+                diagnostics.append(
+                    .error(
+                        "is not a runbook (no 'medic:' line at the top level); nothing of its content is shown",
+                        at: SourceLocation.start(of: next)))
+                continue
+            }
             diagnostics += loaded.diagnostics
             guard let runbook = loaded.runbook else { continue }
             runbooks[next] = runbook
@@ -57,6 +66,13 @@ public struct RunbookLoader: Sendable {
             for step in runbook.steps {
                 guard let call = step.call else { continue }
                 if FileSystem.kind(of: call.resolvedPath) != nil {
+                    if let tree, let problem = Self.outside(tree, call.resolvedPath) {
+                        diagnostics.append(
+                            .error(
+                                "step '\(step.id)' calls '\(call.path)', which is \(problem) the folder of the runbook being run (\(tree))",
+                                at: call.location, hint: "a called runbook must live in that folder or below it; copy it there"))
+                        continue
+                    }
                     pending.append(call.resolvedPath)
                 } else {
                     diagnostics.append(.error("step '\(step.id)' calls '\(call.path)', which does not exist", at: call.location))
@@ -69,5 +85,26 @@ public struct RunbookLoader: Sendable {
         diagnostics += Validator().validate(bundle)
         let unique = Array(Set(diagnostics)).sortedForDisplay()
         return (unique.hasErrors ? nil : bundle, unique)
+    }
+
+    /// Why `file` is not inside the folder `tree` once every symbolic link is resolved, or nil when
+    /// it is.
+    static func outside(_ tree: String, _ file: String) -> String? {
+        guard let real = FileSystem.realPath(file) else { return "unresolvable from" }
+        let prefix = tree.hasSuffix("/") ? tree : tree + "/"
+        return real.hasPrefix(prefix) ? nil : "outside"
+    }
+
+    /// Whether the file at `path` has a top-level `medic:` line, as every runbook has; read only
+    /// to decide whether its diagnostics may quote it.
+    static func looksLikeRunbook(_ path: String) -> Bool {
+        guard case .success(let bytes) = FileSystem.contents(of: path, upTo: SourceFile.maximumSize, regularOnly: true) else { return false }
+        let marker = Array("medic:".utf8)
+        var atLineStart = true
+        for index in bytes.indices {
+            if atLineStart, bytes[index...].starts(with: marker) { return true }
+            atLineStart = bytes[index] == UInt8(ascii: "\n")
+        }
+        return false
     }
 }

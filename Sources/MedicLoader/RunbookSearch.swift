@@ -51,7 +51,8 @@ public struct RunbookSearch: Sendable {
 
     /// The runbook file `argument` means, or nil when it names no file and no runbook on the path.
     public func resolve(_ argument: String) -> String? {
-        if FileSystem.kind(of: argument) == .file { return argument }
+        // A FIFO or device named outright is that file too: loading it says why it is refused.
+        if let kind = FileSystem.kind(of: argument), kind != .directory { return argument }
         guard !argument.isEmpty, !argument.contains("/") else { return nil }
         let names = argument.hasSuffix(".yaml") || argument.hasSuffix(".yml") ? [argument] : [argument + ".yaml", argument + ".yml", argument]
         for folder in folders {

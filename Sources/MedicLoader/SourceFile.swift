@@ -19,12 +19,14 @@ enum SourceFile {
         case .directory:
             return .failure(
                 .error("is a directory, not a runbook file", at: location, hint: "to check every runbook in a folder, run 'medic list \(path)'"))
+        case .other: return .failure(notRegular(at: location))
         case .file: break
         }
         let bytes: [UInt8]
         // Read one byte past the limit so an oversized file is refused without reading it whole.
-        switch FileSystem.contents(of: path, upTo: maximumSize + 1) {
+        switch FileSystem.contents(of: path, upTo: maximumSize + 1, regularOnly: true) {
         case .success(let contents): bytes = contents
+        case .failure(.notRegular): return .failure(notRegular(at: location))
         case .failure(.cannotOpen): return .failure(.error("cannot open the file for reading (permission denied?)", at: location))
         case .failure(.cannotRead(let reason)): return .failure(.error("cannot read the file: \(reason)", at: location))
         }
@@ -44,6 +46,11 @@ enum SourceFile {
             return .failure(.error("the file is not valid UTF-8 text", at: location))
         }
         return .success(bytes)
+    }
+
+    /// A FIFO, socket or device: never opened for reading, since reading one may block forever.
+    private static func notRegular(at location: SourceLocation) -> Diagnostic {
+        .error("is not a regular file (a FIFO, socket or device), not a runbook file; it was not read", at: location)
     }
 
     private static func position(ofByte offset: Int, in bytes: [UInt8]) -> (Int, Int) {

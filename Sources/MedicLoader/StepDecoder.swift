@@ -6,7 +6,11 @@ struct StepDecoder {
     let path: String
     var snippets = ReuseDecoder.Snippets()
 
-    static let common = ["kind", "title", "why", "timeout", "where"]
+    static let common = ["kind", "title", "why", "timeout", "timeout_beyond_cap", "where"]
+
+    /// The longest timeout a step may have without saying why in `timeout_beyond_cap`, and the
+    /// longest `defaults.timeout`: a step that runs longer than this is rare enough to be argued.
+    static let timeoutCap = TimeSpan(milliseconds: 60 * 60 * 1000)
     static let ways = ["command", "script", "http", "tcp", "log"]
     static let running = ways + ["capture", "count", "branches", "uses", "by", "variants"]
     static let variantKeys = ways + ["capture", "count", "uses"]
@@ -43,6 +47,7 @@ struct StepDecoder {
         step.title = fields.required("title").flatMap { reader.string($0, "a step's title") } ?? ""
         step.why = fields.required("why").flatMap { reader.string($0, "a step's 'why'") } ?? ""
         step.timeout = fields["timeout"].flatMap { reader.duration($0, "the timeout") }
+        checkTimeoutCap(step.timeout, fields, context: context)
         if let node = fields["where"], let text = reader.string(node, "'where'") {
             if let placement = Placement(rawValue: text) {
                 step.placement = placement
@@ -262,5 +267,22 @@ struct StepDecoder {
         }
         step.call = RunbookCall(path: target, resolvedPath: Paths.standardized(resolved), with: with, location: reader.location(node))
         step.branches = BranchDecoder(reader: reader).branches(fields.required("branches"), context: context)
+    }
+
+    /// A timeout over `timeoutCap` needs a reason in `timeout_beyond_cap`; a reason needs a
+    /// timeout over the cap.
+    private func checkTimeoutCap(_ timeout: TimeSpan?, _ fields: Fields, context: String) {
+        let reasonNode = fields["timeout_beyond_cap"]
+        let reason = reasonNode.flatMap { reader.string($0, "'timeout_beyond_cap'") }
+        let overCap = (timeout?.milliseconds ?? 0) > Self.timeoutCap.milliseconds
+        if overCap, let node = fields["timeout"], reasonNode == nil {
+            reader.error(
+                "\(context) has a timeout over the cap of 1h", at: node,
+                hint: "say why it must run longer with 'timeout_beyond_cap: \"reason\"' beside it, or shorten it")
+        } else if let reasonNode, !overCap {
+            reader.error("'timeout_beyond_cap' in \(context) needs a timeout over the cap of 1h beside it", at: reasonNode)
+        } else if let reason, let reasonNode, reason.allSatisfy(\.isWhitespace) {
+            reader.error("'timeout_beyond_cap' in \(context) must say why the step needs so long", at: reasonNode)
+        }
     }
 }
