@@ -1,3 +1,5 @@
+import MedicCore
+
 /// Reads the time of a log line, in seconds since the epoch, from the formats logs commonly use:
 ///
 /// - nginx's error log, at the start: `2026/12/01 21:48:06 [error] …` (local time);
@@ -21,7 +23,7 @@ struct LogTimestamp {
     init(now: Int64, localOffset: Int64) {
         self.now = now
         self.localOffset = localOffset
-        self.year = Self.civil(fromDays: (now + localOffset).floorDivided(by: 86_400)).year
+        self.year = CivilDate.date(fromDays: (now + localOffset).floorDivided(by: 86_400)).year
     }
 
     private static let months: [[UInt8]] = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"].map { Array($0.utf8) }
@@ -142,42 +144,16 @@ struct LogTimestamp {
     /// Days since 1970-01-01 of a date in the proleptic Gregorian calendar; nil when it is no date.
     static func days(year: Int64, month: Int64, day: Int64) -> Int64? {
         guard (1...12).contains(month), (1...31).contains(day) else { return nil }
-        let y = month <= 2 ? year - 1 : year
-        let era = y.floorDivided(by: 400)
-        let yearOfEra = y - era * 400
-        let dayOfYear = (153 * (month > 2 ? month - 3 : month + 9) + 2) / 5 + day - 1
-        let dayOfEra = yearOfEra * 365 + yearOfEra / 4 - yearOfEra / 100 + dayOfYear
-        return era * 146_097 + dayOfEra - 719_468
-    }
-
-    /// The date of a day since 1970-01-01.
-    static func civil(fromDays days: Int64) -> (year: Int64, month: Int64, day: Int64) {
-        let z = days + 719_468
-        let era = z.floorDivided(by: 146_097)
-        let dayOfEra = z - era * 146_097
-        let yearOfEra = (dayOfEra - dayOfEra / 1460 + dayOfEra / 36524 - dayOfEra / 146_096) / 365
-        let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)
-        let shifted = (5 * dayOfYear + 2) / 153
-        let day = dayOfYear - (153 * shifted + 2) / 5 + 1
-        let month = shifted < 10 ? shifted + 3 : shifted - 9
-        return (yearOfEra + era * 400 + (month <= 2 ? 1 : 0), month, day)
+        return CivilDate.days(year: year, month: month, day: day)
     }
 
     /// `seconds` since the epoch as RFC 3339 in UTC: `2026-12-01T21:48:06Z`.
     static func format(_ seconds: Int64) -> String {
-        let date = civil(fromDays: seconds.floorDivided(by: 86_400))
+        let date = CivilDate.date(fromDays: seconds.floorDivided(by: 86_400))
         let clock = seconds - seconds.floorDivided(by: 86_400) * 86_400
         func two(_ n: Int64) -> String { n < 10 ? "0\(n)" : "\(n)" }
         let year = String(date.year)
         return "\(String(repeating: "0", count: max(0, 4 - year.count)))\(year)-\(two(date.month))-\(two(date.day))T"
             + "\(two(clock / 3600)):\(two(clock / 60 % 60)):\(two(clock % 60))Z"
-    }
-}
-
-extension Int64 {
-    /// The quotient rounded towards negative infinity.
-    func floorDivided(by divisor: Int64) -> Int64 {
-        let quotient = self / divisor
-        return (self % divisor != 0 && (self < 0) != (divisor < 0)) ? quotient - 1 : quotient
     }
 }

@@ -1,3 +1,5 @@
+import MedicCore
+
 #if canImport(Glibc)
     import Glibc
 #elseif canImport(Darwin)
@@ -51,7 +53,7 @@ enum Clock {
             let minute = number(14..<16), let second = number(17..<19), let millisecond = number(20..<23),
             (1...12).contains(month), (1...31).contains(day), hour < 24, minute < 60, second < 61
         else { return nil }
-        let days = daysFromCivil(year: year, month: month, day: day)
+        let days = CivilDate.days(year: year, month: month, day: day)
         return ((days * 24 + hour) * 60 + minute) * 60_000 + second * 1000 + millisecond
     }
 
@@ -72,28 +74,10 @@ enum Clock {
         let seconds = (milliseconds - millisecond) / 1000
         let secondOfDay = ((seconds % 86_400) + 86_400) % 86_400
         let days = (seconds - secondOfDay) / 86_400
-        let z = days + 719_468
-        let era = (z >= 0 ? z : z - 146_096) / 146_097
-        let dayOfEra = z - era * 146_097
-        let yearOfEra = (dayOfEra - dayOfEra / 1460 + dayOfEra / 36_524 - dayOfEra / 146_096) / 365
-        let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)
-        let monthIndex = (5 * dayOfYear + 2) / 153
-        let day = dayOfYear - (153 * monthIndex + 2) / 5 + 1
-        let month = monthIndex < 10 ? monthIndex + 3 : monthIndex - 9
-        let year = yearOfEra + era * 400 + (month <= 2 ? 1 : 0)
+        let (year, month, day) = CivilDate.date(fromDays: days)
         return Civil(
             year: year, month: month, day: day, hour: secondOfDay / 3600, minute: secondOfDay / 60 % 60, second: secondOfDay % 60,
             millisecond: millisecond)
-    }
-
-    /// Days since 1970-01-01 for a calendar date, after Howard Hinnant's `days_from_civil`.
-    private static func daysFromCivil(year: Int64, month: Int64, day: Int64) -> Int64 {
-        let y = month <= 2 ? year - 1 : year
-        let era = (y >= 0 ? y : y - 399) / 400
-        let yearOfEra = y - era * 400
-        let dayOfYear = (153 * (month > 2 ? month - 3 : month + 9) + 2) / 5 + day - 1
-        let dayOfEra = yearOfEra * 365 + yearOfEra / 4 - yearOfEra / 100 + dayOfYear
-        return era * 146_097 + dayOfEra - 719_468
     }
 
     private static func pad(_ value: Int64, _ width: Int = 2) -> String {
