@@ -25,11 +25,15 @@ public struct Masking: Sendable {
         for secret in Set(secrets) where !secret.isEmpty {
             patterns.append(SecretPattern(encodingsOf: secret))
             for alignment in 0..<3 {
-                let standard = Masking.base64(of: secret, alignment: alignment)
-                // Shorter than this, a base64 form is as likely to be any text's.
-                guard standard.utf8.count >= 4 else { continue }
-                encoded.insert(standard)
-                encoded.insert(String(standard.map { $0 == "+" ? "-" : $0 == "/" ? "_" : $0 }))
+                // The secret followed by more bytes, and the secret last (its final character
+                // then encodes zero bits after it, before any `=`).
+                for last in [false, true] {
+                    let standard = Masking.base64(of: secret, alignment: alignment, last: last)
+                    // Shorter than this, a base64 form is as likely to be any text's.
+                    guard standard.utf8.count >= 4 else { continue }
+                    encoded.insert(standard)
+                    encoded.insert(String(standard.map { $0 == "+" ? "-" : $0 == "/" ? "_" : $0 }))
+                }
             }
         }
         patterns += encoded.sorted().map(SecretPattern.init(exactly:))
@@ -81,15 +85,16 @@ public struct Masking: Sendable {
 
     /// The base64 characters that encode `secret` wherever it falls in a longer encoded string
     /// whose bytes before it number `alignment` modulo 3: the characters that depend on
-    /// neighbouring bytes are left out.
-    static func base64(of secret: String, alignment: Int) -> String {
+    /// neighbouring bytes are left out (with `last`, the secret ends the string, so its final
+    /// character, padded with zero bits, is kept).
+    static func base64(of secret: String, alignment: Int, last: Bool = false) -> String {
         let bytes = [UInt8](repeating: 0, count: alignment) + Array(secret.utf8)
         var characters = Array(base64(String(decoding: bytes, as: UTF8.self)).utf8)
         guard alignment == 0 || bytes.count > 3 else { return "" }
         // The first characters mix in the bytes before; in a partial last group, the last
         // character mixes in the bytes after.
         let leading = [0, 2, 3][alignment]
-        if bytes.count % 3 != 0 { characters.removeLast() }
+        if bytes.count % 3 != 0, !last { characters.removeLast() }
         guard characters.count > leading else { return "" }
         return String(decoding: characters[leading...], as: UTF8.self)
     }
