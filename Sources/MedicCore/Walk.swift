@@ -226,7 +226,7 @@ public struct Walk: Sendable {
             return [.stalled(stepID: currentStepID, reason: "the step was cancelled")]
         }
         var effects: [WalkEffect] = []
-        let captured = Extraction.values(of: step, from: result.output)
+        let captured = Extraction.values(of: step, from: result.readableOutput)
         if !captured.isEmpty {
             for value in captured { frames[frames.count - 1].variables[value.name] = value.value }
             effects.append(.captured(captured.map { CapturedValue(name: $0.name, value: masking.apply($0.value)) }))
