@@ -150,6 +150,10 @@ public struct Walk: Sendable {
         } else {
             nothingToRun = "step '\(id)' has nothing to run"
         }
+        if step.kind == .check || step.kind == .action, let reason = optionLikeCapture(in: step) {
+            pending = .decision(stepID: qualified(id))
+            return effects + [.stalled(stepID: qualified(id), reason: reason)]
+        }
         switch step.kind {
         case .check:
             guard let invocation = invocation(for: step) else { return effects + end(.aborted(reason: nothingToRun)) }
