@@ -24,6 +24,12 @@ public struct StepResult: Sendable, Hashable {
     /// How many bytes of the middle of the output were not kept (0: conditions read it whole).
     public var droppedBytes = 0
 
+    /// What the program left running in its process group when it exited (`name (pid N)`
+    /// each); a check's are ended (`leftoversEnded`), an action's are left running.
+    public var leftovers: [String] = []
+    /// Whether Medic ended `leftovers`.
+    public var leftoversEnded = false
+
     /// The output as conditions, captures and counts read it: the whole, or its kept parts.
     public var readableOutput: [String] { keptParts ?? [output] }
 

@@ -221,6 +221,16 @@ public final class RunSession {
             HTTPHeader(name: $0.name, value: Masking.isSensitiveHeader($0.name) ? Masking.mask : walk.masking.apply($0.value))
         }
         guard record(.output(outputRecord)), record(.result(resultRecord)) else { return nil }
+        if !result.leftovers.isEmpty {
+            let count = result.leftovers.count == 1 ? "1 process" : "\(result.leftovers.count) processes"
+            let what = result.leftovers.joined(separator: ", ")
+            let note =
+                result.leftoversEnded
+                ? "Medic ended \(count) '\(invocation.stepID)' left running in the background: \(what)"
+                : "'\(invocation.stepID)' left \(count) running in the background: \(what)"
+            console.show("  " + note, .warning)
+            guard record(.note(walk.masking.apply(note))) else { return nil }
+        }
         if result.droppedBytes > 0 {
             // Whatever the step decides next, it decides on part of what it printed: say so.
             let note = Self.partialOutputNote(stepID: invocation.stepID, capture: capture)
