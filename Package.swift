@@ -57,7 +57,7 @@ let package = Package(
         .executableTarget(name: "medic-yaml-dump", dependencies: ["MedicLoader", "MedicCore"], path: "Tests/medic-yaml-dump"),
         // Test doubles implementing the core's protocols.
         .target(name: "MedicTestSupport", dependencies: ["MedicCore", "MedicLoader", "MedicSession"], path: "Tests/MedicTestSupport"),
-        .testTarget(name: "MedicCoreTests", dependencies: ["MedicCore", "MedicLoader", "MedicTestSupport"]),
+        .testTarget(name: "MedicCoreTests", dependencies: ["MedicCore", "MedicLoader", "MedicRender", "MedicTestSupport"]),
         .testTarget(name: "MedicSessionTests", dependencies: ["MedicSession", "MedicCore", "MedicTestSupport"]),
         .testTarget(name: "MedicRuntimeTests", dependencies: ["MedicRuntime", "MedicCore", "MedicTestSupport"], exclude: ["Fixtures"]),
         .testTarget(

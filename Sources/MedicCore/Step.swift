@@ -62,6 +62,10 @@ public struct Step: Sendable, Hashable {
     public var conclusion: Conclusion?
     /// A `runbook` step's call.
     public var call: RunbookCall?
+    /// A check the author declares read-only on their word (`read_only: {reason: …}`), for what
+    /// the allow-list cannot prove: it is shown as unverified and confirmed by the operator on its
+    /// first run under each digest of its runbook.
+    public var vouch: ReadOnlyVouch?
     /// What the step runs per value of a choice input, when that differs (`by:`, `variants:`).
     public var variants: StepVariants?
     /// Where the step is defined (its id key).
@@ -86,6 +90,7 @@ public struct Step: Sendable, Hashable {
         self.setsVariable = nil
         self.conclusion = nil
         self.call = nil
+        self.vouch = nil
         self.variants = nil
         self.location = location
     }
@@ -228,5 +233,19 @@ public struct RunbookCall: Sendable, Hashable {
     public func hash(into hasher: inout Hasher) {
         hasher.combine(resolvedPath)
         hasher.combine(location)
+    }
+}
+
+/// An author's word that a check is read-only where Medic cannot prove it, with the reason given.
+public struct ReadOnlyVouch: Sendable, Hashable {
+    /// Why the author holds the check to be read-only.
+    public var reason: String
+    /// Where `read_only` is written.
+    public var location: SourceLocation
+
+    /// Creates a vouch.
+    public init(reason: String, location: SourceLocation) {
+        self.reason = reason
+        self.location = location
     }
 }

@@ -15,7 +15,7 @@ struct StepDecoder {
     static let running = ways + ["capture", "count", "branches", "uses", "by", "variants"]
     static let variantKeys = ways + ["capture", "count", "uses"]
     static let keysByKind: [Step.Kind: [String]] = [
-        .check: common + running,
+        .check: common + running + ["read_only"],
         .action: common + running + ["confirm", "target", "skip"],
         .question: common + ["options", "set"],
         .conclusion: common + ["outcome", "cause", "summary"],
@@ -78,6 +78,7 @@ struct StepDecoder {
         step.counts = fields["count"].map(counts) ?? []
         if let node = fields["uses"] { applySnippets(ReuseDecoder(reader: reader).uses(node), to: &step, at: node, context: context) }
         step.branches = BranchDecoder(reader: reader).branches(fields.required("branches"), context: context)
+        if let node = fields["read_only"] { step.vouch = vouch(node, context: context) }
         guard step.kind == .action else { return }
         if let node = fields["confirm"], let text = reader.string(node, "'confirm'") {
             if let confirmation = Step.Confirmation(rawValue: text) {
@@ -121,6 +122,23 @@ struct StepDecoder {
             return ProbeDecoder(reader: reader).log(node).map(Execution.log)
         }
         return nil
+    }
+
+    /// `read_only: {reason: "…"}`: the author's word, which must say why.
+    private func vouch(_ node: YAMLNode, context: String) -> ReadOnlyVouch? {
+        let hint = "write 'read_only: {reason: \"why this cannot change anything\"}'"
+        guard case .mapping = node else {
+            reader.error("'read_only' in \(context) must be a mapping with the author's 'reason'", at: node, hint: hint)
+            return nil
+        }
+        guard let fields = reader.fields(node, allowed: ["reason"], in: "'read_only' of \(context)"),
+            let reasonNode = fields.required("reason"), let reason = reader.string(reasonNode, "'reason'")
+        else { return nil }
+        if reason.allSatisfy(\.isWhitespace) {
+            reader.error("'read_only' in \(context) must say why the check cannot change anything", at: reasonNode, hint: hint)
+            return nil
+        }
+        return ReadOnlyVouch(reason: reason, location: reader.location(node))
     }
 
     private func captures(_ node: YAMLNode) -> [RegexPattern] {
