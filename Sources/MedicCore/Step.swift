@@ -66,6 +66,9 @@ public struct Step: Sendable, Hashable {
     /// the allow-list cannot prove: it is shown as unverified and confirmed by the operator on its
     /// first run under each digest of its runbook.
     public var vouch: ReadOnlyVouch?
+    /// Why a check must run on the real, writable file system instead of Medic's read-only
+    /// mount namespace (`writable_fs: {reason: …}`), e.g. `nginx -t` opening its pid and log files.
+    public var writableFileSystem: String?
     /// What the step runs per value of a choice input, when that differs (`by:`, `variants:`).
     public var variants: StepVariants?
     /// Where the step is defined (its id key).
@@ -91,6 +94,7 @@ public struct Step: Sendable, Hashable {
         self.conclusion = nil
         self.call = nil
         self.vouch = nil
+        self.writableFileSystem = nil
         self.variants = nil
         self.location = location
     }

@@ -340,7 +340,10 @@ public struct Walk: Sendable {
         var invocation = Invocation(
             stepID: qualified(step.id), kind: step.kind, placement: step.placement, timeout: currentRunbook.timeout(of: step),
             payload: payload, environment: environment, secrets: secretValues)
-        if step.kind == .check { invocation.unverified = step.vouch?.reason }
+        if step.kind == .check {
+            invocation.unverified = step.vouch?.reason
+            invocation.writableFileSystem = step.writableFileSystem != nil
+        }
         return invocation
     }
 

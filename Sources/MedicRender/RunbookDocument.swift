@@ -50,6 +50,10 @@ public struct RunbookDocument: Sendable {
                 line("    at its first run under each version of the runbook. The author's reason:")
                 line(wrap(vouch.reason, indent: "      "))
             }
+            if let reason = step.writableFileSystem {
+                line("    runs on the writable file system, outside Medic's read-only mount namespace, because:")
+                line(wrap(reason, indent: "      "))
+            }
             if let execution = step.execution {
                 let lines = execution.summary.split(separator: "\n", omittingEmptySubsequences: false)
                 line("    runs (\(execution.keyword), timeout \(runbook.timeout(of: step))):")

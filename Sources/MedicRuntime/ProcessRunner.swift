@@ -23,11 +23,30 @@ struct ProcessRunner {
         case cancel
     }
 
-    /// Runs `argv` (looked up on PATH) with `environment` added, for at most `timeout`.
-    func run(_ argv: [String], environment: [String: String], timeout: TimeSpan, output: (ArraySlice<UInt8>) -> Void) -> StepResult {
+    /// Runs `argv` (looked up on PATH) with `environment` added, for at most `timeout`; with
+    /// `sandbox` (a check), confined by it, its `$TMPDIR` a private scratch folder.
+    func run(
+        _ argv: [String], environment: [String: String], timeout: TimeSpan, sandbox: CheckSandbox? = nil, output: (ArraySlice<UInt8>) -> Void
+    ) -> StepResult {
         let started = MonotonicClock.now()
+        var environment = environment
+        var confinement: ChildProcess.Confinement?
+        var scratch: Scratch?
+        if let sandbox {
+            if sandbox.confinesMounts {
+                guard let made = Scratch.make() else {
+                    let reason = "could not create a scratch folder in \(Scratch.parent): \(errorText(errno))"
+                    output(ArraySlice(Array((reason + "\n").utf8)))
+                    return StepResult(durationMilliseconds: Int(MonotonicClock.now() - started), failureReason: reason)
+                }
+                scratch = made
+                environment["TMPDIR"] = made.path
+            }
+            confinement = ChildProcess.Confinement(confinesMounts: sandbox.confinesMounts, scratch: scratch?.path ?? "")
+        }
+        defer { scratch?.remove() }
         let child: ChildProcess
-        switch ChildProcess.spawn(argv, environment: environment) {
+        switch ChildProcess.spawn(argv, environment: environment, confinement: confinement) {
         case .success(let spawned): child = spawned
         case .failure(let failure):
             output(ArraySlice(Array((failure.reason + "\n").utf8)))

@@ -1,3 +1,4 @@
+import Foundation
 import MedicCore
 import MedicLoader
 import MedicRender
@@ -111,5 +112,36 @@ struct VouchValidationTests {
         let text = RunbookDocument(runbook).render()
         #expect(text.contains("UNVERIFIED: read-only on the author's word, not proven by Medic"), "\(text)")
         #expect(text.contains("the login only checks a password"))
+    }
+}
+
+@Suite("Asking for the writable file system")
+struct WritableFileSystemTests {
+    @Test("writable_fs takes a reason, reaches the invocation and is shown; only checks take it")
+    func writable() throws {
+        let yaml = """
+            medic: 1
+            id: v
+            title: V
+            steps:
+              conf:
+                kind: check
+                title: Read nginx's configuration
+                why: w
+                writable_fs: {reason: nginx -T opens its pid and log files to test them}
+                command: [nginx, -T]
+                branches:
+                  - otherwise: done
+              done: {kind: conclusion, title: Done, why: w, outcome: no-fault, cause: none}
+            """
+        let runbook = try #require(RunbookLoader().parse(yaml, path: "v.yaml").runbook)
+        #expect(runbook.step("conf")?.writableFileSystem == "nginx -T opens its pid and log files to test them")
+        let walk = Walk(bundle: RunbookBundle(root: runbook, runbooks: [:]), inputs: [:])
+        #expect(walk.invocation(for: try #require(runbook.step("conf")))?.writableFileSystem == true)
+        #expect(RunbookDocument(runbook).render().contains("runs on the writable file system, outside Medic's read-only mount namespace"))
+        let empty = VouchValidationTests.diagnostics(check: "writable_fs: {reason: ''}\ncommand: [nginx, -T]")
+        #expect(empty.contains { $0.message.contains("must say what the check writes outside its scratch folder") }, "\(empty)")
+        let action = RunbookLoader().parse(yaml.replacingOccurrences(of: "kind: check", with: "kind: action"), path: "v.yaml")
+        #expect(action.diagnostics.contains { $0.severity == .error && $0.message.contains("writable_fs") }, "\(action.diagnostics)")
     }
 }
