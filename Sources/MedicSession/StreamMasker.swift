@@ -43,22 +43,25 @@ public struct StreamMasker: Sendable {
         // bytes wait for the next chunk.
         let safeEnd = final ? count : count - holdBack
         scan: while index < safeEnd {
-            let byte = pending[index]
-            if firstBytes[Int(byte)] {
-                for form in forms where form.count <= count - index && pending[index] == form[0] {
-                    var matched = true
-                    for offset in 1..<form.count where pending[index + offset] != form[offset] {
-                        matched = false
-                        break
-                    }
-                    if matched {
-                        out.append(contentsOf: mask)
-                        index += form.count
-                        continue scan
-                    }
+            // Bytes that cannot start a form pass on as one run: most output never starts one.
+            var runEnd = index
+            while runEnd < safeEnd, !firstBytes[Int(pending[runEnd])] { runEnd += 1 }
+            out.append(contentsOf: pending[index..<runEnd])
+            index = runEnd
+            guard index < safeEnd else { break }
+            for form in forms where form.count <= count - index && pending[index] == form[0] {
+                var matched = true
+                for offset in 1..<form.count where pending[index + offset] != form[offset] {
+                    matched = false
+                    break
+                }
+                if matched {
+                    out.append(contentsOf: mask)
+                    index += form.count
+                    continue scan
                 }
             }
-            out.append(byte)
+            out.append(pending[index])
             index += 1
         }
         pending.removeFirst(index)
