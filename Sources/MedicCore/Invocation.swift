@@ -29,6 +29,12 @@ public struct Invocation: Sendable, Hashable {
     public var environment: [String: String]
     /// The secret values in play, so adapters and recorders can mask them.
     public var secrets: [String]
+    /// For a check read-only only on its author's word (`read_only`), the reason they gave; nil
+    /// for a check Medic proves read-only, and for an action.
+    public var unverified: String?
+    /// Whether a check runs on the writable file system, outside Medic's read-only mount
+    /// namespace, as its runbook asks (`writable_fs`); it still runs with `no_new_privs`.
+    public var writableFileSystem = false
 
     /// Creates an invocation.
     public init(

@@ -13,6 +13,7 @@ public struct Validator: Sendable {
         for runbook in bundle.runbooks.values {
             for form in concreteForms(of: runbook) { diagnostics += validate(form, in: bundle) }
             diagnostics += reuseProblems(runbook)
+            diagnostics += needlessVouches(runbook)
         }
         diagnostics += callCycles(in: bundle)
         return diagnostics
@@ -243,11 +244,14 @@ public struct Validator: Sendable {
     private func rules(for step: Step, in runbook: Runbook) -> [Diagnostic] {
         var out: [Diagnostic] = []
         if step.kind == .check, let execution = step.execution {
-            if let (reason, location) = ReadOnlyCheck.problem(execution, at: step.location) {
+            let problem = ReadOnlyCheck.problem(execution, at: step.location)
+            if let (reason, location) = problem, step.vouch == nil {
                 out.append(
                     .error(
                         "check '\(step.id)' must be provably read-only, but \(reason)", at: location,
-                        hint: "make it an 'action', which runs only after the operator confirms it"))
+                        hint:
+                            "make it an 'action', which runs only after the operator confirms it, or, when you know it changes nothing, vouch for it with 'read_only: {reason: \"…\"}'"
+                    ))
             }
         }
         if step.kind == .action {
@@ -266,6 +270,21 @@ public struct Validator: Sendable {
             out.append(.warning("question '\(step.id)' overwrites the input '\(name)' with the chosen answer", at: step.location))
         }
         return out
+    }
+
+    /// Checks vouched for that Medic proves read-only in every form: the vouch would only make the
+    /// operator confirm them for nothing.
+    private func needlessVouches(_ runbook: Runbook) -> [Diagnostic] {
+        runbook.steps.compactMap { step in
+            guard step.kind == .check, let vouch = step.vouch else { return nil }
+            let proven = step.concreteForms.allSatisfy { form in
+                form.execution.map { ReadOnlyCheck.problem($0, at: form.location) == nil } ?? true
+            }
+            guard proven else { return nil }
+            return .warning(
+                "check '\(step.id)' is provably read-only, so its 'read_only' is not needed", at: vouch.location,
+                hint: "remove it: the operator would be asked to confirm a check for nothing")
+        }
     }
 
     // MARK: - Runbook calls

@@ -64,6 +64,10 @@ public struct Walk: Sendable {
     /// The runbook the walk is in now.
     public var currentRunbook: Runbook { frames[frames.count - 1].runbook }
 
+    /// The SHA-256 of the bytes the current runbook was parsed from; nil for a bundle not read
+    /// from files.
+    public var currentRunbookDigest: String? { bundle.digests[currentRunbook.path] }
+
     /// The variables visible at the current step, inputs and captures alike.
     public var variables: [String: String] { frames[frames.count - 1].variables }
 
@@ -122,7 +126,7 @@ public struct Walk: Sendable {
         case (.abort(let reason), _):
             return end(.aborted(reason: reason))
         case (.needsPerson(let reason), .confirmation(let stepID)), (.needsPerson(let reason), .answer(let stepID)),
-            (.needsPerson(let reason), .decision(let stepID)):
+            (.needsPerson(let reason), .decision(let stepID)), (.needsPerson(let reason), .result(let stepID)):
             return end(.needsPerson(stepID: stepID, reason: reason))
         default:
             return []
@@ -337,9 +341,14 @@ public struct Walk: Sendable {
             // gets none, so a secret cannot leak through a tool that dumps its environment.
             for input in currentRunbook.inputs where input.isSecret { environment[input.environmentName] = nil }
         }
-        return Invocation(
+        var invocation = Invocation(
             stepID: qualified(step.id), kind: step.kind, placement: step.placement, timeout: currentRunbook.timeout(of: step),
             payload: payload, environment: environment, secrets: secretValues)
+        if step.kind == .check {
+            invocation.unverified = step.vouch?.reason
+            invocation.writableFileSystem = step.writableFileSystem != nil
+        }
+        return invocation
     }
 
     /// The variables as a script sees them: upper-case names, durations also in seconds.
