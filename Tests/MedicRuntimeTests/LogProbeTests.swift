@@ -98,7 +98,7 @@ struct LogProbeTests {
 
     func step(_ path: String) -> Step {
         var step = Step(id: "errors", kind: .check, location: Self.here)
-        step.execution = .log(LogProbeSpec(file: Template(path, at: Self.here), since: .seconds(900), classes: Self.classes))
+        step.execution = .log(LogProbeSpec(file: Template(path, at: Self.here), since: Template("15m", at: Self.here), classes: Self.classes))
         return step
     }
 
