@@ -37,19 +37,19 @@ struct ProbeTemplateTests {
     }
 
     static let window = """
-          window:
-            type: duration
-            description: d
-            default: 15m
-          socket:
-            type: path
-            description: s
-            required: false
-          name:
-            type: string
-            description: n
-            default: x
-      """
+            window:
+              type: duration
+              description: d
+              default: 15m
+            socket:
+              type: path
+              description: s
+              required: false
+            name:
+              type: string
+              description: n
+              default: x
+        """
 
     func log(since: String) -> String { "    log: {file: /var/log/x.log, since: '\(since)'}" }
 
