@@ -12,7 +12,7 @@ APP_PORT=${MEDIC_LAB_APP_PORT:-18000}
 WRONG_PORT=${MEDIC_LAB_WRONG_PORT:-18001}   # nothing listens here, ever
 MEMORY_MB=${MEDIC_LAB_MEMORY_MB:-256}       # cgroup limit in the oom scenario
 
-SCENARIOS="healthy oom crashed wrong-port socket-missing header-too-big slow auth-broken"
+SCENARIOS="healthy oom crashed wrong-port socket-missing header-too-big slow auth-broken restarted-then-slow cuts unix-socket"
 # Only where a Docker engine runs the app (MEDIC_LAB_RUNTIME=docker or compose).
 ENGINE_SCENARIOS="oom-own-limit stopped recovered"
 # What runs the app: supervisor (supervisord), docker (docker run) or compose.

@@ -152,6 +152,7 @@ public struct Validator: Sendable {
             }
             if case .http(let spec) = step.execution {
                 use(spec.url, "the url of '\(id)'", secretsAllowed: true)
+                if let socket = spec.unixSocket { use(socket, "the unix_socket of '\(id)'", secretsAllowed: false) }
                 for header in spec.headers { use(header.value, "a header of '\(id)'", secretsAllowed: true) }
                 switch spec.body {
                 case .none: break
@@ -165,6 +166,10 @@ public struct Validator: Sendable {
             }
             if case .log(let spec) = step.execution {
                 use(spec.file, "the log file of '\(id)'", secretsAllowed: false)
+                if let problem = sinceProblem(spec.since, runbook) {
+                    out.append(
+                        .error("the 'since' of '\(id)' \(problem)", at: spec.since.location, hint: "write a duration (15m) or ${error_window}"))
+                }
             }
             if case .script(let text, let location) = step.execution {
                 // `${name}` in a script is the shell's; when it names an input it is almost always
@@ -191,6 +196,23 @@ public struct Validator: Sendable {
             for (_, value) in step.call?.with ?? [] { use(value, "an input passed by '\(id)'", secretsAllowed: true) }
         }
         return out
+    }
+
+    /// Why a log probe's templated `since` may not render to a duration: it must be exactly one
+    /// `${name}` naming a required `duration` input, whose value is checked as a duration before
+    /// the walk starts. (A name nothing defines is reported where every template is checked.)
+    private func sinceProblem(_ since: Template, _ runbook: Runbook) -> String? {
+        guard let name = since.variables.first else { return nil }
+        guard since.segments == [.variable(name)] else { return "must be a duration or a single ${name}, not '\(since.raw)'" }
+        guard let input = runbook.input(name) else {
+            let captured = runbook.steps.contains { step in
+                step.captures.contains { $0.groupNames.contains(name) } || step.counts.contains { $0.name == name }
+            }
+            return captured ? "uses '${\(name)}', a captured value, which is not checked as a duration" : nil
+        }
+        if input.type != .duration { return "uses '${\(name)}', an input of type \(input.type.rawValue), not duration" }
+        if !input.isRequired { return "uses '${\(name)}', an input that may be left empty" }
+        return nil
     }
 
     // MARK: - Regular expressions and defaults

@@ -330,10 +330,17 @@ public struct Walk: Sendable {
             if case .json = spec.body, !headers.contains(where: { $0.name.lowercased() == "content-type" }) {
                 headers.append(HTTPHeader(name: "Content-Type", value: "application/json"))
             }
+            let socket = render(spec.unixSocket)
             payload = .http(
-                HTTPRequest(method: spec.method, url: render(spec.url), headers: headers, body: body, followRedirects: spec.followRedirects))
+                HTTPRequest(
+                    method: spec.method, url: render(spec.url), headers: headers, body: body, followRedirects: spec.followRedirects,
+                    unixSocket: socket.isEmpty ? nil : socket))
         case .tcp(let spec): payload = .tcp(host: render(spec.host), port: Int(render(spec.port)) ?? 0)
-        case .log(let spec): payload = .log(LogQuery(path: render(spec.file), since: spec.since, classes: spec.classes, examples: spec.examples))
+        case .log(let spec):
+            // The validator lets `since` be a duration or a required duration input, whose value
+            // is checked as one; were it anything else, the output's "window 0s" would show it.
+            let since = TimeSpan(parsing: render(spec.since)) ?? TimeSpan(milliseconds: 0)
+            payload = .log(LogQuery(path: render(spec.file), since: since, classes: spec.classes, examples: spec.examples))
         }
         var environment = self.environment
         if case .command = payload {
