@@ -221,13 +221,18 @@ struct LabTests {
         let victimPid = evidence.captured("victim_pid") ?? "-"
         let victimCgroup = evidence.captured("victim_memcg") ?? "-"
         let containerID = lab["RUNTIME"] == "supervisor" ? nil : try lab.appContainerID()
+        let why = evidence.captured("victim_why") ?? "-"
         if let containerID {
             #expect(victimCgroup.contains(containerID), "the victim's cgroup \(victimCgroup) is not the app container's (\(containerID))")
+            #expect(why == "its container cgroup")
         } else {
             #expect(lab.spawnedAppPids().contains(victimPid), "pid \(victimPid) is not one supervisord started the app with")
+            #expect(why == "one of its pids")
         }
         let kernelReason = evidence.because(at: "app-down/kernel-oom") ?? ""
-        #expect(kernelReason.contains("the kernel killed the app \(kills) times") && kernelReason.contains("pid \(victimPid)"), "\(kernelReason)")
+        #expect(
+            kernelReason.contains("the kernel killed the app \(kills) times") && kernelReason.contains("pid \(victimPid)")
+                && kernelReason.contains("identified as the app by \(why)"), "\(kernelReason)")
 
         #expect(evidence.captured("memory_verdict") == memory.verdict, "\(evidence.output(of: "app-down/memory-limit") ?? "-")")
         #expect(evidence.captured("limit_value") == memory.limit)
