@@ -11,10 +11,11 @@ NGINX_PORT=${MEDIC_LAB_NGINX_PORT:-18080}
 APP_PORT=${MEDIC_LAB_APP_PORT:-18000}
 WRONG_PORT=${MEDIC_LAB_WRONG_PORT:-18001}   # nothing listens here, ever
 MEMORY_MB=${MEDIC_LAB_MEMORY_MB:-256}       # cgroup limit in the oom scenario
+OWN_LIMIT_MB=128                            # the app's own limit in oom-own-limit (a request needs 96 MiB more)
 
-SCENARIOS="healthy oom crashed wrong-port socket-missing header-too-big slow auth-broken restarted-then-slow cuts unix-socket"
+SCENARIOS="healthy oom oom-own-limit crashed wrong-port socket-missing header-too-big slow auth-broken restarted-then-slow cuts unix-socket"
 # Only where a Docker engine runs the app (MEDIC_LAB_RUNTIME=docker or compose).
-ENGINE_SCENARIOS="oom-own-limit stopped recovered"
+ENGINE_SCENARIOS="stopped recovered"
 # What runs the app: supervisor (supervisord), docker (docker run) or compose.
 # lab/up records it in RUN/runtime, which lab/down and lab/selftest read back.
 RUNTIME=${MEDIC_LAB_RUNTIME:-$(cat "$RUN/runtime" 2>/dev/null || echo supervisor)}

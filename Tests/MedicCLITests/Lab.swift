@@ -55,10 +55,11 @@ struct Lab {
     /// as skipped, never as passed.
     /// `runtime` is what runs the app: supervisor, or docker or compose on a Docker engine that
     /// lab/up starts when none answers on the lab's socket.
-    init(_ scenario: String, runtime: String = "supervisor") throws {
+    /// `settings` adds lab/up knobs (`MEDIC_LAB_STRAY_OOM=1`).
+    init(_ scenario: String, runtime: String = "supervisor", settings: [String: String] = [:]) throws {
         let up = try Spawn.run(
-            [TestSupport.repositoryRoot + "/lab/up", scenario], environment: Self.environment.merging(["MEDIC_LAB_RUNTIME": runtime]) { $1 },
-            timeout: 300)
+            [TestSupport.repositoryRoot + "/lab/up", scenario],
+            environment: Self.environment.merging(["MEDIC_LAB_RUNTIME": runtime]) { $1 }.merging(settings) { $1 }, timeout: 300)
         if up.status == 77 {
             let reason = up.output.split(separator: "\n").first { $0.contains("skipped") }.map(String.init) ?? up.output
             try Test.cancel("\(reason)")
@@ -109,6 +110,25 @@ struct Lab {
         }
         return containers
     }
+
+    /// The full id of the app's container (docker and compose), asked of the engine.
+    func appContainerID() throws -> String {
+        let ps = try Spawn.run(
+            ["docker", "ps", "-aq", "--no-trunc", "--filter", "label=medic.lab.run=" + self["LAB_DIR"], "--filter", "label=medic.lab.role=app"],
+            environment: medicEnvironment, timeout: 30)
+        let id = ps.output.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard ps.status == 0, id.count == 64 else { throw TestFailure("no app container: \(ps.output)") }
+        return id
+    }
+
+    /// Every pid supervisord started the app with, from its own log (`spawned: 'app' with pid N`).
+    func spawnedAppPids() -> Set<String> {
+        let log = (try? String(contentsOfFile: self["SUPERVISOR_LOG"], encoding: .utf8)) ?? ""
+        return Set(log.matches(of: /spawned: 'app' with pid (\d+)/).map { String($0.1) })
+    }
+
+    /// The memory cgroup lab/up made, as the kernel names it (`/medic-lab-HASH`, relative to the hierarchy).
+    var cgroupName: String { "/" + (self["CGROUP"].split(separator: "/").last.map(String.init) ?? "") }
 
     /// `supervisorctl status` of every program, as name → the rest of its line
     /// (`RUNNING   pid 123, uptime 0:00:05`).

@@ -26,8 +26,20 @@ struct LabExpectation: Sendable, CustomTestStringConvertible {
     /// (app, buildjobs, extras) → the starts of status one of which every such container's status
     /// begins with ("Up", "Exited"; a restart loop shows "Restarting" and "Up" in turn).
     var containers: [String: Set<String>] = [:]
+    /// Where the app was OOM-killed: what the kernel and memory-limit steps must show (the
+    /// named victim is the app, the limit shown is the one that ran out); nil elsewhere.
+    var memory: MemoryEvidence?
+    /// Extra inputs (`error_window`), beyond the lab's.
+    var variables: [String: String] = [:]
+    /// lab/up knobs (`MEDIC_LAB_STRAY_OOM`).
+    var settings: [String: String] = [:]
+    /// A name for the test list when one scenario runs in two ways.
+    var label: String?
 
-    var testDescription: String { runtime == "supervisor" ? scenario : "\(runtime) \(scenario)" }
+    var testDescription: String {
+        let name = label.map { "\(scenario) (\($0))" } ?? scenario
+        return runtime == "supervisor" ? name : "\(runtime) \(name)"
+    }
 
     /// `medic run`'s exit status for the outcome.
     var exitStatus: Int32 {
@@ -45,7 +57,23 @@ struct LabExpectation: Sendable, CustomTestStringConvertible {
     static let oom = LabExpectation(
         scenario: "oom", outcome: "resolved", cause: "oom-killed", conclusions: ["fixed-oom"],
         actions: ["app-down/stop-build", "app-down/stop-extras", "app-down/restart"],
-        logins: ["login-right": 200, "login-wrong": 401])
+        logins: ["login-right": 200, "login-wrong": 401], memory: .sharedLabCgroup)
+    /// `oom` beside a stray process killed for memory every 5 s in its own cgroup, walked with a
+    /// 20 s window once the lab has run for longer: the stray's kills in the window and the older
+    /// kills (the app's first, the stray's first) must be listed as ignored, never counted.
+    static let oomBesideStrayKills: LabExpectation = {
+        var expected = oom
+        expected.memory = MemoryEvidence(verdict: "shared-limit", limit: "256 MiB", cgroup: .labCgroup, strayKills: true)
+        expected.variables = ["error_window": "20s"]
+        expected.settings = ["MEDIC_LAB_STRAY_OOM": "1"]
+        expected.label = "beside a stray process's kills, a 20 s window"
+        return expected
+    }()
+    /// The app alone in its own 128 MiB cgroup (the neighbours run outside it): nothing is
+    /// stopped or restarted.
+    static let oomOwnLimit = LabExpectation(
+        scenario: "oom-own-limit", outcome: "escalate", cause: "oom-killed", conclusions: ["oom-own-limit"],
+        memory: MemoryEvidence(verdict: "own-limit", limit: "128 MiB", cgroup: .labCgroup))
     static let crashed = LabExpectation(scenario: "crashed", outcome: "escalate", cause: "upstream-crashed", conclusions: ["crash-escalate"])
     static let wrongPort = LabExpectation(
         scenario: "wrong-port", outcome: "escalate", cause: "wrong-upstream-address", conclusions: ["wrong-address"])
@@ -86,11 +114,29 @@ struct LabExpectation: Sendable, CustomTestStringConvertible {
     static let withoutOOM = [healthy, crashed, wrongPort, socketMissing, headerTooBig, slow, authBroken, restartedThenSlow, cuts, unixSocket]
 }
 
+/// What the kernel-oom and memory-limit steps of a walk must show.
+struct MemoryEvidence: Sendable {
+    /// Which cgroup the limit that ran out must be.
+    enum Cgroup: Sendable {
+        /// The cgroup lab/up made (`/medic-lab-HASH`, or `/medic-lab-HASH-app` for the program alone).
+        case labCgroup
+        /// The app container's own cgroup (its path names the container's id).
+        case appContainer
+    }
+    /// memory-limit's verdict: own-limit or shared-limit.
+    let verdict: String
+    /// The limit shown for the cgroup that ran out ("128 MiB").
+    let limit: String
+    let cgroup: Cgroup
+    /// Whether a stray process's kills must be among the ignored ones.
+    var strayKills = false
+
+    static let sharedLabCgroup = MemoryEvidence(verdict: "shared-limit", limit: "256 MiB", cgroup: .labCgroup)
+}
+
 extension LabExpectation {
     /// The seed's incident and its neighbours on a real Docker engine, for one runtime (docker
-    /// or compose): what nginx-502.yaml must conclude, and the containers afterwards. (The lab's
-    /// `oom-own-limit` is not here yet: app-down.yaml restarts an app killed at its own limit
-    /// instead of concluding that the limit is too small.)
+    /// or compose): what nginx-502.yaml must conclude, and the containers afterwards.
     static func onEngine(_ runtime: String) -> [LabExpectation] {
         // One recovery flow serves every runtime (app-down's variants), so the actions' ids are the same.
         let prefix = "app-down/"
@@ -100,7 +146,10 @@ extension LabExpectation {
             LabExpectation(
                 scenario: "oom", outcome: "resolved", cause: "oom-killed", conclusions: ["fixed-oom"],
                 actions: [prefix + "stop-build", prefix + "stop-extras", prefix + "restart"], logins: ["login-right": 200, "login-wrong": 401],
-                runtime: runtime, containers: stopped),
+                runtime: runtime, containers: stopped, memory: .sharedLabCgroup),
+            LabExpectation(
+                scenario: "oom-own-limit", outcome: "escalate", cause: "oom-killed", conclusions: ["oom-own-limit"], runtime: runtime,
+                containers: ["app": ["Up", "Restarting"]], memory: MemoryEvidence(verdict: "own-limit", limit: "128 MiB", cgroup: .appContainer)),
             LabExpectation(
                 scenario: "crashed", outcome: "escalate", cause: "upstream-crashed", conclusions: ["crash-escalate"], runtime: runtime,
                 containers: untouched.merging(["app": ["Restarting", "Up"]]) { $1 }),

@@ -21,10 +21,11 @@ struct LabTests {
     }
 
     @Test(
-        "oom at a terminal: the jobs are stopped and the app restarted after each confirmation, and the site is healthy",
-        .enabled(if: Terminal.available, "tmux is not installed"), .enabled(if: Lab.oomUnsupportedReason == nil, Comment(rawValue: oomNeeds)))
-    func oomAtTerminal() throws {
-        try walkAtTerminal(.oom)
+        "oom at a terminal: the app named as the kernel's victim; at a shared limit the jobs are stopped and the app restarted, at its own nothing is",
+        .enabled(if: Terminal.available, "tmux is not installed"), .enabled(if: Lab.oomUnsupportedReason == nil, Comment(rawValue: oomNeeds)),
+        arguments: [LabExpectation.oom, .oomOwnLimit])
+    func oomAtTerminal(_ expected: LabExpectation) throws {
+        try walkAtTerminal(expected)
     }
 
     @Test("with --yes, no terminal, the password from MEDIC_VAR_login_password", arguments: LabExpectation.withoutOOM)
@@ -32,9 +33,11 @@ struct LabTests {
         try walkUnattended(expected)
     }
 
-    @Test("oom with --yes and no terminal", .enabled(if: Lab.oomUnsupportedReason == nil, Comment(rawValue: oomNeeds)))
-    func oomUnattended() throws {
-        try walkUnattended(.oom)
+    @Test(
+        "oom with --yes and no terminal", .enabled(if: Lab.oomUnsupportedReason == nil, Comment(rawValue: oomNeeds)),
+        arguments: [LabExpectation.oom, .oomOwnLimit, .oomBesideStrayKills])
+    func oomUnattended(_ expected: LabExpectation) throws {
+        try walkUnattended(expected)
     }
 
     @Test("stale lines in the rotated error log (yesterday's, and 20 minutes old) are read past and decide nothing")
@@ -117,11 +120,11 @@ struct LabTests {
     // MARK: - Walks
 
     func walkAtTerminal(_ expected: LabExpectation) throws {
-        let lab = try Lab(expected.scenario, runtime: expected.runtime)
+        let lab = try Lab(expected.scenario, runtime: expected.runtime, settings: expected.settings)
         defer { lab.down() }
         let dir = try TestSupport.temporaryDirectory()
         let session = dir + "/session"
-        let variables = lab.inputs.map { "--var '\($0.name)=\($0.value)'" }.joined(separator: " ")
+        let variables = Self.inputs(lab, expected).map { "--var '\($0.name)=\($0.value)'" }.joined(separator: " ")
         let terminal = try Terminal(
             "\(CommandLineTests.binary) run runbooks/nginx-502.yaml \(variables) --transcript '\(session)'",
             environment: ["NO_COLOR": "1", "XDG_STATE_HOME": dir].merging(lab.medicEnvironment) { $1 })
@@ -138,23 +141,34 @@ struct LabTests {
     }
 
     func walkUnattended(_ expected: LabExpectation) throws {
-        let lab = try Lab(expected.scenario, runtime: expected.runtime)
+        let started = Date()
+        let lab = try Lab(expected.scenario, runtime: expected.runtime, settings: expected.settings)
         defer { lab.down() }
-        let (status, screen, evidence) = try runUnattended(lab, flags: ["--yes"])
+        if let window = expected.variables["error_window"], let seconds = Double(window.dropLast()), window.hasSuffix("s") {
+            // Let the window's start pass lab/up's first kills, so they are older than it.
+            let wait = seconds + 8 - Date().timeIntervalSince(started)
+            if wait > 0 { Thread.sleep(forTimeInterval: wait) }
+        }
+        let (status, screen, evidence) = try runUnattended(lab, flags: ["--yes"], variables: expected.variables)
         #expect(evidence.start?.interactive == false)
         #expect(evidence.start?.flags == ["--yes"])
         try check(evidence, status: status, screen: screen, expected, lab: lab, approver: "--yes")
     }
 
     /// `medic run` with standard input on /dev/null and the password in the environment.
-    func runUnattended(_ lab: Lab, flags: [String]) throws -> (Int32, String, SessionEvidence) {
+    func runUnattended(_ lab: Lab, flags: [String], variables: [String: String] = [:]) throws -> (Int32, String, SessionEvidence) {
         let dir = try TestSupport.temporaryDirectory()
-        let arguments = [CommandLineTests.binary, "run", Self.runbook] + lab.inputs.flatMap { ["--var", "\($0.name)=\($0.value)"] }
+        let inputs = lab.inputs + variables.sorted { $0.key < $1.key }.map { (name: $0.key, value: $0.value) }
+        let arguments = [CommandLineTests.binary, "run", Self.runbook] + inputs.flatMap { ["--var", "\($0.name)=\($0.value)"] }
         let run = try Spawn.run(
             arguments + flags + ["--transcript", dir + "/session"],
             environment: ["NO_COLOR": "1", "XDG_STATE_HOME": dir, "MEDIC_VAR_login_password": lab.password].merging(lab.medicEnvironment) { $1 },
             timeout: 300)
         return (run.status, run.output, try SessionEvidence(directory: dir + "/session"))
+    }
+
+    static func inputs(_ lab: Lab, _ expected: LabExpectation) -> [(name: String, value: String)] {
+        lab.inputs + expected.variables.sorted { $0.key < $1.key }.map { (name: $0.key, value: $0.value) }
     }
 
     // MARK: - What every walk must show
@@ -222,6 +236,62 @@ struct LabTests {
             for name in ["buildjobs:docker-build-sim", "buildjobs:pytest-sim", "extras:postgres-sim", "extras:redis-sim"] {
                 #expect(programs[name]?.hasPrefix("STOPPED") == true, "\(name): \(programs[name] ?? "-")")
             }
+        } else if expected.memory != nil {
+            // At its own limit nothing is stopped: the neighbours run on, outside the app's cgroup.
+            let programs = try lab.programs()
+            for name in ["buildjobs:docker-build-sim", "buildjobs:pytest-sim", "extras:postgres-sim", "extras:redis-sim"] {
+                #expect(programs[name]?.hasPrefix("RUNNING") == true, "\(name): \(programs[name] ?? "-")")
+            }
+        }
+        if let memory = expected.memory { try checkMemoryEvidence(evidence, memory, lab: lab, context: context) }
+    }
+
+    /// The reasons, not only the ending: the kernel step named the app as the victim (one of the
+    /// pids supervisord started it with, or a kill inside its container's cgroup), counted only
+    /// its kills, and the memory step showed the limit that ran out and whose it is.
+    func checkMemoryEvidence(_ evidence: SessionEvidence, _ memory: MemoryEvidence, lab: Lab, context: String) throws {
+        #expect(evidence.path.contains("app-down/kernel-oom") && evidence.path.contains("app-down/memory-limit"), "\(context)")
+        let kills = Int(evidence.captured("oom_kills") ?? "") ?? 0
+        #expect(kills >= 1, "the kernel step counted no kill of the app")
+        #expect(evidence.captured("victim") == "uvicorn")
+        let victimPid = evidence.captured("victim_pid") ?? "-"
+        let victimCgroup = evidence.captured("victim_memcg") ?? "-"
+        let containerID = lab["RUNTIME"] == "supervisor" ? nil : try lab.appContainerID()
+        let why = evidence.captured("victim_why") ?? "-"
+        if let containerID {
+            #expect(victimCgroup.contains(containerID), "the victim's cgroup \(victimCgroup) is not the app container's (\(containerID))")
+            #expect(why == "its container cgroup")
+        } else {
+            #expect(lab.spawnedAppPids().contains(victimPid), "pid \(victimPid) is not one supervisord started the app with")
+            #expect(why == "one of its pids")
+        }
+        let kernelReason = evidence.because(at: "app-down/kernel-oom") ?? ""
+        #expect(
+            kernelReason.contains("the kernel killed the app \(kills) times") && kernelReason.contains("pid \(victimPid)")
+                && kernelReason.contains("identified as the app by \(why)"), "\(kernelReason)")
+
+        #expect(evidence.captured("memory_verdict") == memory.verdict, "\(evidence.output(of: "app-down/memory-limit") ?? "-")")
+        #expect(evidence.captured("limit_value") == memory.limit)
+        let limitCgroup = evidence.captured("limit_cgroup") ?? "-"
+        switch memory.cgroup {
+        case .labCgroup: #expect(limitCgroup == lab.cgroupName, "the limit shown is \(limitCgroup)'s, not the lab cgroup \(lab.cgroupName)'s")
+        case .appContainer: #expect(containerID.map { limitCgroup.contains($0) } == true, "the limit shown is \(limitCgroup)'s")
+        }
+        let memoryReason = evidence.because(at: "app-down/memory-limit") ?? ""
+        #expect(memoryReason.contains("memory ran out in \(limitCgroup)") && memoryReason.contains(memory.limit), "\(memoryReason)")
+
+        // Every kill counted as the app's names the app's cgroup or container, never another's.
+        let output = evidence.output(of: "app-down/kernel-oom") ?? ""
+        let appSection = output.components(separatedBy: "kills of other processes").first ?? ""
+        let stray = lab["STRAY_CGROUP"].split(separator: "/").last.map { "/" + $0 } ?? "/medic-lab-stray-none"
+        #expect(!appSection.contains(stray + ";"), "a stray kill was counted as the app's:\n\(output)")
+        if memory.strayKills {
+            #expect(Int(evidence.captured("other_kills") ?? "") ?? 0 >= 1, "no kill of another process was listed as ignored:\n\(output)")
+            #expect(Int(evidence.captured("stale_kills") ?? "") ?? 0 >= 1, "no kill before the window was listed as ignored:\n\(output)")
+            #expect(kernelReason.contains("are not the app's and are ignored"), "\(kernelReason)")
+            // The app's kills counted are all inside the 20 s window; the stray's are among the ignored.
+            let ages = appSection.matches(of: /\n  (\d+) s ago: pid/).compactMap { Int($0.1) }
+            #expect(!ages.isEmpty && ages.allSatisfy { $0 <= 20 }, "\(appSection)")
         }
     }
 

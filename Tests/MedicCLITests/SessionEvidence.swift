@@ -42,6 +42,20 @@ struct SessionEvidence {
     }
 
     /// The value a step captured or counted, last one recorded.
+    /// The reason printed for the branch taken at `stepID` (its `because`, values filled in).
+    func because(at stepID: String) -> String? {
+        for case .branch(let branch) in events.reversed() where branch.from == stepID { return branch.because }
+        return nil
+    }
+
+    /// The whole output of the last run of `stepID` (`output/NNN-STEP.log`, "/" written "_").
+    func output(of stepID: String) -> String? {
+        let suffix = "-" + stepID.replacingOccurrences(of: "/", with: "_") + ".log"
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: directory + "/output")) ?? []
+        guard let name = names.filter({ $0.hasSuffix(suffix) }).sorted().last else { return nil }
+        return try? String(contentsOfFile: directory + "/output/" + name, encoding: .utf8)
+    }
+
     func captured(_ name: String) -> String? {
         for case .captured(_, let values) in events.reversed() {
             if let value = values.first(where: { $0.name == name }) { return value.value }

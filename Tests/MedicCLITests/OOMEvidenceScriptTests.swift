@@ -1,0 +1,138 @@
+import Foundation
+import MedicCore
+import MedicLoader
+import MedicTestSupport
+import Testing
+
+/// The shipped app-down.yaml's kernel-oom and memory-limit scripts, run for real by /bin/sh
+/// with a kernel log written for the test: a stand-in `dmesg` (and `docker`, `supervisorctl`)
+/// first on PATH prints lines stamped relative to this machine's /proc/uptime, so the window
+/// is the script's own arithmetic. Kills of other processes, and the app's own kills older than
+/// the window, must be listed as ignored and never counted; the memory verdict must follow the
+/// cgroup whose limit ran out.
+@Suite("app-down.yaml: which OOM kills are the app's, and whose limit ran out")
+struct OOMEvidenceScriptTests {
+    static let appID = String(repeating: "ab12", count: 16)
+
+    @Test("docker: only kills inside the app container's cgroup and the window count")
+    func dockerAttribution() throws {
+        let lines = [
+            Self.kill(agoSeconds: 2000, pid: 700, name: "uvicorn", memcg: "/docker/\(Self.appID)", limit: "/docker/\(Self.appID)"),
+            Self.kill(agoSeconds: 40, pid: 812, name: "python3", memcg: "/ci/stray", limit: "/ci/stray"),
+            Self.kill(agoSeconds: 30, pid: 901, name: "uvicorn", memcg: "/docker/\(Self.appID)", limit: "/docker/\(Self.appID)"),
+            Self.kill(agoSeconds: 10, pid: 902, name: "uvicorn", memcg: "/docker/ffff", limit: "/docker/ffff"),
+        ]
+        let output = try run("kernel-oom", runtime: "docker", kernelLines: lines)
+        #expect(output.contains("the app: container app; id \(Self.appID);"), "\(output)")
+        #expect(output.contains("kills of the app in the window: 1\n"), "\(output)")
+        #expect(output.contains("kills of other processes in the window, ignored: 2\n"), "\(output)")
+        #expect(output.contains("kills before the window, ignored: 1\n"), "\(output)")
+        #expect(output.contains("last kill of the app: pid 901 (uvicorn), "), "\(output)")
+        let cgroup = "/docker/\(Self.appID)"
+        #expect(output.contains("in cgroup \(cgroup) (identified as the app by its container cgroup); memory ran out in \(cgroup)"), "\(output)")
+        let appSection = output.components(separatedBy: "kills of other processes").first ?? ""
+        #expect(!appSection.contains("pid 700 ") && !appSection.contains("pid 812 ") && !appSection.contains("pid 902 "), "\(appSection)")
+    }
+
+    @Test("supervisor: the pids supervisord started the program with are the app's; a global OOM names the whole host")
+    func supervisorAttribution() throws {
+        let lines = [
+            Self.kill(agoSeconds: 50, pid: 4101, name: "uvicorn", memcg: "/system.slice/supervisor.service", limit: nil),
+            Self.kill(agoSeconds: 20, pid: 4188, name: "python3", memcg: "/system.slice/supervisor.service", limit: nil),
+            "[\(Self.stamp(agoSeconds: 5))] Out of memory: Killed process 4202 (uvicorn) total-vm:1kB, anon-rss:1kB",
+        ]
+        let output = try run("kernel-oom", runtime: "supervisor", kernelLines: lines)
+        #expect(output.contains("pids 4101 4202"), "\(output)")
+        #expect(output.contains("kills of the app in the window: 2\n"), "\(output)")
+        #expect(output.contains("kills of other processes in the window, ignored: 1\n"), "\(output)")
+        #expect(output.contains("pid 4101 (uvicorn) in cgroup /system.slice/supervisor.service; memory ran out in the whole host"), "\(output)")
+        // A kill line without its oom-kill: line still says where memory ran out: the host.
+        #expect(output.contains("last kill of the app: pid 4202 (uvicorn), "), "\(output)")
+        #expect(output.contains(" s ago, in cgroup ? (identified as the app by one of its pids); memory ran out in the whole host\n"), "\(output)")
+    }
+
+    @Test("memory-limit: the app container's own cgroup is its own limit; a parent cgroup is a shared one; a global OOM is the host's")
+    func memoryVerdict() throws {
+        let own = try run("memory-limit", runtime: "docker", values: ["OOM_MEMCG": "/docker/\(Self.appID)", "VICTIM_MEMCG": "/docker/\(Self.appID)"])
+        #expect(own.contains("runtime limit: HostConfig.Memory 128 MiB"), "\(own)")
+        #expect(own.contains("limit that ran out: /docker/\(Self.appID) (128 MiB)"), "\(own)")
+        #expect(own.contains("verdict: own-limit"), "\(own)")
+
+        let shared = try run(
+            "memory-limit", runtime: "docker", values: ["OOM_MEMCG": "/medic-test-parent", "VICTIM_MEMCG": "/medic-test-parent/\(Self.appID)"])
+        #expect(shared.contains("verdict: shared-limit (/medic-test-parent is not the app's own cgroup"), "\(shared)")
+
+        let host = try run("memory-limit", runtime: "docker", values: ["OOM_MEMCG": "the whole host", "VICTIM_MEMCG": "/docker/\(Self.appID)"])
+        #expect(host.contains("limit that ran out: the whole host") && host.contains("verdict: host"), "\(host)")
+
+        let none = try run("memory-limit", runtime: "docker", values: ["OOM_MEMCG": "", "VICTIM_MEMCG": ""])
+        #expect(none.contains("verdict: unknown"), "\(none)")
+    }
+
+    // MARK: - Running the shipped scripts
+
+    /// Runs step `stepID` of the shipped app-down.yaml (its script with the snippets it uses, as
+    /// Medic runs it) with stand-ins for the programs that would read this machine's state.
+    func run(_ stepID: String, runtime: String, kernelLines: [String] = [], values: [String: String] = [:]) throws -> String {
+        let (bundle, diagnostics) = RunbookLoader().loadBundle(TestSupport.repositoryRoot + "/runbooks/app-down.yaml")
+        let runbook = try #require(bundle?.root, "\(diagnostics)")
+        let step = try #require(runbook.step(stepID))
+        guard case .script(let script, _)? = step.execution else { throw TestFailure("\(stepID) runs no script") }
+        let dir = try TestSupport.temporaryDirectory()
+        let bin = dir + "/bin"
+        try FileManager.default.createDirectory(atPath: bin, withIntermediateDirectories: true)
+        try Self.stub(bin + "/dmesg", printing: kernelLines)
+        try Self.stub(
+            bin + "/docker",
+            script: """
+                case "$*" in
+                  *'{{.Id}}'*) echo \(Self.appID) ;;
+                  *'{{.State.Pid}}'*) echo 0 ;;
+                  *'{{.HostConfig.Memory}}'*) echo 134217728 ;;
+                esac
+                """)
+        try Self.stub(
+            bin + "/supervisorctl",
+            script: """
+                case "$*" in
+                  *maintail*) echo "2026-12-01 10:00:00,000 INFO spawned: 'app' with pid 4101"; echo "2026-12-01 10:00:50,000 INFO spawned: 'app' with pid 4202" ;;
+                  *'pid app') echo 0 ;;
+                  *pid) echo 1 ;;
+                esac
+                """)
+        let ended = try Spawn.run(
+            ["/bin/sh", "-c", script],
+            environment: [
+                "PATH": bin + ":/usr/bin:/bin", "RUNTIME": runtime, "APP_SERVICE": "app", "ERROR_WINDOW_SECONDS": "900",
+                "SUPERVISOR_CONF": dir + "/supervisord.conf", "COMPOSE_FILE": dir + "/compose.yaml",
+            ].merging(values) { $1 }, timeout: 30)
+        #expect(ended.status == 0, "\(ended.output)")
+        return ended.output
+    }
+
+    /// The kernel's two lines for one OOM kill; `limit` nil is a global OOM (the whole host).
+    static func kill(agoSeconds: Double, pid: Int, name: String, memcg: String, limit: String?) -> String {
+        let stamp = stamp(agoSeconds: agoSeconds)
+        let constraint =
+            limit.map { "constraint=CONSTRAINT_MEMCG,nodemask=(null),cpuset=/,mems_allowed=0,oom_memcg=\($0)," }
+            ?? "constraint=CONSTRAINT_NONE,nodemask=(null),cpuset=/,mems_allowed=0,global_oom,"
+        let kind = limit == nil ? "Out of memory" : "Memory cgroup out of memory"
+        return "[\(stamp)] oom-kill:\(constraint)task_memcg=\(memcg),task=\(name),pid=\(pid),uid=0\n"
+            + "[\(stamp)] \(kind): Killed process \(pid) (\(name)) total-vm:152332kB, anon-rss:130528kB, file-rss:0kB"
+    }
+
+    /// dmesg's stamp (seconds since boot) for a moment `agoSeconds` before now.
+    static func stamp(agoSeconds: Double) -> String {
+        let uptime = (try? String(contentsOfFile: "/proc/uptime", encoding: .utf8)).flatMap { Double($0.split(separator: " ")[0]) } ?? 0
+        return String(format: "%12.6f", max(0, uptime - agoSeconds))
+    }
+
+    static func stub(_ path: String, printing lines: [String]) throws {
+        try stub(path, script: "cat <<'EOF'\n" + lines.joined(separator: "\n") + "\nEOF")
+    }
+
+    static func stub(_ path: String, script: String) throws {
+        try ("#!/bin/sh\n" + script + "\n").write(toFile: path, atomically: true, encoding: .utf8)
+        try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: path)
+    }
+}
