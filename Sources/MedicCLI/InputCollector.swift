@@ -65,24 +65,27 @@ struct InputCollector {
         return findings
     }
 
-    /// Every input's value for a resumed run: given, else the default, else asked (secrets too).
-    func collect(assignments: [String], varFile: String?, environment: [String: String]) throws -> [String: String] {
+    /// Every input's value for a resumed run: given, else the default, else asked; a secret
+    /// nobody gave is left to be asked when a step that reads it is reached (`late`).
+    func collect(assignments: [String], varFile: String?, environment: [String: String]) throws -> (values: [String: String], late: [String]) {
         let given = try given(assignments: assignments, varFile: varFile, environment: environment)
         var values: [String: String] = [:]
+        var late: [String] = []
         for input in runbook.inputs {
             if let (value, _) = given[input.name] {
                 values[input.name] = value
+            } else if input.isSecret {
+                values[input.name] = ""
+                late.append(input.name)
             } else if let value = input.defaultValue, !(input.isRequired && value.isEmpty) {
                 values[input.name] = value
-            } else if input.isRequired || (input.isSecret && console.isInteractive) {
-                // An optional secret is offered at a terminal (Enter leaves it empty); without
-                // one it simply stays empty.
+            } else if input.isRequired {
                 values[input.name] = try ask(input)
             } else {
                 values[input.name] = ""
             }
         }
-        return values
+        return (values, late)
     }
 
     private func known(_ name: String, from source: String) throws {

@@ -107,4 +107,26 @@ struct DiscoveryCommandTests {
         #expect(journal.contains(#""accepted_by":"operator""#) && journal.contains("typed by the operator"))
         #expect(!journal.contains("s3cret-pw"))
     }
+
+    @Test(
+        "unattended, the step that needs a secret nobody gave stops the run for a person; resumed at a terminal, the secret is asked there",
+        .enabled(if: Terminal.available, "tmux is not installed"))
+    func lateSecretThenResume() throws {
+        let dir = try Self.host()
+        let night = try CommandLineTests().medic([
+            "run", Self.runbook, "--var", "conf=\(dir)/proxy.conf", "--var", "login=yes", "--transcript", "\(dir)/night",
+        ])
+        #expect(night.status == 7, "\(night.output)")
+        #expect(night.output.contains("$ echo 'app at 127.0.0.1:28001'"), "the steps before it ran")
+        #expect(night.output.contains("this step needs the secret 'password', and standard input is not a terminal to ask for it"))
+        #expect(!night.output.contains("password is"), "the login step did not run")
+        let terminal = try Terminal(
+            "\(CommandLineTests.binary) resume \(dir)/night --transcript \(dir)/morning", environment: ["NO_COLOR": "1", "XDG_STATE_HOME": dir])
+        defer { terminal.close() }
+        try terminal.waitFor("password (input hidden): ")
+        try terminal.type("m0rning-pw")
+        try terminal.send("Enter")
+        let screen = try terminal.waitFor("[exit 5]")
+        #expect(screen.contains("password is ••••") && !screen.contains("m0rning-pw"))
+    }
 }
