@@ -61,7 +61,7 @@ struct InputCollector {
         var findings = findings
         for index in findings.indices where !findings[index].isSecret && findings[index].value.isEmpty {
             guard let input = runbook.input(findings[index].name), input.isRequired else { continue }
-            for note in findings[index].notes { console.show("\(input.name): \(note)", .dim) }
+            for note in findings[index].notes { console.show("\(input.name): \(TerminalText.sanitize(note))", .dim) }
             findings[index].value = try ask(input)
             findings[index].origin = .operatorTyped
         }

@@ -100,7 +100,7 @@ public struct InputReview {
             if finding.candidates.count > 1, !isMany(finding.name) {
                 console.show("\(indent)also found: \(finding.candidates.dropFirst().map(TerminalText.sanitize).joined(separator: ", "))", .dim)
             }
-            for note in finding.notes { console.show("\(indent)· \(note)", .dim) }
+            for note in finding.notes { console.show("\(indent)· \(TerminalText.sanitize(note))", .dim) }
             if let refusal = finding.refusal { console.show("\(indent)✗ refused: \(TerminalText.sanitize(refusal))", .error) }
         }
     }

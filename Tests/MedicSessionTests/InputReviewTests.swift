@@ -94,6 +94,26 @@ struct InputReviewTests {
         #expect(screen.contains("'password' is secret"))
     }
 
+    @Test("other candidates, discovery's notes and flags are shown under the input, control characters made visible")
+    func candidatesAndNotes() throws {
+        let runbook = try TestSupport.runbook(Self.yaml)
+        var findings = Self.findings()
+        findings[1].value = "127.0.0.1:9000"
+        findings[1].origin = .discovered("the proxy_pass of nginx -T")
+        findings[1].candidates = ["127.0.0.1:9000", "127.0.0.1:9001"]
+        findings[1].notes = ["passed over '10.0.0.1:80': 10.0.0.1:80 is where nginx itself listens"]
+        findings[1].flags = ["the default 127.0.0.1:8000 differs from what was found; using what was found"]
+        findings[0].notes = ["found nothing: exited 1: \u{1B}[31mred"]
+        let console = ScriptedConsole(interactive: false)
+        _ = InputReview(inputs: runbook.inputs, console: console).review(findings, ask: false)
+        let screen = console.screen
+        #expect(screen.contains("app       127.0.0.1:9000  discovered: the proxy_pass of nginx -T"))
+        #expect(screen.contains("          also found: 127.0.0.1:9001"))
+        #expect(screen.contains("          · passed over '10.0.0.1:80': 10.0.0.1:80 is where nginx itself listens"))
+        #expect(screen.contains("          ! the default 127.0.0.1:8000 differs from what was found"))
+        #expect(!screen.contains("\u{1B}"), "an escape sequence from the host never reaches the terminal")
+    }
+
     @Test("without asking, the screen is printed; a refused value stops the run before step 1")
     func unattended() throws {
         let runbook = try TestSupport.runbook(Self.yaml)
