@@ -6,21 +6,29 @@ import MedicTerminal
     import Glibc
 #endif
 
-/// Gathers the values of a runbook's inputs: `--var` over `--var-file` over `MEDIC_VAR_<name>`,
-/// then defaults, then asking the operator for what is still missing.
+/// Gathers the values the operator gives a runbook's inputs: `--var` over `--var-file` over
+/// `MEDIC_VAR_<name>`, and asks at a terminal for a required input nothing else gave a value
+/// (discovery and defaults come in between: `InputFinder`).
 ///
 /// Secrets are refused on the command line (argv is visible to every user through `ps`) and
-/// from a var file that others may read. Every value is checked against its input's type and
-/// pattern; a bad value is asked again at a terminal and is an error without one.
+/// from a var file that others may read, and are never asked here: the session asks for them
+/// when a step reads them. Every value is checked against its input's type and pattern; a bad
+/// value is left out at a terminal (the inputs screen offers what else there is) and is an
+/// error without one.
 struct InputCollector {
     let runbook: Runbook
     let console: any Console
 
-    func collect(assignments: [String], varFile: String?, environment: [String: String]) throws -> [String: String] {
-        var provided: [String: (value: String, source: String)] = [:]
-        for (name, value) in InputAssignments.fromEnvironment(environment) { provided[name] = (value, "MEDIC_VAR_\(name)") }
+    /// The values the operator gave, checked, with where each came from: `--var` over
+    /// `--var-file` over `MEDIC_VAR_<name>`. A bad value is an error without a terminal; at one,
+    /// it is reported and left out, so the inputs screen offers what else there is.
+    func given(assignments: [String], varFile: String?, environment: [String: String]) throws -> [String: (value: String, origin: InputOrigin)] {
+        var provided: [String: (value: String, origin: InputOrigin, source: String)] = [:]
+        for (name, value) in InputAssignments.fromEnvironment(environment) where runbook.input(name) != nil {
+            provided[name] = (value, .environment, "MEDIC_VAR_\(name)")
+        }
         if let varFile {
-            for (name, value, line) in try readVarFile(varFile) { provided[name] = (value, "\(varFile):\(line)") }
+            for (name, value, line) in try readVarFile(varFile) { provided[name] = (value, .varFile("\(varFile):\(line)"), "\(varFile):\(line)") }
         }
         for assignment in assignments {
             guard let (name, value) = InputAssignments.parse(assignment) else {
@@ -32,32 +40,55 @@ struct InputCollector {
                     "'\(name)' is secret and cannot be given with --var (the command line is visible to every user through ps); set MEDIC_VAR_\(name), put it in a --var-file only you can read, or let Medic ask"
                 )
             }
-            provided[name] = (value, "--var")
+            provided[name] = (value, .option, "--var")
         }
-        for name in provided.keys where provided[name]?.source.hasPrefix("MEDIC_VAR_") == false {
-            try known(name, from: provided[name]?.source ?? "")
-        }
-        var values: [String: String] = [:]
+        var given: [String: (value: String, origin: InputOrigin)] = [:]
         for input in runbook.inputs {
-            if let (value, source) = provided[input.name] {
-                if let problem = input.problem(with: value) {
-                    guard console.isInteractive else { throw MedicError("\(source): input '\(input.name)': \(problem)") }
-                    console.show("input '\(input.name)' from \(source): \(problem)", .warning)
-                    values[input.name] = try ask(input)
-                } else {
-                    values[input.name] = value
-                }
+            guard let (value, origin, source) = provided[input.name] else { continue }
+            if let problem = input.problem(with: value) {
+                guard console.isInteractive else { throw MedicError("\(source): input '\(input.name)': \(problem)") }
+                console.show("input '\(input.name)' from \(source): \(problem); not used", .warning)
+                continue
+            }
+            given[input.name] = (value, origin)
+        }
+        return given
+    }
+
+    /// Asks, at a terminal, for every required input that is still without a value (secrets
+    /// excepted: they are asked when a step needs them); without one, that is an error.
+    func askMissing(_ findings: [InputFinding]) throws -> [InputFinding] {
+        var findings = findings
+        for index in findings.indices where !findings[index].isSecret && findings[index].value.isEmpty {
+            guard let input = runbook.input(findings[index].name), input.isRequired else { continue }
+            for note in findings[index].notes { console.show("\(input.name): \(TerminalText.sanitize(note))", .dim) }
+            findings[index].value = try ask(input)
+            findings[index].origin = .operatorTyped
+        }
+        return findings
+    }
+
+    /// Every input's value for a resumed run: given, else the default, else asked; a secret
+    /// nobody gave is left to be asked when a step that reads it is reached (`late`).
+    func collect(assignments: [String], varFile: String?, environment: [String: String]) throws -> (values: [String: String], late: [String]) {
+        let given = try given(assignments: assignments, varFile: varFile, environment: environment)
+        var values: [String: String] = [:]
+        var late: [String] = []
+        for input in runbook.inputs {
+            if let (value, _) = given[input.name] {
+                values[input.name] = value
+            } else if input.isSecret {
+                values[input.name] = ""
+                late.append(input.name)
             } else if let value = input.defaultValue, !(input.isRequired && value.isEmpty) {
                 values[input.name] = value
-            } else if input.isRequired || (input.isSecret && console.isInteractive) {
-                // An optional secret is offered at a terminal (Enter leaves it empty); without
-                // one it simply stays empty.
+            } else if input.isRequired {
                 values[input.name] = try ask(input)
             } else {
                 values[input.name] = ""
             }
         }
-        return values
+        return (values, late)
     }
 
     private func known(_ name: String, from source: String) throws {
@@ -66,31 +97,22 @@ struct InputCollector {
         throw MedicError("\(source): \(runbook.id) has no input '\(name)'\(hint)")
     }
 
-    /// Asks for `input` until its value is acceptable.
+    /// Asks for a non-secret `input` until its value is acceptable (secrets are asked late, by
+    /// the session, when a step reads them).
     private func ask(_ input: InputDefinition) throws -> String {
         guard console.isInteractive else {
-            // --var is refused for a secret (argv is visible through ps), so it is never offered.
-            let ways =
-                input.isSecret
-                ? "set MEDIC_VAR_\(input.name) or put it in a --var-file only you can read"
-                : "pass --var \(input.name)=VALUE, MEDIC_VAR_\(input.name) or a --var-file"
-            throw MedicError("input '\(input.name)' has no value and standard input is not a terminal to ask; \(ways)")
+            throw MedicError(
+                "input '\(input.name)' has no value and standard input is not a terminal to ask; pass --var \(input.name)=VALUE, MEDIC_VAR_\(input.name) or a --var-file"
+            )
         }
         if let description = input.description { console.show("\(input.name): \(description)", .dim) }
         if !input.choices.isEmpty { console.show("  one of: \(input.choices.joined(separator: ", "))", .dim) }
         while true {
             let value: String
-            if input.isSecret {
-                guard let secret = console.readSecret(prompt: "\(input.name) (input hidden): ") else {
-                    throw MedicError("no value for '\(input.name)'")
-                }
-                value = secret
-            } else {
-                let suffix = input.defaultValue.map { " [\($0)]" } ?? ""
-                switch console.readLine(prompt: "\(input.name)\(suffix): ", completions: input.choices, fresh: false) {
-                case .line(let line): value = line.isEmpty ? input.defaultValue ?? "" : line
-                case .interrupted, .endOfInput, .hangUp: throw MedicError("stopped while asking for '\(input.name)'; nothing was run")
-                }
+            let suffix = input.defaultValue.map { " [\($0)]" } ?? ""
+            switch console.readLine(prompt: "\(input.name)\(suffix): ", completions: input.choices, fresh: false) {
+            case .line(let line): value = line.isEmpty ? input.defaultValue ?? "" : line
+            case .interrupted, .endOfInput, .hangUp: throw MedicError("stopped while asking for '\(input.name)'; nothing was run")
             }
             if let problem = input.problem(with: value) {
                 console.show("  \(problem)", .warning)
@@ -109,11 +131,17 @@ struct InputCollector {
         case .failure(.cannotRead(let reason)): throw MedicError("cannot read --var-file '\(path)': \(reason)")
         case .failure(.notRegular): throw MedicError("cannot read --var-file '\(path)': not a regular file")
         }
-        let (values, problems) = InputAssignments.parseFile(text)
+        let (all, problems) = InputAssignments.parseFile(text)
         if let problem = problems.first { throw MedicError("\(path): \(problem)") }
-        for (name, _, line) in values {
-            try known(name, from: "\(path):\(line)")
+        // A var file may be a lab's whole environment file: keys this runbook does not take are
+        // named once and left out, not an error.
+        let unrelated = all.filter { runbook.input($0.name) == nil }
+        if !unrelated.isEmpty {
+            let names = unrelated.map { "\($0.name) (line \($0.line))" }.joined(separator: ", ")
+            console.show(
+                "\(path): ignoring \(unrelated.count) key\(unrelated.count == 1 ? "" : "s") \(runbook.id) has no input for: \(names)", .warning)
         }
+        let values = all.filter { runbook.input($0.name) != nil }
         if values.contains(where: { runbook.input($0.name)?.isSecret == true }) {
             var info = stat()
             if stat(path, &info) == 0, info.st_mode & 0o077 != 0 {

@@ -18,8 +18,12 @@ public struct Masking: Sendable {
     /// The longest text any pattern can span, in bytes.
     public var longest: Int { patterns.map(\.longest).max() ?? 0 }
 
+    /// The secrets masked, so a secret learned later can be added (`adding`).
+    let secrets: [String]
+
     /// Creates a masking for `secrets`; empty values are ignored.
     public init(secrets: [String]) {
+        self.secrets = secrets.filter { !$0.isEmpty }
         var patterns: [SecretPattern] = []
         var encoded: Set<String> = []
         for secret in Set(secrets) where !secret.isEmpty {
@@ -45,6 +49,11 @@ public struct Masking: Sendable {
 
     /// Whether there is anything to mask at all.
     public var isActive: Bool { !patterns.isEmpty }
+
+    /// This masking with `secret` masked too (a secret asked late).
+    public func adding(_ secret: String) -> Masking {
+        Masking(secrets: secrets + [secret])
+    }
 
     /// `text` with every form of every secret replaced by the mask.
     public func apply(_ text: String) -> String {

@@ -14,6 +14,7 @@ public struct Validator: Sendable {
             for form in concreteForms(of: runbook) { diagnostics += validate(form, in: bundle) }
             diagnostics += reuseProblems(runbook)
             diagnostics += needlessVouches(runbook)
+            diagnostics += discoveryProblems(runbook)
         }
         diagnostics += callCycles(in: bundle)
         return diagnostics

@@ -110,7 +110,7 @@ public enum JournalReplay {
                 }
             case .start:
                 if index > 0 { apply(.retry) }
-            case .step, .run, .captured, .stalled, .note, .end:
+            case .inputs, .step, .run, .captured, .stalled, .note, .end:
                 break
             }
         }
@@ -124,7 +124,7 @@ extension TranscriptEvent {
     fileprivate var movesTheWalk: Bool {
         switch self {
         case .result, .confirm, .answer, .command: true
-        case .start, .step, .run, .output, .captured, .branch, .stalled, .note, .end: false
+        case .start, .inputs, .step, .run, .output, .captured, .branch, .stalled, .note, .end: false
         }
     }
 }
