@@ -39,6 +39,7 @@ public enum ScenarioCapture {
         scenario.inputs = start.inputs
         var outputs: [String: OutputRecord] = [:]
         var ending: SessionEnd?
+        var checks: Set<String> = []
         for entry in read.entries.dropFirst() {
             guard case .event(let event) = entry.record else {
                 throw TranscriptError("line \(entry.line) of the journal in \(session) was withheld, so the run cannot be captured whole")
@@ -49,6 +50,7 @@ public enum ScenarioCapture {
                 throw TranscriptError("the journal in \(session) has a second start record (line \(entry.line))")
             case .step(let visit):
                 scenario.path.append(visit.stepID)
+                if visit.kind == .check { checks.insert(visit.stepID) }
             case .output(let output):
                 outputs[output.stepID] = output
             case .result(let result):
@@ -69,6 +71,14 @@ public enum ScenarioCapture {
                     headers: result.headers, failureReason: result.failureReason)
                 if scenario.results[result.stepID] == nil { scenario.resultOrder.append(result.stepID) }
                 scenario.results[result.stepID, default: []].append(recorded)
+            case .confirm(let confirm) where checks.contains(confirm.stepID):
+                // A check the author vouched for as read-only is confirmed once per runbook digest
+                // (docs/runbook-format.md): not an action's decision, and a walk without the run
+                // asks nothing, so it is neither an answer nor an action reached.
+                if !confirm.approved {
+                    throw TranscriptError(
+                        "the vouched check '\(confirm.stepID)' was declined, which leaves it unrun; a scenario cannot replay that")
+                }
             case .confirm(let confirm):
                 let answer: String
                 if confirm.approved {

@@ -57,6 +57,33 @@ struct ScenarioCaptureTests {
         #expect(!yaml.contains(Masking.mask) && yaml.contains("# api_token is a secret"))
     }
 
+    @Test("a vouched check's confirmation is neither an answer nor an action reached; declining one is refused")
+    func vouchedCheck() throws {
+        let login = [
+            Self.start, step("login", .check),
+            .confirm(ConfirmRecord(stepID: "login", expected: "yes", reply: "--yes", approved: true, by: "--yes")),
+            result("login", http: 200), step("restart", .action),
+            .confirm(ConfirmRecord(stepID: "restart", expected: "yes", reply: "--yes", approved: true, by: "--yes")),
+            result("restart", exit: 0), step("fixed", .conclusion),
+            .end(SessionEnd(outcome: "resolved", cause: "oom-killed", summary: "", stepID: "fixed", exitStatus: 0, title: "Fixed")),
+        ]
+        let scenario = try capture(login)
+        #expect(scenario.actions == ["restart"])
+        #expect(scenario.answers.map(\.stepID) == ["restart"])
+        #expect(scenario.path == ["login", "restart", "fixed"])
+        do {
+            _ = try capture([
+                Self.start, step("login", .check),
+                .confirm(ConfirmRecord(stepID: "login", expected: "yes", reply: "no", approved: false, by: "alice@web1")),
+                step("fixed", .conclusion),
+                .end(SessionEnd(outcome: "resolved", cause: "none", summary: "", stepID: "fixed", exitStatus: 0, title: "Fixed")),
+            ])
+            Issue.record("a run that declined a vouched check was captured")
+        } catch {
+            #expect("\(error)".contains("vouched check 'login' was declined"))
+        }
+    }
+
     @Test("typed commands, an aborted run and a run without an end are refused with the reason")
     func refusals() throws {
         let commanded = [Self.start, step("probe", .check), .command(stepID: "probe", text: "goto fixed")]
