@@ -29,6 +29,7 @@ public enum JournalReplay {
         var outcome = Outcome()
         var outputs: [String: (record: OutputRecord, index: Int)] = [:]
         var branches: [BranchTaken] = []
+        var hostRecords: [String: HostsRecord] = [:]
         func apply(_ event: WalkEvent) {
             for case .branched(let taken) in walk.handle(event) { branches.append(taken) }
         }
@@ -41,6 +42,8 @@ public enum JournalReplay {
             switch event {
             case .output(let output):
                 outputs[output.stepID] = (output, index)
+            case .hosts(let record):
+                if record.stopped == nil { hostRecords[record.stepID] = record }
             case .result(let recorded):
                 if recorded.notRun != nil, case .confirmation(let pending) = walk.pending, pending == recorded.stepID {
                     apply(.confirmed(by: "dry run"))
@@ -49,7 +52,7 @@ public enum JournalReplay {
                     outcome.problem = "the journal has a result of '\(recorded.stepID)' where the runbook is at '\(walk.currentStepID)'"
                     return outcome
                 }
-                let result: StepResult
+                var result: StepResult
                 if recorded.notRun != nil {
                     // A dry run goes on as if the action had succeeded: the walk got that result.
                     guard let invocation = walk.invocation(for: step) else {
@@ -71,6 +74,10 @@ public enum JournalReplay {
                         exitStatus: recorded.exitStatus, output: output, timedOut: recorded.timedOut, cancelled: recorded.cancelled,
                         httpStatus: recorded.httpStatus, headers: recorded.headers, durationMilliseconds: recorded.durationMilliseconds,
                         failureReason: recorded.failureReason)
+                }
+                if let record = hostRecords.removeValue(forKey: recorded.stepID), recorded.notRun == nil {
+                    // Each host's output is read back as its excerpt: what the journal keeps of it.
+                    result = StepResult(hosts: record.hosts.map(\.asResult))
                 }
                 if step.kind == .action { outcome.completedActions.append(recorded.stepID) }
                 apply(.finished(result))
@@ -121,7 +128,7 @@ extension TranscriptEvent {
     fileprivate var movesTheWalk: Bool {
         switch self {
         case .result, .confirm, .answer, .command: true
-        case .start, .step, .run, .output, .captured, .branch, .stalled, .note, .end: false
+        case .start, .step, .run, .output, .hosts, .captured, .branch, .stalled, .note, .end: false
         }
     }
 }

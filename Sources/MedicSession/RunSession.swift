@@ -139,6 +139,8 @@ public final class RunSession {
             console.show("  " + reason, .warning)
             guard record(.stalled(stepID: stepID, reason: reason)) else { return nil }
             return stalledPrompt(reason: reason)
+        case .rolloutStopped(let stepID, let reason):
+            return rolloutStopped(stepID: stepID, reason: reason) ? [] : nil
         case .handedOver(let from, let to, _):
             console.show("  ⇄ from runbook \(from) to \(to)", .dim)
             return []
@@ -154,16 +156,17 @@ public final class RunSession {
         if invocation.kind == .action, options.dryRun {
             console.show("  not run (dry run); going on as if it had succeeded", .warning)
             let run = RunRecord(
-                stepID: invocation.stepID, kind: invocation.kind, display: invocation.display, placement: invocation.placement.rawValue, dryRun: true)
+                stepID: invocation.stepID, kind: invocation.kind, display: invocation.display, placement: invocation.placementText, dryRun: true)
             let result = ResultRecord(
                 stepID: invocation.stepID, exitStatus: nil, httpStatus: nil, durationMilliseconds: 0, timedOut: false, cancelled: false,
                 failureReason: nil, notRun: "dry run", succeeded: true)
             guard record(.run(run)), record(.result(result)) else { return nil }
             return walk.handle(.finished(Self.simulatedSuccess(of: invocation, step: step)))
         }
+        if invocation.remote?.isHostSet == true { return executeOnHosts(invocation) }
         if invocation.kind == .check { showCommand(invocation) }
         let runRecord = RunRecord(
-            stepID: invocation.stepID, kind: invocation.kind, display: invocation.display, placement: invocation.placement.rawValue, dryRun: false)
+            stepID: invocation.stepID, kind: invocation.kind, display: invocation.display, placement: invocation.placementText, dryRun: false)
         // The "about to run" record is on disk before anything runs.
         guard record(.run(runRecord)) else { return nil }
         let store: any OutputStore
@@ -224,6 +227,7 @@ public final class RunSession {
 
     /// The result an action is assumed to have in a dry run: success of its kind.
     static func simulatedSuccess(of invocation: Invocation, step: Step?) -> StepResult {
+        if invocation.remote?.isHostSet == true { return ScenarioRunner.success(of: invocation) }
         switch invocation.payload {
         case .http:
             var status = 200
