@@ -43,6 +43,8 @@ public enum HostName {
     /// A host must start with a letter, digit or `_` (never `-`, which ssh would read as an
     /// option) and hold only letters, digits and `_.@:%-`: no spaces, quotes or shell syntax.
     public static func problem(_ host: String) -> String? {
+        // `ssh://[user@]host[:port]`, which ssh reads as a URI (an inventory host with a port).
+        if host.hasPrefix("ssh://") { return problem(String(host.dropFirst(6))).map { _ in "'\(host)' is not a host name ssh can take" } }
         guard let first = host.unicodeScalars.first else { return "a host name is empty" }
         func plain(_ c: Unicode.Scalar) -> Bool {
             ("a"..."z").contains(c) || ("A"..."Z").contains(c) || ("0"..."9").contains(c) || c == "_"

@@ -7,6 +7,9 @@ struct ChildProcess {
     let pid: pid_t
     /// The read end of the output pipe: nonblocking and close-on-exec.
     let output: Int32
+    /// The write end of the child's standard input when it reads a pipe (nonblocking,
+    /// close-on-exec); nil when it reads /dev/null.
+    var input: Int32? = nil
 
     /// Why a program could not be started: one plain sentence.
     struct SpawnFailure: Error {
@@ -20,7 +23,7 @@ struct ChildProcess {
 
     /// Starts `argv`, looking `argv[0]` up on PATH when it has no slash, with the inherited
     /// environment plus `environment` (which wins).
-    static func spawn(_ argv: [String], environment: [String: String]) -> Result<ChildProcess, SpawnFailure> {
+    static func spawn(_ argv: [String], environment: [String: String], pipeInput: Bool = false) -> Result<ChildProcess, SpawnFailure> {
         guard let program = argv.first, !program.isEmpty else { return .failure(SpawnFailure(reason: "the command is empty")) }
         if argv.contains(where: { $0.utf8.contains(0) }) {
             return .failure(SpawnFailure(reason: "an argument of '\(program)' contains a NUL byte, which a program cannot receive"))
@@ -37,11 +40,24 @@ struct ChildProcess {
         // Only our end is nonblocking: the child writes to an ordinary blocking pipe.
         _ = fcntl(readEnd, F_SETFL, fcntl(readEnd, F_GETFL) | O_NONBLOCK)
         defer { close(writeEnd) }
+        var inputEnds: [Int32] = [-1, -1]
+        if pipeInput {
+            guard GlibcExtensions.pipe2(&inputEnds, O_CLOEXEC) == 0 else {
+                close(readEnd)
+                return .failure(SpawnFailure(reason: "could not create a pipe: \(errorText(errno))"))
+            }
+            _ = fcntl(inputEnds[1], F_SETFL, fcntl(inputEnds[1], F_GETFL) | O_NONBLOCK)
+        }
+        defer { if pipeInput { close(inputEnds[0]) } }
 
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }
-        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+        if pipeInput {
+            posix_spawn_file_actions_adddup2(&actions, inputEnds[0], 0)
+        } else {
+            posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+        }
         posix_spawn_file_actions_adddup2(&actions, writeEnd, 1)
         posix_spawn_file_actions_adddup2(&actions, writeEnd, 2)
         GlibcExtensions.addCloseFrom(3, to: &actions)
@@ -67,9 +83,10 @@ struct ChildProcess {
         }
         guard status == 0 else {
             close(readEnd)
+            if pipeInput { close(inputEnds[1]) }
             return .failure(SpawnFailure(reason: explain(status, program: program)))
         }
-        return .success(ChildProcess(pid: pid, output: readEnd))
+        return .success(ChildProcess(pid: pid, output: readEnd, input: pipeInput ? inputEnds[1] : nil))
     }
 
     /// The inherited environment, minus the names in `overrides`, followed by `overrides` sorted.
