@@ -135,6 +135,7 @@ bench:
 	bash bench/lab-memory.sh
 	bash bench/screen-lines.sh
 	bash bench/log-window.sh
+	bash bench/ssh-fanout.sh
 
 clean:
 	rm -rf .build bench/out
