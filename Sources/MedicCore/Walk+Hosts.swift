@@ -144,10 +144,11 @@ extension Walk {
     mutating func stopRollout(_ rollout: Rollout, reason: String) -> [WalkEffect] {
         self.rollout = nil
         var results = rollout.results
-        for host in rollout.hosts.dropFirst(results.count) {
+        let notRun = Array(rollout.hosts.dropFirst(results.count))
+        for host in notRun {
             results.append(HostResult(host: host, result: StepResult(failureReason: "not run: the rollout stopped (\(reason))")))
         }
-        return [.rolloutStopped(stepID: currentStepID, reason: reason)] + finish(StepResult(hosts: results))
+        return [.rolloutStopped(stepID: currentStepID, reason: reason, notRun: notRun)] + finish(StepResult(hosts: results))
     }
 }
 
