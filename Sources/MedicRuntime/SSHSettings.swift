@@ -47,6 +47,11 @@ public struct SSHSettings: Sendable {
         } else {
             directory = "/tmp/medic-ssh-\(getuid())"
         }
+        // ssh names a socket DIR/%C (40 hex digits) plus a 17-byte temporary suffix while it
+        // binds, and a socket's path holds at most 107 bytes.
+        if directory.utf8.count + 1 + 40 + 17 > 107 {
+            return .failure(SSHFailure("Medic's ssh directory \(directory) is too long a path for ssh's connection sockets (at most 49 bytes)"))
+        }
         if mkdir(directory, 0o700) != 0, errno != EEXIST {
             return .failure(SSHFailure("Medic's ssh directory \(directory) could not be made: \(errorText(errno))"))
         }

@@ -15,7 +15,8 @@ struct SSHRunnerTests {
     struct Rig {
         let directory: String
         var fake: String { directory + "/fake-ssh" }
-        var control: String { directory + "/control" }
+        /// Short, outside `directory`: ssh's socket paths must fit in 107 bytes.
+        let control = "/tmp/mssh-\(UInt32.random(in: 0 ... .max))"
 
         init() throws {
             directory = try TestSupport.temporaryDirectory()
@@ -31,6 +32,11 @@ struct SSHRunnerTests {
             // inherited by a parallel test's fork and then refuse to start ("text file busy").
             let written = run(.command(argv: ["/bin/sh", "-c", #"printf '%s\n' "$1" > "$2" && chmod 755 "$2""#, "sh", script, fake]))
             guard written.result.exitStatus == 0 else { throw TestFailure("could not write \(fake): \(written.text)") }
+        }
+
+        func remove() {
+            try? FileManager.default.removeItem(atPath: directory)
+            try? FileManager.default.removeItem(atPath: control)
         }
 
         func runner(interrupt: Int32? = nil, forks: Int? = nil) -> SystemRunner {
@@ -65,7 +71,7 @@ struct SSHRunnerTests {
     @Test("a hostile argument reaches the remote program as one argument, and nothing else runs", arguments: hostile)
     func hostileArgument(_ template: String) throws {
         let rig = try Rig()
-        defer { try? FileManager.default.removeItem(atPath: rig.directory) }
+        defer { rig.remove() }
         let marker = rig.directory + "/marker"
         let value = template.replacingOccurrences(of: "MARKER", with: marker)
         var output: [UInt8] = []
@@ -78,7 +84,7 @@ struct SSHRunnerTests {
     @Test("a hostile value reaches a remote script as data in its environment, never in any argv", arguments: hostile)
     func hostileVariable(_ template: String) throws {
         let rig = try Rig()
-        defer { try? FileManager.default.removeItem(atPath: rig.directory) }
+        defer { rig.remove() }
         let marker = rig.directory + "/marker"
         let value = template.replacingOccurrences(of: "MARKER", with: marker)
         var output: [UInt8] = []
@@ -99,7 +105,7 @@ struct SSHRunnerTests {
     @Test("each host of a set gets its own result; an unreachable host is a result with ssh's message")
     func hostSet() throws {
         let rig = try Rig()
-        defer { try? FileManager.default.removeItem(atPath: rig.directory) }
+        defer { rig.remove() }
         let result = rig.runner().run(Self.invocation(.script("echo on $0; exit 3"), hosts: ["a", "down1", "b"])) { _ in }
         let hosts = result.hosts ?? []
         #expect(hosts.map(\.host) == ["a", "down1", "b"])
@@ -111,7 +117,7 @@ struct SSHRunnerTests {
     @Test("a step that itself exits 255 is not unreachable")
     func ownExit255() throws {
         let rig = try Rig()
-        defer { try? FileManager.default.removeItem(atPath: rig.directory) }
+        defer { rig.remove() }
         let result = rig.runner().run(Self.invocation(.script("exit 255"), hosts: ["a"])) { _ in }
         #expect(result.hosts?.first?.result.exitStatus == 255)
         #expect(result.hosts?.first?.result.unreachable == false)
@@ -120,7 +126,7 @@ struct SSHRunnerTests {
     @Test("at most `forks` hosts run at once")
     func forks() throws {
         let rig = try Rig()
-        defer { try? FileManager.default.removeItem(atPath: rig.directory) }
+        defer { rig.remove() }
         // Each host appends to a log when it starts and when it ends; at no time may more than 2 be in between.
         let log = rig.directory + "/log"
         let script = "echo start >> \(RemoteScript.quote(log)); sleep 0.3; echo end >> \(RemoteScript.quote(log))"
@@ -138,7 +144,7 @@ struct SSHRunnerTests {
     @Test("at the timeout the remote step's whole process group ends, not only ssh")
     func timeoutEndsRemoteGroup() throws {
         let rig = try Rig()
-        defer { try? FileManager.default.removeItem(atPath: rig.directory) }
+        defer { rig.remove() }
         let pids = rig.directory + "/pids"
         // The step starts a background child and waits: both must be gone afterwards.
         let script = "sleep 300 & echo $! >> \(RemoteScript.quote(pids)); echo $$ >> \(RemoteScript.quote(pids)); wait"
@@ -157,7 +163,7 @@ struct SSHRunnerTests {
     @Test("the operator's interrupt stops every host and starts no more")
     func interrupt() throws {
         let rig = try Rig()
-        defer { try? FileManager.default.removeItem(atPath: rig.directory) }
+        defer { rig.remove() }
         var ends: [Int32] = [-1, -1]
         #expect(pipe(&ends) == 0)
         _ = fcntl(ends[0], F_SETFL, fcntl(ends[0], F_GETFL) | O_NONBLOCK)
@@ -178,7 +184,7 @@ struct SSHRunnerTests {
     @Test("Medic's own control directory is refused when others can enter it")
     func unsafeControlDirectory() throws {
         let rig = try Rig()
-        defer { try? FileManager.default.removeItem(atPath: rig.directory) }
+        defer { rig.remove() }
         #expect(mkdir(rig.control, 0o755) == 0)
         chmod(rig.control, 0o755)
         let result = rig.runner().run(Self.invocation(.script("true"), hosts: ["a"])) { _ in }
