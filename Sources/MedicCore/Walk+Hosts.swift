@@ -116,7 +116,8 @@ extension Walk {
             let failed = (result.hosts ?? []).filter { host in verifyStep.map { !Extraction.succeeded($0, host.result) } ?? true }.map(\.host)
             if result.cancelled || !failed.isEmpty {
                 let which = result.cancelled ? "it was cancelled" : "it failed on " + failed.joined(separator: ", ")
-                return stopRollout(rollout, reason: "the check after batch \(rollout.batchNumber - 1) (\(verifyStep?.id ?? "")) did not pass: \(which)")
+                return stopRollout(
+                    rollout, reason: "the check after batch \(rollout.batchNumber - 1) (\(verifyStep?.id ?? "")) did not pass: \(which)")
             }
         } else {
             rollout.results += result.hosts ?? []

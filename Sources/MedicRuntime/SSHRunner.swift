@@ -144,7 +144,8 @@ final class SSHRunner {
                     result.failureReason = said.isEmpty ? "ssh could not reach \(connection.host)" : said
                 } else {
                     result.exitStatus = nil
-                    result.failureReason = "the step did not start on \(connection.host) (ssh ended with status \(ended.map(String.init) ?? "unknown"))"
+                    result.failureReason =
+                        "the step did not start on \(connection.host) (ssh ended with status \(ended.map(String.init) ?? "unknown"))"
                         + (said.isEmpty ? "" : ": " + said)
                 }
             }

@@ -56,7 +56,9 @@ public struct SSHSettings: Sendable {
             return .failure(SSHFailure("Medic's ssh directory \(directory) could not be made: \(errorText(errno))"))
         }
         var info = stat()
-        guard lstat(directory, &info) == 0 else { return .failure(SSHFailure("Medic's ssh directory \(directory) cannot be read: \(errorText(errno))")) }
+        guard lstat(directory, &info) == 0 else {
+            return .failure(SSHFailure("Medic's ssh directory \(directory) cannot be read: \(errorText(errno))"))
+        }
         guard info.st_mode & S_IFMT == S_IFDIR else { return .failure(SSHFailure("Medic's ssh directory \(directory) is not a directory")) }
         guard info.st_uid == getuid() else { return .failure(SSHFailure("Medic's ssh directory \(directory) belongs to another user")) }
         guard info.st_mode & 0o077 == 0 else {

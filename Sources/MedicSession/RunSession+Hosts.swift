@@ -46,7 +46,9 @@ extension RunSession {
                 failureReason: masked.failureReason, excerpt: capture.excerpt())
             records.append(hostRecord)
             hosts.append(HostResult(host: host.host, result: masked))
-            let section = Array("── \(host.host): \(HostGroup.status(hostRecord))\n\(masked.output)\(masked.output.hasSuffix("\n") || masked.output.isEmpty ? "" : "\n")".utf8)
+            let section = Array(
+                "── \(host.host): \(HostGroup.status(hostRecord))\n\(masked.output)\(masked.output.hasSuffix("\n") || masked.output.isEmpty ? "" : "\n")"
+                    .utf8)
             whole.append(section[...])
             if storeError == nil {
                 do { try store.write(section[...]) } catch { storeError = "\(error)" }
@@ -71,7 +73,8 @@ extension RunSession {
             stepID: invocation.stepID, exitStatus: nil, httpStatus: nil, durationMilliseconds: result.durationMilliseconds, timedOut: false,
             cancelled: result.cancelled, failureReason: failed == 0 ? nil : "failed on \(failed) of \(records.count) hosts", notRun: nil,
             succeeded: succeeded)
-        let outputRecord = OutputRecord(stepID: invocation.stepID, excerpt: whole.excerpt(), bytes: whole.totalBytes, lines: whole.lineCount, file: file)
+        let outputRecord = OutputRecord(
+            stepID: invocation.stepID, excerpt: whole.excerpt(), bytes: whole.totalBytes, lines: whole.lineCount, file: file)
         guard record(.hosts(HostsRecord(stepID: invocation.stepID, placement: invocation.placementText, hosts: records))),
             record(.output(outputRecord)), record(.result(resultRecord))
         else { return nil }
@@ -87,7 +90,8 @@ extension RunSession {
                 "  \(mark) \(group.count): \(TerminalText.sanitize(group.status)) · \(TerminalText.sanitize(group.hosts.joined(separator: ", ")))",
                 group.succeeded ? .success : .failure)
             let lines =
-                group.output.isEmpty ? [] : group.output.split(separator: "\n", omittingEmptySubsequences: false).dropLast(group.output.hasSuffix("\n") ? 1 : 0)
+                group.output.isEmpty
+                ? [] : group.output.split(separator: "\n", omittingEmptySubsequences: false).dropLast(group.output.hasSuffix("\n") ? 1 : 0)
             for line in lines.prefix(Self.hostGroupLines) { console.show("  │ " + TerminalText.sanitize(String(line)), .output) }
             if lines.count > Self.hostGroupLines { console.show("  │ … \(lines.count - Self.hostGroupLines) more lines, `show` for all", .dim) }
         }

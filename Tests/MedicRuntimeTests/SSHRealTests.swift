@@ -21,8 +21,11 @@ struct SSHRealTests {
         return directory
     }
 
-    static func invocation(_ payload: Invocation.Payload, hosts: [String], set: String? = "pool", timeout: TimeSpan = .seconds(20), environment: [String: String] = [:]) -> Invocation {
-        var invocation = Invocation(stepID: "t", kind: .check, placement: .local, timeout: timeout, payload: payload, environment: environment, secrets: [])
+    static func invocation(
+        _ payload: Invocation.Payload, hosts: [String], set: String? = "pool", timeout: TimeSpan = .seconds(20), environment: [String: String] = [:]
+    ) -> Invocation {
+        var invocation = Invocation(
+            stepID: "t", kind: .check, placement: .local, timeout: timeout, payload: payload, environment: environment, secrets: [])
         invocation.remote = RemoteTarget(hosts: hosts, setName: set, forks: 5)
         return invocation
     }
@@ -38,7 +41,9 @@ struct SSHRealTests {
             let value = template.replacingOccurrences(of: "MARKER", with: marker)
             let argv = runner.run(Self.invocation(.command(argv: ["printf", "[%s]\\n", value]), hosts: hosts.addresses)) { _ in }
             #expect(argv.hosts?.map(\.result.output) == ["[\(value)]\n", "[\(value)]\n"], "argv: \(template)")
-            let script = runner.run(Self.invocation(.script(#"printf '[%s]\n' "$VALUE""#), hosts: hosts.addresses, environment: ["VALUE": value])) { _ in }
+            let script = runner.run(Self.invocation(.script(#"printf '[%s]\n' "$VALUE""#), hosts: hosts.addresses, environment: ["VALUE": value])) {
+                _ in
+            }
             #expect(script.hosts?.map(\.result.output) == ["[\(value)]\n", "[\(value)]\n"], "environment: \(template)")
             #expect(!FileManager.default.fileExists(atPath: marker), "\(template) ran as code")
         }
@@ -59,7 +64,11 @@ struct SSHRealTests {
                 usleep(100_000)
             }
         }
-        let result = runner.run(Self.invocation(.script(#"sleep 2; [ "$TOKEN" = "$EXPECTED" ] && echo same"#), hosts: hosts.addresses, set: nil, environment: ["TOKEN": secret, "EXPECTED": secret])) { _ in }
+        let result = runner.run(
+            Self.invocation(
+                .script(#"sleep 2; [ "$TOKEN" = "$EXPECTED" ] && echo same"#), hosts: hosts.addresses, set: nil,
+                environment: ["TOKEN": secret, "EXPECTED": secret])
+        ) { _ in }
         #expect(result.exitStatus == 0)
         #expect(seen.text.contains("sleep 2"), "ps saw the step running")
         #expect(!seen.text.contains(secret))
@@ -71,7 +80,9 @@ struct SSHRealTests {
         defer { hosts.stop() }
         let runner = Self.runner(hosts, control: try Self.privateDirectory())
         let result = runner.run(
-            Self.invocation(.script(#"sleep 300 & echo $! > "$MEDIC_HOST_DIR/pid"; wait"#), hosts: hosts.addresses, timeout: TimeSpan(milliseconds: 2000))) { _ in }
+            Self.invocation(
+                .script(#"sleep 300 & echo $! > "$MEDIC_HOST_DIR/pid"; wait"#), hosts: hosts.addresses, timeout: TimeSpan(milliseconds: 2000))
+        ) { _ in }
         #expect(result.hosts?.first?.result.timedOut == true)
         let pidText = try String(contentsOfFile: hosts.hostDirectory(hosts.addresses[0]) + "/pid", encoding: .utf8)
         let pid = pid_t(pidText.trimmingCharacters(in: .whitespacesAndNewlines)) ?? 0

@@ -48,7 +48,8 @@ struct SSHRunnerTests {
         /// Every argv the stand-in was started with.
         func argvs() throws -> [[String]] {
             try FileManager.default.contentsOfDirectory(atPath: directory).filter { $0.hasPrefix("argv.") }.map {
-                try String(contentsOfFile: directory + "/" + $0, encoding: .utf8).split(separator: "\n", omittingEmptySubsequences: false).dropLast().map(String.init)
+                try String(contentsOfFile: directory + "/" + $0, encoding: .utf8).split(separator: "\n", omittingEmptySubsequences: false).dropLast()
+                    .map(String.init)
             }
         }
     }
@@ -196,7 +197,8 @@ struct SSHRunnerTests {
 /// Quoting for the remote shell, round-tripped through a real `sh -c`.
 @Suite("Quoting for the remote shell")
 struct RemoteQuotingTests {
-    @Test("every value reads back exactly through sh", arguments: SSHRunnerTests.hostile + ["\t", "a\r\nb", "ünï ✓", "\\'", "''''", "$HOME", "~root"])
+    @Test(
+        "every value reads back exactly through sh", arguments: SSHRunnerTests.hostile + ["\t", "a\r\nb", "ünï ✓", "\\'", "''''", "$HOME", "~root"])
     func roundTrip(_ value: String) {
         let ran = run(.command(argv: ["/bin/sh", "-c", "printf '[%s]' " + RemoteScript.quote(value)]))
         #expect(ran.text == "[\(value)]")

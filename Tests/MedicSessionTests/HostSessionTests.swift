@@ -71,7 +71,8 @@ struct HostSessionTests {
         let recorder: MemoryRecorder
     }
 
-    static func harness(_ replies: [ConsoleReply], results: [String: [String: StepResult]], dryRun: Bool = false, yes: Bool = false) throws -> Harness {
+    static func harness(_ replies: [ConsoleReply], results: [String: [String: StepResult]], dryRun: Bool = false, yes: Bool = false) throws -> Harness
+    {
         let walk = Walk(bundle: TestSupport.bundle(try TestSupport.runbook(yaml)), inputs: ["extra": "d"])
         let console = ScriptedConsole(interactive: true, replies: replies)
         let runner = HostRunnerDouble(results: results)
@@ -174,7 +175,9 @@ struct HostSessionTests {
 
     @Test("an unreachable host is a result the branches read")
     func unreachable() throws {
-        let lost = StepResult(exitStatus: 255, output: "ssh: connect to host c port 22: Connection refused\n", failureReason: "ssh: connect to host c port 22: Connection refused", unreachable: true)
+        let lost = StepResult(
+            exitStatus: 255, output: "ssh: connect to host c port 22: Connection refused\n",
+            failureReason: "ssh: connect to host c port 22: Connection refused", unreachable: true)
         let h = try Self.harness([], results: ["state": ["a": Self.active, "b": Self.active, "c": lost]])
         let end = h.session.run(start: Self.start)
         #expect(end.outcome == "escalate")
