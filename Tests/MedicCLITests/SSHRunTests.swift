@@ -80,6 +80,15 @@ struct SSHRunTests {
         let fixes = records.filter { $0.stepID == "fix" }.map { $0.hosts.map(\.host) }
         #expect(fixes == hosts.addresses.dropFirst().map { [$0] }, "one batch per host missing the flag")
         #expect(evidence.confirmations.count == 2 && evidence.confirmations.allSatisfy { $0.by == "--yes" })
+        // The run, captured as a scenario, walks the same way offline, host by host.
+        try FileManager.default.createDirectory(atPath: work + "/pool.scenarios", withIntermediateDirectories: true)
+        let captured = try Spawn.run(
+            [CommandLineTests.binary, "scenario", "capture", work + "/session", "-o", work + "/pool.scenarios/run.yaml"], timeout: 60)
+        #expect(captured.status == 0, "\(captured.output)")
+        let scenario = (try? String(contentsOfFile: work + "/pool.scenarios/run.yaml", encoding: .utf8)) ?? ""
+        #expect(scenario.contains("unreachable: true"), "\(scenario)")
+        let tested = try Spawn.run([CommandLineTests.binary, "test", file], timeout: 60)
+        #expect(tested.status == 0, "\(tested.output)\n\(scenario)")
         let report = try String(contentsOfFile: work + "/session/transcript.md", encoding: .utf8)
         #expect(report.contains("1 host, failed, unreachable: `127.0.0.59`"), "\(report)")
     }

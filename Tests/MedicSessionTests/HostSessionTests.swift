@@ -196,4 +196,23 @@ struct HostSessionTests {
         #expect(h.runner.hosts(of: "restart").isEmpty)
         #expect(h.console.screen.contains("batch 2 of 2"))
     }
+
+    @Test("a journal with per-host results and a rollout replays to the same place, nothing run again")
+    func replay() throws {
+        let h = try Self.harness(
+            [.line("yes"), .line("yes")],
+            results: [
+                "state": ["a": Self.failed, "b": Self.failed, "c": Self.active], "restart": ["a": Self.ok, "b": Self.ok],
+                "health": ["a": Self.ok, "b": Self.ok],
+            ])
+        let end = h.session.run(start: Self.start)
+        #expect(end.outcome == "resolved")
+        // Replay everything up to (not including) the end, as `resume` would after a kill.
+        let events = Array(h.recorder.events.prefix { if case .end = $0 { false } else { true } })
+        var walk = Walk(bundle: TestSupport.bundle(try TestSupport.runbook(Self.yaml)), inputs: ["extra": "d"])
+        let outcome = JournalReplay.replay(events, keptOutput: { record, _ in record.excerpt }, on: &walk)
+        #expect(outcome.problem == nil, "\(outcome.problem ?? "")")
+        #expect(walk.currentStepID == "fine")
+        #expect(outcome.completedActions.contains("restart"))
+    }
 }
