@@ -140,17 +140,26 @@ steps:
         because: some hosts did not answer (${unreachable_hosts} unreachable)
   answered:
     kind: conclusion
+    title: Every host answered
+    why: uptime printed its load averages on every host.
     outcome: no-fault
     cause: none
     summary: Every host answered.
   missing:
     kind: conclusion
+    title: Some hosts did not answer
+    why: uptime did not print its load averages on every host.
     outcome: escalate
     cause: none
     summary: Some hosts did not answer.
 EOF
 if [ -n "$medic" ] && ! problems=$("$medic" validate "$runbook" 2>&1); then
-  medic_note="needs the ssh engine (issue 17: where/hosts): this build's medic validate says: $(echo "$problems" | grep -m1 error: || echo "$problems" | head -1)"
+  first=$(echo "$problems" | grep -m1 error: || echo "$problems" | head -1)
+  if echo "$problems" | grep -qE "unknown key '(where|hosts)'"; then
+    medic_note="needs the ssh engine (issue 17: where, hosts), which this build lacks: $first"
+  else
+    medic_note="medic validate refuses the benchmark's runbook: $first"
+  fi
 fi
 if [ -n "$medic" ] && [ -z "$medic_note" ]; then
   cc -O2 -shared -fPIC -o "$repo/bench/out/rss-at-exit.so" bench/rss-at-exit.c
