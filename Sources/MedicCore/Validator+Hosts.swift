@@ -4,7 +4,8 @@ extension Validator {
     /// batches whose check is not a host-set check.
     func hostProblems(_ runbook: Runbook) -> [Diagnostic] {
         var out: [Diagnostic] = []
-        let captureGroups = Set(runbook.steps.flatMap { $0.captures.flatMap(\.groupNames) + ($0.variants?.cases.flatMap { $0.captures.flatMap(\.groupNames) } ?? []) })
+        let captureGroups = Set(
+            runbook.steps.flatMap { $0.captures.flatMap(\.groupNames) + ($0.variants?.cases.flatMap { $0.captures.flatMap(\.groupNames) } ?? []) })
         let captured = Set(runbook.steps.flatMap { $0.hostCaptures.map(\.name) })
         var names = Set(runbook.hostSets.map(\.name))
         var seen: Set<String> = []
@@ -28,7 +29,8 @@ extension Validator {
                 if !captureGroups.contains(name) {
                     let hint = Spelling.suggestion(for: name, among: captureGroups).map { "did you mean '\($0)'?" }
                     out.append(
-                        .error("host set '\(set.name)' takes the matches of '\(name)', which no step's 'capture' names", at: set.location, hint: hint))
+                        .error("host set '\(set.name)' takes the matches of '\(name)', which no step's 'capture' names", at: set.location, hint: hint)
+                    )
                 }
             case .ansibleGroup: break
             }
@@ -70,7 +72,8 @@ extension Validator {
                     }
                 } else {
                     let hint = Spelling.suggestion(for: verify.id, among: runbook.steps.map(\.id)).map { "did you mean '\($0)'?" }
-                    out.append(.error("the batch of '\(id)' is verified by step '\(verify.id)', which does not exist", at: verify.location, hint: hint))
+                    out.append(
+                        .error("the batch of '\(id)' is verified by step '\(verify.id)', which does not exist", at: verify.location, hint: hint))
                 }
             }
             if step.batch != nil, step.kind != .action, let batch = step.batch {

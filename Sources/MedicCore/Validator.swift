@@ -70,6 +70,8 @@ public struct Validator: Sendable {
             for branch in steps[index].branches { positions[branch.next.id].map { next.append($0) } }
             if let skip = steps[index].skip, let position = positions[skip.id] { next.append(position) }
             for option in steps[index].options { positions[option.next.id].map { next.append($0) } }
+            // A rolling action's check runs between its batches.
+            if let verify = steps[index].batch?.verify, let position = positions[verify.id] { next.append(position) }
             return next
         }
         let canonical = indices.map { index in positions[steps[index].id] ?? index }

@@ -116,7 +116,8 @@ extension Walk {
             let failed = (result.hosts ?? []).filter { host in verifyStep.map { !Extraction.succeeded($0, host.result) } ?? true }.map(\.host)
             if result.cancelled || !failed.isEmpty {
                 let which = result.cancelled ? "it was cancelled" : "it failed on " + failed.joined(separator: ", ")
-                return stopRollout(rollout, reason: "the check after batch \(rollout.batchNumber - 1) (\(verifyStep?.id ?? "")) did not pass: \(which)")
+                return stopRollout(
+                    rollout, reason: "the check after batch \(rollout.batchNumber - 1) (\(verifyStep?.id ?? "")) did not pass: \(which)")
             }
         } else {
             rollout.results += result.hosts ?? []
@@ -144,10 +145,11 @@ extension Walk {
     mutating func stopRollout(_ rollout: Rollout, reason: String) -> [WalkEffect] {
         self.rollout = nil
         var results = rollout.results
-        for host in rollout.hosts.dropFirst(results.count) {
+        let notRun = Array(rollout.hosts.dropFirst(results.count))
+        for host in notRun {
             results.append(HostResult(host: host, result: StepResult(failureReason: "not run: the rollout stopped (\(reason))")))
         }
-        return [.rolloutStopped(stepID: currentStepID, reason: reason)] + finish(StepResult(hosts: results))
+        return [.rolloutStopped(stepID: currentStepID, reason: reason, notRun: notRun)] + finish(StepResult(hosts: results))
     }
 }
 

@@ -118,7 +118,9 @@ struct StepDecoder {
             case .http, .tcp, .log:
                 reader.error(
                     "the \(execution.keyword) probe runs on this machine only, and \(context) runs on another host", at: whereKey,
-                    hint: "on the host, use curl or a script; to probe the host from here, write a local step with the host in its \(execution.keyword == "log" ? "file" : "address")")
+                    hint:
+                        "on the host, use curl or a script; to probe the host from here, write a local step with the host in its \(execution.keyword == "log" ? "file" : "address")"
+                )
             }
         }
         if step.placement.isHostSet {

@@ -7,8 +7,10 @@ struct ChildProcess {
     let pid: pid_t
     /// The read end of the output pipe: nonblocking and close-on-exec.
     let output: Int32
-    /// The write end of the child's standard input when it reads a pipe (nonblocking,
-    /// close-on-exec); nil when it reads /dev/null.
+    /// Our end of the child's standard input when it reads from Medic (a socket pair rather
+    /// than a pipe, so that writing after the child is gone fails with EPIPE under
+    /// `MSG_NOSIGNAL` instead of raising SIGPIPE; nonblocking, close-on-exec); nil when it reads
+    /// /dev/null.
     var input: Int32? = nil
 
     /// Why a program could not be started: one plain sentence.
@@ -42,9 +44,9 @@ struct ChildProcess {
         defer { close(writeEnd) }
         var inputEnds: [Int32] = [-1, -1]
         if pipeInput {
-            guard GlibcExtensions.pipe2(&inputEnds, O_CLOEXEC) == 0 else {
+            guard socketpair(AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0, &inputEnds) == 0 else {
                 close(readEnd)
-                return .failure(SpawnFailure(reason: "could not create a pipe: \(errorText(errno))"))
+                return .failure(SpawnFailure(reason: "could not create a socket pair: \(errorText(errno))"))
             }
             _ = fcntl(inputEnds[1], F_SETFL, fcntl(inputEnds[1], F_GETFL) | O_NONBLOCK)
         }

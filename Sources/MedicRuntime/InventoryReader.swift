@@ -11,7 +11,9 @@ public enum InventoryReader {
         if let reason = result.failureReason { return .failure(WalkProblem("ansible-inventory could not run: \(reason)")) }
         guard result.exitStatus == 0 else {
             let last = text.split(whereSeparator: \.isNewline).last.map(String.init) ?? ""
-            return .failure(WalkProblem("ansible-inventory --list failed (exit \(result.exitStatus.map(String.init) ?? "?"))" + (last.isEmpty ? "" : ": " + last)))
+            return .failure(
+                WalkProblem("ansible-inventory --list failed (exit \(result.exitStatus.map(String.init) ?? "?"))" + (last.isEmpty ? "" : ": " + last))
+            )
         }
         // Warnings go to stderr, which shares the pipe: the JSON is the object from the first `{`.
         guard let brace = text.firstIndex(of: "{") else { return .failure(WalkProblem("ansible-inventory --list printed no JSON")) }

@@ -144,7 +144,8 @@ final class SSHRunner {
                     result.failureReason = said.isEmpty ? "ssh could not reach \(connection.host)" : said
                 } else {
                     result.exitStatus = nil
-                    result.failureReason = "the step did not start on \(connection.host) (ssh ended with status \(ended.map(String.init) ?? "unknown"))"
+                    result.failureReason =
+                        "the step did not start on \(connection.host) (ssh ended with status \(ended.map(String.init) ?? "unknown"))"
                         + (said.isEmpty ? "" : ": " + said)
                 }
             }
@@ -232,7 +233,7 @@ final class SSHRunner {
                 let readable = descriptors[1 + 2 * i].revents
                 let writable = descriptors[2 + 2 * i].revents
                 if let input = running[i].input, writable != 0 {
-                    let count = running[i].pendingInput.withUnsafeBytes { write(input, $0.baseAddress, $0.count) }
+                    let count = running[i].pendingInput.withUnsafeBytes { send(input, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
                     if count > 0 {
                         running[i].pendingInput.removeFirst(count)
                     } else if count < 0, errno != EAGAIN, errno != EINTR {

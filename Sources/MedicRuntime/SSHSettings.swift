@@ -47,11 +47,18 @@ public struct SSHSettings: Sendable {
         } else {
             directory = "/tmp/medic-ssh-\(getuid())"
         }
+        // ssh names a socket DIR/%C (40 hex digits) plus a 17-byte temporary suffix while it
+        // binds, and a socket's path holds at most 107 bytes.
+        if directory.utf8.count + 1 + 40 + 17 > 107 {
+            return .failure(SSHFailure("Medic's ssh directory \(directory) is too long a path for ssh's connection sockets (at most 49 bytes)"))
+        }
         if mkdir(directory, 0o700) != 0, errno != EEXIST {
             return .failure(SSHFailure("Medic's ssh directory \(directory) could not be made: \(errorText(errno))"))
         }
         var info = stat()
-        guard lstat(directory, &info) == 0 else { return .failure(SSHFailure("Medic's ssh directory \(directory) cannot be read: \(errorText(errno))")) }
+        guard lstat(directory, &info) == 0 else {
+            return .failure(SSHFailure("Medic's ssh directory \(directory) cannot be read: \(errorText(errno))"))
+        }
         guard info.st_mode & S_IFMT == S_IFDIR else { return .failure(SSHFailure("Medic's ssh directory \(directory) is not a directory")) }
         guard info.st_uid == getuid() else { return .failure(SSHFailure("Medic's ssh directory \(directory) belongs to another user")) }
         guard info.st_mode & 0o077 == 0 else {

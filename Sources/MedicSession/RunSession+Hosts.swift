@@ -9,6 +9,10 @@ extension RunSession {
     /// hands the walk the result with one entry per host.
     func executeOnHosts(_ invocation: Invocation) -> [WalkEffect]? {
         let remote = invocation.remote ?? RemoteTarget(hosts: [], setName: nil, forks: 1)
+        if invocation.stepID != walk.currentStepID, let check = walk.currentRunbook.step(Self.localID(invocation.stepID)) {
+            // A rolling action's check between batches.
+            console.show("  after the batch, check: \(TerminalText.sanitize(check.title)) (\(invocation.stepID))", .plain)
+        }
         if invocation.kind == .check { showCommand(invocation) }
         console.show("  on \(TerminalText.sanitize(remote.description))", .dim)
         let runRecord = RunRecord(
@@ -42,7 +46,9 @@ extension RunSession {
                 failureReason: masked.failureReason, excerpt: capture.excerpt())
             records.append(hostRecord)
             hosts.append(HostResult(host: host.host, result: masked))
-            let section = Array("── \(host.host): \(HostGroup.status(hostRecord))\n\(masked.output)\(masked.output.hasSuffix("\n") || masked.output.isEmpty ? "" : "\n")".utf8)
+            let section = Array(
+                "── \(host.host): \(HostGroup.status(hostRecord))\n\(masked.output)\(masked.output.hasSuffix("\n") || masked.output.isEmpty ? "" : "\n")"
+                    .utf8)
             whole.append(section[...])
             if storeError == nil {
                 do { try store.write(section[...]) } catch { storeError = "\(error)" }
@@ -67,7 +73,8 @@ extension RunSession {
             stepID: invocation.stepID, exitStatus: nil, httpStatus: nil, durationMilliseconds: result.durationMilliseconds, timedOut: false,
             cancelled: result.cancelled, failureReason: failed == 0 ? nil : "failed on \(failed) of \(records.count) hosts", notRun: nil,
             succeeded: succeeded)
-        let outputRecord = OutputRecord(stepID: invocation.stepID, excerpt: whole.excerpt(), bytes: whole.totalBytes, lines: whole.lineCount, file: file)
+        let outputRecord = OutputRecord(
+            stepID: invocation.stepID, excerpt: whole.excerpt(), bytes: whole.totalBytes, lines: whole.lineCount, file: file)
         guard record(.hosts(HostsRecord(stepID: invocation.stepID, placement: invocation.placementText, hosts: records))),
             record(.output(outputRecord)), record(.result(resultRecord))
         else { return nil }
@@ -82,22 +89,24 @@ extension RunSession {
             console.show(
                 "  \(mark) \(group.count): \(TerminalText.sanitize(group.status)) · \(TerminalText.sanitize(group.hosts.joined(separator: ", ")))",
                 group.succeeded ? .success : .failure)
-            let lines = group.output.split(separator: "\n", omittingEmptySubsequences: false).dropLast(group.output.hasSuffix("\n") ? 1 : 0)
+            let lines =
+                group.output.isEmpty
+                ? [] : group.output.split(separator: "\n", omittingEmptySubsequences: false).dropLast(group.output.hasSuffix("\n") ? 1 : 0)
             for line in lines.prefix(Self.hostGroupLines) { console.show("  │ " + TerminalText.sanitize(String(line)), .output) }
             if lines.count > Self.hostGroupLines { console.show("  │ … \(lines.count - Self.hostGroupLines) more lines, `show` for all", .dim) }
         }
     }
 
     /// A rolling action stopped: say why, and record the hosts it never reached.
-    func rolloutStopped(stepID: String, reason: String) -> Bool {
+    func rolloutStopped(stepID: String, reason: String, notRun: [String]) -> Bool {
         console.show("  rollout stopped: \(TerminalText.sanitize(reason))", .warning)
-        // The walk has already judged the step: its last result holds the hosts no batch reached.
-        let notRun = (walk.lastResult?.hosts ?? []).filter { $0.result.failureReason?.hasPrefix("not run:") == true }.map {
+        if !notRun.isEmpty { console.show("  not run on: \(TerminalText.sanitize(notRun.joined(separator: ", ")))", .warning) }
+        let records = notRun.map {
             HostRecord(
-                host: $0.host, exitStatus: nil, unreachable: false, timedOut: false, cancelled: false, succeeded: false,
-                durationMilliseconds: 0, failureReason: $0.result.failureReason, excerpt: "")
+                host: $0, exitStatus: nil, unreachable: false, timedOut: false, cancelled: false, succeeded: false, durationMilliseconds: 0,
+                failureReason: "not run: the rollout stopped", excerpt: "")
         }
-        return record(.hosts(HostsRecord(stepID: stepID, placement: "not run", hosts: notRun, stopped: reason)))
+        return record(.hosts(HostsRecord(stepID: stepID, placement: "not run", hosts: records, stopped: reason)))
     }
 
     /// The step id inside its runbook, from a qualified id (`verify-site/health` → `health`).

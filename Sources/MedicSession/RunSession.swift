@@ -139,8 +139,8 @@ public final class RunSession {
             console.show("  " + reason, .warning)
             guard record(.stalled(stepID: stepID, reason: reason)) else { return nil }
             return stalledPrompt(reason: reason)
-        case .rolloutStopped(let stepID, let reason):
-            return rolloutStopped(stepID: stepID, reason: reason) ? [] : nil
+        case .rolloutStopped(let stepID, let reason, let notRun):
+            return rolloutStopped(stepID: stepID, reason: reason, notRun: notRun) ? [] : nil
         case .handedOver(let from, let to, _):
             console.show("  ⇄ from runbook \(from) to \(to)", .dim)
             return []

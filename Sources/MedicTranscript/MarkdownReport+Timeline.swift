@@ -65,7 +65,9 @@ extension MarkdownReport {
         }
 
         private static func hosts(_ record: HostsRecord) -> String {
-            var out = record.stopped.map { "The rollout stopped: \(Markdown.oneLine($0)). Not run on:" } ?? "Per host (\(Markdown.oneLine(record.placement))):"
+            var out =
+                record.stopped.map { "The rollout stopped: \(Markdown.oneLine($0)). Not run on:" }
+                ?? "Per host (\(Markdown.oneLine(record.placement))):"
             for group in HostGroup.groups(record.hosts) {
                 let mark = record.stopped != nil ? "not run" : (group.succeeded ? "succeeded" : "failed")
                 out += "\n\n- \(group.count), \(mark), \(Markdown.oneLine(group.status)): " + group.hosts.map(Markdown.code).joined(separator: ", ")
