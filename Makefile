@@ -1,6 +1,6 @@
 # Medic's build, install and test entry points. `make test` is what CI runs; it installs what it needs.
 SWIFT ?= swift
-APT_PACKAGES := make libedit-dev zlib1g-dev graphviz python3-venv libcurl4-openssl-dev asciinema tmux dpkg-dev man-db
+APT_PACKAGES := make libedit-dev zlib1g-dev graphviz python3-venv libcurl4-openssl-dev asciinema tmux dpkg-dev man-db openssh-server openssh-client
 
 # Where `make install` puts things: PREFIX/bin/medic, PREFIX/share/man/man1/medic.1, the shell
 # completions, and the shipped runbooks in PREFIX/share/medic/runbooks (where `medic` looks for
@@ -135,6 +135,7 @@ bench:
 	bash bench/lab-memory.sh
 	bash bench/screen-lines.sh
 	bash bench/log-window.sh
+	bash bench/ssh-fanout.sh
 
 clean:
 	rm -rf .build bench/out

@@ -55,3 +55,5 @@ http_code() {  # http_code URL [curl args...]: prints the status, 000 on failure
 port_in_use() { [ -n "$(ss -Htln "sport = :$1" 2>/dev/null)" ]; }
 
 source "$LAB_ROOT/engine.sh"
+source "$LAB_ROOT/sshd.sh"
+source "$LAB_ROOT/pool.sh"

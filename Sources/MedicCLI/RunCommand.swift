@@ -76,6 +76,7 @@ struct Launch {
     let autoApprove: Bool
     /// Checks' scripts shown whole (`--verbose`).
     let verbose: Bool
+    let forks: Int?
     let console: TerminalConsole
     /// The signal pipe the runner watches, so Ctrl-C cancels a running step.
     let interruptDescriptor: Int32?
@@ -86,6 +87,7 @@ struct Launch {
         dryRun = options.dryRun
         autoApprove = options.autoApprove
         verbose = options.verbose
+        forks = options.forks
         interruptDescriptor = Signals.install()
         let tap = self.tap
         console = TerminalConsole(historyPath: StatePaths().history, screenTap: { tap.session?.screen($0) })
@@ -98,6 +100,14 @@ struct Launch {
         _ bundle: RunbookBundle, values: [String: String], walk: Walk, resumedFrom: String?, earlier: ActionAccount = ActionAccount(),
         review: InputReviewRecord? = nil
     ) throws {
+        var walk = walk
+        if bundle.runbooks.values.contains(where: { $0.hostSets.contains { if case .ansibleGroup = $0.source { true } else { false } } }) {
+            // The inventory is read once, before anything runs, so every step sees the same groups.
+            switch InventoryReader.read() {
+            case .success(let groups): walk.ansibleGroups = groups
+            case .failure(let problem): throw MedicError("the runbook names Ansible groups, and \(problem.reason)")
+            }
+        }
         let session: SessionDirectory
         do {
             session = try SessionDirectory.create(at: transcriptPath, runbookID: bundle.root.id, masking: walk.masking, screenSize: console.size)
@@ -130,7 +140,7 @@ struct Launch {
         var options = RunOptions(dryRun: dryRun, autoApprove: autoApprove, operatorName: operatorName, sessionPath: session.path)
         options.verbose = verbose
         options.vouches = VouchFolder.inStateFolder { getenv($0).map { String(cString: $0) } }
-        let runner = LocalRunner(interruptDescriptor: interruptDescriptor)
+        let runner = SystemRunner(interruptDescriptor: interruptDescriptor, ssh: SSHSettings.fromEnvironment(forks: forks))
         if let note = runner.sandbox.note { console.show(note, .warning) }
         let runSession = RunSession(walk: walk, console: console, runner: runner, recorder: session, options: options)
         runSession.carryOver(earlier)

@@ -16,7 +16,16 @@ struct SessionOptions: ParsableArguments {
     var verbose = false
 
     @Option(
+        name: .customLong("forks"),
+        help: ArgumentHelp("How many hosts a step on a host set works on at once (default: the runbook's defaults.forks, else 5).", valueName: "N"))
+    var forks: Int?
+
+    @Option(
         name: .customLong("transcript"),
         help: ArgumentHelp("The session directory to create (default: under $XDG_STATE_HOME/medic/sessions).", valueName: "DIR"))
     var transcriptPath: String?
+
+    func validate() throws {
+        if let forks, !(1...1000).contains(forks) { throw ValidationError("--forks is how many hosts to work on at once: 1 to 1000") }
+    }
 }

@@ -11,7 +11,7 @@ public struct ActionBrief: Sendable {
     /// the action already ran in this run.
     public init(step: Step, invocation: Invocation, request: ConfirmationRequest, ranBefore: Bool) {
         let masking = Masking(secrets: invocation.secrets)
-        var lines = ["What it changes (\(Self.place(invocation.placement))): \(Self.changes(invocation))."]
+        var lines = ["What it changes (\(Self.place(invocation))): \(Self.changes(invocation))."]
         if !request.expected.isEmpty, request.mode == .typeTarget {
             lines.append(
                 "It acts on \(masking.apply(request.expected)); the runbook asks you to type that name, as it does for its most dangerous steps.")
@@ -57,9 +57,8 @@ public struct ActionBrief: Sendable {
         }
     }
 
-    static func place(_ placement: Placement) -> String {
-        switch placement {
-        case .local: "on this machine"
-        }
+    static func place(_ invocation: Invocation) -> String {
+        guard let remote = invocation.remote else { return "on this machine" }
+        return "on " + remote.description
     }
 }

@@ -16,6 +16,11 @@ extension Condition: CustomStringConvertible {
         case .all(let parts): parts.map(\.description).joined(separator: " and ")
         case .any(let parts): "(" + parts.map(\.description).joined(separator: " or ") + ")"
         case .not(let inner): "not (\(inner))"
+        case .unreachable(let yes): yes ? "unreachable" : "reachable"
+        case .anyHost(let inner): "on any host: \(inner)"
+        case .allHosts(let inner): "on every host: \(inner)"
+        case .noHost(let inner): "on no host: \(inner)"
+        case .countHosts(let inner, let c): "hosts where \(inner) \(c)"
         }
     }
 

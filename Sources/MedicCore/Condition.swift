@@ -28,6 +28,16 @@ public indirect enum Condition: Sendable, Hashable {
     case any([Condition])
     /// The condition does not hold.
     case not(Condition)
+    /// On a host: ssh could not reach it (or the opposite).
+    case unreachable(Bool)
+    /// On a host set: the per-host condition holds on at least one host.
+    case anyHost(Condition)
+    /// On a host set: the per-host condition holds on every host.
+    case allHosts(Condition)
+    /// On a host set: the per-host condition holds on no host.
+    case noHost(Condition)
+    /// On a host set: the number of hosts where the per-host condition holds compares so.
+    case countHosts(Condition, Comparison)
 }
 
 /// How a value taken from a result is compared.
@@ -50,7 +60,7 @@ extension Condition {
         switch self {
         case .json: true
         case .all(let list), .any(let list): list.contains(where: \.readsJSON)
-        case .not(let inner): inner.readsJSON
+        case .not(let inner), .anyHost(let inner), .allHosts(let inner), .noHost(let inner), .countHosts(let inner, _): inner.readsJSON
         default: false
         }
     }
@@ -61,7 +71,7 @@ extension Condition {
         case .outputMatches(let p), .outputDoesNotMatch(let p): [p]
         case .header(_, let c), .json(_, let c), .variable(_, let c): c.pattern.map { [$0] } ?? []
         case .all(let list), .any(let list): list.flatMap(\.patterns)
-        case .not(let inner): inner.patterns
+        case .not(let inner), .anyHost(let inner), .allHosts(let inner), .noHost(let inner), .countHosts(let inner, _): inner.patterns
         default: []
         }
     }
@@ -71,7 +81,7 @@ extension Condition {
         switch self {
         case .variable(let name, _): [name]
         case .all(let list), .any(let list): list.flatMap(\.variables)
-        case .not(let inner): inner.variables
+        case .not(let inner), .anyHost(let inner), .allHosts(let inner), .noHost(let inner), .countHosts(let inner, _): inner.variables
         default: []
         }
     }
@@ -80,9 +90,32 @@ extension Condition {
     /// which an action's branches must do.
     public var examinesResult: Bool {
         switch self {
-        case .succeeded, .exitStatus, .timedOut, .httpStatus: true
+        case .succeeded, .exitStatus, .timedOut, .httpStatus, .unreachable: true
         case .all(let list), .any(let list): list.contains(where: \.examinesResult)
-        case .not(let inner): inner.examinesResult
+        case .not(let inner), .anyHost(let inner), .allHosts(let inner), .noHost(let inner), .countHosts(let inner, _): inner.examinesResult
+        default: false
+        }
+    }
+}
+
+extension Condition {
+    /// Whether the condition looks at a host set's results (`any_host`, `all_hosts`, …).
+    public var readsHostSet: Bool {
+        switch self {
+        case .anyHost, .allHosts, .noHost, .countHosts: true
+        case .all(let list), .any(let list): list.contains(where: \.readsHostSet)
+        case .not(let inner): inner.readsHostSet
+        default: false
+        }
+    }
+
+    /// Whether the condition looks at one result directly (exit, output, status, …), which a
+    /// host-set step has one of per host: such a condition belongs inside `any_host` and the like.
+    public var readsOneResult: Bool {
+        switch self {
+        case .succeeded, .exitStatus, .timedOut, .outputMatches, .outputDoesNotMatch, .httpStatus, .header, .json, .unreachable: true
+        case .all(let list), .any(let list): list.contains(where: \.readsOneResult)
+        case .not(let inner): inner.readsOneResult
         default: false
         }
     }

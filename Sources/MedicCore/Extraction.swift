@@ -28,11 +28,29 @@ public enum Extraction {
         return values
     }
 
+    /// Every distinct match of the capture groups in `names` that `step` captures, in order of
+    /// appearance: what a `{captured: NAME}` host set holds.
+    static func allMatches(of step: Step, from output: String, names: Set<String>) -> [(name: String, values: [String])] {
+        guard !names.isEmpty else { return [] }
+        var found: [(String, [String])] = []
+        for pattern in step.captures where pattern.groupNames.contains(where: names.contains) {
+            guard let regex = try? pattern.compiled() else { continue }
+            let matches = output.matches(of: regex)
+            for name in pattern.groupNames where names.contains(name) {
+                var seen: Set<String> = []
+                let values = matches.compactMap { $0.output[name]?.substring.map(String.init) }.filter { !$0.isEmpty && seen.insert($0).inserted }
+                found.append((name, values))
+            }
+        }
+        return found
+    }
+
     /// Whether `result` counts as success for `step`: exit 0 for commands and scripts, the
     /// expected status for HTTP, an open port for TCP, a
     /// readable file for a log window; never when it timed out or was cancelled.
     public static func succeeded(_ step: Step, _ result: StepResult) -> Bool {
-        if result.timedOut || result.cancelled { return false }
+        if result.timedOut || result.cancelled || result.unreachable { return false }
+        if let hosts = result.hosts { return hosts.allSatisfy { succeeded(step, $0.result) } }
         switch step.execution {
         case .http(let spec): return result.httpStatus.map(spec.isSuccess) ?? false
         case .tcp: return result.output.hasPrefix("open")
@@ -52,6 +70,8 @@ struct ConditionContext {
     /// The output read as JSON, once, when a condition of the step reads JSON fields: a body
     /// that is not JSON (RFC 8259, each name once per object) has no fields.
     var body: Result<JSONValue, JSONSyntaxError>?
+    /// For a host-set result: whether the step succeeded on each host, in order.
+    var hostSucceeded: [Bool] = []
 
     init(result: StepResult?, succeeded: Bool, variables: [String: String], outcome: Outcome?, cause: String?, readsJSON: Bool = false) {
         self.result = result
@@ -81,6 +101,22 @@ struct ConditionContext {
         case .all(let parts): return parts.allSatisfy(holds)
         case .any(let parts): return parts.contains(where: holds)
         case .not(let inner): return !holds(inner)
+        case .unreachable(let expected): return (result?.unreachable ?? false) == expected
+        case .anyHost(let inner): return perHost.contains { $0.holds(inner) }
+        case .allHosts(let inner): return perHost.allSatisfy { $0.holds(inner) }
+        case .noHost(let inner): return !perHost.contains { $0.holds(inner) }
+        case .countHosts(let inner, let comparison):
+            let count = perHost.reduce(0) { $0 + ($1.holds(inner) ? 1 : 0) }
+            return compare(String(count), comparison, present: true)
+        }
+    }
+
+    /// One context per host of a host-set result, in the set's order: what a per-host condition
+    /// inside `any_host` and the like looks at.
+    var perHost: [ConditionContext] {
+        guard let hosts = result?.hosts else { return [] }
+        return zip(hosts, hostSucceeded).map { host, succeeded in
+            ConditionContext(result: host.result, succeeded: succeeded, variables: variables, outcome: nil, cause: nil, readsJSON: body != nil)
         }
     }
 

@@ -19,6 +19,8 @@ extension InputDefinition {
             if TimeSpan(parsing: value) == nil { return "'\(value)' is not a duration such as 30s or 15m" }
         case .choice:
             if !choices.contains(value) { return "'\(value)' is not one of \(choices.joined(separator: ", "))" }
+        case .hosts:
+            if let problem = HostName.split(value).lazy.compactMap(HostName.problem).first { return problem }
         case .string, .path, .secret:
             break
         }

@@ -2,7 +2,7 @@
 public struct InputDefinition: Sendable, Hashable {
     /// The kinds of value an input may hold.
     public enum ValueType: String, Sendable, Hashable, CaseIterable {
-        case string, int, url, path, choice, duration, secret
+        case string, int, url, path, choice, duration, secret, hosts
     }
 
     /// The input's name, as used in `${name}` and, upper-cased, in scripts' environment.

@@ -18,8 +18,10 @@ public struct Invocation: Sendable, Hashable {
     public var stepID: String
     /// Check or action.
     public var kind: Step.Kind
-    /// Where it runs.
+    /// Where it runs, as the step says.
     public var placement: Placement
+    /// The hosts it runs on over ssh, resolved; nil on this machine.
+    public var remote: RemoteTarget?
     /// How long it may take.
     public var timeout: TimeSpan
     /// What to run.
@@ -43,11 +45,15 @@ public struct Invocation: Sendable, Hashable {
         self.stepID = stepID
         self.kind = kind
         self.placement = placement
+        self.remote = nil
         self.timeout = timeout
         self.payload = payload
         self.environment = environment
         self.secrets = secrets
     }
+
+    /// Where it runs, for the journal's `run` record: `local`, `host H` or `hosts SET: H1, H2`.
+    public var placementText: String { remote.map(\.record) ?? "local" }
 
     /// What will run, for the screen and the transcript, with secrets masked.
     public var display: String {
@@ -64,6 +70,53 @@ public struct Invocation: Sendable, Hashable {
         case .log(let query): text = "log \(query.path) since \(query.since)"
         }
         return Masking(secrets: secrets).apply(text)
+    }
+}
+
+/// The hosts an invocation runs on over ssh.
+public struct RemoteTarget: Sendable, Hashable {
+    /// The hosts, in order (one for `where: {host: …}`).
+    public var hosts: [String]
+    /// The host set's name; nil for a step on one host.
+    public var setName: String?
+    /// How many hosts to work on at once.
+    public var forks: Int
+    /// For a batch of a rolling action: its number (from 1) and how many batches there are.
+    public var batch: (number: Int, of: Int)?
+
+    /// Creates a target.
+    public init(hosts: [String], setName: String?, forks: Int, batch: (number: Int, of: Int)? = nil) {
+        self.hosts = hosts
+        self.setName = setName
+        self.forks = forks
+        self.batch = batch
+    }
+
+    /// Whether it is a host set (one result per host) rather than one host.
+    public var isHostSet: Bool { setName != nil }
+
+    public static func == (a: RemoteTarget, b: RemoteTarget) -> Bool {
+        a.hosts == b.hosts && a.setName == b.setName && a.forks == b.forks && a.batch?.number == b.batch?.number && a.batch?.of == b.batch?.of
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(hosts)
+        hasher.combine(setName)
+    }
+
+    /// `host H`, or `hosts SET: H1, H2` (with the batch when there is one).
+    public var record: String {
+        guard let setName else { return "host " + (hosts.first ?? "") }
+        let batchText = batch.map { " (batch \($0.number) of \($0.of))" } ?? ""
+        return "hosts \(setName)\(batchText): " + (hosts.isEmpty ? "none" : hosts.joined(separator: ", "))
+    }
+
+    /// For sentences: `web1`, or `3 hosts of pool (a, b, c)`.
+    public var description: String {
+        guard let setName else { return hosts.first ?? "" }
+        let count = hosts.count == 1 ? "1 host" : "\(hosts.count) hosts"
+        let batchText = batch.map { ", batch \($0.number) of \($0.of)" } ?? ""
+        return "\(count) of \(setName)\(batchText) (" + hosts.joined(separator: ", ") + ")"
     }
 }
 

@@ -22,6 +22,10 @@ public struct Runbook: Sendable, Hashable {
     public var inputs: [InputDefinition]
     /// The values handed back to a caller, in file order.
     public var outputs: [OutputDefinition] = []
+    /// The named host sets (`hosts:`), in file order.
+    public var hostSets: [HostSetDefinition] = []
+    /// How many hosts a host-set step works on at once (`defaults.forks`); nil: 5.
+    public var forks: Int?
     /// The first step, as written (`start:`), or nil for the first step in the file.
     public var start: StepReference?
     /// The steps, in file order.
@@ -69,6 +73,9 @@ public struct Runbook: Sendable, Hashable {
 
     /// The input named `name`.
     public func input(_ name: String) -> InputDefinition? { inputs.first { $0.name == name } }
+
+    /// The host set named `name`.
+    public func hostSet(_ name: String) -> HostSetDefinition? { hostSets.first { $0.name == name } }
 
     /// The timeout that applies to `step`.
     public func timeout(of step: Step) -> TimeSpan { step.timeout ?? defaultTimeout }

@@ -86,4 +86,26 @@ public struct RecordedResults: Sendable {
         used[stepID] = index + 1
         return list[min(index, list.count - 1)]
     }
+
+    /// The recorded result of `invocation`, or nil when none is recorded. On a host set, each
+    /// host of the invocation gets its recorded result (a rollout's later batches read the same
+    /// record as its first); a host with none gets, for an action, success, and for a check a
+    /// result that says nothing was recorded (so the scenario cannot pass by accident).
+    public mutating func next(for invocation: Invocation) -> StepResult? {
+        guard let remote = invocation.remote, remote.isHostSet else { return next(for: invocation.stepID) }
+        let recorded: StepResult?
+        if let batch = remote.batch, batch.number > 1, let list = results[invocation.stepID], !list.isEmpty {
+            recorded = list[min(max(0, used[invocation.stepID, default: 1] - 1), list.count - 1)]
+        } else {
+            recorded = next(for: invocation.stepID)
+        }
+        guard let recorded else { return nil }
+        let byHost = Dictionary((recorded.hosts ?? []).map { ($0.host, $0.result) }, uniquingKeysWith: { a, _ in a })
+        let hosts = remote.hosts.map { host in
+            if let result = byHost[host] { return HostResult(host: host, result: result) }
+            if invocation.kind == .action { return HostResult(host: host, result: StepResult(exitStatus: 0)) }
+            return HostResult(host: host, result: StepResult(failureReason: "nothing recorded for host \(host) in the scenario"))
+        }
+        return StepResult(hosts: hosts)
+    }
 }

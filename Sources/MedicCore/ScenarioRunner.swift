@@ -31,6 +31,12 @@ public struct ScenarioRunner: Sendable {
     /// Creates a runner for `bundle`.
     public init(bundle: RunbookBundle) { self.bundle = bundle }
 
+    /// What an action the scenario records nothing for gives: success, on every host.
+    public static func success(of invocation: Invocation) -> StepResult {
+        guard let remote = invocation.remote, remote.isHostSet else { return StepResult(exitStatus: 0) }
+        return StepResult(hosts: remote.hosts.map { HostResult(host: $0, result: StepResult(exitStatus: 0)) })
+    }
+
     /// Runs `scenario` and judges it against its expectations.
     public func run(_ scenario: Scenario) -> Report {
         var report = Report(scenario: scenario, path: [], ending: nil, failures: [], edges: [], conclusions: [])
@@ -51,10 +57,10 @@ public struct ScenarioRunner: Sendable {
             tracker.observe(effect)
             switch effect {
             case .run(let invocation):
-                if let result = recorded.next(for: invocation.stepID) {
+                if let result = recorded.next(for: invocation) {
                     queue += walk.handle(.finished(result))
                 } else if invocation.kind == .action {
-                    queue += walk.handle(.finished(StepResult(exitStatus: 0)))
+                    queue += walk.handle(.finished(Self.success(of: invocation)))
                 } else {
                     report.failures.append("no recorded result for check '\(invocation.stepID)'")
                     queue = []

@@ -38,8 +38,12 @@ public struct Step: Sendable, Hashable {
     public var why: String
     /// Where the step runs.
     public var placement: Placement
-    /// How long it may run; the runbook default when nil.
+    /// How long it may run (on each host); the runbook default when nil.
     public var timeout: TimeSpan?
+    /// On a host-set step: named sets of the hosts where a condition holds.
+    public var hostCaptures: [HostCapture] = []
+    /// On a host-set action: how it rolls out.
+    public var batch: BatchPlan?
     /// What a check or action runs.
     public var execution: Execution?
     /// Regexes whose named groups become variables.
@@ -107,16 +111,35 @@ public struct Step: Sendable, Hashable {
     /// The names of the variables this step defines (captures, counts, a question's answer).
     public var definedVariables: [String] {
         captures.flatMap(\.groupNames) + counts.map(\.name) + (setsVariable.map { [$0] } ?? [])
+            + hostCaptures.flatMap { [$0.name, $0.name + "_count"] } + (placement.isHostSet ? ["unreachable_hosts", "unreachable_hosts_count"] : [])
             + (variants?.cases.flatMap { $0.captures.flatMap(\.groupNames) + $0.counts.map(\.name) } ?? [])
             + (call?.outputs.map(\.name) ?? [])
     }
 }
 
-/// Where a step runs. Only the local machine today; SSH hosts and Kubernetes contexts will be
-/// further cases, so adapters already receive the placement with every invocation.
-public enum Placement: String, Sendable, Hashable {
+/// Where a step runs (`where:`).
+public enum Placement: Sendable, Hashable {
     /// On the machine Medic runs on.
     case local
+    /// On one other host, over ssh.
+    case host(Template)
+    /// On every host of a named set, over ssh.
+    case hosts(String, location: SourceLocation)
+
+    /// Whether the step runs on a host set (and so has one result per host).
+    public var isHostSet: Bool { if case .hosts = self { true } else { false } }
+
+    /// Whether the step runs over ssh.
+    public var isRemote: Bool { if case .local = self { false } else { true } }
+
+    /// How the file writes it, for `show` and graphs.
+    public var summary: String {
+        switch self {
+        case .local: "local"
+        case .host(let template): "host \(template.raw)"
+        case .hosts(let name, _): "hosts \(name)"
+        }
+    }
 }
 
 /// A reference to a step by id, with where the reference is written.

@@ -33,11 +33,19 @@ public struct StepResult: Sendable, Hashable {
     /// The output as conditions, captures and counts read it: the whole, or its kept parts.
     public var readableOutput: [String] { keptParts ?? [output] }
 
+    /// On another host: ssh could not reach or log in to it, so the step never started there.
+    public var unreachable: Bool = false
+    /// On a host set: each host's result, in the set's order; nil for a step on one machine.
+    public var hosts: [HostResult]?
+
     /// Creates a result.
     public init(
         exitStatus: Int? = nil, output: String = "", timedOut: Bool = false, cancelled: Bool = false,
-        httpStatus: Int? = nil, headers: [HTTPHeader] = [], durationMilliseconds: Int = 0, failureReason: String? = nil
+        httpStatus: Int? = nil, headers: [HTTPHeader] = [], durationMilliseconds: Int = 0, failureReason: String? = nil,
+        unreachable: Bool = false, hosts: [HostResult]? = nil
     ) {
+        self.unreachable = unreachable
+        self.hosts = hosts
         self.exitStatus = exitStatus
         self.output = output
         self.timedOut = timedOut

@@ -15,6 +15,9 @@ public enum TranscriptEvent: Sendable, Hashable {
     case output(OutputRecord)
     /// How a step ended.
     case result(ResultRecord)
+    /// Each host's result of a step that ran on a host set (one batch of a rollout, or the
+    /// hosts a stopped rollout never reached).
+    case hosts(HostsRecord)
     /// Values captured from a step's output.
     case captured(stepID: String, values: [CapturedValue])
     /// A branch was taken, and why.
@@ -295,5 +298,63 @@ public struct InputReviewRecord: Sendable, Hashable {
                     name: $0.name, value: $0.isSecret ? ($0.origin == .askedLate ? "" : Masking.mask) : $0.value,
                     origin: $0.origin.describe(name: $0.name), flags: $0.flags, notes: $0.notes)
             }, acceptedBy: acceptedBy)
+    }
+}
+
+/// What the journal says about each host of a host-set step.
+public struct HostsRecord: Sendable, Hashable {
+    /// The step (a rollout's verify check has its own id).
+    public var stepID: String
+    /// Where it ran: `hosts SET (batch 1 of 3): a, b`.
+    public var placement: String
+    /// One entry per host, in the set's order.
+    public var hosts: [HostRecord]
+    /// For a rollout that stopped: why; the hosts listed were then not run.
+    public var stopped: String?
+
+    /// Creates a record.
+    public init(stepID: String, placement: String, hosts: [HostRecord], stopped: String? = nil) {
+        self.stepID = stepID
+        self.placement = placement
+        self.hosts = hosts
+        self.stopped = stopped
+    }
+}
+
+/// One host's result, masked.
+public struct HostRecord: Sendable, Hashable {
+    /// The host.
+    public var host: String
+    /// The exit status there; nil when nothing ran or it never ended on its own.
+    public var exitStatus: Int?
+    /// Whether ssh could not reach it.
+    public var unreachable: Bool
+    /// Whether the step hit its timeout there.
+    public var timedOut: Bool
+    /// Whether the operator cancelled it.
+    public var cancelled: Bool
+    /// Whether the step succeeded there.
+    public var succeeded: Bool
+    /// How long it took there.
+    public var durationMilliseconds: Int
+    /// Why it could not run there, when it could not (ssh's message for an unreachable host).
+    public var failureReason: String?
+    /// The output there: its first and last lines.
+    public var excerpt: String
+
+    /// Creates a host record.
+    public init(
+        host: String, exitStatus: Int?, unreachable: Bool, timedOut: Bool, cancelled: Bool, succeeded: Bool, durationMilliseconds: Int,
+        failureReason: String?, excerpt: String
+    ) {
+        self.host = host
+        self.exitStatus = exitStatus
+        self.unreachable = unreachable
+        self.timedOut = timedOut
+        self.cancelled = cancelled
+        self.succeeded = succeeded
+        self.durationMilliseconds = durationMilliseconds
+        self.failureReason = failureReason
+        self.excerpt = excerpt
     }
 }

@@ -44,6 +44,7 @@ public struct Validator: Sendable {
         out += variables(runbook)
         out += regexes(runbook)
         out += defaults(runbook)
+        out += hostProblems(runbook)
         for step in runbook.steps {
             out += rules(for: step, in: runbook)
             if let call = step.call, let callee = bundle?.runbook(for: call) {
@@ -71,6 +72,8 @@ public struct Validator: Sendable {
             for branch in steps[index].branches { positions[branch.next.id].map { next.append($0) } }
             if let skip = steps[index].skip, let position = positions[skip.id] { next.append(position) }
             for option in steps[index].options { positions[option.next.id].map { next.append($0) } }
+            // A rolling action's check runs between its batches.
+            if let verify = steps[index].batch?.verify, let position = positions[verify.id] { next.append(position) }
             return next
         }
         let canonical = indices.map { index in positions[steps[index].id] ?? index }
@@ -125,6 +128,8 @@ public struct Validator: Sendable {
             for count in step.counts { defined.insert(count.name) }
             if let name = step.setsVariable { defined.insert(name) }
             for output in step.call?.outputs ?? [] { defined.insert(output.name) }
+            for capture in step.hostCaptures { defined.formUnion([capture.name, capture.name + "_count"]) }
+            if step.placement.isHostSet { defined.formUnion(["unreachable_hosts", "unreachable_hosts_count"]) }
         }
         let secrets = Set(runbook.inputs.filter(\.isSecret).map(\.name))
         var out: [Diagnostic] = []
@@ -137,6 +142,9 @@ public struct Validator: Sendable {
                     out.append(.error("\(what()) uses the secret '\(name)'; it would be shown and recorded", at: template.location))
                 }
             }
+        }
+        for set in runbook.hostSets {
+            if case .list(let hosts) = set.source { for host in hosts { use(host, "host set '\(set.name)'", secretsAllowed: false) } }
         }
         for step in runbook.steps {
             let id = step.id
@@ -183,6 +191,7 @@ public struct Validator: Sendable {
                 }
             }
             if let target = step.target { use(target, "the target of '\(id)'", secretsAllowed: false) }
+            if case .host(let host) = step.placement { use(host, "the host of '\(id)'", secretsAllowed: false) }
             for branch in step.branches {
                 if let because = branch.because { use(because, "a 'because' of '\(id)'", secretsAllowed: false) }
                 for name in branch.condition?.variables ?? [] where !defined.contains(name) {

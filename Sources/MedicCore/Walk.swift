@@ -31,6 +31,10 @@ public struct Walk: Sendable {
         var callerStepID: String?
         /// Where the walk is in this runbook.
         var stepID: String
+        /// The host sets steps made with `capture_hosts`, by name.
+        var hostSets: [String: [String]] = [:]
+        /// Every distinct match of the capture groups that host sets read (`{captured: NAME}`).
+        var matches: [String: [String]] = [:]
     }
 
     let bundle: RunbookBundle
@@ -40,7 +44,11 @@ public struct Walk: Sendable {
     public private(set) var lastResult: StepResult?
 
     /// What the walk waits for now.
-    public private(set) var pending: Pending = .notStarted
+    public internal(set) var pending: Pending = .notStarted
+    /// The rolling action under way, between its batches.
+    var rollout: Rollout?
+    /// The hosts of each Ansible group the runbook names, read from the inventory before the walk.
+    public var ansibleGroups: [String: [String]] = [:]
     /// Every step entered, by qualified id, in order (a retried step appears again).
     public private(set) var path: [String] = []
     /// The root runbook's inputs that the steps entered so far read.
@@ -97,12 +105,21 @@ public struct Walk: Sendable {
         if case .ended = pending { return [] }
         switch (event, pending) {
         case (.finished(let result), .result):
+            if rollout != nil { return continueRollout(result) }
             return finish(result)
         case (.confirmed, .confirmation):
-            guard let step = currentStep, let invocation = invocation(for: step) else { return [] }
+            guard let step = currentStep, var invocation = invocation(for: step) else { return [] }
+            if let rollout {
+                invocation.remote = batchTarget(rollout)
+            } else if case .success(let remote) = remoteTarget(for: step) {
+                invocation.remote = remote
+            }
             pending = .result(stepID: currentStepID)
             return [.run(invocation)]
         case (.declined, .confirmation), (.skip, .confirmation):
+            if let rollout, rollout.done > 0 {
+                return stopRollout(rollout, reason: "the operator declined batch \(rollout.batchNumber)")
+            }
             return decline()
         case (.answered(let reply), .answer):
             return answer(reply)
@@ -144,6 +161,7 @@ public struct Walk: Sendable {
         applyLateValues()
         snapshots.append(frames)
         lastResult = nil
+        rollout = nil
         guard let written = currentRunbook.step(id) else {
             return end(.aborted(reason: "the runbook names a step '\(id)' that does not exist"))
         }
@@ -163,13 +181,33 @@ public struct Walk: Sendable {
             pending = .decision(stepID: qualified(id))
             return effects + [.stalled(stepID: qualified(id), reason: reason)]
         }
+        var remote: RemoteTarget?
+        if step.kind == .check || step.kind == .action {
+            switch remoteTarget(for: step) {
+            case .success(let target): remote = target
+            case .failure(let problem):
+                pending = .decision(stepID: qualified(id))
+                return effects + [.stalled(stepID: qualified(id), reason: masking.apply(problem.reason))]
+            }
+        }
         switch step.kind {
         case .check:
-            guard let invocation = invocation(for: step) else { return effects + end(.aborted(reason: nothingToRun)) }
+            guard var invocation = invocation(for: step) else { return effects + end(.aborted(reason: nothingToRun)) }
+            invocation.remote = remote
             pending = .result(stepID: qualified(id))
             effects.append(.run(invocation))
         case .action:
-            guard let invocation = invocation(for: step) else { return effects + end(.aborted(reason: nothingToRun)) }
+            if let remote, remote.isHostSet {
+                guard !remote.hosts.isEmpty else {
+                    // Nothing to change anywhere: there is nothing to confirm either.
+                    pending = .result(stepID: qualified(id))
+                    return effects + finish(StepResult(hosts: []))
+                }
+                let rollout = Rollout(hosts: remote.hosts, setName: remote.setName ?? "", size: step.batch?.size ?? 1)
+                return effects + confirmNextBatch(of: step, rollout)
+            }
+            guard var invocation = invocation(for: step) else { return effects + end(.aborted(reason: nothingToRun)) }
+            invocation.remote = remote
             let expected = step.confirmation == .typeTarget ? render(step.target) : "yes"
             pending = .confirmation(stepID: qualified(id))
             effects.append(
@@ -231,7 +269,7 @@ public struct Walk: Sendable {
 
     // MARK: - Results and answers
 
-    private mutating func finish(_ result: StepResult) -> [WalkEffect] {
+    mutating func finish(_ result: StepResult) -> [WalkEffect] {
         guard let step = currentStep else { return [] }
         lastResult = result
         if result.cancelled {
@@ -244,9 +282,14 @@ public struct Walk: Sendable {
             for value in captured { frames[frames.count - 1].variables[value.name] = value.value }
             effects.append(.captured(captured.map { CapturedValue(name: $0.name, value: masking.apply($0.value)) }))
         }
-        let context = ConditionContext(
+        let listed = Set(currentRunbook.hostSets.compactMap { set -> String? in if case .captured(let name) = set.source { name } else { nil } })
+        for (name, values) in Extraction.allMatches(of: step, from: result.output, names: listed) { frames[frames.count - 1].matches[name] = values }
+        let hostValues = captureHosts(of: step, from: result)
+        if !hostValues.isEmpty { effects.append(.captured(hostValues.map { CapturedValue(name: $0.name, value: masking.apply($0.value)) })) }
+        var context = ConditionContext(
             result: result, succeeded: Extraction.succeeded(step, result), variables: variables, outcome: nil, cause: nil,
             readsJSON: step.branches.contains { $0.condition?.readsJSON == true })
+        context.hostSucceeded = (result.hosts ?? []).map { Extraction.succeeded(step, $0.result) }
         return effects + take(branchOf: step, in: context)
     }
 
@@ -302,7 +345,7 @@ public struct Walk: Sendable {
         return [.branched(taken)] + enter(option.next.id)
     }
 
-    private mutating func end(_ ending: WalkEnding) -> [WalkEffect] {
+    mutating func end(_ ending: WalkEnding) -> [WalkEffect] {
         pending = .ended(ending)
         return [.ended(ending)]
     }

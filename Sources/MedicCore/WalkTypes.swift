@@ -14,6 +14,8 @@ public enum WalkEffect: Sendable, Hashable {
     case branched(BranchTaken)
     /// The step was cancelled or could not be judged; the driver offers retry, skip, back, goto, quit.
     case stalled(stepID: String, reason: String)
+    /// A rolling action on a host set stopped before its last batch: why, and the hosts it never reached.
+    case rolloutStopped(stepID: String, reason: String, notRun: [String])
     /// A called runbook was entered or left.
     case handedOver(from: String, to: String, runbookID: String)
     /// The walk ended.

@@ -7,8 +7,11 @@ struct BranchDecoder {
     static let branchKeys = ["when", "next", "because", "otherwise"]
     static let subjects = ["header", "json", "var"]
     static let comparisons = ["equals", "not_equals", "above", "below", "at_least", "at_most", "exists"]
-    static let simple = ["succeeded", "exit", "timed_out", "matches", "not_matches", "status", "outcome", "cause", "any", "all", "not"]
-    static let conditionKeys = simple + subjects + comparisons
+    static let simple = [
+        "succeeded", "exit", "timed_out", "matches", "not_matches", "status", "outcome", "cause", "any", "all", "not", "unreachable",
+        "any_host", "all_hosts", "no_host",
+    ]
+    static let conditionKeys = simple + subjects + comparisons + ["count_hosts"]
 
     func branches(_ node: YAMLNode?, context: String) -> [Branch] {
         guard let node else { return [] }
@@ -62,6 +65,32 @@ struct BranchDecoder {
         for entry in fields.entries {
             if Self.subjects.contains(entry.name) { subjectNames.append(entry.name) }
             if Self.comparisons.contains(entry.name) { comparisonNames.append(entry.name) }
+        }
+        if let countNode = fields["count_hosts"] {
+            // `count_hosts: WHEN` with one numeric comparison, alone in its mapping.
+            guard let inner = condition(countNode) else { return nil }
+            let others = fields.entries.map(\.name).filter { $0 != "count_hosts" }
+            let numeric = ["equals", "at_least", "at_most", "above", "below"]
+            guard others.count == 1, let name = others.first, numeric.contains(name), let valueNode = fields[name] else {
+                reader.error(
+                    "'count_hosts' needs exactly one comparison beside it", at: fields.keyNode("count_hosts") ?? node,
+                    hint: "one of at_least, at_most, equals, above, below; combine more with 'all'")
+                return nil
+            }
+            guard case .scalar(let scalar) = valueNode, let number = Int(scalar.string), number >= 0 else {
+                reader.error("'\(name)' after 'count_hosts' is a number of hosts", at: valueNode)
+                return nil
+            }
+            let value = Double(number)
+            let comparison: Comparison =
+                switch name {
+                case "equals": .equals(String(number))
+                case "at_least": .atLeast(value)
+                case "at_most": .atMost(value)
+                case "above": .above(value)
+                default: .below(value)
+                }
+            return .countHosts(inner, comparison)
         }
         if subjectNames.count > 1, let second = fields.keyNode(subjectNames[1]) {
             reader.error("one 'when' can compare one of header, json or var; combine several with 'all'", at: second)
@@ -136,6 +165,14 @@ struct BranchDecoder {
             return name == "any" ? .any(inner) : .all(inner)
         case "not":
             return condition(value).map(Condition.not)
+        case "unreachable": return reader.bool(value, "'unreachable'").map(Condition.unreachable)
+        case "any_host", "all_hosts", "no_host":
+            guard let inner = condition(value) else { return nil }
+            if inner.readsHostSet {
+                reader.error("'\(name)' takes a per-host condition, not another condition over the set", at: value)
+                return nil
+            }
+            return name == "any_host" ? .anyHost(inner) : name == "all_hosts" ? .allHosts(inner) : .noHost(inner)
         default:
             return nil
         }

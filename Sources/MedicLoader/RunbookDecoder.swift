@@ -7,7 +7,7 @@ struct RunbookDecoder {
 
     static let topKeys = [
         "medic", "id", "title", "summary", "version", "owner", "escalation", "defaults", "inputs", "outputs", "patterns", "snippets", "start",
-        "steps",
+        "steps", "hosts",
     ]
     static let inputKeys = ["type", "description", "default", "required", "pattern", "choices", "discover", "refuse_if"]
 
@@ -25,9 +25,13 @@ struct RunbookDecoder {
         runbook.version = fields["version"].flatMap { reader.string($0, "'version'") }
         runbook.owner = fields["owner"].flatMap { reader.string($0, "'owner'") }
         runbook.escalation = fields["escalation"].flatMap { reader.string($0, "'escalation'") }
-        if let defaults = fields["defaults"], let inner = reader.fields(defaults, allowed: ["timeout"], in: "'defaults'"),
-            let timeout = inner["timeout"].flatMap({ reader.duration($0, "the default timeout") })
-        {
+        let defaultFields = fields["defaults"].flatMap { reader.fields($0, allowed: ["timeout", "forks"], in: "'defaults'") }
+        if let node = defaultFields?["forks"], let forks = reader.int(node, "'forks'") {
+            if forks < 1 || forks > 1000 { reader.error("'forks' is how many hosts to work on at once: 1 to 1000", at: node) }
+            runbook.forks = min(1000, max(1, forks))
+        }
+        if let hosts = fields["hosts"] { runbook.hostSets = HostDecoder(reader: reader).hostSets(hosts) }
+        if let inner = defaultFields, let timeout = inner["timeout"].flatMap({ reader.duration($0, "the default timeout") }) {
             if timeout > StepDecoder.timeoutCap, let node = inner["timeout"] {
                 reader.error(
                     "the default timeout is over the cap of 1h", at: node,

@@ -101,9 +101,34 @@ public struct ScenarioLoader: Sendable {
     }
 
     private func result(_ node: YAMLNode, _ reader: NodeReader) -> StepResult? {
-        let keys = ["exit", "output", "timed_out", "status", "headers", "body", "duration_ms", "failure"]
+        let keys = ["exit", "output", "timed_out", "status", "headers", "body", "duration_ms", "failure", "unreachable", "hosts"]
         guard let fields = reader.fields(node, allowed: keys, in: "a recorded result") else { return nil }
         var result = StepResult()
+        if let node = fields["hosts"] {
+            // A host-set step: one recorded result per host, and nothing else.
+            if let other = fields.entries.first(where: { $0.name != "hosts" }) {
+                reader.error("a result with 'hosts' holds only the hosts' results; '\(other.name)' goes inside a host", at: other.key)
+            }
+            guard case .mapping(let mapping) = node else {
+                reader.error("'hosts' must be a mapping from host to its result", at: node)
+                return nil
+            }
+            var hosts: [HostResult] = []
+            for (key, value) in mapping {
+                guard let host = reader.string(key, "a host") else { continue }
+                if let problem = HostName.problem(host) { reader.error(problem, at: key) }
+                if case .mapping(let inner) = value, inner["hosts"] != nil {
+                    reader.error("a host's result cannot have hosts of its own", at: value)
+                    continue
+                }
+                if let hostResult = self.result(value, reader) { hosts.append(HostResult(host: host, result: hostResult)) }
+            }
+            return StepResult(hosts: hosts)
+        }
+        if let node = fields["unreachable"], reader.bool(node, "'unreachable'") == true {
+            result.unreachable = true
+            result.exitStatus = 255
+        }
         if let node = fields["exit"] { result.exitStatus = reader.int(node, "'exit'") }
         if let node = fields["status"] { result.httpStatus = reader.int(node, "'status'") }
         // A step that could not run at all has no status: it is not a success by default.

@@ -12,11 +12,11 @@ struct StepDecoder {
     /// longest `defaults.timeout`: a step that runs longer than this is rare enough to be argued.
     static let timeoutCap = TimeSpan(milliseconds: 60 * 60 * 1000)
     static let ways = ["command", "script", "http", "tcp", "log"]
-    static let running = ways + ["capture", "count", "branches", "uses", "by", "variants"]
+    static let running = ways + ["capture", "count", "branches", "uses", "by", "variants", "capture_hosts"]
     static let variantKeys = ways + ["capture", "count", "uses"]
     static let keysByKind: [Step.Kind: [String]] = [
         .check: common + running + ["read_only", "writable_fs"],
-        .action: common + running + ["confirm", "target", "skip"],
+        .action: common + running + ["confirm", "target", "skip", "batch"],
         .question: common + ["options", "set"],
         .conclusion: common + ["outcome", "cause", "summary"],
         .runbook: common + ["runbook", "with", "branches"],
@@ -48,11 +48,11 @@ struct StepDecoder {
         step.why = fields.required("why").flatMap { reader.string($0, "a step's 'why'") } ?? ""
         step.timeout = fields["timeout"].flatMap { reader.duration($0, "the timeout") }
         checkTimeoutCap(step.timeout, fields, context: context)
-        if let node = fields["where"], let text = reader.string(node, "'where'") {
-            if let placement = Placement(rawValue: text) {
+        if let node = fields["where"] {
+            if kind != .check && kind != .action {
+                reader.error("only checks and actions run somewhere; 'where' does not belong in \(context)", at: fields.keyNode("where") ?? node)
+            } else if let placement = HostDecoder(reader: reader).placement(node) {
                 step.placement = placement
-            } else {
-                reader.error("steps can run only 'local' in this version of Medic, not '\(text)'", at: node)
             }
         }
         switch kind {
@@ -86,6 +86,7 @@ struct StepDecoder {
         if let node = fields["writable_fs"] {
             step.writableFileSystem = reason(node, key: "writable_fs", why: "what the check writes outside its scratch folder", context: context)
         }
+        decodeHosts(&step, fields, context: context)
         guard step.kind == .action else { return }
         if let node = fields["confirm"], let text = reader.string(node, "'confirm'") {
             if let confirmation = Step.Confirmation(rawValue: text) {
@@ -97,6 +98,50 @@ struct StepDecoder {
         step.target = fields["target"].flatMap { reader.template($0, "'target'") }
         if let node = fields["skip"], let id = reader.string(node, "'skip'") {
             step.skip = StepReference(id, at: reader.location(node))
+        }
+    }
+
+    /// `capture_hosts` and `batch`, and what a step on another host cannot do.
+    private func decodeHosts(_ step: inout Step, _ fields: Fields, context: String) {
+        let hosts = HostDecoder(reader: reader)
+        if let node = fields["capture_hosts"] {
+            if step.placement.isHostSet {
+                step.hostCaptures = hosts.captures(node, conditions: BranchDecoder(reader: reader))
+            } else if let key = fields.keyNode("capture_hosts") {
+                reader.error("'capture_hosts' belongs to a step that runs on a host set ('where: {hosts: …}'), and \(context) does not", at: key)
+            }
+        }
+        if let node = fields["batch"] {
+            if step.placement.isHostSet {
+                step.batch = hosts.batch(node)
+            } else if let key = fields.keyNode("batch") {
+                reader.error("'batch' belongs to an action that runs on a host set ('where: {hosts: …}'), and \(context) does not", at: key)
+            }
+        }
+        guard step.placement.isRemote, let whereKey = fields.keyNode("where") else { return }
+        let executions = [step.execution].compactMap { $0 } + (step.variants?.cases.compactMap(\.execution) ?? [])
+        for execution in executions {
+            switch execution {
+            case .command, .script: continue
+            case .http, .tcp, .log:
+                reader.error(
+                    "the \(execution.keyword) probe runs on this machine only, and \(context) runs on another host", at: whereKey,
+                    hint:
+                        "on the host, use curl or a script; to probe the host from here, write a local step with the host in its \(execution.keyword == "log" ? "file" : "address")"
+                )
+            }
+        }
+        if step.placement.isHostSet {
+            for key in ["capture", "count"] {
+                if let node = fields.keyNode(key) {
+                    reader.error(
+                        "'\(key)' reads one output, and \(context) has one per host", at: node,
+                        hint: "name the hosts where a condition holds with 'capture_hosts', or run the step on one host")
+                }
+            }
+            for variant in step.variants?.cases ?? [] where !variant.captures.isEmpty || !variant.counts.isEmpty {
+                reader.error("'capture' and 'count' read one output, and \(context) has one per host", at: variant.location)
+            }
         }
     }
 

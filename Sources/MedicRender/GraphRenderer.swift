@@ -26,6 +26,7 @@ public struct GraphRenderer: Sendable {
             step.branches.map { (step.id, $0.next.id, $0.condition?.description ?? "otherwise") }
                 + step.options.map { (step.id, $0.next.id, $0.answer) }
                 + (step.skip.map { [(step.id, $0.id, "declined")] } ?? [])
+                + (step.batch?.verify.map { [(step.id, $0.id, "between batches")] } ?? [])
         }
     }
 
@@ -34,6 +35,8 @@ public struct GraphRenderer: Sendable {
         if let conclusion = step.conclusion { text += "\n\(conclusion.outcome.rawValue) · \(conclusion.cause)" }
         if let call = step.call { text += "\n→ \(call.path)" }
         if let variants = step.variants { text += "\nper \(variants.input): " + variants.cases.map(\.value).joined(separator: ", ") }
+        if step.placement.isRemote { text += "\non \(step.placement.summary)" }
+        if let batch = step.batch { text += ", batches of \(batch.size)" }
         return text
     }
 

@@ -51,6 +51,20 @@ public struct RunbookDocument: Sendable {
                 if let description = output.description { line(wrap(description, indent: "      ")) }
             }
         }
+        if !runbook.hostSets.isEmpty {
+            line()
+            line("HOST SETS (steps run there over ssh, \(runbook.forks ?? 5) hosts at a time)")
+            for set in runbook.hostSets {
+                let source: String
+                switch set.source {
+                case .list(let hosts): source = hosts.map(\.raw).joined(separator: ", ")
+                case .input(let name): source = "the hosts of input \(name)"
+                case .ansibleGroup(let group): source = "Ansible group \(group) (ansible-inventory --list)"
+                case .captured(let name): source = "every match of the capture \(name)"
+                }
+                line("  \(set.name): \(source)")
+            }
+        }
         line()
         line("STEPS")
         for (number, step) in runbook.steps.enumerated() {
@@ -65,6 +79,11 @@ public struct RunbookDocument: Sendable {
             if let reason = step.writableFileSystem {
                 line("    runs on the writable file system, outside Medic's read-only mount namespace, because:")
                 line(wrap(reason, indent: "      "))
+            }
+            if step.placement.isRemote { line("    where: \(step.placement.summary) (over ssh)") }
+            for capture in step.hostCaptures { line("    captures hosts: \(capture.name) = the hosts where \(capture.condition)") }
+            if let batch = step.batch {
+                line("    in batches of \(batch.size), each confirmed on its own" + (batch.verify.map { "; check \($0.id) between batches" } ?? ""))
             }
             if let execution = step.execution {
                 let lines = execution.summary.split(separator: "\n", omittingEmptySubsequences: false)

@@ -8,6 +8,11 @@ struct ChildProcess {
     let pid: pid_t
     /// The read end of the output pipe: nonblocking and close-on-exec.
     let output: Int32
+    /// Our end of the child's standard input when it reads from Medic (a socket pair rather
+    /// than a pipe, so that writing after the child is gone fails with EPIPE under
+    /// `MSG_NOSIGNAL` instead of raising SIGPIPE; nonblocking, close-on-exec); nil when it reads
+    /// /dev/null.
+    var input: Int32? = nil
 
     /// Why a program could not be started: one plain sentence.
     struct SpawnFailure: Error {
@@ -31,10 +36,12 @@ struct ChildProcess {
     /// environment plus `environment` (which wins).
     ///
     /// With `confinement` (checks), the child is started through CSandbox: `no_new_privs`, and
-    /// when `confinesMounts`, a read-only mount namespace with a tmpfs on `scratch`.
+    /// when `confinesMounts`, a read-only mount namespace with a tmpfs on `scratch`. With
+    /// `pipeInput` (ssh), its standard input is a socket Medic writes to; the two do not combine.
     static func spawn(
-        _ argv: [String], environment: [String: String], confinement: Confinement? = nil
+        _ argv: [String], environment: [String: String], confinement: Confinement? = nil, pipeInput: Bool = false
     ) -> Result<ChildProcess, SpawnFailure> {
+        precondition(confinement == nil || !pipeInput, "a confined child reads /dev/null")
         guard let program = argv.first, !program.isEmpty else { return .failure(SpawnFailure(reason: "the command is empty")) }
         if argv.contains(where: { $0.utf8.contains(0) }) {
             return .failure(SpawnFailure(reason: "an argument of '\(program)' contains a NUL byte, which a program cannot receive"))
@@ -51,11 +58,24 @@ struct ChildProcess {
         // Only our end is nonblocking: the child writes to an ordinary blocking pipe.
         _ = fcntl(readEnd, F_SETFL, fcntl(readEnd, F_GETFL) | O_NONBLOCK)
         defer { close(writeEnd) }
+        var inputEnds: [Int32] = [-1, -1]
+        if pipeInput {
+            guard socketpair(AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0, &inputEnds) == 0 else {
+                close(readEnd)
+                return .failure(SpawnFailure(reason: "could not create a socket pair: \(errorText(errno))"))
+            }
+            _ = fcntl(inputEnds[1], F_SETFL, fcntl(inputEnds[1], F_GETFL) | O_NONBLOCK)
+        }
+        defer { if pipeInput { close(inputEnds[0]) } }
 
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }
-        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+        if pipeInput {
+            posix_spawn_file_actions_adddup2(&actions, inputEnds[0], 0)
+        } else {
+            posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+        }
         posix_spawn_file_actions_adddup2(&actions, writeEnd, 1)
         posix_spawn_file_actions_adddup2(&actions, writeEnd, 2)
         GlibcExtensions.addCloseFrom(3, to: &actions)
@@ -100,9 +120,10 @@ struct ChildProcess {
         }
         guard status == 0 else {
             close(readEnd)
+            if pipeInput { close(inputEnds[1]) }
             return .failure(SpawnFailure(reason: explain(status, program: program)))
         }
-        return .success(ChildProcess(pid: pid, output: readEnd))
+        return .success(ChildProcess(pid: pid, output: readEnd, input: pipeInput ? inputEnds[1] : nil))
     }
 
     /// The inherited environment, minus the names in `overrides`, followed by `overrides` sorted.

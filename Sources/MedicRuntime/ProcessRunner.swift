@@ -153,7 +153,7 @@ struct ProcessRunner {
     /// Whether `pid` has terminated, without reaping it: until it is reaped its pid stays taken,
     /// so `killpg` on it can only ever reach its own group. (That holds unless SIGCHLD is ignored,
     /// when the kernel reaps at once; Medic does not ignore it.)
-    private static func hasExited(_ pid: pid_t) -> Bool {
+    static func hasExited(_ pid: pid_t) -> Bool {
         var info = siginfo_t()
         if waitid(P_PID, id_t(pid), &info, WEXITED | WNOHANG | WNOWAIT) == -1 {
             // ECHILD: it was reaped behind our back, so it has certainly exited.

@@ -10,8 +10,8 @@ public final class DrillRunner: StepRunner {
 
     public func run(_ invocation: Invocation, output: (ArraySlice<UInt8>) -> Void) -> StepResult {
         // As in `medic test`: an action the scenario records no result for succeeded.
-        let next = recorded.next(for: invocation.stepID)
-        if next == nil, invocation.kind == .action { return StepResult(exitStatus: 0) }
+        let next = recorded.next(for: invocation)
+        if next == nil, invocation.kind == .action { return ScenarioRunner.success(of: invocation) }
         guard let result = next else {
             let note = "(the scenario records no result for this step)\n"
             output(Array(note.utf8)[...])

@@ -30,6 +30,7 @@ public enum JournalReplay {
         var outcome = Outcome()
         var outputs: [String: (record: OutputRecord, index: Int)] = [:]
         var branches: [BranchTaken] = []
+        var hostRecords: [String: HostsRecord] = [:]
         func apply(_ event: WalkEvent) {
             for case .branched(let taken) in walk.handle(event) { branches.append(taken) }
         }
@@ -42,6 +43,8 @@ public enum JournalReplay {
             switch event {
             case .output(let output):
                 outputs[output.stepID] = (output, index)
+            case .hosts(let record):
+                if record.stopped == nil { hostRecords[record.stepID] = record }
             case .result(let recorded):
                 if recorded.notRun != nil, case .confirmation(let pending) = walk.pending, pending == recorded.stepID {
                     apply(.confirmed(by: "dry run"))
@@ -74,6 +77,10 @@ public enum JournalReplay {
                         httpStatus: recorded.httpStatus, headers: recorded.headers, durationMilliseconds: recorded.durationMilliseconds,
                         failureReason: recorded.failureReason)
                     result.keptParts = parts
+                }
+                if let record = hostRecords.removeValue(forKey: recorded.stepID), recorded.notRun == nil {
+                    // Each host's output is read back as its excerpt: what the journal keeps of it.
+                    result = StepResult(hosts: record.hosts.map(\.asResult))
                 }
                 if step.kind == .action { outcome.completedActions.append(recorded.stepID) }
                 apply(.finished(result))
@@ -124,7 +131,7 @@ extension TranscriptEvent {
     fileprivate var movesTheWalk: Bool {
         switch self {
         case .result, .confirm, .answer, .command: true
-        case .start, .inputs, .step, .run, .output, .captured, .branch, .stalled, .note, .end: false
+        case .start, .inputs, .step, .run, .output, .hosts, .captured, .branch, .stalled, .note, .end: false
         }
     }
 }

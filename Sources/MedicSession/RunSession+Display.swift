@@ -13,7 +13,7 @@ extension RunSession {
 
     func showCommand(_ invocation: Invocation) {
         commandsShown[invocation.stepID] = invocation
-        let lead = invocation.kind == .action ? "  will run (\(invocation.placement.rawValue)):" : nil
+        let lead = invocation.kind == .action ? "  will run (\(invocation.placementText)):" : nil
         if let lead { console.show(lead, .plain) }
         let folded = invocation.kind == .check && !options.verbose
         for line in Self.commandLines(invocation, folded: folded, width: console.width) { console.show(line.text, line.style) }

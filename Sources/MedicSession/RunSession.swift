@@ -151,6 +151,8 @@ public final class RunSession {
             console.show("  " + reason, .warning)
             guard record(.stalled(stepID: stepID, reason: reason)) else { return nil }
             return stalledPrompt(reason: reason)
+        case .rolloutStopped(let stepID, let reason, let notRun):
+            return rolloutStopped(stepID: stepID, reason: reason, notRun: notRun) ? [] : nil
         case .handedOver(let from, let to, _):
             console.show("  ⇄ from runbook \(from) to \(to)", .dim)
             return []
@@ -166,22 +168,24 @@ public final class RunSession {
         if invocation.kind == .action, options.dryRun {
             console.show("  not run (dry run); going on as if it had succeeded", .warning)
             let run = RunRecord(
-                stepID: invocation.stepID, kind: invocation.kind, display: invocation.display, placement: invocation.placement.rawValue, dryRun: true)
+                stepID: invocation.stepID, kind: invocation.kind, display: invocation.display, placement: invocation.placementText, dryRun: true)
             let result = ResultRecord(
                 stepID: invocation.stepID, exitStatus: nil, httpStatus: nil, durationMilliseconds: 0, timedOut: false, cancelled: false,
                 failureReason: nil, notRun: "dry run", succeeded: true)
             guard record(.run(run)), record(.result(result)) else { return nil }
             return walk.handle(.finished(Self.simulatedSuccess(of: invocation, step: step)))
         }
+        let onHostSet = invocation.remote?.isHostSet == true
         if invocation.kind == .check {
-            showCommand(invocation)
+            if !onHostSet { showCommand(invocation) }
             if let reason = invocation.unverified {
                 console.show("  unverified: read-only on the author's word, not proven by Medic: " + TerminalText.sanitize(reason), .warning)
                 if let refused = confirmUnverified(invocation) { return refused }
             }
         }
+        if onHostSet { return executeOnHosts(invocation) }
         var runRecord = RunRecord(
-            stepID: invocation.stepID, kind: invocation.kind, display: invocation.display, placement: invocation.placement.rawValue, dryRun: false)
+            stepID: invocation.stepID, kind: invocation.kind, display: invocation.display, placement: invocation.placementText, dryRun: false)
         runRecord.unverified = invocation.unverified
         // The "about to run" record is on disk before anything runs.
         guard record(.run(runRecord)) else { return nil }
@@ -270,6 +274,7 @@ public final class RunSession {
 
     /// The result an action is assumed to have in a dry run: success of its kind.
     static func simulatedSuccess(of invocation: Invocation, step: Step?) -> StepResult {
+        if invocation.remote?.isHostSet == true { return ScenarioRunner.success(of: invocation) }
         switch invocation.payload {
         case .http:
             var status = 200

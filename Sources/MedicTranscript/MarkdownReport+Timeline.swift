@@ -19,6 +19,7 @@ extension MarkdownReport {
                 case .event(.run(let record)): paragraph = run(record, at: at)
                 case .event(.output(let record)): paragraph = output(record)
                 case .event(.result(let record)): paragraph = result(record)
+                case .event(.hosts(let record)): paragraph = hosts(record)
                 case .event(.captured(_, let values)): paragraph = captured(values)
                 case .event(.branch(let taken)): paragraph = branch(taken)
                 case .event(.confirm(let record)): paragraph = confirm(record, at: at)
@@ -65,6 +66,19 @@ extension MarkdownReport {
             let size = "\(lines) line\(lines == 1 ? "" : "s"), \(bytes) byte\(bytes == 1 ? "" : "s")"
             let whole = output.file.map { "; all of it is in \(Markdown.code($0))" } ?? "; the whole output was not kept"
             return "Output (\(size)\(whole)):\n\n" + Markdown.block(output.excerpt)
+        }
+
+        private static func hosts(_ record: HostsRecord) -> String {
+            var out =
+                record.stopped.map { "The rollout stopped: \(Markdown.oneLine($0)). Not run on:" }
+                ?? "Per host (\(Markdown.oneLine(record.placement))):"
+            for group in HostGroup.groups(record.hosts) {
+                let mark = record.stopped != nil ? "not run" : (group.succeeded ? "succeeded" : "failed")
+                out += "\n\n- \(group.count), \(mark), \(Markdown.oneLine(group.status)): " + group.hosts.map(Markdown.code).joined(separator: ", ")
+                if !group.output.isEmpty, record.stopped == nil { out += "\n\n" + Markdown.block(group.output) }
+            }
+            if record.hosts.isEmpty { out += " none." }
+            return out
         }
 
         private static func result(_ result: ResultRecord) -> String {

@@ -135,6 +135,7 @@ public enum MarkdownReport {
             return run.dryRun ? "showing the action\(of(run.stepID)) (dry run)" : "starting the run\(of(run.stepID)), with no result recorded"
         case .output(let output): return "the output\(of(output.stepID))"
         case .result(let result): return "the result\(of(result.stepID))"
+        case .hosts(let record): return "the results per host\(of(record.stepID))"
         case .captured(let stepID, _): return "values captured\(of(stepID))"
         case .branch(let branch): return "the branch to \(Markdown.code(branch.to))"
         case .confirm(let confirm): return confirm.approved ? "the approval\(of(confirm.stepID))" : "the refusal\(of(confirm.stepID))"

@@ -38,6 +38,7 @@ public enum ScenarioCapture {
                 sha256: runbook.sha256))
         scenario.inputs = start.inputs
         var outputs: [String: OutputRecord] = [:]
+        var hostRecords: [String: HostsRecord] = [:]
         var ending: SessionEnd?
         var checks: Set<String> = []
         for entry in read.entries.dropFirst() {
@@ -53,6 +54,9 @@ public enum ScenarioCapture {
                 if visit.kind == .check { checks.insert(visit.stepID) }
             case .output(let output):
                 outputs[output.stepID] = output
+            case .hosts(let record):
+                // The hosts a stopped rollout never reached are the walk's own doing, not a result.
+                if record.stopped == nil { hostRecords[record.stepID] = record }
             case .result(let result):
                 if result.notRun != nil { throw TranscriptError("'\(result.stepID)' did not run (\(result.notRun ?? "")); nothing to capture") }
                 if result.cancelled {
@@ -66,9 +70,20 @@ public enum ScenarioCapture {
                         throw TranscriptError("the output of '\(result.stepID)' could not be read back: \(error)")
                     }
                 }
-                let recorded = StepResult(
+                var recorded = StepResult(
                     exitStatus: result.exitStatus, output: output, timedOut: result.timedOut, httpStatus: result.httpStatus,
                     headers: result.headers, failureReason: result.failureReason)
+                if let record = hostRecords.removeValue(forKey: result.stepID) {
+                    // A rollout's batches are one recorded result: each host's, once.
+                    let earlier = scenario.results[result.stepID]?.last?.hosts
+                    let batch = record.placement.contains("(batch ") && !record.placement.contains("(batch 1 of")
+                    recorded = StepResult(hosts: record.hosts.map(\.asResult))
+                    if batch, let earlier, var list = scenario.results[result.stepID] {
+                        list[list.count - 1] = StepResult(hosts: earlier + record.hosts.map(\.asResult))
+                        scenario.results[result.stepID] = list
+                        continue
+                    }
+                }
                 if scenario.results[result.stepID] == nil { scenario.resultOrder.append(result.stepID) }
                 scenario.results[result.stepID, default: []].append(recorded)
             case .confirm(let confirm) where checks.contains(confirm.stepID):

@@ -69,8 +69,18 @@ public enum ScenarioWriter {
     /// The lines of one recorded result, each indented by `indent`.
     private static func result(_ result: StepResult, indent: String) -> [String] {
         var lines: [String] = []
+        if let hosts = result.hosts {
+            // A host-set step: each host's result under its name.
+            lines.append(indent + (hosts.isEmpty ? "hosts: {}" : "hosts:"))
+            for host in hosts {
+                lines.append(indent + "  \(scalar(host.host)):")
+                lines += Self.result(host.result, indent: indent + "    ")
+            }
+            return lines
+        }
+        if result.unreachable { lines.append("unreachable: true") }
         if let status = result.httpStatus { lines.append("status: \(status)") }
-        if let exit = result.exitStatus { lines.append("exit: \(exit)") }
+        if let exit = result.exitStatus, !result.unreachable { lines.append("exit: \(exit)") }
         if let failure = result.failureReason { lines.append("failure: \(scalar(failure))") }
         if result.timedOut { lines.append("timed_out: true") }
         if !result.headers.isEmpty {

@@ -10,6 +10,7 @@ extension TranscriptEvent {
         case .run: "run"
         case .output: "output"
         case .result: "result"
+        case .hosts: "hosts"
         case .captured: "captured"
         case .branch: "branch"
         case .confirm: "confirm"
@@ -83,6 +84,21 @@ extension TranscriptEvent {
                     json.add("name", header.name)
                     json.add("value", header.value)
                 }
+            }
+        case .hosts(let record):
+            json.add("step_id", record.stepID)
+            json.add("placement", record.placement)
+            json.add("stopped", record.stopped)
+            json.add("hosts", objects: record.hosts) { json, host in
+                json.add("host", host.host)
+                json.add("exit_status", host.exitStatus)
+                json.add("unreachable", host.unreachable)
+                json.add("timed_out", host.timedOut)
+                json.add("cancelled", host.cancelled)
+                json.add("succeeded", host.succeeded)
+                json.add("duration_milliseconds", host.durationMilliseconds)
+                json.add("failure_reason", host.failureReason)
+                json.add("excerpt", host.excerpt)
             }
         case .captured(let stepID, let values):
             json.add("step_id", stepID)
@@ -189,6 +205,18 @@ extension TranscriptEvent {
                 HTTPHeader(name: try header.string("name"), value: try header.string("value"))
             }
             self = .result(result)
+        case "hosts":
+            self = .hosts(
+                HostsRecord(
+                    stepID: try f.string("step_id"), placement: try f.string("placement"),
+                    hosts: try f.objects("hosts") { host throws(JournalFields.Missing) in
+                        HostRecord(
+                            host: try host.string("host"), exitStatus: try host.nullableInt("exit_status"), unreachable: try host.bool("unreachable"),
+                            timedOut: try host.bool("timed_out"), cancelled: try host.bool("cancelled"), succeeded: try host.bool("succeeded"),
+                            durationMilliseconds: try host.int("duration_milliseconds"), failureReason: try host.nullableString("failure_reason"),
+                            excerpt: try host.string("excerpt"))
+                    },
+                    stopped: try f.nullableString("stopped")))
         case "captured":
             self = .captured(
                 stepID: try f.string("step_id"),

@@ -12,13 +12,14 @@ struct Lab {
     static var enabled: Bool { ProcessInfo.processInfo.environment["MEDIC_LAB_TESTS"] == "1" }
 
     /// The run directory and ports; `MEDIC_LAB_E2E_DIR` and `MEDIC_LAB_E2E_NGINX_PORT`,
-    /// `_APP_PORT`, `_WRONG_PORT` move them (so that a second run on the same machine cannot collide).
+    /// `_APP_PORT`, `_WRONG_PORT`, `_SSH_PORT` (the pool scenarios' sshd, 28022) move them (so that a second run on the same machine cannot collide).
     static let runDirectory = setting("DIR", NSTemporaryDirectory() + "medic-lab-e2e")
 
     /// What lab/up, lab/down and the lab's programs are started with.
     static let environment = [
         "MEDIC_LAB_DIR": runDirectory, "MEDIC_LAB_NGINX_PORT": setting("NGINX_PORT", "28080"),
         "MEDIC_LAB_APP_PORT": setting("APP_PORT", "28000"), "MEDIC_LAB_WRONG_PORT": setting("WRONG_PORT", "28001"),
+        "MEDIC_LAB_SSH_PORT": setting("SSH_PORT", "28022"),
     ]
 
     private static func setting(_ name: String, _ fallback: String) -> String {

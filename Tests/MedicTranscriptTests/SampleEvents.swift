@@ -39,6 +39,18 @@ enum SampleEvents {
                 stepID: "restart", exitStatus: nil, httpStatus: nil, durationMilliseconds: 0, timedOut: true, cancelled: false,
                 failureReason: "program not found: " + awkward, notRun: "dry run", succeeded: true)),
         .output(OutputRecord(stepID: "quiet", excerpt: "", bytes: 0, lines: 0, file: nil)),
+        .hosts(
+            HostsRecord(
+                stepID: "app-state", placement: "hosts pool: a, b",
+                hosts: [
+                    HostRecord(
+                        host: "a", exitStatus: 0, unreachable: false, timedOut: false, cancelled: false, succeeded: true, durationMilliseconds: 12,
+                        failureReason: nil, excerpt: "active\n" + awkward),
+                    HostRecord(
+                        host: "b", exitStatus: 255, unreachable: true, timedOut: false, cancelled: false, succeeded: false, durationMilliseconds: 3,
+                        failureReason: "ssh: connect to host b port 22: Connection refused", excerpt: ""),
+                ])),
+        .hosts(HostsRecord(stepID: "restart", placement: "not run", hosts: [], stopped: "batch 1 did not succeed: " + awkward)),
         .captured(stepID: "probe", values: [CapturedValue(name: "status", value: "502"), CapturedValue(name: "odd", value: awkward)]),
         .captured(stepID: "none", values: []),
         .branch(BranchTaken(from: "probe", to: "restart", condition: "HTTP 502", because: "nginx answers 502: " + awkward)),

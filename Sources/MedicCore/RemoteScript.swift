@@ -1,0 +1,66 @@
+/// The text Medic sends on ssh's standard input to run one step on another host.
+///
+/// The remote side runs a fixed command, `exec /bin/sh -s`, which reads this text: the step's
+/// variables as quoted assignments, then the step itself started in a process group of its own,
+/// and a watcher that ends that group when the connection's standard input closes (Medic gave up
+/// on the step: timeout, Ctrl-C, or Medic itself ended). Every value is quoted for the remote
+/// POSIX shell here, so a hostile value stays data; nothing of the step is in any argv but its
+/// own command or script, as when it runs locally.
+public enum RemoteScript {
+    /// The command ssh asks the remote login shell to run.
+    public static let remoteCommand = "exec /bin/sh -s"
+
+    /// The wrapper for `payload` with `environment`, printing `marker` on a line of its own just
+    /// before the step starts (so the runner can tell "never got there" from the step's own exit
+    /// status). Nil, with the reason, when a value cannot be sent (a NUL byte).
+    public static func text(for payload: Invocation.Payload, environment: [String: String], marker: String) -> Result<String, WalkProblem> {
+        let words: [String]
+        switch payload {
+        case .command(let argv): words = argv
+        case .script(let script): words = ["/bin/sh", "-c", script]
+        case .http, .tcp, .log: return .failure(WalkProblem("a probe runs on this machine only"))
+        }
+        guard !words.isEmpty else { return .failure(WalkProblem("the command is empty")) }
+        if words.contains(where: { $0.utf8.contains(0) }) || environment.contains(where: { $0.value.utf8.contains(0) }) {
+            return .failure(WalkProblem("a value holds a NUL byte, which no program can receive"))
+        }
+        let step = words.map(quote).joined(separator: " ")
+        var lines = ["{"]
+        for (name, value) in environment.sorted(by: { $0.key < $1.key }) where isName(name) {
+            lines.append("\(name)=\(quote(value)); export \(name)")
+        }
+        lines += [
+            "exec 3<&0",
+            "printf '%s\\n' \(quote(marker))",
+            // The step in a session and process group of its own (setsid, from util-linux), so it
+            // can be ended whole; a host without setsid gets the step as a plain child, and only
+            // that process can be ended.
+            "if command -v setsid >/dev/null 2>&1; then setsid \(step) </dev/null & else \(step) </dev/null & fi",
+            "medic_step=$!",
+            // When Medic closes the connection's input, end the step's whole group.
+            "( cat <&3 >/dev/null; kill -TERM -\"$medic_step\" || kill -TERM \"$medic_step\"; sleep 2; kill -KILL -\"$medic_step\" ) >/dev/null 2>&1 &",
+            "medic_watch=$!",
+            "exec 3<&-",
+            "wait \"$medic_step\"; medic_status=$?",
+            "kill \"$medic_watch\" 2>/dev/null",
+            "exit \"$medic_status\"",
+            "}",
+        ]
+        return .success(lines.joined(separator: "\n") + "\n")
+    }
+
+    /// `word` as one word for a POSIX shell: always single-quoted, a `'` written `'\''`. Unlike
+    /// the display quoting, no `$'…'` (dash does not read it): control characters stay as they
+    /// are, which single quotes keep literally.
+    public static func quote(_ word: String) -> String {
+        "'" + word.replacing("'", with: "'\\''") + "'"
+    }
+
+    /// Whether `name` can be a shell variable's name.
+    static func isName(_ name: String) -> Bool {
+        guard let first = name.unicodeScalars.first, first == "_" || ("A"..."Z").contains(first) || ("a"..."z").contains(first) else {
+            return false
+        }
+        return name.unicodeScalars.allSatisfy { $0 == "_" || ("A"..."Z").contains($0) || ("a"..."z").contains($0) || ("0"..."9").contains($0) }
+    }
+}

@@ -1,0 +1,168 @@
+/// A rolling action on a host set: which batches ran, and what they gave.
+struct Rollout: Sendable {
+    /// Every host of the set, in order.
+    var hosts: [String]
+    /// The set's name.
+    var setName: String
+    /// Hosts per batch.
+    var size: Int
+    /// How many hosts the batches so far covered.
+    var done = 0
+    /// The results of the batches so far.
+    var results: [HostResult] = []
+    /// Whether the walk waits for the verify check of the last batch.
+    var verifying = false
+
+    var batchCount: Int { hosts.isEmpty ? 0 : (hosts.count + size - 1) / size }
+    var batchNumber: Int { done / size + 1 }
+    var nextBatch: [String] { Array(hosts[done..<min(hosts.count, done + size)]) }
+}
+
+extension Walk {
+    /// The hosts `step` runs on, resolved with the current variables; nil for this machine.
+    /// Fails with one sentence when a host is not a host name or a set cannot be filled.
+    func remoteTarget(for step: Step) -> Result<RemoteTarget?, WalkProblem> {
+        let forks = currentRunbook.forks ?? 5
+        switch step.placement {
+        case .local:
+            return .success(nil)
+        case .host(let template):
+            let host = render(template)
+            if let problem = HostName.problem(host) { return .failure(WalkProblem("step '\(step.id)' cannot run: \(problem)")) }
+            return .success(RemoteTarget(hosts: [host], setName: nil, forks: forks))
+        case .hosts(let name, _):
+            return hosts(of: name).map { RemoteTarget(hosts: $0, setName: name, forks: forks) }
+        }
+    }
+
+    /// The hosts of the set `name`: one an earlier step captured, or one the runbook defines.
+    func hosts(of name: String) -> Result<[String], WalkProblem> {
+        let frame = frames[frames.count - 1]
+        if let captured = frame.hostSets[name] { return .success(captured) }
+        guard let definition = currentRunbook.hostSet(name) else {
+            if currentRunbook.steps.contains(where: { $0.hostCaptures.contains { $0.name == name } }) {
+                return .failure(WalkProblem("host set '\(name)' is made by a step the walk has not been through yet"))
+            }
+            return .failure(WalkProblem("there is no host set '\(name)'"))
+        }
+        var hosts: [String]
+        switch definition.source {
+        case .list(let templates): hosts = templates.map(render)
+        case .input(let input): hosts = HostName.split(variables[input] ?? "")
+        case .captured(let group): hosts = frame.matches[group] ?? []
+        case .ansibleGroup(let group):
+            guard let members = ansibleGroups[group] else {
+                return .failure(WalkProblem("the hosts of Ansible group '\(group)' are not known (no inventory was read)"))
+            }
+            hosts = members
+        }
+        var seen: Set<String> = []
+        hosts = hosts.filter { seen.insert($0).inserted }
+        if let problem = hosts.lazy.compactMap(HostName.problem).first {
+            return .failure(WalkProblem("host set '\(name)' cannot be used: \(problem)"))
+        }
+        return .success(hosts)
+    }
+
+    /// After a host-set step: its `capture_hosts` sets and their variables, and the unreachable hosts.
+    mutating func captureHosts(of step: Step, from result: StepResult) -> [CapturedValue] {
+        guard let hosts = result.hosts else { return [] }
+        let succeeded = hosts.map { Extraction.succeeded(step, $0.result) }
+        let contexts = zip(hosts, succeeded).map { host, ok in
+            ConditionContext(result: host.result, succeeded: ok, variables: variables, outcome: nil, cause: nil, readsJSON: false)
+        }
+        var values: [CapturedValue] = []
+        func set(_ name: String, _ members: [String]) {
+            frames[frames.count - 1].hostSets[name] = members
+            let text = members.isEmpty ? "none" : members.joined(separator: ", ")
+            frames[frames.count - 1].variables[name] = text
+            frames[frames.count - 1].variables[name + "_count"] = String(members.count)
+            values.append(CapturedValue(name: name, value: text))
+            values.append(CapturedValue(name: name + "_count", value: String(members.count)))
+        }
+        for capture in step.hostCaptures {
+            set(capture.name, zip(hosts, contexts).filter { $1.holds(capture.condition) }.map(\.0.host))
+        }
+        set("unreachable_hosts", hosts.filter(\.result.unreachable).map(\.host))
+        return values
+    }
+
+    // MARK: - Rolling actions
+
+    /// The confirmation of the next batch of the rollout.
+    mutating func confirmNextBatch(of step: Step, _ rollout: Rollout) -> [WalkEffect] {
+        self.rollout = rollout
+        guard var invocation = invocation(for: step) else { return end(.aborted(reason: "step '\(step.id)' has nothing to run")) }
+        invocation.remote = batchTarget(rollout)
+        let expected = step.confirmation == .typeTarget ? render(step.target) : "yes"
+        pending = .confirmation(stepID: currentStepID)
+        return [.confirm(invocation, ConfirmationRequest(expected: expected, mode: step.confirmation, skipTo: step.skip.map { qualified($0.id) }))]
+    }
+
+    func batchTarget(_ rollout: Rollout) -> RemoteTarget {
+        RemoteTarget(
+            hosts: rollout.nextBatch, setName: rollout.setName, forks: currentRunbook.forks ?? 5,
+            batch: (rollout.batchNumber, rollout.batchCount))
+    }
+
+    /// A batch, or the check after it, finished: go on to the next batch, or stop.
+    mutating func continueRollout(_ result: StepResult) -> [WalkEffect] {
+        guard var rollout, let step = currentStep else { return [] }
+        let batch = rollout.nextBatch
+        if rollout.verifying {
+            rollout.verifying = false
+            rollout.done += batch.count
+            let verifyStep = step.batch?.verify.flatMap { currentRunbook.step($0.id) }
+            let failed = (result.hosts ?? []).filter { host in verifyStep.map { !Extraction.succeeded($0, host.result) } ?? true }.map(\.host)
+            if result.cancelled || !failed.isEmpty {
+                let which = result.cancelled ? "it was cancelled" : "it failed on " + failed.joined(separator: ", ")
+                return stopRollout(
+                    rollout, reason: "the check after batch \(rollout.batchNumber - 1) (\(verifyStep?.id ?? "")) did not pass: \(which)")
+            }
+        } else {
+            rollout.results += result.hosts ?? []
+            let failed = (result.hosts ?? []).filter { !Extraction.succeeded(step, $0.result) }.map(\.host)
+            if result.cancelled || !failed.isEmpty {
+                rollout.done += batch.count
+                let which = result.cancelled ? "it was cancelled" : "it failed on " + failed.joined(separator: ", ")
+                return stopRollout(rollout, reason: "batch \(rollout.batchNumber - 1) did not succeed: \(which)")
+            }
+            if let verify = step.batch?.verify, let check = currentRunbook.step(verify.id), var invocation = invocation(for: check) {
+                rollout.verifying = true
+                self.rollout = rollout
+                invocation.remote = RemoteTarget(hosts: batch, setName: check.placement.setName ?? rollout.setName, forks: currentRunbook.forks ?? 5)
+                pending = .result(stepID: invocation.stepID)
+                return [.run(invocation)]
+            }
+            rollout.done += batch.count
+        }
+        if rollout.done < rollout.hosts.count { return confirmNextBatch(of: step, rollout) }
+        self.rollout = nil
+        return finish(StepResult(hosts: rollout.results))
+    }
+
+    /// Ends the rollout: the hosts no batch reached are results that say why.
+    mutating func stopRollout(_ rollout: Rollout, reason: String) -> [WalkEffect] {
+        self.rollout = nil
+        var results = rollout.results
+        let notRun = Array(rollout.hosts.dropFirst(results.count))
+        for host in notRun {
+            results.append(HostResult(host: host, result: StepResult(failureReason: "not run: the rollout stopped (\(reason))")))
+        }
+        return [.rolloutStopped(stepID: currentStepID, reason: reason, notRun: notRun)] + finish(StepResult(hosts: results))
+    }
+}
+
+/// Why the walk cannot run a step as written: one sentence.
+public struct WalkProblem: Error, Sendable, Hashable {
+    /// The sentence.
+    public var reason: String
+
+    /// Creates a problem.
+    public init(_ reason: String) { self.reason = reason }
+}
+
+extension Placement {
+    /// The host set's name, for a step that runs on one.
+    public var setName: String? { if case .hosts(let name, _) = self { name } else { nil } }
+}

@@ -1,0 +1,119 @@
+import Foundation
+import Glibc
+import MedicCore
+import MedicRuntime
+import MedicTestSupport
+import Testing
+
+/// The ssh runner against real sshd hosts on loopback addresses (lab/sshd through `SSHHosts`):
+/// the system's ssh, multiplexed, with the rig's own ssh_config and known_hosts.
+@Suite("The ssh runner over real sshd", .serialized, .enabled(if: SSHHosts.available, "needs root, /usr/sbin/sshd (openssh-server) and ssh"))
+struct SSHRealTests {
+    static func runner(_ hosts: SSHHosts, control: String, extra: [String] = [], interrupt: Int32? = nil) -> SystemRunner {
+        SystemRunner(
+            interruptDescriptor: interrupt, graceSeconds: 1, ssh: SSHSettings(extraOptions: hosts.sshOptions + extra, controlDirectory: control))
+    }
+
+    static func privateDirectory() throws -> String {
+        // Short: ssh's socket paths must fit in 107 bytes.
+        let directory = "/tmp/mssh-\(UInt32.random(in: 0 ... .max))"
+        guard mkdir(directory, 0o700) == 0 else { throw TestFailure("mkdir \(directory): \(errno)") }
+        return directory
+    }
+
+    static func invocation(
+        _ payload: Invocation.Payload, hosts: [String], set: String? = "pool", timeout: TimeSpan = .seconds(20), environment: [String: String] = [:]
+    ) -> Invocation {
+        var invocation = Invocation(
+            stepID: "t", kind: .check, placement: .local, timeout: timeout, payload: payload, environment: environment, secrets: [])
+        invocation.remote = RemoteTarget(hosts: hosts, setName: set, forks: 5)
+        return invocation
+    }
+
+    @Test("hostile values reach each host as data, in argv and in a script's environment")
+    func hostileValues() throws {
+        let hosts = try SSHHosts(count: 2)
+        defer { hosts.stop() }
+        let control = try Self.privateDirectory()
+        let runner = Self.runner(hosts, control: control)
+        for template in SSHRunnerTests.hostile {
+            let marker = hosts.directory + "/marker"
+            let value = template.replacingOccurrences(of: "MARKER", with: marker)
+            let argv = runner.run(Self.invocation(.command(argv: ["printf", "[%s]\\n", value]), hosts: hosts.addresses)) { _ in }
+            #expect(argv.hosts?.map(\.result.output) == ["[\(value)]\n", "[\(value)]\n"], "argv: \(template)")
+            let script = runner.run(Self.invocation(.script(#"printf '[%s]\n' "$VALUE""#), hosts: hosts.addresses, environment: ["VALUE": value])) {
+                _ in
+            }
+            #expect(script.hosts?.map(\.result.output) == ["[\(value)]\n", "[\(value)]\n"], "environment: \(template)")
+            #expect(!FileManager.default.fileExists(atPath: marker), "\(template) ran as code")
+        }
+    }
+
+    @Test("a secret is in no process's argv, here or on the host, while the step runs")
+    func secretNotInProcessList() throws {
+        let hosts = try SSHHosts(count: 1)
+        defer { hosts.stop() }
+        let secret = "s3cr3t-\(UInt32.random(in: 0 ... .max))"
+        let runner = Self.runner(hosts, control: try Self.privateDirectory())
+        let seen = LockedText()
+        DispatchQueue.global().async {
+            // The "host" is this machine, so one ps sees both sides.
+            for _ in 0..<20 {
+                let ps = run(.command(argv: ["ps", "-eo", "args"]))
+                seen.append(ps.text)
+                usleep(100_000)
+            }
+        }
+        let result = runner.run(
+            Self.invocation(
+                .script(#"sleep 2; [ "$TOKEN" = "$EXPECTED" ] && echo same"#), hosts: hosts.addresses, set: nil,
+                environment: ["TOKEN": secret, "EXPECTED": secret])
+        ) { _ in }
+        #expect(result.exitStatus == 0)
+        #expect(seen.text.contains("sleep 2"), "ps saw the step running")
+        #expect(!seen.text.contains(secret))
+    }
+
+    @Test("at the timeout the step's whole process group on the host ends")
+    func timeoutEndsRemoteGroup() throws {
+        let hosts = try SSHHosts(count: 1)
+        defer { hosts.stop() }
+        let runner = Self.runner(hosts, control: try Self.privateDirectory())
+        let result = runner.run(
+            Self.invocation(
+                .script(#"sleep 300 & echo $! > "$MEDIC_HOST_DIR/pid"; wait"#), hosts: hosts.addresses, timeout: TimeSpan(milliseconds: 2000))
+        ) { _ in }
+        #expect(result.hosts?.first?.result.timedOut == true)
+        let pidText = try String(contentsOfFile: hosts.hostDirectory(hosts.addresses[0]) + "/pid", encoding: .utf8)
+        let pid = pid_t(pidText.trimmingCharacters(in: .whitespacesAndNewlines)) ?? 0
+        #expect(pid > 0)
+        let deadline = ContinuousClock.now + .seconds(5)
+        while kill(pid, 0) == 0, ContinuousClock.now < deadline { usleep(50_000) }
+        #expect(kill(pid, 0) != 0, "the remote sleep \(pid) outlived the step")
+    }
+
+    @Test("an address without sshd and a host whose key is not known are results, not crashes")
+    func unreachable() throws {
+        let hosts = try SSHHosts(count: 1)
+        defer { hosts.stop() }
+        let control = try Self.privateDirectory()
+        let result = Self.runner(hosts, control: control).run(Self.invocation(.script("true"), hosts: ["127.0.0.59", hosts.addresses[0]])) { _ in }
+        #expect(result.hosts?[0].result.unreachable == true)
+        #expect(result.hosts?[0].result.failureReason?.contains("Connection refused") == true)
+        #expect(result.hosts?[1].result.exitStatus == 0)
+        let empty = hosts.directory + "/empty_known_hosts"
+        FileManager.default.createFile(atPath: empty, contents: Data())
+        let strict = Self.runner(hosts, control: try Self.privateDirectory(), extra: ["-o", "UserKnownHostsFile=" + empty])
+            .run(Self.invocation(.script("true"), hosts: hosts.addresses)) { _ in }
+        #expect(strict.hosts?.first?.result.unreachable == true)
+        #expect(strict.hosts?.first?.result.failureReason?.contains("Host key verification failed") == true)
+    }
+}
+
+/// Text appended from another thread.
+final class LockedText: @unchecked Sendable {
+    private var value = ""
+    private let lock = NSLock()
+    func append(_ text: String) { lock.withLock { value += text } }
+    var text: String { lock.withLock { value } }
+}

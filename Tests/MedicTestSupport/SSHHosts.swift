@@ -1,0 +1,190 @@
+import Foundation
+
+/// Real OpenSSH servers for tests: `lab/sshd up COUNT` in a directory and on a port of the test's
+/// own, so that every "host" is a loopback address (127.0.0.11, 127.0.0.12, ...) where Debian's
+/// sshd answers with a generated host key, and the client side (`ssh -F configFile HOST`) logs in
+/// with a generated key and checks the host key against a generated known_hosts
+/// (StrictHostKeyChecking stays on). Each host's sessions see their own directory
+/// (`hostDirectory(_:)`, `$MEDIC_HOST_DIR` and `$HOME` there) with its `bin` first on `PATH`, so
+/// a test can give one host a program or a file the others lack.
+///
+/// ```swift
+/// @Test(.enabled(if: SSHHosts.available, "needs root and openssh-server"))
+/// func example() throws {
+///     let hosts = try SSHHosts(count: 3)
+///     defer { hosts.stop() }
+///     // ssh -F hosts.configFile 127.0.0.12 'echo $MEDIC_HOST_DIR'
+/// }
+/// ```
+///
+/// `stop()` runs `lab/sshd down`, which signals only the sshd pids `up` recorded and the sessions
+/// that carry this directory's `MEDIC_HOST_DIR`. Traffic stays on 127.0.0.0/8.
+public final class SSHHosts: Sendable {
+    /// The run directory: `ssh/` under it holds the keys, configs, logs and host directories.
+    public let directory: String
+    /// The port every host's sshd listens on.
+    public let port: Int
+    /// The hosts, in order: `127.0.0.11` up to `127.0.0.(10+count)`.
+    public let addresses: [String]
+    /// `ssh -F configFile HOST` reaches a host: the port, the user (root), the test key, the
+    /// generated known_hosts, BatchMode.
+    public let configFile: String
+    /// The client's private key and the generated known_hosts.
+    public let keyFile: String
+    public let knownHostsFile: String
+    /// A directory with `ssh` and `scp` that add `-F configFile`, for tools that cannot be given it.
+    public let binDirectory: String
+    /// A directory of mode 0700 for ControlPath sockets, if a test wants one of the lab's.
+    public let controlDirectory: String
+
+    /// Whether this machine can run the hosts at all: root, Debian's sshd and the ssh client.
+    /// (`lab/sshd up` exits 77, and the initializer cancels the test, when it cannot.)
+    public static var available: Bool {
+        geteuid() == 0 && FileManager.default.isExecutableFile(atPath: "/usr/sbin/sshd")
+            && FileManager.default.isExecutableFile(atPath: "/usr/bin/ssh")
+    }
+
+    /// Starts `count` hosts (1 to 50). The port is `MEDIC_TEST_SSH_PORT` when set, else a free one
+    /// of the ephemeral range; the directory a fresh temporary one unless given.
+    /// Throws `SSHHosts.Unavailable` (status 77: not root) and `TestFailure` for any other failure.
+    public init(count: Int = 4, port: Int? = nil, directory: String? = nil) throws {
+        let directory = try directory ?? TestSupport.temporaryDirectory()
+        let port = try port ?? Self.configuredPort() ?? Self.freePort()
+        let environment = ["MEDIC_LAB_DIR": directory, "MEDIC_LAB_SSH_PORT": String(port), "MEDIC_LAB_SSH_HOSTS": String(count)]
+        let up = try Self.runScript(["up", String(count)], environment: environment)
+        if up.status == 77 { throw Unavailable(reason: up.output.trimmingCharacters(in: .whitespacesAndNewlines)) }
+        guard up.status == 0 else { throw TestFailure("lab/sshd up \(count) exited \(up.status):\n\(up.output)") }
+        let values = try Self.readEnvironmentFile(directory + "/ssh/ssh.env")
+        self.directory = directory
+        self.port = port
+        addresses = (values["SSH_HOSTS"] ?? "").split(separator: " ").map(String.init)
+        configFile = values["SSH_CONFIG"] ?? ""
+        keyFile = values["SSH_KEY"] ?? ""
+        knownHostsFile = values["SSH_KNOWN_HOSTS"] ?? ""
+        binDirectory = values["SSH_BIN"] ?? ""
+        controlDirectory = values["SSH_CONTROL_DIR"] ?? ""
+        guard addresses.count == count else { throw TestFailure("lab/sshd started \(addresses.count) hosts, not \(count)") }
+    }
+
+    /// Why the hosts cannot run on this machine (lab/sshd's `skipped: ...` line).
+    public struct Unavailable: Error, CustomStringConvertible {
+        public var reason: String
+        public var description: String { reason }
+    }
+
+    /// The directory of `address`'s host: `$MEDIC_HOST_DIR` (and `$HOME`) of its sessions.
+    public func hostDirectory(_ address: String) -> String { directory + "/ssh/hosts/" + address }
+
+    /// `ssh -F configFile` and what else reaches a host: for `MEDIC_SSH_OPTIONS` and the like.
+    public var sshOptions: [String] { ["-F", configFile] }
+
+    /// Runs `command` on `address` with the system's ssh client, to its end (at most `timeout`
+    /// seconds); its status and its standard output and error together.
+    public func run(_ command: String, on address: String, timeout: Double = 30) throws -> (status: Int32, output: String) {
+        let ended = try Self.spawn(["/usr/bin/ssh", "-F", configFile, address, command], environment: [:], timeout: timeout)
+        return (ended.status, ended.output)
+    }
+
+    /// Stops the hosts' sshd and what their sessions left running (`lab/sshd down`).
+    public func stop() {
+        _ = try? Self.runScript(
+            ["down"], environment: ["MEDIC_LAB_DIR": directory, "MEDIC_LAB_SSH_PORT": String(port)])
+    }
+
+    // MARK: - Starting programs
+
+    private static func runScript(_ arguments: [String], environment: [String: String]) throws -> (status: Int32, output: String) {
+        try spawn([TestSupport.repositoryRoot + "/lab/sshd"] + arguments, environment: environment, timeout: 120)
+    }
+
+    private static func configuredPort() -> Int? {
+        Int(ProcessInfo.processInfo.environment["MEDIC_TEST_SSH_PORT"] ?? "")
+    }
+
+    /// A port nothing listens on: the kernel's choice for a socket bound to 127.0.0.11, released
+    /// at once (lab/sshd refuses a port in use, so a race shows as a clear failure, not a hang).
+    private static func freePort() throws -> Int {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        guard fd >= 0 else { throw TestFailure("socket: \(String(cString: strerror(errno)))") }
+        defer { close(fd) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_port = 0
+        address.sin_addr.s_addr = inet_addr("127.0.0.11")
+        let bound = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+        }
+        guard bound == 0 else { throw TestFailure("bind: \(String(cString: strerror(errno)))") }
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        let named = withUnsafeMutablePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) }
+        }
+        guard named == 0 else { throw TestFailure("getsockname: \(String(cString: strerror(errno)))") }
+        return Int(UInt16(bigEndian: address.sin_port))
+    }
+
+    /// Runs a program to its end with `posix_spawn`, its output in a file (sshd outlives the
+    /// script that starts it, and would keep a pipe open), with no signal blocked so that sshd
+    /// obeys lab/sshd down's SIGTERM. Past `timeout`: SIGTERM, then SIGKILL, to its own pid only.
+    private static func spawn(_ arguments: [String], environment: [String: String], timeout: Double) throws -> (status: Int32, output: String) {
+        let outputPath = NSTemporaryDirectory() + "medic-sshd-\(UUID().uuidString)"
+        defer { try? FileManager.default.removeItem(atPath: outputPath) }
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+        posix_spawn_file_actions_addopen(&actions, 1, outputPath, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
+        posix_spawn_file_actions_adddup2(&actions, 1, 2)
+        var attributes = posix_spawnattr_t()
+        posix_spawnattr_init(&attributes)
+        defer { posix_spawnattr_destroy(&attributes) }
+        var none = sigset_t()
+        sigemptyset(&none)
+        posix_spawnattr_setsigmask(&attributes, &none)
+        var defaults = sigset_t()
+        sigemptyset(&defaults)
+        for signal in [SIGHUP, SIGINT, SIGQUIT, SIGPIPE, SIGTERM, SIGCHLD] { sigaddset(&defaults, signal) }
+        posix_spawnattr_setsigdefault(&attributes, &defaults)
+        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
+        let merged = ProcessInfo.processInfo.environment.merging(environment) { _, new in new }
+        let cArguments = arguments.map { strdup($0) } + [nil]
+        let cEnvironment = merged.map { strdup("\($0.key)=\($0.value)") } + [nil]
+        defer { for pointer in cArguments + cEnvironment { free(pointer) } }
+        var pid: pid_t = 0
+        let spawned = posix_spawn(&pid, arguments[0], &actions, &attributes, cArguments, cEnvironment)
+        guard spawned == 0 else { throw TestFailure("cannot start \(arguments[0]): \(String(cString: strerror(spawned)))") }
+        var deadline = Date().addingTimeInterval(timeout)
+        var status: Int32 = 0
+        var signalled = false
+        while true {
+            let reaped = waitpid(pid, &status, WNOHANG)
+            if reaped == pid { break }
+            if reaped < 0, errno != EINTR { throw TestFailure("waitpid: \(String(cString: strerror(errno)))") }
+            if Date() > deadline {
+                kill(pid, signalled ? SIGKILL : SIGTERM)
+                signalled = true
+                deadline = Date().addingTimeInterval(5)
+            }
+            Thread.sleep(forTimeInterval: 0.02)
+        }
+        let output = (try? String(contentsOfFile: outputPath, encoding: .utf8)) ?? ""
+        if signalled { throw TestFailure("\(arguments.joined(separator: " ")) took longer than \(Int(timeout)) s:\n\(output)") }
+        let exited = status & 0x7f == 0
+        return (exited ? (status >> 8) & 0xff : 128 + (status & 0x7f), output)
+    }
+
+    private static func readEnvironmentFile(_ path: String) throws -> [String: String] {
+        let text = try String(contentsOfFile: path, encoding: .utf8)
+        var values: [String: String] = [:]
+        for line in text.split(separator: "\n") where !line.hasPrefix("#") {
+            guard let equals = line.firstIndex(of: "=") else { continue }
+            var value = String(line[line.index(after: equals)...])
+            // lab/sshd quotes a value only when it needs it, shell-style: '...' with '\'' inside.
+            if value.hasPrefix("'"), value.hasSuffix("'"), value.count >= 2 {
+                value = String(value.dropFirst().dropLast()).replacingOccurrences(of: #"'\''"#, with: "'")
+            }
+            values[String(line[..<equals])] = value
+        }
+        return values
+    }
+}
