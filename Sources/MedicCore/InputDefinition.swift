@@ -23,6 +23,10 @@ public struct InputDefinition: Sendable, Hashable {
     public var location: SourceLocation
     /// Where its default is written, for diagnostics about the default.
     public var defaultLocation: SourceLocation?
+    /// How Medic finds the value on the host, when the runbook says.
+    public var discovery: Discovery?
+    /// Values that contradict the host, refused with a reason.
+    public var refusals: [RefusalRule] = []
 
     /// Creates an input definition.
     public init(
@@ -39,6 +43,12 @@ public struct InputDefinition: Sendable, Hashable {
         self.choices = choices
         self.location = location
         self.defaultLocation = defaultLocation
+        self.discovery = nil
+    }
+
+    /// The first rule that refuses `value`, given the other inputs' `values`.
+    public func refusal(of value: String, values: [String: String]) -> RefusalRule? {
+        refusals.first { $0.refuses(value, values: values) }
     }
 
     /// Whether values of this input must be kept out of argv, screens and files.

@@ -13,6 +13,7 @@ public struct Validator: Sendable {
         for runbook in bundle.runbooks.values {
             for form in concreteForms(of: runbook) { diagnostics += validate(form, in: bundle) }
             diagnostics += reuseProblems(runbook)
+            diagnostics += discoveryProblems(runbook)
         }
         diagnostics += callCycles(in: bundle)
         return diagnostics

@@ -9,7 +9,7 @@ struct RunbookDecoder {
         "medic", "id", "title", "summary", "version", "owner", "escalation", "defaults", "inputs", "outputs", "patterns", "snippets", "start",
         "steps",
     ]
-    static let inputKeys = ["type", "description", "default", "required", "pattern", "choices"]
+    static let inputKeys = ["type", "description", "default", "required", "pattern", "choices", "discover", "refuse_if"]
 
     func decode(_ root: YAMLNode) -> Runbook? {
         guard let fields = reader.fields(root, allowed: Self.topKeys, in: "the runbook") else { return nil }
@@ -107,6 +107,19 @@ struct RunbookDecoder {
             }
             if type == .secret, let node = fields.keyNode("default") {
                 reader.error("a secret input may not have a default: it would sit in the runbook for all to read", at: node)
+            }
+            let discoveries = DiscoveryDecoder(reader: reader)
+            if let node = fields["discover"] {
+                if type == .secret, let key = fields.keyNode("discover") {
+                    reader.error("a secret input may not be discovered: Medic never searches the host for a secret", at: key)
+                }
+                input.discovery = discoveries.discovery(node, input: name)
+            }
+            if let node = fields["refuse_if"] {
+                if type == .secret, let key = fields.keyNode("refuse_if") {
+                    reader.error("a secret input may not have 'refuse_if': its reasons would show the secret", at: key)
+                }
+                input.refusals = discoveries.refusals(node, input: name)
             }
             inputs.append(input)
         }

@@ -30,6 +30,18 @@ public struct RunbookDocument: Sendable {
             if let description = input.description { line(wrap(description, indent: "      ")) }
             if !input.choices.isEmpty { line("      choices: \(input.choices.joined(separator: ", "))") }
             if let pattern = input.pattern { line("      pattern: \(pattern.source)") }
+            line("      found: \(Self.howFound(input, among: runbook.inputs))")
+            if let discovery = input.discovery {
+                switch discovery.execution {
+                case .command(let argv): line("      runs: \(argv.map(\.raw).joined(separator: " "))")
+                case .script(let text, _):
+                    line("      runs:")
+                    for scriptLine in text.split(separator: "\n") { line("        \(scriptLine)") }
+                default: break
+                }
+                for capture in discovery.captures { line("      capture: \(capture.source)") }
+            }
+            for rule in input.refusals { line("      refused if \(Self.describe(rule.test)): \(rule.because.raw)") }
         }
         if !runbook.outputs.isEmpty {
             line()
@@ -107,5 +119,36 @@ public struct RunbookDocument: Sendable {
         }
         while lines.last?.trimmingPrefix(" ").isEmpty == true { lines.removeLast() }
         return lines.joined(separator: "\n")
+    }
+}
+
+extension RunbookDocument {
+    /// How `input` gets its value when it is not given: discovered (and from what), its
+    /// default, or asked.
+    static func howFound(_ input: InputDefinition, among inputs: [InputDefinition]) -> String {
+        var fallback: String
+        if input.isSecret {
+            fallback = "asked when the first step that reads it is reached"
+        } else if let value = input.defaultValue {
+            fallback = "the default \(value)"
+        } else {
+            fallback = input.isRequired ? "asked before step 1" : "empty"
+        }
+        guard let discovery = input.discovery else { return "given, else \(fallback)" }
+        var text = "given, else discovered from \(discovery.origin)"
+        let after = DiscoveryOrder.dependencies(of: input, among: inputs)
+        if !after.isEmpty { text += " (after \(after.joined(separator: ", ")))" }
+        text += discovery.many ? ", every candidate joined by '\(discovery.separator)'" : ", the first candidate"
+        return text + "; else \(fallback)"
+    }
+
+    static func describe(_ test: RefusalRule.Test) -> String {
+        switch test {
+        case .equals(let t): "it equals \(t.raw)"
+        case .contains(let t): "it contains \(t.raw)"
+        case .among(let t): "it is among \(t.raw)"
+        case .notAmong(let t): "it is not among \(t.raw)"
+        case .matches(let p): "it matches \(p.source)"
+        }
     }
 }

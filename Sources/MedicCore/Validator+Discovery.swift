@@ -1,0 +1,79 @@
+/// The rules of inputs' `discover:` and `refuse_if:`.
+extension Validator {
+    /// Every problem of `runbook`'s discoveries and refusal rules.
+    func discoveryProblems(_ runbook: Runbook) -> [Diagnostic] {
+        var out: [Diagnostic] = []
+        let names = Set(runbook.inputs.map(\.name))
+        let secrets = Set(runbook.inputs.filter(\.isSecret).map(\.name))
+        var patterns: [RegexPattern] = []
+        for input in runbook.inputs {
+            let name = input.name
+            if let discovery = input.discovery {
+                if let (reason, location) = ReadOnlyCheck.problem(discovery.execution, at: discovery.location) {
+                    out.append(
+                        .error(
+                            "the discovery of '\(name)' must be provably read-only, but \(reason)", at: location,
+                            hint: "discovery runs before step 1 without asking; find the value with commands that only read"))
+                }
+                if case .command(let argv) = discovery.execution {
+                    for element in argv {
+                        for variable in element.variables {
+                            if secrets.contains(variable) {
+                                out.append(.error("the discovery of '\(name)' puts the secret '\(variable)' in argv, where any user can read it with ps", at: element.location))
+                            } else if variable == name {
+                                out.append(.error("the discovery of '\(name)' uses '${\(name)}', the value it is finding", at: element.location))
+                            } else if !names.contains(variable) {
+                                let hint = Spelling.suggestion(for: variable, among: names).map { "did you mean '\($0)'?" }
+                                out.append(
+                                    .error(
+                                        "the discovery of '\(name)' uses '${\(variable)}', which is not an input; discovery runs before any step captures",
+                                        at: element.location, hint: hint))
+                            }
+                        }
+                    }
+                }
+                if case .script(let text, let location) = discovery.execution {
+                    for variable in Template(text, at: location).variables where names.contains(variable) && variable != variable.uppercased() {
+                        out.append(
+                            .warning(
+                                "the discovery script of '\(name)' writes '${\(variable)}', which the shell will not fill in; scripts are never templated",
+                                at: location, hint: "inputs reach scripts as environment variables: write \"$\(variable.uppercased())\""))
+                    }
+                }
+                patterns += discovery.captures
+            }
+            for rule in input.refusals {
+                for template in rule.templates {
+                    for variable in template.variables {
+                        if secrets.contains(variable) {
+                            out.append(.error("a 'refuse_if' rule of '\(name)' uses the secret '\(variable)'; it would be shown", at: template.location))
+                        } else if !names.contains(variable) {
+                            let hint = Spelling.suggestion(for: variable, among: names).map { "did you mean '\($0)'?" }
+                            out.append(
+                                .error(
+                                    "a 'refuse_if' rule of '\(name)' uses '${\(variable)}', which is not an input; rules are checked before any step captures",
+                                    at: template.location, hint: hint))
+                        }
+                    }
+                }
+                if case .matches(let pattern) = rule.test { patterns.append(pattern) }
+            }
+        }
+        for pattern in patterns {
+            do {
+                _ = try pattern.compiled()
+            } catch {
+                out.append(.error("the regex '\(pattern.source)' does not compile: \(error)", at: pattern.location))
+            }
+        }
+        if case .failure(let cycle) = DiscoveryOrder.order(runbook.inputs), let first = cycle.names.last,
+            let location = runbook.input(first)?.discovery?.location
+        {
+            out.append(
+                .error(
+                    "the discoveries of \(cycle.names.map { "'\($0)'" }.joined(separator: " → ")) read each other in a circle", at: location,
+                    hint: "each input's discovery runs after those it reads; give one of them a default and no discovery of the other"))
+        }
+        return out
+    }
+}
