@@ -12,13 +12,15 @@ struct Lab {
     static var enabled: Bool { ProcessInfo.processInfo.environment["MEDIC_LAB_TESTS"] == "1" }
 
     /// The run directory and ports; `MEDIC_LAB_E2E_DIR` and `MEDIC_LAB_E2E_NGINX_PORT`,
-    /// `_APP_PORT`, `_WRONG_PORT` move them (so that a second run on the same machine cannot collide).
+    /// `_APP_PORT`, `_WRONG_PORT`, `_APP2_PORT` move them (so that a second run on the same machine
+    /// cannot collide).
     static let runDirectory = setting("DIR", NSTemporaryDirectory() + "medic-lab-e2e")
 
     /// What lab/up, lab/down and the lab's programs are started with.
     static let environment = [
         "MEDIC_LAB_DIR": runDirectory, "MEDIC_LAB_NGINX_PORT": setting("NGINX_PORT", "28080"),
         "MEDIC_LAB_APP_PORT": setting("APP_PORT", "28000"), "MEDIC_LAB_WRONG_PORT": setting("WRONG_PORT", "28001"),
+        "MEDIC_LAB_APP2_PORT": setting("APP2_PORT", "28002"),
     ]
 
     private static func setting(_ name: String, _ fallback: String) -> String {
@@ -54,11 +56,12 @@ struct Lab {
     /// what the scenario needs (status 77), the test is cancelled with lab/up's reason: it shows
     /// as skipped, never as passed.
     /// `runtime` is what runs the app: supervisor, or docker or compose on a Docker engine that
-    /// lab/up starts when none answers on the lab's socket.
-    init(_ scenario: String, runtime: String = "supervisor") throws {
+    /// lab/up starts when none answers on the lab's socket. `upstream` is how nginx reaches the
+    /// app: tcp, unix (a socket) or pool (an upstream block of two apps); see lab/README.md.
+    init(_ scenario: String, runtime: String = "supervisor", upstream: String = "tcp") throws {
         let up = try Spawn.run(
-            [TestSupport.repositoryRoot + "/lab/up", scenario], environment: Self.environment.merging(["MEDIC_LAB_RUNTIME": runtime]) { $1 },
-            timeout: 300)
+            [TestSupport.repositoryRoot + "/lab/up", scenario],
+            environment: Self.environment.merging(["MEDIC_LAB_RUNTIME": runtime, "MEDIC_LAB_UPSTREAM": upstream]) { $1 }, timeout: 300)
         if up.status == 77 {
             let reason = up.output.split(separator: "\n").first { $0.contains("skipped") }.map(String.init) ?? up.output
             try Test.cancel("\(reason)")
@@ -89,6 +92,10 @@ struct Lab {
             ("supervisor_conf", self["SUPERVISOR_CONF"]),
         ] + (self["COMPOSE_FILE"].isEmpty ? [] : [("compose_file", self["COMPOSE_FILE"])])
     }
+
+    /// All that a zero-config run is given: the failing site's URL and the login user (the
+    /// password comes from the environment); Medic discovers the rest on the host.
+    var siteOnly: [(name: String, value: String)] { [("site_url", self["SITE_URL"]), ("login_user", self["LOGIN_USER"])] }
 
     /// What Medic runs with besides its own settings: the lab's engine, for docker and compose.
     var medicEnvironment: [String: String] { self["DOCKER_HOST"].isEmpty ? [:] : ["DOCKER_HOST": self["DOCKER_HOST"]] }

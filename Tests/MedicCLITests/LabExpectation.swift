@@ -19,8 +19,12 @@ struct LabExpectation: Sendable, CustomTestStringConvertible {
     /// (app, buildjobs, extras) → the starts of status one of which every such container's status
     /// begins with ("Up", "Exited"; a restart loop shows "Restarting" and "Up" in turn).
     var containers: [String: Set<String>] = [:]
+    /// How nginx reaches the app: tcp, unix (a socket) or pool (two servers); see lab/README.md.
+    var upstream = "tcp"
 
-    var testDescription: String { runtime == "supervisor" ? scenario : "\(runtime) \(scenario)" }
+    var testDescription: String {
+        [runtime == "supervisor" ? nil : runtime, upstream == "tcp" ? nil : "\(upstream) upstream", scenario].compactMap { $0 }.joined(separator: " ")
+    }
 
     /// `medic run`'s exit status for the outcome.
     var exitStatus: Int32 {
@@ -53,6 +57,19 @@ struct LabExpectation: Sendable, CustomTestStringConvertible {
 
     /// Every scenario but `oom`, which needs root and a memory cgroup and has tests of its own.
     static let withoutOOM = [healthy, crashed, wrongPort, socketMissing, headerTooBig, slow, authBroken]
+
+    /// The lab's other shapes of upstream: the app alone on a unix socket, and an upstream
+    /// block of two apps (`MEDIC_LAB_UPSTREAM`).
+    static let otherUpstreams: [LabExpectation] = [
+        with(healthy, upstream: "unix"), with(crashed, upstream: "unix"), with(healthy, upstream: "pool"),
+        with(headerTooBig, upstream: "pool"),
+    ]
+
+    static func with(_ expectation: LabExpectation, upstream: String) -> LabExpectation {
+        var changed = expectation
+        changed.upstream = upstream
+        return changed
+    }
 }
 
 extension LabExpectation {

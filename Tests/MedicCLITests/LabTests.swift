@@ -91,7 +91,7 @@ struct LabTests {
     // MARK: - Walks
 
     func walkAtTerminal(_ expected: LabExpectation) throws {
-        let lab = try Lab(expected.scenario, runtime: expected.runtime)
+        let lab = try Lab(expected.scenario, runtime: expected.runtime, upstream: expected.upstream)
         defer { lab.down() }
         let dir = try TestSupport.temporaryDirectory()
         let session = dir + "/session"
@@ -112,7 +112,7 @@ struct LabTests {
     }
 
     func walkUnattended(_ expected: LabExpectation) throws {
-        let lab = try Lab(expected.scenario, runtime: expected.runtime)
+        let lab = try Lab(expected.scenario, runtime: expected.runtime, upstream: expected.upstream)
         defer { lab.down() }
         let (status, screen, evidence) = try runUnattended(lab, flags: ["--yes"])
         #expect(evidence.start?.interactive == false)
@@ -120,10 +120,11 @@ struct LabTests {
         try check(evidence, status: status, screen: screen, expected, lab: lab, approver: "--yes")
     }
 
-    /// `medic run` with standard input on /dev/null and the password in the environment.
-    func runUnattended(_ lab: Lab, flags: [String]) throws -> (Int32, String, SessionEvidence) {
+    /// `medic run` with standard input on /dev/null and the password in the environment, given
+    /// `inputs` (every input but the password, unless told otherwise).
+    func runUnattended(_ lab: Lab, flags: [String], inputs: [(name: String, value: String)]? = nil) throws -> (Int32, String, SessionEvidence) {
         let dir = try TestSupport.temporaryDirectory()
-        let arguments = [CommandLineTests.binary, "run", Self.runbook] + lab.inputs.flatMap { ["--var", "\($0.name)=\($0.value)"] }
+        let arguments = [CommandLineTests.binary, "run", Self.runbook] + (inputs ?? lab.inputs).flatMap { ["--var", "\($0.name)=\($0.value)"] }
         let run = try Spawn.run(
             arguments + flags + ["--transcript", dir + "/session"],
             environment: ["NO_COLOR": "1", "XDG_STATE_HOME": dir, "MEDIC_VAR_login_password": lab.password].merging(lab.medicEnvironment) { $1 },
