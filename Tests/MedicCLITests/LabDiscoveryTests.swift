@@ -1,4 +1,5 @@
 import Foundation
+import MedicCore
 import MedicTestSupport
 import Testing
 
