@@ -38,7 +38,9 @@ extension LabTests {
             try expectDiscovered(screen, lab: lab)
         }
 
-        @Test("oom, given only the site's URL and the login user", .enabled(if: Lab.oomUnsupportedReason == nil, Comment(rawValue: LabTests.oomNeeds)))
+        @Test(
+            "oom, given only the site's URL and the login user",
+            .enabled(if: Lab.oomUnsupportedReason == nil, Comment(rawValue: LabTests.oomNeeds)))
         func oom() throws {
             try zeroConfig(.oom)
         }
