@@ -16,11 +16,16 @@ struct InputCollector {
     let runbook: Runbook
     let console: any Console
 
-    func collect(assignments: [String], varFile: String?, environment: [String: String]) throws -> [String: String] {
-        var provided: [String: (value: String, source: String)] = [:]
-        for (name, value) in InputAssignments.fromEnvironment(environment) { provided[name] = (value, "MEDIC_VAR_\(name)") }
+    /// The values the operator gave, checked, with where each came from: `--var` over
+    /// `--var-file` over `MEDIC_VAR_<name>`. A bad value is an error without a terminal; at one,
+    /// it is reported and left out, so the inputs screen offers what else there is.
+    func given(assignments: [String], varFile: String?, environment: [String: String]) throws -> [String: (value: String, origin: InputOrigin)] {
+        var provided: [String: (value: String, origin: InputOrigin, source: String)] = [:]
+        for (name, value) in InputAssignments.fromEnvironment(environment) where runbook.input(name) != nil {
+            provided[name] = (value, .environment, "MEDIC_VAR_\(name)")
+        }
         if let varFile {
-            for (name, value, line) in try readVarFile(varFile) { provided[name] = (value, "\(varFile):\(line)") }
+            for (name, value, line) in try readVarFile(varFile) { provided[name] = (value, .varFile("\(varFile):\(line)"), "\(varFile):\(line)") }
         }
         for assignment in assignments {
             guard let (name, value) = InputAssignments.parse(assignment) else {
@@ -32,21 +37,41 @@ struct InputCollector {
                     "'\(name)' is secret and cannot be given with --var (the command line is visible to every user through ps); set MEDIC_VAR_\(name), put it in a --var-file only you can read, or let Medic ask"
                 )
             }
-            provided[name] = (value, "--var")
+            provided[name] = (value, .option, "--var")
         }
-        for name in provided.keys where provided[name]?.source.hasPrefix("MEDIC_VAR_") == false {
-            try known(name, from: provided[name]?.source ?? "")
+        var given: [String: (value: String, origin: InputOrigin)] = [:]
+        for input in runbook.inputs {
+            guard let (value, origin, source) = provided[input.name] else { continue }
+            if let problem = input.problem(with: value) {
+                guard console.isInteractive else { throw MedicError("\(source): input '\(input.name)': \(problem)") }
+                console.show("input '\(input.name)' from \(source): \(problem); not used", .warning)
+                continue
+            }
+            given[input.name] = (value, origin)
         }
+        return given
+    }
+
+    /// Asks, at a terminal, for every required input that is still without a value (secrets
+    /// excepted: they are asked when a step needs them); without one, that is an error.
+    func askMissing(_ findings: [InputFinding]) throws -> [InputFinding] {
+        var findings = findings
+        for index in findings.indices where !findings[index].isSecret && findings[index].value.isEmpty {
+            guard let input = runbook.input(findings[index].name), input.isRequired else { continue }
+            for note in findings[index].notes { console.show("\(input.name): \(note)", .dim) }
+            findings[index].value = try ask(input)
+            findings[index].origin = .operatorTyped
+        }
+        return findings
+    }
+
+    /// Every input's value for a resumed run: given, else the default, else asked (secrets too).
+    func collect(assignments: [String], varFile: String?, environment: [String: String]) throws -> [String: String] {
+        let given = try given(assignments: assignments, varFile: varFile, environment: environment)
         var values: [String: String] = [:]
         for input in runbook.inputs {
-            if let (value, source) = provided[input.name] {
-                if let problem = input.problem(with: value) {
-                    guard console.isInteractive else { throw MedicError("\(source): input '\(input.name)': \(problem)") }
-                    console.show("input '\(input.name)' from \(source): \(problem)", .warning)
-                    values[input.name] = try ask(input)
-                } else {
-                    values[input.name] = value
-                }
+            if let (value, _) = given[input.name] {
+                values[input.name] = value
             } else if let value = input.defaultValue, !(input.isRequired && value.isEmpty) {
                 values[input.name] = value
             } else if input.isRequired || (input.isSecret && console.isInteractive) {
@@ -109,11 +134,17 @@ struct InputCollector {
         case .failure(.cannotRead(let reason)): throw MedicError("cannot read --var-file '\(path)': \(reason)")
         case .failure(.notRegular): throw MedicError("cannot read --var-file '\(path)': not a regular file")
         }
-        let (values, problems) = InputAssignments.parseFile(text)
+        let (all, problems) = InputAssignments.parseFile(text)
         if let problem = problems.first { throw MedicError("\(path): \(problem)") }
-        for (name, _, line) in values {
-            try known(name, from: "\(path):\(line)")
+        // A var file may be a lab's whole environment file: keys this runbook does not take are
+        // named once and left out, not an error.
+        let unrelated = all.filter { runbook.input($0.name) == nil }
+        if !unrelated.isEmpty {
+            let names = unrelated.map { "\($0.name) (line \($0.line))" }.joined(separator: ", ")
+            console.show(
+                "\(path): ignoring \(unrelated.count) key\(unrelated.count == 1 ? "" : "s") \(runbook.id) has no input for: \(names)", .warning)
         }
+        let values = all.filter { runbook.input($0.name) != nil }
         if values.contains(where: { runbook.input($0.name)?.isSecret == true }) {
             var info = stat()
             if stat(path, &info) == 0, info.st_mode & 0o077 != 0 {

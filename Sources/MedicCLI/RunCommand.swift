@@ -38,9 +38,33 @@ struct RunCommand: ParsableCommand {
     func run() throws {
         let bundle = try loadValidBundle(RunbookArgument.resolve(runbook))
         let launch = Launch(options)
-        let values = try InputCollector(runbook: bundle.root, console: launch.console).collect(
-            assignments: assignments, varFile: options.varFile, environment: ProcessEnvironment.current)
-        try launch.walk(bundle, values: values, walk: Walk(bundle: bundle, inputs: values), resumedFrom: nil)
+        let console = launch.console
+        let root = bundle.root
+        let collector = InputCollector(runbook: root, console: console)
+        let given = try collector.given(assignments: assignments, varFile: options.varFile, environment: ProcessEnvironment.current)
+        // Discovery runs read-only checks through the same runner as the steps.
+        let runner = LocalRunner(interruptDescriptor: launch.interruptDescriptor)
+        var findings = InputFinder(runbook: root, runner: runner).find(given: given) { name in
+            console.show("discovering \(name)…", .dim)
+        }
+        findings = try collector.askMissing(findings)
+        // The operator is asked to accept when Medic chose values on the host or something is
+        // flagged; a runbook that discovers nothing shows its inputs and goes on.
+        let discovers = root.inputs.contains { $0.discovery != nil }
+        let flagged = findings.contains { !$0.flags.isEmpty || $0.refusal != nil }
+        let ask = console.isInteractive && !options.autoApprove && (discovers || flagged)
+        switch InputReview(inputs: root.inputs, console: console).review(findings, ask: ask) {
+        case .accepted(let accepted): findings = accepted
+        case .refused(let reason): throw MedicError("\(reason); give another value (--var NAME=VALUE); nothing was run")
+        case .stopped: throw MedicError("stopped at the inputs screen; nothing was run")
+        }
+        let acceptedBy =
+            ask ? "operator" : options.autoApprove ? "--yes" : console.isInteractive ? "shown (nothing discovered or flagged)" : "no terminal"
+        var values: [String: String] = [:]
+        for finding in findings { values[finding.name] = finding.value }
+        var walk = Walk(bundle: bundle, inputs: values)
+        walk.deferInputs(findings.filter { $0.origin == .askedLate }.map(\.name))
+        try launch.walk(bundle, values: values, walk: walk, resumedFrom: nil, review: InputReviewRecord(findings, acceptedBy: acceptedBy))
     }
 }
 
@@ -70,7 +94,10 @@ struct Launch {
     /// Walks `walk` (fresh, or rebuilt from a journal when `resumedFrom` is set) to its end and
     /// exits with the status that says how it ended; `earlier` is the account of the actions of
     /// the interrupted run being resumed.
-    func walk(_ bundle: RunbookBundle, values: [String: String], walk: Walk, resumedFrom: String?, earlier: ActionAccount = ActionAccount()) throws {
+    func walk(
+        _ bundle: RunbookBundle, values: [String: String], walk: Walk, resumedFrom: String?, earlier: ActionAccount = ActionAccount(),
+        review: InputReviewRecord? = nil
+    ) throws {
         let session: SessionDirectory
         do {
             session = try SessionDirectory.create(at: transcriptPath, runbookID: bundle.root.id, masking: walk.masking, screenSize: console.size)
@@ -105,6 +132,7 @@ struct Launch {
         let runner = LocalRunner(interruptDescriptor: interruptDescriptor)
         let runSession = RunSession(walk: walk, console: console, runner: runner, recorder: session, options: options)
         runSession.carryOver(earlier)
+        runSession.inputReview = review
         let end = resumedFrom == nil ? runSession.run(start: start) : runSession.resume(start: start)
         do {
             try session.finish()

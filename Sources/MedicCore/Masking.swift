@@ -8,7 +8,7 @@ public struct Masking: Sendable {
     public static let mask = "••••"
 
     /// Every form of every secret, longest first so that a longer form is masked whole.
-    public let forms: [String]
+    public private(set) var forms: [String]
 
     /// Creates a masking for `secrets`; empty values are ignored.
     public init(secrets: [String]) {
@@ -20,6 +20,13 @@ public struct Masking: Sendable {
             forms.insert(Masking.jsonEscaped(secret))
         }
         self.forms = forms.filter { !$0.isEmpty }.sorted { $0.count > $1.count }
+    }
+
+    /// This masking with `secret` masked too.
+    public func adding(_ secret: String) -> Masking {
+        var more = Masking(secrets: [secret])
+        more.forms = Array(Set(forms + more.forms)).sorted { $0.count > $1.count }
+        return more
     }
 
     /// `text` with every form of every secret replaced by the mask.

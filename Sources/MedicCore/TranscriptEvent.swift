@@ -5,6 +5,8 @@
 public enum TranscriptEvent: Sendable, Hashable {
     /// The run started.
     case start(SessionStart)
+    /// The inputs screen before step 1: every value, where it came from, and how it was accepted.
+    case inputs(InputReviewRecord)
     /// A step was entered.
     case step(StepVisit)
     /// A check or action is about to run (written, and synced, before it starts).
@@ -231,6 +233,14 @@ public protocol Recorder: AnyObject {
     @discardableResult func record(_ event: TranscriptEvent) throws -> String
     /// Opens the file for the full output of one run of `stepID`.
     func openOutput(stepID: String) throws -> any OutputStore
+    /// Learns a secret that became known during the run (asked late), to mask it too in
+    /// everything written from now on.
+    func learnSecret(_ value: String)
+}
+
+extension Recorder {
+    /// A recorder that masks nothing itself learns nothing.
+    public func learnSecret(_ value: String) {}
 }
 
 /// Where the full output of one step run goes.
@@ -239,4 +249,49 @@ public protocol OutputStore: AnyObject {
     func write(_ bytes: ArraySlice<UInt8>) throws
     /// Closes the file and returns its path relative to the session directory.
     func close() throws -> String
+}
+
+/// The inputs screen as the journal keeps it: each input's value (masked when secret), where it
+/// came from, what discovery flagged, and who accepted the values.
+public struct InputReviewRecord: Sendable, Hashable {
+    /// One input on the screen.
+    public struct Entry: Sendable, Hashable {
+        public var name: String
+        /// The value; the mask for a secret, empty for a secret not asked yet.
+        public var value: String
+        /// Where it came from, as the screen says it (`discovered: …`, `default`, `--var`…).
+        public var origin: String
+        /// Where the value disagrees with what discovery found.
+        public var flags: [String]
+        /// What happened while discovering.
+        public var notes: [String]
+
+        public init(name: String, value: String, origin: String, flags: [String] = [], notes: [String] = []) {
+            self.name = name
+            self.value = value
+            self.origin = origin
+            self.flags = flags
+            self.notes = notes
+        }
+    }
+
+    /// The inputs in the runbook's order.
+    public var entries: [Entry]
+    /// Who accepted them: `operator` (typed yes), `--yes`, or `unattended` (no terminal).
+    public var acceptedBy: String
+
+    public init(entries: [Entry], acceptedBy: String) {
+        self.entries = entries
+        self.acceptedBy = acceptedBy
+    }
+
+    /// The record of `findings`, secrets masked.
+    public init(_ findings: [InputFinding], acceptedBy: String) {
+        self.init(
+            entries: findings.map {
+                Entry(
+                    name: $0.name, value: $0.isSecret ? ($0.origin == .askedLate ? "" : Masking.mask) : $0.value,
+                    origin: $0.origin.describe(name: $0.name), flags: $0.flags, notes: $0.notes)
+            }, acceptedBy: acceptedBy)
+    }
 }

@@ -19,7 +19,10 @@ extension Validator {
                     for element in argv {
                         for variable in element.variables {
                             if secrets.contains(variable) {
-                                out.append(.error("the discovery of '\(name)' puts the secret '\(variable)' in argv, where any user can read it with ps", at: element.location))
+                                out.append(
+                                    .error(
+                                        "the discovery of '\(name)' puts the secret '\(variable)' in argv, where any user can read it with ps",
+                                        at: element.location))
                             } else if variable == name {
                                 out.append(.error("the discovery of '\(name)' uses '${\(name)}', the value it is finding", at: element.location))
                             } else if !names.contains(variable) {
@@ -46,7 +49,8 @@ extension Validator {
                 for template in rule.templates {
                     for variable in template.variables {
                         if secrets.contains(variable) {
-                            out.append(.error("a 'refuse_if' rule of '\(name)' uses the secret '\(variable)'; it would be shown", at: template.location))
+                            out.append(
+                                .error("a 'refuse_if' rule of '\(name)' uses the secret '\(variable)'; it would be shown", at: template.location))
                         } else if !names.contains(variable) {
                             let hint = Spelling.suggestion(for: variable, among: names).map { "did you mean '\($0)'?" }
                             out.append(

@@ -45,6 +45,10 @@ public struct Walk: Sendable {
     public private(set) var path: [String] = []
     /// The root runbook's inputs that the steps entered so far read.
     var usedInputNames: Set<String> = []
+    /// Root inputs not given yet, asked when the first step that reads them is reached.
+    public internal(set) var lateInputs: Set<String> = []
+    /// The values of late inputs once asked.
+    var lateValues: [String: String] = [:]
 
     /// Creates a walk of `bundle` with the root runbook's input values, already checked.
     public init(bundle: RunbookBundle, inputs: [String: String]) {
@@ -122,7 +126,7 @@ public struct Walk: Sendable {
         case (.abort(let reason), _):
             return end(.aborted(reason: reason))
         case (.needsPerson(let reason), .confirmation(let stepID)), (.needsPerson(let reason), .answer(let stepID)),
-            (.needsPerson(let reason), .decision(let stepID)):
+            (.needsPerson(let reason), .decision(let stepID)), (.needsPerson(let reason), .result(let stepID)):
             return end(.needsPerson(stepID: stepID, reason: reason))
         default:
             return []
@@ -133,6 +137,7 @@ public struct Walk: Sendable {
 
     mutating func enter(_ id: String) -> [WalkEffect] {
         frames[frames.count - 1].stepID = id
+        applyLateValues()
         snapshots.append(frames)
         lastResult = nil
         guard let written = currentRunbook.step(id) else {

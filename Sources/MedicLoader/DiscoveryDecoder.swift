@@ -48,7 +48,8 @@ struct DiscoveryDecoder {
         var timeout = Discovery.defaultTimeout
         if let node = fields["timeout"], let span = reader.duration(node, "the discovery's timeout") {
             if span > Discovery.timeoutCap {
-                reader.error("a discovery's timeout is at most 1m", at: node, hint: "everything is discovered before step 1, while the operator waits")
+                reader.error(
+                    "a discovery's timeout is at most 1m", at: node, hint: "everything is discovered before step 1, while the operator waits")
             }
             timeout = span
         }

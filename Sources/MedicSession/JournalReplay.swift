@@ -107,7 +107,7 @@ public enum JournalReplay {
                 }
             case .start:
                 if index > 0 { apply(.retry) }
-            case .step, .run, .captured, .stalled, .note, .end:
+            case .inputs, .step, .run, .captured, .stalled, .note, .end:
                 break
             }
         }
@@ -121,7 +121,7 @@ extension TranscriptEvent {
     fileprivate var movesTheWalk: Bool {
         switch self {
         case .result, .confirm, .answer, .command: true
-        case .start, .step, .run, .output, .captured, .branch, .stalled, .note, .end: false
+        case .start, .inputs, .step, .run, .output, .captured, .branch, .stalled, .note, .end: false
         }
     }
 }

@@ -62,6 +62,8 @@ public final class RunSession {
     public private(set) var account = ActionAccount()
     /// What each step shown would run or ran, by qualified id, for `show` (a folded script).
     var commandsShown: [String: Invocation] = [:]
+    /// The inputs screen shown before step 1, recorded right after the start.
+    public var inputReview: InputReviewRecord?
 
     struct KeptOutput {
         var text: String
@@ -101,6 +103,7 @@ public final class RunSession {
 
     private func run(start: SessionStart, from effects: [WalkEffect]?) -> SessionEnd {
         guard record(.start(start)) else { return recordingFailure() }
+        if let inputReview { guard record(.inputs(inputReview)) else { return recordingFailure() } }
         var queue = effects ?? walk.start()
         while !queue.isEmpty {
             let effect = queue.removeFirst()
@@ -122,9 +125,15 @@ public final class RunSession {
             showHeading(visit)
             return record(.step(visit)) ? [] : nil
         case .run(let invocation):
-            return execute(invocation)
+            switch askLate(invocation) {
+            case .ready(let filled): return execute(filled)
+            case .effects(let effects): return effects
+            }
         case .confirm(let invocation, let request):
-            return confirm(invocation, request)
+            switch askLate(invocation) {
+            case .ready(let filled): return confirm(filled, request)
+            case .effects(let effects): return effects
+            }
         case .ask(let question):
             return ask(question)
         case .captured(let values):

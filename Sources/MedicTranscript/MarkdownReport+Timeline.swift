@@ -12,7 +12,7 @@ extension MarkdownReport {
                 switch entry.record {
                 case .withheld(let kind, let reason):
                     paragraph = "A \(Markdown.code(kind)) record was withheld at \(at): \(reason)."
-                case .event(.start): paragraph = nil
+                case .event(.start), .event(.inputs): paragraph = nil
                 case .event(.step(let visit)):
                     stepNumber += 1
                     paragraph = step(visit, number: stepNumber, at: at)

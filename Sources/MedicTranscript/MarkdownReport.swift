@@ -23,7 +23,8 @@ public enum MarkdownReport {
         out += "## Timeline\n\n" + Outline.render(entries) + "\n"
         out += "## Details\n\n"
         out += header(start: start, end: end, last: entries.last)
-        if let start { out += inputsAndFiles(start.value, used: end?.value.inputsUsed) }
+        let review = first(entries) { if case .inputs(let review) = $0 { review } else { nil } }
+        if let start { out += inputsAndFiles(start.value, used: end?.value.inputsUsed, review: review?.value) }
         out += "### Steps\n"
         out += Timeline.render(entries)
         if end == nil { out += "\n" + unfinished(entries.last) + "\n" }
@@ -73,7 +74,9 @@ public enum MarkdownReport {
     }
 
     /// The inputs (only those the path used, when the end record says which) and the runbook files.
-    private static func inputsAndFiles(_ start: SessionStart, used: [String]?) -> String {
+    /// With the inputs screen's record, each input also says where its value came from and what
+    /// discovery flagged.
+    private static func inputsAndFiles(_ start: SessionStart, used: [String]?, review: InputReviewRecord?) -> String {
         var out = ""
         var inputs = start.inputs
         if let used {
@@ -86,12 +89,17 @@ public enum MarkdownReport {
         if inputs.isEmpty { out += "None.\n" }
         for input in inputs {
             let name = Markdown.code(input.name)
+            let entry = review?.entries.first { $0.name == input.name }
+            let origin = entry.map { ", \(Markdown.oneLine($0.origin))" } ?? ""
             if input.secret {
-                out += "- \(name): \(Masking.mask) (secret)\n"
+                out += "- \(name): \(Masking.mask) (secret\(origin))\n"
             } else {
-                out += "- \(name): \(Markdown.code(input.value))\n"
+                out += "- \(name): \(Markdown.code(input.value))\(entry == nil ? "" : " (\(Markdown.oneLine(entry?.origin ?? "")))")\n"
             }
+            for flag in entry?.flags ?? [] { out += "  - flagged: \(Markdown.oneLine(flag))\n" }
+            for note in entry?.notes ?? [] { out += "  - discovery: \(Markdown.oneLine(note))\n" }
         }
+        if let review { out += "\nThe inputs were accepted before step 1 by \(Markdown.code(review.acceptedBy)).\n" }
         if unused > 0 { out += "\n\(unused) other input\(unused == 1 ? " was" : "s were") given but not used on this path.\n" }
         out += "\n### Runbook files\n\n"
         if start.files.isEmpty { out += "None recorded.\n" }
@@ -117,6 +125,7 @@ public enum MarkdownReport {
         let of = { (stepID: String) in " of \(Markdown.code(stepID))" }
         switch event {
         case .start: return "the start of the run"
+        case .inputs: return "the inputs screen"
         case .step(let visit): return "entering step \(Markdown.code(visit.stepID))"
         case .run(let run):
             return run.dryRun ? "showing the action\(of(run.stepID)) (dry run)" : "starting the run\(of(run.stepID)), with no result recorded"

@@ -86,7 +86,7 @@ public enum ScenarioCapture {
                 throw TranscriptError("at '\(stepID)' the operator typed '\(text)', which changes the walk in a way a scenario cannot replay")
             case .end(let end):
                 ending = end
-            case .run, .captured, .branch, .stalled, .note:
+            case .inputs, .run, .captured, .branch, .stalled, .note:
                 break
             }
         }

@@ -26,7 +26,7 @@ public final class SessionDirectory: Recorder {
     /// Why the screen recording stopped, when writing it failed; the journal is not affected.
     public private(set) var screenFailure: TranscriptError?
 
-    private let masking: Masking
+    private var masking: Masking
     private let directory: Int32
     private var outputDirectory: Int32
     private var journal: SystemFile?
@@ -37,6 +37,11 @@ public final class SessionDirectory: Recorder {
     private var outputCount = 0
 
     private var journalPath: String { path + "/transcript.jsonl" }
+
+    /// Masks `value` too in every line written from now on (a secret asked late).
+    public func learnSecret(_ value: String) {
+        masking = masking.adding(value)
+    }
 
     private init(path: String, masking: Masking, directory: Int32) {
         self.path = path

@@ -5,6 +5,7 @@ extension TranscriptEvent {
     var journalName: String {
         switch self {
         case .start: "start"
+        case .inputs: "inputs"
         case .step: "step"
         case .run: "run"
         case .output: "output"
@@ -39,6 +40,15 @@ extension TranscriptEvent {
             }
             json.add("flags", strings: start.flags)
             json.add("interactive", start.interactive)
+        case .inputs(let review):
+            json.add("inputs", objects: review.entries) { json, entry in
+                json.add("name", entry.name)
+                json.add("value", entry.value)
+                json.add("origin", entry.origin)
+                json.add("flags", strings: entry.flags)
+                json.add("notes", strings: entry.notes)
+            }
+            json.add("accepted_by", review.acceptedBy)
         case .step(let visit):
             json.add("step_id", visit.stepID)
             json.add("kind", visit.kind.rawValue)
@@ -144,6 +154,14 @@ extension TranscriptEvent {
                         InputValue(name: try input.string("name"), value: try input.string("value"), secret: try input.bool("secret"))
                     },
                     flags: try f.strings("flags"), interactive: try f.bool("interactive")))
+        case "inputs":
+            self = .inputs(
+                InputReviewRecord(
+                    entries: try f.objects("inputs") { entry throws(JournalFields.Missing) in
+                        InputReviewRecord.Entry(
+                            name: try entry.string("name"), value: try entry.string("value"), origin: try entry.string("origin"),
+                            flags: try entry.strings("flags"), notes: try entry.strings("notes"))
+                    }, acceptedBy: try f.string("accepted_by")))
         case "step":
             self = .step(
                 StepVisit(

@@ -1,0 +1,149 @@
+/// Resolves every input of a runbook before step 1: given values first (`--var`, `--var-file`,
+/// the environment), then what each input's discovery finds on the host, then defaults; and
+/// flags what contradicts the host.
+///
+/// Discoveries run through the core's `StepRunner` (the real one, or a double in tests), in
+/// dependency order, each with the values known so far. A discovery that cannot run, fails,
+/// times out or finds nothing says so and the input falls back to its default.
+public struct InputFinder {
+    /// The most output of one discovery that is searched.
+    static let outputLimit = 1 << 20
+
+    let runbook: Runbook
+    let runner: any StepRunner
+
+    /// Creates a finder for `runbook`'s inputs that runs discoveries with `runner`.
+    public init(runbook: Runbook, runner: any StepRunner) {
+        self.runbook = runbook
+        self.runner = runner
+    }
+
+    /// Every input of the runbook, in declaration order, resolved from `given` (values the
+    /// operator gave, already checked, with where each came from), discovery and defaults.
+    /// `progress` is told which input is being discovered, for the screen.
+    public func find(given: [String: (value: String, origin: InputOrigin)], progress: (String) -> Void = { _ in }) -> [InputFinding] {
+        var findings: [String: InputFinding] = [:]
+        var values: [String: String] = [:]
+        // Inputs that nothing discovers are known at once; discovered ones as their turn comes.
+        for input in runbook.inputs where input.discovery == nil {
+            let finding = initial(input, given: given[input.name])
+            findings[input.name] = finding
+            values[input.name] = finding.value
+        }
+        let order = (try? DiscoveryOrder.order(runbook.inputs).get()) ?? []
+        for name in order {
+            guard let input = runbook.input(name), let discovery = input.discovery else { continue }
+            var finding = initial(input, given: given[name])
+            progress(name)
+            discover(input, discovery, values: values, into: &finding)
+            findings[name] = finding
+            values[name] = finding.value
+        }
+        var all = runbook.inputs.compactMap { findings[$0.name] }
+        InputFinder.checkRefusals(&all, inputs: runbook.inputs)
+        return all
+    }
+
+    /// Refuses, in `findings`, every value a `refuse_if` rule of its input refuses, and clears
+    /// refusals that no longer hold (after a `set`).
+    public static func checkRefusals(_ findings: inout [InputFinding], inputs: [InputDefinition]) {
+        var values: [String: String] = [:]
+        for finding in findings where !finding.isSecret { values[finding.name] = finding.value }
+        for index in findings.indices {
+            let name = findings[index].name
+            guard let input = inputs.first(where: { $0.name == name }) else { continue }
+            if let rule = input.refusal(of: findings[index].value, values: values) {
+                findings[index].refusal = rule.reason(values: values)
+            } else {
+                findings[index].refusal = nil
+            }
+        }
+    }
+
+    /// The value before discovery: given, else the default, else none.
+    private func initial(_ input: InputDefinition, given: (value: String, origin: InputOrigin)?) -> InputFinding {
+        if let given { return InputFinding(name: input.name, value: given.value, origin: given.origin, isSecret: input.isSecret) }
+        if input.isSecret { return InputFinding(name: input.name, value: "", origin: .askedLate, isSecret: true) }
+        if let value = input.defaultValue { return InputFinding(name: input.name, value: value, origin: .defaultValue) }
+        return InputFinding(name: input.name, value: "", origin: .none)
+    }
+
+    /// Runs `discovery` and settles `finding`: the discovered value replaces a default or no
+    /// value; a given value stays, flagged when discovery found otherwise.
+    private func discover(_ input: InputDefinition, _ discovery: Discovery, values: [String: String], into finding: inout InputFinding) {
+        let needed = DiscoveryOrder.dependencies(of: input, among: runbook.inputs)
+        let missing = needed.filter { (values[$0] ?? "").isEmpty }
+        if !missing.isEmpty {
+            finding.notes.append("not discovered: it needs \(missing.joined(separator: ", ")), which \(missing.count == 1 ? "has" : "have") no value")
+            return
+        }
+        let found = run(discovery, of: input, values: values)
+        var usable: [String] = []
+        switch found {
+        case .failure(let failure):
+            finding.notes.append("found nothing: \(failure.reason)")
+            return
+        case .success(let candidates):
+            for candidate in candidates {
+                if let problem = input.problem(with: candidate) {
+                    finding.notes.append("passed over '\(TerminalText.sanitize(candidate))': \(TerminalText.sanitize(problem))")
+                } else if let rule = input.refusal(of: candidate, values: values) {
+                    finding.notes.append("passed over '\(candidate)': \(rule.reason(values: values.merging([(input.name, candidate)]) { $1 }))")
+                } else {
+                    usable.append(candidate)
+                }
+            }
+        }
+        guard !usable.isEmpty else {
+            if finding.notes.isEmpty { finding.notes.append("found nothing: no line of its output matched") }
+            return
+        }
+        finding.candidates = usable
+        let discovered = discovery.many ? usable.joined(separator: discovery.separator) : usable[0]
+        if finding.origin.isGiven {
+            let agrees = discovery.many ? finding.value == discovered : usable.contains(finding.value)
+            if !agrees { finding.flags.append("given \(finding.value), but discovery found \(discovered)") }
+            return
+        }
+        if finding.origin == .defaultValue, finding.value != discovered {
+            finding.flags.append("the default \(finding.value) differs from what was found; using what was found")
+        }
+        finding.value = discovered
+        finding.origin = .discovered(discovery.origin)
+    }
+
+    /// The candidates the discovery's output holds, or why there are none to read.
+    private func run(_ discovery: Discovery, of input: InputDefinition, values: [String: String]) -> Result<[String], DiscoveryFailure> {
+        let payload: Invocation.Payload
+        switch discovery.execution {
+        case .command(let argv): payload = .command(argv: argv.map { $0.render { values[$0] ?? "" } })
+        case .script(let text, _): payload = .script(text)
+        default: return .failure(DiscoveryFailure("a discovery runs a command or a script"))
+        }
+        // Secrets are never searched with and never handed to a discovery.
+        var environment: [String: String] = [:]
+        for other in runbook.inputs where !other.isSecret { environment[other.environmentName] = values[other.name] ?? "" }
+        let invocation = Invocation(
+            stepID: "discover:\(input.name)", kind: .check, placement: .local, timeout: discovery.timeout, payload: payload,
+            environment: environment, secrets: [])
+        var bytes: [UInt8] = []
+        let result = runner.run(invocation) { chunk in
+            if bytes.count < Self.outputLimit { bytes += chunk.prefix(Self.outputLimit - bytes.count) }
+        }
+        let output = String(decoding: bytes, as: UTF8.self)
+        if let reason = result.failureReason { return .failure(DiscoveryFailure("could not run: \(reason)")) }
+        if result.timedOut { return .failure(DiscoveryFailure("timed out after \(discovery.timeout)")) }
+        if result.cancelled { return .failure(DiscoveryFailure("cancelled")) }
+        if let status = result.exitStatus, status != 0 {
+            let first = output.split(separator: "\n").first.map { TerminalText.sanitize(String($0)).trimmingSpaces() } ?? ""
+            return .failure(DiscoveryFailure("exited \(status)" + (first.isEmpty ? "" : ": \(first.prefix(200))")))
+        }
+        return .success(discovery.candidates(in: output))
+    }
+}
+
+/// Why a discovery gave no candidates.
+struct DiscoveryFailure: Error {
+    let reason: String
+    init(_ reason: String) { self.reason = reason }
+}
