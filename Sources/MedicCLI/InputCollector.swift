@@ -6,12 +6,15 @@ import MedicTerminal
     import Glibc
 #endif
 
-/// Gathers the values of a runbook's inputs: `--var` over `--var-file` over `MEDIC_VAR_<name>`,
-/// then defaults, then asking the operator for what is still missing.
+/// Gathers the values the operator gives a runbook's inputs: `--var` over `--var-file` over
+/// `MEDIC_VAR_<name>`, and asks at a terminal for a required input nothing else gave a value
+/// (discovery and defaults come in between: `InputFinder`).
 ///
 /// Secrets are refused on the command line (argv is visible to every user through `ps`) and
-/// from a var file that others may read. Every value is checked against its input's type and
-/// pattern; a bad value is asked again at a terminal and is an error without one.
+/// from a var file that others may read, and are never asked here: the session asks for them
+/// when a step reads them. Every value is checked against its input's type and pattern; a bad
+/// value is left out at a terminal (the inputs screen offers what else there is) and is an
+/// error without one.
 struct InputCollector {
     let runbook: Runbook
     let console: any Console
@@ -65,24 +68,27 @@ struct InputCollector {
         return findings
     }
 
-    /// Every input's value for a resumed run: given, else the default, else asked (secrets too).
-    func collect(assignments: [String], varFile: String?, environment: [String: String]) throws -> [String: String] {
+    /// Every input's value for a resumed run: given, else the default, else asked; a secret
+    /// nobody gave is left to be asked when a step that reads it is reached (`late`).
+    func collect(assignments: [String], varFile: String?, environment: [String: String]) throws -> (values: [String: String], late: [String]) {
         let given = try given(assignments: assignments, varFile: varFile, environment: environment)
         var values: [String: String] = [:]
+        var late: [String] = []
         for input in runbook.inputs {
             if let (value, _) = given[input.name] {
                 values[input.name] = value
+            } else if input.isSecret {
+                values[input.name] = ""
+                late.append(input.name)
             } else if let value = input.defaultValue, !(input.isRequired && value.isEmpty) {
                 values[input.name] = value
-            } else if input.isRequired || (input.isSecret && console.isInteractive) {
-                // An optional secret is offered at a terminal (Enter leaves it empty); without
-                // one it simply stays empty.
+            } else if input.isRequired {
                 values[input.name] = try ask(input)
             } else {
                 values[input.name] = ""
             }
         }
-        return values
+        return (values, late)
     }
 
     private func known(_ name: String, from source: String) throws {
@@ -91,31 +97,22 @@ struct InputCollector {
         throw MedicError("\(source): \(runbook.id) has no input '\(name)'\(hint)")
     }
 
-    /// Asks for `input` until its value is acceptable.
+    /// Asks for a non-secret `input` until its value is acceptable (secrets are asked late, by
+    /// the session, when a step reads them).
     private func ask(_ input: InputDefinition) throws -> String {
         guard console.isInteractive else {
-            // --var is refused for a secret (argv is visible through ps), so it is never offered.
-            let ways =
-                input.isSecret
-                ? "set MEDIC_VAR_\(input.name) or put it in a --var-file only you can read"
-                : "pass --var \(input.name)=VALUE, MEDIC_VAR_\(input.name) or a --var-file"
-            throw MedicError("input '\(input.name)' has no value and standard input is not a terminal to ask; \(ways)")
+            throw MedicError(
+                "input '\(input.name)' has no value and standard input is not a terminal to ask; pass --var \(input.name)=VALUE, MEDIC_VAR_\(input.name) or a --var-file"
+            )
         }
         if let description = input.description { console.show("\(input.name): \(description)", .dim) }
         if !input.choices.isEmpty { console.show("  one of: \(input.choices.joined(separator: ", "))", .dim) }
         while true {
             let value: String
-            if input.isSecret {
-                guard let secret = console.readSecret(prompt: "\(input.name) (input hidden): ") else {
-                    throw MedicError("no value for '\(input.name)'")
-                }
-                value = secret
-            } else {
-                let suffix = input.defaultValue.map { " [\($0)]" } ?? ""
-                switch console.readLine(prompt: "\(input.name)\(suffix): ", completions: input.choices, fresh: false) {
-                case .line(let line): value = line.isEmpty ? input.defaultValue ?? "" : line
-                case .interrupted, .endOfInput, .hangUp: throw MedicError("stopped while asking for '\(input.name)'; nothing was run")
-                }
+            let suffix = input.defaultValue.map { " [\($0)]" } ?? ""
+            switch console.readLine(prompt: "\(input.name)\(suffix): ", completions: input.choices, fresh: false) {
+            case .line(let line): value = line.isEmpty ? input.defaultValue ?? "" : line
+            case .interrupted, .endOfInput, .hangUp: throw MedicError("stopped while asking for '\(input.name)'; nothing was run")
             }
             if let problem = input.problem(with: value) {
                 console.show("  \(problem)", .warning)

@@ -66,9 +66,11 @@ struct ResumeCommand: ParsableCommand {
         }
         let launch = Launch(options)
         let assignments = start.inputs.filter { !$0.secret && bundle.root.input($0.name) != nil }.map { "\($0.name)=\($0.value)" }
-        let values = try InputCollector(runbook: bundle.root, console: launch.console).collect(
+        let (values, late) = try InputCollector(runbook: bundle.root, console: launch.console).collect(
             assignments: assignments, varFile: options.varFile, environment: ProcessEnvironment.current)
         var walk = Walk(bundle: bundle, inputs: values)
+        // Replaying the journal runs nothing; a secret is asked when a step still to run reads it.
+        walk.deferInputs(late)
         let outcome = JournalReplay.replay(events, keptOutput: { try keptOutput($0, session: history[$1].session) }, on: &walk)
         if let problem = outcome.problem {
             throw MedicError("cannot rebuild the run from \(directory): \(problem)")

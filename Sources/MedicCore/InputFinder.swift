@@ -44,6 +44,13 @@ public struct InputFinder {
         return all
     }
 
+    /// `findings` with their refusals checked again.
+    public static func refreshed(_ findings: [InputFinding], inputs: [InputDefinition]) -> [InputFinding] {
+        var findings = findings
+        checkRefusals(&findings, inputs: inputs)
+        return findings
+    }
+
     /// Refuses, in `findings`, every value a `refuse_if` rule of its input refuses, and clears
     /// refusals that no longer hold (after a `set`).
     public static func checkRefusals(_ findings: inout [InputFinding], inputs: [InputDefinition]) {

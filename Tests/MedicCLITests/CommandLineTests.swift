@@ -77,6 +77,8 @@ struct CommandLineTests {
             "INPUTS", "api_token  secret, optional", "CHECK  probe", "ACTION  restart", "QUESTION  ask-recent-deploy",
             "CONCLUSION  healthy", "RUNBOOK  verify", "df --output=pcent ${data_dir}", "→ if HTTP 200: disk",
             "confirmed by typing the target ${marker}", "outcome escalate, cause disk-full",
+            "found: given, else discovered from the port of service_url (after service_url), the first candidate; else the default 8080",
+            "found: given, else the default /tmp", "found: given, else asked when the first step that reads it is reached",
         ] {
             #expect(run.output.contains(expected), "missing: \(expected)")
         }

@@ -19,6 +19,14 @@ enum SampleEvents {
 
     static let all: [TranscriptEvent] = [
         start,
+        .inputs(
+            InputReviewRecord(
+                entries: [
+                    .init(
+                        name: "service", value: "app", origin: "discovered: the proxy_pass of nginx -T",
+                        flags: ["the default web differs from what was found; using what was found"], notes: ["passed over '-x': " + awkward]),
+                    .init(name: "api_token", value: "", origin: "secret: asked when the first step that reads it is reached"),
+                ], acceptedBy: "operator")),
         .step(StepVisit(stepID: "probe", kind: .check, title: "Is the site up?", why: "A 502 means nginx is up. " + awkward, runbookID: "nginx-502")),
         .run(RunRecord(stepID: "probe", kind: .check, display: "curl -sS 'http://localhost/health'\n" + awkward, placement: "local", dryRun: false)),
         .output(OutputRecord(stepID: "probe", excerpt: "HTTP/1.1 502 Bad Gateway\n" + awkward, bytes: 1234, lines: 17, file: "output/001-probe.log")),

@@ -1,0 +1,229 @@
+import Foundation
+import MedicCore
+import MedicLoader
+import MedicTestSupport
+import Testing
+
+/// Inputs Medic finds on the host, driven through the core's `StepRunner` with a fake runner:
+/// the order of chained discoveries, candidates, fallback, contradictions and where each value
+/// came from.
+@Suite("Discovering inputs")
+struct DiscoveryTests {
+    static let yaml = """
+        medic: 1
+        id: find
+        title: Find
+        inputs:
+          conf:
+            type: path
+            default: /etc/nginx/nginx.conf
+            pattern: '^/[a-z./]+$'
+            discover:
+              why: the running master's -c
+              script: ps -C nginx -o args=
+              capture: '-c (?<value>\\S+)'
+          listen:
+            type: string
+            required: false
+            discover:
+              command: [nginx, -T, -c, "${conf}"]
+              capture: 'listen (?<value>[0-9.:]+);'
+              many: true
+          app:
+            type: string
+            default: 127.0.0.1:8000
+            pattern: '^[0-9.]+:[0-9]+$'
+            discover:
+              command: [nginx, -T, -c, "${conf}"]
+              capture: 'proxy_pass http://(?<value>[^;/]+)'
+            refuse_if:
+              - among: ${listen}
+                because: ${app} is where nginx itself listens
+          password: {type: secret, required: false}
+        steps:
+          end: {kind: conclusion, title: End, why: w, outcome: no-fault, cause: none, summary: "${app}"}
+        """
+
+    static let nginxT = """
+        server {
+            listen 10.0.0.1:80;
+            listen 10.0.0.1:80;
+            listen 10.0.0.2:8080;
+            location / { proxy_pass http://10.0.0.1:80; }
+            location /api { proxy_pass http://127.0.0.1:9000; }
+            location /bad { proxy_pass http://-rf; }
+        }
+        """
+
+    static func find(
+        _ results: [String: [StepResult]], given: [String: (value: String, origin: InputOrigin)] = [:], yaml: String = yaml
+    ) throws -> (findings: [String: InputFinding], runner: FakeRunner) {
+        let runbook = try TestSupport.runbook(yaml)
+        let runner = FakeRunner(results: results)
+        let findings = InputFinder(runbook: runbook, runner: runner).find(given: given)
+        return (Dictionary(uniqueKeysWithValues: findings.map { ($0.name, $0) }), runner)
+    }
+
+    static let found: [String: [StepResult]] = [
+        "discover:conf": [StepResult(exitStatus: 0, output: "nginx: master process /usr/sbin/nginx -c /srv/nginx.conf\n")],
+        "discover:listen": [StepResult(exitStatus: 0, output: nginxT)],
+        "discover:app": [StepResult(exitStatus: 0, output: nginxT)],
+    ]
+
+    @Test("a discovery that reads another input runs after it, with the value found for it")
+    func chainedOrder() throws {
+        let (findings, runner) = try Self.find(Self.found)
+        #expect(runner.ranIDs == ["discover:conf", "discover:listen", "discover:app"])
+        #expect(runner.ran[1].payload == .command(argv: ["nginx", "-T", "-c", "/srv/nginx.conf"]))
+        #expect(findings["conf"]?.origin == .discovered("the running master's -c"))
+        #expect(findings["listen"]?.origin == .discovered("nginx -T -c ${conf}"), "without a why, what ran is the origin")
+    }
+
+    @Test("every match is a candidate, each once; many joins them, otherwise the first usable is the value")
+    func candidates() throws {
+        let (findings, _) = try Self.find(Self.found)
+        #expect(findings["listen"]?.value == "10.0.0.1:80,10.0.0.2:8080")
+        // nginx's own listener is refused by the rule, '-rf' fails the pattern: both passed over, with why.
+        #expect(findings["app"]?.value == "127.0.0.1:9000")
+        #expect(findings["app"]?.candidates == ["127.0.0.1:9000"])
+        let notes = findings["app"]?.notes ?? []
+        #expect(notes.contains { $0.contains("passed over '10.0.0.1:80'") && $0.contains("where nginx itself listens") })
+        #expect(notes.contains { $0.contains("passed over '-rf'") })
+    }
+
+    @Test("a default that discovery contradicts is flagged, and what was found is used")
+    func defaultFlagged() throws {
+        let (findings, _) = try Self.find(Self.found)
+        #expect(findings["app"]?.flags == ["the default 127.0.0.1:8000 differs from what was found; using what was found"])
+        #expect(findings["conf"]?.flags.first?.contains("/etc/nginx/nginx.conf") == true)
+    }
+
+    @Test("a given value wins over discovery, flagged when discovery found otherwise, and refused when a rule says so")
+    func givenValues() throws {
+        let (findings, _) = try Self.find(Self.found, given: ["app": ("10.0.0.1:80", .option), "conf": ("/srv/nginx.conf", .varFile("env:3"))])
+        #expect(findings["conf"]?.value == "/srv/nginx.conf" && findings["conf"]?.flags == [], "a given value discovery agrees with is not flagged")
+        #expect(findings["conf"]?.origin.describe(name: "conf") == "--var-file env:3")
+        #expect(findings["app"]?.value == "10.0.0.1:80" && findings["app"]?.origin == .option)
+        #expect(findings["app"]?.flags == ["given 10.0.0.1:80, but discovery found 127.0.0.1:9000"])
+        #expect(findings["app"]?.refusal == "10.0.0.1:80 is where nginx itself listens")
+    }
+
+    @Test(
+        "a discovery that fails, cannot run, times out or finds nothing says so and falls back to the default",
+        arguments: [
+            (
+                StepResult(exitStatus: 1, output: "nginx: [emerg] open() \"/etc/nginx/nginx.conf\" failed (13: Permission denied)\n"),
+                "exited 1: nginx: [emerg]"
+            ),
+            (StepResult(exitStatus: nil, failureReason: "program not found: nginx"), "could not run: program not found"),
+            (StepResult(exitStatus: nil, output: "listen", timedOut: true), "timed out after 10s"),
+            (StepResult(exitStatus: 0, output: "nothing of use\n"), "no line of its output matched"),
+        ])
+    func fallback(result: StepResult, says: String) throws {
+        var results = Self.found
+        results["discover:app"] = [result]
+        let (findings, _) = try Self.find(results)
+        #expect(findings["app"]?.value == "127.0.0.1:8000" && findings["app"]?.origin == .defaultValue)
+        #expect(findings["app"]?.notes.contains { $0.hasPrefix("found nothing: ") && $0.contains(says) } == true, "\(findings["app"]?.notes ?? [])")
+        #expect(findings["app"]?.flags == [])
+    }
+
+    @Test("a discovery whose input it reads has no value does not run, and says so")
+    func missingDependency() throws {
+        var results = Self.found
+        results["discover:conf"] = [StepResult(exitStatus: 0, output: "")]
+        let yaml = Self.yaml.replacingOccurrences(of: "    default: /etc/nginx/nginx.conf\n", with: "    required: false\n")
+        let (findings, runner) = try Self.find(results, yaml: yaml)
+        #expect(runner.ranIDs == ["discover:conf"])
+        #expect(findings["listen"]?.notes == ["not discovered: it needs conf, which has no value"])
+        #expect(findings["listen"]?.origin == InputOrigin.none)
+    }
+
+    @Test("secrets are never handed to a discovery, and a secret nobody gave is asked late")
+    func secretsKeptOut() throws {
+        let (findings, runner) = try Self.find(Self.found, given: ["password": ("hunter2", .environment)])
+        #expect(runner.ran.allSatisfy { $0.environment["PASSWORD"] == nil && $0.environment["CONF"] != nil || $0.stepID == "discover:conf" })
+        #expect(findings["password"]?.shownValue == Masking.mask)
+        let (late, _) = try Self.find(Self.found)
+        #expect(late["password"]?.origin == .askedLate && late["password"]?.value == "")
+    }
+
+    @Test("a refusal rule whose template fills in to nothing does not apply")
+    func emptyRule() throws {
+        let rule = RefusalRule(
+            test: .among(Template("${listen}", at: SourceLocation(file: "t", line: 1, column: 1))),
+            because: Template("no", at: SourceLocation(file: "t", line: 1, column: 1)), location: SourceLocation(file: "t", line: 1, column: 1))
+        #expect(!rule.refuses("1.2.3.4:80", values: ["listen": ""]))
+        #expect(rule.refuses("1.2.3.4:80", values: ["listen": "5.6.7.8:80, 1.2.3.4:80"]))
+        let notAmong = RefusalRule(test: .notAmong(rule.test.template!), because: rule.because, location: rule.location)
+        #expect(!notAmong.refuses("/var/log/x", values: ["listen": ""]))
+        #expect(notAmong.refuses("/var/log/x", values: ["listen": "/var/log/nginx/error.log"]))
+    }
+
+    // MARK: - Validation
+
+    static func diagnostics(_ yaml: String) -> [String] {
+        let loaded = RunbookLoader().parse(yaml, path: "d.yaml")
+        var out = loaded.diagnostics
+        if let runbook = loaded.runbook { out += Validator().validate(TestSupport.bundle(runbook)) }
+        return out.filter { $0.severity == .error }.map(\.description)
+    }
+
+    static func runbook(inputs: String) -> String {
+        """
+        medic: 1
+        id: d
+        title: D
+        inputs:
+        \(inputs)
+        steps:
+          end: {kind: conclusion, title: End, why: w, outcome: no-fault, cause: none}
+        """
+    }
+
+    @Test("discoveries that read each other in a circle are a located error")
+    func cycle() {
+        let errors = Self.diagnostics(
+            Self.runbook(
+                inputs: """
+                      a:
+                        type: string
+                        discover: {command: [echo, "${b}"], capture: '(?<value>.+)'}
+                      b:
+                        type: string
+                        discover: {script: 'echo "$A"', capture: '(?<value>.+)'}
+                    """))
+        #expect(errors.contains { $0.hasPrefix("d.yaml:7:15: error: ") && $0.contains("'a' → 'b' → 'a' read each other in a circle") }, "\(errors)")
+    }
+
+    @Test("a discovery is held to the rules of a check, and its shape is checked where it is written")
+    func rules() {
+        let errors = Self.diagnostics(
+            Self.runbook(
+                inputs: """
+                      a:
+                        type: string
+                        discover: {command: [rm, -rf, /tmp/x], capture: '(?<name>.+)', timeout: 5m}
+                      b:
+                        type: secret
+                        discover: {command: [cat, /etc/b], capture: '(?<value>.+)'}
+                      c:
+                        type: string
+                        discover: {command: [echo, "${nope}"], script: 'true', capture: '(?<value>.+)'}
+                        refuse_if:
+                          - {equals: "${b}", because: x}
+                          - {because: y}
+                    """))
+        let expected = [
+            "d.yaml:7:26: error: the discovery of 'a' must be provably read-only, but 'rm' is not on Medic's list",
+            "d.yaml:7:53: error: a discovery's capture needs a group named 'value'",
+            "d.yaml:7:77: error: a discovery's timeout is at most 1m",
+            "d.yaml:10:5: error: a secret input may not be discovered",
+            "d.yaml:13:44: error: the discovery of 'c' has both 'command' and 'script'",
+            "d.yaml:13:32: error: the discovery of 'c' uses '${nope}', which is not an input",
+            "d.yaml:15:18: error: a 'refuse_if' rule of 'c' uses the secret 'b'",
+            "d.yaml:16:9: error: a 'refuse_if' rule of 'c' needs one test",
+        ]
+        for text in expected { #expect(errors.contains { $0.contains(text) }, "missing: \(text) in \(errors)") }
+    }
+}
