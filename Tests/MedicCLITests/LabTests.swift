@@ -99,11 +99,12 @@ struct LabTests {
         let terminal = try Terminal(
             "\(CommandLineTests.binary) run runbooks/nginx-502.yaml \(variables) --transcript '\(session)'",
             environment: ["NO_COLOR": "1", "XDG_STATE_HOME": dir].merging(lab.medicEnvironment) { $1 })
-        // The only input not given: the password, typed at the hidden prompt.
-        try terminal.waitFor("login_password (input hidden): ", timeout: 30)
-        try terminal.type(lab.password)
+        // The inputs screen, accepted; the only input not given, the password, is asked at the
+        // hidden prompt when the first step that reads it is reached (and not on paths that never do).
+        try terminal.waitFor("accept these values? yes, or set NAME=VALUE › ", timeout: 120)
+        try terminal.type("yes")
         try terminal.send("Enter")
-        let (status, screen) = try Self.confirmEveryAction(terminal, timeout: 300)
+        let (status, screen) = try Self.confirmEveryAction(terminal, timeout: 300, password: lab.password)
         let evidence = try SessionEvidence(directory: session)
         let operatorName = evidence.start?.operatorName ?? "?"
         #expect(operatorName != "--yes")
@@ -193,14 +194,22 @@ struct LabTests {
     // MARK: - Helpers
 
     /// Answers every confirmation with exactly what its prompt asks for ("Type yes to run it",
-    /// or "Type the target's name, app, to run it") until Medic exits; fails on any other prompt.
-    static func confirmEveryAction(_ terminal: Terminal, timeout: Double) throws -> (status: Int32, screen: String) {
+    /// or "Type the target's name, app, to run it"), and the hidden password prompt with
+    /// `password`, until Medic exits; fails on any other prompt.
+    static func confirmEveryAction(_ terminal: Terminal, timeout: Double, password: String? = nil) throws -> (status: Int32, screen: String) {
         let deadline = Date().addingTimeInterval(timeout)
         var answered = 0
+        var typedPasswords = 0
         var screen = ""
         while Date() < deadline {
             screen = try terminal.screen()
             if let exit = screen.firstMatch(of: /\[exit (\d+)\]/), let status = Int32(exit.1) { return (status, screen) }
+            if let password, screen.components(separatedBy: "login_password (input hidden): ").count - 1 > typedPasswords {
+                try terminal.type(password)
+                try terminal.send("Enter")
+                typedPasswords += 1
+                continue
+            }
             if screen.components(separatedBy: "Run it? › ").count - 1 > answered {
                 let asked = screen.matches(of: /Type the target's name, (.+?), to run it|Type (yes) to run it/).last
                 let reply = try #require(asked.flatMap { $0.1 ?? $0.2 }.map(String.init), "no instruction before the prompt:\n\(screen)")
