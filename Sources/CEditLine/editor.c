@@ -19,6 +19,8 @@
 /* libedit calls back into plain C functions without a context pointer we control, so the
    editor's state is file-global here, and only here. */
 static EditLine *editor = NULL;
+/* The editor for decisions: libedit's own emacs bindings only, never the user's ~/.editrc. */
+static EditLine *decision_editor = NULL;
 static History *history_state = NULL;
 static char *prompt_text = NULL;
 static char **completions = NULL;
@@ -155,31 +157,49 @@ static unsigned char complete_word(EditLine *el, int ch) {
     return CC_REDISPLAY;
 }
 
+/* An editor on the terminal with Medic's prompt, reader and completion. */
+static EditLine *new_editor(const char *program) {
+    EditLine *created = el_init(program, stdin, stdout, stderr);
+    if (!created) return NULL;
+    el_set(created, EL_EDITOR, "emacs");
+    el_set(created, EL_SIGNAL, 0);
+    el_set(created, EL_PROMPT_ESC, current_prompt, '\1');
+    el_set(created, EL_GETCFN, read_character);
+    el_set(created, EL_ADDFN, "medic-complete", "Complete a command or step id", complete_word);
+    el_set(created, EL_BIND, "^I", "medic-complete", NULL);
+    return created;
+}
+
 int medic_editor_open(const char *program) {
     if (editor) return 0;
     setlocale(LC_CTYPE, "");
     if (MB_CUR_MAX == 1) setlocale(LC_CTYPE, "C.UTF-8");
-    editor = el_init(program, stdin, stdout, stderr);
+    editor = new_editor(program);
     if (!editor) return -1;
+    decision_editor = new_editor(program);
+    if (!decision_editor) {
+        el_end(editor);
+        editor = NULL;
+        return -1;
+    }
     history_state = history_init();
     HistEvent event;
     history(history_state, &event, H_SETSIZE, 1000);
     history(history_state, &event, H_SETUNIQUE, 1);
-    el_set(editor, EL_EDITOR, "emacs");
-    el_set(editor, EL_SIGNAL, 0);
     el_set(editor, EL_HIST, history, history_state);
-    el_set(editor, EL_PROMPT_ESC, current_prompt, '\1');
-    el_set(editor, EL_GETCFN, read_character);
-    el_set(editor, EL_ADDFN, "medic-complete", "Complete a command or step id", complete_word);
-    el_set(editor, EL_BIND, "^I", "medic-complete", NULL);
+    el_set(decision_editor, EL_HIST, history, history_state);
+    /* The user's bindings and macros serve the command prompt; a decision never sees them, so
+       a binding cannot turn a typed `no` into `yes` (medic_editor_read, decision). */
     el_source(editor, NULL);
     return 0;
 }
 
 void medic_editor_close(void) {
     if (editor) el_end(editor);
+    if (decision_editor) el_end(decision_editor);
     if (history_state) history_end(history_state);
     editor = NULL;
+    decision_editor = NULL;
     history_state = NULL;
 }
 
@@ -195,15 +215,16 @@ void medic_editor_set_completions(const char *const *words, int count) {
     completion_count = count;
 }
 
-const char *medic_editor_read(const char *prompt, int *status) {
+const char *medic_editor_read(const char *prompt, int decision, int *status) {
+    EditLine *reading = decision ? decision_editor : editor;
     free(prompt_text);
     prompt_text = strdup(prompt);
     last_status = MEDIC_READ_LINE;
     /* libedit learns a new size only from its own SIGWINCH handler, which Medic does not install
        (EL_SIGNAL 0): ask the terminal at every prompt, so a resize counts from the next one. */
-    if (editor) el_resize(editor);
+    if (reading) el_resize(reading);
     int count = 0;
-    const char *line = editor ? el_gets(editor, &count) : NULL;
+    const char *line = reading ? el_gets(reading, &count) : NULL;
     if (!line || count <= 0) {
         *status = last_status == MEDIC_READ_LINE ? MEDIC_READ_EOF : last_status;
         return NULL;
@@ -214,8 +235,10 @@ const char *medic_editor_read(const char *prompt, int *status) {
         *status = MEDIC_READ_ERROR;
         return NULL;
     }
+    /* Enter ends the line with one '\n' (ed-newline); anything else, a carriage return typed
+       with Ctrl-V Ctrl-M included, is part of what was typed and stays. */
     size_t length = strlen(line_copy);
-    while (length > 0 && (line_copy[length - 1] == '\n' || line_copy[length - 1] == '\r')) line_copy[--length] = '\0';
+    if (length > 0 && line_copy[length - 1] == '\n') line_copy[--length] = '\0';
     *status = MEDIC_READ_LINE;
     return line_copy;
 }

@@ -132,9 +132,12 @@ struct ResumeCommand: ParsableCommand {
 
     /// A step's output as the run kept it in memory, its first and last MiB, so that conditions
     /// read what they read then.
-    private func keptOutput(_ record: OutputRecord, session: String) throws -> String {
+    private func keptOutput(_ record: OutputRecord, session: String) throws -> (text: String, parts: [String]?) {
         let limit = BoundedCapture.defaultLimit
         let (head, tail) = try StepOutputReader.headAndTail(of: record, inSession: session, headBytes: limit, tailBytes: limit)
-        return BoundedCapture.text(head: head, tail: tail, totalBytes: record.bytes)
+        return (
+            BoundedCapture.text(head: head, tail: tail, totalBytes: record.bytes),
+            BoundedCapture.keptParts(head: head, tail: tail, totalBytes: record.bytes)
+        )
     }
 }

@@ -48,6 +48,12 @@ extension ConfirmationRequest {
             return "the target's name is empty, so this action cannot be approved: set its value and `retry`, or skip it"
         }
         if line.isEmpty { return "nothing was typed, and an empty line decides nothing" }
+        // A carriage return or another control typed literally (Ctrl-V) is part of the line.
+        if line.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7F }) {
+            // The display keeps line breaks; here they are what is wrong, so they are shown.
+            let shown = "'" + display(Self.shortened(line)).replacing("\n", with: "^J") + "'"
+            return "\(shown) holds a control character (typed with Ctrl-V?): only exactly what is asked counts"
+        }
         if trimmed.isEmpty { return "only spaces were typed, and they decide nothing" }
         if mode == .typeTarget, ["yes", "y"].contains(trimmed.lowercased()), expected != trimmed {
             return "\(typed) does not approve this action: it asks for the target's name, \(display(expected))"

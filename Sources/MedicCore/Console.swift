@@ -9,7 +9,8 @@ public protocol Console: AnyObject {
     /// Shows `text` (one or more lines) in `style`.
     func show(_ text: String, _ style: ScreenStyle)
     /// Reads one line after `prompt`, offering `completions` for tab. With `fresh`, anything
-    /// typed before the prompt appeared is discarded first (confirmations). A completion is
+    /// typed before the prompt appeared is discarded first, and the line is read with Medic's
+    /// own key bindings only, never the user's (`~/.editrc`), for decisions. A completion is
     /// a whole line (`goto check-app`); tab inserts the rest of the one that starts with what
     /// was typed, exactly, with a trailing space only when the completion has one (`goto `).
     func readLine(prompt: String, completions: [String], fresh: Bool) -> ConsoleReply

@@ -4,19 +4,21 @@ public enum Extraction {
     ///
     /// A capture that does not match gives its variables the empty string, so a stale value from
     /// an earlier run of the step can never be mistaken for a fresh one.
-    static func values(of step: Step, from output: String) -> [(name: String, value: String)] {
+    /// `parts` are the output as kept (`StepResult.readableOutput`): each is read on its own,
+    /// so a match never spans the bytes that were not kept.
+    static func values(of step: Step, from parts: [String]) -> [(name: String, value: String)] {
         var values: [(String, String)] = []
         for pattern in step.captures {
             let names = pattern.groupNames
             guard let regex = try? pattern.compiled() else { continue }
-            let match = try? regex.firstMatch(in: output)
+            let match = parts.lazy.compactMap { try? regex.firstMatch(in: $0) }.first
             for name in names {
                 let value = match?.output[name]?.substring.map(String.init) ?? ""
                 values.append((name, value))
             }
         }
         if !step.counts.isEmpty {
-            let lines = output.split(separator: "\n", omittingEmptySubsequences: true)
+            let lines = parts.flatMap { $0.split(separator: "\n", omittingEmptySubsequences: true) }
             for count in step.counts {
                 guard let regex = try? count.pattern.compiled() else { continue }
                 let n = lines.reduce(0) { total, line in total + (((try? regex.firstMatch(in: line)) ?? nil) != nil ? 1 : 0) }
@@ -65,8 +67,9 @@ struct ConditionContext {
         case .succeeded(let expected): return succeeded == expected
         case .exitStatus(let codes): return result?.exitStatus.map(codes.contains) ?? false
         case .timedOut(let expected): return (result?.timedOut ?? false) == expected
-        case .outputMatches(let pattern): return matches(pattern, result?.output ?? "")
-        case .outputDoesNotMatch(let pattern): return !matches(pattern, result?.output ?? "")
+        // The kept parts, never Medic's marker between them (`StepResult.readableOutput`).
+        case .outputMatches(let pattern): return (result?.readableOutput ?? [""]).contains { matches(pattern, $0) }
+        case .outputDoesNotMatch(let pattern): return !(result?.readableOutput ?? [""]).contains { matches(pattern, $0) }
         case .httpStatus(let codes): return result?.httpStatus.map(codes.contains) ?? false
         case .header(let name, let comparison): return compare(result?.header(name) ?? "", comparison, present: true)
         case .json(let path, let comparison):

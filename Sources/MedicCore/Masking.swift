@@ -1,39 +1,111 @@
 /// Replaces secret values, and the forms they take on the wire, with a mask.
 ///
-/// A secret can leave Medic as itself, base64-encoded (Basic auth), percent-encoded (a query
-/// string or form) or JSON-escaped (a JSON body); all four forms are masked wherever text is
-/// shown or recorded.
+/// A secret can leave Medic as itself or encoded: base64 and base64url at any of the three
+/// alignments (so `Basic base64("user:" + secret)` is caught, the secret at any offset),
+/// percent-encoded with either case of hex and `+` for a space, JSON-escaped (`\"` or
+/// `\u0022`), or as HTML character references (`&quot;`, `&#34;`, `&#x22;`). Every form is
+/// masked wherever text is shown or recorded, whichever character an encoder chose to escape.
 public struct Masking: Sendable {
     /// What a masked value looks like.
     public static let mask = "••••"
 
-    /// Every form of every secret, longest first so that a longer form is masked whole.
-    public private(set) var forms: [String]
+    /// The patterns of every secret: its character-by-character spellings and its base64 forms.
+    public let patterns: [SecretPattern]
+
+    /// The bytes any pattern can start with, as a lookup table.
+    let firstBytes: [Bool]
+
+    /// The secrets themselves, so that one more can be added (a secret asked late).
+    private let secrets: [String]
+
+    /// The longest text any pattern can span, in bytes.
+    public var longest: Int { patterns.map(\.longest).max() ?? 0 }
 
     /// Creates a masking for `secrets`; empty values are ignored.
     public init(secrets: [String]) {
-        var forms: Set<String> = []
-        for secret in secrets where !secret.isEmpty {
-            forms.insert(secret)
-            forms.insert(Masking.base64(secret))
-            forms.insert(Masking.percentEncoded(secret))
-            forms.insert(Masking.jsonEscaped(secret))
+        self.secrets = secrets
+        var patterns: [SecretPattern] = []
+        var encoded: Set<String> = []
+        for secret in Set(secrets) where !secret.isEmpty {
+            patterns.append(SecretPattern(encodingsOf: secret))
+            for alignment in 0..<3 {
+                // The secret followed by more bytes, and the secret last (its final character
+                // then encodes zero bits after it, before any `=`).
+                for last in [false, true] {
+                    let standard = Masking.base64(of: secret, alignment: alignment, last: last)
+                    // Shorter than this, a base64 form is as likely to be any text's.
+                    guard standard.utf8.count >= 4 else { continue }
+                    encoded.insert(standard)
+                    encoded.insert(String(standard.map { $0 == "+" ? "-" : $0 == "/" ? "_" : $0 }))
+                }
+            }
         }
-        self.forms = forms.filter { !$0.isEmpty }.sorted { $0.count > $1.count }
+        patterns += encoded.sorted().map(SecretPattern.init(exactly:))
+        self.patterns = patterns
+        var table = [Bool](repeating: false, count: 256)
+        for pattern in patterns { for byte in pattern.firstBytes { table[Int(byte)] = true } }
+        firstBytes = table
     }
 
     /// This masking with `secret` masked too.
     public func adding(_ secret: String) -> Masking {
-        var more = Masking(secrets: [secret])
-        more.forms = Array(Set(forms + more.forms)).sorted { $0.count > $1.count }
-        return more
+        Masking(secrets: secrets + [secret])
     }
+
+    /// Whether there is anything to mask at all.
+    public var isActive: Bool { !patterns.isEmpty }
 
     /// `text` with every form of every secret replaced by the mask.
     public func apply(_ text: String) -> String {
-        var result = text
-        for form in forms where result.contains(form) { result = result.replacing(form, with: Masking.mask) }
-        return result
+        guard isActive else { return text }
+        let bytes = Array(text.utf8)
+        let (masked, _) = mask(bytes, before: bytes.count)
+        return String(decoding: masked, as: UTF8.self)
+    }
+
+    /// `bytes` with every form of every secret that starts before `limit` masked, and the index
+    /// where masking stopped (at or past `limit`; a match may run past it).
+    ///
+    /// A stream masker passes a `limit` that leaves room for the longest form after it, so that
+    /// a secret split across two chunks is still seen whole.
+    public func mask(_ bytes: [UInt8], before limit: Int) -> (masked: [UInt8], consumed: Int) {
+        var out: [UInt8] = []
+        out.reserveCapacity(bytes.count)
+        let maskBytes = Array(Masking.mask.utf8)
+        var index = 0
+        while index < limit {
+            let byte = bytes[index]
+            if firstBytes[Int(byte)] {
+                var end: Int?
+                for pattern in patterns {
+                    if let found = pattern.matchEnd(in: bytes, from: index, to: bytes.count), found > (end ?? index) { end = found }
+                }
+                if let end {
+                    out.append(contentsOf: maskBytes)
+                    index = end
+                    continue
+                }
+            }
+            out.append(byte)
+            index += 1
+        }
+        return (out, index)
+    }
+
+    /// The base64 characters that encode `secret` wherever it falls in a longer encoded string
+    /// whose bytes before it number `alignment` modulo 3: the characters that depend on
+    /// neighbouring bytes are left out (with `last`, the secret ends the string, so its final
+    /// character, padded with zero bits, is kept).
+    static func base64(of secret: String, alignment: Int, last: Bool = false) -> String {
+        let bytes = [UInt8](repeating: 0, count: alignment) + Array(secret.utf8)
+        var characters = Array(base64(String(decoding: bytes, as: UTF8.self)).utf8)
+        guard alignment == 0 || bytes.count > 3 else { return "" }
+        // The first characters mix in the bytes before; in a partial last group, the last
+        // character mixes in the bytes after.
+        let leading = [0, 2, 3][alignment]
+        if bytes.count % 3 != 0, !last { characters.removeLast() }
+        guard characters.count > leading else { return "" }
+        return String(decoding: characters[leading...], as: UTF8.self)
     }
 
     /// Whether a header's value is a credential, whatever the runbook's inputs say.

@@ -16,6 +16,22 @@ public struct StepResult: Sendable, Hashable {
     public var durationMilliseconds: Int
     /// Why it could not run at all (program not found, connection refused…), when it could not.
     public var failureReason: String?
+    /// When the middle of a long output was not kept in memory: the first and the last bytes
+    /// kept, which conditions, captures and counts read each on its own. `output` then shows
+    /// them to people with Medic's marker between them, and no condition ever reads the marker.
+    /// Nil: `output` is the whole output.
+    public var keptParts: [String]?
+    /// How many bytes of the middle of the output were not kept (0: conditions read it whole).
+    public var droppedBytes = 0
+
+    /// What the program left running in its process group when it exited (`name (pid N)`
+    /// each); a check's are ended (`leftoversEnded`), an action's are left running.
+    public var leftovers: [String] = []
+    /// Whether Medic ended `leftovers`.
+    public var leftoversEnded = false
+
+    /// The output as conditions, captures and counts read it: the whole, or its kept parts.
+    public var readableOutput: [String] { keptParts ?? [output] }
 
     /// Creates a result.
     public init(

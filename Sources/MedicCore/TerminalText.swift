@@ -1,11 +1,13 @@
 /// Making untrusted bytes safe to print on a terminal.
 ///
 /// Logs hold whatever clients sent: an nginx error log line can carry escape sequences that
-/// would move the cursor, retitle the window or hide text. Everything a step printed is shown
-/// with control characters made visible and invalid UTF-8 escaped, never interpreted.
+/// would move the cursor, retitle the window or hide text, and a bidi control can make a name
+/// read as another. Everything a step printed is shown with control characters (C0 but tab and
+/// line feed, DEL, C1) and bidi controls (U+061C, U+200E/F, U+202A-E, U+2066-9) made visible
+/// and invalid UTF-8 escaped, never interpreted.
 public enum TerminalText {
     /// `bytes` as one printable line: tabs kept, other C0/C1 controls and DEL shown as `^X` or
-    /// `\u{…}`, invalid UTF-8 as `\xNN`.
+    /// `\u{…}`, bidi controls as `\u{…}`, invalid UTF-8 as `\xNN`.
     public static func sanitize<Bytes: Collection>(_ bytes: Bytes) -> String where Bytes.Element == UInt8 {
         var out = ""
         out.reserveCapacity(bytes.count)
@@ -49,6 +51,8 @@ public enum TerminalText {
         case 0x00..<0x20: out += "^" + String(Unicode.Scalar(UInt8(scalar.value + 0x40)))
         case 0x7F: out += "^?"
         case 0x80..<0xA0: out += "\\u{" + String(scalar.value, radix: 16) + "}"
+        // Bidi controls reorder what follows them: a name can read as another on screen.
+        case 0x061C, 0x200E, 0x200F, 0x202A...0x202E, 0x2066...0x2069: out += "\\u{" + String(scalar.value, radix: 16) + "}"
         default: out.unicodeScalars.append(scalar)
         }
     }

@@ -221,6 +221,13 @@ public struct Validator: Sendable {
                 verdicts[pattern.source] = problem
             }
             if let problem { out.append(.error("the regex '\(pattern.source)' does not compile: \(problem)", at: pattern.location)) }
+            if problem == nil, let nested = pattern.nestedQuantifier {
+                out.append(
+                    .warning(
+                        "the regex '\(pattern.source)' repeats a group that holds a repetition (\(nested)): on a line that almost matches, "
+                            + "matching can take longer than the step's timeout", at: pattern.location,
+                        hint: "repeat the inner part once (a+ rather than (a+)+), or make the alternatives unable to match the same text"))
+            }
         }
         return out
     }

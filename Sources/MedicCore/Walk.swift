@@ -155,6 +155,10 @@ public struct Walk: Sendable {
         } else {
             nothingToRun = "step '\(id)' has nothing to run"
         }
+        if step.kind == .check || step.kind == .action, let reason = optionLikeCapture(in: step) {
+            pending = .decision(stepID: qualified(id))
+            return effects + [.stalled(stepID: qualified(id), reason: reason)]
+        }
         switch step.kind {
         case .check:
             guard let invocation = invocation(for: step) else { return effects + end(.aborted(reason: nothingToRun)) }
@@ -231,7 +235,7 @@ public struct Walk: Sendable {
             return [.stalled(stepID: currentStepID, reason: "the step was cancelled")]
         }
         var effects: [WalkEffect] = []
-        let captured = Extraction.values(of: step, from: result.output)
+        let captured = Extraction.values(of: step, from: result.readableOutput)
         if !captured.isEmpty {
             for value in captured { frames[frames.count - 1].variables[value.name] = value.value }
             effects.append(.captured(captured.map { CapturedValue(name: $0.name, value: masking.apply($0.value)) }))

@@ -33,9 +33,12 @@ public final class LocalRunner: StepRunner {
         let processes = ProcessRunner(interrupt: interrupt, graceMilliseconds: graceMilliseconds)
         switch invocation.payload {
         case .command(let argv):
-            return processes.run(argv, environment: invocation.environment, timeout: invocation.timeout, output: output)
+            return processes.run(
+                argv, environment: invocation.environment, timeout: invocation.timeout, endLeftovers: invocation.kind == .check, output: output)
         case .script(let text):
-            return processes.run(["/bin/sh", "-c", text], environment: invocation.environment, timeout: invocation.timeout, output: output)
+            return processes.run(
+                ["/bin/sh", "-c", text], environment: invocation.environment, timeout: invocation.timeout, endLeftovers: invocation.kind == .check,
+                output: output)
         case .http(let request):
             return HTTPProbe(interrupt: interrupt).run(request, timeout: invocation.timeout, output: output)
         case .tcp(let host, let port):

@@ -23,8 +23,12 @@ struct ProcessRunner {
         case cancel
     }
 
-    /// Runs `argv` (looked up on PATH) with `environment` added, for at most `timeout`.
-    func run(_ argv: [String], environment: [String: String], timeout: TimeSpan, output: (ArraySlice<UInt8>) -> Void) -> StepResult {
+    /// Runs `argv` (looked up on PATH) with `environment` added, for at most `timeout`. With
+    /// `endLeftovers` (checks), what the program left running in its process group is ended
+    /// when it exits; otherwise (actions) it is left running. Either way the result names it.
+    func run(
+        _ argv: [String], environment: [String: String], timeout: TimeSpan, endLeftovers: Bool = false, output: (ArraySlice<UInt8>) -> Void
+    ) -> StepResult {
         let started = MonotonicClock.now()
         let child: ChildProcess
         switch ChildProcess.spawn(argv, environment: environment) {
@@ -102,6 +106,9 @@ struct ProcessRunner {
             }
         }
         if let open = pipe { close(open) }
+        // The program is not reaped yet, so its pid still names only its own group.
+        let leftovers = ProcessGroup.members(of: child.pid)
+        if endLeftovers, !leftovers.isEmpty { killpg(child.pid, SIGKILL) }
 
         var status: Int32 = 0
         var reaped = waitpid(child.pid, &status, 0)
@@ -116,10 +123,13 @@ struct ProcessRunner {
         let ended = WaitStatus(status)
         var reason: String?
         if case .signaled(let signal) = ended, !sent.contains(signal) { reason = WaitStatus.describe(signal: signal) }
-        return StepResult(
+        var result = StepResult(
             exitStatus: ended.shellStatus, timedOut: stop == .timeout, cancelled: stop == .cancel,
             durationMilliseconds: Int(MonotonicClock.now() - started), failureReason: reason
         )
+        result.leftovers = leftovers
+        result.leftoversEnded = endLeftovers
+        return result
     }
 
     /// Whether `pid` has terminated, without reaping it: until it is reaped its pid stays taken,

@@ -79,6 +79,17 @@ public struct BoundedCapture: Sendable {
             + String(decoding: tail, as: UTF8.self)
     }
 
+    /// The kept output as conditions read it: nil when it is whole (read `text`), else the
+    /// head and the tail, each on its own, never the marker.
+    public var keptParts: [String]? { Self.keptParts(head: head, tail: keptTail, totalBytes: totalBytes) }
+
+    /// The parts of an output of `totalBytes` of which `head` and `tail` were kept, as
+    /// `keptParts` gives them.
+    public static func keptParts(head: [UInt8], tail: [UInt8], totalBytes: Int) -> [String]? {
+        guard totalBytes > head.count + tail.count else { return nil }
+        return [String(decoding: head, as: UTF8.self), String(decoding: tail, as: UTF8.self)]
+    }
+
     /// The first `lines` and last `lines` lines of the kept output, for the journal's excerpt.
     /// Only the first and last few KiB are looked at, so a large output costs no copies.
     public func excerpt(lines: Int = 10, maxBytes: Int = 4096) -> String {

@@ -19,12 +19,13 @@ public enum JournalReplay {
     /// A run that continued an earlier one (`medic resume`) follows that run's events: at its
     /// `start` record the walk re-enters the step it stopped at, as the continuation did.
     ///
-    /// `keptOutput` gives a step's output as the run kept it in memory (its first and last MiB)
+    /// `keptOutput` gives a step's output as the run kept it in memory (its first and last MiB:
+    /// the text with Medic's marker, and the parts conditions read, nil when it is whole)
     /// from its output record and that record's index in `events`; it throws when that output
     /// cannot be read back, and the replay stops there, since a condition on it could branch
     /// otherwise.
     public static func replay(
-        _ events: [TranscriptEvent], keptOutput: (OutputRecord, Int) throws -> String, on walk: inout Walk
+        _ events: [TranscriptEvent], keptOutput: (OutputRecord, Int) throws -> (text: String, parts: [String]?), on walk: inout Walk
     ) -> Outcome {
         var outcome = Outcome()
         var outputs: [String: (record: OutputRecord, index: Int)] = [:]
@@ -49,7 +50,7 @@ public enum JournalReplay {
                     outcome.problem = "the journal has a result of '\(recorded.stepID)' where the runbook is at '\(walk.currentStepID)'"
                     return outcome
                 }
-                let result: StepResult
+                var result: StepResult
                 if recorded.notRun != nil {
                     // A dry run goes on as if the action had succeeded: the walk got that result.
                     guard let invocation = walk.invocation(for: step) else {
@@ -59,9 +60,10 @@ public enum JournalReplay {
                     result = RunSession.simulatedSuccess(of: invocation, step: step)
                 } else {
                     var output = ""
+                    var parts: [String]?
                     if let kept = outputs.removeValue(forKey: recorded.stepID) {
                         do {
-                            output = try keptOutput(kept.record, kept.index)
+                            (output, parts) = try keptOutput(kept.record, kept.index)
                         } catch {
                             outcome.problem = "the output of '\(recorded.stepID)' could not be read back: \(error)"
                             return outcome
@@ -71,6 +73,7 @@ public enum JournalReplay {
                         exitStatus: recorded.exitStatus, output: output, timedOut: recorded.timedOut, cancelled: recorded.cancelled,
                         httpStatus: recorded.httpStatus, headers: recorded.headers, durationMilliseconds: recorded.durationMilliseconds,
                         failureReason: recorded.failureReason)
+                    result.keptParts = parts
                 }
                 if step.kind == .action { outcome.completedActions.append(recorded.stepID) }
                 apply(.finished(result))

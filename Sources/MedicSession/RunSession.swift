@@ -204,6 +204,8 @@ public final class RunSession {
         do { file = try store.close() } catch { storeError = storeError ?? "\(error)" }
         if file?.isEmpty == true { file = nil }
         result.output = capture.text
+        result.keptParts = capture.keptParts
+        if result.keptParts != nil { result.droppedBytes = capture.totalBytes - capture.headLimit - capture.tailLimit }
         let excerpt = capture.excerpt()
         let succeeded = step.map { Extraction.succeeded($0, result) } ?? (result.exitStatus == 0)
         showResult(result, succeeded: succeeded, kind: invocation.kind)
@@ -228,7 +230,32 @@ public final class RunSession {
             HTTPHeader(name: $0.name, value: Masking.isSensitiveHeader($0.name) ? Masking.mask : walk.masking.apply($0.value))
         }
         guard record(.output(outputRecord)), record(.result(resultRecord)) else { return nil }
+        if !result.leftovers.isEmpty {
+            let count = result.leftovers.count == 1 ? "1 process" : "\(result.leftovers.count) processes"
+            let what = result.leftovers.joined(separator: ", ")
+            let note =
+                result.leftoversEnded
+                ? "Medic ended \(count) '\(invocation.stepID)' left running in the background: \(what)"
+                : "'\(invocation.stepID)' left \(count) running in the background: \(what)"
+            console.show("  " + note, .warning)
+            guard record(.note(walk.masking.apply(note))) else { return nil }
+        }
+        if result.droppedBytes > 0 {
+            // Whatever the step decides next, it decides on part of what it printed: say so.
+            let note = Self.partialOutputNote(stepID: invocation.stepID, capture: capture)
+            console.show("  " + note, .dim)
+            guard record(.note(note)) else { return nil }
+        }
         return walk.handle(.finished(result))
+    }
+
+    /// The journal's note that `stepID`'s conditions, captures and counts read only the kept
+    /// parts of its output.
+    static func partialOutputNote(stepID: String, capture: BoundedCapture) -> String {
+        let dropped = capture.totalBytes - capture.headLimit - capture.tailLimit
+        return "decided on partial output: '\(stepID)' printed \(capture.totalBytes) bytes; its conditions, captures and counts read only the first "
+            + "\(capture.headLimit) and the last \(capture.tailLimit) bytes, each on its own (the \(dropped) bytes between were not kept in memory; "
+            + "all of it is in the output file)"
     }
 
     /// The result an action is assumed to have in a dry run: success of its kind.

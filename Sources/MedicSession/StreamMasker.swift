@@ -5,21 +5,18 @@ import MedicCore
 /// A secret can straddle two chunks, so the masker holds back the last few bytes (one less than
 /// the longest form of any secret) until it knows they do not start one.
 public struct StreamMasker: Sendable {
-    private let forms: [[UInt8]]
-    private let mask: [UInt8] = Array(Masking.mask.utf8)
+    private let masking: Masking
     private let holdBack: Int
-    private var firstBytes = [Bool](repeating: false, count: 256)
     private var pending: [UInt8] = []
 
-    /// Creates a masker for the forms of `masking`.
+    /// Creates a masker for the patterns of `masking`.
     public init(_ masking: Masking) {
-        forms = masking.forms.map { Array($0.utf8) }.filter { !$0.isEmpty }
-        holdBack = max(0, (forms.map(\.count).max() ?? 0) - 1)
-        for form in forms { firstBytes[Int(form[0])] = true }
+        self.masking = masking
+        holdBack = max(0, masking.longest - 1)
     }
 
     /// Whether there is anything to mask at all.
-    public var isActive: Bool { !forms.isEmpty }
+    public var isActive: Bool { masking.isActive }
 
     /// Masks `chunk`, returning what can be passed on now.
     public mutating func process(_ chunk: ArraySlice<UInt8>) -> [UInt8] {
@@ -35,33 +32,12 @@ public struct StreamMasker: Sendable {
     }
 
     private mutating func drain(final: Bool) -> [UInt8] {
-        var out: [UInt8] = []
-        out.reserveCapacity(pending.count)
-        var index = 0
-        let count = pending.count
         // Before the end of the stream, stop where the longest form would no longer fit: those
         // bytes wait for the next chunk.
-        let safeEnd = final ? count : count - holdBack
-        scan: while index < safeEnd {
-            let byte = pending[index]
-            if firstBytes[Int(byte)] {
-                for form in forms where form.count <= count - index && pending[index] == form[0] {
-                    var matched = true
-                    for offset in 1..<form.count where pending[index + offset] != form[offset] {
-                        matched = false
-                        break
-                    }
-                    if matched {
-                        out.append(contentsOf: mask)
-                        index += form.count
-                        continue scan
-                    }
-                }
-            }
-            out.append(byte)
-            index += 1
-        }
-        pending.removeFirst(index)
+        let safeEnd = final ? pending.count : pending.count - holdBack
+        guard safeEnd > 0 else { return [] }
+        let (out, consumed) = masking.mask(pending, before: safeEnd)
+        pending.removeFirst(consumed)
         return out
     }
 }

@@ -31,7 +31,9 @@ public final class TerminalConsole: Console {
     }
 
     public func show(_ text: String, _ meaning: ScreenStyle) {
-        let fitted = fit(text)
+        // Callers show untrusted text sanitized already; this is the last line of defence, so
+        // that no control or bidi character reaches the terminal whatever a caller forgot.
+        let fitted = fit(TerminalText.sanitize(text))
         write(paint(fitted, meaning) + "\n", plain: fitted + "\n")
     }
 
@@ -63,7 +65,9 @@ public final class TerminalConsole: Console {
         setCompletions(completions)
         let painted = style.enabled ? "\u{1}\u{1B}[1m\u{1}" + prompt + "\u{1}\u{1B}[0m\u{1}" : prompt
         var status: Int32 = 0
-        guard let line = medic_editor_read(painted, &status) else {
+        // A decision (`fresh`) is read without the user's key bindings and macros: what
+        // approves is exactly what was typed.
+        guard let line = medic_editor_read(painted, fresh ? 1 : 0, &status) else {
             switch Int(status) {
             case Int(MEDIC_READ_INTERRUPTED):
                 write("^C\n")
@@ -75,7 +79,7 @@ public final class TerminalConsole: Console {
             }
         }
         let text = String(cString: line)
-        screenTap?(prompt + text + "\r\n")
+        screenTap?(prompt + TerminalText.sanitize(text) + "\r\n")
         return .line(text)
     }
 

@@ -14,6 +14,7 @@ public enum MarkdownReport {
     /// It opens with one screen a reviewer who never ran Medic can act on (`Summary`), then the
     /// timeline, one line per step (`Outline`), then the details: the run, the inputs the path
     /// used, the runbook files, and each step with what ran and what it printed (`Timeline`).
+    /// Control and bidi characters are shown escaped (`TerminalText`), never written raw.
     public static func render(_ entries: [JournalEntry], problems: [JournalProblem] = [], sessionPath: String? = nil) -> String {
         let start = first(entries) { if case .start(let start) = $0 { start } else { nil } }
         let end = first(entries.reversed()) { if case .end(let end) = $0 { end } else { nil } }
@@ -28,7 +29,10 @@ public enum MarkdownReport {
         out += "### Steps\n"
         out += Timeline.render(entries)
         if end == nil { out += "\n" + unfinished(entries.last) + "\n" }
-        return out
+        // The report is read in terminals and pasted into tickets: what a step printed, a
+        // captured value or a target's name must not clear a screen, set a clipboard (OSC 52)
+        // or reorder a line (bidi controls), so every control but the line break is shown.
+        return TerminalText.sanitize(out)
     }
 
     /// The first of `entries` whose event `pick` reads, with the time it was recorded.

@@ -158,7 +158,8 @@ struct RunCommandTests {
         watcher.arguments = ["-c", "for i in $(seq 1 40); do ps auxww; sleep 0.05; done > \(dir)/ps.txt"]
         try watcher.run()
         let run = try cli.medic(
-            ["run", dir + "/secret.yaml", "--var", "url=\(server.url("/echo"))", "--transcript", dir + "/s"], environment: ["MEDIC_VAR_token": secret]
+            ["run", dir + "/secret.yaml", "--var", "url=\(server.url("/echo?reflect=1"))", "--transcript", dir + "/s"],
+            environment: ["MEDIC_VAR_token": secret]
         )
         watcher.waitUntilExit()
         #expect(run.status == 5, "\(run.output)\(run.error)")
@@ -170,6 +171,8 @@ struct RunCommandTests {
         ]
         let files = try FileManager.default.subpathsOfDirectory(atPath: dir + "/s")
         #expect(files.contains("transcript.jsonl") && files.contains("session.cast"))
+        let journal = try String(contentsOfFile: dir + "/s/transcript.jsonl", encoding: .utf8)
+        #expect(journal.contains("{\"name\":\"X-Reflected\",\"value\":\"••••\"}"), "the response header that echoed the secret is masked")
         for file in files {
             guard let data = FileManager.default.contents(atPath: dir + "/s/" + file) else { continue }
             let text = String(decoding: data, as: UTF8.self)

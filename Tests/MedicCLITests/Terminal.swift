@@ -41,6 +41,11 @@ final class Terminal {
         try tmux(["capture-pane", "-p", "-J", "-S", "-50000", "-t", session])
     }
 
+    /// The window title the program in the terminal set (OSC 0 or 2), as tmux keeps it.
+    func title() throws -> String {
+        try tmux(["display-message", "-p", "-t", session, "#{pane_title}"]).trimmingCharacters(in: .newlines)
+    }
+
     /// The screen and scrollback row by row, as the terminal holds them: a line the terminal
     /// itself wrapped stays split, where `screen()` joins it.
     func rows() throws -> [String] {

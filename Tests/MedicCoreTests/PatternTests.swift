@@ -70,6 +70,23 @@ struct RegexValidationTests {
         #expect(found.first?.location.line == 11)
         #expect(found.first?.location.column == 9)
     }
+
+    @Test("a repeated group that holds a repetition, ^(a+)+$ and its kin, is a located warning; bounded or flat repetition is not")
+    func nestedQuantifiers() throws {
+        let found = try diagnostics(capture: "(?<x>(\\w+\\s?)*)", count: "(ab){2,}c+", matches: "^(a+)+$")
+        #expect(found.allSatisfy { $0.severity == .warning })
+        #expect(found.map(\.location.line) == [11, 15])
+        #expect(
+            found.last?.message
+                == "the regex '^(a+)+$' repeats a group that holds a repetition ((a+)+): on a line that almost matches, matching can take longer than the step's timeout"
+        )
+        for flat in ["a+$", "(ab)+", "(a{2})*", "[(a+)]+", "\\(a+\\)+", "(a|b){3}"] {
+            #expect(RegexPattern(flat, at: .start(of: "t")).nestedQuantifier == nil, "\(flat)")
+        }
+        for nested in ["(a*)*", "((a)+b)+", "(x{1,})+", "(?:a+|b)+"] {
+            #expect(RegexPattern(nested, at: .start(of: "t")).nestedQuantifier != nil, "\(nested)")
+        }
+    }
 }
 
 @Suite("Templates and group names")

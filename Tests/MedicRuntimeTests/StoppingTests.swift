@@ -51,10 +51,16 @@ struct StoppingTests {
         for pid in pids(in: ran) { #expect(Processes.isGone(pid, within: 2000), "pid \(pid) survived") }
     }
 
-    @Test("a background process holding the output open does not hang the runner, and is not killed")
+    @Test("a background process holding an action's output open does not hang the runner, and is not killed")
     func lingeringGrandchild() {
         let start = ContinuousClock.now
-        let ran = run(.script("sleep 30 & echo $!; echo parent done"))
+        // An action: a check's background children are ended (LeftoverTests).
+        var bytes: [UInt8] = []
+        let action = Invocation(
+            stepID: "act", kind: .action, placement: .local, timeout: .seconds(20), payload: .script("sleep 30 & echo $!; echo parent done"),
+            environment: [:], secrets: [])
+        let result = LocalRunner().run(action) { bytes += $0 }
+        let ran = Ran(result: result, bytes: bytes, chunkSizes: [])
         let elapsed = milliseconds(since: start)
         #expect(ran.result.exitStatus == 0)
         #expect(!ran.result.timedOut)

@@ -20,7 +20,8 @@ struct JournalReplayTests {
         _ = h.session.run(start: H.start)
         var walk = try freshWalk()
         let outcome = JournalReplay.replay(
-            h.recorder.events, keptOutput: { record, _ in String(decoding: h.recorder.outputs[record.stepID] ?? [], as: UTF8.self) }, on: &walk)
+            h.recorder.events, keptOutput: { record, _ in (String(decoding: h.recorder.outputs[record.stepID] ?? [], as: UTF8.self), nil) }, on: &walk
+        )
         #expect(outcome.problem == nil)
         #expect(walk.path == h.session.path)
         #expect(walk.isEnded)
@@ -32,7 +33,7 @@ struct JournalReplayTests {
         _ = h.session.run(start: H.start)
         #expect(h.session.path.starts(with: ["look", "fix"]))
         var walk = try freshWalk()
-        let outcome = JournalReplay.replay(h.recorder.events, keptOutput: { _, _ in "all fine\n" }, on: &walk)
+        let outcome = JournalReplay.replay(h.recorder.events, keptOutput: { _, _ in ("all fine\n", nil) }, on: &walk)
         #expect(outcome.problem == "at 'look' the run went to 'fix', but replaying its journal goes to 'ask'")
     }
 

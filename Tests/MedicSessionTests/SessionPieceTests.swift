@@ -1,3 +1,4 @@
+import Foundation
 import MedicCore
 import MedicSession
 import Testing
@@ -29,9 +30,10 @@ struct SessionPieceTests {
     func streamMasking() {
         let secret = "s3cr\"et%$"
         let masking = Masking(secrets: [secret])
-        let text = "a \(secret) b \(Masking.jsonEscaped(secret)) c s3cr d \(secret)"
+        let basic = Data(("bob:" + secret).utf8).base64EncodedString()
+        let text = "a \(secret) b \(Masking.jsonEscaped(secret)) c s3cr d \(secret) e s3cr%22et%25%24 f s3cr&quot;et%&#36; g \(basic) h"
         let expected = masking.apply(text)
-        #expect(!expected.contains("s3cr\""))
+        #expect(expected == "a •••• b •••• c s3cr d •••• e •••• f •••• g Ym9iOn••••== h")
         let bytes = Array(text.utf8)
         for size in [1, 2, 3, 5, 7, 64] {
             var masker = StreamMasker(masking)
@@ -54,6 +56,11 @@ struct SessionPieceTests {
         #expect(TerminalText.sanitize([0x61, 0xFF, 0x62, 0xE2, 0x80]) == "a\\xffb\\xe2\\x80")
         #expect(TerminalText.sanitize(Array("tab\there • ü".utf8)) == "tab\there • ü")
         #expect(TerminalText.sanitize("a\u{9B}b") == "a\\u{9b}b")
+        // Bidi controls, which make a name read as another, are shown too.
+        let bidi = "\u{202A}\u{202B}\u{202C}\u{202D}\u{202E}\u{2066}\u{2067}\u{2068}\u{2069}\u{200E}\u{200F}\u{061C}"
+        let escaped = ["202a", "202b", "202c", "202d", "202e", "2066", "2067", "2068", "2069", "200e", "200f", "61c"].map { "\\u{\($0)}" }
+        #expect(TerminalText.sanitize("web\(bidi)1") == "web" + escaped.joined() + "1")
+        #expect(TerminalText.sanitize(Array("a\u{202E}b".utf8)) == "a\\u{202e}b")
     }
 
     @Test("the screen shows the first lines live, then a count, then the last lines")

@@ -7,18 +7,39 @@ import Testing
 
 @Suite("secrets never reach the session directory")
 struct SecretTests {
-    static let secret = "s3cr\"et%20$HOME\nline-two"
+    static let secret = "s3cr\"et%20$HOME\nline two<&>'/é"
 
-    /// Every form the secret can take: raw, base64, percent-encoded, JSON-escaped.
-    static var forms: [String] {
-        [secret, Masking.base64(secret), Masking.percentEncoded(secret), Masking.jsonEscaped(secret)]
+    /// Every form the secret can take, as planted, and the part of it that must not survive
+    /// (a base64 form's first and last characters also encode the bytes around the secret).
+    static var forms: [(planted: String, telltale: String)] {
+        var forms: [(String, String)] = [secret, Masking.jsonEscaped(secret)].map { ($0, $0) }
+        // Basic auth: "user:" + secret in base64 and base64url, the secret at each alignment.
+        for user in ["bob:", "alice:", "user:"] {
+            let encoded = Data((user + secret).utf8).base64EncodedString()
+            let url = String(encoded.map { $0 == "+" ? "-" : $0 == "/" ? "_" : $0 })
+            for form in [encoded, url] { forms.append((form, String(form.dropFirst(user.utf8.count * 4 / 3 + 2).dropLast(4)))) }
+        }
+        let bytes = Array(secret.utf8)
+        func isAlphanumeric(_ byte: UInt8) -> Bool { (48...57).contains(byte) || (65...90).contains(byte) || (97...122).contains(byte) }
+        let percent = bytes.map { isAlphanumeric($0) ? String(UnicodeScalar($0)) : String(format: "%%%02X", $0) }.joined()
+        let lowerPercent = bytes.map { isAlphanumeric($0) ? String(UnicodeScalar($0)) : String(format: "%%%02x", $0) }.joined()
+        let form = bytes.map {
+            isAlphanumeric($0) || "*-._".utf8.contains($0) ? String(UnicodeScalar($0)) : $0 == 32 ? "+" : String(format: "%%%02X", $0)
+        }.joined()
+        let jsonUnicode = secret.unicodeScalars.map { String(format: "\\u%04x", $0.value) }.joined()
+        let named: [Character: String] = ["&": "&amp;", "<": "&lt;", ">": "&gt;", "\"": "&quot;", "'": "&#39;"]
+        let htmlNamed = secret.map { named[$0] ?? String($0) }.joined()
+        let htmlDecimal = secret.unicodeScalars.map { "&#\($0.value);" }.joined()
+        let htmlHex = secret.unicodeScalars.map { String(format: "&#x%X;", $0.value) }.joined()
+        for text in [percent, lowerPercent, form, jsonUnicode, htmlNamed, htmlDecimal, htmlHex] { forms.append((text, text)) }
+        return forms
     }
 
     @Test("a secret planted in every field, the output and the screen appears in no file, in no form")
     func planted() throws {
         let masking = Masking(secrets: [Self.secret])
         let session = try SampleEvents.session(secrets: [Self.secret])
-        for form in Self.forms {
+        for (form, _) in Self.forms {
             let text = "before \(form) after"
             // The session masks; the recorder masks again, so plant the unmasked text.
             try session.record(
@@ -32,11 +53,12 @@ struct SecretTests {
             try session.record(.confirm(ConfirmRecord(stepID: text, expected: text, reply: text, approved: false, by: text)))
             try session.record(.run(RunRecord(stepID: text, kind: .action, display: text, placement: text, dryRun: false)))
             try session.record(.output(OutputRecord(stepID: text, excerpt: text, bytes: 1, lines: 1, file: text)))
-            try session.record(
-                .result(
-                    ResultRecord(
-                        stepID: text, exitStatus: 1, httpStatus: nil, durationMilliseconds: 1, timedOut: false, cancelled: false, failureReason: text,
-                        notRun: text, succeeded: false)))
+            var result = ResultRecord(
+                stepID: text, exitStatus: 1, httpStatus: nil, durationMilliseconds: 1, timedOut: false, cancelled: false, failureReason: text,
+                notRun: text, succeeded: false)
+            // A response header that echoes the secret back.
+            result.headers = [HTTPHeader(name: "X-Echo", value: text)]
+            try session.record(.result(result))
             try session.record(.captured(stepID: text, values: [CapturedValue(name: text, value: text)]))
             try session.record(.branch(BranchTaken(from: text, to: text, condition: text, because: text)))
             try session.record(.answer(stepID: text, answer: text))
@@ -53,19 +75,37 @@ struct SecretTests {
         try session.finish()
 
         let files = Files.all(under: session.path)
-        #expect(files.count == 7)
+        // The journal, transcript.md, the recording and one output file per form.
+        #expect(files.count == 3 + Self.forms.count)
         for file in files {
             let text = try Files.text(file)
-            for form in Self.forms {
-                #expect(!text.contains(form), "\(file) holds the secret as \(form.debugDescription)")
+            for (form, telltale) in Self.forms {
+                #expect(!text.contains(telltale), "\(file) holds the secret as \(form.debugDescription)")
             }
             #expect(!text.contains("s3cr"), "\(file) holds part of the secret")
+        }
+        // The journal's strings, decoded, hold no form either (a form with backslashes is
+        // escaped again in the file, so the text alone would not show it).
+        let lines = try Files.text(session.path + "/transcript.jsonl").split(separator: "\n")
+        let strings = try lines.flatMap { try Self.strings(in: JSONSerialization.jsonObject(with: Data($0.utf8))) }
+        for (form, telltale) in Self.forms {
+            #expect(!strings.contains { $0.contains(telltale) }, "the journal holds the secret as \(form.debugDescription)")
         }
         // The records are still there, masked: the journal lost nothing.
         let read = JournalReader.read(path: session.path + "/transcript.jsonl")
         #expect(read.problems.isEmpty)
         #expect(read.entries.count == Self.forms.count * 12 + 1)
         #expect(read.entries.contains { $0.event == .note("before \(Masking.mask) after") })
+    }
+
+    /// Every string in a decoded JSON value.
+    static func strings(in value: Any) -> [String] {
+        switch value {
+        case let text as String: [text]
+        case let array as [Any]: array.flatMap(strings)
+        case let object as [String: Any]: object.keys.map { $0 } + object.values.flatMap(strings)
+        default: []
+        }
     }
 
     @Test("a secret whose form spans JSON syntax is withheld with the reason, never written")

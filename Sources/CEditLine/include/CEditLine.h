@@ -25,8 +25,10 @@ void medic_editor_set_completions(const char *const *words, int count);
 /* Outcomes of medic_editor_read. */
 enum { MEDIC_READ_LINE = 0, MEDIC_READ_INTERRUPTED = 1, MEDIC_READ_EOF = 2, MEDIC_READ_HANGUP = 3, MEDIC_READ_ERROR = 4 };
 /* Reads a line after `prompt` (which may hold colour sequences between \1 markers). Returns the
-   line without its newline, valid until the next call, or NULL with *status saying why. */
-const char *medic_editor_read(const char *prompt, int *status);
+   line without its newline (a carriage return typed into it stays), valid until the next call,
+   or NULL with *status saying why. With `decision`, the line is read with libedit's own emacs
+   bindings only: no ~/.editrc bindings or macros (Medic's own history stays). */
+const char *medic_editor_read(const char *prompt, int decision, int *status);
 /* Adds a line to the in-memory history. */
 void medic_editor_history_add(const char *line);
 

@@ -5,6 +5,7 @@ Binds 127.0.0.1 on a free port, prints the port on one line, and serves until it
 
   /status/NNN         answers NNN with the body "status NNN"
   /echo               echoes the method, the request headers in order and the body
+  /echo?reflect=1     the same, and the request's X-Token as the response header X-Reflected
   /slow?seconds=S     sleeps S seconds (default 10), then answers 200
   /redirect?to=PATH   answers 302 with Location: PATH (default /status/200)
   /headers            answers with headers in a known order, a repeated one included
@@ -58,7 +59,9 @@ class Handler(http.server.BaseHTTPRequestHandler):
         elif url.path == "/echo":
             lines = [f"{self.command} {self.path}"]
             lines += [f"{name}: {value}" for name, value in self.headers.items()]
-            self.answer(200, ("\n".join(lines) + "\n\n").encode() + body, [("Content-Type", "text/plain")])
+            # ?reflect: the request's X-Token comes back as a response header too.
+            reflected = [("X-Reflected", self.headers.get("X-Token", ""))] if "reflect" in query else []
+            self.answer(200, ("\n".join(lines) + "\n\n").encode() + body, [("Content-Type", "text/plain")] + reflected)
         elif url.path == "/slow":
             time.sleep(float(query.get("seconds", ["10"])[0]))
             self.answer(200, b"slow done\n")
