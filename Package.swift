@@ -37,7 +37,7 @@ let package = Package(
         // Views of a runbook for people: `show`, `graph`, `list`.
         .target(name: "MedicRender", dependencies: ["MedicCore"]),
         // Adapters that act: processes in their own process group, the HTTP, TCP and log probes.
-        .target(name: "MedicRuntime", dependencies: ["MedicCore", "CCurl", "CZlib"]),
+        .target(name: "MedicRuntime", dependencies: ["MedicCore", "CCurl", "CZlib", "CSandbox"]),
         // The record of a run: the session directory, journal, report and screen recording.
         .target(name: "MedicTranscript", dependencies: ["MedicCore"]),
         // The operator's terminal: libedit line editing, secret prompts, colour, signals.
@@ -50,6 +50,9 @@ let package = Package(
         .target(name: "CCurl", linkerSettings: [.linkedLibrary("dl")]),
         // zlib's gzip reader, for the log probe's rotated `.gz` files.
         .target(name: "CZlib", linkerSettings: [.linkedLibrary("z")]),
+        // The fork-and-exec of a check: no_new_privs and a read-only mount namespace, set up in
+        // the child between fork and exec, where only system calls are safe.
+        .target(name: "CSandbox"),
         // Benchmarks run on demand (`make bench`); one executable, a mode per benchmark.
         .executableTarget(name: "medic-bench", dependencies: ["MedicCore", "MedicRuntime", "MedicTranscript"], path: "bench/medic-bench"),
         // What Medic's YAML reader makes of files, as JSON, for the differential test against PyYAML
@@ -57,7 +60,7 @@ let package = Package(
         .executableTarget(name: "medic-yaml-dump", dependencies: ["MedicLoader", "MedicCore"], path: "Tests/medic-yaml-dump"),
         // Test doubles implementing the core's protocols.
         .target(name: "MedicTestSupport", dependencies: ["MedicCore", "MedicLoader", "MedicSession"], path: "Tests/MedicTestSupport"),
-        .testTarget(name: "MedicCoreTests", dependencies: ["MedicCore", "MedicLoader", "MedicTestSupport"]),
+        .testTarget(name: "MedicCoreTests", dependencies: ["MedicCore", "MedicLoader", "MedicRender", "MedicTestSupport"]),
         .testTarget(name: "MedicSessionTests", dependencies: ["MedicSession", "MedicCore", "MedicTestSupport"]),
         .testTarget(name: "MedicRuntimeTests", dependencies: ["MedicRuntime", "MedicCore", "MedicTestSupport"], exclude: ["Fixtures"]),
         .testTarget(

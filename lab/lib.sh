@@ -16,7 +16,7 @@ APP2_PORT=${MEDIC_LAB_APP2_PORT:-18002}     # the pool's second app (MEDIC_LAB_U
 UPSTREAM_KIND=${MEDIC_LAB_UPSTREAM:-tcp}
 MEMORY_MB=${MEDIC_LAB_MEMORY_MB:-256}       # cgroup limit in the oom scenario
 
-SCENARIOS="healthy oom crashed wrong-port socket-missing header-too-big slow auth-broken"
+SCENARIOS="healthy oom crashed wrong-port socket-missing header-too-big slow auth-broken restarted-then-slow cuts unix-socket"
 # Only where a Docker engine runs the app (MEDIC_LAB_RUNTIME=docker or compose).
 ENGINE_SCENARIOS="oom-own-limit stopped recovered"
 # What runs the app: supervisor (supervisord), docker (docker run) or compose.

@@ -139,6 +139,8 @@ static void configure(const medic_curl *curl, CURL *handle, const medic_http_req
     curl->easy_setopt(handle, CURLOPT_CONNECTTIMEOUT_MS, request->connect_timeout_ms);
     curl->easy_setopt(handle, CURLOPT_TIMEOUT_MS, request->timeout_ms);
     if (no_proxy != NULL) curl->easy_setopt(handle, CURLOPT_NOPROXY, no_proxy);
+    /* Every connection of the transfer (redirects too) goes to the socket; proxies do not apply. */
+    if (request->unix_socket != NULL) curl->easy_setopt(handle, CURLOPT_UNIX_SOCKET_PATH, request->unix_socket);
     /* A probe speaks HTTP: never file:// or anything else, even when a redirect says so. */
     if (curl->easy_setopt(handle, CURLOPT_PROTOCOLS_STR, "http,https") == CURLE_UNKNOWN_OPTION) {
         curl->easy_setopt(handle, CURLOPT_PROTOCOLS, (long)(CURLPROTO_HTTP | CURLPROTO_HTTPS));

@@ -129,7 +129,9 @@ struct Launch {
             flags: flags, interactive: console.isInteractive)
         var options = RunOptions(dryRun: dryRun, autoApprove: autoApprove, operatorName: operatorName, sessionPath: session.path)
         options.verbose = verbose
+        options.vouches = VouchFolder.inStateFolder { getenv($0).map { String(cString: $0) } }
         let runner = LocalRunner(interruptDescriptor: interruptDescriptor)
+        if let note = runner.sandbox.note { console.show(note, .warning) }
         let runSession = RunSession(walk: walk, console: console, runner: runner, recorder: session, options: options)
         runSession.carryOver(earlier)
         runSession.inputReview = review

@@ -50,7 +50,7 @@ extension Execution {
         case .script(let text, _): text.hasSuffix("\n") ? String(text.dropLast()) : text
         case .http(let spec): "\(spec.method) \(spec.url.raw)"
         case .tcp(let spec): "tcp connect \(spec.host.raw):\(spec.port.raw)"
-        case .log(let spec): "log \(spec.file.raw) since \(spec.since)"
+        case .log(let spec): "log \(spec.file.raw) since \(spec.since.raw)"
         }
     }
 }

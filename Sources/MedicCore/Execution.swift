@@ -29,7 +29,7 @@ public enum Execution: Sendable, Hashable {
         case .script: []
         case .http(let spec): spec.templates
         case .tcp(let spec): [spec.host, spec.port]
-        case .log(let spec): [spec.file]
+        case .log(let spec): [spec.file, spec.since]
         }
     }
 }
@@ -55,20 +55,26 @@ public struct HTTPProbeSpec: Sendable, Hashable {
     public var expect: [Int]
     /// Whether redirects are followed.
     public var followRedirects: Bool
+    /// The unix socket to send the request through instead of the URL's host and port; when it
+    /// renders empty (an optional input left empty), the request goes over TCP.
+    public var unixSocket: Template?
 
     /// Creates a probe spec.
-    public init(method: String, url: Template, headers: [HTTPHeaderTemplate], body: Body, expect: [Int], followRedirects: Bool) {
+    public init(
+        method: String, url: Template, headers: [HTTPHeaderTemplate], body: Body, expect: [Int], followRedirects: Bool, unixSocket: Template? = nil
+    ) {
         self.method = method
         self.url = url
         self.headers = headers
         self.body = body
         self.expect = expect
         self.followRedirects = followRedirects
+        self.unixSocket = unixSocket
     }
 
     /// Every template in the request.
     public var templates: [Template] {
-        var all = [url] + headers.map(\.value)
+        var all = [url] + headers.map(\.value) + (unixSocket.map { [$0] } ?? [])
         switch body {
         case .none: break
         case .text(let t): all.append(t)

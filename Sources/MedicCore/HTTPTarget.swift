@@ -103,6 +103,17 @@ public struct HTTPTarget: Sendable, Equatable {
         return port == Self.defaultPort(of: scheme) ? name : "\(name):\(port)"
     }
 
+    /// The longest unix socket path a connection can name: `sun_path` holds 108 bytes with its NUL.
+    public static let unixSocketPathLimit = 107
+
+    /// Why `path` cannot name a unix socket to connect to, or nil when it can.
+    public static func unixSocketProblem(_ path: String) -> String? {
+        if !path.hasPrefix("/") { return "the unix socket path '\(path)' is not absolute" }
+        if path.utf8.count > unixSocketPathLimit { return "the unix socket path is longer than \(unixSocketPathLimit) bytes" }
+        if path.utf8.contains(0) { return "the unix socket path contains a NUL byte" }
+        return nil
+    }
+
     /// 443 for https, 80 for http.
     private static func defaultPort(of scheme: String) -> Int { scheme == "https" ? 443 : 80 }
 

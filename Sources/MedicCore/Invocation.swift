@@ -29,6 +29,12 @@ public struct Invocation: Sendable, Hashable {
     public var environment: [String: String]
     /// The secret values in play, so adapters and recorders can mask them.
     public var secrets: [String]
+    /// For a check read-only only on its author's word (`read_only`), the reason they gave; nil
+    /// for a check Medic proves read-only, and for an action.
+    public var unverified: String?
+    /// Whether a check runs on the writable file system, outside Medic's read-only mount
+    /// namespace, as its runbook asks (`writable_fs`); it still runs with `no_new_privs`.
+    public var writableFileSystem = false
 
     /// Creates an invocation.
     public init(
@@ -50,7 +56,7 @@ public struct Invocation: Sendable, Hashable {
         case .command(let argv): text = argv.map(ShellQuoting.quote).joined(separator: " ")
         case .script(let script): text = script.hasSuffix("\n") ? String(script.dropLast()) : script
         case .http(let request):
-            var lines = ["\(request.method) \(request.url)"]
+            var lines = ["\(request.method) \(request.url)" + (request.unixSocket.map { " via unix:\($0)" } ?? "")]
             for header in request.headers { lines.append("\(header.name): \(Masking.isSensitiveHeader(header.name) ? Masking.mask : header.value)") }
             if let body = request.body { lines.append(""); lines.append(body) }
             text = lines.joined(separator: "\n")
@@ -73,13 +79,17 @@ public struct HTTPRequest: Sendable, Hashable {
     public var body: String?
     /// Whether to follow redirects.
     public var followRedirects: Bool
+    /// The unix socket every connection of the request goes to (the URL still gives the Host
+    /// header and the path), or nil for the URL's host and port over TCP.
+    public var unixSocket: String?
 
     /// Creates a request.
-    public init(method: String, url: String, headers: [HTTPHeader], body: String?, followRedirects: Bool) {
+    public init(method: String, url: String, headers: [HTTPHeader], body: String?, followRedirects: Bool, unixSocket: String? = nil) {
         self.method = method
         self.url = url
         self.headers = headers
         self.body = body
         self.followRedirects = followRedirects
+        self.unixSocket = unixSocket
     }
 }

@@ -3,15 +3,16 @@ public struct LogProbeSpec: Sendable, Hashable {
     /// The log file; its rotated predecessor (`FILE.1` or `FILE.1.gz`) is read too when the
     /// window reaches back into it.
     public var file: Template
-    /// How far back from now the window reaches.
-    public var since: TimeSpan
+    /// How far back from now the window reaches: a duration (`15m`), or `${name}` naming a
+    /// required `duration` input (the validator checks that, so it always renders to one).
+    public var since: Template
     /// The classes lines are sorted into, in order; a line belongs to the first that matches.
     public var classes: [LogClass]
     /// How many example lines each class shows at most.
     public var examples: Int
 
     /// Creates a probe spec.
-    public init(file: Template, since: TimeSpan, classes: [LogClass], examples: Int = LogQuery.defaultExamples) {
+    public init(file: Template, since: Template, classes: [LogClass], examples: Int = LogQuery.defaultExamples) {
         self.file = file
         self.since = since
         self.classes = classes

@@ -19,6 +19,7 @@ public enum CauseVocabulary {
         ("socket-missing", "the upstream's unix socket does not exist"),
         ("socket-permission", "the proxy may not open the upstream's unix socket"),
         ("upstream-timeout", "the upstream answers too slowly"),
+        ("upstream-cuts-requests", "the upstream stays up but closes requests before answering (its own timeout is shorter than a handler)"),
         ("header-too-big", "the upstream's response headers exceed the proxy's buffers"),
         ("tls-mismatch", "the proxy and the upstream disagree about TLS"),
         ("ip-family-mismatch", "one side uses IPv6 where the other listens on IPv4, or the reverse"),

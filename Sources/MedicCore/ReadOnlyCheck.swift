@@ -15,13 +15,18 @@ public enum ReadOnlyCheck {
             guard let (reason, offset) = ReadOnlyScript.problem(text) else { return nil }
             return (reason, Self.location(of: offset, in: text, scriptAt: location))
         case .http(let spec):
-            // A POST stays allowed for now (logins are checked with one); PUT, PATCH and DELETE change state.
-            return ["PUT", "PATCH", "DELETE"].contains(spec.method) ? ("an HTTP \(spec.method) changes state", spec.url.location) : nil
+            // GET and HEAD are safe methods (RFC 9110 §9.2.1); any other may change state on the
+            // server, whatever this server does with it: a login by POST is read-only only on the
+            // author's word (`read_only`).
+            return Self.safeMethods.contains(spec.method) ? nil : ("an HTTP \(spec.method) may change state on the server", spec.url.location)
         case .tcp, .log:
             // A TCP probe opens and closes a connection; a log probe only reads a file.
             return nil
         }
     }
+
+    /// The HTTP methods a check may send without the author's word.
+    public static let safeMethods: Set<String> = ["GET", "HEAD"]
 
     /// The argument a template stands for: its text when it has no placeholder, else what it starts with.
     static func argument(_ template: Template) -> ReadOnlyCommands.Argument {

@@ -62,6 +62,13 @@ public struct Step: Sendable, Hashable {
     public var conclusion: Conclusion?
     /// A `runbook` step's call.
     public var call: RunbookCall?
+    /// A check the author declares read-only on their word (`read_only: {reason: …}`), for what
+    /// the allow-list cannot prove: it is shown as unverified and confirmed by the operator on its
+    /// first run under each digest of its runbook.
+    public var vouch: ReadOnlyVouch?
+    /// Why a check must run on the real, writable file system instead of Medic's read-only
+    /// mount namespace (`writable_fs: {reason: …}`), e.g. `nginx -t` opening its pid and log files.
+    public var writableFileSystem: String?
     /// What the step runs per value of a choice input, when that differs (`by:`, `variants:`).
     public var variants: StepVariants?
     /// Where the step is defined (its id key).
@@ -86,6 +93,8 @@ public struct Step: Sendable, Hashable {
         self.setsVariable = nil
         self.conclusion = nil
         self.call = nil
+        self.vouch = nil
+        self.writableFileSystem = nil
         self.variants = nil
         self.location = location
     }
@@ -228,5 +237,19 @@ public struct RunbookCall: Sendable, Hashable {
     public func hash(into hasher: inout Hasher) {
         hasher.combine(resolvedPath)
         hasher.combine(location)
+    }
+}
+
+/// An author's word that a check is read-only where Medic cannot prove it, with the reason given.
+public struct ReadOnlyVouch: Sendable, Hashable {
+    /// Why the author holds the check to be read-only.
+    public var reason: String
+    /// Where `read_only` is written.
+    public var location: SourceLocation
+
+    /// Creates a vouch.
+    public init(reason: String, location: SourceLocation) {
+        self.reason = reason
+        self.location = location
     }
 }

@@ -99,6 +99,8 @@ public struct RunRecord: Sendable, Hashable {
     public var placement: String
     /// True when the action is only shown (`--dry-run`) and will not run.
     public var dryRun: Bool
+    /// For a check read-only only on its author's word, the reason they gave (`read_only`).
+    public var unverified: String?
     public init(stepID: String, kind: Step.Kind, display: String, placement: String, dryRun: Bool) {
         self.stepID = stepID
         self.kind = kind

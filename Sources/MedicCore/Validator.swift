@@ -14,6 +14,7 @@ public struct Validator: Sendable {
             for form in concreteForms(of: runbook) { diagnostics += validate(form, in: bundle) }
             diagnostics += reuseProblems(runbook)
             diagnostics += discoveryProblems(runbook)
+            diagnostics += needlessVouches(runbook)
         }
         diagnostics += callCycles(in: bundle)
         return diagnostics
@@ -152,6 +153,7 @@ public struct Validator: Sendable {
             }
             if case .http(let spec) = step.execution {
                 use(spec.url, "the url of '\(id)'", secretsAllowed: true)
+                if let socket = spec.unixSocket { use(socket, "the unix_socket of '\(id)'", secretsAllowed: false) }
                 for header in spec.headers { use(header.value, "a header of '\(id)'", secretsAllowed: true) }
                 switch spec.body {
                 case .none: break
@@ -165,6 +167,10 @@ public struct Validator: Sendable {
             }
             if case .log(let spec) = step.execution {
                 use(spec.file, "the log file of '\(id)'", secretsAllowed: false)
+                if let problem = sinceProblem(spec.since, runbook) {
+                    out.append(
+                        .error("the 'since' of '\(id)' \(problem)", at: spec.since.location, hint: "write a duration (15m) or ${error_window}"))
+                }
             }
             if case .script(let text, let location) = step.execution {
                 // `${name}` in a script is the shell's; when it names an input it is almost always
@@ -191,6 +197,23 @@ public struct Validator: Sendable {
             for (_, value) in step.call?.with ?? [] { use(value, "an input passed by '\(id)'", secretsAllowed: true) }
         }
         return out
+    }
+
+    /// Why a log probe's templated `since` may not render to a duration: it must be exactly one
+    /// `${name}` naming a required `duration` input, whose value is checked as a duration before
+    /// the walk starts. (A name nothing defines is reported where every template is checked.)
+    private func sinceProblem(_ since: Template, _ runbook: Runbook) -> String? {
+        guard let name = since.variables.first else { return nil }
+        guard since.segments == [.variable(name)] else { return "must be a duration or a single ${name}, not '\(since.raw)'" }
+        guard let input = runbook.input(name) else {
+            let captured = runbook.steps.contains { step in
+                step.captures.contains { $0.groupNames.contains(name) } || step.counts.contains { $0.name == name }
+            }
+            return captured ? "uses '${\(name)}', a captured value, which is not checked as a duration" : nil
+        }
+        if input.type != .duration { return "uses '${\(name)}', an input of type \(input.type.rawValue), not duration" }
+        if !input.isRequired { return "uses '${\(name)}', an input that may be left empty" }
+        return nil
     }
 
     // MARK: - Regular expressions and defaults
@@ -244,11 +267,14 @@ public struct Validator: Sendable {
     private func rules(for step: Step, in runbook: Runbook) -> [Diagnostic] {
         var out: [Diagnostic] = []
         if step.kind == .check, let execution = step.execution {
-            if let (reason, location) = ReadOnlyCheck.problem(execution, at: step.location) {
+            let problem = ReadOnlyCheck.problem(execution, at: step.location)
+            if let (reason, location) = problem, step.vouch == nil {
                 out.append(
                     .error(
                         "check '\(step.id)' must be provably read-only, but \(reason)", at: location,
-                        hint: "make it an 'action', which runs only after the operator confirms it"))
+                        hint:
+                            "make it an 'action', which runs only after the operator confirms it, or, when you know it changes nothing, vouch for it with 'read_only: {reason: \"…\"}'"
+                    ))
             }
         }
         if step.kind == .action {
@@ -267,6 +293,21 @@ public struct Validator: Sendable {
             out.append(.warning("question '\(step.id)' overwrites the input '\(name)' with the chosen answer", at: step.location))
         }
         return out
+    }
+
+    /// Checks vouched for that Medic proves read-only in every form: the vouch would only make the
+    /// operator confirm them for nothing.
+    private func needlessVouches(_ runbook: Runbook) -> [Diagnostic] {
+        runbook.steps.compactMap { step in
+            guard step.kind == .check, let vouch = step.vouch else { return nil }
+            let proven = step.concreteForms.allSatisfy { form in
+                form.execution.map { ReadOnlyCheck.problem($0, at: form.location) == nil } ?? true
+            }
+            guard proven else { return nil }
+            return .warning(
+                "check '\(step.id)' is provably read-only, so its 'read_only' is not needed", at: vouch.location,
+                hint: "remove it: the operator would be asked to confirm a check for nothing")
+        }
     }
 
     // MARK: - Runbook calls

@@ -68,6 +68,10 @@ public struct Walk: Sendable {
     /// The runbook the walk is in now.
     public var currentRunbook: Runbook { frames[frames.count - 1].runbook }
 
+    /// The SHA-256 of the bytes the current runbook was parsed from; nil for a bundle not read
+    /// from files.
+    public var currentRunbookDigest: String? { bundle.digests[currentRunbook.path] }
+
     /// The variables visible at the current step, inputs and captures alike.
     public var variables: [String: String] { frames[frames.count - 1].variables }
 
@@ -331,10 +335,17 @@ public struct Walk: Sendable {
             if case .json = spec.body, !headers.contains(where: { $0.name.lowercased() == "content-type" }) {
                 headers.append(HTTPHeader(name: "Content-Type", value: "application/json"))
             }
+            let socket = render(spec.unixSocket)
             payload = .http(
-                HTTPRequest(method: spec.method, url: render(spec.url), headers: headers, body: body, followRedirects: spec.followRedirects))
+                HTTPRequest(
+                    method: spec.method, url: render(spec.url), headers: headers, body: body, followRedirects: spec.followRedirects,
+                    unixSocket: socket.isEmpty ? nil : socket))
         case .tcp(let spec): payload = .tcp(host: render(spec.host), port: Int(render(spec.port)) ?? 0)
-        case .log(let spec): payload = .log(LogQuery(path: render(spec.file), since: spec.since, classes: spec.classes, examples: spec.examples))
+        case .log(let spec):
+            // The validator lets `since` be a duration or a required duration input, whose value
+            // is checked as one; were it anything else, the output's "window 0s" would show it.
+            let since = TimeSpan(parsing: render(spec.since)) ?? TimeSpan(milliseconds: 0)
+            payload = .log(LogQuery(path: render(spec.file), since: since, classes: spec.classes, examples: spec.examples))
         }
         var environment = self.environment
         if case .command = payload {
@@ -342,9 +353,14 @@ public struct Walk: Sendable {
             // gets none, so a secret cannot leak through a tool that dumps its environment.
             for input in currentRunbook.inputs where input.isSecret { environment[input.environmentName] = nil }
         }
-        return Invocation(
+        var invocation = Invocation(
             stepID: qualified(step.id), kind: step.kind, placement: step.placement, timeout: currentRunbook.timeout(of: step),
             payload: payload, environment: environment, secrets: secretValues)
+        if step.kind == .check {
+            invocation.unverified = step.vouch?.reason
+            invocation.writableFileSystem = step.writableFileSystem != nil
+        }
+        return invocation
     }
 
     /// The variables as a script sees them: upper-case names, durations also in seconds.

@@ -166,8 +166,8 @@ public enum WalkEvent: Sendable, Hashable {
     case set(name: String, value: String)
     /// Stop the walk.
     case abort(reason: String)
-    /// Nobody can answer the confirmation, question or stalled step the walk waits on: stop
-    /// there, undecided.
+    /// Nobody can answer the confirmation, question or stalled step the walk waits on, or
+    /// confirm the unverified check about to run: stop there, undecided.
     case needsPerson(reason: String)
 }
 

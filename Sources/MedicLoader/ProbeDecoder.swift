@@ -7,7 +7,7 @@ struct ProbeDecoder {
     static let methods = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]
 
     func http(_ node: YAMLNode) -> HTTPProbeSpec? {
-        let allowed = ["method", "url", "headers", "json", "body", "expect", "follow_redirects"]
+        let allowed = ["method", "url", "headers", "json", "body", "expect", "follow_redirects", "unix_socket"]
         guard let fields = reader.fields(node, allowed: allowed, in: "the http probe") else { return nil }
         var method = "GET"
         if let node = fields["method"], let text = reader.string(node, "the method") {
@@ -41,7 +41,13 @@ struct ProbeDecoder {
             reader.error("\(status) is not an HTTP status", at: fields["expect"] ?? node)
         }
         let follow = fields["follow_redirects"].flatMap { reader.bool($0, "'follow_redirects'") } ?? false
-        return HTTPProbeSpec(method: method, url: url, headers: headers, body: body, expect: expect, followRedirects: follow)
+        let socket = fields["unix_socket"].flatMap { reader.template($0, "the unix_socket") }
+        if let socket, socket.variables.isEmpty, !socket.raw.hasPrefix("/") || socket.raw.utf8.count > HTTPTarget.unixSocketPathLimit {
+            reader.error(
+                "'\(socket.raw)' is not a unix socket path", at: fields["unix_socket"] ?? node,
+                hint: "an absolute path of at most \(HTTPTarget.unixSocketPathLimit) bytes, such as /run/app/app.sock")
+        }
+        return HTTPProbeSpec(method: method, url: url, headers: headers, body: body, expect: expect, followRedirects: follow, unixSocket: socket)
     }
 
     func tcp(_ node: YAMLNode) -> TCPProbeSpec? {
@@ -58,8 +64,10 @@ struct ProbeDecoder {
     func log(_ node: YAMLNode) -> LogProbeSpec? {
         guard let fields = reader.fields(node, allowed: ["file", "since", "classes", "examples"], in: "the log probe"),
             let fileNode = fields.required("file"), let file = reader.template(fileNode, "the log file"),
-            let sinceNode = fields.required("since"), let since = reader.duration(sinceNode, "'since'")
+            let sinceNode = fields.required("since"), let since = reader.template(sinceNode, "'since'")
         else { return nil }
+        // A literal window is checked here; `${name}` is checked by the validator, which knows the inputs.
+        if since.variables.isEmpty, reader.duration(sinceNode, "'since'") == nil { return nil }
         var classes: [LogClass] = []
         if let node = fields["classes"] {
             if case .mapping(let mapping) = node, !mapping.isEmpty {

@@ -15,7 +15,7 @@ struct StepDecoder {
     static let running = ways + ["capture", "count", "branches", "uses", "by", "variants"]
     static let variantKeys = ways + ["capture", "count", "uses"]
     static let keysByKind: [Step.Kind: [String]] = [
-        .check: common + running,
+        .check: common + running + ["read_only", "writable_fs"],
         .action: common + running + ["confirm", "target", "skip"],
         .question: common + ["options", "set"],
         .conclusion: common + ["outcome", "cause", "summary"],
@@ -78,6 +78,14 @@ struct StepDecoder {
         step.counts = fields["count"].map(counts) ?? []
         if let node = fields["uses"] { applySnippets(ReuseDecoder(reader: reader).uses(node), to: &step, at: node, context: context) }
         step.branches = BranchDecoder(reader: reader).branches(fields.required("branches"), context: context)
+        if let node = fields["read_only"] {
+            step.vouch = reason(node, key: "read_only", why: "why the check cannot change anything", context: context).map {
+                ReadOnlyVouch(reason: $0, location: reader.location(node))
+            }
+        }
+        if let node = fields["writable_fs"] {
+            step.writableFileSystem = reason(node, key: "writable_fs", why: "what the check writes outside its scratch folder", context: context)
+        }
         guard step.kind == .action else { return }
         if let node = fields["confirm"], let text = reader.string(node, "'confirm'") {
             if let confirmation = Step.Confirmation(rawValue: text) {
@@ -121,6 +129,23 @@ struct StepDecoder {
             return ProbeDecoder(reader: reader).log(node).map(Execution.log)
         }
         return nil
+    }
+
+    /// `KEY: {reason: "…"}` (`read_only`, `writable_fs`): the author's word, which must say `why`.
+    private func reason(_ node: YAMLNode, key: String, why: String, context: String) -> String? {
+        let hint = "write '\(key): {reason: \"\(why)\"}'"
+        guard case .mapping = node else {
+            reader.error("'\(key)' in \(context) must be a mapping with the author's 'reason'", at: node, hint: hint)
+            return nil
+        }
+        guard let fields = reader.fields(node, allowed: ["reason"], in: "'\(key)' of \(context)"),
+            let reasonNode = fields.required("reason"), let reason = reader.string(reasonNode, "'reason'")
+        else { return nil }
+        if reason.allSatisfy(\.isWhitespace) {
+            reader.error("'\(key)' in \(context) must say \(why)", at: reasonNode, hint: hint)
+            return nil
+        }
+        return reason.trimmingSpaces()
     }
 
     private func captures(_ node: YAMLNode) -> [RegexPattern] {

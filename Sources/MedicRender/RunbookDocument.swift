@@ -57,6 +57,15 @@ public struct RunbookDocument: Sendable {
             line()
             line("\(number + 1). \(step.kind.label)  \(step.id) — \(step.title)")
             line(wrap(step.why, indent: "    "))
+            if let vouch = step.vouch {
+                line("    UNVERIFIED: read-only on the author's word, not proven by Medic; confirmed by the operator")
+                line("    at its first run under each version of the runbook. The author's reason:")
+                line(wrap(vouch.reason, indent: "      "))
+            }
+            if let reason = step.writableFileSystem {
+                line("    runs on the writable file system, outside Medic's read-only mount namespace, because:")
+                line(wrap(reason, indent: "      "))
+            }
             if let execution = step.execution {
                 let lines = execution.summary.split(separator: "\n", omittingEmptySubsequences: false)
                 line("    runs (\(execution.keyword), timeout \(runbook.timeout(of: step))):")

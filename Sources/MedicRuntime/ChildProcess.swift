@@ -1,3 +1,4 @@
+import CSandbox
 import Glibc
 
 /// A program started in a process group of its own, reading /dev/null, its stdout and stderr on
@@ -13,6 +14,14 @@ struct ChildProcess {
         var reason: String
     }
 
+    /// How a check's child is confined.
+    struct Confinement {
+        /// The read-only mount namespace, besides `no_new_privs`.
+        var confinesMounts: Bool
+        /// The empty folder a tmpfs is mounted on, the check's `$TMPDIR`.
+        var scratch: String
+    }
+
     /// The signals a step starts with at their default action, whatever Medic does with them:
     /// ignored dispositions survive exec, and a check that cannot be stopped by SIGTERM or that
     /// never sees SIGPIPE when its reader goes away would misbehave.
@@ -20,7 +29,12 @@ struct ChildProcess {
 
     /// Starts `argv`, looking `argv[0]` up on PATH when it has no slash, with the inherited
     /// environment plus `environment` (which wins).
-    static func spawn(_ argv: [String], environment: [String: String]) -> Result<ChildProcess, SpawnFailure> {
+    ///
+    /// With `confinement` (checks), the child is started through CSandbox: `no_new_privs`, and
+    /// when `confinesMounts`, a read-only mount namespace with a tmpfs on `scratch`.
+    static func spawn(
+        _ argv: [String], environment: [String: String], confinement: Confinement? = nil
+    ) -> Result<ChildProcess, SpawnFailure> {
         guard let program = argv.first, !program.isEmpty else { return .failure(SpawnFailure(reason: "the command is empty")) }
         if argv.contains(where: { $0.utf8.contains(0) }) {
             return .failure(SpawnFailure(reason: "an argument of '\(program)' contains a NUL byte, which a program cannot receive"))
@@ -61,6 +75,25 @@ struct ChildProcess {
         var arguments = CStringArray(argv)
         var variables = mergedEnvironment(environment)
         var pid: pid_t = 0
+        if let confinement {
+            var stage: Int32 = 0
+            let status = arguments.withPointers { argvPointers in
+                variables.withPointers { envPointers in
+                    confinement.scratch.withCString { scratch in
+                        var sandbox = medic_sandbox(no_new_privs: 1, scratch: confinement.confinesMounts ? scratch : nil)
+                        return medic_sandbox_spawn(program, argvPointers, envPointers, writeEnd, &sandbox, &pid, &stage)
+                    }
+                }
+            }
+            guard status == 0 else {
+                close(readEnd)
+                let step = String(cString: medic_sandbox_stage_name(stage))
+                return .failure(
+                    SpawnFailure(
+                        reason: step == "exec" ? explain(status, program: program) : "could not \(step) for '\(program)': \(errorText(status))"))
+            }
+            return .success(ChildProcess(pid: pid, output: readEnd))
+        }
         // posix_spawnp searches the PATH of Medic's own environment, not the child's.
         let status = arguments.withPointers { argvPointers in
             variables.withPointers { envPointers in posix_spawnp(&pid, program, &actions, &attributes, argvPointers, envPointers) }

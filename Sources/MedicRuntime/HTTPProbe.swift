@@ -34,6 +34,9 @@ struct HTTPProbe {
             )
         }
         if let problem = Self.problem(in: request) { return unanswered(problem) }
+        if let socket = request.unixSocket, let problem = HTTPTarget.unixSocketProblem(socket) { return unanswered(problem) }
+        // Through a unix socket nothing but TLS needs libcurl: no proxy applies to a local socket.
+        let needsLibrary = { (target: HTTPTarget) in request.unixSocket == nil ? self.needsLibrary(target) : target.scheme == "https" }
         let target: HTTPTarget
         do { target = try HTTPTarget(request.url) } catch { return unanswered(error.description) }
 
@@ -103,8 +106,8 @@ struct HTTPProbe {
         var result = medic_http_result()
         // "Name;" is how libcurl is told to send a header with an empty value.
         let headerLines = request.headers.map { $0.value.isEmpty ? "\($0.name);" : "\($0.name): \($0.value)" }
-        // The method, the URL, then the header lines.
-        var strings = CStringArray([request.method, request.url] + headerLines)
+        // The method, the URL, the header lines, then the unix socket if there is one.
+        var strings = CStringArray([request.method, request.url] + headerLines + (request.unixSocket.map { [$0] } ?? []))
         // NUL-terminated so that an empty body still has an address (and so is sent, empty).
         let body: [UInt8]? = request.body.map { Array($0.utf8) + [0] }
         let bodyStorage = body ?? []
@@ -135,7 +138,8 @@ struct HTTPProbe {
                             max_redirects: redirectsLeft,
                             connect_timeout_ms: Int(connectLimit),
                             timeout_ms: Int(remaining),
-                            interrupt_fd: interrupt.descriptor ?? -1
+                            interrupt_fd: interrupt.descriptor ?? -1,
+                            unix_socket: request.unixSocket == nil ? nil : list[2 + headerLines.count].map { UnsafePointer($0) }
                         )
                         medic_curl_perform(curl.handle, &description, &callbacks, &result)
                     }

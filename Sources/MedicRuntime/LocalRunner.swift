@@ -9,6 +9,9 @@ import MedicCore
 public final class LocalRunner: StepRunner {
     private let interrupt: Interrupt
     private let graceMilliseconds: Int64
+    /// How checks' commands and scripts are confined; actions are not (they are meant to change
+    /// things, and a person approved them).
+    public let sandbox: CheckSandbox
 
     /// Creates a runner.
     ///
@@ -17,8 +20,10 @@ public final class LocalRunner: StepRunner {
     ///     step runs, the step is cancelled and the bytes waiting in it are drained. nil: steps
     ///     are never interrupted.
     ///   - graceSeconds: how long a stopped step's processes have between SIGTERM and SIGKILL.
-    public init(interruptDescriptor: Int32? = nil, graceSeconds: Double = 2) {
+    ///   - sandbox: how checks are confined; by default what this machine allows.
+    public init(interruptDescriptor: Int32? = nil, graceSeconds: Double = 2, sandbox: CheckSandbox = .detected) {
         self.interrupt = Interrupt(descriptor: interruptDescriptor)
+        self.sandbox = sandbox
         self.graceMilliseconds = graceSeconds.isFinite ? Int64((max(0, graceSeconds) * 1000).rounded()) : 0
     }
 
@@ -31,14 +36,17 @@ public final class LocalRunner: StepRunner {
     /// `exitStatus`; so is an https:// probe without libcurl.
     public func run(_ invocation: Invocation, output: (ArraySlice<UInt8>) -> Void) -> StepResult {
         let processes = ProcessRunner(interrupt: interrupt, graceMilliseconds: graceMilliseconds)
+        var confined = invocation.kind == .check ? sandbox : nil
+        if invocation.writableFileSystem { confined = confined?.withoutMountConfinement }
         switch invocation.payload {
         case .command(let argv):
             return processes.run(
-                argv, environment: invocation.environment, timeout: invocation.timeout, endLeftovers: invocation.kind == .check, output: output)
+                argv, environment: invocation.environment, timeout: invocation.timeout, endLeftovers: invocation.kind == .check, sandbox: confined,
+                output: output)
         case .script(let text):
             return processes.run(
                 ["/bin/sh", "-c", text], environment: invocation.environment, timeout: invocation.timeout, endLeftovers: invocation.kind == .check,
-                output: output)
+                sandbox: confined, output: output)
         case .http(let request):
             return HTTPProbe(interrupt: interrupt).run(request, timeout: invocation.timeout, output: output)
         case .tcp(let host, let port):

@@ -17,6 +17,7 @@ import MedicCore
 ///       | 2026/12/01 21:48:05 [error] 31#31: *88 connect() failed (111: Connection refused) …
 ///     unclassified: 320 (first …, last …)
 ///       | …
+///     latest: upstream_refused at 2026-12-01T21:48:05Z
 ///     read error.log.1 (last 236231 of 1048576 bytes), error.log (last 52345 of 52345 bytes)
 struct LogProbe {
     /// The operator's interrupt.

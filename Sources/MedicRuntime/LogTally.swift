@@ -26,6 +26,8 @@ struct LogTally {
 
     private(set) var buckets: [Bucket]
     private(set) var lines = 0
+    /// The bucket of the newest line any class matched: lines arrive oldest first.
+    private(set) var latest: Int?
     private let examples: Int
 
     /// A tally for `classes`, keeping `examples` lines of each. A pattern that does not compile
@@ -45,6 +47,7 @@ struct LogTally {
         buckets[index].count += 1
         if buckets[index].first == nil { buckets[index].first = time }
         buckets[index].last = time
+        if index < buckets.count - 1 { latest = index }
         guard examples > 0 else { return }
         if buckets[index].examples.count == examples { buckets[index].examples.removeFirst() }
         // A line of no more bytes than the limit has no more characters either, and is not counted.
@@ -68,7 +71,9 @@ struct LogTally {
     }
 
     /// One line per class, `NAME: COUNT` and when there are any `(first TIME, last TIME)`, each
-    /// followed by its examples indented under `  | `.
+    /// followed by its examples indented under `  | `; then `latest: NAME at TIME`, the class of
+    /// the newest classified line (`latest: none` when no class matched a line), which says what
+    /// is happening now when older lines of other classes share the window.
     var report: String {
         var text = ""
         for bucket in buckets {
@@ -78,6 +83,11 @@ struct LogTally {
             }
             text += "\n"
             for example in bucket.examples { text += "  | \(example)\n" }
+        }
+        if let latest, let time = buckets[latest].last {
+            text += "latest: \(buckets[latest].name) at \(LogTimestamp.format(time))\n"
+        } else {
+            text += "latest: none\n"
         }
         return text
     }

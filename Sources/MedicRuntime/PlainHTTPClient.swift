@@ -110,7 +110,14 @@ struct PlainHTTPClient {
     ) -> (ending: HopEnding, status: Int) {
         let connectDeadline = min(deadline, MonotonicClock.now() + connectMilliseconds)
         let descriptor: Int32
-        switch SocketConnector(interrupt: interrupt).connect(host: target.host, port: target.port, until: connectDeadline) {
+        let connector = SocketConnector(interrupt: interrupt)
+        let connection =
+            if let socket = request.unixSocket {
+                connector.connect(unixSocket: socket, until: connectDeadline)
+            } else {
+                connector.connect(host: target.host, port: target.port, until: connectDeadline)
+            }
+        switch connection {
         case .connected(let connected, _): descriptor = connected
         case .refused(let address): return (.ending(.failed("connection refused (\(address))")), 0)
         case .unreachable(let reason): return (.ending(.failed(reason)), 0)

@@ -26,12 +26,30 @@ struct ProcessRunner {
     /// Runs `argv` (looked up on PATH) with `environment` added, for at most `timeout`. With
     /// `endLeftovers` (checks), what the program left running in its process group is ended
     /// when it exits; otherwise (actions) it is left running. Either way the result names it.
+    /// With `sandbox` (a check), it is confined by it, its `$TMPDIR` a private scratch folder.
     func run(
-        _ argv: [String], environment: [String: String], timeout: TimeSpan, endLeftovers: Bool = false, output: (ArraySlice<UInt8>) -> Void
+        _ argv: [String], environment: [String: String], timeout: TimeSpan, endLeftovers: Bool = false, sandbox: CheckSandbox? = nil,
+        output: (ArraySlice<UInt8>) -> Void
     ) -> StepResult {
         let started = MonotonicClock.now()
+        var environment = environment
+        var confinement: ChildProcess.Confinement?
+        var scratch: Scratch?
+        if let sandbox {
+            if sandbox.confinesMounts {
+                guard let made = Scratch.make() else {
+                    let reason = "could not create a scratch folder in \(Scratch.parent): \(errorText(errno))"
+                    output(ArraySlice(Array((reason + "\n").utf8)))
+                    return StepResult(durationMilliseconds: Int(MonotonicClock.now() - started), failureReason: reason)
+                }
+                scratch = made
+                environment["TMPDIR"] = made.path
+            }
+            confinement = ChildProcess.Confinement(confinesMounts: sandbox.confinesMounts, scratch: scratch?.path ?? "")
+        }
+        defer { scratch?.remove() }
         let child: ChildProcess
-        switch ChildProcess.spawn(argv, environment: environment) {
+        switch ChildProcess.spawn(argv, environment: environment, confinement: confinement) {
         case .success(let spawned): child = spawned
         case .failure(let failure):
             output(ArraySlice(Array((failure.reason + "\n").utf8)))

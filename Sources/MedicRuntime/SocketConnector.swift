@@ -55,7 +55,10 @@ struct SocketConnector {
         while let address = entry?.pointee {
             entry = address.ai_next
             let name = Self.describe(address)
-            switch attempt(address, until: deadline) {
+            let outcome = attempt(
+                family: address.ai_family, type: address.ai_socktype, protocol: address.ai_protocol, address: address.ai_addr,
+                length: address.ai_addrlen, until: deadline)
+            switch outcome {
             case .open(let descriptor): return .connected(descriptor: descriptor, address: name)
             case .cancelled: return .cancelled(address: name)
             case .timeout: return .timeout(address: name)
@@ -67,14 +70,46 @@ struct SocketConnector {
         return .unreachable(unreachable ?? "no address to connect to")
     }
 
+    /// Connects to the unix socket at `path` (absolute, checked by the caller), giving up at
+    /// `deadline`. A missing socket file or one nginx's user may not open is `unreachable`, with
+    /// the system's reason; a socket file nobody listens on any more is `refused`.
+    func connect(unixSocket path: String, until deadline: Int64) -> Outcome {
+        let name = "unix:\(path)"
+        var address = sockaddr_un()
+        address.sun_family = sa_family_t(AF_UNIX)
+        let bytes = Array(path.utf8)
+        let capacity = MemoryLayout.size(ofValue: address.sun_path)
+        guard bytes.count < capacity, !bytes.contains(0) else { return .unresolved("the unix socket path is too long (\(name))") }
+        withUnsafeMutableBytes(of: &address.sun_path) { raw in
+            raw.copyBytes(from: bytes)
+            raw[bytes.count] = 0
+        }
+        let outcome = withUnsafePointer(to: &address) { pointer in
+            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { generic in
+                attempt(
+                    family: AF_UNIX, type: Int32(SOCK_STREAM.rawValue), protocol: 0, address: generic,
+                    length: socklen_t(MemoryLayout<sockaddr_un>.size), until: deadline)
+            }
+        }
+        switch outcome {
+        case .open(let descriptor): return .connected(descriptor: descriptor, address: name)
+        case .cancelled: return .cancelled(address: name)
+        case .timeout: return .timeout(address: name)
+        case .refused: return .refused(address: name)
+        case .unreachable(let reason): return .unreachable("\(reason) (\(name))")
+        }
+    }
+
     /// One nonblocking connect to `address`, waiting until `deadline` or the operator's interrupt.
-    private func attempt(_ address: addrinfo, until deadline: Int64) -> Attempt {
-        let socketType = address.ai_socktype | Int32(SOCK_NONBLOCK.rawValue) | Int32(SOCK_CLOEXEC.rawValue)
-        let descriptor = socket(address.ai_family, socketType, address.ai_protocol)
+    private func attempt(
+        family: Int32, type: Int32, protocol: Int32, address: UnsafePointer<sockaddr>?, length: socklen_t, until deadline: Int64
+    ) -> Attempt {
+        let socketType = type | Int32(SOCK_NONBLOCK.rawValue) | Int32(SOCK_CLOEXEC.rawValue)
+        let descriptor = socket(family, socketType, `protocol`)
         guard descriptor >= 0 else { return .unreachable(errorText(errno)) }
         var keep = false
         defer { if !keep { close(descriptor) } }
-        if Glibc.connect(descriptor, address.ai_addr, address.ai_addrlen) == 0 {
+        if Glibc.connect(descriptor, address, length) == 0 {
             keep = true
             return .open(descriptor)
         }

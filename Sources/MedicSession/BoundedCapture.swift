@@ -47,13 +47,18 @@ public struct BoundedCapture: Sendable {
             tailStart = 0
             return
         }
-        for byte in rest {
+        // Into the ring in at most a few copies: fill it, then overwrite from its oldest byte on.
+        while !rest.isEmpty {
             if tail.count < tailLimit {
-                tail.append(byte)
-            } else {
-                tail[tailStart] = byte
-                tailStart = (tailStart + 1) % tailLimit
+                let taken = rest.prefix(tailLimit - tail.count)
+                tail.append(contentsOf: taken)
+                rest = rest.dropFirst(taken.count)
+                continue
             }
+            let taken = rest.prefix(tailLimit - tailStart)
+            tail.replaceSubrange(tailStart..<tailStart + taken.count, with: taken)
+            tailStart = (tailStart + taken.count) % tailLimit
+            rest = rest.dropFirst(taken.count)
         }
     }
 

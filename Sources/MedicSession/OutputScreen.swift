@@ -2,6 +2,10 @@ import MedicCore
 
 /// What of a running step's output goes on screen: the first lines live, then only a count,
 /// then the last lines at the end, with a marker saying how many were hidden.
+///
+/// A check may print millions of lines; only the first `headLines` and the last `tailLines`
+/// are ever made into text. The others are kept as raw bytes in a ring (the last ones) or only
+/// counted, so the screen costs no allocation per line.
 public struct OutputScreen: Sendable {
     /// Lines shown as they arrive.
     public let headLines: Int
@@ -12,7 +16,9 @@ public struct OutputScreen: Sendable {
     private var line: [UInt8] = []
     private var cut = 0
     private var shown = 0
-    private var tail: [String] = []
+    /// The last lines past the head, raw, as a ring starting at `tailStart`.
+    private var tail: [(bytes: [UInt8], cut: Int)] = []
+    private var tailStart = 0
     /// Lines neither shown live nor kept for the end.
     public private(set) var hidden = 0
 
@@ -26,15 +32,13 @@ public struct OutputScreen: Sendable {
     /// Takes a chunk; returns the lines to show now.
     public mutating func feed(_ bytes: some Collection<UInt8>) -> [String] {
         var now: [String] = []
-        for byte in bytes {
-            if byte == 0x0A {
-                complete(into: &now)
-            } else if line.count < maxLineBytes {
-                line.append(byte)
-            } else {
-                cut += 1
-            }
+        var start = bytes.startIndex
+        while let newline = bytes[start...].firstIndex(of: 0x0A) {
+            take(bytes[start..<newline])
+            complete(into: &now)
+            start = bytes.index(after: newline)
         }
+        take(bytes[start...])
         return now
     }
 
@@ -42,23 +46,49 @@ public struct OutputScreen: Sendable {
     public mutating func finish() -> (hidden: Int, lines: [String]) {
         var now: [String] = []
         if !line.isEmpty || cut > 0 { complete(into: &now) }
-        return (hidden, now + tail)
+        let ordered = tail[tailStart...] + tail[..<tailStart]
+        return (hidden, now + ordered.map { Self.text($0.bytes, cut: $0.cut) })
+    }
+
+    /// Adds a piece of the current line, up to `maxLineBytes`; the rest is only counted.
+    private mutating func take(_ piece: some Collection<UInt8>) {
+        let room = max(0, maxLineBytes - line.count)
+        if piece.count <= room {
+            line.append(contentsOf: piece)
+        } else {
+            line.append(contentsOf: piece.prefix(room))
+            cut += piece.count - room
+        }
+    }
+
+    private static func text(_ bytes: [UInt8], cut: Int) -> String {
+        var text = TerminalText.sanitize(bytes)
+        if cut > 0 { text += " … (\(cut) more bytes on this line)" }
+        return text
     }
 
     private mutating func complete(into now: inout [String]) {
-        var text = TerminalText.sanitize(line)
-        if cut > 0 { text += " … (\(cut) more bytes on this line)" }
-        line.removeAll(keepingCapacity: true)
-        cut = 0
+        defer {
+            line.removeAll(keepingCapacity: true)
+            cut = 0
+        }
         if shown < headLines {
             shown += 1
-            now.append(text)
+            now.append(Self.text(line, cut: cut))
             return
         }
-        tail.append(text)
-        if tail.count > tailLines {
-            tail.removeFirst()
+        guard tailLines > 0 else {
             hidden += 1
+            return
         }
+        if tail.count < tailLines {
+            tail.append((line, cut))
+            return
+        }
+        // The oldest kept line is hidden now; its buffer takes the next line.
+        swap(&tail[tailStart].bytes, &line)
+        tail[tailStart].cut = cut
+        tailStart = (tailStart + 1) % tailLines
+        hidden += 1
     }
 }

@@ -21,6 +21,9 @@ public struct RunOptions: Sendable {
     /// Bytes of a step's output kept in memory, from the start and from the end.
     public var captureHeadBytes = BoundedCapture.defaultLimit
     public var captureTailBytes = BoundedCapture.defaultLimit
+    /// Where confirmations of unverified checks are remembered per runbook digest; without one,
+    /// every unverified check is confirmed at each run.
+    public var vouches: (any VouchLedger)?
 
     /// Creates options.
     public init(dryRun: Bool = false, autoApprove: Bool = false, operatorName: String, sessionPath: String) {
@@ -170,9 +173,16 @@ public final class RunSession {
             guard record(.run(run)), record(.result(result)) else { return nil }
             return walk.handle(.finished(Self.simulatedSuccess(of: invocation, step: step)))
         }
-        if invocation.kind == .check { showCommand(invocation) }
-        let runRecord = RunRecord(
+        if invocation.kind == .check {
+            showCommand(invocation)
+            if let reason = invocation.unverified {
+                console.show("  unverified: read-only on the author's word, not proven by Medic: " + TerminalText.sanitize(reason), .warning)
+                if let refused = confirmUnverified(invocation) { return refused }
+            }
+        }
+        var runRecord = RunRecord(
             stepID: invocation.stepID, kind: invocation.kind, display: invocation.display, placement: invocation.placement.rawValue, dryRun: false)
+        runRecord.unverified = invocation.unverified
         // The "about to run" record is on disk before anything runs.
         guard record(.run(runRecord)) else { return nil }
         let store: any OutputStore

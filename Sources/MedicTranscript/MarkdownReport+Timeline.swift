@@ -51,7 +51,11 @@ extension MarkdownReport {
                 run.dryRun
                 ? "Not run (dry run); it would have run\(placement):"
                 : "What ran\(placement), started at \(at):"
-            return lead + "\n\n" + Markdown.block(run.display)
+            let unverified =
+                run.unverified.map {
+                    "\n\nUnverified: read-only on the runbook author's word, not proven by Medic (\(Markdown.oneLine($0)))."
+                } ?? ""
+            return lead + "\n\n" + Markdown.block(run.display) + unverified
         }
 
         private static func output(_ output: OutputRecord) -> String {

@@ -61,6 +61,7 @@ extension TranscriptEvent {
             json.add("display", run.display)
             json.add("placement", run.placement)
             json.add("dry_run", run.dryRun)
+            if let reason = run.unverified { json.add("unverified", reason) }
         case .output(let output):
             json.add("step_id", output.stepID)
             json.add("excerpt", output.excerpt)
@@ -168,10 +169,11 @@ extension TranscriptEvent {
                     stepID: try f.string("step_id"), kind: try f.kind("kind"), title: try f.string("title"), why: try f.string("why"),
                     runbookID: try f.string("runbook_id")))
         case "run":
-            self = .run(
-                RunRecord(
-                    stepID: try f.string("step_id"), kind: try f.kind("kind"), display: try f.string("display"),
-                    placement: try f.string("placement"), dryRun: try f.bool("dry_run")))
+            var run = RunRecord(
+                stepID: try f.string("step_id"), kind: try f.kind("kind"), display: try f.string("display"),
+                placement: try f.string("placement"), dryRun: try f.bool("dry_run"))
+            run.unverified = try f.nullableString("unverified")
+            self = .run(run)
         case "output":
             self = .output(
                 OutputRecord(

@@ -91,6 +91,7 @@ struct Lab {
             ("lockout_url", self["LOCKOUT_URL"]), ("build_jobs", self["BUILD_JOBS"]), ("extra_services", self["EXTRA_SERVICES"]),
             ("supervisor_conf", self["SUPERVISOR_CONF"]),
         ] + (self["COMPOSE_FILE"].isEmpty ? [] : [("compose_file", self["COMPOSE_FILE"])])
+            + (self["APP_UNIX_SOCKET"].isEmpty ? [] : [("app_socket", self["APP_UNIX_SOCKET"])])
     }
 
     /// All that a zero-config run is given: the failing site's URL and the login user (the

@@ -15,6 +15,13 @@ struct LabExpectation: Sendable, CustomTestStringConvertible {
     var logins: [String: Int] = [:]
     /// What runs the app: supervisor, or docker or compose on a real Docker engine.
     var runtime = "supervisor"
+    /// Reasons the walk must give: per step id (qualified), a regex the `because` of the branch
+    /// taken from it must match (the latency beside nginx's timeout, the older story of a mixed
+    /// window, the cut requests).
+    var reasons: [String: String] = [:]
+    /// Checks that must have asked through the app's unix socket: per step id, the start of
+    /// what ran (`GET http://… via unix:`), found in the journal's run records.
+    var throughSocket: [String] = []
     /// docker and compose: what `docker ps -a` must show afterwards, as the lab's container role
     /// (app, buildjobs, extras) → the starts of status one of which every such container's status
     /// begins with ("Up", "Exited"; a restart loop shows "Restarting" and "Up" in turn).
@@ -50,13 +57,37 @@ struct LabExpectation: Sendable, CustomTestStringConvertible {
         scenario: "socket-missing", outcome: "escalate", cause: "socket-missing", conclusions: ["socket-missing-running"])
     static let headerTooBig = LabExpectation(
         scenario: "header-too-big", outcome: "escalate", cause: "header-too-big", conclusions: ["header-too-big"])
+    /// The latency the direct probe measured, shown beside nginx's proxy_read_timeout of 2s
+    /// (the lab's app answers every request, /health too, after 4 s).
+    static let latencyReason =
+        #"^a direct probe of the app's health endpoint \(tcp\) took [4-9]\.\d+ s, and nginx waits at most 2s \(proxy_read_timeout, location /\)"#
     static let slow = LabExpectation(
-        scenario: "slow", outcome: "escalate", cause: "upstream-timeout", conclusions: ["slow-upstream", "host-starved"])
+        scenario: "slow", outcome: "escalate", cause: "upstream-timeout", conclusions: ["slow-upstream", "host-starved"],
+        reasons: ["upstream-latency": latencyReason])
+    /// Refusals while the app was stopped, then read timeouts: the newest lines decide.
+    static let restartedThenSlow = LabExpectation(
+        scenario: "restarted-then-slow", outcome: "escalate", cause: "upstream-timeout", conclusions: ["slow-upstream", "host-starved"],
+        reasons: [
+            "error-log":
+                #"^the newest upstream lines are read timeouts \([1-9]\d* since \S+, the last at \S+\): the app is up now but too slow\. The [1-9]\d* refused connections before them \(the last at \S+\) are an earlier story"#,
+            "upstream-latency": latencyReason,
+        ])
+    static let cuts = LabExpectation(
+        scenario: "cuts", outcome: "escalate", cause: "upstream-cuts-requests", conclusions: ["server-cuts-requests"],
+        reasons: [
+            "error-log": #"^the app hung up in the middle of [1-9]\d* requests since "#,
+            "app": #"^the app runs and has not restarted, yet it hung up in the middle of [1-9]\d* requests"#,
+        ])
+    /// A healthy app on a unix socket: the direct checks go through it, so verification passes.
+    static let unixSocket = LabExpectation(
+        scenario: "unix-socket", outcome: "no-fault", cause: "none", conclusions: ["no-fault-now"],
+        logins: ["login-right": 200, "login-wrong": 401], reasons: ["verify-site/health": "^the app's health endpoint answers 2xx$"],
+        throughSocket: ["verify-site/health", "verify-site/lockout-read"])
     static let authBroken = LabExpectation(
         scenario: "auth-broken", outcome: "escalate", cause: "auth-broken", conclusions: ["auth-broken"], logins: ["login-right": 401])
 
     /// Every scenario but `oom`, which needs root and a memory cgroup and has tests of its own.
-    static let withoutOOM = [healthy, crashed, wrongPort, socketMissing, headerTooBig, slow, authBroken]
+    static let withoutOOM = [healthy, crashed, wrongPort, socketMissing, headerTooBig, slow, authBroken, restartedThenSlow, cuts, unixSocket]
 
     /// The lab's other shapes of upstream: the app alone on a unix socket, and an upstream
     /// block of two apps (`MEDIC_LAB_UPSTREAM`). (Not `healthy` on a unix socket: verify-site.yaml

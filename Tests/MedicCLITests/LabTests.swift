@@ -37,6 +37,32 @@ struct LabTests {
         try walkUnattended(.oom)
     }
 
+    @Test("stale lines in the rotated error log (yesterday's, and 20 minutes old) are read past and decide nothing")
+    func staleLinesIgnored() throws {
+        let lab = try Lab("healthy")
+        defer { lab.down() }
+        // nginx's own log format, local time, as a rotation would have left them.
+        func line(_ secondsAgo: Int, _ message: String) -> String {
+            var clock = time(nil) - secondsAgo
+            var local = tm()
+            localtime_r(&clock, &local)
+            var bytes = [CChar](repeating: 0, count: 32)
+            strftime(&bytes, bytes.count, "%Y/%m/%d %H:%M:%S", &local)
+            return String(decoding: bytes.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+                + " [error] 7#7: *1 \(message), client: 127.0.0.1, server: medic-lab, request: \"GET / HTTP/1.1\", upstream: \"http://127.0.0.1:1/\""
+        }
+        let refused = "connect() failed (111: Connection refused) while connecting to upstream"
+        let tooBig = "upstream sent too big header while reading response header from upstream"
+        let stale = [line(86_400, refused), line(86_000, tooBig), line(1200, refused), line(1190, tooBig)]
+        try (stale.joined(separator: "\n") + "\n").write(toFile: lab["NGINX_ERROR_LOG"] + ".1", atomically: true, encoding: .utf8)
+
+        let (status, screen, evidence) = try runUnattended(lab, flags: ["--yes"])
+        try check(evidence, status: status, screen: screen, .healthy, lab: lab, approver: "--yes")
+        #expect(evidence.captured("refused") == "0" && evidence.captured("too_big") == "0")
+        let output = try evidence.files().first { $0.name.hasSuffix("-error-log.log") }.map { String(decoding: $0.bytes, as: UTF8.self) } ?? ""
+        #expect(output.contains("nginx-error.log.1 ("), "the rotated file was not read:\n\(output)")
+    }
+
     @Test(
         "--dry-run against oom reaches the diagnosis and stops or restarts nothing",
         .enabled(if: Lab.oomUnsupportedReason == nil, Comment(rawValue: oomNeeds)))
@@ -143,6 +169,16 @@ struct LabTests {
         #expect(end.outcome == expected.outcome && end.cause == expected.cause, "ended \(end)\n\(context)")
         #expect(expected.conclusions.contains(end.stepID ?? ""), "ended at \(end.stepID ?? "-")")
         #expect(end.exitStatus == expected.exitStatus)
+
+        // The reasons the transcript gives are the evidence: each must say what the scenario shows.
+        for (step, pattern) in expected.reasons {
+            let because = evidence.branches.last { $0.from == step }?.because ?? ""
+            #expect(try Regex(pattern).firstMatch(in: because) != nil, "the reason from \(step) was: \(because)\n\(context)")
+        }
+        for step in expected.throughSocket {
+            let ran = evidence.checkRuns.last { $0.stepID == step }?.display ?? ""
+            #expect(ran.hasSuffix(" via unix:" + lab["APP_UNIX_SOCKET"]), "\(step) ran: \(ran)")
+        }
 
         // Every action ran after a confirmation that approved it, and only the expected ones ran.
         #expect(evidence.actionRuns.map(\.stepID) == expected.actions, "\(context)")

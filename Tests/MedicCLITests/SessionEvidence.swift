@@ -29,6 +29,10 @@ struct SessionEvidence {
     var actionRuns: [RunRecord] { events.compactMap { if case .run(let run) = $0, run.kind == .action { run } else { nil } } }
     /// The `result` records, in order.
     var results: [ResultRecord] { events.compactMap { if case .result(let result) = $0 { result } else { nil } } }
+    /// Every branch taken, in order: from which step, and the reason given for it.
+    var branches: [BranchTaken] { events.compactMap { if case .branch(let branch) = $0 { branch } else { nil } } }
+    /// The `run` records of checks, in order (what each asked: `GET URL via unix:PATH`).
+    var checkRuns: [RunRecord] { events.compactMap { if case .run(let run) = $0, run.kind == .check { run } else { nil } } }
     /// The `confirm` records, in order.
     var confirmations: [ConfirmRecord] { events.compactMap { if case .confirm(let confirm) = $0 { confirm } else { nil } } }
 

@@ -18,6 +18,7 @@ struct WalkTests {
             kind: check
             title: Probe
             why: w
+            read_only: {reason: the login only checks a password}
             http: {url: "http://127.0.0.1/login", method: POST, json: {user: "${service}", password: "${token}", n: 3}}
             branches:
               - when: {status: 502, header: Server, matches: '^nginx'}

@@ -94,11 +94,33 @@ struct LogProbeTests {
         #expect(Extraction.succeeded(step(path), result))
     }
 
+    @Test("latest names the class of the newest classified line; stale lines before the window count for nothing")
+    func latestClass() throws {
+        let directory = try TestSupport.temporaryDirectory()
+        let path = directory + "/error.log"
+        let now = Self.now
+        // Yesterday's timeouts (stale), refusals 10 minutes ago while the app restarted, read
+        // timeouts in the last 3 minutes, and an unclassified line after them all.
+        var text = ""
+        for second in stride(from: now - 86_400, to: now - 86_000, by: 20) { text += Self.errorLine(second, "timeout") }
+        for second in stride(from: now - 600, to: now - 540, by: 10) { text += Self.errorLine(second, "refused") }
+        for second in stride(from: now - 170, to: now - 20, by: 30) { text += Self.errorLine(second, "timeout") }
+        text += Self.errorLine(now - 5, "other")
+        try text.write(toFile: path, atomically: true, encoding: .utf8)
+        let ran = probe(path)
+        #expect(count("refused", in: ran.text) == 6)
+        #expect(count("timeout", in: ran.text) == 5)
+        #expect(ran.text.contains("\nlatest: timeout at \(Self.iso(now - 50))\n"), "\(ran.text)")
+
+        try (Self.errorLine(now - 5, "other")).write(toFile: path, atomically: true, encoding: .utf8)
+        #expect(probe(path).text.contains("\nlatest: none\n"))
+    }
+
     static func iso(_ seconds: Int) -> String { strftime(seconds, "%Y-%m-%dT%H:%M:%SZ", utc: true) }
 
     func step(_ path: String) -> Step {
         var step = Step(id: "errors", kind: .check, location: Self.here)
-        step.execution = .log(LogProbeSpec(file: Template(path, at: Self.here), since: .seconds(900), classes: Self.classes))
+        step.execution = .log(LogProbeSpec(file: Template(path, at: Self.here), since: Template("15m", at: Self.here), classes: Self.classes))
         return step
     }
 

@@ -47,7 +47,7 @@ struct RunScreenTests {
             title: Probe
             why: To ask.
             http:
-              method: POST
+              method: GET
               url: http://127.0.0.1:1/login
               json: {username: alice}
             branches:
@@ -101,7 +101,7 @@ struct RunScreenTests {
         #expect(lines.contains("  ┆ echo first"))
         #expect(!lines.contains("  ┆ echo second"))
         #expect(lines.contains("    … 2 more lines (show look)"))
-        #expect(lines.contains("  → POST http://127.0.0.1:1/login"), "a request is folded to its request line")
+        #expect(lines.contains("  → GET http://127.0.0.1:1/login"), "a request is folded to its request line")
         #expect(!console.screen.contains("→ Content-Type") && lines.contains { $0.hasPrefix("    … ") && $0.hasSuffix("(show probe)") })
         #expect(lines.contains("  │ first") && lines.contains("  │ third"), "the output is shown as before")
         #expect(!console.screen.contains("captured"), "captured values wait for `vars` or --verbose")

@@ -7,12 +7,13 @@ public final class FixtureServer {
     private let process = Process()
     private let input = Pipe()
 
-    /// Starts the server.
-    public init() throws {
+    /// Starts the server, on a free loopback port or, given `unixSocket`, on a unix socket at
+    /// that path (then `port` is 0).
+    public init(unixSocket: String? = nil) throws {
         let script = TestSupport.repositoryRoot + "/Tests/MedicRuntimeTests/Fixtures/http_server.py"
         let output = Pipe()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", script]
+        process.arguments = ["python3", script] + (unixSocket.map { ["--unix", $0] } ?? [])
         process.standardInput = input
         process.standardOutput = output
         try process.run()

@@ -1,3 +1,4 @@
+import Foundation
 import MedicCore
 
 /// A console that answers prompts from a script and remembers everything shown.
@@ -121,4 +122,21 @@ final class MemoryStore: OutputStore {
     }
     func write(_ bytes: ArraySlice<UInt8>) throws { recorder.append(bytes, to: stepID) }
     func close() throws -> String { "output/\(stepID).log" }
+}
+
+/// The confirmations of unverified checks, kept in memory.
+public final class MemoryVouchLedger: VouchLedger, @unchecked Sendable {
+    // Tests drive one session at a time on one thread; the lock keeps the double honest anyway.
+    private let lock = NSLock()
+    private var confirmed: Set<String> = []
+
+    public init() {}
+
+    public func isConfirmed(stepID: String, digest: String) -> Bool {
+        lock.withLock { confirmed.contains(digest + " " + stepID) }
+    }
+
+    public func remember(stepID: String, digest: String) throws {
+        lock.withLock { _ = confirmed.insert(digest + " " + stepID) }
+    }
 }

@@ -15,6 +15,11 @@ supervisor program for the chosen scenario:
                         the port is opened (default 1)
   LAB_REQUEST_MB        working memory each request touches (default 64)
   LAB_RESPONSE_DELAY    seconds each request waits before answering
+  LAB_SLOW_PATHS        comma-separated paths the delay applies to (default:
+                        every path)
+  LAB_CUT_AFTER         the server's own write timeout, in seconds: a delayed
+                        request still unanswered then has its connection shut
+                        down by the app, which stays up (the `cuts` scenario)
   LAB_BIG_HEADER_BYTES  size of a session cookie added to every response
 """
 
@@ -24,6 +29,8 @@ import hashlib
 import hmac
 import json
 import os
+import socket
+import stat
 import tempfile
 
 from fastapi import FastAPI, Request
@@ -41,6 +48,8 @@ REQUEST_BYTES = int(float(os.environ.get("LAB_REQUEST_MB", "64")) * 1024 * 1024)
 RESPONSE_DELAY = float(os.environ.get("LAB_RESPONSE_DELAY", "0"))
 BIG_HEADER_BYTES = int(os.environ.get("LAB_BIG_HEADER_BYTES", "0"))
 AUTH_BROKEN = os.environ.get("LAB_AUTH_BROKEN", "0") == "1"
+SLOW_PATHS = {p for p in os.environ.get("LAB_SLOW_PATHS", "").split(",") if p}
+CUT_AFTER = float(os.environ.get("LAB_CUT_AFTER", "0"))
 
 # Stored hashes are made with the current secret; the `auth-broken` scenario
 # verifies with a "rotated" one, so no stored hash matches any more.
@@ -98,12 +107,38 @@ async def request_work(request: Request, call_next):
     if REQUEST_BYTES > 0:
         buf = b"\x5a" * REQUEST_BYTES
         del buf
-    if RESPONSE_DELAY > 0:
+    if RESPONSE_DELAY > 0 and (not SLOW_PATHS or request.url.path in SLOW_PATHS):
+        if 0 < CUT_AFTER < RESPONSE_DELAY:
+            await asyncio.sleep(CUT_AFTER)
+            _cut(request.client)
+            print(f"write timeout: closed {request.method} {request.url.path} after {CUT_AFTER:g} s without an answer", flush=True)
+            return JSONResponse({"detail": "cut"}, status_code=500)  # the connection is gone already
         await asyncio.sleep(RESPONSE_DELAY)
     response = await call_next(request)
     if BIG_HEADER_BYTES > 0:
         response.headers["Set-Cookie"] = "session=" + "x" * BIG_HEADER_BYTES + "; Path=/"
     return response
+
+
+def _cut(client) -> None:
+    """Shuts down the connection from `client`, as an app server's write timeout does: the
+    process stays up, the peer (nginx) sees the connection closed before any answer."""
+    if client is None:
+        return
+    for name in os.listdir("/proc/self/fd"):
+        try:
+            if not stat.S_ISSOCK(os.fstat(int(name)).st_mode):
+                continue
+            conn = socket.fromfd(int(name), socket.AF_INET, socket.SOCK_STREAM)
+        except (OSError, ValueError):
+            continue
+        try:
+            if conn.getpeername()[:2] == (client.host, client.port):
+                conn.shutdown(socket.SHUT_RDWR)
+        except OSError:
+            pass
+        finally:
+            conn.close()
 
 
 @app.get("/")

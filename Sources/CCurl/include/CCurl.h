@@ -33,6 +33,8 @@ typedef struct {
     long timeout_ms;
     /* When readable during the transfer, the transfer is abandoned (bytes drained); -1: never. */
     int interrupt_fd;
+    /* The unix socket to connect to instead of the URL's host and port, or NULL for TCP. */
+    const char *unix_socket;
 } medic_http_request;
 
 /* Where the response goes, as it arrives. */

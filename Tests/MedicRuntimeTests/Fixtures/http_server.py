@@ -1,7 +1,8 @@
 """A loopback HTTP server for the HTTP probe's tests (Python 3 standard library only).
 
 Binds 127.0.0.1 on a free port, prints the port on one line, and serves until its stdin closes
-(so it never outlives the test that started it):
+(so it never outlives the test that started it). With `--unix PATH` it listens on a unix socket at
+PATH instead and prints 0:
 
   /status/NNN         answers NNN with the body "status NNN"
   /echo               echoes the method, the request headers in order and the body
@@ -22,6 +23,8 @@ Every response carries "Server: medic-fixture".
 """
 
 import http.server
+import os
+import socketserver
 import sys
 import threading
 import time
@@ -112,7 +115,28 @@ class Handler(http.server.BaseHTTPRequestHandler):
     do_GET = do_POST = do_PUT = do_DELETE = do_PATCH = do_HEAD = handle_any
 
 
+class UnixServer(socketserver.ThreadingMixIn, socketserver.UnixStreamServer):
+    daemon_threads = True
+
+    # A client that hangs up after the head (curl on a redirect it follows) is no failure here.
+    def handle_error(self, request, client_address):
+        pass
+
+
+class UnixHandler(Handler):
+    # A unix socket's peer has no address; the handler's logging wants one.
+    def address_string(self):
+        return "unix"
+
+
 def main():
+    if len(sys.argv) == 3 and sys.argv[1] == "--unix":
+        server = UnixServer(sys.argv[2], UnixHandler)
+        print(0, flush=True)
+        threading.Thread(target=server.serve_forever, daemon=True).start()
+        sys.stdin.read()
+        os.unlink(sys.argv[2])
+        return
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
     server.daemon_threads = True
     print(server.server_address[1], flush=True)

@@ -1,0 +1,68 @@
+import MedicCore
+
+/// The first run of an unverified check (read-only on its author's word) under a runbook digest
+/// waits for the operator, like an action: Medic cannot prove it changes nothing.
+extension RunSession {
+    /// Nil when the check may run now (confirmed before under this digest, confirmed now, or
+    /// approved by `--yes`); otherwise what the walk does instead (nil inside: recording failed).
+    func confirmUnverified(_ invocation: Invocation) -> [WalkEffect]?? {
+        // A drill runs nothing for real, so there is nothing to vouch for.
+        if options.practice { return nil }
+        let stepID = walk.currentStep?.id ?? invocation.stepID
+        let digest = walk.currentRunbookDigest
+        if let digest, options.vouches?.isConfirmed(stepID: stepID, digest: digest) == true {
+            console.show("  confirmed at an earlier run of this runbook (same digest)", .dim)
+            return nil
+        }
+        func approve(reply: String, by: String) -> [WalkEffect]?? {
+            guard record(.confirm(ConfirmRecord(stepID: invocation.stepID, expected: "yes", reply: reply, approved: true, by: by))) else {
+                return .some(nil)
+            }
+            if let digest, let vouches = options.vouches {
+                do {
+                    try vouches.remember(stepID: stepID, digest: digest)
+                } catch {
+                    console.show("  could not remember this confirmation (\(error)); it will be asked again", .warning)
+                }
+            }
+            return nil
+        }
+        if options.autoApprove {
+            console.show("  approved by --yes", .warning)
+            return approve(reply: "--yes", by: "--yes")
+        }
+        let stalled = { (reason: String) -> [WalkEffect]?? in .some([.stalled(stepID: invocation.stepID, reason: reason)]) }
+        // Without a terminal nothing typed can be told from a `yes` piped in: nobody decides.
+        guard console.isInteractive else {
+            return .some(
+                walk.handle(
+                    .needsPerson(
+                        reason:
+                            "standard input is not a terminal, and an unverified check runs the first time only after a person confirms it (or with --yes)"
+                    )))
+        }
+        console.show("  Medic cannot prove this check changes nothing. Type yes to run it (asked once per version of the runbook), or no", .plain)
+        interruptedOnce = false
+        while true {
+            switch console.readLine(prompt: "Run it? › ", completions: completions(answers: ["no"]), fresh: true) {
+            case .line(let text) where text == "yes":
+                return approve(reply: text, by: options.operatorName)
+            case .line(let text) where text == "no":
+                console.show("  not run: declined by \(options.operatorName)", .warning)
+                guard
+                    record(
+                        .confirm(ConfirmRecord(stepID: invocation.stepID, expected: "yes", reply: text, approved: false, by: options.operatorName)))
+                else { return .some(nil) }
+                return stalled("the unverified check was not run; skip, back, goto another step, or retry to be asked again")
+            case .line(let text):
+                console.show("  '\(TerminalText.sanitize(walk.masking.apply(text)))' is not a decision: type yes to run it or no", .warning)
+            case .interrupted:
+                if case .walk(let effects) = interrupted() { return .some(effects) }
+            case .endOfInput:
+                return .some(walk.handle(.needsPerson(reason: "input ended before anyone confirmed the unverified check")))
+            case .hangUp:
+                return .some(walk.handle(.needsPerson(reason: "the terminal went away or Medic was told to stop before anyone confirmed")))
+            }
+        }
+    }
+}
