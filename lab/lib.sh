@@ -10,6 +10,10 @@ VENV=$LAB_ROOT/.venv
 NGINX_PORT=${MEDIC_LAB_NGINX_PORT:-18080}
 APP_PORT=${MEDIC_LAB_APP_PORT:-18000}
 WRONG_PORT=${MEDIC_LAB_WRONG_PORT:-18001}   # nothing listens here, ever
+APP2_PORT=${MEDIC_LAB_APP2_PORT:-18002}     # the pool's second app (MEDIC_LAB_UPSTREAM=pool)
+# How nginx reaches the app: tcp (127.0.0.1:APP_PORT), unix (the app on RUN/app.sock) or pool
+# (an upstream block of two apps, on APP_PORT and APP2_PORT). supervisor runtime only.
+UPSTREAM_KIND=${MEDIC_LAB_UPSTREAM:-tcp}
 MEMORY_MB=${MEDIC_LAB_MEMORY_MB:-256}       # cgroup limit in the oom scenario
 OWN_LIMIT_MB=128                            # the app's own limit in oom-own-limit (a request needs 96 MiB more)
 

@@ -20,6 +20,9 @@ public struct Discovery: Sendable, Hashable {
     public var separator: String
     /// Where `discover:` is written.
     public var location: SourceLocation
+    /// Why the check runs on the real file system instead of the read-only mount namespace
+    /// (`writable_fs`, as for a check step: `nginx -T` opens its pid and log files); nil inside it.
+    public var writableFileSystem: String?
 
     /// Creates a discovery.
     public init(

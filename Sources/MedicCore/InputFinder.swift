@@ -130,9 +130,10 @@ public struct InputFinder {
         // Secrets are never searched with and never handed to a discovery.
         var environment: [String: String] = [:]
         for other in runbook.inputs where !other.isSecret { environment[other.environmentName] = values[other.name] ?? "" }
-        let invocation = Invocation(
+        var invocation = Invocation(
             stepID: "discover:\(input.name)", kind: .check, placement: .local, timeout: discovery.timeout, payload: payload,
             environment: environment, secrets: [])
+        invocation.writableFileSystem = discovery.writableFileSystem != nil
         var bytes: [UInt8] = []
         let result = runner.run(invocation) { chunk in
             if bytes.count < Self.outputLimit { bytes += chunk.prefix(Self.outputLimit - bytes.count) }

@@ -4,7 +4,7 @@ import MedicCore
 struct DiscoveryDecoder {
     let reader: NodeReader
 
-    static let discoverKeys = ["why", "command", "script", "capture", "timeout", "many", "separator"]
+    static let discoverKeys = ["why", "command", "script", "capture", "timeout", "many", "separator", "writable_fs"]
     static let ruleTests = ["equals", "contains", "among", "not_among", "matches"]
 
     /// The check that finds the input's value: one of `command` or `script`, and captures with a
@@ -64,9 +64,17 @@ struct DiscoveryDecoder {
             }
         }
         let why = fields["why"].flatMap { reader.string($0, "'why'") }
+        // Like a check's: the author's reason to run outside the read-only mount namespace.
+        var writable: String?
+        if let node = fields["writable_fs"], let reason = reader.fields(node, allowed: ["reason"], in: "'writable_fs'") {
+            writable = reason["reason"].flatMap { reader.string($0, "'reason'") }
+            if writable?.isEmpty ?? true { reader.error("'writable_fs' needs a 'reason'", at: node) }
+        }
         guard let execution else { return nil }
-        return Discovery(
+        var discovery = Discovery(
             execution: execution, captures: captures, why: why, timeout: timeout, many: many, separator: separator, location: reader.location(node))
+        discovery.writableFileSystem = writable
+        return discovery
     }
 
     /// The rules of `refuse_if:`: each one test and a `because`.

@@ -12,7 +12,8 @@ struct Lab {
     static var enabled: Bool { ProcessInfo.processInfo.environment["MEDIC_LAB_TESTS"] == "1" }
 
     /// The run directory and ports; `MEDIC_LAB_E2E_DIR` and `MEDIC_LAB_E2E_NGINX_PORT`,
-    /// `_APP_PORT`, `_WRONG_PORT`, `_SSH_PORT` (the pool scenarios' sshd, 28022) move them (so that a second run on the same machine cannot collide).
+    /// `_APP_PORT`, `_WRONG_PORT`, `_APP2_PORT`, `_SSH_PORT` (the pool scenarios' sshd, 28022) move
+    /// them (so that a second run on the same machine cannot collide).
     static let runDirectory = setting("DIR", NSTemporaryDirectory() + "medic-lab-e2e")
 
     /// What lab/up, lab/down and the lab's programs are started with.
@@ -20,6 +21,7 @@ struct Lab {
         "MEDIC_LAB_DIR": runDirectory, "MEDIC_LAB_NGINX_PORT": setting("NGINX_PORT", "28080"),
         "MEDIC_LAB_APP_PORT": setting("APP_PORT", "28000"), "MEDIC_LAB_WRONG_PORT": setting("WRONG_PORT", "28001"),
         "MEDIC_LAB_SSH_PORT": setting("SSH_PORT", "28022"),
+        "MEDIC_LAB_APP2_PORT": setting("APP2_PORT", "28002"),
     ]
 
     private static func setting(_ name: String, _ fallback: String) -> String {
@@ -55,12 +57,14 @@ struct Lab {
     /// what the scenario needs (status 77), the test is cancelled with lab/up's reason: it shows
     /// as skipped, never as passed.
     /// `runtime` is what runs the app: supervisor, or docker or compose on a Docker engine that
-    /// lab/up starts when none answers on the lab's socket.
+    /// lab/up starts when none answers on the lab's socket. `upstream` is how nginx reaches the
+    /// app: tcp, unix (a socket) or pool (an upstream block of two apps); see lab/README.md.
     /// `settings` adds lab/up knobs (`MEDIC_LAB_STRAY_OOM=1`).
-    init(_ scenario: String, runtime: String = "supervisor", settings: [String: String] = [:]) throws {
+    init(_ scenario: String, runtime: String = "supervisor", upstream: String = "tcp", settings: [String: String] = [:]) throws {
         let up = try Spawn.run(
             [TestSupport.repositoryRoot + "/lab/up", scenario],
-            environment: Self.environment.merging(["MEDIC_LAB_RUNTIME": runtime]) { $1 }.merging(settings) { $1 }, timeout: 300)
+            environment: Self.environment.merging(["MEDIC_LAB_RUNTIME": runtime, "MEDIC_LAB_UPSTREAM": upstream]) { $1 }.merging(settings) { $1 },
+            timeout: 300)
         if up.status == 77 {
             let reason = up.output.split(separator: "\n").first { $0.contains("skipped") }.map(String.init) ?? up.output
             try Test.cancel("\(reason)")
@@ -92,6 +96,10 @@ struct Lab {
         ] + (self["COMPOSE_FILE"].isEmpty ? [] : [("compose_file", self["COMPOSE_FILE"])])
             + (self["APP_UNIX_SOCKET"].isEmpty ? [] : [("app_socket", self["APP_UNIX_SOCKET"])])
     }
+
+    /// All that a zero-config run is given: the failing site's URL and the login user (the
+    /// password comes from the environment); Medic discovers the rest on the host.
+    var siteOnly: [(name: String, value: String)] { [("site_url", self["SITE_URL"]), ("login_user", self["LOGIN_USER"])] }
 
     /// What Medic runs with besides its own settings: the lab's engine, for docker and compose.
     var medicEnvironment: [String: String] { self["DOCKER_HOST"].isEmpty ? [:] : ["DOCKER_HOST": self["DOCKER_HOST"]] }

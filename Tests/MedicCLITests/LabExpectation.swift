@@ -35,10 +35,13 @@ struct LabExpectation: Sendable, CustomTestStringConvertible {
     var settings: [String: String] = [:]
     /// A name for the test list when one scenario runs in two ways.
     var label: String?
+    /// How nginx reaches the app: tcp, unix (a socket) or pool (two servers); see lab/README.md.
+    var upstream = "tcp"
 
     var testDescription: String {
         let name = label.map { "\(scenario) (\($0))" } ?? scenario
-        return runtime == "supervisor" ? name : "\(runtime) \(name)"
+        return [runtime == "supervisor" ? nil : runtime, upstream == "tcp" ? nil : "\(upstream) upstream", name].compactMap { $0 }.joined(
+            separator: " ")
     }
 
     /// `medic run`'s exit status for the outcome.
@@ -112,6 +115,20 @@ struct LabExpectation: Sendable, CustomTestStringConvertible {
 
     /// Every scenario but `oom`, which needs root and a memory cgroup and has tests of its own.
     static let withoutOOM = [healthy, crashed, wrongPort, socketMissing, headerTooBig, slow, authBroken, restartedThenSlow, cuts, unixSocket]
+
+    /// The lab's other shapes of upstream: the app alone on a unix socket, and an upstream
+    /// block of two apps (`MEDIC_LAB_UPSTREAM`). (Not `healthy` on a unix socket: verify-site.yaml
+    /// asks the app's health over TCP only, so that walk cannot conclude no-fault, by hand or not;
+    /// DiscoveryLabTests checks what discovery finds there.)
+    static let otherUpstreams: [LabExpectation] = [
+        with(crashed, upstream: "unix"), with(healthy, upstream: "pool"), with(headerTooBig, upstream: "pool"),
+    ]
+
+    static func with(_ expectation: LabExpectation, upstream: String) -> LabExpectation {
+        var changed = expectation
+        changed.upstream = upstream
+        return changed
+    }
 }
 
 /// What the kernel-oom and memory-limit steps of a walk must show.

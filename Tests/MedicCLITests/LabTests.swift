@@ -120,7 +120,7 @@ struct LabTests {
     // MARK: - Walks
 
     func walkAtTerminal(_ expected: LabExpectation) throws {
-        let lab = try Lab(expected.scenario, runtime: expected.runtime, settings: expected.settings)
+        let lab = try Lab(expected.scenario, runtime: expected.runtime, upstream: expected.upstream, settings: expected.settings)
         defer { lab.down() }
         let dir = try TestSupport.temporaryDirectory()
         let session = dir + "/session"
@@ -128,11 +128,12 @@ struct LabTests {
         let terminal = try Terminal(
             "\(CommandLineTests.binary) run runbooks/nginx-502.yaml \(variables) --transcript '\(session)'",
             environment: ["NO_COLOR": "1", "XDG_STATE_HOME": dir].merging(lab.medicEnvironment) { $1 })
-        // The only input not given: the password, typed at the hidden prompt.
-        try terminal.waitFor("login_password (input hidden): ", timeout: 30)
-        try terminal.type(lab.password)
+        // The inputs screen, accepted; the only input not given, the password, is asked at the
+        // hidden prompt when the first step that reads it is reached (and not on paths that never do).
+        try terminal.waitFor("accept these values? yes, or set NAME=VALUE › ", timeout: 120)
+        try terminal.type("yes")
         try terminal.send("Enter")
-        let (status, screen) = try Self.confirmEveryAction(terminal, timeout: 300)
+        let (status, screen) = try Self.confirmEveryAction(terminal, timeout: 300, password: lab.password)
         let evidence = try SessionEvidence(directory: session)
         let operatorName = evidence.start?.operatorName ?? "?"
         #expect(operatorName != "--yes")
@@ -142,7 +143,7 @@ struct LabTests {
 
     func walkUnattended(_ expected: LabExpectation) throws {
         let started = Date()
-        let lab = try Lab(expected.scenario, runtime: expected.runtime, settings: expected.settings)
+        let lab = try Lab(expected.scenario, runtime: expected.runtime, upstream: expected.upstream, settings: expected.settings)
         defer { lab.down() }
         if let window = expected.variables["error_window"], let seconds = Double(window.dropLast()), window.hasSuffix("s") {
             // Let the window's start pass lab/up's first kills, so they are older than it.
@@ -155,11 +156,14 @@ struct LabTests {
         try check(evidence, status: status, screen: screen, expected, lab: lab, approver: "--yes")
     }
 
-    /// `medic run` with standard input on /dev/null and the password in the environment.
-    func runUnattended(_ lab: Lab, flags: [String], variables: [String: String] = [:]) throws -> (Int32, String, SessionEvidence) {
+    /// `medic run` with standard input on /dev/null and the password in the environment, given
+    /// `inputs` (every input but the password, unless told otherwise) and `variables` beside them.
+    func runUnattended(
+        _ lab: Lab, flags: [String], inputs: [(name: String, value: String)]? = nil, variables: [String: String] = [:]
+    ) throws -> (Int32, String, SessionEvidence) {
         let dir = try TestSupport.temporaryDirectory()
-        let inputs = lab.inputs + variables.sorted { $0.key < $1.key }.map { (name: $0.key, value: $0.value) }
-        let arguments = [CommandLineTests.binary, "run", Self.runbook] + inputs.flatMap { ["--var", "\($0.name)=\($0.value)"] }
+        let given = (inputs ?? lab.inputs) + variables.sorted { $0.key < $1.key }.map { (name: $0.key, value: $0.value) }
+        let arguments = [CommandLineTests.binary, "run", Self.runbook] + given.flatMap { ["--var", "\($0.name)=\($0.value)"] }
         let run = try Spawn.run(
             arguments + flags + ["--transcript", dir + "/session"],
             environment: ["NO_COLOR": "1", "XDG_STATE_HOME": dir, "MEDIC_VAR_login_password": lab.password].merging(lab.medicEnvironment) { $1 },
@@ -298,14 +302,22 @@ struct LabTests {
     // MARK: - Helpers
 
     /// Answers every confirmation with exactly what its prompt asks for ("Type yes to run it",
-    /// or "Type the target's name, app, to run it") until Medic exits; fails on any other prompt.
-    static func confirmEveryAction(_ terminal: Terminal, timeout: Double) throws -> (status: Int32, screen: String) {
+    /// or "Type the target's name, app, to run it"), and the hidden password prompt with
+    /// `password`, until Medic exits; fails on any other prompt.
+    static func confirmEveryAction(_ terminal: Terminal, timeout: Double, password: String? = nil) throws -> (status: Int32, screen: String) {
         let deadline = Date().addingTimeInterval(timeout)
         var answered = 0
+        var typedPasswords = 0
         var screen = ""
         while Date() < deadline {
             screen = try terminal.screen()
             if let exit = screen.firstMatch(of: /\[exit (\d+)\]/), let status = Int32(exit.1) { return (status, screen) }
+            if let password, screen.components(separatedBy: "login_password (input hidden): ").count - 1 > typedPasswords {
+                try terminal.type(password)
+                try terminal.send("Enter")
+                typedPasswords += 1
+                continue
+            }
             if screen.components(separatedBy: "Run it? › ").count - 1 > answered {
                 let asked = screen.matches(of: /Type the target's name, (.+?), to run it|Type (yes) to run it/).last
                 let reply = try #require(asked.flatMap { $0.1 ?? $0.2 }.map(String.init), "no instruction before the prompt:\n\(screen)")

@@ -31,7 +31,8 @@ struct SSHRunnerTests {
             // Written by a child process: an executable this process had open for writing could be
             // inherited by a parallel test's fork and then refuse to start ("text file busy").
             // An action, not a check: checks run on a read-only file system.
-            var writing = MedicRuntimeTests.invocation(.command(argv: ["/bin/sh", "-c", #"printf '%s\n' "$1" > "$2" && chmod 755 "$2""#, "sh", script, fake]))
+            var writing = MedicRuntimeTests.invocation(
+                .command(argv: ["/bin/sh", "-c", #"printf '%s\n' "$1" > "$2" && chmod 755 "$2""#, "sh", script, fake]))
             writing.kind = Step.Kind.action
             var text: [UInt8] = []
             let result = LocalRunner().run(writing) { text += $0 }
