@@ -117,7 +117,12 @@ extension LabTests {
             var wanted = [("nginx_conf", lab["NGINX_CONF"]), ("nginx_error_log", lab["NGINX_ERROR_LOG"]), ("runtime", lab["RUNTIME"])]
             if lab["RUNTIME"] == "supervisor" { wanted.append(("supervisor_conf", lab["SUPERVISOR_CONF"])) }
             if lab["RUNTIME"] == "compose" { wanted.append(("compose_file", lab["COMPOSE_FILE"])) }
-            if lab["UPSTREAM_KIND"] != "unix" { wanted.append(("app_health_url", lab["APP_HEALTH_URL"])) }
+            // An app on a unix socket only has no TCP health URL to find: discovery names the socket instead.
+            if lab["UPSTREAM_KIND"] != "unix" && lab["APP_UNIX_SOCKET"].isEmpty {
+                wanted.append(("app_health_url", lab["APP_HEALTH_URL"]))
+            } else {
+                wanted.append(("app_socket", lab["UPSTREAM_KIND"] == "unix" ? lab["APP_SOCKET"] : lab["APP_UNIX_SOCKET"]))
+            }
             let lines = screen.split(separator: "\n").map(String.init)
             for (name, value) in wanted {
                 let line = lines.first { $0.trimmingCharacters(in: .whitespaces).hasPrefix(name + " ") }
