@@ -121,7 +121,9 @@ extension LabTests {
             if lab["UPSTREAM_KIND"] != "unix" && lab["APP_UNIX_SOCKET"].isEmpty {
                 wanted.append(("app_health_url", lab["APP_HEALTH_URL"]))
             } else {
-                wanted.append(("app_socket", lab["UPSTREAM_KIND"] == "unix" ? lab["APP_SOCKET"] : lab["APP_UNIX_SOCKET"]))
+                // The socket is found from the process listening on it, so only while the app is up.
+                let socket = lab["UPSTREAM_KIND"] == "unix" ? lab["APP_SOCKET"] : lab["APP_UNIX_SOCKET"]
+                if FileManager.default.fileExists(atPath: socket) { wanted.append(("app_socket", socket)) }
             }
             let lines = screen.split(separator: "\n").map(String.init)
             for (name, value) in wanted {
