@@ -71,7 +71,7 @@ struct Lab {
         }
         guard up.status == 0 else { throw TestFailure("lab/up \(scenario) exited \(up.status):\n\(up.output)") }
         self.scenario = scenario
-        values = try Self.readEnvironmentFile(Self.runDirectory + "/lab.env")
+        values = try TestSupport.readEnvironmentFile(Self.runDirectory + "/lab.env")
     }
 
     /// Stops everything lab/up started (lab/down signals only pids it recorded or marked).
@@ -178,20 +178,5 @@ struct Lab {
     /// A login through nginx as the lab's user; the status code.
     func login(password: String) throws -> Int {
         try status(of: self["LOGIN_URL"], json: #"{"username": "\#(self["LOGIN_USER"])", "password": "\#(password)"}"#)
-    }
-
-    static func readEnvironmentFile(_ path: String) throws -> [String: String] {
-        let text = try String(contentsOfFile: path, encoding: .utf8)
-        var values: [String: String] = [:]
-        for line in text.split(separator: "\n") where !line.hasPrefix("#") {
-            guard let equals = line.firstIndex(of: "=") else { continue }
-            var value = String(line[line.index(after: equals)...])
-            // lab/up quotes a value only when it needs it, shell-style: '...' with '\'' inside.
-            if value.hasPrefix("'"), value.hasSuffix("'"), value.count >= 2 {
-                value = String(value.dropFirst().dropLast()).replacingOccurrences(of: #"'\''"#, with: "'")
-            }
-            values[String(line[..<equals])] = value
-        }
-        return values
     }
 }

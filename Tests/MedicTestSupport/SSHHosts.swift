@@ -54,7 +54,7 @@ public final class SSHHosts: Sendable {
         let up = try Self.runScript(["up", String(count)], environment: environment)
         if up.status == 77 { throw Unavailable(reason: up.output.trimmingCharacters(in: .whitespacesAndNewlines)) }
         guard up.status == 0 else { throw TestFailure("lab/sshd up \(count) exited \(up.status):\n\(up.output)") }
-        let values = try Self.readEnvironmentFile(directory + "/ssh/ssh.env")
+        let values = try TestSupport.readEnvironmentFile(directory + "/ssh/ssh.env")
         self.directory = directory
         self.port = port
         addresses = (values["SSH_HOSTS"] ?? "").split(separator: " ").map(String.init)
@@ -171,20 +171,5 @@ public final class SSHHosts: Sendable {
         if signalled { throw TestFailure("\(arguments.joined(separator: " ")) took longer than \(Int(timeout)) s:\n\(output)") }
         let exited = status & 0x7f == 0
         return (exited ? (status >> 8) & 0xff : 128 + (status & 0x7f), output)
-    }
-
-    private static func readEnvironmentFile(_ path: String) throws -> [String: String] {
-        let text = try String(contentsOfFile: path, encoding: .utf8)
-        var values: [String: String] = [:]
-        for line in text.split(separator: "\n") where !line.hasPrefix("#") {
-            guard let equals = line.firstIndex(of: "=") else { continue }
-            var value = String(line[line.index(after: equals)...])
-            // lab/sshd quotes a value only when it needs it, shell-style: '...' with '\'' inside.
-            if value.hasPrefix("'"), value.hasSuffix("'"), value.count >= 2 {
-                value = String(value.dropFirst().dropLast()).replacingOccurrences(of: #"'\''"#, with: "'")
-            }
-            values[String(line[..<equals])] = value
-        }
-        return values
     }
 }
