@@ -18,8 +18,9 @@ public struct ScenarioLoader: Sendable {
         YAMLFiles.paths(in: folder(for: runbookPath)) ?? []
     }
 
-    /// Loads one scenario file.
-    public func load(_ path: String) -> (scenario: Scenario?, diagnostics: [Diagnostic]) {
+    /// Loads one scenario file; with `runbook`, the runbook it records an incident of, whose
+    /// declared causes its expected cause must be one of.
+    public func load(_ path: String, of runbook: Runbook? = nil) -> (scenario: Scenario?, diagnostics: [Diagnostic]) {
         let reader = NodeReader(file: path)
         let bytes: [UInt8]
         switch SourceFile.bytes(path) {
@@ -61,7 +62,13 @@ public struct ScenarioLoader: Sendable {
             }
             if let node = expect["cause"], let text = reader.string(node, "'cause'") {
                 scenario.expectedCause = text
-                if !CauseVocabulary.contains(text) { reader.error("unknown cause '\(text)'", at: node) }
+                if let runbook, runbook.cause(text) == nil {
+                    let declared = runbook.causes.map(\.id)
+                    reader.error(
+                        "expected cause '\(text)' is not one runbook '\(runbook.id)' declares", at: node,
+                        hint: Spelling.suggestion(for: text, among: declared).map { "did you mean '\($0)'?" }
+                            ?? "declared: \(declared.joined(separator: ", "))")
+                }
             }
             scenario.expectedPath = expect["path"].flatMap { reader.strings($0, "'path'") }
             // `actions: []` says the walk must reach no action at all.
