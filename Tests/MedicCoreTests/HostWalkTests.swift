@@ -64,6 +64,8 @@ struct HostWalkTests {
               - otherwise: none
           fine: {kind: conclusion, title: Fine, why: w, outcome: resolved, cause: none}
           none: {kind: conclusion, title: None, why: w, outcome: escalate, cause: none}
+        causes:
+          none: {title: "No fault found", description: "In this test, no fault found."}
         """
 
     static func bundle() throws -> RunbookBundle { TestSupport.bundle(try TestSupport.runbook(yaml)) }
