@@ -27,7 +27,7 @@ struct CauseCommandTests {
             kind: check
             title: Compare the checksums
             why: A flipped bit changes the checksum.
-            command: ["sh", "-c", "echo mismatch"]
+            command: ["echo", "mismatch"]
             branches:
               - when: {matches: mismatch}
                 next: flipped
@@ -114,9 +114,9 @@ struct CauseCommandTests {
         let test = try cli.medic(["test", dir + "/bit-flip.yaml"])
         #expect(test.status == ExitStatus.invalidRunbook.rawValue, "\(test.output)\(test.error)")
         #expect(
-            test.error.contains(
-                "bit-flip.scenarios/flipped.yaml:7:10: error: expected cause 'cosmic-rays' is not one runbook 'bit-flip' declares; did you mean 'cosmic-ray'?"),
+            test.error.contains("bit-flip.scenarios/flipped.yaml:7:10: error: expected cause 'cosmic-rays' is not one runbook 'bit-flip' declares\n"),
             "\(test.error)")
+        #expect(test.error.contains("bit-flip.scenarios/flipped.yaml:7:10: note: did you mean 'cosmic-ray'?"), "\(test.error)")
     }
 
     @Test("a drill shows the cause expected and reached with the runbook's titles")

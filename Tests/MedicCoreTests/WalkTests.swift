@@ -124,7 +124,7 @@ struct WalkTests {
         var driver = ScriptedDriver(
             results: [
                 "probe": [StepResult(output: "nginx error page", httpStatus: 502, headers: [HTTPHeader(name: "server", value: "nginx/1.22")])],
-                "log": [StepResult(exitStatus: 0, output: "restarts=4\nConnection refused\n")],
+                "log": [StepResult(exitStatus: 0, output: "restarts=4\nConnection refused\nConnection refused\n")],
             ],
             replies: ["restart": [.declined]])
         driver.drive(&walk, from: walk.start())
