@@ -82,7 +82,8 @@ struct DrillCommand: ParsableCommand {
         let expectedCause = scenario.expectedCause.map { id in bundle.root.cause(id).map { "\(id) (\($0.title))" } ?? id }
         let expected = [scenario.expectedOutcome?.rawValue, expectedCause].compactMap { $0 }.joined(separator: " · ")
         let reachedCause = end.causeTitle.map { "\(end.cause) (\($0))" } ?? end.cause
-        let reached = end.outcome == "aborted" ? "aborted" : "\(end.outcome) · \(reachedCause)"
+        // Aborted and stopped runs have no cause to show.
+        let reached = end.cause.isEmpty ? end.outcome : "\(end.outcome) · \(reachedCause)"
         console.show("  expected: \(expected.isEmpty ? "(not recorded)" : expected)", .plain)
         console.show("  you reached: \(reached)", grade.conclusionMatches ? .success : .failure)
         if grade.rows.isEmpty {
