@@ -77,7 +77,10 @@ struct StepDecoder {
         step.captures = fields["capture"].map(captures) ?? []
         step.counts = fields["count"].map(counts) ?? []
         if let node = fields["uses"] { applySnippets(ReuseDecoder(reader: reader).uses(node), to: &step, at: node, context: context) }
-        step.branches = BranchDecoder(reader: reader).branches(fields.required("branches"), context: context)
+        // A check that only runs as a rolling action's `batch.verify` decides nothing by itself:
+        // it may go without branches (the validator refuses that anywhere else).
+        let branches = step.kind == .check ? fields["branches"] : fields.required("branches")
+        step.branches = BranchDecoder(reader: reader).branches(branches, context: context)
         if let node = fields["read_only"] {
             step.vouch = reason(node, key: "read_only", why: "why the check cannot change anything", context: context).map {
                 ReadOnlyVouch(reason: $0, location: reader.location(node))

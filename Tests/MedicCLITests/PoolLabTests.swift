@@ -101,7 +101,7 @@ extension LabTests {
             #expect(status == 0, "\(context)")
             #expect(end.outcome == "resolved" && end.cause == "upstream-not-listening" && end.stepID == "restarted", "\(end)")
             #expect(
-                evidence.path == ["upstreams", "from-nginx", "member-state", "restart", "app-running", "answers-again", "restarted"],
+                evidence.path == ["upstreams", "from-nginx", "member-state", "restart", "answers-again", "restarted"],
                 "\(context)")
 
             // The reasons, as the journal (and transcript.md) give them, name the right host.
