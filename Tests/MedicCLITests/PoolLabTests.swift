@@ -108,7 +108,7 @@ extension LabTests {
             #expect(evidence.because(from: "upstreams") == "the upstream block app_pool lists 3 servers")
             #expect(evidence.because(from: "from-nginx") == "members that do not answer from nginx's host: 1 (the first, \(down))")
             #expect(evidence.because(from: "member-state") == "supervisor says the app is not running on \(down)")
-            #expect(evidence.because(from: "restart") == "supervisor restarted the app on \(down)")
+            #expect(evidence.because(from: "restart") == "supervisor restarted the app on \(down), and it runs again there")
             #expect(evidence.because(from: "answers-again") == "every restarted member answers from nginx's host")
             let report = try String(contentsOfFile: evidence.directory + "/transcript.md", encoding: .utf8)
             #expect(report.contains("supervisor says the app is not running on \(down)"), "\(report)")
