@@ -196,14 +196,18 @@ extension LabExpectation {
         var cases = [
             slowOnEngine,
             LabExpectation(
-                scenario: "restart-fails", outcome: "escalate", cause: "upstream-not-listening", conclusions: ["restart-failed"],
-                actions: ["app-down/restart"], runtime: runtime, containers: untouched.merging(["app": ["Exited", "Created"]]) { $1 },
+                scenario: "restart-fails", outcome: "escalate", cause: "upstream-not-listening", conclusions: ["app-down-escalate"],
+                actions: ["app-down/restart"], runtime: runtime,
+                reasons: [
+                    "app-down/restart": "^the \(runtime) restart command failed$", "app": "^the app is not running and could not be brought back$",
+                ],
+                containers: untouched.merging(["app": ["Exited", "Created"]]) { $1 },
                 failedActions: ["app-down/restart": #"Cannot restart container .*no such file or directory"#]),
         ]
         if runtime == "compose" {
             cases.append(
                 LabExpectation(
-                    scenario: "not-ready", outcome: "escalate", cause: "not-ready", conclusions: ["not-ready"], runtime: runtime,
+                    scenario: "not-ready", outcome: "escalate", cause: "not-ready", conclusions: ["not-ready-escalate"], runtime: runtime,
                     reasons: [
                         "app-down/compose-logs": "^the app container runs but its health check is starting, so it is not ready for traffic$",
                         "app-down/compose-depends": "health check is starting: it is not ready yet",
