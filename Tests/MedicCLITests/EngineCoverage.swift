@@ -98,6 +98,15 @@ enum EngineCoverage {
         return required
     }
 
+    /// The required (step, runtime) pairs that no walk ran and no exclusion names, as
+    /// "step (runtime)".
+    static func missing(_ required: [(step: String, runtime: String)], walks: [EngineRuns.Walk]) -> [String] {
+        var ran: [String: Set<String>] = [:]
+        for walk in walks { ran[walk.runtime, default: []].formUnion(walk.steps) }
+        return required.filter { exclusions["\($0.step) \($0.runtime)"] == nil && ran[$0.runtime]?.contains($0.step) != true }
+            .map { "\($0.step) (\($0.runtime))" }
+    }
+
     /// Whether a command or script calls `docker` or the compose helper (comments aside).
     static func callsEngine(_ execution: Execution) -> Bool {
         switch execution {
@@ -111,5 +120,35 @@ enum EngineCoverage {
         default:
             return false
         }
+    }
+}
+
+/// The coverage test's own logic, without an engine: what it requires of the shipped runbooks,
+/// and that a step no walk ran is reported.
+@Suite("the engine coverage list")
+struct EngineCoverageTests {
+    @Test("the docker and compose steps of nginx-502.yaml and app-down.yaml, each compose step under v1 and v2")
+    func requiredSteps() throws {
+        let required = try EngineCoverage.required(runbook: LabTests.runbook)
+        let keys = Set(required.map { "\($0.step) \($0.runtime)" })
+        for key in [
+            "app-log-pool docker", "app-log-pool compose v2", "app-down/docker-logs docker", "app-down/compose-depends compose v1",
+            "app-down/compose-depends compose v2", "app-down/restart docker", "app-down/restart compose v2", "app-down/kernel-oom docker",
+            "app-down/memory-limit compose v1",
+        ] {
+            #expect(keys.contains(key), "\(key) is not required")
+        }
+        // Not docker or compose: the supervisor section, the HTTP checks, the root's nginx steps.
+        for key in ["app-down/supervisor-status docker", "app-down/app-health docker", "error-log docker", "app-down/docker-ps compose v1"] {
+            #expect(!keys.contains(key), "\(key) is required")
+        }
+    }
+
+    @Test("a required step that no walk ran is reported, under the runtime it lacks")
+    func missingStep() {
+        let required = [(step: "app-down/restart", runtime: "docker"), (step: "app-down/restart", runtime: "compose v2")]
+        let walks = [EngineRuns.Walk(runtime: "docker", steps: ["app-down/restart"], label: "docker stopped")]
+        #expect(EngineCoverage.missing(required, walks: walks) == ["app-down/restart (compose v2)"])
+        #expect(EngineCoverage.missing(required, walks: walks + [.init(runtime: "compose v2", steps: ["app-down/restart"], label: "v2")]).isEmpty)
     }
 }

@@ -453,14 +453,9 @@ extension LabTests {
             let (walks, skips) = EngineRuns.shared.recorded
             if walks.isEmpty, let reason = skips.first { try Test.cancel("\(reason)") }
             try #require(!walks.isEmpty, "no engine walk ran in this process: run the whole EngineLabTests suite (this test reads its journals)")
-            var ran: [String: Set<String>] = [:]
-            for walk in walks { for step in walk.steps { ran[walk.runtime, default: []].insert(step) } }
             let required = try EngineCoverage.required(runbook: LabTests.runbook)
             #expect(required.count >= 20, "the list of docker and compose steps looks wrong: \(required)")
-            var missing: [String] = []
-            for (step, runtime) in required where EngineCoverage.exclusions["\(step) \(runtime)"] == nil {
-                if ran[runtime]?.contains(step) != true { missing.append("\(step) (\(runtime))") }
-            }
+            let missing = EngineCoverage.missing(required, walks: walks)
             #expect(
                 missing.isEmpty, "never run against the real engine in this suite:\n\(missing.joined(separator: "\n"))\nwalks: \(walks.map(\.label))")
             // An exclusion must name a step that exists and still cannot run.
