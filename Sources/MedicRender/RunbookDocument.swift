@@ -184,6 +184,7 @@ extension RunbookDocument {
         case .contains(let t): "it contains \(t.raw)"
         case .among(let t): "it is among \(t.raw)"
         case .notAmong(let t): "it is not among \(t.raw)"
+        case .addressAmong(let t): "its host and port reach a listen address of \(t.raw)"
         case .matches(let p): "it matches \(p.source)"
         }
     }

@@ -114,6 +114,13 @@ struct LabExpectation: Sendable, CustomTestStringConvertible {
         scenario: "unix-socket", outcome: "no-fault", cause: "none", conclusions: ["no-fault-now"],
         logins: ["login-right": 200, "login-wrong": 401], reasons: ["verify-site/health": "^the app's health endpoint answers 2xx$"],
         throughSocket: ["verify-site/health", "verify-site/lockout-read"])
+    /// `healthy` with nginx proxying to the app's unix socket (`MEDIC_LAB_UPSTREAM=unix`): as
+    /// `unixSocket`, the direct checks go through the socket.
+    static let healthyOnSocket = LabExpectation(
+        scenario: "healthy", outcome: "no-fault", cause: "none", conclusions: ["no-fault-now"], logins: ["login-right": 200, "login-wrong": 401],
+        reasons: ["verify-site/health": "^the app's health endpoint answers 2xx$"],
+        throughSocket: ["verify-site/health", "verify-site/lockout-read"],
+        upstream: "unix")
     static let authBroken = LabExpectation(
         scenario: "auth-broken", outcome: "escalate", cause: "auth-broken", conclusions: ["auth-broken"], logins: ["login-right": 401])
 
@@ -121,11 +128,10 @@ struct LabExpectation: Sendable, CustomTestStringConvertible {
     static let withoutOOM = [healthy, crashed, wrongPort, socketMissing, headerTooBig, slow, authBroken, restartedThenSlow, cuts, unixSocket]
 
     /// The lab's other shapes of upstream: the app alone on a unix socket, and an upstream
-    /// block of two apps (`MEDIC_LAB_UPSTREAM`). (Not `healthy` on a unix socket: verify-site.yaml
-    /// asks the app's health over TCP only, so that walk cannot conclude no-fault, by hand or not;
-    /// DiscoveryLabTests checks what discovery finds there.)
+    /// block of two apps (`MEDIC_LAB_UPSTREAM`). (`healthy` on a unix socket is
+    /// `healthyOnSocket`, with a test of its own in DiscoveryLabTests.)
     static let otherUpstreams: [LabExpectation] = [
-        with(crashed, upstream: "unix"), with(healthy, upstream: "pool"), with(headerTooBig, upstream: "pool"),
+        with(crashed, upstream: "unix"), with(healthy, upstream: "pool"), with(headerTooBig, upstream: "pool"), with(crashed, upstream: "pool"),
     ]
 
     static func with(_ expectation: LabExpectation, upstream: String) -> LabExpectation {
