@@ -9,7 +9,11 @@ extension Validator {
         for input in runbook.inputs {
             let name = input.name
             if let discovery = input.discovery {
-                if let (reason, location) = ReadOnlyCheck.problem(discovery.execution, at: discovery.location) {
+                let finding = finding(discovery.execution, at: discovery.location)
+                if let (reason, location) = finding.sandboxWrite, discovery.writableFileSystem == nil {
+                    out.append(Self.sandboxWriteWarning("the discovery of '\(name)'", reason, at: location))
+                }
+                if let (reason, location) = finding.problem {
                     out.append(
                         .error(
                             "the discovery of '\(name)' must be provably read-only, but \(reason)", at: location,
@@ -44,6 +48,12 @@ extension Validator {
                     }
                 }
                 patterns += discovery.captures
+                for capture in discovery.captures where compilation(of: capture).problem == nil && !groupNames(of: capture).contains("value") {
+                    out.append(
+                        .error(
+                            "a discovery's capture needs a group named 'value'", at: capture.location,
+                            hint: "name the part that is the value: 'proxy_pass\\s+http://(?<value>[^;/\\s]+)'"))
+                }
             }
             for rule in input.refusals {
                 for template in rule.templates {
@@ -64,10 +74,8 @@ extension Validator {
             }
         }
         for pattern in patterns {
-            do {
-                _ = try pattern.compiled()
-            } catch {
-                out.append(.error("the regex '\(pattern.source)' does not compile: \(error)", at: pattern.location))
+            if let problem = compilation(of: pattern).problem {
+                out.append(.error("the regex '\(pattern.source)' does not compile: \(problem)", at: pattern.location))
             }
         }
         if case .failure(let cycle) = DiscoveryOrder.order(runbook.inputs), let first = cycle.names.last,
