@@ -40,12 +40,7 @@ extension Validator {
                     }
                 }
                 if case .script(let text, let location) = discovery.execution {
-                    for variable in Template(text, at: location).variables where names.contains(variable) && variable != variable.uppercased() {
-                        out.append(
-                            .warning(
-                                "the discovery script of '\(name)' writes '${\(variable)}', which the shell will not fill in; scripts are never templated",
-                                at: location, hint: "inputs reach scripts as environment variables: write \"$\(variable.uppercased())\""))
-                    }
+                    out += placeholderWarnings(in: text, at: location, of: "the discovery script of '\(name)'", values: names, reaching: "inputs")
                 }
                 patterns += discovery.captures
                 for capture in discovery.captures where compilation(of: capture).problem == nil && !groupNames(of: capture).contains("value") {

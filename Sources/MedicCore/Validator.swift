@@ -210,14 +210,7 @@ public struct Validator: Sendable {
                 }
             }
             if case .script(let text, let location) = step.execution {
-                // `${name}` in a script is the shell's; when it names an input it is almost always
-                // meant as the input, which scripts receive as $NAME.
-                for name in Template(text, at: location).variables where defined.contains(name) && name != name.uppercased() {
-                    out.append(
-                        .warning(
-                            "the script of '\(id)' writes '${\(name)}', which the shell will not fill in; scripts are never templated",
-                            at: location, hint: "inputs and captures reach scripts as environment variables: write \"$\(name.uppercased())\""))
-                }
+                out += placeholderWarnings(in: text, at: location, of: "the script of '\(id)'", values: defined, reaching: "inputs and captures")
             }
             if let target = step.target { use(target, "the target of '\(id)'", secretsAllowed: false) }
             if case .host(let host) = step.placement { use(host, "the host of '\(id)'", secretsAllowed: false) }
@@ -235,6 +228,17 @@ public struct Validator: Sendable {
             for (_, value) in step.call?.with ?? [] { use(value, "an input passed by '\(id)'", secretsAllowed: true) }
         }
         return out
+    }
+
+    /// `${name}` in a script is the shell's; when it names one of the runbook's `values` it is
+    /// almost always meant as that value, which scripts receive as $NAME. `reaching` says which
+    /// values reach the script (`inputs and captures`).
+    func placeholderWarnings(in text: String, at location: SourceLocation, of what: String, values: Set<String>, reaching: String) -> [Diagnostic] {
+        Template(text, at: location).variables.filter { values.contains($0) && $0 != $0.uppercased() }.map { name in
+            .warning(
+                "\(what) writes '${\(name)}', which the shell will not fill in; scripts are never templated", at: location,
+                hint: "\(reaching) reach scripts as environment variables: write \"$\(name.uppercased())\"")
+        }
     }
 
     /// Why a log probe's templated `since` may not render to a duration: it must be exactly one
