@@ -18,13 +18,8 @@ struct ValidateCommand: ParsableCommand {
     var strict = false
 
     func run() throws {
-        var all: [Diagnostic] = []
-        let loader = RunbookLoader()
-        for file in try files.map(RunbookArgument.resolve) {
-            let (_, diagnostics) = loader.loadBundle(file)
-            all += diagnostics
-        }
-        let unique = Array(Set(all))
+        // Each file once, however many of the others call it; each problem once.
+        let unique = RunbookLoader().check(try files.map(RunbookArgument.resolve))
         let printer = DiagnosticPrinter()
         printer.print(unique)
         let failed = unique.hasErrors || (strict && !unique.isEmpty)

@@ -9,8 +9,8 @@ public enum Extraction {
     static func values(of step: Step, from parts: [String]) -> [(name: String, value: String)] {
         var values: [(String, String)] = []
         for pattern in step.captures {
-            let names = pattern.groupNames
             guard let regex = try? pattern.compiled() else { continue }
+            let names = pattern.groupNames(of: regex)
             let match = parts.lazy.compactMap { try? regex.firstMatch(in: $0) }.first
             for name in names {
                 let value = match?.output[name]?.substring.map(String.init) ?? ""
@@ -33,10 +33,12 @@ public enum Extraction {
     static func allMatches(of step: Step, from output: String, names: Set<String>) -> [(name: String, values: [String])] {
         guard !names.isEmpty else { return [] }
         var found: [(String, [String])] = []
-        for pattern in step.captures where pattern.groupNames.contains(where: names.contains) {
+        for pattern in step.captures {
             guard let regex = try? pattern.compiled() else { continue }
+            let wanted = pattern.groupNames(of: regex).filter(names.contains)
+            guard !wanted.isEmpty else { continue }
             let matches = output.matches(of: regex)
-            for name in pattern.groupNames where names.contains(name) {
+            for name in wanted {
                 var seen: Set<String> = []
                 let values = matches.compactMap { $0.output[name]?.substring.map(String.init) }.filter { !$0.isEmpty && seen.insert($0).inserted }
                 found.append((name, values))

@@ -6,22 +6,42 @@ public enum ReadOnlyCheck {
     /// input or a capture, whose value Medic checks before it runs anything: it may stand where an
     /// operand goes, never as the program or an option's name.
     public static func problem(_ execution: Execution, at stepLocation: SourceLocation) -> (reason: String, location: SourceLocation)? {
+        examine(execution, at: stepLocation).problem
+    }
+
+    /// What validation learns of a check's execution, with one reading of its script.
+    public struct Finding: Sendable {
+        /// Why it is not provably read-only and where (`problem(_:at:)`), or nil when it is.
+        public var problem: (reason: String, location: SourceLocation)?
+        /// What it writes outside its scratch folder, which the check sandbox's read-only file
+        /// system refuses (`ReadOnlyCommands.sandboxWrite`), and where; nil when nothing.
+        public var sandboxWrite: (reason: String, location: SourceLocation)?
+    }
+
+    /// Whether `execution` is provably read-only (`problem(_:at:)`), and whether it needs the
+    /// writable file system to run.
+    public static func examine(_ execution: Execution, at stepLocation: SourceLocation) -> Finding {
         switch execution {
         case .command(let argv):
             let arguments = argv.map(argument)
-            guard let reason = ReadOnlyCommands.problem(argv: arguments) else { return nil }
-            return (reason, argv.first?.location ?? stepLocation)
+            let location = argv.first?.location ?? stepLocation
+            return Finding(
+                problem: ReadOnlyCommands.problem(argv: arguments).map { ($0, location) },
+                sandboxWrite: ReadOnlyCommands.sandboxWrite(argv: arguments).map { ($0, location) })
         case .script(let text, let location):
-            guard let (reason, offset) = ReadOnlyScript.problem(text) else { return nil }
-            return (reason, Self.location(of: offset, in: text, scriptAt: location))
+            let (problem, write) = ReadOnlyScript.examine(text)
+            return Finding(
+                problem: problem.map { ($0.reason, Self.location(of: $0.offset, in: text, scriptAt: location)) },
+                sandboxWrite: write.map { ($0.reason, Self.location(of: $0.offset, in: text, scriptAt: location)) })
         case .http(let spec):
             // GET and HEAD are safe methods (RFC 9110 §9.2.1); any other may change state on the
             // server, whatever this server does with it: a login by POST is read-only only on the
             // author's word (`read_only`).
-            return Self.safeMethods.contains(spec.method) ? nil : ("an HTTP \(spec.method) may change state on the server", spec.url.location)
+            return Finding(
+                problem: Self.safeMethods.contains(spec.method) ? nil : ("an HTTP \(spec.method) may change state on the server", spec.url.location))
         case .tcp, .log:
             // A TCP probe opens and closes a connection; a log probe only reads a file.
-            return nil
+            return Finding()
         }
     }
 

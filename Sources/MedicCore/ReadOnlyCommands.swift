@@ -51,7 +51,7 @@ public enum ReadOnlyCommands {
         guard let path = first.literal, first.prefix == path else {
             return "the program '\(first.display)' is computed at run time, so Medic cannot know what it does"
         }
-        let name = path.split(separator: "/").last.map(String.init) ?? path
+        let name = Self.name(of: path)
         if path.contains("/"), !["/bin/", "/usr/bin/", "/sbin/", "/usr/sbin/", "/usr/local/bin/"].contains(where: { path == $0 + name }) {
             return "'\(path)' is not a system program Medic knows"
         }
@@ -205,28 +205,85 @@ public enum ReadOnlyCommands {
         }
 
         /// A wrapper that runs the command after its options (and `leading` fixed operands).
-        static func wrapper(_ options: Options, leading: Int = 0, assignments: Bool = false) -> Tool {
+        static func wrapper(_ wrapper: Wrapper) -> Tool {
             Tool { name, args in
-                var posix = options
-                posix.permute = false
-                switch parse(name, args, posix) {
+                switch wrapper.command(name, args) {
                 case .failure(let refusal): return refusal.reason
-                case .success(let parsed):
-                    var command = Array(parsed.operands.dropFirst(leading))
-                    if assignments {
-                        while let first = command.first, let text = first.literal ?? Optional(first.prefix), let equals = text.firstIndex(of: "="),
-                            ShellParser.isName(String(text[..<equals]))
-                        {
-                            if let problem = ReadOnlyCommands.assignmentProblem(String(text[..<equals])) { return problem }
-                            command.removeFirst()
-                        }
-                    }
-                    guard !command.isEmpty else { return nil }
-                    return ReadOnlyCommands.problem(argv: command)
+                case .success(let command): return command.isEmpty ? nil : ReadOnlyCommands.problem(argv: command)
                 }
             }
         }
     }
+
+    /// A program that runs another (`sudo`, `env`, `timeout`, …): its options, then `leading`
+    /// fixed operands, then (with `assignments`) `NAME=value` words, then the command it runs.
+    struct Wrapper {
+        var options: Options
+        var leading = 0
+        var assignments = false
+
+        /// `command -p PROGRAM …` (`command -v` only looks a name up).
+        static let command = Wrapper(options: Options("-p"))
+
+        /// The command `args` make it run (empty when none), or why they are refused.
+        func command(_ name: String, _ args: [Argument]) -> Result<[Argument], Refusal> {
+            var posix = options
+            posix.permute = false
+            switch parse(name, args, posix) {
+            case .failure(let refusal): return .failure(refusal)
+            case .success(let parsed):
+                var command = Array(parsed.operands.dropFirst(leading))
+                if assignments {
+                    while let first = command.first, let text = first.literal ?? Optional(first.prefix), let equals = text.firstIndex(of: "="),
+                        ShellParser.isName(String(text[..<equals]))
+                    {
+                        if let problem = ReadOnlyCommands.assignmentProblem(String(text[..<equals])) { return .failure(Refusal(problem)) }
+                        command.removeFirst()
+                    }
+                }
+                return .success(command)
+            }
+        }
+    }
+
+    /// The wrappers, by program name.
+    static let wrappers: [String: Wrapper] = [
+        "sudo": Wrapper(options: Options("-n -E -H -k --non-interactive --preserve-env", valued: "-u -g --user --group")),
+        "env": Wrapper(options: Options("-i --ignore-environment", valued: "-u --unset"), assignments: true),
+        "timeout": Wrapper(options: Options("--foreground --preserve-status -v --verbose", valued: "-s -k --signal --kill-after"), leading: 1),
+        "nice": Wrapper(options: Options(valued: "-n --adjustment")),
+        "nohup": Wrapper(options: Options()),
+        "stdbuf": Wrapper(options: Options(valued: "-i -o -e --input --output --error")),
+        "command": .command,
+    ]
+
+    // MARK: - Writes the check sandbox refuses
+
+    /// What a read-only use writes outside a check's scratch folder, which fails in the check
+    /// sandbox's read-only mount namespace; nil when it writes nothing there. `nginx -t` and
+    /// `nginx -T` change nothing, but open the pid and log files the configuration names to test
+    /// them, and fail on a read-only file system. Wrappers (`sudo nginx -t`) are looked through.
+    public static func sandboxWrite(argv: [Argument]) -> String? {
+        var argv = argv
+        while let program = argv.first?.literal, let wrapper = wrappers[Self.name(of: program)],
+            case .success(let command) = wrapper.command(program, Array(argv.dropFirst())), !command.isEmpty
+        {
+            argv = command
+        }
+        guard let program = argv.first?.literal, Self.name(of: program) == "nginx",
+            case .success(let parsed) = parse("nginx", Array(argv.dropFirst()), nginxOptions),
+            let test = parsed.options.first(where: { $0.name == "-t" || $0.name == "-T" })
+        else { return nil }
+        return "nginx \(test.name) opens the pid and log files its configuration names, to test them"
+    }
+
+    /// The program's name without its folder.
+    private static func name(of path: String) -> String {
+        path.split(separator: "/").last.map(String.init) ?? path
+    }
+
+    /// nginx's options: testing (`-t`, `-T`) and versions only; any other use starts a server.
+    static let nginxOptions = Options("-t -T -V -v -q -h -?", valued: "-c -p -e")
 
     /// Why assigning the variable `name` for a command is not safe, or nil.
     public static func assignmentProblem(_ name: String) -> String? {
@@ -326,7 +383,7 @@ public enum ReadOnlyCommands {
                 valued:
                     "-u -n -S -U -p -t -o -g -D -M -T --unit --user-unit --lines --since --until --priority --identifier --output --grep --directory --file --machine --output-fields --case-sensitive --facility --cursor --after-cursor"
             ))
-        table["nginx"] = .plain(Options("-t -T -V -v -q -h -?", valued: "-c -p -e")) { parsed in
+        table["nginx"] = .plain(nginxOptions) { parsed in
             parsed.options.contains { ["-t", "-T", "-V", "-v", "-h", "-?"].contains($0.name) } ? nil : "nginx without -t, -T or -V starts the server"
         }
         table["curl"] = .plain(
@@ -420,15 +477,10 @@ public enum ReadOnlyCommands {
                 "rollout": .subcommands(Options(valued: kubectlOptions), ["status": kubectlRead, "history": kubectlRead]),
                 "auth": .subcommands(Options(), ["can-i": kubectlRead]),
             ])
-        table["sudo"] = .wrapper(Options("-n -E -H -k --non-interactive --preserve-env", valued: "-u -g --user --group"))
-        table["env"] = .wrapper(Options("-i --ignore-environment", valued: "-u --unset"), assignments: true)
-        table["timeout"] = .wrapper(Options("--foreground --preserve-status -v --verbose", valued: "-s -k --signal --kill-after"), leading: 1)
-        table["nice"] = .wrapper(Options(valued: "-n --adjustment"))
-        table["nohup"] = .wrapper(Options())
-        table["stdbuf"] = .wrapper(Options(valued: "-i -o -e --input --output --error"))
+        for (name, wrapper) in wrappers where name != "command" { table[name] = .wrapper(wrapper) }
         table["command"] = Tool { name, args in
             if let first = args.first?.literal, first == "-v" || first == "-V" { return nil }
-            return Tool.wrapper(Options("-p")).problem(name, args)
+            return Tool.wrapper(.command).problem(name, args)
         }
         table["xargs"] = Tool { name, args in
             var options = Options(

@@ -10,11 +10,18 @@ public enum ReadOnlyScript {
     /// A quoted expansion of a variable the script never assigns (an input or a capture, which
     /// reach the script as environment variables) may stand where an operand goes.
     public static func problem(_ script: String) -> (reason: String, offset: Int)? {
+        examine(script).problem
+    }
+
+    /// Why the script is not provably read-only (`problem`), and the first command in it that
+    /// writes outside the check's scratch folder (`ReadOnlyCommands.sandboxWrite`), each with a
+    /// character offset into it; the script is parsed once for both.
+    public static func examine(_ script: String) -> (problem: (reason: String, offset: Int)?, sandboxWrite: (reason: String, offset: Int)?) {
         let parsed: ShellScript
         do {
             parsed = try ShellParser.parse(script)
         } catch {
-            return ("Medic cannot read the script: \(error.message)", error.offset)
+            return (("Medic cannot read the script: \(error.message)", error.offset), nil)
         }
         // A first walk learns the names the script assigns and the functions it defines.
         var learner = Walker(unsafe: [])
@@ -22,7 +29,7 @@ public enum ReadOnlyScript {
         var walker = Walker(unsafe: learner.assigned, functions: learner.functions, bodies: learner.bodies)
         walker.list(parsed.list)
         for document in parsed.hereDocuments { walker.word(document) }
-        return walker.problem
+        return (walker.problem, walker.sandboxWrite)
     }
 
     /// Builtins that only read or change the shell's own state.
@@ -39,9 +46,16 @@ public enum ReadOnlyScript {
         var calls = 0
         var assigned: Set<String> = []
         var problem: (reason: String, offset: Int)?
+        var sandboxWrite: (reason: String, offset: Int)?
 
         mutating func fail(_ reason: String, _ offset: Int) {
             if problem == nil { problem = (reason, offset) }
+        }
+
+        /// Notes the first command that writes where the check sandbox refuses it.
+        mutating func run(_ argv: [ReadOnlyCommands.Argument], at offset: Int) {
+            if let reason = ReadOnlyCommands.problem(argv: argv) { fail(reason, offset) }
+            if sandboxWrite == nil, let reason = ReadOnlyCommands.sandboxWrite(argv: argv) { sandboxWrite = (reason, offset) }
         }
 
         mutating func list(_ list: ShellList) {
@@ -122,7 +136,7 @@ public enum ReadOnlyScript {
                 name)
             {
                 if name == "exec", argv.count > 1 {
-                    if let reason = ReadOnlyCommands.problem(argv: Array(argv.dropFirst())) { fail(reason, command.offset) }
+                    run(Array(argv.dropFirst()), at: command.offset)
                 } else if name == "exec"
                     || (name == "set"
                         && argv.dropFirst().allSatisfy {
@@ -148,7 +162,7 @@ public enum ReadOnlyScript {
                 return
             }
             if ReadOnlyScript.builtins.contains(name) { return }
-            if let reason = ReadOnlyCommands.problem(argv: argv) { fail(reason, command.offset) }
+            run(argv, at: command.offset)
         }
 
         mutating func redirects(_ redirections: [ShellRedirection]) {

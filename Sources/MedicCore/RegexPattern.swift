@@ -14,9 +14,32 @@ public struct RegexPattern: Sendable, Hashable, CustomStringConvertible {
         self.location = location
     }
 
-    /// The names of the pattern's named groups, `(?<name>…)` or `(?P<name>…)`, in order.
+    /// The names of the pattern's named groups, `(?<name>…)`, `(?P<name>…)` or `(?'name'…)`, in
+    /// order; empty when it does not compile. Compiles the pattern: callers that hold the compiled
+    /// expression use `groupNames(of:)`.
     public var groupNames: [String] {
-        // The delimiters are one byte each in UTF-8, so the text is searched by its bytes.
+        (try? compiled()).map(groupNames(of:)) ?? []
+    }
+
+    /// The names of the named groups of `regex`, this pattern compiled, that are valid variable
+    /// names, in order.
+    ///
+    /// Swift's `Regex` answers whether it has a group of a given name but does not list them, so
+    /// the text offers the candidates (whatever follows `(?<`, `(?P<` or `(?'`) and the compiled
+    /// expression decides: a candidate that is escaped (`\(?<x>`), in a class (`[(?<x>]`), quoted
+    /// (`\Q…\E`) or in a comment is no group of it.
+    public func groupNames(of regex: Regex<AnyRegexOutput>) -> [String] {
+        var names: [String] = []
+        for candidate in groupNameCandidates where !names.contains(candidate) && regex.contains(captureNamed: candidate) {
+            names.append(candidate)
+        }
+        return names
+    }
+
+    /// Every name written after `(?<`, `(?P<` or `(?'` up to its closing `>` or `'`, in order,
+    /// that is a valid variable name. The delimiters are one byte each in UTF-8, so the text is
+    /// searched by its bytes.
+    private var groupNameCandidates: [String] {
         let bytes = source.utf8
         var names: [String] = []
         var rest = bytes[...]
@@ -24,19 +47,41 @@ public struct RegexPattern: Sendable, Hashable, CustomStringConvertible {
             rest = bytes[bytes.index(after: open)...]
             guard rest.first == UInt8(ascii: "?") else { continue }
             var name = rest.dropFirst()
+            let closer: UInt8
             if name.starts(with: "P<".utf8) {
                 name = name.dropFirst(2)
+                closer = UInt8(ascii: ">")
+            } else if name.first == UInt8(ascii: "'") {
+                name = name.dropFirst()
+                closer = UInt8(ascii: "'")
             } else if name.first == UInt8(ascii: "<"), !name.starts(with: "<=".utf8), !name.starts(with: "<!".utf8) {
                 name = name.dropFirst()
+                closer = UInt8(ascii: ">")
             } else {
                 continue
             }
-            guard let close = name.firstIndex(of: UInt8(ascii: ">")) else { continue }
+            guard let close = name.firstIndex(of: closer) else { continue }
             let text = String(source[name.startIndex..<close])
             if Template.isVariableName(text) { names.append(text) }
-            rest = bytes[close...]
         }
         return names
+    }
+
+    /// What compiling the pattern tells the validator.
+    public struct Compilation: Sendable, Hashable {
+        /// Why it does not compile (Swift's message), or nil when it does.
+        public var problem: String?
+        /// Its named groups (`groupNames`), empty when it does not compile.
+        public var groupNames: [String]
+    }
+
+    /// Compiles the pattern once and keeps what the validator needs of it.
+    public func compilation() -> Compilation {
+        do {
+            return Compilation(problem: nil, groupNames: groupNames(of: try compiled()))
+        } catch {
+            return Compilation(problem: "\(error)", groupNames: [])
+        }
     }
 
     /// The compiled expression, with `^` and `$` matching at line boundaries.

@@ -142,15 +142,36 @@ public struct ShellParser {
     }
 
     /// The next word if it is an unquoted reserved word, without consuming it.
+    ///
+    /// A reserved word is plain text, so the word is read only up to its end, not parsed: a
+    /// quote or an expansion makes it no reserved word (and the word after `if`, `while` or
+    /// `case` is often a long `$(…)` that every peek would otherwise parse again). Only a
+    /// backslash, whose line continuation may join the halves of `fi`, needs the parser.
     private mutating func peekReserved() -> String? {
+        let saved = index
+        defer { index = saved }
+        skipBlanks()
+        var end = index
+        while end < chars.count, !isMeta(chars[end]) {
+            switch chars[end] {
+            case "'", "\"", "$", "`": return nil
+            case "\\": return parsedReserved()
+            default: end += 1
+            }
+        }
+        let text = String(chars[index..<end])
+        return Self.reserved.contains(text) ? text : nil
+    }
+
+    /// The word at the position if the parser reads it as an unquoted reserved word; the
+    /// position and any here-document it names are put back.
+    private mutating func parsedReserved() -> String? {
         let saved = index
         let savedDocuments = (pendingHereDocuments, hereDocuments)
         defer {
             index = saved
             (pendingHereDocuments, hereDocuments) = savedDocuments
         }
-        skipBlanks()
-        guard let c = current, !isMeta(c) else { return nil }
         guard let word = try? word(), case .literal(let text)? = word.parts.first, word.parts.count == 1 else { return nil }
         return Self.reserved.contains(text) ? text : nil
     }

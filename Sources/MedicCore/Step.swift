@@ -108,11 +108,12 @@ public struct Step: Sendable, Hashable {
         branches.map(\.next) + (skip.map { [$0] } ?? []) + options.map(\.next)
     }
 
-    /// The names of the variables this step defines (captures, counts, a question's answer).
-    public var definedVariables: [String] {
-        captures.flatMap(\.groupNames) + counts.map(\.name) + (setsVariable.map { [$0] } ?? [])
+    /// The names of the variables this step defines (captures, counts, a question's answer);
+    /// `groupNames` gives a capture's named groups (the validator passes those it compiled).
+    public func definedVariables(groupNames: (RegexPattern) -> [String] = \.groupNames) -> [String] {
+        captures.flatMap(groupNames) + counts.map(\.name) + (setsVariable.map { [$0] } ?? [])
             + hostCaptures.flatMap { [$0.name, $0.name + "_count"] } + (placement.isHostSet ? ["unreachable_hosts", "unreachable_hosts_count"] : [])
-            + (variants?.cases.flatMap { $0.captures.flatMap(\.groupNames) + $0.counts.map(\.name) } ?? [])
+            + (variants?.cases.flatMap { $0.captures.flatMap(groupNames) + $0.counts.map(\.name) } ?? [])
             + (call?.outputs.map(\.name) ?? [])
     }
 }

@@ -9,7 +9,11 @@ extension Validator {
         for input in runbook.inputs {
             let name = input.name
             if let discovery = input.discovery {
-                if let (reason, location) = ReadOnlyCheck.problem(discovery.execution, at: discovery.location) {
+                let finding = finding(discovery.execution, at: discovery.location)
+                if let (reason, location) = finding.sandboxWrite, discovery.writableFileSystem == nil {
+                    out.append(Self.sandboxWriteWarning("the discovery of '\(name)'", reason, at: location))
+                }
+                if let (reason, location) = finding.problem {
                     out.append(
                         .error(
                             "the discovery of '\(name)' must be provably read-only, but \(reason)", at: location,
@@ -36,14 +40,15 @@ extension Validator {
                     }
                 }
                 if case .script(let text, let location) = discovery.execution {
-                    for variable in Template(text, at: location).variables where names.contains(variable) && variable != variable.uppercased() {
-                        out.append(
-                            .warning(
-                                "the discovery script of '\(name)' writes '${\(variable)}', which the shell will not fill in; scripts are never templated",
-                                at: location, hint: "inputs reach scripts as environment variables: write \"$\(variable.uppercased())\""))
-                    }
+                    out += placeholderWarnings(in: text, at: location, of: "the discovery script of '\(name)'", values: names, reaching: "inputs")
                 }
                 patterns += discovery.captures
+                for capture in discovery.captures where compilation(of: capture).problem == nil && !groupNames(of: capture).contains("value") {
+                    out.append(
+                        .error(
+                            "a discovery's capture needs a group named 'value'", at: capture.location,
+                            hint: "name the part that is the value: 'proxy_pass\\s+http://(?<value>[^;/\\s]+)'"))
+                }
             }
             for rule in input.refusals {
                 for template in rule.templates {
@@ -64,10 +69,8 @@ extension Validator {
             }
         }
         for pattern in patterns {
-            do {
-                _ = try pattern.compiled()
-            } catch {
-                out.append(.error("the regex '\(pattern.source)' does not compile: \(error)", at: pattern.location))
+            if let problem = compilation(of: pattern).problem {
+                out.append(.error("the regex '\(pattern.source)' does not compile: \(problem)", at: pattern.location))
             }
         }
         if case .failure(let cycle) = DiscoveryOrder.order(runbook.inputs), let first = cycle.names.last,

@@ -5,7 +5,9 @@ extension Validator {
     func hostProblems(_ runbook: Runbook) -> [Diagnostic] {
         var out: [Diagnostic] = []
         let captureGroups = Set(
-            runbook.steps.flatMap { $0.captures.flatMap(\.groupNames) + ($0.variants?.cases.flatMap { $0.captures.flatMap(\.groupNames) } ?? []) })
+            runbook.steps.flatMap {
+                $0.captures.flatMap(groupNames(of:)) + ($0.variants?.cases.flatMap { $0.captures.flatMap(groupNames(of:)) } ?? [])
+            })
         let captured = Set(runbook.steps.flatMap { $0.hostCaptures.map(\.name) })
         var names = Set(runbook.hostSets.map(\.name))
         var seen: Set<String> = []

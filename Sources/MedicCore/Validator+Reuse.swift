@@ -69,7 +69,7 @@ extension Validator {
     /// The outputs a runbook declares must be values it has; secrets never leave it.
     private func outputProblems(_ runbook: Runbook) -> [Diagnostic] {
         var defined = Set(runbook.inputs.map(\.name))
-        for step in runbook.steps { defined.formUnion(step.definedVariables) }
+        for step in runbook.steps { defined.formUnion(step.definedVariables(groupNames: groupNames(of:))) }
         var out: [Diagnostic] = []
         for output in runbook.outputs {
             if runbook.input(output.name)?.isSecret == true {

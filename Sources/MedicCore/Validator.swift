@@ -4,17 +4,41 @@
 /// The loader has already checked the shape of every key; the validator checks what only the
 /// whole runbook (and the runbooks it calls) can tell.
 public struct Validator: Sendable {
+    /// The answers to the costly questions (regexes, read-only proofs), worked out before the
+    /// passes read them (`Validator+Verdicts.swift`).
+    var verdicts = Verdicts()
+
     /// Creates a validator.
     public init() {}
 
+    init(verdicts: Verdicts) {
+        self.verdicts = verdicts
+    }
+
+    /// This validator with the costly answers for `runbooks` worked out, all at once and on
+    /// every core (`Validator+Verdicts.swift`): for validating several bundles whose runbooks
+    /// are known up front.
+    public func prepared(for runbooks: [Runbook]) -> Validator {
+        Validator(verdicts: verdicts.adding(runbooks))
+    }
+
     /// Every problem in `bundle`, unsorted.
     public func validate(_ bundle: RunbookBundle) -> [Diagnostic] {
+        validate(bundle, only: bundle.runbooks.keys.sorted())
+    }
+
+    /// The problems of the runbooks of `bundle` at `paths` (those of `bundle.runbooks` to check;
+    /// the others only supply what these call), and the call cycles from the root. Validating a
+    /// set of files, each is checked once however many of them call it.
+    public func validate(_ bundle: RunbookBundle, only paths: [String]) -> [Diagnostic] {
+        let runbooks = paths.compactMap { bundle.runbooks[$0] }
+        let validator = Validator(verdicts: verdicts.adding(runbooks))
         var diagnostics: [Diagnostic] = []
-        for runbook in bundle.runbooks.values {
-            for form in concreteForms(of: runbook) { diagnostics += validate(form, in: bundle) }
-            diagnostics += reuseProblems(runbook)
-            diagnostics += needlessVouches(runbook)
-            diagnostics += discoveryProblems(runbook)
+        for runbook in runbooks {
+            for form in validator.concreteForms(of: runbook) { diagnostics += validator.problems(of: form, in: bundle) }
+            diagnostics += validator.reuseProblems(runbook)
+            diagnostics += validator.needlessVouches(runbook)
+            diagnostics += validator.discoveryProblems(runbook)
         }
         diagnostics += callCycles(in: bundle)
         diagnostics += causeConflicts(in: bundle)
@@ -23,6 +47,11 @@ public struct Validator: Sendable {
 
     /// The problems of one runbook; `bundle` supplies the runbooks it calls.
     public func validate(_ runbook: Runbook, in bundle: RunbookBundle? = nil) -> [Diagnostic] {
+        Validator(verdicts: verdicts.adding([runbook])).problems(of: runbook, in: bundle)
+    }
+
+    /// The problems of one runbook, with the verdicts already worked out.
+    private func problems(of runbook: Runbook, in bundle: RunbookBundle?) -> [Diagnostic] {
         var out: [Diagnostic] = []
         let ids = Set(runbook.steps.map(\.id))
         func check(_ reference: StepReference, _ what: @autoclosure () -> String) {
@@ -130,7 +159,7 @@ public struct Validator: Sendable {
     private func variables(_ runbook: Runbook) -> [Diagnostic] {
         var defined: Set<String> = Set(runbook.inputs.map(\.name))
         for step in runbook.steps {
-            for capture in step.captures { defined.formUnion(capture.groupNames) }
+            for capture in step.captures { defined.formUnion(groupNames(of: capture)) }
             for count in step.counts { defined.insert(count.name) }
             if let name = step.setsVariable { defined.insert(name) }
             for output in step.call?.outputs ?? [] { defined.insert(output.name) }
@@ -187,14 +216,7 @@ public struct Validator: Sendable {
                 }
             }
             if case .script(let text, let location) = step.execution {
-                // `${name}` in a script is the shell's; when it names an input it is almost always
-                // meant as the input, which scripts receive as $NAME.
-                for name in Template(text, at: location).variables where defined.contains(name) && name != name.uppercased() {
-                    out.append(
-                        .warning(
-                            "the script of '\(id)' writes '${\(name)}', which the shell will not fill in; scripts are never templated",
-                            at: location, hint: "inputs and captures reach scripts as environment variables: write \"$\(name.uppercased())\""))
-                }
+                out += placeholderWarnings(in: text, at: location, of: "the script of '\(id)'", values: defined, reaching: "inputs and captures")
             }
             if let target = step.target { use(target, "the target of '\(id)'", secretsAllowed: false) }
             if case .host(let host) = step.placement { use(host, "the host of '\(id)'", secretsAllowed: false) }
@@ -214,6 +236,17 @@ public struct Validator: Sendable {
         return out
     }
 
+    /// `${name}` in a script is the shell's; when it names one of the runbook's `values` it is
+    /// almost always meant as that value, which scripts receive as $NAME. `reaching` says which
+    /// values reach the script (`inputs and captures`).
+    func placeholderWarnings(in text: String, at location: SourceLocation, of what: String, values: Set<String>, reaching: String) -> [Diagnostic] {
+        Template(text, at: location).variables.filter { values.contains($0) && $0 != $0.uppercased() }.map { name in
+            .warning(
+                "\(what) writes '${\(name)}', which the shell will not fill in; scripts are never templated", at: location,
+                hint: "\(reaching) reach scripts as environment variables: write \"$\(name.uppercased())\"")
+        }
+    }
+
     /// Why a log probe's templated `since` may not render to a duration: it must be exactly one
     /// `${name}` naming a required `duration` input, whose value is checked as a duration before
     /// the walk starts. (A name nothing defines is reported where every template is checked.)
@@ -222,7 +255,7 @@ public struct Validator: Sendable {
         guard since.segments == [.variable(name)] else { return "must be a duration or a single ${name}, not '\(since.raw)'" }
         guard let input = runbook.input(name) else {
             let captured = runbook.steps.contains { step in
-                step.captures.contains { $0.groupNames.contains(name) } || step.counts.contains { $0.name == name }
+                step.captures.contains { groupNames(of: $0).contains(name) } || step.counts.contains { $0.name == name }
             }
             return captured ? "uses '${\(name)}', a captured value, which is not checked as a duration" : nil
         }
@@ -242,29 +275,25 @@ public struct Validator: Sendable {
             for branch in step.branches { patterns += branch.condition?.patterns ?? [] }
         }
         // Compiling is what tells whether a pattern is sound, and Swift's message says what is
-        // wrong. Runbooks repeat the same expressions many times; compile each distinct one once.
-        var verdicts: [String: String?] = [:]
+        // wrong (each distinct pattern was compiled once, in `verdicts`).
         var out: [Diagnostic] = []
         for pattern in patterns {
-            let problem: String?
-            if let known = verdicts[pattern.source] {
-                problem = known
-            } else {
-                do {
-                    _ = try pattern.compiled()
-                    problem = nil
-                } catch {
-                    problem = "\(error)"
-                }
-                verdicts[pattern.source] = problem
-            }
-            if let problem { out.append(.error("the regex '\(pattern.source)' does not compile: \(problem)", at: pattern.location)) }
-            if problem == nil, let nested = pattern.nestedQuantifier {
+            if let problem = compilation(of: pattern).problem {
+                out.append(.error("the regex '\(pattern.source)' does not compile: \(problem)", at: pattern.location))
+            } else if let nested = pattern.nestedQuantifier {
                 out.append(
                     .warning(
                         "the regex '\(pattern.source)' repeats a group that holds a repetition (\(nested)): on a line that almost matches, "
                             + "matching can take longer than the step's timeout", at: pattern.location,
                         hint: "repeat the inner part once (a+ rather than (a+)+), or make the alternatives unable to match the same text"))
+            }
+        }
+        for step in runbook.steps {
+            for capture in step.captures where compilation(of: capture).problem == nil && groupNames(of: capture).isEmpty {
+                out.append(
+                    .error(
+                        "capture regex has no named group, so it captures nothing", at: capture.location,
+                        hint: "name the part to keep: 'RestartCount=(?<restarts>\\d+)'"))
             }
         }
         return out
@@ -282,8 +311,12 @@ public struct Validator: Sendable {
     private func rules(for step: Step, in runbook: Runbook) -> [Diagnostic] {
         var out: [Diagnostic] = []
         if step.kind == .check, let execution = step.execution {
-            let problem = ReadOnlyCheck.problem(execution, at: step.location)
-            if let (reason, location) = problem, step.vouch == nil {
+            let finding = finding(execution, at: step.location)
+            // Only checks on this machine run in the read-only mount namespace; ssh runs the others.
+            if let (reason, location) = finding.sandboxWrite, step.writableFileSystem == nil, !step.placement.isRemote {
+                out.append(Self.sandboxWriteWarning("check '\(step.id)'", reason, at: location))
+            }
+            if let (reason, location) = finding.problem, step.vouch == nil {
                 out.append(
                     .error(
                         "check '\(step.id)' must be provably read-only, but \(reason)", at: location,
@@ -310,13 +343,21 @@ public struct Validator: Sendable {
         return out
     }
 
+    /// A check (or discovery) that writes outside its scratch folder without `writable_fs`: it
+    /// would fail at run time in the read-only mount namespace, on root's machines only.
+    static func sandboxWriteWarning(_ what: String, _ reason: String, at location: SourceLocation) -> Diagnostic {
+        .warning(
+            "\(what) will fail in Medic's read-only check sandbox: \(reason)", at: location,
+            hint: "let it run on the real file system with 'writable_fs: {reason: \"…\"}', saying what it writes")
+    }
+
     /// Checks vouched for that Medic proves read-only in every form: the vouch would only make the
     /// operator confirm them for nothing.
     private func needlessVouches(_ runbook: Runbook) -> [Diagnostic] {
         runbook.steps.compactMap { step in
             guard step.kind == .check, let vouch = step.vouch else { return nil }
             let proven = step.concreteForms.allSatisfy { form in
-                form.execution.map { ReadOnlyCheck.problem($0, at: form.location) == nil } ?? true
+                form.execution.map { readOnlyProblem($0, at: form.location) == nil } ?? true
             }
             guard proven else { return nil }
             return .warning(

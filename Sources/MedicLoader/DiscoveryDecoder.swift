@@ -40,11 +40,6 @@ struct DiscoveryDecoder {
                 captures = reader.regex(capture, "a capture").map { [$0] } ?? []
             }
         }
-        for pattern in captures where !pattern.groupNames.contains("value") {
-            reader.error(
-                "a discovery's capture needs a group named 'value'", at: pattern.location,
-                hint: "name the part that is the value: 'proxy_pass\\s+http://(?<value>[^;/\\s]+)'")
-        }
         var timeout = Discovery.defaultTimeout
         if let node = fields["timeout"], let span = reader.duration(node, "the discovery's timeout") {
             if span > Discovery.timeoutCap {

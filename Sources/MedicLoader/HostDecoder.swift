@@ -7,16 +7,10 @@ struct HostDecoder {
 
     /// `hosts:` at the top: a mapping from set name to a list or one `{input|ansible_group|captured: …}`.
     func hostSets(_ node: YAMLNode) -> [HostSetDefinition] {
-        guard case .mapping(let mapping) = node else {
-            reader.error("'hosts' must be a mapping from a host set's name to its hosts", at: node)
-            return []
-        }
         var sets: [HostSetDefinition] = []
-        for (key, value) in mapping {
-            guard let name = reader.string(key, "a host set's name") else { continue }
-            if !Template.isVariableName(name) {
-                reader.error("host set name '\(name)' may hold only letters, digits and '_', and not start with a digit", at: key)
-            }
+        for (name, key, value) in reader.namedEntries(
+            node, expected: "'hosts' must be a mapping from a host set's name to its hosts", what: "a host set's name", kind: "host set")
+        {
             let location = reader.location(key)
             if case .sequence(let items) = value {
                 let hosts = items.compactMap { reader.template($0, "a host") }
@@ -74,16 +68,11 @@ struct HostDecoder {
 
     /// `capture_hosts:`: a mapping from set name to per-host condition.
     func captures(_ node: YAMLNode, conditions: BranchDecoder) -> [HostCapture] {
-        guard case .mapping(let mapping) = node else {
-            reader.error("'capture_hosts' must be a mapping from a host set's name to a per-host condition", at: node)
-            return []
-        }
         var captures: [HostCapture] = []
-        for (key, value) in mapping {
-            guard let name = reader.string(key, "a host set's name") else { continue }
-            if !Template.isVariableName(name) {
-                reader.error("host set name '\(name)' may hold only letters, digits and '_', and not start with a digit", at: key)
-            }
+        for (name, key, value) in reader.namedEntries(
+            node, expected: "'capture_hosts' must be a mapping from a host set's name to a per-host condition", what: "a host set's name",
+            kind: "host set")
+        {
             guard let condition = conditions.condition(value) else { continue }
             if condition.readsHostSet {
                 reader.error("'capture_hosts' takes a per-host condition; '\(name)' is about the whole set", at: value)

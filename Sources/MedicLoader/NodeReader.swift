@@ -52,6 +52,26 @@ final class NodeReader {
         return fields
     }
 
+    /// The entries of a mapping from names (of inputs, outputs, host sets) to what they define:
+    /// an error at `node` when it is no mapping (`expected` says what it must map), at a name
+    /// that is not text (`what`: `an input name`), and at one that is no valid variable name
+    /// (`KIND name 'x' may hold…`); an entry whose name is not text is left out.
+    func namedEntries(_ node: YAMLNode, expected: String, what: String, kind: String) -> [(name: String, key: YAMLNode, value: YAMLNode)] {
+        guard case .mapping(let mapping) = node else {
+            error(expected, at: node)
+            return []
+        }
+        var entries: [(name: String, key: YAMLNode, value: YAMLNode)] = []
+        for (key, value) in mapping {
+            guard let name = string(key, what) else { continue }
+            if !Template.isVariableName(name) {
+                error("\(kind) name '\(name)' may hold only letters, digits and '_', and not start with a digit", at: key)
+            }
+            entries.append((name, key, value))
+        }
+        return entries
+    }
+
     func string(_ node: YAMLNode, _ what: String) -> String? {
         guard case .scalar(let scalar) = node else {
             error("\(what) must be text, not \(describe(node))", at: node)

@@ -121,16 +121,10 @@ struct ReuseDecoder {
 
     /// Reads `outputs:`.
     func outputs(_ node: YAMLNode) -> [OutputDefinition] {
-        guard case .mapping(let mapping) = node else {
-            reader.error("'outputs' must be a mapping from name to its definition", at: node)
-            return []
-        }
         var outputs: [OutputDefinition] = []
-        for (key, value) in mapping {
-            guard let name = reader.string(key, "an output name") else { continue }
-            if !Template.isVariableName(name) {
-                reader.error("output name '\(name)' may hold only letters, digits and '_', and not start with a digit", at: key)
-            }
+        for (name, key, value) in reader.namedEntries(
+            node, expected: "'outputs' must be a mapping from name to its definition", what: "an output name", kind: "output")
+        {
             guard let fields = reader.fields(value, allowed: ["type", "description"], in: "output '\(name)'") else { continue }
             var output = OutputDefinition(name: name, location: reader.location(key))
             if let node = fields["type"], let text = reader.string(node, "an output's type") {

@@ -93,16 +93,10 @@ struct RunbookDecoder {
     }
 
     private func decodeInputs(_ node: YAMLNode) -> [InputDefinition] {
-        guard case .mapping(let mapping) = node else {
-            reader.error("'inputs' must be a mapping from input name to its definition", at: node)
-            return []
-        }
         var inputs: [InputDefinition] = []
-        for (key, value) in mapping {
-            guard let name = reader.string(key, "an input name") else { continue }
-            if !Template.isVariableName(name) {
-                reader.error("input name '\(name)' may hold only letters, digits and '_', and not start with a digit", at: key)
-            }
+        for (name, key, value) in reader.namedEntries(
+            node, expected: "'inputs' must be a mapping from input name to its definition", what: "an input name", kind: "input")
+        {
             guard let fields = reader.fields(value, allowed: Self.inputKeys, in: "input '\(name)'") else { continue }
             var type = InputDefinition.ValueType.string
             if let typeNode = fields.required("type"), let text = reader.string(typeNode, "an input's type") {

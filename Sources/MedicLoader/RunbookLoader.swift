@@ -42,6 +42,49 @@ public struct RunbookLoader: Sendable {
     ///
     /// The bundle is nil when any file has an error: nothing may run from an invalid runbook.
     public func loadBundle(_ path: String) -> (bundle: RunbookBundle?, diagnostics: [Diagnostic]) {
+        var files = Files()
+        let gathered = gather(path, from: &files)
+        var diagnostics = gathered.diagnostics
+        if let bundle = gathered.bundle { diagnostics += Validator().validate(bundle) }
+        let unique = Array(Set(diagnostics)).sortedForDisplay()
+        return (unique.hasErrors ? nil : gathered.bundle, unique)
+    }
+
+    /// Loads and validates the runbooks at `paths` and every runbook they call, as `medic validate`
+    /// does: each file is read and validated once however many of the others call it (a file
+    /// reached by two spellings of its path counts once), and each problem is listed once, sorted.
+    public func check(_ paths: [String]) -> [Diagnostic] {
+        var files = Files()
+        var diagnostics: [Diagnostic] = []
+        var bundles: [(bundle: RunbookBundle, fresh: [String])] = []
+        var validated: Set<String> = []
+        for path in paths {
+            let gathered = gather(path, from: &files)
+            diagnostics += gathered.diagnostics
+            guard let bundle = gathered.bundle else { continue }
+            // The runbooks of this bundle that no earlier one holds, each under one of its paths.
+            var fresh: [String] = []
+            for key in bundle.runbooks.keys.sorted() where validated.insert(Files.identity(of: key)).inserted { fresh.append(key) }
+            bundles.append((bundle, fresh))
+        }
+        // The costly answers for every runbook at once, so that they are shared out over every core together.
+        let validator = Validator().prepared(for: bundles.flatMap { entry in entry.fresh.compactMap { entry.bundle.runbooks[$0] } })
+        for (bundle, fresh) in bundles { diagnostics += validator.validate(bundle, only: fresh) }
+        return Array(Set(diagnostics)).sortedForDisplay()
+    }
+
+    /// The files read so far, by identity (`identity(of:)`), so that each is read once.
+    private struct Files {
+        var loaded: [String: Loaded] = [:]
+
+        /// What names the file at `path` whatever the spelling: its real path, or the path as
+        /// given when it cannot be resolved.
+        static func identity(of path: String) -> String { FileSystem.realPath(path) ?? path }
+    }
+
+    /// Reads `path` and every runbook it calls (each from `files` when read before): the bundle
+    /// when `path` could be read as a runbook, and the problems of reading them.
+    private func gather(_ path: String, from files: inout Files) -> (bundle: RunbookBundle?, diagnostics: [Diagnostic]) {
         var runbooks: [String: Runbook] = [:]
         var digests: [String: String] = [:]
         var diagnostics: [Diagnostic] = []
@@ -50,7 +93,9 @@ public struct RunbookLoader: Sendable {
         let tree = FileSystem.realPath(Paths.parent(of: path).isEmpty ? "." : Paths.parent(of: path))
         while let next = pending.popLast() {
             guard seen.insert(next).inserted else { continue }
-            let loaded = loadFile(next)
+            let identity = Files.identity(of: next)
+            let loaded = files.loaded[identity] ?? loadFile(next)
+            files.loaded[identity] = loaded
             if next != path, loaded.sha256 != nil, loaded.diagnostics.hasErrors, !Self.looksLikeRunbook(next) {
                 // A called file that is no runbook at all: say so, and show nothing of it.
                 diagnostics.append(
@@ -79,12 +124,10 @@ public struct RunbookLoader: Sendable {
                 }
             }
         }
-        guard let root = runbooks[path] else { return (nil, diagnostics.sortedForDisplay()) }
+        guard let root = runbooks[path] else { return (nil, diagnostics) }
         var bundle = RunbookBundle(root: root, runbooks: runbooks)
         bundle.digests = digests
-        diagnostics += Validator().validate(bundle)
-        let unique = Array(Set(diagnostics)).sortedForDisplay()
-        return (unique.hasErrors ? nil : bundle, unique)
+        return (bundle, diagnostics)
     }
 
     /// Why `file` is not inside the folder `tree` once every symbolic link is resolved, or nil when

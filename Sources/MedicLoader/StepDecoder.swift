@@ -217,11 +217,7 @@ struct StepDecoder {
             // One regex written out, or one `{pattern: NAME}`.
             captures = reader.regex(node, "a capture").map { [$0] } ?? []
         }
-        for pattern in captures where pattern.groupNames.isEmpty {
-            reader.error(
-                "capture regex has no named group, so it captures nothing", at: pattern.location,
-                hint: "name the part to keep: 'RestartCount=(?<restarts>\\d+)'")
-        }
+        // Whether each names a group is the validator's to say: it compiles every pattern.
         return captures
     }
 

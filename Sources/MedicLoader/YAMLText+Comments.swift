@@ -28,11 +28,13 @@ extension YAMLText {
     }
 
     private static func check(_ scalar: YAMLScalar, bytes: [UInt8], lineStarts: [Int], reader: NodeReader) {
-        let text = Array(scalar.string.unicodeScalars)
         let mark = scalar.mark
-        guard !text.isEmpty, lineStarts.indices.contains(mark.line - 1) else { return }
+        guard !scalar.string.isEmpty, lineStarts.indices.contains(mark.line - 1) else { return }
         let start = lineStarts[mark.line - 1]
         let end = mark.line < lineStarts.count ? lineStarts[mark.line] : bytes.count
+        // Most lines have no `#` at all: look for one before decoding the line.
+        guard bytes[start..<end].contains(UInt8(ascii: "#")) else { return }
+        let text = Array(scalar.string.unicodeScalars)
         var line = Array(String(decoding: bytes[start..<end], as: UTF8.self).unicodeScalars)
         if mark.line == 1, line.first == "\u{FEFF}" { line.removeFirst() }
         let first = mark.column - 1

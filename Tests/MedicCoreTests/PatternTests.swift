@@ -44,7 +44,8 @@ struct RegexValidationTests {
             "é+", "[[:alpha:]]+", "(?P<n>x)",
         ])
     func sound(_ pattern: String) throws {
-        let found = try diagnostics(capture: pattern, count: pattern, matches: pattern)
+        // A capture must name a group: the pattern is captured whole.
+        let found = try diagnostics(capture: "(?<whole>\(pattern))", count: pattern, matches: pattern)
         #expect(found.isEmpty, "\(found)")
     }
 
@@ -71,6 +72,15 @@ struct RegexValidationTests {
         #expect(found.map(\.message) == ["the regex '(?<x' does not compile: expected '>'"])
         #expect(found.first?.location.line == 11)
         #expect(found.first?.location.column == 9)
+    }
+
+    @Test("a capture whose only group is escaped or in a class captures nothing, and says so at the pattern")
+    func escapedGroups() throws {
+        for capture in [#"NRestarts=\(?<restarts>\d+\)"#, #"[(?<restarts>]+"#] {
+            let found = try diagnostics(capture: capture, count: "^[A-Z]", matches: "fine")
+            #expect(found.map(\.message) == ["capture regex has no named group, so it captures nothing"], "\(capture)")
+            #expect(found.first?.location.line == 11)
+        }
     }
 
     @Test("a repeated group that holds a repetition, ^(a+)+$ and its kin, is a located warning; bounded or flat repetition is not")
@@ -143,8 +153,17 @@ struct TextScanningTests {
             ("(?<1a>x)(?<a b>y)(?<é>z)", []),
             ("(?<a", []),
             ("é(?<é_>x)(?<e_>y)", ["e_"]),
+            ("(?'q'x)(?P<r>y)", ["q", "r"]),
+            // Text that only looks like a group: escaped, in a class, quoted, in an extended-mode comment.
+            (#"\(?<x>y\)(?<real>z)"#, ["real"]),
+            ("[(?<x>]", []),
+            (#"\Q(?<x>y)\E"#, []),
+            ("(?x) # (?<x>y)\n z", []),
+            // A pattern that does not compile has no groups to speak of.
+            ("(?<x>y", []),
         ])
     func groupNames(_ source: String, _ names: [String]) {
         #expect(RegexPattern(source, at: here).groupNames == names)
+        #expect(RegexPattern(source, at: here).compilation().groupNames == names)
     }
 }

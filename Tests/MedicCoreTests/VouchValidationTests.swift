@@ -152,4 +152,70 @@ struct WritableFileSystemTests {
         let action = RunbookLoader().parse(yaml.replacingOccurrences(of: "kind: check", with: "kind: action"), path: "v.yaml")
         #expect(action.diagnostics.contains { $0.severity == .error && $0.message.contains("writable_fs") }, "\(action.diagnostics)")
     }
+
+    /// The warnings about the read-only check sandbox among `found`.
+    static func sandboxWarnings(_ found: [Diagnostic]) -> [Diagnostic] {
+        found.filter { $0.message.contains("read-only check sandbox") }
+    }
+
+    @Test(
+        "a check that tests nginx's configuration without writable_fs is a located warning that names the fix",
+        arguments: [
+            ("command: [nginx, -t]", "-t", 9, 15),
+            ("command: [/usr/sbin/nginx, -q, -c, /etc/nginx/nginx.conf, -T]", "-T", 9, 15),
+            ("command: [sudo, -n, timeout, 5, nginx, -qt]", "-t", 9, 15),
+            ("script: |\n  echo start\n  conf=$(nginx -T -c \"$NGINX_CONF\" 2>&1) || exit 2", "-T", 11, 1),
+            // In a function, at the command in its body (`env`, column 19), proven at the call.
+            ("script: 'f() { env A=b nginx -T; }; f'", "-T", 9, 19),
+        ])
+    func nginxTest(_ body: String, _ option: String, _ line: Int, _ column: Int) throws {
+        let warnings = Self.sandboxWarnings(VouchValidationTests.diagnostics(check: body))
+        #expect(warnings.count == 1, "\(body): \(warnings)")
+        let warning = try #require(warnings.first)
+        #expect(warning.severity == .warning)
+        #expect(
+            warning.message
+                == "check 'probe' will fail in Medic's read-only check sandbox: nginx \(option) opens the pid and log files its configuration names, to test them"
+        )
+        #expect((warning.hint ?? "").contains("writable_fs: {reason:"))
+        #expect((warning.location.line, warning.location.column) == (line, column), "\(warning.location)")
+        // With the writable file system asked for, nothing is said.
+        let asked = VouchValidationTests.diagnostics(check: "writable_fs: {reason: nginx opens its pid file}\n" + body)
+        #expect(asked.isEmpty, "\(asked)")
+    }
+
+    @Test(
+        "nginx -V, nginx named as text, and a test of nginx's configuration on another host need no writable_fs",
+        arguments: [
+            "command: [nginx, -V]", "command: [echo, nginx, -t]", "script: 'grep -c nginx -- /etc/hosts; echo nginx -T'",
+            "where: {host: web1}\ncommand: [nginx, -T]",
+        ])
+    func noSandboxWrite(_ body: String) {
+        let found = VouchValidationTests.diagnostics(check: body)
+        #expect(Self.sandboxWarnings(found).isEmpty, "\(body): \(found)")
+    }
+
+    @Test("a discovery that tests nginx's configuration without writable_fs is warned about the same way")
+    func discovery() throws {
+        func found(_ writable: String) -> [Diagnostic] {
+            let yaml = """
+                medic: 1
+                id: v
+                title: V
+                inputs:
+                  upstream:
+                    type: string
+                    discover: {command: [nginx, -T], capture: 'proxy_pass http://(?<value>[^;]+)'\(writable)}
+                steps:
+                  done: {kind: conclusion, title: Done, why: w, outcome: no-fault, cause: none}
+                """
+            let loaded = RunbookLoader().parse(yaml, path: "v.yaml")
+            guard let runbook = loaded.runbook else { return loaded.diagnostics }
+            return loaded.diagnostics + Validator().validate(RunbookBundle(root: runbook, runbooks: [:]))
+        }
+        let warning = try #require(Self.sandboxWarnings(found("")).first)
+        #expect(warning.message.hasPrefix("the discovery of 'upstream' will fail in Medic's read-only check sandbox: nginx -T"))
+        #expect((warning.location.line, warning.location.column) == (7, 26))
+        #expect(found(", writable_fs: {reason: nginx opens its pid file}").isEmpty)
+    }
 }

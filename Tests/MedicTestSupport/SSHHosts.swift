@@ -81,7 +81,7 @@ public final class SSHHosts: Sendable {
     /// Runs `command` on `address` with the system's ssh client, to its end (at most `timeout`
     /// seconds); its status and its standard output and error together.
     public func run(_ command: String, on address: String, timeout: Double = 30) throws -> (status: Int32, output: String) {
-        let ended = try Self.spawn(["/usr/bin/ssh", "-F", configFile, address, command], environment: [:], timeout: timeout)
+        let ended = try Spawn.run(["/usr/bin/ssh", "-F", configFile, address, command], timeout: timeout)
         return (ended.status, ended.output)
     }
 
@@ -93,8 +93,11 @@ public final class SSHHosts: Sendable {
 
     // MARK: - Starting programs
 
-    private static func runScript(_ arguments: [String], environment: [String: String]) throws -> (status: Int32, output: String) {
-        try spawn([TestSupport.repositoryRoot + "/lab/sshd"] + arguments, environment: environment, timeout: 120)
+    /// Runs lab/sshd to its end. sshd outlives the script that starts it (it would keep a pipe
+    /// open, so `Spawn` writes the output to a file), and it starts with no signal blocked, so
+    /// that sshd obeys lab/sshd down's SIGTERM.
+    private static func runScript(_ arguments: [String], environment: [String: String]) throws -> Spawn.Ended {
+        try Spawn.run([TestSupport.repositoryRoot + "/lab/sshd"] + arguments, environment: environment, timeout: 120)
     }
 
     private static func configuredPort() -> Int? {
@@ -121,55 +124,5 @@ public final class SSHHosts: Sendable {
         }
         guard named == 0 else { throw TestFailure("getsockname: \(String(cString: strerror(errno)))") }
         return Int(UInt16(bigEndian: address.sin_port))
-    }
-
-    /// Runs a program to its end with `posix_spawn`, its output in a file (sshd outlives the
-    /// script that starts it, and would keep a pipe open), with no signal blocked so that sshd
-    /// obeys lab/sshd down's SIGTERM. Past `timeout`: SIGTERM, then SIGKILL, to its own pid only.
-    private static func spawn(_ arguments: [String], environment: [String: String], timeout: Double) throws -> (status: Int32, output: String) {
-        let outputPath = NSTemporaryDirectory() + "medic-sshd-\(UUID().uuidString)"
-        defer { try? FileManager.default.removeItem(atPath: outputPath) }
-        var actions = posix_spawn_file_actions_t()
-        posix_spawn_file_actions_init(&actions)
-        defer { posix_spawn_file_actions_destroy(&actions) }
-        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
-        posix_spawn_file_actions_addopen(&actions, 1, outputPath, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
-        posix_spawn_file_actions_adddup2(&actions, 1, 2)
-        var attributes = posix_spawnattr_t()
-        posix_spawnattr_init(&attributes)
-        defer { posix_spawnattr_destroy(&attributes) }
-        var none = sigset_t()
-        sigemptyset(&none)
-        posix_spawnattr_setsigmask(&attributes, &none)
-        var defaults = sigset_t()
-        sigemptyset(&defaults)
-        for signal in [SIGHUP, SIGINT, SIGQUIT, SIGPIPE, SIGTERM, SIGCHLD] { sigaddset(&defaults, signal) }
-        posix_spawnattr_setsigdefault(&attributes, &defaults)
-        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
-        let merged = ProcessInfo.processInfo.environment.merging(environment) { _, new in new }
-        let cArguments = arguments.map { strdup($0) } + [nil]
-        let cEnvironment = merged.map { strdup("\($0.key)=\($0.value)") } + [nil]
-        defer { for pointer in cArguments + cEnvironment { free(pointer) } }
-        var pid: pid_t = 0
-        let spawned = posix_spawn(&pid, arguments[0], &actions, &attributes, cArguments, cEnvironment)
-        guard spawned == 0 else { throw TestFailure("cannot start \(arguments[0]): \(String(cString: strerror(spawned)))") }
-        var deadline = Date().addingTimeInterval(timeout)
-        var status: Int32 = 0
-        var signalled = false
-        while true {
-            let reaped = waitpid(pid, &status, WNOHANG)
-            if reaped == pid { break }
-            if reaped < 0, errno != EINTR { throw TestFailure("waitpid: \(String(cString: strerror(errno)))") }
-            if Date() > deadline {
-                kill(pid, signalled ? SIGKILL : SIGTERM)
-                signalled = true
-                deadline = Date().addingTimeInterval(5)
-            }
-            Thread.sleep(forTimeInterval: 0.02)
-        }
-        let output = (try? String(contentsOfFile: outputPath, encoding: .utf8)) ?? ""
-        if signalled { throw TestFailure("\(arguments.joined(separator: " ")) took longer than \(Int(timeout)) s:\n\(output)") }
-        let exited = status & 0x7f == 0
-        return (exited ? (status >> 8) & 0xff : 128 + (status & 0x7f), output)
     }
 }

@@ -1,5 +1,4 @@
 import Foundation
-import MedicTestSupport
 
 /// Runs a program to its end with `posix_spawn`, standard output and error together in a file,
 /// in the test's own working directory (pass absolute paths).
@@ -7,13 +6,20 @@ import MedicTestSupport
 /// Not Foundation's `Process`: the lab's scripts start daemons (supervisord, nginx) that outlive
 /// them, and a pipe they inherited would keep a reader waiting; a file never does. A program
 /// that outlives `timeout` gets SIGTERM, then SIGKILL, by its own pid and nothing else.
-enum Spawn {
-    struct Ended {
-        var status: Int32
-        var output: String
+/// Shared by the CLI tests (the built binary, the lab's scripts, tmux) and `SSHHosts` (lab/sshd
+/// and the ssh client).
+public enum Spawn {
+    /// How a program ended: its exit status (128 + the signal when a signal ended it), and its
+    /// standard output and error together.
+    public struct Ended: Sendable {
+        public var status: Int32
+        public var output: String
     }
 
-    static func run(
+    /// Runs `arguments` (the program found on `PATH` unless a path is given) with the test's
+    /// environment plus `environment`, standard input from `input`, to its end; throws when it
+    /// cannot start or outlives `timeout` seconds (it is then stopped).
+    public static func run(
         _ arguments: [String], environment: [String: String] = [:], input: String = "/dev/null", timeout: Double
     ) throws -> Ended {
         let outputPath = NSTemporaryDirectory() + "medic-spawn-\(UUID().uuidString)"
@@ -47,7 +53,7 @@ enum Spawn {
                 signalled = true
                 deadline = Date().addingTimeInterval(5)
             }
-            Thread.sleep(forTimeInterval: 0.05)
+            Thread.sleep(forTimeInterval: 0.02)
         }
         let output = (try? String(contentsOfFile: outputPath, encoding: .utf8)) ?? ""
         if signalled {
@@ -63,7 +69,7 @@ enum Spawn {
     /// blocked signal is inherited through fork and exec: supervisord and the lab's programs
     /// would ignore lab/down's SIGTERM and wait for SIGKILL, and a tmux server would ignore the
     /// SIGTERM that `kill-server` sends it and outlive its test. The caller destroys it.
-    static func withSignalsAtDefaults(_ attributes: inout posix_spawnattr_t) {
+    public static func withSignalsAtDefaults(_ attributes: inout posix_spawnattr_t) {
         posix_spawnattr_init(&attributes)
         var none = sigset_t()
         sigemptyset(&none)
