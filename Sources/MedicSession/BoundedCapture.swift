@@ -33,7 +33,8 @@ public struct BoundedCapture: Sendable {
     public mutating func append(_ bytes: ArraySlice<UInt8>) {
         guard !bytes.isEmpty else { return }
         totalBytes += bytes.count
-        for byte in bytes where byte == 0x0A { totalLines += 1 }
+        // Counted over the raw buffer, which the compiler turns into a vector loop.
+        totalLines += bytes.withUnsafeBufferPointer { buffer in buffer.reduce(0) { $0 &+ ($1 == 0x0A ? 1 : 0) } }
         endsInNewline = bytes.last == 0x0A
         var rest = bytes
         if head.count < headLimit {
