@@ -14,6 +14,8 @@ public struct Masking: Sendable {
 
     /// The pairs of bytes any pattern can start with, as a bit table (see `mask`).
     let pairs: [UInt64]
+    /// The bytes any pattern can start with: a cheaper first test than `pairs`.
+    let starts: [Bool]
 
     /// The longest text any pattern can span, in bytes.
     public var longest: Int { patterns.map(\.longest).max() ?? 0 }
@@ -42,7 +44,9 @@ public struct Masking: Sendable {
         }
         patterns += encoded.sorted().map(SecretPattern.init(exactly:))
         self.patterns = patterns
-        pairs = Masking.pairTable(patterns)
+        let table = Masking.pairTable(patterns)
+        pairs = table
+        starts = (0..<256).map { first in table[first << 2..<(first + 1) << 2].contains { $0 != 0 } }
     }
 
     /// Whether there is anything to mask at all.
@@ -77,9 +81,15 @@ public struct Masking: Sendable {
         var index = 0
         bytes.withUnsafeBufferPointer { buffer in
             pairs.withUnsafeBufferPointer { pairs in
+                // A place whose next byte is not there yet is tried whatever its first byte is.
+                let stop = min(limit, buffer.count - 1)
                 while index < limit {
                     var run = index
-                    while run < limit, run + 1 < buffer.count, !Masking.contains(pairs, buffer[run], buffer[run + 1]) { run += 1 }
+                    while run < stop {
+                        let first = buffer[run]
+                        if starts[Int(first)], Masking.contains(pairs, first, buffer[run + 1]) { break }
+                        run += 1
+                    }
                     if run > index {
                         out.append(contentsOf: UnsafeBufferPointer(rebasing: buffer[index..<run]))
                         index = run

@@ -33,8 +33,7 @@ public struct BoundedCapture: Sendable {
     public mutating func append(_ bytes: ArraySlice<UInt8>) {
         guard !bytes.isEmpty else { return }
         totalBytes += bytes.count
-        // Counted over the raw buffer, which the compiler turns into a vector loop.
-        totalLines += bytes.withUnsafeBufferPointer { buffer in buffer.reduce(0) { $0 &+ ($1 == 0x0A ? 1 : 0) } }
+        totalLines += bytes.withUnsafeBufferPointer(Newlines.count)
         endsInNewline = bytes.last == 0x0A
         var rest = bytes
         if head.count < headLimit {

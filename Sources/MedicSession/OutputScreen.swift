@@ -57,13 +57,8 @@ public struct OutputScreen: Sendable {
             newlines += 1
             guard newlines > tailLines else { continue }
             // Lines before it, and the one it ends, are hidden.
-            var skipped = 1
-            var before = index
-            while before > bytes.startIndex {
-                bytes.formIndex(before: &before)
-                if bytes[before] == 0x0A { skipped += 1 }
-            }
-            hidden += skipped
+            let before = bytes[..<index]
+            hidden += 1 + (before.withContiguousStorageIfAvailable(Newlines.count) ?? before.count { $0 == 0x0A })
             line.removeAll(keepingCapacity: true)
             cut = 0
             return bytes.index(after: index)

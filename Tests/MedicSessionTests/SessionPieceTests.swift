@@ -24,6 +24,13 @@ struct SessionPieceTests {
         big.append([UInt8](repeating: 65, count: 1000)[...])
         big.append(Array("WXYZ".utf8)[...])
         #expect(big.text.hasSuffix("WXYZ"))
+
+        // Counted eight bytes at a time: every alignment and a tail shorter than eight.
+        for lead in 0..<9 {
+            var many = BoundedCapture(headLimit: 4, tailLimit: 4)
+            many.append(Array((String(repeating: "x", count: lead) + String(repeating: "ab\n\n\u{8A}", count: 1001) + "end").utf8)[...])
+            #expect(many.lineCount == 2003, "after \(lead) leading bytes")
+        }
     }
 
     @Test("masking a stream finds secrets however the chunks fall")
