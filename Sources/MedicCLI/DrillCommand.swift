@@ -38,7 +38,7 @@ struct DrillCommand: ParsableCommand {
         }
         let runbook = try RunbookArgument.resolve(argument)
         let bundle = try loadValidBundle(runbook)
-        let scenarios = try loadScenarios(of: runbook)
+        let scenarios = try loadScenarios(of: runbook, ansibleGroups: bundle.ansibleGroupNames)
         guard let name = scenario else {
             out.write(style.bold(bundle.root.id) + ": \(bundle.root.title)\n")
             for scenario in scenarios { out.write("  \(style.cyan(scenario.name))\n" + (scenario.description.map { "      \($0)\n" } ?? "")) }
@@ -62,7 +62,8 @@ struct DrillCommand: ParsableCommand {
             "Nothing runs: every result comes from the scenario. Confirm actions as you would for real; `why` explains a step, `help` lists commands.",
             .dim)
         let (values, _) = InputResolution.resolve(bundle.root.inputs, provided: scenario.inputs)
-        let walk = Walk(bundle: bundle, inputs: values)
+        var walk = Walk(bundle: bundle, inputs: values)
+        walk.ansibleGroups = scenario.inventory ?? [:]
         var options = RunOptions(operatorName: "trainee", sessionPath: "(drill: nothing is saved)")
         options.practice = true
         options.verbose = verbose
@@ -117,10 +118,10 @@ struct DrillCommand: ParsableCommand {
     /// The names of the scenarios of the runbook on the command line, for the shell's
     /// completion of `--scenario` (the runbook is the first YAML file among `words` that is not
     /// itself a `--scenario` value).
-    private func loadScenarios(of runbook: String) throws -> [Scenario] {
+    private func loadScenarios(of runbook: String, ansibleGroups: Set<String>) throws -> [Scenario] {
         var scenarios: [Scenario] = []
         for file in ScenarioLoader.files(for: runbook) {
-            let (scenario, diagnostics) = ScenarioLoader().load(file)
+            let (scenario, diagnostics) = ScenarioLoader().load(file, ansibleGroups: ansibleGroups)
             DiagnosticPrinter().print(diagnostics)
             if let scenario { scenarios.append(scenario) }
         }

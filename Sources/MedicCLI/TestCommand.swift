@@ -47,7 +47,7 @@ struct TestCommand: ParsableCommand {
             var conclusions: Set<String> = []
             let runner = ScenarioRunner(bundle: bundle)
             for scenarioFile in scenarioFiles {
-                let (scenario, diagnostics) = ScenarioLoader().load(scenarioFile)
+                let (scenario, diagnostics) = ScenarioLoader().load(scenarioFile, ansibleGroups: bundle.ansibleGroupNames)
                 DiagnosticPrinter().print(diagnostics)
                 guard let scenario else {
                     invalid = true

@@ -109,11 +109,15 @@ public struct TCPProbeSpec: Sendable, Hashable {
     public var host: Template
     /// The port.
     public var port: Template
+    /// Whether the connect is made from the step's host (`from: target`, over ssh) rather than
+    /// from the machine Medic runs on (`from: here`, the default).
+    public var fromTarget: Bool
 
     /// Creates a probe spec.
-    public init(host: Template, port: Template) {
+    public init(host: Template, port: Template, fromTarget: Bool = false) {
         self.host = host
         self.port = port
+        self.fromTarget = fromTarget
     }
 }
 

@@ -49,7 +49,7 @@ public enum Extraction {
     /// expected status for HTTP, an open port for TCP, a
     /// readable file for a log window; never when it timed out or was cancelled.
     public static func succeeded(_ step: Step, _ result: StepResult) -> Bool {
-        if result.timedOut || result.cancelled || result.unreachable { return false }
+        if result.timedOut || result.cancelled || result.unreachable || result.verifyFailed != nil { return false }
         if let hosts = result.hosts { return hosts.allSatisfy { succeeded(step, $0.result) } }
         switch step.execution {
         case .http(let spec): return result.httpStatus.map(spec.isSuccess) ?? false

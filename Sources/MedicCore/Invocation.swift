@@ -83,6 +83,9 @@ public struct RemoteTarget: Sendable, Hashable {
     public var forks: Int
     /// For a batch of a rolling action: its number (from 1) and how many batches there are.
     public var batch: (number: Int, of: Int)?
+    /// For a retried rollout that goes on after the batches that succeeded: the hosts those
+    /// covered, and the hosts that remain (this batch's first).
+    public var resumed: (done: [String], remaining: [String])?
 
     /// Creates a target.
     public init(hosts: [String], setName: String?, forks: Int, batch: (number: Int, of: Int)? = nil) {

@@ -13,12 +13,24 @@ public enum RemoteScript {
     /// The wrapper for `payload` with `environment`, printing `marker` on a line of its own just
     /// before the step starts (so the runner can tell "never got there" from the step's own exit
     /// status). Nil, with the reason, when a value cannot be sent (a NUL byte).
-    public static func text(for payload: Invocation.Payload, environment: [String: String], marker: String) -> Result<String, WalkProblem> {
+    ///
+    /// A TCP probe (`from: target`) runs `tcpProbe` with the host, the port and `timeout` as its
+    /// arguments, and gets no variables: it reads none.
+    public static func text(
+        for payload: Invocation.Payload, environment: [String: String], marker: String, timeout: TimeSpan = TimeSpan(milliseconds: 10_000)
+    ) -> Result<String, WalkProblem> {
         let words: [String]
+        var environment = environment
         switch payload {
         case .command(let argv): words = argv
         case .script(let script): words = ["/bin/sh", "-c", script]
-        case .http, .tcp, .log: return .failure(WalkProblem("a probe runs on this machine only"))
+        case .tcp(let host, let port):
+            // A second less than the step's timeout, so the probe says "timeout" before Medic
+            // stops the step.
+            let seconds = max(1, timeout.wholeSeconds - 1)
+            words = ["/bin/sh", "-c", tcpProbe, "medic-tcp", host, String(port), String(seconds)]
+            environment = [:]
+        case .http, .log: return .failure(WalkProblem("this probe runs on this machine only"))
         }
         guard !words.isEmpty else { return .failure(WalkProblem("the command is empty")) }
         if words.contains(where: { $0.utf8.contains(0) }) || environment.contains(where: { $0.value.utf8.contains(0) }) {
@@ -48,6 +60,36 @@ public enum RemoteScript {
         ]
         return .success(lines.joined(separator: "\n") + "\n")
     }
+
+    /// The TCP probe on the host: `sh -c tcpProbe medic-tcp HOST PORT SECONDS`. It connects with
+    /// bash's `/dev/tcp` under `timeout` (coreutils) where the host has both, else with `nc -z`
+    /// (which cannot tell a refusal from a timeout), and prints what the local probe prints:
+    /// `open HOST:PORT`, `refused HOST:PORT`, `timeout HOST:PORT (no answer within Ns)` or
+    /// `unreachable: …`
+    /// (exit 0 only for open). A host with neither says so (`unavailable: …`, exit 127). The
+    /// host and port are arguments, never code: a hostile value stays data.
+    public static let tcpProbe = """
+        host=$1 port=$2 limit=$3
+        case $host in -*|'') echo "unreachable: '$host' is not a host name"; exit 1 ;; esac
+        if command -v bash >/dev/null 2>&1 && command -v timeout >/dev/null 2>&1; then
+          reason=$(timeout "$limit" bash -c 'exec 3<>"/dev/tcp/$1/$2"' medic-tcp "$host" "$port" 2>&1)
+          status=$?
+          if [ "$status" -eq 0 ]; then echo "open $host:$port"; exit 0; fi
+          if [ "$status" -eq 124 ]; then echo "timeout $host:$port (no answer within ${limit}s)"; exit 1; fi
+          case $reason in
+            *refused*) echo "refused $host:$port" ;;
+            *) echo "unreachable: $host:$port: $(printf '%s' "$reason" | sed -n '$p')" ;;
+          esac
+          exit 1
+        fi
+        if command -v nc >/dev/null 2>&1; then
+          if nc -z -w "$limit" -- "$host" "$port" >/dev/null 2>&1; then echo "open $host:$port"; exit 0; fi
+          echo "unreachable: $host:$port: nc -z could not connect (refused or timed out)"
+          exit 1
+        fi
+        echo "unavailable: the host has neither bash and timeout nor nc to connect to $host:$port"
+        exit 127
+        """
 
     /// `word` as one word for a POSIX shell: always single-quoted, a `'` written `'\''`. Unlike
     /// the display quoting, no `$'…'` (dash does not read it): control characters stay as they

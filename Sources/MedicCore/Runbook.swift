@@ -112,4 +112,12 @@ public struct RunbookBundle: Sendable {
 
     /// The runbook called by `call`.
     public func runbook(for call: RunbookCall) -> Runbook? { runbooks[call.resolvedPath] }
+
+    /// The Ansible groups the bundle's host sets name (`{ansible_group: GROUP}`).
+    public var ansibleGroupNames: Set<String> {
+        Set(runbooks.values.flatMap { $0.hostSets.compactMap { if case .ansibleGroup(let group) = $0.source { group } else { nil } } })
+    }
+
+    /// Whether a host set of the bundle reads the Ansible inventory.
+    public var namesAnsibleGroups: Bool { !ansibleGroupNames.isEmpty }
 }

@@ -24,6 +24,10 @@ public struct Scenario: Sendable {
     /// Where the scenario came from when `medic scenario capture` wrote it from a real run; nil
     /// for a scenario written by hand.
     public var captured: ScenarioProvenance?
+    /// The Ansible inventory of the incident: each group's hosts, as `ansible-inventory --list`
+    /// would give them to a real run (`{ansible_group: GROUP}` sets read it); nil when the
+    /// scenario gives none.
+    public var inventory: [String: [String]]?
 
     /// Creates a scenario.
     public init(

@@ -47,6 +47,7 @@ public struct ScenarioRunner: Sendable {
         }
         guard report.failures.isEmpty else { return report }
         var walk = Walk(bundle: bundle, inputs: inputs)
+        walk.ansibleGroups = scenario.inventory ?? [:]
         var recorded = RecordedResults(scenario.results)
         var queue = walk.start()
         var handled = 0
@@ -88,7 +89,8 @@ public struct ScenarioRunner: Sendable {
                     queue = []
                 }
             case .stalled(let stepID, let reason):
-                report.failures.append("the walk stalled at '\(stepID)': \(reason)")
+                let hint = scenario.inventory == nil && bundle.namesAnsibleGroups ? " (a scenario gives the groups' hosts with 'inventory')" : ""
+                report.failures.append("the walk stalled at '\(stepID)': \(reason)\(hint)")
                 queue = []
             case .ended(let ending):
                 report.ending = ending

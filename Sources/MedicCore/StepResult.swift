@@ -41,6 +41,9 @@ public struct StepResult: Sendable, Hashable {
     public var unreachable: Bool = false
     /// On a host set: each host's result, in the set's order; nil for a step on one machine.
     public var hosts: [HostResult]?
+    /// For a host of a rolling action: the check after its batch (`batch.verify`, named here)
+    /// did not pass there, so the action did not succeed there whatever its exit status.
+    public var verifyFailed: String?
 
     /// Creates a result.
     public init(

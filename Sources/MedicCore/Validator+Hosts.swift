@@ -76,6 +76,24 @@ extension Validator {
                         .error("the batch of '\(id)' is verified by step '\(verify.id)', which does not exist", at: verify.location, hint: hint))
                 }
             }
+            if step.kind == .check, step.branches.isEmpty {
+                let verifiedBy = runbook.steps.filter { $0.kind == .action && $0.batch?.verify?.id == id }
+                let ledInto =
+                    runbook.steps.contains { other in
+                        other.branches.contains { $0.next.id == id } || other.skip?.id == id || other.options.contains { $0.next.id == id }
+                    } || runbook.startID == id
+                if verifiedBy.isEmpty {
+                    out.append(
+                        .error(
+                            "step '\(id)' needs 'branches'", at: step.location,
+                            hint: "only a check that runs solely as a rolling action's 'batch: {verify: …}' may go without"))
+                } else if ledInto {
+                    out.append(
+                        .error(
+                            "step '\(id)' has no branches, yet the walk can enter it as a step", at: step.location,
+                            hint: "give it branches, or let it run only as the batch's verify of '\(verifiedBy[0].id)'"))
+                }
+            }
             if step.batch != nil, step.kind != .action, let batch = step.batch {
                 out.append(.error("'batch' rolls out an action, and '\(id)' is a \(step.kind.rawValue)", at: batch.location))
             }

@@ -67,7 +67,7 @@ public struct Validator: Sendable {
         guard let startID = runbook.startID, let start = positions[startID] else { return [] }
         // Where each step's branches, skip and options lead (`Step.successors`), among steps
         // that exist.
-        let successors = indices.map { index in
+        var successors = indices.map { index in
             var next: [Int] = []
             for branch in steps[index].branches { positions[branch.next.id].map { next.append($0) } }
             if let skip = steps[index].skip, let position = positions[skip.id] { next.append(position) }
@@ -75,6 +75,10 @@ public struct Validator: Sendable {
             // A rolling action's check runs between its batches.
             if let verify = steps[index].batch?.verify, let position = positions[verify.id] { next.append(position) }
             return next
+        }
+        // A check without branches runs only as a batch's verify and hands back to its action.
+        for index in indices where steps[index].kind == .check && steps[index].branches.isEmpty {
+            for action in indices where steps[action].batch?.verify?.id == steps[index].id { successors[index].append(action) }
         }
         let canonical = indices.map { index in positions[steps[index].id] ?? index }
         var reached = [Bool](repeating: false, count: count)

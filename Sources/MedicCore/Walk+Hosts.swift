@@ -12,6 +12,13 @@ struct Rollout: Sendable {
     var results: [HostResult] = []
     /// Whether the walk waits for the verify check of the last batch.
     var verifying = false
+    /// How many hosts, from the first, the batches that succeeded (and passed their check)
+    /// covered: a retry of a stopped rollout starts after them.
+    var passed = 0
+    /// The qualified id of the action.
+    var stepID = ""
+    /// Hosts a stopped rollout's batches already covered when it was retried.
+    var resumedAfter: [String] = []
 
     var batchCount: Int { hosts.isEmpty ? 0 : (hosts.count + size - 1) / size }
     var batchNumber: Int { done / size + 1 }
@@ -52,7 +59,8 @@ extension Walk {
         case .captured(let group): hosts = frame.matches[group] ?? []
         case .ansibleGroup(let group):
             guard let members = ansibleGroups[group] else {
-                return .failure(WalkProblem("the hosts of Ansible group '\(group)' are not known (no inventory was read)"))
+                let why = ansibleGroups.isEmpty ? "no inventory was read" : "the inventory has no such group"
+                return .failure(WalkProblem("the hosts of Ansible group '\(group)' are not known (\(why))"))
             }
             hosts = members
         }
@@ -100,9 +108,28 @@ extension Walk {
     }
 
     func batchTarget(_ rollout: Rollout) -> RemoteTarget {
-        RemoteTarget(
+        var target = RemoteTarget(
             hosts: rollout.nextBatch, setName: rollout.setName, forks: currentRunbook.forks ?? 5,
             batch: (rollout.batchNumber, rollout.batchCount))
+        if !rollout.resumedAfter.isEmpty {
+            target.resumed = (done: rollout.resumedAfter, remaining: Array(rollout.hosts.dropFirst(rollout.done)))
+        }
+        return target
+    }
+
+    /// The rollout of `step` on `hosts` to start: the one a stopped or interrupted rollout of the
+    /// same step on the same hosts left, going on after the batches that succeeded, when the
+    /// operator retries it; a fresh one otherwise.
+    func rolloutToStart(_ step: Step, hosts: [String], setName: String, retried: Rollout?) -> Rollout {
+        let fresh = Rollout(hosts: hosts, setName: setName, size: step.batch?.size ?? 1, stepID: currentStepID)
+        guard var earlier = retried, earlier.stepID == currentStepID, earlier.hosts == hosts, earlier.size == fresh.size,
+            earlier.passed > 0, earlier.passed < hosts.count
+        else { return fresh }
+        earlier.results = Array(earlier.results.prefix(earlier.passed))
+        earlier.done = earlier.passed
+        earlier.verifying = false
+        earlier.resumedAfter = Array(hosts.prefix(earlier.passed))
+        return earlier
     }
 
     /// A batch, or the check after it, finished: go on to the next batch, or stop.
@@ -116,16 +143,23 @@ extension Walk {
             let failed = (result.hosts ?? []).filter { host in verifyStep.map { !Extraction.succeeded($0, host.result) } ?? true }.map(\.host)
             if result.cancelled || !failed.isEmpty {
                 let which = result.cancelled ? "it was cancelled" : "it failed on " + failed.joined(separator: ", ")
+                // The batch's hosts where the check did not pass are not a success of the action.
+                let checkID = verifyStep?.id ?? ""
+                for index in rollout.results.indices where result.cancelled || failed.contains(rollout.results[index].host) {
+                    if batch.contains(rollout.results[index].host) { rollout.results[index].result.verifyFailed = checkID }
+                }
                 return stopRollout(
-                    rollout, reason: "the check after batch \(rollout.batchNumber - 1) (\(verifyStep?.id ?? "")) did not pass: \(which)")
+                    rollout, reason: "the check after batch \(rollout.batchNumber - 1) (\(checkID)) did not pass: \(which)",
+                    cancelled: result.cancelled)
             }
+            rollout.passed = rollout.done
         } else {
             rollout.results += result.hosts ?? []
             let failed = (result.hosts ?? []).filter { !Extraction.succeeded(step, $0.result) }.map(\.host)
             if result.cancelled || !failed.isEmpty {
                 rollout.done += batch.count
                 let which = result.cancelled ? "it was cancelled" : "it failed on " + failed.joined(separator: ", ")
-                return stopRollout(rollout, reason: "batch \(rollout.batchNumber - 1) did not succeed: \(which)")
+                return stopRollout(rollout, reason: "batch \(rollout.batchNumber - 1) did not succeed: \(which)", cancelled: result.cancelled)
             }
             if let verify = step.batch?.verify, let check = currentRunbook.step(verify.id), var invocation = invocation(for: check) {
                 rollout.verifying = true
@@ -135,21 +169,33 @@ extension Walk {
                 return [.run(invocation)]
             }
             rollout.done += batch.count
+            rollout.passed = rollout.done
         }
         if rollout.done < rollout.hosts.count { return confirmNextBatch(of: step, rollout) }
         self.rollout = nil
         return finish(StepResult(hosts: rollout.results))
     }
 
-    /// Ends the rollout: the hosts no batch reached are results that say why.
-    mutating func stopRollout(_ rollout: Rollout, reason: String) -> [WalkEffect] {
+    /// Ends the rollout: the hosts no batch reached are results that say why. The rollout is
+    /// kept, so a `retry` of the action goes on from the batch that stopped it.
+    mutating func stopRollout(_ rollout: Rollout, reason: String, cancelled: Bool = false) -> [WalkEffect] {
         self.rollout = nil
+        stoppedRollout = rollout
         var results = rollout.results
         let notRun = Array(rollout.hosts.dropFirst(results.count))
         for host in notRun {
             results.append(HostResult(host: host, result: StepResult(failureReason: "not run: the rollout stopped (\(reason))")))
         }
-        return [.rolloutStopped(stepID: currentStepID, reason: reason, notRun: notRun)] + finish(StepResult(hosts: results))
+        let stopped = WalkEffect.rolloutStopped(stepID: currentStepID, reason: reason, notRun: notRun)
+        if cancelled {
+            // Stopped by the operator (Ctrl-C) or a cancelled check: as for any cancelled step,
+            // the operator decides; `retry` goes on from the batch that was cancelled.
+            lastResult = StepResult(hosts: results)
+            pending = .decision(stepID: currentStepID)
+            let resume = rollout.passed > 0 ? "; retry goes on from batch \(rollout.passed / rollout.size + 1)" : ""
+            return [stopped, .stalled(stepID: currentStepID, reason: "the rollout was cancelled\(resume)")]
+        }
+        return [stopped] + finish(StepResult(hosts: results))
     }
 }
 

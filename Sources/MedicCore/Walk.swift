@@ -41,12 +41,16 @@ public struct Walk: Sendable {
     var frames: [Frame]
     var snapshots: [[Frame]] = []
     /// The result the current step last produced, for the operator's `show`.
-    public private(set) var lastResult: StepResult?
+    public internal(set) var lastResult: StepResult?
 
     /// What the walk waits for now.
     public internal(set) var pending: Pending = .notStarted
     /// The rolling action under way, between its batches.
     var rollout: Rollout?
+    /// The last rolling action that stopped before its end, for a `retry` that goes on from there.
+    var stoppedRollout: Rollout?
+    /// Set while a `retry` re-enters the current step: the rollout it may go on with.
+    var retriedRollout: Rollout?
     /// The hosts of each Ansible group the runbook names, read from the inventory before the walk.
     public var ansibleGroups: [String: [String]] = [:]
     /// Every step entered, by qualified id, in order (a retried step appears again).
@@ -127,7 +131,11 @@ public struct Walk: Sendable {
             return skipCurrent()
         case (.retry, _):
             guard !snapshots.isEmpty else { return [] }
+            // A rollout stopped or interrupted at this step goes on after its good batches.
+            let retried = rollout ?? stoppedRollout
             frames = snapshots.removeLast()
+            retriedRollout = retried
+            defer { retriedRollout = nil }
             return enter(frames[frames.count - 1].stepID)
         case (.back, _):
             guard snapshots.count >= 2 else {
@@ -203,7 +211,7 @@ public struct Walk: Sendable {
                     pending = .result(stepID: qualified(id))
                     return effects + finish(StepResult(hosts: []))
                 }
-                let rollout = Rollout(hosts: remote.hosts, setName: remote.setName ?? "", size: step.batch?.size ?? 1)
+                let rollout = rolloutToStart(step, hosts: remote.hosts, setName: remote.setName ?? "", retried: retriedRollout)
                 return effects + confirmNextBatch(of: step, rollout)
             }
             guard var invocation = invocation(for: step) else { return effects + end(.aborted(reason: nothingToRun)) }

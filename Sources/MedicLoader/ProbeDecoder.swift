@@ -51,14 +51,25 @@ struct ProbeDecoder {
     }
 
     func tcp(_ node: YAMLNode) -> TCPProbeSpec? {
-        guard let fields = reader.fields(node, allowed: ["host", "port"], in: "the tcp probe"),
+        guard let fields = reader.fields(node, allowed: ["host", "port", "from"], in: "the tcp probe"),
             let hostNode = fields.required("host"), let host = reader.template(hostNode, "the host"),
             let portNode = fields.required("port"), let port = reader.template(portNode, "the port")
         else { return nil }
         if port.variables.isEmpty, Int(port.raw).map({ !(1...65535).contains($0) }) ?? true {
             reader.error("'\(port.raw)' is not a TCP port", at: portNode)
         }
-        return TCPProbeSpec(host: host, port: port)
+        var fromTarget = false
+        if let node = fields["from"], let text = reader.string(node, "'from'") {
+            switch text {
+            case "here": fromTarget = false
+            case "target": fromTarget = true
+            default:
+                reader.error(
+                    "'from' is 'here' or 'target', not '\(text)'", at: node,
+                    hint: "'here' connects from this machine, 'target' from the step's host over ssh")
+            }
+        }
+        return TCPProbeSpec(host: host, port: port, fromTarget: fromTarget)
     }
 
     func log(_ node: YAMLNode) -> LogProbeSpec? {

@@ -18,8 +18,9 @@ public struct ScenarioLoader: Sendable {
         YAMLFiles.paths(in: folder(for: runbookPath)) ?? []
     }
 
-    /// Loads one scenario file.
-    public func load(_ path: String) -> (scenario: Scenario?, diagnostics: [Diagnostic]) {
+    /// Loads one scenario file. With `ansibleGroups` (the groups the runbook's host sets name),
+    /// an `inventory` group the runbook never names is an error.
+    public func load(_ path: String, ansibleGroups: Set<String>? = nil) -> (scenario: Scenario?, diagnostics: [Diagnostic]) {
         let reader = NodeReader(file: path)
         let bytes: [UInt8]
         switch SourceFile.bytes(path) {
@@ -27,7 +28,7 @@ public struct ScenarioLoader: Sendable {
         case .success(let contents): bytes = contents
         }
         guard let root = YAMLText.compose(bytes: bytes, reader: reader) else { return (nil, reader.diagnostics) }
-        let keys = ["medic-scenario", "name", "description", "captured", "inputs", "results", "answers", "expect"]
+        let keys = ["medic-scenario", "name", "description", "captured", "inputs", "inventory", "results", "answers", "expect"]
         guard let fields = reader.fields(root, allowed: keys, in: "the scenario") else { return (nil, reader.diagnostics) }
         if let node = fields.required("medic-scenario"), let version = reader.int(node, "'medic-scenario'"), version != 1 {
             reader.error("this Medic reads scenario format 1, not \(version)", at: node)
@@ -38,6 +39,7 @@ public struct ScenarioLoader: Sendable {
         scenario.inputs = stringMap(fields["inputs"], reader, "'inputs'")
         if let node = fields["captured"] { scenario.captured = provenance(node, reader) }
         scenario.answers = stringMap(fields["answers"], reader, "'answers'")
+        if let node = fields["inventory"] { scenario.inventory = inventory(node, reader, known: ansibleGroups) }
         if let node = fields["results"] {
             if case .mapping(let mapping) = node {
                 for (key, value) in mapping {
@@ -86,6 +88,41 @@ public struct ScenarioLoader: Sendable {
             values[name] = scalar.string
         }
         return values
+    }
+
+    /// The `inventory` mapping: each Ansible group's hosts, each a host name ssh could be given.
+    private func inventory(_ node: YAMLNode, _ reader: NodeReader, known: Set<String>?) -> [String: [String]]? {
+        guard case .mapping(let mapping) = node else {
+            reader.error("'inventory' must be a mapping from an Ansible group to its hosts", at: node, hint: "inventory: {web: [web1, web2]}")
+            return nil
+        }
+        var groups: [String: [String]] = [:]
+        for (key, value) in mapping {
+            guard let group = reader.string(key, "an Ansible group") else { continue }
+            if let known, !known.contains(group) {
+                let hint =
+                    Spelling.suggestion(for: group, among: known).map { "did you mean '\($0)'?" }
+                    ?? (known.isEmpty ? "the runbook reads no Ansible group" : "its groups: \(known.sorted().joined(separator: ", "))")
+                reader.error("the inventory gives group '\(group)', which no host set of the runbook names", at: key, hint: hint)
+            }
+            guard case .sequence(let items) = value else {
+                reader.error("the hosts of group '\(group)' must be a list", at: value, hint: "\(group): [web1, web2] ([] for none)")
+                continue
+            }
+            var hosts: [String] = []
+            for item in items {
+                guard let host = reader.string(item, "a host of group '\(group)'") else { continue }
+                if let problem = HostName.problem(host) {
+                    reader.error(problem, at: item)
+                } else if hosts.contains(host) {
+                    reader.error("host '\(host)' is listed twice in group '\(group)'", at: item)
+                } else {
+                    hosts.append(host)
+                }
+            }
+            groups[group] = hosts
+        }
+        return groups
     }
 
     /// The `captured` mapping of a scenario written by `medic scenario capture`.

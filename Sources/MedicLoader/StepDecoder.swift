@@ -77,7 +77,10 @@ struct StepDecoder {
         step.captures = fields["capture"].map(captures) ?? []
         step.counts = fields["count"].map(counts) ?? []
         if let node = fields["uses"] { applySnippets(ReuseDecoder(reader: reader).uses(node), to: &step, at: node, context: context) }
-        step.branches = BranchDecoder(reader: reader).branches(fields.required("branches"), context: context)
+        // A check that only runs as a rolling action's `batch.verify` decides nothing by itself:
+        // it may go without branches (the validator refuses that anywhere else).
+        let branches = step.kind == .check ? fields["branches"] : fields.required("branches")
+        step.branches = BranchDecoder(reader: reader).branches(branches, context: context)
         if let node = fields["read_only"] {
             step.vouch = reason(node, key: "read_only", why: "why the check cannot change anything", context: context).map {
                 ReadOnlyVouch(reason: $0, location: reader.location(node))
@@ -118,12 +121,25 @@ struct StepDecoder {
                 reader.error("'batch' belongs to an action that runs on a host set ('where: {hosts: …}'), and \(context) does not", at: key)
             }
         }
-        guard step.placement.isRemote, let whereKey = fields.keyNode("where") else { return }
         let executions = [step.execution].compactMap { $0 } + (step.variants?.cases.compactMap(\.execution) ?? [])
+        if !step.placement.isRemote, executions.contains(where: { if case .tcp(let spec) = $0 { spec.fromTarget } else { false } }) {
+            let node = fields.keyNode("tcp") ?? fields.keyNode("variants")
+            if let node {
+                reader.error(
+                    "the tcp probe of \(context) says 'from: target', and the step runs on this machine", at: node,
+                    hint: "say where the target is ('where: {host: …}' or '{hosts: …}'), or drop 'from: target' to connect from here")
+            }
+        }
+        guard step.placement.isRemote, let whereKey = fields.keyNode("where") else { return }
         for execution in executions {
             switch execution {
             case .command, .script: continue
-            case .http, .tcp, .log:
+            case .tcp(let spec) where spec.fromTarget: continue
+            case .tcp:
+                reader.error(
+                    "the tcp probe connects from here unless it says 'from: target', and \(context) runs on another host", at: whereKey,
+                    hint: "add 'from: target' to connect from that host over ssh, or drop 'where' to connect from here")
+            case .http, .log:
                 reader.error(
                     "the \(execution.keyword) probe runs on this machine only, and \(context) runs on another host", at: whereKey,
                     hint:

@@ -74,7 +74,7 @@ final class SSHRunner {
         }
         let marker = "medic-step-started-" + Self.nonce()
         let script: [UInt8]
-        switch RemoteScript.text(for: invocation.payload, environment: invocation.environment, marker: marker) {
+        switch RemoteScript.text(for: invocation.payload, environment: invocation.environment, marker: marker, timeout: invocation.timeout) {
         case .success(let text): script = Array(text.utf8)
         case .failure(let problem): return failAll(problem.reason)
         }

@@ -80,7 +80,8 @@ public enum JournalReplay {
                 }
                 if let record = hostRecords.removeValue(forKey: recorded.stepID), recorded.notRun == nil {
                     // Each host's output is read back as its excerpt: what the journal keeps of it.
-                    result = StepResult(hosts: record.hosts.map(\.asResult))
+                    // A step stopped by Ctrl-C stays cancelled, as the walk saw it (it asked what now).
+                    result = StepResult(cancelled: recorded.cancelled, hosts: record.hosts.map(\.asResult))
                 }
                 if step.kind == .action { outcome.completedActions.append(recorded.stepID) }
                 apply(.finished(result))

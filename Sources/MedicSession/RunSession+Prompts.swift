@@ -14,6 +14,11 @@ extension RunSession {
         let title = walk.currentStep?.title ?? invocation.stepID
         showCommand(invocation)
         showValues(of: invocation)
+        if let resumed = invocation.remote?.resumed {
+            // A retried rollout: what its earlier batches covered is not run again.
+            let hosts = { (list: [String]) in TerminalText.sanitize(list.joined(separator: ", ")) }
+            console.show("  the rollout goes on: already done on \(hosts(resumed.done)); remaining: \(hosts(resumed.remaining))", .warning)
+        }
         // A dry run never runs the action, so there is nothing to approve.
         if options.dryRun { return walk.handle(.confirmed(by: "dry run")) }
         if options.autoApprove {

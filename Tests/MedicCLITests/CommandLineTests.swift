@@ -171,6 +171,64 @@ struct CommandLineTests {
         #expect(failing.output.contains("0 passed, 1 failed"))
     }
 
+    @Test("test gives Ansible groups from the scenarios' inventory: full coverage without running ansible-inventory; a bad inventory is located")
+    func inventoryScenarios() throws {
+        let dir = try TestSupport.temporaryDirectory()
+        try """
+        medic: 1
+        id: fleet
+        title: Fleet
+        hosts:
+          web: {ansible_group: web}
+        steps:
+          state:
+            kind: check
+            title: Is nginx active on every web server?
+            why: w
+            where: {hosts: web}
+            command: [systemctl, is-active, nginx]
+            branches:
+              - when: {all_hosts: {succeeded: true}}
+                next: fine
+              - otherwise: lost
+          fine: {kind: conclusion, title: Fine, why: w, outcome: no-fault, cause: none}
+          lost: {kind: conclusion, title: Lost, why: w, outcome: escalate, cause: none}
+        """.write(toFile: dir + "/fleet.yaml", atomically: true, encoding: .utf8)
+        try FileManager.default.createDirectory(atPath: dir + "/fleet.scenarios", withIntermediateDirectories: true)
+        for (name, second) in [("fine", "0"), ("lost", "3")] {
+            try """
+            medic-scenario: 1
+            inventory:
+              web: [web1, web2]
+            results:
+              state: {hosts: {web1: {exit: 0}, web2: {exit: \(second)}}}
+            expect: {outcome: \(name == "fine" ? "no-fault" : "escalate"), path: [state, \(name)]}
+            """.write(toFile: dir + "/fleet.scenarios/\(name).yaml", atomically: true, encoding: .utf8)
+        }
+        // An ansible-inventory that leaves a mark: the test must never run it.
+        let bin = try TestSupport.temporaryDirectory()
+        try "#!/bin/sh\ntouch \(bin)/ran\necho '{}'\n".write(toFile: bin + "/ansible-inventory", atomically: true, encoding: .utf8)
+        chmod(bin + "/ansible-inventory", 0o755)
+        let path = bin + ":" + (ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin")
+        let run = try medic(["test", dir + "/fleet.yaml", "--require-full-coverage"], environment: ["PATH": path])
+        #expect(run.status == 0, "\(run.output)\(run.error)")
+        #expect(run.output.contains("coverage: 2/2 branches, 2/2 conclusions"), "\(run.output)")
+        #expect(!FileManager.default.fileExists(atPath: bin + "/ran"))
+
+        try """
+        medic-scenario: 1
+        inventory:
+          webs: [web1]
+        expect: {outcome: no-fault}
+        """.write(toFile: dir + "/fleet.scenarios/typo.yaml", atomically: true, encoding: .utf8)
+        let bad = try medic(["test", dir + "/fleet.yaml"], environment: ["PATH": path])
+        #expect(bad.status == 2, "\(bad.output)\(bad.error)")
+        #expect(
+            (bad.output + bad.error).contains(
+                dir + "/fleet.scenarios/typo.yaml:3:3: error: the inventory gives group 'webs', which no host set of the runbook names"),
+            "\(bad.output)\(bad.error)")
+    }
+
     @Test("unknown subcommands and options are usage errors with status 64")
     func usage() throws {
         let run = try medic(["frobnicate"])

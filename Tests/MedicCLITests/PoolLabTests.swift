@@ -101,14 +101,14 @@ extension LabTests {
             #expect(status == 0, "\(context)")
             #expect(end.outcome == "resolved" && end.cause == "upstream-not-listening" && end.stepID == "restarted", "\(end)")
             #expect(
-                evidence.path == ["upstreams", "from-nginx", "member-state", "restart", "app-running", "answers-again", "restarted"],
+                evidence.path == ["upstreams", "from-nginx", "member-state", "restart", "answers-again", "restarted"],
                 "\(context)")
 
             // The reasons, as the journal (and transcript.md) give them, name the right host.
             #expect(evidence.because(from: "upstreams") == "the upstream block app_pool lists 3 servers")
             #expect(evidence.because(from: "from-nginx") == "members that do not answer from nginx's host: 1 (the first, \(down))")
             #expect(evidence.because(from: "member-state") == "supervisor says the app is not running on \(down)")
-            #expect(evidence.because(from: "restart") == "supervisor restarted the app on \(down)")
+            #expect(evidence.because(from: "restart") == "supervisor restarted the app on \(down), and it runs again there")
             #expect(evidence.because(from: "answers-again") == "every restarted member answers from nginx's host")
             let report = try String(contentsOfFile: evidence.directory + "/transcript.md", encoding: .utf8)
             #expect(report.contains("supervisor says the app is not running on \(down)"), "\(report)")

@@ -124,4 +124,46 @@ struct HostWalkTests {
         let walked = ScenarioRunner(bundle: try Self.bundle()).run(missing)
         #expect(walked.path.last == "none", "b has no recorded result, so it did not succeed: \(walked.path)")
     }
+    @Test("a tcp probe from the target runs on each host of the set, and conditions over the set read its results")
+    func tcpFromTarget() throws {
+        let runbook = try TestSupport.runbook(
+            """
+            medic: 1
+            id: listen
+            title: Listen
+            hosts:
+              pool: [a, b]
+            steps:
+              port:
+                kind: check
+                title: Does the app listen on each host?
+                why: w
+                where: {hosts: pool}
+                tcp: {host: 127.0.0.1, port: 8000, from: target}
+                capture_hosts:
+                  deaf: {not: {succeeded: true}}
+                branches:
+                  - when: {all_hosts: {succeeded: true}}
+                    next: fine
+                  - when: {any_host: {matches: '^refused'}}
+                    next: lost
+                    because: nothing listens on ${deaf}
+                  - otherwise: lost
+              fine: {kind: conclusion, title: Fine, why: w, outcome: no-fault, cause: none}
+              lost: {kind: conclusion, title: Lost, why: w, outcome: escalate, cause: none}
+            """)
+        var walk = Walk(bundle: TestSupport.bundle(runbook), inputs: [:])
+        let run = walk.start().compactMap { if case .run(let invocation) = $0 { invocation } else { nil } }.first
+        #expect(run?.payload == .tcp(host: "127.0.0.1", port: 8000))
+        #expect(run?.remote?.hosts == ["a", "b"])
+        let effects = walk.handle(
+            .finished(
+                Self.hosts([
+                    ("a", StepResult(exitStatus: 0, output: "open 127.0.0.1:8000\n")),
+                    ("b", StepResult(exitStatus: 1, output: "refused 127.0.0.1:8000\n")),
+                ])))
+        let branch = effects.compactMap { if case .branched(let taken) = $0 { taken } else { nil } }.first
+        #expect(branch?.to == "lost")
+        #expect(branch?.because == "nothing listens on b")
+    }
 }

@@ -49,6 +49,28 @@ struct SSHRealTests {
         }
     }
 
+    @Test("a tcp probe from the target hosts: each host connects itself, and says open or refused as the local probe does")
+    func tcpFromTarget() throws {
+        let hosts = try SSHHosts(count: 2)
+        defer { hosts.stop() }
+        let runner = Self.runner(hosts, control: try Self.privateDirectory())
+        let listener = try LoopbackSocket(listening: 8)
+        defer { listener.close() }
+        let open = runner.run(Self.invocation(.tcp(host: "127.0.0.1", port: listener.port), hosts: hosts.addresses)) { _ in }
+        #expect(open.hosts?.map(\.host) == hosts.addresses)
+        #expect(open.hosts?.map(\.result.output) == Array(repeating: "open 127.0.0.1:\(listener.port)\n", count: 2))
+        #expect(open.hosts?.allSatisfy { $0.result.exitStatus == 0 && !$0.result.unreachable } == true)
+        let closed = try LoopbackSocket.closedPort()
+        let refused = runner.run(Self.invocation(.tcp(host: "127.0.0.1", port: closed), hosts: hosts.addresses)) { _ in }
+        #expect(refused.hosts?.map(\.result.output) == Array(repeating: "refused 127.0.0.1:\(closed)\n", count: 2))
+        #expect(refused.hosts?.allSatisfy { $0.result.exitStatus == 1 } == true)
+        // A hostile host stays data on the remote side too.
+        let marker = hosts.directory + "/tcp-marker"
+        let hostile = runner.run(Self.invocation(.tcp(host: "$(touch \(marker))", port: 80), hosts: hosts.addresses)) { _ in }
+        #expect(hostile.hosts?.allSatisfy { !$0.result.output.hasPrefix("open") } == true)
+        #expect(!FileManager.default.fileExists(atPath: marker))
+    }
+
     @Test("a secret is in no process's argv, here or on the host, while the step runs")
     func secretNotInProcessList() throws {
         let hosts = try SSHHosts(count: 1)

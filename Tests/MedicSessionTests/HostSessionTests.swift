@@ -173,6 +173,88 @@ struct HostSessionTests {
         #expect(h.recorder.confirmations.count == 1, "no confirmation is asked for a batch that will not run")
     }
 
+    @Test("a host where the check after the last batch fails is a failed restart, though the action exited 0 there")
+    func verifyFailsLastBatch() throws {
+        let h = try Self.harness(
+            [.line("yes")],
+            results: [
+                "state": ["a": Self.failed, "b": Self.active, "c": Self.active], "restart": ["a": Self.ok],
+                "health": ["a": StepResult(exitStatus: 22, output: "curl: (22) 502\n")],
+            ])
+        let end = h.session.run(start: Self.start)
+        #expect(h.runner.ranIDs == ["state", "restart", "health"])
+        #expect(hostsRecords(h.recorder).last?.stopped?.contains("(health) did not pass: it failed on a") == true)
+        #expect(end.outcome == "escalate", "the rollout's branches must see that the check failed on a")
+        #expect(!h.console.screen.contains("restarted on a"))
+    }
+
+    @Test("retry after a cancelled batch goes on from that batch: the batches that succeeded are not run again")
+    func retryResumes() throws {
+        let h = try Self.harness(
+            [.line("yes"), .line("yes"), .line("retry"), .line("yes")],
+            results: [
+                "state": ["a": Self.failed, "b": Self.failed, "c": Self.active], "restart": ["a": Self.ok, "b": Self.ok],
+                "health": ["a": Self.ok, "b": Self.ok],
+            ])
+        h.runner.cancelledRuns = ["restart": [2]]
+        let end = h.session.run(start: Self.start)
+        #expect(h.runner.hosts(of: "restart") == [["a"], ["b"], ["b"]], "a is not restarted again")
+        #expect(h.runner.hosts(of: "health") == [["a"], ["b"]])
+        #expect(h.console.screen.contains("the rollout was cancelled; retry goes on from batch 2"))
+        #expect(h.console.screen.contains("the rollout goes on: already done on a; remaining: b"))
+        #expect(h.recorder.confirmations.count == 3)
+        #expect(end.outcome == "resolved", "a's result from the first attempt and b's from the retry make the rollout")
+        #expect(h.console.screen.contains("restarted on a, b"))
+
+        // Its journal replays to the same end: the cancelled batch asked what now, and the retry went on.
+        let events = Array(h.recorder.events.prefix { if case .end = $0 { false } else { true } })
+        var walk = Walk(bundle: TestSupport.bundle(try TestSupport.runbook(Self.yaml)), inputs: ["extra": "d"])
+        let outcome = JournalReplay.replay(events, keptOutput: { record, _ in (record.excerpt, nil) }, on: &walk)
+        #expect(outcome.problem == nil, "\(outcome.problem ?? "")")
+        #expect(walk.currentStepID == "fine")
+    }
+
+    @Test("retry of a cancelled first batch starts the rollout over: nothing succeeded to skip")
+    func retryFirstBatch() throws {
+        let h = try Self.harness(
+            [.line("yes"), .line("retry"), .line("yes"), .line("yes")],
+            results: [
+                "state": ["a": Self.failed, "b": Self.failed, "c": Self.active], "restart": ["a": Self.ok, "b": Self.ok],
+                "health": ["a": Self.ok, "b": Self.ok],
+            ])
+        h.runner.cancelledRuns = ["restart": [1]]
+        let end = h.session.run(start: Self.start)
+        #expect(h.runner.hosts(of: "restart") == [["a"], ["a"], ["b"]])
+        #expect(!h.console.screen.contains("the rollout goes on"))
+        #expect(end.outcome == "resolved")
+    }
+
+    @Test("resume after a run killed between batches goes on from the next batch")
+    func resumeBetweenBatches() throws {
+        let h = try Self.harness(
+            [.line("yes"), .line("yes")],
+            results: [
+                "state": ["a": Self.failed, "b": Self.failed, "c": Self.active], "restart": ["a": Self.ok, "b": Self.ok],
+                "health": ["a": Self.ok, "b": Self.ok],
+            ])
+        _ = h.session.run(start: Self.start)
+        // The journal as it stood when the run was killed at batch 2's confirmation.
+        var confirms = 0
+        let events = Array(
+            h.recorder.events.prefix {
+                if case .confirm = $0 { confirms += 1 }
+                return confirms < 2
+            })
+        var walk = Walk(bundle: TestSupport.bundle(try TestSupport.runbook(Self.yaml)), inputs: ["extra": "d"])
+        let outcome = JournalReplay.replay(events, keptOutput: { record, _ in (record.excerpt, nil) }, on: &walk)
+        #expect(outcome.problem == nil, "\(outcome.problem ?? "")")
+        let confirm = walk.handle(.retry).compactMap { if case .confirm(let invocation, _) = $0 { invocation } else { nil } }.first
+        #expect(confirm?.remote?.hosts == ["b"])
+        #expect(confirm?.remote?.batch?.number == 2)
+        #expect(confirm?.remote?.resumed?.done == ["a"])
+        #expect(confirm?.remote?.resumed?.remaining == ["b"])
+    }
+
     @Test("an unreachable host is a result the branches read")
     func unreachable() throws {
         let lost = StepResult(

@@ -8,11 +8,22 @@ public final class HostRunnerDouble: StepRunner {
     /// Every invocation run, in order.
     public private(set) var ran: [Invocation] = []
 
+    /// The runs of a step (by step id, counted from 1) that the operator stops with Ctrl-C: they
+    /// come back cancelled, every host of the batch with them.
+    public var cancelledRuns: [String: Set<Int>] = [:]
+
     /// Creates a double.
     public init(results: [String: [String: StepResult]] = [:]) { self.results = results }
 
     public func run(_ invocation: Invocation, output: (ArraySlice<UInt8>) -> Void) -> StepResult {
         ran.append(invocation)
+        let runNumber = ran.filter { $0.stepID == invocation.stepID }.count
+        if cancelledRuns[invocation.stepID]?.contains(runNumber) == true {
+            let hosts = invocation.remote?.hosts.map { HostResult(host: $0, result: StepResult(cancelled: true)) }
+            var result = StepResult(cancelled: true, hosts: hosts)
+            result.failureReason = "cancelled"
+            return result
+        }
         let byHost = results[invocation.stepID] ?? [:]
         func answer(_ host: String) -> StepResult {
             byHost[host] ?? StepResult(exitStatus: nil, failureReason: "no scripted result for \(invocation.stepID) on \(host)")
