@@ -77,13 +77,16 @@ public struct RefusalRule: Sendable, Hashable {
         case among(Template)
         /// The filled-in template has items and the value is none of them.
         case notAmong(Template)
+        /// The value's host and port (a URL's, or `host:port`) reach one of the filled-in
+        /// template's listen addresses, written as nginx's `listen` writes them (see `ListenAddress`).
+        case addressAmong(Template)
         /// The regex matches somewhere in the value.
         case matches(RegexPattern)
 
         /// The template the test fills in, if any.
         public var template: Template? {
             switch self {
-            case .equals(let t), .contains(let t), .among(let t), .notAmong(let t): t
+            case .equals(let t), .contains(let t), .among(let t), .notAmong(let t), .addressAmong(let t): t
             case .matches: nil
             }
         }
@@ -123,6 +126,9 @@ public struct RefusalRule: Sendable, Hashable {
         case .notAmong(let template):
             let items = Self.items(fill(template))
             return !items.isEmpty && !items.contains(value)
+        case .addressAmong(let template):
+            guard let target = ListenAddress(target: value) else { return false }
+            return Self.items(fill(template)).contains { ListenAddress(listen: $0)?.isReached(by: target) ?? false }
         case .matches(let pattern):
             guard let regex = try? pattern.compiled() else { return false }
             return (try? regex.firstMatch(in: value)) != nil

@@ -5,7 +5,7 @@ struct DiscoveryDecoder {
     let reader: NodeReader
 
     static let discoverKeys = ["why", "command", "script", "capture", "timeout", "many", "separator", "writable_fs"]
-    static let ruleTests = ["equals", "contains", "among", "not_among", "matches"]
+    static let ruleTests = ["equals", "contains", "among", "not_among", "address_among", "matches"]
 
     /// The check that finds the input's value: one of `command` or `script`, and captures with a
     /// group named `value`.
@@ -99,6 +99,9 @@ struct DiscoveryDecoder {
             if let node = fields["contains"] { test = reader.template(node, "'contains'").map(RefusalRule.Test.contains) }
             if let node = fields["among"] { test = reader.template(node, "'among'").map(RefusalRule.Test.among) }
             if let node = fields["not_among"] { test = reader.template(node, "'not_among'").map(RefusalRule.Test.notAmong) }
+            if let node = fields["address_among"] {
+                test = reader.template(node, "'address_among'").map(RefusalRule.Test.addressAmong)
+            }
             if let node = fields["matches"] { test = reader.regex(node, "'matches'").map(RefusalRule.Test.matches) }
             if let test { rules.append(RefusalRule(test: test, because: because, location: reader.location(item))) }
         }

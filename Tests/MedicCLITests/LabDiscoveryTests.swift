@@ -16,7 +16,7 @@ extension LabTests {
     struct DiscoveryLabTests {
         /// The scenarios whose walk changes nothing, so that the same lab serves both runs.
         static let readOnly =
-            LabExpectation.withoutOOM + LabExpectation.otherUpstreams
+            LabExpectation.withoutOOM + [LabExpectation.oomOwnLimit] + LabExpectation.otherUpstreams
             + ["docker", "compose"].flatMap { runtime in LabExpectation.onEngine(runtime).filter { $0.actions.isEmpty } }
 
         /// The scenarios whose walk stops and restarts things: one zero-config run on a fresh lab,
@@ -52,12 +52,15 @@ extension LabTests {
 
         @Test("an app on a unix socket: the socket is the upstream, its supervisord program keeps it, and the walk ends as by hand")
         func unixSocket() throws {
-            let lab = try Lab("healthy", upstream: "unix")
+            let expected = LabExpectation.healthyOnSocket
+            let lab = try Lab(expected.scenario, upstream: expected.upstream)
             defer { lab.down() }
             let walks = LabTests()
             let (_, _, byHand) = try walks.runUnattended(lab, flags: ["--yes"])
-            let (_, screen, discovered) = try walks.runUnattended(lab, flags: ["--yes"], inputs: lab.siteOnly)
+            let (status, screen, discovered) = try walks.runUnattended(lab, flags: ["--yes"], inputs: lab.siteOnly)
             #expect(byHand.end?.stepID == discovered.end?.stepID && byHand.end?.cause == discovered.end?.cause, "\(screen)")
+            try walks.check(discovered, status: status, screen: screen, expected, lab: lab, approver: "--yes")
+            try expectDiscovered(screen, lab: lab)
             let socket = "unix:" + lab["APP_SOCKET"]
             let lines = screen.split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }
             #expect(lines.contains { $0.hasPrefix("app_upstream ") && $0.contains(socket) && $0.contains("discovered") }, "\(screen)")
@@ -71,13 +74,16 @@ extension LabTests {
         func proxyAddressAsApp() throws {
             let lab = try Lab("healthy")
             defer { lab.down() }
-            let ownAddress = "http://127.0.0.1:\(lab["NGINX_PORT"])/health"
-            let (status, screen) = try refusedRun(lab, inputs: lab.siteOnly + [("app_health_url", ownAddress)])
-            #expect(status == 1, "\(screen)")
-            #expect(screen.contains("127.0.0.1:\(lab["NGINX_PORT"]) is where nginx itself listens"), "\(screen)")
-            #expect(screen.contains("nginx sends the site to 127.0.0.1:\(lab["APP_PORT"])"), "\(screen)")
-            #expect(screen.contains(lab["APP_HEALTH_URL"]), "the screen names the address discovery found\n\(screen)")
-            #expect(!screen.contains("[1] CHECK"), "a step ran\n\(screen)")
+            // nginx listens on 127.0.0.1:PORT; localhost reaches the same socket.
+            for host in ["127.0.0.1", "localhost"] {
+                let ownAddress = "http://\(host):\(lab["NGINX_PORT"])/health"
+                let (status, screen) = try refusedRun(lab, inputs: lab.siteOnly + [("app_health_url", ownAddress)])
+                #expect(status == 1, "\(screen)")
+                #expect(screen.contains("nginx itself listens on 127.0.0.1:\(lab["NGINX_PORT"]), so \(ownAddress) asks nginx"), "\(screen)")
+                #expect(screen.contains("nginx sends the site to 127.0.0.1:\(lab["APP_PORT"])"), "\(screen)")
+                #expect(screen.contains(lab["APP_HEALTH_URL"]), "the screen names the address discovery found\n\(screen)")
+                #expect(!screen.contains("[1] CHECK"), "a step ran\n\(screen)")
+            }
         }
 
         @Test("a log that is not nginx's is refused, and nginx's own is named")
@@ -117,13 +123,14 @@ extension LabTests {
             var wanted = [("nginx_conf", lab["NGINX_CONF"]), ("nginx_error_log", lab["NGINX_ERROR_LOG"]), ("runtime", lab["RUNTIME"])]
             if lab["RUNTIME"] == "supervisor" { wanted.append(("supervisor_conf", lab["SUPERVISOR_CONF"])) }
             if lab["RUNTIME"] == "compose" { wanted.append(("compose_file", lab["COMPOSE_FILE"])) }
-            // An app on a unix socket only has no TCP health URL to find: discovery names the socket instead.
-            if lab["UPSTREAM_KIND"] != "unix" && lab["APP_UNIX_SOCKET"].isEmpty {
+            // An app on a unix socket only has no TCP health URL to find: discovery names the socket
+            // instead, from the process listening on it, or, when the app crashed and nothing listens,
+            // from nginx's unix: upstream; the health URL then gives only the path and Host header.
+            if lab["APP_UNIX_SOCKET"].isEmpty {
                 wanted.append(("app_health_url", lab["APP_HEALTH_URL"]))
             } else {
-                // The socket is found from the process listening on it, so only while the app is up.
-                let socket = lab["UPSTREAM_KIND"] == "unix" ? lab["APP_SOCKET"] : lab["APP_UNIX_SOCKET"]
-                if FileManager.default.fileExists(atPath: socket) { wanted.append(("app_socket", socket)) }
+                wanted.append(("app_socket", lab["APP_UNIX_SOCKET"]))
+                if lab["UPSTREAM_KIND"] == "unix" { wanted.append(("app_health_url", lab["APP_HEALTH_URL"])) }
             }
             let lines = screen.split(separator: "\n").map(String.init)
             for (name, value) in wanted {
