@@ -20,6 +20,8 @@ struct EscapeeNoteTests {
             branches:
               - otherwise: fine
           fine: {kind: conclusion, title: Fine, why: w, outcome: no-fault, cause: none}
+        causes:
+          none: {title: "No fault found", description: "In this test, no fault found."}
         """
 
     @Test("a check's escaped processes are named as ended, on screen and in the journal")
