@@ -160,3 +160,7 @@ int medic_sandbox_probe(const char *scratch, int *stage) {
     while (waitpid(pid, &ignored, 0) < 0 && errno == EINTR) {}
     return 0;
 }
+
+int medic_become_child_subreaper(void) {
+    return prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) == 0 ? 0 : errno;
+}

@@ -12,8 +12,10 @@ public struct Masking: Sendable {
     /// The patterns of every secret: its character-by-character spellings and its base64 forms.
     public let patterns: [SecretPattern]
 
-    /// The bytes any pattern can start with, as a lookup table.
-    let firstBytes: [Bool]
+    /// The pairs of bytes any pattern can start with, as a bit table (see `mask`).
+    let pairs: [UInt64]
+    /// The bytes any pattern can start with: a cheaper first test than `pairs`.
+    let starts: [Bool]
 
     /// The longest text any pattern can span, in bytes.
     public var longest: Int { patterns.map(\.longest).max() ?? 0 }
@@ -42,9 +44,9 @@ public struct Masking: Sendable {
         }
         patterns += encoded.sorted().map(SecretPattern.init(exactly:))
         self.patterns = patterns
-        var table = [Bool](repeating: false, count: 256)
-        for pattern in patterns { for byte in pattern.firstBytes { table[Int(byte)] = true } }
-        firstBytes = table
+        let table = Masking.pairTable(patterns)
+        pairs = table
+        starts = (0..<256).map { first in table[first << 2..<(first + 1) << 2].contains { $0 != 0 } }
     }
 
     /// Whether there is anything to mask at all.
@@ -68,28 +70,68 @@ public struct Masking: Sendable {
     ///
     /// A stream masker passes a `limit` that leaves room for the longest form after it, so that
     /// a secret split across two chunks is still seen whole.
+    ///
+    /// The fast path: a byte can start a match only if it and the byte after it are a pair some
+    /// form can begin with (`pairs`), so the runs of bytes between such places are copied in
+    /// bulk, and only those places are tried against every pattern. A place whose next byte is
+    /// not there yet (the end of `bytes`) is always tried.
     public func mask(_ bytes: [UInt8], before limit: Int) -> (masked: [UInt8], consumed: Int) {
         var out: [UInt8] = []
         out.reserveCapacity(bytes.count)
-        let maskBytes = Array(Masking.mask.utf8)
         var index = 0
-        while index < limit {
-            let byte = bytes[index]
-            if firstBytes[Int(byte)] {
-                var end: Int?
-                for pattern in patterns {
-                    if let found = pattern.matchEnd(in: bytes, from: index, to: bytes.count), found > (end ?? index) { end = found }
-                }
-                if let end {
-                    out.append(contentsOf: maskBytes)
-                    index = end
-                    continue
+        bytes.withUnsafeBufferPointer { buffer in
+            pairs.withUnsafeBufferPointer { pairs in
+                // A place whose next byte is not there yet is tried whatever its first byte is.
+                let stop = min(limit, buffer.count - 1)
+                while index < limit {
+                    var run = index
+                    while run < stop {
+                        let first = buffer[run]
+                        if starts[Int(first)], Masking.contains(pairs, first, buffer[run + 1]) { break }
+                        run += 1
+                    }
+                    if run > index {
+                        out.append(contentsOf: UnsafeBufferPointer(rebasing: buffer[index..<run]))
+                        index = run
+                        continue
+                    }
+                    var end: Int?
+                    for pattern in patterns {
+                        if let found = pattern.matchEnd(in: buffer, from: index, to: buffer.count), found > (end ?? index) { end = found }
+                    }
+                    if let end {
+                        out.append(contentsOf: Masking.maskBytes)
+                        index = end
+                    } else {
+                        out.append(buffer[index])
+                        index += 1
+                    }
                 }
             }
-            out.append(byte)
-            index += 1
         }
         return (out, index)
+    }
+
+    private static let maskBytes = Array(mask.utf8)
+
+    /// Whether `first` then `second` can begin a form, in a table of 65,536 bits.
+    private static func contains(_ pairs: UnsafeBufferPointer<UInt64>, _ first: UInt8, _ second: UInt8) -> Bool {
+        let bit = Int(first) << 8 | Int(second)
+        return pairs[bit >> 6] & (1 << UInt64(bit & 63)) != 0
+    }
+
+    /// The table of the byte pairs the patterns can begin with.
+    static func pairTable(_ patterns: [SecretPattern]) -> [UInt64] {
+        var table = [UInt64](repeating: 0, count: 1024)
+        for pattern in patterns {
+            for (first, second) in pattern.firstPairs {
+                for next in second {
+                    let bit = Int(first) << 8 | Int(next)
+                    table[bit >> 6] |= 1 << UInt64(bit & 63)
+                }
+            }
+        }
+        return table
     }
 
     /// The base64 characters that encode `secret` wherever it falls in a longer encoded string

@@ -20,19 +20,34 @@ public struct SecretPattern: Sendable {
     /// The longest text a match can span, in bytes.
     public let longest: Int
 
-    /// The bytes a match can start with.
-    let firstBytes: Set<UInt8>
+    /// The bytes a match can start with, each with the bytes that can come second (every byte
+    /// when a match can be one byte long).
+    let firstPairs: [(first: UInt8, second: Set<UInt8>)]
 
     init(units: [[Spelling]]) {
         self.units = units
         longest = units.reduce(0) { $0 + ($1.map(\.bytes.count).max() ?? 0) }
-        var first: Set<UInt8> = []
+        var pairs: [UInt8: Set<UInt8>] = [:]
         for spelling in units.first ?? [] {
             guard let byte = spelling.bytes.first else { continue }
-            first.insert(byte)
-            if spelling.caseless { first.formUnion([SecretPattern.lower(byte), SecretPattern.upper(byte)]) }
+            var second: Set<UInt8> = []
+            if spelling.bytes.count > 1 {
+                second = SecretPattern.cases(of: spelling.bytes[1], spelling.caseless)
+            } else if units.count > 1 {
+                for next in units[1] {
+                    if let byte = next.bytes.first { second.formUnion(SecretPattern.cases(of: byte, next.caseless)) }
+                }
+            } else {
+                second = Set(0...UInt8.max)
+            }
+            for first in SecretPattern.cases(of: byte, spelling.caseless) { pairs[first, default: []].formUnion(second) }
         }
-        firstBytes = first
+        firstPairs = pairs.map { (first: $0.key, second: $0.value) }
+    }
+
+    /// The bytes that match `byte` where it is written: itself, and its other case if caseless.
+    private static func cases(of byte: UInt8, _ caseless: Bool) -> Set<UInt8> {
+        caseless ? [byte, lower(byte), upper(byte)] : [byte]
     }
 
     /// A pattern that matches exactly `text`'s bytes (an encoded form such as base64).

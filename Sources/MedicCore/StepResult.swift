@@ -27,7 +27,11 @@ public struct StepResult: Sendable, Hashable {
     /// What the program left running in its process group when it exited (`name (pid N)`
     /// each); a check's are ended (`leftoversEnded`), an action's are left running.
     public var leftovers: [String] = []
-    /// Whether Medic ended `leftovers`.
+    /// What the program started that left its process group (`setsid`, a daemon's double fork)
+    /// and was still running when it exited (`name (pid N)` each); ended with `leftovers` for a
+    /// check, left running for an action.
+    public var escapees: [String] = []
+    /// Whether Medic ended `leftovers` and `escapees`.
     public var leftoversEnded = false
 
     /// The output as conditions, captures and counts read it: the whole, or its kept parts.

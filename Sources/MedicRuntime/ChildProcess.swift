@@ -97,13 +97,16 @@ struct ChildProcess {
         var pid: pid_t = 0
         if let confinement {
             var stage: Int32 = 0
-            let status = arguments.withPointers { argvPointers in
-                variables.withPointers { envPointers in
-                    confinement.scratch.withCString { scratch in
-                        var sandbox = medic_sandbox(no_new_privs: 1, scratch: confinement.confinesMounts ? scratch : nil)
-                        return medic_sandbox_spawn(program, argvPointers, envPointers, writeEnd, &sandbox, &pid, &stage)
+            let status = Escapees.spawning {
+                let status = arguments.withPointers { argvPointers in
+                    variables.withPointers { envPointers in
+                        confinement.scratch.withCString { scratch in
+                            var sandbox = medic_sandbox(no_new_privs: 1, scratch: confinement.confinesMounts ? scratch : nil)
+                            return medic_sandbox_spawn(program, argvPointers, envPointers, writeEnd, &sandbox, &pid, &stage)
+                        }
                     }
                 }
+                return (status, status == 0 ? pid : nil)
             }
             guard status == 0 else {
                 close(readEnd)
@@ -115,8 +118,11 @@ struct ChildProcess {
             return .success(ChildProcess(pid: pid, output: readEnd))
         }
         // posix_spawnp searches the PATH of Medic's own environment, not the child's.
-        let status = arguments.withPointers { argvPointers in
-            variables.withPointers { envPointers in posix_spawnp(&pid, program, &actions, &attributes, argvPointers, envPointers) }
+        let status = Escapees.spawning {
+            let status = arguments.withPointers { argvPointers in
+                variables.withPointers { envPointers in posix_spawnp(&pid, program, &actions, &attributes, argvPointers, envPointers) }
+            }
+            return (status, status == 0 ? pid : nil)
         }
         guard status == 0 else {
             close(readEnd)

@@ -25,6 +25,9 @@ public final class LocalRunner: StepRunner {
         self.interrupt = Interrupt(descriptor: interruptDescriptor)
         self.sandbox = sandbox
         self.graceMilliseconds = graceSeconds.isFinite ? Int64((max(0, graceSeconds) * 1000).rounded()) : 0
+        // What a step's program leaves in a session of its own becomes Medic's child when its
+        // parent exits, so it can be ended (checks) and reaped (`Escapees`).
+        _ = Escapees.isSubreaper
     }
 
     /// Runs `invocation` until it ends, times out or is interrupted, streaming its output (for

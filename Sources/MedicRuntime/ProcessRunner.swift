@@ -48,6 +48,9 @@ struct ProcessRunner {
             confinement = ChildProcess.Confinement(confinesMounts: sandbox.confinesMounts, scratch: scratch?.path ?? "")
         }
         defer { scratch?.remove() }
+        // Descendants inherit the mark, so those that leave the group can be found (`Escapees`).
+        let mark = Escapees.newMark()
+        environment[Escapees.markVariable] = mark
         let child: ChildProcess
         switch ChildProcess.spawn(argv, environment: environment, confinement: confinement) {
         case .success(let spawned): child = spawned
@@ -127,10 +130,16 @@ struct ProcessRunner {
         // The program is not reaped yet, so its pid still names only its own group.
         let leftovers = ProcessGroup.members(of: child.pid)
         if endLeftovers, !leftovers.isEmpty { killpg(child.pid, SIGKILL) }
+        // Those that left the group: a check's are ended by pid (and reaped once they are
+        // Medic's), an action's named and left running.
+        let escapees =
+            endLeftovers ? Escapees.end(mark: mark, leader: child.pid) : Escapees.find(mark: mark, leader: child.pid).map(\.name)
 
         var status: Int32 = 0
         var reaped = waitpid(child.pid, &status, 0)
         while reaped == -1, errno == EINTR { reaped = waitpid(child.pid, &status, 0) }
+        Escapees.reaped(child.pid)
+        Escapees.reapOrphans()
         guard reaped == child.pid else {
             // Someone else reaped it (SIGCHLD set to SIG_IGN does that): the status is gone.
             return StepResult(
@@ -146,6 +155,7 @@ struct ProcessRunner {
             durationMilliseconds: Int(MonotonicClock.now() - started), failureReason: reason
         )
         result.leftovers = leftovers
+        result.escapees = escapees
         result.leftoversEnded = endLeftovers
         return result
     }

@@ -134,6 +134,7 @@ final class SSHRunner {
             var status: Int32 = 0
             var reaped = waitpid(connection.child.pid, &status, 0)
             while reaped == -1, errno == EINTR { reaped = waitpid(connection.child.pid, &status, 0) }
+            Escapees.reaped(connection.child.pid)
             let ended = reaped == connection.child.pid ? WaitStatus(status).shellStatus : nil
             var result = StepResult(
                 exitStatus: ended, timedOut: connection.stop == .timeout, cancelled: connection.stop == .cancel,

@@ -33,7 +33,7 @@ public struct BoundedCapture: Sendable {
     public mutating func append(_ bytes: ArraySlice<UInt8>) {
         guard !bytes.isEmpty else { return }
         totalBytes += bytes.count
-        for byte in bytes where byte == 0x0A { totalLines += 1 }
+        totalLines += bytes.withUnsafeBufferPointer(Newlines.count)
         endsInNewline = bytes.last == 0x0A
         var rest = bytes
         if head.count < headLimit {

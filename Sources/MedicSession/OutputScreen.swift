@@ -30,9 +30,9 @@ public struct OutputScreen: Sendable {
     }
 
     /// Takes a chunk; returns the lines to show now.
-    public mutating func feed(_ bytes: some Collection<UInt8>) -> [String] {
+    public mutating func feed(_ bytes: some BidirectionalCollection<UInt8>) -> [String] {
         var now: [String] = []
-        var start = bytes.startIndex
+        var start = shown < headLines ? bytes.startIndex : skipHidden(bytes)
         while let newline = bytes[start...].firstIndex(of: 0x0A) {
             take(bytes[start..<newline])
             complete(into: &now)
@@ -40,6 +40,30 @@ public struct OutputScreen: Sendable {
         }
         take(bytes[start...])
         return now
+    }
+
+    /// Past the head, counts as hidden the lines of a chunk that its own last `tailLines` lines
+    /// would push out of the ring anyway, and returns where the lines still to take begin.
+    ///
+    /// Every line past the head is either in the ring or hidden, so skipping a line the ring
+    /// would drop before the chunk ends leaves the same ring and count, with no copy per line.
+    private mutating func skipHidden<Bytes: BidirectionalCollection<UInt8>>(_ bytes: Bytes) -> Bytes.Index {
+        // The newline ending the last line to skip is the (tailLines + 1)-th from the end.
+        var newlines = 0
+        var index = bytes.endIndex
+        while index > bytes.startIndex {
+            bytes.formIndex(before: &index)
+            guard bytes[index] == 0x0A else { continue }
+            newlines += 1
+            guard newlines > tailLines else { continue }
+            // Lines before it, and the one it ends, are hidden.
+            let before = bytes[..<index]
+            hidden += 1 + (before.withContiguousStorageIfAvailable(Newlines.count) ?? before.count { $0 == 0x0A })
+            line.removeAll(keepingCapacity: true)
+            cut = 0
+            return bytes.index(after: index)
+        }
+        return bytes.startIndex
     }
 
     /// Ends the stream; returns what to show last: a marker of the hidden lines, then the tail.

@@ -254,6 +254,16 @@ public final class RunSession {
             console.show("  " + note, .warning)
             guard record(.note(walk.masking.apply(note))) else { return nil }
         }
+        if !result.escapees.isEmpty {
+            let count = result.escapees.count == 1 ? "1 process" : "\(result.escapees.count) processes"
+            let what = result.escapees.joined(separator: ", ")
+            let note =
+                result.leftoversEnded
+                ? "Medic ended \(count) '\(invocation.stepID)' started that left its process group (a new session, as setsid makes): \(what)"
+                : "'\(invocation.stepID)' started \(count) that left its process group and \(result.escapees.count == 1 ? "is" : "are") still running: \(what)"
+            console.show("  " + note, .warning)
+            guard record(.note(walk.masking.apply(note))) else { return nil }
+        }
         if result.droppedBytes > 0 {
             // Whatever the step decides next, it decides on part of what it printed: say so.
             let note = Self.partialOutputNote(stepID: invocation.stepID, capture: capture)

@@ -24,6 +24,13 @@ struct SessionPieceTests {
         big.append([UInt8](repeating: 65, count: 1000)[...])
         big.append(Array("WXYZ".utf8)[...])
         #expect(big.text.hasSuffix("WXYZ"))
+
+        // Counted eight bytes at a time: every alignment and a tail shorter than eight.
+        for lead in 0..<9 {
+            var many = BoundedCapture(headLimit: 4, tailLimit: 4)
+            many.append(Array((String(repeating: "x", count: lead) + String(repeating: "ab\n\n\u{8A}", count: 1001) + "end").utf8)[...])
+            #expect(many.lineCount == 2003, "after \(lead) leading bytes")
+        }
     }
 
     @Test("masking a stream finds secrets however the chunks fall")
@@ -50,6 +57,35 @@ struct SessionPieceTests {
         #expect(none.process(Array("plain".utf8)[...]) == Array("plain".utf8))
     }
 
+    @Test("the fast path never skips a secret form split across two chunks")
+    func streamMaskingAcrossChunks() {
+        // Each form begins where the masker's fast path would copy plain bytes in bulk; every
+        // split of the text between two chunks must still mask it.
+        let secret = "pa ss&w0rd\"x"
+        let masking = Masking(secrets: [secret])
+        var forms = [
+            secret, "pa+ss%26w0rd%22x", "pa%20ss%26w0rd%22x", "pa\\u0020ss\\u0026w0rd\\u0022x",
+            "pa ss&amp;w0rd&quot;x", "pa&#32;ss&#x26;w0rd&#34;x", Masking.jsonEscaped(secret),
+        ]
+        for prefix in ["", "u:", "us:"] {
+            let base64 = Data((prefix + secret).utf8).base64EncodedString()
+            forms.append(base64)
+            forms.append(base64.replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_"))
+        }
+        for form in forms {
+            let text = String(repeating: "plain text, no secret here. ", count: 3) + form + " and after."
+            let whole = masking.apply(text)
+            #expect(whole.contains(Masking.mask), "\(form) is masked in one piece")
+            #expect(!whole.contains("w0rd") && !whole.contains("W0RD"), "\(form): \(whole)")
+            let bytes = Array(text.utf8)
+            for split in 1..<bytes.count {
+                var masker = StreamMasker(masking)
+                let out = masker.process(bytes[..<split]) + masker.process(bytes[split...]) + masker.finish()
+                #expect(String(decoding: out, as: UTF8.self) == whole, "\(form) split at \(split)")
+            }
+        }
+    }
+
     @Test("untrusted bytes are shown, never interpreted")
     func terminalText() {
         #expect(TerminalText.sanitize(Array("ok\u{1B}[2Jtitle\u{7}".utf8)) == "ok^[[2Jtitle^G")
@@ -72,6 +108,35 @@ struct SessionPieceTests {
         let (hidden, last) = screen.finish()
         #expect(hidden == 4)
         #expect(last == ["a very lon … (13 more bytes on this line)", "7"])
+    }
+
+    @Test("past the head, a chunk of many lines leaves the same screen as one line at a time")
+    func outputScreenChunks() {
+        let text = (1...500).map { "line \($0)" }.joined(separator: "\n") + "\nlast, without newline"
+        let bytes = Array(text.utf8)
+        func screen(chunk: Int) -> (shown: [String], hidden: Int, last: [String]) {
+            var screen = OutputScreen(headLines: 3, tailLines: 4)
+            var shown: [String] = []
+            var start = 0
+            while start < bytes.count {
+                shown += screen.feed(bytes[start..<min(bytes.count, start + chunk)])
+                start += chunk
+            }
+            let (hidden, last) = screen.finish()
+            return (shown, hidden, last)
+        }
+        let byByte = screen(chunk: 1)
+        #expect(byByte.shown == ["line 1", "line 2", "line 3"])
+        #expect(byByte.hidden == 494)
+        #expect(byByte.last == ["line 498", "line 499", "line 500", "last, without newline"])
+        for chunk in [7, 64, 1000, bytes.count] {
+            let other = screen(chunk: chunk)
+            #expect(other.shown == byByte.shown && other.hidden == byByte.hidden && other.last == byByte.last, "chunk \(chunk)")
+        }
+        var none = OutputScreen(headLines: 1, tailLines: 0)
+        _ = none.feed(Array("a\nb\nc\nd".utf8))
+        let (hidden, last) = none.finish()
+        #expect(hidden == 3 && last.isEmpty)
     }
 
     @Test("operator commands parse; anything else is a word for the prompt")

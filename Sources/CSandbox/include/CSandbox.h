@@ -29,4 +29,9 @@ const char *medic_sandbox_stage_name(int stage);
 /// throwaway child with `scratch`. Returns 0, or the errno of the step that failed (`*stage` set).
 int medic_sandbox_probe(const char *scratch, int *stage);
 
+/// Makes this process a child subreaper (prctl(PR_SET_CHILD_SUBREAPER)): a descendant orphaned
+/// by its parent's exit, such as a `setsid` child of a step's shell, becomes this process's
+/// child instead of init's, so it can be found, ended and reaped. Returns 0 or the errno.
+int medic_become_child_subreaper(void);
+
 #endif
