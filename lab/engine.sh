@@ -18,13 +18,44 @@ LAB_IMAGE=medic-lab-base:1
 # The lab's containers carry this label, so lab/down removes only its own.
 LAB_LABEL=medic.lab.run=$RUN
 
-dk() { DOCKER_HOST=$DOCKER_HOST docker "$@"; }
+# Which Compose the lab (and Medic, through lab.env's DOCKER_CONFIG) finds:
+# MEDIC_LAB_COMPOSE=v1 (default, Debian's docker-compose 1.29) or v2 (the
+# docker CLI plugin lab/install takes from PyPI). The docker CLI looks for
+# plugins in $DOCKER_CONFIG/cli-plugins (and in system directories): the lab's
+# own DOCKER_CONFIG holds the v2 plugin only with v2.
+COMPOSE_VERSION=${MEDIC_LAB_COMPOSE:-v1}
+case $COMPOSE_VERSION in
+  v1 | v2) ;;
+  *) echo "lab: MEDIC_LAB_COMPOSE must be v1 or v2, not '$COMPOSE_VERSION'" >&2; exit 2 ;;
+esac
+DOCKER_CONFIG=$ENGINE/cli-$COMPOSE_VERSION
+COMPOSE_V2_PLUGIN=$LAB_ROOT/.compose-v2/cli-plugins/docker-compose
+
+dk() { DOCKER_HOST=$DOCKER_HOST DOCKER_CONFIG=$DOCKER_CONFIG docker "$@"; }
+
+# docker_config: the lab's DOCKER_CONFIG directory for COMPOSE_VERSION; v1
+# refuses (77) where a system-wide v2 plugin answers anyway, since the runbooks
+# (as on any host) prefer v2 when it answers.
+docker_config() {
+  mkdir -p "$DOCKER_CONFIG/cli-plugins"
+  if [ "$COMPOSE_VERSION" = v2 ]; then
+    [ -x "$COMPOSE_V2_PLUGIN" ] || die "no Compose v2 plugin at $COMPOSE_V2_PLUGIN; run lab/install docker"
+    ln -sfn "$COMPOSE_V2_PLUGIN" "$DOCKER_CONFIG/cli-plugins/docker-compose"
+  else
+    rm -f "$DOCKER_CONFIG/cli-plugins/docker-compose"
+    if dk compose version >/dev/null 2>&1; then
+      echo "skipped: MEDIC_LAB_COMPOSE=v1, but a Compose v2 plugin is installed system-wide ($(dk compose version 2>&1 | head -1)) and cannot be hidden" >&2
+      exit 77
+    fi
+  fi
+}
 
 engine_answers() { dk version --format '{{.Server.Version}}' >/dev/null 2>&1; }
 
 # engine_up: an engine answering on DOCKER_SOCK, and the lab image in it.
 engine_up() {
   command -v docker >/dev/null 2>&1 || die "no docker client; run lab/install"
+  docker_config
   if engine_answers; then
     say "using the Docker engine already answering on $DOCKER_SOCK"
   else
@@ -89,7 +120,7 @@ dc() {
   local cmd
   cmd=$(compose_cmd)
   [ -n "$cmd" ] || die "neither 'docker compose' (v2) nor 'docker-compose' (v1) is installed; run lab/install"
-  DOCKER_HOST=$DOCKER_HOST $cmd -f "$COMPOSE_FILE" "$@"
+  DOCKER_HOST=$DOCKER_HOST DOCKER_CONFIG=$DOCKER_CONFIG $cmd -f "$COMPOSE_FILE" "$@"
 }
 COMPOSE_FILE=$RUN/medic-lab/compose.yaml   # the directory names the project: medic-lab
 
@@ -119,6 +150,17 @@ containers_up() {
   esac
   local -a mounts=(-v /usr:/usr:ro -v "$LAB_ROOT:$LAB_ROOT:ro" -v "$RUN/app:$RUN/app")
   local app_cmd="exec $VENV/bin/uvicorn --app-dir $LAB_ROOT/app main:app --host 127.0.0.1 --port $APP_PORT"
+  local -a app_argv=(/bin/sh -c "$app_cmd")
+  if [ "$SCENARIO" = restart-fails ]; then
+    # the app starts from a release directory (its start script), as a deployed app would
+    mkdir -p "$RUN/app/release"
+    printf '#!/bin/sh\n%s\n' "$app_cmd" >"$RUN/app/release/start"
+    chmod 755 "$RUN/app/release/start"
+    app_argv=("$RUN/app/release/start")
+  fi
+  local -a health=()
+  # not-ready: a health check (the app's own /health), which stays "starting" while the app waits
+  [ "$SCENARIO" != not-ready ] || health=(/usr/bin/curl -sf -o /dev/null --max-time 2 "http://127.0.0.1:$APP_PORT/health")
   local -a neighbours=("docker-build-sim 48 buildjobs no" "pytest-sim 32 buildjobs no"
     "postgres-sim 20 extras unless-stopped" "redis-sim 12 extras unless-stopped")
   [ "$with_neighbours" = 1 ] || neighbours=()
@@ -129,7 +171,7 @@ containers_up() {
     for p in "${envs[@]}"; do env_args+=(-e "$p"); done
     dk run -d --name app "${common[@]}" --label medic.lab.role=app --restart unless-stopped \
       --oom-score-adj 1000 ${app_mem:+--memory "$app_mem" --memory-swap "$app_mem"} "${mounts[@]}" -w "$RUN/app" \
-      "${env_args[@]}" "$LAB_IMAGE" /bin/sh -c "$app_cmd" >/dev/null || die "docker run app failed"
+      "${env_args[@]}" "$LAB_IMAGE" "${app_argv[@]}" >/dev/null || die "docker run app failed"
     for n in "${neighbours[@]}"; do
       read -r name mib role restart <<<"$n"
       dk run -d --name "$name" "${common[@]}" --label "medic.lab.role=$role" --restart "$restart" \
@@ -156,7 +198,16 @@ containers_up() {
       echo "    working_dir: $RUN/app"
       echo "    environment:"
       for p in "${envs[@]}"; do echo "      - '$p'"; done
-      echo "    command: ['/bin/sh', '-c', '$app_cmd']"
+      if [ "$SCENARIO" = restart-fails ]; then echo "    command: ['${app_argv[0]}']"
+      else echo "    command: ['/bin/sh', '-c', '$app_cmd']"; fi
+      if [ ${#health[@]} -gt 0 ]; then
+        echo "    healthcheck:"
+        printf "      test: ['CMD'"; printf ", '%s'" "${health[@]}"; echo "]"
+        echo "      interval: 5s"
+        echo "      timeout: 3s"
+        echo "      retries: 3"
+        echo "      start_period: 30m"
+      fi
       for n in "${neighbours[@]}"; do
         read -r name mib role restart <<<"$n"
         echo "  $name:"

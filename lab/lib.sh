@@ -19,7 +19,7 @@ OWN_LIMIT_MB=128                            # the app's own limit in oom-own-lim
 
 SCENARIOS="healthy oom oom-own-limit crashed wrong-port socket-missing header-too-big slow auth-broken restarted-then-slow cuts unix-socket"
 # Only where a Docker engine runs the app (MEDIC_LAB_RUNTIME=docker or compose).
-ENGINE_SCENARIOS="stopped recovered"
+ENGINE_SCENARIOS="stopped recovered restart-fails not-ready"
 # What runs the app: supervisor (supervisord), docker (docker run) or compose.
 # lab/up records it in RUN/runtime, which lab/down and lab/selftest read back.
 RUNTIME=${MEDIC_LAB_RUNTIME:-$(cat "$RUN/runtime" 2>/dev/null || echo supervisor)}

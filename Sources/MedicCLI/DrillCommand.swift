@@ -38,7 +38,7 @@ struct DrillCommand: ParsableCommand {
         }
         let runbook = try RunbookArgument.resolve(argument)
         let bundle = try loadValidBundle(runbook)
-        let scenarios = try loadScenarios(of: runbook, ansibleGroups: bundle.ansibleGroupNames)
+        let scenarios = try loadScenarios(of: runbook, bundle)
         guard let name = scenario else {
             out.write(style.bold(bundle.root.id) + ": \(bundle.root.title)\n")
             for scenario in scenarios { out.write("  \(style.cyan(scenario.name))\n" + (scenario.description.map { "      \($0)\n" } ?? "")) }
@@ -79,8 +79,12 @@ struct DrillCommand: ParsableCommand {
         let grade = DrillGrade(actions: session.account.actions, expected: reference.decisions, conclusionMatches: outcomeMatches && causeMatches)
         console.show("", .plain)
         console.show("How did it go?", .heading(.conclusion))
-        let expected = [scenario.expectedOutcome?.rawValue, scenario.expectedCause].compactMap { $0 }.joined(separator: " · ")
-        let reached = end.outcome == "aborted" ? "aborted" : "\(end.outcome) · \(end.cause)"
+        // Each cause with its title as the runbook declares it (the scenario's was checked against it).
+        let expectedCause = scenario.expectedCause.map { id in bundle.root.cause(id).map { "\(id) (\($0.title))" } ?? id }
+        let expected = [scenario.expectedOutcome?.rawValue, expectedCause].compactMap { $0 }.joined(separator: " · ")
+        let reachedCause = end.causeTitle.map { "\(end.cause) (\($0))" } ?? end.cause
+        // Aborted and stopped runs have no cause to show.
+        let reached = end.cause.isEmpty ? end.outcome : "\(end.outcome) · \(reachedCause)"
         console.show("  expected: \(expected.isEmpty ? "(not recorded)" : expected)", .plain)
         console.show("  you reached: \(reached)", grade.conclusionMatches ? .success : .failure)
         if grade.rows.isEmpty {
@@ -118,10 +122,10 @@ struct DrillCommand: ParsableCommand {
     /// The names of the scenarios of the runbook on the command line, for the shell's
     /// completion of `--scenario` (the runbook is the first YAML file among `words` that is not
     /// itself a `--scenario` value).
-    private func loadScenarios(of runbook: String, ansibleGroups: Set<String>) throws -> [Scenario] {
+    private func loadScenarios(of runbook: String, _ bundle: RunbookBundle) throws -> [Scenario] {
         var scenarios: [Scenario] = []
         for file in ScenarioLoader.files(for: runbook) {
-            let (scenario, diagnostics) = ScenarioLoader().load(file, ansibleGroups: ansibleGroups)
+            let (scenario, diagnostics) = ScenarioLoader().load(file, ansibleGroups: bundle.ansibleGroupNames, of: bundle.root)
             DiagnosticPrinter().print(diagnostics)
             if let scenario { scenarios.append(scenario) }
         }

@@ -47,7 +47,7 @@ struct TestCommand: ParsableCommand {
             var conclusions: Set<String> = []
             let runner = ScenarioRunner(bundle: bundle)
             for scenarioFile in scenarioFiles {
-                let (scenario, diagnostics) = ScenarioLoader().load(scenarioFile, ansibleGroups: bundle.ansibleGroupNames)
+                let (scenario, diagnostics) = ScenarioLoader().load(scenarioFile, ansibleGroups: bundle.ansibleGroupNames, of: bundle.root)
                 DiagnosticPrinter().print(diagnostics)
                 guard let scenario else {
                     invalid = true
@@ -58,7 +58,7 @@ struct TestCommand: ParsableCommand {
                 conclusions.formUnion(report.conclusions)
                 let ending: String
                 switch report.ending {
-                case .concluded(let reached): ending = "\(reached.outcome.rawValue) · \(reached.cause)"
+                case .concluded(let reached): ending = "\(reached.outcome.rawValue) · \(reached.cause) (\(reached.causeTitle))"
                 case .aborted: ending = "aborted"
                 case .needsPerson: ending = "stopped: needs a person"
                 case .none: ending = "did not end"

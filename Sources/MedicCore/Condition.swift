@@ -86,6 +86,16 @@ extension Condition {
         }
     }
 
+    /// The cause ids the condition names (`cause:`), each a cause the called runbook declares.
+    public var causes: [String] {
+        switch self {
+        case .cause(let id): [id]
+        case .all(let list), .any(let list): list.flatMap(\.causes)
+        case .not(let inner), .anyHost(let inner), .allHosts(let inner), .noHost(let inner), .countHosts(let inner, _): inner.causes
+        default: []
+        }
+    }
+
     /// Whether the condition looks at the step's own result (exit, status, success, timeout),
     /// which an action's branches must do.
     public var examinesResult: Bool {

@@ -22,6 +22,8 @@ public struct Runbook: Sendable, Hashable {
     public var inputs: [InputDefinition]
     /// The values handed back to a caller, in file order.
     public var outputs: [OutputDefinition] = []
+    /// The causes its conclusions may name (`causes:`), in file order.
+    public var causes: [Cause] = []
     /// The named host sets (`hosts:`), in file order.
     public var hostSets: [HostSetDefinition] = []
     /// How many hosts a host-set step works on at once (`defaults.forks`); nil: 5.
@@ -76,6 +78,9 @@ public struct Runbook: Sendable, Hashable {
 
     /// The host set named `name`.
     public func hostSet(_ name: String) -> HostSetDefinition? { hostSets.first { $0.name == name } }
+
+    /// Finds a declared cause by id.
+    public func cause(_ id: String) -> Cause? { causes.first { $0.id == id } }
 
     /// The timeout that applies to `step`.
     public func timeout(of step: Step) -> TimeSpan { step.timeout ?? defaultTimeout }

@@ -123,7 +123,8 @@ public struct ScenarioRunner: Sendable {
                 report.failures.append("expected outcome \(outcome.rawValue), got \(reached.outcome.rawValue) at '\(reached.stepID)'")
             }
             if let cause = scenario.expectedCause, cause != reached.cause {
-                report.failures.append("expected cause \(cause), got \(reached.cause) at '\(reached.stepID)'")
+                let declared = bundle.root.cause(cause).map { " (\($0.title))" } ?? ""
+                report.failures.append("expected cause \(cause)\(declared), got \(reached.cause) (\(reached.causeTitle)) at '\(reached.stepID)'")
             }
         }
         if let expected = scenario.expectedActions, expected != report.actions {

@@ -217,16 +217,19 @@ public struct QuestionOption: Sendable, Hashable {
 public struct Conclusion: Sendable, Hashable {
     /// How the walk ended.
     public var outcome: Outcome
-    /// The cause tag, from the documented vocabulary.
+    /// The id of the cause, one the runbook declares in `causes:`.
     public var cause: String
     /// The sentence for the incident record.
     public var summary: Template?
+    /// Where the cause is named, for the validator's diagnostics.
+    public var causeLocation: SourceLocation?
 
     /// Creates a conclusion.
-    public init(outcome: Outcome, cause: String, summary: Template?) {
+    public init(outcome: Outcome, cause: String, summary: Template?, causeLocation: SourceLocation? = nil) {
         self.outcome = outcome
         self.cause = cause
         self.summary = summary
+        self.causeLocation = causeLocation
     }
 }
 

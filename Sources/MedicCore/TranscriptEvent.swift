@@ -193,8 +193,13 @@ public struct SessionEnd: Sendable, Hashable {
 
     /// `resolved`, `escalate`, `no-fault`, `aborted` or `needs-person`.
     public var outcome: String
-    /// The cause tag; empty when aborted or stopped.
+    /// The cause's id; empty when aborted or stopped.
     public var cause: String
+    /// The cause's title, as the concluding runbook declares it; nil when aborted or stopped
+    /// (or in a journal written before runbooks declared their causes).
+    public var causeTitle: String?
+    /// The cause's description, as the concluding runbook declares it; nil like `causeTitle`.
+    public var causeDescription: String?
     /// What the ending says: the conclusion's summary (or why the run was aborted, or where and
     /// why it stopped), followed by a line for each action on the path that did not run and
     /// succeed (`ActionAccount.compose`).
@@ -215,11 +220,14 @@ public struct SessionEnd: Sendable, Hashable {
 
     public init(
         outcome: String, cause: String, summary: String, stepID: String?, exitStatus: Int32, title: String? = nil,
-        escalateTo: String? = nil, actions: [ActionRecord] = [], inputsUsed: [String]? = nil
+        escalateTo: String? = nil, actions: [ActionRecord] = [], inputsUsed: [String]? = nil, causeTitle: String? = nil,
+        causeDescription: String? = nil
     ) {
         self.inputsUsed = inputsUsed
         self.outcome = outcome
         self.cause = cause
+        self.causeTitle = causeTitle
+        self.causeDescription = causeDescription
         self.summary = summary
         self.stepID = stepID
         self.exitStatus = exitStatus

@@ -1,5 +1,5 @@
-/// The structural checks of a runbook bundle: references, reachability, loops, variables,
-/// regexes, defaults, the check/action split and where secrets may go.
+/// The structural checks of a runbook bundle: references (steps, causes), reachability, loops,
+/// variables, regexes, defaults, the check/action split and where secrets may go.
 ///
 /// The loader has already checked the shape of every key; the validator checks what only the
 /// whole runbook (and the runbooks it calls) can tell.
@@ -17,6 +17,7 @@ public struct Validator: Sendable {
             diagnostics += discoveryProblems(runbook)
         }
         diagnostics += callCycles(in: bundle)
+        diagnostics += causeConflicts(in: bundle)
         return diagnostics
     }
 
@@ -45,6 +46,7 @@ public struct Validator: Sendable {
         out += regexes(runbook)
         out += defaults(runbook)
         out += hostProblems(runbook)
+        out += causeProblems(runbook, in: bundle)
         for step in runbook.steps {
             out += rules(for: step, in: runbook)
             if let call = step.call, let callee = bundle?.runbook(for: call) {

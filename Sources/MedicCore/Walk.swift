@@ -232,10 +232,15 @@ public struct Walk: Sendable {
     }
 
     private mutating func conclude(_ step: Step) -> [WalkEffect] {
-        let conclusion = step.conclusion ?? Conclusion(outcome: .escalate, cause: "none", summary: nil)
+        // The validator holds every conclusion to a cause its runbook declares; a walk over a
+        // runbook that skipped validation stops rather than invent a cause.
+        guard let conclusion = step.conclusion, let cause = currentRunbook.cause(conclusion.cause) else {
+            let named = step.conclusion.map { "cause '\($0.cause)', which runbook '\(currentRunbook.id)' does not declare" } ?? "no cause"
+            return end(.aborted(reason: "the conclusion \(currentStepID) names \(named)"))
+        }
         let reached = ReachedConclusion(
-            stepID: currentStepID, title: step.title, outcome: conclusion.outcome, cause: conclusion.cause,
-            summary: masking.apply(render(conclusion.summary)), escalation: currentRunbook.escalation)
+            stepID: currentStepID, title: step.title, outcome: conclusion.outcome, cause: cause.id, causeTitle: cause.title,
+            causeDescription: cause.description, summary: masking.apply(render(conclusion.summary)), escalation: currentRunbook.escalation)
         guard frames.count > 1 else { return end(.concluded(reached)) }
         // Back to the caller, which branches on how the called runbook ended.
         let calleeMasking = masking

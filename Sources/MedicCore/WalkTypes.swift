@@ -138,8 +138,12 @@ public struct ReachedConclusion: Sendable, Hashable {
     public var title: String
     /// The outcome.
     public var outcome: Outcome
-    /// The cause tag.
+    /// The cause's id.
     public var cause: String
+    /// The cause's title, as the runbook that concluded declares it.
+    public var causeTitle: String
+    /// The cause's description, as the runbook that concluded declares it.
+    public var causeDescription: String
     /// The summary, filled in.
     public var summary: String
     /// Whom to call, from the runbook, when the outcome is `escalate`.

@@ -6,8 +6,8 @@ struct RunbookDecoder {
     let path: String
 
     static let topKeys = [
-        "medic", "id", "title", "summary", "version", "owner", "escalation", "defaults", "inputs", "outputs", "patterns", "snippets", "start",
-        "steps", "hosts",
+        "medic", "id", "title", "summary", "version", "owner", "escalation", "defaults", "inputs", "outputs", "causes", "patterns", "snippets",
+        "start", "steps", "hosts",
     ]
     static let inputKeys = ["type", "description", "default", "required", "pattern", "choices", "discover", "refuse_if"]
 
@@ -45,6 +45,7 @@ struct RunbookDecoder {
         let snippets = fields["snippets"].map(reuse.snippets) ?? ReuseDecoder.Snippets()
         if let inputs = fields["inputs"] { runbook.inputs = decodeInputs(inputs) }
         if let outputs = fields["outputs"] { runbook.outputs = reuse.outputs(outputs) }
+        if let causes = fields["causes"] { runbook.causes = decodeCauses(causes) }
         if let start = fields["start"], let id = reader.string(start, "'start'") {
             runbook.start = StepReference(id, at: reader.location(start))
         }
@@ -67,6 +68,28 @@ struct RunbookDecoder {
             runbook.steps = decoded
         }
         return runbook
+    }
+
+    /// `causes:`, a mapping from id to title and description; a key given twice is refused by
+    /// the YAML reader, so each id is declared once.
+    private func decodeCauses(_ node: YAMLNode) -> [Cause] {
+        guard case .mapping(let mapping) = node else {
+            reader.error("'causes' must be a mapping from cause id to its title and description", at: node)
+            return []
+        }
+        var causes: [Cause] = []
+        for (key, value) in mapping {
+            guard let id = reader.string(key, "a cause id") else { continue }
+            if !Self.isIdentifier(id) { reader.error("cause id '\(id)' may hold only lower-case letters, digits and '-'", at: key) }
+            guard let fields = reader.fields(value, allowed: ["title", "description"], in: "cause '\(id)'") else { continue }
+            guard let title = fields.required("title").flatMap({ reader.string($0, "a cause's title") }),
+                let description = fields.required("description").flatMap({ reader.string($0, "a cause's description") })
+            else { continue }
+            // A folded `>` block ends in a line break, which is no part of the claim.
+            func trimmed(_ text: String) -> String { String(text.reversed().drop(while: \.isWhitespace).reversed()) }
+            causes.append(Cause(id: id, title: trimmed(title), description: trimmed(description), location: reader.location(key)))
+        }
+        return causes
     }
 
     private func decodeInputs(_ node: YAMLNode) -> [InputDefinition] {

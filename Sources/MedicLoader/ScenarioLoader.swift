@@ -19,8 +19,11 @@ public struct ScenarioLoader: Sendable {
     }
 
     /// Loads one scenario file. With `ansibleGroups` (the groups the runbook's host sets name),
-    /// an `inventory` group the runbook never names is an error.
-    public func load(_ path: String, ansibleGroups: Set<String>? = nil) -> (scenario: Scenario?, diagnostics: [Diagnostic]) {
+    /// an `inventory` group the runbook never names is an error; with `runbook`, the runbook it
+    /// records an incident of, an expected cause that runbook does not declare is one too.
+    public func load(_ path: String, ansibleGroups: Set<String>? = nil, of runbook: Runbook? = nil) -> (
+        scenario: Scenario?, diagnostics: [Diagnostic]
+    ) {
         let reader = NodeReader(file: path)
         let bytes: [UInt8]
         switch SourceFile.bytes(path) {
@@ -63,7 +66,13 @@ public struct ScenarioLoader: Sendable {
             }
             if let node = expect["cause"], let text = reader.string(node, "'cause'") {
                 scenario.expectedCause = text
-                if !CauseVocabulary.contains(text) { reader.error("unknown cause '\(text)'", at: node) }
+                if let runbook, runbook.cause(text) == nil {
+                    let declared = runbook.causes.map(\.id)
+                    reader.error(
+                        "expected cause '\(text)' is not one runbook '\(runbook.id)' declares", at: node,
+                        hint: Spelling.suggestion(for: text, among: declared).map { "did you mean '\($0)'?" }
+                            ?? "declared: \(declared.joined(separator: ", "))")
+                }
             }
             scenario.expectedPath = expect["path"].flatMap { reader.strings($0, "'path'") }
             // `actions: []` says the walk must reach no action at all.

@@ -32,7 +32,10 @@ public struct GraphRenderer: Sendable {
 
     private func label(_ step: Step) -> String {
         var text = "\(step.kind.label): \(step.title)"
-        if let conclusion = step.conclusion { text += "\n\(conclusion.outcome.rawValue) · \(conclusion.cause)" }
+        if let conclusion = step.conclusion {
+            text += "\n\(conclusion.outcome.rawValue) · \(conclusion.cause)"
+            if let cause = runbook.cause(conclusion.cause) { text += "\n\(cause.title)" }
+        }
         if let call = step.call { text += "\n→ \(call.path)" }
         if let variants = step.variants { text += "\nper \(variants.input): " + variants.cases.map(\.value).joined(separator: ", ") }
         if step.placement.isRemote { text += "\non \(step.placement.summary)" }

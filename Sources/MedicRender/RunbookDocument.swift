@@ -51,6 +51,13 @@ public struct RunbookDocument: Sendable {
                 if let description = output.description { line(wrap(description, indent: "      ")) }
             }
         }
+        line()
+        line("CAUSES (what its conclusions may name)")
+        if runbook.causes.isEmpty { line("  (none)") }
+        for cause in runbook.causes {
+            line("  \(cause.id): \(cause.title)")
+            line(wrap(cause.description, indent: "      "))
+        }
         if !runbook.hostSets.isEmpty {
             line()
             line("HOST SETS (steps run there over ssh, \(runbook.forks ?? 5) hosts at a time)")
@@ -124,7 +131,8 @@ public struct RunbookDocument: Sendable {
                 line("    → \(condition): \(branch.next.id)" + (branch.because.map { "  (\($0.raw))" } ?? ""))
             }
             if let conclusion = step.conclusion {
-                line("    outcome \(conclusion.outcome.rawValue), cause \(conclusion.cause)")
+                let title = runbook.cause(conclusion.cause).map { " (\($0.title))" } ?? ""
+                line("    outcome \(conclusion.outcome.rawValue), cause \(conclusion.cause)\(title)")
                 if let summary = conclusion.summary { line(wrap(summary.raw, indent: "    ")) }
             }
         }

@@ -298,8 +298,11 @@ public final class RunSession {
             end = SessionEnd(
                 outcome: reached.outcome.rawValue, cause: reached.cause, summary: account.compose(reached.summary), stepID: reached.stepID,
                 exitStatus: ExitStatus(reached.outcome).rawValue, title: reached.title,
-                escalateTo: reached.outcome == .escalate ? reached.escalation : nil, actions: account.actions)
+                escalateTo: reached.outcome == .escalate ? reached.escalation : nil, actions: account.actions,
+                causeTitle: reached.causeTitle, causeDescription: reached.causeDescription)
             console.show("══ \(reached.outcome.rawValue.uppercased()) · \(reached.cause) · \(reached.title)", .conclusion(reached.outcome))
+            console.show("Cause: \(TerminalText.sanitize(reached.causeTitle)) (\(reached.cause))", .plain)
+            console.show(TerminalText.sanitize(reached.causeDescription), .why)
             if !end.summary.isEmpty { console.show(TerminalText.sanitize(end.summary), .plain) }
         case .aborted(let reason):
             end = SessionEnd(

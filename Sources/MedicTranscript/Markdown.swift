@@ -1,6 +1,15 @@
+import MedicCore
+
 /// Small pieces of Markdown that stay correct whatever text they hold, and read well raw,
 /// since a report is often pasted into a ticket that does not render it.
 enum Markdown {
+    /// ", cause `ID` (Title)" for an ending with a cause, as the runbook declared it; empty for
+    /// one without (aborted, stopped).
+    static func cause(of end: SessionEnd) -> String {
+        guard !end.cause.isEmpty else { return "" }
+        return ", cause \(code(end.cause))" + (end.causeTitle.map { " (\(oneLine($0)))" } ?? "")
+    }
+
     /// `text` as inline code: wrapped in more backticks than it contains, on one line.
     static func code(_ text: String) -> String {
         let flat = oneLine(text)

@@ -49,8 +49,7 @@ extension MarkdownReport {
                     lines.append("- \(at) note: \(Markdown.oneLine(text))")
                 case .end(let end):
                     flush()
-                    let cause = end.cause.isEmpty ? "" : ", cause \(Markdown.code(end.cause))"
-                    lines.append("- \(at) END: \(end.outcome)\(cause), exit status \(end.exitStatus)")
+                    lines.append("- \(at) END: \(end.outcome)\(Markdown.cause(of: end)), exit status \(end.exitStatus)")
                 default:
                     break
                 }

@@ -58,6 +58,10 @@ extension MarkdownReport {
             while told.last?.isWhitespace == true { told = told.dropLast() }
             if !told.isEmpty { out += Markdown.quote(String(told)) + "\n" }
             var items: [String] = []
+            // The headline names the cause and its title; here is what the runbook says it means.
+            if let end, !end.cause.isEmpty, let description = end.causeDescription {
+                items.append("**Cause \(Markdown.code(end.cause)):** \(Markdown.oneLine(description))")
+            }
             items.append("**Escalate to:** " + escalation())
             items.append("**Actions taken:**" + list(actions.filter { [.done, .failed, .unfinished].contains($0.fate) }, none: "none"))
             items.append(
@@ -80,7 +84,7 @@ extension MarkdownReport {
             guard let end else { return "**DID NOT FINISH**: the journal stops at \(lastTime.map(Markdown.dateTime) ?? "its start")" }
             if end.outcome == "aborted" { return "**ABORTED**" }
             var text = "**\(end.outcome.uppercased())**"
-            if !end.cause.isEmpty { text += ", cause \(Markdown.code(end.cause))" }
+            text += Markdown.cause(of: end)
             if let title = end.title {
                 text += ": \(Markdown.oneLine(title))" + (end.stepID.map { " (\(Markdown.code($0)))" } ?? "")
             }

@@ -119,10 +119,10 @@ extension MarkdownReport {
         }
 
         private static func ending(_ end: SessionEnd, at: String) -> String {
-            let cause = end.cause.isEmpty ? "" : ", cause \(Markdown.code(end.cause))"
-            var text = "### End: \(end.outcome)\(cause)\n\n"
+            var text = "### End: \(end.outcome)\(Markdown.cause(of: end))\n\n"
             let conclusion = end.stepID.map { "Conclusion \(Markdown.code($0)), reached" } ?? "Ended"
             text += "\(conclusion) at \(at); medic exited with status \(end.exitStatus)."
+            if let description = end.causeDescription { text += "\n\nThe cause, as the runbook declares it: \(Markdown.oneLine(description))" }
             if !end.summary.isEmpty { text += "\n\n" + Markdown.quote(end.summary) }
             return text
         }

@@ -61,7 +61,7 @@ public enum MarkdownReport {
                 ended += " (after \(Markdown.duration(milliseconds: Int(to - from))))"
             }
             lines.append(ended)
-            lines.append("**Outcome:** \(end.outcome)" + (end.cause.isEmpty ? "" : ", cause \(Markdown.code(end.cause))"))
+            lines.append("**Outcome:** \(end.outcome)" + Markdown.cause(of: end))
             if !end.summary.isEmpty { lines.append("**Summary:** \(Markdown.oneLine(end.summary))") }
             lines.append("**Exit status:** \(end.exitStatus)")
         } else {

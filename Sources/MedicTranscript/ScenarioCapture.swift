@@ -123,6 +123,7 @@ public enum ScenarioCapture {
         }
         scenario.outcome = outcome
         scenario.cause = ending.cause
+        scenario.causeTitle = ending.causeTitle
         scenario.conclusion = ending.title
         return scenario
     }
@@ -151,6 +152,8 @@ public struct CapturedScenario: Sendable {
     /// How the run ended.
     public var outcome: Outcome = .escalate
     public var cause = ""
+    /// The cause's title as the runbook declared it in the run (nil in an older journal).
+    public var causeTitle: String?
     /// The conclusion's title.
     public var conclusion: String?
 

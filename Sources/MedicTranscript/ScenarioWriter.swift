@@ -58,6 +58,9 @@ public enum ScenarioWriter {
         lines.append("expect:")
         lines.append("  outcome: \(scenario.outcome.rawValue)")
         lines.append("  cause: \(scalar(scenario.cause))")
+        if let title = scenario.causeTitle {
+            lines.append("  # the cause: \(title.split(whereSeparator: \.isNewline).joined(separator: " ")) (as the runbook declared it in the run)")
+        }
         if let conclusion = scenario.conclusion {
             lines.append("  # the conclusion: \(conclusion.split(whereSeparator: \.isNewline).joined(separator: " ")) (the last step of the path)")
         }

@@ -131,6 +131,8 @@ extension TranscriptEvent {
         case .end(let end):
             json.add("outcome", end.outcome)
             json.add("cause", end.cause)
+            json.add("cause_title", end.causeTitle)
+            json.add("cause_description", end.causeDescription)
             json.add("summary", end.summary)
             json.add("step_id", end.stepID)
             json.add("exit_status", Int(end.exitStatus))
@@ -240,7 +242,8 @@ extension TranscriptEvent {
         case "end":
             let status = try f.int("exit_status")
             guard let exitStatus = Int32(exactly: status) else { throw JournalFields.Missing(field: "exit_status") }
-            // title, escalate_to, actions and inputs_used came later: a journal without them still reads.
+            // title, escalate_to, actions, inputs_used and the cause's title and description came
+            // later: a journal without them still reads.
             self = .end(
                 SessionEnd(
                     outcome: try f.string("outcome"), cause: try f.string("cause"), summary: try f.string("summary"),
@@ -256,7 +259,8 @@ extension TranscriptEvent {
                         record.startedAt = try action.nullableString("started_at")
                         return record
                     },
-                    inputsUsed: f.fields["inputs_used"] == nil ? nil : try f.strings("inputs_used")))
+                    inputsUsed: f.fields["inputs_used"] == nil ? nil : try f.strings("inputs_used"),
+                    causeTitle: try f.nullableString("cause_title"), causeDescription: try f.nullableString("cause_description")))
         default:
             return nil
         }

@@ -137,6 +137,8 @@ struct CommandLineEdgeTests {
             outcome: no-fault
             cause: none
             summary: Nothing to do.
+        causes:
+          none: {title: "No fault found", description: "In this test, no fault found."}
         """.write(toFile: dir + "/needs-secret.yaml", atomically: true, encoding: .utf8)
         // The secret is asked late: without a terminal the run stops for a person at the step that reads it.
         let secret = try medic(["run", dir + "/needs-secret.yaml", "--var", "host=web1", "--transcript", dir + "/s1"])

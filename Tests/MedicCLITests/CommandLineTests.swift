@@ -193,6 +193,8 @@ struct CommandLineTests {
               - otherwise: lost
           fine: {kind: conclusion, title: Fine, why: w, outcome: no-fault, cause: none}
           lost: {kind: conclusion, title: Lost, why: w, outcome: escalate, cause: none}
+        causes:
+          none: {title: "No fault found", description: "In this test, no fault found."}
         """.write(toFile: dir + "/fleet.yaml", atomically: true, encoding: .utf8)
         try FileManager.default.createDirectory(atPath: dir + "/fleet.scenarios", withIntermediateDirectories: true)
         for (name, second) in [("fine", "0"), ("lost", "3")] {

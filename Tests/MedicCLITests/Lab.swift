@@ -67,6 +67,7 @@ struct Lab {
             timeout: 300)
         if up.status == 77 {
             let reason = up.output.split(separator: "\n").first { $0.contains("skipped") }.map(String.init) ?? up.output
+            if runtime != "supervisor" { EngineRuns.shared.recordSkip(reason) }
             try Test.cancel("\(reason)")
         }
         guard up.status == 0 else { throw TestFailure("lab/up \(scenario) exited \(up.status):\n\(up.output)") }
@@ -101,8 +102,11 @@ struct Lab {
     /// password comes from the environment); Medic discovers the rest on the host.
     var siteOnly: [(name: String, value: String)] { [("site_url", self["SITE_URL"]), ("login_user", self["LOGIN_USER"])] }
 
-    /// What Medic runs with besides its own settings: the lab's engine, for docker and compose.
-    var medicEnvironment: [String: String] { self["DOCKER_HOST"].isEmpty ? [:] : ["DOCKER_HOST": self["DOCKER_HOST"]] }
+    /// What Medic runs with besides its own settings: the lab's engine, for docker and compose,
+    /// and its DOCKER_CONFIG (whose cli-plugins holds Compose v2 only when the lab runs v2).
+    var medicEnvironment: [String: String] {
+        self["DOCKER_HOST"].isEmpty ? [:] : ["DOCKER_HOST": self["DOCKER_HOST"], "DOCKER_CONFIG": self["DOCKER_CONFIG"]]
+    }
 
     /// `docker ps -a` of the lab's containers (docker and compose), as role → the status of each
     /// container with that role (`app` → ["Up 5 seconds"], `buildjobs` → ["Exited (0) ...", ...]),

@@ -37,11 +37,15 @@ struct LabExpectation: Sendable, CustomTestStringConvertible {
     var label: String?
     /// How nginx reaches the app: tcp, unix (a socket) or pool (two servers); see lab/README.md.
     var upstream = "tcp"
+    /// Actions that must have run and failed: per step id, a regex their output must match
+    /// (the engine's own error). The walk must then reach no verification.
+    var failedActions: [String: String] = [:]
 
     var testDescription: String {
         let name = label.map { "\(scenario) (\($0))" } ?? scenario
-        return [runtime == "supervisor" ? nil : runtime, upstream == "tcp" ? nil : "\(upstream) upstream", name].compactMap { $0 }.joined(
-            separator: " ")
+        let compose = settings["MEDIC_LAB_COMPOSE"].map { "(Compose \($0))" }
+        return [runtime == "supervisor" ? nil : runtime, compose, upstream == "tcp" ? nil : "\(upstream) upstream", name].compactMap { $0 }
+            .joined(separator: " ")
     }
 
     /// `medic run`'s exit status for the outcome.
@@ -178,5 +182,44 @@ extension LabExpectation {
                 logins: ["login-right": 200, "login-wrong": 401], runtime: runtime,
                 containers: stopped),
         ]
+    }
+
+    /// The engine's incidents beyond the seed's: the `slow` app (app-log-pool reads the
+    /// container's log), a restart the engine refuses (its start script is gone: the failure
+    /// must be reported, nothing verified), and, under compose, an app whose container runs
+    /// while its health check is still `starting` (compose-depends reads `compose config`).
+    static func moreOnEngine(_ runtime: String) -> [LabExpectation] {
+        let untouched: [String: Set<String>] = ["app": ["Up"], "buildjobs": ["Up"], "extras": ["Up"]]
+        var slowOnEngine = slow
+        slowOnEngine.runtime = runtime
+        slowOnEngine.containers = untouched
+        var cases = [
+            slowOnEngine,
+            LabExpectation(
+                scenario: "restart-fails", outcome: "escalate", cause: "upstream-not-listening", conclusions: ["app-down-escalate"],
+                actions: ["app-down/restart"], runtime: runtime,
+                reasons: [
+                    "app-down/restart": "^the \(runtime) restart command failed$", "app": "^the app is not running and could not be brought back$",
+                ],
+                containers: untouched.merging(["app": ["Exited", "Created"]]) { $1 },
+                failedActions: ["app-down/restart": #"Cannot restart container .*no such file or directory"#]),
+        ]
+        if runtime == "compose" {
+            cases.append(
+                LabExpectation(
+                    scenario: "not-ready", outcome: "escalate", cause: "not-ready", conclusions: ["not-ready-escalate"], runtime: runtime,
+                    reasons: [
+                        "app-down/compose-logs": "^the app container runs but its health check is starting, so it is not ready for traffic$",
+                        "app-down/compose-depends": "health check is starting: it is not ready yet",
+                    ], containers: untouched))
+        }
+        return cases
+    }
+
+    /// The same expectation with the lab's Compose `version` (MEDIC_LAB_COMPOSE: v1 or v2).
+    static func with(_ expectation: LabExpectation, compose version: String) -> LabExpectation {
+        var changed = expectation
+        changed.settings["MEDIC_LAB_COMPOSE"] = version
+        return changed
     }
 }

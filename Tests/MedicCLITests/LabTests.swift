@@ -135,6 +135,7 @@ struct LabTests {
         try terminal.send("Enter")
         let (status, screen) = try Self.confirmEveryAction(terminal, timeout: 300, password: lab.password)
         let evidence = try SessionEvidence(directory: session)
+        EngineRuns.shared.record(evidence, lab: lab, label: "at a terminal: \(expected.testDescription)")
         let operatorName = evidence.start?.operatorName ?? "?"
         #expect(operatorName != "--yes")
         #expect(evidence.start?.interactive == true)
@@ -151,6 +152,7 @@ struct LabTests {
             if wait > 0 { Thread.sleep(forTimeInterval: wait) }
         }
         let (status, screen, evidence) = try runUnattended(lab, flags: ["--yes"], variables: expected.variables)
+        EngineRuns.shared.record(evidence, lab: lab, label: "--yes: \(expected.testDescription)")
         #expect(evidence.start?.interactive == false)
         #expect(evidence.start?.flags == ["--yes"])
         try check(evidence, status: status, screen: screen, expected, lab: lab, approver: "--yes")
@@ -200,6 +202,19 @@ struct LabTests {
         #expect(evidence.actionRuns.map(\.stepID) == expected.actions, "\(context)")
         #expect(evidence.confirmationProblems(approver: approver).isEmpty, "\(evidence.confirmationProblems(approver: approver))")
         #expect(evidence.confirmations.allSatisfy { $0.approved }, "an action was declined")
+        // An action that failed is reported as failed, with the runtime's own error, and the walk
+        // claims no recovery: it waits for nothing and verifies nothing.
+        for (step, pattern) in expected.failedActions {
+            let result = evidence.results.last { $0.stepID == step }
+            #expect(result?.succeeded == false && result?.notRun == nil && (result?.exitStatus ?? 0) != 0, "\(step): \(String(describing: result))")
+            let output = evidence.output(of: step) ?? ""
+            #expect(try Regex(pattern).firstMatch(in: output) != nil, "\(step) printed:\n\(output)")
+        }
+        if !expected.failedActions.isEmpty {
+            let after = evidence.path.filter { $0 == "app-down/settle" || $0.hasPrefix("verify-site/") }
+            #expect(after.isEmpty, "after the failed action the walk went on to \(after)")
+            #expect(end.outcome != "resolved", "\(end)")
+        }
 
         // The login round trip saw what the scenario implies.
         let loginSteps = ["login-right", "login-wrong"].filter { step in evidence.path.contains { $0.hasSuffix("verify-site/" + step) } }
@@ -264,7 +279,9 @@ struct LabTests {
         let why = evidence.captured("victim_why") ?? "-"
         if let containerID {
             #expect(victimCgroup.contains(containerID), "the victim's cgroup \(victimCgroup) is not the app container's (\(containerID))")
-            #expect(why == "its container cgroup")
+            // By its cgroup; or by its pid when the kill was of the process docker still names
+            // as the container's (Medic asked before the engine saw it die): both true.
+            #expect(why == "its container cgroup" || why == "one of its pids", "identified by \(why)")
         } else {
             #expect(lab.spawnedAppPids().contains(victimPid), "pid \(victimPid) is not one supervisord started the app with")
             #expect(why == "one of its pids")
@@ -352,16 +369,99 @@ extension LabTests {
         "end-to-end: nginx-502.yaml against the incident lab on a Docker engine", .serialized,
         .enabled(if: Lab.enabled, "set MEDIC_LAB_TESTS=1 (make e2e) to run them: they start a Docker engine, nginx and containers on loopback"))
     struct EngineLabTests {
-        static let cases = LabExpectation.onEngine("docker") + LabExpectation.onEngine("compose")
+        /// At a terminal: the seed's incident and its neighbours, with docker and Compose v1.
+        static let cases = LabExpectation.onEngine("docker") + LabExpectation.onEngine("compose").map { .with($0, compose: "v1") }
+        /// With --yes: those, the engine's further incidents, and every compose case again with Compose v2.
+        static let unattendedCases: [LabExpectation] = {
+            let docker = LabExpectation.onEngine("docker") + LabExpectation.moreOnEngine("docker")
+            let compose = LabExpectation.onEngine("compose") + LabExpectation.moreOnEngine("compose")
+            return docker + compose.map { .with($0, compose: "v1") } + compose.map { .with($0, compose: "v2") }
+        }()
 
         @Test("at a terminal, typing the confirmation at each action", .enabled(if: Terminal.available, "tmux is not installed"), arguments: cases)
         func atTerminal(_ expected: LabExpectation) throws {
             try LabTests().walkAtTerminal(expected)
         }
 
-        @Test("with --yes, no terminal, the password from MEDIC_VAR_login_password", arguments: cases)
+        @Test("with --yes, no terminal, the password from MEDIC_VAR_login_password", arguments: unattendedCases)
         func unattended(_ expected: LabExpectation) throws {
             try LabTests().walkUnattended(expected)
+        }
+
+        /// runtime=compose on a host where neither Compose exists: the docker CLI is there and the
+        /// engine answers, but no `docker-compose` is on PATH and no plugin in DOCKER_CONFIG. The
+        /// first compose step must say so plainly, the walk must end there, and nothing may change.
+        @Test("compose with neither Compose installed: the plain message, and nothing else runs")
+        func neitherCompose() throws {
+            let lab = try Lab("stopped", runtime: "compose", settings: ["MEDIC_LAB_COMPOSE": "v1"])
+            defer { lab.down() }
+            let before = try lab.containers()
+            // PATH: every program of the system's directories but docker-compose.
+            let bin = try TestSupport.temporaryDirectory() + "/bin"
+            try FileManager.default.createDirectory(atPath: bin, withIntermediateDirectories: true)
+            for directory in ["/usr/local/sbin", "/usr/local/bin", "/usr/sbin", "/usr/bin", "/sbin", "/bin"] {
+                for name in (try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? [] where name != "docker-compose" {
+                    try? FileManager.default.createSymbolicLink(atPath: bin + "/" + name, withDestinationPath: directory + "/" + name)
+                }
+            }
+            let environment = lab.medicEnvironment.merging(["PATH": bin]) { $1 }
+            let probe = try Spawn.run(
+                ["/bin/sh", "-c", "docker compose version; command -v docker-compose; docker version --format '{{.Server.Version}}'"],
+                environment: environment, timeout: 30)
+            #expect(
+                !probe.output.contains("Compose version") && !probe.output.contains("/docker-compose"),
+                "a Compose is still reachable:\n\(probe.output)")
+            #expect(probe.status == 0, "the engine must answer the docker CLI: \(probe.output)")
+
+            let dir = try TestSupport.temporaryDirectory()
+            let arguments = [CommandLineTests.binary, "run", LabTests.runbook] + lab.inputs.flatMap { ["--var", "\($0.name)=\($0.value)"] }
+            let run = try Spawn.run(
+                arguments + ["--yes", "--transcript", dir + "/session"],
+                environment: ["NO_COLOR": "1", "XDG_STATE_HOME": dir, "MEDIC_VAR_login_password": lab.password].merging(environment) { $1 },
+                timeout: 300)
+            let evidence = try SessionEvidence(directory: dir + "/session")
+            let context = "path: \(evidence.path.joined(separator: " → "))\n\(run.output)"
+            let message = "medic: neither 'docker compose' (Compose v2) nor 'docker-compose' (v1) is installed here"
+            #expect(evidence.output(of: "app-down/compose-ps")?.contains(message) == true, "\(context)")
+            #expect(evidence.results.last { $0.stepID == "app-down/compose-ps" }?.exitStatus == 127, "\(context)")
+            #expect(run.output.contains(message), "the message is on the screen:\n\(run.output)")
+            // The walk ends at the first compose step: no other step of the compose section, no action.
+            let afterCompose = evidence.path.drop { $0 != "app-down/compose-ps" }.dropFirst()
+            #expect(Array(afterCompose) == ["app-down/runtime-unreachable", "app-down-escalate"], "\(context)")
+            #expect(evidence.actionRuns.isEmpty && evidence.confirmations.isEmpty, "\(context)")
+            #expect(evidence.end?.outcome == "escalate" && evidence.end?.stepID == "app-down-escalate", "\(String(describing: evidence.end))")
+            #expect(run.status == 3, "\(context)")
+            // The engine: the containers as they were (the app stopped, the neighbours up).
+            #expect(try Self.states(lab.containers()) == Self.states(before))
+        }
+
+        /// `docker ps -a`'s statuses without their ages: role → ["Up", "Exited (0)", ...].
+        static func states(_ containers: [String: [String]]) -> [String: [String]] {
+            containers.mapValues { statuses in
+                statuses.map { status in
+                    status.firstMatch(of: /^(Up|Exited \(\d+\)|Restarting \(\d+\)|Created|Paused|Dead)/).map { String($0.1) } ?? status
+                }.sorted()
+            }
+        }
+
+        /// The claim "every command the docker and compose branches run has run against the real
+        /// engine", checked: the journals of this suite's walks (declared above, run before this
+        /// test in this serialized suite) against every docker and compose step of nginx-502.yaml
+        /// and the runbooks it calls (EngineCoverage.required), less the reasoned exclusions.
+        @Test("every docker and compose step of the runbooks ran against the real engine in the walks above")
+        func everyEngineStepRan() throws {
+            let (walks, skips) = EngineRuns.shared.recorded
+            if walks.isEmpty, let reason = skips.first { try Test.cancel("\(reason)") }
+            try #require(!walks.isEmpty, "no engine walk ran in this process: run the whole EngineLabTests suite (this test reads its journals)")
+            let required = try EngineCoverage.required(runbook: LabTests.runbook)
+            #expect(required.count >= 20, "the list of docker and compose steps looks wrong: \(required)")
+            let missing = EngineCoverage.missing(required, walks: walks)
+            #expect(
+                missing.isEmpty, "never run against the real engine in this suite:\n\(missing.joined(separator: "\n"))\nwalks: \(walks.map(\.label))")
+            // An exclusion must name a step that exists and still cannot run.
+            for key in EngineCoverage.exclusions.keys {
+                #expect(required.contains { "\($0.step) \($0.runtime)" == key }, "exclusion \(key) names no docker or compose step")
+            }
         }
     }
 }

@@ -31,6 +31,8 @@ struct NonRegularFileTests {
                 outcome: no-fault
                 cause: none
 
+            causes:
+              none: {title: "No fault found", description: "In this test, no fault found."}
             """
         try caller.write(toFile: folder + "/caller.yaml", atomically: true, encoding: .utf8)
         return folder

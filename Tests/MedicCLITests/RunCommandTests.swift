@@ -149,6 +149,8 @@ struct RunCommandTests {
             branches:
               - otherwise: done
           done: {kind: conclusion, title: Done, why: w, outcome: no-fault, cause: none}
+        causes:
+          none: {title: "No fault found", description: "In this test, no fault found."}
         """
 
     @Test("a planted secret echoed back by the server appears in no file, not on screen, not in ps")

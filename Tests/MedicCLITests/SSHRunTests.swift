@@ -52,6 +52,8 @@ struct SSHRunTests {
               - otherwise: stuck
           done: {kind: conclusion, title: Done, why: w, outcome: resolved, cause: none}
           stuck: {kind: conclusion, title: Stuck, why: w, outcome: escalate, cause: none}
+        causes:
+          none: {title: "No fault found", description: "In this test, no fault found."}
         """
     }
 

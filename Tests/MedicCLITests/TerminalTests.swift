@@ -96,6 +96,8 @@ struct TerminalTests {
             branches:
               - otherwise: done
           done: {kind: conclusion, title: Done, why: w, outcome: no-fault, cause: none}
+        causes:
+          none: {title: "No fault found", description: "In this test, no fault found."}
         """.write(toFile: runbook, atomically: true, encoding: .utf8)
         let terminal = try Terminal(
             "\(CommandLineTests.binary) run \(runbook) --transcript \(dir)/session", environment: ["NO_COLOR": "1", "XDG_STATE_HOME": dir])

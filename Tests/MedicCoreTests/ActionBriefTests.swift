@@ -44,6 +44,8 @@ struct ActionBriefTests {
                     next: after
                   - otherwise: after
               after: {kind: conclusion, title: After, why: w, outcome: resolved, cause: none}
+            causes:
+              none: {title: "No fault found", description: "In this test, no fault found."}
             """)
         return try #require(runbook.step("fix"))
     }

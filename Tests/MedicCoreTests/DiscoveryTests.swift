@@ -42,6 +42,8 @@ struct DiscoveryTests {
           password: {type: secret, required: false}
         steps:
           end: {kind: conclusion, title: End, why: w, outcome: no-fault, cause: none, summary: "${app}"}
+        causes:
+          none: {title: "No fault found", description: "In this test, no fault found."}
         """
 
     static let nginxT = """
@@ -178,6 +180,8 @@ struct DiscoveryTests {
         \(inputs)
         steps:
           end: {kind: conclusion, title: End, why: w, outcome: no-fault, cause: none}
+        causes:
+          none: {title: "No fault found", description: "In this test, no fault found."}
         """
     }
 

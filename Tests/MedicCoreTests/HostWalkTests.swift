@@ -64,6 +64,8 @@ struct HostWalkTests {
               - otherwise: none
           fine: {kind: conclusion, title: Fine, why: w, outcome: resolved, cause: none}
           none: {kind: conclusion, title: None, why: w, outcome: escalate, cause: none}
+        causes:
+          none: {title: "No fault found", description: "In this test, no fault found."}
         """
 
     static func bundle() throws -> RunbookBundle { TestSupport.bundle(try TestSupport.runbook(yaml)) }
@@ -151,6 +153,8 @@ struct HostWalkTests {
                   - otherwise: lost
               fine: {kind: conclusion, title: Fine, why: w, outcome: no-fault, cause: none}
               lost: {kind: conclusion, title: Lost, why: w, outcome: escalate, cause: none}
+            causes:
+              none: {title: "No fault found", description: "In this test, no fault found."}
             """)
         var walk = Walk(bundle: TestSupport.bundle(runbook), inputs: [:])
         let run = walk.start().compactMap { if case .run(let invocation) = $0 { invocation } else { nil } }.first

@@ -33,6 +33,9 @@ struct InputsUsedTests {
               - otherwise: bad
           ok: {kind: conclusion, title: ok, why: w, outcome: resolved, cause: none}
           bad: {kind: conclusion, title: bad, why: w, outcome: escalate, cause: upstream-crashed}
+        causes:
+          none: {title: "No fault found", description: "In this test, no fault found."}
+          upstream-crashed: {title: "The upstream exits on start-up or while serving", description: "In this test, the upstream exits on start-up or while serving."}
         """
 
     static let caller = """
@@ -64,6 +67,8 @@ struct InputsUsedTests {
               - otherwise: good
           good: {kind: conclusion, title: good, why: w, outcome: resolved, cause: none}
           slow: {kind: conclusion, title: slow, why: w, outcome: escalate, cause: none, summary: "slow for ${unused}"}
+        causes:
+          none: {title: "No fault found", description: "In this test, no fault found."}
         """
 
     @Test("a condition's variable, a `with` template and a callee's inherited input count; an input no step on the path reads does not")

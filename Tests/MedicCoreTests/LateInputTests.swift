@@ -29,6 +29,8 @@ struct LateInputTests {
             branches:
               - otherwise: ok
           ok: {kind: conclusion, title: ok, why: w, outcome: resolved, cause: none}
+        causes:
+          none: {title: "No fault found", description: "In this test, no fault found."}
         """
 
     static let caller = """
@@ -55,6 +57,8 @@ struct LateInputTests {
             branches:
               - otherwise: done
           done: {kind: conclusion, title: done, why: w, outcome: resolved, cause: none}
+        causes:
+          none: {title: "No fault found", description: "In this test, no fault found."}
         """
 
     @Test("a step that reads nothing late needs nothing; a called runbook's step needs the root's secret it inherits or is given")

@@ -33,6 +33,8 @@ struct OptionLikeCaptureTests {
                 next: done
               - otherwise: done
           done: {kind: conclusion, title: Done, why: w, outcome: no-fault, cause: none}
+        causes:
+          none: {title: "No fault found", description: "In this test, no fault found."}
         """
     }
 

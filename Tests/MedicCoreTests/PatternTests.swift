@@ -28,6 +28,8 @@ struct RegexValidationTests {
                     next: b
                   - otherwise: b
               b: {kind: conclusion, title: B, why: W, outcome: no-fault, cause: none}
+            causes:
+              none: {title: "No fault found", description: "In this test, no fault found."}
             """
         let runbook = try #require(RunbookLoader().parse(yaml, path: "r.yaml").runbook)
         return Validator().validate(runbook)

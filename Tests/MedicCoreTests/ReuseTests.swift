@@ -74,6 +74,8 @@ struct ReuseTests {
             outcome: no-fault
             cause: none
             summary: done with ${where}
+        causes:
+          none: {title: "No fault found", description: "In this test, no fault found."}
         """
 
     static let callee = """
@@ -99,6 +101,8 @@ struct ReuseTests {
             why: w
             outcome: resolved
             cause: none
+        causes:
+          none: {title: "No fault found", description: "In this test, no fault found."}
         """
 
     static func bundle() throws -> RunbookBundle {

@@ -22,6 +22,8 @@ struct VouchValidationTests {
                 branches:
                   - otherwise: done
               done: {kind: conclusion, title: Done, why: w, outcome: no-fault, cause: none}
+            causes:
+              none: {title: "No fault found", description: "In this test, no fault found."}
             """
         let loaded = RunbookLoader().parse(yaml, path: "v.yaml")
         guard let runbook = loaded.runbook else { return loaded.diagnostics }
@@ -80,6 +82,8 @@ struct VouchValidationTests {
                     next: done
                   - otherwise: done
               done: {kind: conclusion, title: Done, why: w, outcome: no-fault, cause: none}
+            causes:
+              none: {title: "No fault found", description: "In this test, no fault found."}
             """
         let loaded = RunbookLoader().parse(yaml, path: "v.yaml")
         #expect(loaded.diagnostics.contains { $0.severity == .error && $0.message.contains("read_only") }, "\(loaded.diagnostics)")
@@ -107,6 +111,8 @@ struct VouchValidationTests {
                 branches:
                   - otherwise: done
               done: {kind: conclusion, title: Done, why: w, outcome: no-fault, cause: none}
+            causes:
+              none: {title: "No fault found", description: "In this test, no fault found."}
             """
         let runbook = try #require(RunbookLoader().parse(yaml, path: "v.yaml").runbook)
         let text = RunbookDocument(runbook).render()
@@ -133,6 +139,8 @@ struct WritableFileSystemTests {
                 branches:
                   - otherwise: done
               done: {kind: conclusion, title: Done, why: w, outcome: no-fault, cause: none}
+            causes:
+              none: {title: "No fault found", description: "In this test, no fault found."}
             """
         let runbook = try #require(RunbookLoader().parse(yaml, path: "v.yaml").runbook)
         #expect(runbook.step("conf")?.writableFileSystem == "nginx -T opens its pid and log files to test them")

@@ -84,6 +84,9 @@ struct WalkTests {
             why: w
             outcome: escalate
             cause: upstream-crashed
+        causes:
+          oom-killed: {title: "The kernel's OOM killer killed the upstream", description: "In this test, the kernel's OOM killer killed the upstream."}
+          upstream-crashed: {title: "The upstream exits on start-up or while serving", description: "In this test, the upstream exits on start-up or while serving."}
         """
 
     func walk(inputs: [String: String] = [:]) throws -> Walk {
@@ -108,7 +111,25 @@ struct WalkTests {
             return
         }
         #expect(reached.outcome == .resolved && reached.cause == "oom-killed")
+        #expect(reached.causeTitle == "The kernel's OOM killer killed the upstream")
+        #expect(reached.causeDescription == "In this test, the kernel's OOM killer killed the upstream.")
         #expect(reached.summary == "shop api restarted after 2 refusals")
+    }
+
+    @Test("a conclusion whose cause its runbook does not declare ends the walk aborted, never with an invented cause")
+    func undeclaredCause() throws {
+        // Not validated (the validator refuses it): the walk itself must still not make a cause up.
+        let yaml = Self.yaml.replacing("cause: upstream-crashed\n", with: "cause: cosmic-ray\n")
+        var walk = Walk(bundle: TestSupport.bundle(try TestSupport.parsed(yaml, path: "walk.yaml")), inputs: [:])
+        var driver = ScriptedDriver(
+            results: [
+                "probe": [StepResult(output: "nginx error page", httpStatus: 502, headers: [HTTPHeader(name: "server", value: "nginx/1.22")])],
+                "log": [StepResult(exitStatus: 0, output: "restarts=4\nConnection refused\nConnection refused\n")],
+            ],
+            replies: ["restart": [.declined]])
+        driver.drive(&walk, from: walk.start())
+        #expect(walk.path.last == "give-up")
+        #expect(driver.ending == .aborted(reason: "the conclusion give-up names cause 'cosmic-ray', which runbook 'walk' does not declare"))
     }
 
     @Test("a value with spaces stays one argv element; scripts get inputs as upper-case environment")
@@ -232,6 +253,8 @@ struct WalkTests {
                   - {when: {succeeded: true}, next: done}
                   - otherwise: done
               done: {kind: conclusion, title: d, why: w, outcome: resolved, cause: none}
+            causes:
+              none: {title: "No fault found", description: "In this test, no fault found."}
             """)
         var walk = Walk(bundle: TestSupport.bundle(runbook), inputs: [:])
         _ = walk.start()
@@ -293,6 +316,9 @@ struct WalkTests {
                   - otherwise: bad
               ok: {kind: conclusion, title: ok, why: w, outcome: resolved, cause: none}
               bad: {kind: conclusion, title: bad, why: w, outcome: escalate, cause: upstream-crashed}
+            causes:
+              none: {title: "No fault found", description: "In this test, no fault found."}
+              upstream-crashed: {title: "The upstream exits on start-up or while serving", description: "In this test, the upstream exits on start-up or while serving."}
             """, path: "verify.yaml")
         let caller = try TestSupport.runbook(
             """
@@ -314,6 +340,9 @@ struct WalkTests {
                   - otherwise: good
               good: {kind: conclusion, title: good, why: w, outcome: resolved, cause: none}
               crashed: {kind: conclusion, title: crashed, why: w, outcome: escalate, cause: upstream-crashed}
+            causes:
+              none: {title: "No fault found", description: "In this test, no fault found."}
+              upstream-crashed: {title: "The upstream exits on start-up or while serving", description: "In this test, the upstream exits on start-up or while serving."}
             """, path: "caller.yaml")
         var walk = Walk(bundle: TestSupport.bundle(caller, calling: [callee]), inputs: [:])
         var driver = ScriptedDriver(results: ["verify/health": [StepResult(httpStatus: 500)]])

@@ -35,6 +35,8 @@ struct CallConfinementTests {
                 outcome: no-fault
                 cause: none
 
+            causes:
+              none: {title: "No fault found", description: "In this test, no fault found."}
             """
         try caller.write(toFile: base + "/tree/caller.yaml", atomically: true, encoding: .utf8)
         return (base + "/tree", base + "/tree/caller.yaml")
@@ -84,6 +86,7 @@ struct CallConfinementTests {
         let callee =
             "medic: 1\nid: callee\ntitle: Callee\nsteps:\n  end:\n"
             + "    kind: conclusion\n    title: e\n    why: w\n    outcome: no-fault\n    cause: none\n"
+            + "causes:\n  none: {title: \"No fault found\", description: \"In this test, no fault found.\"}\n"
         try callee.write(toFile: tree + "/sub/callee.yaml", atomically: true, encoding: .utf8)
         let (bundle, diagnostics) = RunbookLoader().loadBundle(caller)
         #expect(bundle != nil, "\(diagnostics)")

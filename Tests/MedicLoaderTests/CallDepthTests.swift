@@ -36,6 +36,8 @@ struct CallDepthTests {
                     outcome: no-fault
                     cause: none
 
+                causes:
+                  none: {title: "No fault found", description: "In this test, no fault found."}
                 """
             try text.write(toFile: "\(folder)/link-\(index).yaml", atomically: true, encoding: .utf8)
         }

@@ -97,7 +97,9 @@ struct HostileFileTests {
     @Test("characters of every UTF-8 length are read")
     func validUTF8() throws {
         let path = try TestSupport.temporaryDirectory() + "/utf8.yaml"
-        let yaml = "medic: 1\nid: u\ntitle: é € 😀\nsteps:\n  a: {kind: conclusion, title: A, why: W, outcome: no-fault, cause: none}\n"
+        let yaml =
+            "medic: 1\nid: u\ntitle: é € 😀\nsteps:\n  a: {kind: conclusion, title: A, why: W, outcome: no-fault, cause: none}\n"
+            + "causes:\n  none: {title: Nothing, description: No fault found.}\n"
         try Data(yaml.utf8).write(to: URL(fileURLWithPath: path))
         let (bundle, diagnostics) = RunbookLoader().loadBundle(path)
         #expect(diagnostics.isEmpty, "\(diagnostics)")

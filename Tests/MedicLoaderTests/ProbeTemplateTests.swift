@@ -29,6 +29,8 @@ struct ProbeTemplateTests {
                 outcome: no-fault
                 cause: none
 
+            causes:
+              none: {title: "No fault found", description: "In this test, no fault found."}
             """
         let parsed = RunbookLoader().parse(text, path: "t.yaml")
         var errors = parsed.diagnostics.filter { $0.severity == .error }

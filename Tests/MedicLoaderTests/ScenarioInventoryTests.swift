@@ -28,6 +28,8 @@ struct ScenarioInventoryTests {
               - otherwise: lost
           fine: {kind: conclusion, title: Fine, why: w, outcome: no-fault, cause: none}
           lost: {kind: conclusion, title: Lost, why: w, outcome: escalate, cause: none}
+        causes:
+          none: {title: "No fault found", description: "In this test, no fault found."}
         """
 
     static func scenario(_ text: String) throws -> (Scenario?, [Diagnostic], String) {

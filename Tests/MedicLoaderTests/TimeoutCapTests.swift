@@ -27,6 +27,8 @@ struct TimeoutCapTests {
                 outcome: no-fault
                 cause: none
 
+            causes:
+              none: {title: "No fault found", description: "In this test, no fault found."}
             """
         return RunbookLoader().parse(text, path: "t.yaml").diagnostics.filter { $0.severity == .error }
     }

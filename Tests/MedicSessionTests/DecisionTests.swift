@@ -230,6 +230,8 @@ struct DecisionTests {
                   - otherwise: broken
               fixed: {kind: conclusion, title: Fixed, why: w, outcome: resolved, cause: none}
               broken: {kind: conclusion, title: Broken, why: w, outcome: escalate, cause: none}
+            causes:
+              none: {title: "No fault found", description: "In this test, no fault found."}
             """
         let runbook = try TestSupport.runbook(yaml)
         let walk = Walk(bundle: TestSupport.bundle(runbook), inputs: ["target": target, "password": password, "empty": ""])

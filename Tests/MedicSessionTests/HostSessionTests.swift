@@ -62,6 +62,8 @@ struct HostSessionTests {
               - otherwise: lost
           fine: {kind: conclusion, title: Fine, why: w, outcome: resolved, cause: none}
           lost: {kind: conclusion, title: Lost, why: w, outcome: escalate, cause: none}
+        causes:
+          none: {title: "No fault found", description: "In this test, no fault found."}
         """
 
     struct Harness {

@@ -46,6 +46,8 @@ struct InputReviewTests {
             branches:
               - otherwise: end
           end: {kind: conclusion, title: End, why: w, outcome: no-fault, cause: none, summary: "${app}"}
+        causes:
+          none: {title: "No fault found", description: "In this test, no fault found."}
         """
 
     static func findings(app: String = "127.0.0.1:8000", listen: String = "10.0.0.1:80") -> [InputFinding] {

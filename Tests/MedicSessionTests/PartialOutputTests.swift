@@ -32,6 +32,9 @@ struct PartialOutputTests {
           oom: {kind: conclusion, title: Out of memory, why: w, outcome: escalate, cause: oom-killed}
           bee: {kind: conclusion, title: A bee, why: w, outcome: escalate, cause: none}
           fine: {kind: conclusion, title: Fine, why: w, outcome: no-fault, cause: none}
+        causes:
+          oom-killed: {title: "The kernel's OOM killer killed the upstream", description: "In this test, the kernel's OOM killer killed the upstream."}
+          none: {title: "No fault found", description: "In this test, no fault found."}
         """
 
     /// Runs the runbook with `output` as what `look` prints; returns the step it ended at, the captured

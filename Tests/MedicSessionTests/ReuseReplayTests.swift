@@ -41,6 +41,8 @@ struct ReuseReplayTests {
             outcome: resolved
             cause: none
             summary: ${errors} errors before the restart
+        causes:
+          none: {title: "No fault found", description: "In this test, no fault found."}
         """
 
     static let callee = """
@@ -64,6 +66,8 @@ struct ReuseReplayTests {
             why: w
             outcome: resolved
             cause: none
+        causes:
+          none: {title: "No fault found", description: "In this test, no fault found."}
         """
 
     @Test("a replayed journal stops at the same variant with the same outputs handed back")

@@ -73,6 +73,9 @@ struct RunSessionTests {
             why: w
             outcome: escalate
             cause: none
+        causes:
+          upstream-crashed: {title: "The upstream exits on start-up or while serving", description: "In this test, the upstream exits on start-up or while serving."}
+          none: {title: "No fault found", description: "In this test, no fault found."}
         """
 
     struct Harness {

@@ -77,6 +77,8 @@ struct RunScreenTests {
             why: w
             outcome: resolved
             cause: none
+        causes:
+          none: {title: "No fault found", description: "In this test, no fault found."}
         """
 
     static func run(_ replies: [ConsoleReply], verbose: Bool = false, width: Int? = nil) throws -> ScriptedConsole {

@@ -25,6 +25,8 @@ struct VouchTests {
               - otherwise: done
                 because: it does not
           done: {kind: conclusion, title: Done, why: w, outcome: no-fault, cause: none}
+        causes:
+          none: {title: "No fault found", description: "In this test, no fault found."}
         """
 
     struct Run {

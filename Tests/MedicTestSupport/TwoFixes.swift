@@ -65,6 +65,8 @@ public enum TwoFixes {
             outcome: escalate
             cause: oom-killed
             summary: The app in ${dir} does not answer.
+        causes:
+          oom-killed: {title: "The kernel's OOM killer killed the upstream", description: "In this test, the kernel's OOM killer killed the upstream."}
         """
 
     /// A scenario of the runbook: both fixes approved (the default), the app answers.

@@ -62,7 +62,10 @@ enum SampleEvents {
         .stalled(stepID: "probe", reason: "no branch applies: " + awkward),
         .command(stepID: "probe", text: "goto verify"),
         .note("the operator's note: " + awkward),
-        .end(SessionEnd(outcome: "resolved", cause: "oom-killed", summary: "Restarted app after OOM. " + awkward, stepID: "fixed", exitStatus: 0)),
+        .end(
+            SessionEnd(
+                outcome: "resolved", cause: "oom-killed", summary: "Restarted app after OOM. " + awkward, stepID: "fixed", exitStatus: 0,
+                causeTitle: "The kernel killed the app for memory", causeDescription: "The OOM killer ended it. " + awkward)),
         .end(SessionEnd(outcome: "aborted", cause: "", summary: "the operator quit", stepID: nil, exitStatus: 4)),
     ]
 
