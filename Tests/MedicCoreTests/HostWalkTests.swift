@@ -198,6 +198,8 @@ struct HostWalkTests {
                   - otherwise: lost
               fine: {kind: conclusion, title: Fine, why: w, outcome: no-fault, cause: none}
               lost: {kind: conclusion, title: Lost, why: w, outcome: escalate, cause: none}
+            causes:
+              none: {title: "No fault found", description: "In this test, no fault found."}
             """)
         var walk = Walk(bundle: TestSupport.bundle(runbook), inputs: [:])
         let run = walk.start().compactMap { if case .run(let invocation) = $0 { invocation } else { nil } }.first
