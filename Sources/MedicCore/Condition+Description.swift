@@ -53,7 +53,7 @@ extension Execution {
         switch self {
         case .command(let argv): argv.map { ShellQuoting.quote($0.raw) }.joined(separator: " ")
         case .script(let text, _): text.hasSuffix("\n") ? String(text.dropLast()) : text
-        case .http(let spec): "\(spec.method) \(spec.url.raw)"
+        case .http(let spec): "\(spec.method) \(spec.url.raw)\(spec.fromTarget ? " from the target host" : "")"
         case .tcp(let spec): "tcp connect \(spec.host.raw):\(spec.port.raw)\(spec.fromTarget ? " from the target host" : "")"
         case .log(let spec): "log \(spec.file.raw) since \(spec.since.raw)"
         }

@@ -22,6 +22,15 @@ public enum Execution: Sendable, Hashable {
         }
     }
 
+    /// Whether the execution is a probe that runs from the step's host (`from: target`).
+    public var isFromTarget: Bool {
+        switch self {
+        case .http(let spec): spec.fromTarget
+        case .tcp(let spec): spec.fromTarget
+        case .command, .script, .log: false
+        }
+    }
+
     /// Every template the execution fills in.
     public var templates: [Template] {
         switch self {
@@ -58,10 +67,14 @@ public struct HTTPProbeSpec: Sendable, Hashable {
     /// The unix socket to send the request through instead of the URL's host and port; when it
     /// renders empty (an optional input left empty), the request goes over TCP.
     public var unixSocket: Template?
+    /// Whether the request is sent from the step's host (`from: target`, by that host's curl,
+    /// over ssh) rather than from the machine Medic runs on (`from: here`, the default).
+    public var fromTarget: Bool
 
     /// Creates a probe spec.
     public init(
-        method: String, url: Template, headers: [HTTPHeaderTemplate], body: Body, expect: [Int], followRedirects: Bool, unixSocket: Template? = nil
+        method: String, url: Template, headers: [HTTPHeaderTemplate], body: Body, expect: [Int], followRedirects: Bool, unixSocket: Template? = nil,
+        fromTarget: Bool = false
     ) {
         self.method = method
         self.url = url
@@ -70,6 +83,7 @@ public struct HTTPProbeSpec: Sendable, Hashable {
         self.expect = expect
         self.followRedirects = followRedirects
         self.unixSocket = unixSocket
+        self.fromTarget = fromTarget
     }
 
     /// Every template in the request.

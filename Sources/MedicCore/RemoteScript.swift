@@ -15,12 +15,16 @@ public enum RemoteScript {
     /// status). Nil, with the reason, when a value cannot be sent (a NUL byte).
     ///
     /// A TCP probe (`from: target`) runs `tcpProbe` with the host, the port and `timeout` as its
-    /// arguments, and gets no variables: it reads none.
+    /// arguments, and gets no variables: it reads none. An HTTP probe (`from: target`) runs
+    /// `RemoteHTTP.probe` with the request as a curl config on its standard input, written by
+    /// the shell's own `printf` from an unexported variable: nothing of the request is in any
+    /// argv or environment.
     public static func text(
         for payload: Invocation.Payload, environment: [String: String], marker: String, timeout: TimeSpan = TimeSpan(milliseconds: 10_000)
     ) -> Result<String, WalkProblem> {
         let words: [String]
         var environment = environment
+        var input: String?
         switch payload {
         case .command(let argv): words = argv
         case .script(let script): words = ["/bin/sh", "-c", script]
@@ -30,10 +34,19 @@ public enum RemoteScript {
             let seconds = max(1, timeout.wholeSeconds - 1)
             words = ["/bin/sh", "-c", tcpProbe, "medic-tcp", host, String(port), String(seconds)]
             environment = [:]
-        case .http, .log: return .failure(WalkProblem("this probe runs on this machine only"))
+        case .http(let request):
+            switch RemoteHTTP.config(for: request, seconds: Int(max(1, timeout.wholeSeconds - 1))) {
+            case .success(let config): input = config
+            case .failure(let problem): return .failure(problem)
+            }
+            words = ["/bin/sh", "-c", RemoteHTTP.probe, "medic-http"]
+            environment = [:]
+        case .log: return .failure(WalkProblem("this probe runs on this machine only"))
         }
         guard !words.isEmpty else { return .failure(WalkProblem("the command is empty")) }
-        if words.contains(where: { $0.utf8.contains(0) }) || environment.contains(where: { $0.value.utf8.contains(0) }) {
+        if words.contains(where: { $0.utf8.contains(0) }) || environment.contains(where: { $0.value.utf8.contains(0) })
+            || (input?.utf8.contains(0) ?? false)
+        {
             return .failure(WalkProblem("a value holds a NUL byte, which no program can receive"))
         }
         let step = words.map(quote).joined(separator: " ")
@@ -41,13 +54,22 @@ public enum RemoteScript {
         for (name, value) in environment.sorted(by: { $0.key < $1.key }) where isName(name) {
             lines.append("\(name)=\(quote(value)); export \(name)")
         }
+        // The step's standard input: its input, from an unexported variable by the builtin
+        // printf (never an argv), or nothing.
+        var feed = ""
+        if let input {
+            lines.append("medic_input=\(quote(input))")
+            feed = "printf '%s' \"$medic_input\" | "
+        }
         lines += [
             "exec 3<&0",
             "printf '%s\\n' \(quote(marker))",
             // The step in a session and process group of its own (setsid, from util-linux), so it
             // can be ended whole; a host without setsid gets the step as a plain child, and only
             // that process can be ended.
-            "if command -v setsid >/dev/null 2>&1; then setsid \(step) </dev/null & else \(step) </dev/null & fi",
+            input == nil
+                ? "if command -v setsid >/dev/null 2>&1; then setsid \(step) </dev/null & else \(step) </dev/null & fi"
+                : "if command -v setsid >/dev/null 2>&1; then \(feed)setsid \(step) & else \(feed)\(step) & fi",
             "medic_step=$!",
             // When Medic closes the connection's input, end the step's whole group.
             "( cat <&3 >/dev/null; kill -TERM -\"$medic_step\" || kill -TERM \"$medic_step\"; sleep 2; kill -KILL -\"$medic_step\" ) >/dev/null 2>&1 &",

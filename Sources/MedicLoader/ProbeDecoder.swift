@@ -7,7 +7,7 @@ struct ProbeDecoder {
     static let methods = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]
 
     func http(_ node: YAMLNode) -> HTTPProbeSpec? {
-        let allowed = ["method", "url", "headers", "json", "body", "expect", "follow_redirects", "unix_socket"]
+        let allowed = ["method", "url", "headers", "json", "body", "expect", "follow_redirects", "unix_socket", "from"]
         guard let fields = reader.fields(node, allowed: allowed, in: "the http probe") else { return nil }
         var method = "GET"
         if let node = fields["method"], let text = reader.string(node, "the method") {
@@ -47,7 +47,9 @@ struct ProbeDecoder {
                 "'\(socket.raw)' is not a unix socket path", at: fields["unix_socket"] ?? node,
                 hint: "an absolute path of at most \(HTTPTarget.unixSocketPathLimit) bytes, such as /run/app/app.sock")
         }
-        return HTTPProbeSpec(method: method, url: url, headers: headers, body: body, expect: expect, followRedirects: follow, unixSocket: socket)
+        return HTTPProbeSpec(
+            method: method, url: url, headers: headers, body: body, expect: expect, followRedirects: follow, unixSocket: socket,
+            fromTarget: fromTarget(fields, asks: "sends the request"))
     }
 
     func tcp(_ node: YAMLNode) -> TCPProbeSpec? {
@@ -58,18 +60,21 @@ struct ProbeDecoder {
         if port.variables.isEmpty, Int(port.raw).map({ !(1...65535).contains($0) }) ?? true {
             reader.error("'\(port.raw)' is not a TCP port", at: portNode)
         }
-        var fromTarget = false
-        if let node = fields["from"], let text = reader.string(node, "'from'") {
-            switch text {
-            case "here": fromTarget = false
-            case "target": fromTarget = true
-            default:
-                reader.error(
-                    "'from' is 'here' or 'target', not '\(text)'", at: node,
-                    hint: "'here' connects from this machine, 'target' from the step's host over ssh")
-            }
+        return TCPProbeSpec(host: host, port: port, fromTarget: fromTarget(fields, asks: "connects"))
+    }
+
+    /// A probe's `from`: false for `here` (the default), true for `target`.
+    private func fromTarget(_ fields: Fields, asks verb: String) -> Bool {
+        guard let node = fields["from"], let text = reader.string(node, "'from'") else { return false }
+        switch text {
+        case "here": return false
+        case "target": return true
+        default:
+            reader.error(
+                "'from' is 'here' or 'target', not '\(text)'", at: node,
+                hint: "'here' \(verb) from this machine, 'target' from the step's host over ssh")
+            return false
         }
-        return TCPProbeSpec(host: host, port: port, fromTarget: fromTarget)
     }
 
     func log(_ node: YAMLNode) -> LogProbeSpec? {

@@ -122,12 +122,14 @@ struct StepDecoder {
             }
         }
         let executions = [step.execution].compactMap { $0 } + (step.variants?.cases.compactMap(\.execution) ?? [])
-        if !step.placement.isRemote, executions.contains(where: { if case .tcp(let spec) = $0 { spec.fromTarget } else { false } }) {
-            let node = fields.keyNode("tcp") ?? fields.keyNode("variants")
+        if !step.placement.isRemote, let probe = executions.first(where: \.isFromTarget) {
+            let node = fields.keyNode(probe.keyword) ?? fields.keyNode("variants")
             if let node {
                 reader.error(
-                    "the tcp probe of \(context) says 'from: target', and the step runs on this machine", at: node,
-                    hint: "say where the target is ('where: {host: …}' or '{hosts: …}'), or drop 'from: target' to connect from here")
+                    "the \(probe.keyword) probe of \(context) says 'from: target', and the step runs on this machine", at: node,
+                    hint:
+                        "say where the target is ('where: {host: …}' or '{hosts: …}'), or drop 'from: target' to \(probe.keyword == "tcp" ? "connect" : "ask") from here"
+                )
             }
         }
         guard step.placement.isRemote, let whereKey = fields.keyNode("where") else { return }
@@ -135,16 +137,19 @@ struct StepDecoder {
             switch execution {
             case .command, .script: continue
             case .tcp(let spec) where spec.fromTarget: continue
+            case .http(let spec) where spec.fromTarget: continue
             case .tcp:
                 reader.error(
                     "the tcp probe connects from here unless it says 'from: target', and \(context) runs on another host", at: whereKey,
                     hint: "add 'from: target' to connect from that host over ssh, or drop 'where' to connect from here")
-            case .http, .log:
+            case .http:
                 reader.error(
-                    "the \(execution.keyword) probe runs on this machine only, and \(context) runs on another host", at: whereKey,
-                    hint:
-                        "on the host, use curl or a script; to probe the host from here, write a local step with the host in its \(execution.keyword == "log" ? "file" : "address")"
-                )
+                    "the http probe asks from here unless it says 'from: target', and \(context) runs on another host", at: whereKey,
+                    hint: "add 'from: target' to send the request from that host (its curl, over ssh), or drop 'where' to ask from here")
+            case .log:
+                reader.error(
+                    "the log probe runs on this machine only, and \(context) runs on another host", at: whereKey,
+                    hint: "on the host, use a script; to read a file here, write a local step with the file")
             }
         }
         if step.placement.isHostSet {

@@ -50,7 +50,13 @@ final class SSHRunner {
         var early: [UInt8] = []
         var kept: [UInt8] = []
         var dropped = 0
+        /// For an HTTP probe: the last bytes of the output, where the probe's closing lines are.
+        var tail: [UInt8] = []
     }
+
+    /// How many of an HTTP probe's last output bytes are kept beside the first (its closing
+    /// lines are at most a few hundred bytes).
+    static let keptTailBytes = 4096
 
     /// Runs `invocation` on each of its hosts. With one host (`where: {host: …}`) the output is
     /// streamed to `output` and the result is that host's; on a host set, each host's output is
@@ -58,10 +64,13 @@ final class SSHRunner {
     func run(_ invocation: Invocation, output: (ArraySlice<UInt8>) -> Void) -> StepResult {
         let started = MonotonicClock.now()
         guard let remote = invocation.remote else { return StepResult(failureReason: "no host to run on") }
-        let streaming = !remote.isHostSet
+        // An HTTP probe's output is curl's (headers, body, closing lines), read whole before its
+        // body is shown.
+        let isHTTP = if case .http = invocation.payload { true } else { false }
+        let streaming = !remote.isHostSet && !isHTTP
         let hosts = remote.hosts
         func failAll(_ reason: String) -> StepResult {
-            if streaming {
+            if !remote.isHostSet {
                 output(ArraySlice(Array((reason + "\n").utf8)))
                 return StepResult(failureReason: reason)
             }
@@ -90,6 +99,10 @@ final class SSHRunner {
         var buffer = [UInt8](repeating: 0, count: ProcessRunner.chunkSize)
 
         func deliver(_ bytes: ArraySlice<UInt8>, to connection: inout Connection) {
+            if isHTTP, connection.markerSeen {
+                connection.tail += bytes.suffix(Self.keptTailBytes)
+                if connection.tail.count > Self.keptTailBytes { connection.tail.removeFirst(connection.tail.count - Self.keptTailBytes) }
+            }
             if streaming {
                 output(bytes)
             } else {
@@ -149,6 +162,12 @@ final class SSHRunner {
                         "the step did not start on \(connection.host) (ssh ended with status \(ended.map(String.init) ?? "unknown"))"
                         + (said.isEmpty ? "" : ": " + said)
                 }
+            }
+            if isHTTP, connection.markerSeen, connection.stop == nil,
+                let answer = RemoteHTTP.response(kept: connection.kept, total: connection.kept.count + connection.dropped, tail: connection.tail)
+            {
+                results[connection.index] = answer
+                return
             }
             if connection.dropped > 0 { connection.kept += Array("\n… \(connection.dropped) more bytes not kept\n".utf8) }
             result.output = String(decoding: connection.kept, as: UTF8.self)
@@ -256,9 +275,11 @@ final class SSHRunner {
         }
 
         let duration = Int(MonotonicClock.now() - started)
-        if streaming {
+        if !remote.isHostSet {
             var only = results.first.flatMap { $0 } ?? StepResult(failureReason: "no host to run on")
             only.durationMilliseconds = duration
+            // An HTTP probe's body (or why there is none) is shown once the response is read.
+            if !streaming { output(ArraySlice(Array((only.output.isEmpty ? only.failureReason.map { $0 + "\n" } ?? "" : only.output).utf8))) }
             return only
         }
         let hostResults = zip(hosts, results).map { HostResult(host: $0, result: $1 ?? StepResult(failureReason: "not run")) }

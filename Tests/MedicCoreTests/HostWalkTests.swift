@@ -170,4 +170,54 @@ struct HostWalkTests {
         #expect(branch?.to == "lost")
         #expect(branch?.because == "nothing listens on b")
     }
+
+    @Test("an http probe from the target runs on each host of the set, and status and header conditions read each host's result")
+    func httpFromTarget() throws {
+        let runbook = try TestSupport.runbook(
+            """
+            medic: 1
+            id: health
+            title: Health
+            hosts:
+              pool: [a, b]
+            steps:
+              health:
+                kind: check
+                title: Does each host's app answer, asked from that host?
+                why: w
+                where: {hosts: pool}
+                http: {url: "http://127.0.0.1:8000/health", headers: {X-Token: t}, from: target}
+                capture_hosts:
+                  sick: {not: {status: 200}}
+                branches:
+                  - when: {all_hosts: {succeeded: true}}
+                    next: fine
+                  - when: {any_host: {header: X-Mode, matches: '^drain'}}
+                    next: lost
+                    because: ${sick} answers but drains
+                  - otherwise: lost
+              fine: {kind: conclusion, title: Fine, why: w, outcome: no-fault, cause: none}
+              lost: {kind: conclusion, title: Lost, why: w, outcome: escalate, cause: none}
+            causes:
+              none: {title: "No fault found", description: "In this test, no fault found."}
+            """)
+        var walk = Walk(bundle: TestSupport.bundle(runbook), inputs: [:])
+        let run = walk.start().compactMap { if case .run(let invocation) = $0 { invocation } else { nil } }.first
+        #expect(
+            run?.payload
+                == .http(
+                    HTTPRequest(
+                        method: "GET", url: "http://127.0.0.1:8000/health", headers: [HTTPHeader(name: "X-Token", value: "t")], body: nil,
+                        followRedirects: false)))
+        #expect(run?.remote?.hosts == ["a", "b"])
+        let effects = walk.handle(
+            .finished(
+                Self.hosts([
+                    ("a", StepResult(output: "ok\n", httpStatus: 200)),
+                    ("b", StepResult(output: "draining\n", httpStatus: 503, headers: [HTTPHeader(name: "X-Mode", value: "drain")])),
+                ])))
+        let branch = effects.compactMap { if case .branched(let taken) = $0 { taken } else { nil } }.first
+        #expect(branch?.to == "lost")
+        #expect(branch?.because == "b answers but drains")
+    }
 }

@@ -71,6 +71,65 @@ struct SSHRealTests {
         #expect(!FileManager.default.fileExists(atPath: marker))
     }
 
+    @Test("an http probe from the target hosts: each host's curl asks, the secrets only on its standard input, never in ps or a file")
+    func httpFromTarget() throws {
+        let hosts = try SSHHosts(count: 2)
+        defer { hosts.stop() }
+        let control = try Self.privateDirectory()
+        let runner = Self.runner(hosts, control: control)
+        let server = try FixtureServer()
+        defer { server.stop() }
+        let secret = "s3cr3t-\(UInt32.random(in: 0 ... .max))"
+        let password = "pw-\(UInt32.random(in: 0 ... .max))"
+        let seen = LockedText()
+        let watching = DispatchSemaphore(value: 0)
+        DispatchQueue.global().async {
+            // The hosts are this machine, so one ps sees both sides.
+            for _ in 0..<30 {
+                seen.append(run(.command(argv: ["ps", "-eo", "args"])).text)
+                usleep(100_000)
+            }
+            watching.signal()
+        }
+        func request(_ path: String) -> Invocation.Payload {
+            .http(
+                HTTPRequest(
+                    method: "GET", url: "http://medic:\(password)@127.0.0.1:\(server.port)\(path)",
+                    headers: [HTTPHeader(name: "X-Token", value: secret)],
+                    body: nil, followRedirects: false))
+        }
+        var invocation = Self.invocation(request("/echo?reflect=1"), hosts: hosts.addresses)
+        invocation.secrets = [secret, password]
+        let echoed = runner.run(invocation) { _ in }
+        #expect(echoed.hosts?.map(\.host) == hosts.addresses)
+        for host in echoed.hosts ?? [] {
+            #expect(host.result.httpStatus == 200, "\(host.host): \(host.result)")
+            #expect(host.result.header("X-Reflected") == secret)
+            #expect(host.result.output.contains("Authorization: Basic \(Data("medic:\(password)".utf8).base64EncodedString())"))
+        }
+        var slow = Self.invocation(request("/slow?seconds=2"), hosts: [hosts.addresses[0]], set: nil)
+        slow.secrets = [secret, password]
+        var shown: [UInt8] = []
+        let one = runner.run(slow) { shown += $0 }
+        #expect(one.httpStatus == 200)
+        #expect(one.output == "slow done\n")
+        #expect(String(decoding: shown, as: UTF8.self) == "slow done\n", "one host: the body is shown, never curl's headers")
+        let missing = runner.run(Self.invocation(request("/status/404"), hosts: hosts.addresses)) { _ in }
+        #expect(missing.hosts?.map(\.result.httpStatus) == [404, 404])
+        watching.wait()
+        #expect(seen.text.contains("curl -q -K -"), "ps saw the hosts' curl")
+        #expect(!seen.text.contains(secret))
+        #expect(!seen.text.contains(password))
+        // Nothing written here or by the hosts' sshd holds them.
+        for directory in [control, hosts.directory] {
+            for file in FileManager.default.subpaths(atPath: directory) ?? [] {
+                guard let data = FileManager.default.contents(atPath: directory + "/" + file) else { continue }
+                let text = String(decoding: data, as: UTF8.self)
+                #expect(!text.contains(secret) && !text.contains(password), "\(directory)/\(file)")
+            }
+        }
+    }
+
     @Test("a secret is in no process's argv, here or on the host, while the step runs")
     func secretNotInProcessList() throws {
         let hosts = try SSHHosts(count: 1)
