@@ -94,6 +94,8 @@ struct ListenAddressTests {
                     because: nginx itself listens on ${listen}, so ${health} asks nginx
             steps:
               end: {kind: conclusion, title: End, why: w, outcome: no-fault, cause: none, summary: s}
+            causes:
+              none: {title: "No fault found", description: "In this test, no fault found."}
             """)
         let nginxT = "listen 8443;\nlisten 0.0.0.0:8080;\nproxy_pass http://localhost:8080/health;\nproxy_pass http://127.0.0.1:9000/health;\n"
         let results = [

@@ -208,6 +208,8 @@ struct WritableFileSystemTests {
                     discover: {command: [nginx, -T], capture: 'proxy_pass http://(?<value>[^;]+)'\(writable)}
                 steps:
                   done: {kind: conclusion, title: Done, why: w, outcome: no-fault, cause: none}
+                causes:
+                  none: {title: "No fault found", description: "In this test, no fault found."}
                 """
             let loaded = RunbookLoader().parse(yaml, path: "v.yaml")
             guard let runbook = loaded.runbook else { return loaded.diagnostics }

@@ -24,6 +24,8 @@ struct CheckFilesTests {
                 branches:
                   - otherwise: end
               end: {kind: conclusion, title: e, why: w, outcome: no-fault, cause: none}
+            causes:
+              none: {title: "No fault found", description: "In this test, no fault found."}
 
             """
         let callee = """
@@ -33,6 +35,8 @@ struct CheckFilesTests {
             steps:
               end: {kind: conclusion, title: e, why: w, outcome: no-fault, cause: none}
               stray: {kind: conclusion, title: s, why: w, outcome: no-fault, cause: none}
+            causes:
+              none: {title: "No fault found", description: "In this test, no fault found."}
 
             """
         try caller.write(toFile: folder + "/caller.yaml", atomically: true, encoding: .utf8)
