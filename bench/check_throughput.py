@@ -38,6 +38,8 @@ steps:
     branches:
       - otherwise: done
   done: {{kind: conclusion, title: Done, why: w, outcome: no-fault, cause: none}}
+causes:
+  none: {{title: No cause found, description: The output was streamed.}}
 """)
 
 # Straight to a file: the same producer, its output redirected by the shell. Its peak RSS is

@@ -72,4 +72,11 @@ out("""  done:
     why: The end.
     outcome: escalate
     cause: upstream-crashed
+causes:
+  none:
+    title: No cause found
+    description: Every generated check passed.
+  upstream-crashed:
+    title: The service fails by itself
+    description: A generated restart failed.
 """)

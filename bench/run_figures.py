@@ -60,6 +60,8 @@ steps:
     branches:
       - otherwise: done
   done: {kind: conclusion, title: Done, why: w, outcome: no-fault, cause: none}
+causes:
+  none: {title: No cause found, description: The output was printed.}
 """)
 ms, rss, code = spawn(["run", big, "--transcript", os.path.join(out, "big")])
 print(f"peak RSS over a check printing 1 GiB ({ms / 1000:.1f} s, exit {code}): {rss:.1f} MiB  (target < 20 MiB)")
@@ -72,7 +74,8 @@ def chain(n):
         nxt = f"c{i + 1}" if i + 1 < n else "done"
         steps.append(f"  c{i}:\n    kind: check\n    title: Check {i}\n    why: w\n    command: [\"/bin/true\"]\n    branches:\n      - otherwise: {nxt}\n")
     return write(f"chain-{n}.yaml", "medic: 1\nid: chain\ntitle: Many checks\nsteps:\n" + "".join(steps)
-                 + "  done: {kind: conclusion, title: Done, why: w, outcome: no-fault, cause: none}\n")
+                 + "  done: {kind: conclusion, title: Done, why: w, outcome: no-fault, cause: none}\n"
+                 + "causes:\n  none: {title: No cause found, description: Every check passed.}\n")
 
 
 n = 200
