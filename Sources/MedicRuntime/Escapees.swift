@@ -49,14 +49,31 @@ enum Escapees {
     static func find(mark: String, leader: pid_t) -> [(pid: pid_t, name: String)] {
         let needle = Array("\(markVariable)=\(mark)".utf8)
         var found: [(pid: pid_t, name: String)] = []
-        for pid in ProcStat.pids() where pid != leader {
-            guard let stat = ProcStat(pid), !stat.isZombie, stat.group != leader else { continue }
+        for (pid, stat) in candidates() where pid != leader {
+            guard !stat.isZombie, stat.group != leader else { continue }
             guard let environment = ProcStat.read("/proc/\(pid)/environ", limit: 1 << 20) else { continue }
             if environment.split(separator: 0).contains(where: { $0.elementsEqual(needle) }) {
                 found.append((pid, "\(stat.name) (pid \(pid))"))
             }
         }
         return found.sorted { $0.pid < $1.pid }
+    }
+
+    /// The processes that may have escaped a step, with their stat. As a child subreaper Medic
+    /// inherits every orphan below it, so whatever a step started is still its descendant: only
+    /// those are looked at, and the environments of the rest of the host's processes are never
+    /// read. Without the subreaper an orphan goes to init, so every process is a candidate.
+    private static func candidates() -> [(pid: pid_t, stat: ProcStat)] {
+        let all = ProcStat.pids().compactMap { pid in ProcStat(pid).map { (pid: pid, stat: $0) } }
+        guard isSubreaper else { return all }
+        var children: [pid_t: [pid_t]] = [:]
+        for process in all { children[process.stat.parent, default: []].append(process.pid) }
+        var descendants = Set<pid_t>()
+        var pending = children[getpid()] ?? []
+        while let pid = pending.popLast() {
+            if descendants.insert(pid).inserted { pending += children[pid] ?? [] }
+        }
+        return all.filter { descendants.contains($0.pid) }
     }
 
     /// Ends the processes carrying `mark` outside `leader`'s group with SIGKILL, by pid, looking
