@@ -164,3 +164,9 @@ int medic_sandbox_probe(const char *scratch, int *stage) {
 int medic_become_child_subreaper(void) {
     return prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) == 0 ? 0 : errno;
 }
+
+int medic_die_with_parent(pid_t parent) {
+    if (prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) != 0) return errno;
+    if (getppid() != parent) _exit(0);
+    return 0;
+}

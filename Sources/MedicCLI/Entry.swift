@@ -1,5 +1,6 @@
 import ArgumentParser
 import MedicCore
+import MedicRuntime
 import MedicTerminal
 
 /// The whole program as a function from arguments to an exit status, so `main` stays one line
@@ -10,6 +11,8 @@ public enum Entry {
     /// Synchronous on purpose: nothing in Medic awaits, and an async entry point would start the
     /// concurrency runtime's executor and its threads for nothing (memory on a box short of it).
     public static func run(_ arguments: [String]) -> Int32 {
+        // Medic re-executed as the matching process of a run (never typed by a person).
+        if arguments.first == MatchWorker.argument { return MatchWorker.serve(Array(arguments.dropFirst())) }
         if let first = arguments.first, !first.hasPrefix("-"), !MedicCommand.commandNames.contains(first) {
             // ArgumentParser would call it an "unexpected argument"; name it and offer the closest command.
             let hint = Spelling.suggestion(for: first, among: MedicCommand.commandNames).map { "; did you mean '\($0)'?" } ?? ""

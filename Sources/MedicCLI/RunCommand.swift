@@ -140,6 +140,8 @@ struct Launch {
         var options = RunOptions(dryRun: dryRun, autoApprove: autoApprove, operatorName: operatorName, sessionPath: session.path)
         options.verbose = verbose
         options.vouches = VouchFolder.inStateFolder { getenv($0).map { String(cString: $0) } }
+        // The runbook's patterns are matched in a process Medic can kill at the step's deadline or on Ctrl-C.
+        walk.matcher = MatchWorker(interruptDescriptor: interruptDescriptor)
         let runner = SystemRunner(interruptDescriptor: interruptDescriptor, ssh: SSHSettings.fromEnvironment(forks: forks))
         if let note = runner.sandbox.note { console.show(note, .warning) }
         let runSession = RunSession(walk: walk, console: console, runner: runner, recorder: session, options: options)

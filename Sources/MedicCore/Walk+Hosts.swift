@@ -73,11 +73,18 @@ extension Walk {
     }
 
     /// After a host-set step: its `capture_hosts` sets and their variables, and the unreachable hosts.
-    mutating func captureHosts(of step: Step, from result: StepResult) -> [CapturedValue] {
+    /// Nothing is set when a condition's pattern could not be matched in time.
+    mutating func captureHosts(of step: Step, from result: StepResult) throws(MatchUnfinished) -> [CapturedValue] {
         guard let hosts = result.hosts else { return [] }
         let succeeded = hosts.map { Extraction.succeeded(step, $0.result) }
         let contexts = zip(hosts, succeeded).map { host, ok in
-            ConditionContext(result: host.result, succeeded: ok, variables: variables, outcome: nil, cause: nil, readsJSON: false)
+            ConditionContext(result: host.result, succeeded: ok, variables: variables, outcome: nil, cause: nil, readsJSON: false, matcher: matcher)
+        }
+        var captured: [(name: String, members: [String])] = []
+        for capture in step.hostCaptures {
+            var members: [String] = []
+            for (host, context) in zip(hosts, contexts) where try context.holds(capture.condition) { members.append(host.host) }
+            captured.append((capture.name, members))
         }
         var values: [CapturedValue] = []
         func set(_ name: String, _ members: [String]) {
@@ -88,9 +95,7 @@ extension Walk {
             values.append(CapturedValue(name: name, value: text))
             values.append(CapturedValue(name: name + "_count", value: String(members.count)))
         }
-        for capture in step.hostCaptures {
-            set(capture.name, zip(hosts, contexts).filter { $1.holds(capture.condition) }.map(\.0.host))
-        }
+        for capture in captured { set(capture.name, capture.members) }
         set("unreachable_hosts", hosts.filter(\.result.unreachable).map(\.host))
         return values
     }

@@ -51,6 +51,9 @@ public struct Walk: Sendable {
     var stoppedRollout: Rollout?
     /// Set while a `retry` re-enters the current step: the rollout it may go on with.
     var retriedRollout: Rollout?
+    /// What matches the runbook's patterns over a step's output: a session gives one that keeps
+    /// to the step's deadline and answers Ctrl-C (`MedicRuntime.MatchWorker`).
+    public var matcher: any PatternMatcher = InProcessMatcher()
     /// The hosts of each Ansible group the runbook names, read from the inventory before the walk.
     public var ansibleGroups: [String: [String]] = [:]
     /// Every step entered, by qualified id, in order (a retried step appears again).
@@ -260,7 +263,8 @@ public struct Walk: Sendable {
         }
         if !returned.isEmpty { effects.append(.captured(returned)) }
         let context = ConditionContext(
-            result: nil, succeeded: conclusion.outcome == .resolved, variables: variables, outcome: conclusion.outcome, cause: conclusion.cause)
+            result: nil, succeeded: conclusion.outcome == .resolved, variables: variables, outcome: conclusion.outcome, cause: conclusion.cause,
+            matcher: matcher)
         effects += take(branchOf: caller, in: context)
         return effects
     }
@@ -290,24 +294,60 @@ public struct Walk: Sendable {
             return [.stalled(stepID: currentStepID, reason: "the step was cancelled")]
         }
         var effects: [WalkEffect] = []
-        let captured = Extraction.values(of: step, from: result.readableOutput)
+        let captured: [(name: String, value: String)]
+        let allMatches: [(name: String, values: [String])]
+        let listed = Set(currentRunbook.hostSets.compactMap { set -> String? in if case .captured(let name) = set.source { name } else { nil } })
+        do {
+            captured = try Extraction.values(of: step, from: result.readableOutput, matcher: matcher)
+            allMatches = try Extraction.allMatches(of: step, from: result.output, names: listed, matcher: matcher)
+        } catch {
+            return unfinished(error)
+        }
         if !captured.isEmpty {
             for value in captured { frames[frames.count - 1].variables[value.name] = value.value }
             effects.append(.captured(captured.map { CapturedValue(name: $0.name, value: masking.apply($0.value)) }))
         }
-        let listed = Set(currentRunbook.hostSets.compactMap { set -> String? in if case .captured(let name) = set.source { name } else { nil } })
-        for (name, values) in Extraction.allMatches(of: step, from: result.output, names: listed) { frames[frames.count - 1].matches[name] = values }
-        let hostValues = captureHosts(of: step, from: result)
+        for (name, values) in allMatches { frames[frames.count - 1].matches[name] = values }
+        let hostValues: [CapturedValue]
+        do { hostValues = try captureHosts(of: step, from: result) } catch { return effects + unfinished(error) }
         if !hostValues.isEmpty { effects.append(.captured(hostValues.map { CapturedValue(name: $0.name, value: masking.apply($0.value)) })) }
         var context = ConditionContext(
             result: result, succeeded: Extraction.succeeded(step, result), variables: variables, outcome: nil, cause: nil,
-            readsJSON: step.branches.contains { $0.condition?.readsJSON == true })
+            readsJSON: step.branches.contains { $0.condition?.readsJSON == true }, matcher: matcher)
         context.hostSucceeded = (result.hosts ?? []).map { Extraction.succeeded(step, $0.result) }
         return effects + take(branchOf: step, in: context)
     }
 
+    /// The walk stops at the step when a pattern could not be matched over its output: that is
+    /// neither a match nor a non-match, so no branch is taken and the operator decides.
+    private mutating func unfinished(_ error: MatchUnfinished) -> [WalkEffect] {
+        pending = .decision(stepID: currentStepID)
+        let pattern = masking.apply(error.pattern)
+        let reason: String
+        switch error.reason {
+        case .deadline(let milliseconds):
+            reason =
+                "matching '\(pattern)' over the output of '\(currentStepID)' did not finish within the step's deadline "
+                + "(\(TimeSpan(milliseconds: Int64(milliseconds))) left for it); Medic stopped it, and took no branch: it is neither a match nor a non-match"
+        case .cancelled:
+            reason = "matching '\(pattern)' over the output of '\(currentStepID)' was cancelled; no branch was taken"
+        case .failed(let why):
+            reason = "matching '\(pattern)' over the output of '\(currentStepID)' failed (\(why)); no branch was taken"
+        }
+        return [.stalled(stepID: currentStepID, reason: reason)]
+    }
+
     private mutating func take(branchOf step: Step, in context: ConditionContext) -> [WalkEffect] {
-        guard let taken = step.branches.firstIndex(where: { $0.condition.map(context.holds) ?? true }) else {
+        var found: Int?
+        do {
+            for (index, branch) in step.branches.enumerated() where try branch.condition.map(context.holds) ?? true {
+                found = index
+                break
+            }
+        } catch {
+            return unfinished(error)
+        }
+        guard let taken = found else {
             pending = .decision(stepID: currentStepID)
             var reason = "no branch of '\(step.id)' applies"
             if case .failure(let problem)? = context.body { reason += " (the body is not JSON, \(masking.apply(problem.description)))" }

@@ -78,7 +78,7 @@ extension RunSession {
         guard record(.hosts(HostsRecord(stepID: invocation.stepID, placement: invocation.placementText, hosts: records))),
             record(.output(outputRecord)), record(.result(resultRecord))
         else { return nil }
-        return walk.handle(.finished(result))
+        return finished(result, of: invocation)
     }
 
     /// The groups of identical results: a line per group, then its shared output.

@@ -173,7 +173,7 @@ public final class RunSession {
                 stepID: invocation.stepID, exitStatus: nil, httpStatus: nil, durationMilliseconds: 0, timedOut: false, cancelled: false,
                 failureReason: nil, notRun: "dry run", succeeded: true)
             guard record(.run(run)), record(.result(result)) else { return nil }
-            return walk.handle(.finished(Self.simulatedSuccess(of: invocation, step: step)))
+            return finished(Self.simulatedSuccess(of: invocation, step: step), of: invocation)
         }
         let onHostSet = invocation.remote?.isHostSet == true
         if invocation.kind == .check {
@@ -270,6 +270,19 @@ public final class RunSession {
             console.show("  " + note, .dim)
             guard record(.note(note)) else { return nil }
         }
+        return finished(result, of: invocation)
+    }
+
+    /// The least time a step's patterns get over its output, in milliseconds, even when the
+    /// step used all of its own: a step that timed out still has its output read.
+    static let leastMatchingMilliseconds = 1000
+
+    /// Hands `result` to the walk. Its patterns are matched within what is left of the step's
+    /// deadline (at least `leastMatchingMilliseconds`): a pattern that runs past it stops the
+    /// walk at the step, neither a match nor a non-match.
+    func finished(_ result: StepResult, of invocation: Invocation) -> [WalkEffect] {
+        let left = invocation.timeout.milliseconds - Int64(result.durationMilliseconds)
+        walk.matcher.allow(milliseconds: max(Self.leastMatchingMilliseconds, Int(clamping: left)))
         return walk.handle(.finished(result))
     }
 

@@ -34,4 +34,8 @@ int medic_sandbox_probe(const char *scratch, int *stage);
 /// child instead of init's, so it can be found, ended and reaped. Returns 0 or the errno.
 int medic_become_child_subreaper(void);
 
+/// Asks the kernel to SIGKILL this process when its parent dies (prctl(PR_SET_PDEATHSIG)), and
+/// exits at once when the parent, `parent`, is already gone. Returns 0 or the errno.
+int medic_die_with_parent(pid_t parent);
+
 #endif
