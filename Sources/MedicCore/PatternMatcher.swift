@@ -81,8 +81,10 @@ public struct MatchUnfinished: Error, Sendable, Hashable {
     public enum Reason: Sendable, Hashable {
         /// The step's deadline passed.
         case deadline(milliseconds: Int)
-        /// The operator interrupted (Ctrl-C), or Medic was told to stop.
+        /// The operator interrupted (Ctrl-C).
         case cancelled
+        /// Medic was told to stop (SIGTERM, or the terminal hung up).
+        case stopped
         /// The matcher itself failed (its process could not start, or died): why.
         case failed(String)
     }

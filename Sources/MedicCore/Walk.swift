@@ -320,16 +320,23 @@ public struct Walk: Sendable {
 
     /// The walk stops at the step when a pattern could not be matched over its output: that is
     /// neither a match nor a non-match, so no branch is taken and the operator decides.
+    /// When Medic was told to stop meanwhile, the run ends there, needing a person.
     private mutating func unfinished(_ error: MatchUnfinished) -> [WalkEffect] {
-        pending = .decision(stepID: currentStepID)
         let pattern = masking.apply(error.pattern)
+        if error.reason == .stopped {
+            return end(
+                .needsPerson(
+                    stepID: currentStepID,
+                    reason: "Medic was told to stop while matching '\(pattern)' over the output of '\(currentStepID)'; no branch was taken"))
+        }
+        pending = .decision(stepID: currentStepID)
         let reason: String
         switch error.reason {
         case .deadline(let milliseconds):
             reason =
                 "matching '\(pattern)' over the output of '\(currentStepID)' did not finish within the step's deadline "
                 + "(\(TimeSpan(milliseconds: Int64(milliseconds))) left for it); Medic stopped it, and took no branch: it is neither a match nor a non-match"
-        case .cancelled:
+        case .cancelled, .stopped:
             reason = "matching '\(pattern)' over the output of '\(currentStepID)' was cancelled; no branch was taken"
         case .failed(let why):
             reason = "matching '\(pattern)' over the output of '\(currentStepID)' failed (\(why)); no branch was taken"

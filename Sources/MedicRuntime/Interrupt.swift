@@ -22,15 +22,20 @@ struct Interrupt {
         revents & Int16(POLLIN | POLLHUP | POLLERR) != 0
     }
 
-    /// Reads and discards what is waiting, so the same Ctrl-C does not also cancel the next step.
+    /// Reads and discards what is waiting, so the same Ctrl-C does not also cancel the next step;
+    /// returns the signals it stood for (each byte is a signal's number).
     /// Polls before every read so that a descriptor left blocking by mistake cannot hang us.
-    func drain() {
-        guard let descriptor else { return }
+    @discardableResult
+    func drain() -> Set<Int32> {
+        guard let descriptor else { return [] }
+        var signals: Set<Int32> = []
         var bytes = [UInt8](repeating: 0, count: 256)
         var poller = pollfd(fd: descriptor, events: Int16(POLLIN), revents: 0)
         while poll(&poller, 1, 0) > 0, poller.revents & Int16(POLLIN | POLLHUP) != 0 {
             let count = bytes.withUnsafeMutableBytes { read(descriptor, $0.baseAddress, $0.count) }
             if count <= 0 { break }
+            for byte in bytes[..<count] { signals.insert(Int32(byte)) }
         }
+        return signals
     }
 }

@@ -77,8 +77,8 @@ public final class MatchWorker: PatternMatcher, Sendable {
                 switch why {
                 case .deadline: reason = .deadline(milliseconds: state.budget)
                 case .interrupted:
-                    interrupt.drain()
-                    reason = .cancelled
+                    let signals = interrupt.drain()
+                    reason = signals.contains(SIGTERM) || signals.contains(SIGHUP) ? .stopped : .cancelled
                 case .broken(let what): reason = .failed(what)
                 }
                 return .failure(MatchUnfinished(reason, pattern: question.pattern))
