@@ -141,8 +141,9 @@ struct Launch {
         options.verbose = verbose
         options.vouches = VouchFolder.inStateFolder { getenv($0).map { String(cString: $0) } }
         // The runbook's patterns are matched in a process Medic can kill at the step's deadline or on Ctrl-C.
-        walk.matcher = MatchWorker(interruptDescriptor: interruptDescriptor)
-        let runner = SystemRunner(interruptDescriptor: interruptDescriptor, ssh: SSHSettings.fromEnvironment(forks: forks))
+        let matcher = MatchWorker(interruptDescriptor: interruptDescriptor)
+        walk.matcher = matcher
+        let runner = SystemRunner(interruptDescriptor: interruptDescriptor, ssh: SSHSettings.fromEnvironment(forks: forks), matcher: matcher)
         if let note = runner.sandbox.note { console.show(note, .warning) }
         let runSession = RunSession(walk: walk, console: console, runner: runner, recorder: session, options: options)
         runSession.carryOver(earlier)

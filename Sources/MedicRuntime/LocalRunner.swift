@@ -12,6 +12,9 @@ public final class LocalRunner: StepRunner {
     /// How checks' commands and scripts are confined; actions are not (they are meant to change
     /// things, and a person approved them).
     public let sandbox: CheckSandbox
+    /// Where the log probe runs, so that a class's pattern that backtracks for hours can be
+    /// stopped; without one (unit tests) it runs in this process.
+    private let matcher: MatchWorker?
 
     /// Creates a runner.
     ///
@@ -21,7 +24,8 @@ public final class LocalRunner: StepRunner {
     ///     are never interrupted.
     ///   - graceSeconds: how long a stopped step's processes have between SIGTERM and SIGKILL.
     ///   - sandbox: how checks are confined; by default what this machine allows.
-    public init(interruptDescriptor: Int32? = nil, graceSeconds: Double = 2, sandbox: CheckSandbox = .detected) {
+    public init(interruptDescriptor: Int32? = nil, graceSeconds: Double = 2, sandbox: CheckSandbox = .detected, matcher: MatchWorker? = nil) {
+        self.matcher = matcher
         self.interrupt = Interrupt(descriptor: interruptDescriptor)
         self.sandbox = sandbox
         self.graceMilliseconds = graceSeconds.isFinite ? Int64((max(0, graceSeconds) * 1000).rounded()) : 0
@@ -55,6 +59,7 @@ public final class LocalRunner: StepRunner {
         case .tcp(let host, let port):
             return TCPProbe(interrupt: interrupt).run(host: host, port: port, timeout: invocation.timeout, output: output)
         case .log(let query):
+            if let matcher { return matcher.logWindow(query, timeout: invocation.timeout, output: output) }
             return LogProbe(interrupt: interrupt).run(query, timeout: invocation.timeout, output: output)
         }
     }

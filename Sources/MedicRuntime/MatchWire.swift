@@ -1,19 +1,63 @@
 import Glibc
 import MedicCore
 
-/// How questions and answers cross the pipes between Medic and its matching process: lengths
+/// How requests and replies cross the pipes between Medic and its matching process: lengths
 /// are 4 bytes little-endian, strings are UTF-8 bytes after their length.
 ///
 /// A question: kind (1 byte), line anchors (1 byte), the pattern, the number of texts, the texts.
-/// An answer: its whole length, the count, the number of matches, and per match the number of
-/// groups and each group's name and value.
+/// A log window: `logWindow` (1 byte), 0, the path, `since` and the timeout in milliseconds (as
+/// strings), the number of examples, the number of classes, each class's name and pattern.
+/// Every reply starts with its whole length. An answer: the count, the number of matches, and
+/// per match the number of groups and each group's name and value. A log window's reply:
+/// whether it timed out (1 byte), then its output.
 enum MatchWire {
+    /// The first byte of a log window request, after the question kinds.
+    static let logWindow: UInt8 = 100
+
+    /// What the matching process is asked.
+    enum Request {
+        case question(MatchQuestion)
+        case logWindow(LogQuery, timeout: TimeSpan)
+    }
+
     static func encode(_ question: MatchQuestion) -> [UInt8] {
         var bytes: [UInt8] = [question.kind.rawValue, question.lineAnchors ? 1 : 0]
         appendString(question.pattern, to: &bytes)
         appendNumber(question.texts.count, to: &bytes)
         for text in question.texts { appendString(text, to: &bytes) }
         return bytes
+    }
+
+    static func encode(_ query: LogQuery, timeout: TimeSpan) -> [UInt8] {
+        var bytes: [UInt8] = [logWindow, 0]
+        appendString(query.path, to: &bytes)
+        appendString(String(query.since.milliseconds), to: &bytes)
+        appendString(String(timeout.milliseconds), to: &bytes)
+        appendNumber(query.examples, to: &bytes)
+        appendNumber(query.classes.count, to: &bytes)
+        for logClass in query.classes {
+            appendString(logClass.name, to: &bytes)
+            appendString(logClass.pattern.source, to: &bytes)
+        }
+        return bytes
+    }
+
+    /// A log window's reply.
+    static func encodeWindow(output: [UInt8], timedOut: Bool) -> [UInt8] {
+        var bytes: [UInt8] = [0, 0, 0, 0, timedOut ? 1 : 0]
+        appendNumber(output.count, to: &bytes)
+        bytes += output
+        let length = UInt32(bytes.count).littleEndian
+        withUnsafeBytes(of: length) { bytes.replaceSubrange(0..<4, with: $0) }
+        return bytes
+    }
+
+    /// The output and timing out of a log window's reply body; nil when it is malformed.
+    static func decodeWindow(_ body: ArraySlice<UInt8>) -> (output: ArraySlice<UInt8>, timedOut: Bool)? {
+        guard let flag = body.first else { return nil }
+        var reader = Reader(bytes: body.dropFirst())
+        guard let length = reader.number(), reader.bytes.count == length else { return nil }
+        return (reader.bytes, flag == 1)
     }
 
     static func encode(_ answer: MatchAnswer) -> [UInt8] {
@@ -54,9 +98,22 @@ enum MatchWire {
         return MatchAnswer(matches: matches, count: count)
     }
 
-    /// Reads one question from the blocking descriptor `fd`; nil at the end of input.
-    static func readQuestion(from fd: Int32) -> MatchQuestion? {
-        guard let head = readExactly(2, from: fd), let kind = MatchQuestion.Kind(rawValue: head[0]) else { return nil }
+    /// Reads one request from the blocking descriptor `fd`; nil at the end of input.
+    static func readRequest(from fd: Int32) -> Request? {
+        guard let head = readExactly(2, from: fd) else { return nil }
+        if head[0] == logWindow {
+            guard let path = readString(from: fd), let since = readString(from: fd).flatMap({ Int64($0) }),
+                let timeout = readString(from: fd).flatMap({ Int64($0) }), let examples = readNumber(from: fd), let count = readNumber(from: fd)
+            else { return nil }
+            var classes: [LogClass] = []
+            for _ in 0..<count {
+                guard let name = readString(from: fd), let pattern = readString(from: fd) else { return nil }
+                classes.append(LogClass(name: name, pattern: RegexPattern(pattern, at: SourceLocation(file: "", line: 0, column: 0))))
+            }
+            let query = LogQuery(path: path, since: TimeSpan(milliseconds: since), classes: classes, examples: examples)
+            return .logWindow(query, timeout: TimeSpan(milliseconds: timeout))
+        }
+        guard let kind = MatchQuestion.Kind(rawValue: head[0]) else { return nil }
         guard let pattern = readString(from: fd), let count = readNumber(from: fd) else { return nil }
         var texts: [String] = []
         texts.reserveCapacity(count)
@@ -64,7 +121,7 @@ enum MatchWire {
             guard let text = readString(from: fd) else { return nil }
             texts.append(text)
         }
-        return MatchQuestion(kind, pattern, lineAnchors: head[1] == 1, in: texts)
+        return .question(MatchQuestion(kind, pattern, lineAnchors: head[1] == 1, in: texts))
     }
 
     /// Writes all of `bytes` to the blocking descriptor `fd`.
@@ -116,6 +173,8 @@ enum MatchWire {
     /// Reads numbers and strings from an answer.
     private struct Reader {
         var bytes: ArraySlice<UInt8>
+
+        init(bytes: ArraySlice<UInt8>) { self.bytes = bytes }
 
         mutating func number() -> Int? {
             guard bytes.count >= 4 else { return nil }

@@ -60,17 +60,56 @@ public final class MatchWorker: PatternMatcher, Sendable {
     }
 
     public func answer(_ question: MatchQuestion) throws(MatchUnfinished) -> MatchAnswer {
-        let request = MatchWire.encode(question)
-        let outcome: Result<MatchAnswer, MatchUnfinished> = state.withLock { state in
+        let deadline = state.withLock { $0.deadline }
+        let body = try ask(MatchWire.encode(question), until: deadline, pattern: question.pattern).get()
+        guard let answer = MatchWire.decodeAnswer(body) else {
+            throw MatchUnfinished(.failed("the matching process gave an unreadable answer"), pattern: question.pattern)
+        }
+        return answer
+    }
+
+    /// Runs the log probe over `query` in the matching process, where a class's pattern that
+    /// backtracks for hours can be stopped: the probe keeps to `timeout` by itself between lines,
+    /// and the process is killed when it has not answered `graceMilliseconds` later, or at once
+    /// on Ctrl-C.
+    func logWindow(_ query: LogQuery, timeout: TimeSpan, graceMilliseconds: Int64 = 1000, output: (ArraySlice<UInt8>) -> Void) -> StepResult {
+        let started = MonotonicClock.now()
+        let reply = ask(MatchWire.encode(query, timeout: timeout), until: started + max(0, timeout.milliseconds) + graceMilliseconds, pattern: "")
+        let duration = Int(MonotonicClock.now() - started)
+        switch reply {
+        case .success(let body):
+            guard let window = MatchWire.decodeWindow(body) else {
+                return StepResult(durationMilliseconds: duration, failureReason: "the log probe's process gave an unreadable answer")
+            }
+            output(window.output)
+            return StepResult(timedOut: window.timedOut, durationMilliseconds: duration)
+        case .failure(let unfinished):
+            switch unfinished.reason {
+            case .deadline:
+                output(ArraySlice("timeout (no summary within \(timeout): a class's pattern did not finish matching a line, and was stopped)\n".utf8))
+                return StepResult(timedOut: true, durationMilliseconds: duration)
+            case .cancelled, .stopped:
+                output(ArraySlice("cancelled while the lines of \(query.path) were classified\n".utf8))
+                return StepResult(cancelled: true, durationMilliseconds: duration)
+            case .failed(let why):
+                return StepResult(durationMilliseconds: duration, failureReason: why)
+            }
+        }
+    }
+
+    /// Sends `request` and waits for the reply's body until `deadline`, starting the matching
+    /// process when none runs; kills it and says why when there is no reply in time.
+    private func ask(_ request: [UInt8], until deadline: Int64, pattern: String) -> Result<ArraySlice<UInt8>, MatchUnfinished> {
+        state.withLock { state in
             if state.running == nil {
                 switch start() {
                 case .success(let running): state.running = running
-                case .failure(let failure): return .failure(MatchUnfinished(.failed(failure.reason), pattern: question.pattern))
+                case .failure(let failure): return .failure(MatchUnfinished(.failed(failure.reason), pattern: pattern))
                 }
             }
-            guard let running = state.running else { return .failure(MatchUnfinished(.failed("no matching process"), pattern: question.pattern)) }
-            switch exchange(request, with: running, until: state.deadline) {
-            case .answered(let answer): return .success(answer)
+            guard let running = state.running else { return .failure(MatchUnfinished(.failed("no matching process"), pattern: pattern)) }
+            switch exchange(request, with: running, until: deadline) {
+            case .answered(let body): return .success(body)
             case .stopped(let why):
                 Self.stop(&state.running)
                 let reason: MatchUnfinished.Reason
@@ -81,10 +120,9 @@ public final class MatchWorker: PatternMatcher, Sendable {
                     reason = signals.contains(SIGTERM) || signals.contains(SIGHUP) ? .stopped : .cancelled
                 case .broken(let what): reason = .failed(what)
                 }
-                return .failure(MatchUnfinished(reason, pattern: question.pattern))
+                return .failure(MatchUnfinished(reason, pattern: pattern))
             }
         }
-        return try outcome.get()
     }
 
     private struct StartFailure: Error {
@@ -92,7 +130,7 @@ public final class MatchWorker: PatternMatcher, Sendable {
     }
 
     private enum Exchange {
-        case answered(MatchAnswer)
+        case answered(ArraySlice<UInt8>)
         case stopped(Stop)
     }
 
@@ -109,10 +147,7 @@ public final class MatchWorker: PatternMatcher, Sendable {
         var reply: [UInt8] = []
         var buffer = [UInt8](repeating: 0, count: 64 * 1024)
         while true {
-            if let length = MatchWire.replyLength(reply), reply.count >= length {
-                guard let answer = MatchWire.decodeAnswer(reply[4..<length]) else { return .stopped(.broken("the matching process gave an unreadable answer")) }
-                return .answered(answer)
-            }
+            if let length = MatchWire.replyLength(reply), reply.count >= length { return .answered(reply[4..<length]) }
             var fds = [
                 pollfd(fd: written < request.count ? running.questions : -1, events: Int16(POLLOUT), revents: 0),
                 pollfd(fd: running.answers, events: Int16(POLLIN), revents: 0),
@@ -202,8 +237,15 @@ public final class MatchWorker: PatternMatcher, Sendable {
     /// until the input ends. `arguments` are those after `argument`: Medic's pid.
     public static func serve(_ arguments: [String]) -> Int32 {
         if let parent = arguments.first.flatMap({ pid_t($0) }) { _ = medic_die_with_parent(parent) }
-        while let question = MatchWire.readQuestion(from: 0) {
-            let reply = MatchWire.encode(question.answerHere())
+        while let request = MatchWire.readRequest(from: 0) {
+            let reply: [UInt8]
+            switch request {
+            case .question(let question): reply = MatchWire.encode(question.answerHere())
+            case .logWindow(let query, let timeout):
+                var output: [UInt8] = []
+                let result = LogProbe(interrupt: Interrupt(descriptor: nil)).run(query, timeout: timeout) { output += $0 }
+                reply = MatchWire.encodeWindow(output: output, timedOut: result.timedOut)
+            }
             guard MatchWire.writeAll(reply, to: 1) else { return 1 }
         }
         return 0

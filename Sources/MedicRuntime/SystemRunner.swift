@@ -10,9 +10,9 @@ public final class SystemRunner: StepRunner {
     public var sandbox: CheckSandbox { local.sandbox }
 
     /// Creates a runner; `interruptDescriptor` and `graceSeconds` as for `LocalRunner`, `ssh`
-    /// how to call ssh.
-    public init(interruptDescriptor: Int32? = nil, graceSeconds: Double = 2, ssh: SSHSettings = .fromEnvironment()) {
-        local = LocalRunner(interruptDescriptor: interruptDescriptor, graceSeconds: graceSeconds)
+    /// how to call ssh, `matcher` where the log probe classifies lines.
+    public init(interruptDescriptor: Int32? = nil, graceSeconds: Double = 2, ssh: SSHSettings = .fromEnvironment(), matcher: MatchWorker? = nil) {
+        local = LocalRunner(interruptDescriptor: interruptDescriptor, graceSeconds: graceSeconds, matcher: matcher)
         let grace = graceSeconds.isFinite ? Int64((max(0, graceSeconds) * 1000).rounded()) : 0
         self.ssh = SSHRunner(interrupt: Interrupt(descriptor: interruptDescriptor), graceMilliseconds: grace, settings: ssh)
     }

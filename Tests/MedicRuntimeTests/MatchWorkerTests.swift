@@ -2,6 +2,7 @@ import Foundation
 import Glibc
 import MedicCore
 import MedicRuntime
+import MedicTestSupport
 import Testing
 
 /// The matcher of a run: answers as Swift's regex engine would, and a pattern that backtracks
@@ -110,5 +111,32 @@ struct MatchWorkerTests {
         let worker = MatchWorker(interruptDescriptor: nil, executable: "/nonexistent/medic")
         worker.allow(milliseconds: 1000)
         #expect(throws: MatchUnfinished.self) { try worker.answer(MatchQuestion(.first, "a", in: ["a"])) }
+    }
+
+    @Test("the log probe run in the matching process gives the same summary; a class's runaway pattern ends near the deadline")
+    func logWindow() throws {
+        let dir = try TestSupport.temporaryDirectory()
+        let path = dir + "/error.log"
+        let now = LogProbeTests.now
+        var text = ""
+        for offset in stride(from: 600, to: 0, by: -60) { text += LogProbeTests.errorLine(now - offset, offset % 120 == 0 ? "refused" : "timeout") }
+        text += "\(LogProbeTests.nginx(now - 5)) [error] \(Self.runaway)\n"
+        try text.write(toFile: path, atomically: true, encoding: .utf8)
+        let worker = MatchWorker(interruptDescriptor: nil, executable: Self.medic)
+        let query = LogQuery(path: path, since: .seconds(900), classes: LogProbeTests.classes, examples: 2)
+        let here = run(.log(query), timeout: .seconds(5))
+        let there = run(.log(query), timeout: .seconds(5), on: LocalRunner(matcher: worker))
+        #expect(there.text == here.text)
+        #expect(there.text.contains("refused: 5") && there.text.contains("timeout: 5"))
+
+        let runaway = LogQuery(
+            path: path, since: .seconds(900), classes: [LogClass(name: "as", pattern: RegexPattern("(a+)+$", at: LogProbeTests.here))] + LogProbeTests.classes)
+        let start = ContinuousClock.now
+        let stopped = run(.log(runaway), timeout: .seconds(1), on: LocalRunner(matcher: worker))
+        let elapsed = milliseconds(since: start)
+        #expect(stopped.result.timedOut)
+        #expect(stopped.text.contains("a class's pattern did not finish matching a line, and was stopped"))
+        #expect(elapsed >= 990 && elapsed < 3000, "ended \(elapsed) ms after the start, the timeout 1 s and the grace 1 s")
+        #expect(worker.pid == nil, "the process was killed and reaped")
     }
 }
