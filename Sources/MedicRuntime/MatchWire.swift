@@ -128,7 +128,7 @@ enum MatchWire {
     static func writeAll(_ bytes: [UInt8], to fd: Int32) -> Bool {
         var done = 0
         while done < bytes.count {
-            let count = bytes.withUnsafeBytes { write(fd, $0.baseAddress! + done, $0.count - done) }
+            let count = bytes[done...].withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
             if count < 0, errno == EINTR { continue }
             if count <= 0 { return false }
             done += count
@@ -162,7 +162,7 @@ enum MatchWire {
         var bytes = [UInt8](repeating: 0, count: count)
         var done = 0
         while done < count {
-            let got = bytes.withUnsafeMutableBytes { read(fd, $0.baseAddress! + done, count - done) }
+            let got = bytes[done...].withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
             if got < 0, errno == EINTR { continue }
             if got <= 0 { return nil }
             done += got

@@ -162,14 +162,18 @@ public final class MatchWorker: PatternMatcher, Sendable {
             if interrupt.isRaised(fds[2].revents) { return .stopped(.interrupted) }
             if ready == 0, MonotonicClock.now() >= deadline { return .stopped(.deadline) }
             if fds[0].revents != 0 {
-                let count = request.withUnsafeBytes { write(running.questions, $0.baseAddress! + written, $0.count - written) }
-                if count < 0, errno != EAGAIN, errno != EINTR { return .stopped(.broken("the matching process stopped reading: \(errorText(errno))")) }
+                let count = request[written...].withUnsafeBytes { write(running.questions, $0.baseAddress, $0.count) }
+                if count < 0, errno != EAGAIN, errno != EINTR {
+                    return .stopped(.broken("the matching process stopped reading: \(errorText(errno))"))
+                }
                 if count > 0 { written += count }
             }
             if fds[1].revents != 0 {
                 let count = buffer.withUnsafeMutableBytes { read(running.answers, $0.baseAddress, $0.count) }
                 if count == 0 { return .stopped(.broken("the matching process ended unexpectedly")) }
-                if count < 0, errno != EAGAIN, errno != EINTR { return .stopped(.broken("could not read the matching process: \(errorText(errno))")) }
+                if count < 0, errno != EAGAIN, errno != EINTR {
+                    return .stopped(.broken("could not read the matching process: \(errorText(errno))"))
+                }
                 if count > 0 { reply += buffer[..<count] }
             }
         }
@@ -179,7 +183,9 @@ public final class MatchWorker: PatternMatcher, Sendable {
     private func start() -> Result<Running, StartFailure> {
         var questionEnds: [Int32] = [-1, -1]
         var answerEnds: [Int32] = [-1, -1]
-        guard GlibcExtensions.pipe2(&questionEnds, O_CLOEXEC) == 0 else { return .failure(StartFailure(reason: "could not create a pipe: \(errorText(errno))")) }
+        guard GlibcExtensions.pipe2(&questionEnds, O_CLOEXEC) == 0 else {
+            return .failure(StartFailure(reason: "could not create a pipe: \(errorText(errno))"))
+        }
         guard GlibcExtensions.pipe2(&answerEnds, O_CLOEXEC) == 0 else {
             close(questionEnds[0])
             close(questionEnds[1])

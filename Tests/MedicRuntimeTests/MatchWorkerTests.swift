@@ -130,7 +130,8 @@ struct MatchWorkerTests {
         #expect(there.text.contains("refused: 5") && there.text.contains("timeout: 5"))
 
         let runaway = LogQuery(
-            path: path, since: .seconds(900), classes: [LogClass(name: "as", pattern: RegexPattern("(a+)+$", at: LogProbeTests.here))] + LogProbeTests.classes)
+            path: path, since: .seconds(900),
+            classes: [LogClass(name: "as", pattern: RegexPattern("(a+)+$", at: LogProbeTests.here))] + LogProbeTests.classes)
         let start = ContinuousClock.now
         let stopped = run(.log(runaway), timeout: .seconds(1), on: LocalRunner(matcher: worker))
         let elapsed = milliseconds(since: start)
