@@ -44,7 +44,7 @@ struct RunCommand: ParsableCommand {
         let given = try collector.given(assignments: assignments, varFile: options.varFile, environment: ProcessEnvironment.current)
         // Discovery runs read-only checks through the same runner as the steps.
         let runner = LocalRunner(interruptDescriptor: launch.interruptDescriptor)
-        var findings = InputFinder(runbook: root, runner: runner).find(given: given) { name in
+        var findings = InputFinder(runbook: root, runner: runner, matcher: launch.matcher).find(given: given) { name in
             console.show("discovering \(name)…", .dim)
         }
         findings = try collector.askMissing(findings)
@@ -80,6 +80,9 @@ struct Launch {
     let console: TerminalConsole
     /// The signal pipe the runner watches, so Ctrl-C cancels a running step.
     let interruptDescriptor: Int32?
+    /// Where the runbook's patterns are matched: a process Medic kills at a step's deadline or on
+    /// Ctrl-C, started on the first question and kept for the run.
+    let matcher: MatchWorker
     private let tap = ScreenTap()
 
     init(_ options: SessionOptions) {
@@ -89,6 +92,7 @@ struct Launch {
         verbose = options.verbose
         forks = options.forks
         interruptDescriptor = Signals.install()
+        matcher = MatchWorker(interruptDescriptor: interruptDescriptor)
         let tap = self.tap
         console = TerminalConsole(historyPath: StatePaths().history, screenTap: { tap.session?.screen($0) })
     }
@@ -140,8 +144,6 @@ struct Launch {
         var options = RunOptions(dryRun: dryRun, autoApprove: autoApprove, operatorName: operatorName, sessionPath: session.path)
         options.verbose = verbose
         options.vouches = VouchFolder.inStateFolder { getenv($0).map { String(cString: $0) } }
-        // The runbook's patterns are matched in a process Medic can kill at the step's deadline or on Ctrl-C.
-        let matcher = MatchWorker(interruptDescriptor: interruptDescriptor)
         walk.matcher = matcher
         let runner = SystemRunner(interruptDescriptor: interruptDescriptor, ssh: SSHSettings.fromEnvironment(forks: forks), matcher: matcher)
         if let note = runner.sandbox.note { console.show(note, .warning) }

@@ -50,14 +50,15 @@ public struct Discovery: Sendable, Hashable {
     }
 
     /// The candidates in `output`: every match of every capture's `value` group, in order, each
-    /// value once, blanks trimmed and empty matches dropped.
-    public func candidates(in output: String) -> [String] {
+    /// value once, blanks trimmed and empty matches dropped. `matcher` matches the captures, and
+    /// throws when one did not finish in time.
+    public func candidates(in output: String, matcher: any PatternMatcher) throws(MatchUnfinished) -> [String] {
         var found: [String] = []
         for pattern in captures {
-            guard let regex = try? pattern.compiled() else { continue }
-            for match in output.matches(of: regex) {
-                guard let text = match.output["value"]?.substring else { continue }
-                let value = String(text).trimmingSpaces()
+            guard (try? pattern.compiled()) != nil else { continue }
+            for match in try matcher.answer(MatchQuestion(.all, pattern.source, in: [output])).matches {
+                guard let text = match["value"] else { continue }
+                let value = text.trimmingSpaces()
                 if !value.isEmpty, !found.contains(value) { found.append(value) }
             }
         }

@@ -11,11 +11,14 @@ public struct InputFinder {
 
     let runbook: Runbook
     let runner: any StepRunner
+    let matcher: any PatternMatcher
 
-    /// Creates a finder for `runbook`'s inputs that runs discoveries with `runner`.
-    public init(runbook: Runbook, runner: any StepRunner) {
+    /// Creates a finder for `runbook`'s inputs that runs discoveries with `runner` and matches
+    /// their captures with `matcher`, within what is left of each discovery's timeout.
+    public init(runbook: Runbook, runner: any StepRunner, matcher: any PatternMatcher = InProcessMatcher()) {
         self.runbook = runbook
         self.runner = runner
+        self.matcher = matcher
     }
 
     /// Every input of the runbook, in declaration order, resolved from `given` (values the
@@ -146,7 +149,18 @@ public struct InputFinder {
             let first = output.split(separator: "\n").first.map { TerminalText.sanitize(String($0)).trimmingSpaces() } ?? ""
             return .failure(DiscoveryFailure("exited \(status)" + (first.isEmpty ? "" : ": \(first.prefix(200))")))
         }
-        return .success(discovery.candidates(in: output))
+        // The captures get what is left of the discovery's timeout, at least a second.
+        matcher.allow(milliseconds: max(1000, Int(clamping: discovery.timeout.milliseconds) - result.durationMilliseconds))
+        do {
+            return .success(try discovery.candidates(in: output, matcher: matcher))
+        } catch {
+            switch error.reason {
+            case .deadline:
+                return .failure(DiscoveryFailure("its capture '\(error.pattern)' did not finish matching within its timeout, and was stopped"))
+            case .cancelled, .stopped: return .failure(DiscoveryFailure("cancelled while its capture '\(error.pattern)' was matched"))
+            case .failed(let why): return .failure(DiscoveryFailure("its capture '\(error.pattern)' could not be matched: \(why)"))
+            }
+        }
     }
 }
 

@@ -96,4 +96,15 @@ struct RunawayMatchTests {
         let end = try #require(try SessionEvidence(directory: dir + "/s").end)
         #expect(end.outcome == "needs-person" && end.stepID == "print")
     }
+
+    @Test("a discovery's runaway capture is stopped near the discovery's timeout: it found nothing, and says why")
+    func discovery() throws {
+        let dir = try TestSupport.temporaryDirectory()
+        let start = Date()
+        let run = try CommandLineTests().medic(["run", "Tests/MedicCLITests/Fixtures/runaway-discovery.yaml", "--transcript", dir + "/s"], stdin: "")
+        let elapsed = Date().timeIntervalSince(start)
+        #expect(run.status == 5)
+        #expect(elapsed < 6, "took \(elapsed) s")
+        #expect(run.output.contains("found nothing: its capture '^(?<value>(a+)+)$' did not finish matching within its timeout, and was stopped"))
+    }
 }
