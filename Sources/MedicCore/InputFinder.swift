@@ -134,7 +134,9 @@ public struct InputFinder {
     /// The candidates the discovery's output holds, or why there are none to read.
     /// On `host` over ssh when there is one (the same remote runner as a step's `where:`), on
     /// this machine otherwise.
-    private func run(_ discovery: Discovery, of input: InputDefinition, on host: String?, values: [String: String]) -> Result<[String], DiscoveryFailure> {
+    private func run(_ discovery: Discovery, of input: InputDefinition, on host: String?, values: [String: String]) -> Result<
+        [String], DiscoveryFailure
+    > {
         let payload: Invocation.Payload
         switch discovery.execution {
         case .command(let argv): payload = .command(argv: argv.map { $0.render { values[$0] ?? "" } })

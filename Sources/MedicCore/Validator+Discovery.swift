@@ -107,17 +107,20 @@ extension Validator {
             if variable == name {
                 out.append(.error("the discovery of '\(name)' runs on '${\(name)}', the value it is finding", at: host.location))
             } else if other.isSecret {
-                out.append(.error("the discovery of '\(name)' runs on the secret '\(variable)'; a secret is never handed to discovery", at: host.location))
+                out.append(
+                    .error("the discovery of '\(name)' runs on the secret '\(variable)'; a secret is never handed to discovery", at: host.location))
             } else if other.type != .string && other.type != .choice {
                 out.append(
                     .error(
-                        "the discovery of '\(name)' runs on '${\(variable)}', a \(other.type.rawValue) input, which is not one host name", at: host.location,
+                        "the discovery of '\(name)' runs on '${\(variable)}', a \(other.type.rawValue) input, which is not one host name",
+                        at: host.location,
                         hint: "a discovery runs on one host: name a string input that holds it"))
             } else if !other.isRequired, other.defaultValue == nil, other.discovery == nil {
                 out.append(
                     .error(
                         "the discovery of '\(name)' runs on '${\(variable)}', which may have no value when discovery runs: it is optional, has no default and is not discovered",
-                        at: host.location, hint: "make '\(variable)' required (given, or asked before discovery), give it a default, or let it be discovered"))
+                        at: host.location,
+                        hint: "make '\(variable)' required (given, or asked before discovery), give it a default, or let it be discovered"))
             }
         }
         return out

@@ -90,7 +90,9 @@ struct RemoteDiscoveryTests {
         #expect(missing["upstream"]?.notes == ["not discovered: it needs nginx_host, which has no value"])
         let (hostile, second) = try Self.find(Self.found, given: ["nginx_host": ("-oProxyCommand=touch /tmp/x", .option)])
         #expect(second.ran.isEmpty, "a value that ssh would read as an option never reaches ssh")
-        #expect(hostile["upstream"]?.notes.first?.hasPrefix("not discovered: the host to run on is not usable") == true, "\(hostile["upstream"]?.notes ?? [])")
+        #expect(
+            hostile["upstream"]?.notes.first?.hasPrefix("not discovered: the host to run on is not usable") == true,
+            "\(hostile["upstream"]?.notes ?? [])")
         #expect(hostile["upstream"]?.value == "app_pool")
     }
 
@@ -118,32 +120,32 @@ struct RemoteDiscoveryTests {
     func hostErrors() {
         let errors = Self.errors(
             """
-                  web: {type: string}
-                  pw: {type: secret}
-                  many: {type: hosts}
-                  maybe: {type: string, required: false}
-                  a:
-                    type: string
-                    discover: {where: {host: "${wbe}"}, command: [nginx, -T], capture: '(?<value>.+)'}
-                  b:
-                    type: string
-                    discover: {where: {host: "${b}"}, command: [nginx, -T], capture: '(?<value>.+)'}
-                  c:
-                    type: string
-                    discover: {where: {host: "${pw}"}, command: [nginx, -T], capture: '(?<value>.+)'}
-                  d:
-                    type: string
-                    discover: {where: {host: "${many}"}, command: [nginx, -T], capture: '(?<value>.+)'}
-                  e:
-                    type: string
-                    discover: {where: {host: "${maybe}"}, command: [nginx, -T], capture: '(?<value>.+)'}
-                  f:
-                    type: string
-                    discover: {where: {hosts: pool}, command: [nginx, -T], capture: '(?<value>.+)'}
-                  g:
-                    type: string
-                    discover: {where: {host: "${web}"}, command: [nginx, -T], capture: '(?<value>.+)'}
-                """)
+              web: {type: string}
+              pw: {type: secret}
+              many: {type: hosts}
+              maybe: {type: string, required: false}
+              a:
+                type: string
+                discover: {where: {host: "${wbe}"}, command: [nginx, -T], capture: '(?<value>.+)'}
+              b:
+                type: string
+                discover: {where: {host: "${b}"}, command: [nginx, -T], capture: '(?<value>.+)'}
+              c:
+                type: string
+                discover: {where: {host: "${pw}"}, command: [nginx, -T], capture: '(?<value>.+)'}
+              d:
+                type: string
+                discover: {where: {host: "${many}"}, command: [nginx, -T], capture: '(?<value>.+)'}
+              e:
+                type: string
+                discover: {where: {host: "${maybe}"}, command: [nginx, -T], capture: '(?<value>.+)'}
+              f:
+                type: string
+                discover: {where: {hosts: pool}, command: [nginx, -T], capture: '(?<value>.+)'}
+              g:
+                type: string
+                discover: {where: {host: "${web}"}, command: [nginx, -T], capture: '(?<value>.+)'}
+            """)
         let expected = [
             "d.yaml:11:30: error: the discovery of 'a' runs on '${wbe}', which is not an input; discovery runs before any step captures",
             "d.yaml:14:30: error: the discovery of 'b' runs on '${b}', the value it is finding",
@@ -162,13 +164,14 @@ struct RemoteDiscoveryTests {
     func hostCycle() {
         let errors = Self.errors(
             """
-                  web:
-                    type: string
-                    discover: {script: 'cat /etc/web; echo "$APP"', capture: '(?<value>.+)'}
-                  app:
-                    type: string
-                    discover: {where: {host: "${web}"}, command: [nginx, -T], capture: '(?<value>.+)'}
-                """)
-        #expect(errors.contains { $0.contains("'web' → 'app' → 'web' read each other in a circle") || $0.contains("'app' → 'web' → 'app'") }, "\(errors)")
+              web:
+                type: string
+                discover: {script: 'cat /etc/web; echo "$APP"', capture: '(?<value>.+)'}
+              app:
+                type: string
+                discover: {where: {host: "${web}"}, command: [nginx, -T], capture: '(?<value>.+)'}
+            """)
+        #expect(
+            errors.contains { $0.contains("'web' → 'app' → 'web' read each other in a circle") || $0.contains("'app' → 'web' → 'app'") }, "\(errors)")
     }
 }
