@@ -48,17 +48,20 @@ extension LabTests {
             let runtime = try Self.shortDirectory()
             defer { try? FileManager.default.removeItem(atPath: runtime) }
             let terminal = try Terminal(
-                "\(CommandLineTests.binary) run '\(Self.runbook)' --var 'nginx_host=\(lab["NGINX_HOST"])' --transcript '\(dir)/session'",
+                "\(CommandLineTests.binary) run '\(Self.runbook)' --var 'nginx_host=\(lab["NGINX_HOST"])' --var 'site_url=\(lab["SITE_URL"])' --transcript '\(dir)/session'",
                 environment: Self.medicEnvironment(lab, state: dir, runtime: runtime))
             // Discovery ran on nginx's host: the inputs screen asks once to accept what it found.
             try terminal.waitFor("accept these values? yes, or set NAME=VALUE › ", timeout: 120)
-            #expect(try terminal.screen().contains("discovered on \(lab["NGINX_HOST"]): the upstream block"))
+            let inputsScreen = try terminal.screen()
+            #expect(inputsScreen.contains("discovered on \(lab["NGINX_HOST"])"), "\(inputsScreen)")
             try terminal.type("yes")
             try terminal.send("Enter")
             let (status, screen) = try LabTests.confirmEveryAction(terminal, timeout: 240)
             #expect(screen.contains("batch 1 of 1"), "the batch is shown before it is confirmed:\n\(screen)")
             let evidence = try SessionEvidence(directory: dir + "/session")
             #expect(evidence.start?.interactive == true)
+            #expect(evidence.inputReview?.acceptedBy == "operator")
+            #expect(evidence.inputReview?.entries.first { $0.name == "upstream" }?.origin.hasPrefix("discovered on \(lab["NGINX_HOST"]): ") == true)
             let approver = evidence.start?.operatorName ?? "?"
             #expect(approver != "--yes")
             try Self.checkOneDownFixed(lab, before: before, status: status, screen: screen, evidence: evidence, approver: approver)
@@ -156,8 +159,8 @@ extension LabTests {
             }
         }
 
-        /// Every input of upstream-pool.yaml but nginx's host (given in both runs), as the lab has
-        /// them.
+        /// Every input of upstream-pool.yaml but nginx's host and the site's URL (given in both
+        /// runs), as the lab has them.
         static let byHand = [("upstream", "app_pool"), ("health_path", "/health"), ("app_service", "app")]
 
         // MARK: - What the fix must show
@@ -212,10 +215,11 @@ extension LabTests {
 
         /// `medic run` with --yes, standard input on /dev/null, given `inputs`.
         static func runUnattended(_ lab: Lab, inputs: Inputs) throws -> (Int32, String, SessionEvidence) {
-            let web = [("nginx_host", lab["NGINX_HOST"])]
+            // What a responder knows: nginx's host and the failing site's URL, given in both runs.
+            let known = [("nginx_host", lab["NGINX_HOST"]), ("site_url", lab["SITE_URL"])]
             switch inputs {
-            case .byHand: return try runUnattended(lab, vars: web + byHand)
-            case .discovered: return try runUnattended(lab, vars: web + [("site_url", lab["SITE_URL"])])
+            case .byHand: return try runUnattended(lab, vars: known + byHand)
+            case .discovered: return try runUnattended(lab, vars: known)
             }
         }
 
