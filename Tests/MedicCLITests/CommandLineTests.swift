@@ -84,6 +84,18 @@ struct CommandLineTests {
         }
     }
 
+    @Test("show says where an input is discovered when it is on another host over ssh")
+    func showRemoteDiscovery() throws {
+        let run = try medic(["show", "runbooks/upstream-pool.yaml"])
+        #expect(run.status == 0)
+        for expected in [
+            "found: given, else discovered from the upstream block the site's server proxies to (nginx -T) on ${nginx_host} (after nginx_host, site_url), the first candidate; else the default app_pool",
+            "on: host ${nginx_host}, over ssh",
+        ] {
+            #expect(run.output.contains(expected), "missing: \(expected)\n\(run.output)")
+        }
+    }
+
     @Test("graphviz dot accepts the DOT graph", .enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/bin/dot")))
     func dotGraph() throws {
         let graph = try medic(["graph", "runbooks/starter.yaml", "--format", "dot"])

@@ -152,7 +152,8 @@ extension LabTests {
                 #expect(entries["upstream"]?.origin == "discovered on \(web): the upstream block the site's server proxies to (nginx -T)")
                 #expect(
                     entries["health_path"]?.origin
-                        == "discovered on \(web): the first usual health path a member of the pool answers 200 on, asked from nginx's host")
+                        == "discovered on \(web): the first usual health path (/health, /healthz, /ready, /status, /ping) a member of the pool answers 200 on"
+                )
                 #expect(entries["app_service"]?.origin == "default")
                 #expect(entries["site_url"]?.value == lab["SITE_URL"] && entries["nginx_host"]?.origin == "--var")
                 #expect(screen.contains("discovered on \(web): the upstream block"), "\(screen)")
