@@ -130,6 +130,25 @@ extension LabTests {
             #expect(try Self.apps(lab) == before)
         }
 
+        @Test("an upstream given by hand that nginx does not use is flagged with what discovery found, and the walk says it is not there")
+        func wrongUpstreamFlagged() throws {
+            let lab = try Lab("pool-healthy")
+            defer { lab.down() }
+            let web = lab["NGINX_HOST"]
+            let (status, screen, evidence) = try Self.runUnattended(
+                lab, vars: [("nginx_host", web), ("site_url", lab["SITE_URL"]), ("upstream", "old_pool")])
+            let upstream = try #require(evidence.inputReview?.entries.first { $0.name == "upstream" }, "no inputs record\n\(screen)")
+            // The operator's value is kept (it is theirs), flagged with what nginx's host shows.
+            #expect(upstream.value == "old_pool" && upstream.origin == "--var", "\(upstream)")
+            #expect(upstream.flags == ["given old_pool, but discovery found app_pool"], "\(upstream)")
+            #expect(screen.contains("! given old_pool, but discovery found app_pool"), "\(screen)")
+            // The walk does not take the wrong name for a pool: nginx has no such block.
+            #expect(status == 3, "\(screen)")
+            #expect(evidence.path == ["upstreams", "no-pool"], "\(evidence.path)")
+            #expect(evidence.because(from: "upstreams") == "nginx -T on \(web) shows no upstream old_pool with servers")
+            #expect(evidence.actionRuns.isEmpty)
+        }
+
         // MARK: - What the inputs must show
 
         /// By hand: every value is the operator's, and discovery on nginx's host agrees (nothing
