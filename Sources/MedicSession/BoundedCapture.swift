@@ -80,8 +80,41 @@ public struct BoundedCapture: Sendable {
     public static func text(head: [UInt8], tail: [UInt8], totalBytes: Int) -> String {
         let dropped = totalBytes - head.count - tail.count
         guard dropped > 0 else { return String(decoding: head + tail, as: UTF8.self) }
-        return String(decoding: head, as: UTF8.self) + "\n[… \(dropped) bytes not kept in memory …]\n"
-            + String(decoding: tail, as: UTF8.self)
+        return String(decoding: head, as: UTF8.self) + marker(dropped: dropped) + String(decoding: tail, as: UTF8.self)
+    }
+
+    /// What stands in the text for the `dropped` bytes between the head and the tail.
+    static func marker(dropped: Int) -> String { "\n[… \(dropped) bytes not kept in memory …]\n" }
+
+    /// Hands over what was kept as `text` and `keptParts` would give it, emptying the buffers as
+    /// it goes (the counts stay): the kept bytes, their parts and the whole text are never all
+    /// in memory at once, which is most of a step's peak memory (2 MiB kept would otherwise
+    /// briefly take some 8). Call it last: `excerpt()`, `text` and `isTruncated` read the buffers.
+    public mutating func takeKept() -> (text: String, parts: [String]?) {
+        let dropped = totalBytes - head.count - tail.count
+        var tailBytes = Array(tail[tailStart...])
+        tailBytes += tail[..<tailStart]
+        tail = []
+        tailStart = 0
+        guard dropped > 0 else {
+            // Whole: one decoding, so that a character split between head and tail stays whole.
+            var bytes = head
+            head = []
+            bytes += tailBytes
+            tailBytes = []
+            return (String(decoding: bytes, as: UTF8.self), nil)
+        }
+        let headText = String(decoding: head, as: UTF8.self)
+        head = []
+        let tailText = String(decoding: tailBytes, as: UTF8.self)
+        tailBytes = []
+        let marker = Self.marker(dropped: dropped)
+        var text = ""
+        text.reserveCapacity(headText.utf8.count + marker.utf8.count + tailText.utf8.count)
+        text += headText
+        text += marker
+        text += tailText
+        return (text, [headText, tailText])
     }
 
     /// The kept output as conditions read it: nil when it is whole (read `text`), else the

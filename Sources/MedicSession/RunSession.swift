@@ -217,10 +217,9 @@ public final class RunSession {
         var file: String?
         do { file = try store.close() } catch { storeError = storeError ?? "\(error)" }
         if file?.isEmpty == true { file = nil }
-        result.output = capture.text
-        result.keptParts = capture.keptParts
-        if result.keptParts != nil { result.droppedBytes = capture.totalBytes - capture.headLimit - capture.tailLimit }
         let excerpt = capture.excerpt()
+        (result.output, result.keptParts) = capture.takeKept()
+        if result.keptParts != nil { result.droppedBytes = capture.totalBytes - capture.headLimit - capture.tailLimit }
         let succeeded = step.map { Extraction.succeeded($0, result) } ?? (result.exitStatus == 0)
         showResult(result, succeeded: succeeded, kind: invocation.kind)
         outputs[invocation.stepID] = KeptOutput(text: result.output, lines: capture.lineCount, bytes: capture.totalBytes, file: file)

@@ -33,6 +33,26 @@ struct SessionPieceTests {
         }
     }
 
+    @Test("taking what was kept gives the text and parts the capture shows, and empties its buffers", arguments: [0, 3, 7, 8, 9, 15, 16, 17, 40])
+    func takeKept(length: Int) {
+        // "é" is two bytes: at some lengths one falls across the head's end, or the ring's seam.
+        let bytes = Array(String(repeating: "aé\n", count: 20).utf8.prefix(length))
+        for chunk in [1, 3, 64] {
+            var capture = BoundedCapture(headLimit: 8, tailLimit: 8)
+            var rest = bytes[...]
+            while !rest.isEmpty {
+                capture.append(rest.prefix(chunk))
+                rest = rest.dropFirst(chunk)
+            }
+            let (text, parts) = (capture.text, capture.keptParts)
+            let (lines, total) = (capture.lineCount, capture.totalBytes)
+            let taken = capture.takeKept()
+            #expect(taken.text == text && taken.parts == parts, "\(length) bytes, \(chunk) at a time")
+            #expect(capture.lineCount == lines && capture.totalBytes == total, "the counts stay")
+            #expect(capture.keptTail.isEmpty, "the buffers are emptied")
+        }
+    }
+
     @Test("masking a stream finds secrets however the chunks fall")
     func streamMasking() {
         let secret = "s3cr\"et%$"
