@@ -18,6 +18,8 @@ import MedicTerminal
 struct InputCollector {
     let runbook: Runbook
     let console: any Console
+    /// What matches the inputs' patterns: the run's matching process, which stops a runaway one.
+    var matcher: any PatternMatcher = InProcessMatcher()
 
     /// The values the operator gave, checked, with where each came from: `--var` over
     /// `--var-file` over `MEDIC_VAR_<name>`. A bad value is an error without a terminal; at one,
@@ -45,7 +47,7 @@ struct InputCollector {
         var given: [String: (value: String, origin: InputOrigin)] = [:]
         for input in runbook.inputs {
             guard let (value, origin, source) = provided[input.name] else { continue }
-            if let problem = input.problem(with: value) {
+            if let problem = input.problem(with: value, matcher: matcher) {
                 guard console.isInteractive else { throw MedicError("\(source): input '\(input.name)': \(problem)") }
                 console.show("input '\(input.name)' from \(source): \(problem); not used", .warning)
                 continue
@@ -128,7 +130,7 @@ struct InputCollector {
             case .line(let line): value = line.isEmpty ? input.defaultValue ?? "" : line
             case .interrupted, .endOfInput, .hangUp: throw MedicError("stopped while asking for '\(input.name)'; nothing was run")
             }
-            if let problem = input.problem(with: value) {
+            if let problem = input.problem(with: value, matcher: matcher) {
                 console.show("  \(problem)", .warning)
                 continue
             }

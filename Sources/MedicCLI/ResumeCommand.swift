@@ -66,7 +66,9 @@ struct ResumeCommand: ParsableCommand {
         }
         let launch = Launch(options)
         let assignments = start.inputs.filter { !$0.secret && bundle.root.input($0.name) != nil }.map { "\($0.name)=\($0.value)" }
-        let (values, late) = try InputCollector(runbook: bundle.root, console: launch.console).collect(
+        var collector = InputCollector(runbook: bundle.root, console: launch.console)
+        collector.matcher = launch.matcher
+        let (values, late) = try collector.collect(
             assignments: assignments, varFile: options.varFile, environment: ProcessEnvironment.current)
         var walk = Walk(bundle: bundle, inputs: values)
         // Replaying the journal runs nothing; a secret is asked when a step still to run reads it.

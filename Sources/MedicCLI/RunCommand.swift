@@ -40,7 +40,8 @@ struct RunCommand: ParsableCommand {
         let launch = Launch(options)
         let console = launch.console
         let root = bundle.root
-        let collector = InputCollector(runbook: root, console: console)
+        var collector = InputCollector(runbook: root, console: console)
+        collector.matcher = launch.matcher
         var given = try collector.given(assignments: assignments, varFile: options.varFile, environment: ProcessEnvironment.current)
         // A required input a discovery reads (the host it runs on, above all) is asked first, so
         // that the discovery can run with it.
@@ -57,7 +58,7 @@ struct RunCommand: ParsableCommand {
         let discovers = root.inputs.contains { $0.discovery != nil }
         let flagged = findings.contains { !$0.flags.isEmpty || $0.refusal != nil }
         let ask = console.isInteractive && !options.autoApprove && (discovers || flagged)
-        switch InputReview(inputs: root.inputs, console: console).review(findings, ask: ask) {
+        switch InputReview(inputs: root.inputs, console: console, matcher: launch.matcher).review(findings, ask: ask) {
         case .accepted(let accepted): findings = accepted
         case .refused(let reason): throw MedicError("\(reason); give another value (--var NAME=VALUE); nothing was run")
         case .stopped: throw MedicError("stopped at the inputs screen; nothing was run")

@@ -1,10 +1,14 @@
 extension InputDefinition {
+    /// How long an input's pattern may take over one value, in milliseconds.
+    public static let patternMilliseconds = 2000
+
     /// Why `value` cannot be used for this input, or nil when it can.
     ///
     /// Types are checked before the pattern. No value may hold control characters, and a
     /// non-secret value may start with `-` only where the pattern explicitly allows it, so that a
-    /// value can never become an option of the command it is passed to.
-    public func problem(with value: String) -> String? {
+    /// value can never become an option of the command it is passed to. `matcher` matches the
+    /// pattern within `patternMilliseconds`: a value it could not check in time is refused.
+    public func problem(with value: String, matcher: any PatternMatcher = InProcessMatcher()) -> String? {
         if value.isEmpty { return isRequired ? "a value is required" : nil }
         if value.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) {
             return "control characters (newlines, escape sequences) are not allowed"
@@ -26,8 +30,15 @@ extension InputDefinition {
         }
         let matchesPattern: Bool
         if let pattern {
-            guard let regex = try? Regex(pattern.source) else { return "the input's pattern does not compile" }
-            matchesPattern = (try? regex.wholeMatch(in: value)) != nil
+            guard (try? Regex(pattern.source)) != nil else { return "the input's pattern does not compile" }
+            matcher.allow(milliseconds: Self.patternMilliseconds)
+            do {
+                matchesPattern = try matcher.answer(MatchQuestion(.whole, pattern.source, lineAnchors: false, in: [value])).count > 0
+            } catch {
+                let what = isSecret ? "the value" : "'\(value)'"
+                return "\(what) could not be checked against the pattern \(pattern.source): matching did not finish within "
+                    + "\(TimeSpan(milliseconds: Int64(Self.patternMilliseconds))), and was stopped"
+            }
             if !matchesPattern {
                 return isSecret ? "the value does not match the input's pattern" : "'\(value)' does not match the pattern \(pattern.source)"
             }

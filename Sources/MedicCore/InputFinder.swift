@@ -107,7 +107,7 @@ public struct InputFinder {
             return
         case .success(let candidates):
             for candidate in candidates {
-                if let problem = input.problem(with: candidate) {
+                if let problem = input.problem(with: candidate, matcher: matcher) {
                     finding.notes.append("passed over '\(TerminalText.sanitize(candidate))': \(TerminalText.sanitize(problem))")
                 } else if let rule = input.refusal(of: candidate, values: values) {
                     finding.notes.append("passed over '\(candidate)': \(rule.reason(values: values.merging([(input.name, candidate)]) { $1 }))")

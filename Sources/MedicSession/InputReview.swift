@@ -15,9 +15,12 @@ public struct InputReview {
 
     let inputs: [InputDefinition]
     let console: any Console
+    /// What matches the inputs' patterns.
+    let matcher: any PatternMatcher
 
     /// Creates the review of `inputs` on `console`.
-    public init(inputs: [InputDefinition], console: any Console) {
+    public init(inputs: [InputDefinition], console: any Console, matcher: any PatternMatcher = InProcessMatcher()) {
+        self.matcher = matcher
         self.inputs = inputs
         self.console = console
     }
@@ -59,7 +62,7 @@ public struct InputReview {
                 console.show("'\(name)' is secret: it is asked, with echo off, when the first step that reads it is reached", .warning)
                 continue
             }
-            if let problem = input.problem(with: value) {
+            if let problem = input.problem(with: value, matcher: matcher) {
                 console.show("'\(name)': \(problem)", .warning)
                 continue
             }
@@ -80,7 +83,7 @@ public struct InputReview {
         }
         for finding in findings where !finding.isSecret {
             guard let input = inputs.first(where: { $0.name == finding.name }) else { continue }
-            if let problem = input.problem(with: finding.value) { return "'\(finding.name)': \(problem)" }
+            if let problem = input.problem(with: finding.value, matcher: matcher) { return "'\(finding.name)': \(problem)" }
         }
         return nil
     }

@@ -83,7 +83,7 @@ extension RunSession {
             value = line
         }
         guard let value else { return .handled }
-        if let input, let problem = input.problem(with: value) {
+        if let input, let problem = input.problem(with: value, matcher: walk.matcher) {
             console.show("  not set: \(problem)", .warning)
             return .handled
         }

@@ -35,7 +35,7 @@ extension RunSession {
                 guard let value = console.readSecret(prompt: "  \(name) (input hidden): ") else {
                     return .effects(walk.handle(.abort(reason: "stopped while asking for '\(name)'")))
                 }
-                if let problem = input.problem(with: value) {
+                if let problem = input.problem(with: value, matcher: walk.matcher) {
                     console.show("  \(problem)", .warning)
                     continue
                 }

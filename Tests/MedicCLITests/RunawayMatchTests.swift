@@ -107,4 +107,18 @@ struct RunawayMatchTests {
         #expect(elapsed < 6, "took \(elapsed) s")
         #expect(run.output.contains("found nothing: its capture '^(?<value>(a+)+)$' did not finish matching within its timeout, and was stopped"))
     }
+
+    @Test("a value its input's pattern cannot check in time is refused near the bound, and nothing runs")
+    func inputPattern() throws {
+        let dir = try TestSupport.temporaryDirectory()
+        let value = String(repeating: "a", count: 40) + "!"
+        let start = Date()
+        let run = try CommandLineTests().medic(
+            ["run", "Tests/MedicCLITests/Fixtures/runaway-input.yaml", "--var", "word=\(value)", "--transcript", dir + "/s"], stdin: "")
+        let elapsed = Date().timeIntervalSince(start)
+        #expect(run.status == 1)
+        #expect(elapsed < 6, "took \(elapsed) s")
+        #expect(run.error.contains("input 'word': '\(value)' could not be checked against the pattern (a+)+: matching did not finish within 2s"))
+        #expect(!FileManager.default.fileExists(atPath: dir + "/s"), "nothing ran")
+    }
 }
