@@ -94,7 +94,7 @@ final class Terminal {
         // server is an orphan in a session of its own, as a step's escapee would be: a step mark
         // of its own says it is no step's.
         var environment = ProcessInfo.processInfo.environment
-        environment["MEDIC_STEP_MARK"] = "tmux-of-the-terminal-tests"
+        environment[Spawn.markVariable] = "tmux-of-the-terminal-tests"
         let cEnvironment = environment.map { strdup("\($0.key)=\($0.value)") } + [nil]
         defer { for pointer in cEnvironment { free(pointer) } }
         var pid: pid_t = 0
