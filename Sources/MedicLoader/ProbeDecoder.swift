@@ -149,7 +149,9 @@ struct ProbeDecoder {
             } else if name == LogQuery.unclassified {
                 reader.error("a log capture cannot read the unclassified lines", at: item, hint: "add a class for the lines to capture from")
             } else if !classes.contains(name) {
-                let hint = Spelling.suggestion(for: name, among: classes).map { "did you mean '\($0)'?" } ?? "the probe's classes are \(classes.joined(separator: ", "))"
+                let hint =
+                    Spelling.suggestion(for: name, among: classes).map { "did you mean '\($0)'?" }
+                    ?? "the probe's classes are \(classes.joined(separator: ", "))"
                 reader.error("a log capture reads class '\(name)', which the probe does not define", at: item, hint: hint)
             } else {
                 from.append(name)

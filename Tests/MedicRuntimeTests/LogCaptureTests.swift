@@ -100,7 +100,8 @@ struct LogCaptureTests {
         let path = try TestSupport.temporaryDirectory() + "/error.log"
         let now = LogProbeTests.now
         // The rotated file: one line before the window, two inside it.
-        let older = Self.line(now - 1200, "refused", "10.9.9.9:8000") + Self.line(now - 800, "refused", "127.0.0.1:8001")
+        let older =
+            Self.line(now - 1200, "refused", "10.9.9.9:8000") + Self.line(now - 800, "refused", "127.0.0.1:8001")
             + "\(LogProbeTests.nginx(now - 700)) [error] 31#31: *2 connect() failed (111: Connection refused) while connecting to upstream\n"
         try older.write(toFile: path + ".1", atomically: true, encoding: .utf8)
         try Self.line(now - 100, "refused", "127.0.0.1:8001").write(toFile: path, atomically: true, encoding: .utf8)
