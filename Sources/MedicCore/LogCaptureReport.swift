@@ -103,7 +103,7 @@ public enum LogCaptureReport {
     }
 
     /// `value` as a JSON string.
-    static func quoted(_ value: String) -> String {
+    public static func quoted(_ value: String) -> String {
         var text = "\""
         for scalar in value.unicodeScalars {
             switch scalar {

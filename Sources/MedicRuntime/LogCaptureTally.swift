@@ -18,6 +18,9 @@ struct LogCaptureTally {
     let buckets: Set<Int>
     private let regex: Regex<AnyRegexOutput>?
     private let groups: [String]
+    /// The plain text every match starts with, when the pattern's matches cannot depend on what
+    /// comes before them (`leadingLiteral`).
+    private let anchor: [UInt8]
     /// Kept values, least recently seen first.
     private(set) var kept: [Kept] = []
     /// Lines of the capture's classes in the window.
@@ -35,12 +38,48 @@ struct LogCaptureTally {
         let regex = try? capture.pattern.compiled()
         self.regex = regex
         groups = regex.map(capture.pattern.groupNames(of:)) ?? []
+        anchor = Self.leadingLiteral(capture.pattern.source)
+    }
+
+    /// The ASCII text every match of `pattern` starts with: its leading plain characters (and
+    /// escaped punctuation), the last one left out when a quantifier follows it. Empty when a
+    /// match may depend on the text before it (`^`, `\A`, `\G`, `\b`, `\B`, `\y`, `\Y`,
+    /// lookbehind), or may start differently (inline options such as `(?i)`, alternation at the
+    /// top level, which the leading run cannot tell from a later one).
+    static func leadingLiteral(_ pattern: String) -> [UInt8] {
+        let bytes = Array(pattern.utf8)
+        // A `^` that negates a class (`[^/"]`) or is escaped is no anchor.
+        for (index, byte) in bytes.enumerated() where byte == 0x5E && (index == 0 || (bytes[index - 1] != 0x5B && bytes[index - 1] != 0x5C)) {
+            return []
+        }
+        for unsafe in ["\\A", "\\G", "\\b", "\\B", "\\y", "\\Y", "(?<=", "(?<!", "(?i", "(?x", "(?s", "(?m", "(?w", "(?u", "(?^", "|"]
+        where pattern.contains(unsafe) {
+            return []
+        }
+        var literal: [UInt8] = []
+        var index = 0
+        while index < bytes.count {
+            let byte = bytes[index]
+            let plain =
+                (byte >= 0x30 && byte <= 0x39) || (byte | 0x20 >= 0x61 && byte | 0x20 <= 0x7A) || Array(" :\"=_,/-<>@!%&'#;~`".utf8).contains(byte)
+            if plain {
+                literal.append(byte)
+                index += 1
+            } else if byte == 0x5C, index + 1 < bytes.count, Array("()[]{}.*+?|\\/\"-$^".utf8).contains(bytes[index + 1]) {
+                literal.append(bytes[index + 1])
+                index += 2
+            } else {
+                if [0x2A, 0x2B, 0x3F, 0x7B].contains(byte), !literal.isEmpty { literal.removeLast() }
+                break
+            }
+        }
+        return literal
     }
 
     /// Searches `text`, a line of a searched class, of `time`.
     mutating func add(_ text: String, at time: Int64) {
         lines += 1
-        guard let regex, !groups.isEmpty, let match = (try? regex.firstMatch(in: text)) ?? nil else {
+        guard let regex, !groups.isEmpty, let match = firstMatch(regex, in: text) else {
             unmatched += 1
             return
         }
@@ -57,6 +96,25 @@ struct LogCaptureTally {
             dropped += kept.removeFirst().count
         }
         kept.append(Kept(values: values, count: 1, last: time, atLeast: dropped > 0))
+    }
+
+    /// The first match of `regex` in `text`. A `Regex` tries every start position at tens of
+    /// microseconds a line; when every match starts with `anchor`, the search starts at the
+    /// anchor's first occurrence (none: no match), which finds the same first match. The byte
+    /// before it must be ASCII, so the occurrence starts a character.
+    private func firstMatch(_ regex: Regex<AnyRegexOutput>, in text: String) -> Regex<AnyRegexOutput>.Match? {
+        guard !anchor.isEmpty else { return (try? regex.firstMatch(in: text)) ?? nil }
+        let utf8 = text.utf8
+        let search = utf8.withContiguousStorageIfAvailable { buffer in
+            buffer.baseAddress.flatMap { LogLiteralFilter.find(anchor, in: $0, from: 0, to: buffer.count) }
+        }
+        guard let at = search else {
+            return (try? regex.firstMatch(in: text)) ?? nil
+        }
+        guard let offset = at else { return nil }
+        if offset > 0, utf8[utf8.index(utf8.startIndex, offsetBy: offset - 1)] >= 0x80 { return (try? regex.firstMatch(in: text)) ?? nil }
+        let start = utf8.index(utf8.startIndex, offsetBy: offset)
+        return (try? regex.firstMatch(in: text[start...])) ?? nil
     }
 
     /// The capture's section of the probe's output (`LogCaptureReport`).
