@@ -29,6 +29,10 @@ struct LogCaptureTally {
     private(set) var unmatched = 0
     /// Lines counted for values that were dropped.
     private(set) var dropped = 0
+    /// The values found in the text from the anchor on, by its bytes, for the last few such
+    /// texts (a line's first 4 KiB at most each, so at most `memoLimit` times that).
+    private var memo: [[UInt8]: [String]?] = [:]
+    static let memoLimit = 64
 
     /// A tally for `capture`, over the buckets at `buckets`. A pattern that does not compile (the
     /// validator reports it before anything runs) matches nothing.
@@ -79,11 +83,10 @@ struct LogCaptureTally {
     /// Searches `text`, a line of a searched class, of `time`.
     mutating func add(_ text: String, at time: Int64) {
         lines += 1
-        guard let regex, !groups.isEmpty, let match = firstMatch(regex, in: text) else {
+        guard let values = groupValues(in: text) else {
             unmatched += 1
             return
         }
-        let values = groups.map { name in match.output[name]?.substring.map(String.init) ?? "" }
         // Lines arrive oldest first, so the value seen last is the likeliest to be seen again.
         if let index = kept.lastIndex(where: { $0.values == values }) {
             var entry = kept.remove(at: index)
@@ -98,23 +101,39 @@ struct LogCaptureTally {
         kept.append(Kept(values: values, count: 1, last: time, atLeast: dropped > 0))
     }
 
-    /// The first match of `regex` in `text`. A `Regex` tries every start position at tens of
-    /// microseconds a line; when every match starts with `anchor`, the search starts at the
-    /// anchor's first occurrence (none: no match), which finds the same first match. The byte
-    /// before it must be ASCII, so the occurrence starts a character.
-    private func firstMatch(_ regex: Regex<AnyRegexOutput>, in text: String) -> Regex<AnyRegexOutput>.Match? {
-        guard !anchor.isEmpty else { return (try? regex.firstMatch(in: text)) ?? nil }
+    /// The values of the groups in the first match of the pattern in `text`, nil when none.
+    ///
+    /// A `Regex` tries every start position, at tens of microseconds a line. When every match
+    /// starts with `anchor`, the search starts at the anchor's first occurrence (none: no match),
+    /// which finds the same first match, and what it finds depends only on the text from there:
+    /// a storm repeats the same few lines, so the last `memoLimit` such texts remember their
+    /// values. The byte before the occurrence must be ASCII, so that it starts a character.
+    private mutating func groupValues(in text: String) -> [String]? {
+        guard let regex, !groups.isEmpty else { return nil }
+        func values(_ match: Regex<AnyRegexOutput>.Match?) -> [String]? {
+            match.map { match in groups.map { name in match.output[name]?.substring.map(String.init) ?? "" } }
+        }
         let utf8 = text.utf8
-        let search = utf8.withContiguousStorageIfAvailable { buffer in
-            buffer.baseAddress.flatMap { LogLiteralFilter.find(anchor, in: $0, from: 0, to: buffer.count) }
+        let found =
+            anchor.isEmpty
+            ? nil
+            : utf8.withContiguousStorageIfAvailable { buffer in
+                buffer.baseAddress.flatMap { LogLiteralFilter.find(anchor, in: $0, from: 0, to: buffer.count) }
+            }
+        guard let found else { return values((try? regex.firstMatch(in: text)) ?? nil) }
+        guard let offset = found else { return nil }
+        if offset > 0, utf8[utf8.index(utf8.startIndex, offsetBy: offset - 1)] >= 0x80 {
+            return values((try? regex.firstMatch(in: text)) ?? nil)
         }
-        guard let at = search else {
-            return (try? regex.firstMatch(in: text)) ?? nil
-        }
-        guard let offset = at else { return nil }
-        if offset > 0, utf8[utf8.index(utf8.startIndex, offsetBy: offset - 1)] >= 0x80 { return (try? regex.firstMatch(in: text)) ?? nil }
-        let start = utf8.index(utf8.startIndex, offsetBy: offset)
-        return (try? regex.firstMatch(in: text[start...])) ?? nil
+        let rest = text[utf8.index(utf8.startIndex, offsetBy: offset)...]
+        // By bytes: Swift compares strings up to canonical equivalence, and the values must be
+        // this line's own bytes.
+        let key = Array(rest.utf8)
+        if let known = memo[key] { return known }
+        let result = values((try? regex.firstMatch(in: rest)) ?? nil)
+        if memo.count == Self.memoLimit { memo.removeAll(keepingCapacity: true) }
+        memo[key] = result
+        return result
     }
 
     /// The capture's section of the probe's output (`LogCaptureReport`).

@@ -55,3 +55,25 @@ struct LogCaptureAnchorTests {
         }
     }
 }
+
+/// The memo of texts from the anchor on gives each line its own values.
+@Suite("Log captures: the memo of repeated lines")
+struct LogCaptureMemoTests {
+    @Test("lines that share the text after the anchor share its values; values equal as Unicode text are one value")
+    func memo() {
+        let pattern = RegexPattern(#"upstream: "(?<x>[^"]+)""#, at: SourceLocation(file: "t", line: 1, column: 1))
+        var tally = LogCaptureTally(capture: LogCapture(classes: ["c"], pattern: pattern, keep: 10), buckets: [0])
+        tally.add(#"*1 client: a, upstream: "http://a:1/""#, at: 1)
+        tally.add(#"*2 client: b, upstream: "http://a:1/""#, at: 2)
+        tally.add("*3 upstream: \"caf\u{E9}\"", at: 3)
+        tally.add("*4 upstream: \"cafe\u{301}\"", at: 4)
+        tally.add(#"*5 upstream: "http://b:1/""#, at: 5)
+        let lines = tally.report.split(separator: "\n").map(String.init)
+        #expect(lines.first == "captured x from c: 5 lines, 3 values, newest first", "\(tally.report)")
+        #expect(
+            lines.dropFirst().map { $0.split(separator: ")", maxSplits: 1).last.map(String.init) ?? "" } == [
+                #" "http://b:1/""#, " \"caf\u{E9}\"", #" "http://a:1/""#,
+            ])
+        #expect(lines[2].hasPrefix("  2 (last") && lines[3].hasPrefix("  2 (last"))
+    }
+}
