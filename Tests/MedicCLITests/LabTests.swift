@@ -98,6 +98,19 @@ struct LabTests {
         #expect(!targets.contains("127.0.0.2") && !errorLog.contains("\"127.0.0.2"), "a stale address was tried or named:\n\(targets)")
     }
 
+    @Test("header-too-big: header-buffers lists the requests the log probe captured from the window, and only those")
+    func capturedRequestsListed() throws {
+        let lab = try Lab("header-too-big")
+        defer { lab.down() }
+        let (status, screen, evidence) = try runUnattended(lab, flags: ["--yes"])
+        try check(evidence, status: status, screen: screen, .headerTooBig, lab: lab, approver: "--yes")
+        let requests = (evidence.captured("too_big_requests") ?? "").split(separator: "\n").map(String.init)
+        #expect(!requests.isEmpty && requests.allSatisfy { $0.range(of: #"^[A-Z]+ /\S* HTTP/1\.[01]$"#, options: .regularExpression) != nil }, "\(requests)")
+        let listed = (evidence.output(of: "header-buffers") ?? "").components(separatedBy: "requests whose response headers did not fit:\n").last ?? ""
+        #expect(listed == requests.map { "  \($0)\n" }.joined(), "\(listed)")
+        #expect(evidence.output(of: "error-log")?.contains("captured too_big_requests from too_big: ") == true)
+    }
+
     @Test(
         "--dry-run against oom reaches the diagnosis and stops or restarts nothing",
         .enabled(if: Lab.oomUnsupportedReason == nil, Comment(rawValue: oomNeeds)))
