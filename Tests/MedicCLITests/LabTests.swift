@@ -105,8 +105,11 @@ struct LabTests {
         let (status, screen, evidence) = try runUnattended(lab, flags: ["--yes"])
         try check(evidence, status: status, screen: screen, .headerTooBig, lab: lab, approver: "--yes")
         let requests = (evidence.captured("too_big_requests") ?? "").split(separator: "\n").map(String.init)
-        #expect(!requests.isEmpty && requests.allSatisfy { $0.range(of: #"^[A-Z]+ /\S* HTTP/1\.[01]$"#, options: .regularExpression) != nil }, "\(requests)")
-        let listed = (evidence.output(of: "header-buffers") ?? "").components(separatedBy: "requests whose response headers did not fit:\n").last ?? ""
+        #expect(
+            !requests.isEmpty && requests.allSatisfy { $0.range(of: #"^[A-Z]+ /\S* HTTP/1\.[01]$"#, options: .regularExpression) != nil },
+            "\(requests)")
+        let listed =
+            (evidence.output(of: "header-buffers") ?? "").components(separatedBy: "requests whose response headers did not fit:\n").last ?? ""
         #expect(listed == requests.map { "  \($0)\n" }.joined(), "\(listed)")
         #expect(evidence.output(of: "error-log")?.contains("captured too_big_requests from too_big: ") == true)
     }
