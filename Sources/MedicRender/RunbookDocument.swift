@@ -100,6 +100,11 @@ public struct RunbookDocument: Sendable {
             }
             if case .http(let spec) = step.execution, case .json = spec.body { line("      with a JSON body") }
             for capture in step.captures { line("    captures: \(capture.groupNames.joined(separator: ", ")) from /\(capture.source)/") }
+            for capture in step.logCaptures {
+                line(
+                    "    captures: \(capture.pattern.groupNames.joined(separator: ", ")) from /\(capture.pattern.source)/ in the lines of "
+                        + "\(capture.classes.joined(separator: ", ")) (the newest \(capture.keep) distinct values, one a line)")
+            }
             for count in step.counts { line("    counts: \(count.name) = lines matching /\(count.pattern.source)/") }
             if let variants = step.variants {
                 line("    runs, by \(variants.input) (timeout \(runbook.timeout(of: step))):")

@@ -6,7 +6,9 @@ import MedicCore
 ///
 /// A question: kind (1 byte), line anchors (1 byte), the pattern, the number of texts, the texts.
 /// A log window: `logWindow` (1 byte), 0, the path, `since` and the timeout in milliseconds (as
-/// strings), the number of examples, the number of classes, each class's name and pattern.
+/// strings), the number of examples, the number of classes, each class's name and pattern, the
+/// number of captures, and per capture its pattern, its `keep`, and the number and names of its
+/// classes.
 /// Every reply starts with its whole length. An answer: the count, the number of matches, and
 /// per match the number of groups and each group's name and value. A log window's reply:
 /// whether it timed out (1 byte), then its output.
@@ -38,6 +40,13 @@ enum MatchWire {
         for logClass in query.classes {
             appendString(logClass.name, to: &bytes)
             appendString(logClass.pattern.source, to: &bytes)
+        }
+        appendNumber(query.captures.count, to: &bytes)
+        for capture in query.captures {
+            appendString(capture.pattern.source, to: &bytes)
+            appendNumber(capture.keep, to: &bytes)
+            appendNumber(capture.classes.count, to: &bytes)
+            for name in capture.classes { appendString(name, to: &bytes) }
         }
         return bytes
     }
@@ -98,6 +107,9 @@ enum MatchWire {
         return MatchAnswer(matches: matches, count: count)
     }
 
+    /// Where a pattern read from the pipe was written: it was validated where it was.
+    private static let nowhere = SourceLocation(file: "", line: 0, column: 0)
+
     /// Reads one request from the blocking descriptor `fd`; nil at the end of input.
     static func readRequest(from fd: Int32) -> Request? {
         guard let head = readExactly(2, from: fd) else { return nil }
@@ -108,9 +120,20 @@ enum MatchWire {
             var classes: [LogClass] = []
             for _ in 0..<count {
                 guard let name = readString(from: fd), let pattern = readString(from: fd) else { return nil }
-                classes.append(LogClass(name: name, pattern: RegexPattern(pattern, at: SourceLocation(file: "", line: 0, column: 0))))
+                classes.append(LogClass(name: name, pattern: RegexPattern(pattern, at: nowhere)))
             }
-            let query = LogQuery(path: path, since: TimeSpan(milliseconds: since), classes: classes, examples: examples)
+            guard let captureCount = readNumber(from: fd) else { return nil }
+            var captures: [LogCapture] = []
+            for _ in 0..<captureCount {
+                guard let pattern = readString(from: fd), let keep = readNumber(from: fd), let names = readNumber(from: fd) else { return nil }
+                var captured: [String] = []
+                for _ in 0..<names {
+                    guard let name = readString(from: fd) else { return nil }
+                    captured.append(name)
+                }
+                captures.append(LogCapture(classes: captured, pattern: RegexPattern(pattern, at: nowhere), keep: keep))
+            }
+            let query = LogQuery(path: path, since: TimeSpan(milliseconds: since), classes: classes, examples: examples, captures: captures)
             return .logWindow(query, timeout: TimeSpan(milliseconds: timeout))
         }
         guard let kind = MatchQuestion.Kind(rawValue: head[0]) else { return nil }

@@ -123,10 +123,14 @@ struct MatchWorkerTests {
         text += "\(LogProbeTests.nginx(now - 5)) [error] \(Self.runaway)\n"
         try text.write(toFile: path, atomically: true, encoding: .utf8)
         let worker = MatchWorker(interruptDescriptor: nil, executable: Self.medic)
-        let query = LogQuery(path: path, since: .seconds(900), classes: LogProbeTests.classes, examples: 2)
+        let capture = LogCapture(classes: ["refused"], pattern: RegexPattern(#"client: (?<client>[0-9.]+)"#, at: LogProbeTests.here), keep: 3)
+        let query = LogQuery(path: path, since: .seconds(900), classes: LogProbeTests.classes, examples: 2, captures: [capture])
         let here = run(.log(query), timeout: .seconds(5))
         let there = run(.log(query), timeout: .seconds(5), on: LocalRunner(matcher: worker))
         #expect(there.text == here.text)
+        #expect(
+            there.text.contains("captured client from refused") && there.text.contains("\"10.0.0.7\""),
+            "the probe's captures cross the pipe too: \(there.text)")
         #expect(there.text.contains("refused: 5") && there.text.contains("timeout: 5"))
 
         let runaway = LogQuery(
