@@ -9,9 +9,6 @@ struct ProcStat {
     let parent: pid_t
     let group: pid_t
     let session: pid_t
-    /// When it started, in clock ticks after boot: with the pid, it names one process even
-    /// after the pid is reused.
-    let startTime: UInt64
 
     var isZombie: Bool { state == "Z" || state == "X" }
 
@@ -29,7 +26,6 @@ struct ProcStat {
         self.parent = parent
         self.group = group
         self.session = session
-        startTime = fields.count > 19 ? UInt64(fields[19]) ?? 0 : 0
     }
 
     /// The pids in /proc.

@@ -51,8 +51,6 @@ struct ProcessRunner {
         // Descendants inherit the mark, so those that leave the group can be found (`Escapees`).
         let mark = Escapees.newMark()
         environment[Escapees.markVariable] = mark
-        // What runs below Medic now is not the program's: what appears meanwhile is.
-        let before = Escapees.snapshot()
         let child: ChildProcess
         switch ChildProcess.spawn(argv, environment: environment, confinement: confinement) {
         case .success(let spawned): child = spawned
@@ -135,8 +133,7 @@ struct ProcessRunner {
         // Those that left the group: a check's are ended by pid (and reaped once they are
         // Medic's), an action's named and left running.
         let escapees =
-            endLeftovers
-            ? Escapees.end(mark: mark, leader: child.pid, before: before) : Escapees.find(mark: mark, leader: child.pid, before: before).map(\.name)
+            endLeftovers ? Escapees.end(mark: mark, leader: child.pid) : Escapees.find(mark: mark, leader: child.pid).map(\.name)
 
         var status: Int32 = 0
         var reaped = waitpid(child.pid, &status, 0)

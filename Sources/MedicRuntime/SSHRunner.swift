@@ -184,8 +184,7 @@ final class SSHRunner {
                     continue
                 }
                 let argv = settings.argv(host: host, connectTimeoutSeconds: connectTimeout, directory: directory)
-                // The helper token: ssh's ControlMaster outlives this step, and is no step's escapee.
-                switch ChildProcess.spawn(argv, environment: [Escapees.helperVariable: Escapees.helperToken], pipeInput: true) {
+                switch ChildProcess.spawn(argv, environment: [:], pipeInput: true) {
                 case .failure(let failure):
                     if streaming { output(ArraySlice(Array((failure.reason + "\n").utf8))) }
                     results[next] = StepResult(failureReason: failure.reason)

@@ -90,15 +90,8 @@ final class Terminal {
         var attributes = posix_spawnattr_t()
         Spawn.withSignalsAtDefaults(&attributes)
         defer { posix_spawnattr_destroy(&attributes) }
-        // This test process is a child subreaper that runs many steps at once, and the tmux
-        // server is an orphan in a session of its own, as a step's escapee would be: a step mark
-        // of its own says it is no step's.
-        var environment = ProcessInfo.processInfo.environment
-        environment[Spawn.markVariable] = "tmux-of-the-terminal-tests"
-        let cEnvironment = environment.map { strdup("\($0.key)=\($0.value)") } + [nil]
-        defer { for pointer in cEnvironment { free(pointer) } }
         var pid: pid_t = 0
-        let status = posix_spawn(&pid, argv[0], &actions, &attributes, cArguments, cEnvironment)
+        let status = posix_spawn(&pid, argv[0], &actions, &attributes, cArguments, environ)
         guard status == 0 else { throw TestFailure("cannot start tmux: \(status)") }
         var exit: Int32 = 0
         while waitpid(pid, &exit, 0) < 0, errno == EINTR {}

@@ -9,9 +9,6 @@ import Foundation
 /// Shared by the CLI tests (the built binary, the lab's scripts, tmux) and `SSHHosts` (lab/sshd
 /// and the ssh client).
 public enum Spawn {
-    /// The variable Medic marks each program's descendants with (`MEDIC_STEP_MARK`).
-    public static let markVariable = "MEDIC_STEP_MARK"
-
     /// How a program ended: its exit status (128 + the signal when a signal ended it), and its
     /// standard output and error together.
     public struct Ended: Sendable {
@@ -33,11 +30,7 @@ public enum Spawn {
         posix_spawn_file_actions_addopen(&actions, 0, input, O_RDONLY, 0)
         posix_spawn_file_actions_addopen(&actions, 1, outputPath, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
         posix_spawn_file_actions_adddup2(&actions, 1, 2)
-        var merged = ProcessInfo.processInfo.environment.merging(environment) { _, new in new }
-        // The test process is a child subreaper that runs many steps at once, and the daemons
-        // started here (sshd, supervisord) are orphans in sessions of their own, as a step's
-        // escapee would be: a step mark of their own says they are no step's (see `Escapees`).
-        merged[Self.markVariable] = merged[Self.markVariable] ?? "started-by-the-tests"
+        let merged = ProcessInfo.processInfo.environment.merging(environment) { _, new in new }
         let cArguments = arguments.map { strdup($0) } + [nil]
         let cEnvironment = merged.map { strdup("\($0.key)=\($0.value)") } + [nil]
         defer { for pointer in cArguments + cEnvironment { free(pointer) } }
