@@ -5,6 +5,12 @@ extension InputDefinition {
     /// non-secret value may start with `-` only where the pattern explicitly allows it, so that a
     /// value can never become an option of the command it is passed to.
     public func problem(with value: String) -> String? {
+        problem(with: value, compiledPattern: { try? Regex($0.source) })
+    }
+
+    /// `problem(with:)`, with the input's pattern as `compile` gives it (`Regex(source)`, nil when
+    /// it does not compile): for a caller that has compiled the pattern already.
+    func problem(with value: String, compiledPattern compile: (RegexPattern) -> Regex<AnyRegexOutput>?) -> String? {
         if value.isEmpty { return isRequired ? "a value is required" : nil }
         if value.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) {
             return "control characters (newlines, escape sequences) are not allowed"
@@ -26,7 +32,7 @@ extension InputDefinition {
         }
         let matchesPattern: Bool
         if let pattern {
-            guard let regex = try? Regex(pattern.source) else { return "the input's pattern does not compile" }
+            guard let regex = compile(pattern) else { return "the input's pattern does not compile" }
             matchesPattern = (try? regex.wholeMatch(in: value)) != nil
             if !matchesPattern {
                 return isSecret ? "the value does not match the input's pattern" : "'\(value)' does not match the pattern \(pattern.source)"

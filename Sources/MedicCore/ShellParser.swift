@@ -16,6 +16,8 @@ public struct ShellParser {
     static let reserved: Set<String> = [
         "if", "then", "else", "elif", "fi", "do", "done", "case", "esac", "while", "until", "for", "{", "}", "!", "in",
     ]
+    /// The length of the longest reserved word (`while`, `until`).
+    private static let longestReserved = 5
 
     private init(_ text: [Character], base: Int) {
         chars = text
@@ -83,7 +85,12 @@ public struct ShellParser {
         for document in pending { try readHereDocument(document) }
     }
 
-    private func isMeta(_ c: Character) -> Bool { " \t\n;&|()<>".contains(c) }
+    private func isMeta(_ c: Character) -> Bool {
+        switch c {
+        case " ", "\t", "\n", ";", "&", "|", "(", ")", "<", ">": true
+        default: false
+        }
+    }
 
     // MARK: - Lists and commands
 
@@ -156,7 +163,10 @@ public struct ShellParser {
             switch chars[end] {
             case "'", "\"", "$", "`": return nil
             case "\\": return parsedReserved()
-            default: end += 1
+            default:
+                // A sixth plain character makes the word longer than any reserved word.
+                if end - index == Self.longestReserved { return nil }
+                end += 1
             }
         }
         let text = String(chars[index..<end])

@@ -301,7 +301,7 @@ public struct Validator: Sendable {
 
     private func defaults(_ runbook: Runbook) -> [Diagnostic] {
         runbook.inputs.compactMap { input in
-            guard let value = input.defaultValue, !value.contains("${"), let problem = input.problem(with: value) else { return nil }
+            guard let value = Self.checkedDefault(of: input), let problem = defaultProblem(of: input, value) else { return nil }
             return .error("the default of '\(input.name)' is not a valid value: \(problem)", at: input.defaultLocation ?? input.location)
         }
     }
