@@ -81,13 +81,15 @@ extension Validator {
             var patterns: [RegexPattern] = []
             var position: [String: Int] = [:]
             var questions: [Question] = []
-            var asked = Set(readOnly.keys)
+            var asked: Set<Question> = []
             for runbook in runbooks {
                 for pattern in Validator.patterns(of: runbook) where self.patterns[pattern.source] == nil && position[pattern.source] == nil {
                     position[pattern.source] = patterns.count
                     patterns.append(pattern)
                 }
-                for question in Validator.readOnlyQuestions(of: runbook) where asked.insert(question).inserted { questions.append(question) }
+                for question in Validator.readOnlyQuestions(of: runbook) where readOnly[question] == nil && asked.insert(question).inserted {
+                    questions.append(question)
+                }
             }
             var defaults = [[(InputDefinition, String)]](repeating: [], count: patterns.count)
             for runbook in runbooks {
