@@ -11,7 +11,9 @@ public enum DiscoveryOrder {
             for name in argv.flatMap(\.variables) where names.contains(name) && name != input.name && !read.contains(name) { read.append(name) }
         case .script(let text, _):
             let mentions = Walk.environmentMentions(in: text)
-            for other in inputs where other.name != input.name && Walk.script(text, mentioning: mentions, other.environmentName) { read.append(other.name) }
+            for other in inputs where other.name != input.name && Walk.script(text, mentioning: mentions, other.environmentName) {
+                read.append(other.name)
+            }
         default:
             break
         }

@@ -94,7 +94,9 @@ extension Validator {
             var defaults = [[(InputDefinition, String)]](repeating: [], count: patterns.count)
             for runbook in runbooks {
                 for input in runbook.inputs {
-                    guard let value = Validator.checkedDefault(of: input), let source = input.pattern?.source, let index = position[source] else { continue }
+                    guard let value = Validator.checkedDefault(of: input), let source = input.pattern?.source, let index = position[source] else {
+                        continue
+                    }
                     defaults[index].append((input, value))
                 }
             }

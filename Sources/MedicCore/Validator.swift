@@ -278,9 +278,10 @@ public struct Validator: Sendable {
         // wrong (each distinct pattern was compiled once, in `verdicts`).
         var out: [Diagnostic] = []
         for pattern in patterns {
-            if let problem = compilation(of: pattern).problem {
+            let compilation = compilation(of: pattern)
+            if let problem = compilation.problem {
                 out.append(.error("the regex '\(pattern.source)' does not compile: \(problem)", at: pattern.location))
-            } else if let nested = pattern.nestedQuantifier {
+            } else if let nested = compilation.nestedQuantifier {
                 out.append(
                     .warning(
                         "the regex '\(pattern.source)' repeats a group that holds a repetition (\(nested)): on a line that almost matches, "
