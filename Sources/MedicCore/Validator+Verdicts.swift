@@ -37,10 +37,20 @@ extension Validator {
             var problem: String?
         }
 
+        /// The paths of the runbooks whose questions were asked: asking again is a second walk
+        /// over every step for nothing (`Validator.validate` after `prepared(for:)`). The answers
+        /// only save work, since every reader works out an answer it lacks, so a runbook that
+        /// merely shares the path of one asked before is still validated right.
+        var asked: Set<String> = []
+
         /// These answers and those of every question `runbooks` ask that they lack.
         func adding(_ runbooks: [Runbook]) -> Verdicts {
+            let runbooks = runbooks.filter { !asked.contains($0.path) }
+            guard !runbooks.isEmpty else { return self }
+            var out = self
+            out.asked.formUnion(runbooks.map(\.path))
             let (patterns, defaults, questions) = unanswered(in: runbooks)
-            guard !patterns.isEmpty || !questions.isEmpty else { return self }
+            guard !patterns.isEmpty || !questions.isEmpty else { return out }
             let answers = Answers(patterns: patterns.count, questions: questions.count)
             DispatchQueue.concurrentPerform(iterations: patterns.count + questions.count) { index in
                 if index < patterns.count {
@@ -62,7 +72,6 @@ extension Validator {
                     answers.questions.withLock { $0[index - patterns.count] = finding }
                 }
             }
-            var out = self
             for (index, answer) in answers.patterns.withLock({ $0 }).enumerated() {
                 guard let (compilation, findings) = answer else { continue }
                 out.patterns[patterns[index].source] = compilation
