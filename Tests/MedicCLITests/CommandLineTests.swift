@@ -174,28 +174,7 @@ struct CommandLineTests {
     @Test("test gives Ansible groups from the scenarios' inventory: full coverage without running ansible-inventory; a bad inventory is located")
     func inventoryScenarios() throws {
         let dir = try TestSupport.temporaryDirectory()
-        try """
-        medic: 1
-        id: fleet
-        title: Fleet
-        hosts:
-          web: {ansible_group: web}
-        steps:
-          state:
-            kind: check
-            title: Is nginx active on every web server?
-            why: w
-            where: {hosts: web}
-            command: [systemctl, is-active, nginx]
-            branches:
-              - when: {all_hosts: {succeeded: true}}
-                next: fine
-              - otherwise: lost
-          fine: {kind: conclusion, title: Fine, why: w, outcome: no-fault, cause: none}
-          lost: {kind: conclusion, title: Lost, why: w, outcome: escalate, cause: none}
-        causes:
-          none: {title: "No fault found", description: "In this test, no fault found."}
-        """.write(toFile: dir + "/fleet.yaml", atomically: true, encoding: .utf8)
+        try Fleet.yaml.write(toFile: dir + "/fleet.yaml", atomically: true, encoding: .utf8)
         try FileManager.default.createDirectory(atPath: dir + "/fleet.scenarios", withIntermediateDirectories: true)
         for (name, second) in [("fine", "0"), ("lost", "3")] {
             try """

@@ -8,29 +8,7 @@ import Testing
 /// `medic test` and drills, with no Ansible installed, and the located errors of a bad one.
 @Suite("Inventories in scenarios")
 struct ScenarioInventoryTests {
-    static let runbook = """
-        medic: 1
-        id: fleet
-        title: Fleet
-        hosts:
-          web: {ansible_group: web}
-        steps:
-          state:
-            kind: check
-            title: Is nginx active on every web server?
-            why: w
-            where: {hosts: web}
-            command: [systemctl, is-active, nginx]
-            branches:
-              - when: {all_hosts: {succeeded: true}}
-                next: fine
-                because: active on every web server
-              - otherwise: lost
-          fine: {kind: conclusion, title: Fine, why: w, outcome: no-fault, cause: none}
-          lost: {kind: conclusion, title: Lost, why: w, outcome: escalate, cause: none}
-        causes:
-          none: {title: "No fault found", description: "In this test, no fault found."}
-        """
+    static let runbook = Fleet.yaml
 
     static func scenario(_ text: String) throws -> (Scenario?, [Diagnostic], String) {
         let folder = try TestSupport.temporaryDirectory()
