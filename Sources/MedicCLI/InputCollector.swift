@@ -55,6 +55,20 @@ struct InputCollector {
         return given
     }
 
+    /// `given`, with every required input that a discovery reads and that nothing else can give
+    /// a value (not given, no default, not discovered itself) asked for first: a discovery that
+    /// runs on `${nginx_host}` needs it before step 1's screen. Without a terminal that is an
+    /// error, as it would be after discovery.
+    func askBeforeDiscovery(_ given: [String: (value: String, origin: InputOrigin)]) throws -> [String: (value: String, origin: InputOrigin)] {
+        var given = given
+        let read = Set(runbook.inputs.flatMap { DiscoveryOrder.dependencies(of: $0, among: runbook.inputs) })
+        for input in runbook.inputs where read.contains(input.name) && given[input.name] == nil {
+            guard input.isRequired, !input.isSecret, input.defaultValue == nil, input.discovery == nil else { continue }
+            given[input.name] = (try ask(input), .operatorTyped)
+        }
+        return given
+    }
+
     /// Asks, at a terminal, for every required input that is still without a value (secrets
     /// excepted: they are asked when a step needs them); without one, that is an error.
     func askMissing(_ findings: [InputFinding]) throws -> [InputFinding] {

@@ -41,9 +41,13 @@ struct RunCommand: ParsableCommand {
         let console = launch.console
         let root = bundle.root
         let collector = InputCollector(runbook: root, console: console)
-        let given = try collector.given(assignments: assignments, varFile: options.varFile, environment: ProcessEnvironment.current)
-        // Discovery runs read-only checks through the same runner as the steps.
-        let runner = LocalRunner(interruptDescriptor: launch.interruptDescriptor)
+        var given = try collector.given(assignments: assignments, varFile: options.varFile, environment: ProcessEnvironment.current)
+        // A required input a discovery reads (the host it runs on, above all) is asked first, so
+        // that the discovery can run with it.
+        given = try collector.askBeforeDiscovery(given)
+        // Discovery runs read-only checks through the same runner as the steps: on this
+        // machine, or over ssh for a discovery with `where: {host: …}`.
+        let runner = SystemRunner(interruptDescriptor: launch.interruptDescriptor, ssh: SSHSettings.fromEnvironment(forks: launch.forks))
         var findings = InputFinder(runbook: root, runner: runner).find(given: given) { name in
             console.show("discovering \(name)…", .dim)
         }

@@ -23,6 +23,10 @@ public struct Discovery: Sendable, Hashable {
     /// Why the check runs on the real file system instead of the read-only mount namespace
     /// (`writable_fs`, as for a check step: `nginx -T` opens its pid and log files); nil inside it.
     public var writableFileSystem: String?
+    /// Where the check runs: `.local` (this machine, the default) or `.host(TEMPLATE)` over ssh,
+    /// the template reading other inputs (`where: {host: "${nginx_host}"}`). Never a host set:
+    /// an input has one value to find.
+    public var placement: Placement = .local
 
     /// Creates a discovery.
     public init(
@@ -36,6 +40,12 @@ public struct Discovery: Sendable, Hashable {
         self.many = many
         self.separator = separator
         self.location = location
+    }
+
+    /// The inputs the placement's host reads (`${nginx_host}`), in order.
+    public var hostVariables: [String] {
+        guard case .host(let template) = placement else { return [] }
+        return template.variables
     }
 
     /// The origin shown on the inputs screen: the author's `why`, else what runs.

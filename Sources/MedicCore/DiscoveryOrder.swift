@@ -1,17 +1,20 @@
 /// The order in which inputs are discovered: an input whose discovery reads another input runs
 /// after that input is known.
 public enum DiscoveryOrder {
-    /// The other inputs the discovery of `input` reads: `${name}` in a command, `$NAME` in a script.
+    /// The other inputs the discovery of `input` reads: the host it runs on (`where: {host:
+    /// "${nginx_host}"}`) first, then `${name}` in a command, `$NAME` in a script.
     public static func dependencies(of input: InputDefinition, among inputs: [InputDefinition]) -> [String] {
         guard let discovery = input.discovery else { return [] }
         let names = Set(inputs.map(\.name))
         var read: [String] = []
+        for name in discovery.hostVariables where names.contains(name) && name != input.name && !read.contains(name) { read.append(name) }
         switch discovery.execution {
         case .command(let argv):
             for name in argv.flatMap(\.variables) where names.contains(name) && name != input.name && !read.contains(name) { read.append(name) }
         case .script(let text, _):
             let mentions = Walk.environmentMentions(in: text)
-            for other in inputs where other.name != input.name && Walk.script(text, mentioning: mentions, other.environmentName) {
+            for other in inputs
+            where other.name != input.name && !read.contains(other.name) && Walk.script(text, mentioning: mentions, other.environmentName) {
                 read.append(other.name)
             }
         default:

@@ -25,6 +25,7 @@ public enum Extraction {
                 values.append((count.name, String(n)))
             }
         }
+        if case .log(let spec) = step.execution, !spec.captures.isEmpty { values += LogCaptureReport.values(of: spec, from: parts) }
         return values
     }
 

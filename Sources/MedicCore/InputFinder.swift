@@ -84,7 +84,19 @@ public struct InputFinder {
             finding.notes.append("not discovered: it needs \(missing.joined(separator: ", ")), which \(missing.count == 1 ? "has" : "have") no value")
             return
         }
-        let found = run(discovery, of: input, values: values)
+        let host: String?
+        switch discovery.placement {
+        case .host(let template):
+            let name = template.render { values[$0] ?? "" }
+            if let problem = HostName.problem(name) {
+                finding.notes.append("not discovered: the host to run on is not usable: \(TerminalText.sanitize(problem))")
+                return
+            }
+            host = name
+        default:
+            host = nil
+        }
+        let found = run(discovery, of: input, on: host, values: values)
         var usable: [String] = []
         switch found {
         case .failure(let failure):
@@ -116,11 +128,15 @@ public struct InputFinder {
             finding.flags.append("the default \(finding.value) differs from what was found; using what was found")
         }
         finding.value = discovered
-        finding.origin = .discovered(discovery.origin)
+        finding.origin = .discovered(discovery.origin, host: host)
     }
 
     /// The candidates the discovery's output holds, or why there are none to read.
-    private func run(_ discovery: Discovery, of input: InputDefinition, values: [String: String]) -> Result<[String], DiscoveryFailure> {
+    /// On `host` over ssh when there is one (the same remote runner as a step's `where:`), on
+    /// this machine otherwise.
+    private func run(_ discovery: Discovery, of input: InputDefinition, on host: String?, values: [String: String]) -> Result<
+        [String], DiscoveryFailure
+    > {
         let payload: Invocation.Payload
         switch discovery.execution {
         case .command(let argv): payload = .command(argv: argv.map { $0.render { values[$0] ?? "" } })
@@ -131,14 +147,19 @@ public struct InputFinder {
         var environment: [String: String] = [:]
         for other in runbook.inputs where !other.isSecret { environment[other.environmentName] = values[other.name] ?? "" }
         var invocation = Invocation(
-            stepID: "discover:\(input.name)", kind: .check, placement: .local, timeout: discovery.timeout, payload: payload,
+            stepID: "discover:\(input.name)", kind: .check, placement: discovery.placement, timeout: discovery.timeout, payload: payload,
             environment: environment, secrets: [])
         invocation.writableFileSystem = discovery.writableFileSystem != nil
+        if let host { invocation.remote = RemoteTarget(hosts: [host], setName: nil, forks: 1) }
         var bytes: [UInt8] = []
         let result = runner.run(invocation) { chunk in
             if bytes.count < Self.outputLimit { bytes += chunk.prefix(Self.outputLimit - bytes.count) }
         }
         let output = String(decoding: bytes, as: UTF8.self)
+        if result.unreachable, let host {
+            let said = result.failureReason.map { TerminalText.sanitize($0).trimmingSpaces() } ?? ""
+            return .failure(DiscoveryFailure("ssh could not reach \(host)" + (said.isEmpty ? "" : ": \(said.prefix(200))")))
+        }
         if let reason = result.failureReason { return .failure(DiscoveryFailure("could not run: \(reason)")) }
         if result.timedOut { return .failure(DiscoveryFailure("timed out after \(discovery.timeout)")) }
         if result.cancelled { return .failure(DiscoveryFailure("cancelled")) }

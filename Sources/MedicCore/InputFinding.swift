@@ -6,8 +6,9 @@ public enum InputOrigin: Sendable, Hashable {
     case varFile(String)
     /// `MEDIC_VAR_<name>` in the environment.
     case environment
-    /// Found on the host by the input's discovery (its `why`, or what it ran).
-    case discovered(String)
+    /// Found by the input's discovery (its `why`, or what it ran); on `host` over ssh when the
+    /// discovery has `where: {host: …}`, on this machine when `host` is nil.
+    case discovered(String, host: String? = nil)
     /// The runbook's default.
     case defaultValue
     /// Typed by the operator (asked, or `set` on the inputs screen).
@@ -23,7 +24,7 @@ public enum InputOrigin: Sendable, Hashable {
         case .option: "--var"
         case .varFile(let place): "--var-file \(place)"
         case .environment: "MEDIC_VAR_\(name)"
-        case .discovered(let why): "discovered: \(why)"
+        case .discovered(let why, let host): host.map { "discovered on \($0): \(why)" } ?? "discovered: \(why)"
         case .defaultValue: "default"
         case .operatorTyped: "typed by the operator"
         case .askedLate: "secret: asked when the first step that reads it is reached"

@@ -10,14 +10,45 @@ public struct LogProbeSpec: Sendable, Hashable {
     public var classes: [LogClass]
     /// How many example lines each class shows at most.
     public var examples: Int
+    /// What the probe captures from the lines of its classes, in order.
+    public var captures: [LogCapture]
 
     /// Creates a probe spec.
-    public init(file: Template, since: Template, classes: [LogClass], examples: Int = LogQuery.defaultExamples) {
+    public init(file: Template, since: Template, classes: [LogClass], examples: Int = LogQuery.defaultExamples, captures: [LogCapture] = []) {
         self.file = file
         self.since = since
         self.classes = classes
         self.examples = examples
+        self.captures = captures
     }
+}
+
+/// Named groups a log probe captures from the lines of some of its classes in the window: the
+/// distinct values (or combinations of values, with several groups), each with its count and
+/// the time of its newest line, newest first.
+///
+/// Each named group becomes a variable holding its values, newest first, one a line (a log line
+/// never holds a newline, so no value can be split or joined by mistake). At most `keep` values
+/// are kept while the window is read: memory does not grow with the window.
+public struct LogCapture: Sendable, Hashable {
+    /// The classes whose lines are searched, by name.
+    public var classes: [String]
+    /// The pattern with the named groups; the first match in a line counts.
+    public var pattern: RegexPattern
+    /// How many distinct values are kept, the most recently seen.
+    public var keep: Int
+
+    /// Creates a capture.
+    public init(classes: [String], pattern: RegexPattern, keep: Int = LogCapture.defaultKeep) {
+        self.classes = classes
+        self.pattern = pattern
+        self.keep = keep
+    }
+
+    /// Values kept when the runbook does not say.
+    public static let defaultKeep = 10
+    /// The most values a capture may keep.
+    public static let maximumKeep = 100
 }
 
 /// A named pattern that sorts log lines.
@@ -51,12 +82,15 @@ public struct LogQuery: Sendable, Hashable {
     public var classes: [LogClass]
     /// Example lines per class, at most.
     public var examples: Int
+    /// What to capture from the lines of the classes.
+    public var captures: [LogCapture]
 
     /// Creates a query.
-    public init(path: String, since: TimeSpan, classes: [LogClass], examples: Int = LogQuery.defaultExamples) {
+    public init(path: String, since: TimeSpan, classes: [LogClass], examples: Int = LogQuery.defaultExamples, captures: [LogCapture] = []) {
         self.path = path
         self.since = since
         self.classes = classes
         self.examples = examples
+        self.captures = captures
     }
 }

@@ -114,7 +114,12 @@ public struct Step: Sendable, Hashable {
         captures.flatMap(groupNames) + counts.map(\.name) + (setsVariable.map { [$0] } ?? [])
             + hostCaptures.flatMap { [$0.name, $0.name + "_count"] } + (placement.isHostSet ? ["unreachable_hosts", "unreachable_hosts_count"] : [])
             + (variants?.cases.flatMap { $0.captures.flatMap(groupNames) + $0.counts.map(\.name) } ?? [])
-            + (call?.outputs.map(\.name) ?? [])
+            + (call?.outputs.map(\.name) ?? []) + logCaptures.flatMap { groupNames($0.pattern) }
+    }
+
+    /// What the step's log probe captures; none for other steps.
+    public var logCaptures: [LogCapture] {
+        if case .log(let spec) = execution { spec.captures } else { [] }
     }
 }
 

@@ -10,7 +10,8 @@ extension Validator {
             let name = input.name
             if let discovery = input.discovery {
                 let finding = finding(discovery.execution, at: discovery.location)
-                if let (reason, location) = finding.sandboxWrite, discovery.writableFileSystem == nil {
+                // On another host (`where:`) it runs outside Medic's sandbox, as a check step does.
+                if let (reason, location) = finding.sandboxWrite, discovery.writableFileSystem == nil, !discovery.placement.isRemote {
                     out.append(Self.sandboxWriteWarning("the discovery of '\(name)'", reason, at: location))
                 }
                 if let (reason, location) = finding.problem {
@@ -38,6 +39,9 @@ extension Validator {
                             }
                         }
                     }
+                }
+                if case .host(let host) = discovery.placement {
+                    out += hostProblems(host, of: input, in: runbook)
                 }
                 if case .script(let text, let location) = discovery.execution {
                     out += placeholderWarnings(in: text, at: location, of: "the discovery script of '\(name)'", values: names, reaching: "inputs")
@@ -80,6 +84,44 @@ extension Validator {
                 .error(
                     "the discoveries of \(cycle.names.map { "'\($0)'" }.joined(separator: " → ")) read each other in a circle", at: location,
                     hint: "each input's discovery runs after those it reads; give one of them a default and no discovery of the other"))
+        }
+        return out
+    }
+
+    /// The problems of the host a discovery runs on (`where: {host: TEMPLATE}`): it may read
+    /// only inputs that hold one host name and have a value when discovery runs (required, a
+    /// default, or discovered first), never a secret, never the input being found.
+    private func hostProblems(_ host: Template, of input: InputDefinition, in runbook: Runbook) -> [Diagnostic] {
+        var out: [Diagnostic] = []
+        let name = input.name
+        let names = Set(runbook.inputs.map(\.name))
+        for variable in host.variables {
+            guard let other = runbook.input(variable) else {
+                let hint = Spelling.suggestion(for: variable, among: names).map { "did you mean '\($0)'?" }
+                out.append(
+                    .error(
+                        "the discovery of '\(name)' runs on '${\(variable)}', which is not an input; discovery runs before any step captures",
+                        at: host.location, hint: hint ?? "name an input that holds the host, as in {host: \"${nginx_host}\"}"))
+                continue
+            }
+            if variable == name {
+                out.append(.error("the discovery of '\(name)' runs on '${\(name)}', the value it is finding", at: host.location))
+            } else if other.isSecret {
+                out.append(
+                    .error("the discovery of '\(name)' runs on the secret '\(variable)'; a secret is never handed to discovery", at: host.location))
+            } else if other.type != .string && other.type != .choice {
+                out.append(
+                    .error(
+                        "the discovery of '\(name)' runs on '${\(variable)}', a \(other.type.rawValue) input, which is not one host name",
+                        at: host.location,
+                        hint: "a discovery runs on one host: name a string input that holds it"))
+            } else if !other.isRequired, other.defaultValue == nil, other.discovery == nil {
+                out.append(
+                    .error(
+                        "the discovery of '\(name)' runs on '${\(variable)}', which may have no value when discovery runs: it is optional, has no default and is not discovered",
+                        at: host.location,
+                        hint: "make '\(variable)' required (given, or asked before discovery), give it a default, or let it be discovered"))
+            }
         }
         return out
     }

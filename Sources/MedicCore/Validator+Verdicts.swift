@@ -144,7 +144,7 @@ extension Validator {
             for form in step.concreteForms {
                 patterns += form.captures
                 patterns += form.counts.map(\.pattern)
-                if case .log(let spec) = form.execution { patterns += spec.classes.map(\.pattern) }
+                if case .log(let spec) = form.execution { patterns += spec.classes.map(\.pattern) + spec.captures.map(\.pattern) }
             }
             for branch in step.branches { patterns += branch.condition?.patterns ?? [] }
         }

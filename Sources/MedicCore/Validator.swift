@@ -160,6 +160,7 @@ public struct Validator: Sendable {
         var defined: Set<String> = Set(runbook.inputs.map(\.name))
         for step in runbook.steps {
             for capture in step.captures { defined.formUnion(groupNames(of: capture)) }
+            for capture in step.logCaptures { defined.formUnion(groupNames(of: capture.pattern)) }
             for count in step.counts { defined.insert(count.name) }
             if let name = step.setsVariable { defined.insert(name) }
             for output in step.call?.outputs ?? [] { defined.insert(output.name) }
@@ -256,6 +257,7 @@ public struct Validator: Sendable {
         guard let input = runbook.input(name) else {
             let captured = runbook.steps.contains { step in
                 step.captures.contains { groupNames(of: $0).contains(name) } || step.counts.contains { $0.name == name }
+                    || step.logCaptures.contains { groupNames(of: $0.pattern).contains(name) }
             }
             return captured ? "uses '${\(name)}', a captured value, which is not checked as a duration" : nil
         }
@@ -271,7 +273,7 @@ public struct Validator: Sendable {
         for step in runbook.steps {
             patterns += step.captures
             patterns += step.counts.map(\.pattern)
-            if case .log(let spec) = step.execution { patterns += spec.classes.map(\.pattern) }
+            if case .log(let spec) = step.execution { patterns += spec.classes.map(\.pattern) + spec.captures.map(\.pattern) }
             for branch in step.branches { patterns += branch.condition?.patterns ?? [] }
         }
         // Compiling is what tells whether a pattern is sound, and Swift's message says what is
@@ -295,6 +297,12 @@ public struct Validator: Sendable {
                     .error(
                         "capture regex has no named group, so it captures nothing", at: capture.location,
                         hint: "name the part to keep: 'RestartCount=(?<restarts>\\d+)'"))
+            }
+            for capture in step.logCaptures where compilation(of: capture.pattern).problem == nil && groupNames(of: capture.pattern).isEmpty {
+                out.append(
+                    .error(
+                        "the log capture's pattern has no named group, so it captures nothing", at: capture.pattern.location,
+                        hint: "name the part to keep: 'upstream: \"[a-z]+://(?<failed_upstreams>[^/\"]+)'"))
             }
         }
         return out

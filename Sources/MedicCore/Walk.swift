@@ -401,7 +401,7 @@ public struct Walk: Sendable {
             // The validator lets `since` be a duration or a required duration input, whose value
             // is checked as one; were it anything else, the output's "window 0s" would show it.
             let since = TimeSpan(parsing: render(spec.since)) ?? TimeSpan(milliseconds: 0)
-            payload = .log(LogQuery(path: render(spec.file), since: since, classes: spec.classes, examples: spec.examples))
+            payload = .log(LogQuery(path: render(spec.file), since: since, classes: spec.classes, examples: spec.examples, captures: spec.captures))
         }
         var environment = self.environment
         if case .command = payload {

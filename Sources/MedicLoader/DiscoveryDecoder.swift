@@ -4,7 +4,7 @@ import MedicCore
 struct DiscoveryDecoder {
     let reader: NodeReader
 
-    static let discoverKeys = ["why", "command", "script", "capture", "timeout", "many", "separator", "writable_fs"]
+    static let discoverKeys = ["why", "command", "script", "capture", "timeout", "many", "separator", "writable_fs", "where"]
     static let ruleTests = ["equals", "contains", "among", "not_among", "address_among", "matches"]
 
     /// The check that finds the input's value: one of `command` or `script`, and captures with a
@@ -65,10 +65,22 @@ struct DiscoveryDecoder {
             writable = reason["reason"].flatMap { reader.string($0, "'reason'") }
             if writable?.isEmpty ?? true { reader.error("'writable_fs' needs a 'reason'", at: node) }
         }
+        // Where it runs: this machine, or one other host over ssh; never a host set.
+        var placement = Placement.local
+        if let node = fields["where"], let decoded = HostDecoder(reader: reader).placement(node) {
+            if case .hosts = decoded {
+                reader.error(
+                    "\(context) runs on one host: 'where' takes 'local' or {host: HOST}, not a host set", at: node,
+                    hint: "an input has one value to find; name the host, as in {host: \"${nginx_host}\"}")
+            } else {
+                placement = decoded
+            }
+        }
         guard let execution else { return nil }
         var discovery = Discovery(
             execution: execution, captures: captures, why: why, timeout: timeout, many: many, separator: separator, location: reader.location(node))
         discovery.writableFileSystem = writable
+        discovery.placement = placement
         return discovery
     }
 

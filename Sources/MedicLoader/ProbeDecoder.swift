@@ -78,7 +78,7 @@ struct ProbeDecoder {
     }
 
     func log(_ node: YAMLNode) -> LogProbeSpec? {
-        guard let fields = reader.fields(node, allowed: ["file", "since", "classes", "examples"], in: "the log probe"),
+        guard let fields = reader.fields(node, allowed: ["file", "since", "classes", "examples", "capture"], in: "the log probe"),
             let fileNode = fields.required("file"), let file = reader.template(fileNode, "the log file"),
             let sinceNode = fields.required("since"), let since = reader.template(sinceNode, "'since'")
         else { return nil }
@@ -109,7 +109,65 @@ struct ProbeDecoder {
                 reader.error("'examples' must be between 0 and \(LogQuery.maximumExamples)", at: node)
             }
         }
-        return LogProbeSpec(file: file, since: since, classes: classes, examples: examples)
+        var captures: [LogCapture] = []
+        if let node = fields["capture"] {
+            let items: [YAMLNode]
+            if case .sequence(let list) = node { items = Array(list) } else { items = [node] }
+            captures = items.compactMap { logCapture($0, classes: classes.map(\.name)) }
+        }
+        return LogProbeSpec(file: file, since: since, classes: classes, examples: examples, captures: captures)
+    }
+
+    /// One entry of a log probe's `capture`: `from` (a class or a list of them), `pattern` (with
+    /// named groups, checked by the validator once compiled) and `keep`.
+    private func logCapture(_ node: YAMLNode, classes: [String]) -> LogCapture? {
+        guard let fields = reader.fields(node, allowed: ["from", "pattern", "keep"], in: "a log capture"),
+            let fromNode = fields.required("from"), let patternNode = fields.required("pattern"),
+            let pattern = reader.regex(patternNode, "the pattern of a log capture")
+        else { return nil }
+        let fromNodes: [YAMLNode]
+        if case .sequence(let items) = fromNode {
+            guard !items.isEmpty else {
+                reader.error(
+                    "'from' is an empty list, so the capture would read no line", at: fromNode,
+                    hint: "name classes of the probe: [\(classes.prefix(2).joined(separator: ", "))]")
+                return nil
+            }
+            fromNodes = Array(items)
+        } else {
+            fromNodes = [fromNode]
+        }
+        var from: [String] = []
+        var known = true
+        for item in fromNodes {
+            guard let name = reader.string(item, "a class in 'from'") else {
+                known = false
+                continue
+            }
+            if from.contains(name) {
+                reader.error("'from' names class '\(name)' twice", at: item)
+            } else if name == LogQuery.unclassified {
+                reader.error("a log capture cannot read the unclassified lines", at: item, hint: "add a class for the lines to capture from")
+            } else if !classes.contains(name) {
+                let hint =
+                    Spelling.suggestion(for: name, among: classes).map { "did you mean '\($0)'?" }
+                    ?? "the probe's classes are \(classes.joined(separator: ", "))"
+                reader.error("a log capture reads class '\(name)', which the probe does not define", at: item, hint: hint)
+            } else {
+                from.append(name)
+                continue
+            }
+            known = false
+        }
+        var keep = LogCapture.defaultKeep
+        if let node = fields["keep"], let count = reader.int(node, "'keep'") {
+            if (1...LogCapture.maximumKeep).contains(count) {
+                keep = count
+            } else {
+                reader.error("'keep' must be between 1 and \(LogCapture.maximumKeep)", at: node)
+            }
+        }
+        return known ? LogCapture(classes: from, pattern: pattern, keep: keep) : nil
     }
 
     /// A YAML value as a JSON template. Plain scalars are typed as YAML 1.2's core schema types

@@ -32,6 +32,7 @@ public struct RunbookDocument: Sendable {
             if let pattern = input.pattern { line("      pattern: \(pattern.source)") }
             line("      found: \(Self.howFound(input, among: runbook.inputs))")
             if let discovery = input.discovery {
+                if case .host(let host) = discovery.placement { line("      on: host \(host.raw), over ssh") }
                 switch discovery.execution {
                 case .command(let argv): line("      runs: \(argv.map(\.raw).joined(separator: " "))")
                 case .script(let text, _):
@@ -99,6 +100,11 @@ public struct RunbookDocument: Sendable {
             }
             if case .http(let spec) = step.execution, case .json = spec.body { line("      with a JSON body") }
             for capture in step.captures { line("    captures: \(capture.groupNames.joined(separator: ", ")) from /\(capture.source)/") }
+            for capture in step.logCaptures {
+                line(
+                    "    captures: \(capture.pattern.groupNames.joined(separator: ", ")) from /\(capture.pattern.source)/ in the lines of "
+                        + "\(capture.classes.joined(separator: ", ")) (the newest \(capture.keep) distinct values, one a line)")
+            }
             for count in step.counts { line("    counts: \(count.name) = lines matching /\(count.pattern.source)/") }
             if let variants = step.variants {
                 line("    runs, by \(variants.input) (timeout \(runbook.timeout(of: step))):")
@@ -172,6 +178,7 @@ extension RunbookDocument {
         }
         guard let discovery = input.discovery else { return "given, else \(fallback)" }
         var text = "given, else discovered from \(discovery.origin)"
+        if case .host(let host) = discovery.placement { text += " on \(host.raw)" }
         let after = DiscoveryOrder.dependencies(of: input, among: inputs)
         if !after.isEmpty { text += " (after \(after.joined(separator: ", ")))" }
         text += discovery.many ? ", every candidate joined by '\(discovery.separator)'" : ", the first candidate"

@@ -60,7 +60,7 @@ struct LogLiteralFilter {
     }
 
     /// The first offset at or after `from` where `literal` occurs in `base[..<to]`.
-    private static func find(_ literal: [UInt8], in base: UnsafePointer<UInt8>, from: Int, to: Int) -> Int? {
+    static func find(_ literal: [UInt8], in base: UnsafePointer<UInt8>, from: Int, to: Int) -> Int? {
         guard let first = literal.first else { return nil }
         var at = from
         while to - at >= literal.count, let hit = memchr(base + at, Int32(first), to - at - literal.count + 1) {

@@ -18,6 +18,8 @@ import MedicCore
 ///     unclassified: 320 (first …, last …)
 ///       | …
 ///     latest: upstream_refused at 2026-12-01T21:48:05Z
+///     captured failed_upstreams from upstream_refused: 1200 lines, 1 value, newest first
+///       1200 (last 2026-12-01T21:48:05Z) "127.0.0.1:8001"
 ///     read error.log.1 (last 236231 of 1048576 bytes), error.log (last 52345 of 52345 bytes)
 struct LogProbe {
     /// The operator's interrupt.
@@ -56,7 +58,7 @@ struct LogProbe {
         }
 
         let reader = LogWindowReader(timestamps: timestamps, since: since, shouldStop: shouldStop)
-        var tally = LogTally(classes: query.classes, examples: query.examples)
+        var tally = LogTally(classes: query.classes, examples: query.examples, captures: query.captures)
         do throws(LogWindowReader.Failure) {
             let current = try reader.open(query.path)
             defer { close(current.descriptor) }

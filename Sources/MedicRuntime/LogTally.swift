@@ -29,13 +29,19 @@ struct LogTally {
     /// The bucket of the newest line any class matched: lines arrive oldest first.
     private(set) var latest: Int?
     private let examples: Int
+    /// What the captures found, in the probe's order.
+    private(set) var captures: [LogCaptureTally]
 
     /// A tally for `classes`, keeping `examples` lines of each. A pattern that does not compile
     /// (the validator reports it before anything runs) matches nothing.
-    init(classes: [LogClass], examples: Int) {
+    /// `captures` search the lines of the classes they name.
+    init(classes: [LogClass], examples: Int, captures: [LogCapture] = []) {
         buckets = classes.map { Bucket(name: $0.name, regex: try? $0.pattern.compiled(), filter: LogLiteralFilter(pattern: $0.pattern.source)) }
         buckets.append(Bucket(name: LogQuery.unclassified, regex: nil, filter: nil))
         self.examples = examples
+        self.captures = captures.map { capture in
+            LogCaptureTally(capture: capture, buckets: Set(capture.classes.compactMap { name in classes.firstIndex { $0.name == name } }))
+        }
     }
 
     /// Counts `line`, of `time`, in the first class its first `classifiedLength` bytes match.
@@ -48,6 +54,7 @@ struct LogTally {
         if buckets[index].first == nil { buckets[index].first = time }
         buckets[index].last = time
         if index < buckets.count - 1 { latest = index }
+        for capture in captures.indices where captures[capture].buckets.contains(index) { captures[capture].add(text, at: time) }
         guard examples > 0 else { return }
         if buckets[index].examples.count == examples { buckets[index].examples.removeFirst() }
         // A line of no more bytes than the limit has no more characters either, and is not counted.
@@ -73,7 +80,8 @@ struct LogTally {
     /// One line per class, `NAME: COUNT` and when there are any `(first TIME, last TIME)`, each
     /// followed by its examples indented under `  | `; then `latest: NAME at TIME`, the class of
     /// the newest classified line (`latest: none` when no class matched a line), which says what
-    /// is happening now when older lines of other classes share the window.
+    /// is happening now when older lines of other classes share the window; then each capture's
+    /// section (`LogCaptureReport`).
     var report: String {
         var text = ""
         for bucket in buckets {
@@ -89,6 +97,7 @@ struct LogTally {
         } else {
             text += "latest: none\n"
         }
+        for capture in captures { text += capture.report }
         return text
     }
 }

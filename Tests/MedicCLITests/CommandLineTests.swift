@@ -84,6 +84,30 @@ struct CommandLineTests {
         }
     }
 
+    @Test("show says where an input is discovered when it is on another host over ssh")
+    func showRemoteDiscovery() throws {
+        let run = try medic(["show", "runbooks/upstream-pool.yaml"])
+        #expect(run.status == 0)
+        for expected in [
+            "found: given, else discovered from the upstream block the site's server proxies to (nginx -T) on ${nginx_host} (after nginx_host, site_url), the first candidate; else the default app_pool",
+            "on: host ${nginx_host}, over ssh",
+        ] {
+            #expect(run.output.contains(expected), "missing: \(expected)\n\(run.output)")
+        }
+    }
+
+    @Test("a required input a discovery runs on is needed before any discovery: without a terminal to ask, nothing runs")
+    func discoveryHostNeededFirst() throws {
+        let dir = try TestSupport.temporaryDirectory()
+        let run = try medic(
+            ["run", "runbooks/upstream-pool.yaml", "--var", "site_url=http://127.0.0.1:9/", "--yes", "--transcript", dir + "/s"],
+            environment: ["XDG_STATE_HOME": dir, "MEDIC_SSH_OPTIONS": "-F /dev/null"])
+        #expect(run.status != 0)
+        #expect(run.error.contains("input 'nginx_host' has no value and standard input is not a terminal to ask"), "\(run.error)")
+        #expect(!(run.output + run.error).contains("discovering"), "no discovery ran without the host: \(run.output)")
+        #expect(!FileManager.default.fileExists(atPath: dir + "/s"), "nothing was run or recorded")
+    }
+
     @Test("graphviz dot accepts the DOT graph", .enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/bin/dot")))
     func dotGraph() throws {
         let graph = try medic(["graph", "runbooks/starter.yaml", "--format", "dot"])

@@ -66,6 +66,54 @@ struct LabTests {
         #expect(output.contains("nginx-error.log.1 ("), "the rotated file was not read:\n\(output)")
     }
 
+    @Test("wrong-port: the address the log probe captured from the window is the one tried and named; stale refusals elsewhere are not")
+    func capturedUpstreamNamed() throws {
+        let lab = try Lab("wrong-port")
+        defer { lab.down() }
+        let wrong = "127.0.0.1:" + (Lab.environment["MEDIC_LAB_WRONG_PORT"] ?? "")
+        // Refusals at another address, a day and 20 minutes old, as a rotation would have left
+        // them: outside the 15-minute window, so no step may try or name 127.0.0.2:9.
+        func line(_ secondsAgo: Int) -> String {
+            var clock = time(nil) - secondsAgo
+            var local = tm()
+            localtime_r(&clock, &local)
+            var bytes = [CChar](repeating: 0, count: 32)
+            strftime(&bytes, bytes.count, "%Y/%m/%d %H:%M:%S", &local)
+            return String(decoding: bytes.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+                + " [error] 7#7: *1 connect() failed (111: Connection refused) while connecting to upstream, client: 127.0.0.1, "
+                + "server: medic-lab, request: \"GET / HTTP/1.1\", upstream: \"http://127.0.0.2:9/\", host: \"medic-lab\""
+        }
+        try (line(86_400) + "\n" + line(1200) + "\n").write(toFile: lab["NGINX_ERROR_LOG"] + ".1", atomically: true, encoding: .utf8)
+
+        let (status, screen, evidence) = try runUnattended(lab, flags: ["--yes"])
+        try check(evidence, status: status, screen: screen, .wrongPort, lab: lab, approver: "--yes")
+        #expect(evidence.captured("failed_upstreams") == wrong, "\(screen)")
+        let because = evidence.because(at: "upstream-targets") ?? ""
+        #expect(because.contains("while nginx sends to \(wrong) where nothing listens"), "\(because)")
+        let errorLog = evidence.output(of: "error-log") ?? ""
+        #expect(errorLog.contains("captured failed_upstreams from refused_v6, refused, unreachable, timeout_connect: "), "\(errorLog)")
+        #expect(errorLog.contains(" \"\(wrong)\"\n"), "\(errorLog)")
+        let targets = evidence.output(of: "upstream-targets") ?? ""
+        #expect(targets.contains("target \(wrong) not-listening"), "\(targets)")
+        #expect(!targets.contains("127.0.0.2") && !errorLog.contains("\"127.0.0.2"), "a stale address was tried or named:\n\(targets)")
+    }
+
+    @Test("header-too-big: header-buffers lists the requests the log probe captured from the window, and only those")
+    func capturedRequestsListed() throws {
+        let lab = try Lab("header-too-big")
+        defer { lab.down() }
+        let (status, screen, evidence) = try runUnattended(lab, flags: ["--yes"])
+        try check(evidence, status: status, screen: screen, .headerTooBig, lab: lab, approver: "--yes")
+        let requests = (evidence.captured("too_big_requests") ?? "").split(separator: "\n").map(String.init)
+        #expect(
+            !requests.isEmpty && requests.allSatisfy { $0.range(of: #"^[A-Z]+ /\S* HTTP/1\.[01]$"#, options: .regularExpression) != nil },
+            "\(requests)")
+        let listed =
+            (evidence.output(of: "header-buffers") ?? "").components(separatedBy: "requests whose response headers did not fit:\n").last ?? ""
+        #expect(listed == requests.map { "  \($0)\n" }.joined(), "\(listed)")
+        #expect(evidence.output(of: "error-log")?.contains("captured too_big_requests from too_big: ") == true)
+    }
+
     @Test(
         "--dry-run against oom reaches the diagnosis and stops or restarts nothing",
         .enabled(if: Lab.oomUnsupportedReason == nil, Comment(rawValue: oomNeeds)))

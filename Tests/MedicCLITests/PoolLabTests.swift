@@ -17,13 +17,23 @@ extension LabTests {
     struct PoolLabTests {
         static let runbook = TestSupport.repositoryRoot + "/runbooks/upstream-pool.yaml"
 
-        @Test("pool-one-down with --yes: finds the one host whose app is stopped and restarts it there only")
-        func oneDownUnattended() throws {
+        /// How a run gets its inputs: every one given by hand, or only what a responder knows (the
+        /// site's URL and nginx's host) with the rest discovered on nginx's host over ssh. Both
+        /// must reach the same ending for the same reasons.
+        enum Inputs: String, Sendable, CaseIterable, CustomTestStringConvertible {
+            case byHand = "every input given by hand"
+            case discovered = "the site URL and nginx_host given, the rest discovered over ssh"
+            var testDescription: String { rawValue }
+        }
+
+        @Test("pool-one-down with --yes: finds the one host whose app is stopped and restarts it there only", arguments: Inputs.allCases)
+        func oneDownUnattended(inputs: Inputs) throws {
             let lab = try Lab("pool-one-down")
             defer { lab.down() }
             let before = try Self.apps(lab)
-            let (status, screen, evidence) = try Self.runUnattended(lab)
+            let (status, screen, evidence) = try Self.runUnattended(lab, inputs: inputs)
             #expect(evidence.start?.flags == ["--yes"])
+            try Self.checkInputs(inputs, lab: lab, screen: screen, evidence: evidence)
             try Self.checkOneDownFixed(lab, before: before, status: status, screen: screen, evidence: evidence, approver: "--yes")
         }
 
@@ -38,24 +48,33 @@ extension LabTests {
             let runtime = try Self.shortDirectory()
             defer { try? FileManager.default.removeItem(atPath: runtime) }
             let terminal = try Terminal(
-                "\(CommandLineTests.binary) run '\(Self.runbook)' --var 'nginx_host=\(lab["NGINX_HOST"])' --transcript '\(dir)/session'",
+                "\(CommandLineTests.binary) run '\(Self.runbook)' --var 'nginx_host=\(lab["NGINX_HOST"])' --var 'site_url=\(lab["SITE_URL"])' --transcript '\(dir)/session'",
                 environment: Self.medicEnvironment(lab, state: dir, runtime: runtime))
+            // Discovery ran on nginx's host: the inputs screen asks once to accept what it found.
+            try terminal.waitFor("accept these values? yes, or set NAME=VALUE › ", timeout: 120)
+            let inputsScreen = try terminal.screen()
+            #expect(inputsScreen.contains("discovered on \(lab["NGINX_HOST"])"), "\(inputsScreen)")
+            try terminal.type("yes")
+            try terminal.send("Enter")
             let (status, screen) = try LabTests.confirmEveryAction(terminal, timeout: 240)
             #expect(screen.contains("batch 1 of 1"), "the batch is shown before it is confirmed:\n\(screen)")
             let evidence = try SessionEvidence(directory: dir + "/session")
             #expect(evidence.start?.interactive == true)
+            #expect(evidence.inputReview?.acceptedBy == "operator")
+            #expect(evidence.inputReview?.entries.first { $0.name == "upstream" }?.origin.hasPrefix("discovered on \(lab["NGINX_HOST"]): ") == true)
             let approver = evidence.start?.operatorName ?? "?"
             #expect(approver != "--yes")
             try Self.checkOneDownFixed(lab, before: before, status: status, screen: screen, evidence: evidence, approver: approver)
         }
 
-        @Test("pool-stale with --yes: names the retired member as a stale entry and touches nothing")
-        func staleUnattended() throws {
+        @Test("pool-stale with --yes: names the retired member as a stale entry and touches nothing", arguments: Inputs.allCases)
+        func staleUnattended(inputs: Inputs) throws {
             let lab = try Lab("pool-stale")
             defer { lab.down() }
             let retired = lab["RETIRED_HOST"]
             let before = try Self.apps(lab)
-            let (status, screen, evidence) = try Self.runUnattended(lab)
+            let (status, screen, evidence) = try Self.runUnattended(lab, inputs: inputs)
+            try Self.checkInputs(inputs, lab: lab, screen: screen, evidence: evidence)
             let context = "path: \(evidence.path.joined(separator: " → "))\n\(screen)"
             #expect(status == 3, "\(context)")
             #expect(evidence.end?.outcome == "escalate" && evidence.end?.cause == "stale-upstream", "\(context)")
@@ -72,18 +91,97 @@ extension LabTests {
             #expect(try Self.apps(lab) == before)
         }
 
-        @Test("pool-healthy with --yes: every member answers, no fault, nothing run over ssh but checks")
-        func healthyUnattended() throws {
+        @Test("pool-healthy with --yes: every member answers, no fault, nothing run over ssh but checks", arguments: Inputs.allCases)
+        func healthyUnattended(inputs: Inputs) throws {
             let lab = try Lab("pool-healthy")
             defer { lab.down() }
             let before = try Self.apps(lab)
-            let (status, screen, evidence) = try Self.runUnattended(lab)
+            let (status, screen, evidence) = try Self.runUnattended(lab, inputs: inputs)
+            try Self.checkInputs(inputs, lab: lab, screen: screen, evidence: evidence)
             #expect(status == 5, "\(screen)")
             #expect(evidence.end?.outcome == "no-fault" && evidence.end?.stepID == "pool-answers", "\(screen)")
             #expect(evidence.because(from: "from-nginx") == "all 3 members answer from nginx's host")
             #expect(evidence.actionRuns.isEmpty)
             #expect(try Self.apps(lab) == before)
         }
+
+        @Test("discovery over ssh that cannot reach nginx's host falls back to the defaults, says why, and the walk names the host")
+        func discoveryHostUnreachable() throws {
+            let lab = try Lab("pool-healthy")
+            defer { lab.down() }
+            // An address of the lab's loopback range where no sshd listens: ssh is refused there.
+            let gone = "127.0.0.\(12 + lab["APP_HOSTS"].split(separator: " ").count)"
+            let before = try Self.apps(lab)
+            let (status, screen, evidence) = try Self.runUnattended(lab, vars: [("nginx_host", gone), ("site_url", lab["SITE_URL"])])
+            let review = try #require(evidence.inputReview, "no inputs record\n\(screen)")
+            for name in ["upstream", "health_path"] {
+                let entry = try #require(review.entries.first { $0.name == name })
+                #expect(entry.origin == "default", "\(entry)")
+                #expect(entry.notes.count == 1 && entry.notes[0].hasPrefix("found nothing: ssh could not reach \(gone)"), "\(entry)")
+                // The screen says it too, under the input.
+                #expect(screen.contains("· found nothing: ssh could not reach \(gone)"), "\(screen)")
+            }
+            #expect(review.entries.first { $0.name == "upstream" }?.value == "app_pool")
+            // The walk then meets the same host and says so; nothing changed anywhere.
+            #expect(status == 3, "\(screen)")
+            #expect(evidence.path == ["upstreams", "nginx-host-unreachable"], "\(evidence.path)")
+            #expect(evidence.because(from: "upstreams") == "ssh could not reach \(gone)")
+            #expect(evidence.actionRuns.isEmpty)
+            #expect(try Self.apps(lab) == before)
+        }
+
+        @Test("an upstream given by hand that nginx does not use is flagged with what discovery found, and the walk says it is not there")
+        func wrongUpstreamFlagged() throws {
+            let lab = try Lab("pool-healthy")
+            defer { lab.down() }
+            let web = lab["NGINX_HOST"]
+            let (status, screen, evidence) = try Self.runUnattended(
+                lab, vars: [("nginx_host", web), ("site_url", lab["SITE_URL"]), ("upstream", "old_pool")])
+            let upstream = try #require(evidence.inputReview?.entries.first { $0.name == "upstream" }, "no inputs record\n\(screen)")
+            // The operator's value is kept (it is theirs), flagged with what nginx's host shows.
+            #expect(upstream.value == "old_pool" && upstream.origin == "--var", "\(upstream)")
+            #expect(upstream.flags == ["given old_pool, but discovery found app_pool"], "\(upstream)")
+            #expect(screen.contains("! given old_pool, but discovery found app_pool"), "\(screen)")
+            // The walk does not take the wrong name for a pool: nginx has no such block.
+            #expect(status == 3, "\(screen)")
+            #expect(evidence.path == ["upstreams", "no-pool"], "\(evidence.path)")
+            #expect(evidence.because(from: "upstreams") == "nginx -T on \(web) shows no upstream old_pool with servers")
+            #expect(evidence.actionRuns.isEmpty)
+        }
+
+        // MARK: - What the inputs must show
+
+        /// By hand: every value is the operator's, and discovery on nginx's host agrees (nothing
+        /// flagged). Discovered: the upstream and the health path were found on nginx's host, over
+        /// ssh, and are the values given by hand; the supervisor program, which nothing on nginx's
+        /// host names, is the default.
+        static func checkInputs(_ inputs: Inputs, lab: Lab, screen: String, evidence: SessionEvidence) throws {
+            let review = try #require(evidence.inputReview, "no inputs record\n\(screen)")
+            let entries = Dictionary(review.entries.map { ($0.name, $0) }) { first, _ in first }
+            #expect(review.acceptedBy == "--yes")
+            for (name, value) in byHand {
+                #expect(entries[name]?.value == value, "\(name): \(String(describing: entries[name]))")
+                #expect(entries[name]?.flags == [], "\(name): \(String(describing: entries[name]))")
+            }
+            let web = lab["NGINX_HOST"]
+            switch inputs {
+            case .byHand:
+                for (name, _) in byHand { #expect(entries[name]?.origin == "--var", "\(name): \(String(describing: entries[name]))") }
+            case .discovered:
+                #expect(entries["upstream"]?.origin == "discovered on \(web): the upstream block the site's server proxies to (nginx -T)")
+                #expect(
+                    entries["health_path"]?.origin
+                        == "discovered on \(web): the first usual health path (/health, /healthz, /ready, /status, /ping) a member of the pool answers 200 on"
+                )
+                #expect(entries["app_service"]?.origin == "default")
+                #expect(entries["site_url"]?.value == lab["SITE_URL"] && entries["nginx_host"]?.origin == "--var")
+                #expect(screen.contains("discovered on \(web): the upstream block"), "\(screen)")
+            }
+        }
+
+        /// Every input of upstream-pool.yaml but nginx's host and the site's URL (given in both
+        /// runs), as the lab has them.
+        static let byHand = [("upstream", "app_pool"), ("health_path", "/health"), ("app_service", "app")]
 
         // MARK: - What the fix must show
 
@@ -135,13 +233,25 @@ extension LabTests {
 
         // MARK: - Helpers
 
-        /// `medic run` with --yes, standard input on /dev/null.
-        static func runUnattended(_ lab: Lab) throws -> (Int32, String, SessionEvidence) {
+        /// `medic run` with --yes, standard input on /dev/null, given `inputs`.
+        static func runUnattended(_ lab: Lab, inputs: Inputs) throws -> (Int32, String, SessionEvidence) {
+            // What a responder knows: nginx's host and the failing site's URL, given in both runs.
+            let known = [("nginx_host", lab["NGINX_HOST"]), ("site_url", lab["SITE_URL"])]
+            switch inputs {
+            case .byHand: return try runUnattended(lab, vars: known + byHand)
+            case .discovered: return try runUnattended(lab, vars: known)
+            }
+        }
+
+        /// `medic run` with --yes, standard input on /dev/null, each of `vars` given with --var.
+        static func runUnattended(_ lab: Lab, vars: [(String, String)]) throws -> (Int32, String, SessionEvidence) {
             let dir = try TestSupport.temporaryDirectory()
             let runtime = try shortDirectory()
             defer { try? FileManager.default.removeItem(atPath: runtime) }
             let run = try Spawn.run(
-                [CommandLineTests.binary, "run", runbook, "--var", "nginx_host=" + lab["NGINX_HOST"], "--yes", "--transcript", dir + "/session"],
+                [CommandLineTests.binary, "run", runbook] + vars.flatMap { ["--var", "\($0.0)=\($0.1)"] } + [
+                    "--yes", "--transcript", dir + "/session",
+                ],
                 environment: medicEnvironment(lab, state: dir, runtime: runtime), timeout: 240)
             return (run.status, run.output, try SessionEvidence(directory: dir + "/session"))
         }
@@ -180,6 +290,8 @@ extension LabTests {
 extension SessionEvidence {
     /// The `hosts` records (one per host-set run, and per batch of a rollout), in order.
     var hostsRecords: [HostsRecord] { events.compactMap { if case .hosts(let record) = $0 { record } else { nil } } }
+    /// The inputs screen as the journal recorded it.
+    var inputReview: InputReviewRecord? { events.lazy.compactMap { if case .inputs(let review) = $0 { review } else { nil } }.first }
     /// The `because` of the last branch taken from `step`.
     func because(from step: String) -> String? { branches.last { $0.from == step }?.because }
 }

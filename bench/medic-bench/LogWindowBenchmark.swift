@@ -8,7 +8,7 @@ import MedicRuntime
 #endif
 
 /// `medic-bench log-window FILE [SINCE]`: the log probe over the last SINCE (default 15m) of
-/// FILE, with the nginx-502 runbook's classes, through `LocalRunner` as a run uses it. Prints
+/// FILE, with the nginx-502 runbook's classes and captures, through `LocalRunner` as a run uses it. Prints
 /// the probe's wall time and the process's peak resident memory, then the probe's summary.
 enum LogWindowBenchmark {
     struct Usage: Error, CustomStringConvertible {
@@ -26,12 +26,21 @@ enum LogWindowBenchmark {
         ("no_live", "no live upstreams"),
     ]
 
+    /// The error-log step's captures: (classes, pattern).
+    static let captures: [([String], String)] = [
+        (["ssl_failed"], #"upstream: "(?<tls_upstreams>[a-z]+://[^/"]+)"#),
+        (["too_big"], #"request: "(?<too_big_requests>[^"]*)""#),
+        (["refused", "unreachable"], #"upstream: "[a-z]+://(?<failed_upstreams>[^/"]+)"#),
+    ]
+
     static func run(_ arguments: [String]) throws {
         guard let path = arguments.first, arguments.count <= 2, let since = TimeSpan(parsing: arguments.count == 2 ? arguments[1] : "15m") else {
             throw Usage()
         }
         let here = SourceLocation(file: "bench", line: 1, column: 1)
-        let query = LogQuery(path: path, since: since, classes: classes.map { LogClass(name: $0.0, pattern: RegexPattern($0.1, at: here)) })
+        let query = LogQuery(
+            path: path, since: since, classes: classes.map { LogClass(name: $0.0, pattern: RegexPattern($0.1, at: here)) },
+            captures: captures.map { LogCapture(classes: $0.0, pattern: RegexPattern($0.1, at: here)) })
         let invocation = Invocation(
             stepID: "errors", kind: .check, placement: .local, timeout: .seconds(600), payload: .log(query), environment: [:], secrets: [])
         var summary: [UInt8] = []
