@@ -12,7 +12,9 @@ public enum DiscoveryOrder {
         case .command(let argv):
             for name in argv.flatMap(\.variables) where names.contains(name) && name != input.name && !read.contains(name) { read.append(name) }
         case .script(let text, _):
-            for other in inputs where other.name != input.name && !read.contains(other.name) && Walk.script(text, mentions: other.environmentName) {
+            let mentions = Walk.environmentMentions(in: text)
+            for other in inputs
+            where other.name != input.name && !read.contains(other.name) && Walk.script(text, mentioning: mentions, other.environmentName) {
                 read.append(other.name)
             }
         default:

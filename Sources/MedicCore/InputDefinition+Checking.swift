@@ -6,9 +6,24 @@ extension InputDefinition {
     ///
     /// Types are checked before the pattern. No value may hold control characters, and a
     /// non-secret value may start with `-` only where the pattern explicitly allows it, so that a
-    /// value can never become an option of the command it is passed to. `matcher` matches the
-    /// pattern within `patternMilliseconds`: a value it could not check in time is refused.
-    public func problem(with value: String, matcher: any PatternMatcher = InProcessMatcher()) -> String? {
+    /// value can never become an option of the command it is passed to. The pattern is matched
+    /// here, unbounded: a run passes its matcher (`problem(with:matcher:)`).
+    public func problem(with value: String) -> String? {
+        problem(with: value, compiledPattern: { try? Regex($0.source) })
+    }
+
+    /// `problem(with:)`, the pattern matched by `matcher` within `patternMilliseconds`: a value
+    /// it could not check in time is refused.
+    public func problem(with value: String, matcher: any PatternMatcher) -> String? {
+        problem(with: value, compiledPattern: { try? Regex($0.source) }, matcher: matcher)
+    }
+
+    /// `problem(with:)`, with the input's pattern as `compile` gives it (`Regex(source)`, nil when
+    /// it does not compile): for a caller that has compiled the pattern already; with `matcher`,
+    /// the pattern is matched by it, as `problem(with:matcher:)` does.
+    func problem(
+        with value: String, compiledPattern compile: (RegexPattern) -> Regex<AnyRegexOutput>?, matcher: (any PatternMatcher)? = nil
+    ) -> String? {
         if value.isEmpty { return isRequired ? "a value is required" : nil }
         if value.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) {
             return "control characters (newlines, escape sequences) are not allowed"
@@ -30,14 +45,18 @@ extension InputDefinition {
         }
         let matchesPattern: Bool
         if let pattern {
-            guard (try? Regex(pattern.source)) != nil else { return "the input's pattern does not compile" }
-            matcher.allow(milliseconds: Self.patternMilliseconds)
-            do {
-                matchesPattern = try matcher.answer(MatchQuestion(.whole, pattern.source, lineAnchors: false, in: [value])).count > 0
-            } catch {
-                let what = isSecret ? "the value" : "'\(value)'"
-                return "\(what) could not be checked against the pattern \(pattern.source): matching did not finish within "
-                    + "\(TimeSpan(milliseconds: Int64(Self.patternMilliseconds))), and was stopped"
+            guard let regex = compile(pattern) else { return "the input's pattern does not compile" }
+            if let matcher {
+                matcher.allow(milliseconds: Self.patternMilliseconds)
+                do {
+                    matchesPattern = try matcher.answer(MatchQuestion(.whole, pattern.source, lineAnchors: false, in: [value])).count > 0
+                } catch {
+                    let what = isSecret ? "the value" : "'\(value)'"
+                    return "\(what) could not be checked against the pattern \(pattern.source): matching did not finish within "
+                        + "\(TimeSpan(milliseconds: Int64(Self.patternMilliseconds))), and was stopped"
+                }
+            } else {
+                matchesPattern = (try? regex.wholeMatch(in: value)) != nil
             }
             if !matchesPattern {
                 return isSecret ? "the value does not match the input's pattern" : "'\(value)' does not match the pattern \(pattern.source)"

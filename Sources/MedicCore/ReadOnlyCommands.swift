@@ -581,7 +581,7 @@ public enum ReadOnlyCommands {
                 code.append(c == "\"" ? "\"" : "s")
             } else {
                 if c == "\"" { inString = true }
-                if c == "/", "(,~!{;&|\n".contains(previous) { inRegex = true }
+                if c == "/", Self.awkRegexMayFollow(previous) { inRegex = true }
                 code.append(c)
                 if c != " ", c != "\t" { previous = c }
             }
@@ -592,9 +592,9 @@ public enum ReadOnlyCommands {
             return "pipes to or from a command ('|'; a regex alternative counts too, use [ab] or two matches)"
         }
         // In a print or printf statement, an unparenthesised '>' redirects the output to a file.
-        for statement in code.split(whereSeparator: { ";{}\n".contains($0) }) {
-            let words = statement.split(whereSeparator: { $0 == " " || $0 == "\t" })
-            guard let first = words.first, first.hasPrefix("print") else { continue }
+        for statement in code.split(whereSeparator: { $0 == ";" || $0 == "{" || $0 == "}" || $0 == "\n" }) {
+            // Its first word.
+            guard statement.drop(while: { $0 == " " || $0 == "\t" }).hasPrefix("print") else { continue }
             var depth = 0
             for c in statement {
                 if c == "(" { depth += 1 }
@@ -603,6 +603,14 @@ public enum ReadOnlyCommands {
             }
         }
         return nil
+    }
+
+    /// Whether a `/` after `previous` (the last character that is no blank) starts an awk regex.
+    private static func awkRegexMayFollow(_ previous: Character) -> Bool {
+        switch previous {
+        case "(", ",", "~", "!", "{", ";", "&", "|", "\n": true
+        default: false
+        }
     }
 
     static func sedProblem(_ name: String, _ args: [Argument]) -> String? {

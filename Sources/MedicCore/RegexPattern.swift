@@ -73,14 +73,34 @@ public struct RegexPattern: Sendable, Hashable, CustomStringConvertible {
         public var problem: String?
         /// Its named groups (`groupNames`), empty when it does not compile.
         public var groupNames: [String]
+        /// Its first repeated group that holds an unbounded quantifier (`nestedQuantifier`).
+        public var nestedQuantifier: String?
     }
 
     /// Compiles the pattern once and keeps what the validator needs of it.
     public func compilation() -> Compilation {
-        do {
-            return Compilation(problem: nil, groupNames: groupNames(of: try compiled()))
-        } catch {
-            return Compilation(problem: "\(error)", groupNames: [])
+        isPlainText ? Compilation(problem: nil, groupNames: [], nestedQuantifier: nil) : compilation(of: Result { try Regex(source) })
+    }
+
+    /// What the validator needs of `parsed`, the pattern as `Regex(source)` reads it, for a caller
+    /// that uses the parsed expression for more (`Validator+Verdicts.swift`).
+    func compilation(of parsed: Result<Regex<AnyRegexOutput>, any Error>) -> Compilation {
+        switch parsed {
+        case .success(let regex):
+            Compilation(problem: nil, groupNames: groupNames(of: regex.anchorsMatchLineEndings()), nestedQuantifier: nestedQuantifier)
+        case .failure(let error): Compilation(problem: "\(error)", groupNames: [], nestedQuantifier: nestedQuantifier)
+        }
+    }
+
+    /// Whether the pattern is plain text: none of the characters that mean something to a regex
+    /// (`\ ^ $ . | ? * + ( ) [ ] { }`; a comment or free spacing needs `(?x)`), so it compiles,
+    /// to itself, with no groups and no quantifier, and `compilation()` needs no parser to say so.
+    var isPlainText: Bool {
+        !source.unicodeScalars.contains { scalar in
+            switch scalar {
+            case "\\", "^", "$", ".", "|", "?", "*", "+", "(", ")", "[", "]", "{", "}": true
+            default: false
+            }
         }
     }
 

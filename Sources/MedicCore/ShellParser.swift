@@ -16,15 +16,31 @@ public struct ShellParser {
     static let reserved: Set<String> = [
         "if", "then", "else", "elif", "fi", "do", "done", "case", "esac", "while", "until", "for", "{", "}", "!", "in",
     ]
+    /// The length of the longest reserved word (`while`, `until`).
+    private static let longestReserved = 5
 
-    private init(_ text: [Character], base: Int) {
-        chars = text
+    /// The text of `chars`, and where each character starts in its UTF-8 (one more for the end):
+    /// a word's source is sliced from it, rather than put together character by character.
+    private let text: String
+    private let utf8Offsets: [Int]
+
+    private init(_ chars: [Character], base: Int) {
+        self.init(chars, text: String(chars), base: base)
+    }
+
+    private init(_ chars: [Character], text: String, base: Int) {
+        self.chars = chars
+        self.text = text
+        var offsets = [0]
+        offsets.reserveCapacity(chars.count + 1)
+        for c in chars { offsets.append(offsets[offsets.count - 1] + c.utf8.count) }
+        utf8Offsets = offsets
         self.base = base
     }
 
     /// Parses a whole script.
     public static func parse(_ script: String) throws(ShellSyntaxError) -> ShellScript {
-        var parser = ShellParser(Array(script), base: 0)
+        var parser = ShellParser(Array(script), text: script, base: 0)
         let list = try parser.list(until: [])
         parser.skipBlanks()
         if parser.index < parser.chars.count {
@@ -37,6 +53,16 @@ public struct ShellParser {
     }
 
     // MARK: - Characters
+
+    /// `String(chars[range])`, sliced from `text` by its scalars (in a here-document's body, put
+    /// together from lines, characters may have joined, so the slice need not fall on `text`'s own
+    /// character boundaries).
+    private func source(_ range: Range<Int>) -> String {
+        let utf8 = text.utf8
+        let lower = utf8.index(utf8.startIndex, offsetBy: utf8Offsets[range.lowerBound])
+        let upper = utf8.index(lower, offsetBy: utf8Offsets[range.upperBound] - utf8Offsets[range.lowerBound])
+        return String(Substring(text.unicodeScalars[lower..<upper]))
+    }
 
     private var current: Character? { index < chars.count ? chars[index] : nil }
     private func peek(_ offset: Int = 1) -> Character? { index + offset < chars.count ? chars[index + offset] : nil }
@@ -83,7 +109,12 @@ public struct ShellParser {
         for document in pending { try readHereDocument(document) }
     }
 
-    private func isMeta(_ c: Character) -> Bool { " \t\n;&|()<>".contains(c) }
+    private func isMeta(_ c: Character) -> Bool {
+        switch c {
+        case " ", "\t", "\n", ";", "&", "|", "(", ")", "<", ">": true
+        default: false
+        }
+    }
 
     // MARK: - Lists and commands
 
@@ -156,11 +187,14 @@ public struct ShellParser {
             switch chars[end] {
             case "'", "\"", "$", "`": return nil
             case "\\": return parsedReserved()
-            default: end += 1
+            default:
+                // A sixth plain character makes the word longer than any reserved word.
+                if end - index == Self.longestReserved { return nil }
+                end += 1
             }
         }
-        let text = String(chars[index..<end])
-        return Self.reserved.contains(text) ? text : nil
+        let word = source(index..<end)
+        return Self.reserved.contains(word) ? word : nil
     }
 
     /// The word at the position if the parser reads it as an unquoted reserved word; the
@@ -413,7 +447,7 @@ public struct ShellParser {
         }
         let text = String(body)
         if document.expands {
-            var inner = ShellParser(body, base: base + start)
+            var inner = ShellParser(body, text: text, base: base + start)
             let parts = try inner.parts(quoting: .hereDocument)
             hereDocuments[document.slot] = ShellWord(parts: parts, offset: base + start, source: text)
         } else {
@@ -433,7 +467,7 @@ public struct ShellParser {
     private mutating func word() throws(ShellSyntaxError) -> ShellWord {
         let start = index
         let parts = try parts(quoting: .none)
-        return ShellWord(parts: parts, offset: base + start, source: String(chars[start..<index]))
+        return ShellWord(parts: parts, offset: base + start, source: source(start..<index))
     }
 
     /// Reads word parts until the end of the word for `quoting`.
@@ -604,7 +638,7 @@ public struct ShellParser {
             let wordStart = index
             let parts = try parts(quoting: .braceWord)
             guard current == "}" else { throw error("the '${' opened here is not closed", at: start) }
-            let word = ShellWord(parts: parts, offset: base + wordStart, source: String(chars[wordStart..<index]))
+            let word = ShellWord(parts: parts, offset: base + wordStart, source: source(wordStart..<index))
             index += 1
             return .parameter(name: name, operator: op, word: word)
         }

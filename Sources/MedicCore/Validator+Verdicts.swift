@@ -27,51 +27,108 @@ extension Validator {
             var location: SourceLocation
         }
 
+        /// Why each input's default is not a valid value for it (`InputDefinition.problem(with:)`),
+        /// worked out beside the compilation of the input's pattern, so that it is parsed once.
+        var defaults: [InputDefinition: DefaultFinding] = [:]
+
+        /// What checking an input's default found.
+        struct DefaultFinding: Sendable, Hashable {
+            /// Why the default is not a valid value, or nil when it is.
+            var problem: String?
+        }
+
+        /// The paths of the runbooks whose questions were asked: asking again is a second walk
+        /// over every step for nothing (`Validator.validate` after `prepared(for:)`). The answers
+        /// only save work, since every reader works out an answer it lacks, so a runbook that
+        /// merely shares the path of one asked before is still validated right.
+        var asked: Set<String> = []
+
         /// These answers and those of every question `runbooks` ask that they lack.
         func adding(_ runbooks: [Runbook]) -> Verdicts {
-            let (patterns, questions) = unanswered(in: runbooks)
-            guard !patterns.isEmpty || !questions.isEmpty else { return self }
+            let runbooks = runbooks.filter { !asked.contains($0.path) }
+            guard !runbooks.isEmpty else { return self }
+            var out = self
+            out.asked.formUnion(runbooks.map(\.path))
+            let (patterns, defaults, questions) = unanswered(in: runbooks)
+            guard !patterns.isEmpty || !questions.isEmpty else { return out }
             let answers = Answers(patterns: patterns.count, questions: questions.count)
             DispatchQueue.concurrentPerform(iterations: patterns.count + questions.count) { index in
                 if index < patterns.count {
-                    let compilation = patterns[index].compilation()
-                    answers.patterns.withLock { $0[index] = compilation }
+                    let pattern = patterns[index]
+                    if defaults[index].isEmpty {
+                        let compilation = pattern.compilation()
+                        answers.patterns.withLock { $0[index] = (compilation, []) }
+                    } else {
+                        let parsed = Result { try Regex(pattern.source) }
+                        let compilation = pattern.compilation(of: parsed)
+                        let findings = defaults[index].map { input, value in
+                            DefaultFinding(problem: input.problem(with: value, compiledPattern: { _ in try? parsed.get() }))
+                        }
+                        answers.patterns.withLock { $0[index] = (compilation, findings) }
+                    }
                 } else {
                     let question = questions[index - patterns.count]
                     let finding = ReadOnlyCheck.examine(question.execution, at: question.location)
                     answers.questions.withLock { $0[index - patterns.count] = finding }
                 }
             }
-            var out = self
-            for (pattern, compilation) in zip(patterns, answers.patterns.withLock { $0 }) { out.patterns[pattern.source] = compilation }
+            for (index, answer) in answers.patterns.withLock({ $0 }).enumerated() {
+                guard let (compilation, findings) = answer else { continue }
+                out.patterns[patterns[index].source] = compilation
+                for ((input, _), finding) in zip(defaults[index], findings) { out.defaults[input] = finding }
+            }
             for (question, finding) in zip(questions, answers.questions.withLock { $0 }) { out.readOnly[question] = finding }
             return out
         }
 
         /// The questions `runbooks` ask that these answers lack, each once: a pattern per
-        /// distinct text, an execution per distinct execution and place.
-        private func unanswered(in runbooks: [Runbook]) -> (patterns: [RegexPattern], questions: [Question]) {
+        /// distinct text (with the inputs whose default it checks, and those defaults), an
+        /// execution per distinct execution and place.
+        private func unanswered(
+            in runbooks: [Runbook]
+        ) -> (patterns: [RegexPattern], defaults: [[(InputDefinition, String)]], questions: [Question]) {
             var patterns: [RegexPattern] = []
-            var sources = Set(self.patterns.keys)
+            var position: [String: Int] = [:]
             var questions: [Question] = []
-            var asked = Set(readOnly.keys)
+            var asked: Set<Question> = []
             for runbook in runbooks {
-                for pattern in Validator.patterns(of: runbook) where sources.insert(pattern.source).inserted { patterns.append(pattern) }
-                for question in Validator.readOnlyQuestions(of: runbook) where asked.insert(question).inserted { questions.append(question) }
+                for pattern in Validator.patterns(of: runbook) where self.patterns[pattern.source] == nil && position[pattern.source] == nil {
+                    position[pattern.source] = patterns.count
+                    patterns.append(pattern)
+                }
+                for question in Validator.readOnlyQuestions(of: runbook) where readOnly[question] == nil && asked.insert(question).inserted {
+                    questions.append(question)
+                }
             }
-            return (patterns, questions)
+            var defaults = [[(InputDefinition, String)]](repeating: [], count: patterns.count)
+            for runbook in runbooks {
+                for input in runbook.inputs {
+                    guard let value = Validator.checkedDefault(of: input), let source = input.pattern?.source, let index = position[source] else {
+                        continue
+                    }
+                    defaults[index].append((input, value))
+                }
+            }
+            return (patterns, defaults, questions)
         }
     }
 
     /// The slots the workers write their answers to, one per question, in question order.
     private final class Answers: Sendable {
-        let patterns: Mutex<[RegexPattern.Compilation?]>
+        let patterns: Mutex<[(RegexPattern.Compilation, [Verdicts.DefaultFinding])?]>
         let questions: Mutex<[ReadOnlyCheck.Finding?]>
 
         init(patterns: Int, questions: Int) {
             self.patterns = Mutex(Array(repeating: nil, count: patterns))
             self.questions = Mutex(Array(repeating: nil, count: questions))
         }
+    }
+
+    /// The default of `input` that validation checks: one that holds no `${…}` (filled in from
+    /// other values at run time).
+    static func checkedDefault(of input: InputDefinition) -> String? {
+        guard let value = input.defaultValue, !value.contains("${") else { return nil }
+        return value
     }
 
     /// Every regex `runbook` writes: inputs' patterns, discoveries' captures and refusal rules,
@@ -117,6 +174,13 @@ extension Validator {
     /// The named groups of `pattern`, as its compiled expression has them.
     func groupNames(of pattern: RegexPattern) -> [String] {
         compilation(of: pattern).groupNames
+    }
+
+    /// Why the default of `input` is not a valid value for it (`InputDefinition.problem(with:)`):
+    /// the answer worked out before, else worked out now.
+    func defaultProblem(of input: InputDefinition, _ value: String) -> String? {
+        if let finding = verdicts.defaults[input] { return finding.problem }
+        return input.problem(with: value)
     }
 
     /// What `execution` is found to do (`ReadOnlyCheck.examine`): the answer worked out before,

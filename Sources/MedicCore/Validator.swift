@@ -280,9 +280,10 @@ public struct Validator: Sendable {
         // wrong (each distinct pattern was compiled once, in `verdicts`).
         var out: [Diagnostic] = []
         for pattern in patterns {
-            if let problem = compilation(of: pattern).problem {
+            let compilation = compilation(of: pattern)
+            if let problem = compilation.problem {
                 out.append(.error("the regex '\(pattern.source)' does not compile: \(problem)", at: pattern.location))
-            } else if let nested = pattern.nestedQuantifier {
+            } else if let nested = compilation.nestedQuantifier {
                 out.append(
                     .warning(
                         "the regex '\(pattern.source)' repeats a group that holds a repetition (\(nested)): on a line that almost matches, "
@@ -309,7 +310,7 @@ public struct Validator: Sendable {
 
     private func defaults(_ runbook: Runbook) -> [Diagnostic] {
         runbook.inputs.compactMap { input in
-            guard let value = input.defaultValue, !value.contains("${"), let problem = input.problem(with: value) else { return nil }
+            guard let value = Self.checkedDefault(of: input), let problem = defaultProblem(of: input, value) else { return nil }
             return .error("the default of '\(input.name)' is not a valid value: \(problem)", at: input.defaultLocation ?? input.location)
         }
     }

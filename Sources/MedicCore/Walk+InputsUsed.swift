@@ -45,4 +45,31 @@ extension Walk {
     static func script(_ text: String, mentions name: String) -> Bool {
         text.contains("$" + name) || text.contains("${" + name)
     }
+
+    /// The environment names a script's text may read, for asking `script(_:mentions:)` of many
+    /// names with one pass over the text: every run of letters, digits and `_` right after a `$`
+    /// or `${`.
+    static func environmentMentions(in text: String) -> [Substring] {
+        var runs: [Substring] = []
+        var index = text.startIndex
+        while let dollar = text[index...].firstIndex(of: "$") {
+            var start = text.index(after: dollar)
+            if start < text.endIndex, text[start] == "{" { start = text.index(after: start) }
+            let end = text[start...].firstIndex { !Self.isNameCharacter($0) } ?? text.endIndex
+            if start < end { runs.append(text[start..<end]) }
+            index = start
+        }
+        return runs
+    }
+
+    /// Whether `text`, whose `environmentMentions` are `mentions`, mentions `name`: the answer of
+    /// `script(_:mentions:)`, read from the mentions when `name` is made of name characters.
+    static func script(_ text: String, mentioning mentions: [Substring], _ name: String) -> Bool {
+        guard name.allSatisfy(isNameCharacter) else { return script(text, mentions: name) }
+        return mentions.contains { $0.hasPrefix(name) }
+    }
+
+    private static func isNameCharacter(_ c: Character) -> Bool {
+        c.isASCII && (c.isLetter || c.isNumber || c == "_")
+    }
 }

@@ -86,7 +86,7 @@ struct RunbookDecoder {
                 let description = fields.required("description").flatMap({ reader.string($0, "a cause's description") })
             else { continue }
             // A folded `>` block ends in a line break, which is no part of the claim.
-            func trimmed(_ text: String) -> String { String(text.reversed().drop(while: \.isWhitespace).reversed()) }
+            func trimmed(_ text: String) -> String { text.lastIndex { !$0.isWhitespace }.map { String(text[...$0]) } ?? "" }
             causes.append(Cause(id: id, title: trimmed(title), description: trimmed(description), location: reader.location(key)))
         }
         return causes

@@ -25,15 +25,22 @@ public enum SHA256 {
         var block = [UInt8](repeating: 0, count: 64)
         var blockCount = 0
         var length: UInt64 = 0
-        var w = [UInt32](repeating: 0, count: 64)
 
         mutating func update(_ bytes: [UInt8]) {
             length &+= UInt64(bytes.count)
-            for byte in bytes {
-                block[blockCount] = byte
+            var next = 0
+            // Whole blocks are hashed where they lie; only a partial one is gathered in `block`.
+            while next < bytes.count {
+                if blockCount == 0, bytes.count - next >= 64 {
+                    compress(bytes, at: next)
+                    next += 64
+                    continue
+                }
+                block[blockCount] = bytes[next]
                 blockCount += 1
+                next += 1
                 if blockCount == 64 {
-                    compress()
+                    compress(block, at: 0)
                     blockCount = 0
                 }
             }
@@ -56,9 +63,12 @@ public enum SHA256 {
             return String(decoding: out, as: UTF8.self)
         }
 
-        private mutating func compress() {
+        /// Hashes the 64 bytes of `bytes` from `offset`.
+        private mutating func compress(_ bytes: [UInt8], at offset: Int) {
+            var w = [UInt32](repeating: 0, count: 64)
             for i in 0..<16 {
-                w[i] = UInt32(block[i * 4]) << 24 | UInt32(block[i * 4 + 1]) << 16 | UInt32(block[i * 4 + 2]) << 8 | UInt32(block[i * 4 + 3])
+                let at = offset + i * 4
+                w[i] = UInt32(bytes[at]) << 24 | UInt32(bytes[at + 1]) << 16 | UInt32(bytes[at + 2]) << 8 | UInt32(bytes[at + 3])
             }
             for i in 16..<64 {
                 let s0 = w[i - 15].rotatedRight(7) ^ w[i - 15].rotatedRight(18) ^ (w[i - 15] >> 3)
@@ -66,10 +76,11 @@ public enum SHA256 {
                 w[i] = w[i - 16] &+ s0 &+ w[i - 7] &+ s1
             }
             var (a, b, c, d, e, f, g, hh) = (h[0], h[1], h[2], h[3], h[4], h[5], h[6], h[7])
+            let k = SHA256.k
             for i in 0..<64 {
                 let s1 = e.rotatedRight(6) ^ e.rotatedRight(11) ^ e.rotatedRight(25)
                 let choice = (e & f) ^ (~e & g)
-                let t1 = hh &+ s1 &+ choice &+ SHA256.k[i] &+ w[i]
+                let t1 = hh &+ s1 &+ choice &+ k[i] &+ w[i]
                 let s0 = a.rotatedRight(2) ^ a.rotatedRight(13) ^ a.rotatedRight(22)
                 let majority = (a & b) ^ (a & c) ^ (b & c)
                 let t2 = s0 &+ majority

@@ -185,6 +185,38 @@ struct DiscoveryTests {
         """
     }
 
+    @Test(
+        "a script's discovery reads the inputs whose $NAME or ${NAME it writes, as a search of its text finds them",
+        arguments: [
+            "echo $APP_PORT", "echo ${APP}", "echo $$APP $", "echo $ APP ${", "x=${PORT:-80} $X1x", "echo '$U' $É $APPé",
+            "echo \\$APP", "$", "${", "$APP\u{301}", "$AP\u{301}P", "$\u{301}APP", "echo $app $Port",
+        ])
+    func scriptDependencies(script: String) {
+        let here = SourceLocation.start(of: "d.yaml")
+        var finding = InputDefinition(name: "found", type: .string, location: here)
+        finding.discovery = Discovery(execution: .script(script, location: here), captures: [], location: here)
+        let others = ["app", "app_port", "port", "x1", "u", "é"].map { InputDefinition(name: $0, type: .string, location: here) }
+        let searched = others.map(\.name).filter { script.contains("$" + $0.uppercased()) || script.contains("${" + $0.uppercased()) }
+        #expect(DiscoveryOrder.dependencies(of: finding, among: others + [finding]) == searched)
+    }
+
+    @Test("an input's default is checked against its pattern, compiled once with the runbook's other regexes")
+    func defaultsAgainstPatterns() {
+        let errors = Self.diagnostics(
+            Self.runbook(
+                inputs: """
+                      port: {type: string, default: '80a', pattern: '^[0-9]+$'}
+                      same: {type: string, default: '8080', pattern: '^[0-9]+$'}
+                      flag: {type: string, default: '-v', pattern: '^-[a-z]$'}
+                      plain: {type: string, default: '-v', pattern: 'v'}
+                      broken: {type: string, default: 'x', pattern: '(x'}
+                    """))
+        #expect(errors.contains { $0.contains("the default of 'port' is not a valid value: '80a' does not match the pattern ^[0-9]+$") }, "\(errors)")
+        #expect(errors.contains { $0.contains("the default of 'plain' is not a valid value: '-v' does not match the pattern v") }, "\(errors)")
+        #expect(errors.contains { $0.contains("the default of 'broken' is not a valid value: the input's pattern does not compile") }, "\(errors)")
+        #expect(!errors.contains { $0.contains("'same'") || $0.contains("'flag'") }, "\(errors)")
+    }
+
     @Test("discoveries that read each other in a circle are a located error")
     func cycle() {
         let errors = Self.diagnostics(

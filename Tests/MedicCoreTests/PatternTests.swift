@@ -166,4 +166,14 @@ struct TextScanningTests {
         #expect(RegexPattern(source, at: here).groupNames == names)
         #expect(RegexPattern(source, at: here).compilation().groupNames == names)
     }
+
+    @Test(
+        "a pattern of plain text compiles, with no groups, as Swift's parser says",
+        arguments: ["", "crash-report", "Readiness probe failed", "spawned: '", "a-z,=/#%&~\"<>!@ é", "tab\there", "(?x)#", "x{2}", "a]"])
+    func plainText(_ source: String) {
+        let compilation = RegexPattern(source, at: here).compilation()
+        #expect((compilation.problem == nil) == ((try? Regex(source)) != nil))
+        #expect(compilation.groupNames.isEmpty)
+        #expect(compilation.nestedQuantifier == RegexPattern(source, at: here).nestedQuantifier)
+    }
 }
