@@ -73,6 +73,9 @@ struct ResumeCommand: ParsableCommand {
         var walk = Walk(bundle: bundle, inputs: values)
         // Replaying the journal runs nothing; a secret is asked when a step still to run reads it.
         walk.deferInputs(late)
+        // The replay matches the recorded outputs again: within the steps' deadlines, and Ctrl-C
+        // is answered, as in the run.
+        walk.matcher = launch.matcher
         let outcome = JournalReplay.replay(events, keptOutput: { try keptOutput($0, session: history[$1].session) }, on: &walk)
         if let problem = outcome.problem {
             throw MedicError("cannot rebuild the run from \(directory): \(problem)")

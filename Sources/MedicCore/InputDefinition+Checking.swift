@@ -52,8 +52,16 @@ extension InputDefinition {
                     matchesPattern = try matcher.answer(MatchQuestion(.whole, pattern.source, lineAnchors: false, in: [value])).count > 0
                 } catch {
                     let what = isSecret ? "the value" : "'\(value)'"
-                    return "\(what) could not be checked against the pattern \(pattern.source): matching did not finish within "
-                        + "\(TimeSpan(milliseconds: Int64(Self.patternMilliseconds))), and was stopped"
+                    let why: String
+                    switch error.reason {
+                    case .deadline:
+                        why = "matching did not finish within \(TimeSpan(milliseconds: Int64(Self.patternMilliseconds))), and was stopped"
+                    case .cancelled, .stopped:
+                        why = "matching was cancelled"
+                    case .failed(let failure):
+                        why = "matching failed (\(failure))"
+                    }
+                    return "\(what) could not be checked against the pattern \(pattern.source): \(why)"
                 }
             } else {
                 matchesPattern = (try? regex.wholeMatch(in: value)) != nil

@@ -31,6 +31,7 @@ extension Walk {
         var changed: Set<String> = []
         for (name, value) in lateValues where frames[0].variables[name] != value {
             frames[0].variables[name] = value
+            frames[0].checkedInputs[name] = value
             changed.insert(name)
         }
         var index = 1

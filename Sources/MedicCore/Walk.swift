@@ -35,6 +35,10 @@ public struct Walk: Sendable {
         var hostSets: [String: [String]] = [:]
         /// Every distinct match of the capture groups that host sets read (`{captured: NAME}`).
         var matches: [String: [String]] = [:]
+        /// The input values that were checked against their inputs' rules (given, defaulted,
+        /// asked or set by the operator), by name. A variable whose value is not the checked one
+        /// (a capture took its name, or a caller passed a captured value) is treated as captured.
+        var checkedInputs: [String: String] = [:]
     }
 
     let bundle: RunbookBundle
@@ -65,13 +69,19 @@ public struct Walk: Sendable {
     /// The values of late inputs once asked.
     var lateValues: [String: String] = [:]
 
+    /// The time the patterns of branches taken on an event other than a step's result get, in
+    /// milliseconds.
+    public static let decisionMatchingMilliseconds = 1000
+
     /// Creates a walk of `bundle` with the root runbook's input values, already checked.
     public init(bundle: RunbookBundle, inputs: [String: String]) {
         self.bundle = bundle
         let root = bundle.root
         var variables: [String: String] = [:]
         for input in root.inputs { variables[input.name] = inputs[input.name] ?? input.defaultValue ?? "" }
-        self.frames = [Frame(runbook: root, variables: variables, prefix: "", callerStepID: nil, stepID: root.startID ?? "")]
+        var frame = Frame(runbook: root, variables: variables, prefix: "", callerStepID: nil, stepID: root.startID ?? "")
+        frame.checkedInputs = variables
+        self.frames = [frame]
     }
 
     /// The qualified id of the current step.
@@ -110,6 +120,10 @@ public struct Walk: Sendable {
     /// Handles one event from the driver and says what to do next.
     public mutating func handle(_ event: WalkEvent) -> [WalkEffect] {
         if case .ended = pending { return [] }
+        // A step's result comes with the budget its session set from the step's deadline. Any
+        // other event (an answer, a decline, `skip`, `goto`) may end a called runbook and take
+        // its caller's branches long after that deadline: those patterns get a budget of their own.
+        if case .finished = event {} else { matcher.allow(milliseconds: Self.decisionMatchingMilliseconds) }
         switch (event, pending) {
         case (.finished(let result), .result):
             if rollout != nil { return continueRollout(result) }
@@ -154,6 +168,7 @@ public struct Walk: Sendable {
             return enter(id)
         case (.set(let name, let value), _):
             frames[frames.count - 1].variables[name] = value
+            if currentRunbook.input(name) != nil { frames[frames.count - 1].checkedInputs[name] = value }
             return []
         case (.abort(let reason), _):
             return end(.aborted(reason: reason))

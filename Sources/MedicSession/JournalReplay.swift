@@ -84,6 +84,10 @@ public enum JournalReplay {
                     result = StepResult(cancelled: recorded.cancelled, hosts: record.hosts.map(\.asResult))
                 }
                 if step.kind == .action { outcome.completedActions.append(recorded.stepID) }
+                // The run's patterns had what was left of the step's deadline; the replay gives
+                // each output the step's whole timeout (at least the run's floor).
+                let timeout = walk.invocation(for: step)?.timeout.milliseconds ?? 0
+                walk.matcher.allow(milliseconds: max(RunSession.leastMatchingMilliseconds, Int(clamping: timeout)))
                 apply(.finished(result))
             case .branch(let recorded):
                 let taken = branches.isEmpty ? nil : branches.removeFirst()
@@ -118,7 +122,15 @@ public enum JournalReplay {
                 }
             case .start:
                 if index > 0 { apply(.retry) }
-            case .inputs, .step, .run, .captured, .stalled, .note, .end:
+            case .stalled(let stepID, _):
+                // The run stopped at this step without a branch (its matching did not finish, or
+                // nothing applied). A replay that branched there would go on from a step the run
+                // never reached.
+                if let taken = branches.first, taken.from == stepID {
+                    outcome.problem = "at '\(stepID)' the run took no branch, but replaying its journal goes to '\(taken.to)'"
+                    return outcome
+                }
+            case .inputs, .step, .run, .captured, .note, .end:
                 break
             }
         }

@@ -6,7 +6,7 @@ import Testing
 /// program reads its options.
 @Suite("Captured values that look like options")
 struct OptionLikeCaptureTests {
-    static func runbook(_ run: String) -> String {
+    static func runbook(_ run: String, capture: String = #"'level=(?<level>\S+)'"#) -> String {
         """
         medic: 1
         id: captures
@@ -19,7 +19,7 @@ struct OptionLikeCaptureTests {
             title: Look
             why: w
             command: [cat, /var/log/app/current]
-            capture: ['level=(?<level>\\S+)']
+            capture: [\(capture)]
             branches:
               - otherwise: clean
           clean:
@@ -39,8 +39,10 @@ struct OptionLikeCaptureTests {
     }
 
     /// The effects after `look` printed `output`.
-    func effects(_ run: String, after output: String) throws -> [WalkEffect] {
-        var walk = Walk(bundle: TestSupport.bundle(try TestSupport.runbook(Self.runbook(run))), inputs: ["dir": "/var/log/app"])
+    func effects(
+        _ run: String, after output: String, capture: String = #"'level=(?<level>\S+)'"#, dir: String = "/var/log/app"
+    ) throws -> [WalkEffect] {
+        var walk = Walk(bundle: TestSupport.bundle(try TestSupport.runbook(Self.runbook(run, capture: capture))), inputs: ["dir": dir])
         _ = walk.start()
         return walk.handle(.finished(StepResult(exitStatus: 0, output: output)))
     }
@@ -84,6 +86,32 @@ struct OptionLikeCaptureTests {
     func script() throws {
         let effects = try effects(#"script: rm -f /tmp/marker "$LEVEL""#, after: "level=--files-with-matches\n")
         #expect(ran(effects) == nil)
-        #expect(stalled(effects)?.hasPrefix("the captured value level = '--files-with-matches' starts with '-', and the script uses $LEVEL") == true)
+        #expect(
+            stalled(effects)?.hasPrefix(
+                "the captured value level = '--files-with-matches' has a line or word that starts with '-', "
+                    + "and the script uses $LEVEL") == true)
+    }
+
+    @Test("a many-valued capture whose second line (or a later word) starts with - does not run in a script; a lone - does")
+    func laterLines() throws {
+        let run = #"script: printf '%s\n' "$LEVEL" | while read -r l; do grep -r "$l" /var/log/app; done"#
+        let lines = try effects(run, after: "level=warn\n", capture: #"'(?m)^x (?<level>.*)$'"#)
+        #expect(ran(lines) != nil)
+        let second = try effects(run, after: "x warn\nx -o/tmp/x\n", capture: #"'(?s)^x (?<level>.*)$'"#)
+        #expect(ran(second) == nil)
+        #expect(stalled(second)?.contains("has a line or word that starts with '-'") == true)
+        let word = try effects(run, after: "x warn --include=*\n", capture: #"'^x (?<level>.*)$'"#)
+        #expect(ran(word) == nil)
+        #expect(ran(try effects(run, after: "x warn - now\n", capture: #"'^x (?<level>.*)$'"#)) != nil)
+    }
+
+    @Test("a capture that takes an input's name is checked like any capture; the input's own checked value is not")
+    func captureOverInput() throws {
+        let run = #"command: [find, /tmp/some-dir, "${dir}"]"#
+        let taken = try effects(run, after: "dir=-delete\n", capture: #"'dir=(?<dir>\S+)'"#, dir: "-print")
+        #expect(ran(taken) == nil)
+        #expect(stalled(taken)?.hasPrefix("the captured value dir = '-delete' starts with '-'") == true)
+        // The value given for the input, checked against its pattern before the walk, runs.
+        #expect(ran(try effects(run, after: "level=warn\n", dir: "-print")) == ["find", "/tmp/some-dir", "-print"])
     }
 }

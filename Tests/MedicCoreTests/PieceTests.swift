@@ -12,6 +12,29 @@ struct PieceTests {
         #expect(Template("${open", at: here).hasUnclosedPlaceholder)
     }
 
+    /// A matcher that never answers: it stops as `reason` says.
+    final class Unanswering: PatternMatcher {
+        let reason: MatchUnfinished.Reason
+        init(_ reason: MatchUnfinished.Reason) { self.reason = reason }
+        func allow(milliseconds: Int) {}
+        func answer(_ question: MatchQuestion) throws(MatchUnfinished) -> MatchAnswer { throw MatchUnfinished(reason, pattern: question.pattern) }
+    }
+
+    @Test("a value its pattern could not check says why: the deadline, Ctrl-C, or a matcher that failed")
+    func inputPatternUnanswered() {
+        let input = InputDefinition(name: "w", type: .string, pattern: RegexPattern("^[a-z]+$", at: here), location: here)
+        #expect(
+            input.problem(with: "abc", matcher: Unanswering(.deadline(milliseconds: 2000)))
+                == "'abc' could not be checked against the pattern ^[a-z]+$: "
+                + "matching did not finish within 2s, and was stopped")
+        #expect(
+            input.problem(with: "abc", matcher: Unanswering(.cancelled))
+                == "'abc' could not be checked against the pattern ^[a-z]+$: matching was cancelled")
+        #expect(
+            input.problem(with: "abc", matcher: Unanswering(.failed("the matching process could not start")))
+                == "'abc' could not be checked against the pattern ^[a-z]+$: matching failed (the matching process could not start)")
+    }
+
     @Test func inputValues() {
         let port = InputDefinition(name: "port", type: .int, location: here)
         #expect(port.problem(with: "80") == nil)

@@ -46,4 +46,18 @@ struct JournalReplayTests {
         let outcome = JournalReplay.replay(h.recorder.events, keptOutput: { _, _ in throw Gone() }, on: &walk)
         #expect(outcome.problem == "the output of 'look' could not be read back: the file is gone")
     }
+
+    @Test("where the run took no branch (its matching did not finish), a replay that branches there is refused")
+    func stalledWhereReplayBranches() throws {
+        let h = try H.harness([.line("yes")])
+        _ = h.session.run(start: H.start)
+        var events = h.recorder.events
+        let index = try #require(events.firstIndex { if case .branch(let taken) = $0 { taken.from == "look" } else { false } })
+        events[index] = .stalled(stepID: "look", reason: "matching did not finish within the step's deadline")
+        events.removeSubrange((index + 1)...)
+        var walk = try freshWalk()
+        let outcome = JournalReplay.replay(
+            events, keptOutput: { record, _ in (String(decoding: h.recorder.outputs[record.stepID] ?? [], as: UTF8.self), nil) }, on: &walk)
+        #expect(outcome.problem == "at 'look' the run took no branch, but replaying its journal goes to 'fix'")
+    }
 }
