@@ -170,7 +170,8 @@ struct SmuggledCheckTests {
         let validate = try medic(["validate", "defaulted.yaml"], in: folder)
         #expect(validate.status == 2, "\(validate.output)")
         #expect(
-            validate.output.contains("defaulted.yaml:5:") && validate.output.contains("the default of 'flag' is not a valid value: '-delete' starts with '-'"),
+            validate.output.contains("defaulted.yaml:5:")
+                && validate.output.contains("the default of 'flag' is not a valid value: '-delete' starts with '-'"),
             "\(validate.output)")
         let defaulted = try medic(["run", "defaulted.yaml", "--dry-run", "--transcript", folder + "/s1"], in: folder)
         #expect(defaulted.status == 2, "\(defaulted.output)")
