@@ -43,10 +43,7 @@ struct RemoteDiscoveryTests {
         _ results: [String: [StepResult]], given: [String: (value: String, origin: InputOrigin)] = ["nginx_host": ("web1", .option)],
         yaml: String = yaml
     ) throws -> (findings: [String: InputFinding], runner: FakeRunner) {
-        let runbook = try TestSupport.runbook(yaml)
-        let runner = FakeRunner(results: results)
-        let findings = InputFinder(runbook: runbook, runner: runner).find(given: given)
-        return (Dictionary(uniqueKeysWithValues: findings.map { ($0.name, $0) }), runner)
+        TestSupport.findInputs(of: try TestSupport.runbook(yaml), results: results, given: given)
     }
 
     static let found: [String: [StepResult]] = [
@@ -106,11 +103,10 @@ struct RemoteDiscoveryTests {
         let runbook = try TestSupport.parsed(Self.discoveredHostYAML, path: "pool.yaml")
         var results = Self.found
         results["discover:nginx_host"] = [StepResult(exitStatus: 0, output: "web7\n")]
-        let runner = FakeRunner(results: results)
-        let findings = InputFinder(runbook: runbook, runner: runner).find(given: [:])
+        let (findings, runner) = TestSupport.findInputs(of: runbook, results: results)
         #expect(runner.ranIDs == ["discover:nginx_host"], "nothing runs on web7")
         #expect(runner.ran.allSatisfy { $0.remote == nil })
-        let upstream = try #require(findings.first { $0.name == "upstream" })
+        let upstream = try #require(findings["upstream"])
         #expect(upstream.value == "app_pool" && upstream.origin == .defaultValue)
         #expect(
             upstream.notes == [
@@ -118,8 +114,7 @@ struct RemoteDiscoveryTests {
             ],
             "\(upstream.notes)")
 
-        let given = FakeRunner(results: results)
-        _ = InputFinder(runbook: runbook, runner: given).find(given: ["nginx_host": ("web1", .option)])
+        let given = TestSupport.findInputs(of: runbook, results: results, given: ["nginx_host": ("web1", .option)]).runner
         #expect(given.ranIDs == ["discover:nginx_host", "discover:upstream", "discover:health_path"])
         #expect(given.ran.dropFirst().allSatisfy { $0.remote?.hosts == ["web1"] }, "a host the operator gave is used")
     }
