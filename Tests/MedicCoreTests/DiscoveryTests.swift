@@ -60,10 +60,7 @@ struct DiscoveryTests {
     static func find(
         _ results: [String: [StepResult]], given: [String: (value: String, origin: InputOrigin)] = [:], yaml: String = yaml
     ) throws -> (findings: [String: InputFinding], runner: FakeRunner) {
-        let runbook = try TestSupport.runbook(yaml)
-        let runner = FakeRunner(results: results)
-        let findings = InputFinder(runbook: runbook, runner: runner).find(given: given)
-        return (Dictionary(uniqueKeysWithValues: findings.map { ($0.name, $0) }), runner)
+        TestSupport.findInputs(of: try TestSupport.runbook(yaml), results: results, given: given)
     }
 
     static let found: [String: [StepResult]] = [
