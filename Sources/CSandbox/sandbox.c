@@ -1,5 +1,6 @@
 #define _GNU_SOURCE
 #include "CSandbox.h"
+#include "fork.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -36,16 +37,6 @@ struct medic_mount_attr {
     uint64_t userns_fd;
 };
 
-enum {
-    STAGE_STDIO = 1,
-    STAGE_NO_NEW_PRIVS,
-    STAGE_UNSHARE,
-    STAGE_PROPAGATION,
-    STAGE_READ_ONLY,
-    STAGE_SCRATCH,
-    STAGE_EXEC,
-    STAGE_FORK,
-};
 
 const char *medic_sandbox_stage_name(int stage) {
     switch (stage) {
@@ -57,6 +48,7 @@ const char *medic_sandbox_stage_name(int stage) {
     case STAGE_SCRATCH: return "mount the scratch tmpfs";
     case STAGE_EXEC: return "exec";
     case STAGE_FORK: return "fork";
+    case STAGE_SHEPHERD: return "start the step's shepherd";
     default: return "start";
     }
 }
@@ -101,8 +93,8 @@ static void child(const char *file, char *const argv[], char *const envp[], int 
     report(status, STAGE_EXEC, errno);
 }
 
-int medic_sandbox_spawn(const char *file, char *const argv[], char *const envp[], int output, const medic_sandbox *sandbox,
-                        pid_t *pid, int *stage) {
+int medic_sandbox_fork(const char *file, char *const argv[], char *const envp[], int output, const medic_sandbox *sandbox,
+                       pid_t *pid, int *stage) {
     int status[2];
     if (pipe2(status, O_CLOEXEC) != 0) {
         *stage = STAGE_FORK;
@@ -153,7 +145,7 @@ int medic_sandbox_probe(const char *scratch, int *stage) {
     }
     pid_t pid;
     // /bin/true exists on every system Medic supports; a missing one is not the sandbox's fault.
-    int code = medic_sandbox_spawn("/bin/true", argv, envp, output, &sandbox, &pid, stage);
+    int code = medic_sandbox_fork("/bin/true", argv, envp, output, &sandbox, &pid, stage);
     close(output);
     if (code != 0) return *stage == STAGE_EXEC ? 0 : code;
     int ignored;
