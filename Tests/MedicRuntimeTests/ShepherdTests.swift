@@ -102,6 +102,17 @@ struct ShepherdTests {
         #expect(check("exec env -i true").0.exitStatus == 0)
     }
 
+    @Test("a step that kills its own shepherd: its status still arrives, and the result says what was not looked for")
+    func killedShepherdIsSaid() throws {
+        let (result, started) = check("kill -9 $PPID; setsid env -i sleep 1027 & echo $!; sleep 0.3")
+        let escaped = try #require(started.first)
+        defer { endLeftRunning(escaped) }
+        #expect(result.exitStatus == 0)
+        #expect(result.escapees.isEmpty)
+        #expect(
+            result.failureReason == "what the program left running outside its process group was not all ended: its shepherd ended first")
+    }
+
     @Test("steps running at once in one process: each names and ends only what its own program started")
     func concurrentStepsKeepToTheirOwn() throws {
         // Actions whose escapees are orphaned at once and outlive every check, and checks that
@@ -114,10 +125,10 @@ struct ShepherdTests {
             for kind in ["action", "check"] {
                 group.enter()
                 let thread = Thread {
-                    let outcome =
-                        kind == "action"
-                        ? action("(setsid env -i sleep \(1030 + index) & echo $!); sleep 1.2")
-                        : check("sleep 0.3; (setsid env -i sleep \(1040 + index) & echo $!); env -i setsid sleep \(1050 + index) & echo $!; sleep 0.3")
+                    let actionScript = "(setsid env -i sleep \(1030 + index) & echo $!); sleep 1.2"
+                    let checkScript =
+                        "sleep 0.3; (setsid env -i sleep \(1040 + index) & echo $!); env -i setsid sleep \(1050 + index) & echo $!; sleep 0.3"
+                    let outcome = kind == "action" ? action(actionScript) : check(checkScript)
                     results.set("\(kind)\(index)", outcome)
                     group.leave()
                 }
