@@ -18,9 +18,10 @@ enum {
 
 // Forks and execs `file` in a process group of its own, stdin on /dev/null, stdout and stderr on
 // `output`, every other descriptor closed, the default signals reset and none blocked, confined
-// by `sandbox`; waits until it has exec'd. Returns 0 and sets `*pid`, or the errno of the stage
-// that failed (`*stage`), the child reaped. Async-signal-safe but for its own child's exec.
+// by `sandbox`; with `announce` >= 0, the child writes its pid there (MEDIC_SHEPHERD_FORKED) before
+// it execs; waits until it has exec'd. Returns 0 and sets `*pid`, or the errno of the stage that
+// failed (`*stage`), the child reaped. Async-signal-safe but for its own child's exec.
 int medic_sandbox_fork(const char *file, char *const argv[], char *const envp[], int output, const medic_sandbox *sandbox,
-                       pid_t *pid, int *stage);
+                       int announce, pid_t *pid, int *stage);
 
 #endif

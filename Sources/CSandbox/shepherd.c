@@ -257,7 +257,7 @@ static void shepherd(const char *file, char *const argv[], char *const envp[], i
     }
     pid_t program = 0;
     int stage = 0;
-    int code = medic_sandbox_fork(file, argv, envp, output, sandbox, &program, &stage);
+    int code = medic_sandbox_fork(file, argv, envp, output, sandbox, reports, &program, &stage);
     close(output);
     if (code != 0) {
         send_message(reports, MEDIC_SHEPHERD_FAILED, stage, code, NULL);
@@ -327,21 +327,32 @@ int medic_shepherd_spawn(const char *file, char *const argv[], char *const envp[
         *stage = STAGE_FORK;
         return fork_error;
     }
+    // The program's pid as soon as it is forked, then whether it exec'd: a shepherd that dies
+    // in between (a program can kill its parent at once) still leaves Medic the program.
     medic_shepherd_message message;
+    pid_t program = 0;
     ssize_t count;
-    do {
-        count = read(reports[0], &message, sizeof message);
-    } while (count < 0 && errno == EINTR);
-    if (count != (ssize_t)sizeof message || message.kind != MEDIC_SHEPHERD_STARTED) {
+    for (;;) {
+        do {
+            count = read(reports[0], &message, sizeof message);
+        } while (count < 0 && errno == EINTR);
+        if (count == (ssize_t)sizeof message && message.kind == MEDIC_SHEPHERD_FORKED) {
+            program = message.value;
+            continue;
+        }
+        break;
+    }
+    int exec_d = count == (ssize_t)sizeof message && message.kind == MEDIC_SHEPHERD_STARTED;
+    int failed = count == (ssize_t)sizeof message && message.kind == MEDIC_SHEPHERD_FAILED;
+    if (!exec_d && (failed || program == 0)) {
         close(reports[0]);
         close(control[1]);
         while (waitpid(forked, NULL, 0) < 0 && errno == EINTR) {}
-        int failed = count == (ssize_t)sizeof message && message.kind == MEDIC_SHEPHERD_FAILED;
         *stage = failed ? message.value : STAGE_SHEPHERD;
         return failed && message.detail ? message.detail : EIO;
     }
     started->shepherd = forked;
-    started->program = message.value;
+    started->program = program;
     started->reports = reports[0];
     started->control = control[1];
     return 0;

@@ -43,12 +43,8 @@ struct ChildProcess {
     static func spawnShepherded(
         _ argv: [String], environment: [String: String], confinement: Confinement? = nil, endEscapees: Bool
     ) -> Result<(ChildProcess, Shepherd), SpawnFailure> {
-        let program: String
-        switch checked(argv, environment) {
-        case .success(let name): program = name
-        case .failure(let failure): return .failure(failure)
-        }
-        guard let (readEnd, writeEnd) = outputPipe() else { return .failure(SpawnFailure(reason: "could not create a pipe: \(errorText(errno))")) }
+        let (program, readEnd, writeEnd): (String, Int32, Int32)
+        do { (program, readEnd, writeEnd) = try prepare(argv, environment).get() } catch { return .failure(error) }
         defer { close(writeEnd) }
         var arguments = CStringArray(argv)
         var variables = mergedEnvironment(environment)
@@ -79,12 +75,8 @@ struct ChildProcess {
     /// looking `argv[0]` up on PATH when it has no slash, with the inherited environment plus
     /// `environment` (which wins).
     static func spawn(_ argv: [String], environment: [String: String]) -> Result<ChildProcess, SpawnFailure> {
-        let program: String
-        switch checked(argv, environment) {
-        case .success(let name): program = name
-        case .failure(let failure): return .failure(failure)
-        }
-        guard let (readEnd, writeEnd) = outputPipe() else { return .failure(SpawnFailure(reason: "could not create a pipe: \(errorText(errno))")) }
+        let (program, readEnd, writeEnd): (String, Int32, Int32)
+        do { (program, readEnd, writeEnd) = try prepare(argv, environment).get() } catch { return .failure(error) }
         defer { close(writeEnd) }
         var inputEnds: [Int32] = [-1, -1]
         guard socketpair(AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0, &inputEnds) == 0 else {
@@ -122,8 +114,10 @@ struct ChildProcess {
         return .success(ChildProcess(pid: pid, output: readEnd, input: inputEnds[1]))
     }
 
-    /// The program's name, or why `argv` or `environment` cannot be passed to a program.
-    private static func checked(_ argv: [String], _ environment: [String: String]) -> Result<String, SpawnFailure> {
+    /// The program's name and the output pipe, both ends close-on-exec, only the read end (ours)
+    /// nonblocking (the child writes to an ordinary blocking pipe); or why `argv` or
+    /// `environment` cannot be passed to a program.
+    private static func prepare(_ argv: [String], _ environment: [String: String]) -> Result<(String, Int32, Int32), SpawnFailure> {
         guard let program = argv.first, !program.isEmpty else { return .failure(SpawnFailure(reason: "the command is empty")) }
         if argv.contains(where: { $0.utf8.contains(0) }) {
             return .failure(SpawnFailure(reason: "an argument of '\(program)' contains a NUL byte, which a program cannot receive"))
@@ -132,16 +126,12 @@ struct ChildProcess {
             let reason = "an environment variable for '\(program)' cannot be passed: it has a NUL byte or an '=' in its name"
             return .failure(SpawnFailure(reason: reason))
         }
-        return .success(program)
-    }
-
-    /// The output pipe, both ends close-on-exec, only the read end (ours) nonblocking: the child
-    /// writes to an ordinary blocking pipe.
-    private static func outputPipe() -> (read: Int32, write: Int32)? {
         var ends: [Int32] = [-1, -1]
-        guard GlibcExtensions.pipe2(&ends, O_CLOEXEC) == 0 else { return nil }
+        guard GlibcExtensions.pipe2(&ends, O_CLOEXEC) == 0 else {
+            return .failure(SpawnFailure(reason: "could not create a pipe: \(errorText(errno))"))
+        }
         _ = fcntl(ends[0], F_SETFL, fcntl(ends[0], F_GETFL) | O_NONBLOCK)
-        return (ends[0], ends[1])
+        return .success((program, ends[0], ends[1]))
     }
 
     /// The inherited environment, minus the names in `overrides`, followed by `overrides` sorted.

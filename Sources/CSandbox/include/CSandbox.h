@@ -31,7 +31,7 @@ typedef struct {
 /// What the shepherd says, one message per write (atomic on a pipe).
 typedef struct {
     int32_t kind;
-    /// MEDIC_SHEPHERD_STARTED: the program's pid; _FAILED: the stage; _EXITED: the program's
+    /// MEDIC_SHEPHERD_FORKED (before it execs) and _STARTED: the program's pid; _FAILED: the stage; _EXITED: the program's
     /// wait status; _ESCAPEE: its pid.
     int32_t value;
     /// MEDIC_SHEPHERD_FAILED: the errno.
@@ -45,6 +45,7 @@ typedef struct {
 #define MEDIC_SHEPHERD_EXITED 3
 #define MEDIC_SHEPHERD_ESCAPEE 4
 #define MEDIC_SHEPHERD_DONE 5
+#define MEDIC_SHEPHERD_FORKED 6
 
 /// Starts `file` (looked up on PATH when it has no slash) with `argv` and `envp` under a
 /// shepherd: a fork of Medic that makes itself a child subreaper and starts the program in a
@@ -59,9 +60,10 @@ typedef struct {
 /// running; either way it names those outside the program's group (MEDIC_SHEPHERD_ESCAPEE), says
 /// MEDIC_SHEPHERD_DONE and exits, so what still runs becomes Medic's.
 ///
-/// Returns 0 and fills `*started` once the program has exec'd, or returns the errno of the
-/// step that failed and sets `*stage` to it (see medic_sandbox_stage_name); the shepherd is
-/// reaped in that case.
+/// Returns 0 and fills `*started` once the program has exec'd (or once it was forked, when the
+/// shepherd died right after: then `reports` is at its end, and the program is Medic's child), or
+/// returns the errno of the step that failed and sets `*stage` to it (see
+/// medic_sandbox_stage_name); the shepherd is reaped in that case.
 int medic_shepherd_spawn(const char *file, char *const argv[], char *const envp[], int output, const medic_sandbox *sandbox,
                          int end_escapees, medic_shepherd *started, int *stage);
 
