@@ -1,5 +1,6 @@
 #define _GNU_SOURCE
 #include "CSandbox.h"
+#include "fork.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -36,16 +37,6 @@ struct medic_mount_attr {
     uint64_t userns_fd;
 };
 
-enum {
-    STAGE_STDIO = 1,
-    STAGE_NO_NEW_PRIVS,
-    STAGE_UNSHARE,
-    STAGE_PROPAGATION,
-    STAGE_READ_ONLY,
-    STAGE_SCRATCH,
-    STAGE_EXEC,
-    STAGE_FORK,
-};
 
 const char *medic_sandbox_stage_name(int stage) {
     switch (stage) {
@@ -57,6 +48,7 @@ const char *medic_sandbox_stage_name(int stage) {
     case STAGE_SCRATCH: return "mount the scratch tmpfs";
     case STAGE_EXEC: return "exec";
     case STAGE_FORK: return "fork";
+    case STAGE_SHEPHERD: return "start the step's shepherd";
     default: return "start";
     }
 }
@@ -79,7 +71,17 @@ static void confine_mounts(int status, const char *scratch) {
     if (mount("medic-scratch", scratch, "tmpfs", MS_NOSUID | MS_NODEV, "mode=0700,size=64m") != 0) report(status, STAGE_SCRATCH, errno);
 }
 
-static void child(const char *file, char *const argv[], char *const envp[], int output, const medic_sandbox *sandbox, int status) {
+static void child(const char *file, char *const argv[], char *const envp[], int output, const medic_sandbox *sandbox, int status,
+                  int announce) {
+    // The child says its pid itself, before it can run anything of the program's: a program that
+    // kills its parent at once cannot hide from Medic.
+    if (announce >= 0) {
+        medic_shepherd_message forked = {.kind = MEDIC_SHEPHERD_FORKED, .value = getpid()};
+        ssize_t written;
+        do {
+            written = write(announce, &forked, sizeof forked);
+        } while (written < 0 && errno == EINTR);
+    }
     if (setpgid(0, 0) != 0) report(status, STAGE_STDIO, errno);
     static const int defaults[] = {SIGINT, SIGTERM, SIGPIPE, SIGHUP, SIGQUIT};
     for (size_t i = 0; i < sizeof defaults / sizeof defaults[0]; i++) {
@@ -101,8 +103,8 @@ static void child(const char *file, char *const argv[], char *const envp[], int 
     report(status, STAGE_EXEC, errno);
 }
 
-int medic_sandbox_spawn(const char *file, char *const argv[], char *const envp[], int output, const medic_sandbox *sandbox,
-                        pid_t *pid, int *stage) {
+int medic_sandbox_fork(const char *file, char *const argv[], char *const envp[], int output, const medic_sandbox *sandbox,
+                       int announce, pid_t *pid, int *stage) {
     int status[2];
     if (pipe2(status, O_CLOEXEC) != 0) {
         *stage = STAGE_FORK;
@@ -116,7 +118,7 @@ int medic_sandbox_spawn(const char *file, char *const argv[], char *const envp[]
     pid_t forked = fork();
     if (forked == 0) {
         close(status[0]);
-        child(file, argv, envp, output, sandbox, status[1]);
+        child(file, argv, envp, output, sandbox, status[1], announce);
     }
     int fork_error = errno;
     pthread_sigmask(SIG_SETMASK, &old, NULL);
@@ -153,7 +155,7 @@ int medic_sandbox_probe(const char *scratch, int *stage) {
     }
     pid_t pid;
     // /bin/true exists on every system Medic supports; a missing one is not the sandbox's fault.
-    int code = medic_sandbox_spawn("/bin/true", argv, envp, output, &sandbox, &pid, stage);
+    int code = medic_sandbox_fork("/bin/true", argv, envp, output, &sandbox, -1, &pid, stage);
     close(output);
     if (code != 0) return *stage == STAGE_EXEC ? 0 : code;
     int ignored;

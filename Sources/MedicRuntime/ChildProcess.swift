@@ -8,7 +8,7 @@ struct ChildProcess {
     let pid: pid_t
     /// The read end of the output pipe: nonblocking and close-on-exec.
     let output: Int32
-    /// Our end of the child's standard input when it reads from Medic (a socket pair rather
+    /// Our end of the child's standard input when it reads from Medic (ssh: a socket pair rather
     /// than a pipe, so that writing after the child is gone fails with EPIPE under
     /// `MSG_NOSIGNAL` instead of raising SIGPIPE; nonblocking, close-on-exec); nil when it reads
     /// /dev/null.
@@ -29,19 +29,95 @@ struct ChildProcess {
 
     /// The signals a step starts with at their default action, whatever Medic does with them:
     /// ignored dispositions survive exec, and a check that cannot be stopped by SIGTERM or that
-    /// never sees SIGPIPE when its reader goes away would misbehave.
-    private static let defaultSignals = [SIGINT, SIGTERM, SIGPIPE, SIGHUP, SIGQUIT]
+    /// never sees SIGPIPE when its reader goes away would misbehave. (CSandbox's fork resets the
+    /// same ones.)
+    static let defaultSignals = [SIGINT, SIGTERM, SIGPIPE, SIGHUP, SIGQUIT]
 
-    /// Starts `argv`, looking `argv[0]` up on PATH when it has no slash, with the inherited
-    /// environment plus `environment` (which wins).
+    /// Starts `argv` under its shepherd (`Shepherd`), looking `argv[0]` up on PATH when it has no
+    /// slash, with the inherited environment plus `environment` (which wins). With `endEscapees`
+    /// (a check) the shepherd ends what the program leaves running when it exits; otherwise (an
+    /// action) it names what left the group and leaves it running.
     ///
-    /// With `confinement` (checks), the child is started through CSandbox: `no_new_privs`, and
-    /// when `confinesMounts`, a read-only mount namespace with a tmpfs on `scratch`. With
-    /// `pipeInput` (ssh), its standard input is a socket Medic writes to; the two do not combine.
-    static func spawn(
-        _ argv: [String], environment: [String: String], confinement: Confinement? = nil, pipeInput: Bool = false
-    ) -> Result<ChildProcess, SpawnFailure> {
-        precondition(confinement == nil || !pipeInput, "a confined child reads /dev/null")
+    /// With `confinement` (checks), the program also gets `no_new_privs` and, when
+    /// `confinesMounts`, a read-only mount namespace with a tmpfs on `scratch`.
+    static func spawnShepherded(
+        _ argv: [String], environment: [String: String], confinement: Confinement? = nil, endEscapees: Bool
+    ) -> Result<(ChildProcess, Shepherd), SpawnFailure> {
+        let (program, readEnd, writeEnd): (String, Int32, Int32)
+        do { (program, readEnd, writeEnd) = try prepare(argv, environment).get() } catch { return .failure(error) }
+        defer { close(writeEnd) }
+        var arguments = CStringArray(argv)
+        var variables = mergedEnvironment(environment)
+        var started = medic_shepherd()
+        var stage: Int32 = 0
+        let status = Escapees.spawning {
+            let status = arguments.withPointers { argvPointers in
+                variables.withPointers { envPointers in
+                    (confinement?.scratch ?? "").withCString { scratch in
+                        var sandbox = medic_sandbox(
+                            no_new_privs: confinement == nil ? 0 : 1, scratch: confinement?.confinesMounts == true ? scratch : nil)
+                        return medic_shepherd_spawn(program, argvPointers, envPointers, writeEnd, &sandbox, endEscapees ? 1 : 0, &started, &stage)
+                    }
+                }
+            }
+            return (status, status == 0 ? [started.shepherd, started.program] : [])
+        }
+        guard status == 0 else {
+            close(readEnd)
+            let step = String(cString: medic_sandbox_stage_name(stage))
+            return .failure(
+                SpawnFailure(reason: step == "exec" ? explain(status, program: program) : "could not \(step) for '\(program)': \(errorText(status))"))
+        }
+        return .success((ChildProcess(pid: started.program, output: readEnd), Shepherd(started)))
+    }
+
+    /// Starts `argv` with `posix_spawnp` (ssh, whose standard input is a socket Medic writes to),
+    /// looking `argv[0]` up on PATH when it has no slash, with the inherited environment plus
+    /// `environment` (which wins).
+    static func spawn(_ argv: [String], environment: [String: String]) -> Result<ChildProcess, SpawnFailure> {
+        let (program, readEnd, writeEnd): (String, Int32, Int32)
+        do { (program, readEnd, writeEnd) = try prepare(argv, environment).get() } catch { return .failure(error) }
+        defer { close(writeEnd) }
+        var inputEnds: [Int32] = [-1, -1]
+        guard socketpair(AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0, &inputEnds) == 0 else {
+            close(readEnd)
+            return .failure(SpawnFailure(reason: "could not create a socket pair: \(errorText(errno))"))
+        }
+        _ = fcntl(inputEnds[1], F_SETFL, fcntl(inputEnds[1], F_GETFL) | O_NONBLOCK)
+        defer { close(inputEnds[0]) }
+
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_adddup2(&actions, inputEnds[0], 0)
+        posix_spawn_file_actions_adddup2(&actions, writeEnd, 1)
+        posix_spawn_file_actions_adddup2(&actions, writeEnd, 2)
+        GlibcExtensions.addCloseFrom(3, to: &actions)
+
+        var arguments = CStringArray(argv)
+        var variables = mergedEnvironment(environment)
+        var pid: pid_t = 0
+        // posix_spawnp searches the PATH of Medic's own environment, not the child's.
+        let status = SpawnAttributes.withOwnGroup(defaulting: .these(defaultSignals)) { attributes in
+            Escapees.spawning {
+                let status = arguments.withPointers { argvPointers in
+                    variables.withPointers { envPointers in posix_spawnp(&pid, program, &actions, &attributes, argvPointers, envPointers) }
+                }
+                return (status, status == 0 ? [pid] : [])
+            }
+        }
+        guard status == 0 else {
+            close(readEnd)
+            close(inputEnds[1])
+            return .failure(SpawnFailure(reason: explain(status, program: program)))
+        }
+        return .success(ChildProcess(pid: pid, output: readEnd, input: inputEnds[1]))
+    }
+
+    /// The program's name and the output pipe, both ends close-on-exec, only the read end (ours)
+    /// nonblocking (the child writes to an ordinary blocking pipe); or why `argv` or
+    /// `environment` cannot be passed to a program.
+    private static func prepare(_ argv: [String], _ environment: [String: String]) -> Result<(String, Int32, Int32), SpawnFailure> {
         guard let program = argv.first, !program.isEmpty else { return .failure(SpawnFailure(reason: "the command is empty")) }
         if argv.contains(where: { $0.utf8.contains(0) }) {
             return .failure(SpawnFailure(reason: "an argument of '\(program)' contains a NUL byte, which a program cannot receive"))
@@ -54,82 +130,8 @@ struct ChildProcess {
         guard GlibcExtensions.pipe2(&ends, O_CLOEXEC) == 0 else {
             return .failure(SpawnFailure(reason: "could not create a pipe: \(errorText(errno))"))
         }
-        let (readEnd, writeEnd) = (ends[0], ends[1])
-        // Only our end is nonblocking: the child writes to an ordinary blocking pipe.
-        _ = fcntl(readEnd, F_SETFL, fcntl(readEnd, F_GETFL) | O_NONBLOCK)
-        defer { close(writeEnd) }
-        var inputEnds: [Int32] = [-1, -1]
-        if pipeInput {
-            guard socketpair(AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0, &inputEnds) == 0 else {
-                close(readEnd)
-                return .failure(SpawnFailure(reason: "could not create a socket pair: \(errorText(errno))"))
-            }
-            _ = fcntl(inputEnds[1], F_SETFL, fcntl(inputEnds[1], F_GETFL) | O_NONBLOCK)
-        }
-        defer { if pipeInput { close(inputEnds[0]) } }
-
-        var actions = posix_spawn_file_actions_t()
-        posix_spawn_file_actions_init(&actions)
-        defer { posix_spawn_file_actions_destroy(&actions) }
-        if pipeInput {
-            posix_spawn_file_actions_adddup2(&actions, inputEnds[0], 0)
-        } else {
-            posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
-        }
-        posix_spawn_file_actions_adddup2(&actions, writeEnd, 1)
-        posix_spawn_file_actions_adddup2(&actions, writeEnd, 2)
-        GlibcExtensions.addCloseFrom(3, to: &actions)
-
-        var attributes = posix_spawnattr_t()
-        posix_spawnattr_init(&attributes)
-        defer { posix_spawnattr_destroy(&attributes) }
-        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK))
-        posix_spawnattr_setpgroup(&attributes, 0)
-        var signals = sigset_t()
-        sigemptyset(&signals)
-        for signal in defaultSignals { sigaddset(&signals, signal) }
-        posix_spawnattr_setsigdefault(&attributes, &signals)
-        sigemptyset(&signals)
-        posix_spawnattr_setsigmask(&attributes, &signals)
-
-        var arguments = CStringArray(argv)
-        var variables = mergedEnvironment(environment)
-        var pid: pid_t = 0
-        if let confinement {
-            var stage: Int32 = 0
-            let status = Escapees.spawning {
-                let status = arguments.withPointers { argvPointers in
-                    variables.withPointers { envPointers in
-                        confinement.scratch.withCString { scratch in
-                            var sandbox = medic_sandbox(no_new_privs: 1, scratch: confinement.confinesMounts ? scratch : nil)
-                            return medic_sandbox_spawn(program, argvPointers, envPointers, writeEnd, &sandbox, &pid, &stage)
-                        }
-                    }
-                }
-                return (status, status == 0 ? pid : nil)
-            }
-            guard status == 0 else {
-                close(readEnd)
-                let step = String(cString: medic_sandbox_stage_name(stage))
-                return .failure(
-                    SpawnFailure(
-                        reason: step == "exec" ? explain(status, program: program) : "could not \(step) for '\(program)': \(errorText(status))"))
-            }
-            return .success(ChildProcess(pid: pid, output: readEnd))
-        }
-        // posix_spawnp searches the PATH of Medic's own environment, not the child's.
-        let status = Escapees.spawning {
-            let status = arguments.withPointers { argvPointers in
-                variables.withPointers { envPointers in posix_spawnp(&pid, program, &actions, &attributes, argvPointers, envPointers) }
-            }
-            return (status, status == 0 ? pid : nil)
-        }
-        guard status == 0 else {
-            close(readEnd)
-            if pipeInput { close(inputEnds[1]) }
-            return .failure(SpawnFailure(reason: explain(status, program: program)))
-        }
-        return .success(ChildProcess(pid: pid, output: readEnd, input: pipeInput ? inputEnds[1] : nil))
+        _ = fcntl(ends[0], F_SETFL, fcntl(ends[0], F_GETFL) | O_NONBLOCK)
+        return .success((program, ends[0], ends[1]))
     }
 
     /// The inherited environment, minus the names in `overrides`, followed by `overrides` sorted.

@@ -202,22 +202,14 @@ public final class MatchWorker: PatternMatcher, Sendable {
         posix_spawn_file_actions_adddup2(&actions, answerEnds[1], 1)
         posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0)
         GlibcExtensions.addCloseFrom(3, to: &actions)
-        var attributes = posix_spawnattr_t()
-        posix_spawnattr_init(&attributes)
-        defer { posix_spawnattr_destroy(&attributes) }
-        // A group of its own: the terminal's Ctrl-C goes to Medic's group, never to the copy.
-        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK))
-        posix_spawnattr_setpgroup(&attributes, 0)
-        var signals = sigset_t()
-        sigfillset(&signals)
-        posix_spawnattr_setsigdefault(&attributes, &signals)
-        sigemptyset(&signals)
-        posix_spawnattr_setsigmask(&attributes, &signals)
         var arguments = CStringArray(["medic", Self.argument, String(getpid())])
         var pid: pid_t = 0
-        let status = Escapees.spawning {
-            let status = arguments.withPointers { argv in posix_spawn(&pid, executable, &actions, &attributes, argv, environ) }
-            return (status, status == 0 ? pid : nil)
+        // Every signal at its default: the copy runs no handler of Medic's.
+        let status = SpawnAttributes.withOwnGroup(defaulting: .all) { attributes in
+            Escapees.spawning {
+                let status = arguments.withPointers { argv in posix_spawn(&pid, executable, &actions, &attributes, argv, environ) }
+                return (status, status == 0 ? [pid] : [])
+            }
         }
         guard status == 0 else {
             close(questionEnds[1])

@@ -48,12 +48,10 @@ struct ProcessRunner {
             confinement = ChildProcess.Confinement(confinesMounts: sandbox.confinesMounts, scratch: scratch?.path ?? "")
         }
         defer { scratch?.remove() }
-        // Descendants inherit the mark, so those that leave the group can be found (`Escapees`).
-        let mark = Escapees.newMark()
-        environment[Escapees.markVariable] = mark
         let child: ChildProcess
-        switch ChildProcess.spawn(argv, environment: environment, confinement: confinement) {
-        case .success(let spawned): child = spawned
+        var shepherd: Shepherd
+        switch ChildProcess.spawnShepherded(argv, environment: environment, confinement: confinement, endEscapees: endLeftovers) {
+        case .success(let spawned): (child, shepherd) = spawned
         case .failure(let failure):
             output(ArraySlice(Array((failure.reason + "\n").utf8)))
             return StepResult(durationMilliseconds: Int(MonotonicClock.now() - started), failureReason: failure.reason)
@@ -65,9 +63,12 @@ struct ProcessRunner {
         var killAt: Int64 = .max
         var killedAt: Int64?
         var exitedAt: Int64?
+        var exitStatus: Int32?
+        // The shepherd ended before the program did: the program is Medic's child now, watched
+        // the plain way, and what it left outside its group is not looked for.
+        var shepherdLost = false
         var sent: Set<Int32> = []
         var buffer = [UInt8](repeating: 0, count: Self.chunkSize)
-        var idleCheck: Int64 = 1
 
         func signalGroup(_ signal: Int32) {
             // The child has not been reaped yet, so its pid cannot name anyone else's group.
@@ -83,7 +84,7 @@ struct ProcessRunner {
         while true {
             let now = MonotonicClock.now()
             if stop == nil, now >= deadline { begin(.timeout, at: now) }
-            if exitedAt == nil, Self.hasExited(child.pid) { exitedAt = now }
+            if exitedAt == nil, shepherdLost, Self.hasExited(child.pid) { exitedAt = now }
             // Once the program is gone and nothing holds its pipe, whatever is left of its group
             // has outlived the program's own handling of SIGTERM: no need to wait out the grace.
             if stop != nil, killedAt == nil, now >= killAt || (exitedAt != nil && pipe == nil) {
@@ -98,20 +99,27 @@ struct ProcessRunner {
             }
             if stop == nil { wakeAt = min(wakeAt, deadline) }
             if killedAt == nil { wakeAt = min(wakeAt, killAt) }
-            if exitedAt == nil {
-                // After the pipe closes the exit is usually a moment away: look again soon, then
-                // less and less often for a program that closed its output and kept running.
-                let check = pipe == nil ? idleCheck : Self.exitCheckMilliseconds
-                if pipe == nil { idleCheck = min(idleCheck * 2, Self.exitCheckMilliseconds) }
-                wakeAt = min(wakeAt, now + check)
-            }
+            if exitedAt == nil, shepherdLost { wakeAt = min(wakeAt, now + Self.exitCheckMilliseconds) }
 
             var descriptors = [
                 pollfd(fd: pipe ?? -1, events: Int16(POLLIN), revents: 0),
                 stop == nil ? interrupt.pollDescriptor : pollfd(fd: -1, events: 0, revents: 0),
+                pollfd(fd: exitedAt == nil && !shepherdLost ? shepherd.reports : -1, events: Int16(POLLIN), revents: 0),
             ]
-            let ready = poll(&descriptors, 2, MonotonicClock.pollTimeout(until: wakeAt))
+            let ready = poll(&descriptors, 3, MonotonicClock.pollTimeout(until: wakeAt))
             if ready <= 0 { continue }
+            if descriptors[2].revents != 0 {
+                switch shepherd.readExit() {
+                case .none: break
+                case .exited(let status):
+                    exitStatus = status
+                    exitedAt = MonotonicClock.now()
+                case .lost:
+                    // Once the shepherd is reaped, the program (alive or not) is Medic's child.
+                    shepherd.reap()
+                    shepherdLost = true
+                }
+            }
             if interrupt.isRaised(descriptors[1].revents) {
                 interrupt.drain()
                 begin(.cancel, at: MonotonicClock.now())
@@ -130,32 +138,42 @@ struct ProcessRunner {
         // The program is not reaped yet, so its pid still names only its own group.
         let leftovers = ProcessGroup.members(of: child.pid)
         if endLeftovers, !leftovers.isEmpty { killpg(child.pid, SIGKILL) }
-        // Those that left the group: a check's are ended by pid (and reaped once they are
-        // Medic's), an action's named and left running.
-        let escapees =
-            endLeftovers ? Escapees.end(mark: mark, leader: child.pid) : Escapees.find(mark: mark, leader: child.pid).map(\.name)
-
         var status: Int32 = 0
-        var reaped = waitpid(child.pid, &status, 0)
-        while reaped == -1, errno == EINTR { reaped = waitpid(child.pid, &status, 0) }
-        Escapees.reaped(child.pid)
-        Escapees.reapOrphans()
-        guard reaped == child.pid else {
-            // Someone else reaped it (SIGCHLD set to SIG_IGN does that): the status is gone.
-            return StepResult(
-                timedOut: stop == .timeout, cancelled: stop == .cancel, durationMilliseconds: Int(MonotonicClock.now() - started),
-                failureReason: "how the program ended is unknown: \(errorText(errno))"
-            )
+        var finish = Shepherd.Finish()
+        if !shepherdLost {
+            // Medic is done with the group: the shepherd reaps the program, then ends (a check) or
+            // names (an action) what is left of its tree outside the group. (The loop ends only
+            // once the program exited, which the shepherd said unless it was lost.)
+            status = exitStatus ?? 0
+            finish = shepherd.finish()
+            Escapees.reaped(child.pid)
+        } else {
+            var reaped = waitpid(child.pid, &status, 0)
+            while reaped == -1, errno == EINTR { reaped = waitpid(child.pid, &status, 0) }
+            Escapees.reaped(child.pid)
+            if reaped != child.pid {
+                Escapees.reapOrphans()
+                return StepResult(
+                    timedOut: stop == .timeout, cancelled: stop == .cancel, durationMilliseconds: Int(MonotonicClock.now() - started),
+                    failureReason: "how the program ended is unknown: its shepherd ended first, and \(errorText(errno))"
+                )
+            }
         }
+        Escapees.reapOrphans()
         let ended = WaitStatus(status)
         var reason: String?
         if case .signaled(let signal) = ended, !sent.contains(signal) { reason = WaitStatus.describe(signal: signal) }
+        if !finish.complete {
+            let what = endLeftovers ? "ended" : "named"
+            reason = [reason, "what the program left running outside its process group was not all \(what): its shepherd ended first"]
+                .compactMap { $0 }.joined(separator: "; ")
+        }
         var result = StepResult(
             exitStatus: ended.shellStatus, timedOut: stop == .timeout, cancelled: stop == .cancel,
             durationMilliseconds: Int(MonotonicClock.now() - started), failureReason: reason
         )
         result.leftovers = leftovers
-        result.escapees = escapees
+        result.escapees = finish.escapees
         result.leftoversEnded = endLeftovers
         return result
     }

@@ -184,7 +184,7 @@ final class SSHRunner {
                     continue
                 }
                 let argv = settings.argv(host: host, connectTimeoutSeconds: connectTimeout, directory: directory)
-                switch ChildProcess.spawn(argv, environment: [:], pipeInput: true) {
+                switch ChildProcess.spawn(argv, environment: [:]) {
                 case .failure(let failure):
                     if streaming { output(ArraySlice(Array((failure.reason + "\n").utf8))) }
                     results[next] = StepResult(failureReason: failure.reason)

@@ -240,23 +240,7 @@ public final class RunSession {
             HTTPHeader(name: $0.name, value: Masking.isSensitiveHeader($0.name) ? Masking.mask : walk.masking.apply($0.value))
         }
         guard record(.output(outputRecord)), record(.result(resultRecord)) else { return nil }
-        if !result.leftovers.isEmpty {
-            let count = result.leftovers.count == 1 ? "1 process" : "\(result.leftovers.count) processes"
-            let what = result.leftovers.joined(separator: ", ")
-            let note =
-                result.leftoversEnded
-                ? "Medic ended \(count) '\(invocation.stepID)' left running in the background: \(what)"
-                : "'\(invocation.stepID)' left \(count) running in the background: \(what)"
-            console.show("  " + note, .warning)
-            guard record(.note(walk.masking.apply(note))) else { return nil }
-        }
-        if !result.escapees.isEmpty {
-            let count = result.escapees.count == 1 ? "1 process" : "\(result.escapees.count) processes"
-            let what = result.escapees.joined(separator: ", ")
-            let note =
-                result.leftoversEnded
-                ? "Medic ended \(count) '\(invocation.stepID)' started that left its process group (a new session, as setsid makes): \(what)"
-                : "'\(invocation.stepID)' started \(count) that left its process group and \(result.escapees.count == 1 ? "is" : "are") still running: \(what)"
+        for note in Self.backgroundNotes(result, stepID: invocation.stepID) {
             console.show("  " + note, .warning)
             guard record(.note(walk.masking.apply(note))) else { return nil }
         }
@@ -267,6 +251,23 @@ public final class RunSession {
             guard record(.note(note)) else { return nil }
         }
         return finished(result, of: invocation)
+    }
+
+    /// The notes naming what a step's program left running when it exited: in its process group
+    /// (`leftovers`), then outside it (`escapees`); ended for a check, still running for an action.
+    static func backgroundNotes(_ result: StepResult, stepID: String) -> [String] {
+        [(result.leftovers, false), (result.escapees, true)].compactMap { processes, escaped in
+            guard !processes.isEmpty else { return nil }
+            let count = processes.count == 1 ? "1 process" : "\(processes.count) processes"
+            let what = processes.joined(separator: ", ")
+            switch (escaped, result.leftoversEnded) {
+            case (false, true): return "Medic ended \(count) '\(stepID)' left running in the background: \(what)"
+            case (false, false): return "'\(stepID)' left \(count) running in the background: \(what)"
+            case (true, true): return "Medic ended \(count) '\(stepID)' started that left its process group (a new session, as setsid makes): \(what)"
+            case (true, false):
+                return "'\(stepID)' started \(count) that left its process group and \(processes.count == 1 ? "is" : "are") still running: \(what)"
+            }
+        }
     }
 
     /// The least time a step's patterns get over its output, in milliseconds, even when the

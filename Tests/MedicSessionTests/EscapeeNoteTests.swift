@@ -1,7 +1,8 @@
 import MedicCore
-import MedicSession
 import MedicTestSupport
 import Testing
+
+@testable import MedicSession
 
 /// What a step started that left its process group is named on screen and in the journal: ended
 /// for a check, still running for an action.
@@ -45,5 +46,26 @@ struct EscapeeNoteTests {
         #expect(console.screen.contains(expected))
         let notes = recorder.events.compactMap { if case .note(let text) = $0 { text } else { nil } }
         #expect(notes.contains(expected))
+    }
+
+    @Test("one note each for what was left in the group and what left it: ended for a check, still running for an action")
+    func notesForBothKinds() {
+        var result = StepResult(exitStatus: 0)
+        result.leftovers = ["sleep (pid 10)"]
+        result.escapees = ["sleep (pid 11)", "sh (pid 12)"]
+        result.leftoversEnded = true
+        #expect(
+            RunSession.backgroundNotes(result, stepID: "look") == [
+                "Medic ended 1 process 'look' left running in the background: sleep (pid 10)",
+                "Medic ended 2 processes 'look' started that left its process group (a new session, as setsid makes): sleep (pid 11), sh (pid 12)",
+            ])
+        result.leftoversEnded = false
+        result.escapees = ["sleep (pid 11)"]
+        #expect(
+            RunSession.backgroundNotes(result, stepID: "act") == [
+                "'act' left 1 process running in the background: sleep (pid 10)",
+                "'act' started 1 process that left its process group and is still running: sleep (pid 11)",
+            ])
+        #expect(RunSession.backgroundNotes(StepResult(exitStatus: 0), stepID: "none").isEmpty)
     }
 }
