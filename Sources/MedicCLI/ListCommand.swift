@@ -24,8 +24,10 @@ struct ListCommand: ParsableCommand {
         let style = TerminalStyle.forStandardOutput()
         var rows: [(String, String, String, String)] = []
         var anyInvalid = false
+        // One matching process for every file's defaults, started at the first that has one.
+        let loader = RunbookLoader.bounded()
         for file in files {
-            let (bundle, diagnostics) = RunbookLoader().loadBundle(file)
+            let (bundle, diagnostics) = loader.loadBundle(file)
             let errors = diagnostics.filter { $0.severity == .error }.count
             let warnings = diagnostics.count - errors
             let status: String

@@ -1,6 +1,7 @@
 import ArgumentParser
 import MedicCore
 import MedicLoader
+import MedicRuntime
 import MedicTerminal
 
 /// `medic validate FILE...`: every problem of every file, compiler-style.
@@ -19,7 +20,7 @@ struct ValidateCommand: ParsableCommand {
 
     func run() throws {
         // Each file once, however many of the others call it; each problem once.
-        let unique = RunbookLoader().check(try files.map(RunbookArgument.resolve))
+        let unique = RunbookLoader.bounded().check(try files.map(RunbookArgument.resolve))
         let printer = DiagnosticPrinter()
         printer.print(unique)
         let failed = unique.hasErrors || (strict && !unique.isEmpty)
@@ -31,7 +32,7 @@ struct ValidateCommand: ParsableCommand {
 
 /// Loads a runbook for a command that needs a valid one, printing diagnostics and exiting 2 if not.
 func loadValidBundle(_ path: String) throws -> RunbookBundle {
-    let (bundle, diagnostics) = RunbookLoader().loadBundle(path)
+    let (bundle, diagnostics) = RunbookLoader.bounded().loadBundle(path)
     let printer = DiagnosticPrinter()
     printer.print(diagnostics)
     guard let bundle else {
@@ -39,4 +40,15 @@ func loadValidBundle(_ path: String) throws -> RunbookBundle {
         throw ExitCode(ExitStatus.invalidRunbook.rawValue)
     }
     return bundle
+}
+
+extension RunbookLoader {
+    /// A loader whose validation matches inputs' patterns over their defaults in a matching
+    /// process it kills after `InputDefinition.patternMilliseconds` a default (`MatchWorker`),
+    /// started only when a runbook has a default to check against a pattern. Commands load
+    /// before they install Medic's signal handlers, so Ctrl-C and SIGTERM end Medic there, and
+    /// the process dies with it.
+    static func bounded() -> RunbookLoader {
+        RunbookLoader(matcher: MatchWorker(interruptDescriptor: nil))
+    }
 }

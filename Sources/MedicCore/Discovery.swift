@@ -121,8 +121,10 @@ public struct RefusalRule: Sendable, Hashable {
     public var templates: [Template] { (test.template.map { [$0] } ?? []) + [because] }
 
     /// Whether the rule refuses `value`, other inputs' values being `values`. A rule whose
-    /// template fills in to nothing does not apply.
-    public func refuses(_ value: String, values: [String: String]) -> Bool {
+    /// template fills in to nothing does not apply. A `matches` rule asks `matcher`, within the
+    /// budget the caller set, and throws when the match did not finish: neither a refusal nor
+    /// a pass.
+    public func refuses(_ value: String, values: [String: String], matcher: any PatternMatcher) throws(MatchUnfinished) -> Bool {
         guard !value.isEmpty else { return false }
         let fill: (Template) -> String = { $0.render { values[$0] ?? "" }.trimmingSpaces() }
         switch test {
@@ -141,8 +143,8 @@ public struct RefusalRule: Sendable, Hashable {
             guard let target = ListenAddress(target: value) else { return false }
             return Self.items(fill(template)).contains { ListenAddress(listen: $0)?.isReached(by: target) ?? false }
         case .matches(let pattern):
-            guard let regex = try? pattern.compiled() else { return false }
-            return (try? regex.firstMatch(in: value)) != nil
+            guard (try? pattern.compiled()) != nil else { return false }
+            return try matcher.answer(MatchQuestion(.first, pattern.source, in: [value])).count > 0
         }
     }
 

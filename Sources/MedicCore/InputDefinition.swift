@@ -46,11 +46,6 @@ public struct InputDefinition: Sendable, Hashable {
         self.discovery = nil
     }
 
-    /// The first rule that refuses `value`, given the other inputs' `values`.
-    public func refusal(of value: String, values: [String: String]) -> RefusalRule? {
-        refusals.first { $0.refuses(value, values: values) }
-    }
-
     /// Whether values of this input must be kept out of argv, screens and files.
     public var isSecret: Bool { type == .secret }
 

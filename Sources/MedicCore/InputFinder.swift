@@ -45,31 +45,41 @@ public struct InputFinder {
             if case .discovered = finding.origin { discovered.insert(name) }
         }
         var all = runbook.inputs.compactMap { findings[$0.name] }
-        InputFinder.checkRefusals(&all, inputs: runbook.inputs)
+        InputFinder.checkRefusals(&all, inputs: runbook.inputs, matcher: matcher)
         return all
     }
 
-    /// `findings` with their refusals checked again.
-    public static func refreshed(_ findings: [InputFinding], inputs: [InputDefinition]) -> [InputFinding] {
+    /// `findings` with their refusals checked again, `matcher` matching the `matches` rules.
+    public static func refreshed(_ findings: [InputFinding], inputs: [InputDefinition], matcher: any PatternMatcher) -> [InputFinding] {
         var findings = findings
-        checkRefusals(&findings, inputs: inputs)
+        checkRefusals(&findings, inputs: inputs, matcher: matcher)
         return findings
     }
 
-    /// Refuses, in `findings`, every value a `refuse_if` rule of its input refuses, and clears
-    /// refusals that no longer hold (after a `set`).
-    public static func checkRefusals(_ findings: inout [InputFinding], inputs: [InputDefinition]) {
+    /// Refuses, in `findings`, every value a `refuse_if` rule of its input refuses, or that a rule
+    /// could not be checked against (`InputDefinition.refusal(of:values:matcher:)`), and clears
+    /// refusals that no longer hold (after a `set`). Returns what stopped a rule's matching when
+    /// Medic was told to stop meanwhile (SIGTERM, a hang-up), for the caller to stop too.
+    @discardableResult
+    public static func checkRefusals(_ findings: inout [InputFinding], inputs: [InputDefinition], matcher: any PatternMatcher) -> MatchUnfinished? {
         var values: [String: String] = [:]
         for finding in findings where !finding.isSecret { values[finding.name] = finding.value }
+        var stopped: MatchUnfinished?
         for index in findings.indices {
             let name = findings[index].name
             guard let input = inputs.first(where: { $0.name == name }) else { continue }
-            if let rule = input.refusal(of: findings[index].value, values: values) {
-                findings[index].refusal = rule.reason(values: values)
-            } else {
-                findings[index].refusal = nil
+            var basis = values
+            basis[name] = findings[index].value
+            if findings[index].refusalBasis == basis { continue }
+            let refusal = input.refusalCheck(of: findings[index].value, values: values, matcher: matcher)
+            findings[index].refusal = refusal?.text
+            findings[index].refusalBasis = basis
+            if let unfinished = refusal?.unfinished, unfinished.reason == .stopped {
+                stopped = unfinished
+                break
             }
         }
+        return stopped
     }
 
     /// The value before discovery: given, else the default, else none.
@@ -120,8 +130,8 @@ public struct InputFinder {
             for candidate in candidates {
                 if let problem = input.problem(with: candidate, matcher: matcher) {
                     finding.notes.append("passed over '\(TerminalText.sanitize(candidate))': \(TerminalText.sanitize(problem))")
-                } else if let rule = input.refusal(of: candidate, values: values) {
-                    finding.notes.append("passed over '\(candidate)': \(rule.reason(values: values.merging([(input.name, candidate)]) { $1 }))")
+                } else if let refusal = input.refusal(of: candidate, values: values, matcher: matcher) {
+                    finding.notes.append("passed over '\(candidate)': \(refusal)")
                 } else {
                     usable.append(candidate)
                 }
@@ -186,12 +196,8 @@ public struct InputFinder {
         do {
             return .success(try discovery.candidates(in: output, matcher: matcher))
         } catch {
-            switch error.reason {
-            case .deadline:
-                return .failure(DiscoveryFailure("its capture '\(error.pattern)' did not finish matching within its timeout, and was stopped"))
-            case .cancelled, .stopped: return .failure(DiscoveryFailure("cancelled while its capture '\(error.pattern)' was matched"))
-            case .failed(let why): return .failure(DiscoveryFailure("its capture '\(error.pattern)' could not be matched: \(why)"))
-            }
+            let when = if case .deadline = error.reason { " at the discovery's timeout" } else { "" }
+            return .failure(DiscoveryFailure("matching its capture '\(error.pattern)' \(error.reason.explanation)\(when)"))
         }
     }
 }

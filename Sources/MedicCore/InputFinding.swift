@@ -60,6 +60,10 @@ public struct InputFinding: Sendable, Hashable {
     public var flags: [String] = []
     /// Why the value is refused (a `refuse_if` rule, or a bad value), when it is.
     public var refusal: String?
+    /// The values `refusal` was worked out with (every non-secret input's, this one's included):
+    /// `InputFinder.checkRefusals` checks again only when they changed, since a rule's pattern
+    /// may take its whole budget (and a check the operator cancelled stays cancelled until then).
+    public var refusalBasis: [String: String]?
 
     /// Creates a finding.
     public init(name: String, value: String, origin: InputOrigin, isSecret: Bool = false) {

@@ -87,6 +87,18 @@ public struct MatchUnfinished: Error, Sendable, Hashable {
         case stopped
         /// The matcher itself failed (its process could not start, or died): why.
         case failed(String)
+
+        /// What happened to the matching, as the predicate of a sentence whose subject each
+        /// caller gives ("matching 'P' over the output of 'S' " + this): `did not finish within
+        /// 2s, and was stopped`, `was cancelled`, `was stopped: Medic was told to stop`, `failed (why)`.
+        public var explanation: String {
+            switch self {
+            case .deadline(let milliseconds): "did not finish within \(TimeSpan(milliseconds: Int64(milliseconds))), and was stopped"
+            case .cancelled: "was cancelled"
+            case .stopped: "was stopped: Medic was told to stop"
+            case .failed(let why): "failed (\(why))"
+            }
+        }
     }
 
     /// Why it stopped.
@@ -114,6 +126,16 @@ public protocol PatternMatcher: AnyObject, Sendable {
 
     /// Answers `question`, or throws when the budget ran out or the operator interrupted first.
     func answer(_ question: MatchQuestion) throws(MatchUnfinished) -> MatchAnswer
+
+    /// Gets ready to answer, for a caller that knows questions will come after other work: the
+    /// real matcher starts its process now, so that its start-up overlaps that work. Answering
+    /// never needs it.
+    func prepare()
+}
+
+extension PatternMatcher {
+    /// Nothing to get ready.
+    public func prepare() {}
 }
 
 /// Answers in this process, without a bound: for walks in which nothing runs for real.

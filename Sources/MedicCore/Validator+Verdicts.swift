@@ -33,8 +33,8 @@ extension Validator {
 
         /// What checking an input's default found.
         struct DefaultFinding: Sendable, Hashable {
-            /// Why the default is not a valid value, or nil when it is.
-            var problem: String?
+            /// Why the default is not a valid value (or could not be checked), or nil when it is.
+            var problem: InputDefinition.ValueProblem?
         }
 
         /// The paths of the runbooks whose questions were asked: asking again is a second walk
@@ -43,14 +43,18 @@ extension Validator {
         /// merely shares the path of one asked before is still validated right.
         var asked: Set<String> = []
 
-        /// These answers and those of every question `runbooks` ask that they lack.
-        func adding(_ runbooks: [Runbook]) -> Verdicts {
+        /// These answers and those of every question `runbooks` ask that they lack. With
+        /// `matcher`, each default is matched against its input's pattern by it, one after the
+        /// other once the patterns are compiled (its process started first, when there is a
+        /// default to check, so that its start-up overlaps the compiling); without, here.
+        func adding(_ runbooks: [Runbook], matcher: (any PatternMatcher)?) -> Verdicts {
             let runbooks = runbooks.filter { !asked.contains($0.path) }
             guard !runbooks.isEmpty else { return self }
             var out = self
             out.asked.formUnion(runbooks.map(\.path))
             let (patterns, defaults, questions) = unanswered(in: runbooks)
             guard !patterns.isEmpty || !questions.isEmpty else { return out }
+            if let matcher, defaults.contains(where: { !$0.isEmpty }) { matcher.prepare() }
             let answers = Answers(patterns: patterns.count, questions: questions.count)
             DispatchQueue.concurrentPerform(iterations: patterns.count + questions.count) { index in
                 if index < patterns.count {
@@ -61,9 +65,13 @@ extension Validator {
                     } else {
                         let parsed = Result { try Regex(pattern.source) }
                         let compilation = pattern.compilation(of: parsed)
-                        let findings = defaults[index].map { input, value in
-                            DefaultFinding(problem: input.problem(with: value, compiledPattern: { _ in try? parsed.get() }))
-                        }
+                        // In process only when nothing can stop the match: the matcher's answers wait for the loop's end.
+                        let findings =
+                            matcher != nil
+                            ? []
+                            : defaults[index].map { input, value in
+                                DefaultFinding(problem: input.check(value, compiledPattern: { _ in try? parsed.get() }))
+                            }
                         answers.patterns.withLock { $0[index] = (compilation, findings) }
                     }
                 } else {
@@ -76,6 +84,12 @@ extension Validator {
                 guard let (compilation, findings) = answer else { continue }
                 out.patterns[patterns[index].source] = compilation
                 for ((input, _), finding) in zip(defaults[index], findings) { out.defaults[input] = finding }
+                guard let matcher else { continue }
+                for (input, value) in defaults[index] {
+                    let problem = input.check(
+                        value, compiledPattern: { _ in nil }, matcher: matcher, patternCompiles: { _ in compilation.problem == nil })
+                    out.defaults[input] = DefaultFinding(problem: problem)
+                }
             }
             for (question, finding) in zip(questions, answers.questions.withLock { $0 }) { out.readOnly[question] = finding }
             return out
@@ -115,6 +129,8 @@ extension Validator {
 
     /// The slots the workers write their answers to, one per question, in question order.
     private final class Answers: Sendable {
+        /// Each pattern's compilation, and the findings of the defaults checked against it when
+        /// they were checked in process.
         let patterns: Mutex<[(RegexPattern.Compilation, [Verdicts.DefaultFinding])?]>
         let questions: Mutex<[ReadOnlyCheck.Finding?]>
 
@@ -176,11 +192,11 @@ extension Validator {
         compilation(of: pattern).groupNames
     }
 
-    /// Why the default of `input` is not a valid value for it (`InputDefinition.problem(with:)`):
-    /// the answer worked out before, else worked out now.
-    func defaultProblem(of input: InputDefinition, _ value: String) -> String? {
+    /// Why the default of `input` is not a valid value for it (`InputDefinition.problem(with:)`),
+    /// or could not be checked: the answer worked out before, else worked out now.
+    func defaultProblem(of input: InputDefinition, _ value: String) -> InputDefinition.ValueProblem? {
         if let finding = verdicts.defaults[input] { return finding.problem }
-        return input.problem(with: value)
+        return input.check(value, compiledPattern: { try? Regex($0.source) }, matcher: matcher)
     }
 
     /// What `execution` is found to do (`ReadOnlyCheck.examine`): the answer worked out before,

@@ -7,19 +7,27 @@ public struct Validator: Sendable {
     /// The answers to the costly questions (regexes, read-only proofs), worked out before the
     /// passes read them (`Validator+Verdicts.swift`).
     var verdicts = Verdicts()
+    /// What matches inputs' patterns over their defaults, each within
+    /// `InputDefinition.patternMilliseconds` as a run would: a default it could not check in time
+    /// is an error. Nil matches in this process, unbounded: for callers whose runbooks cannot
+    /// hold a pattern that backtracks for hours (tests), since nothing could stop it.
+    public var matcher: (any PatternMatcher)?
 
-    /// Creates a validator.
-    public init() {}
+    /// Creates a validator that checks defaults with `matcher` (see `matcher`).
+    public init(matcher: (any PatternMatcher)? = nil) {
+        self.matcher = matcher
+    }
 
-    init(verdicts: Verdicts) {
+    init(verdicts: Verdicts, matcher: (any PatternMatcher)?) {
         self.verdicts = verdicts
+        self.matcher = matcher
     }
 
     /// This validator with the costly answers for `runbooks` worked out, all at once and on
     /// every core (`Validator+Verdicts.swift`): for validating several bundles whose runbooks
     /// are known up front.
     public func prepared(for runbooks: [Runbook]) -> Validator {
-        Validator(verdicts: verdicts.adding(runbooks))
+        Validator(verdicts: verdicts.adding(runbooks, matcher: matcher), matcher: matcher)
     }
 
     /// Every problem in `bundle`, unsorted.
@@ -32,7 +40,7 @@ public struct Validator: Sendable {
     /// set of files, each is checked once however many of them call it.
     public func validate(_ bundle: RunbookBundle, only paths: [String]) -> [Diagnostic] {
         let runbooks = paths.compactMap { bundle.runbooks[$0] }
-        let validator = Validator(verdicts: verdicts.adding(runbooks))
+        let validator = Validator(verdicts: verdicts.adding(runbooks, matcher: matcher), matcher: matcher)
         var diagnostics: [Diagnostic] = []
         for runbook in runbooks {
             for form in validator.concreteForms(of: runbook) { diagnostics += validator.problems(of: form, in: bundle) }
@@ -47,7 +55,7 @@ public struct Validator: Sendable {
 
     /// The problems of one runbook; `bundle` supplies the runbooks it calls.
     public func validate(_ runbook: Runbook, in bundle: RunbookBundle? = nil) -> [Diagnostic] {
-        Validator(verdicts: verdicts.adding([runbook])).problems(of: runbook, in: bundle)
+        Validator(verdicts: verdicts.adding([runbook], matcher: matcher), matcher: matcher).problems(of: runbook, in: bundle)
     }
 
     /// The problems of one runbook, with the verdicts already worked out.
@@ -311,7 +319,16 @@ public struct Validator: Sendable {
     private func defaults(_ runbook: Runbook) -> [Diagnostic] {
         runbook.inputs.compactMap { input in
             guard let value = Self.checkedDefault(of: input), let problem = defaultProblem(of: input, value) else { return nil }
-            return .error("the default of '\(input.name)' is not a valid value: \(problem)", at: input.defaultLocation ?? input.location)
+            let location = input.defaultLocation ?? input.location
+            guard let unfinished = problem.unfinished, let pattern = input.pattern else {
+                return .error("the default of '\(input.name)' is not a valid value: \(problem.text)", at: location)
+            }
+            // Neither valid nor invalid; but a run gives the check the same time, and refuses a
+            // value it could not check, so this default could never be used.
+            return .error(
+                "the default of '\(input.name)' could not be checked against its pattern \(pattern.source): matching "
+                    + "\(unfinished.reason.explanation); a run would refuse it the same way", at: location,
+                hint: "make the pattern unable to backtrack over it (a+ rather than (a+)+), or give another default")
         }
     }
 

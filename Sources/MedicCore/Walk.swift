@@ -345,17 +345,13 @@ public struct Walk: Sendable {
                     reason: "Medic was told to stop while matching '\(pattern)' over the output of '\(currentStepID)'; no branch was taken"))
         }
         pending = .decision(stepID: currentStepID)
-        let reason: String
-        switch error.reason {
-        case .deadline(let milliseconds):
-            reason =
-                "matching '\(pattern)' over the output of '\(currentStepID)' did not finish within the step's deadline "
-                + "(\(TimeSpan(milliseconds: Int64(milliseconds))) left for it); Medic stopped it, and took no branch: it is neither a match nor a non-match"
-        case .cancelled, .stopped:
-            reason = "matching '\(pattern)' over the output of '\(currentStepID)' was cancelled; no branch was taken"
-        case .failed(let why):
-            reason = "matching '\(pattern)' over the output of '\(currentStepID)' failed (\(why)); no branch was taken"
-        }
+        let subject = "matching '\(pattern)' over the output of '\(currentStepID)' \(error.reason.explanation)"
+        let reason =
+            if case .deadline = error.reason {
+                subject + " at the step's deadline; no branch was taken: it is neither a match nor a non-match"
+            } else {
+                subject + "; no branch was taken"
+            }
         return [.stalled(stepID: currentStepID, reason: reason)]
     }
 

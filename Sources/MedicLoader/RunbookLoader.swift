@@ -12,8 +12,14 @@ public struct RunbookLoader: Sendable {
         public var sha256: String?
     }
 
-    /// Creates a loader.
-    public init() {}
+    /// What validation matches inputs' patterns over their defaults with (`Validator.matcher`):
+    /// nil, in this process and unbounded.
+    public var matcher: (any PatternMatcher)?
+
+    /// Creates a loader whose validation checks defaults with `matcher`.
+    public init(matcher: (any PatternMatcher)? = nil) {
+        self.matcher = matcher
+    }
 
     /// Loads and checks the shape of one file, without following `runbook` steps.
     public func loadFile(_ path: String) -> Loaded {
@@ -45,7 +51,7 @@ public struct RunbookLoader: Sendable {
         var files = Files()
         let gathered = gather(path, from: &files)
         var diagnostics = gathered.diagnostics
-        if let bundle = gathered.bundle { diagnostics += Validator().validate(bundle) }
+        if let bundle = gathered.bundle { diagnostics += Validator(matcher: matcher).validate(bundle) }
         let unique = Array(Set(diagnostics)).sortedForDisplay()
         return (unique.hasErrors ? nil : gathered.bundle, unique)
     }
@@ -68,7 +74,7 @@ public struct RunbookLoader: Sendable {
             bundles.append((bundle, fresh))
         }
         // The costly answers for every runbook at once, so that they are shared out over every core together.
-        let validator = Validator().prepared(for: bundles.flatMap { entry in entry.fresh.compactMap { entry.bundle.runbooks[$0] } })
+        let validator = Validator(matcher: matcher).prepared(for: bundles.flatMap { entry in entry.fresh.compactMap { entry.bundle.runbooks[$0] } })
         for (bundle, fresh) in bundles { diagnostics += validator.validate(bundle, only: fresh) }
         return Array(Set(diagnostics)).sortedForDisplay()
     }

@@ -59,6 +59,15 @@ public final class MatchWorker: PatternMatcher, Sendable {
         }
     }
 
+    /// Starts the matching process now when none runs, so that its start-up overlaps the
+    /// caller's other work (validation compiling its patterns); a failure to start is left for
+    /// the first question to report.
+    public func prepare() {
+        state.withLock { state in
+            if state.running == nil, case .success(let running) = start() { state.running = running }
+        }
+    }
+
     public func answer(_ question: MatchQuestion) throws(MatchUnfinished) -> MatchAnswer {
         let deadline = state.withLock { $0.deadline }
         let body = try ask(MatchWire.encode(question), until: deadline, pattern: question.pattern).get()
@@ -84,12 +93,22 @@ public final class MatchWorker: PatternMatcher, Sendable {
             output(window.output)
             return StepResult(timedOut: window.timedOut, durationMilliseconds: duration)
         case .failure(let unfinished):
+            // The probe keeps to its timeout between lines, so what held it is inside one line or
+            // one read: a class's or a capture's pattern still matching, or a read of the file
+            // that did not return. Which one, the killed process cannot say.
+            let subject = "reading and classifying the lines of \(query.path)"
             switch unfinished.reason {
             case .deadline:
-                output(ArraySlice("timeout (no summary within \(timeout): a class's pattern did not finish matching a line, and was stopped)\n".utf8))
+                // The allowance is the probe's timeout and the grace, not the last budget `allow` set.
+                let allowed = MatchUnfinished.Reason.deadline(milliseconds: Int(clamping: max(0, timeout.milliseconds) + graceMilliseconds))
+                let patterns = query.captures.isEmpty ? "a class's pattern" : "a class's or a capture's pattern"
+                output(
+                    ArraySlice(
+                        ("timeout (no summary: \(subject) \(allowed.explanation) (its timeout of \(timeout) and a grace); "
+                            + "\(patterns) was still matching a line, or a read of the file had not returned)\n").utf8))
                 return StepResult(timedOut: true, durationMilliseconds: duration)
             case .cancelled, .stopped:
-                output(ArraySlice("cancelled while the lines of \(query.path) were classified\n".utf8))
+                output(ArraySlice("\(subject) \(MatchUnfinished.Reason.cancelled.explanation)\n".utf8))
                 return StepResult(cancelled: true, durationMilliseconds: duration)
             case .failed(let why):
                 return StepResult(durationMilliseconds: duration, failureReason: why)

@@ -27,10 +27,12 @@ public struct InputReview {
 
     /// Shows `findings` and, when `ask` (a terminal, no `--yes`), asks until the operator accepts
     /// them with a deliberate `yes`. Without asking, a refused value or a required input with no
-    /// value ends the review as `refused`.
+    /// value ends the review as `refused`. A value a `refuse_if` rule could not be checked
+    /// against in time (or at Ctrl-C) is refused, and says why; SIGTERM meanwhile stops the review.
     public func review(_ findings: [InputFinding], ask: Bool) -> Ending {
         var findings = findings
-        InputFinder.checkRefusals(&findings, inputs: inputs)
+        // Told to stop (SIGTERM) while a rule's pattern was matched: the review ends there.
+        if InputFinder.checkRefusals(&findings, inputs: inputs, matcher: matcher) != nil { return .stopped }
         show(findings)
         guard ask else {
             if let blocker = blocker(findings) { return .refused(blocker) }
@@ -68,10 +70,13 @@ public struct InputReview {
             }
             findings[index].value = value
             findings[index].origin = .operatorTyped
+            // Set again, even to the same value: its rules are checked again (a check that was
+            // cancelled or ran out of time is tried anew).
+            findings[index].refusalBasis = nil
             findings[index].flags =
                 findings[index].candidates.isEmpty || findings[index].candidates.contains(value)
                 ? [] : ["set to \(value), but discovery found \(findings[index].candidates.joined(separator: ", "))"]
-            InputFinder.checkRefusals(&findings, inputs: inputs)
+            if InputFinder.checkRefusals(&findings, inputs: inputs, matcher: matcher) != nil { return .stopped }
             show(findings)
         }
     }

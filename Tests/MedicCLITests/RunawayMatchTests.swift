@@ -12,8 +12,8 @@ struct RunawayMatchTests {
     static let runbook = "Tests/MedicCLITests/Fixtures/runaway-regex.yaml"
     static let stopped = "matching '^(a+)+$' over the output of 'print' was cancelled; no branch was taken"
 
-    func run(_ dir: String, session: String) throws -> Terminal {
-        let command = "\(CommandLineTests.binary) run \(Self.runbook) --transcript \(dir)/\(session)"
+    func run(_ dir: String, session: String, runbook: String = Self.runbook) throws -> Terminal {
+        let command = "\(CommandLineTests.binary) run \(runbook) --transcript \(dir)/\(session)"
         return try Terminal(command, environment: ["XDG_STATE_HOME": dir, "NO_COLOR": "1"])
     }
 
@@ -91,7 +91,8 @@ struct RunawayMatchTests {
         let elapsed = Date().timeIntervalSince(start)
         #expect(run.status == 7)
         #expect(elapsed < 6, "took \(elapsed) s")
-        #expect(run.output.contains("matching '^(a+)+$' over the output of 'print' did not finish within the step's deadline"))
+        #expect(run.output.contains("matching '^(a+)+$' over the output of 'print' did not finish within "))
+        #expect(run.output.contains(", and was stopped at the step's deadline; no branch was taken"))
         #expect(run.output.contains("it is neither a match nor a non-match"))
         let end = try #require(try SessionEvidence(directory: dir + "/s").end)
         #expect(end.outcome == "needs-person" && end.stepID == "print")
@@ -105,7 +106,8 @@ struct RunawayMatchTests {
         let elapsed = Date().timeIntervalSince(start)
         #expect(run.status == 5)
         #expect(elapsed < 6, "took \(elapsed) s")
-        #expect(run.output.contains("found nothing: its capture '^(?<value>(a+)+)$' did not finish matching within its timeout, and was stopped"))
+        #expect(run.output.contains("found nothing: matching its capture '^(?<value>(a+)+)$' did not finish within "))
+        #expect(run.output.contains(", and was stopped at the discovery's timeout"))
     }
 
     @Test("a value its input's pattern cannot check in time is refused near the bound, and nothing runs")

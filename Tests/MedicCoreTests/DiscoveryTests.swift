@@ -152,11 +152,11 @@ struct DiscoveryTests {
         let rule = RefusalRule(
             test: .among(Template("${listen}", at: SourceLocation(file: "t", line: 1, column: 1))),
             because: Template("no", at: SourceLocation(file: "t", line: 1, column: 1)), location: SourceLocation(file: "t", line: 1, column: 1))
-        #expect(!rule.refuses("1.2.3.4:80", values: ["listen": ""]))
-        #expect(rule.refuses("1.2.3.4:80", values: ["listen": "5.6.7.8:80, 1.2.3.4:80"]))
+        #expect(!(try rule.refuses("1.2.3.4:80", values: ["listen": ""], matcher: InProcessMatcher())))
+        #expect((try rule.refuses("1.2.3.4:80", values: ["listen": "5.6.7.8:80, 1.2.3.4:80"], matcher: InProcessMatcher())))
         let notAmong = RefusalRule(test: .notAmong(rule.test.template!), because: rule.because, location: rule.location)
-        #expect(!notAmong.refuses("/var/log/x", values: ["listen": ""]))
-        #expect(notAmong.refuses("/var/log/x", values: ["listen": "/var/log/nginx/error.log"]))
+        #expect(!(try notAmong.refuses("/var/log/x", values: ["listen": ""], matcher: InProcessMatcher())))
+        #expect((try notAmong.refuses("/var/log/x", values: ["listen": "/var/log/nginx/error.log"], matcher: InProcessMatcher())))
     }
 
     // MARK: - Validation

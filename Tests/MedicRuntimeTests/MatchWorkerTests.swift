@@ -140,7 +140,11 @@ struct MatchWorkerTests {
         let stopped = run(.log(runaway), timeout: .seconds(1), on: LocalRunner(matcher: worker))
         let elapsed = milliseconds(since: start)
         #expect(stopped.result.timedOut)
-        #expect(stopped.text.contains("a class's pattern did not finish matching a line, and was stopped"))
+        #expect(
+            stopped.text.contains(
+                "timeout (no summary: reading and classifying the lines of \(path) did not finish within 2s, and was stopped (its timeout of 1s and a grace); "
+                    + "a class's pattern was still matching a line, or a read of the file had not returned)"),
+            "\(stopped.text)")
         #expect(elapsed >= 990 && elapsed < 3000, "ended \(elapsed) ms after the start, the timeout 1 s and the grace 1 s")
         #expect(worker.pid == nil, "the process was killed and reaped")
     }
