@@ -551,64 +551,85 @@ public enum ReadOnlyCommands {
     }
 
     /// Why an awk program may change something: `system()`, a pipe, an output redirection, `@load`.
+    ///
+    /// It reads the program's UTF-8 bytes: every character that means something here is ASCII,
+    /// and no byte of a longer character is.
     static func awkProgramProblem(_ program: String) -> String? {
-        var code = ""
+        // The program with the text of its strings and regex literals blanked out ('s' and 'r').
+        var code: [UInt8] = []
+        code.reserveCapacity(program.utf8.count)
         var inString = false
         var inRegex = false
         var escaped = false
-        var previous: Character = ";"
-        for c in program {
+        var previous = UInt8(ascii: ";")
+        for byte in program.utf8 {
             if inRegex {
                 // A regex literal: its '|' is an alternative, not a pipe.
                 if escaped {
                     escaped = false
-                } else if c == "\\" {
+                } else if byte == UInt8(ascii: "\\") {
                     escaped = true
-                } else if c == "/" {
+                } else if byte == UInt8(ascii: "/") {
                     inRegex = false
-                    code.append("/")
+                    code.append(byte)
                     continue
                 }
-                code.append("r")
+                code.append(UInt8(ascii: "r"))
             } else if inString {
                 if escaped {
                     escaped = false
-                } else if c == "\\" {
+                } else if byte == UInt8(ascii: "\\") {
                     escaped = true
-                } else if c == "\"" {
+                } else if byte == UInt8(ascii: "\"") {
                     inString = false
                 }
-                code.append(c == "\"" ? "\"" : "s")
+                code.append(byte == UInt8(ascii: "\"") ? byte : UInt8(ascii: "s"))
             } else {
-                if c == "\"" { inString = true }
-                if c == "/", Self.awkRegexMayFollow(previous) { inRegex = true }
-                code.append(c)
-                if c != " ", c != "\t" { previous = c }
+                if byte == UInt8(ascii: "\"") { inString = true }
+                if byte == UInt8(ascii: "/"), Self.awkRegexMayFollow(previous) { inRegex = true }
+                code.append(byte)
+                if byte != UInt8(ascii: " "), byte != UInt8(ascii: "\t") { previous = byte }
             }
         }
-        if code.contains("system") { return "calls system()" }
-        if code.contains("@") { return "loads an extension" }
-        if code.replacing("||", with: "").contains("|") {
-            return "pipes to or from a command ('|'; a regex alternative counts too, use [ab] or two matches)"
-        }
+        if code.indices.contains(where: { code[$0...].starts(with: "system".utf8) }) { return "calls system()" }
+        if code.contains(UInt8(ascii: "@")) { return "loads an extension" }
+        if Self.hasPipe(code) { return "pipes to or from a command ('|'; a regex alternative counts too, use [ab] or two matches)" }
         // In a print or printf statement, an unparenthesised '>' redirects the output to a file.
-        for statement in code.split(whereSeparator: { $0 == ";" || $0 == "{" || $0 == "}" || $0 == "\n" }) {
+        let separators = Array(";{}\n".utf8)
+        for statement in code.split(whereSeparator: separators.contains) {
             // Its first word.
-            guard statement.drop(while: { $0 == " " || $0 == "\t" }).hasPrefix("print") else { continue }
+            guard statement.drop(while: { $0 == UInt8(ascii: " ") || $0 == UInt8(ascii: "\t") }).starts(with: "print".utf8) else { continue }
             var depth = 0
-            for c in statement {
-                if c == "(" { depth += 1 }
-                if c == ")" { depth -= 1 }
-                if c == ">", depth == 0 { return "redirects print to a file ('>'; parenthesise a comparison)" }
+            for byte in statement {
+                if byte == UInt8(ascii: "(") { depth += 1 }
+                if byte == UInt8(ascii: ")") { depth -= 1 }
+                if byte == UInt8(ascii: ">"), depth == 0 { return "redirects print to a file ('>'; parenthesise a comparison)" }
             }
         }
         return nil
     }
 
-    /// Whether a `/` after `previous` (the last character that is no blank) starts an awk regex.
-    private static func awkRegexMayFollow(_ previous: Character) -> Bool {
+    /// Whether `code` holds a '|' that is no half of a '||' (an or): a run of them of odd length.
+    private static func hasPipe(_ code: [UInt8]) -> Bool {
+        var run = 0
+        for byte in code {
+            if byte == UInt8(ascii: "|") {
+                run += 1
+            } else if run % 2 == 1 {
+                return true
+            } else {
+                run = 0
+            }
+        }
+        return run % 2 == 1
+    }
+
+    /// Whether a `/` after `previous` (the last byte that is no blank) starts an awk regex.
+    private static func awkRegexMayFollow(_ previous: UInt8) -> Bool {
         switch previous {
-        case "(", ",", "~", "!", "{", ";", "&", "|", "\n": true
+        case UInt8(ascii: "("), UInt8(ascii: ","), UInt8(ascii: "~"), UInt8(ascii: "!"), UInt8(ascii: "{"), UInt8(ascii: ";"),
+            UInt8(ascii: "&"), UInt8(ascii: "|"), UInt8(ascii: "\n"):
+            true
         default: false
         }
     }
