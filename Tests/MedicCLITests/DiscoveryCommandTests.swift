@@ -1,4 +1,5 @@
 import Foundation
+import MedicCore
 import MedicTestSupport
 import Testing
 
@@ -6,6 +7,11 @@ import Testing
 /// `set`, a refused value), unattended runs that print and record it, and a secret asked late.
 @Suite("Inputs found on the host", .serialized)
 struct DiscoveryCommandTests {
+    /// The inputs screen as the journal recorded it.
+    static func inputReview(_ session: String) throws -> InputReviewRecord? {
+        try SessionEvidence(directory: session).events.lazy.compactMap { if case .inputs(let review) = $0 { review } else { nil } }.first
+    }
+
     static let runbook = "Tests/MedicCLITests/Fixtures/discover.yaml"
 
     /// A folder with a proxy config that listens on 127.0.0.1:28080 and proxies to 127.0.0.1:28001.
@@ -35,8 +41,7 @@ struct DiscoveryCommandTests {
         ] {
             #expect(run.output.contains(line), "missing: \(line)\n\(run.output)")
         }
-        let journal = try String(contentsOfFile: "\(dir)/s/transcript.jsonl", encoding: .utf8)
-        #expect(journal.contains(#""event":"inputs""#) && journal.contains(#""accepted_by":"--yes""#))
+        #expect(try Self.inputReview(dir + "/s")?.acceptedBy == "--yes")
         let report = try String(contentsOfFile: "\(dir)/s/transcript.md", encoding: .utf8)
         #expect(report.contains("- `app`: `127.0.0.1:28001` (discovered: the proxy_pass of the config)"))
         #expect(report.contains("  - flagged: the default 127.0.0.1:8000 differs from what was found"))
@@ -103,8 +108,9 @@ struct DiscoveryCommandTests {
         let screen = try terminal.waitFor("[exit 5]")
         #expect(!screen.contains("s3cret-pw"))
         #expect(screen.contains("password is ••••"))
+        let review = try #require(try Self.inputReview(dir + "/s"))
+        #expect(review.acceptedBy == "operator" && review.entries.contains { $0.origin.contains("typed by the operator") }, "\(review)")
         let journal = try String(contentsOfFile: "\(dir)/s/transcript.jsonl", encoding: .utf8)
-        #expect(journal.contains(#""accepted_by":"operator""#) && journal.contains("typed by the operator"))
         #expect(!journal.contains("s3cret-pw"))
     }
 
