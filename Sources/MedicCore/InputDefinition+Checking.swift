@@ -4,9 +4,10 @@ extension InputDefinition {
 
     /// Why `value` cannot be used for this input, or nil when it can.
     ///
-    /// Types are checked before the pattern. No value may hold control characters, and a
-    /// non-secret value may start with `-` only where the pattern explicitly allows it, so that a
-    /// value can never become an option of the command it is passed to. The pattern is matched
+    /// Types are checked before the pattern. No value may hold control characters or start with
+    /// `-` (whatever the pattern allows, a default, a discovered value or one given by flag alike),
+    /// so that a value can never become an option of the command it is passed to: a check that
+    /// passes it as an operand is proven read-only on that rule. The pattern is matched
     /// here, unbounded: a run passes its matcher (`problem(with:matcher:)`).
     public func problem(with value: String) -> String? {
         problem(with: value, compiledPattern: { try? Regex($0.source) })
@@ -43,9 +44,9 @@ extension InputDefinition {
         case .string, .path, .secret:
             break
         }
-        let matchesPattern: Bool
         if let pattern {
             guard let regex = compile(pattern) else { return "the input's pattern does not compile" }
+            let matchesPattern: Bool
             if let matcher {
                 matcher.allow(milliseconds: Self.patternMilliseconds)
                 do {
@@ -69,11 +70,10 @@ extension InputDefinition {
             if !matchesPattern {
                 return isSecret ? "the value does not match the input's pattern" : "'\(value)' does not match the pattern \(pattern.source)"
             }
-        } else {
-            matchesPattern = false
         }
-        if !isSecret, value.hasPrefix("-"), !matchesPattern {
-            return "'\(value)' starts with '-' and could be taken for an option; give the input a pattern that allows it if it is meant"
+        if value.hasPrefix("-") {
+            let what = isSecret ? "the value" : "'\(value)'"
+            return "\(what) starts with '-' and could be taken for an option of the command it is passed to: no input may start with '-'"
         }
         return nil
     }

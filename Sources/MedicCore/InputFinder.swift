@@ -27,6 +27,7 @@ public struct InputFinder {
     public func find(given: [String: (value: String, origin: InputOrigin)], progress: (String) -> Void = { _ in }) -> [InputFinding] {
         var findings: [String: InputFinding] = [:]
         var values: [String: String] = [:]
+        var discovered: Set<String> = []
         // Inputs that nothing discovers are known at once; discovered ones as their turn comes.
         for input in runbook.inputs where input.discovery == nil {
             let finding = initial(input, given: given[input.name])
@@ -38,9 +39,10 @@ public struct InputFinder {
             guard let input = runbook.input(name), let discovery = input.discovery else { continue }
             var finding = initial(input, given: given[name])
             progress(name)
-            discover(input, discovery, values: values, into: &finding)
+            discover(input, discovery, values: values, discovered: discovered, into: &finding)
             findings[name] = finding
             values[name] = finding.value
+            if case .discovered = finding.origin { discovered.insert(name) }
         }
         var all = runbook.inputs.compactMap { findings[$0.name] }
         InputFinder.checkRefusals(&all, inputs: runbook.inputs)
@@ -79,8 +81,11 @@ public struct InputFinder {
     }
 
     /// Runs `discovery` and settles `finding`: the discovered value replaces a default or no
-    /// value; a given value stays, flagged when discovery found otherwise.
-    private func discover(_ input: InputDefinition, _ discovery: Discovery, values: [String: String], into finding: inout InputFinding) {
+    /// value; a given value stays, flagged when discovery found otherwise. `discovered` names the
+    /// inputs whose values discovery found so far: none of them is a host to connect to.
+    private func discover(
+        _ input: InputDefinition, _ discovery: Discovery, values: [String: String], discovered: Set<String>, into finding: inout InputFinding
+    ) {
         let needed = DiscoveryOrder.dependencies(of: input, among: runbook.inputs)
         let missing = needed.filter { (values[$0] ?? "").isEmpty }
         if !missing.isEmpty {
@@ -90,6 +95,12 @@ public struct InputFinder {
         let host: String?
         switch discovery.placement {
         case .host(let template):
+            // Validation refuses such a runbook; this holds for any other caller too.
+            if let source = template.variables.first(where: discovered.contains) {
+                finding.notes.append(
+                    "not discovered: its host, \(source), was itself discovered, and a discovery never connects to a host a command named")
+                return
+            }
             let name = template.render { values[$0] ?? "" }
             if let problem = HostName.problem(name) {
                 finding.notes.append("not discovered: the host to run on is not usable: \(TerminalText.sanitize(problem))")

@@ -25,17 +25,19 @@ public struct ListenAddress: Sendable, Hashable {
 
     /// Reads where a client's request goes: a URL's host and port (the scheme's default port,
     /// 80 or 443, when it names none), or `host[:port]` (port 80). Nil when there is no host.
+    /// Read by `HTTPTarget`, the URL reader of the HTTP probe and the `url` input type, so the
+    /// address compared is the one the probe would ask; `host:port` is read as an http URL's
+    /// authority, and a URL of another scheme (`tcp://host:port`) as if it were http.
     public init?(target text: String) {
-        var rest = Substring(text.lowercased())
-        var defaultPort = 80
-        if let colon = rest.firstIndex(of: ":"), rest[colon...].hasPrefix("://") {
-            if rest[..<colon] == "https" { defaultPort = 443 }
-            rest = rest[rest.index(colon, offsetBy: 3)...]
+        var url = text
+        if let colon = text.firstIndex(of: ":"), text[colon...].hasPrefix("://") {
+            let scheme = text[..<colon].lowercased()
+            if scheme != "http" && scheme != "https" { url = "http" + text[colon...] }
+        } else {
+            url = "http://" + text
         }
-        rest = rest.prefix { $0 != "/" && $0 != "?" && $0 != "#" }
-        if let at = rest.lastIndex(of: "@") { rest = rest[rest.index(after: at)...] }
-        guard let (host, port) = Self.split(String(rest)), host != "*" else { return nil }
-        self.init(host: host, port: port ?? defaultPort)
+        guard let target = try? HTTPTarget(url), target.host != "*" else { return nil }
+        self.init(host: target.host.lowercased(), port: target.port)
     }
 
     init?(host: String, port: Int) {

@@ -283,14 +283,41 @@ public enum ReadOnlyCommands {
     }
 
     /// nginx's options: testing (`-t`, `-T`) and versions only; any other use starts a server.
-    static let nginxOptions = Options("-t -T -V -v -q -h -?", valued: "-c -p -e")
+    /// `-e FILE` is not among them: nginx creates the error log it names, even to test.
+    static let nginxOptions = Options("-t -T -V -v -q -h -?", valued: "-c -p")
+
+    /// Why `value`, given to `option`, an option of `program` that names a configuration file or
+    /// folder, is not trusted, or nil. A configuration runs code: nginx's `load_module` loads a
+    /// shared object even under `-t`, a kubeconfig's `exec` runs a credential plugin. A literal
+    /// value must lie under `/etc/`, where only root writes; with `runtime`, a value known only
+    /// at run time is trusted too when it is an input or a capture (Medic refuses one that starts
+    /// with `-`; the shipped runbooks find the file the running server was started with), and
+    /// never when the script computes it.
+    static func configurationProblem(_ program: String, _ option: String, _ value: Argument?, runtime: Bool) -> String? {
+        guard let value else { return nil }
+        if let literal = value.literal {
+            let parts = literal.split(separator: "/")
+            if literal.hasPrefix("/etc/"), !parts.contains(".."), !parts.contains(".") { return nil }
+            return "\(program) \(option) '\(literal)' names a configuration, which may load modules or run helper programs; "
+                + "only a file under /etc/ is trusted in a check"
+        }
+        if runtime, value.fromMedicVariable { return nil }
+        return "\(program) \(option) '\(value.display)' names a configuration computed at run time, which may load modules or run helper "
+            + "programs; only a file under /etc/\(runtime ? " or an input's or a capture's value" : "") is trusted in a check"
+    }
 
     /// Why assigning the variable `name` for a command is not safe, or nil.
     public static func assignmentProblem(_ name: String) -> String? {
+        // Which program runs, what the shell or the dynamic loader runs by itself, and where the
+        // allowed programs find the configurations that load code or name helper programs
+        // (HOME: ~/.curlrc, ~/.kube/config, ~/.docker; a pager or askpass program).
         let dangerous: Set<String> = [
-            "PATH", "IFS", "ENV", "BASH_ENV", "SHELLOPTS", "BASHOPTS", "PS4", "CDPATH", "GCONV_PATH", "PERL5OPT", "PYTHONSTARTUP",
+            "PATH", "IFS", "ENV", "BASH_ENV", "SHELLOPTS", "BASHOPTS", "PS4", "CDPATH", "GCONV_PATH", "PERL5OPT", "PYTHONSTARTUP", "PYTHONPATH",
+            "PERL5LIB", "GLIBC_TUNABLES", "LOCPATH", "NLSPATH", "PROMPT_COMMAND", "HOME", "XDG_CONFIG_HOME", "CURL_HOME", "KUBECONFIG",
+            "DOCKER_CONFIG", "DOCKER_HOST", "DOCKER_CONTEXT", "PAGER", "SYSTEMD_PAGER", "SYSTEMD_PAGERSECURE", "SYSTEMD_LESS", "LESSOPEN",
+            "LESSCLOSE", "EDITOR", "VISUAL", "SYSTEMD_EDITOR", "SSH_ASKPASS", "SUDO_ASKPASS", "AWKPATH", "AWKLIBPATH",
         ]
-        if dangerous.contains(name) || name.hasPrefix("LD_") || name.hasPrefix("BASH_FUNC") {
+        if dangerous.contains(name) || name.hasPrefix("LD_") || name.hasPrefix("BASH_FUNC") || name.hasPrefix("SYSTEMD_") || name.hasPrefix("GIT_") {
             return "setting \(name) changes which program runs or what it loads"
         }
         return nil
@@ -302,7 +329,9 @@ public enum ReadOnlyCommands {
             table[name] = .anything
         }
         table["printf"] = Tool { name, args in
-            args.first?.literal == "-v" || args.first?.couldBeOption == true && args.first?.literal == nil ? "printf -v sets a variable in bash" : nil
+            // bash's printf reads options (`-v NAME`, `-vNAME`): only `--` may start its argv.
+            guard let first = args.first, first.couldBeOption, first.literal != "--" else { return nil }
+            return "printf \(first.display) sets a variable in bash (printf -v), or is an option Medic does not know"
         }
         let noOperands: @Sendable (Parsed) -> String? = { $0.operands.isEmpty ? nil : "it takes no operand here ('\($0.operands[0].display)')" }
         table["uptime"] = .plain(Options("-p -s --pretty --since"), operands: noOperands)
@@ -384,7 +413,11 @@ public enum ReadOnlyCommands {
                     "-u -n -S -U -p -t -o -g -D -M -T --unit --user-unit --lines --since --until --priority --identifier --output --grep --directory --file --machine --output-fields --case-sensitive --facility --cursor --after-cursor"
             ))
         table["nginx"] = .plain(nginxOptions) { parsed in
-            parsed.options.contains { ["-t", "-T", "-V", "-v", "-h", "-?"].contains($0.name) } ? nil : "nginx without -t, -T or -V starts the server"
+            for option in parsed.options where option.name == "-c" || option.name == "-p" {
+                if let problem = configurationProblem("nginx", option.name, option.value, runtime: true) { return problem }
+            }
+            return parsed.options.contains { ["-t", "-T", "-V", "-v", "-h", "-?"].contains($0.name) }
+                ? nil : "nginx without -t, -T or -V starts the server"
         }
         table["curl"] = .plain(
             Options(
@@ -395,6 +428,16 @@ public enum ReadOnlyCommands {
         ) { parsed in
             for option in parsed.options where ["-o", "--output"].contains(option.name) && option.value?.literal != "/dev/null" {
                 return "curl \(option.name) writes a file (only /dev/null is allowed in a check)"
+            }
+            for option in parsed.options where ["-H", "--header"].contains(option.name) {
+                // A header that asks the server to treat the GET as another method.
+                guard let value = option.value, let header = value.literal ?? (value.prefix.contains(":") ? value.prefix : nil) else {
+                    return "curl \(option.name) with a header whose name is computed at run time"
+                }
+                let name = header.prefix { $0 != ":" }.lowercased().filter { $0 != " " && $0 != "\t" }
+                if ["x-http-method-override", "x-http-method", "x-method-override"].contains(name) {
+                    return "curl \(option.name) '\(header)' asks the server for another method than GET"
+                }
             }
             for option in parsed.options where ["-w", "--write-out"].contains(option.name) {
                 guard let value = option.value?.literal, !value.contains("%output") else { return "curl --write-out with %output{…} writes a file" }
@@ -425,7 +468,7 @@ public enum ReadOnlyCommands {
                     )
                 }))
         let dockerGlobal = Options(
-            "-D --debug --tls --tlsverify", valued: "-c --context -H --host -l --log-level --config --tlscacert --tlscert --tlskey")
+            "-D --debug --tls --tlsverify", valued: "-c --context -H --host -l --log-level --tlscacert --tlscert --tlskey")
         let dockerPs = Tool.plain(Options("-a -q -s -l --all --quiet --size --latest --no-trunc", valued: "-f --filter --format -n --last"))
         let dockerInspect = Tool.plain(Options("-s --size", valued: "-f --format --type"))
         let dockerLogs = Tool.plain(Options("-f -t --follow --timestamps --details", valued: "-n --tail --since --until"))
@@ -457,19 +500,37 @@ public enum ReadOnlyCommands {
             ])
         table["docker-compose"] = compose
         let supervisorRead = Tool.plain(Options())
-        table["supervisorctl"] = .subcommands(
-            Options(valued: "-c --configuration -s --serverurl -u --username -p --password"),
+        let supervisorGlobal = Options(valued: "-c --configuration -s --serverurl -u --username -p --password")
+        let supervisorctl = Tool.subcommands(
+            supervisorGlobal,
             [
                 "status": supervisorRead, "avail": supervisorRead, "pid": supervisorRead, "version": supervisorRead,
                 "tail": .plain(Options("-f -0 -1 -2 -3 -4 -5 -6 -7 -8 -9")), "maintail": .plain(Options("-f -0 -1 -2 -3 -4 -5 -6 -7 -8 -9")),
             ])
+        table["supervisorctl"] = Tool { name, args in
+            // The configuration's [ctlplugin:…] sections import Python code. A literal -c must lie
+            // under /etc/; a value known at run time is trusted (`configurationProblem`): the
+            // shipped runbooks name the file the running supervisord was started with, read from
+            // its command line. Without -c it reads ./supervisord.conf of the working folder
+            // first, which a check cannot choose: `cd` is not allowed in a check.
+            var global = supervisorGlobal
+            global.permute = false
+            if case .success(let parsed) = parse(name, args, global) {
+                for option in parsed.options where option.name == "-c" || option.name == "--configuration" {
+                    if option.value?.literal != nil, let problem = configurationProblem(name, option.name, option.value, runtime: true) {
+                        return problem
+                    }
+                }
+            }
+            return supervisorctl.problem(name, args)
+        }
         let kubectlOptions = "--context -n --namespace --kubeconfig --cluster --user -s --server --request-timeout -v"
         let kubectlRead = Tool.plain(
             Options(
                 "-A -w --all-namespaces --watch --show-labels --no-headers -f --follow -p --previous --timestamps --all-containers",
                 valued: kubectlOptions
                     + " -o --output -l --selector --field-selector --sort-by --tail --since -c --container --show-kind --chunk-size"))
-        table["kubectl"] = .subcommands(
+        let kubectlTool = Tool.subcommands(
             Options(valued: kubectlOptions),
             [
                 "get": kubectlRead, "describe": kubectlRead, "logs": kubectlRead, "top": kubectlRead, "events": kubectlRead, "version": kubectlRead,
@@ -477,6 +538,19 @@ public enum ReadOnlyCommands {
                 "rollout": .subcommands(Options(valued: kubectlOptions), ["status": kubectlRead, "history": kubectlRead]),
                 "auth": .subcommands(Options(), ["can-i": kubectlRead]),
             ])
+        table["kubectl"] = Tool { name, args in
+            // A kubeconfig's user may run an exec credential plugin on any request.
+            for (index, arg) in args.enumerated() {
+                guard let text = arg.literal ?? Optional(arg.prefix), text == "--kubeconfig" || text.hasPrefix("--kubeconfig=") else { continue }
+                let value: Argument? =
+                    text.hasPrefix("--kubeconfig=")
+                    ? (arg.literal.map { Argument(literal: String($0.dropFirst("--kubeconfig=".count))) }
+                        ?? Argument(dynamic: arg.display, prefix: String(text.dropFirst("--kubeconfig=".count)), singleField: arg.singleField))
+                    : (index + 1 < args.count ? args[index + 1] : nil)
+                if let problem = configurationProblem(name, "--kubeconfig", value, runtime: false) { return problem }
+            }
+            return kubectlTool.problem(name, args)
+        }
         for (name, wrapper) in wrappers where name != "command" { table[name] = .wrapper(wrapper) }
         table["command"] = Tool { name, args in
             if let first = args.first?.literal, first == "-v" || first == "-V" { return nil }
@@ -550,87 +624,129 @@ public enum ReadOnlyCommands {
         }
     }
 
-    /// Why an awk program may change something: `system()`, a pipe, an output redirection, `@load`.
-    ///
-    /// It reads the program's UTF-8 bytes: every character that means something here is ASCII,
-    /// and no byte of a longer character is.
+    /// Why an awk program may change something: `system()`, a pipe (to or from a command), an
+    /// output redirection, `@load`. String and regex literals are read as awk reads them and left
+    /// out; in the rest of the program any `system`, `@` or `|` (other than `||`) is refused, and
+    /// any `>` inside an action that is not inside parentheses, wherever the statement it is in
+    /// starts (`if (c) print > f`, `for (…) printf … > f`): awk reads it there as a redirection in
+    /// a print statement, and Medic does not tell statements apart, so a comparison is
+    /// parenthesised. What awk and Medic could read differently is refused.
     static func awkProgramProblem(_ program: String) -> String? {
-        // The program with the text of its strings and regex literals blanked out ('s' and 'r').
-        var code: [UInt8] = []
-        code.reserveCapacity(program.utf8.count)
+        var code = ""
         var inString = false
         var inRegex = false
+        var inBracket = false
         var escaped = false
-        var previous = UInt8(ascii: ";")
-        for byte in program.utf8 {
+        // The last character outside blanks, the one before it, the name or keyword it ends (""
+        // when it ends none), and the last character of any kind.
+        var previous: Character = ";"
+        var beforePrevious: Character = ";"
+        var name = ""
+        var last: Character = ";"
+        func isNameCharacter(_ c: Character) -> Bool { c.isASCII && (c.isLetter || c.isNumber || c == "_") }
+        func note(_ c: Character) {
+            if c != " ", c != "\t" {
+                beforePrevious = previous
+                previous = c
+            }
+            last = c
+        }
+        let chars = Array(program)
+        for (index, c) in chars.enumerated() {
             if inRegex {
                 // A regex literal: its '|' is an alternative, not a pipe.
                 if escaped {
                     escaped = false
-                } else if byte == UInt8(ascii: "\\") {
+                } else if c == "\\" {
                     escaped = true
-                } else if byte == UInt8(ascii: "/") {
+                } else if inBracket {
+                    if c == "]", chars[index - 1] != "[", !(chars[index - 1] == "^" && chars[index - 2] == "[") { inBracket = false }
+                    // gawk reads a '/' in brackets as part of the regex; other awks end the regex there.
+                    if c == "/" { return "has a '/' inside brackets in a regex literal, which awks read differently (write \\/)" }
+                } else if c == "[" {
+                    inBracket = true
+                } else if c == "/" {
                     inRegex = false
-                    code.append(byte)
+                    code.append("/")
+                    note("/")
                     continue
+                } else if c == "\n" {
+                    return "has a line break in a regex literal, which Medic may read differently from awk"
                 }
-                code.append(UInt8(ascii: "r"))
-            } else if inString {
+                code.append("r")
+                last = "r"
+                continue
+            }
+            if inString {
                 if escaped {
                     escaped = false
-                } else if byte == UInt8(ascii: "\\") {
+                } else if c == "\\" {
                     escaped = true
-                } else if byte == UInt8(ascii: "\"") {
+                } else if c == "\"" {
                     inString = false
+                    code.append("\"")
+                    note("\"")
+                    continue
                 }
-                code.append(byte == UInt8(ascii: "\"") ? byte : UInt8(ascii: "s"))
-            } else {
-                if byte == UInt8(ascii: "\"") { inString = true }
-                if byte == UInt8(ascii: "/"), Self.awkRegexMayFollow(previous) { inRegex = true }
-                code.append(byte)
-                if byte != UInt8(ascii: " "), byte != UInt8(ascii: "\t") { previous = byte }
+                code.append("s")
+                last = "s"
+                continue
             }
+            if isNameCharacter(c) {
+                name = isNameCharacter(last) && isNameCharacter(previous) ? name + String(c) : String(c)
+                code.append(c)
+                note(c)
+                continue
+            }
+            if c == "\"" {
+                inString = true
+            } else if c == "/" {
+                switch Self.awkSlash(after: previous, name: isNameCharacter(previous) ? name : "", before: beforePrevious) {
+                case .regex: inRegex = true
+                case .division: break
+                case .unclear: return "has a '/' after '\(beforePrevious)\(previous)' that awks may read as a division or as a regex"
+                }
+            }
+            code.append(c)
+            note(c)
         }
-        if code.indices.contains(where: { code[$0...].starts(with: "system".utf8) }) { return "calls system()" }
-        if code.contains(UInt8(ascii: "@")) { return "loads an extension" }
-        if Self.hasPipe(code) { return "pipes to or from a command ('|'; a regex alternative counts too, use [ab] or two matches)" }
-        // In a print or printf statement, an unparenthesised '>' redirects the output to a file.
-        let separators = Array(";{}\n".utf8)
-        for statement in code.split(whereSeparator: separators.contains) {
-            // Its first word.
-            guard statement.drop(while: { $0 == UInt8(ascii: " ") || $0 == UInt8(ascii: "\t") }).starts(with: "print".utf8) else { continue }
-            var depth = 0
-            for byte in statement {
-                if byte == UInt8(ascii: "(") { depth += 1 }
-                if byte == UInt8(ascii: ")") { depth -= 1 }
-                if byte == UInt8(ascii: ">"), depth == 0 { return "redirects print to a file ('>'; parenthesise a comparison)" }
+        if code.contains("system") { return "calls system()" }
+        if code.contains("@") { return "loads an extension" }
+        if code.replacing("||", with: "").contains("|") {
+            return "pipes to or from a command ('|')"
+        }
+        var braces = 0
+        var parentheses = 0
+        for c in code {
+            switch c {
+            case "{": braces += 1
+            case "}": braces -= 1
+            case "(": parentheses += 1
+            case ")": parentheses -= 1
+            case ">" where braces > 0 && parentheses <= 0:
+                return "may redirect output to a file ('>' in an action, outside parentheses; parenthesise a comparison)"
+            default: break
             }
         }
         return nil
     }
 
-    /// Whether `code` holds a '|' that is no half of a '||' (an or): a run of them of odd length.
-    private static func hasPipe(_ code: [UInt8]) -> Bool {
-        var run = 0
-        for byte in code {
-            if byte == UInt8(ascii: "|") {
-                run += 1
-            } else if run % 2 == 1 {
-                return true
-            } else {
-                run = 0
-            }
-        }
-        return run % 2 == 1
-    }
+    private enum AwkSlash { case regex, division, unclear }
 
-    /// Whether a `/` after `previous` (the last byte that is no blank) starts an awk regex.
-    private static func awkRegexMayFollow(_ previous: UInt8) -> Bool {
+    /// How awk reads a `/` after `previous` (the last character that is no blank), which ends
+    /// `name` (a name, a keyword or a number; "" when it ends none); `before` is the character
+    /// before `previous`.
+    /// After an operand (a name, a number, `)`, `]`, `$`, a string or a regex) it divides; after a
+    /// keyword or an operator it starts a regex; after `++` or `--` it could be either.
+    private static func awkSlash(after previous: Character, name: String, before: Character) -> AwkSlash {
+        if !name.isEmpty {
+            let keywords: Set<String> = ["print", "printf", "return", "in", "getline", "case", "do", "else", "exit", "delete"]
+            return keywords.contains(name) ? .regex : .division
+        }
         switch previous {
-        case UInt8(ascii: "("), UInt8(ascii: ","), UInt8(ascii: "~"), UInt8(ascii: "!"), UInt8(ascii: "{"), UInt8(ascii: ";"),
-            UInt8(ascii: "&"), UInt8(ascii: "|"), UInt8(ascii: "\n"):
-            true
-        default: false
+        case ")", "]", "$", "\"", "/", ".": return .division
+        case "+" where before == "+", "-" where before == "-": return .unclear
+        default: return .regex
         }
     }
 

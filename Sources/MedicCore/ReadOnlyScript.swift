@@ -32,10 +32,95 @@ public enum ReadOnlyScript {
         return (walker.problem, walker.sandboxWrite)
     }
 
-    /// Builtins that only read or change the shell's own state.
+    /// Builtins that only read or change the shell's own state. `read`, `getopts` and `local`
+    /// assign the variables they name, held to `ReadOnlyCommands.assignmentProblem` like any
+    /// assignment (`nameProblem`); `hash` only without arguments (`hash -p FILE NAME` makes bash
+    /// run FILE for NAME). `cd` is not among them: in another folder, a program may read a
+    /// configuration from the working folder (`supervisorctl` reads ./supervisord.conf first).
     static let builtins: Set<String> = [
-        "cd", "read", "exit", "return", "shift", "unset", "wait", "break", "continue", "local", "getopts", "umask", "type", "hash", "times", "pwd",
+        "read", "exit", "return", "shift", "unset", "wait", "break", "continue", "local", "getopts", "umask", "type", "times", "pwd",
     ]
+
+    /// Why the builtin `name` (`read`, `getopts`, `local`) may assign a variable that changes
+    /// which program runs (`read PATH`, `local LD_PRELOAD=…`, `read -aPATH`), or one named at run
+    /// time, or (`local -n`) make a name refer to another variable; nil when it cannot.
+    static func nameProblem(_ name: String, _ args: [ReadOnlyCommands.Argument]) -> String? {
+        var names: [ReadOnlyCommands.Argument] = []
+        switch name {
+        case "read":
+            // Options with a value (-d -n -N -p -t -u -i) take the next word; -a names an array.
+            var index = 0
+            var options = true
+            while index < args.count {
+                let arg = args[index]
+                index += 1
+                guard options, let text = arg.literal, text.hasPrefix("-"), text != "-" else {
+                    options = false
+                    names.append(arg)
+                    continue
+                }
+                if text == "--" {
+                    options = false
+                    continue
+                }
+                // A value joined to its option (-aPATH, -raPATH): every tail is a name it may assign.
+                for cut in 1..<text.count { names.append(ReadOnlyCommands.Argument(literal: String(text.dropFirst(cut)))) }
+                if let last = text.last, "adnNptui".contains(last), index < args.count {
+                    names.append(args[index])
+                    index += 1
+                }
+            }
+        case "getopts":
+            if args.count > 1 { names.append(args[1]) }
+        default:
+            for arg in args {
+                if arg.literal?.hasPrefix("-") == true || arg.couldBeOption && arg.literal == nil && arg.prefix.isEmpty {
+                    return "'\(name) \(arg.display)' takes an option (local -n makes a name refer to another variable)"
+                }
+                names.append(arg)
+            }
+        }
+        for arg in names {
+            let text = arg.literal ?? arg.prefix
+            let variable = String(text.prefix { $0 != "=" })
+            if arg.literal == nil, name == "local" ? !text.contains("=") || !ShellParser.isName(variable) : true {
+                return "'\(name) \(arg.display)' names a variable computed at run time"
+            }
+            if !arg.singleField {
+                return "'\(name) \(arg.display)' may split into several words, one of them an assignment (quote it: \(variable)=\"…\")"
+            }
+            if let reason = ReadOnlyCommands.assignmentProblem(variable) { return reason }
+        }
+        return nil
+    }
+
+    /// Why an arithmetic expansion may assign a variable (`$((PATH=0))`, `$((x+=1))`,
+    /// `$((i++))`), or nil: only comparisons (`==`, `!=`, `<=`, `>=`) may use `=`.
+    static func arithmeticProblem(_ parts: [ShellWordPart]) -> String? {
+        func text(_ parts: [ShellWordPart]) -> String {
+            parts.map { part -> String in
+                switch part {
+                case .literal(let text), .quoted(let text): text
+                case .doubleQuoted(let inner): text(inner)
+                default: "0"
+                }
+            }.joined()
+        }
+        let chars = Array(text(parts))
+        for (index, c) in chars.enumerated() {
+            let before: Character = index > 0 ? chars[index - 1] : " "
+            let after: Character = index + 1 < chars.count ? chars[index + 1] : " "
+            if (c == "+" || c == "-"), after == c {
+                return "an arithmetic expansion may change a variable ('\(c)\(c)'); compute into a new name with n=$((…))"
+            }
+            guard c == "=" else { continue }
+            if after == "=" || before == "=" || before == "!" { continue }
+            let beforeThat: Character = index > 1 ? chars[index - 2] : " "
+            if before == "<" || before == ">", beforeThat != before { continue }
+            return "an arithmetic expansion may assign a variable ('=' in $((…)), $((PATH=0)) too); compute into a new name with n=$((…))"
+        }
+        return nil
+    }
 
     private struct Walker {
         var unsafe: Set<String>
@@ -121,6 +206,14 @@ public enum ReadOnlyScript {
             if name == "read" || name == "getopts" || name == "export" || name == "readonly" || name == "local" {
                 for arg in argv.dropFirst() { assigned.insert(String((arg.literal ?? arg.prefix).prefix { $0 != "=" })) }
             }
+            if name == "read" || name == "getopts" || name == "local", !functions.contains(name),
+                let reason = ReadOnlyScript.nameProblem(name, Array(argv.dropFirst()))
+            {
+                fail(reason, command.offset)
+            }
+            if name == "hash", !functions.contains(name), argv.count > 1 {
+                fail("'hash \(argv[1].display)' changes which program a name runs (only 'hash' alone, which lists, is read-only)", command.offset)
+            }
             if functions.contains(name) {
                 guard let body = bodies[name] else { return }
                 calls += 1
@@ -152,6 +245,9 @@ public enum ReadOnlyScript {
                         let variable = String(text.prefix { $0 != "=" })
                         if arg.literal == nil, !text.contains("=") || !ShellParser.isName(variable) {
                             fail("'\(name) \(arg.display)' names a variable computed at run time", command.offset)
+                        } else if !arg.singleField || text.hasPrefix("-") {
+                            fail(
+                                "'\(name) \(arg.display)' may split into several words or is an option (quote it: \(variable)=\"…\")", command.offset)
                         } else if let reason = ReadOnlyCommands.assignmentProblem(variable) {
                             fail(reason, command.offset)
                         }
@@ -161,7 +257,7 @@ public enum ReadOnlyScript {
                 }
                 return
             }
-            if ReadOnlyScript.builtins.contains(name) { return }
+            if ReadOnlyScript.builtins.contains(name) || name == "hash" { return }
             run(argv, at: command.offset)
         }
 
@@ -186,6 +282,8 @@ public enum ReadOnlyScript {
                 case .parameter(let name, let op, _):
                     if op == "=" || op == ":=" { assigned.insert(name) }
                     if op == "=" || op == ":=", let reason = ReadOnlyCommands.assignmentProblem(name) { fail(reason, word.offset) }
+                case .arithmetic(let inner):
+                    if let reason = ReadOnlyScript.arithmeticProblem(inner) { fail(reason, word.offset) }
                 default: break
                 }
             }

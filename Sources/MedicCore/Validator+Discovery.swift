@@ -89,8 +89,9 @@ extension Validator {
     }
 
     /// The problems of the host a discovery runs on (`where: {host: TEMPLATE}`): it may read
-    /// only inputs that hold one host name and have a value when discovery runs (required, a
-    /// default, or discovered first), never a secret, never the input being found.
+    /// only inputs that hold one host name that a person chose and that have a value when
+    /// discovery runs (required, or a default), never a discovered input, never a secret, never
+    /// the input being found.
     private func hostProblems(_ host: Template, of input: InputDefinition, in runbook: Runbook) -> [Diagnostic] {
         var out: [Diagnostic] = []
         let name = input.name
@@ -115,12 +116,22 @@ extension Validator {
                         "the discovery of '\(name)' runs on '${\(variable)}', a \(other.type.rawValue) input, which is not one host name",
                         at: host.location,
                         hint: "a discovery runs on one host: name a string input that holds it"))
-            } else if !other.isRequired, other.defaultValue == nil, other.discovery == nil {
+            } else if other.discovery != nil {
+                // Its value would be a command's output: ssh would connect there, with the
+                // operator's keys and every non-secret input, before anyone has seen the inputs.
                 out.append(
                     .error(
-                        "the discovery of '\(name)' runs on '${\(variable)}', which may have no value when discovery runs: it is optional, has no default and is not discovered",
+                        "the discovery of '\(name)' runs on '${\(variable)}', which is itself discovered: Medic would connect over ssh to a host named by a command's output before the operator has seen it",
                         at: host.location,
-                        hint: "make '\(variable)' required (given, or asked before discovery), give it a default, or let it be discovered"))
+                        hint:
+                            "drop the 'discover' of '\(variable)': give it by hand (--var \(variable)=HOST, a --var-file, MEDIC_VAR_\(variable); asked before discovery when required), or give it a default"
+                    ))
+            } else if !other.isRequired, other.defaultValue == nil {
+                out.append(
+                    .error(
+                        "the discovery of '\(name)' runs on '${\(variable)}', which may have no value when discovery runs: it is optional and has no default",
+                        at: host.location,
+                        hint: "make '\(variable)' required (given, or asked before discovery), or give it a default"))
             }
         }
         return out

@@ -13,9 +13,9 @@ extension Walk {
     func optionLikeCapture(in step: Step) -> String? {
         let frame = frames[frames.count - 1]
         let values = variables
-        /// The value of `name` unless it is an input's value as checked (a given value may start
-        /// with `-` when its input's pattern allows it; a capture that took an input's name, or a
-        /// called runbook's input passed a captured value, was never checked).
+        /// The value of `name` unless it is an input's value as checked (no checked value starts
+        /// with `-`; a capture that took an input's name, or a called runbook's input passed a
+        /// captured value, was never checked).
         func unchecked(_ name: String) -> String? {
             guard let value = values[name], frame.checkedInputs[name] != value else { return nil }
             return value

@@ -46,13 +46,9 @@ struct LabTests {
         defer { lab.down() }
         // nginx's own log format, local time, as a rotation would have left them.
         func line(_ secondsAgo: Int, _ message: String) -> String {
-            var clock = time(nil) - secondsAgo
-            var local = tm()
-            localtime_r(&clock, &local)
-            var bytes = [CChar](repeating: 0, count: 32)
-            strftime(&bytes, bytes.count, "%Y/%m/%d %H:%M:%S", &local)
-            return String(decoding: bytes.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
-                + " [error] 7#7: *1 \(message), client: 127.0.0.1, server: medic-lab, request: \"GET / HTTP/1.1\", upstream: \"http://127.0.0.1:1/\""
+            NginxLog.errorLine(
+                secondsAgo: secondsAgo,
+                "\(message), client: 127.0.0.1, server: medic-lab, request: \"GET / HTTP/1.1\", upstream: \"http://127.0.0.1:1/\"")
         }
         let refused = "connect() failed (111: Connection refused) while connecting to upstream"
         let tooBig = "upstream sent too big header while reading response header from upstream"
@@ -74,14 +70,10 @@ struct LabTests {
         // Refusals at another address, a day and 20 minutes old, as a rotation would have left
         // them: outside the 15-minute window, so no step may try or name 127.0.0.2:9.
         func line(_ secondsAgo: Int) -> String {
-            var clock = time(nil) - secondsAgo
-            var local = tm()
-            localtime_r(&clock, &local)
-            var bytes = [CChar](repeating: 0, count: 32)
-            strftime(&bytes, bytes.count, "%Y/%m/%d %H:%M:%S", &local)
-            return String(decoding: bytes.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
-                + " [error] 7#7: *1 connect() failed (111: Connection refused) while connecting to upstream, client: 127.0.0.1, "
-                + "server: medic-lab, request: \"GET / HTTP/1.1\", upstream: \"http://127.0.0.2:9/\", host: \"medic-lab\""
+            NginxLog.errorLine(
+                secondsAgo: secondsAgo,
+                "connect() failed (111: Connection refused) while connecting to upstream, client: 127.0.0.1, "
+                    + "server: medic-lab, request: \"GET / HTTP/1.1\", upstream: \"http://127.0.0.2:9/\", host: \"medic-lab\"")
         }
         try (line(86_400) + "\n" + line(1200) + "\n").write(toFile: lab["NGINX_ERROR_LOG"] + ".1", atomically: true, encoding: .utf8)
 

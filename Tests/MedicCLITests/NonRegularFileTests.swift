@@ -12,29 +12,7 @@ struct NonRegularFileTests {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("medic-fifo-\(UUID().uuidString)").path
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         #expect(mkfifo(folder + "/pipe.yaml", 0o600) == 0)
-        let caller = """
-            medic: 1
-            id: caller
-            title: Calls a FIFO
-            steps:
-              call:
-                kind: runbook
-                title: Call
-                why: w
-                runbook: pipe.yaml
-                branches:
-                  - otherwise: end
-              end:
-                kind: conclusion
-                title: e
-                why: w
-                outcome: no-fault
-                cause: none
-
-            causes:
-              none: {title: "No fault found", description: "In this test, no fault found."}
-            """
-        try caller.write(toFile: folder + "/caller.yaml", atomically: true, encoding: .utf8)
+        try TestSupport.writeRunbook(TestSupport.callerRunbook(calling: "pipe.yaml"), named: "caller.yaml", in: folder)
         return folder
     }
 

@@ -73,6 +73,42 @@ struct ListenAddressTests {
         #expect(ListenAddress(target: "http://*:80/") == nil)
     }
 
+    /// The host and port `ListenAddress(target:)` reads from `text`, as `host port`.
+    static func target(_ text: String) -> String? {
+        ListenAddress(target: text).map { "\($0.host) \($0.port)" }
+    }
+
+    @Test("a target is read as the HTTP probe reads its URL: IPv6 literals, each scheme's port, userinfo, host:port without a scheme")
+    func targets() {
+        #expect(Self.target("http://[::1]:8080/health") == "::1 8080")
+        #expect(Self.target("http://[::1]/health") == "::1 80")
+        #expect(Self.target("https://[2001:DB8::5]") == "2001:db8::5 443", "the host is compared lowercased")
+        #expect(Self.target("[::1]:8443") == "::1 8443")
+        #expect(Self.target("http://[fe80::1%25eth0]:80/") == "fe80::1%eth0 80", "a zone, decoded as the probe decodes it")
+        #expect(Self.target("http://[::1/") == nil, "no closing bracket")
+        #expect(Self.target("http://::1:8080/") == nil, "IPv6 needs brackets")
+
+        #expect(Self.target("http://example.com") == "example.com 80")
+        #expect(Self.target("HTTPS://Example.COM/x") == "example.com 443")
+        #expect(Self.target("https://example.com:8443") == "example.com 8443")
+        #expect(Self.target("http://example.com?q=1") == "example.com 80")
+        #expect(Self.target("http://example.com#top") == "example.com 80")
+        #expect(Self.target("tcp://10.0.0.5:5432") == "10.0.0.5 5432", "another scheme's authority is read as http's")
+
+        #expect(Self.target("http://user:pw@127.0.0.1:8080/x") == "127.0.0.1 8080")
+        #expect(Self.target("https://user:p%40ss@[::1]/") == "::1 443", "an encoded @ in the password is not the host's")
+        #expect(Self.target("deploy@web1:8080") == "web1 8080")
+
+        #expect(Self.target("127.0.0.1:8080") == "127.0.0.1 8080")
+        #expect(Self.target("localhost") == "localhost 80")
+        #expect(Self.target("web1:8080/health") == "web1 8080")
+        #expect(Self.target("web1:http") == nil, "a port is a number")
+        #expect(Self.target("web1:70000") == nil)
+        #expect(Self.target("") == nil)
+        #expect(Self.target("http://") == nil)
+        #expect(Self.target("*:8080") == nil, "a wildcard is where a server listens, not where a client asks")
+    }
+
     @Test("in a runbook: address_among refuses a given health URL on a wildcard listener and passes over a discovered one")
     func inRunbook() throws {
         let runbook = try TestSupport.runbook(

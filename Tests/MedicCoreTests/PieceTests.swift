@@ -44,7 +44,12 @@ struct PieceTests {
         #expect(name.problem(with: "a\nb") != nil)
         #expect(name.problem(with: "ok\u{1B}[31m") != nil)
         let dashed = InputDefinition(name: "flag", type: .string, pattern: RegexPattern("^-[a-z]$", at: here), location: here)
-        #expect(dashed.problem(with: "-v") == nil)
+        // No value may start with '-', whatever its pattern allows: it could become an option.
+        #expect(dashed.problem(with: "-v")?.contains("starts with '-'") == true)
+        let secret = InputDefinition(name: "pw", type: .secret, location: here)
+        #expect(
+            secret.problem(with: "-hunter2")
+                == "the value starts with '-' and could be taken for an option of the command it is passed to: no input may start with '-'")
         let url = InputDefinition(name: "u", type: .url, location: here)
         #expect(url.problem(with: "http://127.0.0.1:8080/x") == nil)
         #expect(url.problem(with: "ftp://x") != nil && url.problem(with: "http://") != nil)

@@ -43,10 +43,7 @@ struct RemoteDiscoveryTests {
         _ results: [String: [StepResult]], given: [String: (value: String, origin: InputOrigin)] = ["nginx_host": ("web1", .option)],
         yaml: String = yaml
     ) throws -> (findings: [String: InputFinding], runner: FakeRunner) {
-        let runbook = try TestSupport.runbook(yaml)
-        let runner = FakeRunner(results: results)
-        let findings = InputFinder(runbook: runbook, runner: runner).find(given: given)
-        return (Dictionary(uniqueKeysWithValues: findings.map { ($0.name, $0) }), runner)
+        TestSupport.findInputs(of: try TestSupport.runbook(yaml), results: results, given: given)
     }
 
     static let found: [String: [StepResult]] = [
@@ -96,18 +93,30 @@ struct RemoteDiscoveryTests {
         #expect(hostile["upstream"]?.value == "app_pool")
     }
 
-    @Test("a host that is itself discovered is found first, and the next discovery runs there")
-    func discoveredHost() throws {
-        let yaml = Self.yaml.replacingOccurrences(
-            of: "  nginx_host:\n    type: string\n",
-            with: "  nginx_host:\n    type: string\n    discover: {command: [cat, /etc/web-host], capture: '(?<value>\\S+)'}\n")
+    /// `yaml` with `nginx_host` found by a local discovery (read from a file).
+    static let discoveredHostYAML = yaml.replacingOccurrences(
+        of: "  nginx_host:\n    type: string\n",
+        with: "  nginx_host:\n    type: string\n    discover: {command: [cat, /etc/web-host], capture: '(?<value>\\S+)'}\n")
+
+    @Test("a host that discovery found is never connected to, even when a caller skips validation; a given one is")
+    func discoveredHostNeverConnected() throws {
+        let runbook = try TestSupport.parsed(Self.discoveredHostYAML, path: "pool.yaml")
         var results = Self.found
         results["discover:nginx_host"] = [StepResult(exitStatus: 0, output: "web7\n")]
-        let (findings, runner) = try Self.find(results, given: [:], yaml: yaml)
-        #expect(runner.ranIDs == ["discover:nginx_host", "discover:upstream", "discover:health_path"])
-        #expect(runner.ran[0].remote == nil, "no where: on this machine")
-        #expect(runner.ran[1].remote?.hosts == ["web7"])
-        #expect(findings["upstream"]?.origin.describe(name: "upstream") == "discovered on web7: the upstream the site proxies to")
+        let (findings, runner) = TestSupport.findInputs(of: runbook, results: results)
+        #expect(runner.ranIDs == ["discover:nginx_host"], "nothing runs on web7")
+        #expect(runner.ran.allSatisfy { $0.remote == nil })
+        let upstream = try #require(findings["upstream"])
+        #expect(upstream.value == "app_pool" && upstream.origin == .defaultValue)
+        #expect(
+            upstream.notes == [
+                "not discovered: its host, nginx_host, was itself discovered, and a discovery never connects to a host a command named"
+            ],
+            "\(upstream.notes)")
+
+        let given = TestSupport.findInputs(of: runbook, results: results, given: ["nginx_host": ("web1", .option)]).runner
+        #expect(given.ranIDs == ["discover:nginx_host", "discover:upstream", "discover:health_path"])
+        #expect(given.ran.dropFirst().allSatisfy { $0.remote?.hosts == ["web1"] }, "a host the operator gave is used")
     }
 
     // MARK: - Validation
@@ -145,6 +154,13 @@ struct RemoteDiscoveryTests {
               g:
                 type: string
                 discover: {where: {host: "${web}"}, command: [nginx, -T], capture: '(?<value>.+)'}
+              found:
+                type: string
+                default: web1
+                discover: {command: [cat, /etc/web-host], capture: '(?<value>\\S+)'}
+              h:
+                type: string
+                discover: {where: {host: "${found}"}, command: [nginx, -T], capture: '(?<value>.+)'}
             """)
         let expected = [
             "d.yaml:11:30: error: the discovery of 'a' runs on '${wbe}', which is not an input; discovery runs before any step captures",
@@ -153,6 +169,12 @@ struct RemoteDiscoveryTests {
             "d.yaml:20:30: error: the discovery of 'd' runs on '${many}', a hosts input, which is not one host name",
             "d.yaml:23:30: error: the discovery of 'e' runs on '${maybe}', which may have no value when discovery runs",
             "d.yaml:26:23: error: the discovery of 'f' runs on one host: 'where' takes 'local' or {host: HOST}, not a host set",
+            """
+            d.yaml:36:30: error: the discovery of 'h' runs on '${found}', which is itself discovered: Medic would connect over ssh to a host \
+            named by a command's output before the operator has seen it
+            d.yaml:36:30: note: drop the 'discover' of 'found': give it by hand (--var found=HOST, a --var-file, MEDIC_VAR_found; asked \
+            before discovery when required), or give it a default
+            """,
         ]
         for text in expected { #expect(errors.contains { $0.hasPrefix(text) }, "missing: \(text) in \(errors)") }
         #expect(errors.contains { $0.contains("did you mean 'web'?") }, "\(errors)")
@@ -173,5 +195,6 @@ struct RemoteDiscoveryTests {
             """)
         #expect(
             errors.contains { $0.contains("'web' → 'app' → 'web' read each other in a circle") || $0.contains("'app' → 'web' → 'app'") }, "\(errors)")
+        #expect(errors.contains { $0.contains("the discovery of 'app' runs on '${web}', which is itself discovered") }, "\(errors)")
     }
 }

@@ -16,30 +16,8 @@ struct CallConfinementTests {
         try FileManager.default.createDirectory(atPath: base + "/tree/sub", withIntermediateDirectories: true)
         try FileManager.default.createDirectory(atPath: base + "/outside", withIntermediateDirectories: true)
         try Self.secret.write(toFile: base + "/outside/secret", atomically: true, encoding: .utf8)
-        let caller = """
-            medic: 1
-            id: caller
-            title: Caller
-            steps:
-              call:
-                kind: runbook
-                title: Call
-                why: w
-                runbook: \(target)
-                branches:
-                  - otherwise: end
-              end:
-                kind: conclusion
-                title: e
-                why: w
-                outcome: no-fault
-                cause: none
-
-            causes:
-              none: {title: "No fault found", description: "In this test, no fault found."}
-            """
-        try caller.write(toFile: base + "/tree/caller.yaml", atomically: true, encoding: .utf8)
-        return (base + "/tree", base + "/tree/caller.yaml")
+        let caller = try TestSupport.writeRunbook(TestSupport.callerRunbook(calling: target), named: "caller.yaml", in: base + "/tree")
+        return (base + "/tree", caller)
     }
 
     func errors(_ caller: String) -> [Diagnostic] {
@@ -87,7 +65,7 @@ struct CallConfinementTests {
             "medic: 1\nid: callee\ntitle: Callee\nsteps:\n  end:\n"
             + "    kind: conclusion\n    title: e\n    why: w\n    outcome: no-fault\n    cause: none\n"
             + "causes:\n  none: {title: \"No fault found\", description: \"In this test, no fault found.\"}\n"
-        try callee.write(toFile: tree + "/sub/callee.yaml", atomically: true, encoding: .utf8)
+        try TestSupport.writeRunbook(callee, named: "sub/callee.yaml", in: tree)
         let (bundle, diagnostics) = RunbookLoader().loadBundle(caller)
         #expect(bundle != nil, "\(diagnostics)")
     }

@@ -29,17 +29,9 @@ struct CallDepthTests {
                 id: link-\(index)
                 title: Link \(index)
                 steps:
-                \(call)  end:
-                    kind: conclusion
-                    title: e
-                    why: w
-                    outcome: no-fault
-                    cause: none
-
-                causes:
-                  none: {title: "No fault found", description: "In this test, no fault found."}
+                \(call)\(TestSupport.runbookEnding())
                 """
-            try text.write(toFile: "\(folder)/link-\(index).yaml", atomically: true, encoding: .utf8)
+            try TestSupport.writeRunbook(text, named: "link-\(index).yaml", in: folder)
         }
         return folder
     }

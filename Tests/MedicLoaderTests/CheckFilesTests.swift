@@ -11,23 +11,6 @@ struct CheckFilesTests {
     /// A folder with `caller.yaml`, which calls `callee.yaml`, whose step `stray` no branch reaches.
     func layout() throws -> String {
         let folder = try TestSupport.temporaryDirectory()
-        let caller = """
-            medic: 1
-            id: caller
-            title: Caller
-            steps:
-              call:
-                kind: runbook
-                title: Call
-                why: w
-                runbook: callee.yaml
-                branches:
-                  - otherwise: end
-              end: {kind: conclusion, title: e, why: w, outcome: no-fault, cause: none}
-            causes:
-              none: {title: "No fault found", description: "In this test, no fault found."}
-
-            """
         let callee = """
             medic: 1
             id: callee
@@ -39,8 +22,8 @@ struct CheckFilesTests {
               none: {title: "No fault found", description: "In this test, no fault found."}
 
             """
-        try caller.write(toFile: folder + "/caller.yaml", atomically: true, encoding: .utf8)
-        try callee.write(toFile: folder + "/callee.yaml", atomically: true, encoding: .utf8)
+        try TestSupport.writeRunbook(TestSupport.callerRunbook(calling: "callee.yaml"), named: "caller.yaml", in: folder)
+        try TestSupport.writeRunbook(callee, named: "callee.yaml", in: folder)
         return folder
     }
 

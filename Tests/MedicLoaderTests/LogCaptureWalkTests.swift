@@ -40,15 +40,7 @@ struct LogCaptureWalkTests {
             command: [echo, "${failed}"]
             branches:
               - otherwise: end
-          end:
-            kind: conclusion
-            title: e
-            why: w
-            outcome: no-fault
-            cause: none
-            summary: done
-        causes:
-          none: {title: "No fault found", description: "In this test, no fault found."}
+        \(TestSupport.runbookEnding(summary: "done"))
         """
 
     func walk() throws -> Walk {

@@ -22,15 +22,7 @@ struct ProbeTemplateTests {
             \(execution)
                 branches:
                   - otherwise: end
-              end:
-                kind: conclusion
-                title: e
-                why: w
-                outcome: no-fault
-                cause: none
-
-            causes:
-              none: {title: "No fault found", description: "In this test, no fault found."}
+            \(TestSupport.runbookEnding())
             """
         let parsed = RunbookLoader().parse(text, path: "t.yaml")
         var errors = parsed.diagnostics.filter { $0.severity == .error }

@@ -1,5 +1,6 @@
 import MedicCore
 import MedicLoader
+import MedicTestSupport
 import Testing
 
 /// Step timeouts are capped at 1h; a step may go past the cap only with a reason written beside
@@ -20,15 +21,7 @@ struct TimeoutCapTests {
                 timeout: \(timeout)
             \(reason.map { "    timeout_beyond_cap: \"\($0)\"\n" } ?? "")    branches:
                   - otherwise: end
-              end:
-                kind: conclusion
-                title: e
-                why: w
-                outcome: no-fault
-                cause: none
-
-            causes:
-              none: {title: "No fault found", description: "In this test, no fault found."}
+            \(TestSupport.runbookEnding())
             """
         return RunbookLoader().parse(text, path: "t.yaml").diagnostics.filter { $0.severity == .error }
     }

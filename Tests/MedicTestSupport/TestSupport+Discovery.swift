@@ -1,0 +1,13 @@
+import MedicCore
+
+extension TestSupport {
+    /// Runs `runbook`'s discoveries with a `FakeRunner` that answers from `results` (by step id,
+    /// `discover:NAME`), given `given`: each input's finding by name, and the runner, to ask what ran.
+    public static func findInputs(
+        of runbook: Runbook, results: [String: [StepResult]], given: [String: (value: String, origin: InputOrigin)] = [:]
+    ) -> (findings: [String: InputFinding], runner: FakeRunner) {
+        let runner = FakeRunner(results: results)
+        let findings = InputFinder(runbook: runbook, runner: runner).find(given: given)
+        return (Dictionary(uniqueKeysWithValues: findings.map { ($0.name, $0) }), runner)
+    }
+}
