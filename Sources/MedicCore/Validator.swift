@@ -41,16 +41,15 @@ public struct Validator: Sendable {
     public func validate(_ bundle: RunbookBundle, only paths: [String]) -> [Diagnostic] {
         let runbooks = paths.compactMap { bundle.runbooks[$0] }
         let validator = Validator(verdicts: verdicts.adding(runbooks, matcher: matcher), matcher: matcher)
-        var diagnostics: [Diagnostic] = []
+        // The passes read the runbooks and the verdicts and nothing else: they run side by side,
+        // their diagnostics in the order they would come in one after the other.
+        var passes: [@Sendable () -> [Diagnostic]] = []
         for runbook in runbooks {
-            for form in validator.concreteForms(of: runbook) { diagnostics += validator.problems(of: form, in: bundle) }
-            diagnostics += validator.reuseProblems(runbook)
-            diagnostics += validator.needlessVouches(runbook)
-            diagnostics += validator.discoveryProblems(runbook)
+            for form in validator.concreteForms(of: runbook) { passes += validator.passes(of: form, in: bundle) }
+            passes.append { validator.reuseProblems(runbook) + validator.needlessVouches(runbook) + validator.discoveryProblems(runbook) }
         }
-        diagnostics += callCycles(in: bundle)
-        diagnostics += causeConflicts(in: bundle)
-        return diagnostics
+        passes.append { callCycles(in: bundle) + causeConflicts(in: bundle) }
+        return Concurrently.diagnostics(passes)
     }
 
     /// The problems of one runbook; `bundle` supplies the runbooks it calls.
@@ -60,6 +59,25 @@ public struct Validator: Sendable {
 
     /// The problems of one runbook, with the verdicts already worked out.
     private func problems(of runbook: Runbook, in bundle: RunbookBundle?) -> [Diagnostic] {
+        Concurrently.diagnostics(passes(of: runbook, in: bundle))
+    }
+
+    /// The independent passes over one runbook, in the order their diagnostics are listed.
+    private func passes(of runbook: Runbook, in bundle: RunbookBundle?) -> [@Sendable () -> [Diagnostic]] {
+        [
+            { references(runbook) },
+            { reachability(runbook) },
+            { variables(runbook) },
+            { regexes(runbook) },
+            { defaults(runbook) },
+            { hostProblems(runbook) },
+            { causeProblems(runbook, in: bundle) },
+            { stepRules(runbook, in: bundle) },
+        ]
+    }
+
+    /// Every step reference that names no step, and every step id used twice.
+    private func references(_ runbook: Runbook) -> [Diagnostic] {
         var out: [Diagnostic] = []
         let ids = Set(runbook.steps.map(\.id))
         func check(_ reference: StepReference, _ what: @autoclosure () -> String) {
@@ -78,12 +96,12 @@ public struct Validator: Sendable {
             if let skip = step.skip { check(skip, "'skip' of '\(id)'") }
             for option in step.options { check(option.next, "an option of '\(id)'") }
         }
-        out += reachability(runbook)
-        out += variables(runbook)
-        out += regexes(runbook)
-        out += defaults(runbook)
-        out += hostProblems(runbook)
-        out += causeProblems(runbook, in: bundle)
+        return out
+    }
+
+    /// The rules of each step, and the inputs each call passes to the runbook it calls.
+    private func stepRules(_ runbook: Runbook, in bundle: RunbookBundle?) -> [Diagnostic] {
+        var out: [Diagnostic] = []
         for step in runbook.steps {
             out += rules(for: step, in: runbook)
             if let call = step.call, let callee = bundle?.runbook(for: call) {

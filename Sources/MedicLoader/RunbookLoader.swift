@@ -61,6 +61,9 @@ public struct RunbookLoader: Sendable {
     /// reached by two spellings of its path counts once), and each problem is listed once, sorted.
     public func check(_ paths: [String]) -> [Diagnostic] {
         var files = Files()
+        // The files named are read and parsed side by side up front; those they call, as they are found.
+        let named = Array(Set(paths))
+        files.preloaded = Dictionary(uniqueKeysWithValues: zip(named, Concurrently.map(named) { loadFile($0) }))
         var diagnostics: [Diagnostic] = []
         var bundles: [(bundle: RunbookBundle, fresh: [String])] = []
         var validated: Set<String> = []
@@ -75,13 +78,15 @@ public struct RunbookLoader: Sendable {
         }
         // The costly answers for every runbook at once, so that they are shared out over every core together.
         let validator = Validator(matcher: matcher).prepared(for: bundles.flatMap { entry in entry.fresh.compactMap { entry.bundle.runbooks[$0] } })
-        for (bundle, fresh) in bundles { diagnostics += validator.validate(bundle, only: fresh) }
+        diagnostics += Concurrently.map(bundles) { validator.validate($0.bundle, only: $0.fresh) }.flatMap(\.self)
         return Array(Set(diagnostics)).sortedForDisplay()
     }
 
     /// The files read so far, by identity (`identity(of:)`), so that each is read once.
     private struct Files {
         var loaded: [String: Loaded] = [:]
+        /// Files read ahead, by the path as given: each is taken when that path is first read.
+        var preloaded: [String: Loaded] = [:]
 
         /// What names the file at `path` whatever the spelling: its real path, or the path as
         /// given when it cannot be resolved.
@@ -100,7 +105,7 @@ public struct RunbookLoader: Sendable {
         while let next = pending.popLast() {
             guard seen.insert(next).inserted else { continue }
             let identity = Files.identity(of: next)
-            let loaded = files.loaded[identity] ?? loadFile(next)
+            let loaded = files.loaded[identity] ?? files.preloaded[next] ?? loadFile(next)
             files.loaded[identity] = loaded
             if next != path, loaded.sha256 != nil, loaded.diagnostics.hasErrors, !Self.looksLikeRunbook(next) {
                 // A called file that is no runbook at all: say so, and show nothing of it.
