@@ -34,6 +34,9 @@ public struct Invocation: Sendable, Hashable {
     /// For a check read-only only on its author's word (`read_only`), the reason they gave; nil
     /// for a check Medic proves read-only, and for an action.
     public var unverified: String?
+    /// Why the timeout goes past the 1h cap, as the runbook says (`timeout_beyond_cap`); nil when
+    /// it does not.
+    public var timeoutBeyondCap: String?
     /// Whether a check runs on the writable file system, outside Medic's read-only mount
     /// namespace, as its runbook asks (`writable_fs`); it still runs with `no_new_privs`.
     public var writableFileSystem = false
@@ -54,6 +57,9 @@ public struct Invocation: Sendable, Hashable {
 
     /// Where it runs, for the journal's `run` record: `local`, `host H` or `hosts SET: H1, H2`.
     public var placementText: String { remote.map(\.record) ?? "local" }
+
+    /// The timeout and the runbook's reason, when the timeout goes past the 1h cap.
+    public var beyondCap: TimeoutBeyondCap? { timeoutBeyondCap.map { TimeoutBeyondCap(timeout: "\(timeout)", reason: $0) } }
 
     /// What will run, for the screen and the transcript, with secrets masked.
     public var display: String {

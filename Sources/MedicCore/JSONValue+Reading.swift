@@ -42,8 +42,8 @@ extension JSONValue {
             }
         }
 
-        private mutating func literal(_ word: StaticString, _ value: JSONValue) throws(JSONSyntaxError) -> JSONValue {
-            let utf8 = UnsafeBufferPointer(start: word.utf8Start, count: word.utf8CodeUnitCount)
+        private mutating func literal(_ word: String, _ value: JSONValue) throws(JSONSyntaxError) -> JSONValue {
+            let utf8 = word.utf8
             for (offset, expected) in utf8.enumerated() where index + offset >= bytes.count || bytes[index + offset] != expected {
                 index += offset
                 throw error("expected '\(word)'")

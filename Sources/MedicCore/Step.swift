@@ -40,6 +40,8 @@ public struct Step: Sendable, Hashable {
     public var placement: Placement
     /// How long it may run (on each host); the runbook default when nil.
     public var timeout: TimeSpan?
+    /// Why `timeout` goes past the cap (`timeout_beyond_cap`); shown wherever the timeout is.
+    public var timeoutBeyondCap: String?
     /// On a host-set step: named sets of the hosts where a condition holds.
     public var hostCaptures: [HostCapture] = []
     /// On a host-set action: how it rolls out.

@@ -104,6 +104,8 @@ public struct RunRecord: Sendable, Hashable {
     public var dryRun: Bool
     /// For a check read-only only on its author's word, the reason they gave (`read_only`).
     public var unverified: String?
+    /// For a step whose timeout goes past the 1h cap, the timeout and the runbook's reason.
+    public var timeoutBeyondCap: TimeoutBeyondCap?
     public init(stepID: String, kind: Step.Kind, display: String, placement: String, dryRun: Bool) {
         self.stepID = stepID
         self.kind = kind
@@ -111,6 +113,29 @@ public struct RunRecord: Sendable, Hashable {
         self.placement = placement
         self.dryRun = dryRun
     }
+
+    /// The record of `invocation` about to run (or, when `dryRun`, only shown).
+    public init(_ invocation: Invocation, dryRun: Bool) {
+        self.init(
+            stepID: invocation.stepID, kind: invocation.kind, display: invocation.display, placement: invocation.placementText, dryRun: dryRun)
+        unverified = invocation.unverified
+        timeoutBeyondCap = invocation.beyondCap
+    }
+}
+
+/// A step's timeout past the 1h cap, and why the runbook gives it (`timeout_beyond_cap`).
+public struct TimeoutBeyondCap: Sendable, Hashable {
+    /// The timeout, as `TimeSpan` writes it (`10h`).
+    public var timeout: String
+    /// The runbook's reason.
+    public var reason: String
+    public init(timeout: String, reason: String) {
+        self.timeout = timeout
+        self.reason = reason
+    }
+
+    /// The line shown on the screen and in the report.
+    public var sentence: String { "timeout \(timeout), past the 1h cap because: \(reason)" }
 }
 
 /// What a step printed.

@@ -474,6 +474,7 @@ public struct Walk: Sendable {
         var invocation = Invocation(
             stepID: qualified(step.id), kind: step.kind, placement: step.placement, timeout: currentRunbook.timeout(of: step),
             payload: payload, environment: environment, secrets: secretValues)
+        invocation.timeoutBeyondCap = step.timeoutBeyondCap
         if step.kind == .check {
             invocation.unverified = step.vouch?.reason
             invocation.writableFileSystem = step.writableFileSystem != nil

@@ -47,7 +47,7 @@ struct StepDecoder {
         step.title = fields.required("title").flatMap { reader.string($0, "a step's title") } ?? ""
         step.why = fields.required("why").flatMap { reader.string($0, "a step's 'why'") } ?? ""
         step.timeout = fields["timeout"].flatMap { reader.duration($0, "the timeout") }
-        checkTimeoutCap(step.timeout, fields, context: context)
+        step.timeoutBeyondCap = checkTimeoutCap(step.timeout, fields, context: context)
         if let node = fields["where"] {
             if kind != .check && kind != .action {
                 reader.error("only checks and actions run somewhere; 'where' does not belong in \(context)", at: fields.keyNode("where") ?? node)
@@ -357,8 +357,8 @@ struct StepDecoder {
     }
 
     /// A timeout over `timeoutCap` needs a reason in `timeout_beyond_cap`; a reason needs a
-    /// timeout over the cap.
-    private func checkTimeoutCap(_ timeout: TimeSpan?, _ fields: Fields, context: String) {
+    /// timeout over the cap. Returns the reason when it is given rightly.
+    private func checkTimeoutCap(_ timeout: TimeSpan?, _ fields: Fields, context: String) -> String? {
         let reasonNode = fields["timeout_beyond_cap"]
         let reason = reasonNode.flatMap { reader.string($0, "'timeout_beyond_cap'") }
         let overCap = (timeout?.milliseconds ?? 0) > Self.timeoutCap.milliseconds
@@ -370,6 +370,9 @@ struct StepDecoder {
             reader.error("'timeout_beyond_cap' in \(context) needs a timeout over the cap of 1h beside it", at: reasonNode)
         } else if let reason, let reasonNode, reason.allSatisfy(\.isWhitespace) {
             reader.error("'timeout_beyond_cap' in \(context) must say why the step needs so long", at: reasonNode)
+        } else if overCap {
+            return reason
         }
+        return nil
     }
 }

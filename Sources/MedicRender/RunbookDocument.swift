@@ -95,7 +95,7 @@ public struct RunbookDocument: Sendable {
             }
             if let execution = step.execution {
                 let lines = execution.summary.split(separator: "\n", omittingEmptySubsequences: false)
-                line("    runs (\(execution.keyword), timeout \(runbook.timeout(of: step))):")
+                line("    runs (\(execution.keyword), \(Self.timeout(of: step, in: runbook))):")
                 for text in lines { line("      \(text)") }
             }
             if case .http(let spec) = step.execution, case .json = spec.body { line("      with a JSON body") }
@@ -107,7 +107,7 @@ public struct RunbookDocument: Sendable {
             }
             for count in step.counts { line("    counts: \(count.name) = lines matching /\(count.pattern.source)/") }
             if let variants = step.variants {
-                line("    runs, by \(variants.input) (timeout \(runbook.timeout(of: step))):")
+                line("    runs, by \(variants.input) (\(Self.timeout(of: step, in: runbook))):")
                 for variant in variants.cases {
                     line("      \(variant.value): \(variant.execution?.keyword ?? "nothing")")
                     for text in (variant.execution?.summary ?? "").split(separator: "\n", omittingEmptySubsequences: false) {
@@ -165,6 +165,13 @@ public struct RunbookDocument: Sendable {
 }
 
 extension RunbookDocument {
+    /// `timeout 30s`, and for a timeout past the cap, the runbook's reason beside it.
+    static func timeout(of step: Step, in runbook: Runbook) -> String {
+        let timeout = "timeout \(runbook.timeout(of: step))"
+        guard let reason = step.timeoutBeyondCap else { return timeout }
+        return timeout + ", past the 1h cap because: " + reason
+    }
+
     /// How `input` gets its value when it is not given: discovered (and from what), its
     /// default, or asked.
     static func howFound(_ input: InputDefinition, among inputs: [InputDefinition]) -> String {

@@ -17,6 +17,7 @@ extension RunSession {
         if let lead { console.show(lead, .plain) }
         let folded = invocation.kind == .check && !options.verbose
         for line in Self.commandLines(invocation, folded: folded, width: console.width) { console.show(line.text, line.style) }
+        if let over = invocation.beyondCap { console.show("  " + TerminalText.sanitize(over.sentence), .warning) }
     }
 
     /// What runs, as screen lines: a command on one line (wrapped at argument boundaries to

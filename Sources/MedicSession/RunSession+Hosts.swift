@@ -15,8 +15,7 @@ extension RunSession {
         }
         if invocation.kind == .check { showCommand(invocation) }
         console.show("  on \(TerminalText.sanitize(remote.description))", .dim)
-        let runRecord = RunRecord(
-            stepID: invocation.stepID, kind: invocation.kind, display: invocation.display, placement: invocation.placementText, dryRun: false)
+        let runRecord = RunRecord(invocation, dryRun: false)
         guard record(.run(runRecord)) else { return nil }
         let store: any OutputStore
         do {

@@ -167,8 +167,7 @@ public final class RunSession {
         let step = walk.currentStep
         if invocation.kind == .action, options.dryRun {
             console.show("  not run (dry run); going on as if it had succeeded", .warning)
-            let run = RunRecord(
-                stepID: invocation.stepID, kind: invocation.kind, display: invocation.display, placement: invocation.placementText, dryRun: true)
+            let run = RunRecord(invocation, dryRun: true)
             let result = ResultRecord(
                 stepID: invocation.stepID, exitStatus: nil, httpStatus: nil, durationMilliseconds: 0, timedOut: false, cancelled: false,
                 failureReason: nil, notRun: "dry run", succeeded: true)
@@ -184,9 +183,7 @@ public final class RunSession {
             }
         }
         if onHostSet { return executeOnHosts(invocation) }
-        var runRecord = RunRecord(
-            stepID: invocation.stepID, kind: invocation.kind, display: invocation.display, placement: invocation.placementText, dryRun: false)
-        runRecord.unverified = invocation.unverified
+        let runRecord = RunRecord(invocation, dryRun: false)
         // The "about to run" record is on disk before anything runs.
         guard record(.run(runRecord)) else { return nil }
         let store: any OutputStore

@@ -56,7 +56,8 @@ extension MarkdownReport {
                 run.unverified.map {
                     "\n\nUnverified: read-only on the runbook author's word, not proven by Medic (\(Markdown.oneLine($0)))."
                 } ?? ""
-            return lead + "\n\n" + Markdown.block(run.display) + unverified
+            let overCap = run.timeoutBeyondCap.map { "\n\nIts \(Markdown.oneLine($0.sentence))." } ?? ""
+            return lead + "\n\n" + Markdown.block(run.display) + unverified + overCap
         }
 
         private static func output(_ output: OutputRecord) -> String {

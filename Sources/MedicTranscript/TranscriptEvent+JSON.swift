@@ -63,6 +63,10 @@ extension TranscriptEvent {
             json.add("placement", run.placement)
             json.add("dry_run", run.dryRun)
             if let reason = run.unverified { json.add("unverified", reason) }
+            if let over = run.timeoutBeyondCap {
+                json.add("timeout", over.timeout)
+                json.add("timeout_beyond_cap", over.reason)
+            }
         case .output(let output):
             json.add("step_id", output.stepID)
             json.add("excerpt", output.excerpt)
@@ -191,6 +195,9 @@ extension TranscriptEvent {
                 stepID: try f.string("step_id"), kind: try f.kind("kind"), display: try f.string("display"),
                 placement: try f.string("placement"), dryRun: try f.bool("dry_run"))
             run.unverified = try f.nullableString("unverified")
+            if let timeout = try f.nullableString("timeout"), let reason = try f.nullableString("timeout_beyond_cap") {
+                run.timeoutBeyondCap = TimeoutBeyondCap(timeout: timeout, reason: reason)
+            }
             self = .run(run)
         case "output":
             self = .output(

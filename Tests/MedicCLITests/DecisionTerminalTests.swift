@@ -29,9 +29,6 @@ struct DecisionTerminalTests {
         try terminal.waitFor(answer, times: times)
     }
 
-    /// The journal of a session, as its records' raw lines.
-    func journal(_ path: String) throws -> String { try String(contentsOfFile: path + "/transcript.jsonl", encoding: .utf8) }
-
     @Test("typos, a yes where the target's name is asked, near-miss answers and Ctrl-C at a question decide nothing; each says why and asks again")
     func typos() throws {
         let dir = try TestSupport.temporaryDirectory()
@@ -60,10 +57,10 @@ struct DecisionTerminalTests {
 
         #expect(!FileManager.default.fileExists(atPath: dir + "/a"), "declined with no, after four lines that decided nothing")
         #expect(FileManager.default.fileExists(atPath: dir + "/b"), "approved with the target's name")
-        let confirmations = try journal(dir + "/s").split(separator: "\n").filter { $0.contains("\"event\":\"confirm\"") }
+        let confirmations = try SessionEvidence(directory: dir + "/s").confirmations
         #expect(confirmations.count == 2, "only the two decisions are in the journal")
-        #expect(confirmations.first?.contains("\"reply\":\"no\",\"approved\":false") == true)
-        #expect(confirmations.last?.contains("\"reply\":\"web1\",\"approved\":true") == true)
+        #expect(confirmations.first.map { ($0.reply, $0.approved) } ?? ("", true) == ("no", false))
+        #expect(confirmations.last.map { ($0.reply, $0.approved) } ?? ("", false) == ("web1", true))
     }
 
     @Test("Ctrl-C at a confirmation clears the line and asks again; twice in a row offers to leave")
@@ -87,9 +84,9 @@ struct DecisionTerminalTests {
 
         #expect(FileManager.default.fileExists(atPath: dir + "/a"), "the line cut by Ctrl-C was not a decision; the yes after it was")
         #expect(!FileManager.default.fileExists(atPath: dir + "/b"))
-        let journal = try journal(dir + "/s")
-        #expect(journal.contains("\"outcome\":\"aborted\""))
-        #expect(journal.components(separatedBy: "\"event\":\"confirm\"").count - 1 == 1, "Ctrl-C declined nothing")
+        let journal = try SessionEvidence(directory: dir + "/s")
+        #expect(journal.end?.outcome == "aborted")
+        #expect(journal.confirmations.count == 1, "Ctrl-C declined nothing")
     }
 
     @Test("Ctrl-D at a confirmation or a question stops the run, needing a person; medic resume at a terminal goes on")
@@ -102,10 +99,10 @@ struct DecisionTerminalTests {
         let stopped = try terminal.waitFor("[exit 7]")
         #expect(stopped.contains("══ STOPPED before 'Leave marker A' (first): needs a person"))
         #expect(stopped.contains("medic resume \(dir)/one"))
-        let one = try journal(dir + "/one")
-        #expect(one.contains("\"summary\":\"stopped before first: needs a person (input ended before anyone decided)\\n"))
-        #expect(!one.contains("\"event\":\"confirm\""))
-        #expect(!one.contains("\"step_id\":\"second\""), "the declined branch was never taken")
+        let one = try SessionEvidence(directory: dir + "/one")
+        #expect(one.end?.summary.hasPrefix("stopped before first: needs a person (input ended before anyone decided)\n") == true)
+        #expect(one.confirmations.isEmpty)
+        #expect(!one.path.contains("second"), "the declined branch was never taken")
 
         let second = try resume(dir, "one", into: "two")
         defer { second.close() }
@@ -117,7 +114,9 @@ struct DecisionTerminalTests {
         try second.send("C-d")
         let atQuestion = try second.waitFor("[exit 7]")
         #expect(atQuestion.contains("══ STOPPED before 'Was that enough?' (enough): needs a person"))
-        #expect(try journal(dir + "/two").contains("\"summary\":\"stopped before enough: needs a person (input ended before anyone answered)\\n"))
+        #expect(
+            try SessionEvidence(directory: dir + "/two").end?.summary.hasPrefix(
+                "stopped before enough: needs a person (input ended before anyone answered)\n") == true)
 
         let third = try resume(dir, "two", into: "three")
         defer { third.close() }
@@ -125,7 +124,7 @@ struct DecisionTerminalTests {
         try enter(third, "done", expecting: "[exit 0]")
         #expect(!FileManager.default.fileExists(atPath: dir + "/a"))
         #expect(try String(contentsOfFile: dir + "/b", encoding: .utf8).isEmpty, "marker B was left once")
-        #expect(try journal(dir + "/three").contains("\"outcome\":\"resolved\""))
+        #expect(try SessionEvidence(directory: dir + "/three").end?.outcome == "resolved")
     }
 
     @Test("told to stop (SIGTERM) at a confirmation, Medic stops there undecided, needing a person")
@@ -175,8 +174,9 @@ struct DecisionTerminalTests {
         try enter(person, "web1", expecting: "Answer (1-2) › ")
         try enter(person, "1", expecting: "[exit 0]")
         #expect(FileManager.default.fileExists(atPath: dir + "/a") && FileManager.default.fileExists(atPath: dir + "/b"))
-        let morning = try journal(dir + "/morning")
-        #expect(morning.contains("--resumed-from=\(dir)/night"))
-        #expect(!morning.contains("\"by\":\"--yes\""))
+        let morning = try SessionEvidence(directory: dir + "/morning")
+        #expect(morning.start?.flags.contains("--resumed-from=\(dir)/night") == true, "\(String(describing: morning.start?.flags))")
+        #expect(!morning.confirmations.isEmpty && morning.confirmations.allSatisfy { $0.by != "--yes" })
+        #expect(morning.end?.actions.allSatisfy { $0.by != "--yes" } == true)
     }
 }

@@ -1,5 +1,7 @@
 import Foundation
+import MedicCore
 import MedicTestSupport
+import MedicTranscript
 import Testing
 
 /// The real binary: what the ending says on the screen, in the journal's `end` record and in
@@ -17,13 +19,9 @@ struct EndingCommandTests {
         return dir
     }
 
-    /// The `end` record of the session's journal, as JSON.
-    func end(_ session: String) throws -> [String: Any] {
-        let journal = try String(contentsOfFile: session + "/transcript.jsonl", encoding: .utf8)
-        let last = try #require(journal.split(separator: "\n").last)
-        let record = try #require(try JSONSerialization.jsonObject(with: Data(last.utf8)) as? [String: Any])
-        #expect(record["event"] as? String == "end")
-        return record
+    /// The `end` record of the session's journal, which must be its last.
+    func end(_ session: String) throws -> SessionEnd {
+        try #require(try SessionEvidence(directory: session).end, "the journal of \(session) does not end with an end record")
     }
 
     @Test("with --yes and every action succeeding, the ending is the conclusion's summary alone")
@@ -32,8 +30,8 @@ struct EndingCommandTests {
         let run = try cli.medic(["run", dir + "/two-fixes.yaml", "--var", "dir=\(dir)", "--yes", "--transcript", dir + "/s"])
         #expect(run.status == 0)
         let end = try end(dir + "/s")
-        #expect(end["summary"] as? String == "The app in \(dir) answers again.")
-        #expect((end["actions"] as? [[String: Any]])?.map { $0["fate"] as? String } == ["done", "done"])
+        #expect(end.summary == "The app in \(dir) answers again.")
+        #expect(end.actions.map(\.fate) == [.done, .done])
         #expect(!run.output.contains("Not done"))
         let report = try String(contentsOfFile: dir + "/s/transcript.md", encoding: .utf8)
         #expect(report.contains("- **Session directory:** `\(dir)/s`"))
@@ -52,7 +50,7 @@ struct EndingCommandTests {
             - "Restart the app" (restart) was not run: dry run (--dry-run).
             """
         #expect(run.output.contains("The app in \(dir) answers again.\n" + told))
-        #expect(try end(dir + "/s")["summary"] as? String == "The app in \(dir) answers again.\n" + told)
+        #expect(try end(dir + "/s").summary == "The app in \(dir) answers again.\n" + told)
         let report = try String(contentsOfFile: dir + "/s/transcript.md", encoding: .utf8)
         #expect(report.contains("> Not done on this path:\n> - \"Stop the build jobs\" (stop-jobs) was not run: dry run (--dry-run)."))
         #expect(report.contains("- **Actions taken:** none"))
@@ -66,10 +64,10 @@ struct EndingCommandTests {
         ])
         #expect(run.status == 3)
         let end = try end(dir + "/s")
-        let summary = try #require(end["summary"] as? String)
+        let summary = end.summary
         #expect(summary.contains("- \"Restart the app\" (restart) ran and failed (exit status 1): approved by --yes at "))
         #expect(run.output.contains(summary))
-        #expect(end["escalate_to"] as? String == "the app's owners in the app-oncall channel")
+        #expect(end.escalateTo == "the app's owners in the app-oncall channel")
         #expect(run.output.contains("Escalate to: the app's owners in the app-oncall channel"))
         let report = try String(contentsOfFile: dir + "/s/transcript.md", encoding: .utf8)
         #expect(report.contains("- **Escalate to:** the app's owners in the app-oncall channel"))
@@ -82,7 +80,7 @@ struct EndingCommandTests {
         #expect(run.status == 7)
         let told = "- \"Stop the build jobs\" (stop-jobs) was not run: nobody approved it."
         #expect(run.output.contains(told))
-        #expect((try end(dir + "/s")["summary"] as? String)?.contains(told) == true)
+        #expect(try end(dir + "/s").summary.contains(told))
         #expect(try String(contentsOfFile: dir + "/s/transcript.md", encoding: .utf8).contains(told))
     }
 
@@ -101,18 +99,18 @@ struct EndingCommandTests {
         let first = try cli.medic(["run", dir + "/two-fixes.yaml", "--var", "dir=\(dir)", "--yes", "--transcript", dir + "/one"])
         try #require(first.status == 0)
         // Cut the journal back to the moment the restart was entered, as if Medic had died there.
-        let path = dir + "/one/transcript.jsonl"
-        let lines = try String(contentsOfFile: path, encoding: .utf8).split(separator: "\n")
-        let entered = try #require(lines.firstIndex { $0.contains(#""event":"step","step_id":"restart""#) })
-        try (lines[...entered].joined(separator: "\n") + "\n").write(toFile: path, atomically: true, encoding: .utf8)
-        let stopped = try #require(lines.first { $0.contains(#""event":"confirm","step_id":"stop-jobs""#) })
-        let stoppedAt = try #require(stopped.firstMatch(of: #/"time":"[0-9-]+T(\d\d:\d\d:\d\d)/#)?.output.1)
+        let stopped = try #require(
+            JournalReader.read(path: dir + "/one/transcript.jsonl").entries.first {
+                if case .confirm(let record)? = $0.event { record.stepID == "stop-jobs" } else { false }
+            })
+        let stoppedAt = try #require(stopped.time.firstMatch(of: #/T(\d\d:\d\d:\d\d)/#)?.output.1)
+        try SessionEvidence.cut(dir + "/one", atStep: "restart")
 
         let resumed = try cli.medic(["resume", dir + "/one", "--yes", "--transcript", dir + "/two"])
         #expect(resumed.status == 0, "\(resumed.output)\(resumed.error)")
-        let actions = try #require(try end(dir + "/two")["actions"] as? [[String: Any]])
-        #expect(actions.map { $0["step_id"] as? String } == ["stop-jobs", "restart"], "one visit each: the restart nobody decided is entered again")
-        #expect(actions.map { $0["fate"] as? String } == ["done", "done"])
+        let actions = try end(dir + "/two").actions
+        #expect(actions.map(\.stepID) == ["stop-jobs", "restart"], "one visit each: the restart nobody decided is entered again")
+        #expect(actions.map(\.fate) == [.done, .done])
         let report = try String(contentsOfFile: dir + "/two/transcript.md", encoding: .utf8)
         #expect(report.contains("- \"Stop the build jobs\" (stop-jobs) ran and succeeded: approved by --yes at \(stoppedAt) UTC."))
     }
@@ -157,7 +155,7 @@ struct EndingTerminalTests {
         try terminal.send("Enter")
         let screen = try terminal.waitFor("[exit 0]")
         let end = try EndingCommandTests().end(dir + "/s")
-        let summary = try #require(end["summary"] as? String)
+        let summary = end.summary
         let told = try #require(
             summary.firstMatch(of: #/- "Stop the build jobs" \(stop-jobs\) was not run: declined by [^ ]+@[^ ]+ at \d\d:\d\d:\d\d UTC\./#))
         #expect(screen.contains(String(told.output)))

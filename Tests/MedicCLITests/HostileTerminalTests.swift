@@ -1,4 +1,5 @@
 import Foundation
+import MedicCore
 import MedicTestSupport
 import Testing
 
@@ -69,8 +70,7 @@ extension HostileTerminalTests {
         try terminal.waitFor("[exit 0]")
         #expect(!FileManager.default.fileExists(atPath: dir + "/a"), "neither the literal CR nor the binding approved")
         #expect(!FileManager.default.fileExists(atPath: dir + "/b"))
-        let journal = try String(contentsOfFile: dir + "/s/transcript.jsonl", encoding: .utf8)
-        #expect(journal.split(separator: "\n").filter { $0.contains("\"event\":\"confirm\"") && $0.contains("\"approved\":false") }.count == 2)
-        #expect(!journal.contains("\"approved\":true"))
+        let confirmations = try SessionEvidence(directory: dir + "/s").confirmations
+        #expect(confirmations.count == 2 && confirmations.allSatisfy { !$0.approved }, "\(confirmations)")
     }
 }

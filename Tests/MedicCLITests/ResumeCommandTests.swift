@@ -18,17 +18,12 @@ struct ResumeCommandTests {
         let session = try TestSupport.temporaryDirectory() + "/one"
         let run = try cli.medic(["run", runbook, "--yes", "--transcript", session], in: folder)
         try #require(run.status == 0, "\(run.output)\(run.error)")
-        let path = session + "/transcript.jsonl"
-        let lines = try String(contentsOfFile: path, encoding: .utf8).split(separator: "\n")
-        let entered = try #require(lines.firstIndex { $0.contains(#""event":"step","step_id":"stop-here""#) })
-        try (lines[...entered].joined(separator: "\n") + "\n").write(toFile: path, atomically: true, encoding: .utf8)
+        try SessionEvidence.cut(session, atStep: "stop-here")
         return session
     }
 
     func start(of session: String) throws -> SessionStart {
-        let read = JournalReader.read(path: session + "/transcript.jsonl")
-        let start = read.entries.lazy.compactMap { if case .start(let start)? = $0.event { start } else { nil } }.first
-        return try #require(start)
+        try #require(try SessionEvidence(directory: session).start)
     }
 
     @Test("resume works from any folder, and a condition on the end of a long output branches as it did in the run")

@@ -154,3 +154,16 @@ struct SessionEvidence {
         }
     }
 }
+
+extension SessionEvidence {
+    /// Cuts the journal in `directory` back to the record where step `id` was first entered, as
+    /// if Medic had died right after writing it.
+    static func cut(_ directory: String, atStep id: String) throws {
+        let entries = JournalReader.read(path: directory + "/transcript.jsonl").entries
+        guard let entered = entries.firstIndex(where: { if case .step(let visit)? = $0.event { visit.stepID == id } else { false } }) else {
+            throw TestFailure("step \(id) was never entered in \(directory)")
+        }
+        let text = entries[...entered].map { $0.text + "\n" }.joined()
+        try text.write(toFile: directory + "/transcript.jsonl", atomically: true, encoding: .utf8)
+    }
+}

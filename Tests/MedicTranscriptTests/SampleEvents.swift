@@ -29,6 +29,13 @@ enum SampleEvents {
                 ], acceptedBy: "operator")),
         .step(StepVisit(stepID: "probe", kind: .check, title: "Is the site up?", why: "A 502 means nginx is up. " + awkward, runbookID: "nginx-502")),
         .run(RunRecord(stepID: "probe", kind: .check, display: "curl -sS 'http://localhost/health'\n" + awkward, placement: "local", dryRun: false)),
+        .run(
+            {
+                var run = RunRecord(stepID: "backup", kind: .action, display: "pg_dump app", placement: "local", dryRun: false)
+                run.unverified = "the author's word: " + awkward
+                run.timeoutBeyondCap = TimeoutBeyondCap(timeout: "3h", reason: "a full dump takes two hours: " + awkward)
+                return run
+            }()),
         .output(OutputRecord(stepID: "probe", excerpt: "HTTP/1.1 502 Bad Gateway\n" + awkward, bytes: 1234, lines: 17, file: "output/001-probe.log")),
         .result(
             ResultRecord(
