@@ -3,8 +3,10 @@ import MedicCore
 /// Decodes an input's `discover:` and `refuse_if:`.
 struct DiscoveryDecoder {
     let reader: NodeReader
+    /// The file's snippets, which a discovery's script may `uses` as a step's does.
+    var snippets = ReuseDecoder.Snippets()
 
-    static let discoverKeys = ["why", "command", "script", "capture", "timeout", "many", "separator", "writable_fs", "where"]
+    static let discoverKeys = ["why", "command", "script", "uses", "capture", "timeout", "many", "separator", "writable_fs", "where"]
     static let ruleTests = ["equals", "contains", "among", "not_among", "address_among", "matches"]
 
     /// The check that finds the input's value: one of `command` or `script`, and captures with a
@@ -30,6 +32,16 @@ struct DiscoveryDecoder {
             }
         } else if let script = fields["script"], let text = reader.string(script, "'script'") {
             execution = .script(text, location: reader.location(script))
+        }
+        // The same expansion as a step's: what runs, and what the read-only proof reads, is the whole text.
+        if let node = fields["uses"] {
+            let reuse = ReuseDecoder(reader: reader)
+            let prefix = reuse.text(of: reuse.uses(node), in: snippets)
+            if case .script(let text, let location) = execution {
+                execution = .script(prefix + text, location: location)
+            } else if fields.has("command") {
+                reader.error("'uses' puts shell snippets before a script, and \(context) runs a command, not a script", at: node)
+            }
         }
         var captures: [RegexPattern] = []
         if let capture = fields.required("capture") {

@@ -43,7 +43,7 @@ struct RunbookDecoder {
         let reuse = ReuseDecoder(reader: reader)
         if let patterns = fields["patterns"] { reuse.patterns(patterns) }
         let snippets = fields["snippets"].map(reuse.snippets) ?? ReuseDecoder.Snippets()
-        if let inputs = fields["inputs"] { runbook.inputs = decodeInputs(inputs) }
+        if let inputs = fields["inputs"] { runbook.inputs = decodeInputs(inputs, snippets: snippets) }
         if let outputs = fields["outputs"] { runbook.outputs = reuse.outputs(outputs) }
         if let causes = fields["causes"] { runbook.causes = decodeCauses(causes) }
         if let start = fields["start"], let id = reader.string(start, "'start'") {
@@ -92,7 +92,7 @@ struct RunbookDecoder {
         return causes
     }
 
-    private func decodeInputs(_ node: YAMLNode) -> [InputDefinition] {
+    private func decodeInputs(_ node: YAMLNode, snippets: ReuseDecoder.Snippets) -> [InputDefinition] {
         var inputs: [InputDefinition] = []
         for (name, key, value) in reader.namedEntries(
             node, expected: "'inputs' must be a mapping from input name to its definition", what: "an input name", kind: "input")
@@ -129,7 +129,7 @@ struct RunbookDecoder {
             if type == .secret, let node = fields.keyNode("default") {
                 reader.error("a secret input may not have a default: it would sit in the runbook for all to read", at: node)
             }
-            let discoveries = DiscoveryDecoder(reader: reader)
+            let discoveries = DiscoveryDecoder(reader: reader, snippets: snippets)
             if let node = fields["discover"] {
                 if type == .secret, let key = fields.keyNode("discover") {
                     reader.error("a secret input may not be discovered: Medic never searches the host for a secret", at: key)

@@ -1,4 +1,5 @@
 import MedicCore
+import MedicLoader
 import MedicTestSupport
 import Testing
 
@@ -218,6 +219,98 @@ struct ReuseTests {
             name: "declined", path: "s.yaml", inputs: ["runtime": "docker"], results: results,
             answers: ["restart": "no"], expectedOutcome: .noFault)
         #expect(ScenarioRunner(bundle: bundle).run(declined).decisions.map(\.answer) == [.declined])
+    }
+
+    @Test("a discovery's script uses snippets as a step's does: what runs, and what it reads, is the whole text")
+    func discoverySnippets() throws {
+        let runbook = try TestSupport.runbook(
+            """
+            medic: 1
+            id: found
+            title: Found
+            inputs:
+              upstream:
+                type: string
+                discover:
+                  uses: [servers]
+                  script: servers | head -n 1
+                  capture: '^(?<value>[0-9.]+:[0-9]+)$'
+              conf:
+                type: path
+                discover: {command: [cat, /run/nginx.conf.path], capture: '^(?<value>/\\S+)$'}
+            snippets:
+              config: |
+                conf=$(cat -- "$CONF")
+              servers:
+                uses: [config]
+                script: |
+                  servers() { printf '%s\\n' "$conf" | awk '$1 == "server" { print $2 }' | tr -d ';'; }
+            steps:
+              look:
+                kind: check
+                title: Look
+                why: w
+                uses: [servers]
+                script: servers
+                branches:
+                  - otherwise: end
+              end: {kind: conclusion, title: End, why: w, outcome: no-fault, cause: none}
+            causes:
+              none: {title: "No fault found", description: "In this test, no fault found."}
+            """)
+        let prefix = """
+            conf=$(cat -- "$CONF")
+            servers() { printf '%s\\n' "$conf" | awk '$1 == "server" { print $2 }' | tr -d ';'; }
+
+            """
+        let runner = FakeRunner(results: [
+            "discover:conf": [StepResult(exitStatus: 0, output: "/srv/nginx.conf\n")],
+            "discover:upstream": [StepResult(exitStatus: 0, output: "10.0.0.7:8000\n10.0.0.8:8000\n")],
+        ])
+        let findings = InputFinder(runbook: runbook, runner: runner).find(given: [:])
+        // $CONF is written in a snippet, not in the discovery's own line: the discovery still reads conf, so runs after it.
+        #expect(runner.ranIDs == ["discover:conf", "discover:upstream"])
+        #expect(runner.ran.last?.payload == .script(prefix + "servers | head -n 1"))
+        #expect(runner.ran.last?.environment["CONF"] == "/srv/nginx.conf")
+        #expect(findings.first { $0.name == "upstream" }?.value == "10.0.0.7:8000")
+        guard case .script(let stepScript, _) = runbook.steps.first?.execution else {
+            Issue.record("the step runs no script")
+            return
+        }
+        #expect(stepScript == prefix + "servers", "the step and the discovery share the snippet's text word for word")
+    }
+
+    @Test("a discovery is proved read-only over its snippets too: one cannot slip a write into it")
+    func discoverySnippetProof() throws {
+        let yaml = """
+            medic: 1
+            id: found
+            title: Found
+            inputs:
+              pool:
+                type: string
+                discover:
+                  uses: [servers]
+                  script: servers
+                  capture: '(?<value>\\S+)'
+            snippets:
+              servers: |
+                servers() { awk '$1 == "server" { print $2 }' /etc/nginx/nginx.conf; }
+                rm -f /tmp/upstreams
+            steps:
+              end: {kind: conclusion, title: End, why: w, outcome: no-fault, cause: none}
+            causes:
+              none: {title: "No fault found", description: "In this test, no fault found."}
+            """
+        let loaded = RunbookLoader().parse(yaml, path: "d.yaml")
+        #expect(!loaded.diagnostics.hasErrors, "the file reads: \(loaded.diagnostics)")
+        let runbook = try #require(loaded.runbook)
+        let errors = Validator().validate(TestSupport.bundle(runbook)).filter { $0.severity == .error }.map(\.message)
+        #expect(errors.contains { $0.hasPrefix("the discovery of 'pool' must be provably read-only, but 'rm' is not on Medic's list") }, "\(errors)")
+        // Without the write, the same snippet passes.
+        let clean = RunbookLoader().parse(yaml.replacing("    rm -f /tmp/upstreams\n", with: ""), path: "d.yaml")
+        let cleanRunbook = try #require(clean.runbook)
+        #expect(Validator().validate(TestSupport.bundle(cleanRunbook)).filter { $0.severity == .error }.isEmpty)
     }
 
     @Test("a url input is read by the probe's own URL reader")
