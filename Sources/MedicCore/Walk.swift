@@ -291,7 +291,15 @@ public struct Walk: Sendable {
         var values: [String: String] = [:]
         let given = Dictionary(call.with.map { ($0.name, render($0.value)) }, uniquingKeysWith: { a, _ in a })
         for input in callee.inputs {
-            values[input.name] = given[input.name] ?? variables[input.name] ?? input.defaultValue ?? ""
+            let value = given[input.name] ?? variables[input.name] ?? input.defaultValue ?? ""
+            // A value handed to a called runbook is held to its input's rules like one typed at
+            // the inputs screen (type, pattern, no leading '-'): the callee's checks rely on them.
+            // An empty one is not given yet: a step that reads it asks for it (`lateInputsNeeded`).
+            if !value.isEmpty, let problem = input.problem(with: value, matcher: matcher) {
+                return end(
+                    .aborted(reason: masking.apply("step '\(step.id)' hands \(callee.id) a value for '\(input.name)' that it refuses: \(problem)")))
+            }
+            values[input.name] = value
         }
         let callerID = currentRunbook.id
         let prefix = frames.count == 1 ? callee.id + "/" : frames[frames.count - 1].prefix + callee.id + "/"
