@@ -2,8 +2,9 @@
 public enum Execution: Sendable, Hashable {
     /// A program and its arguments, no shell; each element a template.
     case command([Template])
-    /// A script for `/bin/sh`, never templated; inputs arrive as environment variables.
-    case script(String, location: SourceLocation)
+    /// A script for `/bin/sh`, never templated; inputs arrive as environment variables. The
+    /// text starts with the snippets `uses` put before it (see `ScriptLocation`).
+    case script(String, location: ScriptLocation)
     /// The built-in HTTP probe.
     case http(HTTPProbeSpec)
     /// The built-in TCP probe.

@@ -31,8 +31,8 @@ public enum ReadOnlyCheck {
         case .script(let text, let location):
             let (problem, write) = ReadOnlyScript.examine(text)
             return Finding(
-                problem: problem.map { ($0.reason, Self.location(of: $0.offset, in: text, scriptAt: location)) },
-                sandboxWrite: write.map { ($0.reason, Self.location(of: $0.offset, in: text, scriptAt: location)) })
+                problem: problem.map { ($0.reason, location.location(of: $0.offset, in: text)) },
+                sandboxWrite: write.map { ($0.reason, location.location(of: $0.offset, in: text)) })
         case .http(let spec):
             // GET and HEAD are safe methods (RFC 9110 §9.2.1); any other may change state on the
             // server, whatever this server does with it: a login by POST is read-only only on the
@@ -55,23 +55,5 @@ public enum ReadOnlyCheck {
         var argument = ReadOnlyCommands.Argument(dynamic: template.raw, prefix: String(marked[..<cut]), singleField: true)
         argument.fromMedicVariable = true
         return argument
-    }
-
-    /// The line of the script's `offset`th character, counted from the script's location; a block
-    /// scalar (`script: |`) starts on the line after its indicator, and its lines are pointed at
-    /// from column 1.
-    static func location(of offset: Int, in text: String, scriptAt location: SourceLocation) -> SourceLocation {
-        let before = text.prefix(offset)
-        let lines = before.filter { $0 == "\n" }.count
-        let block = text.hasSuffix("\n")
-        var out = location
-        out.line += lines + (block ? 1 : 0)
-        if !block, lines == 0 {
-            out.column += offset
-        } else {
-            // The block's indentation is not kept with the text: point at the line's start.
-            out.column = 1
-        }
-        return out
     }
 }

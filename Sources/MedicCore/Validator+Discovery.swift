@@ -44,7 +44,7 @@ extension Validator {
                     out += hostProblems(host, of: input, in: runbook)
                 }
                 if case .script(let text, let location) = discovery.execution {
-                    out += placeholderWarnings(in: text, at: location, of: "the discovery script of '\(name)'", values: names, reaching: "inputs")
+                    out += placeholderWarnings(in: text, at: location.own, of: "the discovery script of '\(name)'", values: names, reaching: "inputs")
                 }
                 patterns += discovery.captures
                 for capture in discovery.captures where compilation(of: capture).problem == nil && !groupNames(of: capture).contains("value") {

@@ -8,9 +8,11 @@ import MedicCore
 struct ReuseDecoder {
     let reader: NodeReader
 
-    /// A named shell snippet as written: its own text and the snippets it uses.
+    /// A named shell snippet as written: its own text, where that is written, and the snippets
+    /// it uses.
     struct Snippet {
         var text: String
+        var location: SourceLocation?
         var uses: [(name: String, node: YAMLNode)]
     }
 
@@ -51,11 +53,14 @@ struct ReuseDecoder {
             if !RunbookDecoder.isIdentifier(name) {
                 reader.error("snippet name '\(name)' may hold only lower-case letters, digits and '-'", at: key)
             }
-            var snippet = Snippet(text: "", uses: [])
+            var snippet = Snippet(text: "", location: nil, uses: [])
             if case .scalar = value {
                 snippet.text = reader.string(value, "the snippet '\(name)'") ?? ""
+                snippet.location = reader.location(value)
             } else if let fields = reader.fields(value, allowed: ["uses", "script"], in: "snippet '\(name)'") {
-                snippet.text = fields.required("script").flatMap { reader.string($0, "the script of snippet '\(name)'") } ?? ""
+                let script = fields.required("script")
+                snippet.text = script.flatMap { reader.string($0, "the script of snippet '\(name)'") } ?? ""
+                snippet.location = script.map { reader.location($0) }
                 snippet.uses = fields["uses"].map(uses) ?? []
             }
             table.byName[name] = snippet
@@ -97,8 +102,8 @@ struct ReuseDecoder {
     }
 
     /// The shell text `uses` stands for: every snippet it needs, each once, the ones used by
-    /// others first, in the order written.
-    func text(of uses: [(name: String, node: YAMLNode)], in table: Snippets) -> String {
+    /// others first, in the order written; and where each of those is written.
+    func text(of uses: [(name: String, node: YAMLNode)], in table: Snippets) -> (text: String, pieces: [ScriptLocation.Piece]) {
         var order: [String] = []
         var visiting: Set<String> = []
         func visit(_ name: String) {
@@ -107,7 +112,16 @@ struct ReuseDecoder {
             order.append(name)
         }
         for use in uses where known(use, in: table) { visit(use.name) }
-        return order.compactMap { table.byName[$0]?.text }.map { $0.hasSuffix("\n") ? $0 : $0 + "\n" }.joined()
+        var text = ""
+        var pieces: [ScriptLocation.Piece] = []
+        for snippet in order.compactMap({ table.byName[$0] }) {
+            let own = snippet.text.hasSuffix("\n") ? snippet.text : snippet.text + "\n"
+            text += own
+            if let location = snippet.location {
+                pieces.append(ScriptLocation.Piece(location: location, lines: own.count { $0 == "\n" }, isBlock: snippet.text.hasSuffix("\n")))
+            }
+        }
+        return (text, pieces)
     }
 
     /// Whether `use` names a snippet; reports it where it is written when not.

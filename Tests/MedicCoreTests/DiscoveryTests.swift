@@ -191,7 +191,7 @@ struct DiscoveryTests {
     func scriptDependencies(script: String) {
         let here = SourceLocation.start(of: "d.yaml")
         var finding = InputDefinition(name: "found", type: .string, location: here)
-        finding.discovery = Discovery(execution: .script(script, location: here), captures: [], location: here)
+        finding.discovery = Discovery(execution: .script(script, location: ScriptLocation(here)), captures: [], location: here)
         let others = ["app", "app_port", "port", "x1", "u", "é"].map { InputDefinition(name: $0, type: .string, location: here) }
         let searched = others.map(\.name).filter { script.contains("$" + $0.uppercased()) || script.contains("${" + $0.uppercased()) }
         #expect(DiscoveryOrder.dependencies(of: finding, among: others + [finding]) == searched)

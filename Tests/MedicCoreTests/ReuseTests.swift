@@ -313,6 +313,47 @@ struct ReuseTests {
         #expect(Validator().validate(TestSupport.bundle(cleanRunbook)).filter { $0.severity == .error }.isEmpty)
     }
 
+    @Test("a problem in a script that uses snippets is pointed at the line that holds it, in a snippet or in the script")
+    func snippetLocations() throws {
+        let yaml = """
+            medic: 1
+            id: where
+            title: Where
+            snippets:
+              first: "first() { cat /etc/hostname; }"
+              second: |
+                second() {
+                  cat /etc/hosts
+                  LEAK
+                }
+            steps:
+              look:
+                kind: check
+                title: Look
+                why: w
+                uses: [first, second]
+                script: |
+                  first
+                  second
+                  SCRIPT
+                branches:
+                  - otherwise: end
+              end: {kind: conclusion, title: End, why: w, outcome: no-fault, cause: none}
+            causes:
+              none: {title: "No fault found", description: "In this test, no fault found."}
+            """
+        func located(_ leak: String, _ script: String) throws -> [String] {
+            let text = yaml.replacing("LEAK", with: leak).replacing("SCRIPT", with: script)
+            let runbook = try #require(RunbookLoader().parse(text, path: "w.yaml").runbook)
+            return Validator().validate(TestSupport.bundle(runbook)).filter { $0.severity == .error }.map {
+                "\($0.location.line):\($0.location.column) " + ($0.message.contains("but 'rm' is not on Medic's list") ? "rm" : $0.message)
+            }
+        }
+        // Line 9 of the file is the second snippet's third line; line 20 the script's third.
+        #expect(try located("rm -f /tmp/x", "true") == ["9:1 rm"])
+        #expect(try located("true", "rm -f /tmp/x") == ["20:1 rm"])
+    }
+
     @Test("a url input is read by the probe's own URL reader")
     func urlInputs() {
         let input = InputDefinition(name: "site", type: .url, location: .start(of: "x.yaml"))
