@@ -52,6 +52,8 @@ struct RunCommand: ParsableCommand {
         var findings = InputFinder(runbook: root, runner: runner, matcher: launch.matcher).find(given: given) { name in
             console.show("discovering \(name)…", .dim)
         }
+        // A SIGTERM while a discovery ran stopped that discovery; it ends the command too.
+        if Signals.takeStop() { throw MedicError("told to stop while discovering the inputs; nothing was run") }
         findings = try collector.askMissing(findings)
         // The operator is asked to accept when Medic chose values on the host or something is
         // flagged; a runbook that discovers nothing shows its inputs and goes on.

@@ -1,4 +1,5 @@
 import CEditLine
+import Glibc
 
 /// Ctrl-C, SIGTERM and SIGHUP, turned into bytes on a pipe that prompts and running steps wait on.
 public enum Signals {
@@ -6,5 +7,15 @@ public enum Signals {
     public static func install() -> Int32? {
         let fd = medic_signals_install()
         return fd >= 0 ? fd : nil
+    }
+
+    /// Whether Medic was told to stop (SIGTERM, or the terminal hung up) since this was last
+    /// asked. Whatever waited on the pipe at that moment (a step, a discovery, the matching
+    /// process) stopped and took the pipe's byte, but cannot end the run itself: the next
+    /// prompt, and the command between its phases, ask here. Clears what it reports.
+    public static func takeStop() -> Bool {
+        guard medic_signals_peek() & (1 << UInt(SIGHUP) | 1 << UInt(SIGTERM)) != 0 else { return false }
+        _ = medic_signals_take()
+        return true
     }
 }

@@ -59,6 +59,8 @@ public final class TerminalConsole: Console {
     }
 
     public func readLine(prompt: String, completions: [String], fresh: Bool) -> ConsoleReply {
+        // Told to stop while a step or discovery ran: no prompt waits for an answer then.
+        if Signals.takeStop() { return .hangUp }
         guard isInteractive else { return readPlainLine(prompt: prompt, echo: true) }
         openEditor()
         if fresh { medic_terminal_discard_input(STDIN_FILENO) }
@@ -84,6 +86,7 @@ public final class TerminalConsole: Console {
     }
 
     public func readSecret(prompt: String) -> String? {
+        if Signals.takeStop() { return nil }
         guard isInteractive else {
             guard case .line(let line) = readPlainLine(prompt: prompt, echo: false) else { return nil }
             return line
