@@ -75,6 +75,8 @@ public struct RegexPattern: Sendable, Hashable, CustomStringConvertible {
         public var groupNames: [String]
         /// Its first repeated group that holds an unbounded quantifier (`nestedQuantifier`).
         public var nestedQuantifier: String?
+        /// Its first repeated group two of whose alternatives can match the same text (`overlappingAlternatives`).
+        public var overlappingAlternatives: String? = nil
     }
 
     /// Compiles the pattern once and keeps what the validator needs of it.
@@ -87,7 +89,9 @@ public struct RegexPattern: Sendable, Hashable, CustomStringConvertible {
     func compilation(of parsed: Result<Regex<AnyRegexOutput>, any Error>) -> Compilation {
         switch parsed {
         case .success(let regex):
-            Compilation(problem: nil, groupNames: groupNames(of: regex.anchorsMatchLineEndings()), nestedQuantifier: nestedQuantifier)
+            Compilation(
+                problem: nil, groupNames: groupNames(of: regex.anchorsMatchLineEndings()), nestedQuantifier: nestedQuantifier,
+                overlappingAlternatives: overlappingAlternatives)
         case .failure(let error): Compilation(problem: "\(error)", groupNames: [], nestedQuantifier: nestedQuantifier)
         }
     }

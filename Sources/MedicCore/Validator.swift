@@ -315,6 +315,12 @@ public struct Validator: Sendable {
                         "the regex '\(pattern.source)' repeats a group that holds a repetition (\(nested)): on a line that almost matches, "
                             + "matching can take longer than the step's timeout", at: pattern.location,
                         hint: "repeat the inner part once (a+ rather than (a+)+), or make the alternatives unable to match the same text"))
+            } else if let overlapping = compilation.overlappingAlternatives {
+                out.append(
+                    .warning(
+                        "the regex '\(pattern.source)' repeats a group two of whose alternatives can match the same text (\(overlapping)): on a line that "
+                            + "almost matches, matching can take longer than the step's timeout", at: pattern.location,
+                        hint: "make the alternatives unable to match the same text (a+ rather than (a|aa)+), or bound the repetition"))
             }
         }
         for step in runbook.steps {

@@ -99,6 +99,25 @@ struct RegexValidationTests {
             #expect(RegexPattern(nested, at: .start(of: "t")).nestedQuantifier != nil, "\(nested)")
         }
     }
+
+    @Test("a repeated group two of whose alternatives can match the same text, ^(a|aa)+$ and its kin, is a located warning")
+    func overlappingAlternatives() throws {
+        let found = try diagnostics(capture: "(?<x>(GET|POST)+)", count: "(a|b)*c", matches: "^(a|aa)+$")
+        let expected =
+            "the regex '^(a|aa)+$' repeats a group two of whose alternatives can match the same text ((a|aa)+): "
+            + "on a line that almost matches, matching can take longer than the step's timeout"
+        #expect(found.map(\.severity) == [.warning])
+        #expect(found.first?.message == expected)
+        for distinct in [
+            "(a|b)+", "(GET|POST|PUT)*", "(\\d|x)+", "(a|aa){3}", "(a|aa)", "(\\s|\\d)+", "(?:ab|ac)*", "(POST|PUT)+", "([(]|a)", "(?i)(x|y)+",
+            "(^a|b)+",
+        ] {
+            #expect(RegexPattern(distinct, at: .start(of: "t")).overlappingAlternatives == nil, "\(distinct)")
+        }
+        for alike in ["(a|aa)+", "(a|a)*", "(\\w|\\d)+", "(x|.)+", "(?:ab|a)*", "(?<n>b|[a-c])+", "(\\.|.)*", "(foo|bar|f)+", "((x)|a|a){2,}"] {
+            #expect(RegexPattern(alike, at: .start(of: "t")).overlappingAlternatives != nil, "\(alike)")
+        }
+    }
 }
 
 @Suite("Templates and group names")
