@@ -263,6 +263,24 @@ public struct Validator: Sendable {
         return out
     }
 
+    /// What makes a compiled pattern's matching time explode, and the fix, for the warning; nil
+    /// when nothing does (see `RegexPattern.nestedQuantifier`, `overlappingAlternatives`).
+    static func backtracking(_ compilation: RegexPattern.Compilation) -> (what: String, fix: String)? {
+        if let nested = compilation.nestedQuantifier {
+            return (
+                "that holds a repetition (\(nested))",
+                "repeat the inner part once (a+ rather than (a+)+), or make the alternatives unable to match the same text"
+            )
+        }
+        if let overlapping = compilation.overlappingAlternatives {
+            return (
+                "two of whose alternatives can match the same text (\(overlapping))",
+                "make the alternatives unable to match the same text (a+ rather than (a|aa)+), or bound the repetition"
+            )
+        }
+        return nil
+    }
+
     /// `${name}` in a script is the shell's; when it names one of the runbook's `values` it is
     /// almost always meant as that value, which scripts receive as $NAME. `reaching` says which
     /// values reach the script (`inputs and captures`).
@@ -309,18 +327,11 @@ public struct Validator: Sendable {
             let compilation = compilation(of: pattern)
             if let problem = compilation.problem {
                 out.append(.error("the regex '\(pattern.source)' does not compile: \(problem)", at: pattern.location))
-            } else if let nested = compilation.nestedQuantifier {
+            } else if let (what, fix) = Self.backtracking(compilation) {
                 out.append(
                     .warning(
-                        "the regex '\(pattern.source)' repeats a group that holds a repetition (\(nested)): on a line that almost matches, "
-                            + "matching can take longer than the step's timeout", at: pattern.location,
-                        hint: "repeat the inner part once (a+ rather than (a+)+), or make the alternatives unable to match the same text"))
-            } else if let overlapping = compilation.overlappingAlternatives {
-                out.append(
-                    .warning(
-                        "the regex '\(pattern.source)' repeats a group two of whose alternatives can match the same text (\(overlapping)): on a line that "
-                            + "almost matches, matching can take longer than the step's timeout", at: pattern.location,
-                        hint: "make the alternatives unable to match the same text (a+ rather than (a|aa)+), or bound the repetition"))
+                        "the regex '\(pattern.source)' repeats a group \(what): on a line that almost matches, "
+                            + "matching can take longer than the step's timeout", at: pattern.location, hint: fix))
             }
         }
         for step in runbook.steps {
