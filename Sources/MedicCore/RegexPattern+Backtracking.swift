@@ -32,8 +32,7 @@ extension RegexPattern {
             case ")":
                 guard let group = groups.popLast() else { break }
                 if group.unbounded, index + 1 < characters.count, Self.isUnbounded(characters, at: index + 1) {
-                    let end = min(characters.count, index + 2)
-                    return String(characters[group.start..<end])
+                    return Self.repeatedGroup(characters, from: group.start, closedAt: index)
                 }
                 // A group that holds an unbounded quantifier makes the group around it hold one.
                 if group.unbounded || (index + 1 < characters.count && Self.isUnbounded(characters, at: index + 1)), !groups.isEmpty {
@@ -49,6 +48,14 @@ extension RegexPattern {
             index += 1
         }
         return nil
+    }
+
+    /// The group from `start` to its `)` at `close`, with the unbounded quantifier after it
+    /// (`(a+)+`, `(x|xy){2,}`), as written.
+    private static func repeatedGroup(_ characters: [Character], from start: Int, closedAt close: Int) -> String {
+        var end = close + 2
+        if characters[close + 1] == "{", let brace = characters[(close + 1)...].firstIndex(of: "}") { end = brace + 1 }
+        return String(characters[start..<end])
     }
 
     /// Whether a quantifier without an upper bound (`+`, `*`, `{n,}`) starts at `index`.
@@ -123,7 +130,7 @@ extension RegexPattern {
             case ")":
                 guard let group = groups.popLast() else { break }
                 if index + 1 < characters.count, Self.isUnbounded(characters, at: index + 1), Self.anyTwoMeet(group.alternatives) {
-                    return String(characters[group.start...(index + 1)])
+                    return Self.repeatedGroup(characters, from: group.start, closedAt: index)
                 }
             case "+", "*", "?", "{":
                 quantified()

@@ -167,9 +167,9 @@ public struct RunbookDocument: Sendable {
 extension RunbookDocument {
     /// `timeout 30s`, and for a timeout past the cap, the runbook's reason beside it.
     static func timeout(of step: Step, in runbook: Runbook) -> String {
-        let timeout = "timeout \(runbook.timeout(of: step))"
-        guard let reason = step.timeoutBeyondCap else { return timeout }
-        return timeout + ", past the 1h cap because: " + reason
+        let timeout = runbook.timeout(of: step)
+        guard let reason = step.timeoutBeyondCap else { return "timeout \(timeout)" }
+        return TimeoutBeyondCap(timeout: "\(timeout)", reason: reason).sentence
     }
 
     /// How `input` gets its value when it is not given: discovered (and from what), its

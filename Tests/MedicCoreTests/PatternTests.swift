@@ -98,6 +98,10 @@ struct RegexValidationTests {
         for nested in ["(a*)*", "((a)+b)+", "(x{1,})+", "(?:a+|b)+"] {
             #expect(RegexPattern(nested, at: .start(of: "t")).nestedQuantifier != nil, "\(nested)")
         }
+        // The group is named with its whole quantifier.
+        #expect(RegexPattern("^(x{1,})+$", at: .start(of: "t")).nestedQuantifier == "(x{1,})+")
+        #expect(RegexPattern("^(a+b){2,}c", at: .start(of: "t")).nestedQuantifier == "(a+b){2,}")
+        #expect(RegexPattern("((x)|a|a){2,}", at: .start(of: "t")).overlappingAlternatives == "((x)|a|a){2,}")
     }
 
     @Test("a repeated group two of whose alternatives can match the same text, ^(a|aa)+$ and its kin, is a located warning")
