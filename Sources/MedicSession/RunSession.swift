@@ -263,7 +263,7 @@ public final class RunSession {
             switch (escaped, result.leftoversEnded) {
             case (false, true): return "Medic ended \(count) '\(stepID)' left running in the background: \(what)"
             case (false, false): return "'\(stepID)' left \(count) running in the background: \(what)"
-            case (true, true): return "Medic ended \(count) '\(stepID)' started that left its process group (a new session, as setsid makes): \(what)"
+            case (true, true): return "Medic ended \(count) '\(stepID)' started that left its process group: \(what)"
             case (true, false):
                 return "'\(stepID)' started \(count) that left its process group and \(processes.count == 1 ? "is" : "are") still running: \(what)"
             }
