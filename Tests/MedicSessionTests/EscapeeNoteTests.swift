@@ -59,6 +59,13 @@ struct EscapeeNoteTests {
                 "Medic ended 1 process 'look' left running in the background: sleep (pid 10)",
                 "Medic ended 2 processes 'look' started that left its process group: sleep (pid 11), sh (pid 12)",
             ])
+        result.escapeesSurvived = 1
+        #expect(
+            RunSession.backgroundNotes(result, stepID: "look").last
+                == "Medic tried to end 2 processes 'look' started that left its process group, and after 2 s 1 still ran "
+                + "(stuck in the kernel, or forking faster than they were ended): sleep (pid 11), sh (pid 12)",
+            "what survived is never said to be ended")
+        result.escapeesSurvived = 0
         result.leftoversEnded = false
         result.escapees = ["sleep (pid 11)"]
         #expect(
