@@ -165,6 +165,68 @@ struct SmuggledCheckTests {
         #expect(!FileManager.default.fileExists(atPath: marker), "\(script) ran through medic run --dry-run")
     }
 
+    /// (f) A discovery's script, a snippet and a check on another host go through the same proof
+    /// as a step's script: each is refused where it is written.
+    @Test("arithmetic on outside data is refused in a discovery, a snippet and a check on another host alike")
+    func arithmeticEverywhere() throws {
+        let (folder, _, _, _) = try playground()
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let runbook = """
+            medic: 1
+            id: everywhere
+            title: Everywhere
+            inputs:
+              port:
+                type: string
+                description: d
+                default: "80"
+                discover:
+                  why: w
+                  script: |
+                    x=$(cat /etc/hostname); echo $((x))
+                  capture: '^(?<value>\\S+)$'
+            hosts:
+              listed: [127.0.0.12]
+            snippets:
+              arith: |
+                f() { echo $(( $1 + 1 )); }
+            steps:
+              look:
+                kind: check
+                title: Look
+                why: w
+                uses: [arith]
+                script: |
+                  f 1
+                branches:
+                  - otherwise: remote
+              remote:
+                kind: check
+                title: Remote
+                why: w
+                where: {hosts: listed}
+                script: |
+                  echo $(( APP_PORT ))
+                branches:
+                  - otherwise: done
+              done: {kind: conclusion, title: Done, why: w, outcome: no-fault, cause: none}
+            causes:
+              none: {title: "No fault found", description: "In this test, no fault found."}
+
+            """
+        try runbook.write(toFile: folder + "/everywhere.yaml", atomically: true, encoding: .utf8)
+        let validate = try medic(["validate", "everywhere.yaml"], in: folder)
+        #expect(validate.status == 2, "\(validate.output)")
+        let lines = validate.output.split(separator: "\n")
+        for (located, reason) in [
+            ("everywhere.yaml:12:1: error: the discovery of 'port' must be provably read-only, but ", "in '$((x))', 'x' is a variable"),
+            ("everywhere.yaml:18:1: error: check 'look' must be provably read-only, but ", "in '$(( $1 + 1 ))', '$1' is a positional"),
+            ("everywhere.yaml:35:1: error: check 'remote' must be provably read-only, but ", "in '$(( APP_PORT ))', 'APP_PORT' is a variable"),
+        ] {
+            #expect(lines.contains { $0.hasPrefix(located + reason) && $0.contains(Self.arithmetic) }, "\(validate.output)")
+        }
+    }
+
     /// (d) An input whose pattern admits a leading `-`, as a default or given by --var, never
     /// reaches `find` as an option.
     @Test("an input value starting with '-' is refused as a default and as a given value; find never deletes")
