@@ -63,10 +63,11 @@ extension MarkdownReport {
                 items.append("**Cause \(Markdown.code(end.cause)):** \(Markdown.oneLine(description))")
             }
             items.append("**Escalate to:** " + escalation())
-            items.append("**Actions taken:**" + list(actions.filter { [.done, .failed, .unfinished].contains($0.fate) }, none: "none"))
-            items.append(
-                "**Actions not run:**"
-                    + list(actions.filter { ![.done, .failed, .unfinished].contains($0.fate) }, none: "none"))
+            let taken: Set<ActionRecord.Fate> = [.done, .failed, .unfinished, .partial]
+            items.append("**Actions taken:**" + list(actions.filter { taken.contains($0.fate) }.map(\.sentence), none: "none"))
+            // A rollout stopped part way ran on some hosts: the others are listed here.
+            let notRun = actions.compactMap { taken.contains($0.fate) ? $0.notRunSentence : $0.sentence }
+            items.append("**Actions not run:**" + list(notRun, none: "none"))
             items.append("**Verification:** " + verification())
             items.append("**Duration:** " + duration())
             items.append("**Session directory:** " + (sessionPath.map(Markdown.code) ?? "not known to this rendering"))
@@ -103,9 +104,9 @@ extension MarkdownReport {
         }
 
         /// One action per sub-item, or `none` on the same line.
-        private func list(_ actions: [ActionRecord], none: String) -> String {
-            guard !actions.isEmpty else { return " " + none }
-            return "\n" + actions.map { "  - " + Markdown.oneLine($0.sentence) + "." }.joined(separator: "\n")
+        private func list(_ sentences: [String], none: String) -> String {
+            guard !sentences.isEmpty else { return " " + none }
+            return "\n" + sentences.map { "  - " + Markdown.oneLine($0) + "." }.joined(separator: "\n")
         }
 
         private func verification() -> String {
