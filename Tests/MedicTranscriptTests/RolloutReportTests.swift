@@ -78,6 +78,9 @@ struct RolloutReportTests {
                 "- **Actions not run:**\n  - \"Restart web\" (restart) was not run on c: the rollout stopped (the check after batch 2 (ok) did not pass: it failed on b).\n"
             ))
         #expect(report.contains("> - \(told)."))
+        #expect(
+            report.contains("- **Verification:** the checks after the last action\n  - failed: ok (`ok`, failed on 1 of 1 hosts (b))\n"),
+            "the check between batches ran after the last batch")
         #expect(!report.contains("ran and succeeded"))
         #expect(!report.contains("could not run"))
     }
