@@ -19,7 +19,8 @@
 /* libedit calls back into plain C functions without a context pointer we control, so the
    editor's state is file-global here, and only here. */
 static EditLine *editor = NULL;
-/* The editor for decisions: libedit's own emacs bindings only, never the user's ~/.editrc. */
+/* The editor for decisions: libedit's own emacs bindings only, never the user's ~/.editrc, and no
+   history. */
 static EditLine *decision_editor = NULL;
 static History *history_state = NULL;
 static char *prompt_text = NULL;
@@ -187,7 +188,8 @@ int medic_editor_open(const char *program) {
     history(history_state, &event, H_SETSIZE, 1000);
     history(history_state, &event, H_SETUNIQUE, 1);
     el_set(editor, EL_HIST, history, history_state);
-    el_set(decision_editor, EL_HIST, history, history_state);
+    /* A decision has no history: Up cannot bring back a `yes` (or a target's name) typed
+       before, in this run or an earlier one; what approves is typed afresh. */
     /* The user's bindings and macros serve the command prompt; a decision never sees them, so
        a binding cannot turn a typed `no` into `yes` (medic_editor_read, decision). */
     el_source(editor, NULL);

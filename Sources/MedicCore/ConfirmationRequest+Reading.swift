@@ -2,8 +2,24 @@
 ///
 /// Only three things decide: exactly the approval word (`yes`, or the target's name), exactly
 /// `no` or `skip`, and exactly `abort`. Everything else, however close, decides nothing: the
-/// prompt says why and asks again, so a stray key can neither run nor skip a fix.
+/// prompt says why and asks again, so a stray key can neither run nor skip a fix. Declining
+/// wins: a target's name that is a word the prompt reads otherwise (`no`, `abort`, `quit`)
+/// cannot approve, since typing it could not be told from meaning that word.
 extension ConfirmationRequest {
+    /// The words that decide at every confirmation, whatever the target's name.
+    public static let decisionWords = ["yes", "no", "skip", "abort"]
+
+    /// Why typing `expected` cannot approve, or nil when it can.
+    static func clash(of expected: String, isCommand: (String) -> Bool) -> String? {
+        let trimmed = expected.trimmingSpaces()
+        // An empty target would let an empty line approve.
+        if trimmed.isEmpty { return "the target's name is empty" }
+        // `no`, `No ` or `ABORT` as a name: whoever types it may mean to decline or stop.
+        if decisionWords.contains(trimmed.lowercased()) { return "the target's name, '\(expected)', is a decision at this prompt" }
+        if isCommand(expected) { return "the target's name, '\(expected)', is a command at this prompt" }
+        return nil
+    }
+
     /// A decision taken at a confirmation.
     public enum Decision: Sendable, Hashable {
         /// Run the action.
@@ -16,20 +32,18 @@ extension ConfirmationRequest {
 
     /// The decision `line` makes, or nil when it makes none. Nothing is trimmed or folded.
     public func decision(for line: String) -> Decision? {
-        // An empty target would let an empty line approve; such an action cannot be approved.
-        if line == expected, !expected.trimmingSpaces().isEmpty { return .approve }
         switch line {
         case "no", "skip": return .decline
         case "abort": return .abort
-        default: return nil
+        default: return line == expected && unapprovable == nil ? .approve : nil
         }
     }
 
     /// What to type, as one line: the approval word, how to skip, how to stop.
     public func hint(shownAs display: (String) -> String) -> String {
         let what =
-            if expected.trimmingSpaces().isEmpty {
-                "Its target's name is empty, so it cannot be approved"
+            if let unapprovable {
+                Self.capitalized(display(unapprovable)) + ", so it cannot be approved (`set` the value it is made of to put it again)"
             } else if mode == .typeTarget {
                 "Type the target's name, \(display(expected)), to run it"
             } else {
@@ -44,8 +58,9 @@ extension ConfirmationRequest {
     public func whyNotADecision(_ line: String, shownAs display: (String) -> String) -> String {
         let typed = "'\(display(Self.shortened(line)))'"
         let trimmed = line.trimmingSpaces()
-        if expected.trimmingSpaces().isEmpty {
-            return "the target's name is empty, so this action cannot be approved: set its value and `retry`, or skip it"
+        if let unapprovable {
+            return "\(display(unapprovable)), so this action cannot be approved by typing: `set` the value its name is made of "
+                + "(the action is put to you again), or skip it"
         }
         if line.isEmpty { return "nothing was typed, and an empty line decides nothing" }
         // A carriage return or another control typed literally (Ctrl-V) is part of the line.
@@ -68,6 +83,8 @@ extension ConfirmationRequest {
         if mode == .typeTarget { return "\(typed) is not the target's name, nor no, skip or abort: it decides nothing" }
         return "\(typed) is not yes, no, skip or abort: it decides nothing"
     }
+
+    static func capitalized(_ text: String) -> String { text.prefix(1).uppercased() + text.dropFirst() }
 
     /// Long typed text, cut for a one-line message.
     static func shortened(_ line: String) -> String {

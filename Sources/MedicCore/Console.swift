@@ -10,7 +10,8 @@ public protocol Console: AnyObject {
     func show(_ text: String, _ style: ScreenStyle)
     /// Reads one line after `prompt`, offering `completions` for tab. With `fresh`, anything
     /// typed before the prompt appeared is discarded first, and the line is read with Medic's
-    /// own key bindings only, never the user's (`~/.editrc`), for decisions. A completion is
+    /// own key bindings only, never the user's (`~/.editrc`), and without history (Up recalls
+    /// nothing), for decisions. A completion is
     /// a whole line (`goto check-app`); tab inserts the rest of the one that starts with what
     /// was typed, exactly, with a trailing space only when the completion has one (`goto `).
     func readLine(prompt: String, completions: [String], fresh: Bool) -> ConsoleReply

@@ -109,6 +109,7 @@ extension Walk {
         invocation.remote = batchTarget(rollout)
         let expected = step.confirmation == .typeTarget ? render(step.target) : "yes"
         pending = .confirmation(stepID: currentStepID)
+        ahead = (step, invocation)
         return [.confirm(invocation, ConfirmationRequest(expected: expected, mode: step.confirmation, skipTo: step.skip.map { qualified($0.id) }))]
     }
 
@@ -171,6 +172,7 @@ extension Walk {
                 self.rollout = rollout
                 invocation.remote = RemoteTarget(hosts: batch, setName: check.placement.setName ?? rollout.setName, forks: currentRunbook.forks ?? 5)
                 pending = .result(stepID: invocation.stepID)
+                ahead = (check, invocation)
                 return [.run(invocation)]
             }
             rollout.done += batch.count

@@ -40,21 +40,25 @@ extension Walk {
         return rootInputs(from: upward, frame: index - 1)
     }
 
-    /// Whether a script's text names the environment variable `name` (`$NAME`, `${NAME…`, or
-    /// `$NAME_SECONDS`): an over-approximation, since a mention in a comment counts too.
+    /// Whether a script's text names the environment variable `name` (`$NAME`, `${NAME…`, its
+    /// length `${#NAME}`, an indirection through it `${!NAME}`, or `$NAME_SECONDS`): an
+    /// over-approximation, since a mention in a comment counts too.
     static func script(_ text: String, mentions name: String) -> Bool {
-        text.contains("$" + name) || text.contains("${" + name)
+        ["$", "${", "${#", "${!"].contains { text.contains($0 + name) }
     }
 
     /// The environment names a script's text may read, for asking `script(_:mentions:)` of many
-    /// names with one pass over the text: every run of letters, digits and `_` right after a `$`
-    /// or `${`.
+    /// names with one pass over the text: every run of letters, digits and `_` right after a `$`,
+    /// `${`, `${#` or `${!`.
     static func environmentMentions(in text: String) -> [Substring] {
         var runs: [Substring] = []
         var index = text.startIndex
         while let dollar = text[index...].firstIndex(of: "$") {
             var start = text.index(after: dollar)
-            if start < text.endIndex, text[start] == "{" { start = text.index(after: start) }
+            if start < text.endIndex, text[start] == "{" {
+                start = text.index(after: start)
+                if start < text.endIndex, text[start] == "#" || text[start] == "!" { start = text.index(after: start) }
+            }
             let end = text[start...].firstIndex { !Self.isNameCharacter($0) } ?? text.endIndex
             if start < end { runs.append(text[start..<end]) }
             index = start

@@ -6,22 +6,27 @@ extension Walk {
         lateInputs.formUnion(names.filter { bundle.root.input($0) != nil })
     }
 
-    /// The deferred root inputs that the current step reads (directly, or through the inputs a
-    /// called runbook was given), in the root runbook's order.
+    /// The deferred root inputs that the check or action about to run or be confirmed reads
+    /// (directly, or through the inputs a called runbook was given), in the root runbook's
+    /// order: the step's own, or the check that verifies a batch of a rolling action.
     public var lateInputsNeeded: [InputDefinition] {
-        guard !lateInputs.isEmpty, let step = currentStep else { return [] }
+        guard !lateInputs.isEmpty, let step = ahead?.step ?? currentStep else { return [] }
         let read = rootInputs(from: namesRead(by: step), frame: frames.count - 1)
         return bundle.root.inputs.filter { lateInputs.contains($0.name) && read.contains($0.name) }
     }
 
     /// Gives the deferred input `name` its value, in the root runbook and in every called runbook
     /// it reaches (by the same name, or through a `with` that reads it), and fills in the
-    /// current step's invocation again.
+    /// invocation about to run or be confirmed again: the same step, on the same hosts.
     public mutating func provideLate(_ name: String, value: String) -> Invocation? {
-        guard lateInputs.remove(name) != nil else { return currentStep.flatMap(invocation(for:)) }
-        lateValues[name] = value
-        applyLateValues()
-        return currentStep.flatMap(invocation(for:))
+        if lateInputs.remove(name) != nil {
+            lateValues[name] = value
+            applyLateValues()
+        }
+        guard let ahead, var filled = invocation(for: ahead.step) else { return currentStep.flatMap(invocation(for:)) }
+        filled.remote = ahead.invocation.remote
+        self.ahead?.invocation = filled
+        return filled
     }
 
     /// Puts the late values into every frame; run again after `back` or `retry` restore frames

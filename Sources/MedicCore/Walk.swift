@@ -68,6 +68,10 @@ public struct Walk: Sendable {
     public internal(set) var lateInputs: Set<String> = []
     /// The values of late inputs once asked.
     var lateValues: [String: String] = [:]
+    /// The check or action the walk last asked its driver to run or confirm, and the step it
+    /// comes from: an approval runs exactly this invocation, the one on screen, and a late
+    /// input fills in this one, keeping where it runs.
+    var ahead: (step: Step, invocation: Invocation)?
 
     /// The time the patterns of branches taken on an event other than a step's result get, in
     /// milliseconds.
@@ -129,14 +133,11 @@ public struct Walk: Sendable {
             if rollout != nil { return continueRollout(result) }
             return finish(result)
         case (.confirmed, .confirmation):
-            guard let step = currentStep, var invocation = invocation(for: step) else { return [] }
-            if let rollout {
-                invocation.remote = batchTarget(rollout)
-            } else if case .success(let remote) = remoteTarget(for: step) {
-                invocation.remote = remote
-            }
+            // What was put to the operator, never the step rendered again from values that may
+            // have changed since (`set` at the prompt puts the step to them afresh instead).
+            guard let approved = ahead?.invocation else { return [] }
             pending = .result(stepID: currentStepID)
-            return [.run(invocation)]
+            return [.run(approved)]
         case (.declined, .confirmation), (.skip, .confirmation):
             if let rollout, rollout.done > 0 {
                 return stopRollout(rollout, reason: "the operator declined batch \(rollout.batchNumber)")
@@ -166,9 +167,12 @@ public struct Walk: Sendable {
                 return [.stalled(stepID: currentStepID, reason: "there is no step '\(id)' in \(currentRunbook.id)")]
             }
             return enter(id)
-        case (.set(let name, let value), _):
+        case (.set(let name, let value), let waiting):
             frames[frames.count - 1].variables[name] = value
             if currentRunbook.input(name) != nil { frames[frames.count - 1].checkedInputs[name] = value }
+            // What the operator was asked to approve may read the value: it is put to them
+            // again as it runs now, so the earlier screen and target approve nothing.
+            if case .confirmation = waiting { return presentAgain() }
             return []
         case (.abort(let reason), _):
             return end(.aborted(reason: reason))
@@ -194,9 +198,31 @@ public struct Walk: Sendable {
         let step = written.selectingVariant(variables)
         path.append(qualified(id))
         usedInputNames.formUnion(rootInputs(from: namesRead(by: step), frame: frames.count - 1))
-        var effects: [WalkEffect] = [
+        let effects: [WalkEffect] = [
             .entered(StepVisit(stepID: qualified(id), kind: step.kind, title: step.title, why: step.why, runbookID: currentRunbook.id))
         ]
+        return effects + present(step, written: written)
+    }
+
+    /// The action waiting for its confirmation, put to the operator again with the current
+    /// values (after `set`): its variant, hosts, invocation and target worked out afresh. A
+    /// rollout under way goes on with its next batch.
+    mutating func presentAgain() -> [WalkEffect] {
+        let frame = frames[frames.count - 1]
+        guard let written = frame.runbook.step(frame.stepID) else { return [] }
+        let step = written.selectingVariant(variables)
+        usedInputNames.formUnion(rootInputs(from: namesRead(by: step), frame: frames.count - 1))
+        if let rollout, rollout.done > 0 { return confirmNextBatch(of: step, rollout) }
+        rollout = nil
+        return present(step, written: written)
+    }
+
+    /// What the step entered asks for: run a check, confirm an action, ask a question,
+    /// conclude, or call a runbook; `written` is the step as written, before a variant is chosen.
+    private mutating func present(_ step: Step, written: Step) -> [WalkEffect] {
+        let id = step.id
+        var effects: [WalkEffect] = []
+        ahead = nil
         let nothingToRun: String
         if let variants = written.variants {
             nothingToRun = "step '\(id)' has no variant for \(variants.input) '\(variables[variants.input] ?? "")'"
@@ -221,6 +247,7 @@ public struct Walk: Sendable {
             guard var invocation = invocation(for: step) else { return effects + end(.aborted(reason: nothingToRun)) }
             invocation.remote = remote
             pending = .result(stepID: qualified(id))
+            ahead = (step, invocation)
             effects.append(.run(invocation))
         case .action:
             if let remote, remote.isHostSet {
@@ -236,6 +263,7 @@ public struct Walk: Sendable {
             invocation.remote = remote
             let expected = step.confirmation == .typeTarget ? render(step.target) : "yes"
             pending = .confirmation(stepID: qualified(id))
+            ahead = (step, invocation)
             effects.append(
                 .confirm(invocation, ConfirmationRequest(expected: expected, mode: step.confirmation, skipTo: step.skip.map { qualified($0.id) })))
         case .question:

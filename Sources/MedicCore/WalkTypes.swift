@@ -53,12 +53,18 @@ public struct ConfirmationRequest: Sendable, Hashable {
     public var mode: Step.Confirmation
     /// Where a refusal leads; nil when refusing ends the run.
     public var skipTo: String?
+    /// Why typing `expected` cannot approve the action, or nil when it can: the target's name is
+    /// empty, or is a word the prompt reads as something else (`no`, `quit`; see
+    /// `ConfirmationRequest+Reading`). Only `--yes` approves such an action.
+    public var unapprovable: String?
 
-    /// Creates a request.
-    public init(expected: String, mode: Step.Confirmation, skipTo: String?) {
+    /// Creates a request; `isCommand` says whether a typed line is one of the operator's
+    /// commands at the prompt, which a target's name must not be mistaken for.
+    public init(expected: String, mode: Step.Confirmation, skipTo: String?, isCommand: (String) -> Bool = { _ in false }) {
         self.expected = expected
         self.mode = mode
         self.skipTo = skipTo
+        self.unapprovable = mode == .typeTarget ? Self.clash(of: expected, isCommand: isCommand) : nil
     }
 }
 

@@ -89,6 +89,14 @@ public enum OperatorCommand: Sendable, Hashable {
         }
     }
 
+    /// Whether the line is one of the commands (not a word for the prompt to judge).
+    public var isCommand: Bool {
+        switch self {
+        case .word, .empty: false
+        default: true
+        }
+    }
+
     /// A one-line hint for something that is not a command here.
     public static func hint(for line: String) -> String {
         let word = String(line.trimmingSpaces().split(separator: " ").first ?? "")

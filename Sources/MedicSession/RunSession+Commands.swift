@@ -87,12 +87,19 @@ extension RunSession {
             console.show("  not set: \(problem)", .warning)
             return .handled
         }
-        _ = walk.handle(.set(name: name, value: value))
+        let here = walk.currentStepID
+        let effects = walk.handle(.set(name: name, value: value))
         let shown = input?.isSecret == true ? Masking.mask : walk.masking.apply(value)
-        guard record(.command(stepID: walk.currentStepID, text: "set \(name)=\(shown)")) else {
+        guard record(.command(stepID: here, text: "set \(name)=\(shown)")) else {
             return .walk([.ended(.aborted(reason: "the transcript could not be written"))])
         }
         console.show("  \(name) = \(TerminalText.sanitize(shown))", .dim)
+        // At a confirmation the walk puts the action again as it now runs: what was on screen
+        // before approves nothing.
+        guard effects.isEmpty else {
+            console.show("  the action is shown again with the new value; the earlier screen and name approve nothing", .warning)
+            return .walk(effects)
+        }
         return .handled
     }
 

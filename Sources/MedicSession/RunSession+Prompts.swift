@@ -10,7 +10,11 @@ extension RunSession {
         case walk([WalkEffect])
     }
 
-    func confirm(_ invocation: Invocation, _ request: ConfirmationRequest) -> [WalkEffect]? {
+    func confirm(_ invocation: Invocation, _ written: ConfirmationRequest) -> [WalkEffect]? {
+        // The walk knows the decision words; the session adds its commands: a target's name the
+        // prompt would read as `quit` or `show web1` cannot approve either.
+        let request = ConfirmationRequest(
+            expected: written.expected, mode: written.mode, skipTo: written.skipTo, isCommand: { OperatorCommand(parsing: $0).isCommand })
         let title = walk.currentStep?.title ?? invocation.stepID
         showCommand(invocation)
         showValues(of: invocation)
@@ -41,7 +45,9 @@ extension RunSession {
         confirming = (invocation, request)
         defer { confirming = nil }
         while true {
-            switch console.readLine(prompt: "Run it? › ", completions: completions(answers: ["no", "skip", "abort"]), fresh: true) {
+            // Tab never produces the approval: only typing it, whole, approves.
+            let offered = completions(answers: ["no", "skip", "abort"]).filter { $0.trimmingSpaces() != request.expected.trimmingSpaces() }
+            switch console.readLine(prompt: "Run it? › ", completions: offered, fresh: true) {
             case .line(let text):
                 interruptedOnce = false
                 switch request.decision(for: text) {
@@ -103,8 +109,8 @@ extension RunSession {
             },
             unknown: { question.whyNotAnAnswer($0, shownAs: shown) },
             accept: { text in
+                // An answer is a decision: never in the history, where ↑ could bring it back.
                 guard let answer = question.option(for: text) else { return .notMine }
-                self.console.remember(text)
                 guard self.record(.answer(stepID: question.stepID, answer: answer)) else { return .done(nil) }
                 return .done(self.walk.handle(.answered(answer)))
             })

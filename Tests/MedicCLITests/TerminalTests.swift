@@ -8,7 +8,7 @@ import Testing
 struct TerminalTests {
     static let runbook = "Tests/MedicCLITests/Fixtures/terminal.yaml"
 
-    @Test("Ctrl-C cancels a hanging check; tab completes; history recalls; yes runs, y asks again")
+    @Test("Ctrl-C cancels a hanging check; tab completes; history recalls a command, never at a decision; yes runs, y asks again")
     func walkAtTheTerminal() throws {
         let dir = try TestSupport.temporaryDirectory()
         let state = try TestSupport.temporaryDirectory()
@@ -22,6 +22,15 @@ struct TerminalTests {
         try terminal.waitFor("medic › ")
         #expect(try terminal.screen().contains("cancelled"))
 
+        // History: `where` is remembered, and Up recalls it at the command prompt.
+        try terminal.type("where")
+        try terminal.send("Enter")
+        try terminal.waitFor("1. hang")
+        try terminal.send("Up")
+        try terminal.waitFor("medic › where", times: 2)
+        try terminal.send("Enter")
+        try terminal.waitFor("1. hang", times: 2)
+
         // Tab completion: "sk" + Tab becomes "skip" (a value gets no trailing space).
         try terminal.type("sk")
         try terminal.send("Tab")
@@ -29,23 +38,20 @@ struct TerminalTests {
         try terminal.send("Enter")
         try terminal.waitFor("Run it? › ")
 
-        // History: `where` is remembered, and Up recalls it.
-        try terminal.type("where")
-        try terminal.send("Enter")
-        try terminal.waitFor("1. hang")
+        // A decision has no history: Up recalls nothing there.
         try terminal.send("Up")
-        try terminal.waitFor("Run it? › where", times: 2)
         try terminal.send("Enter")
-        try terminal.waitFor("1. hang", times: 2)
+        try terminal.waitFor("nothing was typed, and an empty line decides nothing")
+        try terminal.waitFor("Run it? › ", times: 2)
 
         try terminal.type("yes")
         try terminal.send("Enter")
         try terminal.waitFor("Leave marker B")
-        try terminal.waitFor("Run it? › ", times: 4)
+        try terminal.waitFor("Run it? › ", times: 3)
         try terminal.type("y")
         try terminal.send("Enter")
         try terminal.waitFor("'y' is not yes: only the whole word counts")
-        try terminal.waitFor("Run it? › ", times: 5)
+        try terminal.waitFor("Run it? › ", times: 4)
         try terminal.type("no")
         try terminal.send("Enter")
         let screen = try terminal.waitFor("[exit 0]")
