@@ -674,7 +674,12 @@ public enum ReadOnlyCommands {
             }
             last = c
         }
-        let chars = Array(program)
+        // awk reads bytes, but Swift groups a character with the combining marks after it (`"`
+        // and U+0301 are one character, not a quote) and "\r\n" into one: read every scalar as
+        // a character of its own, a carriage return as the blank awk takes it for, anything
+        // else outside ASCII as a name's character (awk allows it in strings and regexes only).
+        let scalars = program.unicodeScalars.map { scalar -> Unicode.Scalar in scalar == "\r" ? " " : scalar.isASCII ? scalar : "_" }
+        let chars = scalars.map(Character.init)
         for (index, c) in chars.enumerated() {
             if inRegex {
                 // A regex literal: its '|' is an alternative, not a pipe.

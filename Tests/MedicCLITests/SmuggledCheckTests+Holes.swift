@@ -24,6 +24,9 @@ extension SmuggledCheckTests {
         Hole(script: #"mawk 'BEGIN { x = length / "/ ; system("touch {M}") ; y = "" }'"#, reason: "a '/' after 'length'", needs: "/usr/bin/mawk"),
         Hole(script: #"mawk 'BEGIN { x = $ / "/ ; system("touch {M}") ; y = "" }'"#, reason: "a '/' after '$'", needs: "/usr/bin/mawk"),
         Hole(script: #"gawk 'BEGIN { if (1) / "/ ; system("touch {M}") ; y = "" }'"#, reason: "a '/' after ')'", needs: "/usr/bin/gawk"),
+        // A quote followed by a combining mark is one Swift character, but a quote to sh and awk.
+        Hole(script: "echo \"\u{301}\"; touch {M}; echo \"\" # \"", reason: "'touch' is not on Medic's list"),
+        Hole(script: #"awk 'BEGIN { x = "\#u{301}"; system("touch {M}"); y = "" } # "'"#, reason: "does not end"),
         // sed: a label ends at a blank, and another command follows it.
         Hole(script: "sed ':x e touch {M}' /etc/hostname", reason: "runs a command ('e')"),
         Hole(script: "sed -n ':x w {M}' /etc/hostname", reason: "writes a file ('w')"),

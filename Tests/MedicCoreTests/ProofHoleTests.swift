@@ -13,6 +13,10 @@ struct ProofHoleTests {
             "awk 'BEGIN { x = $ / \"/ ; system(\"id\") ; y = \"\" }'", "awk 'BEGIN { if (1) / \"/ ; system(\"id\") ; y = \"\" }'",
             "awk 'BEGIN { while (x) / \"/ ; system(\"id\") }'", "awk 'BEGIN { for (k in a) / \"/ ; system(\"id\") }'",
             "awk 'BEGIN { x = \"unclosed }'",
+            // Scalars, not Swift's characters: a quote and a combining mark, a carriage return and
+            // a line feed.
+            "echo \"\u{301}\"; reboot; echo \"\" # \"", "echo x\r\nreboot", "echo 'x\u{301}'\r\nreboot",
+            "awk 'BEGIN { x = \"\u{301}\"; system(\"id\"); y = \"\" } # \"'",
             // sed, read as GNU sed 4.9 reads it.
             "sed ':x e id' log", "sed -n ':x w /tmp/f' log", "sed -n 'bx w /tmp/f' log", "sed -n 't x\tw /tmp/f' log", "sed -n 'Tx#\nw /tmp/f' log",
             "sed 'v 4.2 e id' log", "sed -n '/a/{bx};:x w /tmp/f' log", "sed -n 'a foo\\\nbar\nw /tmp/f' log", "sed -n -e 'p' -e 'w /tmp/f' log",
@@ -37,6 +41,7 @@ struct ProofHoleTests {
             "awk '/a/ { n++ } !/b/ { m++ } END { print n, m }' log", "awk '{ print length($0) / 2 }' log",
             "sed -n 'bx;:x p' log", "sed -n ':a;N;$!ba;s/\\n/ /g;p' log", "sed -n '/x/{:a;n;p;ba}' log", "sed -n '/x/{bend};p;:end' log",
             "sed 'a\\\nappended text w' log", "sed -n -e 'p' -e 's/a/b/p' log", "sed 's/a/b/ # a comment with w and e' log",
+            "grep -c 'caf\u{65}\u{301}' log", "echo \"\u{301}\"",
             "f() { grep -c x \"$@\"; }; f log", "f() { echo a; }; f; f() { echo b; }; f", "a() { b; }; b() { echo; }; a",
             "read -t 5 -r line < log; echo \"$line\"", "read -ra words < log", "getopts ab opt", "getopts -- ab opt", "sleep 0 & wait",
             "wait -n", "[ \"$x\" = y ] && [ -n \"$z\" ]", "[ -v HOME ]", "test \"$a\" -gt \"$b\"",
