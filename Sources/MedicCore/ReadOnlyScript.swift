@@ -279,7 +279,7 @@ public enum ReadOnlyScript {
             {
                 fail(reason, command.offset)
             }
-            if name == "hash", !surely.contains(name), argv.count > 1 {
+            if name == "hash", !functions.contains(name), argv.count > 1 {
                 fail("'hash \(argv[1].display)' changes which program a name runs (only 'hash' alone, which lists, is read-only)", command.offset)
             }
             if functions.contains(name), let defined = bodies[name] {
@@ -336,6 +336,10 @@ public enum ReadOnlyScript {
             }
             if name == "wait", !surely.contains(name), let reason = ReadOnlyScript.waitProblem(Array(argv.dropFirst())) {
                 fail(reason, command.offset)
+            }
+            // A function named hash that may not be defined yet leaves the builtin to run.
+            if name == "hash", functions.contains(name), !surely.contains(name), argv.count > 1 {
+                fail("'hash \(argv[1].display)' changes which program a name runs (only 'hash' alone, which lists, is read-only)", command.offset)
             }
             if ReadOnlyScript.builtins.contains(name) || name == "hash" { return }
             run(argv, at: command.offset)

@@ -25,6 +25,7 @@ struct ProofHoleTests {
             "f() { echo first; }; for i in 1 2; do f; f() { reboot; }; done", "if false; then reboot() { :; }; fi; reboot",
             "true || reboot() { :; }; reboot", "( reboot() { :; } ); reboot", "reboot() { :; }; unset -f reboot; reboot",
             "reboot() { :; }; unset reboot; reboot", "g() { f() { reboot; }; }; f() { :; }; g; f", "find() { :; } | true; find / -delete",
+            "if false; then hash() { :; }; fi; hash -p /tmp/evil/cat cat",
             // bash names: subscripts, getopts --, wait -p.
             "test -v 'a[$(id)]'", "[ -v 'a[$(id)]' ]", "x=-v; y='a[$(id)]'; [ $x \"$y\" ]", "read 'a[$(id)]' < log", "read -a 'a[$(id)]' < log",
             "f() { local 'a[$(id)]=1'; }; f", "getopts ab 'a[$(id)]'", "getopts -- ab PATH -a", "wait -p PATH", "sleep 0 & wait -n -p 'b[$(id)]'",
