@@ -401,6 +401,10 @@ public enum ReadOnlyCommands {
                 valued:
                     "-e -f -m -A -B -C --regexp --file --max-count --after-context --before-context --context --include --exclude --color --colour"))
         for name in ["grep", "egrep", "fgrep", "zgrep"] { table[name] = grep }
+        for name in ["test", "["] {
+            let base = table[name]
+            table[name] = Tool { name, args in base?.problem(name, args) ?? testNameProblem(name, args) }
+        }
         table["awk"] = Tool { name, args in awkProblem(name, args) }
         table["gawk"] = table["awk"]
         table["mawk"] = table["awk"]
@@ -628,6 +632,21 @@ public enum ReadOnlyCommands {
         return nil
     }
 
+    /// Why bash's `test` (or `[`) may evaluate an array subscript as code: `test -v 'a[$(…)]'`
+    /// reads the element, evaluating its subscript, and so does an operand computed at run time
+    /// that may turn out to be `-v` (`[ $op "$name" ]`). After `-v`, or after such an operand, a
+    /// name must be written out without a `[`.
+    static func testNameProblem(_ name: String, _ args: [Argument]) -> String? {
+        let operands = name == "[" && args.last?.literal == "]" ? Array(args.dropLast()) : args
+        for (index, arg) in operands.enumerated().dropLast() where arg.literal == "-v" || (arg.literal == nil && arg.couldBeOption) {
+            let next = operands[index + 1]
+            if next.literal.map({ $0.contains("[") }) ?? true {
+                return "\(name) '\(arg.display)' '\(next.display)' may read an array element (test -v), whose subscript bash evaluates as code"
+            }
+        }
+        return nil
+    }
+
     static func awkProblem(_ name: String, _ args: [Argument]) -> String? {
         switch parse(name, args, Options(valued: "-F -v --field-separator --assign", permute: false)) {
         case .failure(let refusal): return refusal.reason
@@ -657,6 +676,10 @@ public enum ReadOnlyCommands {
         var beforePrevious: Character = ";"
         var name = ""
         var last: Character = ";"
+        // For each open '(', whether it holds the condition of if, while, for or switch, and
+        // whether the last ')' closed one: a statement may follow it.
+        var conditions: [Bool] = []
+        var closedCondition = false
         func isNameCharacter(_ c: Character) -> Bool { c.isASCII && (c.isLetter || c.isNumber || c == "_") }
         func note(_ c: Character) {
             if c != " ", c != "\t" {
@@ -665,7 +688,12 @@ public enum ReadOnlyCommands {
             }
             last = c
         }
-        let chars = Array(program)
+        // awk reads bytes, but Swift groups a character with the combining marks after it (`"`
+        // and U+0301 are one character, not a quote) and "\r\n" into one: read every scalar as
+        // a character of its own, a carriage return as the blank awk takes it for, anything
+        // else outside ASCII as a name's character (awk allows it in strings and regexes only).
+        let scalars = program.unicodeScalars.map { scalar -> Unicode.Scalar in scalar == "\r" ? " " : scalar.isASCII ? scalar : "_" }
+        let chars = scalars.map(Character.init)
         for (index, c) in chars.enumerated() {
             if inRegex {
                 // A regex literal: its '|' is an alternative, not a pipe.
@@ -714,16 +742,26 @@ public enum ReadOnlyCommands {
             }
             if c == "\"" {
                 inString = true
+            } else if c == "(" {
+                conditions.append(isNameCharacter(previous) && ["if", "while", "for", "switch"].contains(name))
+            } else if c == ")" {
+                closedCondition = conditions.popLast() ?? false
             } else if c == "/" {
-                switch Self.awkSlash(after: previous, name: isNameCharacter(previous) ? name : "", before: beforePrevious) {
+                switch Self.awkSlash(
+                    after: previous, name: isNameCharacter(previous) ? name : "", before: beforePrevious, closesCondition: closedCondition)
+                {
                 case .regex: inRegex = true
                 case .division: break
-                case .unclear: return "has a '/' after '\(beforePrevious)\(previous)' that awks may read as a division or as a regex"
+                case .unclear:
+                    let after = isNameCharacter(previous) ? name : previous == "+" || previous == "-" ? "\(beforePrevious)\(previous)" : "\(previous)"
+                    return "has a '/' after '\(after)' that awks may read as a division or as a regex"
                 }
             }
             code.append(c)
             note(c)
         }
+        // A string or regex left open means Medic lost step with awk somewhere: refuse it.
+        if inString || inRegex { return "has a string or regex literal that does not end, which Medic may read differently from awk" }
         if code.contains("system") { return "calls system()" }
         if code.contains("@") { return "loads an extension" }
         if code.replacing("||", with: "").contains("|") {
@@ -749,16 +787,23 @@ public enum ReadOnlyCommands {
 
     /// How awk reads a `/` after `previous` (the last character that is no blank), which ends
     /// `name` (a name, a keyword or a number; "" when it ends none); `before` is the character
-    /// before `previous`.
-    /// After an operand (a name, a number, `)`, `]`, `$`, a string or a regex) it divides; after a
-    /// keyword or an operator it starts a regex; after `++` or `--` it could be either.
-    private static func awkSlash(after previous: Character, name: String, before: Character) -> AwkSlash {
+    /// before `previous`; `closesCondition` when `previous` is the `)` of an `if`, `while`, `for`
+    /// or `switch` condition.
+    /// After an operand (a name, a number, `)`, `]`, a string or a regex) it divides; after a
+    /// keyword or an operator it starts a regex. Where awks disagree it is unclear: after
+    /// `getline` (gawk, mawk, BWK awk and busybox divide), `length` (mawk starts a regex, the
+    /// others divide), `++` and `--` (the same), `$` (most start a regex), a condition's `)`
+    /// (gawk, BWK awk and busybox start a regex, mawk divides) and `in`.
+    private static func awkSlash(after previous: Character, name: String, before: Character, closesCondition: Bool) -> AwkSlash {
         if !name.isEmpty {
-            let keywords: Set<String> = ["print", "printf", "return", "in", "getline", "case", "do", "else", "exit", "delete"]
+            if ["getline", "length", "in"].contains(name) { return .unclear }
+            let keywords: Set<String> = ["print", "printf", "return", "case", "do", "else", "exit", "delete"]
             return keywords.contains(name) ? .regex : .division
         }
         switch previous {
-        case ")", "]", "$", "\"", "/", ".": return .division
+        case ")": return closesCondition ? .unclear : .division
+        case "]", "\"", "/", ".": return .division
+        case "$": return .unclear
         case "+" where before == "+", "-" where before == "-": return .unclear
         default: return .regex
         }
@@ -776,19 +821,33 @@ public enum ReadOnlyCommands {
                 guard !files.isEmpty else { return "sed without a script" }
                 scripts = [files.removeFirst()]
             }
+            // sed reads its scripts as one, a line break between each: an `a\` at the end of one
+            // takes the next as its text.
+            var texts: [String] = []
             for script in scripts {
                 guard let text = script.literal else { return "the sed script is computed at run time" }
-                if let problem = sedScriptProblem(text) { return "the sed script \(problem)" }
+                texts.append(text)
             }
+            if let problem = sedScriptProblem(texts.joined(separator: "\n")) { return "the sed script \(problem)" }
             return nil
         }
     }
 
     /// Why a sed script may write or run something: the `w`, `W`, `e` commands, `s///w` or `s///e`.
+    ///
+    /// The script is read the way GNU sed 4.9 compiles it (compile.c), so no command hides where
+    /// Medic would see text: a label (`:x`, `b x`, `t x`, `T x`) and `v`'s argument end at a blank,
+    /// `;`, `}`, `#` or a line break, and what follows is another command (`:x e CMD` runs CMD);
+    /// the text of `a`, `i` and `c` runs to a line break no backslash escapes; a file name (`r`,
+    /// `R`) and a comment run to the end of the line. Older seds and busybox end a label at fewer
+    /// of these characters, reading more of the line as the label; a label may hold only
+    /// letters, digits, `_`, `.` and `-`, so no sed ends it anywhere else.
     static func sedScriptProblem(_ script: String) -> String? {
-        let chars = Array(script)
+        // Unicode scalars, not characters: sed reads bytes, and a line break followed by a
+        // combining mark (or "\r\n") is one Swift character but a line break to sed.
+        let chars = Array(script.unicodeScalars)
         var i = 0
-        func skipDelimited(_ delimiter: Character) -> Bool {
+        func skipDelimited(_ delimiter: Unicode.Scalar) -> Bool {
             while i < chars.count {
                 if chars[i] == "\\" {
                     i += 2
@@ -802,11 +861,17 @@ public enum ReadOnlyCommands {
             }
             return false
         }
+        func skipBlanks() {
+            while i < chars.count, chars[i] == " " || chars[i] == "\t" { i += 1 }
+        }
+        func isLabelCharacter(_ c: Unicode.Scalar) -> Bool {
+            ("a"..."z").contains(c) || ("A"..."Z").contains(c) || ("0"..."9").contains(c) || c == "_" || c == "." || c == "-"
+        }
         while i < chars.count {
             let c = chars[i]
             i += 1
             switch c {
-            case " ", "\t", "\n", ";", "{", "}", "!", ",", "$", "0"..."9", "~", "+": continue
+            case " ", "\t", "\n", "\r", "\u{0B}", "\u{0C}", ";", "{", "}", "!", ",", "$", "0"..."9", "~", "+": continue
             case "/":
                 guard skipDelimited("/") else { return "has an unclosed address" }
                 if i < chars.count, chars[i] == "I" || chars[i] == "M" { i += 1 }
@@ -816,12 +881,12 @@ public enum ReadOnlyCommands {
                 i += 1
                 guard skipDelimited(delimiter) else { return "has an unclosed address" }
             case "s", "y":
-                guard i < chars.count else { return "ends inside '\(c)'" }
+                guard i < chars.count, chars[i] != "\n", chars[i] != "\\" else { return "has a '\(c)' command without a delimiter Medic can read" }
                 let delimiter = chars[i]
                 i += 1
                 guard skipDelimited(delimiter), skipDelimited(delimiter) else { return "has an unclosed '\(c)' command" }
-                var flags = ""
-                while i < chars.count, !";\n}".contains(chars[i]) {
+                var flags = String.UnicodeScalarView()
+                while i < chars.count, !";\n}#".unicodeScalars.contains(chars[i]) {
                     flags.append(chars[i])
                     i += 1
                 }
@@ -829,15 +894,29 @@ public enum ReadOnlyCommands {
                     return "writes a file or runs a command (s///w or s///e)"
                 }
             case "p", "P", "d", "D", "n", "N", "g", "G", "h", "H", "x", "l", "=", "q", "Q", "z", "F":
-                while i < chars.count, chars[i].isNumber || chars[i] == " " { i += 1 }
-            case "a", "i", "c", ":", "b", "t", "T", "r", "R", "#", "v":
-                while i < chars.count, chars[i] != "\n" {
-                    if c == "b" || c == "t" || c == "T" || c == ":", chars[i] == ";" { break }
+                while i < chars.count, ("0"..."9").contains(chars[i]) || chars[i] == " " { i += 1 }
+            case ":", "b", "t", "T", "v":
+                skipBlanks()
+                var label = String.UnicodeScalarView()
+                while i < chars.count, !" \t\n;}#".unicodeScalars.contains(chars[i]) {
+                    label.append(chars[i])
                     i += 1
                 }
+                if let odd = label.first(where: { !isLabelCharacter($0) }) {
+                    return "has a label or version '\(String(label))' holding '\(odd.escaped(asASCII: true))', which seds may read differently "
+                        + "(use letters, digits, '_', '.' and '-')"
+                }
+            case "a", "i", "c":
+                // The text: after `\` the next character (a line break: the text starts on the next
+                // line), then up to a line break no backslash escapes.
+                skipBlanks()
+                if i < chars.count, chars[i] == "\\" { i += 2 }
+                while i < chars.count, chars[i] != "\n" { i += chars[i] == "\\" ? 2 : 1 }
+            case "r", "R", "#":
+                while i < chars.count, chars[i] != "\n" { i += 1 }
             case "w", "W": return "writes a file ('\(c)')"
             case "e": return "runs a command ('e')"
-            default: return "uses '\(c)', which Medic does not know to be read-only"
+            default: return "uses '\(c.escaped(asASCII: true))', which Medic does not know to be read-only"
             }
         }
         return nil

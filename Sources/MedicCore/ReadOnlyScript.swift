@@ -24,8 +24,10 @@ public enum ReadOnlyScript {
         } catch {
             return (("Medic cannot read the script: \(error.message)", error.offset), nil)
         }
-        // A first walk learns the names the script assigns and the functions it defines.
+        // A first walk learns the names the script assigns and the functions it defines (every
+        // definition, those inside function bodies too).
         var learner = Walker(unsafe: [])
+        learner.learning = true
         learner.list(parsed.list)
         var walker = Walker(unsafe: learner.assigned, functions: learner.functions, bodies: learner.bodies)
         walker.list(parsed.list)
@@ -64,15 +66,26 @@ public enum ReadOnlyScript {
                     options = false
                     continue
                 }
-                // A value joined to its option (-aPATH, -raPATH): every tail is a name it may assign.
-                for cut in 1..<text.count { names.append(ReadOnlyCommands.Argument(literal: String(text.dropFirst(cut)))) }
-                if let last = text.last, "adnNptui".contains(last), index < args.count {
-                    names.append(args[index])
-                    index += 1
+                // Flags (-e -r -s), then an option with a value joined to it (-t5, -raPATH) or in
+                // the next word; -a's value names the array it assigns.
+                var letters = text.dropFirst()
+                while let letter = letters.first {
+                    letters = letters.dropFirst()
+                    if "ers".contains(letter) { continue }
+                    guard "adinNptu".contains(letter) else { return "'read -\(letter)' is an option Medic does not know" }
+                    var value = letters.isEmpty ? nil : ReadOnlyCommands.Argument(literal: String(letters))
+                    if value == nil, index < args.count {
+                        value = args[index]
+                        index += 1
+                    }
+                    if letter == "a", let value { names.append(value) }
+                    break
                 }
             }
         case "getopts":
-            if args.count > 1 { names.append(args[1]) }
+            // bash takes `--` before the option string: `getopts -- ab PATH` assigns PATH.
+            let operands = args.first?.literal == "--" ? Array(args.dropFirst()) : args
+            if operands.count > 1 { names.append(operands[1]) }
         default:
             for arg in args {
                 if arg.literal?.hasPrefix("-") == true || arg.couldBeOption && arg.literal == nil && arg.prefix.isEmpty {
@@ -94,6 +107,25 @@ public enum ReadOnlyScript {
                 return "'\(name) \(arg.display)' may split into several words, one of them an assignment (quote it: \(variable)=\"…\")"
             }
             if let reason = ReadOnlyCommands.assignmentProblem(variable) { return reason }
+            if !ShellParser.isName(variable) {
+                return "'\(name) \(arg.display)' names '\(variable)', which is not a plain variable name (bash evaluates an array subscript as code)"
+            }
+        }
+        return nil
+    }
+
+    /// Why `wait`'s arguments may assign a variable: bash's `wait -p NAME` sets NAME (an array
+    /// element's subscript evaluated as code), so `-p` is refused, and so is an argument computed
+    /// at run time that could be an option.
+    static func waitProblem(_ args: [ReadOnlyCommands.Argument]) -> String? {
+        for arg in args {
+            if arg.literal == "--" { return nil }
+            if let text = arg.literal, text.hasPrefix("-"), text.dropFirst().contains("p") {
+                return "'wait \(text)' assigns the variable -p names (bash)"
+            }
+            if arg.literal == nil, arg.couldBeOption {
+                return "the argument '\(arg.display)' of wait is computed at run time and could be an option (wait -p assigns a variable)"
+            }
         }
         return nil
     }
@@ -129,8 +161,19 @@ public enum ReadOnlyScript {
     private struct Walker {
         var unsafe: Set<String>
         var functions: Set<String> = []
-        /// Function bodies, proven at each call with the call's arguments as `"$@"`.
-        var bodies: [String: ShellCommand] = [:]
+        /// Every body ever defined for a name, by where it is defined: a call may run any of them
+        /// (`f() {…}` redefined in a loop runs the second body on the second pass), so each is
+        /// proven at each call, with the call's arguments as `"$@"`.
+        var bodies: [String: [Int: ShellCommand]] = [:]
+        /// The functions surely defined where the walk is: defined outside any condition, loop,
+        /// subshell or function body. A call of any other function's name may run a program or
+        /// a builtin of that name (`if false; then reboot() { :; }; fi; reboot`).
+        var surely: Set<String> = []
+        /// How many conditions, loops, subshells and function bodies the walk is inside.
+        var conditional = 0
+        /// The first walk, which only learns names: it also walks each function body where it is
+        /// defined, to learn the functions defined inside.
+        var learning = false
         var positional: [ReadOnlyCommands.Argument]?
         var calls = 0
         var assigned: Set<String> = []
@@ -149,8 +192,13 @@ public enum ReadOnlyScript {
 
         mutating func list(_ list: ShellList) {
             for andOr in list.items {
-                for pipeline in andOr.pipelines {
+                for (index, pipeline) in andOr.pipelines.enumerated() {
+                    // After && or ||, in a pipeline's subshells or in the background, a
+                    // definition may not happen, or not in this shell.
+                    let aside = index > 0 || pipeline.commands.count > 1 || andOr.background
+                    if aside { conditional += 1 }
                     for command in pipeline.commands { self.command(command) }
+                    if aside { conditional -= 1 }
                 }
             }
         }
@@ -158,10 +206,17 @@ public enum ReadOnlyScript {
         mutating func command(_ command: ShellCommand) {
             switch command {
             case .simple(let simple): self.simple(simple)
-            case .subshell(let body, let redirections), .group(let body, let redirections):
+            case .group(let body, let redirections):
                 list(body)
                 redirects(redirections)
+            case .subshell(let body, let redirections):
+                conditional += 1
+                list(body)
+                conditional -= 1
+                redirects(redirections)
             case .ifClause(let arms, let otherwise, let redirections):
+                conditional += 1
+                defer { conditional -= 1 }
                 for arm in arms {
                     list(arm.condition)
                     list(arm.body)
@@ -169,26 +224,39 @@ public enum ReadOnlyScript {
                 if let otherwise { list(otherwise) }
                 redirects(redirections)
             case .loop(_, let condition, let body, let redirections):
+                conditional += 1
+                defer { conditional -= 1 }
                 list(condition)
                 list(body)
                 redirects(redirections)
             case .forLoop(let name, let words, let body, let redirections):
+                conditional += 1
+                defer { conditional -= 1 }
                 assigned.insert(name)
                 if let reason = ReadOnlyCommands.assignmentProblem(name) { fail(reason, 0) }
                 for word in words ?? [] { self.word(word) }
                 list(body)
                 redirects(redirections)
             case .caseClause(let subject, let items, let redirections):
+                conditional += 1
+                defer { conditional -= 1 }
                 word(subject)
                 for item in items {
                     for pattern in item.patterns { word(pattern) }
                     list(item.body)
                 }
                 redirects(redirections)
-            case .function(let name, let body, _):
+            case .function(let name, let body, let offset):
                 // The body is proven at each call, with that call's arguments standing for "$@".
                 functions.insert(name)
-                bodies[name] = body
+                let known = bodies[name]?[offset] != nil
+                bodies[name, default: [:]][offset] = body
+                if conditional == 0 { surely.insert(name) }
+                if learning, !known {
+                    conditional += 1
+                    self.command(body)
+                    conditional -= 1
+                }
             }
         }
 
@@ -210,7 +278,7 @@ public enum ReadOnlyScript {
             if name == "read" || name == "getopts" || name == "export" || name == "readonly" || name == "local" {
                 for arg in argv.dropFirst() { assigned.insert(String((arg.literal ?? arg.prefix).prefix { $0 != "=" })) }
             }
-            if name == "read" || name == "getopts" || name == "local", !functions.contains(name),
+            if name == "read" || name == "getopts" || name == "local", !surely.contains(name),
                 let reason = ReadOnlyScript.nameProblem(name, Array(argv.dropFirst()))
             {
                 fail(reason, command.offset)
@@ -225,16 +293,25 @@ public enum ReadOnlyScript {
             if name == "hash", !functions.contains(name), argv.count > 1 {
                 fail("'hash \(argv[1].display)' changes which program a name runs (only 'hash' alone, which lists, is read-only)", command.offset)
             }
-            if functions.contains(name) {
-                guard let body = bodies[name] else { return }
+            if functions.contains(name), let defined = bodies[name] {
                 calls += 1
                 defer { calls -= 1 }
                 guard calls < 16 else { return fail("the function '\(name)' calls itself too deeply to follow", command.offset) }
                 let saved = positional
                 positional = Array(argv.dropFirst())
-                self.command(body)
+                conditional += 1
+                for offset in defined.keys.sorted() { defined[offset].map { self.command($0) } }
+                conditional -= 1
                 positional = saved
-                return
+                // Until a definition surely ran, the name may still run a program or a builtin.
+                if surely.contains(name) { return }
+            }
+            if name == "unset", !surely.contains(name),
+                let named = argv.dropFirst().first(where: { arg in
+                    arg.literal.map { $0.hasPrefix("-") && $0.contains("f") || functions.contains($0) } == true
+                })
+            {
+                fail("'unset \(named.display)' may remove a function, after which its name runs a program", command.offset)
             }
             if ["eval", ".", "source", "trap", "alias", "exec", "set", "export", "readonly", "ulimit", "kill", "fc", "jobs", "fg", "bg"].contains(
                 name)
@@ -267,6 +344,13 @@ public enum ReadOnlyScript {
                     fail("'\(name)' runs or changes code Medic cannot see at validation", command.offset)
                 }
                 return
+            }
+            if name == "wait", !surely.contains(name), let reason = ReadOnlyScript.waitProblem(Array(argv.dropFirst())) {
+                fail(reason, command.offset)
+            }
+            // A function named hash that may not be defined yet leaves the builtin to run.
+            if name == "hash", functions.contains(name), !surely.contains(name), argv.count > 1 {
+                fail("'hash \(argv[1].display)' changes which program a name runs (only 'hash' alone, which lists, is read-only)", command.offset)
             }
             if ReadOnlyScript.builtins.contains(name) || name == "hash" { return }
             run(argv, at: command.offset)

@@ -23,7 +23,9 @@ public enum RemoteScript {
         for payload: Invocation.Payload, environment: [String: String], marker: String, timeout: TimeSpan = TimeSpan(milliseconds: 10_000)
     ) -> Result<String, WalkProblem> {
         let words: [String]
-        var environment = environment
+        // Never PATH, LD_PRELOAD or the like from a runbook's variables: they would reach the
+        // wrapper's own commands (setsid, cat, kill) as well as the step.
+        var environment = EnvironmentName.exportable(environment)
         var input: String?
         switch payload {
         case .command(let argv): words = argv

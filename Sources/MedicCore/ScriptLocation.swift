@@ -31,11 +31,12 @@ public struct ScriptLocation: Sendable, Hashable {
         self.snippets = snippets
     }
 
-    /// Where the `offset`th character of `text` (the whole script, snippets first) is written.
+    /// Where the `offset`th Unicode scalar of `text` (the whole script, snippets first; the
+    /// shell parser counts scalars) is written.
     /// A block scalar's lines are pointed at from column 1, since its indentation is not kept
     /// with the text; a plain scalar's first line from the scalar's column.
     public func location(of offset: Int, in text: String) -> SourceLocation {
-        let before = text.prefix(offset)
+        let before = text.unicodeScalars.prefix(offset)
         var line = before.filter { $0 == "\n" }.count
         let column = before.count - (before.lastIndex(of: "\n").map { before.distance(from: before.startIndex, to: $0) + 1 } ?? 0)
         for piece in snippets {

@@ -40,7 +40,10 @@ public struct ShellParser {
 
     /// Parses a whole script.
     public static func parse(_ script: String) throws(ShellSyntaxError) -> ShellScript {
-        var parser = ShellParser(Array(script), text: script, base: 0)
+        // The shell reads bytes; Swift groups a character with the combining marks after it (a
+        // `"` and U+0301 are one character, not a quote) and "\r\n" into one (not a line
+        // break): each Unicode scalar is a character of its own here, and offsets count scalars.
+        var parser = ShellParser(script.unicodeScalars.map(Character.init), text: script, base: 0)
         let list = try parser.list(until: [])
         parser.skipBlanks()
         if parser.index < parser.chars.count {

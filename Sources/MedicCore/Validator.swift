@@ -73,6 +73,7 @@ public struct Validator: Sendable {
             { references(runbook) },
             { reachability(runbook) },
             { variables(runbook) },
+            { environmentNames(runbook) },
             { regexes(runbook) },
             { defaults(runbook) },
             { hostProblems(runbook) },

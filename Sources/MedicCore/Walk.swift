@@ -523,7 +523,9 @@ public struct Walk: Sendable {
                 environment[input.environmentName + "_SECONDS"] = String(span.wholeSeconds)
             }
         }
-        return environment
+        // The validator refuses a name such as `path`; none is exported whatever the runbook or
+        // a replayed journal holds.
+        return EnvironmentName.exportable(environment)
     }
 }
 

@@ -45,14 +45,16 @@ public final class LocalRunner: StepRunner {
         let processes = ProcessRunner(interrupt: interrupt, graceMilliseconds: graceMilliseconds)
         var confined = invocation.kind == .check ? sandbox : nil
         if invocation.writableFileSystem { confined = confined?.withoutMountConfinement }
+        // Never PATH, LD_PRELOAD or the like from a runbook's variables, whoever built the invocation.
+        let environment = EnvironmentName.exportable(invocation.environment)
         switch invocation.payload {
         case .command(let argv):
             return processes.run(
-                argv, environment: invocation.environment, timeout: invocation.timeout, endLeftovers: invocation.kind == .check, sandbox: confined,
+                argv, environment: environment, timeout: invocation.timeout, endLeftovers: invocation.kind == .check, sandbox: confined,
                 output: output)
         case .script(let text):
             return processes.run(
-                ["/bin/sh", "-c", text], environment: invocation.environment, timeout: invocation.timeout, endLeftovers: invocation.kind == .check,
+                ["/bin/sh", "-c", text], environment: environment, timeout: invocation.timeout, endLeftovers: invocation.kind == .check,
                 sandbox: confined, output: output)
         case .http(let request):
             return HTTPProbe(interrupt: interrupt).run(request, timeout: invocation.timeout, output: output)

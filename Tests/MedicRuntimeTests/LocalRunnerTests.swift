@@ -52,13 +52,13 @@ struct LocalRunnerTests {
         #expect(!FileManager.default.fileExists(atPath: marker))
     }
 
-    @Test("the invocation's environment reaches scripts, on top of the inherited one")
+    @Test("the invocation's environment reaches scripts, on top of the inherited one, but never sets HOME or PATH")
     func environment() {
         let ran = run(
-            .script(#"printf '%s|%s|%s' "$MEDIC_TEST_VALUE" "$HOME" "${PATH:+inherited}""#),
-            environment: ["MEDIC_TEST_VALUE": "a b; $(id) `id`", "HOME": "/overridden"]
+            .script(#"printf '%s|%s|%s|%s' "$MEDIC_TEST_VALUE" "$USER" "${PATH:+inherited}" "$HOME""#),
+            environment: ["MEDIC_TEST_VALUE": "a b; $(id) `id`", "USER": "overridden", "HOME": "/overridden", "PATH": "/overridden"]
         )
-        #expect(ran.text == "a b; $(id) `id`|/overridden|inherited")
+        #expect(ran.text == "a b; $(id) `id`|overridden|inherited|\(ProcessInfo.processInfo.environment["HOME"] ?? "")")
         let command = run(.command(argv: ["sh", "-c", #"printf '%s' "$MEDIC_TEST_VALUE""#]), environment: ["MEDIC_TEST_VALUE": "for commands too"])
         #expect(command.text == "for commands too")
     }

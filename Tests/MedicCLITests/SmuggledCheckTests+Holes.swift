@@ -1,0 +1,124 @@
+import Foundation
+import MedicTestSupport
+import Testing
+
+/// The holes a read-only review found in the proof of issue 11 (awk's `/` after `getline`, sed
+/// labels, function redefinitions, bash array subscripts, variable names that set PATH), held to
+/// the corpus's rules: the script creates the marker when its shell runs it (bash for bash's
+/// features, gawk where awks differ), `medic validate` refuses it with a located error, and
+/// `medic run --dry-run` never creates the marker.
+extension SmuggledCheckTests {
+    /// One hostile check: its script (`{M}` the marker), a part of the reason, and the shell (and
+    /// the program it needs) that shows the script creating the marker.
+    struct Hole: Sendable, CustomTestStringConvertible {
+        var script: String
+        var reason: String
+        var shell = "/bin/sh"
+        var needs = "/bin/sh"
+        var testDescription: String { script }
+    }
+
+    static let holes: [Hole] = [
+        // awk: where awks disagree whether '/' divides or starts a regex, Medic may not guess.
+        Hole(script: #"awk 'BEGIN { x = getline / 1; system("touch {M}"); y = 1 / 1 }' </dev/null"#, reason: "a '/' after 'getline'"),
+        Hole(script: #"mawk 'BEGIN { x = length / "/ ; system("touch {M}") ; y = "" }'"#, reason: "a '/' after 'length'", needs: "/usr/bin/mawk"),
+        Hole(script: #"mawk 'BEGIN { x = $ / "/ ; system("touch {M}") ; y = "" }'"#, reason: "a '/' after '$'", needs: "/usr/bin/mawk"),
+        Hole(script: #"gawk 'BEGIN { if (1) / "/ ; system("touch {M}") ; y = "" }'"#, reason: "a '/' after ')'", needs: "/usr/bin/gawk"),
+        // A quote followed by a combining mark is one Swift character, but a quote to sh and awk.
+        Hole(script: "echo \"\u{301}\"; touch {M}; echo \"\" # \"", reason: "'touch' is not on Medic's list"),
+        Hole(script: #"awk 'BEGIN { x = "\#u{301}"; system("touch {M}"); y = "" } # "'"#, reason: "does not end"),
+        // sed: a label ends at a blank, and another command follows it.
+        Hole(script: "sed ':x e touch {M}' /etc/hostname", reason: "runs a command ('e')"),
+        Hole(script: "sed -n ':x w {M}' /etc/hostname", reason: "writes a file ('w')"),
+        Hole(script: "sed -n 'bx w {M}' /etc/hostname", reason: "writes a file ('w')"),
+        // Functions: every body a name ever has, and a name that may not be a function yet.
+        Hole(script: "f() { echo first; }; for i in 1 2; do f; f() { touch {M}; }; done", reason: "'touch' is not on Medic's list"),
+        Hole(script: "if false; then touch() { :; }; fi; touch {M}", reason: "'touch' is not on Medic's list"),
+        Hole(script: "touch() { :; }; unset -f touch; touch {M}", reason: "'unset -f' may remove a function"),
+        // bash evaluates an array element's subscript as code wherever a builtin reads or assigns it.
+        Hole(script: "test -v 'a[$(touch {M})]'", reason: "an array element", shell: "/bin/bash"),
+        Hole(script: "[ -v 'a[$(touch {M})]' ]", reason: "an array element", shell: "/bin/bash"),
+        Hole(script: #"x=-v; y='a[$(touch {M})]'; [ $x "$y" ]"#, reason: "an array element", shell: "/bin/bash"),
+        Hole(script: "read 'a[$(touch {M})]' < /etc/hostname", reason: "array", shell: "/bin/bash"),
+        Hole(script: "f() { local 'a[$(touch {M})]=1'; }; f", reason: "array", shell: "/bin/bash"),
+        Hole(script: "sleep 0 & wait -n -p 'b[$(touch {M})]'", reason: "'wait -p' assigns", shell: "/bin/bash"),
+    ]
+
+    @Test("each hole is refused with a located error naming the command; a dry run runs none", arguments: holes)
+    func holeRefused(_ hole: Hole) throws {
+        let (folder, evil, pathFile, marker) = try playground()
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let script = Self.fill(hole.script, evil: evil, pathFile: pathFile, marker: marker)
+        if FileManager.default.isExecutableFile(atPath: hole.needs), FileManager.default.isExecutableFile(atPath: hole.shell) {
+            let shown = try Spawn.run([hole.shell, "-c", script], timeout: 20)
+            #expect(FileManager.default.fileExists(atPath: marker), "\(script) did not create the marker under \(hole.shell): \(shown.output)")
+            try? FileManager.default.removeItem(atPath: marker)
+        }
+        try Self.runbook(script).write(toFile: folder + "/smuggled.yaml", atomically: true, encoding: .utf8)
+        let validate = try medic(["validate", "smuggled.yaml"], in: folder)
+        #expect(validate.status == 2, "\(script): \(validate.output)")
+        let located = "smuggled.yaml:10:1: error: check 'look' must be provably read-only, but "
+        #expect(
+            validate.output.split(separator: "\n").contains { $0.hasPrefix(located) && $0.contains(hole.reason) }, "\(script): \(validate.output)")
+        let run = try medic(["run", "smuggled.yaml", "--dry-run", "--transcript", folder + "/session"], in: folder)
+        #expect(run.status == 2, "\(script): \(run.output)")
+        #expect(!FileManager.default.fileExists(atPath: marker), "\(script) ran through medic run --dry-run")
+    }
+
+    /// A runbook variable named so that scripts would see it as PATH: an input with a default,
+    /// a capture of a check's output, each before a check that runs `cat` (as a script and as a
+    /// command, which runs with no shell).
+    @Test(
+        "a variable that would set PATH is refused where it is named; the planted cat never runs",
+        arguments: [
+            (name: "input", line: "5:3", what: "the input 'path'"),
+            (name: "capture", line: "11:14", what: "the capture 'path' of 'first'"),
+        ])
+    func pathVariable(_ kind: (name: String, line: String, what: String)) throws {
+        let (folder, evil, _, marker) = try playground()
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let value = evil + ":/usr/bin:/bin"
+        let runbook = """
+            medic: 1
+            id: smuggled
+            title: A variable named path
+            \(kind.name == "input" ? "inputs:\n  path: {type: string, default: '\(value)', description: d}" : "inputs: {}")
+            steps:
+              first:
+                kind: check
+                title: First
+                why: w
+                script: echo '\(value)'
+                capture: '(?<\(kind.name == "capture" ? "path" : "seen")>\\S+)'
+                branches:
+                  - otherwise: look
+              look:
+                kind: check
+                title: Look
+                why: w
+                script: cat /etc/hostname
+                branches:
+                  - otherwise: again
+              again:
+                kind: check
+                title: Again
+                why: w
+                command: [cat, /etc/hostname]
+                branches:
+                  - otherwise: done
+              done: {kind: conclusion, title: Done, why: w, outcome: no-fault, cause: none}
+            causes:
+              none: {title: "No fault found", description: "In this test, no fault found."}
+
+            """
+        try runbook.write(toFile: folder + "/named.yaml", atomically: true, encoding: .utf8)
+        let validate = try medic(["validate", "named.yaml"], in: folder)
+        #expect(validate.status == 2, "\(validate.output)")
+        #expect(
+            validate.output.contains("named.yaml:\(kind.line): error: \(kind.what) reaches every step as the environment variable PATH"),
+            "\(validate.output)")
+        let run = try medic(["run", "named.yaml", "--dry-run", "--transcript", folder + "/session"], in: folder)
+        #expect(run.status == 2, "\(run.output)")
+        #expect(!FileManager.default.fileExists(atPath: marker), "the planted cat ran: \(run.output)")
+    }
+}

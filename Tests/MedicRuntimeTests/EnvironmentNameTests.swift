@@ -1,0 +1,49 @@
+import Foundation
+import MedicCore
+import MedicRuntime
+import Testing
+
+/// The run-time guard of issue 11: whatever built an invocation (a runbook the validator
+/// refused, a replayed journal, a test), a variable whose upper-case name the shell, the loader
+/// or a program reads is never exported, here or in the wrapper sent to another host.
+@Suite("A step's environment never sets PATH, LD_PRELOAD or the like")
+struct EnvironmentNameTests {
+    @Test("refused names, exact and by family, and names that stay")
+    func names() {
+        for name in [
+            "path", "ld_preload", "ld_library_path", "home", "kubeconfig", "bash_env", "ifs", "env", "openssl_conf", "lc_all", "tmpdir", "ps4",
+        ] {
+            #expect(EnvironmentName.problem(name) != nil, "\(name)")
+        }
+        #expect(EnvironmentName.problem("path")?.contains("environment variable PATH") == true)
+        for name in ["host", "kube_context", "kube_namespace", "docker_state", "ssl_failed", "error_window", "app_url", "psql_port"] {
+            #expect(EnvironmentName.problem(name) == nil, "\(name)")
+        }
+    }
+
+    @Test("a script run here gets no PATH from the invocation: the real cat runs, not the planted one")
+    func localScript() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("medic-env-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        let marker = folder + "/marker"
+        try "#!/bin/sh\n: > '\(marker)'\n".write(toFile: folder + "/cat", atomically: true, encoding: .utf8)
+        #expect(chmod(folder + "/cat", 0o755) == 0)
+        let planted = ["PATH": folder + ":/usr/bin:/bin", "LD_PRELOAD": folder + "/none.so", "HOST": "web1"]
+        let script = run(.script("cat /dev/null; echo \"$HOST ${LD_PRELOAD-unset}\""), environment: planted)
+        #expect(script.text == "web1 unset\n")
+        let command = run(.command(argv: ["cat", "/dev/null"]), environment: planted)
+        #expect(command.result.exitStatus == 0)
+        #expect(!FileManager.default.fileExists(atPath: marker), "the planted cat ran")
+    }
+
+    @Test("the wrapper sent to another host exports no such name, before its own commands either")
+    func remoteWrapper() throws {
+        let text = try RemoteScript.text(
+            for: .script("cat /etc/hostname"), environment: ["PATH": "/tmp/evil:/bin", "LD_PRELOAD": "/tmp/x.so", "HOST": "web1"], marker: "m"
+        ).get()
+        #expect(!text.contains("PATH="))
+        #expect(!text.contains("LD_PRELOAD"))
+        #expect(text.contains("HOST='web1'; export HOST"))
+    }
+}
