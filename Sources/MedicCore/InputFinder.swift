@@ -193,7 +193,8 @@ public struct InputFinder {
                 let problem: String?
                 switch file {
                 case .failure(let unknown): problem = "\(unknown.option): \(unknown.reason)"
-                case .success(let path): problem = judge.map { $0.problem(path) } ?? "\(path.option) \(path.path): Medic has no way to check files here"
+                case .success(let path):
+                    problem = judge.map { $0.problem(path) } ?? "\(path.option) \(path.path): Medic has no way to check files here"
                 }
                 if let problem {
                     return .failure(DiscoveryFailure("not run, since it runs without asking: \(TerminalText.sanitize(problem))"))

@@ -17,7 +17,13 @@ extension RunSession {
                 return judge.problem(path)
             }
         }
-        guard !problems.isEmpty else { return nil }
+        guard !problems.isEmpty else {
+            let paths = invocation.configurationFiles.compactMap { try? $0.get() }.map { "\($0.option) \($0.path)" }
+            console.show(
+                "  configuration checked: " + TerminalText.sanitize(walk.masking.apply(paths.joined(separator: ", ")))
+                    + " (no other user can write it)", .dim)
+            return nil
+        }
         for problem in problems {
             let text = walk.masking.apply(problem)
             console.show("  not read-only for sure: " + TerminalText.sanitize(text), .warning)

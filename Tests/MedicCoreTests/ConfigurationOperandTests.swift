@@ -33,14 +33,18 @@ struct ConfigurationOperandTests {
         let location = SourceLocation(file: "t.yaml", line: 1, column: 1)
         let argv = ["supervisorctl", "-c", "${supervisor_conf}", "status"].map { Template($0, at: location) }
         let operands = ReadOnlyCheck.examine(.command(argv), at: location).configurationOperands
-        #expect(operands == [ConfigurationOperand(option: "supervisorctl -c", isFolder: false, segments: [.variable("supervisor_conf")], singleField: true)])
+        #expect(
+            operands == [
+                ConfigurationOperand(option: "supervisorctl -c", isFolder: false, segments: [.variable("supervisor_conf")], singleField: true)
+            ])
         let path = try operands[0].resolve { $0 == "supervisor_conf" ? "/tmp/s.conf" : nil }.get()
         #expect(path == ConfigurationPath(option: "supervisorctl -c", path: "/tmp/s.conf", isFolder: false))
     }
 
     @Test("a value Medic does not know, or one the shell would split, cannot be judged")
     func unresolvable() {
-        let operand = ConfigurationOperand(option: "nginx -c", isFolder: false, segments: [.variable("HOME"), .literal("/n.conf")], singleField: true)
+        let operand = ConfigurationOperand(
+            option: "nginx -c", isFolder: false, segments: [.variable("HOME"), .literal("/n.conf")], singleField: true)
         #expect(throws: ConfigurationPath.Unknown.self) { try operand.resolve { _ in nil }.get() }
         let unquoted = Self.operands("nginx -T -c $NGINX_CONF")
         #expect(unquoted.first?.singleField == false)

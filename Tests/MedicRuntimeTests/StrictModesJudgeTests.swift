@@ -100,7 +100,9 @@ struct StrictModesJudgeTests {
         let root = try Self.folder()
         try Self.file(root + "/nginx.conf", mode: 0o646)
         try Self.expect(root + "/nginx.conf", "\(root)/nginx.conf is writable by others")
-        #expect(Self.here(root + "/nginx.conf") == "nginx -c \(root)/nginx.conf: \(root)/nginx.conf is writable by others (mode 0646), so another user could have written it")
+        #expect(
+            Self.here(root + "/nginx.conf")
+                == "nginx -c \(root)/nginx.conf: \(root)/nginx.conf is writable by others (mode 0646), so another user could have written it")
     }
 
     @Test("a folder on the path its group can write is refused: the file could be replaced")
