@@ -17,6 +17,12 @@
 #ifndef SYS_close_range
 #define SYS_close_range 436
 #endif
+#ifndef SYS_pidfd_open
+#define SYS_pidfd_open 434
+#endif
+#ifndef SYS_pidfd_send_signal
+#define SYS_pidfd_send_signal 424
+#endif
 
 // The shepherd is a fork of Medic, a process with threads, that never execs: everything it does,
 // for its whole life, is a system call or plain C on its own stack and static storage (no
@@ -160,10 +166,34 @@ static void reap_exited(void) {
     while (waitpid(-1, NULL, WNOHANG) > 0) {}
 }
 
-// A check's: ends every descendant by pid with SIGKILL, naming those outside `group`, and reaps
-// them as they become the shepherd's, again and again until the shepherd has no child left (or
-// two seconds have passed: a process stuck in the kernel cannot die sooner).
-static void end_tree(pid_t self, pid_t group, int reports) {
+// Whether `parent` is the shepherd or one of the `found` processes of `tree`.
+static int in_tree_or_self(pid_t parent, pid_t self, int found) {
+    if (parent == self) return 1;
+    for (int i = 0; i < found; i++)
+        if (processes[tree[i]].pid == parent) return 1;
+    return 0;
+}
+
+// Sends SIGKILL to `process`, one of the `found` descendants just read, if it is still one: its
+// pid is pinned by a pidfd first, then its parent read again, so that a pid freed and taken by
+// another process since /proc was read (its parent, also ours, may have reaped it) is never
+// signalled. Without pidfds (Linux before 5.3), by pid.
+static void end_process(const struct process *process, pid_t self, int found) {
+    int pidfd = (int)syscall(SYS_pidfd_open, process->pid, 0);
+    if (pidfd < 0) {
+        if (errno == ENOSYS) kill(process->pid, SIGKILL);
+        return;
+    }
+    struct process now;
+    if (read_process(process->pid, &now) && in_tree_or_self(now.parent, self, found)) syscall(SYS_pidfd_send_signal, pidfd, SIGKILL, NULL, 0);
+    close(pidfd);
+}
+
+// A check's: ends every descendant with SIGKILL, naming those outside `group`, and reaps them as
+// they become the shepherd's, again and again until the shepherd has no child left, or two
+// seconds have passed (a process stuck in the kernel cannot die sooner). Returns how many still
+// lived then (0 when all ended).
+static int end_tree(pid_t self, pid_t group, int reports) {
     int named_count = 0;
     long deadline = now_milliseconds() + 2000;
     for (;;) {
@@ -172,7 +202,7 @@ static void end_tree(pid_t self, pid_t group, int reports) {
             const struct process *process = &processes[tree[i]];
             if (is_zombie(process)) continue;
             alive++;
-            kill(process->pid, SIGKILL);
+            end_process(process, self, found);
             if (process->group == group) continue;
             int seen = 0;
             for (int j = 0; j < named_count && !seen; j++) seen = named[j] == process->pid;
@@ -181,8 +211,16 @@ static void end_tree(pid_t self, pid_t group, int reports) {
             send_message(reports, MEDIC_SHEPHERD_ESCAPEE, process->pid, 0, process->name);
         }
         reap_exited();
-        if (alive == 0 && waitpid(-1, NULL, WNOHANG) < 0 && errno == ECHILD) return;
-        if (now_milliseconds() >= deadline) return;
+        if (alive == 0 && waitpid(-1, NULL, WNOHANG) < 0 && errno == ECHILD) return 0;
+        if (now_milliseconds() >= deadline) {
+            // What still lives once the last SIGKILL had its moment.
+            struct timespec settle = {0, 20000000};
+            nanosleep(&settle, NULL);
+            reap_exited();
+            int left = 0, last = find_tree(self);
+            for (int i = 0; i < last; i++) left += !is_zombie(&processes[tree[i]]);
+            return left;
+        }
         struct timespec pause = {0, 2000000};
         nanosleep(&pause, NULL);
     }
@@ -286,7 +324,8 @@ static void shepherd(const char *file, char *const argv[], char *const envp[], i
     while (read(control, &done, 1) < 0 && errno == EINTR) {}
     while (waitpid(program, NULL, 0) < 0 && errno == EINTR) {}
     if (end_escapees) {
-        end_tree(getpid(), program, reports);
+        int survived = end_tree(getpid(), program, reports);
+        if (survived > 0) send_message(reports, MEDIC_SHEPHERD_SURVIVED, survived, 0, NULL);
     } else {
         name_tree(getpid(), program, reports);
     }

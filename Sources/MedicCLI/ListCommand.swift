@@ -42,7 +42,8 @@ struct ListCommand: ParsableCommand {
             // An invalid file has no bundle; read it alone for whatever id and title it has.
             let loaded = bundle?.root ?? RunbookLoader().loadFile(file).runbook
             let id = loaded?.id ?? ""
-            let title = loaded?.title ?? ""
+            // Shown as a line of a table: a title's control characters are made visible.
+            let title = TerminalText.sanitize(loaded?.title ?? "").split(separator: "\n", omittingEmptySubsequences: false).joined(separator: " ")
             rows.append((id.isEmpty ? "?" : id, title.isEmpty ? (loaded == nil ? "(unreadable)" : "(no title)") : title, status, file))
         }
         // Every column but the last is padded to its widest cell, so each starts at the same column

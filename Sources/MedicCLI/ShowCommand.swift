@@ -15,7 +15,9 @@ struct ShowCommand: ParsableCommand {
 
     func run() throws {
         let bundle = try loadValidBundle(RunbookArgument.resolve(file))
-        StandardStreams.output.write(RunbookDocument(bundle.root).render())
+        // A runbook's text (titles, whys, scripts, reasons) may hold escape sequences a YAML
+        // string can spell: they are shown, never interpreted by the terminal.
+        StandardStreams.output.write(TerminalText.sanitize(RunbookDocument(bundle.root).render()))
     }
 }
 
@@ -34,7 +36,7 @@ struct GraphCommand: ParsableCommand {
 
     func run() throws {
         let bundle = try loadValidBundle(RunbookArgument.resolve(file))
-        StandardStreams.output.write(GraphRenderer(bundle.root).render(format))
+        StandardStreams.output.write(TerminalText.sanitize(GraphRenderer(bundle.root).render(format)))
     }
 }
 

@@ -21,11 +21,16 @@ public protocol Console: AnyObject {
     /// The screen's width in columns, asked afresh each time so a resize counts; nil when
     /// standard output is not a terminal (then nothing is wrapped).
     var width: Int? { get }
+    /// Whether Medic has been told to stop (SIGTERM, or the terminal hung up) and has not yet
+    /// acted on it; asked without clearing it, to say truly why a step was cancelled.
+    var stopPending: Bool { get }
 }
 
 extension Console {
     /// No width: nothing is wrapped.
     public var width: Int? { nil }
+    /// Never told to stop.
+    public var stopPending: Bool { false }
 }
 
 /// What the operator did at a prompt.

@@ -75,8 +75,8 @@ public struct RegexPattern: Sendable, Hashable, CustomStringConvertible {
         public var groupNames: [String]
         /// Its first repeated group that holds an unbounded quantifier (`nestedQuantifier`).
         public var nestedQuantifier: String?
-        /// Its first repeated group two of whose alternatives can match the same text (`overlappingAlternatives`).
-        public var overlappingAlternatives: String? = nil
+        /// Its first repeated group whose alternatives overlap (`overlappingAlternatives`).
+        public var overlappingAlternatives: Overlap? = nil
     }
 
     /// Compiles the pattern once and keeps what the validator needs of it.

@@ -33,6 +33,9 @@ public struct StepResult: Sendable, Hashable {
     public var escapees: [String] = []
     /// Whether Medic ended `leftovers` and `escapees`.
     public var leftoversEnded = false
+    /// How many of a check's escapees still ran when Medic gave up ending them (2 s of SIGKILL:
+    /// a process stuck in the kernel, or forking faster than it is ended); 0 when all ended.
+    public var escapeesSurvived = 0
 
     /// The output as conditions, captures and counts read it: the whole, or its kept parts.
     public var readableOutput: [String] { keptParts ?? [output] }

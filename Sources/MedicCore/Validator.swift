@@ -274,7 +274,7 @@ public struct Validator: Sendable {
         }
         if let overlapping = compilation.overlappingAlternatives {
             return (
-                "two of whose alternatives can match the same text (\(overlapping))",
+                overlapping.description,
                 "make the alternatives unable to match the same text (a+ rather than (a|aa)+), or bound the repetition"
             )
         }

@@ -174,6 +174,7 @@ struct ProcessRunner {
         )
         result.leftovers = leftovers
         result.escapees = finish.escapees
+        result.escapeesSurvived = finish.survivors
         result.leftoversEnded = endLeftovers
         return result
     }

@@ -58,6 +58,8 @@ struct Shepherd {
         var escapees: [String] = []
         /// Whether the shepherd said it was done (false: it died or took too long, and was killed).
         var complete = false
+        /// How many of a check's processes still lived when the shepherd gave up ending them.
+        var survivors = 0
     }
 
     /// Tells the shepherd to go on (end or name the step's remaining tree), collects what it
@@ -81,19 +83,21 @@ struct Shepherd {
                         break reading
                     }
                     if message.kind == MEDIC_SHEPHERD_ESCAPEE { escaped.append((message.value, Self.name(of: message))) }
+                    if message.kind == MEDIC_SHEPHERD_SURVIVED { finish.survivors = Int(message.value) }
                 }
             }
         }
         if !finish.complete { kill(pid, SIGKILL) }
-        reap()
+        reap(closingControl: false)
         finish.escapees = escaped.sorted { $0.pid < $1.pid }.map { "\($0.name) (pid \($0.pid))" }
         return finish
     }
 
-    /// Reaps the shepherd (which has ended or is about to) and closes its pipes: what it had
-    /// adopted becomes Medic's.
-    func reap() {
+    /// Reaps the shepherd (which has ended or is about to) and closes its pipes (`control` too
+    /// unless `finish` already did): what it had adopted becomes Medic's.
+    func reap(closingControl: Bool = true) {
         close(reports)
+        if closingControl { close(control) }
         while waitpid(pid, nil, 0) < 0, errno == EINTR {}
         Escapees.reaped(pid)
     }

@@ -50,7 +50,8 @@ extension RunSession {
     func showResult(_ result: StepResult, succeeded: Bool, kind: Step.Kind) {
         var parts: [String] = []
         if result.cancelled {
-            parts.append("cancelled (Ctrl-C)")
+            // Ctrl-C, or SIGTERM / a hang-up that the next prompt will act on.
+            parts.append(console.stopPending ? "cancelled (told to stop)" : "cancelled (Ctrl-C)")
         } else if result.timedOut {
             parts.append("timed out and stopped")
         } else if let status = result.httpStatus {

@@ -267,7 +267,11 @@ public final class RunSession {
             switch (escaped, result.leftoversEnded) {
             case (false, true): return "Medic ended \(count) '\(stepID)' left running in the background: \(what)"
             case (false, false): return "'\(stepID)' left \(count) running in the background: \(what)"
-            case (true, true): return "Medic ended \(count) '\(stepID)' started that left its process group (a new session, as setsid makes): \(what)"
+            case (true, true) where result.escapeesSurvived > 0:
+                let survived = result.escapeesSurvived == 1 ? "1 still ran" : "\(result.escapeesSurvived) still ran"
+                return "Medic tried to end \(count) '\(stepID)' started that left its process group, and after 2 s \(survived) "
+                    + "(stuck in the kernel, or forking faster than they were ended): \(what)"
+            case (true, true): return "Medic ended \(count) '\(stepID)' started that left its process group: \(what)"
             case (true, false):
                 return "'\(stepID)' started \(count) that left its process group and \(processes.count == 1 ? "is" : "are") still running: \(what)"
             }

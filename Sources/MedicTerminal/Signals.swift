@@ -14,8 +14,14 @@ public enum Signals {
     /// process) stopped and took the pipe's byte, but cannot end the run itself: the next
     /// prompt, and the command between its phases, ask here. Clears what it reports.
     public static func takeStop() -> Bool {
-        guard medic_signals_peek() & (1 << UInt(SIGHUP) | 1 << UInt(SIGTERM)) != 0 else { return false }
+        guard stopPending else { return false }
         _ = medic_signals_take()
         return true
+    }
+
+    /// Whether Medic was told to stop (SIGTERM, or the terminal hung up) and `takeStop` has not
+    /// reported it yet; clears nothing.
+    public static var stopPending: Bool {
+        medic_signals_peek() & (1 << UInt(SIGHUP) | 1 << UInt(SIGTERM)) != 0
     }
 }

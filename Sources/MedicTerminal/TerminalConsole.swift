@@ -58,6 +58,8 @@ public final class TerminalConsole: Console {
         screenTap?((plain ?? text).replacingLineEnds())
     }
 
+    public var stopPending: Bool { Signals.stopPending }
+
     public func readLine(prompt: String, completions: [String], fresh: Bool) -> ConsoleReply {
         // Told to stop while a step or discovery ran: no prompt waits for an answer then.
         if Signals.takeStop() { return .hangUp }

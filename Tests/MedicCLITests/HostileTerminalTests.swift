@@ -74,3 +74,25 @@ extension HostileTerminalTests {
         #expect(confirmations.count == 2 && confirmations.allSatisfy { !$0.approved }, "\(confirmations)")
     }
 }
+
+extension HostileTerminalTests {
+    @Test("show, graph and list print a runbook's escape sequences and bidi controls escaped")
+    func documentEscaped() throws {
+        let dir = try TestSupport.temporaryDirectory()
+        let fixture = "Tests/MedicCLITests/Fixtures/hostile-text.yaml"
+        var text = try String(contentsOfFile: TestSupport.repositoryRoot + "/" + fixture, encoding: .utf8)
+        text = text.replacingOccurrences(of: "title: Text that tries to drive the terminal", with: "title: \"Text \\e]0;pwned-list\\a\\u202Eseno\"")
+        try text.write(toFile: dir + "/hostile.yaml", atomically: true, encoding: .utf8)
+        let cli = CommandLineTests()
+        let show = try cli.medic(["show", dir + "/hostile.yaml"])
+        #expect(show.status == 0, "\(show.error)")
+        #expect(show.output.contains("^[]0;pwned-target^G^[[2Jweb\\u{202e}1"), "\(show.output)")
+        let graph = try cli.medic(["graph", dir + "/hostile.yaml", "--format", "dot"])
+        #expect(graph.status == 0, "\(graph.error)")
+        let list = try cli.medic(["list", dir])
+        #expect(list.output.contains("Text ^[]0;pwned-list^G\\u{202e}seno"), "\(list.output)")
+        for output in [show.output, graph.output, list.output] {
+            for character in Self.raw { #expect(!output.contains(character), "\(character.unicodeScalars.first?.value ?? 0) written raw") }
+        }
+    }
+}

@@ -3,12 +3,13 @@ import MedicTestSupport
 import Testing
 
 /// SIGTERM while a discovery runs stops the discovery and ends Medic before anything runs,
-/// with or without a terminal: nothing else waiting on the signal pipe may swallow it.
-@Suite("SIGTERM during discovery", .serialized)
+/// with or without a terminal: nothing else waiting on the signal pipe may swallow it. A check
+/// it stops is said to have been stopped so, not by Ctrl-C.
+@Suite("SIGTERM during discovery or a check", .serialized)
 struct StopDuringDiscoveryTests {
     static let runbook = "Tests/MedicCLITests/Fixtures/slow-discovery.yaml"
 
-    /// The pid of the discovery's `sleep 30` whose parent chain leads to `medic`, once it runs.
+    /// Whether a `sleep 30` (the discovery's or the check's) whose parent chain leads to `medic` runs.
     static func waitForDiscovery(under medic: pid_t) -> Bool {
         let deadline = Date().addingTimeInterval(10)
         while Date() < deadline {
@@ -87,5 +88,21 @@ struct StopDuringDiscoveryTests {
         let screen = try terminal.waitFor("[exit 1]", timeout: 5)
         #expect(screen.contains("told to stop while discovering the inputs; nothing was run"))
         #expect(!FileManager.default.fileExists(atPath: dir + "/s"))
+    }
+
+    @Test("at a terminal: a check stopped by SIGTERM is shown as told to stop, not as Ctrl-C")
+    func checkStoppedBySIGTERM() throws {
+        let dir = try TestSupport.temporaryDirectory()
+        let terminal = try Terminal(
+            "\(CommandLineTests.binary) run Tests/MedicCLITests/Fixtures/slow-check.yaml --transcript \(dir)/s",
+            environment: ["XDG_STATE_HOME": dir, "NO_COLOR": "1"])
+        defer { terminal.close() }
+        try terminal.waitFor("Look slowly")
+        let medic = try #require(Self.medicPid(transcript: dir + "/s"))
+        try #require(Self.waitForDiscovery(under: medic), "the check started")
+        kill(medic, SIGTERM)
+        let screen = try terminal.waitFor("[exit 7]", timeout: 10)
+        #expect(screen.contains("cancelled (told to stop)"), "\(screen)")
+        #expect(!screen.contains("Ctrl-C"), "\(screen)")
     }
 }

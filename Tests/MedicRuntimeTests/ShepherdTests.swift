@@ -113,6 +113,41 @@ struct ShepherdTests {
             result.failureReason == "what the program left running outside its process group was not all ended: its shepherd ended first")
     }
 
+    /// A cgroup v1 freezer folder of this test's own, where a frozen process cannot die until it
+    /// is thawed: SIGKILL stays pending (cgroup v2's freezer lets it through, so v1 only).
+    static let freezer = "/sys/fs/cgroup/freezer"
+    static var canFreeze: Bool { getuid() == 0 && access(freezer + "/tasks", W_OK) == 0 }
+
+    @Test(
+        "a check's escapee that cannot be ended within 2 s is not said to be ended: the result counts what still ran",
+        .enabled(if: ShepherdTests.canFreeze, "needs root and the cgroup v1 freezer"))
+    func survivorIsSaid() throws {
+        let folder = "\(Self.freezer)/medic-test-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: false)
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        var frozen: pid_t = 0
+        // As soon as the check prints its escapee's pid, this test freezes it: the shepherd's
+        // SIGKILL then waits in vain until the test thaws it.
+        var bytes: [UInt8] = []
+        let result = LocalRunner().run(invocation(.script("setsid env -i sleep 1060 & echo $!; sleep 1"), timeout: .seconds(20))) { chunk in
+            bytes += chunk
+            guard frozen == 0, let pid = self.pids(in: bytes).first else { return }
+            frozen = pid
+            try? "\(pid)\n".write(toFile: folder + "/tasks", atomically: false, encoding: .utf8)
+            try? "FROZEN\n".write(toFile: folder + "/freezer.state", atomically: false, encoding: .utf8)
+        }
+        defer {
+            try? "THAWED\n".write(toFile: folder + "/freezer.state", atomically: false, encoding: .utf8)
+            if frozen > 0 {
+                kill(frozen, SIGKILL)
+                _ = waitpid(frozen, nil, 0)
+            }
+        }
+        try #require(frozen > 0)
+        #expect(result.escapees == ["sleep (pid \(frozen))"])
+        #expect(result.escapeesSurvived == 1 && result.failureReason == nil)
+    }
+
     @Test("steps running at once in one process: each names and ends only what its own program started")
     func concurrentStepsKeepToTheirOwn() throws {
         // Actions whose escapees are orphaned at once and outlive every check, and checks that

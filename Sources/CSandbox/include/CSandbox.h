@@ -32,7 +32,7 @@ typedef struct {
 typedef struct {
     int32_t kind;
     /// MEDIC_SHEPHERD_FORKED (before it execs) and _STARTED: the program's pid; _FAILED: the stage; _EXITED: the program's
-    /// wait status; _ESCAPEE: its pid.
+    /// wait status; _ESCAPEE: its pid; _SURVIVED: how many of the step's processes still lived when it gave up ending them.
     int32_t value;
     /// MEDIC_SHEPHERD_FAILED: the errno.
     int32_t detail;
@@ -46,6 +46,7 @@ typedef struct {
 #define MEDIC_SHEPHERD_ESCAPEE 4
 #define MEDIC_SHEPHERD_DONE 5
 #define MEDIC_SHEPHERD_FORKED 6
+#define MEDIC_SHEPHERD_SURVIVED 7
 
 /// Starts `file` (looked up on PATH when it has no slash) with `argv` and `envp` under a
 /// shepherd: a fork of Medic that makes itself a child subreaper and starts the program in a
@@ -58,7 +59,8 @@ typedef struct {
 /// own descendants, found by PPid in /proc, whatever their environment): with `end_escapees`
 /// (a check) it ends them all with SIGKILL by pid and reaps them, else (an action) it leaves them
 /// running; either way it names those outside the program's group (MEDIC_SHEPHERD_ESCAPEE), says
-/// MEDIC_SHEPHERD_DONE and exits, so what still runs becomes Medic's.
+/// how many of a check's still lived after two seconds of trying (MEDIC_SHEPHERD_SURVIVED, only
+/// when some did), says MEDIC_SHEPHERD_DONE and exits, so what still runs becomes Medic's.
 ///
 /// Returns 0 and fills `*started` once the program has exec'd (or once it was forked, when the
 /// shepherd died right after: then `reports` is at its end, and the program is Medic's child), or
