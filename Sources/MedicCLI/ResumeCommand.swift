@@ -14,7 +14,8 @@ struct ResumeCommand: ParsableCommand {
         discussion: """
             Rebuilds where the run stopped from its journal, without running anything, then enters \
             that step afresh: a check runs again, an action asks for a new confirmation (an action \
-            that was started but whose result was never recorded is pointed out). A run that \
+            that was started but whose result was never recorded is pointed out, and one approved but never \
+            started is told apart from it). A run that \
             stopped because it needed a person (exit status 7) is resumed the same way. The continuation \
             is recorded in a new session directory that names the old one. Secret inputs are not in \
             the journal: give them again (MEDIC_VAR_<name>, --var-file, or the prompt).
@@ -90,9 +91,14 @@ struct ResumeCommand: ParsableCommand {
             console.show("Actions that ran to completion and will not be repeated: \(outcome.completedActions.joined(separator: ", "))", .dim)
         }
         if let action = outcome.interruptedAction {
-            console.show(
-                "The action \(action) was approved and started, but its result was never recorded: check by hand what it did before you approve it again.",
-                .warning)
+            if outcome.interruptedActionStarted {
+                console.show(
+                    "The action \(action) was approved and started, but its result was never recorded: check by hand what it did before you approve it again.",
+                    .warning)
+            } else {
+                // The run record is written, and synced, before an action starts: without one it never did.
+                console.show("The action \(action) was approved, but the journal records no start of it: it did not run.", .warning)
+            }
         }
         // What became of the earlier runs' actions, with the times their journals stamped.
         var earlier = ActionAccount()

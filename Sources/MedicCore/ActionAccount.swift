@@ -9,6 +9,11 @@ public struct ActionAccount: Sendable, Hashable {
     /// Every visit to an action, in the order the walk reached them (an action entered again
     /// after `back` or `retry` is a new visit).
     public private(set) var actions: [ActionRecord] = []
+    /// Whether the walk is still at the last action visited (no other step entered since): a
+    /// host-set check run then is that rollout's check between batches.
+    private var atLastAction = false
+    /// The last `hosts` record of a run, for the result that follows it.
+    private var lastHosts: HostsRecord?
 
     /// Creates an empty account.
     public init() {}
@@ -29,8 +34,12 @@ public struct ActionAccount: Sendable, Hashable {
         switch event {
         case .step(let visit) where visit.kind == .action:
             actions.append(ActionRecord(stepID: visit.stepID, title: visit.title, fate: .unanswered))
+            atLastAction = true
+        case .step:
+            atLastAction = false
         case .confirm(let confirm):
             update(confirm.stepID) { record in
+                record.batches.append(ActionRecord.BatchDecision(approved: confirm.approved, reply: confirm.reply, by: confirm.by, at: time))
                 record.by = confirm.by
                 record.at = time
                 record.reply = confirm.reply
@@ -55,14 +64,23 @@ public struct ActionAccount: Sendable, Hashable {
                 } else {
                     record.fate = .unfinished
                     record.startedAt = time
+                    if let (number, count) = Self.batch(in: run.placement) {
+                        if record.batchCount == 0 { record.firstBatch = number }
+                        record.batchCount = count
+                    }
                 }
             }
+        case .hosts(let hosts):
+            if hosts.stopped == nil { lastHosts = hosts }
+            observeRollout(hosts)
         case .result(let result):
+            let hosts = lastHosts?.stepID == result.stepID ? lastHosts : nil
             update(result.stepID) { record in
                 guard record.fate == .unfinished, result.notRun == nil else { return }
                 record.fate = result.succeeded ? .done : .failed
-                record.result = Self.describe(result)
+                record.result = Self.describe(result, hosts: hosts)
             }
+            settleRollout()
         case .command(let stepID, let text):
             update(stepID) { record in
                 if record.fate == .unanswered { record.reply = text }
@@ -72,6 +90,61 @@ public struct ActionAccount: Sendable, Hashable {
         }
     }
 
+    /// A rollout's `hosts` record: a batch that ran, the check between batches, or the hosts a
+    /// stopped rollout never reached.
+    private mutating func observeRollout(_ record: HostsRecord) {
+        guard atLastAction, let last = actions.indices.last else { return }
+        var action = actions[last]
+        if record.stepID == action.stepID, let reason = record.stopped {
+            for host in record.hosts {
+                action.hosts.append(ActionRecord.HostFate(host: host.host, state: .notRun, detail: "the rollout stopped (\(reason))"))
+            }
+        } else if record.stepID == action.stepID {
+            guard action.isRollout else { return }
+            action.batchesRun += 1
+            for host in record.hosts {
+                action.hosts.append(
+                    ActionRecord.HostFate(host: host.host, state: host.succeeded ? .succeeded : .failed, detail: HostGroup.status(host)))
+            }
+        } else if action.isRollout {
+            // The check between batches: where it did not pass, the action did not succeed.
+            for host in record.hosts where !host.succeeded {
+                guard let index = action.hosts.lastIndex(where: { $0.host == host.host && $0.state == .succeeded }) else { continue }
+                action.hosts[index].state = .verifyFailed
+                action.hosts[index].detail = "the check \(record.stepID) did not pass there: \(HostGroup.status(host))"
+            }
+        }
+        actions[last] = action
+        settleRollout()
+    }
+
+    /// A rollout's fate, from its hosts: done only where every batch ran and succeeded.
+    private mutating func settleRollout() {
+        guard let last = actions.indices.last, actions[last].isRollout else { return }
+        var action = actions[last]
+        guard action.hosts.contains(where: { $0.state != .notRun }) else { return }
+        if action.batches.last?.approved == true, action.batchesRun < action.batches.count {
+            action.fate = .unfinished
+        } else if action.hosts.contains(where: { $0.state == .failed || $0.state == .verifyFailed }) {
+            action.fate = .failed
+        } else if action.firstBatch - 1 + action.batchesRun >= action.batchCount, !action.hosts.contains(where: { $0.state == .notRun }) {
+            action.fate = .done
+        } else {
+            action.fate = .partial
+        }
+        actions[last] = action
+    }
+
+    /// `(2, 3)` from a placement `hosts web (batch 2 of 3): b`; nil for one without a batch.
+    static func batch(in placement: String) -> (Int, Int)? {
+        guard let open = placement.firstRange(of: " (batch ") else { return nil }
+        let rest = placement[open.upperBound...]
+        guard let close = rest.firstIndex(of: ")") else { return nil }
+        let words = rest[..<close].split(separator: " ")
+        guard words.count == 3, words[1] == "of", let number = Int(words[0]), let count = Int(words[2]) else { return nil }
+        return (number, count)
+    }
+
     /// Applies `change` to the latest visit of `stepID`, when that is the latest visit of all
     /// (an event about an earlier visit cannot arrive after the walk moved on).
     private mutating func update(_ stepID: String, _ change: (inout ActionRecord) -> Void) {
@@ -79,10 +152,18 @@ public struct ActionAccount: Sendable, Hashable {
         change(&actions[last])
     }
 
-    /// A step run's result in a few words: `exit status 1`, `HTTP 502`, `timed out`.
-    public static func describe(_ result: ResultRecord) -> String {
+    /// A step run's result in a few words: `exit status 1`, `HTTP 502`, `timed out`; for a run on
+    /// a host set, given its `hosts` record, where it failed: `failed on 1 of 3 hosts (b)`.
+    public static func describe(_ result: ResultRecord, hosts: HostsRecord? = nil) -> String {
         var parts: [String] = []
-        if let reason = result.failureReason { parts.append("could not run: \(reason)") }
+        if let hosts {
+            // Each host ran (or could not be reached): nothing is "could not run" as a whole. (A
+            // journal of an earlier Medic gave the count as the result's failure reason.)
+            let failed = hosts.hosts.filter { !$0.succeeded }.map(\.host)
+            if !failed.isEmpty { parts.append("failed on \(failed.count) of \(hosts.hosts.count) hosts (\(failed.joined(separator: ", ")))") }
+        } else if let reason = result.failureReason {
+            parts.append("could not run: \(reason)")
+        }
         if result.cancelled { parts.append("cancelled by the operator") }
         if result.timedOut { parts.append("timed out") }
         if let status = result.exitStatus { parts.append("exit status \(status)") }

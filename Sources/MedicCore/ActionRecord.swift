@@ -20,6 +20,55 @@ public struct ActionRecord: Sendable, Hashable {
         case unanswered
         /// Approved, or started, with no result recorded.
         case unfinished
+        /// A rolling action on a host set that ran, and succeeded, on some of its hosts and was
+        /// not run on the others (a later batch declined, or never approved).
+        case partial
+    }
+
+    /// One batch of a rolling action put to the operator, and the decision.
+    public struct BatchDecision: Sendable, Hashable {
+        /// Whether the batch was approved.
+        public var approved: Bool
+        /// What the operator typed, or `--yes`.
+        public var reply: String
+        /// Who decided: the operator's `user@host`, or `--yes`.
+        public var by: String
+        /// When, as the journal stamps times (empty when unknown).
+        public var at: String
+        /// Creates a decision.
+        public init(approved: Bool, reply: String, by: String, at: String) {
+            self.approved = approved
+            self.reply = reply
+            self.by = by
+            self.at = at
+        }
+    }
+
+    /// What became of one host of a rolling action.
+    public struct HostFate: Sendable, Hashable {
+        /// The host's part in the rollout.
+        public enum State: String, Sendable, Hashable {
+            /// Its batch ran there and succeeded (and the check between batches passed).
+            case succeeded
+            /// Its batch ran there and did not succeed.
+            case failed
+            /// Its batch ran there and succeeded, and the check between batches did not pass.
+            case verifyFailed = "verify-failed"
+            /// Nothing ran there: the rollout stopped before its batch.
+            case notRun = "not-run"
+        }
+        /// The host.
+        public var host: String
+        /// What became of it.
+        public var state: State
+        /// How it failed (`exit 3`), which check did not pass and how, or why nothing ran there.
+        public var detail: String
+        /// Creates a host's fate.
+        public init(host: String, state: State, detail: String) {
+            self.host = host
+            self.state = state
+            self.detail = detail
+        }
     }
 
     /// The action's qualified step id.
@@ -38,6 +87,22 @@ public struct ActionRecord: Sendable, Hashable {
     public var startedAt: String?
     /// How a run that ended went, in a few words (`exit status 1`); empty for a plain success.
     public var result: String = ""
+    /// For an action on a host set (always rolled out in batches): how many batches its hosts
+    /// make (`batch N of M`); 0 for any other action, or one none of whose batches ran.
+    public var batchCount = 0
+    /// For a rollout: the number of its first batch in this visit (a `retry` of a stopped
+    /// rollout goes on after the batches that passed).
+    public var firstBatch = 1
+    /// For a rollout: how many of its batches ran in this visit and have a result.
+    public var batchesRun = 0
+    /// For a rollout: each batch's decision, in order.
+    public var batches: [BatchDecision] = []
+    /// For a rollout: each host the journal names, in the set's order, and what became of it.
+    /// The hosts of batches that were never put to anyone are not named in the journal.
+    public var hosts: [HostFate] = []
+
+    /// Whether this is an action on a host set whose batches started running.
+    public var isRollout: Bool { batchCount > 0 }
 
     /// Creates a record.
     public init(stepID: String, title: String, fate: Fate, by: String? = nil, at: String? = nil) {
@@ -52,6 +117,7 @@ public struct ActionRecord: Sendable, Hashable {
     /// not run: declined by alice@box at 03:12:07 UTC`.
     public var sentence: String {
         let name = "\"\(title)\" (\(stepID))"
+        if isRollout, hosts.contains(where: { $0.state != .notRun }) { return rolloutSentence(name) }
         switch fate {
         case .done: return "\(name) ran and succeeded: \(approval)"
         case .failed: return "\(name) ran and failed (\(result.isEmpty ? "no success" : result)): \(approval)"
@@ -67,10 +133,107 @@ public struct ActionRecord: Sendable, Hashable {
             case let typed?: return "\(name) was not run: nobody approved it (the operator typed `\(typed)` at its confirmation)"
             case nil: return "\(name) was not run: nobody approved it"
             }
+        case .partial:
+            return "\(name) ran on some of its hosts only: \(approval)"
         case .unfinished:
             if let startedAt { return "\(name) started at \(Self.clock(startedAt)) but no result was recorded" }
             return "\(name) was approved\(by.map { " by \($0)" } ?? "")\(when), and no run of it is recorded"
         }
+    }
+
+    // MARK: - Rollouts
+
+    /// The hosts where a batch ran.
+    private var hostsRun: [String] { hosts.filter { $0.state != .notRun }.map(\.host) }
+
+    /// Whether every host is named: every batch ran, or the rollout stopped and named the rest.
+    private var allHostsKnown: Bool { lastBatchRun >= batchCount || hosts.contains { $0.state == .notRun } }
+
+    /// The number of the last batch that ran and has a result.
+    private var lastBatchRun: Int { firstBatch - 1 + batchesRun }
+
+    /// The batches nobody approved or ran (their hosts unnamed), as `batches 2 to 3 of 3`.
+    private var batchesNotReached: String? {
+        guard !allHostsKnown else { return nil }
+        let first = lastBatchRun + 1 + (unfinishedBatch ? 1 : 0)
+        guard first <= batchCount else { return nil }
+        return first == batchCount ? "batch \(first) of \(batchCount)" : "batches \(first) to \(batchCount) of \(batchCount)"
+    }
+
+    /// Whether the last batch was approved and has no result.
+    private var unfinishedBatch: Bool { batches.last?.approved == true && batchesRun < batches.count }
+
+    /// A rollout that ran somewhere, told host by host: where it ran, where it failed and
+    /// why, where it did not run and why, and who decided each batch.
+    private func rolloutSentence(_ name: String) -> String {
+        let ran = hostsRun
+        var parts: [String] = []
+        let list = ran.joined(separator: ", ")
+        let count = ran.count == 1 ? "1 host" : "\(ran.count) hosts"
+        if fate == .done {
+            parts.append("ran and succeeded on \(ran.count == 1 ? "its 1 host" : "all \(ran.count) hosts") (\(list))")
+        } else if allHostsKnown {
+            parts.append("ran on \(ran.count) of \(hosts.count) hosts (\(list))")
+        } else {
+            let run = lastBatchRun == firstBatch ? "batch \(firstBatch)" : "batches \(firstBatch) to \(lastBatchRun)"
+            parts.append("ran on \(count) (\(list)) in \(run) of \(batchCount)")
+        }
+        if firstBatch > 1 {
+            parts[0] += " (the hosts of batch\(firstBatch == 2 ? " 1" : "es 1 to \(firstBatch - 1)") had passed before: `retry` went on after them)"
+        }
+        for host in hosts where host.state == .failed || host.state == .verifyFailed {
+            parts.append("failed on \(host.host) (\(host.detail))")
+        }
+        if unfinishedBatch {
+            let started = startedAt.map { " and started at \(Self.clock($0))" } ?? ""
+            parts.append("batch \(lastBatchRun + 1) of \(batchCount) was approved\(started), and no result of it was recorded")
+        }
+        if let notRun = notRunPart { parts.append(notRun) }
+        return "\(name) " + parts.joined(separator: "; ") + ": " + batchApprovals
+    }
+
+    /// Where a rollout that ran somewhere did not run, and why; nil when it ran everywhere.
+    private var notRunPart: String? {
+        var parts: [String] = []
+        var reasons: [(detail: String, hosts: [String])] = []
+        for host in hosts where host.state == .notRun {
+            if let index = reasons.firstIndex(where: { $0.detail == host.detail }) {
+                reasons[index].hosts.append(host.host)
+            } else {
+                reasons.append((host.detail, [host.host]))
+            }
+        }
+        for reason in reasons { parts.append("not run on \(reason.hosts.joined(separator: ", ")): \(reason.detail)") }
+        if let unreached = batchesNotReached {
+            let next = lastBatchRun + 1 + (unfinishedBatch ? 1 : 0)
+            parts.append("not run on the hosts of \(unreached): nobody approved batch \(next)")
+        }
+        return parts.isEmpty ? nil : parts.joined(separator: "; ")
+    }
+
+    /// For a rollout that ran on some hosts and not on others: the action's name and where it
+    /// did not run, and why (for the report's *Actions not run*); nil otherwise.
+    public var notRunSentence: String? {
+        guard isRollout, !hostsRun.isEmpty, let part = notRunPart else { return nil }
+        return "\"\(title)\" (\(stepID)) was " + part
+    }
+
+    /// Each batch's decision: `batch 1 confirmed by alice@box at 03:12:07 UTC, batch 2 declined by …`.
+    private var batchApprovals: String {
+        batches.enumerated().map { index, batch in
+            let at = batch.at.isEmpty ? "" : " at " + Self.clock(batch.at)
+            let what: String
+            if batch.approved {
+                what = batch.by == "--yes" ? "approved by --yes" : "confirmed by \(batch.by)"
+            } else {
+                switch batch.reply {
+                case "skip": what = "skipped by \(batch.by)"
+                case "abort": what = "aborted by \(batch.by)"
+                default: what = "declined by \(batch.by)"
+                }
+            }
+            return "batch \(firstBatch + index) \(what)\(at)"
+        }.joined(separator: ", ")
     }
 
     /// Who approved it and when: `confirmed by alice@box at 03:12:07 UTC`, `approved by --yes at …`.

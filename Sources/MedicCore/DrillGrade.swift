@@ -51,7 +51,8 @@ public struct DrillGrade: Sendable, Hashable {
     public var conclusionMatches: Bool
 
     /// Grades `actions` (the trainee's walk, from its `ActionAccount`) against `expected` (the
-    /// scenario's walk). The n-th visit to a step on one side is compared with the n-th on the other.
+    /// scenario's walk). The n-th visit to a step on one side is compared with the n-th on the other
+    /// (a rolling action's batches each as a visit).
     public init(actions: [ActionRecord], expected: [Decision], conclusionMatches: Bool) {
         self.conclusionMatches = conclusionMatches
         var remaining = expected
@@ -60,12 +61,18 @@ public struct DrillGrade: Sendable, Hashable {
             action.fate != .unanswered || !actions[(index + 1)...].contains { $0.stepID == action.stepID }
         }.map(\.element)
         for action in decided {
-            let answer = Self.answer(of: action)
-            if let index = remaining.firstIndex(where: { $0.stepID == action.stepID }) {
-                rows.append(Row(stepID: action.stepID, title: action.title, yours: answer, expected: remaining[index].answer))
-                remaining.remove(at: index)
-            } else {
-                rows.append(Row(stepID: action.stepID, title: action.title, yours: answer, expected: nil))
+            // A rolling action is put to the operator once per batch, and so is each expected
+            // decision: one row per batch.
+            let batched = action.batches.count > 1
+            let answers = batched ? action.batches.map(Self.answer(of:)) : [Self.answer(of: action)]
+            for (offset, answer) in answers.enumerated() {
+                let title = batched ? "\(action.title), batch \(action.firstBatch + offset)" : action.title
+                if let index = remaining.firstIndex(where: { $0.stepID == action.stepID }) {
+                    rows.append(Row(stepID: action.stepID, title: title, yours: answer, expected: remaining[index].answer))
+                    remaining.remove(at: index)
+                } else {
+                    rows.append(Row(stepID: action.stepID, title: title, yours: answer, expected: nil))
+                }
             }
         }
         for decision in remaining { rows.append(Row(stepID: decision.stepID, title: "", yours: nil, expected: decision.answer)) }
@@ -77,10 +84,20 @@ public struct DrillGrade: Sendable, Hashable {
     /// The rows where the trainee decided otherwise than the incident needed.
     public var differences: [Row] { rows.filter { !$0.matches } }
 
+    /// The trainee's decision at one batch of a rolling action.
+    static func answer(of batch: ActionRecord.BatchDecision) -> Answer {
+        if batch.approved { return .approved }
+        switch batch.reply {
+        case "abort": return .aborted
+        case "no terminal", "end of input", "Ctrl-C": return .notDecided
+        default: return .declined
+        }
+    }
+
     /// The trainee's decision at one visit to an action.
     static func answer(of action: ActionRecord) -> Answer {
         switch action.fate {
-        case .done, .failed, .unfinished: .approved
+        case .done, .failed, .unfinished, .partial: .approved
         case .declined, .skipped: .declined
         case .aborted: .aborted
         case .refused, .unanswered, .dryRun: .notDecided

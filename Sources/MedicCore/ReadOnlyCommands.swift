@@ -367,6 +367,20 @@ public enum ReadOnlyCommands {
         for name in ["echo", "printf", "test", "[", "true", "false", ":", "expr", "basename", "dirname", "seq", "sleep"] {
             table[name] = .anything
         }
+        for name in ["test", "["] {
+            table[name] = Tool { name, args in
+                // bash's `test -v NAME` evaluates an array element's subscript as arithmetic,
+                // running the commands in it: the name must be written out, without a subscript.
+                for (index, arg) in args.enumerated().dropLast() where arg.literal == "-v" {
+                    let next = args[index + 1]
+                    if next.literal.map({ $0.contains("[") }) ?? true {
+                        return "\(name) -v '\(next.display)' may name an array element, whose subscript bash evaluates as arithmetic, "
+                            + "running the commands in it"
+                    }
+                }
+                return nil
+            }
+        }
         table["printf"] = Tool { name, args in
             // bash's printf reads options (`-v NAME`, `-vNAME`): only `--` may start its argv.
             guard let first = args.first, first.couldBeOption, first.literal != "--" else { return nil }

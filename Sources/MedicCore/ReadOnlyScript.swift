@@ -3,7 +3,8 @@
 /// The script is parsed with `ShellParser`; then every simple command (in pipelines, lists,
 /// compound commands, `$(…)`, backquotes, `${x:-…}` and here-documents alike) must be a read-only
 /// use from `ReadOnlyCommands`, every redirection must read or write only to `/dev/null` or another
-/// descriptor, and no assignment may change which program runs.
+/// descriptor, no assignment may change which program runs, and no arithmetic may evaluate a value
+/// from outside the script (`ReadOnlyArithmetic`).
 public enum ReadOnlyScript {
     /// Why the script is not provably read-only, with a character offset into it; nil when it is.
     ///
@@ -34,7 +35,7 @@ public enum ReadOnlyScript {
         for document in parsed.hereDocuments { walker.word(document) }
         var operands: [ConfigurationOperand] = []
         for operand in walker.configurationOperands where !operands.contains(operand) { operands.append(operand) }
-        return (walker.problem, walker.sandboxWrite, operands)
+        return (walker.problem ?? ReadOnlyArithmetic.problem(parsed), walker.sandboxWrite, operands)
     }
 
     /// Builtins that only read or change the shell's own state. `read`, `getopts` and `local`
@@ -90,6 +91,9 @@ public enum ReadOnlyScript {
             let variable = String(text.prefix { $0 != "=" })
             if arg.literal == nil, name == "local" ? !text.contains("=") || !ShellParser.isName(variable) : true {
                 return "'\(name) \(arg.display)' names a variable computed at run time"
+            }
+            if variable.contains("[") {
+                return "'\(name) \(arg.display)' assigns an array element, whose subscript bash evaluates as arithmetic, running the commands in it"
             }
             if !arg.singleField {
                 return "'\(name) \(arg.display)' may split into several words, one of them an assignment (quote it: \(variable)=\"…\")"
@@ -217,6 +221,13 @@ public enum ReadOnlyScript {
                 let reason = ReadOnlyScript.nameProblem(name, Array(argv.dropFirst()))
             {
                 fail(reason, command.offset)
+            }
+            if name == "unset", !functions.contains(name),
+                let arg = argv.dropFirst().first(where: { $0.literal.map { $0.contains("[") } ?? true })
+            {
+                // bash evaluates an array element's subscript as arithmetic, running the commands in it.
+                let what = arg.literal == nil ? "a variable computed at run time, which may be an array element" : "an array element"
+                fail("'unset \(arg.display)' names \(what), whose subscript bash evaluates as arithmetic, running the commands in it", command.offset)
             }
             if name == "hash", !functions.contains(name), argv.count > 1 {
                 fail("'hash \(argv[1].display)' changes which program a name runs (only 'hash' alone, which lists, is read-only)", command.offset)

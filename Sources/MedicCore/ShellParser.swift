@@ -223,6 +223,9 @@ public struct ShellParser {
         skipBlanks()
         let start = index
         if current == "(" {
+            // POSIX leaves `((` to shells that read it as arithmetic (bash, ksh, zsh: `((x))`
+            // evaluates x) and asks for `( (` to nest subshells.
+            if peek() == "(" { throw error("'((' is an arithmetic command in bash but two subshells in sh; write '( (' for subshells") }
             index += 1
             let body = try list(until: [])
             guard current == ")" else { throw error("expected ')' to close the subshell opened here", at: start) }

@@ -9,8 +9,11 @@ public enum JournalReplay {
     public struct Outcome: Sendable {
         /// Actions whose result was recorded: they ran to completion.
         public var completedActions: [String] = []
-        /// An action that was approved and started but whose result was never recorded.
+        /// An action that was approved but whose result was never recorded.
         public var interruptedAction: String?
+        /// Whether that action started: the journal has its `run` record (written, and synced,
+        /// before it starts) after its approval.
+        public var interruptedActionStarted = false
         /// Why the journal could not be followed, when it could not.
         public var problem: String?
     }
@@ -31,6 +34,8 @@ public enum JournalReplay {
         var outputs: [String: (record: OutputRecord, index: Int)] = [:]
         var branches: [BranchTaken] = []
         var hostRecords: [String: HostsRecord] = [:]
+        // The actions whose `run` record follows their latest approval.
+        var started: Set<String> = []
         func apply(_ event: WalkEvent) {
             for case .branched(let taken) in walk.handle(event) { branches.append(taken) }
         }
@@ -96,7 +101,14 @@ public enum JournalReplay {
                     outcome.problem = "at '\(recorded.from)' the run went to '\(recorded.to)', but replaying its journal \(now)"
                     return outcome
                 }
+            case .confirm(let confirm) where walk.isAboutToRunCheck(confirm.stepID):
+                // A check read-only on its author's word (`read_only:`), confirmed before its
+                // first run (RunSession+Vouch): approved, its result follows; declined, the run
+                // stalled there and the commands typed next follow. Either way the walk waits
+                // for that check, as it did.
+                break
             case .confirm(let confirm):
+                started.remove(confirm.stepID)
                 guard case .confirmation(let pending) = walk.pending, pending == confirm.stepID else {
                     outcome.problem = "the journal confirms '\(confirm.stepID)' where the runbook is at '\(walk.currentStepID)'"
                     return outcome
@@ -130,12 +142,26 @@ public enum JournalReplay {
                     outcome.problem = "at '\(stepID)' the run took no branch, but replaying its journal goes to '\(taken.to)'"
                     return outcome
                 }
-            case .inputs, .step, .run, .captured, .note, .end:
+            case .run(let run):
+                if run.kind == .action, !run.dryRun { started.insert(run.stepID) }
+            case .inputs, .step, .captured, .note, .end:
                 break
             }
         }
-        if case .result(let stepID) = walk.pending, walk.currentStep?.kind == .action { outcome.interruptedAction = stepID }
+        if case .result(let stepID) = walk.pending, stepID == walk.currentStepID, walk.currentStep?.kind == .action {
+            outcome.interruptedAction = stepID
+            outcome.interruptedActionStarted = started.contains(stepID)
+        }
         return outcome
+    }
+}
+
+extension Walk {
+    /// Whether the walk waits for the result of the check `stepID` (a step of its own, or a
+    /// rolling action's check between batches): a confirmation of it is a vouch, not an action's.
+    fileprivate func isAboutToRunCheck(_ stepID: String) -> Bool {
+        guard case .result(let pending) = pending, pending == stepID else { return false }
+        return currentRunbook.step(RunSession.localID(stepID))?.kind == .check
     }
 }
 

@@ -67,11 +67,11 @@ extension RunSession {
         outputs[invocation.stepID] = KeptOutput(text: result.output, lines: whole.lineCount, bytes: whole.totalBytes, file: file)
         lastOutputStepID = invocation.stepID
         if invocation.kind == .action { unverifiedActions.append(invocation.stepID) } else if succeeded { unverifiedActions.removeAll() }
-        let failed = records.filter { !$0.succeeded }.count
+        // Each host's result is in the `hosts` record: the step ran, so there is no failure reason
+        // (which says it could not run at all).
         let resultRecord = ResultRecord(
             stepID: invocation.stepID, exitStatus: nil, httpStatus: nil, durationMilliseconds: result.durationMilliseconds, timedOut: false,
-            cancelled: result.cancelled, failureReason: failed == 0 ? nil : "failed on \(failed) of \(records.count) hosts", notRun: nil,
-            succeeded: succeeded)
+            cancelled: result.cancelled, failureReason: nil, notRun: nil, succeeded: succeeded)
         let outputRecord = OutputRecord(
             stepID: invocation.stepID, excerpt: whole.excerpt(), bytes: whole.totalBytes, lines: whole.lineCount, file: file)
         guard record(.hosts(HostsRecord(stepID: invocation.stepID, placement: invocation.placementText, hosts: records))),

@@ -18,6 +18,8 @@ extension MarkdownReport {
         static func render(_ entries: [JournalEntry]) -> String {
             var lines: [String] = []
             var current: (head: String, parts: [String])?
+            var currentStepID = ""
+            var lastHosts: HostsRecord?
             func flush() {
                 if let line = current { lines.append(line.head + (line.parts.isEmpty ? "" : ": " + line.parts.joined(separator: "; "))) }
                 current = nil
@@ -29,13 +31,21 @@ extension MarkdownReport {
                 case .step(let visit):
                     flush()
                     current = ("- \(at) \(visit.kind.label) \(Markdown.oneLine(visit.title)) (\(Markdown.code(visit.stepID)))", [])
+                    currentStepID = visit.stepID
+                case .hosts(let hosts) where hosts.stopped == nil:
+                    lastHosts = hosts
+                case .hosts(let hosts):
+                    current?.parts.append("the rollout stopped: \(Markdown.oneLine(hosts.stopped ?? ""))")
                 case .confirm(let confirm):
                     current?.parts.append(decision(confirm))
                 case .run(let run) where run.dryRun:
                     current?.parts.append("not run (dry run)")
                 case .result(let result) where result.notRun == nil:
-                    let detail = ActionAccount.describe(result)
-                    current?.parts.append((detail.isEmpty ? "" : detail + ", ") + (result.succeeded ? "succeeded" : "failed"))
+                    let detail = ActionAccount.describe(result, hosts: lastHosts?.stepID == result.stepID ? lastHosts : nil)
+                    // A rolling action's check between batches is named: it is not the step's own result.
+                    let check = result.stepID == currentStepID ? "" : "check \(Markdown.code(result.stepID)) "
+                    current?.parts.append(check + (detail.isEmpty ? "" : detail + ", ") + (result.succeeded ? "succeeded" : "failed"))
+                    lastHosts = nil
                 case .answer(_, let answer):
                     current?.parts.append("answered \(Markdown.code(answer))")
                 case .branch(let branch):

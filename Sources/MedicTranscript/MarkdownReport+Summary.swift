@@ -13,7 +13,9 @@ extension MarkdownReport {
         var lastTime: String?
         var account = ActionAccount()
         /// The checks that ran since the last action that ran, with their titles and results.
-        var checksSinceAction: [(title: String, stepID: String, result: ResultRecord)] = []
+        var checksSinceAction: [(title: String, stepID: String, result: ResultRecord, hosts: HostsRecord?)] = []
+        /// The last `hosts` record of a run, for the result that follows it.
+        var lastHosts: HostsRecord?
         /// Whether any action ran (not in a dry run).
         var anyActionRan = false
         var titles: [String: String] = [:]
@@ -34,8 +36,14 @@ extension MarkdownReport {
                 case .run(let run) where run.kind == .action && !run.dryRun:
                     anyActionRan = true
                     checksSinceAction = []
+                case .run(let run) where run.kind == .check:
+                    // A rolling action's check between batches runs without a step record of its own.
+                    kinds[run.stepID] = .check
+                case .hosts(let hosts) where hosts.stopped == nil:
+                    lastHosts = hosts
                 case .result(let result) where kinds[result.stepID] == .check:
-                    checksSinceAction.append((titles[result.stepID] ?? result.stepID, result.stepID, result))
+                    let hosts = lastHosts?.stepID == result.stepID ? lastHosts : nil
+                    checksSinceAction.append((titles[result.stepID] ?? result.stepID, result.stepID, result, hosts))
                 case .end(let end):
                     self.end = end
                     endTime = entry.time
@@ -63,10 +71,11 @@ extension MarkdownReport {
                 items.append("**Cause \(Markdown.code(end.cause)):** \(Markdown.oneLine(description))")
             }
             items.append("**Escalate to:** " + escalation())
-            items.append("**Actions taken:**" + list(actions.filter { [.done, .failed, .unfinished].contains($0.fate) }, none: "none"))
-            items.append(
-                "**Actions not run:**"
-                    + list(actions.filter { ![.done, .failed, .unfinished].contains($0.fate) }, none: "none"))
+            let taken: Set<ActionRecord.Fate> = [.done, .failed, .unfinished, .partial]
+            items.append("**Actions taken:**" + list(actions.filter { taken.contains($0.fate) }.map(\.sentence), none: "none"))
+            // A rollout stopped part way ran on some hosts: the others are listed here.
+            let notRun = actions.compactMap { taken.contains($0.fate) ? $0.notRunSentence : $0.sentence }
+            items.append("**Actions not run:**" + list(notRun, none: "none"))
             items.append("**Verification:** " + verification())
             items.append("**Duration:** " + duration())
             items.append("**Session directory:** " + (sessionPath.map(Markdown.code) ?? "not known to this rendering"))
@@ -103,9 +112,9 @@ extension MarkdownReport {
         }
 
         /// One action per sub-item, or `none` on the same line.
-        private func list(_ actions: [ActionRecord], none: String) -> String {
-            guard !actions.isEmpty else { return " " + none }
-            return "\n" + actions.map { "  - " + Markdown.oneLine($0.sentence) + "." }.joined(separator: "\n")
+        private func list(_ sentences: [String], none: String) -> String {
+            guard !sentences.isEmpty else { return " " + none }
+            return "\n" + sentences.map { "  - " + Markdown.oneLine($0) + "." }.joined(separator: "\n")
         }
 
         private func verification() -> String {
@@ -115,7 +124,7 @@ extension MarkdownReport {
             guard !checksSinceAction.isEmpty else { return "none: no check ran after the last action" }
             let lines = checksSinceAction.map { check in
                 let mark = check.result.succeeded ? "passed" : "failed"
-                let detail = ActionAccount.describe(check.result)
+                let detail = ActionAccount.describe(check.result, hosts: check.hosts)
                 return "  - \(mark): \(Markdown.oneLine(check.title)) (\(Markdown.code(check.stepID))\(detail.isEmpty ? "" : ", " + detail))"
             }
             return "the checks after the last action\n" + lines.joined(separator: "\n")

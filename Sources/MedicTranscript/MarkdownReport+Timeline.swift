@@ -6,6 +6,7 @@ extension MarkdownReport {
         static func render(_ entries: [JournalEntry]) -> String {
             var out = ""
             var stepNumber = 0
+            var lastHosts: HostsRecord?
             for entry in entries {
                 let at = Markdown.clock(entry.time)
                 let paragraph: String?
@@ -18,8 +19,12 @@ extension MarkdownReport {
                     paragraph = step(visit, number: stepNumber, at: at)
                 case .event(.run(let record)): paragraph = run(record, at: at)
                 case .event(.output(let record)): paragraph = output(record)
-                case .event(.result(let record)): paragraph = result(record)
-                case .event(.hosts(let record)): paragraph = hosts(record)
+                case .event(.result(let record)):
+                    paragraph = result(record, hosts: lastHosts?.stepID == record.stepID ? lastHosts : nil)
+                    lastHosts = nil
+                case .event(.hosts(let record)):
+                    if record.stopped == nil { lastHosts = record }
+                    paragraph = hosts(record)
                 case .event(.captured(_, let values)): paragraph = captured(values)
                 case .event(.branch(let taken)): paragraph = branch(taken)
                 case .event(.confirm(let record)): paragraph = confirm(record, at: at)
@@ -82,12 +87,19 @@ extension MarkdownReport {
             return out
         }
 
-        private static func result(_ result: ResultRecord) -> String {
+        /// A step's result; `hosts`, the record of the run on a host set it ends (each host ran, or
+        /// could not be reached there: the run as a whole is never "could not run").
+        private static func result(_ result: ResultRecord, hosts: HostsRecord?) -> String {
             var parts: [String] = []
             if let notRun = result.notRun {
                 parts.append("not run (\(notRun))")
             } else {
-                if let reason = result.failureReason { parts.append("could not run: \(Markdown.oneLine(reason))") }
+                if let hosts {
+                    let failed = hosts.hosts.filter { !$0.succeeded }.count
+                    if failed > 0 { parts.append("failed on \(failed) of \(hosts.hosts.count) hosts") }
+                } else if let reason = result.failureReason {
+                    parts.append("could not run: \(Markdown.oneLine(reason))")
+                }
                 if let status = result.exitStatus { parts.append("exit status \(status)") }
                 if let status = result.httpStatus { parts.append(status == 0 ? "no HTTP answer" : "HTTP \(status)") }
                 if result.timedOut { parts.append("timed out") }

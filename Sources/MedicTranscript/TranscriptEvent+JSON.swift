@@ -151,6 +151,22 @@ extension TranscriptEvent {
                 json.add("result", action.result.isEmpty ? nil : action.result)
                 json.add("reply", action.reply)
                 json.add("started_at", action.startedAt)
+                if action.isRollout {
+                    json.add("batch_count", action.batchCount)
+                    json.add("first_batch", action.firstBatch)
+                    json.add("batches_run", action.batchesRun)
+                    json.add("batches", objects: action.batches) { json, batch in
+                        json.add("approved", batch.approved)
+                        json.add("reply", batch.reply)
+                        json.add("by", batch.by)
+                        json.add("at", batch.at.isEmpty ? nil : batch.at)
+                    }
+                    json.add("hosts", objects: action.hosts) { json, host in
+                        json.add("host", host.host)
+                        json.add("state", host.state.rawValue)
+                        json.add("detail", host.detail)
+                    }
+                }
                 json.add("told", action.sentence)
             }
             if let used = end.inputsUsed { json.add("inputs_used", strings: used) }
@@ -264,6 +280,21 @@ extension TranscriptEvent {
                         record.result = try action.nullableString("result") ?? ""
                         record.reply = try action.nullableString("reply")
                         record.startedAt = try action.nullableString("started_at")
+                        // A rolling action's batches and hosts came later, and only for rollouts.
+                        record.batchCount = try action.nullableInt("batch_count") ?? 0
+                        record.firstBatch = try action.nullableInt("first_batch") ?? 1
+                        record.batchesRun = try action.nullableInt("batches_run") ?? 0
+                        record.batches = try action.objects("batches", optional: true) { batch throws(JournalFields.Missing) in
+                            ActionRecord.BatchDecision(
+                                approved: try batch.bool("approved"), reply: try batch.string("reply"), by: try batch.string("by"),
+                                at: try batch.nullableString("at") ?? "")
+                        }
+                        record.hosts = try action.objects("hosts", optional: true) { host throws(JournalFields.Missing) in
+                            guard let state = ActionRecord.HostFate.State(rawValue: try host.string("state")) else {
+                                throw JournalFields.Missing(field: "state")
+                            }
+                            return ActionRecord.HostFate(host: try host.string("host"), state: state, detail: try host.string("detail"))
+                        }
                         return record
                     },
                     inputsUsed: f.fields["inputs_used"] == nil ? nil : try f.strings("inputs_used"),

@@ -136,6 +136,23 @@ struct EndingCommandTests {
         let test = try cli.medic(["test", dir + "/two-fixes.yaml"])
         #expect(test.status == 0, "the same scenario passes medic test: \(test.output)")
     }
+
+    @Test("a drill of a rolling restart that approves every batch passes: each batch is graded as a decision of its own")
+    func drillRollout() throws {
+        let run = try cli.medic(["drill", "runbooks/upstream-pool.yaml", "--scenario", "two-down-rolling"], stdin: "yes\nyes\n")
+        #expect(run.status == 0, "\(run.output)\(run.error)")
+        #expect(run.output.contains("✓ Restart the app where it is stopped, batch 1 (restart): you approved; expected approved"), "\(run.output)")
+        #expect(run.output.contains("✓ Restart the app where it is stopped, batch 2 (restart): you approved; expected approved"))
+        #expect(run.output.contains("drill passed"))
+    }
+
+    @Test("a drill of a rolling restart that declines the second batch fails on that batch only")
+    func drillRolloutSecondBatchDeclined() throws {
+        let run = try cli.medic(["drill", "runbooks/upstream-pool.yaml", "--scenario", "two-down-rolling"], stdin: "yes\nno\n")
+        #expect(run.status == 6, "\(run.output)\(run.error)")
+        #expect(run.output.contains("✓ Restart the app where it is stopped, batch 1 (restart): you approved; expected approved"), "\(run.output)")
+        #expect(run.output.contains("✗ Restart the app where it is stopped, batch 2 (restart): you declined; expected approved"))
+    }
 }
 
 /// The same ending at a real terminal: the operator declines the first fix.

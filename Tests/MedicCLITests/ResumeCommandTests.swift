@@ -97,3 +97,57 @@ struct ResumeCommandTests {
         #expect(try start(of: folder + "/three").files.map(\.sha256) == [SHA256.hex(of: Array(Data(contentsOf: URL(fileURLWithPath: copy))))])
     }
 }
+
+/// `medic resume` after a check confirmed as read-only on its author's word (`read_only:`), and
+/// what it says about an action approved before the run was lost.
+@Suite("medic resume after a vouched check")
+struct ResumeVouchedTests {
+    static let runbook = "Tests/MedicCLITests/Fixtures/resume-vouched.yaml"
+    let cli = CommandLineTests()
+
+    /// A run with --yes and a fresh state folder (so the check is confirmed, and the journal has
+    /// its confirmation), cut back to where `act` was entered; then `cut` more lines kept.
+    func interrupted(keeping extra: [String] = []) throws -> (session: String, environment: [String: String]) {
+        let folder = try TestSupport.temporaryDirectory()
+        let environment = ["XDG_STATE_HOME": folder + "/state"]
+        let session = folder + "/one"
+        let run = try cli.medic(["run", Self.runbook, "--yes", "--transcript", session], environment: environment)
+        try #require(run.status == 5, "\(run.output)\(run.error)")
+        let lines = try String(contentsOfFile: session + "/transcript.jsonl", encoding: .utf8).split(separator: "\n").map(String.init)
+        #expect(lines.contains { $0.contains("\"event\":\"confirm\",\"step_id\":\"look\"") }, "the vouch is in the journal")
+        try SessionEvidence.cut(session, atStep: "act")
+        let kept = lines.filter { line in extra.contains { line.contains($0) } }
+        if !kept.isEmpty {
+            let path = session + "/transcript.jsonl"
+            try (try String(contentsOfFile: path, encoding: .utf8) + kept.joined(separator: "\n") + "\n").write(
+                toFile: path, atomically: true, encoding: .utf8)
+        }
+        return (session, environment)
+    }
+
+    @Test("a run that confirmed a vouched check resumes: the vouch is not an action's confirmation")
+    func resumesAfterVouch() throws {
+        let (session, environment) = try interrupted()
+        let resumed = try cli.medic(["resume", session, "--yes", "--transcript", session + "-2"], environment: environment)
+        #expect(resumed.status == 5, "\(resumed.output)\(resumed.error)")
+        #expect(!resumed.error.contains("cannot rebuild"), "\(resumed.error)")
+        #expect(resumed.output.contains("The run stopped at act"), "\(resumed.output)")
+    }
+
+    @Test("an action approved with no run record is said to be approved, not started")
+    func approvedNotStarted() throws {
+        let (session, environment) = try interrupted(keeping: ["\"event\":\"confirm\",\"step_id\":\"act\""])
+        let resumed = try cli.medic(["resume", session, "--yes", "--transcript", session + "-2"], environment: environment)
+        #expect(resumed.status == 5, "\(resumed.output)\(resumed.error)")
+        #expect(resumed.output.contains("The action act was approved, but the journal records no start of it: it did not run."), "\(resumed.output)")
+        #expect(!resumed.output.contains("approved and started"))
+    }
+
+    @Test("an action approved and started with no result is said to be started")
+    func approvedAndStarted() throws {
+        let (session, environment) = try interrupted(keeping: ["\"event\":\"confirm\",\"step_id\":\"act\"", "\"event\":\"run\",\"step_id\":\"act\""])
+        let resumed = try cli.medic(["resume", session, "--yes", "--transcript", session + "-2"], environment: environment)
+        #expect(resumed.status == 5, "\(resumed.output)\(resumed.error)")
+        #expect(resumed.output.contains("The action act was approved and started, but its result was never recorded"), "\(resumed.output)")
+    }
+}

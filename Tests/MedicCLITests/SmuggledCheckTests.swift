@@ -10,14 +10,21 @@ import Testing
 @Suite("medic refuses smuggled state-changing checks end to end")
 struct SmuggledCheckTests {
     /// One hostile check: its script (`{M}` the marker's path, `{E}` a folder of fake programs,
-    /// `{P}` a file holding `{E}`'s path), a part of the reason `validate` must give, and whether `/bin/sh`
-    /// alone shows the script creating the marker.
+    /// `{P}` a file holding `{E}`'s path, `{D}` a file holding outside data that bash's arithmetic
+    /// runs: `a[$(touch {M})]`), a part of the reason `validate` must give, and whether `shell`
+    /// alone (`/bin/sh` unless said), given `environment`, shows the script creating the marker.
     struct Smuggled: Sendable, CustomTestStringConvertible {
         var script: String
         var reason: String
         var shows: Bool
+        var shell = "/bin/sh"
+        var environment: [String: String] = [:]
         var testDescription: String { script }
     }
+
+    /// The arithmetic cases: bash evaluates a variable's value in `$((…))` as an expression, and
+    /// runs the command substitution in an array subscript there.
+    static let arithmetic = "do the arithmetic in awk"
 
     static let corpus: [Smuggled] = [
         // The issue's examples.
@@ -57,6 +64,25 @@ struct SmuggledCheckTests {
         Smuggled(script: "kubectl --kubeconfig {E}/k get pods", reason: "kubectl --kubeconfig '{E}/k' names a configuration", shows: false),
         Smuggled(script: "curl -K {E}/cfg http://127.0.0.1:9/", reason: "curl -K is not a read-only use", shows: false),
         Smuggled(script: "supervisorctl -c {E}/s.conf status", reason: "supervisorctl -c '{E}/s.conf' names a configuration", shows: false),
+        // (f) Outside data evaluated by bash's arithmetic: a command's output, a positional
+        // parameter, a capture or an input, and bash's other arithmetic contexts.
+        Smuggled(script: "x=$(cat {D}); echo $((x))", reason: arithmetic, shows: true, shell: "/bin/bash"),
+        Smuggled(script: "x=$(cat {D}); echo $(($x))", reason: arithmetic, shows: true, shell: "/bin/bash"),
+        Smuggled(script: "echo $(( $(cat {D}) ))", reason: arithmetic, shows: true, shell: "/bin/bash"),
+        Smuggled(script: #"f() { echo $(( $1 - 5 )); }; f "$(cat {D})""#, reason: arithmetic, shows: true, shell: "/bin/bash"),
+        Smuggled(
+            script: "echo $(( ${CAPTURE} + 1 ))", reason: arithmetic, shows: true, shell: "/bin/bash", environment: ["CAPTURE": "a[$(touch {M})]"]),
+        Smuggled(script: "echo $(( APP_PORT ))", reason: arithmetic, shows: true, shell: "/bin/bash", environment: ["APP_PORT": "a[$(touch {M})]"]),
+        Smuggled(
+            script: "if [ -r {M} ]; then n=0; fi; echo $((n))", reason: arithmetic, shows: true, shell: "/bin/bash",
+            environment: ["n": "a[$(touch {M})]"]),
+        Smuggled(script: "x=$(cat {D}); echo $[x]", reason: "'$[' starts an arithmetic expansion in bash", shows: true, shell: "/bin/bash"),
+        Smuggled(script: "cat=$(cat {D}); ((cat))", reason: "'((' is an arithmetic command in bash", shows: true, shell: "/bin/bash"),
+        Smuggled(script: #"x=$(cat {D}); [ -v "$x" ]"#, reason: "[ -v '\"$x\"' may name an array element", shows: true, shell: "/bin/bash"),
+        Smuggled(script: "read -r 'a[$(touch {M})]' < /etc/hostname", reason: "assigns an array element", shows: true, shell: "/bin/bash"),
+        Smuggled(
+            script: #"read -r -a a < /etc/hostname; x=$(cat {D}); unset "$x""#, reason: "whose subscript bash evaluates as arithmetic", shows: true,
+            shell: "/bin/bash"),
     ]
 
     /// A fresh folder with `evil/` (a fake `cat` that creates the marker), `path` (the file
@@ -69,11 +95,13 @@ struct SmuggledCheckTests {
         try "#!/bin/sh\n: > '\(marker)'\n".write(toFile: evil + "/cat", atomically: true, encoding: .utf8)
         #expect(chmod(evil + "/cat", 0o755) == 0)
         try (evil + "\n").write(toFile: folder + "/path", atomically: true, encoding: .utf8)
+        try "a[$(touch \(marker))]\n".write(toFile: folder + "/data", atomically: true, encoding: .utf8)
         return (folder, evil, folder + "/path", marker)
     }
 
     static func fill(_ text: String, evil: String, pathFile: String, marker: String) -> String {
         text.replacing("{E}", with: evil).replacing("{P}", with: pathFile).replacing("{M}", with: marker)
+            .replacing("{D}", with: pathFile.dropLast("path".count) + "data")
     }
 
     static func runbook(_ script: String) -> String {
@@ -113,10 +141,11 @@ struct SmuggledCheckTests {
             // Without Medic the script does create the marker: its absence below means something.
             // A fake program just written may be "busy" while another test's fork still holds it
             // open for writing: try again then.
-            var shown = try Spawn.run(["/bin/sh", "-c", script], timeout: 20)
+            let environment = smuggled.environment.mapValues { Self.fill($0, evil: evil, pathFile: pathFile, marker: marker) }
+            var shown = try Spawn.run([smuggled.shell, "-c", script], environment: environment, timeout: 20)
             for _ in 0..<10 where shown.output.contains("Text file busy") {
                 usleep(100_000)
-                shown = try Spawn.run(["/bin/sh", "-c", script], timeout: 20)
+                shown = try Spawn.run([smuggled.shell, "-c", script], environment: environment, timeout: 20)
             }
             #expect(FileManager.default.fileExists(atPath: marker), "\(script) did not create the marker by itself: \(shown.output)")
             try? FileManager.default.removeItem(atPath: marker)
@@ -134,6 +163,68 @@ struct SmuggledCheckTests {
         #expect(run.status == 2, "\(script): \(run.output)")
         #expect(run.output.contains(located), "\(script): \(run.output)")
         #expect(!FileManager.default.fileExists(atPath: marker), "\(script) ran through medic run --dry-run")
+    }
+
+    /// (f) A discovery's script, a snippet and a check on another host go through the same proof
+    /// as a step's script: each is refused where it is written.
+    @Test("arithmetic on outside data is refused in a discovery, a snippet and a check on another host alike")
+    func arithmeticEverywhere() throws {
+        let (folder, _, _, _) = try playground()
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let runbook = """
+            medic: 1
+            id: everywhere
+            title: Everywhere
+            inputs:
+              port:
+                type: string
+                description: d
+                default: "80"
+                discover:
+                  why: w
+                  script: |
+                    x=$(cat /etc/hostname); echo $((x))
+                  capture: '^(?<value>\\S+)$'
+            hosts:
+              listed: [127.0.0.12]
+            snippets:
+              arith: |
+                f() { echo $(( $1 + 1 )); }
+            steps:
+              look:
+                kind: check
+                title: Look
+                why: w
+                uses: [arith]
+                script: |
+                  f 1
+                branches:
+                  - otherwise: remote
+              remote:
+                kind: check
+                title: Remote
+                why: w
+                where: {hosts: listed}
+                script: |
+                  echo $(( APP_PORT ))
+                branches:
+                  - otherwise: done
+              done: {kind: conclusion, title: Done, why: w, outcome: no-fault, cause: none}
+            causes:
+              none: {title: "No fault found", description: "In this test, no fault found."}
+
+            """
+        try runbook.write(toFile: folder + "/everywhere.yaml", atomically: true, encoding: .utf8)
+        let validate = try medic(["validate", "everywhere.yaml"], in: folder)
+        #expect(validate.status == 2, "\(validate.output)")
+        let lines = validate.output.split(separator: "\n")
+        for (located, reason) in [
+            ("everywhere.yaml:12:1: error: the discovery of 'port' must be provably read-only, but ", "in '$((x))', 'x' is a variable"),
+            ("everywhere.yaml:18:1: error: check 'look' must be provably read-only, but ", "in '$(( $1 + 1 ))', '$1' is a positional"),
+            ("everywhere.yaml:35:1: error: check 'remote' must be provably read-only, but ", "in '$(( APP_PORT ))', 'APP_PORT' is a variable"),
+        ] {
+            #expect(lines.contains { $0.hasPrefix(located + reason) && $0.contains(Self.arithmetic) }, "\(validate.output)")
+        }
     }
 
     /// (d) An input whose pattern admits a leading `-`, as a default or given by --var, never
