@@ -3,6 +3,10 @@
 
 LAB_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 RUN=${MEDIC_LAB_DIR:-$LAB_ROOT/run}
+# Medic runs a check on the nginx or supervisord configuration the discovery finds only when no
+# other user could have written it (owned by root, nothing writable by group or others along the
+# path; /tmp, sticky, passes): folders 0755 and files 0644, whatever umask the caller has.
+umask 022
 mkdir -p "$RUN"
 RUN=$(cd "$RUN" && pwd)
 VENV=$LAB_ROOT/.venv

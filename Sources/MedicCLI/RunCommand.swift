@@ -49,7 +49,7 @@ struct RunCommand: ParsableCommand {
         // Discovery runs read-only checks through the same runner as the steps: on this
         // machine, or over ssh for a discovery with `where: {host: …}`.
         let runner = SystemRunner(interruptDescriptor: launch.interruptDescriptor, ssh: SSHSettings.fromEnvironment(forks: launch.forks))
-        var findings = InputFinder(runbook: root, runner: runner, matcher: launch.matcher).find(given: given) { name in
+        var findings = InputFinder(runbook: root, runner: runner, matcher: launch.matcher, judge: StrictModesJudge()).find(given: given) { name in
             console.show("discovering \(name)…", .dim)
         }
         // A SIGTERM while a discovery ran stopped that discovery; it ends the command too.
@@ -151,6 +151,7 @@ struct Launch {
         var options = RunOptions(dryRun: dryRun, autoApprove: autoApprove, operatorName: operatorName, sessionPath: session.path)
         options.verbose = verbose
         options.vouches = VouchFolder.inStateFolder { getenv($0).map { String(cString: $0) } }
+        options.configurationJudge = StrictModesJudge()
         walk.matcher = matcher
         let runner = SystemRunner(interruptDescriptor: interruptDescriptor, ssh: SSHSettings.fromEnvironment(forks: forks), matcher: matcher)
         if let note = runner.sandbox.note { console.show(note, .warning) }

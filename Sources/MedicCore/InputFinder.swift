@@ -12,13 +12,20 @@ public struct InputFinder {
     let runbook: Runbook
     let runner: any StepRunner
     let matcher: any PatternMatcher
+    let judge: (any ConfigurationJudge)?
 
     /// Creates a finder for `runbook`'s inputs that runs discoveries with `runner` and matches
-    /// their captures with `matcher`, within what is left of each discovery's timeout.
-    public init(runbook: Runbook, runner: any StepRunner, matcher: any PatternMatcher = InProcessMatcher()) {
+    /// their captures with `matcher`, within what is left of each discovery's timeout. A
+    /// discovery that names a configuration file by another input's value (`nginx -T -c
+    /// "$NGINX_CONF"`) runs on this machine only when `judge` finds the file safe: nobody is
+    /// asked before a discovery runs.
+    public init(
+        runbook: Runbook, runner: any StepRunner, matcher: any PatternMatcher = InProcessMatcher(), judge: (any ConfigurationJudge)? = nil
+    ) {
         self.runbook = runbook
         self.runner = runner
         self.matcher = matcher
+        self.judge = judge
     }
 
     /// Every input of the runbook, in declaration order, resolved from `given` (values the
@@ -174,7 +181,26 @@ public struct InputFinder {
             stepID: "discover:\(input.name)", kind: .check, placement: discovery.placement, timeout: discovery.timeout, payload: payload,
             environment: environment, secrets: [])
         invocation.writableFileSystem = discovery.writableFileSystem != nil
-        if let host { invocation.remote = RemoteTarget(hosts: [host], setName: nil, forks: 1) }
+        invocation.configurationFiles = ReadOnlyCheck.examine(discovery.execution, at: discovery.location).configurationOperands.map { operand in
+            if case .command = discovery.execution { return operand.resolve { values[$0] ?? "" } }
+            return operand.resolve { environment[$0] }
+        }
+        if let host {
+            // Judged on the host, before the discovery starts (`RemoteScript`).
+            invocation.remote = RemoteTarget(hosts: [host], setName: nil, forks: 1)
+        } else {
+            for file in invocation.configurationFiles {
+                let problem: String?
+                switch file {
+                case .failure(let unknown): problem = "\(unknown.option): \(unknown.reason)"
+                case .success(let path):
+                    problem = judge.map { $0.problem(path) } ?? "\(path.option) \(path.path): Medic has no way to check files here"
+                }
+                if let problem {
+                    return .failure(DiscoveryFailure("not run, since it runs without asking: \(TerminalText.sanitize(problem))"))
+                }
+            }
+        }
         var bytes: [UInt8] = []
         let result = runner.run(invocation) { chunk in
             if bytes.count < Self.outputLimit { bytes += chunk.prefix(Self.outputLimit - bytes.count) }

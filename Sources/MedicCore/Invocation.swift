@@ -40,6 +40,10 @@ public struct Invocation: Sendable, Hashable {
     /// Whether a check runs on the writable file system, outside Medic's read-only mount
     /// namespace, as its runbook asks (`writable_fs`); it still runs with `no_new_privs`.
     public var writableFileSystem = false
+    /// For a check, the configuration files and folders it names by an input's or a capture's
+    /// value, with the values filled in (or why a value cannot be told): judged before the check
+    /// runs unconfirmed, here or on the host (`ConfigurationJudge`, `RemoteScript`).
+    public var configurationFiles: [Result<ConfigurationPath, ConfigurationPath.Unknown>] = []
 
     /// Creates an invocation.
     public init(

@@ -16,6 +16,9 @@ public enum ReadOnlyCheck {
         /// What it writes outside its scratch folder, which the check sandbox's read-only file
         /// system refuses (`ReadOnlyCommands.sandboxWrite`), and where; nil when nothing.
         public var sandboxWrite: (reason: String, location: SourceLocation)?
+        /// The configuration files and folders it names by an input's or a capture's value,
+        /// which Medic judges before the check runs unconfirmed (`ConfigurationJudge`).
+        public var configurationOperands: [ConfigurationOperand] = []
     }
 
     /// Whether `execution` is provably read-only (`problem(_:at:)`), and whether it needs the
@@ -27,12 +30,14 @@ public enum ReadOnlyCheck {
             let location = argv.first?.location ?? stepLocation
             return Finding(
                 problem: ReadOnlyCommands.problem(argv: arguments).map { ($0, location) },
-                sandboxWrite: ReadOnlyCommands.sandboxWrite(argv: arguments).map { ($0, location) })
+                sandboxWrite: ReadOnlyCommands.sandboxWrite(argv: arguments).map { ($0, location) },
+                configurationOperands: ReadOnlyCommands.configurationOperands(argv: arguments))
         case .script(let text, let location):
-            let (problem, write) = ReadOnlyScript.examine(text)
+            let examined = ReadOnlyScript.examine(text)
             return Finding(
-                problem: problem.map { ($0.reason, location.location(of: $0.offset, in: text)) },
-                sandboxWrite: write.map { ($0.reason, location.location(of: $0.offset, in: text)) })
+                problem: examined.problem.map { ($0.reason, location.location(of: $0.offset, in: text)) },
+                sandboxWrite: examined.sandboxWrite.map { ($0.reason, location.location(of: $0.offset, in: text)) },
+                configurationOperands: examined.configurationOperands)
         case .http(let spec):
             // GET and HEAD are safe methods (RFC 9110 §9.2.1); any other may change state on the
             // server, whatever this server does with it: a login by POST is read-only only on the
@@ -54,6 +59,7 @@ public enum ReadOnlyCheck {
         guard let cut = marked.firstIndex(of: "\u{0}") else { return ReadOnlyCommands.Argument(literal: marked) }
         var argument = ReadOnlyCommands.Argument(dynamic: template.raw, prefix: String(marked[..<cut]), singleField: true)
         argument.fromMedicVariable = true
+        argument.segments = template.segments
         return argument
     }
 }

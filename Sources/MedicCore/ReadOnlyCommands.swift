@@ -35,6 +35,9 @@ public enum ReadOnlyCommands {
         /// Whether the value comes from a Medic variable (an input, whose value Medic refuses when it
         /// starts with `-`) rather than from something the script computed.
         public var fromMedicVariable = false
+        /// For a value from Medic variables, the word as literal text and variables, so the value
+        /// can be worked out at run time (`ConfigurationOperand`); nil otherwise.
+        public var segments: [Template.Segment]?
 
         /// Whether the word could turn into an option (or several words, one of them an option).
         var couldBeOption: Bool {
@@ -286,13 +289,18 @@ public enum ReadOnlyCommands {
     /// `-e FILE` is not among them: nginx creates the error log it names, even to test.
     static let nginxOptions = Options("-t -T -V -v -q -h -?", valued: "-c -p")
 
+    /// supervisorctl's options before its subcommand.
+    static let supervisorGlobal = Options(valued: "-c --configuration -s --serverurl -u --username -p --password")
+
     /// Why `value`, given to `option`, an option of `program` that names a configuration file or
     /// folder, is not trusted, or nil. A configuration runs code: nginx's `load_module` loads a
     /// shared object even under `-t`, a kubeconfig's `exec` runs a credential plugin. A literal
-    /// value must lie under `/etc/`, where only root writes; with `runtime`, a value known only
-    /// at run time is trusted too when it is an input or a capture (Medic refuses one that starts
-    /// with `-`; the shipped runbooks find the file the running server was started with), and
-    /// never when the script computes it.
+    /// value must lie under `/etc/`, where only root writes. With `runtime`, a value known only
+    /// at run time may be an input's or a capture's (Medic refuses one that starts with `-`; the
+    /// shipped runbooks find the file the running server was started with): the proof reports it
+    /// (`configurationOperands`), and at run time Medic judges the file it names before the
+    /// check runs unconfirmed (`ConfigurationJudge`). A value the script computes is refused:
+    /// nothing outside the script can know it.
     static func configurationProblem(_ program: String, _ option: String, _ value: Argument?, runtime: Bool) -> String? {
         guard let value else { return nil }
         if let literal = value.literal {
@@ -301,9 +309,40 @@ public enum ReadOnlyCommands {
             return "\(program) \(option) '\(literal)' names a configuration, which may load modules or run helper programs; "
                 + "only a file under /etc/ is trusted in a check"
         }
-        if runtime, value.fromMedicVariable { return nil }
+        if runtime, value.fromMedicVariable, value.segments != nil { return nil }
         return "\(program) \(option) '\(value.display)' names a configuration computed at run time, which may load modules or run helper "
-            + "programs; only a file under /etc/\(runtime ? " or an input's or a capture's value" : "") is trusted in a check"
+            + "programs; only a file under /etc/\(runtime ? " or an input's or a capture's value (judged before the check runs)" : "") is trusted in a check"
+    }
+
+    /// The configuration files and folders `argv` names by an input's or a capture's value (through
+    /// wrappers such as `sudo` and `timeout`): the operands `configurationProblem` lets through
+    /// only to be judged at run time.
+    public static func configurationOperands(argv: [Argument]) -> [ConfigurationOperand] {
+        var argv = argv
+        while let program = argv.first?.literal, let wrapper = wrappers[Self.name(of: program)],
+            case .success(let command) = wrapper.command(program, Array(argv.dropFirst())), !command.isEmpty
+        {
+            argv = command
+        }
+        guard let program = argv.first?.literal else { return [] }
+        let name = Self.name(of: program)
+        let options: [(name: String, value: Argument?)]
+        switch name {
+        case "nginx":
+            guard case .success(let parsed) = parse(name, Array(argv.dropFirst()), nginxOptions) else { return [] }
+            options = parsed.options.filter { $0.name == "-c" || $0.name == "-p" }
+        case "supervisorctl":
+            var global = supervisorGlobal
+            global.permute = false
+            guard case .success(let parsed) = parse(name, Array(argv.dropFirst()), global) else { return [] }
+            options = parsed.options.filter { $0.name == "-c" || $0.name == "--configuration" }
+        default: return []
+        }
+        return options.compactMap { option in
+            guard let value = option.value, value.literal == nil, value.fromMedicVariable, let segments = value.segments else { return nil }
+            return ConfigurationOperand(
+                option: "\(name) \(option.name)", isFolder: option.name == "-p", segments: segments, singleField: value.singleField)
+        }
     }
 
     /// Why assigning the variable `name` for a command is not safe, or nil.
@@ -518,7 +557,6 @@ public enum ReadOnlyCommands {
             ])
         table["docker-compose"] = compose
         let supervisorRead = Tool.plain(Options())
-        let supervisorGlobal = Options(valued: "-c --configuration -s --serverurl -u --username -p --password")
         let supervisorctl = Tool.subcommands(
             supervisorGlobal,
             [
@@ -526,18 +564,16 @@ public enum ReadOnlyCommands {
                 "tail": .plain(Options("-f -0 -1 -2 -3 -4 -5 -6 -7 -8 -9")), "maintail": .plain(Options("-f -0 -1 -2 -3 -4 -5 -6 -7 -8 -9")),
             ])
         table["supervisorctl"] = Tool { name, args in
-            // The configuration's [ctlplugin:…] sections import Python code. A literal -c must lie
-            // under /etc/; a value known at run time is trusted (`configurationProblem`): the
-            // shipped runbooks name the file the running supervisord was started with, read from
-            // its command line. Without -c it reads ./supervisord.conf of the working folder
-            // first, which a check cannot choose: `cd` is not allowed in a check.
+            // The configuration's [ctlplugin:…] sections import Python code: a literal -c must lie
+            // under /etc/, a value known at run time must be an input or a capture, whose file
+            // Medic judges before the check runs (`configurationProblem`). Without -c it reads
+            // ./supervisord.conf of the working folder first, which a check cannot choose: `cd`
+            // is not allowed in a check.
             var global = supervisorGlobal
             global.permute = false
             if case .success(let parsed) = parse(name, args, global) {
                 for option in parsed.options where option.name == "-c" || option.name == "--configuration" {
-                    if option.value?.literal != nil, let problem = configurationProblem(name, option.name, option.value, runtime: true) {
-                        return problem
-                    }
+                    if let problem = configurationProblem(name, option.name, option.value, runtime: true) { return problem }
                 }
             }
             return supervisorctl.problem(name, args)

@@ -16,13 +16,16 @@ public enum ReadOnlyScript {
 
     /// Why the script is not provably read-only (`problem`), and the first command in it that
     /// writes outside the check's scratch folder (`ReadOnlyCommands.sandboxWrite`), each with a
-    /// character offset into it; the script is parsed once for both.
-    public static func examine(_ script: String) -> (problem: (reason: String, offset: Int)?, sandboxWrite: (reason: String, offset: Int)?) {
+    /// character offset into it, and the configuration files it names by an input's or a
+    /// capture's value (`ReadOnlyCommands.configurationOperands`); the script is parsed once for all.
+    public static func examine(
+        _ script: String
+    ) -> (problem: (reason: String, offset: Int)?, sandboxWrite: (reason: String, offset: Int)?, configurationOperands: [ConfigurationOperand]) {
         let parsed: ShellScript
         do {
             parsed = try ShellParser.parse(script)
         } catch {
-            return (("Medic cannot read the script: \(error.message)", error.offset), nil)
+            return (("Medic cannot read the script: \(error.message)", error.offset), nil, [])
         }
         // A first walk learns the names the script assigns and the functions it defines (every
         // definition, those inside function bodies too).
@@ -32,7 +35,9 @@ public enum ReadOnlyScript {
         var walker = Walker(unsafe: learner.assigned, functions: learner.functions, bodies: learner.bodies)
         walker.list(parsed.list)
         for document in parsed.hereDocuments { walker.word(document) }
-        return (walker.problem ?? ReadOnlyArithmetic.problem(parsed), walker.sandboxWrite)
+        var operands: [ConfigurationOperand] = []
+        for operand in walker.configurationOperands where !operands.contains(operand) { operands.append(operand) }
+        return (walker.problem ?? ReadOnlyArithmetic.problem(parsed), walker.sandboxWrite, operands)
     }
 
     /// Builtins that only read or change the shell's own state. `read`, `getopts` and `local`
@@ -179,6 +184,7 @@ public enum ReadOnlyScript {
         var assigned: Set<String> = []
         var problem: (reason: String, offset: Int)?
         var sandboxWrite: (reason: String, offset: Int)?
+        var configurationOperands: [ConfigurationOperand] = []
 
         mutating func fail(_ reason: String, _ offset: Int) {
             if problem == nil { problem = (reason, offset) }
@@ -188,6 +194,7 @@ public enum ReadOnlyScript {
         mutating func run(_ argv: [ReadOnlyCommands.Argument], at offset: Int) {
             if let reason = ReadOnlyCommands.problem(argv: argv) { fail(reason, offset) }
             if sandboxWrite == nil, let reason = ReadOnlyCommands.sandboxWrite(argv: argv) { sandboxWrite = (reason, offset) }
+            configurationOperands += ReadOnlyCommands.configurationOperands(argv: argv)
         }
 
         mutating func list(_ list: ShellList) {
@@ -390,6 +397,27 @@ public enum ReadOnlyScript {
             out.fromMedicVariable = word.expansions.allSatisfy {
                 if case .parameter(let name, nil, nil) = $0 { return ShellParser.isName(name) && !unsafe.contains(name) }
                 return false
+            }
+            if out.fromMedicVariable { out.segments = Self.segments(of: word.parts) }
+            return out
+        }
+
+        /// A word of literal text and plain variables as template segments; nil when a part is
+        /// anything else (an unquoted pattern or `~` the shell would expand).
+        static func segments(of parts: [ShellWordPart], quoted: Bool = false) -> [Template.Segment]? {
+            var out: [Template.Segment] = []
+            for (index, part) in parts.enumerated() {
+                switch part {
+                case .literal(let text):
+                    if !quoted, ShellWord.hasPattern(text) || (index == 0 && text.hasPrefix("~")) { return nil }
+                    out.append(.literal(text))
+                case .quoted(let text): out.append(.literal(text))
+                case .doubleQuoted(let inner):
+                    guard let inside = segments(of: inner, quoted: true) else { return nil }
+                    out += inside
+                case .parameter(let name, nil, nil): out.append(.variable(name))
+                default: return nil
+                }
             }
             return out
         }

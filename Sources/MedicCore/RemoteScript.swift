@@ -19,8 +19,14 @@ public enum RemoteScript {
     /// `RemoteHTTP.probe` with the request as a curl config on its standard input, written by
     /// the shell's own `printf` from an unexported variable: nothing of the request is in any
     /// argv or environment.
+    ///
+    /// Each of `configurationFiles` (a check's, `Invocation.configurationFiles`) is judged on
+    /// the host before the marker, by `configurationJudge`, as `StrictModesJudge` judges it here:
+    /// a path that fails ends the wrapper with `refusedStatus` after a line starting with
+    /// `refusedPrefix` that says why, and the step never starts.
     public static func text(
-        for payload: Invocation.Payload, environment: [String: String], marker: String, timeout: TimeSpan = TimeSpan(milliseconds: 10_000)
+        for payload: Invocation.Payload, environment: [String: String], marker: String, timeout: TimeSpan = TimeSpan(milliseconds: 10_000),
+        configurationFiles: [Result<ConfigurationPath, ConfigurationPath.Unknown>] = []
     ) -> Result<String, WalkProblem> {
         let words: [String]
         // Never PATH, LD_PRELOAD or the like from a runbook's variables: they would reach the
@@ -53,6 +59,20 @@ public enum RemoteScript {
         }
         let step = words.map(quote).joined(separator: " ")
         var lines = ["{"]
+        if !configurationFiles.isEmpty {
+            lines.append(configurationJudge)
+            for file in configurationFiles {
+                switch file {
+                case .failure(let unknown): return .failure(WalkProblem("not run: \(unknown.option): \(unknown.reason)"))
+                case .success(let path):
+                    if path.path.utf8.contains(0) { return .failure(WalkProblem("a value holds a NUL byte, which no program can receive")) }
+                    let about = quote("\(refusedPrefix)\(path.option) \(path.path): ")
+                    lines.append(
+                        "medic_why=$(medic_walk \(quote(path.path)) \(path.isFolder ? "d" : "f")) || "
+                            + "{ printf '%s\\n' \(about)\"$medic_why\"; exit \(refusedStatus); }")
+                }
+            }
+        }
         for (name, value) in environment.sorted(by: { $0.key < $1.key }) where isName(name) {
             lines.append("\(name)=\(quote(value)); export \(name)")
         }
@@ -113,6 +133,75 @@ public enum RemoteScript {
         fi
         echo "unavailable: the host has neither bash and timeout nor nc to connect to $host:$port"
         exit 127
+        """
+
+    /// The exit status of the wrapper when a configuration file fails on the host.
+    public static let refusedStatus = 125
+
+    /// How the wrapper's line saying why a configuration file failed starts.
+    public static let refusedPrefix = "medic: not run: "
+
+    /// `medic_walk PATH f|d`: prints why PATH may have been written by another user and fails,
+    /// or succeeds; the rules of `StrictModesJudge`, in POSIX sh with `ls -ldn` (POSIX: the type,
+    /// the permission bits and the numeric owner) and `readlink`, so any host can run it. It
+    /// resolves the path one component at a time from `/`, following each symbolic link (held to
+    /// the same owners, in a folder already judged) as the kernel will when the program opens it.
+    static let configurationJudge = """
+        medic_me=$(id -u)
+        medic_entry() {
+          medic_ls=$(LC_ALL=C ls -ldn -- "$1" 2>/dev/null) || { echo "$1 cannot be checked (it does not exist or cannot be read)"; return 1; }
+          medic_mode=$(printf '%s\\n' "$medic_ls" | awk 'NR == 1 { print $1 }')
+          medic_uid=$(printf '%s\\n' "$medic_ls" | awk 'NR == 1 { print $3 }')
+          case $medic_mode in
+            d*) medic_type='a folder' ;; -*) medic_type='a regular file' ;; l*) medic_type='a symbolic link' ;; p*) medic_type='a FIFO' ;;
+            s*) medic_type='a socket' ;; c*|b*) medic_type='a device' ;; *) medic_type='not a file Medic can check' ;;
+          esac
+          case $2 in
+            l) [ "$medic_type" = 'a symbolic link' ] || { echo "$1 changed while Medic checked it"; return 1; } ;;
+            d) [ "$medic_type" = 'a folder' ] || { echo "$1 is $medic_type, not a folder"; return 1; } ;;
+            *) [ "$medic_type" = 'a regular file' ] || { echo "$1 is $medic_type, not a regular file"; return 1; } ;;
+          esac
+          case $medic_uid in
+            0|"$medic_me") ;;
+            *) echo "$1 is owned by uid $medic_uid, not by root or uid $medic_me (Medic's user)"; return 1 ;;
+          esac
+          [ "$2" = l ] && return 0
+          case $medic_mode in
+            ?????w??w*) medic_by='its group and others' ;; ?????w*) medic_by='its group' ;; ????????w*) medic_by=others ;; *) return 0 ;;
+          esac
+          if [ "$3" = 0 ] && [ "$2" = d ]; then
+            case $medic_mode in ?????????[tT]*) return 0 ;; esac
+            echo "$1 is writable by $medic_by (mode $medic_mode, and not sticky), so another user could have written it"
+            return 1
+          fi
+          echo "$1 is writable by $medic_by (mode $medic_mode), so another user could have written it"
+          return 1
+        }
+        medic_walk() {
+          case $1 in /*) ;; *) echo "'$1' is not an absolute path, so Medic cannot tell which file it names"; return 1 ;; esac
+          medic_entry / d 0 || return 1
+          medic_cur= medic_rest=${1#/} medic_links=0
+          while [ -n "$medic_rest" ]; do
+            medic_c=${medic_rest%%/*}
+            case $medic_rest in */*) medic_rest=${medic_rest#*/} ;; *) medic_rest= ;; esac
+            case $medic_c in
+              ''|.) continue ;;
+              ..) medic_cur=${medic_cur%/*}; continue ;;
+            esac
+            medic_next=$medic_cur/$medic_c
+            if [ -L "$medic_next" ]; then
+              medic_entry "$medic_next" l 0 || return 1
+              medic_links=$((medic_links + 1))
+              medic_t=$(readlink -- "$medic_next") && [ "$medic_links" -le 40 ] && [ -n "$medic_t" ] || {
+                echo "$medic_next is a symbolic link Medic cannot follow"; return 1; }
+              case $medic_t in /*) medic_cur= medic_rest=${medic_t#/}${medic_rest:+/$medic_rest} ;; *) medic_rest=$medic_t${medic_rest:+/$medic_rest} ;; esac
+              continue
+            fi
+            if [ -n "$medic_rest" ]; then medic_entry "$medic_next" d 0 || return 1; else medic_entry "$medic_next" "$2" 1 || return 1; fi
+            medic_cur=$medic_next
+          done
+          [ -n "$medic_cur" ] || { echo "/ is not a regular file"; return 1; }
+        }
         """
 
     /// `word` as one word for a POSIX shell: always single-quoted, a `'` written `'\''`. Unlike

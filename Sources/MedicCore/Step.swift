@@ -151,6 +151,16 @@ public enum Placement: Sendable, Hashable {
 }
 
 /// A reference to a step by id, with where the reference is written.
+extension Step {
+    /// The configuration files and folders `execution`, one of this check's forms, names by an
+    /// input's or a capture's value (`ReadOnlyCheck.Finding.configurationOperands`); the runner
+    /// asks for them to judge the files before the check runs unconfirmed.
+    public func configurationOperands(of execution: Execution) -> [ConfigurationOperand] {
+        guard kind == .check else { return [] }
+        return ReadOnlyCheck.examine(execution, at: location).configurationOperands
+    }
+}
+
 public struct StepReference: Sendable, Hashable {
     /// The id referred to.
     public var id: String

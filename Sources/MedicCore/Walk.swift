@@ -510,6 +510,13 @@ public struct Walk: Sendable {
         if step.kind == .check {
             invocation.unverified = step.vouch?.reason
             invocation.writableFileSystem = step.writableFileSystem != nil
+            let values = variables
+            invocation.configurationFiles = step.configurationOperands(of: execution).map { operand in
+                // A command's template reads Medic's variables (rendered as above); a script
+                // reads its environment, and a name outside it is not a value Medic knows.
+                if case .command = execution { return operand.resolve { values[$0] ?? "" } }
+                return operand.resolve { environment[$0] }
+            }
         }
         return invocation
     }

@@ -84,6 +84,16 @@ public struct RunbookDocument: Sendable {
                 line("    at its first run under each version of the runbook. The author's reason:")
                 line(wrap(vouch.reason, indent: "      "))
             }
+            if let execution = step.execution {
+                let operands = step.configurationOperands(of: execution)
+                if !operands.isEmpty {
+                    let names = operands.map { "\($0.option) \(Self.word($0.segments))" }.joined(separator: ", ")
+                    line(
+                        wrap(
+                            "configuration checked at run time: \(names); it runs without confirmation only when root or Medic's user "
+                                + "owns that file and every folder above it, and no other user can write them", indent: "    "))
+                }
+            }
             if let reason = step.writableFileSystem {
                 line("    runs on the writable file system, outside Medic's read-only mount namespace, because:")
                 line(wrap(reason, indent: "      "))
@@ -166,6 +176,16 @@ public struct RunbookDocument: Sendable {
 
 extension RunbookDocument {
     /// `timeout 30s`, and for a timeout past the cap, the runbook's reason beside it.
+    /// A configuration operand's word as the check writes it: `$NGINX_CONF`, `${supervisor_conf}`.
+    static func word(_ segments: [Template.Segment]) -> String {
+        segments.map { segment in
+            switch segment {
+            case .literal(let text): text
+            case .variable(let name): "${\(name)}"
+            }
+        }.joined()
+    }
+
     static func timeout(of step: Step, in runbook: Runbook) -> String {
         let timeout = runbook.timeout(of: step)
         guard let reason = step.timeoutBeyondCap else { return "timeout \(timeout)" }

@@ -83,7 +83,10 @@ final class SSHRunner {
         }
         let marker = "medic-step-started-" + Self.nonce()
         let script: [UInt8]
-        switch RemoteScript.text(for: invocation.payload, environment: invocation.environment, marker: marker, timeout: invocation.timeout) {
+        switch RemoteScript.text(
+            for: invocation.payload, environment: invocation.environment, marker: marker, timeout: invocation.timeout,
+            configurationFiles: invocation.configurationFiles)
+        {
         case .success(let text): script = Array(text.utf8)
         case .failure(let problem): return failAll(problem.reason)
         }
@@ -156,6 +159,10 @@ final class SSHRunner {
                 if ended == 255 {
                     result.unreachable = true
                     result.failureReason = said.isEmpty ? "ssh could not reach \(connection.host)" : said
+                } else if ended == RemoteScript.refusedStatus, said.hasPrefix(RemoteScript.refusedPrefix) {
+                    // The wrapper judged a configuration file the check names and refused it.
+                    result.exitStatus = nil
+                    result.failureReason = "not run on \(connection.host): " + said.dropFirst(RemoteScript.refusedPrefix.count)
                 } else {
                     result.exitStatus = nil
                     result.failureReason =

@@ -14,17 +14,31 @@ extension RunSession {
             console.show("  confirmed at an earlier run of this runbook (same digest)", .dim)
             return nil
         }
+        return confirmCheck(
+            invocation, what: "an unverified check", subject: "the unverified check", why: "Medic cannot prove this check changes nothing",
+            onceText: " (asked once per version of the runbook)", runsText: "runs the first time only"
+        ) {
+            guard let digest, let vouches = options.vouches else { return }
+            do {
+                try vouches.remember(stepID: stepID, digest: digest)
+            } catch {
+                console.show("  could not remember this confirmation (\(error)); it will be asked again", .warning)
+            }
+        }
+    }
+
+    /// Asks the operator to run a check Medic cannot show to be read-only (`what`, named `subject`
+    /// once asked about, because `why`),
+    /// as for an action: `--yes` approves, without a terminal nobody can, `yes` or `no` at the
+    /// fresh prompt otherwise; every decision is in the journal, and `approved` runs on a yes.
+    func confirmCheck(
+        _ invocation: Invocation, what: String, subject: String, why: String, onceText: String, runsText: String, approved: () -> Void
+    ) -> [WalkEffect]?? {
         func approve(reply: String, by: String) -> [WalkEffect]?? {
             guard record(.confirm(ConfirmRecord(stepID: invocation.stepID, expected: "yes", reply: reply, approved: true, by: by))) else {
                 return .some(nil)
             }
-            if let digest, let vouches = options.vouches {
-                do {
-                    try vouches.remember(stepID: stepID, digest: digest)
-                } catch {
-                    console.show("  could not remember this confirmation (\(error)); it will be asked again", .warning)
-                }
-            }
+            approved()
             return nil
         }
         if options.autoApprove {
@@ -36,12 +50,9 @@ extension RunSession {
         guard console.isInteractive else {
             return .some(
                 walk.handle(
-                    .needsPerson(
-                        reason:
-                            "standard input is not a terminal, and an unverified check runs the first time only after a person confirms it (or with --yes)"
-                    )))
+                    .needsPerson(reason: "standard input is not a terminal, and \(what) \(runsText) after a person confirms it (or with --yes)")))
         }
-        console.show("  Medic cannot prove this check changes nothing. Type yes to run it (asked once per version of the runbook), or no", .plain)
+        console.show("  \(why). Type yes to run it\(onceText), or no", .plain)
         interruptedOnce = false
         while true {
             switch console.readLine(prompt: "Run it? › ", completions: completions(answers: ["no"]), fresh: true) {
@@ -53,13 +64,13 @@ extension RunSession {
                     record(
                         .confirm(ConfirmRecord(stepID: invocation.stepID, expected: "yes", reply: text, approved: false, by: options.operatorName)))
                 else { return .some(nil) }
-                return stalled("the unverified check was not run; skip, back, goto another step, or retry to be asked again")
+                return stalled("\(subject) was not run; skip, back, goto another step, or retry to be asked again")
             case .line(let text):
                 console.show("  '\(TerminalText.sanitize(walk.masking.apply(text)))' is not a decision: type yes to run it or no", .warning)
             case .interrupted:
                 if case .walk(let effects) = interrupted() { return .some(effects) }
             case .endOfInput:
-                return .some(walk.handle(.needsPerson(reason: "input ended before anyone confirmed the unverified check")))
+                return .some(walk.handle(.needsPerson(reason: "input ended before anyone confirmed \(subject)")))
             case .hangUp:
                 return .some(walk.handle(.needsPerson(reason: "the terminal went away or Medic was told to stop before anyone confirmed")))
             }

@@ -24,6 +24,9 @@ public struct RunOptions: Sendable {
     /// Where confirmations of unverified checks are remembered per runbook digest; without one,
     /// every unverified check is confirmed at each run.
     public var vouches: (any VouchLedger)?
+    /// Judges the configuration files a check names by an input's or a capture's value before it
+    /// runs unconfirmed; without one, such a check is confirmed like an action.
+    public var configurationJudge: (any ConfigurationJudge)?
 
     /// Creates options.
     public init(dryRun: Bool = false, autoApprove: Bool = false, operatorName: String, sessionPath: String) {
@@ -181,6 +184,7 @@ public final class RunSession {
                 console.show("  unverified: read-only on the author's word, not proven by Medic: " + TerminalText.sanitize(reason), .warning)
                 if let refused = confirmUnverified(invocation) { return refused }
             }
+            if let refused = confirmConfigurations(invocation) { return refused }
         }
         if onHostSet { return executeOnHosts(invocation) }
         let runRecord = RunRecord(invocation, dryRun: false)

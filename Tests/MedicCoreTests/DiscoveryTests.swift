@@ -78,6 +78,18 @@ struct DiscoveryTests {
         #expect(findings["listen"]?.origin == .discovered("nginx -T -c ${conf}"), "without a why, what ran is the origin")
     }
 
+    @Test("a discovery whose configuration file another user could have written does not run, and its input says why")
+    func untrustedConfiguration() throws {
+        let judge = JudgeDouble(refusals: ["/srv/nginx.conf": "/srv is writable by others (mode 0777, and not sticky)"])
+        let (findings, runner) = TestSupport.findInputs(of: try TestSupport.runbook(Self.yaml), results: Self.found, judge: judge)
+        #expect(runner.ranIDs == ["discover:conf"], "neither nginx -T ran")
+        #expect(findings["app"]?.value == "127.0.0.1:8000", "the default stands")
+        #expect(
+            findings["app"]?.notes == [
+                "found nothing: not run, since it runs without asking: nginx -c /srv/nginx.conf: /srv is writable by others (mode 0777, and not sticky)"
+            ])
+    }
+
     @Test("every match is a candidate, each once; many joins them, otherwise the first usable is the value")
     func candidates() throws {
         let (findings, _) = try Self.find(Self.found)
