@@ -116,7 +116,12 @@ public enum JournalReplay {
                 case .retry: apply(.retry)
                 case .skip: apply(.skip)
                 case .goto(let id): apply(.goto(id))
-                case .set(let name, let value?) where value != Masking.mask: apply(.set(name: name, value: value))
+                case .set(let name, let value?) where value != Masking.mask:
+                    if let problem = setProblem(name, value, walk) {
+                        outcome.problem = "record \(index + 1) sets '\(name)', which the prompt would have refused: \(problem)"
+                        return outcome
+                    }
+                    apply(.set(name: name, value: value))
                 case .quit: apply(.abort(reason: "the operator quit"))
                 default: break
                 }
@@ -136,6 +141,18 @@ public enum JournalReplay {
         }
         if case .result(let stepID) = walk.pending, walk.currentStep?.kind == .action { outcome.interruptedAction = stepID }
         return outcome
+    }
+}
+
+extension JournalReplay {
+    /// Why `set name=value` replayed from a journal would not have been accepted at the prompt
+    /// (a journal edited by hand), nil when it would: the same checks as a typed value.
+    fileprivate static func setProblem(_ name: String, _ value: String, _ walk: Walk) -> String? {
+        let input = walk.currentRunbook.input(name)
+        guard input != nil || walk.variables[name] != nil else { return "there is no variable '\(name)' at that step" }
+        guard let input else { return nil }
+        if input.isSecret { return "'\(name)' is secret, and a secret is never written to a journal" }
+        return input.problem(with: value, matcher: walk.matcher)
     }
 }
 
