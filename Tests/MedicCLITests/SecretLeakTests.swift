@@ -160,6 +160,9 @@ struct SecretLeakTests {
         process.standardError = out
         try process.run()
         let medic = try #require(StopDuringDiscoveryTests.medicPid(transcript: dir + "/s"))
+        // Its journal exists once it has read its inputs: well past start-up (the script sleeps 2 s).
+        let deadline = Date().addingTimeInterval(10)
+        while !FileManager.default.fileExists(atPath: dir + "/s/transcript.jsonl"), Date() < deadline { usleep(20_000) }
         let limits = try String(contentsOfFile: "/proc/\(medic)/limits", encoding: .utf8)
         let core = limits.split(separator: "\n").first { $0.hasPrefix("Max core file size") }?.split(separator: " ", omittingEmptySubsequences: true)
         #expect(core.map { Array($0.dropFirst(4).prefix(2)) } == ["0", "unlimited"], "\(limits)")
