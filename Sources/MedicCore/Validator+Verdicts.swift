@@ -105,6 +105,10 @@ extension Validator {
             var position: [String: Int] = [:]
             var questions: [Question] = []
             var asked: Set<Question> = []
+            // Sized up front: growing them step by step rehashes every question again and again.
+            let steps = runbooks.reduce(0) { $0 + $1.steps.count }
+            position.reserveCapacity(steps)
+            asked.reserveCapacity(steps)
             for runbook in runbooks {
                 for pattern in Validator.patterns(of: runbook) where self.patterns[pattern.source] == nil && position[pattern.source] == nil {
                     position[pattern.source] = patterns.count
@@ -156,14 +160,27 @@ extension Validator {
             patterns += input.discovery?.captures ?? []
             for rule in input.refusals { if case .matches(let pattern) = rule.test { patterns.append(pattern) } }
         }
-        for step in runbook.steps {
-            for form in step.concreteForms {
-                patterns += form.captures
-                patterns += form.counts.map(\.pattern)
-                if case .log(let spec) = form.execution { patterns += spec.classes.map(\.pattern) + spec.captures.map(\.pattern) }
-            }
-            for branch in step.branches { patterns += branch.condition?.patterns ?? [] }
+        for step in runbook.steps { patterns += Self.patterns(of: step) }
+        return patterns
+    }
+
+    /// Every regex `step` writes, each variant included: its captures, counts, log classes and
+    /// conditions.
+    public static func patterns(of step: Step) -> [RegexPattern] {
+        var patterns: [RegexPattern] = []
+        func add(_ captures: [RegexPattern], _ counts: [NamedPattern], _ execution: Execution?) {
+            patterns += captures
+            patterns += counts.map(\.pattern)
+            if case .log(let spec) = execution { patterns += spec.classes.map(\.pattern) + spec.captures.map(\.pattern) }
         }
+        // Those of each concrete form (`Step.concreteForms`, its own and its variant's), read
+        // where they are: a copy of the step for each form costs more than the reading.
+        if let variants = step.variants {
+            for variant in variants.cases { add(step.captures + variant.captures, step.counts + variant.counts, variant.execution) }
+        } else {
+            add(step.captures, step.counts, step.execution)
+        }
+        for branch in step.branches { patterns += branch.condition?.patterns ?? [] }
         return patterns
     }
 
@@ -175,9 +192,9 @@ extension Validator {
             if let discovery = input.discovery { questions.append(.init(execution: discovery.execution, location: discovery.location)) }
         }
         for step in runbook.steps where step.kind == .check {
-            for form in step.concreteForms {
-                if let execution = form.execution { questions.append(.init(execution: execution, location: form.location)) }
-            }
+            // Each concrete form's (`Step.concreteForms`): every form is written where its step is.
+            let executions = step.variants.map { $0.cases.compactMap(\.execution) } ?? [step.execution].compactMap { $0 }
+            for execution in executions { questions.append(.init(execution: execution, location: step.location)) }
         }
         return questions
     }

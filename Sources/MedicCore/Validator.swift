@@ -26,8 +26,13 @@ public struct Validator: Sendable {
     /// This validator with the costly answers for `runbooks` worked out, all at once and on
     /// every core (`Validator+Verdicts.swift`): for validating several bundles whose runbooks
     /// are known up front.
-    public func prepared(for runbooks: [Runbook]) -> Validator {
-        Validator(verdicts: verdicts.adding(runbooks, matcher: matcher), matcher: matcher)
+    /// `compiled` holds what patterns were found to compile to already (`PatternPipeline`).
+    public func prepared(for runbooks: [Runbook], compiled: [String: RegexPattern.Compilation] = [:]) -> Validator {
+        // An input's pattern with a default to check is compiled beside that check (`Verdicts.adding`).
+        let checked = Set(runbooks.flatMap { $0.inputs.compactMap { Self.checkedDefault(of: $0) == nil ? nil : $0.pattern?.source } })
+        var known = verdicts
+        known.patterns.merge(compiled.filter { !checked.contains($0.key) }) { old, _ in old }
+        return Validator(verdicts: known.adding(runbooks, matcher: matcher), matcher: matcher)
     }
 
     /// Every problem in `bundle`, unsorted.

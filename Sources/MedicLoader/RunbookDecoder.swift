@@ -4,6 +4,8 @@ import MedicCore
 struct RunbookDecoder {
     let reader: NodeReader
     let path: String
+    /// Where each step's patterns go as soon as it is read, to be compiled meanwhile.
+    var pipeline: PatternPipeline? = nil
 
     static let topKeys = [
         "medic", "id", "title", "summary", "version", "owner", "escalation", "defaults", "inputs", "outputs", "causes", "patterns", "snippets",
@@ -62,7 +64,10 @@ struct RunbookDecoder {
                 if !Self.isIdentifier(id) {
                     reader.error("step id '\(id)' may hold only lower-case letters, digits and '-'", at: key)
                 }
-                if let step = decoder.decode(id: id, key: key, value) { decoded.append(step) }
+                if let step = decoder.decode(id: id, key: key, value) {
+                    pipeline?.submit(Validator.patterns(of: step))
+                    decoded.append(step)
+                }
             }
             if decoded.isEmpty, mapping.isEmpty { reader.error("the runbook has no steps", at: steps) }
             runbook.steps = decoded

@@ -21,11 +21,12 @@ public struct RunbookLoader: Sendable {
         self.matcher = matcher
     }
 
-    /// Loads and checks the shape of one file, without following `runbook` steps.
-    public func loadFile(_ path: String) -> Loaded {
+    /// Loads and checks the shape of one file, without following `runbook` steps; with
+    /// `pipeline`, each step's patterns are handed to it as soon as the step is read.
+    public func loadFile(_ path: String, pipeline: PatternPipeline? = nil) -> Loaded {
         switch SourceFile.bytes(path) {
         case .failure(let diagnostic): return Loaded(runbook: nil, diagnostics: [diagnostic])
-        case .success(let bytes): return parse(bytes: bytes, path: path)
+        case .success(let bytes): return parse(bytes: bytes, path: path, pipeline: pipeline)
         }
     }
 
@@ -34,14 +35,16 @@ public struct RunbookLoader: Sendable {
         parse(bytes: Array(text.utf8), path: path)
     }
 
-    func parse(bytes: [UInt8], path: String) -> Loaded {
+    func parse(bytes: [UInt8], path: String, pipeline: PatternPipeline? = nil) -> Loaded {
         let reader = NodeReader(file: path)
-        let digest = SHA256.hex(of: bytes)
+        // With a pipeline the file is read alone, and the digest is worked out on the other core
+        // while this one parses (before the first step's patterns reach the pipeline's worker).
+        let digest = pipeline == nil ? Concurrently.Pending(done: SHA256.hex(of: bytes)) : Concurrently.Pending { SHA256.hex(of: bytes) }
         guard let root = YAMLText.compose(bytes: bytes, reader: reader) else {
-            return Loaded(runbook: nil, diagnostics: reader.diagnostics, sha256: digest)
+            return Loaded(runbook: nil, diagnostics: reader.diagnostics, sha256: digest.value())
         }
-        let runbook = RunbookDecoder(reader: reader, path: path).decode(root)
-        return Loaded(runbook: runbook, diagnostics: reader.diagnostics, sha256: digest)
+        let runbook = RunbookDecoder(reader: reader, path: path, pipeline: pipeline).decode(root)
+        return Loaded(runbook: runbook, diagnostics: reader.diagnostics, sha256: digest.value())
     }
 
     /// Loads a runbook and every runbook it calls, and validates them all.
@@ -63,7 +66,9 @@ public struct RunbookLoader: Sendable {
         var files = Files()
         // The files named are read and parsed side by side up front; those they call, as they are found.
         let named = Array(Set(paths))
-        files.preloaded = Dictionary(uniqueKeysWithValues: zip(named, Concurrently.map(named) { loadFile($0) }))
+        // One file alone is read on one core: its steps' patterns are compiled on another meanwhile.
+        let pipeline = named.count == 1 ? PatternPipeline() : nil
+        files.preloaded = Dictionary(uniqueKeysWithValues: zip(named, Concurrently.map(named) { loadFile($0, pipeline: pipeline) }))
         var diagnostics: [Diagnostic] = []
         var bundles: [(bundle: RunbookBundle, fresh: [String])] = []
         var validated: Set<String> = []
@@ -77,7 +82,8 @@ public struct RunbookLoader: Sendable {
             bundles.append((bundle, fresh))
         }
         // The costly answers for every runbook at once, so that they are shared out over every core together.
-        let validator = Validator(matcher: matcher).prepared(for: bundles.flatMap { entry in entry.fresh.compactMap { entry.bundle.runbooks[$0] } })
+        let validator = Validator(matcher: matcher).prepared(
+            for: bundles.flatMap { entry in entry.fresh.compactMap { entry.bundle.runbooks[$0] } }, compiled: pipeline?.finish() ?? [:])
         diagnostics += Concurrently.map(bundles) { validator.validate($0.bundle, only: $0.fresh) }.flatMap(\.self)
         return Array(Set(diagnostics)).sortedForDisplay()
     }

@@ -29,12 +29,13 @@ extension YAMLText {
 
     private static func check(_ scalar: YAMLScalar, bytes: [UInt8], lineStarts: [Int], reader: NodeReader) {
         let mark = scalar.mark
-        guard !scalar.string.isEmpty, lineStarts.indices.contains(mark.line - 1) else { return }
+        guard lineStarts.indices.contains(mark.line - 1) else { return }
         let start = lineStarts[mark.line - 1]
         let end = mark.line < lineStarts.count ? lineStarts[mark.line] : bytes.count
-        // Most lines have no `#` at all: look for one before decoding the line.
+        // Most lines have no `#` at all: look for one before making the value's text or decoding the line.
         guard bytes[start..<end].contains(UInt8(ascii: "#")) else { return }
         let text = Array(scalar.string.unicodeScalars)
+        guard !text.isEmpty else { return }
         var line = Array(String(decoding: bytes[start..<end], as: UTF8.self).unicodeScalars)
         if mark.line == 1, line.first == "\u{FEFF}" { line.removeFirst() }
         let first = mark.column - 1

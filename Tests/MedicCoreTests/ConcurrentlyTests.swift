@@ -25,4 +25,58 @@ struct ConcurrentlyTests {
         let expected = (0..<20).flatMap { pass in (0..<(pass % 3)).map { "pass \(pass) finding \($0)" } }
         #expect(Concurrently.diagnostics(passes).map(\.message) == expected)
     }
+
+    @Test("a pending value is the value its work returns, however long the work takes")
+    func pendingValue() {
+        let pending = Concurrently.Pending { (0..<200_000).reduce(0, &+) }
+        #expect(pending.value() == (0..<200_000).reduce(0, &+))
+        #expect(pending.value() == 19_999_900_000)
+        #expect(Concurrently.Pending(done: "ready").value() == "ready")
+    }
+}
+
+/// Patterns compiled on another core while a file is read compile exactly as the validator compiles them.
+@Suite("PatternPipeline")
+struct PatternPipelineTests {
+    static let location = SourceLocation(file: "r.yaml", line: 3, column: 5)
+
+    @Test("every pattern the worker finished compiles as RegexPattern.compilation() says, and each text is taken once")
+    func compiledAsTheValidatorCompiles() {
+        let sources = ["NRestarts=(?<restarts>\\d+)", "(unclosed", "^(a+)+$", "plain text", "(?<x>a|aa)+", "[z-a]"]
+        let pipeline = PatternPipeline()
+        for round in 0..<3 {
+            pipeline.submit(sources.map { RegexPattern($0, at: Self.location) } + [RegexPattern("r\\d{\(round)}", at: Self.location)])
+        }
+        // The worker gets as far as it gets; what it finished is exact.
+        var compiled = pipeline.finish()
+        for (source, compilation) in compiled { #expect(compilation == RegexPattern(source, at: Self.location).compilation()) }
+        #expect(Set(compiled.keys).isSubset(of: Set(sources + ["r\\d{0}", "r\\d{1}", "r\\d{2}"])))
+        // Nothing is taken after finishing.
+        pipeline.submit([RegexPattern("late(?<y>b)", at: Self.location)])
+        compiled = pipeline.finish()
+        #expect(compiled["late(?<y>b)"] == nil)
+    }
+
+    @Test("a validator started from the pipeline's compilations reports exactly what one that compiles everything itself reports")
+    func validatorFromPipeline() {
+        var runbook = Runbook(path: "r.yaml", id: "r", title: "R")
+        var step = Step(id: "a", kind: .check, location: Self.location)
+        step.execution = .command([Template("true", at: Self.location)])
+        step.captures = [
+            RegexPattern("(?<code>\\d+)", at: Self.location), RegexPattern("(bad", at: Self.location), RegexPattern("^(x+)+$", at: Self.location),
+        ]
+        step.branches = [Branch(condition: nil, next: StepReference("end", at: Self.location), because: nil, location: Self.location)]
+        var end = Step(id: "end", kind: .conclusion, location: Self.location)
+        end.conclusion = Conclusion(outcome: .escalate, cause: "", summary: nil, causeLocation: nil)
+        runbook.steps = [step, end]
+        let bundle = RunbookBundle(root: runbook, runbooks: ["r.yaml": runbook])
+        let pipeline = PatternPipeline()
+        pipeline.submit(Validator.patterns(of: step))
+        let compiled = pipeline.finish()
+        let plain = Validator().validate(bundle).map(\.description).sorted()
+        let piped = Validator().prepared(for: [runbook], compiled: compiled).validate(bundle, only: ["r.yaml"]).map(\.description).sorted()
+        #expect(piped == plain)
+        #expect(plain.contains { $0.contains("does not compile") })
+        #expect(plain.contains { $0.contains("(x+)+") })
+    }
 }
