@@ -11,6 +11,16 @@ public enum Entry {
     /// Synchronous on purpose: nothing in Medic awaits, and an async entry point would start the
     /// concurrency runtime's executor and its threads for nothing (memory on a box short of it).
     public static func run(_ arguments: [String]) -> Int32 {
+        // Read the inputs given in the environment (MEDIC_VAR_<name>) once, and take them out of
+        // it before anything is spawned: no child inherits one.
+        _ = ProcessEnvironment.current
+        ProcessEnvironment.withholdInputs()
+        // A command that may hold a secret (and the matching process, which sees step output)
+        // keeps it out of core files and away from other processes of the same user.
+        if let first = arguments.first, [MatchWorker.argument, "run", "resume", "drill"].contains(first), let problem = CoreDumps.forbid() {
+            StandardStreams.error.write(
+                "medic: warning: core dumps could not be turned off (\(problem)); a crash could write secrets to a core file\n")
+        }
         // Medic re-executed as the matching process of a run (never typed by a person).
         if arguments.first == MatchWorker.argument { return MatchWorker.serve(Array(arguments.dropFirst())) }
         if let first = arguments.first, !first.hasPrefix("-"), !MedicCommand.commandNames.contains(first) {

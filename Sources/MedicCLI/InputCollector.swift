@@ -170,9 +170,11 @@ struct InputCollector {
     }
 }
 
-/// The process environment as a dictionary.
+/// The process environment as a dictionary, as Medic started with it.
 enum ProcessEnvironment {
-    static var current: [String: String] {
+    /// Read once, the first time it is asked for: `Entry` asks before anything runs, then
+    /// `withholdInputs` removes the inputs' variables from the live environment.
+    static let current: [String: String] = {
         var values: [String: String] = [:]
         var pointer = environ
         while let entry = pointer.pointee {
@@ -180,6 +182,13 @@ enum ProcessEnvironment {
             pointer += 1
         }
         return values
+    }()
+
+    /// Keeps the environment as it was in `current` and removes every `MEDIC_VAR_<name>` from
+    /// Medic's own environment before anything is spawned: an input's value (maybe a secret)
+    /// reaches a step only as the runbook says, never by inheritance.
+    static func withholdInputs() {
+        for name in current.keys where name.hasPrefix(InputAssignments.environmentPrefix) { unsetenv(name) }
     }
 }
 

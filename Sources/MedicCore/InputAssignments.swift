@@ -32,11 +32,16 @@ public enum InputAssignments {
         return (values, problems)
     }
 
+    /// What begins the name of an environment variable that gives an input (`MEDIC_VAR_<name>`).
+    /// Medic reads them once and removes them from its own environment, and no child inherits
+    /// one: they may hold secrets.
+    public static let environmentPrefix = "MEDIC_VAR_"
+
     /// The values given as `MEDIC_VAR_<name>` in `environment`.
     public static func fromEnvironment(_ environment: [String: String]) -> [String: String] {
         var values: [String: String] = [:]
-        for (key, value) in environment where key.hasPrefix("MEDIC_VAR_") && key.count > 10 {
-            values[String(key.dropFirst(10))] = value
+        for (key, value) in environment where key.hasPrefix(environmentPrefix) && key.count > environmentPrefix.count {
+            values[String(key.dropFirst(environmentPrefix.count))] = value
         }
         return values
     }

@@ -448,6 +448,22 @@ public struct Validator: Sendable {
                     "'\(step.id)' calls \(call.path) without its required input '\(input.name)'", at: call.location,
                     hint: "pass it with 'with: {\(input.name): …}'"))
         }
+        // A secret handed over stays a secret: only a `type: secret` input of the called runbook,
+        // whose steps are held to the secret rules (never in argv, a target or a host), may take it.
+        let secrets = Set(caller.inputs.filter(\.isSecret).map(\.name))
+        for (name, value) in call.with {
+            guard let read = value.variables.first(where: secrets.contains), let input = callee.input(name), !input.isSecret else { continue }
+            out.append(
+                .error(
+                    "'\(step.id)' passes the secret '\(read)' to '\(name)' of \(call.path), which is not a secret input; its steps could show it or put it in argv",
+                    at: value.location, hint: "declare '\(name)' with type: secret in \(call.path), or pass it something else"))
+        }
+        for input in callee.inputs where !input.isSecret && !given.contains(input.name) && secrets.contains(input.name) {
+            out.append(
+                .error(
+                    "'\(step.id)' hands its secret '\(input.name)' to \(call.path), whose input of that name is not secret; its steps could show it or put it in argv",
+                    at: call.location, hint: "declare '\(input.name)' with type: secret in \(call.path)"))
+        }
         return out
     }
 

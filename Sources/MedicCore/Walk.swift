@@ -104,9 +104,24 @@ public struct Walk: Sendable {
     /// The variables visible at the current step, inputs and captures alike.
     public var variables: [String: String] { frames[frames.count - 1].variables }
 
-    /// Every secret value in the walk, in every frame, for masking.
+    /// Every value a secret has held that its frame may no longer hold: the value before a `set`
+    /// and the one set (`back` restores frames saved before it), and a finished call's secrets.
+    /// The output of a step run before still holds them, so they stay masked for the whole run.
+    var formerSecrets: [String] = []
+
+    /// Every secret value in the walk, in every frame, and every one a secret held earlier in
+    /// the run, for masking.
     public var secretValues: [String] {
-        frames.flatMap { frame in frame.runbook.inputs.filter(\.isSecret).compactMap { frame.variables[$0.name] } }.filter { !$0.isEmpty }
+        var values = frames.flatMap { frame in frame.runbook.inputs.filter(\.isSecret).compactMap { frame.variables[$0.name] } }
+        values += formerSecrets.filter { !values.contains($0) }
+        return values.filter { !$0.isEmpty }
+    }
+
+    /// Keeps the values of the secret inputs of `frame` in `formerSecrets`.
+    private mutating func rememberSecrets(of frame: Frame, among names: [String]? = nil) {
+        for input in frame.runbook.inputs where input.isSecret && names.map({ $0.contains(input.name) }) ?? true {
+            if let value = frame.variables[input.name], !value.isEmpty, !formerSecrets.contains(value) { formerSecrets.append(value) }
+        }
     }
 
     /// The masking for everything the walk shows.
@@ -168,7 +183,9 @@ public struct Walk: Sendable {
             }
             return enter(id)
         case (.set(let name, let value), let waiting):
+            rememberSecrets(of: frames[frames.count - 1], among: [name])
             frames[frames.count - 1].variables[name] = value
+            rememberSecrets(of: frames[frames.count - 1], among: [name])
             if currentRunbook.input(name) != nil { frames[frames.count - 1].checkedInputs[name] = value }
             // What the operator was asked to approve may read the value: it is put to them
             // again as it runs now, so the earlier screen and target approve nothing.
@@ -291,6 +308,7 @@ public struct Walk: Sendable {
         // Back to the caller, which branches on how the called runbook ended.
         let calleeMasking = masking
         let finished = frames.removeLast()
+        rememberSecrets(of: finished)
         var effects: [WalkEffect] = [.handedOver(from: finished.runbook.id, to: currentRunbook.id, runbookID: finished.runbook.id)]
         guard let caller = currentStep else { return effects + end(.concluded(reached)) }
         // The declared outputs come back under their own names; nothing else does.
@@ -318,7 +336,14 @@ public struct Walk: Sendable {
         }
         var values: [String: String] = [:]
         let given = Dictionary(call.with.map { ($0.name, render($0.value)) }, uniquingKeysWith: { a, _ in a })
+        let secrets = Set(currentRunbook.inputs.filter(\.isSecret).map(\.name))
+        let secretGiven = Set(call.with.filter { $0.value.variables.contains(where: secrets.contains) }.map(\.name))
         for input in callee.inputs {
+            // The validator refuses a secret handed to an input that is not secret (the callee's
+            // steps would not keep it out of argv); a bundle built another way is refused here.
+            if !input.isSecret, secretGiven.contains(input.name) || (given[input.name] == nil && secrets.contains(input.name)) {
+                return end(.aborted(reason: "step '\(step.id)' would hand a secret to '\(input.name)' of \(callee.id), which is not a secret input"))
+            }
             let value = given[input.name] ?? variables[input.name] ?? input.defaultValue ?? ""
             // A value handed to a called runbook is held to its input's rules like one typed at
             // the inputs screen (type, pattern, no leading '-'): the callee's checks rely on them.

@@ -1,5 +1,6 @@
 import CSandbox
 import Glibc
+import MedicCore
 
 /// A program started in a process group of its own, reading /dev/null, its stdout and stderr on
 /// one pipe (as with `2>&1`, so their order is kept).
@@ -134,13 +135,15 @@ struct ChildProcess {
         return .success((program, ends[0], ends[1]))
     }
 
-    /// The inherited environment, minus the names in `overrides`, followed by `overrides` sorted.
+    /// The inherited environment, minus the names in `overrides` and every `MEDIC_VAR_<name>`
+    /// (an input's value, maybe a secret: the CLI removes them from Medic's own environment once
+    /// read, and a child never gets one even so), followed by `overrides` sorted.
     private static func mergedEnvironment(_ overrides: [String: String]) -> CStringArray {
         var merged = CStringArray()
         var entry: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>? = environ
         while let variable = entry?.pointee {
             let name = String(decoding: UnsafeRawBufferPointer(start: variable, count: strcspn(variable, "=")), as: UTF8.self)
-            if overrides[name] == nil { merged.append(cString: variable) }
+            if overrides[name] == nil, !name.hasPrefix(InputAssignments.environmentPrefix) { merged.append(cString: variable) }
             entry = entry?.advanced(by: 1)
         }
         for (name, value) in overrides.sorted(by: { $0.key < $1.key }) { merged.append("\(name)=\(value)") }

@@ -128,7 +128,12 @@ public enum JournalReplay {
                 case .retry: apply(.retry)
                 case .skip: apply(.skip)
                 case .goto(let id): apply(.goto(id))
-                case .set(let name, let value?) where value != Masking.mask: apply(.set(name: name, value: value))
+                case .set(let name, let value?) where value != Masking.mask:
+                    if let problem = setProblem(name, value, walk) {
+                        outcome.problem = "record \(index + 1) sets '\(name)', which the prompt would have refused: \(problem)"
+                        return outcome
+                    }
+                    apply(.set(name: name, value: value))
                 case .quit: apply(.abort(reason: "the operator quit"))
                 default: break
                 }
@@ -162,6 +167,18 @@ extension Walk {
     fileprivate func isAboutToRunCheck(_ stepID: String) -> Bool {
         guard case .result(let pending) = pending, pending == stepID else { return false }
         return currentRunbook.step(RunSession.localID(stepID))?.kind == .check
+    }
+}
+
+extension JournalReplay {
+    /// Why `set name=value` replayed from a journal would not have been accepted at the prompt
+    /// (a journal edited by hand), nil when it would: the same checks as a typed value.
+    fileprivate static func setProblem(_ name: String, _ value: String, _ walk: Walk) -> String? {
+        let input = walk.currentRunbook.input(name)
+        guard input != nil || walk.variables[name] != nil else { return "there is no variable '\(name)' at that step" }
+        guard let input else { return nil }
+        if input.isSecret { return "'\(name)' is secret, and a secret is never written to a journal" }
+        return input.problem(with: value, matcher: walk.matcher)
     }
 }
 

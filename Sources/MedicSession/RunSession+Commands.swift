@@ -89,6 +89,8 @@ extension RunSession {
         }
         let here = walk.currentStepID
         let effects = walk.handle(.set(name: name, value: value))
+        // The value it held before stays masked (the walk keeps it); the files learn the new one.
+        if input?.isSecret == true, !value.isEmpty { recorder.learnSecret(value) }
         let shown = input?.isSecret == true ? Masking.mask : walk.masking.apply(value)
         guard record(.command(stepID: here, text: "set \(name)=\(shown)")) else {
             return .walk([.ended(.aborted(reason: "the transcript could not be written"))])

@@ -60,4 +60,26 @@ struct JournalReplayTests {
             events, keptOutput: { record, _ in (String(decoding: h.recorder.outputs[record.stepID] ?? [], as: UTF8.self), nil) }, on: &walk)
         #expect(outcome.problem == "at 'look' the run took no branch, but replaying its journal goes to 'fix'")
     }
+
+    @Test(
+        "a 'set' in the journal is held to the checks the prompt makes: a value the input refuses, a secret's value or an unknown name stops the replay",
+        arguments: [
+            ("set service=BAD1", "'BAD1' does not match the pattern ^[a-z]+$"),
+            ("set password=hunter2", "'password' is secret, and a secret is never written to a journal"),
+            ("set nothing=1", "there is no variable 'nothing' at that step"),
+            ("set service=web", nil),
+        ])
+    func replayedSet(command: String, problem: String?) throws {
+        let h = try H.harness([.line("yes")])
+        _ = h.session.run(start: H.start)
+        var events = h.recorder.events
+        let index = try #require(events.firstIndex { if case .result(let result) = $0 { result.stepID == "look" } else { false } })
+        events.insert(.command(stepID: "look", text: command), at: index)
+        var walk = try freshWalk()
+        let outcome = JournalReplay.replay(
+            events, keptOutput: { record, _ in (String(decoding: h.recorder.outputs[record.stepID] ?? [], as: UTF8.self), nil) }, on: &walk)
+        let name = command.dropFirst(4).prefix { $0 != "=" }
+        #expect(outcome.problem == problem.map { "record \(index + 1) sets '\(name)', which the prompt would have refused: \($0)" })
+        if problem == nil { #expect(walk.variables["service"] == "web") }
+    }
 }

@@ -85,4 +85,11 @@ int medic_become_child_subreaper(void);
 /// exits at once when the parent, `parent`, is already gone. Returns 0 or the errno.
 int medic_die_with_parent(pid_t parent);
 
+/// Keeps this process's memory to itself: no core file (the soft RLIMIT_CORE is set to 0; the
+/// hard limit is left, so a child may raise its own) and not dumpable (prctl(PR_SET_DUMPABLE,
+/// 0): its /proc files such as environ and mem belong to root, and a process of the same user
+/// cannot ptrace it). A program it executes is dumpable again; the core limit is inherited.
+/// Returns 0 or the errno of the first call that failed.
+int medic_forbid_core_dumps(void);
+
 #endif
