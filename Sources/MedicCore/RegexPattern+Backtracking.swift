@@ -200,8 +200,7 @@ extension RegexPattern {
                 let text = String(characters.compactMap { $0 })
                 return (index, ignoringCase ? text.lowercased() : text)
             })
-        let distinct = Array(Set(texts.values)).sorted()
-        if let (text, one, other) = Self.twoReadings(of: distinct, duplicates: texts.count != distinct.count, in: texts) {
+        if let (text, one, other) = Self.twoReadings(of: Array(texts.values)) {
             return .splits(text: text, one: one, other: other)
         }
         var found: Overlap.Kind? = nil
@@ -218,14 +217,14 @@ extension RegexPattern {
         return found
     }
 
-    /// A text that `words` (distinct, in a fixed order) can be read as in two ways, with the
-    /// two ways; nil when every text made of them is read one way only (the Sardinas–Patterson
-    /// test, following the dangling suffix between two readings). With `duplicates`, two
-    /// alternatives are the same text: that text, read as either.
-    private static func twoReadings(of words: [String], duplicates: Bool, in texts: [Int: String]) -> (String, [String], [String])? {
-        if duplicates {
-            let counted = Dictionary(grouping: texts.values, by: { $0 })
-            if let twice = counted.keys.sorted().first(where: { (counted[$0]?.count ?? 0) > 1 }) { return (twice, [twice], [twice]) }
+    /// A text that `texts` (the whole alternatives, in any order) can be read as in two ways,
+    /// with the two ways; nil when every text made of them is read one way only (the
+    /// Sardinas–Patterson test, following the dangling suffix between two readings). Two
+    /// alternatives that are the same text give that text, read as either.
+    private static func twoReadings(of texts: [String]) -> (String, [String], [String])? {
+        let words = Array(Set(texts)).sorted()
+        if words.count < texts.count, let twice = words.first(where: { word in texts.filter { $0 == word }.count > 1 }) {
+            return (twice, [twice], [twice])
         }
         // A state: the reading ahead, the reading behind, and what the one behind still lacks.
         var queue: [(ahead: [String], behind: [String], dangling: Substring)] = []
