@@ -186,7 +186,8 @@ public struct ActionRecord: Sendable, Hashable {
             parts.append("ran on \(count) (\(list)) in \(run) of \(batchCount)")
         }
         if firstBatch > 1 {
-            parts[0] += " (the hosts of batch\(firstBatch == 2 ? " 1" : "es 1 to \(firstBatch - 1)") had passed before: `retry` went on after them)"
+            let earlier = firstBatch == 2 ? "batch 1" : "batches 1 to \(firstBatch - 1)"
+            parts[0] += " (the hosts of \(earlier) had passed in an earlier attempt, and this one went on after them)"
         }
         for host in hosts where host.state == .failed || host.state == .verifyFailed {
             parts.append("failed on \(host.host) (\(host.detail))")

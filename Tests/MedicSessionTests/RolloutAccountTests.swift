@@ -181,4 +181,37 @@ struct RolloutAccountTests {
                 "\"Restart where it is down\" (restart) ran and succeeded on all 2 hosts (a, b): batch 1 confirmed by alice@box at "))
         #expect(!end.summary.contains("Not done on this path"))
     }
+    @Test("a run killed during batch 2, resumed: the new visit says an earlier attempt passed batch 1, never that `retry` did")
+    func resumedAfterKill() throws {
+        let results: [String: [String: StepResult]] = [
+            "state": Self.twoDown, "restart": ["a": Self.ok, "b": Self.ok], "health": ["a": Self.ok, "b": Self.ok],
+        ]
+        let first = try HostSessionTests.harness([.line("yes"), .line("yes")], results: results)
+        _ = first.session.run(start: HostSessionTests.start)
+        // The journal as it stood when the run was killed: batch 2 approved and started, no result.
+        let restartRuns = first.recorder.events.indices.filter {
+            if case .run(let run) = first.recorder.events[$0], run.stepID == "restart" { true } else { false }
+        }
+        let killedAt = try #require(restartRuns.dropFirst().first)
+        let events = Array(first.recorder.events[...killedAt])
+        var walk = Walk(bundle: TestSupport.bundle(try TestSupport.runbook(HostSessionTests.yaml)), inputs: ["extra": "d"])
+        let outcome = JournalReplay.replay(events, keptOutput: { record, _ in (record.excerpt, nil) }, on: &walk)
+        #expect(outcome.interruptedAction == "restart", "\(outcome)")
+        var earlier = ActionAccount()
+        for event in events { earlier.observe(event, at: "") }
+        let runner = HostRunnerDouble(results: results)
+        let session = RunSession(
+            walk: walk, console: ScriptedConsole(interactive: true, replies: [.line("yes")]), runner: runner, recorder: MemoryRecorder(),
+            options: RunOptions(operatorName: "bob@box", sessionPath: "/tmp/s2"))
+        session.carryOver(earlier)
+        let end = session.resume(start: HostSessionTests.start)
+        #expect(runner.hosts(of: "restart") == [["b"]])
+        let visits = end.actions.filter { $0.stepID == "restart" }
+        #expect(visits.count == 2, "the interrupted batch stays told as approved and started: \(visits.map(\.sentence))")
+        let resumed = try #require(visits.last)
+        #expect(
+            resumed.sentence.contains("(the hosts of batch 1 had passed in an earlier attempt, and this one went on after them)"),
+            "\(resumed.sentence)")
+        #expect(!resumed.sentence.contains("`retry`"))
+    }
 }
