@@ -14,6 +14,10 @@ public struct ActionAccount: Sendable, Hashable {
     private var atLastAction = false
     /// The last `hosts` record of a run, for the result that follows it.
     private var lastHosts: HostsRecord?
+    /// In the account of a resumed run: the interrupted run's last visit, a rollout left
+    /// between batches, which the resumed walk may go on with (its next batch is then told as
+    /// part of that visit, not as a new one).
+    private var continuable: Int?
 
     /// Creates an empty account.
     public init() {}
@@ -23,6 +27,13 @@ public struct ActionAccount: Sendable, Hashable {
     public var resumed: ActionAccount {
         var account = self
         if account.actions.last?.fate == .unanswered { account.actions.removeLast() }
+        account.continuable = nil
+        if let last = account.actions.indices.last, account.actions[last].isRollout,
+            account.actions[last].batches.count == account.actions[last].batchesRun
+        {
+            // Every batch approved there has its result: the resumed walk may go on with the next.
+            account.continuable = last
+        }
         return account
     }
 
@@ -33,13 +44,18 @@ public struct ActionAccount: Sendable, Hashable {
     public mutating func observe(_ event: TranscriptEvent, at time: String) {
         switch event {
         case .step(let visit) where visit.kind == .action:
+            if let index = continuable, index != actions.indices.last || actions[index].stepID != visit.stepID { continuable = nil }
             actions.append(ActionRecord(stepID: visit.stepID, title: visit.title, fate: .unanswered))
             atLastAction = true
         case .step:
+            continuable = nil
             atLastAction = false
         case .confirm(let confirm):
             update(confirm.stepID) { record in
-                record.batches.append(ActionRecord.BatchDecision(approved: confirm.approved, reply: confirm.reply, by: confirm.by, at: time))
+                // After a batch a resumed run put to the operator, every later one is the resumed run's too.
+                let resumed = record.batches.last?.resumed == true
+                record.batches.append(
+                    ActionRecord.BatchDecision(approved: confirm.approved, reply: confirm.reply, by: confirm.by, at: time, resumed: resumed))
                 record.by = confirm.by
                 record.at = time
                 record.reply = confirm.reply
@@ -70,6 +86,7 @@ public struct ActionAccount: Sendable, Hashable {
                     }
                 }
             }
+            if !run.dryRun { continueResumedRollout() }
         case .hosts(let hosts):
             if hosts.stopped == nil { lastHosts = hosts }
             observeRollout(hosts)
@@ -88,6 +105,33 @@ public struct ActionAccount: Sendable, Hashable {
         default:
             break
         }
+    }
+
+    /// The first batch a resumed run started: when it is the next batch of the rollout the
+    /// interrupted run left (same action, same batches), the two visits are one rollout, told
+    /// as one: its hosts and each batch's decision across both runs, the resumed run's marked.
+    /// The hosts the interrupted run named as not reached are the resumed run's to tell now.
+    private mutating func continueResumedRollout() {
+        guard let index = continuable else { return }
+        continuable = nil
+        guard index == actions.count - 2 else { return }
+        let visit = actions[index + 1]
+        var earlier = actions[index]
+        guard visit.stepID == earlier.stepID, visit.batchCount == earlier.batchCount, visit.firstBatch == earlier.firstBatch + earlier.batchesRun
+        else { return }
+        earlier.batches += visit.batches.map { decision in
+            var decision = decision
+            decision.resumed = true
+            return decision
+        }
+        earlier.hosts.removeAll { $0.state == .notRun }
+        earlier.fate = visit.fate
+        earlier.by = visit.by
+        earlier.at = visit.at
+        earlier.reply = visit.reply
+        earlier.startedAt = visit.startedAt
+        actions.removeLast()
+        actions[index] = earlier
     }
 
     /// A rollout's `hosts` record: a batch that ran, the check between batches, or the hosts a

@@ -35,12 +35,16 @@ public struct ActionRecord: Sendable, Hashable {
         public var by: String
         /// When, as the journal stamps times (empty when unknown).
         public var at: String
+        /// Whether it was put to the operator by `medic resume`, going on with a rollout an
+        /// earlier run left between batches.
+        public var resumed: Bool
         /// Creates a decision.
-        public init(approved: Bool, reply: String, by: String, at: String) {
+        public init(approved: Bool, reply: String, by: String, at: String, resumed: Bool = false) {
             self.approved = approved
             self.reply = reply
             self.by = by
             self.at = at
+            self.resumed = resumed
         }
     }
 
@@ -93,12 +97,15 @@ public struct ActionRecord: Sendable, Hashable {
     /// For a rollout: the number of its first batch in this visit (a `retry` of a stopped
     /// rollout goes on after the batches that passed).
     public var firstBatch = 1
-    /// For a rollout: how many of its batches ran in this visit and have a result.
+    /// For a rollout: how many of its batches ran in this visit and have a result (a rollout an
+    /// interrupted run left between batches and `medic resume` went on with is one visit).
     public var batchesRun = 0
     /// For a rollout: each batch's decision, in order.
     public var batches: [BatchDecision] = []
     /// For a rollout: each host the journal names, in the set's order, and what became of it.
-    /// The hosts of batches that were never put to anyone are not named in the journal.
+    /// The hosts of batches never put to anyone are named when the walk left the rollout (it
+    /// stopped, or the operator went back, went elsewhere or quit at a batch's confirmation, or
+    /// the input ended there); a run killed between batches leaves them unnamed.
     public var hosts: [HostFate] = []
 
     /// Whether this is an action on a host set whose batches started running.
@@ -179,7 +186,8 @@ public struct ActionRecord: Sendable, Hashable {
             parts.append("ran on \(count) (\(list)) in \(run) of \(batchCount)")
         }
         if firstBatch > 1 {
-            parts[0] += " (the hosts of batch\(firstBatch == 2 ? " 1" : "es 1 to \(firstBatch - 1)") had passed before: `retry` went on after them)"
+            let earlier = firstBatch == 2 ? "batch 1" : "batches 1 to \(firstBatch - 1)"
+            parts[0] += " (the hosts of \(earlier) had passed in an earlier attempt, and this one went on after them)"
         }
         for host in hosts where host.state == .failed || host.state == .verifyFailed {
             parts.append("failed on \(host.host) (\(host.detail))")
@@ -232,7 +240,7 @@ public struct ActionRecord: Sendable, Hashable {
                 default: what = "declined by \(batch.by)"
                 }
             }
-            return "batch \(firstBatch + index) \(what)\(at)"
+            return "batch \(firstBatch + index) \(what)\(at)\(batch.resumed ? " (in the resumed run)" : "")"
         }.joined(separator: ", ")
     }
 

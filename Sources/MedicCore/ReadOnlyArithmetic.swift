@@ -48,7 +48,7 @@ enum ReadOnlyArithmetic {
                     "'\(render([part]))' is \(op == nil ? "a positional parameter, whose value comes from the caller" : "computed from a positional parameter")"
             case .parameter: return "'\(render([part]))' is not a plain variable or a number"
             case .command: return "'\(render([part]))' is a command's output"
-            case .arithmetic(let inner):
+            case .arithmetic(let inner, _):
                 if let reason = operandProblem(inner, safe: safe) { return reason }
                 text += "0"
             case .doubleQuoted: break
@@ -123,7 +123,7 @@ enum ReadOnlyArithmetic {
             case .parameter(let name, nil, _): name.count == 1 || ShellParser.isName(name) ? "$\(name)" : "${\(name)}"
             case .parameter(let name, let op?, let word): "${\(name)\(op)\(word?.source ?? "")}"
             case .command: "$(…)"
-            case .arithmetic(let inner): "$((\(render(inner))))"
+            case .arithmetic(let inner, _): "$((\(render(inner))))"
             }
         }.joined()
     }
@@ -390,13 +390,13 @@ enum ReadOnlyArithmetic {
                     if let inner { subshell { $0.word(inner) } }
                     if op == "=" || op == ":=" { assign(name, integer: false) }
                 case .command(let list): subshell { $0.list(list) }
-                case .arithmetic(let inner):
+                case .arithmetic(let inner, let offset):
                     guard !learning else { continue }
                     let walker = self
                     if let reason = ReadOnlyArithmetic.operandProblem(inner, safe: { walker.outside($0) }) {
                         fail(
                             "in '\(ReadOnlyArithmetic.render([part]))', \(reason); bash, /bin/sh on many systems, evaluates such a value "
-                                + "as an expression and runs the commands in an array subscript in it: \(ReadOnlyArithmetic.fix)", word.offset)
+                                + "as an expression and runs the commands in an array subscript in it: \(ReadOnlyArithmetic.fix)", offset)
                     }
                 }
             }

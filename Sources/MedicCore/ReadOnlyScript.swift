@@ -384,8 +384,8 @@ public enum ReadOnlyScript {
                 case .parameter(let name, let op, _):
                     if op == "=" || op == ":=" { assigned.insert(name) }
                     if op == "=" || op == ":=", let reason = ReadOnlyCommands.assignmentProblem(name) { fail(reason, word.offset) }
-                case .arithmetic(let inner):
-                    if let reason = ReadOnlyScript.arithmeticProblem(inner) { fail(reason, word.offset) }
+                case .arithmetic(let inner, let offset):
+                    if let reason = ReadOnlyScript.arithmeticProblem(inner) { fail(reason, offset) }
                 default: break
                 }
             }

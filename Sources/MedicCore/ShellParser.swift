@@ -594,7 +594,7 @@ public struct ShellParser {
                 let inner = try parts(quoting: .arithmetic)
                 guard starts(with: "))") else { throw error("the arithmetic expansion opened here is not closed", at: start) }
                 index += 2
-                return .arithmetic(inner)
+                return .arithmetic(inner, offset: base + start)
             }
             index += 2
             depth += 1

@@ -159,7 +159,7 @@ public struct ShellWord: Sendable {
                 case .parameter(_, _, let word):
                     out.append(part)
                     if let word { visit(word.parts) }
-                case .arithmetic(let inner):
+                case .arithmetic(let inner, _):
                     out.append(part)
                     visit(inner)
                 case .command: out.append(part)
@@ -183,8 +183,8 @@ public indirect enum ShellWordPart: Sendable {
     case parameter(name: String, operator: String?, word: ShellWord?)
     /// `$(…)` or backquotes.
     case command(ShellList)
-    /// `$((…))`.
-    case arithmetic([ShellWordPart])
+    /// `$((…))`, and where its `$` is in the script (a character offset), for a diagnostic.
+    case arithmetic([ShellWordPart], offset: Int)
 }
 
 /// Why a script could not be read, and where.

@@ -183,6 +183,17 @@ extension Walk {
         return finish(StepResult(hosts: rollout.results))
     }
 
+    /// The hosts a rollout waiting for its next batch's confirmation never reaches, when the
+    /// walk leaves it there undecided (`back`, `goto`, quit, a stop for want of a person): named
+    /// like those of a rollout that stopped, so every account of the run can say which hosts
+    /// were left untouched. Nothing else changes: `retry` and `resume` still go on from the
+    /// batches that passed.
+    func leavingRollout(_ why: String) -> [WalkEffect] {
+        guard case .confirmation = pending, let rollout, rollout.done > 0, rollout.done < rollout.hosts.count else { return [] }
+        let reason = "batch \(rollout.batchNumber) was never approved: \(why)"
+        return [.rolloutStopped(stepID: currentStepID, reason: reason, notRun: Array(rollout.hosts.dropFirst(rollout.done)))]
+    }
+
     /// Ends the rollout: the hosts no batch reached are results that say why. The rollout is
     /// kept, so a `retry` of the action goes on from the batch that stopped it.
     mutating func stopRollout(_ rollout: Rollout, reason: String, cancelled: Bool = false) -> [WalkEffect] {

@@ -174,14 +174,15 @@ public struct Walk: Sendable {
             guard snapshots.count >= 2 else {
                 return [.stalled(stepID: currentStepID, reason: "this is the first step; there is nothing to go back to")]
             }
+            let left = leavingRollout("the operator went back")
             snapshots.removeLast()
             frames = snapshots.removeLast()
-            return enter(frames[frames.count - 1].stepID)
+            return left + enter(frames[frames.count - 1].stepID)
         case (.goto(let id), _):
             guard currentRunbook.step(id) != nil else {
                 return [.stalled(stepID: currentStepID, reason: "there is no step '\(id)' in \(currentRunbook.id)")]
             }
-            return enter(id)
+            return leavingRollout("the operator went to step '\(id)'") + enter(id)
         case (.set(let name, let value), let waiting):
             rememberSecrets(of: frames[frames.count - 1], among: [name])
             frames[frames.count - 1].variables[name] = value
@@ -192,10 +193,10 @@ public struct Walk: Sendable {
             if case .confirmation = waiting { return presentAgain() }
             return []
         case (.abort(let reason), _):
-            return end(.aborted(reason: reason))
+            return leavingRollout(reason) + end(.aborted(reason: reason))
         case (.needsPerson(let reason), .confirmation(let stepID)), (.needsPerson(let reason), .answer(let stepID)),
             (.needsPerson(let reason), .decision(let stepID)), (.needsPerson(let reason), .result(let stepID)):
-            return end(.needsPerson(stepID: stepID, reason: reason))
+            return leavingRollout(reason) + end(.needsPerson(stepID: stepID, reason: reason))
         default:
             return []
         }

@@ -40,8 +40,9 @@ public struct InputReview {
         }
         let names = findings.filter { !$0.isSecret }.map(\.name)
         while true {
+            // Tab offers what can be changed; the acceptance is typed whole, like an approval.
             let reply = console.readLine(
-                prompt: "accept these values? yes, or set NAME=VALUE › ", completions: ["yes"] + names.map { "set \($0)=" }, fresh: true)
+                prompt: "accept these values? yes, or set NAME=VALUE › ", completions: names.map { "set \($0)=" }, fresh: true)
             guard case .line(let line) = reply else { return .stopped }
             let answer = line.trimmingSpaces()
             if answer == "yes" {

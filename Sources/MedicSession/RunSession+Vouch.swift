@@ -55,7 +55,8 @@ extension RunSession {
         console.show("  \(why). Type yes to run it\(onceText), or no", .plain)
         interruptedOnce = false
         while true {
-            switch console.readLine(prompt: "Run it? › ", completions: completions(answers: ["no"]), fresh: true) {
+            // Only yes and no mean anything here (commands are not read), and yes is typed whole.
+            switch console.readLine(prompt: "Run it? › ", completions: ["no"], fresh: true) {
             case .line(let text) where text == "yes":
                 return approve(reply: text, by: options.operatorName)
             case .line(let text) where text == "no":

@@ -160,6 +160,7 @@ extension TranscriptEvent {
                         json.add("reply", batch.reply)
                         json.add("by", batch.by)
                         json.add("at", batch.at.isEmpty ? nil : batch.at)
+                        if batch.resumed { json.add("resumed", true) }
                     }
                     json.add("hosts", objects: action.hosts) { json, host in
                         json.add("host", host.host)
@@ -287,7 +288,7 @@ extension TranscriptEvent {
                         record.batches = try action.objects("batches", optional: true) { batch throws(JournalFields.Missing) in
                             ActionRecord.BatchDecision(
                                 approved: try batch.bool("approved"), reply: try batch.string("reply"), by: try batch.string("by"),
-                                at: try batch.nullableString("at") ?? "")
+                                at: try batch.nullableString("at") ?? "", resumed: batch.fields["resumed"] == nil ? false : try batch.bool("resumed"))
                         }
                         record.hosts = try action.objects("hosts", optional: true) { host throws(JournalFields.Missing) in
                             guard let state = ActionRecord.HostFate.State(rawValue: try host.string("state")) else {

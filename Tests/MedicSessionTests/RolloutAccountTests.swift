@@ -51,7 +51,7 @@ struct RolloutAccountTests {
         #expect(restart.batches.map(\.approved) == [true, false])
     }
 
-    @Test("batch 1 yes, then the input ends at batch 2: it ran on the first host only, and nobody approved the rest")
+    @Test("batch 1 yes, then the input ends at batch 2: it ran on the first host only, and the host never reached is named")
     func yesThenEndOfInput() throws {
         let h = try HostSessionTests.harness(
             [.line("yes")], results: ["state": Self.twoDown, "restart": ["a": Self.ok, "b": Self.ok], "health": ["a": Self.ok]])
@@ -61,19 +61,96 @@ struct RolloutAccountTests {
         #expect(restart.fate == .partial)
         #expect(
             restart.sentence.hasPrefix(
-                "\"Restart where it is down\" (restart) ran on 1 host (a) in batch 1 of 2; not run on the hosts of batch 2 of 2: nobody approved batch 2: batch 1 confirmed by alice@box at "
+                "\"Restart where it is down\" (restart) ran on 1 of 2 hosts (a); not run on b: the rollout stopped (batch 2 was never approved: input ended before anyone decided): batch 1 confirmed by alice@box at "
             ))
         #expect(end.summary.contains("Not done on this path:"))
+        #expect(h.console.screen.contains("not run on: b"))
     }
 
-    @Test("batch 1 yes, then back at batch 2: the visit ran on the first host only")
+    @Test("batch 1 yes, then back at batch 2: the visit ran on the first host only, and names the host it left")
     func yesThenBack() throws {
         let h = try HostSessionTests.harness(
             [.line("yes"), .line("back")], results: ["state": Self.twoDown, "restart": ["a": Self.ok, "b": Self.ok], "health": ["a": Self.ok]])
         let end = h.session.run(start: HostSessionTests.start)
         let first = try restart(end)
         #expect(first.fate == .partial)
-        #expect(first.sentence.contains("ran on 1 host (a) in batch 1 of 2; not run on the hosts of batch 2 of 2: nobody approved batch 2"))
+        #expect(
+            first.sentence.contains("ran on 1 of 2 hosts (a); not run on b: the rollout stopped (batch 2 was never approved: the operator went back)")
+        )
+        #expect(first.notRunSentence?.contains("was not run on b: the rollout stopped (batch 2 was never approved: the operator went back)") == true)
+    }
+
+    @Test("batch 1 yes, then goto at batch 2: the host left is named, and so is the step the operator went to")
+    func yesThenGoto() throws {
+        let h = try HostSessionTests.harness(
+            [.line("yes"), .line("goto lost")],
+            results: ["state": Self.twoDown, "restart": ["a": Self.ok, "b": Self.ok], "health": ["a": Self.ok]])
+        let end = h.session.run(start: HostSessionTests.start)
+        let first = try restart(end)
+        #expect(first.sentence.contains("not run on b: the rollout stopped (batch 2 was never approved: the operator went to step 'lost')"))
+    }
+
+    @Test("stopped for want of a person at batch 2, then resumed and batch 2 approved: one rollout, told across both runs")
+    func resumedRollout() throws {
+        let results: [String: [String: StepResult]] = [
+            "state": Self.twoDown, "restart": ["a": Self.ok, "b": Self.ok], "health": ["a": Self.ok, "b": Self.ok],
+        ]
+        let first = try HostSessionTests.harness([.line("yes")], results: results)
+        #expect(first.session.run(start: HostSessionTests.start).outcome == SessionEnd.needsPerson)
+        // As `medic resume` does: the walk rebuilt from the journal, the earlier account carried over.
+        let events = first.recorder.events
+        var walk = Walk(bundle: TestSupport.bundle(try TestSupport.runbook(HostSessionTests.yaml)), inputs: ["extra": "d"])
+        let outcome = JournalReplay.replay(events, keptOutput: { record, _ in (record.excerpt, nil) }, on: &walk)
+        #expect(outcome.problem == nil, "\(outcome.problem ?? "")")
+        var earlier = ActionAccount()
+        for (index, event) in events.enumerated() { earlier.observe(event, at: "2026-11-21T03:12:\(10 + index).000Z") }
+        let console = ScriptedConsole(interactive: true, replies: [.line("yes")])
+        let runner = HostRunnerDouble(results: results)
+        let recorder = MemoryRecorder()
+        let options = RunOptions(operatorName: "bob@box", sessionPath: "/tmp/s2")
+        let session = RunSession(walk: walk, console: console, runner: runner, recorder: recorder, options: options)
+        session.carryOver(earlier)
+        let end = session.resume(start: HostSessionTests.start)
+        #expect(runner.hosts(of: "restart") == [["b"]])
+        #expect(end.outcome == "resolved")
+        let visits = end.actions.filter { $0.stepID == "restart" }
+        #expect(visits.count == 1, "the resumed run went on with the same rollout: \(visits.map(\.sentence))")
+        let restart = try #require(visits.first)
+        #expect(restart.fate == .done)
+        #expect(
+            restart.sentence.hasPrefix(
+                "\"Restart where it is down\" (restart) ran and succeeded on all 2 hosts (a, b): batch 1 confirmed by alice@box at 03:12:"))
+        #expect(restart.sentence.contains(", batch 2 confirmed by bob@box at 03:12:"))
+        #expect(restart.sentence.hasSuffix(" (in the resumed run)"))
+        #expect(restart.batches.count == 2)
+        #expect(!end.summary.contains("not run on"), "\(end.summary)")
+        #expect(!end.summary.contains("Not done on this path"), "\(end.summary)")
+    }
+
+    @Test("a resumed run that goes back from the rollout's next batch leaves the earlier visit as it was")
+    func resumedThenBack() throws {
+        let results: [String: [String: StepResult]] = [
+            "state": Self.twoDown, "restart": ["a": Self.ok, "b": Self.ok], "health": ["a": Self.ok, "b": Self.ok],
+        ]
+        let first = try HostSessionTests.harness([.line("yes")], results: results)
+        _ = first.session.run(start: HostSessionTests.start)
+        let events = first.recorder.events
+        var walk = Walk(bundle: TestSupport.bundle(try TestSupport.runbook(HostSessionTests.yaml)), inputs: ["extra": "d"])
+        _ = JournalReplay.replay(events, keptOutput: { record, _ in (record.excerpt, nil) }, on: &walk)
+        var earlier = ActionAccount()
+        for event in events { earlier.observe(event, at: "") }
+        let session = RunSession(
+            walk: walk, console: ScriptedConsole(interactive: true, replies: [.line("back"), .line("quit")]),
+            runner: HostRunnerDouble(results: results), recorder: MemoryRecorder(),
+            options: RunOptions(operatorName: "bob@box", sessionPath: "/tmp/s2"))
+        session.carryOver(earlier)
+        let end = session.resume(start: HostSessionTests.start)
+        let visits = end.actions.filter { $0.stepID == "restart" }
+        #expect(visits.first?.fate == .partial)
+        #expect(
+            visits.first?.sentence.contains("ran on 1 of 2 hosts (a); not run on b: the rollout stopped (batch 2 was never approved: input ended")
+                == true)
+        #expect(visits.allSatisfy { !$0.sentence.contains("(in the resumed run)") })
     }
 
     @Test("a host where the batch failed: ran and failed there, and the result never says it could not run")
@@ -103,5 +180,38 @@ struct RolloutAccountTests {
             restart.sentence.hasPrefix(
                 "\"Restart where it is down\" (restart) ran and succeeded on all 2 hosts (a, b): batch 1 confirmed by alice@box at "))
         #expect(!end.summary.contains("Not done on this path"))
+    }
+    @Test("a run killed during batch 2, resumed: the new visit says an earlier attempt passed batch 1, never that `retry` did")
+    func resumedAfterKill() throws {
+        let results: [String: [String: StepResult]] = [
+            "state": Self.twoDown, "restart": ["a": Self.ok, "b": Self.ok], "health": ["a": Self.ok, "b": Self.ok],
+        ]
+        let first = try HostSessionTests.harness([.line("yes"), .line("yes")], results: results)
+        _ = first.session.run(start: HostSessionTests.start)
+        // The journal as it stood when the run was killed: batch 2 approved and started, no result.
+        let restartRuns = first.recorder.events.indices.filter {
+            if case .run(let run) = first.recorder.events[$0], run.stepID == "restart" { true } else { false }
+        }
+        let killedAt = try #require(restartRuns.dropFirst().first)
+        let events = Array(first.recorder.events[...killedAt])
+        var walk = Walk(bundle: TestSupport.bundle(try TestSupport.runbook(HostSessionTests.yaml)), inputs: ["extra": "d"])
+        let outcome = JournalReplay.replay(events, keptOutput: { record, _ in (record.excerpt, nil) }, on: &walk)
+        #expect(outcome.interruptedAction == "restart", "\(outcome)")
+        var earlier = ActionAccount()
+        for event in events { earlier.observe(event, at: "") }
+        let runner = HostRunnerDouble(results: results)
+        let session = RunSession(
+            walk: walk, console: ScriptedConsole(interactive: true, replies: [.line("yes")]), runner: runner, recorder: MemoryRecorder(),
+            options: RunOptions(operatorName: "bob@box", sessionPath: "/tmp/s2"))
+        session.carryOver(earlier)
+        let end = session.resume(start: HostSessionTests.start)
+        #expect(runner.hosts(of: "restart") == [["b"]])
+        let visits = end.actions.filter { $0.stepID == "restart" }
+        #expect(visits.count == 2, "the interrupted batch stays told as approved and started: \(visits.map(\.sentence))")
+        let resumed = try #require(visits.last)
+        #expect(
+            resumed.sentence.contains("(the hosts of batch 1 had passed in an earlier attempt, and this one went on after them)"),
+            "\(resumed.sentence)")
+        #expect(!resumed.sentence.contains("`retry`"))
     }
 }

@@ -106,4 +106,50 @@ struct RolloutReportTests {
         #expect(restart.hosts.map(\.state) == [.succeeded, .verifyFailed, .notRun])
         #expect(restart.batches.count == 2)
     }
+    @Test("a rollout stopped for want of a person at batch 2, then resumed: the resumed run's report tells it once, across both runs")
+    func resumedRollout() throws {
+        let bundle = TestSupport.bundle(try TestSupport.runbook(Self.yaml))
+        let ok = StepResult(exitStatus: 0)
+        let results: [String: [String: StepResult]] = ["restart": ["a": ok, "b": ok, "c": ok], "ok": ["a": ok, "b": ok, "c": ok]]
+        let start = SessionStart(
+            runbookID: "roll", runbookVersion: "1", files: [], medicVersion: "test", operatorName: "alice@box", inputs: [], flags: [],
+            interactive: true)
+        // The first run: batch 1 approved, then the input ends at batch 2's confirmation.
+        let first = MemoryRecorder()
+        _ = RunSession(
+            walk: Walk(bundle: bundle, inputs: [:]), console: ScriptedConsole(interactive: true, replies: [.line("yes")]),
+            runner: HostRunnerDouble(results: results), recorder: first,
+            options: RunOptions(operatorName: "alice@box", sessionPath: "/tmp/s1")
+        ).run(start: start)
+        // The resumed run, as `medic resume` builds it: batches 2 and 3 approved.
+        var walk = Walk(bundle: bundle, inputs: [:])
+        #expect(JournalReplay.replay(first.events, keptOutput: { record, _ in (record.excerpt, nil) }, on: &walk).problem == nil)
+        var earlier = ActionAccount()
+        for event in first.events { earlier.observe(event, at: "2026-11-21T03:00:00.000Z") }
+        let journal = try ReportSnapshotTests.FixedClockJournal()
+        let session = RunSession(
+            walk: walk, console: ScriptedConsole(interactive: true, replies: [.line("yes"), .line("yes")]),
+            runner: HostRunnerDouble(results: results), recorder: journal, options: RunOptions(operatorName: "bob@box", sessionPath: "/tmp/s2"))
+        session.carryOver(earlier)
+        let end = session.resume(start: start)
+        #expect(end.outcome == "resolved")
+        let path = try TestSupport.temporaryDirectory() + "/transcript.jsonl"
+        try (journal.lines.joined(separator: "\n") + "\n").write(toFile: path, atomically: true, encoding: .utf8)
+        let read = JournalReader.read(path: path)
+        let report = MarkdownReport.render(read.entries, problems: read.problems, sessionPath: "/tmp/s2")
+        let told = try #require(end.actions.first?.sentence)
+        #expect(end.actions.count == 1)
+        #expect(
+            told.hasPrefix(
+                "\"Restart web\" (restart) ran and succeeded on all 3 hosts (a, b, c): batch 1 confirmed by alice@box at 03:00:00 UTC, batch 2 confirmed by bob@box at "
+            ))
+        #expect(told.hasSuffix(" (in the resumed run)"))
+        #expect(report.contains("- **Actions taken:**\n  - \(told).\n"), "\(report)")
+        #expect(report.contains("- **Actions not run:** none\n"), "\(report)")
+        #expect(!report.contains("not run on"), "\(report)")
+        // The end record reads back to the same account, the resumed batches marked.
+        let ends = read.entries.compactMap { entry -> SessionEnd? in if case .end(let end)? = entry.event { end } else { nil } }
+        #expect(ends.first?.actions == end.actions)
+        #expect(ends.first?.actions.first?.batches.map(\.resumed) == [false, true, true])
+    }
 }
