@@ -282,7 +282,11 @@ public enum ReadOnlyCommands {
 
     /// The program's name without its folder.
     private static func name(of path: String) -> String {
-        path.split(separator: "/").last.map(String.init) ?? path
+        // Its last non-empty component, as `split(separator: "/").last` has it, without putting
+        // every component in an array: it is asked three times of every command proven.
+        guard let end = path.lastIndex(where: { $0 != "/" }) else { return path }
+        let start = path[..<end].lastIndex(of: "/").map { path.index(after: $0) } ?? path.startIndex
+        return String(path[start...end])
     }
 
     /// nginx's options: testing (`-t`, `-T`) and versions only; any other use starts a server.
@@ -871,10 +875,11 @@ public enum ReadOnlyCommands {
         }
     }
 
+    static let sedOptions = Options(
+        "-n -E -r -s -u -z --quiet --silent --regexp-extended --posix --sandbox", valued: "-e --expression", permute: true)
+
     static func sedProblem(_ name: String, _ args: [Argument]) -> String? {
-        switch parse(
-            name, args, Options("-n -E -r -s -u -z --quiet --silent --regexp-extended --posix --sandbox", valued: "-e --expression", permute: true))
-        {
+        switch parse(name, args, sedOptions) {
         case .failure(let refusal): return refusal.reason
         case .success(let parsed):
             var scripts = parsed.options.filter { $0.name == "-e" || $0.name == "--expression" }.compactMap(\.value)
