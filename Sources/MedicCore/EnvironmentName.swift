@@ -22,35 +22,36 @@ public enum EnvironmentName {
         environment.filter { problem($0.key) == nil }
     }
 
+    /// The shell's own variables (bash's EXECIGNORE hides programs from the PATH search,
+    /// BASH_XTRACEFD and HISTFILE name where it writes), the C library's (locales, message
+    /// catalogs, the resolver, malloc's tracing), and temporary folders, which `sort` writes to.
+    private static let readExact: Set<String> = [
+        "CDPATH", "EXECIGNORE", "GLOBIGNORE", "FIGNORE", "FUNCNEST", "TIMEFORMAT", "TMOUT", "OPTIND", "OPTARG", "OPTERR", "PWD", "OLDPWD",
+        "SHELL", "INPUTRC", "HOSTFILE", "POSIXLY_CORRECT", "LANG", "LANGUAGE", "TEXTDOMAIN", "TEXTDOMAINDIR", "TZ", "TZDIR", "HOSTALIASES",
+        "LOCALDOMAIN", "RES_OPTIONS", "TMPDIR", "TMP", "TEMP", "TERM", "TERMINFO", "TERMINFO_DIRS", "TERMCAP", "MANPAGER", "BROWSER",
+        "SSLKEYLOGFILE", "QLOGDIR", "NGINX", "PROMPT_COMMAND", "MAIL", "MAILCHECK", "MAILPATH", "HISTFILE", "HISTFILESIZE", "HISTSIZE",
+        "HISTCONTROL", "HISTIGNORE", "HISTTIMEFORMAT", "KUBECONFIG", "KUBE_EDITOR", "KUBECACHEDIR", "KUBERC", "SSL_CERT_FILE", "SSL_CERT_DIR",
+        "DOCKER_CERT_PATH", "DOCKER_API_VERSION", "DOCKER_DEFAULT_PLATFORM", "DOCKER_BUILDKIT",
+    ]
+    /// Families: the shell's (BASH_*), the C library's and its loader's (LD_*, GLIBC_*,
+    /// MALLOC_*, GCONV_*, LC_*, RESOLV_*), and those of the programs a check may run or that
+    /// they load: curl and its TLS libraries (OPENSSL_CONF loads engines), docker (CLI
+    /// plugin folders), kubectl (KUBECTL_EXTERNAL_DIFF runs a program), systemd, sudo, less,
+    /// grep (GREP_OPTIONS adds options), awk, Python (supervisorctl), Perl, D-Bus, XDG folders.
+    private static let readPrefixes = [
+        "BASH", "LD_", "GLIBC_", "MALLOC_", "GCONV_", "LC_", "RESOLV_", "NSS_", "CURL", "OPENSSL_", "GNUTLS_", "KRB5", "DOCKER_CLI",
+        "DOCKER_TLS", "DOCKER_CONTENT_TRUST", "KUBECTL", "SYSTEMD_", "SUDO_", "LESS", "GREP_", "AWK", "GAWK", "PYTHON", "PERL", "DBUS_", "XDG_",
+        "GIT_",
+    ]
+
     /// Why the environment variable `name` (upper case) is read by the shell, the C library and
     /// its dynamic loader, or a program a check may run, in a way that changes what it runs,
     /// loads or writes, or what it reads its options from; nil when it is not.
     /// `ReadOnlyCommands.assignmentProblem` holds the names a script's own assignment may not set.
     static func readProblem(_ name: String) -> String? {
-        // The shell's own variables (bash's EXECIGNORE hides programs from the PATH search,
-        // BASH_XTRACEFD and HISTFILE name where it writes), the C library's (locales, message
-        // catalogs, the resolver, malloc's tracing), and temporary folders, which `sort` writes to.
-        let exact: Set<String> = [
-            "CDPATH", "EXECIGNORE", "GLOBIGNORE", "FIGNORE", "FUNCNEST", "TIMEFORMAT", "TMOUT", "OPTIND", "OPTARG", "OPTERR", "PWD", "OLDPWD",
-            "SHELL", "INPUTRC", "HOSTFILE", "POSIXLY_CORRECT", "LANG", "LANGUAGE", "TEXTDOMAIN", "TEXTDOMAINDIR", "TZ", "TZDIR", "HOSTALIASES",
-            "LOCALDOMAIN", "RES_OPTIONS", "TMPDIR", "TMP", "TEMP", "TERM", "TERMINFO", "TERMINFO_DIRS", "TERMCAP", "MANPAGER", "BROWSER",
-            "SSLKEYLOGFILE", "QLOGDIR", "NGINX", "PROMPT_COMMAND", "MAIL", "MAILCHECK", "MAILPATH", "HISTFILE", "HISTFILESIZE", "HISTSIZE",
-            "HISTCONTROL", "HISTIGNORE", "HISTTIMEFORMAT", "KUBECONFIG", "KUBE_EDITOR", "KUBECACHEDIR", "KUBERC", "SSL_CERT_FILE", "SSL_CERT_DIR",
-            "DOCKER_CERT_PATH", "DOCKER_API_VERSION", "DOCKER_DEFAULT_PLATFORM", "DOCKER_BUILDKIT",
-        ]
-        // Families: the shell's (BASH_*), the C library's and its loader's (LD_*, GLIBC_*,
-        // MALLOC_*, GCONV_*, LC_*, RESOLV_*), and those of the programs a check may run or that
-        // they load: curl and its TLS libraries (OPENSSL_CONF loads engines), docker (CLI
-        // plugin folders), kubectl (KUBECTL_EXTERNAL_DIFF runs a program), systemd, sudo, less,
-        // grep (GREP_OPTIONS adds options), awk, Python (supervisorctl), Perl, D-Bus, XDG folders.
-        let prefixes = [
-            "BASH", "LD_", "GLIBC_", "MALLOC_", "GCONV_", "LC_", "RESOLV_", "NSS_", "CURL", "OPENSSL_", "GNUTLS_", "KRB5", "DOCKER_CLI",
-            "DOCKER_TLS", "DOCKER_CONTENT_TRUST", "KUBECTL", "SYSTEMD_", "SUDO_", "LESS", "GREP_", "AWK", "GAWK", "PYTHON", "PERL", "DBUS_", "XDG_",
-            "GIT_",
-        ]
         // PS0 to PS4: the shell's prompts, PS4 printed (expanded) before each command under set -x.
         let prompt = name.count == 3 && name.hasPrefix("PS") && name.last?.isNumber == true
-        if exact.contains(name) || prompt || prefixes.contains(where: { name.hasPrefix($0) }) {
+        if readExact.contains(name) || prompt || readPrefixes.contains(where: { name.hasPrefix($0) }) {
             return "the shell, the C library or a program a check runs reads it"
         }
         if name.hasSuffix("_PROXY") || name == "NO_PROXY" { return "it sends a program's requests elsewhere" }

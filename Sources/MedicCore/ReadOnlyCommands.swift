@@ -282,7 +282,11 @@ public enum ReadOnlyCommands {
 
     /// The program's name without its folder.
     private static func name(of path: String) -> String {
-        path.split(separator: "/").last.map(String.init) ?? path
+        // Its last non-empty component, as `split(separator: "/").last` has it, without putting
+        // every component in an array: it is asked three times of every command proven.
+        guard let end = path.lastIndex(where: { $0 != "/" }) else { return path }
+        let start = path[..<end].lastIndex(of: "/").map { path.index(after: $0) } ?? path.startIndex
+        return String(path[start...end])
     }
 
     /// nginx's options: testing (`-t`, `-T`) and versions only; any other use starts a server.
@@ -347,20 +351,24 @@ public enum ReadOnlyCommands {
 
     /// Why assigning the variable `name` for a command is not safe, or nil.
     public static func assignmentProblem(_ name: String) -> String? {
-        // Which program runs, what the shell or the dynamic loader runs by itself, and where the
-        // allowed programs find the configurations that load code or name helper programs
-        // (HOME: ~/.curlrc, ~/.kube/config, ~/.docker; a pager or askpass program).
-        let dangerous: Set<String> = [
-            "PATH", "IFS", "ENV", "BASH_ENV", "SHELLOPTS", "BASHOPTS", "PS4", "CDPATH", "GCONV_PATH", "PERL5OPT", "PYTHONSTARTUP", "PYTHONPATH",
-            "PERL5LIB", "GLIBC_TUNABLES", "LOCPATH", "NLSPATH", "PROMPT_COMMAND", "HOME", "XDG_CONFIG_HOME", "CURL_HOME", "KUBECONFIG",
-            "DOCKER_CONFIG", "DOCKER_HOST", "DOCKER_CONTEXT", "PAGER", "SYSTEMD_PAGER", "SYSTEMD_PAGERSECURE", "SYSTEMD_LESS", "LESSOPEN",
-            "LESSCLOSE", "EDITOR", "VISUAL", "SYSTEMD_EDITOR", "SSH_ASKPASS", "SUDO_ASKPASS", "AWKPATH", "AWKLIBPATH",
-        ]
-        if dangerous.contains(name) || name.hasPrefix("LD_") || name.hasPrefix("BASH_FUNC") || name.hasPrefix("SYSTEMD_") || name.hasPrefix("GIT_") {
+        if dangerousAssignments.contains(name) || name.hasPrefix("LD_") || name.hasPrefix("BASH_FUNC") || name.hasPrefix("SYSTEMD_")
+            || name.hasPrefix("GIT_")
+        {
             return "setting \(name) changes which program runs or what it loads"
         }
         return nil
     }
+
+    /// Which program runs, what the shell or the dynamic loader runs by itself, and where the
+    /// allowed programs find the configurations that load code or name helper programs (HOME:
+    /// ~/.curlrc, ~/.kube/config, ~/.docker; a pager or askpass program). Built once: a set
+    /// literal in a function is hashed again at every call.
+    private static let dangerousAssignments: Set<String> = [
+        "PATH", "IFS", "ENV", "BASH_ENV", "SHELLOPTS", "BASHOPTS", "PS4", "CDPATH", "GCONV_PATH", "PERL5OPT", "PYTHONSTARTUP", "PYTHONPATH",
+        "PERL5LIB", "GLIBC_TUNABLES", "LOCPATH", "NLSPATH", "PROMPT_COMMAND", "HOME", "XDG_CONFIG_HOME", "CURL_HOME", "KUBECONFIG",
+        "DOCKER_CONFIG", "DOCKER_HOST", "DOCKER_CONTEXT", "PAGER", "SYSTEMD_PAGER", "SYSTEMD_PAGERSECURE", "SYSTEMD_LESS", "LESSOPEN",
+        "LESSCLOSE", "EDITOR", "VISUAL", "SYSTEMD_EDITOR", "SSH_ASKPASS", "SUDO_ASKPASS", "AWKPATH", "AWKLIBPATH",
+    ]
 
     static let tools: [String: Tool] = {
         var table: [String: Tool] = [:]
@@ -635,18 +643,20 @@ public enum ReadOnlyCommands {
 
     // MARK: - find, awk and sed programs
 
+    /// find's tests that take a value, and its flags and printing actions (built once).
+    private static let findTests: Set<String> = [
+        "-type", "-xtype", "-name", "-iname", "-path", "-ipath", "-wholename", "-regex", "-iregex", "-newer", "-mtime", "-mmin", "-atime",
+        "-amin", "-ctime", "-cmin", "-size", "-user", "-group", "-uid", "-gid", "-perm", "-links", "-inum", "-samefile", "-maxdepth", "-mindepth",
+        "-printf", "-regextype", "-fstype", "-used",
+    ]
+    private static let findFlags: Set<String> = [
+        "-print", "-print0", "-prune", "-xdev", "-mount", "-empty", "-readable", "-writable", "-executable", "-nouser", "-nogroup", "-o", "-a",
+        "-or", "-and", "-not", "!", "(", ")", ",", "-true", "-false", "-quit", "-depth", "-follow", "-ls", "-daystart", "-noleaf", "-H", "-L",
+        "-P",
+    ]
+
     /// `find`'s starting points, then an expression of tests and printing actions only.
     static func findProblem(_ args: [Argument]) -> String? {
-        let tests: Set<String> = [
-            "-type", "-xtype", "-name", "-iname", "-path", "-ipath", "-wholename", "-regex", "-iregex", "-newer", "-mtime", "-mmin", "-atime",
-            "-amin", "-ctime", "-cmin", "-size", "-user", "-group", "-uid", "-gid", "-perm", "-links", "-inum", "-samefile", "-maxdepth", "-mindepth",
-            "-printf", "-regextype", "-fstype", "-used",
-        ]
-        let flags: Set<String> = [
-            "-print", "-print0", "-prune", "-xdev", "-mount", "-empty", "-readable", "-writable", "-executable", "-nouser", "-nogroup", "-o", "-a",
-            "-or", "-and", "-not", "!", "(", ")", ",", "-true", "-false", "-quit", "-depth", "-follow", "-ls", "-daystart", "-noleaf", "-H", "-L",
-            "-P",
-        ]
         var index = 0
         var inExpression = false
         while index < args.count {
@@ -658,8 +668,8 @@ public enum ReadOnlyCommands {
             }
             if !inExpression, !word.hasPrefix("-"), word != "!", word != "(" { continue }
             inExpression = true
-            if flags.contains(word) { continue }
-            if tests.contains(word) {
+            if findFlags.contains(word) { continue }
+            if findTests.contains(word) {
                 index += 1
                 continue
             }
@@ -683,8 +693,10 @@ public enum ReadOnlyCommands {
         return nil
     }
 
+    static let awkOptions = Options(valued: "-F -v --field-separator --assign", permute: false)
+
     static func awkProblem(_ name: String, _ args: [Argument]) -> String? {
-        switch parse(name, args, Options(valued: "-F -v --field-separator --assign", permute: false)) {
+        switch parse(name, args, awkOptions) {
         case .failure(let refusal): return refusal.reason
         case .success(let parsed):
             guard let program = parsed.operands.first else { return "\(name) without a program" }
@@ -701,23 +713,25 @@ public enum ReadOnlyCommands {
     /// a print statement, and Medic does not tell statements apart, so a comparison is
     /// parenthesised. What awk and Medic could read differently is refused.
     static func awkProgramProblem(_ program: String) -> String? {
-        var code = ""
+        var code: [Unicode.Scalar] = []
         var inString = false
         var inRegex = false
         var inBracket = false
         var escaped = false
         // The last character outside blanks, the one before it, the name or keyword it ends (""
         // when it ends none), and the last character of any kind.
-        var previous: Character = ";"
-        var beforePrevious: Character = ";"
-        var name = ""
-        var last: Character = ";"
+        var previous: Unicode.Scalar = ";"
+        var beforePrevious: Unicode.Scalar = ";"
+        var name: [Unicode.Scalar] = []
+        var last: Unicode.Scalar = ";"
         // For each open '(', whether it holds the condition of if, while, for or switch, and
         // whether the last ')' closed one: a statement may follow it.
         var conditions: [Bool] = []
         var closedCondition = false
-        func isNameCharacter(_ c: Character) -> Bool { c.isASCII && (c.isLetter || c.isNumber || c == "_") }
-        func note(_ c: Character) {
+        func isNameCharacter(_ c: Unicode.Scalar) -> Bool {
+            ("a"..."z").contains(c) || ("A"..."Z").contains(c) || ("0"..."9").contains(c) || c == "_"
+        }
+        func note(_ c: Unicode.Scalar) {
             if c != " ", c != "\t" {
                 beforePrevious = previous
                 previous = c
@@ -728,8 +742,9 @@ public enum ReadOnlyCommands {
         // and U+0301 are one character, not a quote) and "\r\n" into one: read every scalar as
         // a character of its own, a carriage return as the blank awk takes it for, anything
         // else outside ASCII as a name's character (awk allows it in strings and regexes only).
-        let scalars = program.unicodeScalars.map { scalar -> Unicode.Scalar in scalar == "\r" ? " " : scalar.isASCII ? scalar : "_" }
-        let chars = scalars.map(Character.init)
+        // Scalars, not `Character`s: each is ASCII here, and comparing scalars costs no
+        // grapheme breaking or Unicode property look-up.
+        let chars = program.unicodeScalars.map { scalar -> Unicode.Scalar in scalar == "\r" ? " " : scalar.isASCII ? scalar : "_" }
         for (index, c) in chars.enumerated() {
             if inRegex {
                 // A regex literal: its '|' is an alternative, not a pipe.
@@ -771,7 +786,8 @@ public enum ReadOnlyCommands {
                 continue
             }
             if isNameCharacter(c) {
-                name = isNameCharacter(last) && isNameCharacter(previous) ? name + String(c) : String(c)
+                if !(isNameCharacter(last) && isNameCharacter(previous)) { name = [] }
+                name.append(c)
                 code.append(c)
                 note(c)
                 continue
@@ -779,13 +795,12 @@ public enum ReadOnlyCommands {
             if c == "\"" {
                 inString = true
             } else if c == "(" {
-                conditions.append(isNameCharacter(previous) && ["if", "while", "for", "switch"].contains(name))
+                conditions.append(isNameCharacter(previous) && Self.awkConditionKeywords.contains(String(String.UnicodeScalarView(name))))
             } else if c == ")" {
                 closedCondition = conditions.popLast() ?? false
             } else if c == "/" {
-                switch Self.awkSlash(
-                    after: previous, name: isNameCharacter(previous) ? name : "", before: beforePrevious, closesCondition: closedCondition)
-                {
+                let name = isNameCharacter(previous) ? String(String.UnicodeScalarView(name)) : ""
+                switch Self.awkSlash(after: previous, name: name, before: beforePrevious, closesCondition: closedCondition) {
                 case .regex: inRegex = true
                 case .division: break
                 case .unclear:
@@ -798,10 +813,19 @@ public enum ReadOnlyCommands {
         }
         // A string or regex left open means Medic lost step with awk somewhere: refuse it.
         if inString || inRegex { return "has a string or regex literal that does not end, which Medic may read differently from awk" }
-        if code.contains("system") { return "calls system()" }
+        if code.indices.contains(where: { code[$0...].starts(with: "system".unicodeScalars) }) { return "calls system()" }
         if code.contains("@") { return "loads an extension" }
-        if code.replacing("||", with: "").contains("|") {
-            return "pipes to or from a command ('|')"
+        // A '|' other than '||': a run of '|'s of odd length leaves one over once each '||' is
+        // taken out, left to right.
+        var pipes = 0
+        for c in code + [";"] {
+            if c == "|" {
+                pipes += 1
+            } else if pipes % 2 == 1 {
+                return "pipes to or from a command ('|')"
+            } else {
+                pipes = 0
+            }
         }
         var braces = 0
         var parentheses = 0
@@ -821,6 +845,13 @@ public enum ReadOnlyCommands {
 
     private enum AwkSlash { case regex, division, unclear }
 
+    /// The keywords whose parenthesised condition a statement may follow.
+    private static let awkConditionKeywords: Set<String> = ["if", "while", "for", "switch"]
+    /// The keywords after which a `/` starts a regex.
+    private static let awkRegexKeywords: Set<String> = ["print", "printf", "return", "case", "do", "else", "exit", "delete"]
+    /// The names after which awks disagree on a `/` (`awkSlash`).
+    private static let awkUnclearNames: Set<String> = ["getline", "length", "in"]
+
     /// How awk reads a `/` after `previous` (the last character that is no blank), which ends
     /// `name` (a name, a keyword or a number; "" when it ends none); `before` is the character
     /// before `previous`; `closesCondition` when `previous` is the `)` of an `if`, `while`, `for`
@@ -830,11 +861,10 @@ public enum ReadOnlyCommands {
     /// `getline` (gawk, mawk, BWK awk and busybox divide), `length` (mawk starts a regex, the
     /// others divide), `++` and `--` (the same), `$` (most start a regex), a condition's `)`
     /// (gawk, BWK awk and busybox start a regex, mawk divides) and `in`.
-    private static func awkSlash(after previous: Character, name: String, before: Character, closesCondition: Bool) -> AwkSlash {
+    private static func awkSlash(after previous: Unicode.Scalar, name: String, before: Unicode.Scalar, closesCondition: Bool) -> AwkSlash {
         if !name.isEmpty {
-            if ["getline", "length", "in"].contains(name) { return .unclear }
-            let keywords: Set<String> = ["print", "printf", "return", "case", "do", "else", "exit", "delete"]
-            return keywords.contains(name) ? .regex : .division
+            if awkUnclearNames.contains(name) { return .unclear }
+            return awkRegexKeywords.contains(name) ? .regex : .division
         }
         switch previous {
         case ")": return closesCondition ? .unclear : .division
@@ -845,10 +875,11 @@ public enum ReadOnlyCommands {
         }
     }
 
+    static let sedOptions = Options(
+        "-n -E -r -s -u -z --quiet --silent --regexp-extended --posix --sandbox", valued: "-e --expression", permute: true)
+
     static func sedProblem(_ name: String, _ args: [Argument]) -> String? {
-        switch parse(
-            name, args, Options("-n -E -r -s -u -z --quiet --silent --regexp-extended --posix --sandbox", valued: "-e --expression", permute: true))
-        {
+        switch parse(name, args, sedOptions) {
         case .failure(let refusal): return refusal.reason
         case .success(let parsed):
             var scripts = parsed.options.filter { $0.name == "-e" || $0.name == "--expression" }.compactMap(\.value)

@@ -49,6 +49,16 @@ public enum ReadOnlyScript {
         "read", "exit", "return", "shift", "unset", "wait", "break", "continue", "local", "getopts", "umask", "type", "times", "pwd",
     ]
 
+    /// Builtins that run or change code Medic cannot see, or the shell's variables and options,
+    /// each held to its own rule in `Walker.simple` (`exec` runs its operands as a command,
+    /// `export` and `readonly` are assignments, `set` takes only `readOnlySetOptions`).
+    static let codeBuiltins: Set<String> = [
+        "eval", ".", "source", "trap", "alias", "exec", "set", "export", "readonly", "ulimit", "kill", "fc", "jobs", "fg", "bg",
+    ]
+
+    /// The arguments `set` may take in a check: options that only make the script stricter or louder.
+    static let readOnlySetOptions: Set<String> = ["-e", "-u", "-x", "-o", "pipefail", "errexit", "nounset", "-eu", "-ue", "-ex", "-xe", "-f", "-C"]
+
     /// Why the builtin `name` (`read`, `getopts`, `local`) may assign a variable that changes
     /// which program runs (`read PATH`, `local LD_PRELOAD=…`, `read -aPATH`), or one named at run
     /// time, or (`local -n`) make a name refer to another variable; nil when it cannot.
@@ -320,17 +330,13 @@ public enum ReadOnlyScript {
             {
                 fail("'unset \(named.display)' may remove a function, after which its name runs a program", command.offset)
             }
-            if ["eval", ".", "source", "trap", "alias", "exec", "set", "export", "readonly", "ulimit", "kill", "fc", "jobs", "fg", "bg"].contains(
-                name)
-            {
+            if ReadOnlyScript.codeBuiltins.contains(name) {
                 if name == "exec", argv.count > 1 {
                     run(Array(argv.dropFirst()), at: command.offset)
                 } else if name == "exec"
                     || (name == "set"
                         && argv.dropFirst().allSatisfy {
-                            $0.literal.map {
-                                ["-e", "-u", "-x", "-o", "pipefail", "errexit", "nounset", "-eu", "-ue", "-ex", "-xe", "-f", "-C"].contains($0)
-                            } ?? false
+                            $0.literal.map { ReadOnlyScript.readOnlySetOptions.contains($0) } ?? false
                         })
                 {
                     return

@@ -6,7 +6,7 @@
 /// and in words single and double quotes, backslashes, `$name`, `${…}` with every POSIX operator,
 /// `$(…)`, backquotes and `$((…))`. Anything it cannot read is an error, never a guess.
 public struct ShellParser {
-    private let chars: [Character]
+    private let chars: [Unicode.Scalar]
     private var index = 0
     private let base: Int
     private var pendingHereDocuments: [(delimiter: String, stripTabs: Bool, expands: Bool, slot: Int)] = []
@@ -24,11 +24,11 @@ public struct ShellParser {
     private let text: String
     private let utf8Offsets: [Int]
 
-    private init(_ chars: [Character], base: Int) {
-        self.init(chars, text: String(chars), base: base)
+    private init(_ chars: [Unicode.Scalar], base: Int) {
+        self.init(chars, text: String(String.UnicodeScalarView(chars)), base: base)
     }
 
-    private init(_ chars: [Character], text: String, base: Int) {
+    private init(_ chars: [Unicode.Scalar], text: String, base: Int) {
         self.chars = chars
         self.text = text
         var offsets = [0]
@@ -43,7 +43,9 @@ public struct ShellParser {
         // The shell reads bytes; Swift groups a character with the combining marks after it (a
         // `"` and U+0301 are one character, not a quote) and "\r\n" into one (not a line
         // break): each Unicode scalar is a character of its own here, and offsets count scalars.
-        var parser = ShellParser(script.unicodeScalars.map(Character.init), text: script, base: 0)
+        // They are kept as scalars, not made `Character`s: comparing scalars costs no grapheme
+        // breaking, string comparison or Unicode property look-up.
+        var parser = ShellParser(Array(script.unicodeScalars), text: script, base: 0)
         let list = try parser.list(until: [])
         parser.skipBlanks()
         if parser.index < parser.chars.count {
@@ -67,14 +69,14 @@ public struct ShellParser {
         return String(Substring(text.unicodeScalars[lower..<upper]))
     }
 
-    private var current: Character? { index < chars.count ? chars[index] : nil }
-    private func peek(_ offset: Int = 1) -> Character? { index + offset < chars.count ? chars[index + offset] : nil }
+    private var current: Unicode.Scalar? { index < chars.count ? chars[index] : nil }
+    private func peek(_ offset: Int = 1) -> Unicode.Scalar? { index + offset < chars.count ? chars[index + offset] : nil }
     private func error(_ message: String, at offset: Int? = nil) -> ShellSyntaxError {
         ShellSyntaxError(message: message, offset: base + (offset ?? index))
     }
     private func starts(with text: String) -> Bool {
         var i = index
-        for c in text {
+        for c in text.unicodeScalars {
             guard i < chars.count, chars[i] == c else { return false }
             i += 1
         }
@@ -112,7 +114,7 @@ public struct ShellParser {
         for document in pending { try readHereDocument(document) }
     }
 
-    private func isMeta(_ c: Character) -> Bool {
+    private func isMeta(_ c: Unicode.Scalar) -> Bool {
         switch c {
         case " ", "\t", "\n", ";", "&", "|", "(", ")", "<", ">": true
         default: false
@@ -151,7 +153,7 @@ public struct ShellParser {
         while true {
             skipBlanks()
             guard starts(with: "&&") || starts(with: "||") else { return out }
-            out.operators.append(String(chars[index..<index + 2]))
+            out.operators.append(source(index..<index + 2))
             index += 2
             try skipLinebreaks()
             out.pipelines.append(try pipeline(terminators))
@@ -397,8 +399,8 @@ public struct ShellParser {
     private mutating func redirection() throws(ShellSyntaxError) -> ShellRedirection? {
         let start = index
         var digits = ""
-        while let c = current, c.isASCII, c.isNumber {
-            digits.append(c)
+        while let c = current, Self.isDigit(c) {
+            digits.unicodeScalars.append(c)
             index += 1
         }
         let ops = ["<<-", "<<", ">>", ">|", "<>", "<&", ">&", "<", ">"]
@@ -438,20 +440,20 @@ public struct ShellParser {
 
     private mutating func readHereDocument(_ document: (delimiter: String, stripTabs: Bool, expands: Bool, slot: Int)) throws(ShellSyntaxError) {
         let start = index
-        var body: [Character] = []
+        var body: [Unicode.Scalar] = []
         while true {
             guard index < chars.count else { throw error("the here-document ending with '\(document.delimiter)' is not closed", at: start) }
-            var line: [Character] = []
+            var line: [Unicode.Scalar] = []
             while let c = current, c != "\n" {
                 line.append(c)
                 index += 1
             }
             if current == "\n" { index += 1 }
             if document.stripTabs { line = Array(line.drop { $0 == "\t" }) }
-            if String(line) == document.delimiter { break }
+            if String(String.UnicodeScalarView(line)) == document.delimiter { break }
             body += line + ["\n"]
         }
-        let text = String(body)
+        let text = String(String.UnicodeScalarView(body))
         if document.expands {
             var inner = ShellParser(body, text: text, base: base + start)
             let parts = try inner.parts(quoting: .hereDocument)
@@ -461,10 +463,19 @@ public struct ShellParser {
         }
     }
 
+    /// Whether `text` is a POSIX name: an ASCII letter or `_`, then ASCII letters, digits and `_`.
+    /// Read as UTF-8 bytes: any byte outside ASCII fails, as any character outside ASCII would.
     static func isName(_ text: String) -> Bool {
-        guard let first = text.first, first == "_" || (first.isASCII && first.isLetter) else { return false }
-        return text.allSatisfy { $0 == "_" || ($0.isASCII && ($0.isLetter || $0.isNumber)) }
+        guard let first = text.unicodeScalars.first, first == "_" || isLetter(first) else { return false }
+        return text.unicodeScalars.allSatisfy(isNameCharacter)
     }
+
+    /// An ASCII letter (the only letters a name may hold).
+    private static func isLetter(_ c: Unicode.Scalar) -> Bool { ("a"..."z").contains(c) || ("A"..."Z").contains(c) }
+    /// An ASCII digit.
+    private static func isDigit(_ c: Unicode.Scalar) -> Bool { ("0"..."9").contains(c) }
+    /// A character a name may hold: an ASCII letter or digit, or `_`.
+    private static func isNameCharacter(_ c: Unicode.Scalar) -> Bool { c == "_" || isLetter(c) || isDigit(c) }
 
     // MARK: - Words
 
@@ -501,7 +512,7 @@ public struct ShellParser {
             case "\\":
                 guard let next = peek() else {
                     index += 1
-                    text.append(c)
+                    text.unicodeScalars.append(c)
                     continue
                 }
                 index += 2
@@ -512,12 +523,12 @@ public struct ShellParser {
                     case .double, .arithmetic: "$`\\\""
                     case .hereDocument: "$`\\"
                     }
-                if escapable.isEmpty || escapable.contains(next) {
+                if escapable.isEmpty || escapable.unicodeScalars.contains(next) {
                     flush()
                     out.append(.quoted(String(next)))
                 } else {
                     text.append("\\")
-                    text.append(next)
+                    text.unicodeScalars.append(next)
                 }
             case "'" where quoting == .none || quoting == .braceWord:
                 flush()
@@ -525,7 +536,7 @@ public struct ShellParser {
                 index += 1
                 var quoted = ""
                 while let d = current, d != "'" {
-                    quoted.append(d)
+                    quoted.unicodeScalars.append(d)
                     index += 1
                 }
                 guard current == "'" else { throw error("the single quote opened here is not closed", at: start) }
@@ -551,7 +562,7 @@ public struct ShellParser {
                     index += 1
                 }
             default:
-                text.append(c)
+                text.unicodeScalars.append(c)
                 index += 1
             }
         }
@@ -565,9 +576,9 @@ public struct ShellParser {
     private mutating func backquote() throws(ShellSyntaxError) -> ShellWordPart {
         let start = index
         index += 1
-        var inner: [Character] = []
+        var inner: [Unicode.Scalar] = []
         while let c = current, c != "`" {
-            if c == "\\", let next = peek(), "$`\\".contains(next) {
+            if c == "\\", let next = peek(), "$`\\".unicodeScalars.contains(next) {
                 inner.append(next)
                 index += 2
             } else {
@@ -609,20 +620,20 @@ public struct ShellParser {
             index += 2
             var name = ""
             var length = false
-            if current == "#", let after = peek(), after != "}", !":-=?+%#".contains(after) || after == "#" && peek(2) == "}" {
+            if current == "#", let after = peek(), after != "}", !":-=?+%#".unicodeScalars.contains(after) || after == "#" && peek(2) == "}" {
                 length = true
                 index += 1
             }
-            if let c = current, "@*#?-$!".contains(c) || (c.isASCII && c.isNumber) && !Self.isName(String(c)) {
+            if let c = current, "@*#?-$!".unicodeScalars.contains(c) || Self.isDigit(c) && !Self.isName(String(c)) {
                 name = String(c)
                 index += 1
-                while name.first?.isNumber == true, let d = current, d.isASCII, d.isNumber {
-                    name.append(d)
+                while name.first?.isNumber == true, let d = current, Self.isDigit(d) {
+                    name.unicodeScalars.append(d)
                     index += 1
                 }
             } else {
-                while let c = current, c == "_" || (c.isASCII && (c.isLetter || c.isNumber)) {
-                    name.append(c)
+                while let c = current, Self.isNameCharacter(c) {
+                    name.unicodeScalars.append(c)
                     index += 1
                 }
             }
@@ -648,15 +659,15 @@ public struct ShellParser {
             index += 1
             return .parameter(name: name, operator: op, word: word)
         }
-        if "@*#?-$!".contains(next) || (next.isASCII && next.isNumber) {
+        if "@*#?-$!".unicodeScalars.contains(next) || Self.isDigit(next) {
             index += 2
             return .parameter(name: String(next), operator: nil, word: nil)
         }
-        if next == "_" || (next.isASCII && next.isLetter) {
+        if next == "_" || Self.isLetter(next) {
             index += 1
             var name = ""
-            while let c = current, c == "_" || (c.isASCII && (c.isLetter || c.isNumber)) {
-                name.append(c)
+            while let c = current, Self.isNameCharacter(c) {
+                name.unicodeScalars.append(c)
                 index += 1
             }
             return .parameter(name: name, operator: nil, word: nil)

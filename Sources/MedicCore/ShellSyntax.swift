@@ -133,6 +133,9 @@ public struct ShellWord: Sendable {
 
     /// Whether unquoted text holds a pathname pattern: `*`, `?`, or a `[` closed later by `]`.
     static func hasPattern(_ text: String) -> Bool {
+        // Most text holds none of the three: its bytes rule that out without reading characters
+        // (no other character is equal to any of them).
+        guard text.utf8.contains(where: { $0 == UInt8(ascii: "*") || $0 == UInt8(ascii: "?") || $0 == UInt8(ascii: "[") }) else { return false }
         if text.contains("*") || text.contains("?") { return true }
         guard let open = text.firstIndex(of: "[") else { return false }
         return text[text.index(after: open)...].contains("]")
