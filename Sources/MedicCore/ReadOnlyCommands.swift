@@ -302,7 +302,8 @@ public enum ReadOnlyCommands {
     /// The command xargs runs (`echo` when none), with the words it reads in the place of
     /// `-I`'s replacement string or after the command, or why its options are refused.
     static func xargsCommand(_ name: String, _ args: [Argument]) -> Result<[Argument], Refusal> {
-        var options = Options("-0 -r -t --null --no-run-if-empty --verbose", valued: "-n -L -d -I -P -s --max-args --max-lines --delimiter --max-procs")
+        var options = Options(
+            "-0 -r -t --null --no-run-if-empty --verbose", valued: "-n -L -d -I -P -s --max-args --max-lines --delimiter --max-procs")
         options.permute = false
         switch parse(name, args, options) {
         case .failure(let refusal): return .failure(refusal)

@@ -143,9 +143,13 @@ extension SmuggledCheckTests {
         try FileManager.default.createDirectory(atPath: open, withIntermediateDirectories: true)
         #expect(chmod(open, 0o777) == 0)
         try "load_module \(open)/evil.so;\nevents {}\n".write(toFile: open + "/evil.conf", atomically: true, encoding: .utf8)
-        for script in [#"nginx -T -c "$NGINX_CONF""#, #"printf 'x\n' | xargs -I{} nginx -T -c "$NGINX_CONF""#, #"echo x | xargs -I{} timeout 5 nginx -T -c "$NGINX_CONF""#] {
+        for script in [
+            #"nginx -T -c "$NGINX_CONF""#, #"printf 'x\n' | xargs -I{} nginx -T -c "$NGINX_CONF""#,
+            #"echo x | xargs -I{} timeout 5 nginx -T -c "$NGINX_CONF""#,
+        ] {
             let runbook = Self.runbook(script).replacing(
-                "title: A smuggled check\n", with: "title: A smuggled check\ninputs:\n  nginx_conf: {type: path, description: d, default: \(open)/evil.conf}\n")
+                "title: A smuggled check\n",
+                with: "title: A smuggled check\ninputs:\n  nginx_conf: {type: path, description: d, default: \(open)/evil.conf}\n")
             try runbook.write(toFile: folder + "/wrapped.yaml", atomically: true, encoding: .utf8)
             let validate = try medic(["validate", "wrapped.yaml"], in: folder)
             #expect(
@@ -155,7 +159,9 @@ extension SmuggledCheckTests {
                 .write(toFile: folder + "/wrapped.yaml", atomically: true, encoding: .utf8)
             try? FileManager.default.removeItem(atPath: folder + "/session")
             let run = try medic(["run", "wrapped.yaml", "--dry-run", "--transcript", folder + "/session"], in: folder)
-            #expect(run.output.contains("not read-only for sure: nginx -c \(open)/evil.conf: \(open) is writable by its group and others"), "\(script): \(run.output)")
+            #expect(
+                run.output.contains("not read-only for sure: nginx -c \(open)/evil.conf: \(open) is writable by its group and others"),
+                "\(script): \(run.output)")
             #expect(run.output.contains("STOPPED before"), "\(script): \(run.output)")
         }
     }
@@ -171,8 +177,9 @@ extension SmuggledCheckTests {
         let validate = try medic(["validate", "deep.yaml"], in: folder)
         #expect(validate.status == 2, "\(validate.status): \(validate.output.prefix(500))")
         #expect(
-            validate.output.contains("deep.yaml:10:1: error: check 'look' must be provably read-only, but Medic cannot read the script: "
-                + "the script nests too deeply"), "\(validate.output.prefix(500))")
+            validate.output.contains(
+                "deep.yaml:10:1: error: check 'look' must be provably read-only, but Medic cannot read the script: "
+                    + "the script nests too deeply"), "\(validate.output.prefix(500))")
     }
 
     /// Each call proves the function's bodies again: `f() { f; f; f; }; f` would take 3^16
@@ -181,7 +188,8 @@ extension SmuggledCheckTests {
     func manyCalls() throws {
         let (folder, _, _, _) = try playground()
         defer { try? FileManager.default.removeItem(atPath: folder) }
-        let fanOut = "g() { echo; }; f() { " + String(repeating: "g; ", count: 10) + "}; h() { " + String(repeating: "f; ", count: 25) + "}; "
+        let fanOut =
+            "g() { echo; }; f() { " + String(repeating: "g; ", count: 10) + "}; h() { " + String(repeating: "f; ", count: 25) + "}; "
             + String(repeating: "h; ", count: 10)
         for (script, reason) in [
             ("f() { f; f; f; }; f", "the function 'f' calls itself too deeply to follow"),
