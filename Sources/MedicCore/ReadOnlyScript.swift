@@ -160,16 +160,17 @@ public enum ReadOnlyScript {
                 }
             }.joined()
         }
-        let chars = Array(text(parts))
+        // Scalars, as bash reads bytes: '=' and a combining mark after it are one Character.
+        let chars = Array(text(parts).unicodeScalars)
         for (index, c) in chars.enumerated() {
-            let before: Character = index > 0 ? chars[index - 1] : " "
-            let after: Character = index + 1 < chars.count ? chars[index + 1] : " "
+            let before: Unicode.Scalar = index > 0 ? chars[index - 1] : " "
+            let after: Unicode.Scalar = index + 1 < chars.count ? chars[index + 1] : " "
             if (c == "+" || c == "-"), after == c {
                 return "an arithmetic expansion may change a variable ('\(c)\(c)'); compute into a new name with n=$((…))"
             }
             guard c == "=" else { continue }
             if after == "=" || before == "=" || before == "!" { continue }
-            let beforeThat: Character = index > 1 ? chars[index - 2] : " "
+            let beforeThat: Unicode.Scalar = index > 1 ? chars[index - 2] : " "
             if before == "<" || before == ">", beforeThat != before { continue }
             return "an arithmetic expansion may assign a variable ('=' in $((…)), $((PATH=0)) too); compute into a new name with n=$((…))"
         }

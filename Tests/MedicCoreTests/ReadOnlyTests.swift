@@ -39,7 +39,7 @@ struct ReadOnlyTests {
             // Exact on scalars: U+212A is not the function K; a combining mark after '-' leaves an option.
             "K() { :; }; \u{212A}", "head -\u{301}n 1 log", "find . -\u{301}delete",
             // awk: a backslash outside a string is a line continuation or nothing awks agree on.
-            "awk 'BEGIN { x = 1 \\ y }'",
+            "awk 'BEGIN { x = 1 \\ y }'", "echo $((x=\u{301}1))",
         ])
     func refused(_ script: String) {
         #expect(ReadOnlyScript.problem(script) != nil, "\(script)")
