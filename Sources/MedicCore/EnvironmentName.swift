@@ -13,7 +13,8 @@ public enum EnvironmentName {
     /// when it may.
     public static func problem(_ name: String) -> String? {
         let upper = name.uppercased()
-        guard let reason = ReadOnlyCommands.assignmentProblem(upper) ?? readProblem(upper) else { return nil }
+        // The same list as a script's own assignments: they can never drift apart.
+        guard let reason = ReadOnlyCommands.assignmentProblem(upper) else { return nil }
         return "reaches every step as the environment variable \(upper), and \(reason)"
     }
 
@@ -47,7 +48,8 @@ public enum EnvironmentName {
     /// Why the environment variable `name` (upper case) is read by the shell, the C library and
     /// its dynamic loader, or a program a check may run, in a way that changes what it runs,
     /// loads or writes, or what it reads its options from; nil when it is not.
-    /// `ReadOnlyCommands.assignmentProblem` holds the names a script's own assignment may not set.
+    /// `ReadOnlyCommands.assignmentProblem`, the one list, refuses these and the names that
+    /// change which program runs.
     static func readProblem(_ name: String) -> String? {
         // PS0 to PS4: the shell's prompts, PS4 printed (expanded) before each command under set -x.
         let prompt = name.count == 3 && name.hasPrefix("PS") && name.last?.isNumber == true

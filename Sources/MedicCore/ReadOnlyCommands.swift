@@ -41,10 +41,10 @@ public enum ReadOnlyCommands {
 
         /// Whether the word could turn into an option (or several words, one of them an option).
         var couldBeOption: Bool {
-            if let literal { return literal.hasPrefix("-") }
+            if let literal { return literal.startsExactly(with: "-") }
             if !singleField { return true }
             if prefix.isEmpty { return !fromMedicVariable }
-            return prefix.hasPrefix("-")
+            return prefix.startsExactly(with: "-")
         }
     }
 
@@ -58,7 +58,8 @@ public enum ReadOnlyCommands {
         if path.contains("/"), !["/bin/", "/usr/bin/", "/sbin/", "/usr/sbin/", "/usr/local/bin/"].contains(where: { path == $0 + name }) {
             return "'\(path)' is not a system program Medic knows"
         }
-        guard let tool = tools[name] else {
+        // Only an ASCII name can be a listed one byte for byte (`isASCII`).
+        guard name.isASCII, let tool = tools[name] else {
             return "'\(name)' is not on Medic's list of read-only programs"
         }
         return tool.problem(name, Array(argv.dropFirst()))
@@ -112,7 +113,7 @@ public enum ReadOnlyCommands {
                 continue
             }
             let text = arg.literal ?? arg.prefix
-            if text.hasPrefix("--") {
+            if text.startsExactly(with: "--") {
                 let name = text.split(separator: "=", maxSplits: 1).first.map(String.init) ?? text
                 if arg.literal == nil, !text.contains("=") {
                     return .failure(Refusal("the option '\(arg.display)' of \(program) is computed at run time"))
@@ -138,11 +139,12 @@ public enum ReadOnlyCommands {
                 }
                 continue
             }
-            guard let literal = arg.literal, literal.hasPrefix("-") else {
+            guard let literal = arg.literal, literal.startsExactly(with: "-") else {
                 return .failure(
                     Refusal("the argument '\(arg.display)' of \(program) is computed at run time and could be an option; put it after '--'"))
             }
-            var letters = literal.dropFirst()
+            // Scalar by scalar, as getopt reads bytes: a combining mark is a letter of its own.
+            var letters = literal.unicodeScalars.dropFirst()
             while let letter = letters.first {
                 letters = letters.dropFirst()
                 let name = "-\(letter)"
@@ -267,17 +269,57 @@ public enum ReadOnlyCommands {
     /// `nginx -T` change nothing, but open the pid and log files the configuration names to test
     /// them, and fail on a read-only file system. Wrappers (`sudo nginx -t`) are looked through.
     public static func sandboxWrite(argv: [Argument]) -> String? {
-        var argv = argv
-        while let program = argv.first?.literal, let wrapper = wrappers[Self.name(of: program)],
-            case .success(let command) = wrapper.command(program, Array(argv.dropFirst())), !command.isEmpty
-        {
-            argv = command
-        }
+        let argv = unwrapped(argv)
         guard let program = argv.first?.literal, Self.name(of: program) == "nginx",
             case .success(let parsed) = parse("nginx", Array(argv.dropFirst()), nginxOptions),
             let test = parsed.options.first(where: { $0.name == "-t" || $0.name == "-T" })
         else { return nil }
         return "nginx \(test.name) opens the pid and log files its configuration names, to test them"
+    }
+
+    /// The command `argv` really runs: through every wrapper (`sudo`, `env`, `timeout`, `nice`,
+    /// `nohup`, `stdbuf`, `command`, and `xargs`, with the words it reads) to the program that
+    /// does the work, as `problem` looks through them. Every rule about what runs
+    /// (`sandboxWrite`, `configurationOperands`) looks at this, never at the wrapper.
+    static func unwrapped(_ argv: [Argument]) -> [Argument] {
+        var argv = argv
+        while let program = argv.first?.literal {
+            let name = Self.name(of: program)
+            let command: Result<[Argument], Refusal>
+            if let wrapper = wrappers[name] {
+                command = wrapper.command(program, Array(argv.dropFirst()))
+            } else if name == "xargs" {
+                command = xargsCommand(program, Array(argv.dropFirst()))
+            } else {
+                break
+            }
+            guard case .success(let inner) = command, !inner.isEmpty else { break }
+            argv = inner
+        }
+        return argv
+    }
+
+    /// The command xargs runs (`echo` when none), with the words it reads in the place of
+    /// `-I`'s replacement string or after the command, or why its options are refused.
+    static func xargsCommand(_ name: String, _ args: [Argument]) -> Result<[Argument], Refusal> {
+        var options = Options(
+            "-0 -r -t --null --no-run-if-empty --verbose", valued: "-n -L -d -I -P -s --max-args --max-lines --delimiter --max-procs")
+        options.permute = false
+        switch parse(name, args, options) {
+        case .failure(let refusal): return .failure(refusal)
+        case .success(let parsed):
+            let replace = parsed.options.last { $0.name == "-I" }?.value?.literal
+            var command = parsed.operands.isEmpty ? [Argument(literal: "echo")] : parsed.operands
+            if let replace {
+                command = command.map { arg in
+                    guard let text = arg.literal, let at = text.firstRange(of: replace) else { return arg }
+                    return Argument(dynamic: text, prefix: String(text[..<at.lowerBound]), singleField: true)
+                }
+            } else {
+                command.append(Argument(dynamic: "(words read by xargs)", prefix: "", singleField: false))
+            }
+            return .success(command)
+        }
     }
 
     /// The program's name without its folder.
@@ -322,12 +364,7 @@ public enum ReadOnlyCommands {
     /// wrappers such as `sudo` and `timeout`): the operands `configurationProblem` lets through
     /// only to be judged at run time.
     public static func configurationOperands(argv: [Argument]) -> [ConfigurationOperand] {
-        var argv = argv
-        while let program = argv.first?.literal, let wrapper = wrappers[Self.name(of: program)],
-            case .success(let command) = wrapper.command(program, Array(argv.dropFirst())), !command.isEmpty
-        {
-            argv = command
-        }
+        let argv = unwrapped(argv)
         guard let program = argv.first?.literal else { return [] }
         let name = Self.name(of: program)
         let options: [(name: String, value: Argument?)]
@@ -349,14 +386,18 @@ public enum ReadOnlyCommands {
         }
     }
 
-    /// Why assigning the variable `name` for a command is not safe, or nil.
+    /// Why assigning the variable `name` for a command is not safe, or nil. The one list of
+    /// names both a script's own assignments (`X=… cmd`, `export`, `env X=…`, `local`, `read`, …)
+    /// and a runbook variable's name (`EnvironmentName.problem`) are held to: a name the
+    /// programs read (`EnvironmentName.readProblem`: OPENSSL_CONF, PYTHONHOME, …) is refused
+    /// in both.
     public static func assignmentProblem(_ name: String) -> String? {
         if dangerousAssignments.contains(name) || name.hasPrefix("LD_") || name.hasPrefix("BASH_FUNC") || name.hasPrefix("SYSTEMD_")
             || name.hasPrefix("GIT_")
         {
             return "setting \(name) changes which program runs or what it loads"
         }
-        return nil
+        return EnvironmentName.readProblem(name).map { "setting \(name) is refused: \($0)" }
     }
 
     /// Which program runs, what the shell or the dynamic loader runs by itself, and where the
@@ -619,23 +660,9 @@ public enum ReadOnlyCommands {
             return Tool.wrapper(.command).problem(name, args)
         }
         table["xargs"] = Tool { name, args in
-            var options = Options(
-                "-0 -r -t --null --no-run-if-empty --verbose", valued: "-n -L -d -I -P -s --max-args --max-lines --delimiter --max-procs")
-            options.permute = false
-            switch parse(name, args, options) {
+            switch xargsCommand(name, args) {
             case .failure(let refusal): return refusal.reason
-            case .success(let parsed):
-                let replace = parsed.options.last { $0.name == "-I" }?.value?.literal
-                var command = parsed.operands.isEmpty ? [Argument(literal: "echo")] : parsed.operands
-                if let replace {
-                    command = command.map { arg in
-                        guard let text = arg.literal, let at = text.firstRange(of: replace) else { return arg }
-                        return Argument(dynamic: text, prefix: String(text[..<at.lowerBound]), singleField: true)
-                    }
-                } else {
-                    command.append(Argument(dynamic: "(words read by xargs)", prefix: "", singleField: false))
-                }
-                return ReadOnlyCommands.problem(argv: command)
+            case .success(let command): return ReadOnlyCommands.problem(argv: command)
             }
         }
         return table
@@ -666,7 +693,7 @@ public enum ReadOnlyCommands {
                 if !inExpression, !arg.couldBeOption { continue }
                 return "the argument '\(arg.display)' of find is computed at run time and could be a find action"
             }
-            if !inExpression, !word.hasPrefix("-"), word != "!", word != "(" { continue }
+            if !inExpression, !word.startsExactly(with: "-"), word != "!", word != "(" { continue }
             inExpression = true
             if findFlags.contains(word) { continue }
             if findTests.contains(word) {
@@ -706,8 +733,8 @@ public enum ReadOnlyCommands {
     }
 
     /// Why an awk program may change something: `system()`, a pipe (to or from a command), an
-    /// output redirection, `@load`. String and regex literals are read as awk reads them and left
-    /// out; in the rest of the program any `system`, `@` or `|` (other than `||`) is refused, and
+    /// output redirection, `@load`. String and regex literals, comments and line continuations are
+    /// read as awk reads them and left out; in the rest of the program any `system`, `@` or `|` (other than `||`) is refused, and
     /// any `>` inside an action that is not inside parentheses, wherever the statement it is in
     /// starts (`if (c) print > f`, `for (…) printf … > f`): awk reads it there as a redirection in
     /// a print statement, and Medic does not tell statements apart, so a comparison is
@@ -745,7 +772,19 @@ public enum ReadOnlyCommands {
         // Scalars, not `Character`s: each is ASCII here, and comparing scalars costs no
         // grapheme breaking or Unicode property look-up.
         let chars = program.unicodeScalars.map { scalar -> Unicode.Scalar in scalar == "\r" ? " " : scalar.isASCII ? scalar : "_" }
+        // Outside strings and regexes: in a comment (`#` to the end of the line, where a `"` or a
+        // `/` is no literal), and at the line break of a backslash-newline, which awk drops,
+        // joining the lines: a `/` after it follows what came before the backslash.
+        var inComment = false
+        var continued = false
         for (index, c) in chars.enumerated() {
+            if inComment {
+                if c == "\n" { inComment = false } else { continue }
+            }
+            if continued {
+                continued = false
+                continue
+            }
             if inRegex {
                 // A regex literal: its '|' is an alternative, not a pipe.
                 if escaped {
@@ -792,7 +831,20 @@ public enum ReadOnlyCommands {
                 note(c)
                 continue
             }
-            if c == "\"" {
+            if c == "#" {
+                inComment = true
+                continue
+            } else if c == "\\" {
+                // awk allows a backslash outside a string or regex only before a line break.
+                guard index + 1 < chars.count, chars[index + 1] == "\n" else {
+                    return "has a '\\' outside a string or regex that does not end its line, which awks may read differently"
+                }
+                // A blank in its place: a name does not go on across it, nor '||' (`|\⏎|` is two pipes).
+                continued = true
+                code.append(" ")
+                note(" ")
+                continue
+            } else if c == "\"" {
                 inString = true
             } else if c == "(" {
                 conditions.append(isNameCharacter(previous) && Self.awkConditionKeywords.contains(String(String.UnicodeScalarView(name))))

@@ -40,6 +40,9 @@ public enum ReadOnlyScript {
         return (walker.problem ?? ReadOnlyArithmetic.problem(parsed), walker.sandboxWrite, operands)
     }
 
+    /// How many function bodies one script's proof may prove at calls, all calls together.
+    static let bodyProofLimit = 2000
+
     /// Builtins that only read or change the shell's own state. `read`, `getopts` and `local`
     /// assign the variables they name, held to `ReadOnlyCommands.assignmentProblem` like any
     /// assignment (`nameProblem`); `hash` only without arguments (`hash -p FILE NAME` makes bash
@@ -72,7 +75,7 @@ public enum ReadOnlyScript {
             while index < args.count {
                 let arg = args[index]
                 index += 1
-                guard options, let text = arg.literal, text.hasPrefix("-"), text != "-" else {
+                guard options, let text = arg.literal, text.startsExactly(with: "-"), text != "-" else {
                     options = false
                     names.append(arg)
                     continue
@@ -103,7 +106,7 @@ public enum ReadOnlyScript {
             if operands.count > 1 { names.append(operands[1]) }
         default:
             for arg in args {
-                if arg.literal?.hasPrefix("-") == true || arg.couldBeOption && arg.literal == nil && arg.prefix.isEmpty {
+                if arg.literal?.startsExactly(with: "-") == true || arg.couldBeOption && arg.literal == nil && arg.prefix.isEmpty {
                     return "'\(name) \(arg.display)' takes an option (local -n makes a name refer to another variable)"
                 }
                 names.append(arg)
@@ -135,7 +138,7 @@ public enum ReadOnlyScript {
     static func waitProblem(_ args: [ReadOnlyCommands.Argument]) -> String? {
         for arg in args {
             if arg.literal == "--" { return nil }
-            if let text = arg.literal, text.hasPrefix("-"), text.dropFirst().contains("p") {
+            if let text = arg.literal, text.startsExactly(with: "-"), text.dropFirst().contains("p") {
                 return "'wait \(text)' assigns the variable -p names (bash)"
             }
             if arg.literal == nil, arg.couldBeOption {
@@ -157,16 +160,17 @@ public enum ReadOnlyScript {
                 }
             }.joined()
         }
-        let chars = Array(text(parts))
+        // Scalars, as bash reads bytes: '=' and a combining mark after it are one Character.
+        let chars = Array(text(parts).unicodeScalars)
         for (index, c) in chars.enumerated() {
-            let before: Character = index > 0 ? chars[index - 1] : " "
-            let after: Character = index + 1 < chars.count ? chars[index + 1] : " "
+            let before: Unicode.Scalar = index > 0 ? chars[index - 1] : " "
+            let after: Unicode.Scalar = index + 1 < chars.count ? chars[index + 1] : " "
             if (c == "+" || c == "-"), after == c {
                 return "an arithmetic expansion may change a variable ('\(c)\(c)'); compute into a new name with n=$((…))"
             }
             guard c == "=" else { continue }
             if after == "=" || before == "=" || before == "!" { continue }
-            let beforeThat: Character = index > 1 ? chars[index - 2] : " "
+            let beforeThat: Unicode.Scalar = index > 1 ? chars[index - 2] : " "
             if before == "<" || before == ">", beforeThat != before { continue }
             return "an arithmetic expansion may assign a variable ('=' in $((…)), $((PATH=0)) too); compute into a new name with n=$((…))"
         }
@@ -191,6 +195,10 @@ public enum ReadOnlyScript {
         var learning = false
         var positional: [ReadOnlyCommands.Argument]?
         var calls = 0
+        /// How many function bodies the walk has proven at calls: each call proves every body
+        /// again, so `f() { f; f; f; }; f` would take 3^16 proofs within the depth bound; the
+        /// total is bounded too (`bodyProofLimit`).
+        var bodyProofs = 0
         var assigned: Set<String> = []
         var problem: (reason: String, offset: Int)?
         var sandboxWrite: (reason: String, offset: Int)?
@@ -291,7 +299,9 @@ public enum ReadOnlyScript {
                 return [argument(word)]
             }
             guard !argv.isEmpty else { return }
-            let name = argv[0].literal ?? ""
+            // A builtin's, a function's or a keyword's name is ASCII; Swift's `==` would hold
+            // U+212A equal to a function named K, which the shell does not call for it.
+            let name = argv[0].literal.flatMap { $0.isASCII ? $0 : nil } ?? ""
             if name == "read" || name == "getopts" || name == "export" || name == "readonly" || name == "local" {
                 for arg in argv.dropFirst() { assigned.insert(String((arg.literal ?? arg.prefix).prefix { $0 != "=" })) }
             }
@@ -314,6 +324,12 @@ public enum ReadOnlyScript {
                 calls += 1
                 defer { calls -= 1 }
                 guard calls < 16 else { return fail("the function '\(name)' calls itself too deeply to follow", command.offset) }
+                bodyProofs += defined.count
+                guard bodyProofs <= ReadOnlyScript.bodyProofLimit else {
+                    return fail(
+                        "there are too many function calls to prove (each call proves the function's body again; "
+                            + "over \(ReadOnlyScript.bodyProofLimit) in all)", command.offset)
+                }
                 let saved = positional
                 positional = Array(argv.dropFirst())
                 conditional += 1
@@ -325,7 +341,7 @@ public enum ReadOnlyScript {
             }
             if name == "unset", !surely.contains(name),
                 let named = argv.dropFirst().first(where: { arg in
-                    arg.literal.map { $0.hasPrefix("-") && $0.contains("f") || functions.contains($0) } == true
+                    arg.literal.map { $0.startsExactly(with: "-") && $0.contains("f") || functions.contains($0) } == true
                 })
             {
                 fail("'unset \(named.display)' may remove a function, after which its name runs a program", command.offset)
@@ -346,7 +362,7 @@ public enum ReadOnlyScript {
                         let variable = String(text.prefix { $0 != "=" })
                         if arg.literal == nil, !text.contains("=") || !ShellParser.isName(variable) {
                             fail("'\(name) \(arg.display)' names a variable computed at run time", command.offset)
-                        } else if !arg.singleField || text.hasPrefix("-") {
+                        } else if !arg.singleField || text.startsExactly(with: "-") {
                             fail(
                                 "'\(name) \(arg.display)' may split into several words or is an option (quote it: \(variable)=\"…\")", command.offset)
                         } else if let reason = ReadOnlyCommands.assignmentProblem(variable) {

@@ -193,8 +193,9 @@ public struct ShellParser {
             case "'", "\"", "$", "`": return nil
             case "\\": return parsedReserved()
             default:
-                // A sixth plain character makes the word longer than any reserved word.
-                if end - index == Self.longestReserved { return nil }
+                // A sixth plain character makes the word longer than any reserved word, and one
+                // outside ASCII makes it none (Swift's `==` holds U+037E equal to ';').
+                if end - index == Self.longestReserved || !chars[end].isASCII { return nil }
                 end += 1
             }
         }
@@ -212,7 +213,7 @@ public struct ShellParser {
             (pendingHereDocuments, hereDocuments) = savedDocuments
         }
         guard let word = try? word(), case .literal(let text)? = word.parts.first, word.parts.count == 1 else { return nil }
-        return Self.reserved.contains(text) ? text : nil
+        return text.utf8.allSatisfy({ $0 < 0x80 }) && Self.reserved.contains(text) ? text : nil
     }
 
     private mutating func expectReserved(_ word: String) throws(ShellSyntaxError) {
@@ -416,16 +417,18 @@ public struct ShellParser {
         if op.hasPrefix("<<") {
             let delimiter = Self.unquoted(target.source)
             out.hereDocument = hereDocuments.count
-            pendingHereDocuments.append((delimiter, op == "<<-", delimiter == target.source, hereDocuments.count))
+            // Scalar by scalar: Swift's `==` holds canonically equivalent strings equal.
+            let expands = delimiter.unicodeScalars.elementsEqual(target.source.unicodeScalars)
+            pendingHereDocuments.append((delimiter, op == "<<-", expands, hereDocuments.count))
             hereDocuments.append(nil)
         }
         return out
     }
 
     private static func unquoted(_ source: String) -> String {
-        var out = ""
+        var out = String.UnicodeScalarView()
         var escaped = false
-        for c in source {
+        for c in source.unicodeScalars {
             if escaped {
                 out.append(c)
                 escaped = false
@@ -435,7 +438,7 @@ public struct ShellParser {
                 out.append(c)
             }
         }
-        return out
+        return String(out)
     }
 
     private mutating func readHereDocument(_ document: (delimiter: String, stripTabs: Bool, expands: Bool, slot: Int)) throws(ShellSyntaxError) {
@@ -450,12 +453,15 @@ public struct ShellParser {
             }
             if current == "\n" { index += 1 }
             if document.stripTabs { line = Array(line.drop { $0 == "\t" }) }
-            if String(String.UnicodeScalarView(line)) == document.delimiter { break }
+            // The shell compares bytes: a line canonically equivalent to the delimiter (a
+            // precomposed 'é' for 'e' and U+0301) does not end the document.
+            if line.elementsEqual(document.delimiter.unicodeScalars) { break }
             body += line + ["\n"]
         }
         let text = String(String.UnicodeScalarView(body))
         if document.expands {
             var inner = ShellParser(body, text: text, base: base + start)
+            inner.depth = depth
             let parts = try inner.parts(quoting: .hereDocument)
             hereDocuments[document.slot] = ShellWord(parts: parts, offset: base + start, source: text)
         } else {
@@ -589,6 +595,9 @@ public struct ShellParser {
         guard current == "`" else { throw error("the backquote opened here is not closed", at: start) }
         index += 1
         var parser = ShellParser(inner, base: base + start + 1)
+        // The nesting goes on inside: one bound for the whole script.
+        parser.depth = depth + 1
+        guard parser.depth < 200 else { throw error("the script nests too deeply") }
         let list = try parser.list(until: [])
         parser.skipBlanks()
         if parser.index < parser.chars.count { throw parser.error("unexpected '\(parser.chars[parser.index])'") }
@@ -602,6 +611,10 @@ public struct ShellParser {
         if next == "(" {
             if peek(2) == "(" {
                 index += 3
+                // Nested like `$(…)`, each level a frame of the parser's own: bounded the same way.
+                depth += 1
+                defer { depth -= 1 }
+                guard depth < 200 else { throw error("the script nests too deeply") }
                 let inner = try parts(quoting: .arithmetic)
                 guard starts(with: "))") else { throw error("the arithmetic expansion opened here is not closed", at: start) }
                 index += 2
@@ -618,6 +631,9 @@ public struct ShellParser {
         }
         if next == "{" {
             index += 2
+            depth += 1
+            defer { depth -= 1 }
+            guard depth < 200 else { throw error("the script nests too deeply") }
             var name = ""
             var length = false
             if current == "#", let after = peek(), after != "}", !":-=?+%#".unicodeScalars.contains(after) || after == "#" && peek(2) == "}" {

@@ -26,7 +26,7 @@ extension SmuggledCheckTests {
         Hole(script: #"gawk 'BEGIN { if (1) / "/ ; system("touch {M}") ; y = "" }'"#, reason: "a '/' after ')'", needs: "/usr/bin/gawk"),
         // A quote followed by a combining mark is one Swift character, but a quote to sh and awk.
         Hole(script: "echo \"\u{301}\"; touch {M}; echo \"\" # \"", reason: "'touch' is not on Medic's list"),
-        Hole(script: #"awk 'BEGIN { x = "\#u{301}"; system("touch {M}"); y = "" } # "'"#, reason: "does not end"),
+        Hole(script: #"awk 'BEGIN { x = "\#u{301}"; system("touch {M}"); y = "" } # "'"#, reason: "calls system()"),
         // sed: a label ends at a blank, and another command follows it.
         Hole(script: "sed ':x e touch {M}' /etc/hostname", reason: "runs a command ('e')"),
         Hole(script: "sed -n ':x w {M}' /etc/hostname", reason: "writes a file ('w')"),
@@ -42,6 +42,14 @@ extension SmuggledCheckTests {
         Hole(script: "read 'a[$(touch {M})]' < /etc/hostname", reason: "array", shell: "/bin/bash"),
         Hole(script: "f() { local 'a[$(touch {M})]=1'; }; f", reason: "array", shell: "/bin/bash"),
         Hole(script: "sleep 0 & wait -n -p 'b[$(touch {M})]'", reason: "'wait -p' assigns", shell: "/bin/bash"),
+        // awk: a comment runs to the end of its line, a '"' in it no string.
+        Hole(script: "awk -v c='touch {M}' 'BEGIN { # \"\nsystem(c) # \"\n}'", reason: "calls system()"),
+        // awk joins a backslash-newline's lines: the '/' after it divides.
+        Hole(script: "awk -v c='touch {M}' 'BEGIN { a = 1 \\\n/ 2; system(c); b = 2 / 1 }'", reason: "calls system()"),
+        // The shell compares bytes: U+1FEF is no backquote, and a precomposed 'é' does not end a
+        // here-document whose delimiter has 'e' and U+0301.
+        Hole(script: "echo \u{1FEF}:`touch {M}`:\u{1FEF}", reason: "'touch' is not on Medic's list"),
+        Hole(script: "cat <<Xe\u{301}\nX\u{E9}\necho '\nXe\u{301}\ntouch {M}\n# '", reason: "'touch' is not on Medic's list"),
     ]
 
     @Test("each hole is refused with a located error naming the command; a dry run runs none", arguments: holes)
@@ -57,9 +65,11 @@ extension SmuggledCheckTests {
         try Self.runbook(script).write(toFile: folder + "/smuggled.yaml", atomically: true, encoding: .utf8)
         let validate = try medic(["validate", "smuggled.yaml"], in: folder)
         #expect(validate.status == 2, "\(script): \(validate.output)")
-        let located = "smuggled.yaml:10:1: error: check 'look' must be provably read-only, but "
+        // At the script's line 1 (line 10 of the file), or at the line of a later command.
+        let located = #/^smuggled\.yaml:\d+:1: error: check 'look' must be provably read-only, but /#
         #expect(
-            validate.output.split(separator: "\n").contains { $0.hasPrefix(located) && $0.contains(hole.reason) }, "\(script): \(validate.output)")
+            validate.output.split(separator: "\n").contains { $0.prefixMatch(of: located) != nil && $0.contains(hole.reason) },
+            "\(script): \(validate.output)")
         let run = try medic(["run", "smuggled.yaml", "--dry-run", "--transcript", folder + "/session"], in: folder)
         #expect(run.status == 2, "\(script): \(run.output)")
         #expect(!FileManager.default.fileExists(atPath: marker), "\(script) ran through medic run --dry-run")
@@ -120,5 +130,82 @@ extension SmuggledCheckTests {
         let run = try medic(["run", "named.yaml", "--dry-run", "--transcript", folder + "/session"], in: folder)
         #expect(run.status == 2, "\(run.output)")
         #expect(!FileManager.default.fileExists(atPath: marker), "the planted cat ran: \(run.output)")
+    }
+
+    /// A wrapper that runs its operand as a command (`xargs` here, `timeout` beside it) is seen
+    /// through by every rule about what runs: the configuration an input names is judged before
+    /// the check runs, and nginx -T's writes are found, as for the direct call.
+    @Test("xargs is looked through like the direct call: the configuration is judged, the sandbox write found")
+    func xargsLookedThrough() throws {
+        let (folder, _, _, _) = try playground()
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let open = folder + "/open"
+        try FileManager.default.createDirectory(atPath: open, withIntermediateDirectories: true)
+        #expect(chmod(open, 0o777) == 0)
+        try "load_module \(open)/evil.so;\nevents {}\n".write(toFile: open + "/evil.conf", atomically: true, encoding: .utf8)
+        for script in [
+            #"nginx -T -c "$NGINX_CONF""#, #"printf 'x\n' | xargs -I{} nginx -T -c "$NGINX_CONF""#,
+            #"echo x | xargs -I{} timeout 5 nginx -T -c "$NGINX_CONF""#,
+        ] {
+            let runbook = Self.runbook(script).replacing(
+                "title: A smuggled check\n",
+                with: "title: A smuggled check\ninputs:\n  nginx_conf: {type: path, description: d, default: \(open)/evil.conf}\n")
+            try runbook.write(toFile: folder + "/wrapped.yaml", atomically: true, encoding: .utf8)
+            let validate = try medic(["validate", "wrapped.yaml"], in: folder)
+            #expect(
+                validate.output.contains("will fail in Medic's read-only check sandbox: nginx -T opens the pid and log files"),
+                "\(script): \(validate.output)")
+            try runbook.replacing("    branches:", with: "    writable_fs: {reason: test}\n    branches:")
+                .write(toFile: folder + "/wrapped.yaml", atomically: true, encoding: .utf8)
+            try? FileManager.default.removeItem(atPath: folder + "/session")
+            let run = try medic(["run", "wrapped.yaml", "--dry-run", "--transcript", folder + "/session"], in: folder)
+            #expect(
+                run.output.contains("not read-only for sure: nginx -c \(open)/evil.conf: \(open) is writable by its group and others"),
+                "\(script): \(run.output)")
+            #expect(run.output.contains("STOPPED before"), "\(script): \(run.output)")
+        }
+    }
+
+    /// `${…}` and `$((…))` nested 1000 deep: a located error, as for `$(…)`, not a stack overflow.
+    @Test("deeply nested ${…} and $((…)) get a located error, not a crash", arguments: ["${a:-", "$((1+"])
+    func deepNesting(_ opening: String) throws {
+        let (folder, _, _, _) = try playground()
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let closing = opening == "${a:-" ? "}" : "))"
+        let script = "echo \"" + String(repeating: opening, count: 1000) + "1" + String(repeating: closing, count: 1000) + "\""
+        try Self.runbook(script).write(toFile: folder + "/deep.yaml", atomically: true, encoding: .utf8)
+        let validate = try medic(["validate", "deep.yaml"], in: folder)
+        #expect(validate.status == 2, "\(validate.status): \(validate.output.prefix(500))")
+        #expect(
+            validate.output.contains(
+                "deep.yaml:10:1: error: check 'look' must be provably read-only, but Medic cannot read the script: "
+                    + "the script nests too deeply"), "\(validate.output.prefix(500))")
+    }
+
+    /// Each call proves the function's bodies again: `f() { f; f; f; }; f` would take 3^16
+    /// proofs within the depth bound. The total is bounded, with a located error.
+    @Test("functions calling each other many times are refused quickly with a located error")
+    func manyCalls() throws {
+        let (folder, _, _, _) = try playground()
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let fanOut =
+            "g() { echo; }; f() { " + String(repeating: "g; ", count: 10) + "}; h() { " + String(repeating: "f; ", count: 25) + "}; "
+            + String(repeating: "h; ", count: 10)
+        for (script, reason) in [
+            ("f() { f; f; f; }; f", "the function 'f' calls itself too deeply to follow"),
+            ("f() { f; f; f; f; f; f; f; f; }; f", "the function 'f' calls itself too deeply to follow"),
+            (fanOut, "there are too many function calls to prove"),
+        ] {
+            try Self.runbook(script).write(toFile: folder + "/calls.yaml", atomically: true, encoding: .utf8)
+            let started = Date()
+            let validate = try medic(["validate", "calls.yaml"], in: folder)
+            let elapsed = Date().timeIntervalSince(started)
+            #expect(validate.status == 2, "\(script): \(validate.output)")
+            #expect(
+                validate.output.contains("calls.yaml:10:1: error: check 'look' must be provably read-only, but \(reason)"),
+                "\(script): \(validate.output)")
+            // Within a second on a quiet machine; generous under the load of parallel tests.
+            #expect(elapsed < 10, "\(script): \(elapsed) s")
+        }
     }
 }

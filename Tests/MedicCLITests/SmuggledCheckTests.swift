@@ -54,6 +54,12 @@ struct SmuggledCheckTests {
         Smuggled(script: "printf -v PATH %s {E}; cat /etc/hostname", reason: "printf -v", shows: false),
         Smuggled(script: "getopts a PATH; cat /etc/hostname", reason: "setting PATH", shows: false),
         Smuggled(script: "HOME={E} curl -s http://127.0.0.1:9/", reason: "setting HOME", shows: false),
+        // The names a runbook variable may not take are the ones a script may not set (one list).
+        Smuggled(script: "OPENSSL_CONF={E}/o.cnf curl -s -o /dev/null http://127.0.0.1:9/", reason: "setting OPENSSL_CONF", shows: false),
+        Smuggled(script: "export PYTHONUSERBASE={E}; supervisorctl version", reason: "setting PYTHONUSERBASE", shows: false),
+        Smuggled(script: "env PYTHONHOME={E} supervisorctl version", reason: "setting PYTHONHOME", shows: false),
+        Smuggled(script: "f() { local SSLKEYLOGFILE={M}; curl -s https://127.0.0.1:9/; }; f", reason: "setting SSLKEYLOGFILE", shows: false),
+        Smuggled(script: "readonly HTTPS_PROXY=http://127.0.0.1:9; curl -s https://127.0.0.1:9/", reason: "setting HTTPS_PROXY", shows: false),
         Smuggled(script: "cd {E} && cat /etc/hostname", reason: "'cd' is not on Medic's list", shows: false),
         // (c) hash rebinds a command (in bash).
         Smuggled(script: "hash -p {E}/cat cat; cat /etc/hostname", reason: "'hash -p' changes which program a name runs", shows: false),
@@ -115,7 +121,7 @@ struct SmuggledCheckTests {
             title: Look
             why: w
             script: |
-              \(script)
+              \(script.replacing("\n", with: "\n      "))
             branches:
               - otherwise: done
           done: {kind: conclusion, title: Done, why: w, outcome: no-fault, cause: none}

@@ -32,6 +32,14 @@ struct ReadOnlyTests {
             "curl -w '%output{/tmp/x}' http://127.0.0.1/", "/tmp/ps", "./ps", "supervisorctl stop all", "docker compose up -d",
             "systemctl --user restart app", "hostname evil", "exec > /tmp/x", "echo x >| /tmp/x", "printf -v x y", "set -- a; \"$@\"",
             "docker --config /tmp/c compose -f f down",
+            // The names a runbook variable may not take (EnvironmentName): one list for both.
+            "env LC_ALL=C sort -u log", "export LC_ALL=C; sort log", "OPENSSL_CONF=/tmp/o.cnf curl http://127.0.0.1/",
+            "PYTHONUSERBASE=/tmp/u supervisorctl version", "export PYTHONHOME=/tmp/p", "f() { local SSLKEYLOGFILE=/tmp/k; }; f",
+            "env HTTPS_PROXY=http://127.0.0.1:9 curl https://127.0.0.1/", "readonly TMPDIR=/tmp/t", "TERMINFO=/tmp/t ps",
+            // Exact on scalars: U+212A is not the function K; a combining mark after '-' leaves an option.
+            "K() { :; }; \u{212A}", "head -\u{301}n 1 log", "find . -\u{301}delete",
+            // awk: a backslash outside a string is a line continuation or nothing awks agree on.
+            "awk 'BEGIN { x = 1 \\ y }'", "echo $((x=\u{301}1))",
         ])
     func refused(_ script: String) {
         #expect(ReadOnlyScript.problem(script) != nil, "\(script)")
@@ -51,7 +59,9 @@ struct ReadOnlyTests {
             "case \"$MODE\" in a|b) echo ab ;; *) echo other ;; esac", "cat <<'EOF'\n$(rm -rf /)\nEOF", "echo \"${X:-none}\"",
             "awk '/a|b/ { n++ } END { print n }' log", "awk '$3 > 5 { print $1 }' log", "sed -n 's/^x=//p' log",
             "n=$((1 + 2)); echo $n", "ls -l -- \"$D\"", "find /run -maxdepth 1 -type s -printf '%p\\n'", "! grep -q x log",
-            "while read -r a b; do echo \"$a\"; done < /etc/hosts", "docker container ls", "env LC_ALL=C sort -u log",
+            "while read -r a b; do echo \"$a\"; done < /etc/hosts", "docker container ls",
+            // The shell compares bytes: U+037E is no ';', U+1FEF no backquote.
+            "echo a\u{37E}reboot", "echo \u{1FEF}reboot\u{1FEF}", "awk 'BEGIN { n = 1 \\\n / 2 } # \" /'",
             "echo a | xargs -I X echo X", "set -eu\nuptime", "k() { kubectl get pods; }; k", "date +%s", "k() { kubectl -n ns \"$@\"; }; k get pods",
         ])
     func passes(_ script: String) {
@@ -135,7 +145,7 @@ struct ReadOnlyTests {
             "while read -r pid rel; do echo \"$pid\"; done < log",
             "getopts ab opt; echo \"$opt\"", "a=1 b=2; n=$((a == b)); m=$((a != b)); k=$((a <= b || a >= b)); echo $n $m $k",
             "i=0; i=$((i + 1)); echo $i",
-            "hash", "export LC_ALL=C; sort log", "printf -- '-%s\\n' x", "printf '%s\\n' \"$X\"", ": ${X:=default}; echo \"$X\"",
+            "hash", "printf -- '-%s\\n' x", "printf '%s\\n' \"$X\"", ": ${X:=default}; echo \"$X\"",
             "nginx -T -c /etc/nginx/nginx.conf", "nginx -T -c \"$NGINX_CONF\"", "supervisorctl -c /etc/supervisor/supervisord.conf status",
             "supervisorctl -c \"$SUPERVISOR_CONF\" status", "supervisorctl status", "kubectl --kubeconfig /etc/kubernetes/admin.conf get pods",
             "curl -H 'Accept: application/json' http://127.0.0.1/", "curl -H \"Host: $SITE\" http://127.0.0.1/",

@@ -21,6 +21,23 @@ struct EnvironmentNameTests {
         }
     }
 
+    /// One list: every name refused as a runbook variable is refused as a script's own
+    /// assignment (`X=… cmd`, `export`, `env X=…`, `local`), and the reverse.
+    @Test(
+        "a script may set no name a runbook variable may not take, and the reverse",
+        arguments: [
+            "PATH", "LD_PRELOAD", "HOME", "OPENSSL_CONF", "PYTHONUSERBASE", "PYTHONHOME", "SSLKEYLOGFILE", "LC_ALL", "TMPDIR", "PS4", "PS0",
+            "HTTPS_PROXY", "NO_PROXY", "CURL_CA_BUNDLE", "GIT_SSH", "KUBECTL_EXTERNAL_DIFF", "BASH_XTRACEFD", "HISTFILE", "LESSKEY", "APP_URL",
+            "HOST", "KUBE_CONTEXT",
+        ])
+    func oneList(_ name: String) throws {
+        let refusedHere = EnvironmentName.problem(name.lowercased()) != nil
+        #expect((ReadOnlyCommands.assignmentProblem(name) != nil) == refusedHere, "\(name)")
+        for script in ["\(name)=/tmp/x ps", "export \(name)=/tmp/x; ps", "env \(name)=/tmp/x ps", "f() { local \(name)=/tmp/x; ps; }; f"] {
+            #expect((ReadOnlyScript.problem(script) != nil) == refusedHere, "\(script)")
+        }
+    }
+
     @Test("a script run here gets no PATH from the invocation: the real cat runs, not the planted one")
     func localScript() throws {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("medic-env-\(UUID().uuidString)").path
