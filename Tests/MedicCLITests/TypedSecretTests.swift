@@ -43,7 +43,9 @@ struct TypedSecretTests {
         #expect(cast.contains("set note=KeptValue9") && history.contains("set note=KeptValue9"), "\(history)")
     }
 
-    @Test("a one-character secret (x, e, \", :) leaves every journal record whole, and the report says --yes approved the action and the run finished")
+    @Test(
+        "a one-character secret (x, e, \", :) leaves every journal record whole, and the report says --yes approved the action and the run finished"
+    )
     func shortSecrets() throws {
         for secret in ["x", "e", "\"", ":"] {
             let dir = try TestSupport.temporaryDirectory()
