@@ -244,9 +244,12 @@ public struct ActionRecord: Sendable, Hashable {
         }.joined(separator: ", ")
     }
 
-    /// Who approved it and when: `confirmed by alice@box at 03:12:07 UTC`, `approved by --yes at …`.
+    /// Who approved it and when: `confirmed by alice@box at 03:12:07 UTC`, `approved by --yes at …`;
+    /// without a recorded decision it says so, never guessing that a person confirmed it (a
+    /// record lost or unreadable may have been a `--yes`).
     public var approval: String {
-        by == "--yes" ? "approved by --yes\(when)" : "confirmed by \(who)\(when)"
+        guard let by else { return "no approval of it is recorded" }
+        return by == "--yes" ? "approved by --yes\(when)" : "confirmed by \(by)\(when)"
     }
 
     private var who: String { by ?? "the operator" }

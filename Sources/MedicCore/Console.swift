@@ -14,7 +14,13 @@ public protocol Console: AnyObject {
     /// nothing), for decisions. A completion is
     /// a whole line (`goto check-app`); tab inserts the rest of the one that starts with what
     /// was typed, exactly, with a trailing space only when the completion has one (`goto `).
+    ///
+    /// The line typed is not recorded (see `recordTyped`).
     func readLine(prompt: String, completions: [String], fresh: Bool) -> ConsoleReply
+    /// Records, in the session's screen recording, that `kept` was typed after `prompt`: the
+    /// line in the form the session decided may be kept (a secret's value withheld). The console
+    /// never records a typed line itself: only the session knows what in it is secret.
+    func recordTyped(_ kept: String, after prompt: String)
     /// Reads a secret with echo off, never through line editing or history; nil at end of input.
     func readSecret(prompt: String) -> String?
     /// Remembers a line in the operator's history (already masked).
@@ -28,6 +34,8 @@ public protocol Console: AnyObject {
 }
 
 extension Console {
+    /// Nothing is recorded.
+    public func recordTyped(_ kept: String, after prompt: String) {}
     /// No width: nothing is wrapped.
     public var width: Int? { nil }
     /// Never told to stop.

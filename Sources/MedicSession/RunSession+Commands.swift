@@ -79,7 +79,7 @@ extension RunSession {
             }
             value = console.readSecret(prompt: "\(name) (input hidden): ")
         } else if value == nil {
-            guard case .line(let line) = console.readLine(prompt: "\(name) = ", completions: [], fresh: false) else { return .handled }
+            guard case .line(let line) = readTyped(prompt: "\(name) = ", completions: [], fresh: false) else { return .handled }
             value = line
         }
         guard let value else { return .handled }
@@ -110,7 +110,7 @@ extension RunSession {
             console.show(
                 "  \(unverifiedActions.joined(separator: ", ")) ran, and no check has succeeded since: the fix is not verified. Type yes to quit anyway.",
                 .warning)
-            guard case .line("yes") = console.readLine(prompt: "Quit? › ", completions: [], fresh: true) else {
+            guard case .line("yes") = readTyped(prompt: "Quit? › ", completions: [], fresh: true) else {
                 console.show("  not quitting", .dim)
                 interruptedOnce = false
                 return .handled

@@ -35,7 +35,8 @@ extension RunSession {
         guard console.isInteractive || options.practice else {
             return walk.handle(.needsPerson(reason: "standard input is not a terminal, and without one only --yes approves an action"))
         }
-        let shown = { (text: String) in TerminalText.sanitize(self.walk.masking.apply(text)) }
+        // A line put back on screen is shown as it may be kept: a `set` value withheld.
+        let shown = { (text: String) in TerminalText.sanitize(self.kept(text).text) }
         console.show("  " + request.hint(shownAs: shown), .plain)
         func decided(_ reply: String, approved: Bool, by: String) -> Bool {
             let confirmation = ConfirmRecord(stepID: invocation.stepID, expected: request.expected, reply: reply, approved: approved, by: by)
@@ -47,7 +48,7 @@ extension RunSession {
         while true {
             // Tab never produces the approval: only typing it, whole, approves.
             let offered = completions(answers: ["no", "skip", "abort"]).filter { $0.trimmingSpaces() != request.expected.trimmingSpaces() }
-            switch console.readLine(prompt: "Run it? › ", completions: offered, fresh: true) {
+            switch readTyped(prompt: "Run it? › ", completions: offered, fresh: true) {
             case .line(let text):
                 interruptedOnce = false
                 switch request.decision(for: text) {
@@ -99,9 +100,11 @@ extension RunSession {
             console.show("    \(number + 1)) \(option.answer) — \(TerminalText.sanitize(option.label))", .plain)
         }
         let answers = question.options.map(\.answer)
-        let shown = { (text: String) in TerminalText.sanitize(self.walk.masking.apply(text)) }
+        // A line put back on screen is shown as it may be kept: a `set` value withheld.
+        let shown = { (text: String) in TerminalText.sanitize(self.kept(text).text) }
+        // An answer is a decision: read fresh, so nothing typed while a step ran can give it.
         return ordinaryPrompt(
-            "Answer (1-\(answers.count)) › ", completions: completions(answers: answers),
+            "Answer (1-\(answers.count)) › ", completions: completions(answers: answers), fresh: true,
             unanswered: {
                 let reason =
                     $0 == .hangUp ? "the terminal went away or Medic was told to stop before anyone answered" : "input ended before anyone answered"
@@ -119,14 +122,14 @@ extension RunSession {
     func stalledPrompt(reason: String) -> [WalkEffect] {
         console.show("  What now? retry, skip, back, goto STEP, or quit (help lists everything)", .dim)
         let effects = ordinaryPrompt(
-            "medic › ", completions: completions(answers: []),
+            "medic › ", completions: completions(answers: []), fresh: false,
             unanswered: {
                 let why = $0 == .hangUp ? "the terminal went away or Medic was told to stop after: \(reason)" : "input ended after: \(reason)"
                 // A stalled step waits on a person like a question; any other wait (after `set`) ends.
                 let stopped = self.walk.handle(.needsPerson(reason: why))
                 return stopped.isEmpty ? self.walk.handle(.abort(reason: why)) : stopped
             },
-            unknown: { $0.trimmingSpaces().isEmpty ? nil : OperatorCommand.hint(for: TerminalText.sanitize(self.walk.masking.apply($0))) },
+            unknown: { $0.trimmingSpaces().isEmpty ? nil : OperatorCommand.hint(for: TerminalText.sanitize(self.kept($0).text)) },
             accept: { _ in .notMine })
         return effects ?? []
     }
@@ -143,13 +146,14 @@ extension RunSession {
     /// understands, commands work as at every prompt, anything else gets `unknown`'s hint (nil:
     /// prompt again without one),
     /// Ctrl-C clears the line (twice leaves), and `unanswered` says what the end of input or a
-    /// hang-up (the reply given) leads to.
+    /// hang-up (the reply given) leads to. With `fresh` (a question), what was typed before the
+    /// prompt appeared is discarded and the line is read without history, as at a confirmation.
     func ordinaryPrompt(
-        _ prompt: String, completions: [String], unanswered: (ConsoleReply) -> [WalkEffect], unknown: (String) -> String?,
+        _ prompt: String, completions: [String], fresh: Bool, unanswered: (ConsoleReply) -> [WalkEffect], unknown: (String) -> String?,
         accept: (String) -> Acceptance
     ) -> [WalkEffect]? {
         while true {
-            let reply = console.readLine(prompt: prompt, completions: completions, fresh: false)
+            let reply = readTyped(prompt: prompt, completions: completions, fresh: fresh)
             switch reply {
             case .line(let text):
                 interruptedOnce = false
@@ -177,9 +181,12 @@ extension RunSession {
         return .handled
     }
 
-    /// Adds a typed command to the history, unless it could carry a secret.
+    /// Adds a typed command to the history, unless it could carry a secret: a `set` of a secret,
+    /// or a line whose value `kept` withholds (recalled, `set TOK=••••` would only set the mask).
     func remember(_ line: String, _ command: OperatorCommand) {
         if case .set(let name, _) = command, walk.currentRunbook.input(name)?.isSecret == true { return }
-        console.remember(walk.masking.apply(line))
+        let kept = kept(line)
+        guard !kept.withheld else { return }
+        console.remember(kept.text)
     }
 }

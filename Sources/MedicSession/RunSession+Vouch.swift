@@ -56,7 +56,7 @@ extension RunSession {
         interruptedOnce = false
         while true {
             // Only yes and no mean anything here (commands are not read), and yes is typed whole.
-            switch console.readLine(prompt: "Run it? › ", completions: ["no"], fresh: true) {
+            switch readTyped(prompt: "Run it? › ", completions: ["no"], fresh: true) {
             case .line(let text) where text == "yes":
                 return approve(reply: text, by: options.operatorName)
             case .line(let text) where text == "no":
@@ -67,7 +67,7 @@ extension RunSession {
                 else { return .some(nil) }
                 return stalled("\(subject) was not run; skip, back, goto another step, or retry to be asked again")
             case .line(let text):
-                console.show("  '\(TerminalText.sanitize(walk.masking.apply(text)))' is not a decision: type yes to run it or no", .warning)
+                console.show("  '\(TerminalText.sanitize(kept(text).text))' is not a decision: type yes to run it or no", .warning)
             case .interrupted:
                 if case .walk(let effects) = interrupted() { return .some(effects) }
             case .endOfInput:

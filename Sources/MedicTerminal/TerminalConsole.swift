@@ -82,9 +82,13 @@ public final class TerminalConsole: Console {
                 return .endOfInput
             }
         }
-        let text = String(cString: line)
-        screenTap?(prompt + TerminalText.sanitize(text) + "\r\n")
-        return .line(text)
+        // Not recorded here: the session records the line as it may be kept (`recordTyped`).
+        return .line(String(cString: line))
+    }
+
+    public func recordTyped(_ kept: String, after prompt: String) {
+        // Without a terminal the prompt was written (and recorded) before the line was read.
+        screenTap?((isInteractive ? prompt : "") + TerminalText.sanitize(kept) + "\r\n")
     }
 
     public func readSecret(prompt: String) -> String? {
@@ -148,15 +152,21 @@ public final class TerminalConsole: Console {
                 continue
             }
             if got <= 0 {
-                write("\n")
-                return bytes.isEmpty ? .endOfInput : .line(String(decoding: bytes, as: UTF8.self))
+                guard !bytes.isEmpty else {
+                    write("\n")
+                    return .endOfInput
+                }
+                // A line: the recording gets it from `recordTyped`, as the session keeps it.
+                if echo { StandardStreams.output.write("\n") } else { write("\n") }
+                return .line(String(decoding: bytes, as: UTF8.self))
             }
             if byte == 0x0A { break }
             bytes.append(byte)
         }
         if bytes.last == 0x0D { bytes.removeLast() }
         let line = String(decoding: bytes, as: UTF8.self)
-        write((echo ? TerminalText.sanitize(line) : "") + "\n")
+        // The echo goes to the screen only: the recording gets the line from `recordTyped`.
+        if echo { StandardStreams.output.write(TerminalText.sanitize(line) + "\n") } else { write("\n") }
         return .line(line)
     }
 

@@ -31,6 +31,31 @@ struct JSONWriter {
         text += JSONWriter.quoted(masking?.apply(value) ?? value)
     }
 
+    /// Adds one of Medic's own words (an event's name, a time, a step's kind, a fate), as it is:
+    /// never the operator's or a runbook's data, so no secret's value is in it, and masking it
+    /// would corrupt the record (a secret `e` would turn the kind `check` into `ch••••ck`).
+    mutating func add(_ name: String, own value: String?) {
+        key(name)
+        text += value.map(JSONWriter.quoted) ?? "null"
+    }
+
+    /// The values Medic itself puts in a decision's `reply` and `by`, written as they are (see
+    /// `add(_:own:)`) so the report can tell `--yes` from a person whatever a secret's value is.
+    static let decisionWords: Set<String> = ["--yes", "dry run", "no terminal", "end of input", "Ctrl-C"]
+
+    /// The outcomes Medic writes in an `end` record.
+    static let outcomeWords = Set(Outcome.allCases.map(\.rawValue) + ["aborted", SessionEnd.needsPerson])
+
+    /// Adds a decision's `reply` or `by`: Medic's own word as it is, anything else masked.
+    mutating func add(_ name: String, decision value: String?) {
+        add(name, value, ownIfAmong: JSONWriter.decisionWords)
+    }
+
+    /// Adds `value` as it is when it is one of Medic's own `words`, masked otherwise.
+    mutating func add(_ name: String, _ value: String?, ownIfAmong words: Set<String>) {
+        if let value, words.contains(value) { add(name, own: value) } else { add(name, value) }
+    }
+
     mutating func add(_ name: String, _ value: Int?) {
         key(name)
         text += value.map { String($0) } ?? "null"

@@ -140,14 +140,8 @@ public final class SessionDirectory: Recorder {
     @discardableResult public func record(_ event: TranscriptEvent) throws -> String {
         if let failure { throw failure }
         guard let journal else { throw TranscriptError("could not record to \(journalPath): the session is finished") }
-        let line: String
         let now = Clock.nowMilliseconds()
-        do {
-            line = try journalLine(event, sequence: nextSequence, milliseconds: now) + "\n"
-        } catch {
-            failure = error
-            throw error
-        }
+        let line = journalLine(event, sequence: nextSequence, milliseconds: now) + "\n"
         if let problem = journal.writeAll(line) ?? journal.syncData() {
             journal.truncate(to: journalLength)
             let error = TranscriptError.system("record to", journalPath, problem.code)
@@ -159,30 +153,22 @@ public final class SessionDirectory: Recorder {
         return Clock.iso8601(milliseconds: now)
     }
 
-    /// The journal line for `event`, without its newline: masked string by string, then masked
-    /// again as a whole.
+    /// The journal line for `event`, without its newline: every string value masked (by the
+    /// writer, in the form it has in memory, before it is escaped).
     ///
-    /// When a secret's form spans the JSON syntax, masking the whole line would break it; the line
-    /// then records that an event was withheld, laid out with spaces so the same form no longer
-    /// matches. A secret that matches even that is refused: nothing is written.
-    func journalLine(_ event: TranscriptEvent, sequence: Int, milliseconds: Int64) throws(TranscriptError) -> String {
-        let time = Clock.iso8601(milliseconds: milliseconds)
+    /// Only data is masked, never a field's name, a number, the line's own syntax or Medic's own
+    /// words (the time, the event's name, a kind, `--yes`: `JSONWriter.add(_:own:)`): those are
+    /// Medic's, not the secret's, and masking them would corrupt the record (a secret `x` would turn
+    /// `"expected"` into `"e••••pected"`, and the reader would skip the record). So every record
+    /// is whole and readable whatever a secret's value is, `e`, `"` or `:` included.
+    func journalLine(_ event: TranscriptEvent, sequence: Int, milliseconds: Int64) -> String {
         var json = JSONWriter(masking: masking)
         json.add("v", 1)
         json.add("seq", sequence)
-        json.add("time", time)
-        json.add("event", event.journalName)
+        json.add("time", own: Clock.iso8601(milliseconds: milliseconds))
+        json.add("event", own: event.journalName)
         event.writeFields(to: &json)
-        let line = json.object
-        let masked = masking.apply(line)
-        if masked == line || JSONValue.parse(masked) != nil { return masked }
-        let withheld =
-            "{\"v\": 1, \"seq\": \(sequence), \"time\": \"\(time)\", \"event\": \"withheld\", \"withheld_event\": \"\(event.journalName)\", "
-            + "\"reason\": \"masking a secret in this record would have made it unreadable\"}"
-        guard masking.apply(withheld) == withheld else {
-            throw TranscriptError("could not record to \(journalPath): a secret's value matches the journal's own syntax, so nothing was written")
-        }
-        return withheld
+        return json.object
     }
 
     /// Opens `output/NNN-<step>.log` (mode 0600, created new) for the full output of one run of

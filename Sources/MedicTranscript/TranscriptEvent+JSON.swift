@@ -52,13 +52,13 @@ extension TranscriptEvent {
             json.add("accepted_by", review.acceptedBy)
         case .step(let visit):
             json.add("step_id", visit.stepID)
-            json.add("kind", visit.kind.rawValue)
+            json.add("kind", own: visit.kind.rawValue)
             json.add("title", visit.title)
             json.add("why", visit.why)
             json.add("runbook_id", visit.runbookID)
         case .run(let run):
             json.add("step_id", run.stepID)
-            json.add("kind", run.kind.rawValue)
+            json.add("kind", own: run.kind.rawValue)
             json.add("display", run.display)
             json.add("placement", run.placement)
             json.add("dry_run", run.dryRun)
@@ -118,9 +118,9 @@ extension TranscriptEvent {
         case .confirm(let confirm):
             json.add("step_id", confirm.stepID)
             json.add("expected", confirm.expected)
-            json.add("reply", confirm.reply)
+            json.add("reply", decision: confirm.reply)
             json.add("approved", confirm.approved)
-            json.add("by", confirm.by)
+            json.add("by", decision: confirm.by)
         case .answer(let stepID, let answer):
             json.add("step_id", stepID)
             json.add("answer", answer)
@@ -133,7 +133,7 @@ extension TranscriptEvent {
         case .note(let text):
             json.add("text", text)
         case .end(let end):
-            json.add("outcome", end.outcome)
+            json.add("outcome", end.outcome, ownIfAmong: JSONWriter.outcomeWords)
             json.add("cause", end.cause)
             json.add("cause_title", end.causeTitle)
             json.add("cause_description", end.causeDescription)
@@ -145,26 +145,26 @@ extension TranscriptEvent {
             json.add("actions", objects: end.actions) { json, action in
                 json.add("step_id", action.stepID)
                 json.add("title", action.title)
-                json.add("fate", action.fate.rawValue)
-                json.add("by", action.by)
-                json.add("at", action.at.flatMap { $0.isEmpty ? nil : $0 })
+                json.add("fate", own: action.fate.rawValue)
+                json.add("by", decision: action.by)
+                json.add("at", own: action.at.flatMap { $0.isEmpty ? nil : $0 })
                 json.add("result", action.result.isEmpty ? nil : action.result)
-                json.add("reply", action.reply)
-                json.add("started_at", action.startedAt)
+                json.add("reply", decision: action.reply)
+                json.add("started_at", own: action.startedAt)
                 if action.isRollout {
                     json.add("batch_count", action.batchCount)
                     json.add("first_batch", action.firstBatch)
                     json.add("batches_run", action.batchesRun)
                     json.add("batches", objects: action.batches) { json, batch in
                         json.add("approved", batch.approved)
-                        json.add("reply", batch.reply)
-                        json.add("by", batch.by)
-                        json.add("at", batch.at.isEmpty ? nil : batch.at)
+                        json.add("reply", decision: batch.reply)
+                        json.add("by", decision: batch.by)
+                        json.add("at", own: batch.at.isEmpty ? nil : batch.at)
                         if batch.resumed { json.add("resumed", true) }
                     }
                     json.add("hosts", objects: action.hosts) { json, host in
                         json.add("host", host.host)
-                        json.add("state", host.state.rawValue)
+                        json.add("state", own: host.state.rawValue)
                         json.add("detail", host.detail)
                     }
                 }

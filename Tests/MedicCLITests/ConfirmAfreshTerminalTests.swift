@@ -26,6 +26,7 @@ struct ConfirmAfreshTerminalTests {
         let dir = try TestSupport.temporaryDirectory()
         let terminal = try run(dir, session: "s")
         defer { terminal.close() }
+        try terminal.waitFor("Answer (1-2) › ")
         try enter(terminal, "yes", expecting: "Type the target's name, first, to run it")
         try enter(
             terminal, "set marker=second", expecting: "the action is shown again with the new value; the earlier screen and name approve nothing")
@@ -47,6 +48,7 @@ struct ConfirmAfreshTerminalTests {
         let dir = try TestSupport.temporaryDirectory()
         let terminal = try run(dir, session: "s")
         defer { terminal.close() }
+        try terminal.waitFor("Answer (1-2) › ")
         try enter(terminal, "yes", expecting: "Run it? › ")
         try enter(terminal, "no", expecting: "Restart the service")
         let screen = try terminal.waitFor("Run it? › ", times: 2)
@@ -68,6 +70,7 @@ struct ConfirmAfreshTerminalTests {
         let dir = try TestSupport.temporaryDirectory()
         let first = try run(dir, session: "one")
         defer { first.close() }
+        try first.waitFor("Answer (1-2) › ")
         try enter(first, "yes", expecting: "Run it? › ")
         try enter(first, "vars", expecting: "marker = first")
         try first.send("Up")

@@ -179,4 +179,27 @@ struct DecisionTerminalTests {
         #expect(!morning.confirmations.isEmpty && morning.confirmations.allSatisfy { $0.by != "--yes" })
         #expect(morning.end?.actions.allSatisfy { $0.by != "--yes" } == true)
     }
+
+    @Test("an answer typed while a check runs is discarded: the question still waits, and only the answer typed at it decides")
+    func typeaheadAtAQuestion() throws {
+        let dir = try TestSupport.temporaryDirectory()
+        let command =
+            "\(CommandLineTests.binary) run Tests/MedicCLITests/Fixtures/typeahead.yaml --var dir=\(dir) --transcript \(dir)/s"
+        let terminal = try Terminal(command, environment: ["XDG_STATE_HOME": dir, "NO_COLOR": "1"])
+        defer { terminal.close() }
+        try terminal.waitFor("$ sleep 3")
+        // Typed during the check's sleep, before the question is on screen.
+        try terminal.type("1")
+        try terminal.send("Enter")
+        try terminal.waitFor("Answer (1-2) › ")
+        Thread.sleep(forTimeInterval: 1.5)
+        let waiting = try terminal.screen()
+        #expect(!waiting.contains("Run it? › ") && !waiting.contains("Answer (1-2) › 1"), "the typed-ahead 1 answered nothing: \(waiting)")
+        try enter(terminal, "2", expecting: "[exit 0]")
+        let evidence = try SessionEvidence(directory: dir + "/s")
+        let answers = evidence.events.compactMap { if case .answer(_, let answer) = $0 { answer } else { nil } }
+        #expect(answers == ["leave"], "only the answer typed at the question: \(answers)")
+        #expect(evidence.path.last == "done" && !evidence.path.contains("fix"), "\(evidence.path)")
+        #expect(!FileManager.default.fileExists(atPath: dir + "/marker"))
+    }
 }

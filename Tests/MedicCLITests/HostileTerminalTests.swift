@@ -38,7 +38,7 @@ struct HostileTerminalTests {
 
 extension HostileTerminalTests {
     @Test(
-        "a confirmation reads without ~/.editrc: a binding that turns no into yes has no effect there, and yes with a literal CR (Ctrl-V Ctrl-M) approves nothing"
+        "a confirmation and a question read without ~/.editrc: a binding that turns no into yes has no effect there, and yes with a literal CR (Ctrl-V Ctrl-M) approves nothing"
     )
     func confirmationReadsExactly() throws {
         let dir = try TestSupport.temporaryDirectory()
@@ -57,13 +57,23 @@ extension HostileTerminalTests {
         try terminal.send("Enter")
         try terminal.waitFor("not run: declined by")
         try terminal.waitFor("Run it? › ", times: 3)
+        // A value's prompt keeps the user's bindings: the same keys enter `yes` there, so the
+        // binding was loaded, and only the decisions ignore it.
+        try terminal.type("set host")
+        try terminal.send("Enter")
+        try terminal.waitFor("host = ")
+        try terminal.type("no")
+        try terminal.waitFor("host = yes")
+        try terminal.send("C-u")
+        try terminal.type("web1")
+        try terminal.send("Enter")
+        try terminal.waitFor("Run it? › ", times: 4)
         try terminal.type("no")
         try terminal.send("Enter")
         try terminal.waitFor("Answer (1-2) › ")
-        // The question's prompt keeps the user's bindings: the same keys enter `yes` there,
-        // so the binding was loaded, and only the confirmation ignored it.
+        // A question is a decision too: the binding has no effect there either.
         try terminal.type("no")
-        try terminal.waitFor("Answer (1-2) › yes")
+        try terminal.waitFor("Answer (1-2) › no")
         try terminal.send("C-u")
         try terminal.type("1")
         try terminal.send("Enter")

@@ -126,4 +126,21 @@ struct EndingTests {
         #expect(end.actions.count == 3, "the visit nobody decided before the interruption is entered again, not counted twice")
         #expect(!end.summary.contains("nobody approved it"))
     }
+
+    @Test("an action whose approval record is missing is never said to be confirmed by the operator: the account says none is recorded")
+    func approvalMissing() {
+        var account = ActionAccount()
+        let act = StepVisit(stepID: "act", kind: .action, title: "Act", why: "", runbookID: "r")
+        account.observe(.step(act), at: "2026-11-21T02:59:00.000Z")
+        // The confirm record (a --yes, say) was lost or unreadable: the run and result remain.
+        account.observe(.run(RunRecord(stepID: "act", kind: .action, display: "true", placement: "", dryRun: false)), at: "2026-11-21T02:59:01.000Z")
+        account.observe(
+            .result(
+                ResultRecord(
+                    stepID: "act", exitStatus: 0, httpStatus: nil, durationMilliseconds: 1, timedOut: false, cancelled: false, failureReason: nil,
+                    notRun: nil, succeeded: true)), at: "2026-11-21T02:59:02.000Z")
+        let sentence = account.actions.first?.sentence ?? ""
+        #expect(sentence == "\"Act\" (act) ran and succeeded: no approval of it is recorded", "\(sentence)")
+        #expect(!sentence.contains("confirmed by"))
+    }
 }

@@ -40,6 +40,11 @@ public final class ScriptedConsole: Console {
 
     public func remember(_ line: String) { remembered.append(line) }
 
+    /// The typed lines the session had recorded, as it kept them, after their prompts.
+    public private(set) var recordedTyped: [String] = []
+
+    public func recordTyped(_ kept: String, after prompt: String) { recordedTyped.append(prompt + kept) }
+
     /// Everything shown, as one text.
     public var screen: String { shown.map(\.text).joined(separator: "\n") }
 }

@@ -23,7 +23,7 @@ struct ReportSnapshotTests {
 
         func record(_ event: TranscriptEvent) throws -> String {
             let milliseconds: Int64 = 1_795_317_000_000 + Int64(lines.count) * 7000
-            lines.append(try encoder.journalLine(event, sequence: lines.count + 1, milliseconds: milliseconds))
+            lines.append(encoder.journalLine(event, sequence: lines.count + 1, milliseconds: milliseconds))
             return Clock.iso8601(milliseconds: milliseconds)
         }
 

@@ -108,24 +108,29 @@ struct SecretTests {
         }
     }
 
-    @Test("a secret whose form spans JSON syntax is withheld with the reason, never written")
-    func spanningSyntax() throws {
-        // Masked field by field this is invisible; in the whole line it spans `1,"time`.
-        let secret = "1,\"time"
-        let session = try SampleEvents.session(secrets: [secret])
-        try session.record(.note("harmless"))
-        let text = try Files.text(session.path + "/transcript.jsonl")
-        #expect(!text.contains(secret))
-        let entry = try #require(JournalReader.read(path: session.path + "/transcript.jsonl").entries.first)
-        #expect(entry.record == .withheld(event: "note", reason: "masking a secret in this record would have made it unreadable"))
-    }
-
-    @Test("a secret that matches the journal's own syntax is refused: record throws and nothing is written")
-    func matchesSyntax() throws {
-        let session = try SampleEvents.session(secrets: ["\"v\""])
-        let error = #expect(throws: TranscriptError.self) { try session.record(.note("harmless")) }
-        #expect(error?.description.hasSuffix("a secret's value matches the journal's own syntax, so nothing was written") == true)
-        #expect(try Files.text(session.path + "/transcript.jsonl").isEmpty)
-        #expect(throws: TranscriptError.self) { try session.record(.note("later")) }
+    @Test("a secret that spells the journal's syntax or part of a field's name masks values only: every record is whole, every key intact")
+    func secretsLikeSyntax() throws {
+        // Masked as whole lines, these turned "expected" into "e••••pected", or broke the line.
+        for secret in ["1,\"time", "\"v\"", "x", "e", "\"", ":", "1"] {
+            let session = try SampleEvents.session(secrets: [secret])
+            try session.record(.confirm(ConfirmRecord(stepID: "act", expected: "yes", reply: "--yes", approved: true, by: "--yes")))
+            try session.record(.note("before \(secret) after"))
+            try session.record(.end(SessionEnd(outcome: "resolved", cause: "none", summary: "done", stepID: "ok", exitStatus: 0)))
+            let read = JournalReader.read(path: session.path + "/transcript.jsonl")
+            #expect(read.problems.isEmpty, "\(secret.debugDescription): \(read.problems)")
+            let events = read.entries.map(\.event)
+            guard case .confirm(let confirm)?? = events.first else {
+                Issue.record("\(secret.debugDescription): no confirm record first: \(read.entries.map(\.text))")
+                continue
+            }
+            #expect(confirm.by == "--yes" && confirm.reply == "--yes" && confirm.approved, "\(secret.debugDescription): \(confirm)")
+            let masked = Masking(secrets: [secret]).apply("before \(secret) after")
+            #expect(masked != "before \(secret) after" && events.dropFirst().first == .note(masked), "\(secret.debugDescription)")
+            guard case .end(let end)?? = events.last else {
+                Issue.record("\(secret.debugDescription): no end record last")
+                continue
+            }
+            #expect(end.outcome == "resolved" && end.exitStatus == 0, "\(secret.debugDescription)")
+        }
     }
 }
