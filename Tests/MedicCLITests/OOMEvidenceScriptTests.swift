@@ -34,7 +34,8 @@ struct OOMEvidenceScriptTests {
         #expect(output.contains("last kill of the app: pid 901 (uvicorn), "), "\(output)")
         let cgroup = "/docker/\(Self.appID)"
         #expect(
-            output.contains("in cgroup \(cgroup) (identified as the app by its container cgroup); limit at the kill 128 MiB; memory ran out in \(cgroup)"),
+            output.contains(
+                "in cgroup \(cgroup) (identified as the app by its container cgroup); limit at the kill 128 MiB; memory ran out in \(cgroup)"),
             "\(output)")
         // the log reaches back some 2000 s, over the whole 900 s window
         #expect(output.contains(" s ago; covers the window: yes\n") && !output.contains("back to only"), "\(output)")
@@ -57,7 +58,8 @@ struct OOMEvidenceScriptTests {
         // A kill line without its oom-kill: line still says where memory ran out: the host.
         #expect(output.contains("last kill of the app: pid 4202 (uvicorn), "), "\(output)")
         #expect(
-            output.contains(" s ago, in cgroup ? (identified as the app by one of its pids); limit at the kill not logged; memory ran out in the whole host\n"),
+            output.contains(
+                " s ago, in cgroup ? (identified as the app by one of its pids); limit at the kill not logged; memory ran out in the whole host\n"),
             "\(output)")
         // the log reaches back only some 50 s of the 900 s window: no proof that nothing older happened
         #expect(output.contains("back to only ") && output.contains(" s ago; covers the window: no\n"), "\(output)")
@@ -72,7 +74,9 @@ struct OOMEvidenceScriptTests {
 
     @Test(
         "memory-limit: a process inside the app container's own cgroup that is not the app's pid tree is another, named, and the limit is not 'own, nothing else inside'",
-        .enabled(if: getuid() == 0 && FileManager.default.fileExists(atPath: "/sys/fs/cgroup/memory/cgroup.procs"), "needs root and a cgroup v1 memory hierarchy"))
+        .enabled(
+            if: getuid() == 0 && FileManager.default.fileExists(atPath: "/sys/fs/cgroup/memory/cgroup.procs"),
+            "needs root and a cgroup v1 memory hierarchy"))
     func otherProcessInsideOwnCgroup() throws {
         // A real memory cgroup named like the app container's, holding one process that is not
         // the container's main process (docker exec, or a process written into cgroup.procs).
