@@ -19,6 +19,8 @@ struct OOMEvidenceScriptTests {
         let lines = [
             Self.kill(agoSeconds: 2000, pid: 700, name: "uvicorn", memcg: "/docker/\(Self.appID)", limit: "/docker/\(Self.appID)"),
             Self.kill(agoSeconds: 40, pid: 812, name: "python3", memcg: "/ci/stray", limit: "/ci/stray"),
+            // the memory cgroup's OOM report: the limit in force at the kill that follows
+            "[\(Self.stamp(agoSeconds: 30))] memory: usage 131072kB, limit 131072kB, failcnt 812",
             Self.kill(agoSeconds: 30, pid: 901, name: "uvicorn", memcg: "/docker/\(Self.appID)", limit: "/docker/\(Self.appID)"),
             Self.kill(agoSeconds: 10, pid: 902, name: "uvicorn", memcg: "/docker/ffff", limit: "/docker/ffff"),
         ]
@@ -27,9 +29,16 @@ struct OOMEvidenceScriptTests {
         #expect(output.contains("kills of the app in the window: 1\n"), "\(output)")
         #expect(output.contains("kills of other processes in the window, ignored: 2\n"), "\(output)")
         #expect(output.contains("kills before the window, ignored: 1\n"), "\(output)")
+        // the kill before the window was the app's: outside the window, not another process's
+        #expect(output.contains("of those before the window, kills of the app: 1\n"), "\(output)")
         #expect(output.contains("last kill of the app: pid 901 (uvicorn), "), "\(output)")
         let cgroup = "/docker/\(Self.appID)"
-        #expect(output.contains("in cgroup \(cgroup) (identified as the app by its container cgroup); memory ran out in \(cgroup)"), "\(output)")
+        #expect(
+            output.contains(
+                "in cgroup \(cgroup) (identified as the app by its container cgroup); limit at the kill 128 MiB; memory ran out in \(cgroup)"),
+            "\(output)")
+        // the log reaches back some 2000 s, over the whole 900 s window
+        #expect(output.contains(" s ago; covers the window: yes\n") && !output.contains("back to only"), "\(output)")
         let appSection = output.components(separatedBy: "kills of other processes").first ?? ""
         #expect(!appSection.contains("pid 700 ") && !appSection.contains("pid 812 ") && !appSection.contains("pid 902 "), "\(appSection)")
     }
@@ -48,14 +57,61 @@ struct OOMEvidenceScriptTests {
         #expect(output.contains("pid 4101 (uvicorn) in cgroup /system.slice/supervisor.service; memory ran out in the whole host"), "\(output)")
         // A kill line without its oom-kill: line still says where memory ran out: the host.
         #expect(output.contains("last kill of the app: pid 4202 (uvicorn), "), "\(output)")
-        #expect(output.contains(" s ago, in cgroup ? (identified as the app by one of its pids); memory ran out in the whole host\n"), "\(output)")
+        #expect(
+            output.contains(
+                " s ago, in cgroup ? (identified as the app by one of its pids); limit at the kill not logged; memory ran out in the whole host\n"),
+            "\(output)")
+        // the log reaches back only some 50 s of the 900 s window: no proof that nothing older happened
+        #expect(output.contains("back to only ") && output.contains(" s ago; covers the window: no\n"), "\(output)")
+    }
+
+    @Test("kernel-oom: no kernel log at all is said to cover nothing, so no absence of a kill is claimed from it")
+    func unreadableKernelLog() throws {
+        let output = try run("kernel-oom", runtime: "supervisor", kernelLines: [])
+        #expect(output.contains("kills of the app in the window: 0\n"), "\(output)")
+        #expect(output.contains("covers the window: no\n"), "\(output)")
+    }
+
+    @Test(
+        "memory-limit: a process inside the app container's own cgroup that is not the app's pid tree is another, named, and the limit is not 'own, nothing else inside'",
+        .enabled(
+            if: getuid() == 0 && FileManager.default.fileExists(atPath: "/sys/fs/cgroup/memory/cgroup.procs"),
+            "needs root and a cgroup v1 memory hierarchy"))
+    func otherProcessInsideOwnCgroup() throws {
+        // A real memory cgroup named like the app container's, holding one process that is not
+        // the container's main process (docker exec, or a process written into cgroup.procs).
+        let parent = "/medic-oomtest-\(getpid())"
+        let cgroup = parent + "/" + Self.appID
+        let path = "/sys/fs/cgroup/memory" + cgroup
+        try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+        let sleeper = Process()
+        sleeper.executableURL = URL(fileURLWithPath: "/bin/sh")
+        sleeper.arguments = ["-c", "echo $$ > \"$1/cgroup.procs\" && exec sleep 600", "sh", path]
+        try sleeper.run()
+        defer {
+            _ = Glibc.kill(sleeper.processIdentifier, SIGKILL)
+            sleeper.waitUntilExit()
+            try? FileManager.default.removeItem(atPath: path)
+            try? FileManager.default.removeItem(atPath: "/sys/fs/cgroup/memory" + parent)
+        }
+        var joined = false
+        for _ in 0..<50 where !joined {
+            joined = ((try? String(contentsOfFile: path + "/cgroup.procs", encoding: .utf8)) ?? "").contains("\(sleeper.processIdentifier)")
+            if !joined { Thread.sleep(forTimeInterval: 0.1) }
+        }
+        try #require(joined, "the sleeper did not join \(path)")
+        let output = try run("memory-limit", runtime: "docker", values: ["OOM_MEMCG": cgroup, "VICTIM_MEMCG": cgroup])
+        #expect(output.contains("holding 0 processes of the app and 1 others now"), "\(output)")
+        #expect(output.contains("others inside it now: pid \(sleeper.processIdentifier) (sleep 600)"), "\(output)")
+        #expect(output.contains("verdict: own-limit-shared ("), "\(output)")
+        #expect(!output.contains("verdict: own-limit ("), "\(output)")
     }
 
     @Test("memory-limit: the app container's own cgroup is its own limit; a parent cgroup is a shared one; a global OOM is the host's")
     func memoryVerdict() throws {
         let own = try run("memory-limit", runtime: "docker", values: ["OOM_MEMCG": "/docker/\(Self.appID)", "VICTIM_MEMCG": "/docker/\(Self.appID)"])
         #expect(own.contains("runtime limit: HostConfig.Memory 128 MiB"), "\(own)")
-        #expect(own.contains("limit that ran out: /docker/\(Self.appID) (128 MiB)"), "\(own)")
+        #expect(own.contains("limit that ran out: /docker/\(Self.appID) (128 MiB now)"), "\(own)")
         #expect(own.contains("verdict: own-limit"), "\(own)")
 
         let shared = try run(
