@@ -23,7 +23,8 @@ extension LabTests {
         }
         try #require(answered, "the app did not come back after the restart")
         let errorLog = (try? String(contentsOfFile: lab["NGINX_ERROR_LOG"], encoding: .utf8)) ?? ""
-        try #require(errorLog.contains("Connection refused"), "nginx refused nothing during the restart, so the walk would not read the app's history")
+        try #require(
+            errorLog.contains("Connection refused"), "nginx refused nothing during the restart, so the walk would not read the app's history")
 
         let (status, screen, evidence) = try runUnattended(lab, flags: ["--yes"])
         let context = "path: \(evidence.path.joined(separator: " → "))\n\(screen)"
