@@ -1,0 +1,43 @@
+import Foundation
+import MedicCore
+import MedicTestSupport
+import Testing
+
+extension LabTests {
+    /// An operator's `supervisorctl restart app` on a healthy lab: supervisord logs "stopped: app
+    /// (terminated by SIGTERM)" and one respawn, and nginx refuses requests while the app opens
+    /// its port again. That is a stop on request, not a crash: no stack trace may be claimed, no
+    /// upstream-crashed ending reached, nothing restarted.
+    @Test("healthy, then supervisorctl restart app: the stop on request is not called a crash, and nothing is restarted")
+    func restartOnRequestIsNoCrash() throws {
+        let lab = try Lab("healthy")
+        defer { lab.down() }
+        let restart = try Spawn.run(["/usr/bin/supervisorctl", "-c", lab["SUPERVISOR_CONF"], "restart", lab["APP_SERVICE"]], timeout: 60)
+        try #require(restart.status == 0, "supervisorctl restart: \(restart.output)")
+        // Ask through nginx until the app answers again: the requests made while it opens its
+        // port are refused, which is what sends nginx-502.yaml to the app's history.
+        var answered = false
+        for _ in 0..<60 where !answered {
+            answered = try lab.status(of: lab["SITE_URL"]) == 200
+            if !answered { Thread.sleep(forTimeInterval: 0.25) }
+        }
+        try #require(answered, "the app did not come back after the restart")
+        let errorLog = (try? String(contentsOfFile: lab["NGINX_ERROR_LOG"], encoding: .utf8)) ?? ""
+        try #require(
+            errorLog.contains("Connection refused"), "nginx refused nothing during the restart, so the walk would not read the app's history")
+
+        let (status, screen, evidence) = try runUnattended(lab, flags: ["--yes"])
+        let context = "path: \(evidence.path.joined(separator: " → "))\n\(screen)"
+        let end = try #require(evidence.end, "the journal has no end record\n\(context)")
+        #expect(end.outcome == "no-fault" && end.cause == "none" && end.stepID == "restarted-by-request", "ended \(end)\n\(context)")
+        #expect(end.exitStatus == status, "\(context)")
+        #expect(evidence.path.contains("app-down/restarted-on-request"), "\(context)")
+        #expect(!evidence.path.contains { $0.contains("crash") || $0.contains("exits-unexplained") }, "\(context)")
+        #expect(!screen.contains("stack trace"), "\(context)")
+        #expect(evidence.actionRuns.isEmpty, "something was restarted or stopped: \(evidence.actionRuns.map(\.stepID))")
+        // The counts come from supervisord's log inside the window: one stop on request, no end
+        // it did not ask for, no kill.
+        #expect(evidence.captured("sv_stops") == "1" && evidence.captured("sv_exits") == "0" && evidence.captured("sv_sigkills") == "0", "\(context)")
+        #expect(evidence.captured("sv_last_end") == "stopped", "\(context)")
+    }
+}
