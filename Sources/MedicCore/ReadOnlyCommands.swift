@@ -386,6 +386,16 @@ public enum ReadOnlyCommands {
         }
     }
 
+    /// Why assigning `name` in front of one command (`NAME=value command …`, for that command
+    /// alone) is not safe, or nil. The one list (`assignmentProblem`) with a single exception:
+    /// `TZ=… date`, which reads a zone file and prints a time in it, and is the way a script
+    /// writes a time in the zone of the program whose log it reads. `command` is the command's
+    /// name as written, nil when it is not plain text.
+    public static func prefixAssignmentProblem(_ name: String, command: String?) -> String? {
+        if name == "TZ", command == "date" { return nil }
+        return assignmentProblem(name)
+    }
+
     /// Why assigning the variable `name` for a command is not safe, or nil. The one list of
     /// names both a script's own assignments (`X=… cmd`, `export`, `env X=…`, `local`, `read`, …)
     /// and a runbook variable's name (`EnvironmentName.problem`) are held to: a name the

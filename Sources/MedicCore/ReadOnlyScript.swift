@@ -288,7 +288,9 @@ public enum ReadOnlyScript {
         mutating func simple(_ command: ShellSimpleCommand) {
             for assignment in command.assignments {
                 assigned.insert(assignment.name)
-                if let reason = ReadOnlyCommands.assignmentProblem(assignment.name) { fail(reason, command.offset) }
+                // A function named like a program is not that program: its body gets the assignment.
+                let program = command.words.first?.literal.flatMap { functions.contains($0) ? nil : $0 }
+                if let reason = ReadOnlyCommands.prefixAssignmentProblem(assignment.name, command: program) { fail(reason, command.offset) }
                 word(assignment.value)
             }
             for word in command.words { self.word(word) }

@@ -36,6 +36,8 @@ struct ReadOnlyTests {
             "env LC_ALL=C sort -u log", "export LC_ALL=C; sort log", "OPENSSL_CONF=/tmp/o.cnf curl http://127.0.0.1/",
             "PYTHONUSERBASE=/tmp/u supervisorctl version", "export PYTHONHOME=/tmp/p", "f() { local SSLKEYLOGFILE=/tmp/k; }; f",
             "env HTTPS_PROXY=http://127.0.0.1:9 curl https://127.0.0.1/", "readonly TMPDIR=/tmp/t", "TERMINFO=/tmp/t ps",
+            // TZ only in front of date itself.
+            "TZ=UTC ps", "export TZ=UTC; date", "env TZ=UTC date", "TZ=UTC /tmp/date", "TZ=UTC date; TZ=UTC sort log", "date() { sort log; }; TZ=UTC date",
             // Exact on scalars: U+212A is not the function K; a combining mark after '-' leaves an option.
             "K() { :; }; \u{212A}", "head -\u{301}n 1 log", "find . -\u{301}delete",
             // awk: a backslash outside a string is a line continuation or nothing awks agree on.
@@ -63,6 +65,8 @@ struct ReadOnlyTests {
             // The shell compares bytes: U+037E is no ';', U+1FEF no backquote.
             "echo a\u{37E}reboot", "echo \u{1FEF}reboot\u{1FEF}", "awk 'BEGIN { n = 1 \\\n / 2 } # \" /'",
             "echo a | xargs -I X echo X", "set -eu\nuptime", "k() { kubectl get pods; }; k", "date +%s", "k() { kubectl -n ns \"$@\"; }; k get pods",
+            // A time written in the zone of the program whose log is read.
+            "TZ=\"$tz\" date -d \"@$from\" '+%Y-%m-%d %H:%M:%S'",
         ])
     func passes(_ script: String) {
         #expect(ReadOnlyScript.problem(script) == nil, "\(script): \(ReadOnlyScript.problem(script)?.reason ?? "")")
