@@ -21,8 +21,8 @@ import MedicCore
 ///     latest: upstream_refused at 2026-12-01T21:48:05Z
 ///     captured failed_upstreams from upstream_refused: 1200 lines, 1 value, newest first
 ///       1200 (last 2026-12-01T21:48:05Z) "127.0.0.1:8001"
-///     read error.log.1 (last 236231 of 1048576 bytes), error.log (last 52345 of 52345 bytes)
 ///     times without a zone read in Etc/UTC (UTC+00:00), the host's zone (/etc/localtime)
+///     read error.log.1 (last 236231 of 1048576 bytes), error.log (last 52345 of 52345 bytes)
 ///
 /// Times written without a zone (nginx's error log) are read in the host's zone, the one its
 /// daemons write in, and the output says which; never in Medic's own `TZ`, the operator's.
@@ -89,8 +89,8 @@ struct LogProbe {
             var text = "window \(query.since) of \(query.path) since \(LogTimestamp.format(since)): \(tally.lines) lines\n"
             if let server = tally.server { text += server.report }
             text += tally.report
-            text += "read \(parts.joined(separator: ", "))\n"
             text += "times without a zone read in \(zone.name) (\(LogZone.describe(offset: localOffset))), the host's zone (\(zone.source))\n"
+            text += "read \(parts.joined(separator: ", "))\n"
             if let missing, missing > since {
                 text += "the window starts before the oldest line read, of \(LogTimestamp.format(missing))\n"
             }
