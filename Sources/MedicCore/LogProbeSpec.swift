@@ -18,7 +18,8 @@ public struct LogProbeSpec: Sendable, Hashable {
 
     /// Creates a probe spec.
     public init(
-        file: Template, since: Template, classes: [LogClass], examples: Int = LogQuery.defaultExamples, captures: [LogCapture] = [], server: Template? = nil
+        file: Template, since: Template, classes: [LogClass], examples: Int = LogQuery.defaultExamples, captures: [LogCapture] = [],
+        server: Template? = nil
     ) {
         self.file = file
         self.since = since
@@ -95,7 +96,8 @@ public struct LogQuery: Sendable, Hashable {
 
     /// Creates a query.
     public init(
-        path: String, since: TimeSpan, classes: [LogClass], examples: Int = LogQuery.defaultExamples, captures: [LogCapture] = [], server: String? = nil
+        path: String, since: TimeSpan, classes: [LogClass], examples: Int = LogQuery.defaultExamples, captures: [LogCapture] = [],
+        server: String? = nil
     ) {
         self.path = path
         self.since = since

@@ -522,7 +522,8 @@ public struct Walk: Sendable {
             let since = TimeSpan(parsing: render(spec.since)) ?? TimeSpan(milliseconds: 0)
             let server = spec.server.map(render).flatMap { $0.isEmpty ? nil : $0 }
             payload = .log(
-                LogQuery(path: render(spec.file), since: since, classes: spec.classes, examples: spec.examples, captures: spec.captures, server: server))
+                LogQuery(
+                    path: render(spec.file), since: since, classes: spec.classes, examples: spec.examples, captures: spec.captures, server: server))
         }
         var environment = self.environment
         if case .command = payload {

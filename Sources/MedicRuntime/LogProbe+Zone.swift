@@ -86,7 +86,9 @@ struct LogZone: Sendable, Equatable {
             header = skip
             wide = true
         }
-        let (isUT, isStd, leaps, times, types, chars) = (count(header, 0), count(header, 1), count(header, 2), count(header, 3), count(header, 4), count(header, 5))
+        let (isUT, isStd, leaps, times, types, chars) = (
+            count(header, 0), count(header, 1), count(header, 2), count(header, 3), count(header, 4), count(header, 5)
+        )
         let timeSize = wide ? 8 : 4
         let timesAt = header + 44
         let indexesAt = timesAt + times * timeSize

@@ -59,7 +59,8 @@ extension LogZone {
             }
             guard scanner.name() else { return nil }
             let summerOffset = scanner.peek == UInt8(ascii: ",") ? standard + 3600 : scanner.offset().map { -$0 }
-            guard let summerOffset, scanner.take(","), let start = scanner.change(), scanner.take(","), let end = scanner.change(), scanner.atEnd else {
+            guard let summerOffset, scanner.take(","), let start = scanner.change(), scanner.take(","), let end = scanner.change(), scanner.atEnd
+            else {
                 return nil
             }
             summer = Summer(offset: summerOffset, start: start, end: end)

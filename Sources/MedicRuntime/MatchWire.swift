@@ -135,7 +135,8 @@ enum MatchWire {
                 captures.append(LogCapture(classes: captured, pattern: RegexPattern(pattern, at: nowhere), keep: keep))
             }
             let query = LogQuery(
-                path: path, since: TimeSpan(milliseconds: since), classes: classes, examples: examples, captures: captures, server: server.isEmpty ? nil : server)
+                path: path, since: TimeSpan(milliseconds: since), classes: classes, examples: examples, captures: captures,
+                server: server.isEmpty ? nil : server)
             return .logWindow(query, timeout: TimeSpan(milliseconds: timeout))
         }
         guard let kind = MatchQuestion.Kind(rawValue: head[0]) else { return nil }

@@ -30,12 +30,15 @@ extension LabTests {
         try addServer(lab, "    server { listen 127.0.0.1:\(port); server_name shop.example; location / { proxy_pass http://\(wrong); } }")
         try reloadNginx(lab)
         for _ in 0..<5 {
-            let curl = try Spawn.run(["curl", "-s", "-o", "/dev/null", "-w", "%{http_code}", "-H", "Host: shop.example", "http://127.0.0.1:\(port)/"], timeout: 30)
+            let curl = try Spawn.run(
+                ["curl", "-s", "-o", "/dev/null", "-w", "%{http_code}", "-H", "Host: shop.example", "http://127.0.0.1:\(port)/"], timeout: 30)
             try #require(curl.output == "502", "the other site should fail: \(curl.output)")
         }
         let (_, screen, evidence) = try runUnattended(lab, flags: ["--yes"])
         let errorLog = evidence.output(of: "error-log") ?? ""
-        #expect(errorLog.contains("left out: 5 lines of other server blocks (server: shop.example); kept: lines naming server: medic-lab or none"), "\(errorLog)")
+        #expect(
+            errorLog.contains("left out: 5 lines of other server blocks (server: shop.example); kept: lines naming server: medic-lab or none"),
+            "\(errorLog)")
         #expect(evidence.captured("refused") == "0", "\(errorLog)")
         #expect(!evidence.path.contains("upstream-targets") && evidence.end?.stepID == "no-fault-now", "\(evidence.path)\n\(screen)")
         #expect(!screen.contains(wrong), "the other site's address was named:\n\(screen)")
@@ -50,7 +53,8 @@ extension LabTests {
         let path = lab["NGINX_CONF"]
         let conf = try String(contentsOfFile: path, encoding: .utf8)
         try #require(conf.contains("proxy_pass http://\(wrong)"))
-        try conf.replacingOccurrences(of: "proxy_pass http://\(wrong)", with: "proxy_pass http://\(app)").write(toFile: path, atomically: true, encoding: .utf8)
+        try conf.replacingOccurrences(of: "proxy_pass http://\(wrong)", with: "proxy_pass http://\(app)").write(
+            toFile: path, atomically: true, encoding: .utf8)
         try reloadNginx(lab)
         let (_, screen, evidence) = try runUnattended(lab, flags: ["--yes"])
         let targets = evidence.output(of: "upstream-targets") ?? ""
