@@ -12,14 +12,21 @@ public struct LogProbeSpec: Sendable, Hashable {
     public var examples: Int
     /// What the probe captures from the lines of its classes, in order.
     public var captures: [LogCapture]
+    /// The nginx server whose lines are kept: a line naming another (`server: NAME` after
+    /// `client:`) is left out. nil, or empty once filled in, keeps every line.
+    public var server: Template?
 
     /// Creates a probe spec.
-    public init(file: Template, since: Template, classes: [LogClass], examples: Int = LogQuery.defaultExamples, captures: [LogCapture] = []) {
+    public init(
+        file: Template, since: Template, classes: [LogClass], examples: Int = LogQuery.defaultExamples, captures: [LogCapture] = [],
+        server: Template? = nil
+    ) {
         self.file = file
         self.since = since
         self.classes = classes
         self.examples = examples
         self.captures = captures
+        self.server = server
     }
 }
 
@@ -84,13 +91,19 @@ public struct LogQuery: Sendable, Hashable {
     public var examples: Int
     /// What to capture from the lines of the classes.
     public var captures: [LogCapture]
+    /// The nginx server whose lines are kept; nil keeps every line.
+    public var server: String?
 
     /// Creates a query.
-    public init(path: String, since: TimeSpan, classes: [LogClass], examples: Int = LogQuery.defaultExamples, captures: [LogCapture] = []) {
+    public init(
+        path: String, since: TimeSpan, classes: [LogClass], examples: Int = LogQuery.defaultExamples, captures: [LogCapture] = [],
+        server: String? = nil
+    ) {
         self.path = path
         self.since = since
         self.classes = classes
         self.examples = examples
         self.captures = captures
+        self.server = server
     }
 }

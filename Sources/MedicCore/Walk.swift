@@ -521,7 +521,10 @@ public struct Walk: Sendable {
             // The validator lets `since` be a duration or a required duration input, whose value
             // is checked as one; were it anything else, the output's "window 0s" would show it.
             let since = TimeSpan(parsing: render(spec.since)) ?? TimeSpan(milliseconds: 0)
-            payload = .log(LogQuery(path: render(spec.file), since: since, classes: spec.classes, examples: spec.examples, captures: spec.captures))
+            let server = spec.server.map(render).flatMap { $0.isEmpty ? nil : $0 }
+            payload = .log(
+                LogQuery(
+                    path: render(spec.file), since: since, classes: spec.classes, examples: spec.examples, captures: spec.captures, server: server))
         }
         var environment = self.environment
         if case .command = payload {

@@ -13,6 +13,7 @@ import MedicCore
 /// The output starts `window` when the file could be read (`unreadable: …` otherwise):
 ///
 ///     window 15m of /var/log/nginx/error.log since 2026-12-01T21:33:06Z: 1520 lines
+///     left out: 12 lines of other server blocks (server: shop.example); kept: lines naming server: www.example or none
 ///     upstream_refused: 1200 (first 2026-12-01T21:33:07Z, last 2026-12-01T21:48:05Z)
 ///       | 2026/12/01 21:48:05 [error] 31#31: *88 connect() failed (111: Connection refused) …
 ///     unclassified: 320 (first …, last …)
@@ -20,12 +21,19 @@ import MedicCore
 ///     latest: upstream_refused at 2026-12-01T21:48:05Z
 ///     captured failed_upstreams from upstream_refused: 1200 lines, 1 value, newest first
 ///       1200 (last 2026-12-01T21:48:05Z) "127.0.0.1:8001"
+///     times without a zone read in Etc/UTC (UTC+00:00), the host's zone (/etc/localtime)
 ///     read error.log.1 (last 236231 of 1048576 bytes), error.log (last 52345 of 52345 bytes)
+///
+/// Times written without a zone (nginx's error log) are read in the host's zone, the one its
+/// daemons write in, and the output says which; never in Medic's own `TZ`, the operator's.
 struct LogProbe {
     /// The operator's interrupt.
     let interrupt: Interrupt
     /// Now, in seconds since the epoch; nil for the clock's.
     var now: Int64?
+    /// The zone of times written without one; nil for the host's (`/etc/localtime`), never
+    /// Medic's own `TZ`: that is the operator's zone, not the log writer's.
+    var zone: LogZone?
 
     /// The block read backwards while looking for the window's start.
     static let searchBlock = 64 * 1024
@@ -34,10 +42,9 @@ struct LogProbe {
     func run(_ query: LogQuery, timeout: TimeSpan, output: (ArraySlice<UInt8>) -> Void) -> StepResult {
         let started = MonotonicClock.now()
         let now = self.now ?? Int64(time(nil))
-        var local = tm()
-        var clock = time_t(now)
-        localtime_r(&clock, &local)
-        let timestamps = LogTimestamp(now: now, localOffset: Int64(local.tm_gmtoff))
+        let zone = self.zone ?? LogZone.host()
+        let localOffset = zone.offset(at: now)
+        let timestamps = LogTimestamp(now: now, localOffset: localOffset)
         let since = now - (query.since.milliseconds + 999) / 1000
         let deadline = started + max(0, timeout.milliseconds)
         var poller = interrupt.pollDescriptor
@@ -58,7 +65,7 @@ struct LogProbe {
         }
 
         let reader = LogWindowReader(timestamps: timestamps, since: since, shouldStop: shouldStop)
-        var tally = LogTally(classes: query.classes, examples: query.examples, captures: query.captures)
+        var tally = LogTally(classes: query.classes, examples: query.examples, captures: query.captures, server: query.server)
         do throws(LogWindowReader.Failure) {
             let current = try reader.open(query.path)
             defer { close(current.descriptor) }
@@ -80,7 +87,9 @@ struct LogProbe {
             if current.reachesBeforeStart, parts.isEmpty { missing = first }
             parts.append(current.describe())
             var text = "window \(query.since) of \(query.path) since \(LogTimestamp.format(since)): \(tally.lines) lines\n"
+            if let server = tally.server { text += server.report }
             text += tally.report
+            text += "times without a zone read in \(zone.name) (\(LogZone.describe(offset: localOffset))), the host's zone (\(zone.source))\n"
             text += "read \(parts.joined(separator: ", "))\n"
             if let missing, missing > since {
                 text += "the window starts before the oldest line read, of \(LogTimestamp.format(missing))\n"

@@ -31,11 +31,15 @@ struct LogTally {
     private let examples: Int
     /// What the captures found, in the probe's order.
     private(set) var captures: [LogCaptureTally]
+    /// The server block whose lines are kept, when the probe names one.
+    private(set) var server: LogServerFilter?
 
     /// A tally for `classes`, keeping `examples` lines of each. A pattern that does not compile
     /// (the validator reports it before anything runs) matches nothing.
     /// `captures` search the lines of the classes they name.
-    init(classes: [LogClass], examples: Int, captures: [LogCapture] = []) {
+    /// With `server`, the lines that name another nginx server are left out (`LogServerFilter`).
+    init(classes: [LogClass], examples: Int, captures: [LogCapture] = [], server: String? = nil) {
+        self.server = LogServerFilter(server)
         buckets = classes.map { Bucket(name: $0.name, regex: try? $0.pattern.compiled(), filter: LogLiteralFilter(pattern: $0.pattern.source)) }
         buckets.append(Bucket(name: LogQuery.unclassified, regex: nil, filter: nil))
         self.examples = examples
@@ -46,6 +50,7 @@ struct LogTally {
 
     /// Counts `line`, of `time`, in the first class its first `classifiedLength` bytes match.
     mutating func add(_ line: UnsafeBufferPointer<UInt8>, at time: Int64) {
+        if server != nil, server?.keeps(line) == false { return }
         lines += 1
         let prefix = UnsafeBufferPointer(rebasing: line[..<min(line.count, Self.classifiedLength)])
         let text = String(decoding: prefix, as: UTF8.self)

@@ -33,6 +33,7 @@ enum MatchWire {
     static func encode(_ query: LogQuery, timeout: TimeSpan) -> [UInt8] {
         var bytes: [UInt8] = [logWindow, 0]
         appendString(query.path, to: &bytes)
+        appendString(query.server ?? "", to: &bytes)
         appendString(String(query.since.milliseconds), to: &bytes)
         appendString(String(timeout.milliseconds), to: &bytes)
         appendNumber(query.examples, to: &bytes)
@@ -114,7 +115,7 @@ enum MatchWire {
     static func readRequest(from fd: Int32) -> Request? {
         guard let head = readExactly(2, from: fd) else { return nil }
         if head[0] == logWindow {
-            guard let path = readString(from: fd), let since = readString(from: fd).flatMap({ Int64($0) }),
+            guard let path = readString(from: fd), let server = readString(from: fd), let since = readString(from: fd).flatMap({ Int64($0) }),
                 let timeout = readString(from: fd).flatMap({ Int64($0) }), let examples = readNumber(from: fd), let count = readNumber(from: fd)
             else { return nil }
             var classes: [LogClass] = []
@@ -133,7 +134,9 @@ enum MatchWire {
                 }
                 captures.append(LogCapture(classes: captured, pattern: RegexPattern(pattern, at: nowhere), keep: keep))
             }
-            let query = LogQuery(path: path, since: TimeSpan(milliseconds: since), classes: classes, examples: examples, captures: captures)
+            let query = LogQuery(
+                path: path, since: TimeSpan(milliseconds: since), classes: classes, examples: examples, captures: captures,
+                server: server.isEmpty ? nil : server)
             return .logWindow(query, timeout: TimeSpan(milliseconds: timeout))
         }
         guard let kind = MatchQuestion.Kind(rawValue: head[0]) else { return nil }

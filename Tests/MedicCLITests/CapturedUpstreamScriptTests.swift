@@ -11,20 +11,35 @@ import Testing
 /// read no log, and treat a hostile value as data.
 @Suite("nginx-502.yaml: the steps after the error log use what the log probe captured")
 struct CapturedUpstreamScriptTests {
-    @Test("upstream-targets tries the captured addresses beside nginx's own, IPv6 included; a value that is no address is dropped")
+    @Test(
+        "upstream-targets tries nginx's own addresses; captured ones nginx no longer names are said apart, untried; a value that is no address is dropped"
+    )
     func upstreamTargets() throws {
         let configured = try Self.closedPort()
         let failed = try Self.closedPort()
         let output = try run(
             "upstream-targets", config: "proxy_pass http://127.0.0.1:\(configured);",
             values: [
-                "FAILED_UPSTREAMS": "127.0.0.2:\(failed)\n[::1]:\(failed)\n$(touch /tmp/medic-pwned) x;y",
+                "FAILED_UPSTREAMS": "127.0.0.1:\(configured)\n127.0.0.2:\(failed)\n[::1]:\(failed)\n$(touch /tmp/medic-pwned) x;y",
                 "APP_HEALTH_URL": "http://127.0.0.1:\(configured)/health",
             ])
         #expect(output.contains("target 127.0.0.1:\(configured) not-listening\n"), "\(output)")
-        #expect(output.contains("target 127.0.0.2:\(failed) not-listening\n"), "\(output)")
-        #expect(output.contains("target [::1]:\(failed) "), "\(output)")
+        #expect(!output.contains("logged 127.0.0.1:\(configured) "), "\(output)")
+        #expect(output.contains("logged 127.0.0.2:\(failed) not-configured "), "\(output)")
+        #expect(output.contains("logged [::1]:\(failed) not-configured "), "\(output)")
+        #expect(!output.contains("target 127.0.0.2") && !output.contains("target [::1]"), "\(output)")
         #expect(!output.contains("pwned") && !FileManager.default.fileExists(atPath: "/tmp/medic-pwned"), "\(output)")
+    }
+
+    @Test("upstream-targets with nginx_site tries the site's server block's addresses only, not another site's")
+    func siteTargetsOnly() throws {
+        let site = try Self.closedPort()
+        let other = try Self.closedPort()
+        let output = try run(
+            "upstream-targets", config: "proxy_pass http://127.0.0.1:\(site); } location /shop { proxy_pass http://127.0.0.1:\(other);",
+            values: ["NGINX_SITE": "block=1 upstream=127.0.0.1:\(site)", "APP_HEALTH_URL": "http://127.0.0.1:\(site)/health"])
+        #expect(output.contains("the site's server block sends requests to (nginx -T, nginx_site):\n  127.0.0.1:\(site)\n"), "\(output)")
+        #expect(output.split(separator: "\n").filter { $0.hasPrefix("target ") } == ["target 127.0.0.1:\(site) not-listening"], "\(output)")
     }
 
     @Test("upstream-targets with nothing captured tries nginx's own addresses only")
