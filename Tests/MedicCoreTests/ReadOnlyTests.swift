@@ -37,7 +37,8 @@ struct ReadOnlyTests {
             "PYTHONUSERBASE=/tmp/u supervisorctl version", "export PYTHONHOME=/tmp/p", "f() { local SSLKEYLOGFILE=/tmp/k; }; f",
             "env HTTPS_PROXY=http://127.0.0.1:9 curl https://127.0.0.1/", "readonly TMPDIR=/tmp/t", "TERMINFO=/tmp/t ps",
             // TZ only in front of date itself.
-            "TZ=UTC ps", "export TZ=UTC; date", "env TZ=UTC date", "TZ=UTC /tmp/date", "TZ=UTC date; TZ=UTC sort log", "date() { sort log; }; TZ=UTC date",
+            "TZ=UTC ps", "export TZ=UTC; date", "env TZ=UTC date", "TZ=UTC /tmp/date", "TZ=UTC date; TZ=UTC sort log",
+            "date() { sort log; }; TZ=UTC date",
             // Exact on scalars: U+212A is not the function K; a combining mark after '-' leaves an option.
             "K() { :; }; \u{212A}", "head -\u{301}n 1 log", "find . -\u{301}delete",
             // awk: a backslash outside a string is a line continuation or nothing awks agree on.
