@@ -25,6 +25,14 @@ extension Validator {
         struct Question: Sendable, Hashable {
             var execution: Execution
             var location: SourceLocation
+
+            /// Hashes where the step is written, and not its execution: hashing a script's whole
+            /// text for every question asked and looked up costs more than the few executions one
+            /// place holds (a step's variants) cost to tell apart, which `==` still does in full.
+            func hash(into hasher: inout Hasher) {
+                hasher.combine(location.line)
+                hasher.combine(location.column)
+            }
         }
 
         /// Why each input's default is not a valid value for it (`InputDefinition.problem(with:)`),
@@ -80,6 +88,8 @@ extension Validator {
                     answers.questions.withLock { $0[index - patterns.count] = finding }
                 }
             }
+            out.patterns.reserveCapacity(out.patterns.count + patterns.count)
+            out.readOnly.reserveCapacity(out.readOnly.count + questions.count)
             for (index, answer) in answers.patterns.withLock({ $0 }).enumerated() {
                 guard let (compilation, findings) = answer else { continue }
                 out.patterns[patterns[index].source] = compilation
