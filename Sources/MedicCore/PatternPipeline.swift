@@ -6,7 +6,8 @@ import Synchronization
 /// Compiling is most of what validation costs (Swift's `Regex` takes tens of microseconds to
 /// parse a pattern), and reading a file is one core's work: so the loader hands each step's
 /// patterns over as soon as the step is read, a worker compiles them meanwhile, and the validator
-/// starts from what it finished (`Validator.prepared(for:compiled:)`). Each pattern is compiled
+/// starts from what it finished (`Validator.prepared(for:compiledMeanwhile:)`, which calls
+/// `finish()` only once it has listed its questions, so the worker goes on meanwhile). Each pattern is compiled
 /// exactly as the validator compiles it (`RegexPattern.compilation()`), only sooner; what the
 /// worker had not reached when reading ended is compiled with the rest of validation's questions.
 public final class PatternPipeline: Sendable {

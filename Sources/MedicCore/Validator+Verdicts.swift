@@ -25,6 +25,14 @@ extension Validator {
         struct Question: Sendable, Hashable {
             var execution: Execution
             var location: SourceLocation
+
+            /// Hashes where the step is written, and not its execution: hashing a script's whole
+            /// text for every question asked and looked up costs more than the few executions one
+            /// place holds (a step's variants) cost to tell apart, which `==` still does in full.
+            func hash(into hasher: inout Hasher) {
+                hasher.combine(location.line)
+                hasher.combine(location.column)
+            }
         }
 
         /// Why each input's default is not a valid value for it (`InputDefinition.problem(with:)`),
@@ -47,12 +55,26 @@ extension Validator {
         /// `matcher`, each default is matched against its input's pattern by it, one after the
         /// other once the patterns are compiled (its process started first, when there is a
         /// default to check, so that its start-up overlaps the compiling); without, here.
-        func adding(_ runbooks: [Runbook], matcher: (any PatternMatcher)?) -> Verdicts {
+        /// `compiled` (asked for once, after the questions are listed) holds patterns compiled
+        /// already, which are taken as they are.
+        func adding(
+            _ runbooks: [Runbook], matcher: (any PatternMatcher)?, compiled: () -> [String: RegexPattern.Compilation] = { [:] }
+        ) -> Verdicts {
             let runbooks = runbooks.filter { !asked.contains($0.path) }
-            guard !runbooks.isEmpty else { return self }
             var out = self
+            guard !runbooks.isEmpty else {
+                out.patterns.merge(compiled()) { old, _ in old }
+                return out
+            }
             out.asked.formUnion(runbooks.map(\.path))
-            let (patterns, defaults, questions) = unanswered(in: runbooks)
+            let listed = unanswered(in: runbooks)
+            let early = compiled()
+            out.patterns.merge(early) { old, _ in old }
+            // What was compiled already is not compiled again.
+            let left = listed.patterns.indices.filter { early[listed.patterns[$0].source] == nil }
+            let patterns = left.map { listed.patterns[$0] }
+            let defaults = left.map { listed.defaults[$0] }
+            let questions = listed.questions
             guard !patterns.isEmpty || !questions.isEmpty else { return out }
             if let matcher, defaults.contains(where: { !$0.isEmpty }) { matcher.prepare() }
             let answers = Answers(patterns: patterns.count, questions: questions.count)
@@ -80,6 +102,8 @@ extension Validator {
                     answers.questions.withLock { $0[index - patterns.count] = finding }
                 }
             }
+            out.patterns.reserveCapacity(out.patterns.count + patterns.count)
+            out.readOnly.reserveCapacity(out.readOnly.count + questions.count)
             for (index, answer) in answers.patterns.withLock({ $0 }).enumerated() {
                 guard let (compilation, findings) = answer else { continue }
                 out.patterns[patterns[index].source] = compilation

@@ -28,11 +28,17 @@ public struct Validator: Sendable {
     /// are known up front.
     /// `compiled` holds what patterns were found to compile to already (`PatternPipeline`).
     public func prepared(for runbooks: [Runbook], compiled: [String: RegexPattern.Compilation] = [:]) -> Validator {
+        prepared(for: runbooks, compiledMeanwhile: { compiled })
+    }
+
+    /// This validator prepared as `prepared(for:compiled:)` does, with `compiled` asked for once
+    /// the questions are listed (and before any is answered): a worker compiling patterns
+    /// meanwhile (`PatternPipeline.finish()`) goes on while they are listed.
+    public func prepared(for runbooks: [Runbook], compiledMeanwhile compiled: () -> [String: RegexPattern.Compilation]) -> Validator {
         // An input's pattern with a default to check is compiled beside that check (`Verdicts.adding`).
         let checked = Set(runbooks.flatMap { $0.inputs.compactMap { Self.checkedDefault(of: $0) == nil ? nil : $0.pattern?.source } })
-        var known = verdicts
-        known.patterns.merge(compiled.filter { !checked.contains($0.key) }) { old, _ in old }
-        return Validator(verdicts: known.adding(runbooks, matcher: matcher), matcher: matcher)
+        let verdicts = verdicts.adding(runbooks, matcher: matcher) { compiled().filter { !checked.contains($0.key) } }
+        return Validator(verdicts: verdicts, matcher: matcher)
     }
 
     /// Every problem in `bundle`, unsorted.

@@ -82,8 +82,9 @@ public struct RunbookLoader: Sendable {
             bundles.append((bundle, fresh))
         }
         // The costly answers for every runbook at once, so that they are shared out over every core together.
+        // The pipeline's worker goes on compiling while the questions are listed.
         let validator = Validator(matcher: matcher).prepared(
-            for: bundles.flatMap { entry in entry.fresh.compactMap { entry.bundle.runbooks[$0] } }, compiled: pipeline?.finish() ?? [:])
+            for: bundles.flatMap { entry in entry.fresh.compactMap { entry.bundle.runbooks[$0] } }, compiledMeanwhile: { pipeline?.finish() ?? [:] })
         diagnostics += Concurrently.map(bundles) { validator.validate($0.bundle, only: $0.fresh) }.flatMap(\.self)
         return Array(Set(diagnostics)).sortedForDisplay()
     }
