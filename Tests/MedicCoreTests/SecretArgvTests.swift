@@ -1,3 +1,4 @@
+import Foundation
 import MedicCore
 import MedicTestSupport
 import Testing
@@ -98,5 +99,26 @@ struct SecretArgvTests {
         // The block scalar's indicator is on line 12: the script's second line is line 14 (a block
         // scalar's lines are pointed at from column 1).
         #expect(leak.location.line == 14)
+    }
+
+    @Test("a discovery's script is read the same")
+    func discovery() throws {
+        var yaml = Self.runbook("echo ok")
+        yaml = yaml.replacingOccurrences(
+            of: "  host: {type: string, required: false}\n",
+            with: """
+                  host:
+                    type: string
+                    description: d
+                    discover:
+                      why: w
+                      script: lookup --token "$TOK"
+                      capture: '^(?<value>\\S+)$'
+
+                """)
+        let runbook = try TestSupport.parsed(yaml, path: "/rb/argv.yaml")
+        let found = Validator().validate(TestSupport.bundle(runbook)).filter { $0.message.contains("as an argument, where any user") }
+        let expected = "the discovery script of 'host' passes the secret 'tok' to 'lookup' as an argument, where any user can read it with ps"
+        #expect(found.map(\.message) == [expected])
     }
 }
