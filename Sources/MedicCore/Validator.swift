@@ -257,6 +257,7 @@ public struct Validator: Sendable {
             }
             if case .script(let text, let location) = step.execution {
                 out += placeholderWarnings(in: text, at: location.own, of: "the script of '\(id)'", values: defined, reaching: "inputs and captures")
+                out += secretArgvProblems(in: text, at: location, of: "the script of '\(id)'", secrets: secrets.sorted())
             }
             if let target = step.target { use(target, "the target of '\(id)'", secretsAllowed: false) }
             if case .host(let host) = step.placement { use(host, "the host of '\(id)'", secretsAllowed: false) }

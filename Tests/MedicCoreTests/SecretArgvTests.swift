@@ -1,0 +1,124 @@
+import Foundation
+import MedicCore
+import MedicTestSupport
+import Testing
+
+/// A secret reaches a script as an environment variable; handing it to a program as an argument
+/// puts it in that program's argv, where any user reads it with ps. Validation refuses that, and
+/// only that: a builtin of dash, an assignment or a here-document keeps it out of argv.
+@Suite("Secrets kept out of the argv of a script's programs")
+struct SecretArgvTests {
+    static func runbook(_ script: String, kind: String = "check") -> String {
+        let indented = script.split(separator: "\n", omittingEmptySubsequences: false).map { "      " + $0 }.joined(separator: "\n")
+        return """
+            medic: 1
+            id: argv
+            title: Argv
+            inputs:
+              tok: {type: secret}
+              host: {type: string, required: false}
+            steps:
+              look:
+                kind: \(kind)
+                title: Look
+                why: w
+                script: |
+            \(indented)
+                branches:
+                  - otherwise: done
+              done:
+                kind: conclusion
+                title: Done
+                why: w
+                outcome: resolved
+                cause: none
+            causes:
+              none: {title: "No fault found", description: "In this test, no fault found."}
+            """
+    }
+
+    static func leaks(_ script: String, kind: String = "check") throws -> [Diagnostic] {
+        let runbook = try TestSupport.parsed(Self.runbook(script, kind: kind), path: "/rb/argv.yaml")
+        return Validator().validate(TestSupport.bundle(runbook)).filter { $0.message.contains("as an argument, where any user can read it with ps") }
+    }
+
+    @Test(
+        "a secret in a program's argv is refused",
+        arguments: [
+            (#"timeout 3 tail -f /dev/null "$TOK" 2>/dev/null; echo done"#, "timeout"),
+            (#"prog "$TOK""#, "prog"),
+            (#"prog --pass="$TOK""#, "prog"),
+            (#"X=$TOK; prog "$X""#, "prog"),
+            (#"X="a${TOK}b"; Y=$X; prog "$Y""#, "prog"),
+            (#"env TOK2="$TOK" prog"#, "env"),
+            (#"read -r X <<EOF"# + "\n$TOK\nEOF\nprog \"$X\"", "prog"),
+            (#"X=$(printf '%s' "$TOK" | base64); prog "$X""#, "prog"),
+            (#"printf '%s' "$TOK" | { read -r X; prog "$X"; }"#, "prog"),
+            (#"for x in "$TOK"; do prog "$x"; done"#, "prog"),
+            (#"set -- "$TOK"; prog "$1""#, "prog"),
+            (#"f() { prog "$1"; }; f "$TOK""#, "prog"),
+            (#"export X="$TOK"; prog "$X""#, "prog"),
+            (#"echo "$(prog "$TOK")""#, "prog"),
+            (#"exec prog "$TOK""#, "prog"),
+            (#"command prog "$TOK""#, "prog"),
+            (#"eval "prog $TOK""#, "eval"),
+            (#"$CMD "$TOK""#, "$CMD"),
+            (#"if true; then prog "${TOK:-x}"; fi"#, "prog"),
+        ])
+    func refused(script: String, program: String) throws {
+        let found = try Self.leaks(script)
+        #expect(found.count == 1, "\(found)")
+        let leak = try #require(found.first)
+        #expect(leak.severity == .error)
+        #expect(leak.message.contains("passes the secret 'tok' to '\(program)' as an argument"))
+        #expect(leak.location.file == "/rb/argv.yaml")
+    }
+
+    @Test(
+        "a secret on standard input, in a builtin or in an assignment is allowed",
+        arguments: [
+            #"printf '%s' "$TOK" | prog --password-stdin"#,
+            "prog <<EOF\n$TOK\nEOF",
+            #"echo "$TOK" | prog"#,
+            #"test -n "$TOK" && [ "$TOK" != x ] && prog"#,
+            #"X=$TOK; printf '%s\n' "$X" | prog"#,
+            #"TOK2="$TOK" prog"#,
+            #"export TOKEN="$TOK"; prog"#,
+            #"prog "$HOST" "$OTHER""#,
+            #": "${TOK:?}"; prog"#,
+        ])
+    func allowed(script: String) throws {
+        #expect(try Self.leaks(script).isEmpty)
+    }
+
+    @Test("actions are read the same as checks, and the error points at the word")
+    func actionLocated() throws {
+        let found = try Self.leaks("echo start\nprog --pass=\"$TOK\"", kind: "action")
+        let leak = try #require(found.first)
+        #expect(found.count == 1)
+        // The block scalar's indicator is on line 12: the script's second line is line 14 (a block
+        // scalar's lines are pointed at from column 1).
+        #expect(leak.location.line == 14)
+    }
+
+    @Test("a discovery's script is read the same")
+    func discovery() throws {
+        var yaml = Self.runbook("echo ok")
+        yaml = yaml.replacingOccurrences(
+            of: "  host: {type: string, required: false}\n",
+            with: """
+                  host:
+                    type: string
+                    description: d
+                    discover:
+                      why: w
+                      script: lookup --token "$TOK"
+                      capture: '^(?<value>\\S+)$'
+
+                """)
+        let runbook = try TestSupport.parsed(yaml, path: "/rb/argv.yaml")
+        let found = Validator().validate(TestSupport.bundle(runbook)).filter { $0.message.contains("as an argument, where any user") }
+        let expected = "the discovery script of 'host' passes the secret 'tok' to 'lookup' as an argument, where any user can read it with ps"
+        #expect(found.map(\.message) == [expected])
+    }
+}
