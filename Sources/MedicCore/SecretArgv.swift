@@ -33,15 +33,7 @@ public enum SecretArgv {
     /// environment name (`TOK`) to its input's name (`tok`). A script the parser cannot read
     /// yields nothing here (the read-only proof of a check reports it).
     public static func leaks(in script: String, secrets: [String: String]) -> [Leak] {
-        // Every taint starts at an expansion that names a secret's variable, so a script whose text
-        // (line continuations joined, as the shell joins them) names none has nothing to find, and
-        // is not parsed again: most scripts of a runbook with a secret never read it.
-        // Compared by bytes, as the shell reads names: `$TOK` followed by a combining mark names TOK.
-        var joined = Array(script.utf8)
-        while let continuation = joined.firstRange(of: Array("\\\n".utf8)) { joined.removeSubrange(continuation) }
-        guard secrets.keys.contains(where: { joined.firstRange(of: Array($0.utf8)) != nil }), let parsed = try? ShellParser.parse(script) else {
-            return []
-        }
+        guard !secrets.isEmpty, let parsed = try? ShellParser.parse(script) else { return [] }
         var reader = Reader(script: parsed, tainted: secrets)
         reader.spread()
         reader.collect()

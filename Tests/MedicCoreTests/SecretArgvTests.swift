@@ -64,8 +64,6 @@ struct SecretArgvTests {
             (#"eval "prog $TOK""#, "eval"),
             (#"$CMD "$TOK""#, "$CMD"),
             (#"if true; then prog "${TOK:-x}"; fi"#, "prog"),
-            // The name as the shell reads it: ended by a byte that is no name's.
-            ("prog $TOK\u{301}", "prog"),
         ])
     func refused(script: String, program: String) throws {
         let found = try Self.leaks(script)
