@@ -604,23 +604,48 @@ public struct ShellParser {
         return .command(list)
     }
 
+    /// The first position at or after `position` that does not start a line continuation.
+    /// dash joins backslash-newline before it reads an expansion: `$TO\<newline>K`,
+    /// `${TO\<newline>K}` and `$\<newline>TOK` all expand TOK, so the parser reads what dash reads.
+    private func pastContinuations(_ position: Int) -> Int {
+        var i = position
+        while i + 1 < chars.count, chars[i] == "\\", chars[i + 1] == "\n" { i += 2 }
+        return i
+    }
+
+    private mutating func skipContinuations() { index = pastContinuations(index) }
+
+    /// The position after `text` if it is next, line continuations before and inside it skipped.
+    private func joinedEnd(of text: String) -> Int? {
+        var i = index
+        for c in text.unicodeScalars {
+            i = pastContinuations(i)
+            guard i < chars.count, chars[i] == c else { return nil }
+            i += 1
+        }
+        return i
+    }
+
     /// Reads an expansion at `$`, or returns nil when the `$` is literal.
     private mutating func dollar() throws(ShellSyntaxError) -> ShellWordPart? {
         let start = index
-        guard let next = peek() else { return nil }
+        let at = pastContinuations(index + 1)
+        guard at < chars.count else { return nil }
+        let next = chars[at]
         if next == "(" {
-            if peek(2) == "(" {
-                index += 3
+            let second = pastContinuations(at + 1)
+            if second < chars.count, chars[second] == "(" {
+                index = second + 1
                 // Nested like `$(…)`, each level a frame of the parser's own: bounded the same way.
                 depth += 1
                 defer { depth -= 1 }
                 guard depth < 200 else { throw error("the script nests too deeply") }
                 let inner = try parts(quoting: .arithmetic)
-                guard starts(with: "))") else { throw error("the arithmetic expansion opened here is not closed", at: start) }
-                index += 2
+                guard let end = joinedEnd(of: "))") else { throw error("the arithmetic expansion opened here is not closed", at: start) }
+                index = end
                 return .arithmetic(inner, offset: base + start)
             }
-            index += 2
+            index = at + 1
             depth += 1
             defer { depth -= 1 }
             guard depth < 200 else { throw error("the script nests too deeply") }
@@ -630,30 +655,41 @@ public struct ShellParser {
             return .command(list)
         }
         if next == "{" {
-            index += 2
+            index = at + 1
             depth += 1
             defer { depth -= 1 }
             guard depth < 200 else { throw error("the script nests too deeply") }
             var name = ""
             var length = false
-            if current == "#", let after = peek(), after != "}", !":-=?+%#".unicodeScalars.contains(after) || after == "#" && peek(2) == "}" {
+            skipContinuations()
+            let afterHash = pastContinuations(index + 1)
+            let after = afterHash < chars.count ? chars[afterHash] : nil
+            let third = pastContinuations(afterHash + 1)
+            if current == "#", let after, after != "}",
+                !":-=?+%#".unicodeScalars.contains(after) || after == "#" && third < chars.count && chars[third] == "}"
+            {
                 length = true
-                index += 1
+                index = afterHash
             }
             if let c = current, "@*#?-$!".unicodeScalars.contains(c) || Self.isDigit(c) && !Self.isName(String(c)) {
                 name = String(c)
                 index += 1
-                while name.first?.isNumber == true, let d = current, Self.isDigit(d) {
-                    name.unicodeScalars.append(d)
-                    index += 1
+                while name.first?.isNumber == true {
+                    let d = pastContinuations(index)
+                    guard d < chars.count, Self.isDigit(chars[d]) else { break }
+                    name.unicodeScalars.append(chars[d])
+                    index = d + 1
                 }
             } else {
-                while let c = current, Self.isNameCharacter(c) {
-                    name.unicodeScalars.append(c)
-                    index += 1
+                while true {
+                    let c = pastContinuations(index)
+                    guard c < chars.count, Self.isNameCharacter(chars[c]) else { break }
+                    name.unicodeScalars.append(chars[c])
+                    index = c + 1
                 }
             }
             guard !name.isEmpty else { throw error("'${' needs a parameter name", at: start) }
+            skipContinuations()
             if length {
                 guard current == "}" else { throw error("expected '}' after '${#\(name)'", at: start) }
                 index += 1
@@ -664,10 +700,10 @@ public struct ShellParser {
                 return .parameter(name: name, operator: nil, word: nil)
             }
             let operators = [":-", ":=", ":?", ":+", "%%", "##", "-", "=", "?", "+", "%", "#"]
-            guard let op = operators.first(where: { starts(with: $0) }) else {
+            guard let op = operators.first(where: { joinedEnd(of: $0) != nil }), let opEnd = joinedEnd(of: op) else {
                 throw error("'${\(name)' uses an expansion that is not POSIX", at: start)
             }
-            index += op.count
+            index = opEnd
             let wordStart = index
             let parts = try parts(quoting: .braceWord)
             guard current == "}" else { throw error("the '${' opened here is not closed", at: start) }
@@ -676,15 +712,17 @@ public struct ShellParser {
             return .parameter(name: name, operator: op, word: word)
         }
         if "@*#?-$!".unicodeScalars.contains(next) || Self.isDigit(next) {
-            index += 2
+            index = at + 1
             return .parameter(name: String(next), operator: nil, word: nil)
         }
         if next == "_" || Self.isLetter(next) {
-            index += 1
+            index = at
             var name = ""
-            while let c = current, Self.isNameCharacter(c) {
-                name.unicodeScalars.append(c)
-                index += 1
+            while true {
+                let c = pastContinuations(index)
+                guard c < chars.count, Self.isNameCharacter(chars[c]) else { break }
+                name.unicodeScalars.append(chars[c])
+                index = c + 1
             }
             return .parameter(name: name, operator: nil, word: nil)
         }

@@ -68,6 +68,8 @@ struct ReadOnlyTests {
             "echo a | xargs -I X echo X", "set -eu\nuptime", "k() { kubectl get pods; }; k", "date +%s", "k() { kubectl -n ns \"$@\"; }; k get pods",
             // A time written in the zone of the program whose log is read.
             "TZ=\"$tz\" date -d \"@$from\" '+%Y-%m-%d %H:%M:%S'",
+            // A line continuation inside a parameter's name, joined as dash joins it.
+            "echo \"${X\\\n:-none}\"",
         ])
     func passes(_ script: String) {
         #expect(ReadOnlyScript.problem(script) == nil, "\(script): \(ReadOnlyScript.problem(script)?.reason ?? "")")
@@ -78,6 +80,28 @@ struct ReadOnlyTests {
         #expect(ReadOnlyScript.problem("uptime\nsystemctl restart app")?.offset == 7)
         #expect(ReadOnlyScript.problem("$(echo docker) stop")?.reason.contains("computed at run time") == true)
         #expect(ReadOnlyScript.problem("nginx -s reload")?.reason == "nginx -s is not a read-only use Medic knows")
+    }
+
+    @Test("the parser joins a line continuation inside an expansion, as dash does")
+    func parserJoinsContinuationsInExpansions() throws {
+        let script = try ShellParser.parse(
+            "echo \"$TO\\\nK\" $\\\nTOK ${TO\\\nK} ${TOK:\\\n-x} ${#\\\nTOK} ${1\\\n0} $\\\n(\\\n(1+2)\\\n)")
+        guard case .simple(let command)? = script.list.items.first?.pipelines.first?.commands.first else {
+            Issue.record("not a simple command")
+            return
+        }
+        let expansions = command.words.dropFirst().map { word in
+            word.expansions.map { part -> String in
+                switch part {
+                case .parameter(let name, let op, _): "\(name)\(op ?? "")"
+                case .arithmetic: "arithmetic"
+                default: "other"
+                }
+            }
+        }
+        #expect(expansions == [["TOK"], ["TOK"], ["TOK"], ["TOK:-"], ["TOK#length"], ["10"], ["arithmetic"]])
+        // The read-only proof reads the same name: `${PA\<newline>TH:=…}` assigns PATH.
+        #expect(ReadOnlyScript.problem(": \"${PA\\\nTH:=/tmp}\"")?.reason.contains("PATH") == true)
     }
 
     @Test func parserReadsTheGrammar() throws {

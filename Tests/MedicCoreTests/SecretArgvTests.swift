@@ -64,6 +64,10 @@ struct SecretArgvTests {
             (#"eval "prog $TOK""#, "eval"),
             (#"$CMD "$TOK""#, "$CMD"),
             (#"if true; then prog "${TOK:-x}"; fi"#, "prog"),
+            // dash joins a line continuation before it reads a parameter's name.
+            ("curl -u \"$TO\\\nK\" http://127.0.0.1/", "curl"),
+            ("prog ${TO\\\nK}", "prog"),
+            ("prog \"$\\\nTOK\"", "prog"),
         ])
     func refused(script: String, program: String) throws {
         let found = try Self.leaks(script)
