@@ -19,15 +19,23 @@ public enum SecretArgv {
     }
 
     /// dash's builtins that run in the shell with no argv of their own and do not run their
-    /// arguments as code (`eval`, `trap`, `exec`, `command` are read apart).
+    /// arguments as code (`eval`, `trap`, `alias`, `exec`, `command` are read apart).
+    ///
+    /// `.` reads the file its operand names and runs it in the shell: a secret there names a file,
+    /// it reaches no program's argv, and the value itself never runs as code (dash's "cannot
+    /// open" message may print it, and what a step prints is masked like any output of it).
+    /// `source` is no builtin of dash: it looks a program named `source` up in PATH, so a secret
+    /// after it is a program's argument like any other.
     static let argvlessBuiltins: Set<String> = [
-        ".", ":", "[", "alias", "bg", "break", "cd", "chdir", "continue", "echo", "exit", "export", "false", "fc", "fg",
+        ".", ":", "[", "bg", "break", "cd", "chdir", "continue", "echo", "exit", "export", "false", "fc", "fg",
         "getopts", "hash", "jobs", "kill", "local", "printf", "pwd", "read", "readonly", "return", "set", "shift", "test",
         "times", "true", "type", "ulimit", "umask", "unalias", "unset", "wait",
     ]
 
-    /// Builtins that run their arguments as shell code: a secret there reaches whatever the code runs.
-    static let codeBuiltins: Set<String> = ["eval", "trap"]
+    /// Builtins that run their arguments as shell code: a secret there reaches whatever the code
+    /// runs. An alias's value is code too, run wherever the alias is used: a secret in an alias
+    /// definition is refused where it is written.
+    static let codeBuiltins: Set<String> = ["eval", "trap", "alias"]
 
     /// Each word of `script` that hands a secret to a program; `secrets` maps each secret's
     /// environment name (`TOK`) to its input's name (`tok`). A script the parser cannot read
@@ -45,6 +53,9 @@ public enum SecretArgv {
         /// Each variable that carries a secret, with that secret's input name.
         var tainted: [String: String]
         var functions: Set<String> = []
+        /// The names the script defines as aliases: a command named by one runs the alias's
+        /// value, whatever builtin or function it is named like.
+        var aliases: Set<String> = []
         var leaks: [Leak] = []
         var changed = false
         var collecting = false
@@ -57,6 +68,7 @@ public enum SecretArgv {
         /// Taints every variable filled from a tainted one, until nothing more is.
         mutating func spread() {
             functions = []
+            aliases = []
             collecting = false
             repeat {
                 changed = false
@@ -147,9 +159,13 @@ public enum SecretArgv {
         mutating func visit(_ list: ShellList, fed: String?) {
             for item in list.items {
                 for pipeline in item.pipelines {
-                    // What an earlier command of a pipeline writes, a `read` later in it reads.
-                    let piped = pipeline.commands.count > 1 ? secret(inAny: pipeline.commands) : nil
-                    for (index, command) in pipeline.commands.enumerated() { visit(command, fed: piped ?? (index == 0 ? fed : nil)) }
+                    // What an earlier command of a pipeline writes, a `read` or an `xargs` later in
+                    // it reads; what the list is fed, its first command may pass on (`cat`).
+                    var piped: String?
+                    for command in pipeline.commands {
+                        visit(command, fed: piped ?? fed)
+                        piped = piped ?? secret(in: command)
+                    }
                 }
             }
         }
@@ -240,11 +256,27 @@ public enum SecretArgv {
             guard let nameWord = words.first else { return }
             let name = nameWord.literal
             let operands = Array(words.dropFirst())
-            if let name, Self.isArgvless(name) || functions.contains(name) {
+            if name == "alias" {
+                for word in operands {
+                    let prefix = word.literalPrefix
+                    if let equals = prefix.firstIndex(of: "=") { aliases.insert(String(prefix[..<equals])) }
+                }
+            }
+            // An alias is expanded only as a command's first word, not after `exec` or `command`.
+            let aliased = name.map { aliases.contains($0) } == true && words.startIndex == command.words.startIndex
+            if let name, !aliased, Self.isArgvless(name) || functions.contains(name) {
                 fill(by: name, operands, command, fed: fed)
                 return
             }
             guard collecting else { return }
+            // xargs makes what it reads the arguments of the program it runs.
+            // A redirection of its standard input from a file or a here-document replaces what it is fed.
+            let ownInput = command.redirections.contains { ["<", "<<", "<<-", "<>"].contains($0.op) && ($0.descriptor ?? 0) == 0 }
+            if let xargs = SecretArgv.xargs(in: words), let input = secret(inRedirections: command.redirections) ?? (ownInput ? nil : fed),
+                let program = SecretArgv.xargsProgram(Array(words[(xargs + 1)...]))
+            {
+                leaks.append(Leak(secret: input, program: program, offset: words[xargs].offset))
+            }
             if let name, SecretArgv.codeBuiltins.contains(name) {
                 for word in operands { if let found = secret(in: word) { leaks.append(Leak(secret: found, program: name, offset: word.offset)) } }
                 return

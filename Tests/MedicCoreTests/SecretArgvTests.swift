@@ -68,6 +68,20 @@ struct SecretArgvTests {
             ("curl -u \"$TO\\\nK\" http://127.0.0.1/", "curl"),
             ("prog ${TO\\\nK}", "prog"),
             ("prog \"$\\\nTOK\"", "prog"),
+            // xargs makes what it reads the arguments of the program it runs (echo when none).
+            (#"printf '%s' "$TOK" | xargs prog"#, "prog"),
+            (#"printf '%s' "$TOK" | xargs -I{} prog {}"#, "prog"),
+            (#"printf '%s' "$TOK" | xargs -n 1 -0 prog --user"#, "prog"),
+            (#"printf '%s' "$TOK" | timeout 5 xargs -r prog"#, "prog"),
+            (#"printf '%s' "$TOK" | xargs"#, "echo"),
+            ("xargs prog <<EOF\n$TOK\nEOF", "prog"),
+            (#"X=$TOK; echo "$X" | { cat | xargs prog; }"#, "prog"),
+            // An alias's value is code, run where the alias is used.
+            ("alias p=\"prog $TOK\"\np", "alias"),
+            // A command named by an alias runs the alias's value, even when named like a builtin.
+            ("alias echo=prog\necho \"$TOK\"", "echo"),
+            // dash has no builtin `source`: it runs a program of that name.
+            (#"source "$TOK""#, "source"),
         ])
     func refused(script: String, program: String) throws {
         let found = try Self.leaks(script)
@@ -90,6 +104,14 @@ struct SecretArgvTests {
             #"export TOKEN="$TOK"; prog"#,
             #"prog "$HOST" "$OTHER""#,
             #": "${TOK:?}"; prog"#,
+            // What xargs reads is not the secret.
+            #"printf '%s' "$TOK" | xargs prog < /dev/null"#,
+            #"printf '%s' "$TOK" | xargs -a /etc/hosts prog"#,
+            #"echo x | xargs prog; printf '%s' "$TOK" | prog2"#,
+            #"printf '%s' "$TOK" | prog2 --password-stdin; xargs prog < /etc/hosts"#,
+            // `.` opens the file its operand names and runs it in the shell: no program's argv.
+            #". "$TOK""#,
+            #"alias ll='ls -l'; echo "$TOK""#,
         ])
     func allowed(script: String) throws {
         #expect(try Self.leaks(script).isEmpty)
