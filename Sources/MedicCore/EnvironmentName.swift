@@ -23,6 +23,17 @@ public enum EnvironmentName {
         environment.filter { problem($0.key) == nil }
     }
 
+    /// The names that change only how a program writes, orders or reads text and times: the
+    /// zone (TZ) and the locale's categories (LANG, LC_ALL, LC_COLLATE, …). Still refused as a
+    /// runbook variable's name (they would reach every step), a script may set them
+    /// (`ReadOnlyCommands.scriptAssignmentProblem`). Not among them: the names that make the C
+    /// library load files from a folder of the caller's choosing (TZDIR, LOCPATH, GCONV_PATH,
+    /// NLSPATH), nor LANGUAGE or TEXTDOMAINDIR, which pick message catalogs.
+    public static let displayOnly: Set<String> = [
+        "TZ", "LANG", "LC_ALL", "LC_CTYPE", "LC_COLLATE", "LC_NUMERIC", "LC_TIME", "LC_MONETARY", "LC_MESSAGES", "LC_PAPER", "LC_NAME",
+        "LC_ADDRESS", "LC_TELEPHONE", "LC_MEASUREMENT", "LC_IDENTIFICATION",
+    ]
+
     /// The shell's own variables (bash's EXECIGNORE hides programs from the PATH search,
     /// BASH_XTRACEFD and HISTFILE name where it writes), the C library's (locales, message
     /// catalogs, the resolver, malloc's tracing), and temporary folders, which `sort` writes to.

@@ -242,7 +242,10 @@ public enum ReadOnlyCommands {
                     while let first = command.first, let text = first.literal ?? Optional(first.prefix), let equals = text.firstIndex(of: "="),
                         ShellParser.isName(String(text[..<equals]))
                     {
-                        if let problem = ReadOnlyCommands.assignmentProblem(String(text[..<equals])) { return .failure(Refusal(problem)) }
+                        let value = first.literal.map { String($0[$0.index(after: equals)...]) }
+                        if let problem = ReadOnlyCommands.scriptAssignmentProblem(String(text[..<equals]), value: value) {
+                            return .failure(Refusal(problem))
+                        }
                         command.removeFirst()
                     }
                 }
@@ -386,21 +389,35 @@ public enum ReadOnlyCommands {
         }
     }
 
-    /// Why assigning `name` in front of one command (`NAME=value command …`, for that command
-    /// alone) is not safe, or nil. The one list (`assignmentProblem`) with a single exception:
-    /// `TZ=… date`, which reads a zone file and prints a time in it, and is the way a script
-    /// writes a time in the zone of the program whose log it reads. `command` is the command's
-    /// name as written, nil when it is not plain text.
-    public static func prefixAssignmentProblem(_ name: String, command: String?) -> String? {
-        if name == "TZ", command == "date" { return nil }
-        return assignmentProblem(name)
+    /// Why a script's own assignment of `name` to `value` (`NAME=value command …`, `export`,
+    /// `env NAME=…`, `local`, `read`, …) is not safe, or nil. `value` is the value as written, nil
+    /// when it is computed at run time; `export NAME` alone passes "" (it exports the value an
+    /// earlier assignment, held to this rule, or Medic gave it).
+    ///
+    /// The one list (`assignmentProblem`) with one exception: a name that changes only how a
+    /// program writes, orders or reads text and times (`EnvironmentName.displayOnly`: TZ, LANG,
+    /// LC_ALL, …) may be set in a script (`LC_ALL=C sort`, `TZ=UTC date`, `export LC_ALL=C`),
+    /// though never a runbook variable's name, which would reach every step. A locale named by
+    /// a path (`LC_ALL=/tmp/l`) makes the C library load its data from that folder, so a locale
+    /// name must be written out without a '/'; a zone is read from a zone file, data with no
+    /// code and naming no other file, so TZ may take any value (the zone of a process whose
+    /// log a check reads, from its environment).
+    public static func scriptAssignmentProblem(_ name: String, value: String?) -> String? {
+        guard EnvironmentName.displayOnly.contains(name) else { return assignmentProblem(name) }
+        if name == "TZ" { return nil }
+        guard let value else {
+            return "setting \(name) to a value computed at run time is refused: a locale named by a path loads its data from there "
+                + "(write the locale's name, such as C or C.UTF-8)"
+        }
+        if value.contains("/") { return "setting \(name) to '\(value)' is refused: a locale named by a path loads its data from there" }
+        return nil
     }
 
     /// Why assigning the variable `name` for a command is not safe, or nil. The one list of
-    /// names both a script's own assignments (`X=… cmd`, `export`, `env X=…`, `local`, `read`, …)
-    /// and a runbook variable's name (`EnvironmentName.problem`) are held to: a name the
-    /// programs read (`EnvironmentName.readProblem`: OPENSSL_CONF, PYTHONHOME, …) is refused
-    /// in both.
+    /// names both a script's own assignments (`scriptAssignmentProblem`, which lets the
+    /// display-only names through) and a runbook variable's name (`EnvironmentName.problem`) are
+    /// held to: a name the programs read (`EnvironmentName.readProblem`: OPENSSL_CONF,
+    /// PYTHONHOME, LC_ALL, …) is refused in both.
     public static func assignmentProblem(_ name: String) -> String? {
         if dangerousAssignments.contains(name) || name.hasPrefix("LD_") || name.hasPrefix("BASH_FUNC") || name.hasPrefix("SYSTEMD_")
             || name.hasPrefix("GIT_")

@@ -44,7 +44,7 @@ public enum ReadOnlyScript {
     static let bodyProofLimit = 2000
 
     /// Builtins that only read or change the shell's own state. `read`, `getopts` and `local`
-    /// assign the variables they name, held to `ReadOnlyCommands.assignmentProblem` like any
+    /// assign the variables they name, held to `ReadOnlyCommands.scriptAssignmentProblem` like any
     /// assignment (`nameProblem`); `hash` only without arguments (`hash -p FILE NAME` makes bash
     /// run FILE for NAME). `cd` is not among them: in another folder, a program may read a
     /// configuration from the working folder (`supervisorctl` reads ./supervisord.conf first).
@@ -124,12 +124,19 @@ public enum ReadOnlyScript {
             if !arg.singleField {
                 return "'\(name) \(arg.display)' may split into several words, one of them an assignment (quote it: \(variable)=\"…\")"
             }
-            if let reason = ReadOnlyCommands.assignmentProblem(variable) { return reason }
+            // `local NAME=value` assigns what is written; `read NAME`, `getopts`, `local NAME` what the script gets at run time.
+            let value = name == "local" ? arg.literal.flatMap(ReadOnlyScript.assignedValue) : nil
+            if let reason = ReadOnlyCommands.scriptAssignmentProblem(variable, value: value) { return reason }
             if !ShellParser.isName(variable) {
                 return "'\(name) \(arg.display)' names '\(variable)', which is not a plain variable name (bash evaluates an array subscript as code)"
             }
         }
         return nil
+    }
+
+    /// The value `NAME=value` assigns, nil when the text assigns nothing.
+    static func assignedValue(_ text: String) -> String? {
+        text.firstIndex(of: "=").map { String(text[text.index(after: $0)...]) }
     }
 
     /// Why `wait`'s arguments may assign a variable: bash's `wait -p NAME` sets NAME (an array
@@ -258,7 +265,7 @@ public enum ReadOnlyScript {
                 conditional += 1
                 defer { conditional -= 1 }
                 assigned.insert(name)
-                if let reason = ReadOnlyCommands.assignmentProblem(name) { fail(reason, 0) }
+                if let reason = ReadOnlyCommands.scriptAssignmentProblem(name, value: nil) { fail(reason, 0) }
                 for word in words ?? [] { self.word(word) }
                 list(body)
                 redirects(redirections)
@@ -288,9 +295,10 @@ public enum ReadOnlyScript {
         mutating func simple(_ command: ShellSimpleCommand) {
             for assignment in command.assignments {
                 assigned.insert(assignment.name)
-                // A function named like a program is not that program: its body gets the assignment.
-                let program = command.words.first?.literal.flatMap { functions.contains($0) ? nil : $0 }
-                if let reason = ReadOnlyCommands.prefixAssignmentProblem(assignment.name, command: program) { fail(reason, command.offset) }
+                // The same whatever the command: a program, a builtin or a function named like a program.
+                if let reason = ReadOnlyCommands.scriptAssignmentProblem(assignment.name, value: assignment.value.literal) {
+                    fail(reason, command.offset)
+                }
                 word(assignment.value)
             }
             for word in command.words { self.word(word) }
@@ -367,7 +375,9 @@ public enum ReadOnlyScript {
                         } else if !arg.singleField || text.startsExactly(with: "-") {
                             fail(
                                 "'\(name) \(arg.display)' may split into several words or is an option (quote it: \(variable)=\"…\")", command.offset)
-                        } else if let reason = ReadOnlyCommands.assignmentProblem(variable) {
+                        } else if let reason = ReadOnlyCommands.scriptAssignmentProblem(
+                            variable, value: arg.literal.map { ReadOnlyScript.assignedValue($0) ?? "" })
+                        {
                             fail(reason, command.offset)
                         }
                     }
@@ -407,7 +417,7 @@ public enum ReadOnlyScript {
                 case .command(let inner): list(inner)
                 case .parameter(let name, let op, _):
                     if op == "=" || op == ":=" { assigned.insert(name) }
-                    if op == "=" || op == ":=", let reason = ReadOnlyCommands.assignmentProblem(name) { fail(reason, word.offset) }
+                    if op == "=" || op == ":=", let reason = ReadOnlyCommands.scriptAssignmentProblem(name, value: nil) { fail(reason, word.offset) }
                 case .arithmetic(let inner, let offset):
                     if let reason = ReadOnlyScript.arithmeticProblem(inner) { fail(reason, offset) }
                 default: break

@@ -33,12 +33,16 @@ struct ReadOnlyTests {
             "systemctl --user restart app", "hostname evil", "exec > /tmp/x", "echo x >| /tmp/x", "printf -v x y", "set -- a; \"$@\"",
             "docker --config /tmp/c compose -f f down",
             // The names a runbook variable may not take (EnvironmentName): one list for both.
-            "env LC_ALL=C sort -u log", "export LC_ALL=C; sort log", "OPENSSL_CONF=/tmp/o.cnf curl http://127.0.0.1/",
+            "OPENSSL_CONF=/tmp/o.cnf curl http://127.0.0.1/",
             "PYTHONUSERBASE=/tmp/u supervisorctl version", "export PYTHONHOME=/tmp/p", "f() { local SSLKEYLOGFILE=/tmp/k; }; f",
             "env HTTPS_PROXY=http://127.0.0.1:9 curl https://127.0.0.1/", "readonly TMPDIR=/tmp/t", "TERMINFO=/tmp/t ps",
-            // TZ only in front of date itself.
-            "TZ=UTC ps", "export TZ=UTC; date", "env TZ=UTC date", "TZ=UTC /tmp/date", "TZ=UTC date; TZ=UTC sort log",
-            "date() { sort log; }; TZ=UTC date",
+            // The display-only names let through do not make the allowed programs allowed.
+            "TZ=UTC /tmp/date", "LC_ALL=C sort -o /tmp/x log",
+            // A locale named by a path, or computed, loads its data from where it names; the names
+            // that make the C library load files from a folder are no display-only names.
+            "LC_ALL=/tmp/l sort log", "env LANG=/tmp/l sort log", "export LC_COLLATE=\"$x\"; sort log", "LOCPATH=/tmp/l sort log",
+            "GCONV_PATH=/tmp/g sort log", "NLSPATH=/tmp/n sort log", "export TZDIR=/tmp/z; date", "LANGUAGE=de sort log", "LC_EVIL=x sort log",
+            "read LC_ALL; sort log",
             // Exact on scalars: U+212A is not the function K; a combining mark after '-' leaves an option.
             "K() { :; }; \u{212A}", "head -\u{301}n 1 log", "find . -\u{301}delete",
             // awk: a backslash outside a string is a line continuation or nothing awks agree on.
@@ -68,6 +72,10 @@ struct ReadOnlyTests {
             "echo a | xargs -I X echo X", "set -eu\nuptime", "k() { kubectl get pods; }; k", "date +%s", "k() { kubectl -n ns \"$@\"; }; k get pods",
             // A time written in the zone of the program whose log is read.
             "TZ=\"$tz\" date -d \"@$from\" '+%Y-%m-%d %H:%M:%S'",
+            // The display-only names, in front of any command or exported.
+            "LC_ALL=C sort log", "env LC_ALL=C sort -u log", "export LC_ALL=C; sort log", "TZ=UTC ps", "export TZ=UTC; date",
+            "env TZ=UTC date", "TZ=UTC date; TZ=UTC sort log", "date() { sort log; }; TZ=UTC date", "LANG=C.UTF-8 LC_COLLATE=C sort log",
+            "f() { local LC_ALL=C; sort log; }; f", "LC_ALL=C; export LC_ALL; sort log",
             // A line continuation inside a parameter's name, joined as dash joins it.
             "echo \"${X\\\n:-none}\"",
         ])

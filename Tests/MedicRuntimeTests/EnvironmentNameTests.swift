@@ -22,7 +22,8 @@ struct EnvironmentNameTests {
     }
 
     /// One list: every name refused as a runbook variable is refused as a script's own
-    /// assignment (`X=… cmd`, `export`, `env X=…`, `local`), and the reverse.
+    /// assignment (`X=… cmd`, `export`, `env X=…`, `local`), and the reverse; a display-only
+    /// name (LC_ALL) only with a value such as a path (below).
     @Test(
         "a script may set no name a runbook variable may not take, and the reverse",
         arguments: [
@@ -36,6 +37,31 @@ struct EnvironmentNameTests {
         for script in ["\(name)=/tmp/x ps", "export \(name)=/tmp/x; ps", "env \(name)=/tmp/x ps", "f() { local \(name)=/tmp/x; ps; }; f"] {
             #expect((ReadOnlyScript.problem(script) != nil) == refusedHere, "\(script)")
         }
+    }
+
+    /// TZ, LANG and LC_* change only how text and times are written and read: a runbook variable
+    /// may not take them (every step would get them), a script may set them, a locale by name.
+    @Test("display-only names: refused as a runbook variable's name, allowed in a script", arguments: ["TZ", "LANG", "LC_ALL", "LC_TIME"])
+    func displayOnly(_ name: String) {
+        #expect(EnvironmentName.problem(name.lowercased()) != nil, "\(name)")
+        #expect(ReadOnlyCommands.assignmentProblem(name) != nil, "\(name)")
+        for script in ["\(name)=C sort log", "export \(name)=C; sort log", "env \(name)=C sort log", "f() { local \(name)=C; sort log; }; f"] {
+            #expect(ReadOnlyScript.problem(script) == nil, "\(script): \(ReadOnlyScript.problem(script)?.reason ?? "")")
+        }
+    }
+
+    /// The names that load files from a folder of the caller's choosing, and a locale named by a
+    /// path, are refused for that reason, in front of any program.
+    @Test(
+        "names that load files stay refused in a script",
+        arguments: [
+            ("LOCPATH=/tmp/l sort log", "LOCPATH"), ("GCONV_PATH=/tmp/g sort log", "GCONV_PATH"), ("NLSPATH=/tmp/n sort log", "NLSPATH"),
+            ("export TZDIR=/tmp/z; date", "TZDIR"), ("LC_ALL=/tmp/l sort log", "LC_ALL"), ("env LANG=\"$X\" sort log", "LANG"),
+            ("LC_EVIL=x sort log", "LC_EVIL"), ("LANGUAGE=de sort log", "LANGUAGE"),
+        ])
+    func loadingNames(_ script: String, _ name: String) {
+        let reason = ReadOnlyScript.problem(script)?.reason ?? ""
+        #expect(reason.contains("setting \(name)"), "\(script): \(reason)")
     }
 
     @Test("a script run here gets no PATH from the invocation: the real cat runs, not the planted one")
