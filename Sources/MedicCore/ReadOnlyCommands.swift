@@ -397,20 +397,38 @@ public enum ReadOnlyCommands {
     /// The one list (`assignmentProblem`) with one exception: a name that changes only how a
     /// program writes, orders or reads text and times (`EnvironmentName.displayOnly`: TZ, LANG,
     /// LC_ALL, …) may be set in a script (`LC_ALL=C sort`, `TZ=UTC date`, `export LC_ALL=C`),
-    /// though never a runbook variable's name, which would reach every step. A locale named by
-    /// a path (`LC_ALL=/tmp/l`) makes the C library load its data from that folder, so a locale
-    /// name must be written out without a '/'; a zone is read from a zone file, data with no
-    /// code and naming no other file, so TZ may take any value (the zone of a process whose
-    /// log a check reads, from its environment).
+    /// though never a runbook variable's name, which would reach every step. A zone is read from
+    /// a zone file, data with no code and naming no other file, so TZ may take any value (the
+    /// zone of a process whose log a check reads, from its environment). A locale must be
+    /// written out, and be C, POSIX or a UTF-8 one (`isPlainLocale`): one named by a path
+    /// (`LC_ALL=/tmp/l`) makes the C library load its data from that folder, and in an encoding
+    /// such as Big5, GBK or Shift_JIS the second byte of a character may be `\` or `|`, so bash
+    /// (which reads the rest of the script in the locale exported) or awk and sed (which read
+    /// their program in it) would not read the text as the proof read it.
     public static func scriptAssignmentProblem(_ name: String, value: String?) -> String? {
         guard EnvironmentName.displayOnly.contains(name) else { return assignmentProblem(name) }
         if name == "TZ" { return nil }
         guard let value else {
-            return "setting \(name) to a value computed at run time is refused: a locale named by a path loads its data from there "
-                + "(write the locale's name, such as C or C.UTF-8)"
+            return "setting \(name) to a value computed at run time is refused: write the locale out (C, POSIX or a UTF-8 one such as C.UTF-8)"
         }
-        if value.contains("/") { return "setting \(name) to '\(value)' is refused: a locale named by a path loads its data from there" }
+        guard isPlainLocale(value) else {
+            return "setting \(name) to '\(value)' is refused: only C, POSIX or a UTF-8 locale (C.UTF-8, en_US.UTF-8) is allowed "
+                + "(a path loads locale data from there, and in another encoding a byte of a character may read as '\\' or '|')"
+        }
         return nil
+    }
+
+    /// Whether `value` names the C or POSIX locale or a UTF-8 one (`en_US.UTF-8`, `C.utf8`,
+    /// `de_DE.UTF-8@euro`), or is empty (the next variable decides); no path.
+    static func isPlainLocale(_ value: String) -> Bool {
+        let name = value.prefix { $0 != "@" }
+        let modifier = value.dropFirst(name.count)
+        guard value.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || "_-.@".contains($0)) }), !modifier.dropFirst().contains("@")
+        else { return false }
+        if value.isEmpty || name == "C" || name == "POSIX" { return true }
+        guard let dot = name.firstIndex(of: "."), dot != name.startIndex else { return false }
+        let codeset = name[name.index(after: dot)...].lowercased()
+        return (codeset == "utf-8" || codeset == "utf8") && !name[..<dot].contains(".")
     }
 
     /// Why assigning the variable `name` for a command is not safe, or nil. The one list of

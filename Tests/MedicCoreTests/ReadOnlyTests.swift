@@ -43,6 +43,9 @@ struct ReadOnlyTests {
             "LC_ALL=/tmp/l sort log", "env LANG=/tmp/l sort log", "export LC_COLLATE=\"$x\"; sort log", "LOCPATH=/tmp/l sort log",
             "GCONV_PATH=/tmp/g sort log", "NLSPATH=/tmp/n sort log", "export TZDIR=/tmp/z; date", "LANGUAGE=de sort log", "LC_EVIL=x sort log",
             "read LC_ALL; sort log",
+            // In Big5 or Shift_JIS a character's second byte may be '\\': bash and awk would read
+            // quotes the proof did not.
+            "export LC_ALL=zh_TW.BIG5; sort log", "LC_ALL=ja_JP.SJIS awk '{ print }' log", "LANG=zh_TW sort log",
             // Exact on scalars: U+212A is not the function K; a combining mark after '-' leaves an option.
             "K() { :; }; \u{212A}", "head -\u{301}n 1 log", "find . -\u{301}delete",
             // awk: a backslash outside a string is a line continuation or nothing awks agree on.
@@ -75,7 +78,8 @@ struct ReadOnlyTests {
             // The display-only names, in front of any command or exported.
             "LC_ALL=C sort log", "env LC_ALL=C sort -u log", "export LC_ALL=C; sort log", "TZ=UTC ps", "export TZ=UTC; date",
             "env TZ=UTC date", "TZ=UTC date; TZ=UTC sort log", "date() { sort log; }; TZ=UTC date", "LANG=C.UTF-8 LC_COLLATE=C sort log",
-            "f() { local LC_ALL=C; sort log; }; f", "LC_ALL=C; export LC_ALL; sort log",
+            "f() { local LC_ALL=C; sort log; }; f", "LC_ALL=C; export LC_ALL; sort log", "LC_ALL=en_US.UTF-8 sort log",
+            "LANG=de_DE.utf8@euro LC_TIME=POSIX sort log",
             // A line continuation inside a parameter's name, joined as dash joins it.
             "echo \"${X\\\n:-none}\"",
         ])
