@@ -68,6 +68,7 @@ struct SecretArgvTests {
             ("curl -u \"$TO\\\nK\" http://127.0.0.1/", "curl"),
             ("prog ${TO\\\nK}", "prog"),
             ("prog \"$\\\nTOK\"", "prog"),
+            ("read -r X <<EOF\n$TO\\\nK\nEOF\nprog \"$X\"", "prog"),
             // xargs makes what it reads the arguments of the program it runs (echo when none).
             (#"printf '%s' "$TOK" | xargs prog"#, "prog"),
             (#"printf '%s' "$TOK" | xargs -I{} prog {}"#, "prog"),
