@@ -19,7 +19,8 @@ public protocol Console: AnyObject {
     func readLine(prompt: String, completions: [String], fresh: Bool) -> ConsoleReply
     /// Records, in the session's screen recording, that `kept` was typed after `prompt`: the
     /// line in the form the session decided may be kept (a secret's value withheld). The console
-    /// never records a typed line itself: only the session knows what in it is secret.
+    /// never records a typed line itself: only the session knows what in it is secret. Without
+    /// a terminal nothing echoed the line, and this is also what puts it on screen: as kept.
     func recordTyped(_ kept: String, after prompt: String)
     /// Reads a secret with echo off, never through line editing or history; nil at end of input.
     func readSecret(prompt: String) -> String?
