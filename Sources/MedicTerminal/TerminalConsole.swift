@@ -97,6 +97,11 @@ public final class TerminalConsole: Console {
         screenTap?(prompt + TerminalText.sanitize(kept) + "\r\n")
     }
 
+    public func discardTypeahead() -> Bool {
+        guard isInteractive else { return false }
+        return medic_terminal_discard_input(STDIN_FILENO) > 0
+    }
+
     public func readSecret(prompt: String) -> String? {
         if Signals.takeStop() { return nil }
         guard isInteractive else {
