@@ -27,7 +27,9 @@ struct TypedSecretTests {
         try enter(terminal, "set tok=NewS3cretValue", expecting: "'tok' is secret: type `set tok`")
         try enter(terminal, "set TOK=HistLeak77", expecting: "did you mean 'tok'?")
         try enter(terminal, "SET tok=UpperLeak55", expecting: "'SET tok=\(Masking.mask)' is not")
-        try enter(terminal, "set note=KeptValue9", expecting: "note = KeptValue9")
+        // The action is put again with the new value, at a fresh prompt that discards what was
+        // typed before it appeared: `no` is typed once that prompt (the fifth) is on screen.
+        try enter(terminal, "set note=KeptValue9", expecting: "Run it? › ", times: 5)
         try enter(terminal, "no", expecting: "[exit 0]")
 
         let cast = try String(contentsOfFile: dir + "/s/session.cast", encoding: .utf8)
