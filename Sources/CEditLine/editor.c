@@ -251,7 +251,27 @@ void medic_editor_history_add(const char *line) {
     history(history_state, &event, H_ENTER, line);
 }
 
-void medic_terminal_discard_input(int fd) { tcflush(fd, TCIFLUSH); }
+int medic_terminal_discard_input(int fd) {
+    int pending = 0;
+    struct termios saved;
+    if (tcgetattr(fd, &saved) == 0 && (saved.c_lflag & ICANON)) {
+        /* In canonical mode the kernel counts only whole lines as waiting, yet a line begun and
+           not ended is discarded too: count it with canonical mode off for a moment. */
+        struct termios counting = saved;
+        counting.c_lflag &= ~(tcflag_t)ICANON;
+        counting.c_cc[VMIN] = 0;
+        counting.c_cc[VTIME] = 0;
+        if (tcsetattr(fd, TCSANOW, &counting) == 0) {
+            if (ioctl(fd, FIONREAD, &pending) != 0) pending = 0;
+            tcflush(fd, TCIFLUSH);
+            tcsetattr(fd, TCSANOW, &saved);
+            return pending;
+        }
+    }
+    if (ioctl(fd, FIONREAD, &pending) != 0) pending = 0;
+    tcflush(fd, TCIFLUSH);
+    return pending;
+}
 
 long medic_terminal_read_secret(int fd, char *buffer, unsigned long capacity) {
     if (capacity == 0) return -1;

@@ -104,8 +104,9 @@ public struct ActionRecord: Sendable, Hashable {
     public var batches: [BatchDecision] = []
     /// For a rollout: each host the journal names, in the set's order, and what became of it.
     /// The hosts of batches never put to anyone are named when the walk left the rollout (it
-    /// stopped, or the operator went back, went elsewhere or quit at a batch's confirmation, or
-    /// the input ended there); a run killed between batches leaves them unnamed.
+    /// stopped, or the operator went back, went elsewhere or quit at a batch's confirmation or
+    /// at the confirmation of the check after a batch, or the input ended or Medic was told to
+    /// stop there); a run killed outright (SIGKILL) between batches leaves them unnamed.
     public var hosts: [HostFate] = []
 
     /// Whether this is an action on a host set whose batches started running.

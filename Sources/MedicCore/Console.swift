@@ -19,8 +19,13 @@ public protocol Console: AnyObject {
     func readLine(prompt: String, completions: [String], fresh: Bool) -> ConsoleReply
     /// Records, in the session's screen recording, that `kept` was typed after `prompt`: the
     /// line in the form the session decided may be kept (a secret's value withheld). The console
-    /// never records a typed line itself: only the session knows what in it is secret.
+    /// never records a typed line itself: only the session knows what in it is secret. Without
+    /// a terminal nothing echoed the line, and this is also what puts it on screen: as kept.
     func recordTyped(_ kept: String, after prompt: String)
+    /// Discards whatever was typed at the terminal and not yet read by a prompt (keys pressed
+    /// while a step ran, or before the prompt was drawn); true when something was. Without a
+    /// terminal nothing is discarded: piped lines are meant to be read, one per prompt.
+    func discardTypeahead() -> Bool
     /// Reads a secret with echo off, never through line editing or history; nil at end of input.
     func readSecret(prompt: String) -> String?
     /// Remembers a line in the operator's history (already masked).
@@ -36,6 +41,8 @@ public protocol Console: AnyObject {
 extension Console {
     /// Nothing is recorded.
     public func recordTyped(_ kept: String, after prompt: String) {}
+    /// Nothing was typed ahead.
+    public func discardTypeahead() -> Bool { false }
     /// No width: nothing is wrapped.
     public var width: Int? { nil }
     /// Never told to stop.

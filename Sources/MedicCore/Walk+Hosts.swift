@@ -183,13 +183,23 @@ extension Walk {
         return finish(StepResult(hosts: rollout.results))
     }
 
-    /// The hosts a rollout waiting for its next batch's confirmation never reaches, when the
-    /// walk leaves it there undecided (`back`, `goto`, quit, a stop for want of a person): named
-    /// like those of a rollout that stopped, so every account of the run can say which hosts
-    /// were left untouched. Nothing else changes: `retry` and `resume` still go on from the
-    /// batches that passed.
+    /// The hosts a rollout between two batches never reaches, when the walk leaves it there
+    /// (`back`, `goto`, quit, a stop for want of a person, Medic told to stop): waiting for its
+    /// next batch's confirmation, or for the check after a batch (asked to confirm a check Medic
+    /// cannot prove read-only, or declined there). Named like those of a rollout that stopped, so
+    /// every account of the run can say which hosts were left untouched. Nothing else changes:
+    /// `retry` and `resume` still go on from the batches that passed.
     func leavingRollout(_ why: String) -> [WalkEffect] {
-        guard case .confirmation = pending, let rollout, rollout.done > 0, rollout.done < rollout.hosts.count else { return [] }
+        guard let rollout else { return [] }
+        if rollout.verifying {
+            // The batch ran; its check did not (a check that ran, or was cancelled, ended the wait).
+            let reached = rollout.done + rollout.nextBatch.count
+            guard reached < rollout.hosts.count else { return [] }
+            let check = currentStep?.batch?.verify.map { " (\($0.id))" } ?? ""
+            let reason = "the check after batch \(rollout.batchNumber)\(check) never ran: \(why)"
+            return [.rolloutStopped(stepID: currentStepID, reason: reason, notRun: Array(rollout.hosts.dropFirst(reached)))]
+        }
+        guard case .confirmation = pending, rollout.done > 0, rollout.done < rollout.hosts.count else { return [] }
         let reason = "batch \(rollout.batchNumber) was never approved: \(why)"
         return [.rolloutStopped(stepID: currentStepID, reason: reason, notRun: Array(rollout.hosts.dropFirst(rollout.done)))]
     }

@@ -41,6 +41,7 @@ public struct InputReview {
         let names = findings.filter { !$0.isSecret }.map(\.name)
         while true {
             // Tab offers what can be changed; the acceptance is typed whole, like an approval.
+            console.discardTypedAhead()
             let reply = console.readLine(
                 prompt: "accept these values? yes, or set NAME=VALUE › ", completions: names.map { "set \($0)=" }, fresh: true)
             guard case .line(let line) = reply else { return .stopped }

@@ -121,8 +121,10 @@ extension RunSession {
 
     func stalledPrompt(reason: String) -> [WalkEffect] {
         console.show("  What now? retry, skip, back, goto STEP, or quit (help lists everything)", .dim)
+        // Its commands move the walk (`skip`, `goto`, `retry`): nothing typed while the step ran
+        // is read here, though the prompt keeps the history and the operator's key bindings.
         let effects = ordinaryPrompt(
-            "medic › ", completions: completions(answers: []), fresh: false,
+            "medic › ", completions: completions(answers: []), fresh: false, discardingTypeahead: true,
             unanswered: {
                 let why = $0 == .hangUp ? "the terminal went away or Medic was told to stop after: \(reason)" : "input ended after: \(reason)"
                 // A stalled step waits on a person like a question; any other wait (after `set`) ends.
@@ -147,13 +149,14 @@ extension RunSession {
     /// prompt again without one),
     /// Ctrl-C clears the line (twice leaves), and `unanswered` says what the end of input or a
     /// hang-up (the reply given) leads to. With `fresh` (a question), what was typed before the
-    /// prompt appeared is discarded and the line is read without history, as at a confirmation.
+    /// prompt appeared is discarded and the line is read without history, as at a confirmation;
+    /// with `discardingTypeahead` (the command prompt), only what was typed before is discarded.
     func ordinaryPrompt(
-        _ prompt: String, completions: [String], fresh: Bool, unanswered: (ConsoleReply) -> [WalkEffect], unknown: (String) -> String?,
-        accept: (String) -> Acceptance
+        _ prompt: String, completions: [String], fresh: Bool, discardingTypeahead: Bool = false, unanswered: (ConsoleReply) -> [WalkEffect],
+        unknown: (String) -> String?, accept: (String) -> Acceptance
     ) -> [WalkEffect]? {
         while true {
-            let reply = readTyped(prompt: prompt, completions: completions, fresh: fresh)
+            let reply = readTyped(prompt: prompt, completions: completions, fresh: fresh, discardingTypeahead: discardingTypeahead)
             switch reply {
             case .line(let text):
                 interruptedOnce = false

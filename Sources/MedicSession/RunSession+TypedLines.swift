@@ -5,7 +5,13 @@ extension RunSession {
     /// Reads a line at `prompt`, then has the console record it as `kept` allows: the console
     /// never records a typed line itself, since only the session knows what in it is secret.
     /// Every prompt of a run reads through here.
-    func readTyped(prompt: String, completions: [String], fresh: Bool) -> ConsoleReply {
+    ///
+    /// A decision (`fresh`) and the command prompt (`discardingTypeahead`) read only what is
+    /// typed once they are on screen: keys pressed while a step ran are discarded, so they can
+    /// never become an answer, an approval, a `skip` or a `goto`; the operator is told when
+    /// something was.
+    func readTyped(prompt: String, completions: [String], fresh: Bool, discardingTypeahead: Bool = false) -> ConsoleReply {
+        if fresh || discardingTypeahead { console.discardTypedAhead() }
         let reply = console.readLine(prompt: prompt, completions: completions, fresh: fresh)
         if case .line(let text) = reply { console.recordTyped(kept(text).text, after: prompt) }
         return reply
@@ -30,5 +36,14 @@ extension RunSession {
             if known { return (masked, false) }
         }
         return (walk.masking.apply(String(line[...equals])) + Masking.mask, true)
+    }
+}
+
+extension Console {
+    /// Discards what was typed before a prompt appeared, and says so when something was: the
+    /// terminal echoed those keys, and the operator should not wonder why they did nothing.
+    func discardTypedAhead() {
+        guard discardTypeahead() else { return }
+        show("  (what was typed before this prompt was discarded: only what is typed at it counts)", .dim)
     }
 }

@@ -63,7 +63,7 @@ public final class TerminalConsole: Console {
     public func readLine(prompt: String, completions: [String], fresh: Bool) -> ConsoleReply {
         // Told to stop while a step or discovery ran: no prompt waits for an answer then.
         if Signals.takeStop() { return .hangUp }
-        guard isInteractive else { return readPlainLine(prompt: prompt, echo: true) }
+        guard isInteractive else { return readPlainLine(prompt: prompt, secret: false) }
         openEditor()
         if fresh { medic_terminal_discard_input(STDIN_FILENO) }
         setCompletions(completions)
@@ -87,14 +87,25 @@ public final class TerminalConsole: Console {
     }
 
     public func recordTyped(_ kept: String, after prompt: String) {
-        // Without a terminal the prompt was written (and recorded) before the line was read.
-        screenTap?((isInteractive ? prompt : "") + TerminalText.sanitize(kept) + "\r\n")
+        guard isInteractive else {
+            // Without a terminal the prompt was written (and recorded) before the line was read,
+            // and nothing echoed the line: it is put on screen here, as the session keeps it (a
+            // secret's value withheld), never as it was read.
+            write(TerminalText.sanitize(kept) + "\n")
+            return
+        }
+        screenTap?(prompt + TerminalText.sanitize(kept) + "\r\n")
+    }
+
+    public func discardTypeahead() -> Bool {
+        guard isInteractive else { return false }
+        return medic_terminal_discard_input(STDIN_FILENO) > 0
     }
 
     public func readSecret(prompt: String) -> String? {
         if Signals.takeStop() { return nil }
         guard isInteractive else {
-            guard case .line(let line) = readPlainLine(prompt: prompt, echo: false) else { return nil }
+            guard case .line(let line) = readPlainLine(prompt: prompt, secret: true) else { return nil }
             return line
         }
         write(prompt)
@@ -139,7 +150,10 @@ public final class TerminalConsole: Console {
 
     /// Reads a line from a non-terminal standard input, one byte at a time so that nothing
     /// after the line is consumed (a child never reads our stdin, but a later prompt does).
-    private func readPlainLine(prompt: String, echo: Bool) -> ConsoleReply {
+    /// The line is not echoed: a `secret` ends with a bare newline; any other line is put on
+    /// screen by `recordTyped`, in the form the session decided may be kept, since only the
+    /// session knows what in it is secret (`set TOK=••••`).
+    private func readPlainLine(prompt: String, secret: Bool) -> ConsoleReply {
         write(prompt)
         var bytes: [UInt8] = []
         var byte: UInt8 = 0
@@ -156,18 +170,17 @@ public final class TerminalConsole: Console {
                     write("\n")
                     return .endOfInput
                 }
-                // A line: the recording gets it from `recordTyped`, as the session keeps it.
-                if echo { StandardStreams.output.write("\n") } else { write("\n") }
+                // A line: the screen and the recording get it from `recordTyped`, as kept.
+                if secret { write("\n") }
                 return .line(String(decoding: bytes, as: UTF8.self))
             }
             if byte == 0x0A { break }
             bytes.append(byte)
         }
         if bytes.last == 0x0D { bytes.removeLast() }
-        let line = String(decoding: bytes, as: UTF8.self)
-        // The echo goes to the screen only: the recording gets the line from `recordTyped`.
-        if echo { StandardStreams.output.write(TerminalText.sanitize(line) + "\n") } else { write("\n") }
-        return .line(line)
+        // The screen and the recording get the line from `recordTyped`, as the session keeps it.
+        if secret { write("\n") }
+        return .line(String(decoding: bytes, as: UTF8.self))
     }
 
     private func paint(_ text: String, _ meaning: ScreenStyle) -> String {

@@ -202,4 +202,31 @@ struct DecisionTerminalTests {
         #expect(evidence.path.last == "done" && !evidence.path.contains("fix"), "\(evidence.path)")
         #expect(!FileManager.default.fileExists(atPath: dir + "/marker"))
     }
+
+    @Test("a command typed while a check runs is discarded at the medic › prompt, which says so once; only what is typed at the prompt counts")
+    func typeaheadAtTheCommandPrompt() throws {
+        let dir = try TestSupport.temporaryDirectory()
+        let command = "\(CommandLineTests.binary) run Tests/MedicCLITests/Fixtures/typeahead-command.yaml --transcript \(dir)/s"
+        let terminal = try Terminal(command, environment: ["XDG_STATE_HOME": dir, "NO_COLOR": "1"])
+        defer { terminal.close() }
+        try terminal.waitFor("sleep 3; printf")
+        // Typed during the check's sleep, before the prompt is on screen: it would end the run.
+        try terminal.type("goto done")
+        try terminal.send("Enter")
+        // And a line begun but not ended: it would be on the prompt's line, for Enter to send.
+        try terminal.type("skip")
+        try terminal.waitFor("medic › ")
+        Thread.sleep(forTimeInterval: 1.5)
+        let waiting = try terminal.screen()
+        let notice = "(what was typed before this prompt was discarded: only what is typed at it counts)"
+        #expect(!waiting.contains("[exit") && !waiting.contains("CONCLUSION"), "the typed-ahead goto moved nothing: \(waiting)")
+        #expect(waiting.components(separatedBy: notice).count == 2, "told once: \(waiting)")
+        let promptLine = waiting.split(separator: "\n").last { !$0.trimmingCharacters(in: .whitespaces).isEmpty }
+        #expect(promptLine?.trimmingCharacters(in: .whitespaces) == "medic ›", "the begun line is not on the prompt's: \(waiting)")
+        try enter(terminal, "quit", expecting: "[exit ")
+        let evidence = try SessionEvidence(directory: dir + "/s")
+        #expect(!evidence.path.contains("done"), "\(evidence.path)")
+        let commands = evidence.events.compactMap { if case .command(_, let text) = $0 { text } else { nil } }
+        #expect(commands == ["quit"], "only the command typed at the prompt: \(commands)")
+    }
 }

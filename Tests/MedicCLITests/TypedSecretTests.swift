@@ -27,7 +27,9 @@ struct TypedSecretTests {
         try enter(terminal, "set tok=NewS3cretValue", expecting: "'tok' is secret: type `set tok`")
         try enter(terminal, "set TOK=HistLeak77", expecting: "did you mean 'tok'?")
         try enter(terminal, "SET tok=UpperLeak55", expecting: "'SET tok=\(Masking.mask)' is not")
-        try enter(terminal, "set note=KeptValue9", expecting: "note = KeptValue9")
+        // The action is put again with the new value, at a fresh prompt that discards what was
+        // typed before it appeared: `no` is typed once that prompt (the fifth) is on screen.
+        try enter(terminal, "set note=KeptValue9", expecting: "Run it? › ", times: 5)
         try enter(terminal, "no", expecting: "[exit 0]")
 
         let cast = try String(contentsOfFile: dir + "/s/session.cast", encoding: .utf8)
@@ -41,6 +43,37 @@ struct TypedSecretTests {
         #expect(cast.contains("set TOK=\(Masking.mask)") && cast.contains("set tok=\(Masking.mask)"), "recorded masked")
         // A known non-secret variable's value is kept: the test could see a value if one were there.
         #expect(cast.contains("set note=KeptValue9") && history.contains("set note=KeptValue9"), "\(history)")
+    }
+
+    @Test("with standard input a pipe, a set line is echoed as kept: a secret's value, or a near miss's, is on no screen and in no file Medic writes")
+    func setLinesFromAPipe() throws {
+        let dir = try TestSupport.temporaryDirectory()
+        let values = ["PipedS3cretValue", "PipedLeak77", "PipedNear55"]
+        let lines = ["set tok=\(values[0])", "set TOK=\(values[1])", "sett tok=\(values[2])", "set note=KeptValue9"]
+        let run = try CommandLineTests().medic(
+            ["run", "Tests/MedicCLITests/Fixtures/piped-set.yaml", "--transcript", dir + "/s"], stdin: lines.joined(separator: "\n") + "\n",
+            environment: ["XDG_STATE_HOME": dir, "MEDIC_VAR_tok": "Given0Token"])
+        // The lines were read at the command prompt (the check's result takes no branch), then the input ended.
+        #expect(run.status == 7, "\(run.output)\n\(run.error)")
+        #expect(run.output.contains("medic › set tok=\(Masking.mask)"), "the secret's line is echoed, masked: \(run.output)")
+        #expect(run.output.contains("set TOK=\(Masking.mask)") && run.output.contains("sett tok=\(Masking.mask)"), "\(run.output)")
+        // A known non-secret's value is echoed: the test could see a value if one were there.
+        #expect(run.output.contains("medic › set note=KeptValue9"), "\(run.output)")
+        var files: [String] = []
+        if let walker = FileManager.default.enumerator(atPath: dir) {
+            for case let path as String in walker {
+                var isDirectory: ObjCBool = false
+                if FileManager.default.fileExists(atPath: dir + "/" + path, isDirectory: &isDirectory), !isDirectory.boolValue { files.append(path) }
+            }
+        }
+        #expect(files.contains("s/transcript.jsonl") && files.contains("s/transcript.md"), "\(files)")
+        for value in values + ["Given0Token"] {
+            #expect(!run.output.contains(value) && !run.error.contains(value), "on screen: \(value)\n\(run.output)\n\(run.error)")
+            for file in files {
+                let bytes = FileManager.default.contents(atPath: dir + "/" + file) ?? Data()
+                #expect(bytes.range(of: Data(value.utf8)) == nil, "\(file) holds \(value)")
+            }
+        }
     }
 
     @Test(

@@ -32,8 +32,9 @@ const char *medic_editor_read(const char *prompt, int decision, int *status);
 /* Adds a line to the in-memory history. */
 void medic_editor_history_add(const char *line);
 
-/* Discards anything typed but not yet read on `fd` (a terminal). */
-void medic_terminal_discard_input(int fd);
+/* Discards anything typed but not yet read on `fd` (a terminal), a line not yet ended included;
+   returns how many bytes were discarded. */
+int medic_terminal_discard_input(int fd);
 /* Reads a line from the terminal `fd` with echo off into `buffer` (NUL-terminated, no newline).
    Returns its length, or -1 at end of input, -2 when interrupted (Ctrl-C, SIGHUP, SIGTERM). */
 long medic_terminal_read_secret(int fd, char *buffer, unsigned long capacity);
