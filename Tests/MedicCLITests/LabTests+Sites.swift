@@ -34,12 +34,32 @@ extension LabTests {
                 ["curl", "-s", "-o", "/dev/null", "-w", "%{http_code}", "-H", "Host: shop.example", "http://127.0.0.1:\(port)/"], timeout: 30)
             try #require(curl.output == "502", "the other site should fail: \(curl.output)")
         }
+        // The other site keeps failing while Medic runs, so its refusals land in the
+        // verification's watch of the error log too: they are not the site's either.
+        let other = Process()
+        other.executableURL = URL(fileURLWithPath: "/bin/sh")
+        other.arguments = [
+            "-c",
+            "end=$(($(date +%s) + 240)); while [ \"$(date +%s)\" -lt \"$end\" ]; do "
+                + "curl -s -o /dev/null --max-time 5 -H 'Host: shop.example' http://127.0.0.1:\(port)/; sleep 0.5; done",
+        ]
+        other.standardOutput = FileHandle.nullDevice
+        other.standardError = FileHandle.nullDevice
+        try other.run()
+        defer {
+            kill(other.processIdentifier, SIGTERM)
+            other.waitUntilExit()
+        }
         let (_, screen, evidence) = try runUnattended(lab, flags: ["--yes"])
         let errorLog = evidence.output(of: "error-log") ?? ""
         #expect(
-            errorLog.contains("left out: 5 lines of other server blocks (server: shop.example); kept: lines naming server: medic-lab or none"),
+            errorLog.contains("lines of other server blocks (server: shop.example); kept: lines naming server: medic-lab or none"),
             "\(errorLog)")
         #expect(evidence.captured("refused") == "0", "\(errorLog)")
+        let watch = evidence.output(of: "verify-site/watch-log") ?? ""
+        #expect(
+            watch.contains("new error-log lines: 0") && watch.contains("(server: shop.example); kept: lines naming server: medic-lab or none"),
+            "the other site's errors during the watch were counted as the site's:\n\(watch)")
         #expect(!evidence.path.contains("upstream-targets") && evidence.end?.stepID == "no-fault-now", "\(evidence.path)\n\(screen)")
         #expect(!screen.contains(wrong), "the other site's address was named:\n\(screen)")
     }

@@ -107,6 +107,46 @@ struct OOMEvidenceScriptTests {
         #expect(!output.contains("verdict: own-limit ("), "\(output)")
     }
 
+    @Test(
+        "memory-limit: a container caught restarting (Docker reports Pid 0) is read again, and its new process inside its cgroup is the app's, not a sharer",
+        .enabled(
+            if: getuid() == 0 && FileManager.default.fileExists(atPath: "/sys/fs/cgroup/memory/cgroup.procs"),
+            "needs root and a cgroup v1 memory hierarchy"))
+    func restartingContainerNamesNoSharer() throws {
+        // A real memory cgroup named like the app container's, holding the container's new main
+        // process, already started while Docker still reports Pid 0 (status restarting).
+        let parent = "/medic-oomtest-restart-\(getpid())"
+        let cgroup = parent + "/" + Self.appID
+        let path = "/sys/fs/cgroup/memory" + cgroup
+        try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+        let app = Process()
+        app.executableURL = URL(fileURLWithPath: "/bin/sh")
+        app.arguments = ["-c", "echo $$ > \"$1/cgroup.procs\" && exec sleep 600", "sh", path]
+        try app.run()
+        defer {
+            _ = Glibc.kill(app.processIdentifier, SIGKILL)
+            app.waitUntilExit()
+            try? FileManager.default.removeItem(atPath: path)
+            try? FileManager.default.removeItem(atPath: "/sys/fs/cgroup/memory" + parent)
+        }
+        var joined = false
+        for _ in 0..<50 where !joined {
+            joined = ((try? String(contentsOfFile: path + "/cgroup.procs", encoding: .utf8)) ?? "").contains("\(app.processIdentifier)")
+            if !joined { Thread.sleep(forTimeInterval: 0.1) }
+        }
+        try #require(joined, "the app's process did not join \(path)")
+        // Docker's first answer is Pid 0 (restarting); the next names the new process.
+        let pid = """
+            n=$(cat "$TMPDIR/pid-reads" 2>/dev/null || echo 0); echo $((n + 1)) > "$TMPDIR/pid-reads"
+            if [ "$n" -lt 1 ]; then p=0 st=restarting; else p=\(app.processIdentifier) st=running; fi
+            case "$*" in *'{{.State.Status}}'*) echo "$p $st" ;; *) echo "$p" ;; esac
+            """
+        let output = try run("memory-limit", runtime: "docker", values: ["OOM_MEMCG": cgroup, "VICTIM_MEMCG": cgroup], dockerPid: pid)
+        #expect(output.contains("holding 1 processes of the app and 0 others now"), "\(output)")
+        #expect(!output.contains("others inside it now:"), "\(output)")
+        #expect(output.contains("verdict: own-limit ("), "\(output)")
+    }
+
     @Test("memory-limit: the app container's own cgroup is its own limit; a parent cgroup is a shared one; a global OOM is the host's")
     func memoryVerdict() throws {
         let own = try run("memory-limit", runtime: "docker", values: ["OOM_MEMCG": "/docker/\(Self.appID)", "VICTIM_MEMCG": "/docker/\(Self.appID)"])
@@ -129,7 +169,11 @@ struct OOMEvidenceScriptTests {
 
     /// Runs step `stepID` of the shipped app-down.yaml (its script with the snippets it uses, as
     /// Medic runs it) with stand-ins for the programs that would read this machine's state.
-    func run(_ stepID: String, runtime: String, kernelLines: [String] = [], values: [String: String] = [:]) throws -> String {
+    /// `dockerPid` is the stand-in docker's answer to a `{{.State.Pid}}` read (shell text; it
+    /// sees its arguments as `$*` and a directory of its own as `$TMPDIR`): Pid 0 by default.
+    func run(
+        _ stepID: String, runtime: String, kernelLines: [String] = [], values: [String: String] = [:], dockerPid: String = "echo 0"
+    ) throws -> String {
         let (bundle, diagnostics) = RunbookLoader().loadBundle(TestSupport.repositoryRoot + "/runbooks/app-down.yaml")
         let runbook = try #require(bundle?.root, "\(diagnostics)")
         let step = try #require(runbook.step(stepID))
@@ -143,7 +187,9 @@ struct OOMEvidenceScriptTests {
             script: """
                 case "$*" in
                   *'{{.Id}}'*) echo \(Self.appID) ;;
-                  *'{{.State.Pid}}'*) echo 0 ;;
+                  *'{{.State.Pid}}'*)
+                \(dockerPid)
+                    ;;
                   *'{{.HostConfig.Memory}}'*) echo 134217728 ;;
                 esac
                 """)
@@ -160,7 +206,7 @@ struct OOMEvidenceScriptTests {
             ["/bin/sh", "-c", script],
             environment: [
                 "PATH": bin + ":/usr/bin:/bin", "RUNTIME": runtime, "APP_SERVICE": "app", "ERROR_WINDOW_SECONDS": "900",
-                "SUPERVISOR_CONF": dir + "/supervisord.conf", "COMPOSE_FILE": dir + "/compose.yaml",
+                "SUPERVISOR_CONF": dir + "/supervisord.conf", "COMPOSE_FILE": dir + "/compose.yaml", "TMPDIR": dir,
             ].merging(values) { $1 }, timeout: 30)
         #expect(ended.status == 0, "\(ended.output)")
         return ended.output
