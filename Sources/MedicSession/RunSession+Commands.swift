@@ -110,7 +110,16 @@ extension RunSession {
             console.show(
                 "  \(unverifiedActions.joined(separator: ", ")) ran, and no check has succeeded since: the fix is not verified. Type yes to quit anyway.",
                 .warning)
-            guard case .line("yes") = readTyped(prompt: "Quit? › ", completions: [], fresh: true) else {
+            let reply = readTyped(prompt: "Quit? › ", completions: [], fresh: true)
+            if reply == .hangUp {
+                // Told to stop (SIGTERM) or the terminal went away while asked: the run stops, as
+                // at any other prompt; staying would leave nobody at it.
+                let unverified = unverifiedActions.joined(separator: ", ")
+                let why = "the terminal went away or Medic was told to stop at the quit question (\(unverified) not verified)"
+                let stopped = walk.handle(.needsPerson(reason: why))
+                return .walk(stopped.isEmpty ? walk.handle(.abort(reason: why)) : stopped)
+            }
+            guard case .line("yes") = reply else {
                 console.show("  not quitting", .dim)
                 interruptedOnce = false
                 return .handled

@@ -89,6 +89,27 @@ struct DecisionTerminalTests {
         #expect(journal.confirmations.count == 1, "Ctrl-C declined nothing")
     }
 
+    @Test("SIGTERM at the quit question (an action not verified) stops the run; it does not stay, answered 'not quitting'")
+    func stopAtQuitQuestion() throws {
+        let dir = try TestSupport.temporaryDirectory()
+        let terminal = try run(dir, session: "s")
+        defer { terminal.close() }
+        try terminal.waitFor("Run it? › ")
+        try enter(terminal, "yes", expecting: "Leave marker B on the host")
+        try terminal.waitFor("Run it? › ", times: 2)
+        try terminal.send("C-c")
+        try terminal.waitFor("(Ctrl-C again, or quit, to leave)")
+        try terminal.send("C-c")
+        try terminal.waitFor("Quit? › ")
+        let medic = try #require(StopDuringDiscoveryTests.medicPid(transcript: dir + "/s"))
+        kill(medic, SIGTERM)
+        let screen = try terminal.waitFor("[exit ", timeout: 20)
+        #expect(!screen.contains("not quitting"), "\(screen)")
+        let journal = try SessionEvidence(directory: dir + "/s")
+        #expect(journal.end?.summary.contains("told to stop at the quit question") == true, "\(journal.end?.summary ?? "no end")")
+        #expect(!FileManager.default.fileExists(atPath: dir + "/b"), "nothing more ran")
+    }
+
     @Test("Ctrl-D at a confirmation or a question stops the run, needing a person; medic resume at a terminal goes on")
     func controlD() throws {
         let dir = try TestSupport.temporaryDirectory()
