@@ -20,7 +20,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 runs=${1:-11}
-swift build -c release --static-swift-stdlib --product medic >/dev/null
+[[ -n ${MEDIC_BENCH_NO_BUILD:-} ]] || swift build -c release --static-swift-stdlib --product medic >/dev/null
 medic=$PWD/.build/release/medic
 mkdir -p bench/out
 generated=bench/out/generated-1000.yaml

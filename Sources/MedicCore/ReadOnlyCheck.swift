@@ -24,6 +24,12 @@ public enum ReadOnlyCheck {
     /// Whether `execution` is provably read-only (`problem(_:at:)`), and whether it needs the
     /// writable file system to run.
     public static func examine(_ execution: Execution, at stepLocation: SourceLocation) -> Finding {
+        examine(execution, at: stepLocation, parsed: nil)
+    }
+
+    /// What `examine(_:at:)` finds, with a script's reading by the shell parser given when it
+    /// was read already (`ScriptReading`), so that it is not parsed again.
+    static func examine(_ execution: Execution, at stepLocation: SourceLocation, parsed: Result<ShellScript, ShellSyntaxError>?) -> Finding {
         switch execution {
         case .command(let argv):
             let arguments = argv.map(argument)
@@ -33,7 +39,7 @@ public enum ReadOnlyCheck {
                 sandboxWrite: ReadOnlyCommands.sandboxWrite(argv: arguments).map { ($0, location) },
                 configurationOperands: ReadOnlyCommands.configurationOperands(argv: arguments))
         case .script(let text, let location):
-            let examined = ReadOnlyScript.examine(text)
+            let examined = ReadOnlyScript.examine(parsed: parsed ?? Result { () throws(ShellSyntaxError) in try ShellParser.parse(text) })
             return Finding(
                 problem: examined.problem.map { ($0.reason, location.location(of: $0.offset, in: text)) },
                 sandboxWrite: examined.sandboxWrite.map { ($0.reason, location.location(of: $0.offset, in: text)) },

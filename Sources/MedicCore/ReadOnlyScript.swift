@@ -21,11 +21,18 @@ public enum ReadOnlyScript {
     public static func examine(
         _ script: String
     ) -> (problem: (reason: String, offset: Int)?, sandboxWrite: (reason: String, offset: Int)?, configurationOperands: [ConfigurationOperand]) {
+        examine(parsed: Result { () throws(ShellSyntaxError) in try ShellParser.parse(script) })
+    }
+
+    /// What `examine(_:)` finds, from the script as the shell parser read it (or why it could
+    /// not): a script parsed once serves this proof and `SecretArgv` both.
+    static func examine(
+        parsed reading: Result<ShellScript, ShellSyntaxError>
+    ) -> (problem: (reason: String, offset: Int)?, sandboxWrite: (reason: String, offset: Int)?, configurationOperands: [ConfigurationOperand]) {
         let parsed: ShellScript
-        do {
-            parsed = try ShellParser.parse(script)
-        } catch {
-            return (("Medic cannot read the script: \(error.message)", error.offset), nil, [])
+        switch reading {
+        case .success(let script): parsed = script
+        case .failure(let error): return (("Medic cannot read the script: \(error.message)", error.offset), nil, [])
         }
         // A first walk learns the names the script assigns and the functions it defines (every
         // definition, those inside function bodies too).

@@ -32,6 +32,13 @@ public enum SecretArgv {
         "times", "true", "type", "ulimit", "umask", "unalias", "unset", "wait",
     ]
 
+    /// The environment name of each of `secrets` (input names), mapped to the input's name: the
+    /// `secrets` argument of `leaks(in:secrets:)`. Of two inputs whose names differ only in case,
+    /// the first in sorted order names the variable.
+    public static func environmentNames(of secrets: Set<String>) -> [String: String] {
+        Dictionary(secrets.sorted().map { ($0.uppercased(), $0) }, uniquingKeysWith: { first, _ in first })
+    }
+
     /// Builtins that run their arguments as shell code: a secret there reaches whatever the code
     /// runs. An alias's value is code too, run wherever the alias is used: a secret in an alias
     /// definition is refused where it is written.
@@ -42,6 +49,12 @@ public enum SecretArgv {
     /// yields nothing here (the read-only proof of a check reports it).
     public static func leaks(in script: String, secrets: [String: String]) -> [Leak] {
         guard !secrets.isEmpty, let parsed = try? ShellParser.parse(script) else { return [] }
+        return leaks(in: parsed, secrets: secrets)
+    }
+
+    /// Each word of a script, as the shell parser read it, that hands a secret to a program.
+    static func leaks(in parsed: ShellScript, secrets: [String: String]) -> [Leak] {
+        guard !secrets.isEmpty else { return [] }
         var reader = Reader(script: parsed, tainted: secrets)
         reader.spread()
         reader.collect()
@@ -318,9 +331,13 @@ public enum SecretArgv {
 extension Validator {
     /// An error for each word of a script that hands one of `secrets` (input names) to a
     /// program as an argument (`SecretArgv`); `what` names the script ("the script of 'id'").
-    func secretArgvProblems(in text: String, at location: ScriptLocation, of what: String, secrets: [String]) -> [Diagnostic] {
-        let names = Dictionary(secrets.map { ($0.uppercased(), $0) }, uniquingKeysWith: { first, _ in first })
-        return SecretArgv.leaks(in: text, secrets: names).map { leak in
+    func secretArgvProblems(
+        in text: String, at location: ScriptLocation, of execution: Execution, writtenAt place: SourceLocation, what: String, secrets: Set<String>
+    ) -> [Diagnostic] {
+        let leaks =
+            verdicts.secretLeaks[Verdicts.Question(execution: execution, location: place)]
+            ?? SecretArgv.leaks(in: text, secrets: SecretArgv.environmentNames(of: secrets))
+        return leaks.map { leak in
             .error(
                 "\(what) passes the secret '\(leak.secret)' to '\(leak.program)' as an argument, where any user can read it with ps",
                 at: location.location(of: leak.offset, in: text),

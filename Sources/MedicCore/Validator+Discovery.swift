@@ -45,7 +45,9 @@ extension Validator {
                 }
                 if case .script(let text, let location) = discovery.execution {
                     out += placeholderWarnings(in: text, at: location.own, of: "the discovery script of '\(name)'", values: names, reaching: "inputs")
-                    out += secretArgvProblems(in: text, at: location, of: "the discovery script of '\(name)'", secrets: secrets.sorted())
+                    out += secretArgvProblems(
+                        in: text, at: location, of: discovery.execution, writtenAt: discovery.location, what: "the discovery script of '\(name)'",
+                        secrets: secrets)
                 }
                 patterns += discovery.captures
                 for capture in discovery.captures where compilation(of: capture).problem == nil && !groupNames(of: capture).contains("value") {

@@ -20,6 +20,10 @@ extension Validator {
         /// What each check's execution is found to do (`ReadOnlyCheck.examine`), by execution and
         /// where its step is written.
         var readOnly: [Question: ReadOnlyCheck.Finding] = [:]
+        /// Where each script of a runbook with a secret hands one to a program (`SecretArgv`), by
+        /// execution and where its step (or discovery) is written. A check's script is parsed
+        /// once for this and its read-only proof both.
+        var secretLeaks: [Question: [SecretArgv.Leak]] = [:]
 
         /// A check's execution to prove read-only, where its step (or discovery) is written.
         struct Question: Sendable, Hashable {
@@ -33,6 +37,15 @@ extension Validator {
                 hasher.combine(location.line)
                 hasher.combine(location.column)
             }
+        }
+
+        /// One execution to work on, where it is written: proven read-only (a check's), read
+        /// for secrets handed to programs (a script of a runbook with a secret: `secrets` maps
+        /// their environment names to input names), or both, on one parse of its script.
+        struct Work: Sendable {
+            var question: Question
+            var readOnly: Bool
+            var secrets: [String: String]
         }
 
         /// Why each input's default is not a valid value for it (`InputDefinition.problem(with:)`),
@@ -74,7 +87,7 @@ extension Validator {
             let left = listed.patterns.indices.filter { early[listed.patterns[$0].source] == nil }
             let patterns = left.map { listed.patterns[$0] }
             let defaults = left.map { listed.defaults[$0] }
-            let questions = listed.questions
+            let questions = listed.work
             guard !patterns.isEmpty || !questions.isEmpty else { return out }
             if let matcher, defaults.contains(where: { !$0.isEmpty }) { matcher.prepare() }
             let answers = Answers(patterns: patterns.count, questions: questions.count)
@@ -97,9 +110,9 @@ extension Validator {
                         answers.patterns.withLock { $0[index] = (compilation, findings) }
                     }
                 } else {
-                    let question = questions[index - patterns.count]
-                    let finding = ReadOnlyCheck.examine(question.execution, at: question.location)
-                    answers.questions.withLock { $0[index - patterns.count] = finding }
+                    let work = questions[index - patterns.count]
+                    let answer = Self.answer(work)
+                    answers.questions.withLock { $0[index - patterns.count] = answer }
                 }
             }
             out.patterns.reserveCapacity(out.patterns.count + patterns.count)
@@ -115,8 +128,24 @@ extension Validator {
                     out.defaults[input] = DefaultFinding(problem: problem)
                 }
             }
-            for (question, finding) in zip(questions, answers.questions.withLock { $0 }) { out.readOnly[question] = finding }
+            out.secretLeaks.reserveCapacity(out.secretLeaks.count + questions.count)
+            for (work, answer) in zip(questions, answers.questions.withLock { $0 }) {
+                guard let answer else { continue }
+                if let finding = answer.finding { out.readOnly[work.question] = finding }
+                if let leaks = answer.leaks { out.secretLeaks[work.question] = leaks }
+            }
             return out
+        }
+
+        /// What `work` asks, with its script parsed once for every question asked of it.
+        static func answer(_ work: Work) -> (finding: ReadOnlyCheck.Finding?, leaks: [SecretArgv.Leak]?) {
+            let execution = work.question.execution
+            var parsed: Result<ShellScript, ShellSyntaxError>?
+            if case .script(let text, _) = execution { parsed = Result { () throws(ShellSyntaxError) in try ShellParser.parse(text) } }
+            let finding = work.readOnly ? ReadOnlyCheck.examine(execution, at: work.question.location, parsed: parsed) : nil
+            // A script the parser cannot read hands nothing on here: its proof (or its run) says why.
+            let leaks = work.secrets.isEmpty ? nil : (try? parsed?.get()).map { SecretArgv.leaks(in: $0, secrets: work.secrets) } ?? []
+            return (finding, leaks)
         }
 
         /// The questions `runbooks` ask that these answers lack, each once: a pattern per
@@ -124,11 +153,11 @@ extension Validator {
         /// execution per distinct execution and place.
         private func unanswered(
             in runbooks: [Runbook]
-        ) -> (patterns: [RegexPattern], defaults: [[(InputDefinition, String)]], questions: [Question]) {
+        ) -> (patterns: [RegexPattern], defaults: [[(InputDefinition, String)]], work: [Work]) {
             var patterns: [RegexPattern] = []
             var position: [String: Int] = [:]
-            var questions: [Question] = []
-            var asked: Set<Question> = []
+            var work: [Work] = []
+            var asked: [Question: Int] = [:]
             // Sized up front: growing them step by step rehashes every question again and again.
             let steps = runbooks.reduce(0) { $0 + $1.steps.count }
             position.reserveCapacity(steps)
@@ -138,8 +167,20 @@ extension Validator {
                     position[pattern.source] = patterns.count
                     patterns.append(pattern)
                 }
-                for question in Validator.readOnlyQuestions(of: runbook) where readOnly[question] == nil && asked.insert(question).inserted {
-                    questions.append(question)
+                for question in Validator.readOnlyQuestions(of: runbook) where readOnly[question] == nil && asked[question] == nil {
+                    asked[question] = work.count
+                    work.append(Work(question: question, readOnly: true, secrets: [:]))
+                }
+                let secrets = Set(runbook.inputs.filter(\.isSecret).map(\.name))
+                guard !secrets.isEmpty else { continue }
+                let names = SecretArgv.environmentNames(of: secrets)
+                for question in Validator.scriptQuestions(of: runbook) where secretLeaks[question] == nil {
+                    if let index = asked[question] {
+                        work[index].secrets = names
+                    } else {
+                        asked[question] = work.count
+                        work.append(Work(question: question, readOnly: false, secrets: names))
+                    }
                 }
             }
             var defaults = [[(InputDefinition, String)]](repeating: [], count: patterns.count)
@@ -151,7 +192,7 @@ extension Validator {
                     defaults[index].append((input, value))
                 }
             }
-            return (patterns, defaults, questions)
+            return (patterns, defaults, work)
         }
     }
 
@@ -160,7 +201,7 @@ extension Validator {
         /// Each pattern's compilation, and the findings of the defaults checked against it when
         /// they were checked in process.
         let patterns: Mutex<[(RegexPattern.Compilation, [Verdicts.DefaultFinding])?]>
-        let questions: Mutex<[ReadOnlyCheck.Finding?]>
+        let questions: Mutex<[(finding: ReadOnlyCheck.Finding?, leaks: [SecretArgv.Leak]?)?]>
 
         init(patterns: Int, questions: Int) {
             self.patterns = Mutex(Array(repeating: nil, count: patterns))
@@ -219,6 +260,24 @@ extension Validator {
             // Each concrete form's (`Step.concreteForms`): every form is written where its step is.
             let executions = step.variants.map { $0.cases.compactMap(\.execution) } ?? [step.execution].compactMap { $0 }
             for execution in executions { questions.append(.init(execution: execution, location: step.location)) }
+        }
+        return questions
+    }
+
+    /// Every script of `runbook` (each step's, in each of its forms, and each discovery's), where
+    /// it is written: those `SecretArgv` reads when the runbook has a secret.
+    static func scriptQuestions(of runbook: Runbook) -> [Verdicts.Question] {
+        var questions: [Verdicts.Question] = []
+        for input in runbook.inputs {
+            if let discovery = input.discovery, case .script = discovery.execution {
+                questions.append(.init(execution: discovery.execution, location: discovery.location))
+            }
+        }
+        for step in runbook.steps {
+            let executions = step.variants.map { $0.cases.compactMap(\.execution) } ?? [step.execution].compactMap { $0 }
+            for execution in executions {
+                if case .script = execution { questions.append(.init(execution: execution, location: step.location)) }
+            }
         }
         return questions
     }

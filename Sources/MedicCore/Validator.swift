@@ -255,9 +255,10 @@ public struct Validator: Sendable {
                         .error("the 'since' of '\(id)' \(problem)", at: spec.since.location, hint: "write a duration (15m) or ${error_window}"))
                 }
             }
-            if case .script(let text, let location) = step.execution {
+            if let execution = step.execution, case .script(let text, let location) = execution {
                 out += placeholderWarnings(in: text, at: location.own, of: "the script of '\(id)'", values: defined, reaching: "inputs and captures")
-                out += secretArgvProblems(in: text, at: location, of: "the script of '\(id)'", secrets: secrets.sorted())
+                out += secretArgvProblems(
+                    in: text, at: location, of: execution, writtenAt: step.location, what: "the script of '\(id)'", secrets: secrets)
             }
             if let target = step.target { use(target, "the target of '\(id)'", secretsAllowed: false) }
             if case .host(let host) = step.placement { use(host, "the host of '\(id)'", secretsAllowed: false) }
