@@ -148,4 +148,67 @@ struct SecretArgvTests {
         let expected = "the discovery script of 'host' passes the secret 'tok' to 'lookup' as an argument, where any user can read it with ps"
         #expect(found.map(\.message) == [expected])
     }
+    /// The verdicts read a check's script for secrets on its read-only proof's parse, and every
+    /// other script of a runbook with a secret beside it: each variant of a step, an action and a
+    /// discovery is read, and each leak is told once, where its word is.
+    @Test("a secret handed to a program is found in each variant, an action and a discovery, once each and where it is written")
+    func everyPlaceAScriptIsWritten() throws {
+        let text = """
+            medic: 1
+            id: places
+            title: Places
+            inputs:
+              tok: {type: secret}
+              runtime: {type: choice, choices: [a, b], default: a}
+              found:
+                type: string
+                discover:
+                  why: w
+                  script: found-by "$TOK"
+                  capture: '^(?<value>\\S+)$'
+            steps:
+              look:
+                kind: check
+                title: Look
+                why: w
+                by: runtime
+                variants:
+                  a:
+                    script: look-a "$TOK"
+                  b:
+                    script: printf '%s' "$TOK" | look-b
+                branches:
+                  - otherwise: fix
+              fix:
+                kind: action
+                title: Fix
+                why: w
+                script: |
+                  echo fixing
+                  fixer "$TOK"
+                branches:
+                  - otherwise: done
+              done:
+                kind: conclusion
+                title: Done
+                why: w
+                outcome: resolved
+                cause: none
+            causes:
+              none: {title: "No fault found", description: "In this test, no fault found."}
+            """
+        let runbook = try TestSupport.parsed(text, path: "/rb/places.yaml")
+        let found = Validator().validate(TestSupport.bundle(runbook))
+            .filter { $0.message.contains("as an argument, where any user can read it with ps") }
+            .map { "\($0.location.line):\($0.location.column) \($0.message.prefix(while: { $0 != "," }))" }
+        // The action is read in both forms of the runbook (one per choice of runtime); `medic
+        // validate` lists a diagnostic once. A block scalar's line is known, its column is 1.
+        let places = Set(found).sorted()
+        #expect(
+            places == [
+                "11:24 the discovery script of 'found' passes the secret 'tok' to 'found-by' as an argument",
+                "21:24 the script of 'look' passes the secret 'tok' to 'look-a' as an argument",
+                "32:1 the script of 'fix' passes the secret 'tok' to 'fixer' as an argument",
+            ], "\(found)")
+    }
 }
