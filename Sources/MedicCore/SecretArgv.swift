@@ -16,6 +16,9 @@ public enum SecretArgv {
         public var program: String
         /// Where the word starts in the script (a character offset).
         public var offset: Int
+        /// Whether `xargs` hands it on: the secret reaches the program by xargs's standard input,
+        /// which xargs turns into the program's arguments (the word is `xargs`).
+        public var byXargs = false
     }
 
     /// dash's builtins that run in the shell with no argv of their own and do not run their
@@ -288,7 +291,7 @@ public enum SecretArgv {
             if let xargs = SecretArgv.xargs(in: words), let input = secret(inRedirections: command.redirections) ?? (ownInput ? nil : fed),
                 let program = SecretArgv.xargsProgram(Array(words[(xargs + 1)...]))
             {
-                leaks.append(Leak(secret: input, program: program, offset: words[xargs].offset))
+                leaks.append(Leak(secret: input, program: program, offset: words[xargs].offset, byXargs: true))
             }
             if let name, SecretArgv.codeBuiltins.contains(name) {
                 for word in operands { if let found = secret(in: word) { leaks.append(Leak(secret: found, program: name, offset: word.offset)) } }
@@ -338,10 +341,16 @@ extension Validator {
             verdicts.secretLeaks[Verdicts.Question(execution: execution, location: place)]
             ?? SecretArgv.leaks(in: text, secrets: SecretArgv.environmentNames(of: secrets))
         return leaks.map { leak in
-            .error(
-                "\(what) passes the secret '\(leak.secret)' to '\(leak.program)' as an argument, where any user can read it with ps",
+            guard leak.byXargs else {
+                return .error(
+                    "\(what) passes the secret '\(leak.secret)' to '\(leak.program)' as an argument, where any user can read it with ps",
+                    at: location.location(of: leak.offset, in: text),
+                    hint: "hand it on standard input: printf '%s' \"$\(leak.secret.uppercased())\" | …, or a here-document")
+            }
+            return .error(
+                "\(what) passes the secret '\(leak.secret)' to '\(leak.program)' as an argument, where any user can read it with ps: xargs makes what it reads the arguments of the program it runs",
                 at: location.location(of: leak.offset, in: text),
-                hint: "hand it on standard input: printf '%s' \"$\(leak.secret.uppercased())\" | …, or a here-document")
+                hint: "let '\(leak.program)' read the secret on its own standard input, without xargs, or from a here-document")
         }
     }
 }
