@@ -17,6 +17,7 @@
 #
 #   bash bench/validate-shipped.sh [RUNS]     (11 runs a case unless given)
 #   BASELINE=/tmp/medic-old bash bench/validate-shipped.sh
+#   MEDIC_BENCH_NO_BUILD=1 bash bench/validate-shipped.sh   (measures .build/release/medic as it is)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 runs=${1:-11}
