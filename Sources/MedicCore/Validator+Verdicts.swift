@@ -143,9 +143,10 @@ extension Validator {
             var parsed: Result<ShellScript, ShellSyntaxError>?
             if case .script(let text, _) = execution { parsed = Result { () throws(ShellSyntaxError) in try ShellParser.parse(text) } }
             let finding = work.readOnly ? ReadOnlyCheck.examine(execution, at: work.question.location, parsed: parsed) : nil
+            guard !work.secrets.isEmpty else { return (finding, nil) }
             // A script the parser cannot read hands nothing on here: its proof (or its run) says why.
-            let leaks = work.secrets.isEmpty ? nil : (try? parsed?.get()).map { SecretArgv.leaks(in: $0, secrets: work.secrets) } ?? []
-            return (finding, leaks)
+            guard case .success(let script) = parsed else { return (finding, []) }
+            return (finding, SecretArgv.leaks(in: script, secrets: work.secrets))
         }
 
         /// The questions `runbooks` ask that these answers lack, each once: a pattern per
@@ -252,32 +253,31 @@ extension Validator {
     /// Every execution of `runbook` that must be proven read-only: each check step's, in each of
     /// its forms, and each discovery's.
     static func readOnlyQuestions(of runbook: Runbook) -> [Verdicts.Question] {
-        var questions: [Verdicts.Question] = []
-        for input in runbook.inputs {
-            if let discovery = input.discovery { questions.append(.init(execution: discovery.execution, location: discovery.location)) }
-        }
-        for step in runbook.steps where step.kind == .check {
-            // Each concrete form's (`Step.concreteForms`): every form is written where its step is.
-            let executions = step.variants.map { $0.cases.compactMap(\.execution) } ?? [step.execution].compactMap { $0 }
-            for execution in executions { questions.append(.init(execution: execution, location: step.location)) }
-        }
-        return questions
+        questions(of: runbook, steps: { $0.kind == .check }, executions: { _ in true })
     }
 
     /// Every script of `runbook` (each step's, in each of its forms, and each discovery's), where
     /// it is written: those `SecretArgv` reads when the runbook has a secret.
     static func scriptQuestions(of runbook: Runbook) -> [Verdicts.Question] {
+        questions(of: runbook, steps: { _ in true }) {
+            if case .script = $0 { true } else { false }
+        }
+    }
+
+    /// Each discovery's execution and, of the steps `steps` keeps, each concrete form's
+    /// (`Step.concreteForms`: every form is written where its step is), those `executions` keeps.
+    private static func questions(
+        of runbook: Runbook, steps: (Step) -> Bool, executions keeps: (Execution) -> Bool
+    ) -> [Verdicts.Question] {
         var questions: [Verdicts.Question] = []
         for input in runbook.inputs {
-            if let discovery = input.discovery, case .script = discovery.execution {
+            if let discovery = input.discovery, keeps(discovery.execution) {
                 questions.append(.init(execution: discovery.execution, location: discovery.location))
             }
         }
-        for step in runbook.steps {
+        for step in runbook.steps where steps(step) {
             let executions = step.variants.map { $0.cases.compactMap(\.execution) } ?? [step.execution].compactMap { $0 }
-            for execution in executions {
-                if case .script = execution { questions.append(.init(execution: execution, location: step.location)) }
-            }
+            for execution in executions where keeps(execution) { questions.append(.init(execution: execution, location: step.location)) }
         }
         return questions
     }
