@@ -30,29 +30,72 @@ public enum ReadOnlyCheck {
     /// What `examine(_:at:)` finds, with a script's reading by the shell parser given when it
     /// was read already (`ScriptReading`), so that it is not parsed again.
     static func examine(_ execution: Execution, at stepLocation: SourceLocation, parsed: Result<ShellScript, ShellSyntaxError>?) -> Finding {
+        if let reading = reading(of: execution, parsed: parsed) { return reading.placed(in: execution, at: stepLocation) }
+        // GET and HEAD are safe methods (RFC 9110 §9.2.1); any other may change state on the
+        // server, whatever this server does with it: a login by POST is read-only only on the
+        // author's word (`read_only`).
+        if case .http(let spec) = execution, !Self.safeMethods.contains(spec.method) {
+            return Finding(problem: ("an HTTP \(spec.method) may change state on the server", spec.url.location))
+        }
+        // A TCP probe opens and closes a connection; a log probe only reads a file.
+        return Finding()
+    }
+
+    /// What the proof finds of a command's or a script's words alone, wherever they are
+    /// written: a script's findings at character offsets into its text, a command's at its
+    /// program's word (offset 0). Runbooks repeat checks word for word, so validation proves
+    /// each text once (`Validator.Verdicts`) and places the reading where each copy is written.
+    struct Reading: Sendable {
+        var problem: (reason: String, offset: Int)?
+        var sandboxWrite: (reason: String, offset: Int)?
+        var configurationOperands: [ConfigurationOperand] = []
+
+        /// This reading, of `execution`'s words, placed where `execution` is written: in its
+        /// script's text, or at its program's word (at `stepLocation` when it has none).
+        func placed(in execution: Execution, at stepLocation: SourceLocation) -> Finding {
+            let place: (Int) -> SourceLocation
+            switch execution {
+            case .script(let text, let location): place = { location.location(of: $0, in: text) }
+            case .command(let argv):
+                let location = argv.first?.location ?? stepLocation
+                place = { _ in location }
+            case .http, .tcp, .log: place = { _ in stepLocation }
+            }
+            return Finding(
+                problem: problem.map { ($0.reason, place($0.offset)) }, sandboxWrite: sandboxWrite.map { ($0.reason, place($0.offset)) },
+                configurationOperands: configurationOperands)
+        }
+    }
+
+    /// The words a reading depends on: a command's, as written, or a script's text; nil for a
+    /// probe, which has none to prove.
+    enum Words: Hashable, Sendable {
+        case command([String])
+        case script(String)
+
+        init?(_ execution: Execution) {
+            switch execution {
+            case .command(let argv): self = .command(argv.map(\.raw))
+            case .script(let text, _): self = .script(text)
+            case .http, .tcp, .log: return nil
+            }
+        }
+    }
+
+    /// The proof's reading of a command or a script (nil for a probe), with the script's
+    /// reading by the shell parser when it was read already.
+    static func reading(of execution: Execution, parsed: Result<ShellScript, ShellSyntaxError>?) -> Reading? {
         switch execution {
         case .command(let argv):
             let arguments = argv.map(argument)
-            let location = argv.first?.location ?? stepLocation
-            return Finding(
-                problem: ReadOnlyCommands.problem(argv: arguments).map { ($0, location) },
-                sandboxWrite: ReadOnlyCommands.sandboxWrite(argv: arguments).map { ($0, location) },
+            return Reading(
+                problem: ReadOnlyCommands.problem(argv: arguments).map { ($0, 0) },
+                sandboxWrite: ReadOnlyCommands.sandboxWrite(argv: arguments).map { ($0, 0) },
                 configurationOperands: ReadOnlyCommands.configurationOperands(argv: arguments))
-        case .script(let text, let location):
+        case .script(let text, _):
             let examined = ReadOnlyScript.examine(parsed: parsed ?? Result { () throws(ShellSyntaxError) in try ShellParser.parse(text) })
-            return Finding(
-                problem: examined.problem.map { ($0.reason, location.location(of: $0.offset, in: text)) },
-                sandboxWrite: examined.sandboxWrite.map { ($0.reason, location.location(of: $0.offset, in: text)) },
-                configurationOperands: examined.configurationOperands)
-        case .http(let spec):
-            // GET and HEAD are safe methods (RFC 9110 §9.2.1); any other may change state on the
-            // server, whatever this server does with it: a login by POST is read-only only on the
-            // author's word (`read_only`).
-            return Finding(
-                problem: Self.safeMethods.contains(spec.method) ? nil : ("an HTTP \(spec.method) may change state on the server", spec.url.location))
-        case .tcp, .log:
-            // A TCP probe opens and closes a connection; a log probe only reads a file.
-            return Finding()
+            return Reading(problem: examined.problem, sandboxWrite: examined.sandboxWrite, configurationOperands: examined.configurationOperands)
+        case .http, .tcp, .log: return nil
         }
     }
 

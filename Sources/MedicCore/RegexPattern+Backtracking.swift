@@ -8,6 +8,7 @@ extension RegexPattern {
     /// The first repeated group that holds an unbounded quantifier, as written (`(a+)+`); nil
     /// when there is none.
     public var nestedQuantifier: String? {
+        guard repeatsAGroup else { return nil }
         let characters = Array(source)
         // For each open group: where it starts, and whether it holds an unbounded quantifier.
         var groups: [(start: Int, unbounded: Bool)] = []
@@ -48,6 +49,19 @@ extension RegexPattern {
             index += 1
         }
         return nil
+    }
+
+    /// Whether a `)` is followed at once by `+`, `*` or `{`, as in every group repeated without
+    /// bound: both questions above find one only there, so a pattern without (most patterns) is
+    /// answered without reading it as characters. (A `)` and the quantifier after it are
+    /// characters of their own, so their bytes are next to each other too.)
+    private var repeatsAGroup: Bool {
+        var previous: UInt8 = 0
+        for byte in source.utf8 {
+            if previous == UInt8(ascii: ")"), byte == UInt8(ascii: "+") || byte == UInt8(ascii: "*") || byte == UInt8(ascii: "{") { return true }
+            previous = byte
+        }
+        return false
     }
 
     /// The group from `start` to its `)` at `close`, with the unbounded quantifier after it
@@ -115,6 +129,7 @@ extension RegexPattern {
     /// a quantified atom) is left out, so the answer errs towards silence there, and the
     /// matching process bounds what it misses.
     public var overlappingAlternatives: Overlap? {
+        guard repeatsAGroup else { return nil }
         let characters = Array(source)
         // Per open group: where it starts, each alternative's leading atoms and whether it was
         // read to its end, and whether the current alternative's run is still being read.

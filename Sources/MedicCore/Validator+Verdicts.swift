@@ -46,6 +46,38 @@ extension Validator {
             var question: Question
             var readOnly: Bool
             var secrets: [String: String]
+
+            /// What its answer depends on, wherever it is written: its words and what is asked of
+            /// them; nil for a probe, whose answer is its own.
+            var asking: Asking? {
+                ReadOnlyCheck.Words(question.execution).map { Asking(words: $0, readOnly: readOnly, secrets: secrets) }
+            }
+        }
+
+        /// The words of a piece of work and what is asked of them: runbooks repeat checks word for
+        /// word, and each copy is answered by the first, placed where the copy is written.
+        struct Asking: Hashable {
+            var words: ReadOnlyCheck.Words
+            var readOnly: Bool
+            var secrets: [String: String]
+        }
+
+        /// What answering a piece of work found, before it is placed where a copy is written.
+        struct Answer: Sendable {
+            /// Whether the read-only proof was asked.
+            var proved: Bool
+            /// The proof's reading of a command or a script, when the proof was asked.
+            var reading: ReadOnlyCheck.Reading?
+            /// Where the script hands a secret to a program, when that was asked.
+            var leaks: [SecretArgv.Leak]?
+
+            /// The proof's finding of `question` (a copy of the work answered, or the work
+            /// itself), placed where it is written; nil when no proof was asked.
+            func finding(of question: Question) -> ReadOnlyCheck.Finding? {
+                guard proved else { return nil }
+                return reading?.placed(in: question.execution, at: question.location)
+                    ?? ReadOnlyCheck.examine(question.execution, at: question.location)
+            }
         }
 
         /// Why each input's default is not a valid value for it (`InputDefinition.problem(with:)`),
@@ -89,9 +121,11 @@ extension Validator {
             let defaults = left.map { listed.defaults[$0] }
             let questions = listed.work
             guard !patterns.isEmpty || !questions.isEmpty else { return out }
+            // Each distinct piece of work is answered once; `answering[i]` is the one that answers `questions[i]`.
+            let (distinct, answering) = Self.distinct(questions)
             if let matcher, defaults.contains(where: { !$0.isEmpty }) { matcher.prepare() }
-            let answers = Answers(patterns: patterns.count, questions: questions.count)
-            DispatchQueue.concurrentPerform(iterations: patterns.count + questions.count) { index in
+            let answers = Answers(patterns: patterns.count, questions: distinct.count)
+            DispatchQueue.concurrentPerform(iterations: patterns.count + distinct.count) { index in
                 if index < patterns.count {
                     let pattern = patterns[index]
                     if defaults[index].isEmpty {
@@ -110,7 +144,7 @@ extension Validator {
                         answers.patterns.withLock { $0[index] = (compilation, findings) }
                     }
                 } else {
-                    let work = questions[index - patterns.count]
+                    let work = distinct[index - patterns.count]
                     let answer = Self.answer(work)
                     answers.questions.withLock { $0[index - patterns.count] = answer }
                 }
@@ -129,24 +163,49 @@ extension Validator {
                 }
             }
             out.secretLeaks.reserveCapacity(out.secretLeaks.count + questions.count)
-            for (work, answer) in zip(questions, answers.questions.withLock { $0 }) {
-                guard let answer else { continue }
-                if let finding = answer.finding { out.readOnly[work.question] = finding }
+            let answered = answers.questions.withLock { $0 }
+            for (work, index) in zip(questions, answering) {
+                guard let answer = answered[index] else { continue }
+                if let finding = answer.finding(of: work.question) { out.readOnly[work.question] = finding }
                 if let leaks = answer.leaks { out.secretLeaks[work.question] = leaks }
             }
             return out
         }
 
+        /// The distinct pieces of `work`, each the first of its copies (a probe is its own), and
+        /// for each piece of `work` the index of the one that answers it.
+        static func distinct(_ work: [Work]) -> (distinct: [Work], answering: [Int]) {
+            var distinct: [Work] = []
+            var answering: [Int] = []
+            var first: [Asking: Int] = [:]
+            answering.reserveCapacity(work.count)
+            for piece in work {
+                let asking = piece.asking
+                if let asking, let index = first[asking] {
+                    answering.append(index)
+                    continue
+                }
+                if let asking { first[asking] = distinct.count }
+                answering.append(distinct.count)
+                distinct.append(piece)
+            }
+            return (distinct, answering)
+        }
+
         /// What `work` asks, with its script parsed once for every question asked of it.
-        static func answer(_ work: Work) -> (finding: ReadOnlyCheck.Finding?, leaks: [SecretArgv.Leak]?) {
+        static func answer(_ work: Work) -> Answer {
             let execution = work.question.execution
             var parsed: Result<ShellScript, ShellSyntaxError>?
             if case .script(let text, _) = execution { parsed = Result { () throws(ShellSyntaxError) in try ShellParser.parse(text) } }
-            let finding = work.readOnly ? ReadOnlyCheck.examine(execution, at: work.question.location, parsed: parsed) : nil
-            guard !work.secrets.isEmpty else { return (finding, nil) }
+            var answer = Answer(proved: work.readOnly, reading: work.readOnly ? ReadOnlyCheck.reading(of: execution, parsed: parsed) : nil)
+            guard !work.secrets.isEmpty else { return answer }
             // A script the parser cannot read hands nothing on here: its proof (or its run) says why.
-            guard case .success(let script) = parsed else { return (finding, []) }
-            return (finding, SecretArgv.leaks(in: script, secrets: work.secrets))
+            guard case .success(let script) = parsed else {
+                answer.leaks = []
+                return answer
+            }
+            answer.leaks = SecretArgv.leaks(in: script, secrets: work.secrets)
+            return answer
         }
 
         /// The questions `runbooks` ask that these answers lack, each once: a pattern per
@@ -202,7 +261,7 @@ extension Validator {
         /// Each pattern's compilation, and the findings of the defaults checked against it when
         /// they were checked in process.
         let patterns: Mutex<[(RegexPattern.Compilation, [Verdicts.DefaultFinding])?]>
-        let questions: Mutex<[(finding: ReadOnlyCheck.Finding?, leaks: [SecretArgv.Leak]?)?]>
+        let questions: Mutex<[Verdicts.Answer?]>
 
         init(patterns: Int, questions: Int) {
             self.patterns = Mutex(Array(repeating: nil, count: patterns))

@@ -8,8 +8,11 @@ public struct RunbookLoader: Sendable {
         public var runbook: Runbook?
         /// Every problem found, errors and warnings.
         public var diagnostics: [Diagnostic]
-        /// The SHA-256 (hex) of the bytes that were parsed; nil when the file could not be read.
+        /// The SHA-256 (hex) of the bytes that were parsed; nil when the file could not be read,
+        /// or was read without a digest (`medic validate` has no use for one).
         public var sha256: String?
+        /// Whether the file's bytes could be read (as text, whatever they hold).
+        public var wasRead: Bool
     }
 
     /// What validation matches inputs' patterns over their defaults with (`Validator.matcher`):
@@ -22,11 +25,12 @@ public struct RunbookLoader: Sendable {
     }
 
     /// Loads and checks the shape of one file, without following `runbook` steps; with
-    /// `pipeline`, each step's patterns are handed to it as soon as the step is read.
-    public func loadFile(_ path: String, pipeline: PatternPipeline? = nil) -> Loaded {
+    /// `pipeline`, each step's patterns are handed to it as soon as the step is read. Without
+    /// `digest`, the bytes are not hashed (`sha256` is nil).
+    public func loadFile(_ path: String, pipeline: PatternPipeline? = nil, digest: Bool = true) -> Loaded {
         switch SourceFile.bytes(path) {
-        case .failure(let diagnostic): return Loaded(runbook: nil, diagnostics: [diagnostic])
-        case .success(let bytes): return parse(bytes: bytes, path: path, pipeline: pipeline)
+        case .failure(let diagnostic): return Loaded(runbook: nil, diagnostics: [diagnostic], wasRead: false)
+        case .success(let bytes): return parse(bytes: bytes, path: path, pipeline: pipeline, digest: digest)
         }
     }
 
@@ -35,16 +39,17 @@ public struct RunbookLoader: Sendable {
         parse(bytes: Array(text.utf8), path: path)
     }
 
-    func parse(bytes: [UInt8], path: String, pipeline: PatternPipeline? = nil) -> Loaded {
+    func parse(bytes: [UInt8], path: String, pipeline: PatternPipeline? = nil, digest: Bool = true) -> Loaded {
         let reader = NodeReader(file: path)
         // With a pipeline the file is read alone, and the digest is worked out on the other core
         // while this one parses (before the first step's patterns reach the pipeline's worker).
-        let digest = pipeline == nil ? Concurrently.Pending(done: SHA256.hex(of: bytes)) : Concurrently.Pending { SHA256.hex(of: bytes) }
+        let sha256: Concurrently.Pending<String>? =
+            if !digest { nil } else if pipeline == nil { .init(done: SHA256.hex(of: bytes)) } else { .init { SHA256.hex(of: bytes) } }
         guard let root = YAMLText.compose(bytes: bytes, reader: reader) else {
-            return Loaded(runbook: nil, diagnostics: reader.diagnostics, sha256: digest.value())
+            return Loaded(runbook: nil, diagnostics: reader.diagnostics, sha256: sha256?.value(), wasRead: true)
         }
         let runbook = RunbookDecoder(reader: reader, path: path, pipeline: pipeline).decode(root)
-        return Loaded(runbook: runbook, diagnostics: reader.diagnostics, sha256: digest.value())
+        return Loaded(runbook: runbook, diagnostics: reader.diagnostics, sha256: sha256?.value(), wasRead: true)
     }
 
     /// Loads a runbook and every runbook it calls, and validates them all.
@@ -63,12 +68,14 @@ public struct RunbookLoader: Sendable {
     /// does: each file is read and validated once however many of the others call it (a file
     /// reached by two spellings of its path counts once), and each problem is listed once, sorted.
     public func check(_ paths: [String]) -> [Diagnostic] {
-        var files = Files()
+        // Nothing is run, so no digest of what was read is needed.
+        var files = Files(digest: false)
         // The files named are read and parsed side by side up front; those they call, as they are found.
         let named = Array(Set(paths))
         // One file alone is read on one core: its steps' patterns are compiled on another meanwhile.
         let pipeline = named.count == 1 ? PatternPipeline() : nil
-        files.preloaded = Dictionary(uniqueKeysWithValues: zip(named, Concurrently.map(named) { loadFile($0, pipeline: pipeline) }))
+        files.preloaded = Dictionary(
+            uniqueKeysWithValues: zip(named, Concurrently.map(named) { loadFile($0, pipeline: pipeline, digest: false) }))
         var diagnostics: [Diagnostic] = []
         var bundles: [(bundle: RunbookBundle, fresh: [String])] = []
         var validated: Set<String> = []
@@ -91,6 +98,8 @@ public struct RunbookLoader: Sendable {
 
     /// The files read so far, by identity (`identity(of:)`), so that each is read once.
     private struct Files {
+        /// Whether each file's bytes are hashed (`Loaded.sha256`), for the bundle's digests.
+        var digest = true
         var loaded: [String: Loaded] = [:]
         /// Files read ahead, by the path as given: each is taken when that path is first read.
         var preloaded: [String: Loaded] = [:]
@@ -112,9 +121,9 @@ public struct RunbookLoader: Sendable {
         while let next = pending.popLast() {
             guard seen.insert(next).inserted else { continue }
             let identity = Files.identity(of: next)
-            let loaded = files.loaded[identity] ?? files.preloaded[next] ?? loadFile(next)
+            let loaded = files.loaded[identity] ?? files.preloaded[next] ?? loadFile(next, digest: files.digest)
             files.loaded[identity] = loaded
-            if next != path, loaded.sha256 != nil, loaded.diagnostics.hasErrors, !Self.looksLikeRunbook(next) {
+            if next != path, loaded.wasRead, loaded.diagnostics.hasErrors, !Self.looksLikeRunbook(next) {
                 // A called file that is no runbook at all: say so, and show nothing of it.
                 diagnostics.append(
                     .error(
