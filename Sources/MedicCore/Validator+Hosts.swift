@@ -4,7 +4,8 @@ extension Validator {
     /// batches whose check is not a host-set check.
     func hostProblems(_ runbook: Runbook) -> [Diagnostic] {
         var out: [Diagnostic] = []
-        let captureGroups = Set(
+        // The named groups of every step's captures, gathered only for a host set that takes one.
+        lazy var captureGroups = Set(
             runbook.steps.flatMap {
                 $0.captures.flatMap(groupNames(of:)) + ($0.variants?.cases.flatMap { $0.captures.flatMap(groupNames(of:)) } ?? [])
             })

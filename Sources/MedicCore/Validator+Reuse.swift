@@ -68,6 +68,7 @@ extension Validator {
 
     /// The outputs a runbook declares must be values it has; secrets never leave it.
     private func outputProblems(_ runbook: Runbook) -> [Diagnostic] {
+        guard !runbook.outputs.isEmpty else { return [] }
         var defined = Set(runbook.inputs.map(\.name))
         for step in runbook.steps { defined.formUnion(step.definedVariables(groupNames: groupNames(of:))) }
         var out: [Diagnostic] = []

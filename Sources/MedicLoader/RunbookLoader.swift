@@ -68,6 +68,10 @@ public struct RunbookLoader: Sendable {
     /// does: each file is read and validated once however many of the others call it (a file
     /// reached by two spellings of its path counts once), and each problem is listed once, sorted.
     public func check(_ paths: [String]) -> [Diagnostic] {
+        // Nearly every runbook has an input's default to check against its pattern, which the
+        // matching process does: it starts now, so that its start-up takes the core that reading
+        // the file leaves free (it ends with Medic, unasked, when no default needs it).
+        matcher?.prepare()
         // Nothing is run, so no digest of what was read is needed.
         var files = Files(digest: false)
         // The files named are read and parsed side by side up front; those they call, as they are found.
