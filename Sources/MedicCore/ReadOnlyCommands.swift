@@ -327,11 +327,14 @@ public enum ReadOnlyCommands {
 
     /// The program's name without its folder.
     private static func name(of path: String) -> String {
-        // Its last non-empty component, as `split(separator: "/").last` has it, without putting
-        // every component in an array: it is asked three times of every command proven.
-        guard let end = path.lastIndex(where: { $0 != "/" }) else { return path }
-        let start = path[..<end].lastIndex(of: "/").map { path.index(after: $0) } ?? path.startIndex
-        return String(path[start...end])
+        // Its last non-empty component, without putting every component in an array: it is asked
+        // three times of every command proven. The path is split at each '/' byte, as the kernel
+        // splits it (in UTF-8 that byte is never part of another character, while a '/' with a
+        // combining mark after it would be one `Character` of its own).
+        let bytes = path.utf8
+        guard let end = bytes.lastIndex(where: { $0 != UInt8(ascii: "/") }) else { return path }
+        let start = bytes[..<end].lastIndex(of: UInt8(ascii: "/")).map { bytes.index(after: $0) } ?? bytes.startIndex
+        return String(decoding: bytes[start...end], as: UTF8.self)
     }
 
     /// nginx's options: testing (`-t`, `-T`) and versions only; any other use starts a server.

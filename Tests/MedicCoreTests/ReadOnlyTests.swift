@@ -48,6 +48,8 @@ struct ReadOnlyTests {
             "export LC_ALL=zh_TW.BIG5; sort log", "LC_ALL=ja_JP.SJIS awk '{ print }' log", "LANG=zh_TW sort log",
             // Exact on scalars: U+212A is not the function K; a combining mark after '-' leaves an option.
             "K() { :; }; \u{212A}", "head -\u{301}n 1 log", "find . -\u{301}delete",
+            // A path is split at each '/', a combining mark after it or not: no program of these names is known.
+            "/usr/bin/\u{301}reboot", "/tmp/\u{301}/cat log",
             // awk: a backslash outside a string is a line continuation or nothing awks agree on.
             "awk 'BEGIN { x = 1 \\ y }'", "echo $((x=\u{301}1))",
         ])
