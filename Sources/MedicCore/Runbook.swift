@@ -76,6 +76,9 @@ public struct Runbook: Sendable, Hashable {
     /// The input named `name`.
     public func input(_ name: String) -> InputDefinition? { inputs.first { $0.name == name } }
 
+    /// The names of its secret inputs: values that never reach argv, the screen or a file.
+    public var secretNames: Set<String> { Set(inputs.filter(\.isSecret).map(\.name)) }
+
     /// The host set named `name`.
     public func hostSet(_ name: String) -> HostSetDefinition? { hostSets.first { $0.name == name } }
 

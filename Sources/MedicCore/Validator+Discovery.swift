@@ -4,7 +4,7 @@ extension Validator {
     func discoveryProblems(_ runbook: Runbook) -> [Diagnostic] {
         var out: [Diagnostic] = []
         let names = Set(runbook.inputs.map(\.name))
-        let secrets = Set(runbook.inputs.filter(\.isSecret).map(\.name))
+        let secrets = runbook.secretNames
         var patterns: [RegexPattern] = []
         for input in runbook.inputs {
             let name = input.name

@@ -231,7 +231,7 @@ extension Validator {
                     asked[question] = work.count
                     work.append(Work(question: question, readOnly: true, secrets: [:]))
                 }
-                let secrets = Set(runbook.inputs.filter(\.isSecret).map(\.name))
+                let secrets = runbook.secretNames
                 guard !secrets.isEmpty else { continue }
                 let names = SecretArgv.environmentNames(of: secrets)
                 for question in Validator.scriptQuestions(of: runbook) where secretLeaks[question] == nil {

@@ -205,7 +205,7 @@ public struct Validator: Sendable {
             for capture in step.hostCaptures { defined.formUnion([capture.name, capture.name + "_count"]) }
             if step.placement.isHostSet { defined.formUnion(["unreachable_hosts", "unreachable_hosts_count"]) }
         }
-        let secrets = Set(runbook.inputs.filter(\.isSecret).map(\.name))
+        let secrets = runbook.secretNames
         var out: [Diagnostic] = []
         func use(_ template: Template, _ what: @autoclosure () -> String, secretsAllowed: Bool) {
             for name in template.variables {
@@ -459,7 +459,7 @@ public struct Validator: Sendable {
         }
         // A secret handed over stays a secret: only a `type: secret` input of the called runbook,
         // whose steps are held to the secret rules (never in argv, a target or a host), may take it.
-        let secrets = Set(caller.inputs.filter(\.isSecret).map(\.name))
+        let secrets = caller.secretNames
         for (name, value) in call.with {
             guard let read = value.variables.first(where: secrets.contains), let input = callee.input(name), !input.isSecret else { continue }
             out.append(

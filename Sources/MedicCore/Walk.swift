@@ -337,7 +337,7 @@ public struct Walk: Sendable {
         }
         var values: [String: String] = [:]
         let given = Dictionary(call.with.map { ($0.name, render($0.value)) }, uniquingKeysWith: { a, _ in a })
-        let secrets = Set(currentRunbook.inputs.filter(\.isSecret).map(\.name))
+        let secrets = currentRunbook.secretNames
         let secretGiven = Set(call.with.filter { $0.value.variables.contains(where: secrets.contains) }.map(\.name))
         for input in callee.inputs {
             // The validator refuses a secret handed to an input that is not secret (the callee's
