@@ -31,14 +31,14 @@ struct DiscoveryDecoder {
                     hint: "write [\"nginx\", \"-T\"], or use 'script' when you need a shell")
             }
         } else if let script = fields["script"], let text = reader.string(script, "'script'") {
-            execution = .script(text, location: ScriptLocation(reader.location(script)))
+            execution = .script(text, location: reader.scriptLocation(script))
         }
         // The same expansion as a step's: what runs, and what the read-only proof reads, is the whole text.
         if let node = fields["uses"] {
             let reuse = ReuseDecoder(reader: reader)
             let prefix = reuse.text(of: reuse.uses(node), in: snippets)
             if case .script(let text, let location) = execution {
-                execution = .script(prefix.text + text, location: ScriptLocation(location.own, snippets: prefix.pieces))
+                execution = .script(prefix.text + text, location: ScriptLocation(location.own, indent: location.indent, snippets: prefix.pieces))
             } else if fields.has("command") {
                 reader.error("'uses' puts shell snippets before a script, and \(context) runs a command, not a script", at: node)
             }

@@ -16,6 +16,13 @@ final class NodeReader {
         SourceLocation(file: file, line: node.mark.line, column: node.mark.column)
     }
 
+    /// Where a script written as `node` is, its lines' indentation included when it is a literal
+    /// block scalar, so that a problem inside it is pointed at its column.
+    func scriptLocation(_ node: YAMLNode) -> ScriptLocation {
+        if case .scalar(let scalar) = node { return ScriptLocation(location(node), indent: scalar.blockIndent) }
+        return ScriptLocation(location(node))
+    }
+
     func error(_ message: String, at node: YAMLNode, hint: String? = nil) {
         diagnostics.append(.error(message, at: location(node), hint: hint))
     }

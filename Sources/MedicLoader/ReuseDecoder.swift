@@ -13,6 +13,8 @@ struct ReuseDecoder {
     struct Snippet {
         var text: String
         var location: SourceLocation?
+        /// The indentation of its text when written as a literal block scalar, else 0.
+        var indent = 0
         var uses: [(name: String, node: YAMLNode)]
     }
 
@@ -57,10 +59,12 @@ struct ReuseDecoder {
             if case .scalar = value {
                 snippet.text = reader.string(value, "the snippet '\(name)'") ?? ""
                 snippet.location = reader.location(value)
+                snippet.indent = reader.scriptLocation(value).indent
             } else if let fields = reader.fields(value, allowed: ["uses", "script"], in: "snippet '\(name)'") {
                 let script = fields.required("script")
                 snippet.text = script.flatMap { reader.string($0, "the script of snippet '\(name)'") } ?? ""
                 snippet.location = script.map { reader.location($0) }
+                snippet.indent = script.map { reader.scriptLocation($0).indent } ?? 0
                 snippet.uses = fields["uses"].map(uses) ?? []
             }
             table.byName[name] = snippet
@@ -118,7 +122,9 @@ struct ReuseDecoder {
             let own = snippet.text.hasSuffix("\n") ? snippet.text : snippet.text + "\n"
             text += own
             if let location = snippet.location {
-                pieces.append(ScriptLocation.Piece(location: location, lines: own.count { $0 == "\n" }, isBlock: snippet.text.hasSuffix("\n")))
+                pieces.append(
+                    ScriptLocation.Piece(
+                        location: location, lines: own.count { $0 == "\n" }, isBlock: snippet.text.hasSuffix("\n"), indent: snippet.indent))
             }
         }
         return (text, pieces)

@@ -186,7 +186,7 @@ struct StepDecoder {
                 reader.error("'command' must be a non-empty list of arguments", at: node)
             }
         } else if let node = fields["script"], let text = reader.string(node, "'script'") {
-            return .script(text, location: ScriptLocation(reader.location(node)))
+            return .script(text, location: reader.scriptLocation(node))
         } else if let node = fields["http"] {
             return ProbeDecoder(reader: reader).http(node).map(Execution.http)
         } else if let node = fields["tcp"] {
@@ -259,7 +259,8 @@ struct StepDecoder {
             if let node = fields["uses"] {
                 let prefix = ReuseDecoder(reader: reader).text(of: ReuseDecoder(reader: reader).uses(node), in: snippets)
                 if case .script(let text, let location) = variant.execution {
-                    variant.execution = .script(prefix.text + text, location: ScriptLocation(location.own, snippets: prefix.pieces))
+                    variant.execution = .script(
+                        prefix.text + text, location: ScriptLocation(location.own, indent: location.indent, snippets: prefix.pieces))
                 } else {
                     reader.error("'uses' puts shell snippets before a script, and \(variantContext) runs no script", at: node)
                 }
@@ -274,7 +275,7 @@ struct StepDecoder {
         let prefix = ReuseDecoder(reader: reader).text(of: uses, in: snippets)
         func prefixed(_ execution: Execution?) -> (Execution?, Bool) {
             guard case .script(let text, let location) = execution else { return (execution, false) }
-            return (.script(prefix.text + text, location: ScriptLocation(location.own, snippets: prefix.pieces)), true)
+            return (.script(prefix.text + text, location: ScriptLocation(location.own, indent: location.indent, snippets: prefix.pieces)), true)
         }
         var anyScript = false
         var changed: Bool

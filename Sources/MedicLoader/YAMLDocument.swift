@@ -17,6 +17,9 @@ final class YAMLDocument: Sendable {
         var mark: YAMLMark
         var start: Int32
         var count: Int32
+        /// A literal block scalar's indentation (the spaces taken off each line of its text); 0
+        /// for anything else.
+        var indent: Int32 = 0
     }
 
     let source: [UInt8]

@@ -51,6 +51,8 @@ struct YAMLScalar: Sendable {
     var string: String { document.string(of: index) }
     var style: Style { document.records[Int(index)].style }
     var mark: YAMLMark { document.records[Int(index)].mark }
+    /// A literal block scalar's indentation (`|`: the spaces taken off each line); 0 otherwise.
+    var blockIndent: Int { Int(document.records[Int(index)].indent) }
 }
 
 /// A block (`- a`) or flow (`[a, b]`) sequence.

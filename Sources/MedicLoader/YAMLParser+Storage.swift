@@ -2,7 +2,10 @@
 extension YAMLParser {
     mutating func store(_ span: ScalarSpan) -> Int32 {
         let start = span.written ? scanner.bytes.count + span.start : span.start
-        records.append(.init(kind: .scalar, style: span.style, mark: span.mark, start: Int32(start), count: Int32(span.end - span.start)))
+        records.append(
+            .init(
+                kind: .scalar, style: span.style, mark: span.mark, start: Int32(start), count: Int32(span.end - span.start),
+                indent: Int32(span.indent)))
         return Int32(records.count - 1)
     }
 

@@ -262,4 +262,6 @@ struct ScalarSpan {
     var style: YAMLScalar.Style
     var mark: YAMLMark
     var written: Bool
+    /// A literal block scalar's indentation; 0 for any other scalar.
+    var indent = 0
 }

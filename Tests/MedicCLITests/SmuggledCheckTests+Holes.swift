@@ -65,10 +65,15 @@ extension SmuggledCheckTests {
         try Self.runbook(script).write(toFile: folder + "/smuggled.yaml", atomically: true, encoding: .utf8)
         let validate = try medic(["validate", "smuggled.yaml"], in: folder)
         #expect(validate.status == 2, "\(script): \(validate.output)")
-        // At the script's line 1 (line 10 of the file), or at the line of a later command.
-        let located = #/^smuggled\.yaml:\d+:1: error: check 'look' must be provably read-only, but /#
+        // At the script's line 1 (line 10 of the file), or at the line of a later command, past
+        // the block's six spaces of indentation.
+        let located = #/^smuggled\.yaml:\d+:(?<column>\d+): error: check 'look' must be provably read-only, but /#
+        func isLocated(_ line: Substring) -> Bool {
+            guard let match = line.prefixMatch(of: located), let column = Int(match.column) else { return false }
+            return column > 6
+        }
         #expect(
-            validate.output.split(separator: "\n").contains { $0.prefixMatch(of: located) != nil && $0.contains(hole.reason) },
+            validate.output.split(separator: "\n").contains { isLocated($0) && $0.contains(hole.reason) },
             "\(script): \(validate.output)")
         let run = try medic(["run", "smuggled.yaml", "--dry-run", "--transcript", folder + "/session"], in: folder)
         #expect(run.status == 2, "\(script): \(run.output)")
@@ -178,7 +183,7 @@ extension SmuggledCheckTests {
         #expect(validate.status == 2, "\(validate.status): \(validate.output.prefix(500))")
         #expect(
             validate.output.contains(
-                "deep.yaml:10:1: error: check 'look' must be provably read-only, but Medic cannot read the script: "
+                "deep.yaml:10:\(opening == "${a:-" ? 1005 : 1006): error: check 'look' must be provably read-only, but Medic cannot read the script: "
                     + "the script nests too deeply"), "\(validate.output.prefix(500))")
     }
 
@@ -191,10 +196,12 @@ extension SmuggledCheckTests {
         let fanOut =
             "g() { echo; }; f() { " + String(repeating: "g; ", count: 10) + "}; h() { " + String(repeating: "f; ", count: 25) + "}; "
             + String(repeating: "h; ", count: 10)
-        for (script, reason) in [
-            ("f() { f; f; f; }; f", "the function 'f' calls itself too deeply to follow"),
-            ("f() { f; f; f; f; f; f; f; f; }; f", "the function 'f' calls itself too deeply to follow"),
-            (fanOut, "there are too many function calls to prove"),
+        // At the call that goes too deep or too far, past the block's six spaces: `f` in the
+        // body at offset 6, the first `g;` of `f`'s body at offset 21.
+        for (script, reason, column) in [
+            ("f() { f; f; f; }; f", "the function 'f' calls itself too deeply to follow", 13),
+            ("f() { f; f; f; f; f; f; f; f; }; f", "the function 'f' calls itself too deeply to follow", 13),
+            (fanOut, "there are too many function calls to prove", 28),
         ] {
             try Self.runbook(script).write(toFile: folder + "/calls.yaml", atomically: true, encoding: .utf8)
             let started = Date()
@@ -202,7 +209,7 @@ extension SmuggledCheckTests {
             let elapsed = Date().timeIntervalSince(started)
             #expect(validate.status == 2, "\(script): \(validate.output)")
             #expect(
-                validate.output.contains("calls.yaml:10:1: error: check 'look' must be provably read-only, but \(reason)"),
+                validate.output.contains("calls.yaml:10:\(column): error: check 'look' must be provably read-only, but \(reason)"),
                 "\(script): \(validate.output)")
             // Within a second on a quiet machine; generous under the load of parallel tests.
             #expect(elapsed < 10, "\(script): \(elapsed) s")

@@ -349,9 +349,11 @@ struct ReuseTests {
                 "\($0.location.line):\($0.location.column) " + ($0.message.contains("but 'rm' is not on Medic's list") ? "rm" : $0.message)
             }
         }
-        // Line 9 of the file is the second snippet's third line; line 20 the script's third.
-        #expect(try located("rm -f /tmp/x", "true") == ["9:1 rm"])
-        #expect(try located("true", "rm -f /tmp/x") == ["20:1 rm"])
+        // Line 9 of the file is the second snippet's third line, `rm` in column 7 (the block's
+        // four spaces of indentation, then two of the text's own); line 20 the script's third,
+        // `rm` past the block's six spaces.
+        #expect(try located("rm -f /tmp/x", "true") == ["9:7 rm"])
+        #expect(try located("true", "rm -f /tmp/x") == ["20:7 rm"])
     }
 
     @Test("a url input is read by the probe's own URL reader")

@@ -202,13 +202,14 @@ struct SecretArgvTests {
             .filter { $0.message.contains("as an argument, where any user can read it with ps") }
             .map { "\($0.location.line):\($0.location.column) \($0.message.prefix(while: { $0 != "," }))" }
         // The action is read in both forms of the runbook (one per choice of runtime); `medic
-        // validate` lists a diagnostic once. A block scalar's line is known, its column is 1.
+        // validate` lists a diagnostic once. In a block scalar the column is past its
+        // indentation (six spaces, then `fixer `).
         let places = Set(found).sorted()
         #expect(
             places == [
                 "11:24 the discovery script of 'found' passes the secret 'tok' to 'found-by' as an argument",
                 "21:24 the script of 'look' passes the secret 'tok' to 'look-a' as an argument",
-                "32:1 the script of 'fix' passes the secret 'tok' to 'fixer' as an argument",
+                "32:13 the script of 'fix' passes the secret 'tok' to 'fixer' as an argument",
             ], "\(found)")
     }
     @Test("a secret fed to xargs is told as xargs's doing, and the hint does not say to hand it on standard input, which the script does already")

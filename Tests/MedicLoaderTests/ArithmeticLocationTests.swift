@@ -5,8 +5,8 @@ import MedicTestSupport
 import Testing
 
 /// A refused `$((…))` is pointed at where it is written, the `$` of its `$((`, not at the start of
-/// the word that holds it: in a plain scalar the column, in a block scalar the line, when the word
-/// began earlier.
+/// the word that holds it, in a plain scalar and in a block scalar alike, when the word began
+/// earlier.
 @Suite("Where an arithmetic refusal points")
 struct ArithmeticLocationTests {
     static let runbook = """
@@ -55,9 +55,9 @@ struct ArithmeticLocationTests {
         // `    script: echo n=$(( APP_PORT ))`: the scalar starts at column 13, the word `n=…` at
         // 18, its `$((` at 20.
         #expect(location("plain") == "9:20", "\(found)")
-        // The word opens on the block's first line (17); its `$((` is on the next (a block
-        // scalar's lines are pointed at from column 1, its indentation not being kept).
-        #expect(location("block") == "18:1", "\(found)")
+        // The word opens on the block's first line (17); its `$((` is on the next, past the
+        // block's six spaces of indentation and `then `.
+        #expect(location("block") == "18:12", "\(found)")
         // `    script: echo "n=$(( x = 1 ))"`: the word starts at 18, its `$((` at 21.
         #expect(location("assigns") == "25:21", "\(found)")
         #expect(found.count == 3, "\(found)")

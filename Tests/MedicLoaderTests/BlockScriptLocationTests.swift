@@ -1,0 +1,67 @@
+import Foundation
+import MedicCore
+import MedicLoader
+import MedicTestSupport
+import Testing
+
+/// A problem inside a script written as a literal block scalar is pointed at its own line and
+/// column: the indentation the block takes off its lines is added back, whichever way the block
+/// is written (`|`, `|-` that strips the last line break, `|2` that gives the indentation, deeper
+/// lines keeping their extra spaces).
+@Suite("Where a problem in a block scalar's script points")
+struct BlockScriptLocationTests {
+    static let runbook = """
+        medic: 1
+        id: blocks
+        title: Blocks
+        steps:
+          keep:
+            kind: check
+            title: Keep
+            why: w
+            script: |
+              echo one
+                  rm -f /tmp/medic-a
+            branches:
+              - otherwise: strip
+          strip:
+            kind: check
+            title: Strip
+            why: w
+            script: |-
+              echo one
+              echo two; rm -f /tmp/medic-b
+            branches:
+              - otherwise: given
+          given:
+            kind: check
+            title: Given
+            why: w
+            script: |2
+                 rm -f /tmp/medic-c
+            branches:
+              - otherwise: done
+          done: {kind: conclusion, title: Done, why: w, outcome: no-fault, cause: none}
+        causes:
+          none: {title: "No fault found", description: "In this test, no fault found."}
+
+        """
+
+    @Test("each refusal's line and column are those of its `rm`")
+    func located() throws {
+        let folder = try TestSupport.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        try TestSupport.writeRunbook(Self.runbook, named: "blocks.yaml", in: folder)
+        let found = RunbookLoader().check([folder + "/blocks.yaml"]).filter { $0.severity == .error }
+        func location(_ step: String) -> String? {
+            found.first { $0.message.hasPrefix("check '\(step)' must be provably read-only") }.map { "\($0.location.line):\($0.location.column)" }
+        }
+        // `|`: six spaces off each line, and the line's own four more.
+        #expect(location("keep") == "11:11", "\(found)")
+        // `|-`: no line break at the end, and still a block: its text starts on the line after `|-`.
+        #expect(location("strip") == "20:17", "\(found)")
+        // `|2`: two spaces more than the mapping's four, so the text keeps three of the line's nine.
+        #expect(location("given") == "28:10", "\(found)")
+        #expect(found.count == 3, "\(found)")
+    }
+}
