@@ -23,34 +23,6 @@ public enum Concurrently {
     public static func diagnostics(_ passes: [@Sendable () -> [Diagnostic]]) -> [Diagnostic] {
         map(passes) { $0() }.flatMap(\.self)
     }
-
-    /// A value worked out on another core while the caller goes on with other work.
-    public final class Pending<Value: Sendable>: Sendable {
-        private let result = Mutex<Value?>(nil)
-        private let done = DispatchGroup()
-
-        /// Starts working out `work` on another core.
-        public init(_ work: @escaping @Sendable () -> Value) {
-            done.enter()
-            DispatchQueue.global().async { [self] in
-                let value = work()
-                result.withLock { $0 = value }
-                done.leave()
-            }
-        }
-
-        /// A value already worked out, for a caller that decides at run time whether to work it out beside.
-        public init(done value: Value) {
-            result.withLock { $0 = value }
-        }
-
-        /// The value, once it is worked out.
-        public func value() -> Value {
-            done.wait()
-            guard let value = result.withLock({ $0 }) else { preconditionFailure("pending work left no value") }
-            return value
-        }
-    }
 }
 
 /// The slots the pieces write their results to, one per piece.

@@ -68,15 +68,16 @@ public enum ReadOnlyCheck {
     }
 
     /// The words a reading depends on: a command's, as written, or a script's text; nil for a
-    /// probe, which has none to prove.
+    /// probe, which has none to prove. Kept as UTF-8 bytes: `String`'s `==` holds canonically
+    /// equivalent texts equal (a Kelvin sign and `K`), while the proof tells them apart.
     enum Words: Hashable, Sendable {
-        case command([String])
-        case script(String)
+        case command([[UInt8]])
+        case script([UInt8])
 
         init?(_ execution: Execution) {
             switch execution {
-            case .command(let argv): self = .command(argv.map(\.raw))
-            case .script(let text, _): self = .script(text)
+            case .command(let argv): self = .command(argv.map { Array($0.raw.utf8) })
+            case .script(let text, _): self = .script(Array(text.utf8))
             case .http, .tcp, .log: return nil
             }
         }

@@ -55,7 +55,11 @@ public enum ReadOnlyCommands {
             return "the program '\(first.display)' is computed at run time, so Medic cannot know what it does"
         }
         let name = Self.name(of: path)
-        if path.contains("/"), !["/bin/", "/usr/bin/", "/sbin/", "/usr/sbin/", "/usr/local/bin/"].contains(where: { path == $0 + name }) {
+        // On bytes, as the kernel reads a path and as `name(of:)` splits it: a character that joins
+        // the one after it (U+0600 before '/') hides a '/' from a `Character` search.
+        if path.utf8.contains(UInt8(ascii: "/")),
+            !["/bin/", "/usr/bin/", "/sbin/", "/usr/sbin/", "/usr/local/bin/"].contains(where: { path.utf8.elementsEqual(($0 + name).utf8) })
+        {
             return "'\(path)' is not a system program Medic knows"
         }
         // Only an ASCII name can be a listed one byte for byte (`isASCII`).

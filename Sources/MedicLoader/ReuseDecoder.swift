@@ -124,7 +124,8 @@ struct ReuseDecoder {
             if let location = snippet.location {
                 pieces.append(
                     ScriptLocation.Piece(
-                        location: location, lines: own.count { $0 == "\n" }, isBlock: snippet.text.hasSuffix("\n"), indent: snippet.indent))
+                        location: location, lines: own.count { $0 == "\n" }, isBlock: snippet.text.hasSuffix("\n") || snippet.indent > 0,
+                        indent: snippet.indent))
             }
         }
         return (text, pieces)

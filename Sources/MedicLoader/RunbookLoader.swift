@@ -41,15 +41,12 @@ public struct RunbookLoader: Sendable {
 
     func parse(bytes: [UInt8], path: String, pipeline: PatternPipeline? = nil, digest: Bool = true) -> Loaded {
         let reader = NodeReader(file: path)
-        // With a pipeline the file is read alone, and the digest is worked out on the other core
-        // while this one parses (before the first step's patterns reach the pipeline's worker).
-        let sha256: Concurrently.Pending<String>? =
-            if !digest { nil } else if pipeline == nil { .init(done: SHA256.hex(of: bytes)) } else { .init { SHA256.hex(of: bytes) } }
+        let sha256 = digest ? SHA256.hex(of: bytes) : nil
         guard let root = YAMLText.compose(bytes: bytes, reader: reader) else {
-            return Loaded(runbook: nil, diagnostics: reader.diagnostics, sha256: sha256?.value(), wasRead: true)
+            return Loaded(runbook: nil, diagnostics: reader.diagnostics, sha256: sha256, wasRead: true)
         }
         let runbook = RunbookDecoder(reader: reader, path: path, pipeline: pipeline).decode(root)
-        return Loaded(runbook: runbook, diagnostics: reader.diagnostics, sha256: sha256?.value(), wasRead: true)
+        return Loaded(runbook: runbook, diagnostics: reader.diagnostics, sha256: sha256, wasRead: true)
     }
 
     /// Loads a runbook and every runbook it calls, and validates them all.

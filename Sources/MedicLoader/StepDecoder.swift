@@ -275,7 +275,11 @@ struct StepDecoder {
         let prefix = ReuseDecoder(reader: reader).text(of: uses, in: snippets)
         func prefixed(_ execution: Execution?) -> (Execution?, Bool) {
             guard case .script(let text, let location) = execution else { return (execution, false) }
-            return (.script(prefix.text + text, location: ScriptLocation(location.own, indent: location.indent, snippets: prefix.pieces)), true)
+            return (
+                .script(
+                    prefix.text + text, location: ScriptLocation(location.own, indent: location.indent, snippets: prefix.pieces + location.snippets)),
+                true
+            )
         }
         var anyScript = false
         var changed: Bool

@@ -25,14 +25,6 @@ struct ConcurrentlyTests {
         let expected = (0..<20).flatMap { pass in (0..<(pass % 3)).map { "pass \(pass) finding \($0)" } }
         #expect(Concurrently.diagnostics(passes).map(\.message) == expected)
     }
-
-    @Test("a pending value is the value its work returns, however long the work takes")
-    func pendingValue() {
-        let pending = Concurrently.Pending { (0..<200_000).reduce(0, &+) }
-        #expect(pending.value() == (0..<200_000).reduce(0, &+))
-        #expect(pending.value() == 19_999_900_000)
-        #expect(Concurrently.Pending(done: "ready").value() == "ready")
-    }
 }
 
 /// Patterns compiled on another core while a file is read compile exactly as the validator compiles them.

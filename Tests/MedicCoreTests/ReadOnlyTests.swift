@@ -50,6 +50,8 @@ struct ReadOnlyTests {
             "K() { :; }; \u{212A}", "head -\u{301}n 1 log", "find . -\u{301}delete",
             // A path is split at each '/', a combining mark after it or not: no program of these names is known.
             "/usr/bin/\u{301}reboot", "/tmp/\u{301}/cat log",
+            // U+0600 joins the '/' after it into one Character: the path is still a path.
+            "\u{600}/cat log",
             // awk: a backslash outside a string is a line continuation or nothing awks agree on.
             "awk 'BEGIN { x = 1 \\ y }'", "echo $((x=\u{301}1))",
         ])

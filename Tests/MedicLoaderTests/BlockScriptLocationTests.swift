@@ -64,4 +64,47 @@ struct BlockScriptLocationTests {
         #expect(location("given") == "28:10", "\(found)")
         #expect(found.count == 3, "\(found)")
     }
+
+    /// A snippet written `|-` is a block too, and a variant's snippets keep their places when
+    /// the step's own `uses` puts more snippets before them.
+    @Test("a problem in a '|-' snippet that a variant uses, under the step's own snippets, points at its line and column")
+    func snippetOfAVariant() throws {
+        let runbook = """
+            medic: 1
+            id: pieces
+            title: Pieces
+            inputs:
+              runtime: {type: choice, choices: [a], default: a}
+            snippets:
+              strip: |-
+                echo s
+                rm -f /tmp/medic-s
+              outer: |
+                true
+            steps:
+              look:
+                kind: check
+                title: Look
+                why: w
+                uses: [outer]
+                by: runtime
+                variants:
+                  a:
+                    uses: [strip]
+                    script: echo a
+                branches:
+                  - otherwise: done
+              done: {kind: conclusion, title: Done, why: w, outcome: no-fault, cause: none}
+            causes:
+              none: {title: "No fault found", description: "In this test, no fault found."}
+
+            """
+        let folder = try TestSupport.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        try TestSupport.writeRunbook(runbook, named: "pieces.yaml", in: folder)
+        let found = RunbookLoader().check([folder + "/pieces.yaml"]).filter { $0.severity == .error }
+        // `rm` on the snippet's second line (9), past its four spaces.
+        #expect(found.map { "\($0.location.line):\($0.location.column)" } == ["9:5"], "\(found)")
+        #expect(found.first?.message.hasPrefix("check 'look' must be provably read-only") == true, "\(found)")
+    }
 }

@@ -87,4 +87,42 @@ struct RepeatedCheckTests {
             #expect(leaks.map { "\($0.location.line):\($0.location.column)" }.sorted() == ["39:27", "46:28"], "\(errors)")
         }
     }
+
+    /// Two scripts that `String`'s `==` holds equal (canonically equivalent) are two scripts to
+    /// the proof: a Kelvin sign is not the function `K`.
+    @Test("copies are told apart by their bytes, not by canonical equivalence")
+    func canonicallyEquivalentScriptsApart() throws {
+        let folder = try TestSupport.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let runbook = """
+            medic: 1
+            id: kelvin
+            title: Kelvin
+            steps:
+              plain:
+                kind: check
+                title: Plain
+                why: w
+                script: "K() { :; }; K"
+                branches:
+                  - otherwise: sign
+              sign:
+                kind: check
+                title: Sign
+                why: w
+                script: "K() { :; }; \u{212A}"
+                branches:
+                  - otherwise: done
+              done: {kind: conclusion, title: Done, why: w, outcome: no-fault, cause: none}
+            causes:
+              none: {title: "No fault found", description: "In this test, no fault found."}
+
+            """
+        #expect("K() { :; }; K" == "K() { :; }; \u{212A}", "Swift's == holds them equal, which is what this test is about")
+        try TestSupport.writeRunbook(runbook, named: "kelvin.yaml", in: folder)
+        for found in [RunbookLoader().check([folder + "/kelvin.yaml"]), RunbookLoader().loadBundle(folder + "/kelvin.yaml").diagnostics] {
+            let refused = found.filter { $0.severity == .error && $0.message.hasPrefix("check ") }.map(\.message)
+            #expect(refused.count == 1 && refused.first?.hasPrefix("check 'sign' must be provably read-only") == true, "\(found)")
+        }
+    }
 }
