@@ -131,7 +131,7 @@ struct CommandLineTests {
         #expect(shown.output.contains("OUTPUTS (handed back to a calling runbook)\n  build_running  int"))
         let caller = try medic(["show", "runbooks/nginx-502.yaml"])
         let handed =
-            "build_running (int), extras_running (int), failed_logins (int), memory_verdict (string), limit_cgroup (string), limit_value (string), sharer_list (string)"
+            "build_running (int), extras_running (int), failed_logins (int), error_log_watch (string), memory_verdict (string), limit_cgroup (string), limit_value (string), sharer_list (string)"
         #expect(caller.output.contains("hands back: \(handed), sv_exits (int), sv_last_end_at (string), sv_stops (int), evidence (string)"))
         let graph = try medic(["graph", "runbooks/app-down.yaml", "--format", "dot"])
         #expect(graph.status == 0)
