@@ -16,9 +16,9 @@ public enum SecretArgv {
         public var program: String
         /// Where the word starts in the script (a character offset).
         public var offset: Int
-        /// Whether `xargs` hands it on: the secret reaches the program by xargs's standard input,
-        /// which xargs turns into the program's arguments (the word is `xargs`).
-        public var byXargs = false
+        /// What hands it on, when the secret reaches the program through another program's
+        /// standard input (xargs, parallel or a shell; the word is that program's name).
+        public var runner: Runner? = nil
     }
 
     /// dash's builtins that run in the shell with no argv of their own and do not run their
@@ -285,13 +285,15 @@ public enum SecretArgv {
                 return
             }
             guard collecting else { return }
-            // xargs makes what it reads the arguments of the program it runs.
+            // xargs and parallel make what they read the arguments of the program they run, and
+            // a shell given no script runs it as commands.
             // A redirection of its standard input from a file or a here-document replaces what it is fed.
             let ownInput = command.redirections.contains { ["<", "<<", "<<-", "<>"].contains($0.op) && ($0.descriptor ?? 0) == 0 }
-            if let xargs = SecretArgv.xargs(in: words), let input = secret(inRedirections: command.redirections) ?? (ownInput ? nil : fed),
-                let program = SecretArgv.xargsProgram(Array(words[(xargs + 1)...]))
+            if let (index, runnerName) = SecretArgv.inputRunner(in: words),
+                let input = secret(inRedirections: command.redirections) ?? (ownInput ? nil : fed),
+                let (runner, program) = SecretArgv.runner(runnerName, operands: Array(words[(index + 1)...]))
             {
-                leaks.append(Leak(secret: input, program: program, offset: words[xargs].offset, byXargs: true))
+                leaks.append(Leak(secret: input, program: program, offset: words[index].offset, runner: runner))
             }
             if let name, SecretArgv.codeBuiltins.contains(name) {
                 for word in operands { if let found = secret(in: word) { leaks.append(Leak(secret: found, program: name, offset: word.offset)) } }
@@ -341,16 +343,21 @@ extension Validator {
             verdicts.secretLeaks[Verdicts.Question(execution: execution, location: place)]
             ?? SecretArgv.leaks(in: text, secrets: SecretArgv.environmentNames(of: secrets))
         return leaks.map { leak in
-            guard leak.byXargs else {
+            let place = location.location(of: leak.offset, in: text)
+            switch leak.runner {
+            case nil:
                 return .error(
                     "\(what) passes the secret '\(leak.secret)' to '\(leak.program)' as an argument, where any user can read it with ps",
-                    at: location.location(of: leak.offset, in: text),
-                    hint: "hand it on standard input: printf '%s' \"$\(leak.secret.uppercased())\" | …, or a here-document")
+                    at: place, hint: "hand it on standard input: printf '%s' \"$\(leak.secret.uppercased())\" | …, or a here-document")
+            case .arguments(let runner):
+                return .error(
+                    "\(what) passes the secret '\(leak.secret)' to '\(leak.program)' as an argument, where any user can read it with ps: \(runner) makes what it reads the arguments of the program it runs",
+                    at: place, hint: "let '\(leak.program)' read the secret on its own standard input, without \(runner), or from a here-document")
+            case .code(let shell):
+                return .error(
+                    "\(what) passes the secret '\(leak.secret)' to '\(shell)' as code: \(shell) runs what it reads as commands, so the secret's words become a program and its arguments, where any user can read them with ps",
+                    at: place, hint: "hand the secret to the program that needs it on its standard input, not to a shell as commands")
             }
-            return .error(
-                "\(what) passes the secret '\(leak.secret)' to '\(leak.program)' as an argument, where any user can read it with ps: xargs makes what it reads the arguments of the program it runs",
-                at: location.location(of: leak.offset, in: text),
-                hint: "let '\(leak.program)' read the secret on its own standard input, without xargs, or from a here-document")
         }
     }
 }

@@ -39,7 +39,7 @@ struct SecretArgvTests {
 
     static func leaks(_ script: String, kind: String = "check") throws -> [Diagnostic] {
         let runbook = try TestSupport.parsed(Self.runbook(script, kind: kind), path: "/rb/argv.yaml")
-        return Validator().validate(TestSupport.bundle(runbook)).filter { $0.message.contains("as an argument, where any user can read it with ps") }
+        return Validator().validate(TestSupport.bundle(runbook)).filter { $0.message.contains(" passes the secret ") }
     }
 
     @Test(
@@ -77,6 +77,13 @@ struct SecretArgvTests {
             (#"printf '%s' "$TOK" | xargs"#, "echo"),
             ("xargs prog <<EOF\n$TOK\nEOF", "prog"),
             (#"X=$TOK; echo "$X" | { cat | xargs prog; }"#, "prog"),
+            // So does GNU parallel, and with no command it runs each line it reads.
+            (#"printf '%s' "$TOK" | parallel prog"#, "prog"),
+            (#"printf '%s' "$TOK" | parallel -j 4 --timeout 10 prog --user {}"#, "prog"),
+            (#"printf '%s' "$TOK" | parallel -j4 -- prog"#, "prog"),
+            (#"printf '%s' "$TOK" | timeout 5 /usr/bin/parallel prog"#, "prog"),
+            (#"printf '%s' "$TOK" | parallel"#, "parallel"),
+            ("parallel prog <<EOF\n$TOK\nEOF", "prog"),
             // An alias's value is code, run where the alias is used.
             ("alias p=\"prog $TOK\"\np", "alias"),
             // A command named by an alias runs the alias's value, even when named like a builtin.
@@ -110,12 +117,39 @@ struct SecretArgvTests {
             #"printf '%s' "$TOK" | xargs -a /etc/hosts prog"#,
             #"echo x | xargs prog; printf '%s' "$TOK" | prog2"#,
             #"printf '%s' "$TOK" | prog2 --password-stdin; xargs prog < /etc/hosts"#,
+            // parallel takes its arguments from the command line or a file, or hands its input to the jobs' standard input.
+            #"printf '%s' "$TOK" | parallel prog ::: a b"#,
+            #"printf '%s' "$TOK" | parallel -a /etc/hosts prog"#,
+            #"printf '%s' "$TOK" | parallel --pipe prog --password-stdin"#,
+            // A shell given its code with -c, or a script file, reads the secret as data.
+            #"printf '%s' "$TOK" | sh -c 'prog --password-stdin'"#,
+            #"printf '%s' "$TOK" | bash -ec 'read -r x; printf %s "$x" | prog'"#,
+            #"printf '%s' "$TOK" | sh ./reader.sh"#,
+            #"echo x | sh; printf '%s' "$TOK" | prog --password-stdin"#,
             // `.` opens the file its operand names and runs it in the shell: no program's argv.
             #". "$TOK""#,
             #"alias ll='ls -l'; echo "$TOK""#,
         ])
     func allowed(script: String) throws {
         #expect(try Self.leaks(script).isEmpty)
+    }
+
+    @Test(
+        "a secret fed to a shell given no script is refused: the shell runs it as commands, so its words reach a program's argv",
+        arguments: [
+            (#"printf '%s' "$TOK" | sh"#, "sh"),
+            (#"echo "$TOK" | /bin/sh -e"#, "sh"),
+            (#"printf '%s\n' "$TOK" | bash -s -- arg"#, "bash"),
+            (#"printf '%s' "$TOK" | sudo -n dash"#, "dash"),
+            (#"X=$TOK; echo "$X" | sh -o errexit"#, "sh"),
+            ("sh <<EOF\n$TOK\nEOF", "sh"),
+        ])
+    func codeRefused(script: String, shell: String) throws {
+        let found = try Self.leaks(script)
+        #expect(found.count == 1, "\(found)")
+        let leak = try #require(found.first)
+        #expect(leak.severity == .error)
+        #expect(leak.message.contains("passes the secret 'tok' to '\(shell)' as code: \(shell) runs what it reads as commands"), "\(leak.message)")
     }
 
     @Test("actions are read the same as checks, and the error points at the word")
@@ -221,5 +255,15 @@ struct SecretArgvTests {
         #expect(found.first?.message.hasSuffix("xargs makes what it reads the arguments of the program it runs") == true, "\(found)")
         #expect(found.first?.hint?.contains("without xargs") == true, "\(found)")
         #expect(found.first?.hint?.contains("hand it on standard input") == false, "\(found)")
+    }
+
+    @Test("a secret fed to parallel is told as parallel's doing")
+    func parallelHint() throws {
+        let runbook = try TestSupport.parsed(Self.runbook(#"printf '%s' "$TOK" | parallel prog"#), path: "/rb/argv.yaml")
+        let found = Validator().validate(TestSupport.bundle(runbook))
+            .filter { $0.message.contains("as an argument, where any user can read it with ps") }
+        #expect(found.count == 1)
+        #expect(found.first?.message.hasSuffix("parallel makes what it reads the arguments of the program it runs") == true, "\(found)")
+        #expect(found.first?.hint?.contains("without parallel") == true, "\(found)")
     }
 }
