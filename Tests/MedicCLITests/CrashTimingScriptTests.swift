@@ -1,0 +1,102 @@
+import Foundation
+import MedicCore
+import MedicLoader
+import MedicTestSupport
+import Testing
+
+/// The shipped app-down.yaml's crash-when step (its docker variant, with the `crash-timing`
+/// snippet it uses, as Medic runs it), run for real by /bin/sh on a log written for the test:
+/// a stand-in `docker` prints it as `docker logs --tail 300` would. A verdict about the app's
+/// last start is given only when a start line is among the lines read; otherwise the verdict
+/// says the lines read do not reach back to it, and what they hold.
+@Suite("app-down.yaml: crash-when judges the app's last start only when the lines read hold it")
+struct CrashTimingScriptTests {
+    static let start = "INFO:     Started server process [1]"
+    static let trace = [
+        "ERROR:    Traceback (most recent call last):",
+        "  File \"/srv/app/settings.py\", line 12, in load",
+        "KeyError: 'DATABASE_URL'",
+    ]
+    static func request(_ n: Int) -> String { "INFO:     172.18.0.1:4\(n) - \"GET /orders/\(n) HTTP/1.1\" 200 OK" }
+
+    @Test("no start line, a crash report and nothing answered: the last start is not in what was read")
+    func crashWithoutStart() throws {
+        let verdict = try run(Self.trace)
+        #expect(
+            verdict == [
+                "lines read: 3; starts: 0; crash reports: 1; requests answered: 0",
+                "verdict: start-not-read, 1 crash reports (the 3 lines read hold no start line, so the last start of the app is not among them: 0 requests answered in them before the last crash report; how many since the last start is not known)",
+            ])
+    }
+
+    @Test("no start line, requests then a crash report: the requests are those read, not those since the last start")
+    func requestsThenCrashWithoutStart() throws {
+        let verdict = try run([Self.request(1), Self.request(2)] + Self.trace)
+        #expect(
+            verdict == [
+                "lines read: 5; starts: 0; crash reports: 1; requests answered: 2",
+                "verdict: start-not-read, 1 crash reports (the 5 lines read hold no start line, so the last start of the app is not among them: 2 requests answered in them before the last crash report; how many since the last start is not known)",
+            ])
+    }
+
+    @Test("no start line and no crash report: said as such, never 'none since the last start'")
+    func nothingWithoutStart() throws {
+        let verdict = try run([Self.request(1), Self.request(2)])
+        #expect(
+            verdict == [
+                "lines read: 2; starts: 0; crash reports: 0; requests answered: 2",
+                "verdict: start-not-read, no crash report (the 2 lines read hold no start line and no crash report, so the last start of the app is not among them)",
+            ])
+    }
+
+    @Test("start, requests, crash report: a crash while serving, as before")
+    func whileServing() throws {
+        let verdict = try run([Self.start, Self.request(1), Self.request(2)] + Self.trace)
+        #expect(
+            verdict == [
+                "starts: 1; crash reports: 1, 1 of them since the last start; requests answered: 2",
+                "verdict: while-serving (2 requests answered after the last start before its crash report)",
+            ])
+    }
+
+    @Test("start, then a crash report: a crash on start-up, as before")
+    func onStart() throws {
+        let verdict = try run([Self.start] + Self.trace)
+        #expect(
+            verdict == [
+                "starts: 1; crash reports: 1, 1 of them since the last start; requests answered: 0",
+                "verdict: on-start (no request answered after the last start before its crash report)",
+            ])
+    }
+
+    @Test("a crash report, then a later start: the crash is an earlier life's and judges nothing, as before")
+    func crashThenLaterStart() throws {
+        let verdict = try run([Self.request(1)] + Self.trace + [Self.start, Self.request(2)])
+        #expect(
+            verdict == [
+                "starts: 1; crash reports: 1, 0 of them since the last start; requests answered: 2",
+                "verdict: none since the last start (the crash reports, if any, are of earlier lives)",
+            ])
+    }
+
+    /// Runs the crash-when step's docker variant with a stand-in `docker` (a shell function,
+    /// not a file on PATH, which could fail with "text file busy" while other tests fork) that
+    /// prints `lines`; returns the output's lines.
+    func run(_ lines: [String]) throws -> [String] {
+        let (bundle, diagnostics) = RunbookLoader().loadBundle(TestSupport.repositoryRoot + "/runbooks/app-down.yaml")
+        let runbook = try #require(bundle?.root, "\(diagnostics)")
+        let step = try #require(runbook.step("crash-when"))
+        let variant = try #require(step.variants?.variant(for: "docker"))
+        guard case .script(let script, _)? = variant.execution else { throw TestFailure("crash-when's docker variant runs no script") }
+        #expect(script.contains("crash_timing() {"), "the crash-timing snippet is not in the script:\n\(script)")
+        let dir = try TestSupport.temporaryDirectory()
+        let log = dir + "/app.log"
+        try (lines.joined(separator: "\n") + "\n").write(toFile: log, atomically: true, encoding: .utf8)
+        let docker = "docker() { cat \"$APP_LOG\"; }\n"
+        let ended = try Spawn.run(
+            ["/bin/sh", "-c", docker + script],
+            environment: ["PATH": "/usr/bin:/bin", "APP_SERVICE": "app", "APP_LOG": log], timeout: 30)
+        #expect(ended.status == 0, "\(ended.output)")
+        return ended.output.split(separator: "\n").map(String.init)
+    }
+}
