@@ -43,18 +43,20 @@ public final class PatternPipeline: Sendable {
         }
         guard start else { return }
         DispatchQueue.global().async { [self] in
-            while let pattern = take() {
-                let compilation = pattern.compilation()
-                state.withLock { $0.compiled[pattern.source] = compilation }
+            // What was compiled goes back with the next take: one lock for both, not one a pattern.
+            var done: [(String, RegexPattern.Compilation)] = []
+            while let pattern = take(handingBack: done) {
+                done = [(pattern.source, pattern.compilation())]
             }
             worker.leave()
         }
     }
 
-    /// The next pending pattern, or nil (the worker then ends) when none is left or the pipeline
-    /// is finished.
-    private func take() -> RegexPattern? {
+    /// Records `done`, then the next pending pattern, or nil (the worker then ends) when none is
+    /// left or the pipeline is finished.
+    private func take(handingBack done: [(String, RegexPattern.Compilation)]) -> RegexPattern? {
         state.withLock { state in
+            for (source, compilation) in done { state.compiled[source] = compilation }
             guard !state.finished, state.next < state.pending.count else {
                 state.working = false
                 return nil

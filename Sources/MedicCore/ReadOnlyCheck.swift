@@ -68,17 +68,38 @@ public enum ReadOnlyCheck {
     }
 
     /// The words a reading depends on: a command's, as written, or a script's text; nil for a
-    /// probe, which has none to prove. Kept as UTF-8 bytes: `String`'s `==` holds canonically
-    /// equivalent texts equal (a Kelvin sign and `K`), while the proof tells them apart.
+    /// probe, which has none to prove. Equal only when their UTF-8 bytes are: `String`'s `==`
+    /// holds canonically equivalent texts equal (a Kelvin sign and `K`), while the proof tells
+    /// them apart. Hashed as `String`s, which is consistent with that: texts of equal bytes are
+    /// equal strings, so they hash alike (and `String` hashes ASCII text in bulk, not byte by byte).
     enum Words: Hashable, Sendable {
-        case command([[UInt8]])
-        case script([UInt8])
+        case command([String])
+        case script(String)
 
         init?(_ execution: Execution) {
             switch execution {
-            case .command(let argv): self = .command(argv.map { Array($0.raw.utf8) })
-            case .script(let text, _): self = .script(Array(text.utf8))
+            case .command(let argv): self = .command(argv.map(\.raw))
+            case .script(let text, _): self = .script(text)
             case .http, .tcp, .log: return nil
+            }
+        }
+
+        static func == (a: Words, b: Words) -> Bool {
+            switch (a, b) {
+            case (.command(let x), .command(let y)): x.count == y.count && zip(x, y).allSatisfy { $0.utf8.elementsEqual($1.utf8) }
+            case (.script(let x), .script(let y)): x.utf8.elementsEqual(y.utf8)
+            default: false
+            }
+        }
+
+        func hash(into hasher: inout Hasher) {
+            switch self {
+            case .command(let argv):
+                hasher.combine(0)
+                hasher.combine(argv)
+            case .script(let text):
+                hasher.combine(1)
+                hasher.combine(text)
             }
         }
     }

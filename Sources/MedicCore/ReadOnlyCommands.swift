@@ -801,7 +801,9 @@ public enum ReadOnlyCommands {
         // when it ends none), and the last character of any kind.
         var previous: Unicode.Scalar = ";"
         var beforePrevious: Unicode.Scalar = ";"
-        var name: [Unicode.Scalar] = []
+        // The name is `chars[nameStart..<nameEnd]`: a name's characters are never apart.
+        var nameStart = 0
+        var nameEnd = 0
         var last: Unicode.Scalar = ";"
         // For each open '(', whether it holds the condition of if, while, for or switch, and
         // whether the last ')' closed one: a statement may follow it.
@@ -818,12 +820,14 @@ public enum ReadOnlyCommands {
             last = c
         }
         // awk reads bytes, but Swift groups a character with the combining marks after it (`"`
-        // and U+0301 are one character, not a quote) and "\r\n" into one: read every scalar as
-        // a character of its own, a carriage return as the blank awk takes it for, anything
-        // else outside ASCII as a name's character (awk allows it in strings and regexes only).
-        // Scalars, not `Character`s: each is ASCII here, and comparing scalars costs no
-        // grapheme breaking or Unicode property look-up.
-        let chars = program.unicodeScalars.map { scalar -> Unicode.Scalar in scalar == "\r" ? " " : scalar.isASCII ? scalar : "_" }
+        // and U+0301 are one character, not a quote) and "\r\n" into one: read every byte as a
+        // character of its own, a carriage return as the blank awk takes it for, and each byte
+        // of a character outside ASCII as a name's character (awk allows them in strings and
+        // regexes only). Scalars of ASCII, not `Character`s: comparing them costs no grapheme
+        // breaking or Unicode property look-up.
+        let chars = program.utf8.map { byte -> Unicode.Scalar in byte == UInt8(ascii: "\r") ? " " : byte < 0x80 ? Unicode.Scalar(byte) : "_" }
+        code.reserveCapacity(chars.count)
+        func name() -> String { String(decoding: chars[nameStart..<nameEnd].map { UInt8($0.value) }, as: UTF8.self) }
         // Outside strings and regexes: in a comment (`#` to the end of the line, where a `"` or a
         // `/` is no literal), and at the line break of a backslash-newline, which awk drops,
         // joining the lines: a `/` after it follows what came before the backslash.
@@ -877,8 +881,8 @@ public enum ReadOnlyCommands {
                 continue
             }
             if isNameCharacter(c) {
-                if !(isNameCharacter(last) && isNameCharacter(previous)) { name = [] }
-                name.append(c)
+                if !(isNameCharacter(last) && isNameCharacter(previous)) { nameStart = index }
+                nameEnd = index + 1
                 code.append(c)
                 note(c)
                 continue
@@ -899,11 +903,11 @@ public enum ReadOnlyCommands {
             } else if c == "\"" {
                 inString = true
             } else if c == "(" {
-                conditions.append(isNameCharacter(previous) && Self.awkConditionKeywords.contains(String(String.UnicodeScalarView(name))))
+                conditions.append(isNameCharacter(previous) && Self.awkConditionKeywords.contains(name()))
             } else if c == ")" {
                 closedCondition = conditions.popLast() ?? false
             } else if c == "/" {
-                let name = isNameCharacter(previous) ? String(String.UnicodeScalarView(name)) : ""
+                let name = isNameCharacter(previous) ? name() : ""
                 switch Self.awkSlash(after: previous, name: name, before: beforePrevious, closesCondition: closedCondition) {
                 case .regex: inRegex = true
                 case .division: break
@@ -917,7 +921,7 @@ public enum ReadOnlyCommands {
         }
         // A string or regex left open means Medic lost step with awk somewhere: refuse it.
         if inString || inRegex { return "has a string or regex literal that does not end, which Medic may read differently from awk" }
-        if code.indices.contains(where: { code[$0...].starts(with: "system".unicodeScalars) }) { return "calls system()" }
+        if code.indices.contains(where: { code[$0...].starts(with: Self.awkSystem) }) { return "calls system()" }
         if code.contains("@") { return "loads an extension" }
         // A '|' other than '||': a run of '|'s of odd length leaves one over once each '||' is
         // taken out, left to right.
@@ -948,6 +952,9 @@ public enum ReadOnlyCommands {
     }
 
     private enum AwkSlash { case regex, division, unclear }
+
+    /// The name of awk's `system()`, as the scalars `awkProgramProblem` reads.
+    private static let awkSystem: [Unicode.Scalar] = Array("system".unicodeScalars)
 
     /// The keywords whose parenthesised condition a statement may follow.
     private static let awkConditionKeywords: Set<String> = ["if", "while", "for", "switch"]

@@ -62,6 +62,8 @@ public struct Template: Sendable, Hashable, CustomStringConvertible {
     /// text is searched by its bytes and cut only next to them, between Unicode scalars.
     private static func parse(_ raw: String) -> [Segment] {
         let bytes = raw.utf8
+        // Most text holds no placeholder: it is one literal, the string itself, not a copy.
+        guard bytes.contains(UInt8(ascii: "$")) else { return raw.isEmpty ? [] : [.literal(raw)] }
         var segments: [Segment] = []
         var literal = ""
         var position = bytes.startIndex

@@ -178,6 +178,7 @@ extension Validator {
             var distinct: [Work] = []
             var answering: [Int] = []
             var first: [Asking: Int] = [:]
+            first.reserveCapacity(work.count)
             answering.reserveCapacity(work.count)
             for piece in work {
                 let asking = piece.asking
