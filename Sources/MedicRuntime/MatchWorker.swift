@@ -181,7 +181,7 @@ public final class MatchWorker: PatternMatcher, Sendable {
             if interrupt.isRaised(fds[2].revents) { return .stopped(.interrupted) }
             if ready == 0, MonotonicClock.now() >= deadline { return .stopped(.deadline) }
             if fds[0].revents != 0 {
-                let count = request[written...].withUnsafeBytes { write(running.questions, $0.baseAddress, $0.count) }
+                let count = request[written...].withUnsafeBytes { send(running.questions, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
                 if count < 0, errno != EAGAIN, errno != EINTR {
                     return .stopped(.broken("the matching process stopped reading: \(errorText(errno))"))
                 }
@@ -202,8 +202,11 @@ public final class MatchWorker: PatternMatcher, Sendable {
     private func start() -> Result<Running, StartFailure> {
         var questionEnds: [Int32] = [-1, -1]
         var answerEnds: [Int32] = [-1, -1]
-        guard GlibcExtensions.pipe2(&questionEnds, O_CLOEXEC) == 0 else {
-            return .failure(StartFailure(reason: "could not create a pipe: \(errorText(errno))"))
+        // The questions go over a socket pair, not a pipe: writing after the matching process is
+        // gone (killed for memory, say) then fails with EPIPE under MSG_NOSIGNAL, which is
+        // reported, instead of raising SIGPIPE, which would end Medic without a word.
+        guard socketpair(AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0, &questionEnds) == 0 else {
+            return .failure(StartFailure(reason: "could not create a socket pair: \(errorText(errno))"))
         }
         guard GlibcExtensions.pipe2(&answerEnds, O_CLOEXEC) == 0 else {
             close(questionEnds[0])

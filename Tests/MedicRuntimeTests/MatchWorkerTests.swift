@@ -113,6 +113,26 @@ struct MatchWorkerTests {
         #expect(throws: MatchUnfinished.self) { try worker.answer(MatchQuestion(.first, "a", in: ["a"])) }
     }
 
+    @Test("a matching process that is gone before it is asked is reported, not a SIGPIPE that ends Medic without a word")
+    func goneBeforeAsked() throws {
+        // /bin/true stands in for a matching process killed (for memory, say) before the question:
+        // it reads nothing and exits at once.
+        let worker = MatchWorker(interruptDescriptor: nil, executable: "/bin/true")
+        worker.allow(milliseconds: 5000)
+        worker.prepare()
+        let pid = try #require(worker.pid)
+        // Gone: exited, its descriptors closed (a zombie until the worker reaps it).
+        for _ in 0..<500 {
+            let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8)
+            let state = stat.flatMap { $0.split(separator: ")").last?.split(separator: " ").first }
+            if state == nil || state == "Z" { break }
+            usleep(10_000)
+        }
+        // The question is larger than a pipe's buffer, so writing it cannot succeed unread.
+        let question = MatchQuestion(.first, "a", in: [String(repeating: "x", count: 1 << 20)])
+        #expect(throws: MatchUnfinished.self) { try worker.answer(question) }
+    }
+
     @Test("the log probe run in the matching process gives the same summary; a class's runaway pattern ends near the deadline")
     func logWindow() throws {
         let dir = try TestSupport.temporaryDirectory()
