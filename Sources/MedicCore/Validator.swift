@@ -373,11 +373,18 @@ public struct Validator: Sendable {
             guard let unfinished = problem.unfinished, let pattern = input.pattern else {
                 return .error("the default of '\(input.name)' is not a valid value: \(problem.text)", at: location)
             }
+            let what =
+                "the default of '\(input.name)' could not be checked against its pattern \(pattern.source): "
+                + "matching \(unfinished.reason.explanation)"
+            guard case .deadline = unfinished.reason else {
+                // The matching process failed (it could not start, or it was killed) or Medic was
+                // told to stop: that says nothing about the pattern, so no hint blames it.
+                return .error(what, at: location)
+            }
             // Neither valid nor invalid; but a run gives the check the same time, and refuses a
             // value it could not check, so this default could never be used.
             return .error(
-                "the default of '\(input.name)' could not be checked against its pattern \(pattern.source): matching "
-                    + "\(unfinished.reason.explanation); a run would refuse it the same way", at: location,
+                what + "; a run would refuse it the same way", at: location,
                 hint: "make the pattern unable to backtrack over it (a+ rather than (a+)+), or give another default")
         }
     }

@@ -125,6 +125,20 @@ struct RefusalMatchingTests {
         #expect(matcher.budgets == [InputDefinition.patternMilliseconds, InputDefinition.patternMilliseconds])
     }
 
+    @Test("a default the matching process could not check because it failed is an error that blames no pattern")
+    func failedMatcherBlamesNoPattern() throws {
+        let runbook = try TestSupport.parsed(Self.defaults, path: "test.yaml")
+        let matcher = StallingMatcher(stalling: [Self.runaway], reason: .failed("the matching process ended unexpectedly"))
+        let diagnostics = Validator(matcher: matcher).validate(TestSupport.bundle(runbook))
+        let error = try #require(diagnostics.first { $0.message.hasPrefix("the default of 'word'") })
+        #expect(error.severity == .error)
+        #expect(
+            error.message
+                == "the default of 'word' could not be checked against its pattern \(Self.runaway): "
+                + "matching failed (the matching process ended unexpectedly)")
+        #expect(error.hint == nil, "no hint to change a pattern that was never the problem")
+    }
+
     @Test("a runbook with no default to check against a pattern never asks the matcher, nor starts it")
     func noDefaultsNoMatcher() throws {
         let runbook = try TestSupport.runbook(Self.yaml.replacingOccurrences(of: "default: \(Self.value)", with: "required: false"))
