@@ -260,7 +260,7 @@ struct StepDecoder {
                 let prefix = ReuseDecoder(reader: reader).text(of: ReuseDecoder(reader: reader).uses(node), in: snippets)
                 if case .script(let text, let location) = variant.execution {
                     variant.execution = .script(
-                        prefix.text + text, location: ScriptLocation(location.own, indent: location.indent, snippets: prefix.pieces))
+                        prefix.text + text, location: ScriptLocation(location.own, indent: location.indent, written: location.written, snippets: prefix.pieces))
                 } else {
                     reader.error("'uses' puts shell snippets before a script, and \(variantContext) runs no script", at: node)
                 }
@@ -277,7 +277,7 @@ struct StepDecoder {
             guard case .script(let text, let location) = execution else { return (execution, false) }
             return (
                 .script(
-                    prefix.text + text, location: ScriptLocation(location.own, indent: location.indent, snippets: prefix.pieces + location.snippets)),
+                    prefix.text + text, location: ScriptLocation(location.own, indent: location.indent, written: location.written, snippets: prefix.pieces + location.snippets)),
                 true
             )
         }
