@@ -70,6 +70,13 @@ public struct ScriptLocation: Sendable, Hashable {
         self.snippets = snippets
     }
 
+    /// This location with `pieces` before its snippets, as `uses` puts their text before the script's.
+    public func after(_ pieces: [Piece]) -> ScriptLocation {
+        var out = self
+        out.snippets = pieces + snippets
+        return out
+    }
+
     /// Where the `offset`th Unicode scalar of `text` (the whole script, snippets first; the
     /// shell parser counts scalars) is written.
     /// A quoted or folded scalar's characters are found through `written`; a literal block
@@ -94,7 +101,9 @@ public struct ScriptLocation: Sendable, Hashable {
 
     /// Where `written`'s map says the `offset`th scalar of `text` is written, the scalar's own
     /// text starting at line `firstLine` (from 0) of `text`; nil without a map, or when it cannot tell.
-    private static func find(_ offset: Int, in text: String, from firstLine: Int, through written: Written?, at start: SourceLocation) -> SourceLocation? {
+    private static func find(_ offset: Int, in text: String, from firstLine: Int, through written: Written?, at start: SourceLocation)
+        -> SourceLocation?
+    {
         guard let written else { return nil }
         var lines = 0
         var pieceStart = 0

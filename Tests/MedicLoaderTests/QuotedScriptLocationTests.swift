@@ -155,4 +155,50 @@ struct QuotedScriptLocationTests {
         #expect(location("snippet") == "5:20", "\(found)")
         #expect(found.count == 12, "\(found)")
     }
+
+    /// A secret handed to a program as an argument is pointed at its word the same way, in a
+    /// discovery's folded script and an action's double-quoted one.
+    @Test("a secret in argv is pointed at its word in a folded discovery script and a double-quoted action script")
+    func secretWords() throws {
+        let runbook = #"""
+            medic: 1
+            id: secrets
+            title: Secrets
+            inputs:
+              tok: {type: secret}
+              found:
+                type: string
+                discover:
+                  why: w
+                  script: >-
+                    echo looking;
+                    found-by "$TOK"
+                  capture: '^(?<value>\S+)$'
+            steps:
+              fix:
+                kind: action
+                title: Fix
+                why: w
+                script: "echo \"fixing\"; fixer \"$TOK\""
+                branches:
+                  - otherwise: done
+              done: {kind: conclusion, title: Done, why: w, outcome: resolved, cause: none}
+            causes:
+              none: {title: "No fault found", description: "In this test, no fault found."}
+            """#
+        let folder = try TestSupport.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        try TestSupport.writeRunbook(runbook, named: "secrets.yaml", in: folder)
+        let found = RunbookLoader().check([folder + "/secrets.yaml"]).filter { $0.severity == .error }
+        let places = found.filter { $0.message.contains("passes the secret 'tok'") || $0.message.contains("must be provably read-only") }
+            .map { "\($0.location.line):\($0.location.column) \($0.message.prefix(while: { $0 != "," }))" }
+        #expect(
+            places == [
+                // `found-by` on the folded script's second line, past its eight spaces.
+                "12:9 the discovery of 'found' must be provably read-only",
+                "12:18 the discovery script of 'found' passes the secret 'tok' to 'found-by' as an argument",
+                // The word `"$TOK"` starts with the escape `\"` that writes its quote.
+                "19:37 the script of 'fix' passes the secret 'tok' to 'fixer' as an argument",
+            ], "\(found)")
+    }
 }
