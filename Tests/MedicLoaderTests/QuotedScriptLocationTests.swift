@@ -201,4 +201,32 @@ struct QuotedScriptLocationTests {
                 "19:37 the script of 'fix' passes the secret 'tok' to 'fixer' as an argument",
             ], "\(found)")
     }
+
+    /// A plain script over several lines is folded the same way: one line break, one space.
+    @Test("a problem in a plain script on its second line is pointed at that line and column")
+    func plainLines() throws {
+        let runbook = """
+            medic: 1
+            id: plain
+            title: Plain
+            steps:
+              plain:
+                kind: check
+                title: Plain
+                why: w
+                script: echo one;
+                  echo two;  rm -f /tmp/medic-p
+                branches:
+                  - otherwise: done
+              done: {kind: conclusion, title: Done, why: w, outcome: no-fault, cause: none}
+            causes:
+              none: {title: "No fault found", description: "In this test, no fault found."}
+            """
+        let folder = try TestSupport.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        try TestSupport.writeRunbook(runbook, named: "plain.yaml", in: folder)
+        let found = RunbookLoader().check([folder + "/plain.yaml"]).filter { $0.severity == .error }
+        // `rm` past the second line's six spaces and `echo two;  `.
+        #expect(found.map { "\($0.location.line):\($0.location.column)" } == ["10:18"], "\(found)")
+    }
 }
