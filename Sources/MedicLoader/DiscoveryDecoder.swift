@@ -38,7 +38,7 @@ struct DiscoveryDecoder {
             let reuse = ReuseDecoder(reader: reader)
             let prefix = reuse.text(of: reuse.uses(node), in: snippets)
             if case .script(let text, let location) = execution {
-                execution = .script(prefix.text + text, location: ScriptLocation(location.own, indent: location.indent, snippets: prefix.pieces))
+                execution = .script(prefix.text + text, location: location.after(prefix.pieces))
             } else if fields.has("command") {
                 reader.error("'uses' puts shell snippets before a script, and \(context) runs a command, not a script", at: node)
             }

@@ -17,9 +17,10 @@ final class NodeReader {
     }
 
     /// Where a script written as `node` is, its lines' indentation included when it is a literal
-    /// block scalar, so that a problem inside it is pointed at its column.
+    /// block scalar, and how to find its characters when quoting, escapes or folding changed
+    /// them, so that a problem inside it is pointed at its line and column.
     func scriptLocation(_ node: YAMLNode) -> ScriptLocation {
-        if case .scalar(let scalar) = node { return ScriptLocation(location(node), indent: scalar.blockIndent) }
+        if case .scalar(let scalar) = node { return ScriptLocation(location(node), indent: scalar.blockIndent, written: scalar.written) }
         return ScriptLocation(location(node))
     }
 

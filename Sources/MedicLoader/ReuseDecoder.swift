@@ -15,6 +15,8 @@ struct ReuseDecoder {
         var location: SourceLocation?
         /// The indentation of its text when written as a literal block scalar, else 0.
         var indent = 0
+        /// How to find its characters when quoting, escapes or folding changed them.
+        var written: ScriptLocation.Written?
         var uses: [(name: String, node: YAMLNode)]
     }
 
@@ -59,12 +61,14 @@ struct ReuseDecoder {
             if case .scalar = value {
                 snippet.text = reader.string(value, "the snippet '\(name)'") ?? ""
                 snippet.location = reader.location(value)
-                snippet.indent = reader.scriptLocation(value).indent
+                let place = reader.scriptLocation(value)
+                (snippet.indent, snippet.written) = (place.indent, place.written)
             } else if let fields = reader.fields(value, allowed: ["uses", "script"], in: "snippet '\(name)'") {
                 let script = fields.required("script")
                 snippet.text = script.flatMap { reader.string($0, "the script of snippet '\(name)'") } ?? ""
                 snippet.location = script.map { reader.location($0) }
-                snippet.indent = script.map { reader.scriptLocation($0).indent } ?? 0
+                let place = script.map { reader.scriptLocation($0) }
+                (snippet.indent, snippet.written) = (place?.indent ?? 0, place?.written)
                 snippet.uses = fields["uses"].map(uses) ?? []
             }
             table.byName[name] = snippet
@@ -125,7 +129,7 @@ struct ReuseDecoder {
                 pieces.append(
                     ScriptLocation.Piece(
                         location: location, lines: own.count { $0 == "\n" }, isBlock: snippet.text.hasSuffix("\n") || snippet.indent > 0,
-                        indent: snippet.indent))
+                        indent: snippet.indent, written: snippet.written))
             }
         }
         return (text, pieces)

@@ -259,8 +259,7 @@ struct StepDecoder {
             if let node = fields["uses"] {
                 let prefix = ReuseDecoder(reader: reader).text(of: ReuseDecoder(reader: reader).uses(node), in: snippets)
                 if case .script(let text, let location) = variant.execution {
-                    variant.execution = .script(
-                        prefix.text + text, location: ScriptLocation(location.own, indent: location.indent, snippets: prefix.pieces))
+                    variant.execution = .script(prefix.text + text, location: location.after(prefix.pieces))
                 } else {
                     reader.error("'uses' puts shell snippets before a script, and \(variantContext) runs no script", at: node)
                 }
@@ -275,11 +274,7 @@ struct StepDecoder {
         let prefix = ReuseDecoder(reader: reader).text(of: uses, in: snippets)
         func prefixed(_ execution: Execution?) -> (Execution?, Bool) {
             guard case .script(let text, let location) = execution else { return (execution, false) }
-            return (
-                .script(
-                    prefix.text + text, location: ScriptLocation(location.own, indent: location.indent, snippets: prefix.pieces + location.snippets)),
-                true
-            )
+            return (.script(prefix.text + text, location: location.after(prefix.pieces)), true)
         }
         var anyScript = false
         var changed: Bool

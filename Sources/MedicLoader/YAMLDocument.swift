@@ -17,8 +17,8 @@ final class YAMLDocument: Sendable {
         var mark: YAMLMark
         var start: Int32
         var count: Int32
-        /// A literal block scalar's indentation (the spaces taken off each line of its text); 0
-        /// for anything else.
+        /// A block scalar's indentation (the spaces taken off each line of its text); 0 for
+        /// anything else.
         var indent: Int32 = 0
     }
 
@@ -49,7 +49,7 @@ final class YAMLDocument: Sendable {
     }
 
     /// The bytes of the scalar at `index`: a range of the file's bytes, or of the written text.
-    private func text(of index: Int32) -> ArraySlice<UInt8> {
+    func text(of index: Int32) -> ArraySlice<UInt8> {
         let record = records[Int(index)]
         let start = Int(record.start)
         let end = start + Int(record.count)

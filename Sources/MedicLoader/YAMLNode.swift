@@ -52,7 +52,7 @@ struct YAMLScalar: Sendable {
     var style: Style { document.records[Int(index)].style }
     var mark: YAMLMark { document.records[Int(index)].mark }
     /// A literal block scalar's indentation (`|`: the spaces taken off each line); 0 otherwise.
-    var blockIndent: Int { Int(document.records[Int(index)].indent) }
+    var blockIndent: Int { style == .literal ? Int(document.records[Int(index)].indent) : 0 }
 }
 
 /// A block (`- a`) or flow (`[a, b]`) sequence.

@@ -63,7 +63,7 @@ extension YAMLScanner {
         if chomping != -1, leadingBreak { string.append(UInt8(ascii: "\n")) }
         if chomping == 1 { string.append(contentsOf: repeatElement(UInt8(ascii: "\n"), count: trailingBreaks)) }
         return ScalarSpan(
-            start: start, end: string.count, style: literal ? .literal : .folded, mark: mark, written: true, indent: literal ? indent : 0)
+            start: start, end: string.count, style: literal ? .literal : .folded, mark: mark, written: true, indent: indent)
     }
 
     /// Skips empty lines and the indentation of the next line with text, counting the line

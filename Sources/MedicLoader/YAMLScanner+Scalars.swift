@@ -190,7 +190,7 @@ extension YAMLScanner {
     }
 
     /// Reads one escape of a double-quoted scalar, the position at its backslash.
-    private mutating func escape(into string: inout [UInt8], opening: YAMLMark) throws(YAMLSyntaxError) {
+    mutating func escape(into string: inout [UInt8], opening: YAMLMark) throws(YAMLSyntaxError) {
         let start = mark()
         guard position + 1 < bytes.count else {
             position += 1
@@ -262,6 +262,6 @@ struct ScalarSpan {
     var style: YAMLScalar.Style
     var mark: YAMLMark
     var written: Bool
-    /// A literal block scalar's indentation; 0 for any other scalar.
+    /// A block scalar's indentation (the spaces taken off each line); 0 for any other scalar.
     var indent = 0
 }

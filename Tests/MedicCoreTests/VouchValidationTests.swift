@@ -165,8 +165,9 @@ struct WritableFileSystemTests {
             ("command: [/usr/sbin/nginx, -q, -c, /etc/nginx/nginx.conf, -T]", "-T", 9, 15),
             ("command: [sudo, -n, timeout, 5, nginx, -qt]", "-t", 9, 15),
             ("script: |\n  echo start\n  conf=$(nginx -T -c \"$NGINX_CONF\" 2>&1) || exit 2", "-T", 11, 14),
-            // In a function, at the command in its body (`env`, column 19), proven at the call.
-            ("script: 'f() { env A=b nginx -T; }; f'", "-T", 9, 19),
+            // In a function, at the command in its body (`env`, column 20, past the opening
+            // quote), proven at the call.
+            ("script: 'f() { env A=b nginx -T; }; f'", "-T", 9, 20),
         ])
     func nginxTest(_ body: String, _ option: String, _ line: Int, _ column: Int) throws {
         let warnings = Self.sandboxWarnings(VouchValidationTests.diagnostics(check: body))
