@@ -50,22 +50,41 @@ def measure(command, expected):
 def main():
     runs, target = int(sys.argv[1]), float(sys.argv[2])
     priority = "real-time priority (SCHED_FIFO)" if REALTIME else "normal priority (not root: wall times include waiting for a core)"
-    print(f"each command run once to warm up, then {runs} times, at {priority}")
+    print(f"each command run once to warm up, then {runs} times, at {priority}; the commands of a case take turns")
     print(f"{'what':<34} {'by':<30} {'wall median ms':>14} {'CPU median ms':>14} {'peak RSS MiB':>13}")
+    group = []
+
+    def flush():
+        """Measures the commands of one case taking turns, round after round (the order reversed
+        every other round), so that the machine getting busier or slower during the case weighs
+        on each of them alike; then prints them in the order given."""
+        for _, _, expected, command in group:
+            measure(command, expected)  # once to warm the page cache
+        figures = [[] for _ in group]
+        for round in range(runs):
+            order = range(len(group)) if round % 2 == 0 else reversed(range(len(group)))
+            for index in order:
+                figures[index].append(measure(group[index][3], group[index][2]))
+        for (what, who, _, _), taken in zip(group, figures):
+            wall = statistics.median(f[0] for f in taken)
+            cpu = statistics.median(f[1] for f in taken)
+            peak = max(f[2] for f in taken)
+            verdict = ""
+            if who.startswith("medic") and what.startswith("validate"):
+                verdict = f"  {'under' if wall < target else 'OVER'} {target:.0f} ms"
+            print(f"{what:<34} {who:<30} {wall:14.1f} {cpu:14.1f} {peak:13.1f}{verdict}")
+        group.clear()
+
     for line in sys.stdin.read().splitlines():
         if not line or line.startswith("#"):
+            flush()
             print(line)
             continue
         what, who, expected, *command = line.split("\t")
-        measure(command, int(expected))  # once to warm the page cache
-        figures = [measure(command, int(expected)) for _ in range(runs)]
-        wall = statistics.median(f[0] for f in figures)
-        cpu = statistics.median(f[1] for f in figures)
-        peak = max(f[2] for f in figures)
-        verdict = ""
-        if who.startswith("medic") and what.startswith("validate"):
-            verdict = f"  {'under' if wall < target else 'OVER'} {target:.0f} ms"
-        print(f"{what:<34} {who:<30} {wall:14.1f} {cpu:14.1f} {peak:13.1f}{verdict}")
+        if group and group[0][0] != what:
+            flush()
+        group.append((what, who, int(expected), command))
+    flush()
 
 
 main()
