@@ -83,7 +83,8 @@ struct CrashTimingScriptTests {
     /// docker; the checkout's path replaced by /srv/app): main.py raises KeyError while uvicorn
     /// imports it, before uvicorn logs any start line.
     static func importFailure() throws -> [String] {
-        let text = try String(contentsOfFile: TestSupport.repositoryRoot + "/Tests/MedicCLITests/Fixtures/uvicorn-import-failure.log", encoding: .utf8)
+        let text = try String(
+            contentsOfFile: TestSupport.repositoryRoot + "/Tests/MedicCLITests/Fixtures/uvicorn-import-failure.log", encoding: .utf8)
         return text.split(separator: "\n", omittingEmptySubsequences: false).dropLast().map(String.init)
     }
 
@@ -120,18 +121,27 @@ struct CrashTimingScriptTests {
     @Test("requests, then an import failure after the last start line read: the failing life answered nothing, so on start-up, not while serving")
     func importFailureAfterServing() throws {
         let verdict = try run([Self.start, Self.request(1), Self.request(2)] + (try Self.importFailure()))
-        #expect(verdict.last == "verdict: on-start, the last crash report read is a failure to import the app (its traceback runs through the importer of uvicorn, import_from_string), before it could answer anything", "\(verdict)")
+        #expect(
+            verdict.last
+                == "verdict: on-start, the last crash report read is a failure to import the app (its traceback runs through the importer of uvicorn, import_from_string), before it could answer anything",
+            "\(verdict)")
     }
 
     @Test("uvicorn's 'Error loading ASGI app' and 'address already in use', no start line: start-up failures by what they say")
     func loadAndBindFailuresWithoutStart() throws {
         let load = try run(["ERROR:    Error loading ASGI app. Could not import module \"main\"."])
-        #expect(load.last == "verdict: on-start, the last crash report read is a failure to load the app (\"Error loading ASGI app\"), before it could answer anything", "\(load)")
+        #expect(
+            load.last
+                == "verdict: on-start, the last crash report read is a failure to load the app (\"Error loading ASGI app\"), before it could answer anything",
+            "\(load)")
         let bind = try run([
             "INFO:     Waiting for application startup.", "INFO:     Application startup complete.",
             "ERROR:    [Errno 98] error while attempting to bind on address ('127.0.0.1', 8000): address already in use",
         ])
-        #expect(bind.last == "verdict: on-start, the last crash report read is a failure to bind the app to its address (\"address already in use\"), before it could answer anything", "\(bind)")
+        #expect(
+            bind.last
+                == "verdict: on-start, the last crash report read is a failure to bind the app to its address (\"address already in use\"), before it could answer anything",
+            "\(bind)")
     }
 
     @Test("a request's traceback ('Exception in ASGI application'), no start line: the timing is not told")
@@ -152,7 +162,10 @@ struct CrashTimingScriptTests {
 
     @Test("a traceback ending in ModuleNotFoundError, and a chained one, are one crash report each")
     func oneReportPerTraceback() throws {
-        let missing = ["Traceback (most recent call last):", "  File \"/srv/app/main.py\", line 3, in <module>", "    import redis", "ModuleNotFoundError: No module named 'redis'"]
+        let missing = [
+            "Traceback (most recent call last):", "  File \"/srv/app/main.py\", line 3, in <module>", "    import redis",
+            "ModuleNotFoundError: No module named 'redis'",
+        ]
         let chained = Self.trace + ["", "During handling of the above exception, another exception occurred:", ""] + Self.trace
         let verdict = try run(missing + chained)
         #expect(verdict.first == "lines read: \(missing.count + chained.count); starts: 0; crash reports: 2; requests answered: 0", "\(verdict)")
