@@ -171,20 +171,40 @@ struct CrashTimingScriptTests {
         #expect(verdict.first == "lines read: \(missing.count + chained.count); starts: 0; crash reports: 2; requests answered: 0", "\(verdict)")
     }
 
+    @Test("compose's logs, each line behind the container's name and '|' (v1 and v2): the import failure is read through the prefix")
+    func composePrefix() throws {
+        let failure = try Self.importFailure()
+        let v1 = try run(failure.map { "app_1               | " + $0 }, runtime: "compose")
+        #expect(v1.last?.hasPrefix("verdict: on-start, the last crash report read is a failure to import the app") == true, "\(v1)")
+        let v2 = try run(failure.map { "app-1  | " + $0 }, runtime: "compose")
+        #expect(v2.last?.hasPrefix("verdict: on-start, the last crash report read is a failure to import the app") == true, "\(v2)")
+    }
+
+    @Test("start-not-read's reasons name the lines read (a capture that did not match once emptied the count)")
+    func startNotReadReasonsNameTheLines() throws {
+        let cli = CommandLineTests()
+        let crash = try cli.medic(["drill", "runbooks/nginx-502.yaml", "--scenario", "docker-crash-start-not-read"], stdin: "")
+        #expect(crash.output.contains("the last 300 lines read of the app's log hold 1 crash reports but no start line"), "\(crash.output)")
+        let scrolled = try cli.medic(["drill", "runbooks/nginx-502.yaml", "--scenario", "docker-crash-scrolled-off"], stdin: "")
+        #expect(scrolled.output.contains("the 300 lines read to time the crash"), "\(scrolled.output)")
+    }
+
     /// Runs the crash-when step's docker variant with a stand-in `docker` (a shell function,
     /// not a file on PATH, which could fail with "text file busy" while other tests fork) that
     /// prints `lines`; returns the output's lines.
-    func run(_ lines: [String]) throws -> [String] {
+    /// `runtime` compose runs the compose variant: the stand-in `docker` answers `docker compose
+    /// version` and prints `lines` for `docker compose ... logs`.
+    func run(_ lines: [String], runtime: String = "docker") throws -> [String] {
         let (bundle, diagnostics) = RunbookLoader().loadBundle(TestSupport.repositoryRoot + "/runbooks/app-down.yaml")
         let runbook = try #require(bundle?.root, "\(diagnostics)")
         let step = try #require(runbook.step("crash-when"))
-        let variant = try #require(step.variants?.variant(for: "docker"))
-        guard case .script(let script, _)? = variant.execution else { throw TestFailure("crash-when's docker variant runs no script") }
+        let variant = try #require(step.variants?.variant(for: runtime))
+        guard case .script(let script, _)? = variant.execution else { throw TestFailure("crash-when's \(runtime) variant runs no script") }
         #expect(script.contains("crash_timing() {"), "the crash-timing snippet is not in the script:\n\(script)")
         let dir = try TestSupport.temporaryDirectory()
         let log = dir + "/app.log"
         try (lines.joined(separator: "\n") + "\n").write(toFile: log, atomically: true, encoding: .utf8)
-        let docker = "docker() { cat \"$APP_LOG\"; }\n"
+        let docker = "docker() { [ \"$1 $2\" = 'compose version' ] && return 0; cat \"$APP_LOG\"; }\n"
         let ended = try Spawn.run(
             ["/bin/sh", "-c", docker + script],
             environment: ["PATH": "/usr/bin:/bin", "APP_SERVICE": "app", "APP_LOG": log], timeout: 30)
