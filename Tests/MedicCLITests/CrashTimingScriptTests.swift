@@ -189,6 +189,14 @@ struct CrashTimingScriptTests {
         #expect(scrolled.output.contains("the 300 lines read to time the crash"), "\(scrolled.output)")
     }
 
+    @Test("an app that ended with a crash report in the window, of an earlier life: the unexplained ending counts it, never 'no crash report'")
+    func unexplainedEndingCountsTheCrashRead() throws {
+        let cli = CommandLineTests()
+        let drill = try cli.medic(["drill", "runbooks/nginx-502.yaml", "--scenario", "docker-crash-before-last-start"], stdin: "")
+        #expect(drill.output.contains("held 1 crash reports, none of them placed in its last life"), "\(drill.output)")
+        #expect(!drill.output.contains("left no crash report"), "\(drill.output)")
+    }
+
     /// Runs the crash-when step's docker variant with a stand-in `docker` (a shell function,
     /// not a file on PATH, which could fail with "text file busy" while other tests fork) that
     /// prints `lines`; returns the output's lines.
