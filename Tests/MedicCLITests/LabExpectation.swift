@@ -81,7 +81,13 @@ struct LabExpectation: Sendable, CustomTestStringConvertible {
     static let oomOwnLimit = LabExpectation(
         scenario: "oom-own-limit", outcome: "escalate", cause: "oom-killed", conclusions: ["oom-own-limit"],
         memory: MemoryEvidence(verdict: "own-limit", limit: "128 MiB", cgroup: .labCgroup))
-    static let crashed = LabExpectation(scenario: "crashed", outcome: "escalate", cause: "upstream-crashed", conclusions: ["crash-escalate"])
+    /// The app raises while uvicorn imports it, before any start line: crash-when must tell a
+    /// crash on start-up from that traceback itself.
+    static let importFailureReason =
+        #"^the last crash report in the app's log is a failure to import the app \(its traceback runs through the importer of uvicorn, import_from_string\)"#
+    static let crashed = LabExpectation(
+        scenario: "crashed", outcome: "escalate", cause: "upstream-crashed", conclusions: ["crash-escalate"],
+        reasons: ["app-down/crash-when": importFailureReason])
     static let wrongPort = LabExpectation(
         scenario: "wrong-port", outcome: "escalate", cause: "wrong-upstream-address", conclusions: ["wrong-address"])
     static let socketMissing = LabExpectation(
@@ -179,7 +185,7 @@ extension LabExpectation {
                 containers: ["app": ["Up", "Restarting"]], memory: MemoryEvidence(verdict: "own-limit", limit: "128 MiB", cgroup: .appContainer)),
             LabExpectation(
                 scenario: "crashed", outcome: "escalate", cause: "upstream-crashed", conclusions: ["crash-escalate"], runtime: runtime,
-                containers: untouched.merging(["app": ["Restarting", "Up"]]) { $1 }),
+                reasons: ["app-down/crash-when": importFailureReason], containers: untouched.merging(["app": ["Restarting", "Up"]]) { $1 }),
             LabExpectation(
                 scenario: "stopped", outcome: "resolved", cause: "upstream-not-listening", conclusions: ["fixed-restart"],
                 actions: [prefix + "restart"], logins: ["login-right": 200, "login-wrong": 401], runtime: runtime, containers: untouched),

@@ -33,6 +33,7 @@ extension LabTests.EngineLabTests {
         #expect(logs.contains("the last 15 s or, when older, the last start"), "\(logs)")
         #expect(logs.contains("Traceback (most recent call last)"), "the last life's crash was not read:\n\(logs)")
         #expect(evidence.path.contains("app-down/crash-when"), "\(context)")
+        #expect(evidence.path.contains("app-down/crash-on-start"), "the import failure was not told a crash on start-up\n\(context)")
         #expect(evidence.because(at: "app-down/docker-logs")?.contains("crash reports since") == true, "\(context)")
         #expect(evidence.end?.stepID == "crash-escalate" && evidence.end?.cause == "upstream-crashed", "\(context)")
     }
