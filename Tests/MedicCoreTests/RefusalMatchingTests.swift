@@ -106,13 +106,18 @@ struct RefusalMatchingTests {
           none: {title: "No fault found", description: "In this test, no fault found."}
         """
 
-    @Test("validation matches defaults through its matcher, 2 s each: one it could not check is a located error saying so")
-    func validatedDefaults() throws {
+    /// What validating `defaults` through `matcher` reports, and its diagnostic about 'word'.
+    static func wordDefault(checkedBy matcher: StallingMatcher) throws -> (all: [Diagnostic], word: Diagnostic) {
         // Parsed only: validating it in process would match the default for hours.
         let runbook = try TestSupport.parsed(Self.defaults, path: "test.yaml")
-        let matcher = StallingMatcher(stalling: [Self.runaway])
         let diagnostics = Validator(matcher: matcher).validate(TestSupport.bundle(runbook))
-        let error = try #require(diagnostics.first { $0.message.hasPrefix("the default of 'word'") })
+        return (diagnostics, try #require(diagnostics.first { $0.message.hasPrefix("the default of 'word'") }))
+    }
+
+    @Test("validation matches defaults through its matcher, 2 s each: one it could not check is a located error saying so")
+    func validatedDefaults() throws {
+        let matcher = StallingMatcher(stalling: [Self.runaway])
+        let (diagnostics, error) = try Self.wordDefault(checkedBy: matcher)
         #expect(error.severity == .error)
         #expect(
             error.message
@@ -127,10 +132,8 @@ struct RefusalMatchingTests {
 
     @Test("a default the matching process could not check because it failed is an error that blames no pattern")
     func failedMatcherBlamesNoPattern() throws {
-        let runbook = try TestSupport.parsed(Self.defaults, path: "test.yaml")
         let matcher = StallingMatcher(stalling: [Self.runaway], reason: .failed("the matching process ended unexpectedly"))
-        let diagnostics = Validator(matcher: matcher).validate(TestSupport.bundle(runbook))
-        let error = try #require(diagnostics.first { $0.message.hasPrefix("the default of 'word'") })
+        let (_, error) = try Self.wordDefault(checkedBy: matcher)
         #expect(error.severity == .error)
         #expect(
             error.message

@@ -246,24 +246,16 @@ struct SecretArgvTests {
                 "32:13 the script of 'fix' passes the secret 'tok' to 'fixer' as an argument",
             ], "\(found)")
     }
-    @Test("a secret fed to xargs is told as xargs's doing, and the hint does not say to hand it on standard input, which the script does already")
-    func xargsHint() throws {
-        let runbook = try TestSupport.parsed(Self.runbook(#"printf '%s' "$TOK" | xargs prog"#), path: "/rb/argv.yaml")
+    @Test(
+        "a secret fed to xargs or parallel is told as that program's doing, and the hint does not say to hand it on standard input, which the script does already",
+        arguments: ["xargs", "parallel"])
+    func runnerHint(runner: String) throws {
+        let runbook = try TestSupport.parsed(Self.runbook(#"printf '%s' "$TOK" | "# + runner + " prog"), path: "/rb/argv.yaml")
         let found = Validator().validate(TestSupport.bundle(runbook))
             .filter { $0.message.contains("as an argument, where any user can read it with ps") }
         #expect(found.count == 1)
-        #expect(found.first?.message.hasSuffix("xargs makes what it reads the arguments of the program it runs") == true, "\(found)")
-        #expect(found.first?.hint?.contains("without xargs") == true, "\(found)")
+        #expect(found.first?.message.hasSuffix("\(runner) makes what it reads the arguments of the program it runs") == true, "\(found)")
+        #expect(found.first?.hint?.contains("without \(runner)") == true, "\(found)")
         #expect(found.first?.hint?.contains("hand it on standard input") == false, "\(found)")
-    }
-
-    @Test("a secret fed to parallel is told as parallel's doing")
-    func parallelHint() throws {
-        let runbook = try TestSupport.parsed(Self.runbook(#"printf '%s' "$TOK" | parallel prog"#), path: "/rb/argv.yaml")
-        let found = Validator().validate(TestSupport.bundle(runbook))
-            .filter { $0.message.contains("as an argument, where any user can read it with ps") }
-        #expect(found.count == 1)
-        #expect(found.first?.message.hasSuffix("parallel makes what it reads the arguments of the program it runs") == true, "\(found)")
-        #expect(found.first?.hint?.contains("without parallel") == true, "\(found)")
     }
 }

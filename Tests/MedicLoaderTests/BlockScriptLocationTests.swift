@@ -49,13 +49,8 @@ struct BlockScriptLocationTests {
 
     @Test("each refusal's line and column are those of its `rm`")
     func located() throws {
-        let folder = try TestSupport.temporaryDirectory()
-        defer { try? FileManager.default.removeItem(atPath: folder) }
-        try TestSupport.writeRunbook(Self.runbook, named: "blocks.yaml", in: folder)
-        let found = RunbookLoader().check([folder + "/blocks.yaml"]).filter { $0.severity == .error }
-        func location(_ step: String) -> String? {
-            found.first { $0.message.hasPrefix("check '\(step)' must be provably read-only") }.map { "\($0.location.line):\($0.location.column)" }
-        }
+        let found = try TestSupport.validationErrors(of: Self.runbook, named: "blocks.yaml")
+        func location(_ step: String) -> String? { TestSupport.readOnlyRefusalPlace(of: step, in: found) }
         // `|`: six spaces off each line, and the line's own four more.
         #expect(location("keep") == "11:11", "\(found)")
         // `|-`: no line break at the end, and still a block: its text starts on the line after `|-`.
@@ -99,12 +94,9 @@ struct BlockScriptLocationTests {
               none: {title: "No fault found", description: "In this test, no fault found."}
 
             """
-        let folder = try TestSupport.temporaryDirectory()
-        defer { try? FileManager.default.removeItem(atPath: folder) }
-        try TestSupport.writeRunbook(runbook, named: "pieces.yaml", in: folder)
-        let found = RunbookLoader().check([folder + "/pieces.yaml"]).filter { $0.severity == .error }
+        let found = try TestSupport.validationErrors(of: runbook, named: "pieces.yaml")
         // `rm` on the snippet's second line (9), past its four spaces.
-        #expect(found.map { "\($0.location.line):\($0.location.column)" } == ["9:5"], "\(found)")
+        #expect(found.map(\.location.lineAndColumn) == ["9:5"], "\(found)")
         #expect(found.first?.message.hasPrefix("check 'look' must be provably read-only") == true, "\(found)")
     }
 }

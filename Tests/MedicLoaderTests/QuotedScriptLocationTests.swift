@@ -121,13 +121,8 @@ struct QuotedScriptLocationTests {
 
     @Test("each refusal's line and column are those of its `rm` or its stray `)`")
     func located() throws {
-        let folder = try TestSupport.temporaryDirectory()
-        defer { try? FileManager.default.removeItem(atPath: folder) }
-        try TestSupport.writeRunbook(Self.runbook, named: "quoted.yaml", in: folder)
-        let found = RunbookLoader().check([folder + "/quoted.yaml"]).filter { $0.severity == .error }
-        func location(_ step: String) -> String? {
-            found.first { $0.message.hasPrefix("check '\(step)' must be provably read-only") }.map { "\($0.location.line):\($0.location.column)" }
-        }
+        let found = try TestSupport.validationErrors(of: Self.runbook, named: "quoted.yaml")
+        func location(_ step: String) -> String? { TestSupport.readOnlyRefusalPlace(of: step, in: found) }
         // One line in double quotes: past the opening quote.
         #expect(location("double") == "11:24", "\(found)")
         // `\"` and `\\` are two characters written for one.
@@ -186,12 +181,9 @@ struct QuotedScriptLocationTests {
             causes:
               none: {title: "No fault found", description: "In this test, no fault found."}
             """#
-        let folder = try TestSupport.temporaryDirectory()
-        defer { try? FileManager.default.removeItem(atPath: folder) }
-        try TestSupport.writeRunbook(runbook, named: "secrets.yaml", in: folder)
-        let found = RunbookLoader().check([folder + "/secrets.yaml"]).filter { $0.severity == .error }
+        let found = try TestSupport.validationErrors(of: runbook, named: "secrets.yaml")
         let places = found.filter { $0.message.contains("passes the secret 'tok'") || $0.message.contains("must be provably read-only") }
-            .map { "\($0.location.line):\($0.location.column) \($0.message.prefix(while: { $0 != "," }))" }
+            .map { "\($0.location.lineAndColumn) \($0.message.prefix(while: { $0 != "," }))" }
         #expect(
             places == [
                 // `found-by` on the folded script's second line, past its eight spaces.
@@ -222,11 +214,8 @@ struct QuotedScriptLocationTests {
             causes:
               none: {title: "No fault found", description: "In this test, no fault found."}
             """
-        let folder = try TestSupport.temporaryDirectory()
-        defer { try? FileManager.default.removeItem(atPath: folder) }
-        try TestSupport.writeRunbook(runbook, named: "plain.yaml", in: folder)
-        let found = RunbookLoader().check([folder + "/plain.yaml"]).filter { $0.severity == .error }
+        let found = try TestSupport.validationErrors(of: runbook, named: "plain.yaml")
         // `rm` past the second line's six spaces and `echo two;  `.
-        #expect(found.map { "\($0.location.line):\($0.location.column)" } == ["10:18"], "\(found)")
+        #expect(found.map(\.location.lineAndColumn) == ["10:18"], "\(found)")
     }
 }

@@ -1,4 +1,6 @@
 import Foundation
+import MedicCore
+import MedicLoader
 
 extension TestSupport {
     /// The end of a test runbook's text, after its last step under `steps:`: the conclusion `end`
@@ -46,4 +48,24 @@ extension TestSupport {
         try text.write(toFile: path, atomically: true, encoding: .utf8)
         return path
     }
+
+    /// The errors `medic validate` reports (`RunbookLoader.check`) for the runbook `text` written
+    /// to a file `name` in a folder of its own, removed afterwards.
+    public static func validationErrors(of text: String, named name: String) throws -> [Diagnostic] {
+        let folder = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let path = try writeRunbook(text, named: name, in: folder)
+        return RunbookLoader().check([path]).filter { $0.severity == .error }
+    }
+
+    /// Where the first of `errors` that refuses check `step` as not provably read-only points, as
+    /// `line:column`.
+    public static func readOnlyRefusalPlace(of step: String, in errors: [Diagnostic]) -> String? {
+        errors.first { $0.message.hasPrefix("check '\(step)' must be provably read-only") }.map(\.location.lineAndColumn)
+    }
+}
+
+extension SourceLocation {
+    /// `line:column`, as a test compares it.
+    public var lineAndColumn: String { "\(line):\(column)" }
 }
