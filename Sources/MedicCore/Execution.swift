@@ -39,7 +39,7 @@ public enum Execution: Sendable, Hashable {
         case .script: []
         case .http(let spec): spec.templates
         case .tcp(let spec): [spec.host, spec.port]
-        case .log(let spec): [spec.file, spec.since] + (spec.server.map { [$0] } ?? [])
+        case .log(let spec): [spec.file, spec.since] + [spec.server, spec.zone].compactMap(\.self)
         }
     }
 }

@@ -77,7 +77,7 @@ public struct Invocation: Sendable, Hashable {
             if let body = request.body { lines.append(""); lines.append(body) }
             text = lines.joined(separator: "\n")
         case .tcp(let host, let port): text = "tcp connect \(host):\(port)"
-        case .log(let query): text = "log \(query.path) since \(query.since)"
+        case .log(let query): text = "log \(query.path) since \(query.since)" + (query.zone.map { ", times in TZ \($0)" } ?? "")
         }
         return Masking(secrets: secrets).apply(text)
     }

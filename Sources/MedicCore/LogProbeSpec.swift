@@ -15,11 +15,16 @@ public struct LogProbeSpec: Sendable, Hashable {
     /// The nginx server whose lines are kept: a line naming another (`server: NAME` after
     /// `client:`) is left out. nil, or empty once filled in, keeps every line.
     public var server: Template?
+    /// The time zone the log's writer writes in, as its `TZ` says (`Europe/Berlin`,
+    /// `:Asia/Tokyo`, `JST-9`): times written without a zone are read in it. nil, or empty once
+    /// filled in, reads them in the host's zone (`/etc/localtime`), the zone of a writer started
+    /// without `TZ`.
+    public var zone: Template?
 
     /// Creates a probe spec.
     public init(
         file: Template, since: Template, classes: [LogClass], examples: Int = LogQuery.defaultExamples, captures: [LogCapture] = [],
-        server: Template? = nil
+        server: Template? = nil, zone: Template? = nil
     ) {
         self.file = file
         self.since = since
@@ -27,6 +32,7 @@ public struct LogProbeSpec: Sendable, Hashable {
         self.examples = examples
         self.captures = captures
         self.server = server
+        self.zone = zone
     }
 }
 
@@ -93,11 +99,13 @@ public struct LogQuery: Sendable, Hashable {
     public var captures: [LogCapture]
     /// The nginx server whose lines are kept; nil keeps every line.
     public var server: String?
+    /// The writer's `TZ`, in which times written without a zone are read; nil for the host's zone.
+    public var zone: String?
 
     /// Creates a query.
     public init(
         path: String, since: TimeSpan, classes: [LogClass], examples: Int = LogQuery.defaultExamples, captures: [LogCapture] = [],
-        server: String? = nil
+        server: String? = nil, zone: String? = nil
     ) {
         self.path = path
         self.since = since
@@ -105,5 +113,6 @@ public struct LogQuery: Sendable, Hashable {
         self.examples = examples
         self.captures = captures
         self.server = server
+        self.zone = zone
     }
 }

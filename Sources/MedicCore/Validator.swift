@@ -250,6 +250,7 @@ public struct Validator: Sendable {
             if case .log(let spec) = step.execution {
                 use(spec.file, "the log file of '\(id)'", secretsAllowed: false)
                 if let server = spec.server { use(server, "the log server of '\(id)'", secretsAllowed: false) }
+                if let zone = spec.zone { use(zone, "the log zone of '\(id)'", secretsAllowed: false) }
                 if let problem = sinceProblem(spec.since, runbook) {
                     out.append(
                         .error("the 'since' of '\(id)' \(problem)", at: spec.since.location, hint: "write a duration (15m) or ${error_window}"))

@@ -522,9 +522,11 @@ public struct Walk: Sendable {
             // is checked as one; were it anything else, the output's "window 0s" would show it.
             let since = TimeSpan(parsing: render(spec.since)) ?? TimeSpan(milliseconds: 0)
             let server = spec.server.map(render).flatMap { $0.isEmpty ? nil : $0 }
+            let zone = spec.zone.map(render).flatMap { $0.isEmpty ? nil : $0 }
             payload = .log(
                 LogQuery(
-                    path: render(spec.file), since: since, classes: spec.classes, examples: spec.examples, captures: spec.captures, server: server))
+                    path: render(spec.file), since: since, classes: spec.classes, examples: spec.examples, captures: spec.captures, server: server,
+                    zone: zone))
         }
         var environment = self.environment
         if case .command = payload {

@@ -78,7 +78,7 @@ struct ProbeDecoder {
     }
 
     func log(_ node: YAMLNode) -> LogProbeSpec? {
-        guard let fields = reader.fields(node, allowed: ["file", "since", "classes", "examples", "capture", "server"], in: "the log probe"),
+        guard let fields = reader.fields(node, allowed: ["file", "since", "classes", "examples", "capture", "server", "zone"], in: "the log probe"),
             let fileNode = fields.required("file"), let file = reader.template(fileNode, "the log file"),
             let sinceNode = fields.required("since"), let since = reader.template(sinceNode, "'since'")
         else { return nil }
@@ -117,7 +117,9 @@ struct ProbeDecoder {
         }
         var server: Template?
         if let node = fields["server"] { server = reader.template(node, "the log server") }
-        return LogProbeSpec(file: file, since: since, classes: classes, examples: examples, captures: captures, server: server)
+        var zone: Template?
+        if let node = fields["zone"] { zone = reader.template(node, "the log zone") }
+        return LogProbeSpec(file: file, since: since, classes: classes, examples: examples, captures: captures, server: server, zone: zone)
     }
 
     /// One entry of a log probe's `capture`: `from` (a class or a list of them), `pattern` (with

@@ -21,6 +21,8 @@ struct LogZone: Sendable, Equatable {
     let initialOffset: Int64
     /// The rule for times after the last transition (the TZif footer), when the file has one.
     let rule: Rule?
+    /// Whose zone it is, as the probe's output says: the host's, or the writer's (its `TZ`).
+    var whose = "the host's zone"
 
     struct Transition: Sendable, Equatable {
         let at: Int64
@@ -47,6 +49,31 @@ struct LogZone: Sendable, Equatable {
             if !first.isEmpty { name = first }
         }
         return parse(bytes, name: name, source: path) ?? .utc(source: "\(path) unreadable as a zone file")
+    }
+
+    /// The zone a process with `TZ` set to `value` writes its local times in, read as glibc reads
+    /// `TZ`: a leading `:` is dropped; an absolute path, or a name under `/usr/share/zoneinfo`
+    /// (`Europe/Berlin`, `UTC`), is a zone file; anything else is a POSIX rule (`JST-9`,
+    /// `CET-1CEST,M3.5.0,M10.5.0/3`). An empty value is UTC, as glibc has it. nil when the value
+    /// is neither a zone file nor a rule this reader knows: the probe then reads no time rather
+    /// than guess one.
+    static func named(_ value: String, zoneDirectory: String = "/usr/share/zoneinfo") -> LogZone? {
+        let given = "TZ \(value.isEmpty ? "set empty" : value)"
+        let writers = "the writer's zone"
+        let name = value.hasPrefix(":") ? String(value.dropFirst()) : value
+        if name.isEmpty { return LogZone(name: "UTC", source: given, transitions: [], initialOffset: 0, rule: nil, whose: writers) }
+        let path = name.hasPrefix("/") ? name : zoneDirectory + "/" + name
+        // A name climbing out of the zone folder is no zone name (glibc refuses it too).
+        let climbs = !name.hasPrefix("/") && name.split(separator: "/", omittingEmptySubsequences: false).contains("..")
+        let shown = path.firstRange(of: "zoneinfo/").map { String(path[$0.upperBound...]) } ?? path
+        if !climbs, let bytes = readAll(path, regularFileOnly: true),
+            var zone = parse(bytes, name: shown, source: path == name ? given : "\(given), \(path)")
+        {
+            zone.whose = writers
+            return zone
+        }
+        guard let rule = Rule(name) else { return nil }
+        return LogZone(name: name, source: "\(given), a POSIX rule", transitions: [], initialOffset: rule.standard, rule: rule, whose: writers)
     }
 
     /// Seconds east of UTC of local time at `time`.
@@ -122,11 +149,17 @@ struct LogZone: Sendable, Equatable {
         UInt32(bytes[at]) << 24 | UInt32(bytes[at + 1]) << 16 | UInt32(bytes[at + 2]) << 8 | UInt32(bytes[at + 3])
     }
 
-    /// The whole of a small file, nil when it cannot be read or is over 1 MiB.
-    private static func readAll(_ path: String) -> [UInt8]? {
-        let descriptor = open(path, O_RDONLY | O_CLOEXEC)
+    /// The whole of a small file, nil when it cannot be read or is over 1 MiB. With
+    /// `regularFileOnly` (a path that came from a runbook's value), nil too for anything but a
+    /// regular file: a FIFO or a device is never waited on nor read.
+    private static func readAll(_ path: String, regularFileOnly: Bool = false) -> [UInt8]? {
+        let descriptor = open(path, O_RDONLY | O_CLOEXEC | (regularFileOnly ? O_NONBLOCK : 0))
         guard descriptor >= 0 else { return nil }
         defer { close(descriptor) }
+        if regularFileOnly {
+            var status = stat()
+            guard fstat(descriptor, &status) == 0, status.st_mode & S_IFMT == S_IFREG else { return nil }
+        }
         var bytes: [UInt8] = []
         var buffer = [UInt8](repeating: 0, count: 8192)
         while bytes.count <= 1 << 20 {

@@ -24,8 +24,9 @@ import MedicCore
 ///     times without a zone read in Etc/UTC (UTC+00:00), the host's zone (/etc/localtime)
 ///     read error.log.1 (last 236231 of 1048576 bytes), error.log (last 52345 of 52345 bytes)
 ///
-/// Times written without a zone (nginx's error log) are read in the host's zone, the one its
-/// daemons write in, and the output says which; never in Medic's own `TZ`, the operator's.
+/// Times written without a zone (nginx's error log) are read in the writer's zone when the runbook
+/// gives its `TZ` (`zone:`), else in the host's zone, the one its daemons write in, and the output
+/// says which; never in Medic's own `TZ`, the operator's.
 struct LogProbe {
     /// The operator's interrupt.
     let interrupt: Interrupt
@@ -42,7 +43,15 @@ struct LogProbe {
     func run(_ query: LogQuery, timeout: TimeSpan, output: (ArraySlice<UInt8>) -> Void) -> StepResult {
         let started = MonotonicClock.now()
         let now = self.now ?? Int64(time(nil))
-        let zone = self.zone ?? LogZone.host()
+        // The writer's TZ when the runbook gives it, else the host's zone; a TZ this probe cannot
+        // read is said, never replaced by a guess (any zone's window would be a claim).
+        guard let zone = query.zone.map({ LogZone.named($0) }) ?? self.zone ?? LogZone.host() else {
+            let text =
+                "unreadable: TZ \(query.zone ?? ""): no zone file under /usr/share/zoneinfo and no POSIX rule Medic reads,"
+                + " so the times in \(query.path) cannot be placed\n"
+            output(ArraySlice(text.utf8))
+            return StepResult(durationMilliseconds: Int(MonotonicClock.now() - started))
+        }
         let localOffset = zone.offset(at: now)
         let timestamps = LogTimestamp(now: now, localOffset: localOffset)
         let since = now - (query.since.milliseconds + 999) / 1000
@@ -89,7 +98,7 @@ struct LogProbe {
             var text = "window \(query.since) of \(query.path) since \(LogTimestamp.format(since)): \(tally.lines) lines\n"
             if let server = tally.server { text += server.report }
             text += tally.report
-            text += "times without a zone read in \(zone.name) (\(LogZone.describe(offset: localOffset))), the host's zone (\(zone.source))\n"
+            text += "times without a zone read in \(zone.name) (\(LogZone.describe(offset: localOffset))), \(zone.whose) (\(zone.source))\n"
             text += "read \(parts.joined(separator: ", "))\n"
             if let missing, missing > since {
                 text += "the window starts before the oldest line read, of \(LogTimestamp.format(missing))\n"

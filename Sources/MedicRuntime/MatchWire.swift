@@ -5,8 +5,8 @@ import MedicCore
 /// are 4 bytes little-endian, strings are UTF-8 bytes after their length.
 ///
 /// A question: kind (1 byte), line anchors (1 byte), the pattern, the number of texts, the texts.
-/// A log window: `logWindow` (1 byte), 0, the path, `since` and the timeout in milliseconds (as
-/// strings), the number of examples, the number of classes, each class's name and pattern, the
+/// A log window: `logWindow` (1 byte), 0, the path, the server (empty for none), the zone (empty
+/// for the host's), `since` and the timeout in milliseconds (as strings), the number of examples, the number of classes, each class's name and pattern, the
 /// number of captures, and per capture its pattern, its `keep`, and the number and names of its
 /// classes.
 /// Every reply starts with its whole length. An answer: the count, the number of matches, and
@@ -34,6 +34,7 @@ enum MatchWire {
         var bytes: [UInt8] = [logWindow, 0]
         appendString(query.path, to: &bytes)
         appendString(query.server ?? "", to: &bytes)
+        appendString(query.zone ?? "", to: &bytes)
         appendString(String(query.since.milliseconds), to: &bytes)
         appendString(String(timeout.milliseconds), to: &bytes)
         appendNumber(query.examples, to: &bytes)
@@ -115,7 +116,8 @@ enum MatchWire {
     static func readRequest(from fd: Int32) -> Request? {
         guard let head = readExactly(2, from: fd) else { return nil }
         if head[0] == logWindow {
-            guard let path = readString(from: fd), let server = readString(from: fd), let since = readString(from: fd).flatMap({ Int64($0) }),
+            guard let path = readString(from: fd), let server = readString(from: fd), let zone = readString(from: fd),
+                let since = readString(from: fd).flatMap({ Int64($0) }),
                 let timeout = readString(from: fd).flatMap({ Int64($0) }), let examples = readNumber(from: fd), let count = readNumber(from: fd)
             else { return nil }
             var classes: [LogClass] = []
@@ -136,7 +138,7 @@ enum MatchWire {
             }
             let query = LogQuery(
                 path: path, since: TimeSpan(milliseconds: since), classes: classes, examples: examples, captures: captures,
-                server: server.isEmpty ? nil : server)
+                server: server.isEmpty ? nil : server, zone: zone.isEmpty ? nil : zone)
             return .logWindow(query, timeout: TimeSpan(milliseconds: timeout))
         }
         guard let kind = MatchQuestion.Kind(rawValue: head[0]) else { return nil }

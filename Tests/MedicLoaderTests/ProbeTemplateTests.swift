@@ -105,4 +105,27 @@ struct ProbeTemplateTests {
             #expect(request.unixSocket == expected)
         }
     }
+
+    @Test("a log probe's zone takes an input, filled in by the walk (empty for the host's zone); an unknown name or a secret is refused")
+    func zoneFromAnInput() throws {
+        let inputs = Self.window + "\n    token: {type: secret, description: t, required: false}"
+        let probe = "    log: {file: /var/log/x.log, since: 15m, zone: '${name}'}"
+        let (runbook, errors) = loaded(inputs, probe)
+        #expect(errors.isEmpty, "\(errors)")
+        let step = try #require(runbook?.step("a"))
+        for (value, expected) in [("Asia/Tokyo", "Asia/Tokyo"), ("", nil)] as [(String, String?)] {
+            var walk = Walk(bundle: TestSupport.bundle(try #require(runbook)), inputs: ["window": "2h", "name": value])
+            _ = walk.start()
+            guard case .log(let query) = walk.invocation(for: step)?.payload else {
+                Issue.record("not a log window")
+                return
+            }
+            #expect(query.zone == expected)
+            #expect(walk.invocation(for: step)?.display.hasSuffix(expected.map { ", times in TZ \($0)" } ?? "since 15m") == true)
+        }
+        let unknown = loaded(inputs, "    log: {file: /var/log/x.log, since: 15m, zone: '${tz}'}").errors.map(\.message)
+        #expect(unknown.count == 1 && unknown[0].contains("'${tz}'"), "\(unknown)")
+        let secret = loaded(inputs, "    log: {file: /var/log/x.log, since: 15m, zone: '${token}'}").errors.map(\.message)
+        #expect(secret == ["the log zone of 'a' uses the secret 'token'; it would be shown and recorded"], "\(secret)")
+    }
 }

@@ -66,28 +66,96 @@ struct LogProbeZoneTests {
         #expect(LogZone.host(path: directory + "/bad").source.contains("unreadable as a zone file"))
     }
 
+    /// An nginx error line (a read timeout) stamped `seconds` since the epoch in Tokyo's local time.
+    static func tokyoLine(_ seconds: Int64) -> String {
+        let local = seconds + 9 * 3600
+        let date = CivilDate.date(fromDays: local.floorDivided(by: 86_400))
+        let clock = local - local.floorDivided(by: 86_400) * 86_400
+        func two(_ n: Int64) -> String { n < 10 ? "0\(n)" : "\(n)" }
+        return "\(date.year)/\(two(date.month))/\(two(date.day)) \(two(clock / 3600)):\(two(clock / 60 % 60)):\(two(clock % 60))"
+            + " [error] 7#7: *1 upstream timed out (110: Connection timed out) while reading response header from upstream\n"
+    }
+
+    /// A log of lines 9 h 5 min, 20 min and 5 min before `now` in Tokyo's local time: read in
+    /// Tokyo's zone only the last is in a 15-minute window; read as UTC, the first would be in it
+    /// instead and the others in the future.
+    static func tokyoLog(now: Int64) throws -> String {
+        let path = try TestSupport.temporaryDirectory() + "/error.log"
+        try (tokyoLine(now - 9 * 3600 - 300) + tokyoLine(now - 1200) + tokyoLine(now - 300)).write(toFile: path, atomically: true, encoding: .utf8)
+        return path
+    }
+
+    /// The probe's output over `query`, with `host` as the host's zone.
+    static func probe(_ query: LogQuery, now: Int64, host: LogZone) -> String {
+        var output: [UInt8] = []
+        _ = LogProbe(interrupt: Interrupt(descriptor: nil), now: now, zone: host).run(query, timeout: .seconds(10)) { output += $0 }
+        return String(decoding: output, as: UTF8.self)
+    }
+
     @Test("an nginx log written in Tokyo's local time is read in it, and the output names the zone")
     func probeReadsInItsZone() throws {
-        let directory = try TestSupport.temporaryDirectory()
-        let path = directory + "/error.log"
-        let tokyo = try Self.zone("Asia/Tokyo")
         let now = Int64(time(nil))
-        // Lines 9 h 5 min, 20 min and 5 min ago in Tokyo's local time: only the last is in the
-        // window; read as UTC, the first would be in it instead and the others in the future.
-        func line(_ seconds: Int64) -> String {
-            let local = seconds + 9 * 3600
-            let date = CivilDate.date(fromDays: local.floorDivided(by: 86_400))
-            let clock = local - local.floorDivided(by: 86_400) * 86_400
-            func two(_ n: Int64) -> String { n < 10 ? "0\(n)" : "\(n)" }
-            return "\(date.year)/\(two(date.month))/\(two(date.day)) \(two(clock / 3600)):\(two(clock / 60 % 60)):\(two(clock % 60))"
-                + " [error] 7#7: *1 upstream timed out (110: Connection timed out) while reading response header from upstream\n"
-        }
-        try (line(now - 9 * 3600 - 300) + line(now - 1200) + line(now - 300)).write(toFile: path, atomically: true, encoding: .utf8)
-        var output: [UInt8] = []
-        let query = LogQuery(path: path, since: .seconds(900), classes: LogProbeTests.classes)
-        _ = LogProbe(interrupt: Interrupt(descriptor: nil), now: now, zone: tokyo).run(query, timeout: .seconds(10)) { output += $0 }
-        let text = String(decoding: output, as: UTF8.self)
+        let query = LogQuery(path: try Self.tokyoLog(now: now), since: .seconds(900), classes: LogProbeTests.classes)
+        let text = Self.probe(query, now: now, host: try Self.zone("Asia/Tokyo"))
         #expect(text.contains(": 1 lines\n") && text.contains("timeout: 1 "), "\(text)")
         #expect(text.contains("times without a zone read in Asia/Tokyo (UTC+09:00), the host's zone (/usr/share/zoneinfo/Asia/Tokyo)\n"), "\(text)")
+    }
+
+    @Test("a writer's TZ is read as glibc reads it: a zone name, with or without ':', a zone file's path, a POSIX rule, empty for UTC")
+    func writersZone() throws {
+        let now = Self.utc(2026, 12, 2, 12)
+        for value in ["Asia/Tokyo", ":Asia/Tokyo", "/usr/share/zoneinfo/Asia/Tokyo"] {
+            let zone = try #require(LogZone.named(value), "\(value)")
+            #expect(zone.offset(at: now) == 9 * 3600 && zone.name == "Asia/Tokyo" && zone.whose == "the writer's zone", "\(value)")
+            let source = value.hasPrefix("/") ? "TZ \(value)" : "TZ \(value), /usr/share/zoneinfo/Asia/Tokyo"
+            #expect(zone.source == source, "\(zone.source)")
+        }
+        let rule = try #require(LogZone.named("<+0330>-3:30"))
+        #expect(rule.offset(at: now) == 3 * 3600 + 1800 && rule.source == "TZ <+0330>-3:30, a POSIX rule")
+        let europe = try #require(LogZone.named("CET-1CEST,M3.5.0,M10.5.0/3"))
+        #expect(europe.offset(at: Self.utc(2026, 7, 1, 12)) == 7200 && europe.offset(at: now) == 3600)
+        let empty = try #require(LogZone.named(""))
+        #expect(empty.offset(at: now) == 0 && empty.name == "UTC" && empty.source == "TZ set empty")
+        #expect(LogZone.named(":")?.offset(at: now) == 0)
+    }
+
+    @Test("a TZ that is neither a zone file nor a rule is no zone; a path out of the zone folder, a FIFO or a device is never read as one")
+    func writersZoneRefused() throws {
+        let directory = try TestSupport.temporaryDirectory()
+        // A zone file copied out of the folder is read by its absolute path, not by a name climbing to it.
+        try FileManager.default.copyItem(atPath: "/usr/share/zoneinfo/Asia/Tokyo", toPath: directory + "/tokyo")
+        let copied = try #require(LogZone.named(directory + "/tokyo"))
+        #expect(copied.offset(at: Self.utc(2026, 12, 2, 12)) == 9 * 3600 && copied.source == "TZ \(directory)/tokyo")
+        #expect(LogZone.named("../../../.." + directory + "/tokyo") == nil)
+        #expect(LogZone.named("Europe/Nowhere") == nil)
+        #expect(LogZone.named("Europe/Berlinx") == nil)
+        #expect(LogZone.named("/etc/passwd") == nil)
+        #expect(mkfifo(directory + "/fifo", 0o600) == 0)
+        let start = ContinuousClock.now
+        #expect(LogZone.named(directory + "/fifo") == nil)
+        #expect(LogZone.named("/dev/zero") == nil)
+        #expect(ContinuousClock.now - start < .seconds(2), "a FIFO with no writer is not waited on")
+    }
+
+    @Test("a log probe given the writer's TZ reads its times in it whatever the host's zone and says so; one it cannot read, it says")
+    func probeInWritersZone() throws {
+        let now = Int64(time(nil))
+        let path = try Self.tokyoLog(now: now)
+        let utc = LogZone.utc(source: "test")
+        let host = Self.probe(LogQuery(path: path, since: .seconds(900), classes: LogProbeTests.classes), now: now, host: utc)
+        // Read in UTC (the host's zone here), every line falls in the window, two of them hours ahead.
+        #expect(host.contains(": 3 lines\n") && host.contains("the host's zone (test)"), "\(host)")
+        let tokyo = Self.probe(LogQuery(path: path, since: .seconds(900), classes: LogProbeTests.classes, zone: "Asia/Tokyo"), now: now, host: utc)
+        #expect(tokyo.contains(": 1 lines\n") && tokyo.contains("timeout: 1 "), "\(tokyo)")
+        #expect(
+            tokyo.contains(
+                "times without a zone read in Asia/Tokyo (UTC+09:00), the writer's zone (TZ Asia/Tokyo, /usr/share/zoneinfo/Asia/Tokyo)\n"),
+            "\(tokyo)")
+        let latest = try #require(tokyo.split(separator: "\n").first { $0.hasPrefix("timeout: 1 ") })
+        #expect(latest.contains(LogTimestamp.format(now - 300)), "the line 5 min ago is the one in the window: \(tokyo)")
+        let unknown = Self.probe(
+            LogQuery(path: path, since: .seconds(900), classes: LogProbeTests.classes, zone: "Mars/Olympus"), now: now, host: utc)
+        let refusal = "unreadable: TZ Mars/Olympus: no zone file under /usr/share/zoneinfo and no POSIX rule Medic reads"
+        #expect(unknown == refusal + ", so the times in \(path) cannot be placed\n")
     }
 }

@@ -144,7 +144,8 @@ struct MatchWorkerTests {
         try text.write(toFile: path, atomically: true, encoding: .utf8)
         let worker = MatchWorker(interruptDescriptor: nil, executable: Self.medic)
         let capture = LogCapture(classes: ["refused"], pattern: RegexPattern(#"client: (?<client>[0-9.]+)"#, at: LogProbeTests.here), keep: 3)
-        let query = LogQuery(path: path, since: .seconds(900), classes: LogProbeTests.classes, examples: 2, captures: [capture])
+        // The writer's zone crosses too: read in the host's zone instead, the last line would say so.
+        let query = LogQuery(path: path, since: .seconds(900), classes: LogProbeTests.classes, examples: 2, captures: [capture], zone: "UTC")
         let here = run(.log(query), timeout: .seconds(5))
         let there = run(.log(query), timeout: .seconds(5), on: LocalRunner(matcher: worker))
         // The two runs start their windows at their own "now": the times may differ by a second.
@@ -154,6 +155,7 @@ struct MatchWorkerTests {
             there.text.contains("captured client from refused") && there.text.contains("\"10.0.0.7\""),
             "the probe's captures cross the pipe too: \(there.text)")
         #expect(there.text.contains("refused: 5") && there.text.contains("timeout: 5"))
+        #expect(there.text.contains("the writer's zone (TZ UTC, /usr/share/zoneinfo/UTC)"), "\(there.text)")
 
         let runaway = LogQuery(
             path: path, since: .seconds(900),
