@@ -52,7 +52,29 @@ struct LogProbe {
             output(ArraySlice(text.utf8))
             return StepResult(durationMilliseconds: Int(MonotonicClock.now() - started))
         }
-        let localOffset = zone.offset(at: now)
+        var localOffset = zone.offset(at: now)
+        var zoneLines = "times without a zone read in \(zone.name) (\(LogZone.describe(offset: localOffset))), \(zone.whose) (\(zone.source))\n"
+        // The file's newest line and its modification time say whether its writer writes in that zone.
+        if let check = LogZoneCheck.read(query.path, now: now) {
+            let newest = "the newest line, stamped \(check.stampText), reads as"
+            let written = "the file was last written (\(LogTimestamp.format(check.written)))"
+            switch check.finding(at: localOffset) {
+            case .agrees: break
+            case .writerAhead(let offset, let gap):
+                zoneLines =
+                    "times without a zone read in \(LogZone.describe(offset: offset)), the offset its writer stamps lines in: its newest line, stamped "
+                    + "\(check.stampText), was written at \(LogTimestamp.format(check.written)) (the file's modification time), and "
+                    + "\(zone.name) (\(LogZone.describe(offset: localOffset))), \(zone.whose), would place it \(LogZoneCheck.duration(gap)) after that\n"
+                localOffset = offset
+            case .unexplained(let gap):
+                zoneLines +=
+                    "\(newest) \(LogZoneCheck.duration(gap)) after \(written): its writer does not write in \(zone.name), and the window may be off by as much\n"
+            case .writerMaybeBehind(let offset, let gap):
+                zoneLines +=
+                    "\(newest) \(LogZoneCheck.duration(gap)) before \(written): its writer may write in \(LogZone.describe(offset: offset)) rather than in "
+                    + "\(zone.name), or wrote the line late; if it runs with a TZ of its own, give that as the probe's zone\n"
+            }
+        }
         let timestamps = LogTimestamp(now: now, localOffset: localOffset)
         let since = now - (query.since.milliseconds + 999) / 1000
         let deadline = started + max(0, timeout.milliseconds)
@@ -98,7 +120,7 @@ struct LogProbe {
             var text = "window \(query.since) of \(query.path) since \(LogTimestamp.format(since)): \(tally.lines) lines\n"
             if let server = tally.server { text += server.report }
             text += tally.report
-            text += "times without a zone read in \(zone.name) (\(LogZone.describe(offset: localOffset))), \(zone.whose) (\(zone.source))\n"
+            text += zoneLines
             text += "read \(parts.joined(separator: ", "))\n"
             if let missing, missing > since {
                 text += "the window starts before the oldest line read, of \(LogTimestamp.format(missing))\n"

@@ -15,8 +15,8 @@ struct CapturedUpstreamScriptTests {
         "upstream-targets tries nginx's own addresses; captured ones nginx no longer names are said apart, untried; a value that is no address is dropped"
     )
     func upstreamTargets() throws {
-        let configured = try Self.closedPort()
-        let failed = try Self.closedPort()
+        let configured = try TestSupport.closedLoopbackPort()
+        let failed = try TestSupport.closedLoopbackPort()
         let output = try run(
             "upstream-targets", config: "proxy_pass http://127.0.0.1:\(configured);",
             values: [
@@ -33,8 +33,8 @@ struct CapturedUpstreamScriptTests {
 
     @Test("upstream-targets with nginx_site tries the site's server block's addresses only, not another site's")
     func siteTargetsOnly() throws {
-        let site = try Self.closedPort()
-        let other = try Self.closedPort()
+        let site = try TestSupport.closedLoopbackPort()
+        let other = try TestSupport.closedLoopbackPort()
         let output = try run(
             "upstream-targets", config: "proxy_pass http://127.0.0.1:\(site); } location /shop { proxy_pass http://127.0.0.1:\(other);",
             values: ["NGINX_SITE": "block=1 upstream=127.0.0.1:\(site)", "APP_HEALTH_URL": "http://127.0.0.1:\(site)/health"])
@@ -44,7 +44,7 @@ struct CapturedUpstreamScriptTests {
 
     @Test("upstream-targets with nothing captured tries nginx's own addresses only")
     func upstreamTargetsNothingCaptured() throws {
-        let configured = try Self.closedPort()
+        let configured = try TestSupport.closedLoopbackPort()
         let output = try run(
             "upstream-targets", config: "proxy_pass http://127.0.0.1:\(configured);",
             values: ["FAILED_UPSTREAMS": "", "APP_HEALTH_URL": "http://127.0.0.1:\(configured)/health"])
@@ -53,7 +53,7 @@ struct CapturedUpstreamScriptTests {
 
     @Test("tls-scheme asks each captured upstream both ways, with the scheme nginx used")
     func tlsScheme() throws {
-        let port = try Self.closedPort()
+        let port = try TestSupport.closedLoopbackPort()
         let output = try run(
             "tls-scheme", config: "proxy_pass https://127.0.0.1:\(port);", values: ["TLS_UPSTREAMS": "https://127.0.0.1:\(port)\nnot a url"])
         #expect(output.contains("upstream 127.0.0.1:\(port): nginx uses https; plain HTTP answers 000; TLS handshake curl exit 7\n"), "\(output)")
@@ -86,22 +86,5 @@ struct CapturedUpstreamScriptTests {
             environment: ["PATH": "/usr/bin:/bin:/usr/sbin:/sbin", "NGINX_CONF": dir + "/nginx.conf"].merging(values) { $1 }, timeout: 60)
         #expect(ended.status == 0, "\(ended.output)")
         return ended.output
-    }
-
-    /// A loopback TCP port nothing listens on: bound by the kernel's choice, then closed.
-    static func closedPort() throws -> Int {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        guard fd >= 0 else { throw TestFailure("socket: \(errno)") }
-        defer { close(fd) }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        address.sin_port = 0
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        let bound = withUnsafeMutablePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) == 0 && getsockname(fd, $0, &length) == 0 }
-        }
-        guard bound else { throw TestFailure("bind: \(errno)") }
-        return Int(UInt16(bigEndian: address.sin_port))
     }
 }
