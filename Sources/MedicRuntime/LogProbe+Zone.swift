@@ -59,11 +59,12 @@ struct LogZone: Sendable, Equatable {
     /// than guess one.
     static func named(_ value: String, zoneDirectory: String = "/usr/share/zoneinfo") -> LogZone? {
         let given = "TZ \(value.isEmpty ? "set empty" : value)"
-        let writers = "the writer's zone"
+        let writers = "the zone given for the writer"
         let name = value.hasPrefix(":") ? String(value.dropFirst()) : value
         if name.isEmpty { return LogZone(name: "UTC", source: given, transitions: [], initialOffset: 0, rule: nil, whose: writers) }
         let path = name.hasPrefix("/") ? name : zoneDirectory + "/" + name
-        // A name climbing out of the zone folder is no zone name (glibc refuses it too).
+        // A name climbing out of the zone folder is no zone name: Medic's rule (glibc refuses it
+        // only in setuid programs), so that a runbook's value names a zone, not any file.
         let climbs = !name.hasPrefix("/") && name.split(separator: "/", omittingEmptySubsequences: false).contains("..")
         let shown = path.firstRange(of: "zoneinfo/").map { String(path[$0.upperBound...]) } ?? path
         if !climbs, let bytes = readAll(path, regularFileOnly: true),
@@ -153,7 +154,7 @@ struct LogZone: Sendable, Equatable {
     /// `regularFileOnly` (a path that came from a runbook's value), nil too for anything but a
     /// regular file: a FIFO or a device is never waited on nor read.
     private static func readAll(_ path: String, regularFileOnly: Bool = false) -> [UInt8]? {
-        let descriptor = open(path, O_RDONLY | O_CLOEXEC | (regularFileOnly ? O_NONBLOCK : 0))
+        let descriptor = open(path, O_RDONLY | O_CLOEXEC | (regularFileOnly ? O_NONBLOCK | O_NOCTTY : 0))
         guard descriptor >= 0 else { return nil }
         defer { close(descriptor) }
         if regularFileOnly {

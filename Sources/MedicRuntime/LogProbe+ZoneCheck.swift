@@ -1,7 +1,7 @@
 import Glibc
 import MedicCore
 
-/// What a log's newest line says about the zone its writer writes in.
+/// What a log's last lines say about the zone its writer writes in.
 ///
 /// A line written without a zone is read in the host's zone (or the probe's `zone`), which is
 /// the writer's only if the writer was not started with a `TZ` of its own: nginx keeps `TZ`, and
@@ -10,31 +10,43 @@ import MedicCore
 /// is the writer's local time at that moment. Read in the right zone, the two agree to a second
 /// or so.
 ///
-/// Only a stamp read as *after* the write is proof: no writer stamps a line with a time that had
-/// not come yet. When the gap is a whole number of quarter hours (every zone's offset is), give
-/// or take 90 seconds, the writer's offset is the zone's plus that gap, and the window is read
-/// in it. A stamp read as *before* the write can also be a line held in a buffer and written
-/// late, so it is only said, as a hint, when the gap is an hour or more and a whole number of
-/// quarter hours.
+/// Only a stamp read as *after* the write is proof of a wrong zone: no writer stamps a line with
+/// a time that had not come yet. The window moves to the writer's offset only when the gap is a
+/// whole number of quarter hours (as every zone's offset is), give or take 90 seconds, the offset
+/// it gives is one a zone has (UTC-12 to UTC+14), and the lines before the last bear it out: the
+/// one before it is impossible in the zone used too (or the last line is the file's only one),
+/// and the stamps of the tail never step back by more than 90 seconds (two writers in two zones
+/// would). A stamp read as *before* the write can be a line held in a buffer and written late, so
+/// it is only said, as a hint, when the gap is about an hour or more and a whole number of quarter
+/// hours.
 struct LogZoneCheck: Sendable, Equatable {
-    /// The newest line's stamp read as UTC: its fields, whatever zone they were written in.
-    let stamp: Int64
+    /// The stamps of the timed lines of the file's tail that carry no zone, oldest first, each
+    /// read as UTC (its fields, whatever zone they were written in); the last is the file's
+    /// last line.
+    let stamps: [Int64]
     /// The file's modification time, in seconds since the epoch.
     let written: Int64
+    /// Whether the tail read is the whole file.
+    let wholeFile: Bool
 
-    /// What reading the stamp at `offset` makes of the write.
+    /// The last line's stamp read as UTC.
+    var stamp: Int64 { stamps[stamps.count - 1] }
+
+    /// What reading the stamps at `offset`, the zone's offset when the file was written, makes of
+    /// the write.
     enum Finding: Sendable, Equatable {
         /// The stamp and the write agree (within 90 seconds), or disagree in a way a late write
-        /// explains (less than an hour, or not a whole number of quarter hours).
+        /// may explain.
         case agrees
-        /// The stamp reads as after the write by `gap` seconds, a whole number of quarter hours:
-        /// the writer's offset is `offset`.
+        /// The stamp reads as after the write by `gap` seconds, a whole number of quarter hours,
+        /// and the lines before it bear that out: the writer's offset is `offset`.
         case writerAhead(offset: Int64, gap: Int64)
-        /// The stamp reads as after the write by `gap` seconds, not a whole number of quarter
-        /// hours: the zone is wrong, and the writer's is not known.
+        /// As `writerAhead`, but the lines before the last do not bear it out (a second writer?).
+        case uncorroborated(offset: Int64, gap: Int64)
+        /// The stamp reads as after the write by `gap` seconds, which no zone explains.
         case unexplained(gap: Int64)
         /// The stamp reads as `gap` seconds before the write, a whole number of quarter hours and
-        /// an hour or more: the writer may write at `offset`, or wrote the line late.
+        /// about an hour or more: the writer may write at `offset`, or wrote the line late.
         case writerMaybeBehind(offset: Int64, gap: Int64)
     }
 
@@ -42,48 +54,63 @@ struct LogZoneCheck: Sendable, Equatable {
     /// second's rounding, a short buffer.
     static let slack: Int64 = 90
     static let quarterHour: Int64 = 900
+    /// The offsets zones have: UTC-12 to UTC+14.
+    static let offsets: ClosedRange<Int64> = -12 * 3600...14 * 3600
+    /// How much of the file's end is read.
+    static let tail = 4096
 
-    /// The check of `path`: its modification time and its last line's stamp, when that line is
-    /// timed without a zone; nil otherwise (an empty file, a last line without a time or with a
-    /// zone of its own, a file that cannot be read).
-    static func read(_ path: String, now: Int64) -> LogZoneCheck? {
-        let descriptor = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)
+    /// The check of `path`: its modification time and the stamps of its tail's lines, when its
+    /// last line is timed without a zone; nil otherwise (an empty file, a last line without a time
+    /// or with a zone of its own, one longer than the tail, a file that cannot be read).
+    static func read(_ path: String) -> LogZoneCheck? {
+        let descriptor = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY)
         guard descriptor >= 0 else { return nil }
         defer { close(descriptor) }
         var status = stat()
         guard fstat(descriptor, &status) == 0, status.st_mode & S_IFMT == S_IFREG, status.st_size > 0 else { return nil }
         let size = Int64(status.st_size)
-        let tail = Int(min(size, 4096))
-        var bytes = [UInt8](repeating: 0, count: tail)
-        let count = bytes.withUnsafeMutableBytes { pread(descriptor, $0.baseAddress, tail, off_t(size - Int64(tail))) }
-        guard count == tail else { return nil }
-        var end = tail
-        if bytes[end - 1] == 0x0A { end -= 1 }
-        guard end > 0 else { return nil }
-        let start = bytes[..<end].lastIndex(of: 0x0A).map { $0 + 1 } ?? 0
-        // A line that starts the tail read is whole only if the tail is the whole file.
-        guard start > 0 || tail == size else { return nil }
+        let count = Int(min(size, Int64(tail)))
+        var bytes = [UInt8](repeating: 0, count: count)
+        let read = bytes.withUnsafeMutableBytes { pread(descriptor, $0.baseAddress, count, off_t(size - Int64(count))) }
+        guard read == count else { return nil }
+        let written = Int64(status.st_mtim.tv_sec)
+        // A syslog stamp has no year: the one it was written in, not now's.
+        let (utc, east) = (LogTimestamp(now: written, localOffset: 0), LogTimestamp(now: written, localOffset: 3600))
+        var lines = bytes.split(separator: 0x0A, omittingEmptySubsequences: false)
+        if lines.last?.isEmpty == true { lines.removeLast() }
+        // The first line of a tail that is not the whole file may be cut: it is not read.
+        if count < size, !lines.isEmpty { lines.removeFirst() }
+        guard let last = lines.last, !last.isEmpty else { return nil }
         // Read at two offsets, a time without a zone moves with the offset; one with a zone does not.
-        let (utc, east) = bytes[start..<end].withUnsafeBufferPointer { line in
-            (LogTimestamp(now: now, localOffset: 0).seconds(in: line), LogTimestamp(now: now, localOffset: 3600).seconds(in: line))
+        func stamp(_ line: ArraySlice<UInt8>) -> Int64? {
+            line.withUnsafeBufferPointer { line in
+                guard let time = utc.seconds(in: line), east.seconds(in: line) == time - 3600 else { return nil }
+                return time
+            }
         }
-        guard let utc, let east, utc - east == 3600 else { return nil }
-        return LogZoneCheck(stamp: utc, written: Int64(status.st_mtim.tv_sec))
+        guard stamp(last) != nil else { return nil }
+        return LogZoneCheck(stamps: lines.compactMap(stamp), written: written, wholeFile: count == size)
     }
 
-    /// What the stamp says, read at `offset` seconds east of UTC.
+    /// What the stamps say, read at `offset` seconds east of UTC.
     func finding(at offset: Int64) -> Finding {
         let gap = stamp - offset - written
         let quarters = (abs(gap) + Self.quarterHour / 2) / Self.quarterHour * Self.quarterHour
         let whole = abs(abs(gap) - quarters) <= Self.slack
         if gap > Self.slack {
-            return whole ? .writerAhead(offset: offset + quarters, gap: gap) : .unexplained(gap: gap)
+            let writer = offset + quarters
+            guard whole, Self.offsets.contains(writer) else { return .unexplained(gap: gap) }
+            // The line before the last is impossible at `offset` too, and no stamp steps back.
+            let before = stamps.count >= 2 ? stamps[stamps.count - 2] - offset - written > Self.slack : wholeFile
+            let forwards = zip(stamps, stamps.dropFirst()).allSatisfy { $1 >= $0 - Self.slack }
+            return before && forwards ? .writerAhead(offset: writer, gap: gap) : .uncorroborated(offset: writer, gap: gap)
         }
-        if -gap >= 3600 - Self.slack, whole { return .writerMaybeBehind(offset: offset - quarters, gap: -gap) }
+        let writer = offset - quarters
+        if -gap >= 3600 - Self.slack, whole, Self.offsets.contains(writer) { return .writerMaybeBehind(offset: writer, gap: -gap) }
         return .agrees
     }
 
-    /// `2026-12-03 21:17:05`: the stamp as its writer wrote it.
+    /// `2026-12-03 21:17:05`: the last line's stamp as its writer wrote it.
     var stampText: String {
         String(LogTimestamp.format(stamp).dropLast().map { $0 == "T" ? " " : $0 })
     }

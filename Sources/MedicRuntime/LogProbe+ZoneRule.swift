@@ -97,8 +97,9 @@ extension LogZone {
         /// `CET` or `<-03>`.
         mutating func name() -> Bool {
             if take("<") {
+                let start = index
                 while let byte = peek, byte != UInt8(ascii: ">") { index += 1 }
-                return take(">")
+                return index - start >= 3 && take(">")
             }
             let start = index
             while let byte = peek, (byte | 0x20) >= UInt8(ascii: "a"), (byte | 0x20) <= UInt8(ascii: "z") { index += 1 }
@@ -115,17 +116,18 @@ extension LogZone {
             return index > start ? value : nil
         }
 
-        /// `[+-]hh[:mm[:ss]]` in seconds.
-        mutating func offset() -> Int64? {
+        /// `[+-]hh[:mm[:ss]]` in seconds: hours up to `maximumHours` (24 for a zone's offset, as
+        /// glibc reads it; 167 for a change's time, RFC 8536), minutes and seconds under 60.
+        mutating func offset(maximumHours: Int64 = 24) -> Int64? {
             let negative = take("-")
             if !negative { _ = take("+") }
-            guard let hours = number() else { return nil }
+            guard let hours = number(), hours <= maximumHours else { return nil }
             var seconds = hours * 3600
             if take(":") {
-                guard let minutes = number() else { return nil }
+                guard let minutes = number(), minutes < 60 else { return nil }
                 seconds += minutes * 60
                 if take(":") {
-                    guard let rest = number() else { return nil }
+                    guard let rest = number(), rest < 60 else { return nil }
                     seconds += rest
                 }
             }
@@ -149,7 +151,7 @@ extension LogZone {
             }
             var time: Int64 = 7200
             if take("/") {
-                guard let given = offset() else { return nil }
+                guard let given = offset(maximumHours: 167) else { return nil }
                 time = given
             }
             return Rule.Change(day: day, time: time)

@@ -47,31 +47,40 @@ struct LogProbe {
         // read is said, never replaced by a guess (any zone's window would be a claim).
         guard let zone = query.zone.map({ LogZone.named($0) }) ?? self.zone ?? LogZone.host() else {
             let text =
-                "unreadable: TZ \(query.zone ?? ""): no zone file under /usr/share/zoneinfo and no POSIX rule Medic reads,"
-                + " so the times in \(query.path) cannot be placed\n"
+                "unreadable: TZ \(query.zone ?? ""): no zone file (by name under /usr/share/zoneinfo, or by absolute path) and no POSIX rule"
+                + " Medic reads, so the times in \(query.path) cannot be placed\n"
             output(ArraySlice(text.utf8))
             return StepResult(durationMilliseconds: Int(MonotonicClock.now() - started))
         }
         var localOffset = zone.offset(at: now)
         var zoneLines = "times without a zone read in \(zone.name) (\(LogZone.describe(offset: localOffset))), \(zone.whose) (\(zone.source))\n"
-        // The file's newest line and its modification time say whether its writer writes in that zone.
-        if let check = LogZoneCheck.read(query.path, now: now) {
-            let newest = "the newest line, stamped \(check.stampText), reads as"
+        // The file's last lines and its modification time say whether its writer writes in that zone.
+        if let check = LogZoneCheck.read(query.path) {
+            // The zone's offset when the file was written (summer time may have ended since).
+            let then = zone.offset(at: check.written)
+            let zoneThen = "\(zone.name) (\(LogZone.describe(offset: then)) then), \(zone.whose)"
+            let last = "the file's last line, stamped \(check.stampText), reads as"
             let written = "the file was last written (\(LogTimestamp.format(check.written)))"
-            switch check.finding(at: localOffset) {
+            switch check.finding(at: then) {
             case .agrees: break
             case .writerAhead(let offset, let gap):
                 zoneLines =
-                    "times without a zone read in \(LogZone.describe(offset: offset)), the offset its writer stamps lines in: its newest line, stamped "
+                    "times without a zone read in \(LogZone.describe(offset: offset)), the offset its writer stamps lines in: its last line, stamped "
                     + "\(check.stampText), was written at \(LogTimestamp.format(check.written)) (the file's modification time), and "
-                    + "\(zone.name) (\(LogZone.describe(offset: localOffset))), \(zone.whose), would place it \(LogZoneCheck.duration(gap)) after that\n"
+                    + "\(zoneThen), would place it \(LogZoneCheck.duration(gap)) after that, "
+                    + (check.stamps.count >= 2 ? "as it does the line before\n" : "and it is the file's only line\n")
                 localOffset = offset
+            case .uncorroborated(let offset, let gap):
+                zoneLines +=
+                    "\(last) \(LogZoneCheck.duration(gap)) after \(written): a writer at \(LogZone.describe(offset: offset)) would explain it, "
+                    + "but the lines before it do not show that zone (a second writer?), so the window is read in \(zone.name) all the same\n"
             case .unexplained(let gap):
                 zoneLines +=
-                    "\(newest) \(LogZoneCheck.duration(gap)) after \(written): its writer does not write in \(zone.name), and the window may be off by as much\n"
+                    "\(last) \(LogZoneCheck.duration(gap)) after \(written): no zone explains that; the writer's clock or the file's "
+                    + "modification time is off, and the window may be off by as much\n"
             case .writerMaybeBehind(let offset, let gap):
                 zoneLines +=
-                    "\(newest) \(LogZoneCheck.duration(gap)) before \(written): its writer may write in \(LogZone.describe(offset: offset)) rather than in "
+                    "\(last) \(LogZoneCheck.duration(gap)) before \(written): its writer may write in \(LogZone.describe(offset: offset)) rather than in "
                     + "\(zone.name), or wrote the line late; if it runs with a TZ of its own, give that as the probe's zone\n"
             }
         }
@@ -130,6 +139,8 @@ struct LogProbe {
             switch error {
             case .unreadable(let path, let code):
                 return finish("unreadable: \(path): \(String(cString: strerror(code)))\n")
+            case .notAFile(let path):
+                return finish("unreadable: \(path): not a regular file (a FIFO, a device or a folder is not read as a log)\n")
             case .stopped:
                 let reason = cancelled ? "cancelled" : "timeout (no summary within \(timeout))"
                 return finish("\(reason) after \(tally.lines) lines of the window of \(query.path)\n", timedOut: true)

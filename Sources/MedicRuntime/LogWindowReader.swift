@@ -20,6 +20,8 @@ struct LogWindowReader {
     enum Failure: Error {
         /// The file could not be opened or read: its path and errno.
         case unreadable(String, Int32)
+        /// The path names something other than a regular file (a FIFO, a device, a folder).
+        case notAFile(String)
         /// `shouldStop` said so (timeout or interrupt).
         case stopped
     }
@@ -34,13 +36,18 @@ struct LogWindowReader {
     /// Opens `path` and finds the window's start, reading backwards from the end in blocks of
     /// `LogProbe.searchBlock` until the first timed line of a block is older than the window.
     func open(_ path: String) throws(Failure) -> OpenFile {
-        let descriptor = Glibc.open(path, O_RDONLY | O_CLOEXEC)
+        // Never blocks in open: a FIFO with no writer would wait for one.
+        let descriptor = Glibc.open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY)
         guard descriptor >= 0 else { throw .unreadable(path, errno) }
         var status = stat()
         guard fstat(descriptor, &status) == 0 else {
             let code = errno
             close(descriptor)
             throw .unreadable(path, code)
+        }
+        guard status.st_mode & S_IFMT == S_IFREG else {
+            close(descriptor)
+            throw .notAFile(path)
         }
         let size = Int64(status.st_size)
         let block = UnsafeMutableBufferPointer<UInt8>.allocate(capacity: LogProbe.searchBlock)

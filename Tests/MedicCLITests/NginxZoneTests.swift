@@ -134,7 +134,7 @@ struct NginxZoneTests {
         let log = try String(contentsOfFile: nginx.errorLog, encoding: .utf8)
         let screen = try run(over: nginx)
         #expect(screen.contains("refused: 1 "), "only the refusal nginx just logged is in the window: \(screen)\n\(log)")
-        let zoneLine = "times without a zone read in UTC+09:00, the offset its writer stamps lines in: its newest line, stamped "
+        let zoneLine = "times without a zone read in UTC+09:00, the offset its writer stamps lines in: its last line, stamped "
         #expect(screen.contains(zoneLine), "\(screen)")
         #expect(screen.contains("nginx could not connect to its upstream"), "\(screen)")
     }
@@ -147,6 +147,6 @@ struct NginxZoneTests {
         let screen = try run(over: nginx)
         #expect(screen.contains("refused: 1 "), "\(screen)")
         #expect(screen.contains("the host's zone ("), "\(screen)")
-        #expect(!screen.contains("newest line"), "\(screen)")
+        #expect(!screen.contains("last line"), "\(screen)")
     }
 }

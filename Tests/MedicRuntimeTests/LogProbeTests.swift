@@ -269,4 +269,16 @@ struct LogProbeTests {
         result.output = ran.text
         #expect(!Extraction.succeeded(step(directory + "/missing.log"), result))
     }
+
+    @Test("a FIFO, a device or a folder named as the log is said, at once: never waited on, never read")
+    func notAFile() throws {
+        let directory = try TestSupport.temporaryDirectory()
+        #expect(mkfifo(directory + "/error.log", 0o600) == 0)
+        let start = ContinuousClock.now
+        for path in [directory + "/error.log", "/dev/zero", directory] {
+            let ran = probe(path)
+            #expect(ran.text == "unreadable: \(path): not a regular file (a FIFO, a device or a folder is not read as a log)\n")
+        }
+        #expect(ContinuousClock.now - start < .seconds(2), "a FIFO with no writer is not waited on")
+    }
 }

@@ -12,8 +12,8 @@ import Testing
 struct LogZoneCheckTests {
     static let written = LogProbeZoneTests.utc(2026, 12, 3, 12, 17, 5)
 
-    /// A check whose newest line's stamp, read as UTC, is `gap` seconds after the write.
-    static func check(gap: Int64) -> LogZoneCheck { LogZoneCheck(stamp: written + gap, written: written) }
+    /// A check of a file whose only line's stamp, read as UTC, is `gap` seconds after the write.
+    static func check(gap: Int64) -> LogZoneCheck { LogZoneCheck(stamps: [written + gap], written: written, wholeFile: true) }
 
     @Test(
         "a stamp read as after its write by whole quarter hours gives the writer's offset; other gaps are said or let be",
@@ -44,6 +44,25 @@ struct LogZoneCheckTests {
         #expect(Self.check(gap: 9 * 3600).stampText == "2026-12-03 21:17:05")
     }
 
+    @Test("an offset no zone has is no zone's; a last line the lines before it do not bear out moves nothing")
+    func boundsAndCorroboration() {
+        #expect(Self.check(gap: 15 * 3600).finding(at: 0) == .unexplained(gap: 15 * 3600))
+        #expect(Self.check(gap: 14 * 3600).finding(at: 0) == .writerAhead(offset: 14 * 3600, gap: 14 * 3600))
+        #expect(Self.check(gap: -13 * 3600).finding(at: 0) == .agrees)
+        #expect(Self.check(gap: -12 * 3600).finding(at: 0) == .writerMaybeBehind(offset: -12 * 3600, gap: 12 * 3600))
+        let (w, ahead) = (Self.written, 9 * Int64(3600))
+        // One line of a file's tail, not the whole file: nothing before it to bear it out.
+        #expect(LogZoneCheck(stamps: [w + ahead], written: w, wholeFile: false).finding(at: 0) == .uncorroborated(offset: ahead, gap: ahead))
+        // The line before agrees with the zone used: a second writer (or a restart in a new zone) wrote the last.
+        #expect(LogZoneCheck(stamps: [w - 300, w + ahead], written: w, wholeFile: true).finding(at: 0) == .uncorroborated(offset: ahead, gap: ahead))
+        // Two writers in two zones, taking turns: the stamps step back.
+        let turns = [w + ahead - 120, w - 100, w + ahead - 60, w + ahead]
+        #expect(LogZoneCheck(stamps: turns, written: w, wholeFile: true).finding(at: 0) == .uncorroborated(offset: ahead, gap: ahead))
+        #expect(
+            LogZoneCheck(stamps: [w + ahead - 120, w + ahead - 60, w + ahead], written: w, wholeFile: false).finding(at: 0)
+                == .writerAhead(offset: ahead, gap: ahead))
+    }
+
     /// Writes `text` to a new file whose modification time is `written`; its path.
     static func file(_ text: String, written: Int64 = written) throws -> String {
         let path = try TestSupport.temporaryDirectory() + "/error.log"
@@ -55,18 +74,17 @@ struct LogZoneCheckTests {
 
     @Test("only a last line timed without a zone is evidence: a zone of its own, no time, an empty file or a cut line is none")
     func whatCounts() throws {
-        let now = Self.written + 60
         let nginx = "2026/12/03 21:17:05 [error] 7#7: *1 connect() failed (111: Connection refused) while connecting to upstream\n"
-        #expect(LogZoneCheck.read(try Self.file("2026/12/03 01:00:00 [error] older\n" + nginx), now: now) == Self.check(gap: 9 * 3600))
-        #expect(LogZoneCheck.read(try Self.file(String(nginx.dropLast())), now: now) == Self.check(gap: 9 * 3600), "no final newline")
-        #expect(LogZoneCheck.read(try Self.file(nginx + "  the rest of a traceback\n"), now: now) == nil)
-        #expect(LogZoneCheck.read(try Self.file("2026-12-03T21:17:05+09:00 app started\n"), now: now) == nil)
-        #expect(LogZoneCheck.read(try Self.file("2026-12-03T21:17:05 app started\n"), now: now) == Self.check(gap: 9 * 3600))
-        #expect(LogZoneCheck.read(try Self.file(""), now: now) == nil)
-        #expect(LogZoneCheck.read(try Self.file("\n"), now: now) == nil)
+        #expect(LogZoneCheck.read(try Self.file("2026/12/03 01:00:00 [error] older\n" + nginx))?.stamps.last == Self.written + 9 * 3600)
+        #expect(LogZoneCheck.read(try Self.file(String(nginx.dropLast())))?.stamps.last == Self.written + 9 * 3600, "no final newline")
+        #expect(LogZoneCheck.read(try Self.file(nginx + "  the rest of a traceback\n")) == nil)
+        #expect(LogZoneCheck.read(try Self.file("2026-12-03T21:17:05+09:00 app started\n")) == nil)
+        #expect(LogZoneCheck.read(try Self.file("2026-12-03T21:17:05 app started\n"))?.stamps.last == Self.written + 9 * 3600)
+        #expect(LogZoneCheck.read(try Self.file("")) == nil)
+        #expect(LogZoneCheck.read(try Self.file("\n")) == nil)
         // A last line longer than the tail read: its start, and so its time, is not in it.
-        #expect(LogZoneCheck.read(try Self.file("x\n" + String(nginx.dropLast()) + String(repeating: " …", count: 3000) + "\n"), now: now) == nil)
-        #expect(LogZoneCheck.read(try TestSupport.temporaryDirectory() + "/none", now: now) == nil)
+        #expect(LogZoneCheck.read(try Self.file("x\n" + String(nginx.dropLast()) + String(repeating: " …", count: 3000) + "\n")) == nil)
+        #expect(LogZoneCheck.read(try TestSupport.temporaryDirectory() + "/none") == nil)
     }
 
     @Test("a log stamped in Tokyo's local time, read on a host in UTC: the probe reads its window at +09:00 and says why")
@@ -79,15 +97,16 @@ struct LogZoneCheckTests {
         #expect(text.contains(": 2 lines\n") && text.contains("timeout: 2 "), "the lines 5 min ago and now, not the one 9 h 5 min ago: \(text)")
         #expect(
             text.contains(
-                "times without a zone read in UTC+09:00, the offset its writer stamps lines in: its newest line, stamped "
-                    + "\(LogZoneCheck(stamp: now + 9 * 3600, written: now).stampText), was written at \(LogTimestamp.format(now)) "
-                    + "(the file's modification time), and UTC (UTC+00:00), the host's zone, would place it 9 h after that\n"),
+                "times without a zone read in UTC+09:00, the offset its writer stamps lines in: its last line, stamped "
+                    + "\(Self.stampText(now + 9 * 3600)), was written at \(LogTimestamp.format(now)) "
+                    + "(the file's modification time), and UTC (UTC+00:00 then), the host's zone, would place it 9 h after that, "
+                    + "as it does the line before\n"),
             "\(text)")
         #expect(!text.contains("the host's zone (/etc/localtime)"), "\(text)")
         // Read in Tokyo's zone, the same file agrees with itself and nothing is said.
         let tokyo = LogProbeZoneTests.probe(query, now: now, host: try LogProbeZoneTests.zone("Asia/Tokyo"))
         #expect(tokyo.contains(": 2 lines\n") && tokyo.contains("the host's zone (/usr/share/zoneinfo/Asia/Tokyo)\n"), "\(tokyo)")
-        #expect(!tokyo.contains("newest line"), "\(tokyo)")
+        #expect(!tokyo.contains("last line"), "\(tokyo)")
     }
 
     @Test("a stamp five hours behind its write is a hint, not a new zone: a line written late reads the same")
@@ -99,10 +118,59 @@ struct LogZoneCheckTests {
         #expect(text.contains(": 0 lines\n"), "\(text)")
         #expect(
             text.contains(
-                "times without a zone read in UTC (UTC+00:00), the host's zone (/etc/localtime)\nthe newest line, stamped "
-                    + "\(LogZoneCheck(stamp: now - 5 * 3600, written: now).stampText), reads as 5 h before the file was last written "
+                "times without a zone read in UTC (UTC+00:00), the host's zone (/etc/localtime)\nthe file's last line, stamped "
+                    + "\(Self.stampText(now - 5 * 3600)), reads as 5 h before the file was last written "
                     + "(\(LogTimestamp.format(now))): its writer may write in UTC-05:00 rather than in UTC, or wrote the line late; "
                     + "if it runs with a TZ of its own, give that as the probe's zone\n"),
             "\(text)")
+    }
+
+    /// A stamp (read as UTC) as the probe's output writes it.
+    static func stampText(_ stamp: Int64) -> String { LogZoneCheck(stamps: [stamp], written: 0, wholeFile: true).stampText }
+
+    /// The probe over `text` written at `written`, in the host's zone (UTC) unless `zone` is given.
+    static func probe(_ text: String, written: Int64, zone: String? = nil) throws -> String {
+        let path = try file(text, written: written)
+        let query = LogQuery(path: path, since: .seconds(900), classes: LogProbeTests.classes, zone: zone)
+        return LogProbeZoneTests.probe(query, now: Int64(time(nil)), host: .utc(source: "/etc/localtime"))
+    }
+
+    @Test("two writers in one file, the last in Tokyo's time: the window stays in the host's zone, and the line says why")
+    func secondWriter() throws {
+        let now = Int64(time(nil))
+        let text = try Self.probe(
+            LogProbeTests.strftime(Int(now - 300), "%Y/%m/%d %H:%M:%S", utc: true)
+                + " [error] 7#7: *1 connect() failed (111: Connection refused) while connecting to upstream\n" + LogProbeZoneTests.tokyoLine(now),
+            written: now)
+        #expect(text.contains("refused: 1 "), "the refusal 5 min ago, read in the host's zone, is counted: \(text)")
+        #expect(
+            text.contains(
+                "the file's last line, stamped \(Self.stampText(now + 9 * 3600)), reads as 9 h after the file was last written "
+                    + "(\(LogTimestamp.format(now))): a writer at UTC+09:00 would explain it, but the lines before it do not show that zone "
+                    + "(a second writer?), so the window is read in UTC all the same\n"),
+            "\(text)")
+    }
+
+    @Test("a gap no zone explains is said as the clock's, not the zone's; a syslog stamp takes the year it was written in")
+    func clocksAndYears() throws {
+        let now = Int64(time(nil))
+        let skewed = try Self.probe(LogProbeZoneTests.tokyoLine(now - 9 * 3600 + 200), written: now)
+        #expect(
+            skewed.contains(
+                "reads as 3 min 20 s after the file was last written (\(LogTimestamp.format(now))): no zone explains that; "
+                    + "the writer's clock or the file's modification time is off, and the window may be off by as much\n"),
+            "\(skewed)")
+        // Written a year ago on 1 December: read with this year, it would be a year ahead.
+        let lastYear = LogProbeZoneTests.utc(CivilDate.date(fromDays: now.floorDivided(by: 86_400)).year - 1, 12, 1, 10)
+        let old = try Self.probe("Dec  1 10:00:00 web1 nginx: upstream refused\n", written: lastYear)
+        #expect(!old.contains("last line") && old.contains("the host's zone (/etc/localtime)\n"), "\(old)")
+    }
+
+    @Test("the zone's offset when the file was written is the one checked: a log last written in Berlin's summer agrees in winter")
+    func summerTime() throws {
+        let written = LogProbeZoneTests.utc(2026, 10, 20, 12)
+        let text = try Self.probe("2026/10/20 14:00:00 [error] 7#7: *1 upstream timed out\n", written: written, zone: "Europe/Berlin")
+        #expect(text.contains("times without a zone read in Europe/Berlin (UTC+"), "\(text)")
+        #expect(!text.contains("last line"), "\(text)")
     }
 }

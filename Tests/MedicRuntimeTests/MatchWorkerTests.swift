@@ -155,7 +155,7 @@ struct MatchWorkerTests {
             there.text.contains("captured client from refused") && there.text.contains("\"10.0.0.7\""),
             "the probe's captures cross the pipe too: \(there.text)")
         #expect(there.text.contains("refused: 5") && there.text.contains("timeout: 5"))
-        #expect(there.text.contains("the writer's zone (TZ UTC, /usr/share/zoneinfo/UTC)"), "\(there.text)")
+        #expect(there.text.contains("the zone given for the writer (TZ UTC, /usr/share/zoneinfo/UTC)"), "\(there.text)")
 
         let runaway = LogQuery(
             path: path, since: .seconds(900),
