@@ -11,12 +11,13 @@ import MedicCore
 /// or so.
 ///
 /// Only a stamp read as *after* the write is proof of a wrong zone: no writer stamps a line with
-/// a time that had not come yet. The window moves to the writer's offset only when the gap is a
-/// whole number of quarter hours (as every zone's offset is), give or take 90 seconds, the offset
-/// it gives is one a zone has (UTC-12 to UTC+14), and the lines before the last bear it out: the
-/// one before it is impossible in the zone used too (or the last line is the file's only one),
-/// and the stamps of the tail never step back by more than 90 seconds (two writers in two zones
-/// would). A stamp read as *before* the write can be a line held in a buffer and written late, so
+/// a time that had not come yet. That proves the zone of the last line's writer; the window moves
+/// to it only when the gap is a whole number of quarter hours (as every zone's offset is), give or
+/// take 90 seconds, the offset it gives is one a zone has (UTC-12 to UTC+14), the stamps of the
+/// tail never step back by more than 90 seconds (two writers in two zones taking turns would), and
+/// moving cannot take a line of another writer out of the window: the line before the last is
+/// impossible in the zone used too, or lies before the window whichever zone it is read in (or the
+/// last line is the file's only timed one). A stamp read as *before* the write can be a line held in a buffer and written late, so
 /// it is only said, as a hint, when the gap is about an hour or more and a whole number of quarter
 /// hours.
 struct LogZoneCheck: Sendable, Equatable {
@@ -39,15 +40,26 @@ struct LogZoneCheck: Sendable, Equatable {
         /// may explain.
         case agrees
         /// The stamp reads as after the write by `gap` seconds, a whole number of quarter hours,
-        /// and the lines before it bear that out: the writer's offset is `offset`.
-        case writerAhead(offset: Int64, gap: Int64)
-        /// As `writerAhead`, but the lines before the last do not bear it out (a second writer?).
+        /// and moving to it is safe for `reason`: the writer's offset is `offset`.
+        case writerAhead(offset: Int64, gap: Int64, reason: Reason)
+        /// As `writerAhead`, but the line before the last reads as inside the window and before
+        /// the write: the same writer or another in the zone used, which the stamps cannot tell.
         case uncorroborated(offset: Int64, gap: Int64)
         /// The stamp reads as after the write by `gap` seconds, which no zone explains.
         case unexplained(gap: Int64)
         /// The stamp reads as `gap` seconds before the write, a whole number of quarter hours and
         /// about an hour or more: the writer may write at `offset`, or wrote the line late.
         case writerMaybeBehind(offset: Int64, gap: Int64)
+    }
+
+    /// Why moving the window to the last line's writer's offset is safe.
+    enum Reason: Sendable, Equatable {
+        /// The line before the last reads as after the write too.
+        case lineBeforeAhead
+        /// The line before the last lies before the window in either zone.
+        case lineBeforeOlder
+        /// The last line is the file's only timed one.
+        case onlyLine
     }
 
     /// How far a stamp and a write may be apart and still agree: a writer's clock cache, a
@@ -92,18 +104,24 @@ struct LogZoneCheck: Sendable, Equatable {
         return LogZoneCheck(stamps: lines.compactMap(stamp), written: written, wholeFile: count == size)
     }
 
-    /// What the stamps say, read at `offset` seconds east of UTC.
-    func finding(at offset: Int64) -> Finding {
+    /// What the stamps say, read at `offset` seconds east of UTC, for a window starting at
+    /// `windowStart` (seconds since the epoch).
+    func finding(at offset: Int64, windowStart: Int64) -> Finding {
         let gap = stamp - offset - written
         let quarters = (abs(gap) + Self.quarterHour / 2) / Self.quarterHour * Self.quarterHour
         let whole = abs(abs(gap) - quarters) <= Self.slack
         if gap > Self.slack {
             let writer = offset + quarters
             guard whole, Self.offsets.contains(writer) else { return .unexplained(gap: gap) }
-            // The line before the last is impossible at `offset` too, and no stamp steps back.
-            let before = stamps.count >= 2 ? stamps[stamps.count - 2] - offset - written > Self.slack : wholeFile
-            let forwards = zip(stamps, stamps.dropFirst()).allSatisfy { $1 >= $0 - Self.slack }
-            return before && forwards ? .writerAhead(offset: writer, gap: gap) : .uncorroborated(offset: writer, gap: gap)
+            guard zip(stamps, stamps.dropFirst()).allSatisfy({ $1 >= $0 - Self.slack }) else { return .uncorroborated(offset: writer, gap: gap) }
+            guard stamps.count >= 2 else {
+                return wholeFile ? .writerAhead(offset: writer, gap: gap, reason: .onlyLine) : .uncorroborated(offset: writer, gap: gap)
+            }
+            // The line before, read at `offset`; at the writer's offset it is earlier still.
+            let before = stamps[stamps.count - 2] - offset
+            if before - written > Self.slack { return .writerAhead(offset: writer, gap: gap, reason: .lineBeforeAhead) }
+            if before < windowStart { return .writerAhead(offset: writer, gap: gap, reason: .lineBeforeOlder) }
+            return .uncorroborated(offset: writer, gap: gap)
         }
         let writer = offset - quarters
         if -gap >= 3600 - Self.slack, whole, Self.offsets.contains(writer) { return .writerMaybeBehind(offset: writer, gap: -gap) }

@@ -97,8 +97,14 @@ extension LogZone {
         /// `CET` or `<-03>`.
         mutating func name() -> Bool {
             if take("<") {
+                // Letters, digits, + and - only, three or more (POSIX).
                 let start = index
-                while let byte = peek, byte != UInt8(ascii: ">") { index += 1 }
+                while let byte = peek,
+                    byte == UInt8(ascii: "+") || byte == UInt8(ascii: "-") || (byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9"))
+                        || ((byte | 0x20) >= UInt8(ascii: "a") && (byte | 0x20) <= UInt8(ascii: "z"))
+                {
+                    index += 1
+                }
                 return index - start >= 3 && take(">")
             }
             let start = index
@@ -116,8 +122,9 @@ extension LogZone {
             return index > start ? value : nil
         }
 
-        /// `[+-]hh[:mm[:ss]]` in seconds: hours up to `maximumHours` (24 for a zone's offset, as
-        /// glibc reads it; 167 for a change's time, RFC 8536), minutes and seconds under 60.
+        /// `[+-]hh[:mm[:ss]]` in seconds: hours up to `maximumHours` (24 for a zone's offset, 167
+        /// for a change's time, RFC 8536), minutes and seconds under 60. glibc clamps a value past
+        /// these bounds; Medic refuses it rather than read a zone nobody meant.
         mutating func offset(maximumHours: Int64 = 24) -> Int64? {
             let negative = take("-")
             if !negative { _ = take("+") }

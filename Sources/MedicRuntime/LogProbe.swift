@@ -61,19 +61,20 @@ struct LogProbe {
             let zoneThen = "\(zone.name) (\(LogZone.describe(offset: then)) then), \(zone.whose)"
             let last = "the file's last line, stamped \(check.stampText), reads as"
             let written = "the file was last written (\(LogTimestamp.format(check.written)))"
-            switch check.finding(at: then) {
+            switch check.finding(at: then, windowStart: now - (query.since.milliseconds + 999) / 1000) {
             case .agrees: break
-            case .writerAhead(let offset, let gap):
+            case .writerAhead(let offset, let gap, let reason):
                 zoneLines =
                     "times without a zone read in \(LogZone.describe(offset: offset)), the offset its writer stamps lines in: its last line, stamped "
                     + "\(check.stampText), was written at \(LogTimestamp.format(check.written)) (the file's modification time), and "
                     + "\(zoneThen), would place it \(LogZoneCheck.duration(gap)) after that, "
-                    + (check.stamps.count >= 2 ? "as it does the line before\n" : "and it is the file's only line\n")
+                    + Self.because(reason, zone: zone.name) + "\n"
                 localOffset = offset
             case .uncorroborated(let offset, let gap):
                 zoneLines +=
-                    "\(last) \(LogZoneCheck.duration(gap)) after \(written): a writer at \(LogZone.describe(offset: offset)) would explain it, "
-                    + "but the lines before it do not show that zone (a second writer?), so the window is read in \(zone.name) all the same\n"
+                    "\(last) \(LogZoneCheck.duration(gap)) after \(written): its writer writes at \(LogZone.describe(offset: offset)), but the "
+                    + "line before it reads as inside the window in \(zone.name), and whether one writer wrote both cannot be told, so the window "
+                    + "is read in \(zone.name) all the same; if the writer runs with a TZ of its own, give that as the probe's zone\n"
             case .unexplained(let gap):
                 zoneLines +=
                     "\(last) \(LogZoneCheck.duration(gap)) after \(written): no zone explains that; the writer's clock or the file's "
@@ -145,6 +146,16 @@ struct LogProbe {
                 let reason = cancelled ? "cancelled" : "timeout (no summary within \(timeout))"
                 return finish("\(reason) after \(tally.lines) lines of the window of \(query.path)\n", timedOut: true)
             }
+        }
+    }
+
+    /// Why reading the window at the last line's writer's offset moves no other writer's line
+    /// out of it.
+    static func because(_ reason: LogZoneCheck.Reason, zone: String) -> String {
+        switch reason {
+        case .lineBeforeAhead: "and the line before after it too"
+        case .lineBeforeOlder: "and the line before lies before the window in either zone"
+        case .onlyLine: "and it is the file's only timed line"
         }
     }
 

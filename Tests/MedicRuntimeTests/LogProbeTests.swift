@@ -281,4 +281,16 @@ struct LogProbeTests {
         }
         #expect(ContinuousClock.now - start < .seconds(2), "a FIFO with no writer is not waited on")
     }
+
+    @Test("a FIFO where the rotated FILE.1.gz would be is passed over at once, not waited on")
+    func rotatedFIFO() throws {
+        let directory = try TestSupport.temporaryDirectory()
+        let path = directory + "/error.log"
+        try Self.errorLine(Self.now - 60, "refused").write(toFile: path, atomically: true, encoding: .utf8)
+        #expect(mkfifo(path + ".1.gz", 0o600) == 0)
+        let start = ContinuousClock.now
+        let ran = probe(path)
+        #expect(ContinuousClock.now - start < .seconds(2), "\(ran.text)")
+        #expect(count("refused", in: ran.text) == 1 && !ran.result.timedOut, "\(ran.text)")
+    }
 }

@@ -55,13 +55,14 @@ struct LogProbeZoneTests {
         #expect(LogZone.Rule("UTC0")?.offset(at: 0) == 0)
         #expect(LogZone.Rule("") == nil)
         #expect(LogZone.Rule("CET-1CEST,M13.5.0,M10.5.0") == nil)
-        // Offsets as glibc bounds them: hours to 24, minutes and seconds under 60; a <name> of 3 or more.
+        // Offsets within bounds (glibc clamps past them; Medic refuses): hours to 24, minutes and
+        // seconds under 60; a <name> of 3 or more letters, digits, + or -.
         let full = try #require(LogZone.Rule("AAA-24"))
         #expect(full.offset(at: 0) == 24 * 3600)
         #expect(
             LogZone.Rule("AAA-9999") == nil && LogZone.Rule("AAA-25") == nil && LogZone.Rule("AAA-24:99") == nil && LogZone.Rule("AAA-1:00:60") == nil
         )
-        #expect(LogZone.Rule("<>-5") == nil && LogZone.Rule("<+5>-5") == nil)
+        #expect(LogZone.Rule("<>-5") == nil && LogZone.Rule("<+5>-5") == nil && LogZone.Rule("<a_b>-5") == nil)
         let named = try #require(LogZone.Rule("<+05>-5"))
         #expect(named.offset(at: 0) == 5 * 3600)
         // A change's time may reach past a day (RFC 8536): Greenland's footer.

@@ -11,6 +11,8 @@ import Testing
 @Suite("The log probe checks its zone against the newest line and the file's modification time")
 struct LogZoneCheckTests {
     static let written = LogProbeZoneTests.utc(2026, 12, 3, 12, 17, 5)
+    /// A 15-minute window ending at the write.
+    static let windowStart = written - 900
 
     /// A check of a file whose only line's stamp, read as UTC, is `gap` seconds after the write.
     static func check(gap: Int64) -> LogZoneCheck { LogZoneCheck(stamps: [written + gap], written: written, wholeFile: true) }
@@ -18,11 +20,11 @@ struct LogZoneCheckTests {
     @Test(
         "a stamp read as after its write by whole quarter hours gives the writer's offset; other gaps are said or let be",
         arguments: [
-            (9 * 3600, LogZoneCheck.Finding.writerAhead(offset: 9 * 3600, gap: 9 * 3600)),
-            (9 * 3600 + 60, .writerAhead(offset: 9 * 3600, gap: 9 * 3600 + 60)),
-            (9 * 3600 - 89, .writerAhead(offset: 9 * 3600, gap: 9 * 3600 - 89)),
-            (5 * 3600 + 1800, .writerAhead(offset: 5 * 3600 + 1800, gap: 5 * 3600 + 1800)),
-            (900, .writerAhead(offset: 900, gap: 900)),
+            (9 * 3600, LogZoneCheck.Finding.writerAhead(offset: 9 * 3600, gap: 9 * 3600, reason: .onlyLine)),
+            (9 * 3600 + 60, .writerAhead(offset: 9 * 3600, gap: 9 * 3600 + 60, reason: .onlyLine)),
+            (9 * 3600 - 89, .writerAhead(offset: 9 * 3600, gap: 9 * 3600 - 89, reason: .onlyLine)),
+            (5 * 3600 + 1800, .writerAhead(offset: 5 * 3600 + 1800, gap: 5 * 3600 + 1800, reason: .onlyLine)),
+            (900, .writerAhead(offset: 900, gap: 900, reason: .onlyLine)),
             (200, .unexplained(gap: 200)),
             (9 * 3600 - 300, .unexplained(gap: 9 * 3600 - 300)),
             (0, .agrees), (90, .agrees), (-90, .agrees),
@@ -32,35 +34,50 @@ struct LogZoneCheckTests {
             (-3600 + 60, .writerMaybeBehind(offset: -3600, gap: 3600 - 60)),
         ] as [(Int64, LogZoneCheck.Finding)])
     func findings(gap: Int64, expected: LogZoneCheck.Finding) {
-        #expect(Self.check(gap: gap).finding(at: 0) == expected)
+        #expect(Self.check(gap: gap).finding(at: 0, windowStart: Self.windowStart) == expected)
     }
 
     @Test("the finding counts from the offset the zone gives: read an hour east, the same stamp is an hour less ahead")
     func fromTheOffset() {
-        #expect(Self.check(gap: 9 * 3600).finding(at: 3600) == .writerAhead(offset: 9 * 3600, gap: 8 * 3600))
-        #expect(Self.check(gap: 9 * 3600).finding(at: 9 * 3600) == .agrees)
-        #expect(Self.check(gap: 0).finding(at: -5 * 3600) == .writerAhead(offset: 0, gap: 5 * 3600))
+        #expect(
+            Self.check(gap: 9 * 3600).finding(at: 3600, windowStart: Self.windowStart)
+                == .writerAhead(offset: 9 * 3600, gap: 8 * 3600, reason: .onlyLine))
+        #expect(Self.check(gap: 9 * 3600).finding(at: 9 * 3600, windowStart: Self.windowStart) == .agrees)
+        #expect(Self.check(gap: 0).finding(at: -5 * 3600, windowStart: Self.windowStart) == .writerAhead(offset: 0, gap: 5 * 3600, reason: .onlyLine))
         #expect(LogZoneCheck.duration(5 * 3600 + 1800) == "5 h 30 min" && LogZoneCheck.duration(200) == "3 min 20 s")
         #expect(Self.check(gap: 9 * 3600).stampText == "2026-12-03 21:17:05")
     }
 
-    @Test("an offset no zone has is no zone's; a last line the lines before it do not bear out moves nothing")
+    @Test("an offset no zone has is no zone's; a move that could take another writer's line out of the window is not made")
     func boundsAndCorroboration() {
-        #expect(Self.check(gap: 15 * 3600).finding(at: 0) == .unexplained(gap: 15 * 3600))
-        #expect(Self.check(gap: 14 * 3600).finding(at: 0) == .writerAhead(offset: 14 * 3600, gap: 14 * 3600))
-        #expect(Self.check(gap: -13 * 3600).finding(at: 0) == .agrees)
-        #expect(Self.check(gap: -12 * 3600).finding(at: 0) == .writerMaybeBehind(offset: -12 * 3600, gap: 12 * 3600))
+        #expect(Self.check(gap: 15 * 3600).finding(at: 0, windowStart: Self.windowStart) == .unexplained(gap: 15 * 3600))
+        #expect(
+            Self.check(gap: 14 * 3600).finding(at: 0, windowStart: Self.windowStart)
+                == .writerAhead(offset: 14 * 3600, gap: 14 * 3600, reason: .onlyLine))
+        #expect(Self.check(gap: -13 * 3600).finding(at: 0, windowStart: Self.windowStart) == .agrees)
+        #expect(Self.check(gap: -12 * 3600).finding(at: 0, windowStart: Self.windowStart) == .writerMaybeBehind(offset: -12 * 3600, gap: 12 * 3600))
         let (w, ahead) = (Self.written, 9 * Int64(3600))
         // One line of a file's tail, not the whole file: nothing before it to bear it out.
-        #expect(LogZoneCheck(stamps: [w + ahead], written: w, wholeFile: false).finding(at: 0) == .uncorroborated(offset: ahead, gap: ahead))
-        // The line before agrees with the zone used: a second writer (or a restart in a new zone) wrote the last.
-        #expect(LogZoneCheck(stamps: [w - 300, w + ahead], written: w, wholeFile: true).finding(at: 0) == .uncorroborated(offset: ahead, gap: ahead))
+        #expect(
+            LogZoneCheck(stamps: [w + ahead], written: w, wholeFile: false).finding(at: 0, windowStart: Self.windowStart)
+                == .uncorroborated(offset: ahead, gap: ahead))
+        // The line before reads as inside the window in the zone used: one writer or two cannot be told.
+        #expect(
+            LogZoneCheck(stamps: [w - 300, w + ahead], written: w, wholeFile: true).finding(at: 0, windowStart: Self.windowStart)
+                == .uncorroborated(offset: ahead, gap: ahead))
+        // A quiet writer: the line before, ten hours older, lies before the window whichever zone it is read in.
+        #expect(
+            LogZoneCheck(stamps: [w + ahead - 10 * 3600, w + ahead], written: w, wholeFile: false).finding(at: 0, windowStart: Self.windowStart)
+                == .writerAhead(offset: ahead, gap: ahead, reason: .lineBeforeOlder))
         // Two writers in two zones, taking turns: the stamps step back.
         let turns = [w + ahead - 120, w - 100, w + ahead - 60, w + ahead]
-        #expect(LogZoneCheck(stamps: turns, written: w, wholeFile: true).finding(at: 0) == .uncorroborated(offset: ahead, gap: ahead))
         #expect(
-            LogZoneCheck(stamps: [w + ahead - 120, w + ahead - 60, w + ahead], written: w, wholeFile: false).finding(at: 0)
-                == .writerAhead(offset: ahead, gap: ahead))
+            LogZoneCheck(stamps: turns, written: w, wholeFile: true).finding(at: 0, windowStart: Self.windowStart)
+                == .uncorroborated(offset: ahead, gap: ahead))
+        #expect(
+            LogZoneCheck(stamps: [w + ahead - 120, w + ahead - 60, w + ahead], written: w, wholeFile: false).finding(
+                at: 0, windowStart: Self.windowStart)
+                == .writerAhead(offset: ahead, gap: ahead, reason: .lineBeforeAhead))
     }
 
     /// Writes `text` to a new file whose modification time is `written`; its path.
@@ -100,7 +117,7 @@ struct LogZoneCheckTests {
                 "times without a zone read in UTC+09:00, the offset its writer stamps lines in: its last line, stamped "
                     + "\(Self.stampText(now + 9 * 3600)), was written at \(LogTimestamp.format(now)) "
                     + "(the file's modification time), and UTC (UTC+00:00 then), the host's zone, would place it 9 h after that, "
-                    + "as it does the line before\n"),
+                    + "and the line before after it too\n"),
             "\(text)")
         #expect(!text.contains("the host's zone (/etc/localtime)"), "\(text)")
         // Read in Tokyo's zone, the same file agrees with itself and nothing is said.
@@ -146,9 +163,18 @@ struct LogZoneCheckTests {
         #expect(
             text.contains(
                 "the file's last line, stamped \(Self.stampText(now + 9 * 3600)), reads as 9 h after the file was last written "
-                    + "(\(LogTimestamp.format(now))): a writer at UTC+09:00 would explain it, but the lines before it do not show that zone "
-                    + "(a second writer?), so the window is read in UTC all the same\n"),
+                    + "(\(LogTimestamp.format(now))): its writer writes at UTC+09:00, but the line before it reads as inside the window in UTC, "
+                    + "and whether one writer wrote both cannot be told, so the window is read in UTC all the same; if the writer runs with a TZ "
+                    + "of its own, give that as the probe's zone\n"),
             "\(text)")
+    }
+
+    @Test("a quiet writer in Tokyo's time, its line before ten hours older: the window moves, and the line says why it may")
+    func quietWriter() throws {
+        let now = Int64(time(nil))
+        let text = try Self.probe(LogProbeZoneTests.tokyoLine(now - 10 * 3600) + LogProbeZoneTests.tokyoLine(now - 60), written: now - 60)
+        #expect(text.contains(": 1 lines\n"), "only the line a minute old: \(text)")
+        #expect(text.contains("would place it 9 h after that, and the line before lies before the window in either zone\n"), "\(text)")
     }
 
     @Test("a gap no zone explains is said as the clock's, not the zone's; a syslog stamp takes the year it was written in")
