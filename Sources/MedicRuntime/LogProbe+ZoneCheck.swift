@@ -42,9 +42,9 @@ struct LogZoneCheck: Sendable, Equatable {
         /// The stamp reads as after the write by `gap` seconds, a whole number of quarter hours,
         /// and moving to it is safe for `reason`: the writer's offset is `offset`.
         case writerAhead(offset: Int64, gap: Int64, reason: Reason)
-        /// As `writerAhead`, but the line before the last reads as inside the window and before
-        /// the write: the same writer or another in the zone used, which the stamps cannot tell.
-        case uncorroborated(offset: Int64, gap: Int64)
+        /// As `writerAhead`, but moving could take another writer's line out of the window, for
+        /// `doubt`.
+        case uncorroborated(offset: Int64, gap: Int64, doubt: Doubt)
         /// The stamp reads as after the write by `gap` seconds, which no zone explains.
         case unexplained(gap: Int64)
         /// The stamp reads as `gap` seconds before the write, a whole number of quarter hours and
@@ -60,6 +60,17 @@ struct LogZoneCheck: Sendable, Equatable {
         case lineBeforeOlder
         /// The last line is the file's only timed one.
         case onlyLine
+    }
+
+    /// Why the window does not move to the last line's writer's offset.
+    enum Doubt: Sendable, Equatable {
+        /// The line before the last reads as inside the window and before the write: the same
+        /// writer or another in the zone used, which the stamps cannot tell.
+        case lineBeforeInWindow
+        /// The tail's stamps step back, as two writers in two zones taking turns make them.
+        case stepsBack
+        /// No timed line before the last in the tail read, and the file is longer than it.
+        case nothingBefore
     }
 
     /// How far a stamp and a write may be apart and still agree: a writer's clock cache, a
@@ -113,15 +124,18 @@ struct LogZoneCheck: Sendable, Equatable {
         if gap > Self.slack {
             let writer = offset + quarters
             guard whole, Self.offsets.contains(writer) else { return .unexplained(gap: gap) }
-            guard zip(stamps, stamps.dropFirst()).allSatisfy({ $1 >= $0 - Self.slack }) else { return .uncorroborated(offset: writer, gap: gap) }
+            guard zip(stamps, stamps.dropFirst()).allSatisfy({ $1 >= $0 - Self.slack }) else {
+                return .uncorroborated(offset: writer, gap: gap, doubt: .stepsBack)
+            }
             guard stamps.count >= 2 else {
-                return wholeFile ? .writerAhead(offset: writer, gap: gap, reason: .onlyLine) : .uncorroborated(offset: writer, gap: gap)
+                return wholeFile
+                    ? .writerAhead(offset: writer, gap: gap, reason: .onlyLine) : .uncorroborated(offset: writer, gap: gap, doubt: .nothingBefore)
             }
             // The line before, read at `offset`; at the writer's offset it is earlier still.
             let before = stamps[stamps.count - 2] - offset
             if before - written > Self.slack { return .writerAhead(offset: writer, gap: gap, reason: .lineBeforeAhead) }
             if before < windowStart { return .writerAhead(offset: writer, gap: gap, reason: .lineBeforeOlder) }
-            return .uncorroborated(offset: writer, gap: gap)
+            return .uncorroborated(offset: writer, gap: gap, doubt: .lineBeforeInWindow)
         }
         let writer = offset - quarters
         if -gap >= 3600 - Self.slack, whole, Self.offsets.contains(writer) { return .writerMaybeBehind(offset: writer, gap: -gap) }

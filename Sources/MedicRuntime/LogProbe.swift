@@ -70,11 +70,11 @@ struct LogProbe {
                     + "\(zoneThen), would place it \(LogZoneCheck.duration(gap)) after that, "
                     + Self.because(reason, zone: zone.name) + "\n"
                 localOffset = offset
-            case .uncorroborated(let offset, let gap):
+            case .uncorroborated(let offset, let gap, let doubt):
                 zoneLines +=
-                    "\(last) \(LogZoneCheck.duration(gap)) after \(written): its writer writes at \(LogZone.describe(offset: offset)), but the "
-                    + "line before it reads as inside the window in \(zone.name), and whether one writer wrote both cannot be told, so the window "
-                    + "is read in \(zone.name) all the same; if the writer runs with a TZ of its own, give that as the probe's zone\n"
+                    "\(last) \(LogZoneCheck.duration(gap)) after \(written): its writer writes at \(LogZone.describe(offset: offset)), but "
+                    + Self.doubt(doubt, zone: zone.name) + ", so the window is read in \(zone.name) all the same; "
+                    + "if the writer runs with a TZ of its own, give that as the probe's zone\n"
             case .unexplained(let gap):
                 zoneLines +=
                     "\(last) \(LogZoneCheck.duration(gap)) after \(written): no zone explains that; the writer's clock or the file's "
@@ -156,6 +156,16 @@ struct LogProbe {
         case .lineBeforeAhead: "and the line before after it too"
         case .lineBeforeOlder: "and the line before lies before the window in either zone"
         case .onlyLine: "and it is the file's only timed line"
+        }
+    }
+
+    /// Why reading the window at the last line's writer's offset could move another writer's
+    /// line out of it.
+    static func doubt(_ doubt: LogZoneCheck.Doubt, zone: String) -> String {
+        switch doubt {
+        case .lineBeforeInWindow: "the line before it reads as inside the window in \(zone), and whether one writer wrote both cannot be told"
+        case .stepsBack: "the stamps before it step back, as two writers in two zones taking turns make them"
+        case .nothingBefore: "no line before it in the file's last 4 KiB has a time to show whether one writer wrote them"
         }
     }
 

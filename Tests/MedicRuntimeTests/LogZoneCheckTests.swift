@@ -60,11 +60,11 @@ struct LogZoneCheckTests {
         // One line of a file's tail, not the whole file: nothing before it to bear it out.
         #expect(
             LogZoneCheck(stamps: [w + ahead], written: w, wholeFile: false).finding(at: 0, windowStart: Self.windowStart)
-                == .uncorroborated(offset: ahead, gap: ahead))
+                == .uncorroborated(offset: ahead, gap: ahead, doubt: .nothingBefore))
         // The line before reads as inside the window in the zone used: one writer or two cannot be told.
         #expect(
             LogZoneCheck(stamps: [w - 300, w + ahead], written: w, wholeFile: true).finding(at: 0, windowStart: Self.windowStart)
-                == .uncorroborated(offset: ahead, gap: ahead))
+                == .uncorroborated(offset: ahead, gap: ahead, doubt: .lineBeforeInWindow))
         // A quiet writer: the line before, ten hours older, lies before the window whichever zone it is read in.
         #expect(
             LogZoneCheck(stamps: [w + ahead - 10 * 3600, w + ahead], written: w, wholeFile: false).finding(at: 0, windowStart: Self.windowStart)
@@ -73,7 +73,7 @@ struct LogZoneCheckTests {
         let turns = [w + ahead - 120, w - 100, w + ahead - 60, w + ahead]
         #expect(
             LogZoneCheck(stamps: turns, written: w, wholeFile: true).finding(at: 0, windowStart: Self.windowStart)
-                == .uncorroborated(offset: ahead, gap: ahead))
+                == .uncorroborated(offset: ahead, gap: ahead, doubt: .stepsBack))
         #expect(
             LogZoneCheck(stamps: [w + ahead - 120, w + ahead - 60, w + ahead], written: w, wholeFile: false).finding(
                 at: 0, windowStart: Self.windowStart)
@@ -175,6 +175,22 @@ struct LogZoneCheckTests {
         let text = try Self.probe(LogProbeZoneTests.tokyoLine(now - 10 * 3600) + LogProbeZoneTests.tokyoLine(now - 60), written: now - 60)
         #expect(text.contains(": 1 lines\n"), "only the line a minute old: \(text)")
         #expect(text.contains("would place it 9 h after that, and the line before lies before the window in either zone\n"), "\(text)")
+    }
+
+    @Test("a writer's line after another's, the two taking turns: the stamps step back, and the line says so")
+    func takingTurns() throws {
+        let now = Int64(time(nil))
+        func utcLine(_ seconds: Int64) -> String {
+            LogProbeTests.strftime(Int(seconds), "%Y/%m/%d %H:%M:%S", utc: true) + " [error] 7#7: *1 upstream timed out (110: x)\n"
+        }
+        let text = try Self.probe(
+            LogProbeZoneTests.tokyoLine(now - 120) + utcLine(now - 100) + LogProbeZoneTests.tokyoLine(now - 60) + LogProbeZoneTests.tokyoLine(now),
+            written: now)
+        #expect(
+            text.contains(
+                "its writer writes at UTC+09:00, but the stamps before it step back, as two writers in two zones taking turns make them, "
+                    + "so the window is read in UTC all the same; if the writer runs with a TZ of its own, give that as the probe's zone\n"),
+            "\(text)")
     }
 
     @Test("a gap no zone explains is said as the clock's, not the zone's; a syslog stamp takes the year it was written in")
