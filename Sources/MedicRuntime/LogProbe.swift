@@ -52,6 +52,8 @@ struct LogProbe {
             output(ArraySlice(text.utf8))
             return StepResult(durationMilliseconds: Int(MonotonicClock.now() - started))
         }
+        // The window's start, whichever zone its lines are read in.
+        let since = now - (query.since.milliseconds + 999) / 1000
         var localOffset = zone.offset(at: now)
         var zoneLines = "times without a zone read in \(zone.name) (\(LogZone.describe(offset: localOffset))), \(zone.whose) (\(zone.source))\n"
         // The file's last lines and its modification time say whether its writer writes in that zone.
@@ -61,7 +63,7 @@ struct LogProbe {
             let zoneThen = "\(zone.name) (\(LogZone.describe(offset: then)) then), \(zone.whose)"
             let last = "the file's last line, stamped \(check.stampText), reads as"
             let written = "the file was last written (\(LogTimestamp.format(check.written)))"
-            switch check.finding(at: then, windowStart: now - (query.since.milliseconds + 999) / 1000) {
+            switch check.finding(at: then, windowStart: since) {
             case .agrees: break
             case .writerAhead(let offset, let gap, let reason):
                 zoneLines =
@@ -86,7 +88,6 @@ struct LogProbe {
             }
         }
         let timestamps = LogTimestamp(now: now, localOffset: localOffset)
-        let since = now - (query.since.milliseconds + 999) / 1000
         let deadline = started + max(0, timeout.milliseconds)
         var poller = interrupt.pollDescriptor
         var cancelled = false
