@@ -67,7 +67,7 @@ struct LogZone: Sendable, Equatable {
         // only in setuid programs), so that a runbook's value names a zone, not any file.
         let climbs = !name.hasPrefix("/") && name.split(separator: "/", omittingEmptySubsequences: false).contains("..")
         let shown = path.firstRange(of: "zoneinfo/").map { String(path[$0.upperBound...]) } ?? path
-        if !climbs, let bytes = readAll(path, regularFileOnly: true),
+        if !climbs, let bytes = readAll(path),
             var zone = parse(bytes, name: shown, source: path == name ? given : "\(given), \(path)")
         {
             zone.whose = writers
@@ -150,17 +150,12 @@ struct LogZone: Sendable, Equatable {
         UInt32(bytes[at]) << 24 | UInt32(bytes[at + 1]) << 16 | UInt32(bytes[at + 2]) << 8 | UInt32(bytes[at + 3])
     }
 
-    /// The whole of a small file, nil when it cannot be read or is over 1 MiB. With
-    /// `regularFileOnly` (a path that came from a runbook's value), nil too for anything but a
-    /// regular file: a FIFO or a device is never waited on nor read.
-    private static func readAll(_ path: String, regularFileOnly: Bool = false) -> [UInt8]? {
-        let descriptor = open(path, O_RDONLY | O_CLOEXEC | (regularFileOnly ? O_NONBLOCK | O_NOCTTY : 0))
-        guard descriptor >= 0 else { return nil }
+    /// The whole of a small regular file, nil when it cannot be read, is over 1 MiB or is not a
+    /// regular file: a FIFO or a device (a path may come from a runbook's value) is never waited
+    /// on nor read.
+    private static func readAll(_ path: String) -> [UInt8]? {
+        guard let descriptor = RegularFile.openIfRegular(path)?.descriptor else { return nil }
         defer { close(descriptor) }
-        if regularFileOnly {
-            var status = stat()
-            guard fstat(descriptor, &status) == 0, status.st_mode & S_IFMT == S_IFREG else { return nil }
-        }
         var bytes: [UInt8] = []
         var buffer = [UInt8](repeating: 0, count: 8192)
         while bytes.count <= 1 << 20 {

@@ -86,11 +86,10 @@ struct LogZoneCheck: Sendable, Equatable {
     /// last line is timed without a zone; nil otherwise (an empty file, a last line without a time
     /// or with a zone of its own, one longer than the tail, a file that cannot be read).
     static func read(_ path: String) -> LogZoneCheck? {
-        let descriptor = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY)
-        guard descriptor >= 0 else { return nil }
+        guard let file = RegularFile.openIfRegular(path) else { return nil }
+        let (descriptor, status) = (file.descriptor, file.status)
         defer { close(descriptor) }
-        var status = stat()
-        guard fstat(descriptor, &status) == 0, status.st_mode & S_IFMT == S_IFREG, status.st_size > 0 else { return nil }
+        guard status.st_size > 0 else { return nil }
         let size = Int64(status.st_size)
         let count = Int(min(size, Int64(tail)))
         var bytes = [UInt8](repeating: 0, count: count)

@@ -37,19 +37,15 @@ struct LogWindowReader {
     /// `LogProbe.searchBlock` until the first timed line of a block is older than the window.
     func open(_ path: String) throws(Failure) -> OpenFile {
         // Never blocks in open: a FIFO with no writer would wait for one.
-        let descriptor = Glibc.open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY)
-        guard descriptor >= 0 else { throw .unreadable(path, errno) }
-        var status = stat()
-        guard fstat(descriptor, &status) == 0 else {
-            let code = errno
-            close(descriptor)
-            throw .unreadable(path, code)
+        let file: RegularFile
+        do { file = try RegularFile.open(path) } catch {
+            switch error {
+            case .unreadable(let code): throw .unreadable(path, code)
+            case .notRegular: throw .notAFile(path)
+            }
         }
-        guard status.st_mode & S_IFMT == S_IFREG else {
-            close(descriptor)
-            throw .notAFile(path)
-        }
-        let size = Int64(status.st_size)
+        let descriptor = file.descriptor
+        let size = Int64(file.status.st_size)
         let block = UnsafeMutableBufferPointer<UInt8>.allocate(capacity: LogProbe.searchBlock)
         defer { block.deallocate() }
         guard let base = block.baseAddress else { throw .unreadable(path, ENOMEM) }
