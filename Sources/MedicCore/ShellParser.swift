@@ -496,8 +496,18 @@ public struct ShellParser {
     /// Reads word parts until the end of the word for `quoting`.
     private mutating func parts(quoting: Quoting) throws(ShellSyntaxError) -> [ShellWordPart] {
         var out: [ShellWordPart] = []
+        // The literal text so far: what is taken as it stands in the script is a run of
+        // characters, sliced from the source once it ends (`run`); `text` holds the runs before
+        // a line continuation, which the shell drops, joining them.
         var text = ""
+        var run: Int?
+        func endRun() {
+            guard let start = run else { return }
+            text += source(start..<index)
+            run = nil
+        }
         func flush() {
+            endRun()
             if !text.isEmpty { out.append(.literal(text)) }
             text = ""
         }
@@ -517,12 +527,15 @@ public struct ShellParser {
             switch c {
             case "\\":
                 guard let next = peek() else {
+                    if run == nil { run = index }
                     index += 1
-                    text.unicodeScalars.append(c)
                     continue
                 }
-                index += 2
-                if next == "\n" { continue }
+                if next == "\n" {
+                    endRun()
+                    index += 2
+                    continue
+                }
                 let escapable: String =
                     switch quoting {
                     case .none, .braceWord: ""
@@ -531,23 +544,21 @@ public struct ShellParser {
                     }
                 if escapable.isEmpty || escapable.unicodeScalars.contains(next) {
                     flush()
+                    index += 2
                     out.append(.quoted(String(next)))
                 } else {
-                    text.append("\\")
-                    text.unicodeScalars.append(next)
+                    // The backslash stays, and the character after it: both as they stand.
+                    if run == nil { run = index }
+                    index += 2
                 }
             case "'" where quoting == .none || quoting == .braceWord:
                 flush()
                 let start = index
                 index += 1
-                var quoted = ""
-                while let d = current, d != "'" {
-                    quoted.unicodeScalars.append(d)
-                    index += 1
-                }
+                while let d = current, d != "'" { index += 1 }
                 guard current == "'" else { throw error("the single quote opened here is not closed", at: start) }
+                out.append(.quoted(source(start + 1..<index)))
                 index += 1
-                out.append(.quoted(quoted))
             case "\"" where quoting != .double && quoting != .hereDocument:
                 flush()
                 let start = index
@@ -560,15 +571,19 @@ public struct ShellParser {
                 flush()
                 out.append(try backquote())
             case "$":
+                let start = index
                 if let part = try dollar() {
+                    let end = index
+                    index = start
                     flush()
+                    index = end
                     out.append(part)
                 } else {
-                    text.append("$")
+                    if run == nil { run = index }
                     index += 1
                 }
             default:
-                text.unicodeScalars.append(c)
+                if run == nil { run = index }
                 index += 1
             }
         }
