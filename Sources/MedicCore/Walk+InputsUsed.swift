@@ -42,24 +42,28 @@ extension Walk {
 
     /// Whether a script's text names the environment variable `name` (`$NAME`, `${NAME…`, its
     /// length `${#NAME}`, an indirection through it `${!NAME}`, or `$NAME_SECONDS`): an
-    /// over-approximation, since a mention in a comment counts too.
+    /// over-approximation, since a mention in a comment counts too. Searched as bytes, as the
+    /// shell reads them: `$NAME` followed by a combining mark still expands NAME.
     static func script(_ text: String, mentions name: String) -> Bool {
-        ["$", "${", "${#", "${!"].contains { text.contains($0 + name) }
+        let bytes = Array(text.utf8)
+        return ["$", "${", "${#", "${!"].contains { bytes.firstRange(of: Array(($0 + name).utf8)) != nil }
     }
 
     /// The environment names a script's text may read, for asking `script(_:mentions:)` of many
-    /// names with one pass over the text: every run of letters, digits and `_` right after a `$`,
-    /// `${`, `${#` or `${!`.
+    /// names with one pass over the text: every run of ASCII letters, digits and `_` right after a
+    /// `$`, `${`, `${#` or `${!`, read as bytes.
     static func environmentMentions(in text: String) -> [Substring] {
         var runs: [Substring] = []
-        var index = text.startIndex
-        while let dollar = text[index...].firstIndex(of: "$") {
-            var start = text.index(after: dollar)
-            if start < text.endIndex, text[start] == "{" {
-                start = text.index(after: start)
-                if start < text.endIndex, text[start] == "#" || text[start] == "!" { start = text.index(after: start) }
+        let utf8 = text.utf8
+        var index = utf8.startIndex
+        while let dollar = utf8[index...].firstIndex(of: UInt8(ascii: "$")) {
+            var start = utf8.index(after: dollar)
+            if start < utf8.endIndex, utf8[start] == UInt8(ascii: "{") {
+                start = utf8.index(after: start)
+                if start < utf8.endIndex, utf8[start] == UInt8(ascii: "#") || utf8[start] == UInt8(ascii: "!") { start = utf8.index(after: start) }
             }
-            let end = text[start...].firstIndex { !Self.isNameCharacter($0) } ?? text.endIndex
+            let end = utf8[start...].firstIndex { !Self.isNameByte($0) } ?? utf8.endIndex
+            // Both ends are next to ASCII bytes, so on scalar boundaries.
             if start < end { runs.append(text[start..<end]) }
             index = start
         }
@@ -69,11 +73,14 @@ extension Walk {
     /// Whether `text`, whose `environmentMentions` are `mentions`, mentions `name`: the answer of
     /// `script(_:mentions:)`, read from the mentions when `name` is made of name characters.
     static func script(_ text: String, mentioning mentions: [Substring], _ name: String) -> Bool {
-        guard name.allSatisfy(isNameCharacter) else { return script(text, mentions: name) }
-        return mentions.contains { $0.hasPrefix(name) }
+        guard name.utf8.allSatisfy(isNameByte) else { return script(text, mentions: name) }
+        return mentions.contains { $0.utf8.starts(with: name.utf8) }
     }
 
-    private static func isNameCharacter(_ c: Character) -> Bool {
-        c.isASCII && (c.isLetter || c.isNumber || c == "_")
+    private static func isNameByte(_ byte: UInt8) -> Bool {
+        switch byte {
+        case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "_"): true
+        default: false
+        }
     }
 }
