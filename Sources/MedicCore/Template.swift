@@ -65,30 +65,35 @@ public struct Template: Sendable, Hashable, CustomStringConvertible {
         // Most text holds no placeholder: it is one literal, the string itself, not a copy.
         guard bytes.contains(UInt8(ascii: "$")) else { return raw.isEmpty ? [] : [.literal(raw)] }
         var segments: [Segment] = []
+        // The literal text so far is `literal` and then `raw[start..<position]`: a `$` that starts
+        // no placeholder stays where it is, and the text is copied only where a segment ends.
         var literal = ""
-        var position = bytes.startIndex
+        var start = bytes.startIndex
+        var position = start
         while let dollar = bytes[position...].firstIndex(of: UInt8(ascii: "$")) {
-            literal += raw[position..<dollar]
             let after = bytes[bytes.index(after: dollar)...]
             if after.starts(with: "${".utf8) {
+                literal += raw[start..<dollar]
                 literal += "${"
                 position = bytes.index(dollar, offsetBy: 3)
+                start = position
                 continue
             }
             if after.first == UInt8(ascii: "{"), let close = after.firstIndex(of: UInt8(ascii: "}")) {
                 let name = String(raw[bytes.index(after: after.startIndex)..<close])
                 if isVariableName(name) {
+                    literal += raw[start..<dollar]
                     if !literal.isEmpty { segments.append(.literal(literal)) }
                     literal = ""
                     segments.append(.variable(name))
                     position = bytes.index(after: close)
+                    start = position
                     continue
                 }
             }
-            literal += "$"
             position = after.startIndex
         }
-        literal += raw[position...]
+        literal += raw[start...]
         if !literal.isEmpty { segments.append(.literal(literal)) }
         return segments
     }
