@@ -792,11 +792,23 @@ public enum ReadOnlyCommands {
     /// a print statement, and Medic does not tell statements apart, so a comparison is
     /// parenthesised. What awk and Medic could read differently is refused.
     static func awkProgramProblem(_ program: String) -> String? {
+        var reader = AwkReader(program)
+        return reader.problem()
+    }
+
+    /// What `awkProgramProblem` keeps while it reads a program, as one value: kept in variables
+    /// that local functions change, each would be boxed on the heap and retained at every use.
+    private struct AwkReader {
+        /// The program's bytes as characters. awk reads bytes, but Swift groups a character with
+        /// the combining marks after it (`"` and U+0301 are one character, not a quote) and "\r\n"
+        /// into one: every byte is a character of its own, a carriage return the blank awk takes
+        /// it for, and each byte of a character outside ASCII a name's character (awk allows them
+        /// in strings and regexes only). Scalars of ASCII, not `Character`s: comparing them costs
+        /// no grapheme breaking or Unicode property look-up.
+        let chars: [Unicode.Scalar]
+        /// The program outside strings, regexes and comments: each character of a string is `s`,
+        /// of a regex `r`.
         var code: [Unicode.Scalar] = []
-        var inString = false
-        var inRegex = false
-        var inBracket = false
-        var escaped = false
         // The last character outside blanks, the one before it, the name or keyword it ends (""
         // when it ends none), and the last character of any kind.
         var previous: Unicode.Scalar = ";"
@@ -805,159 +817,172 @@ public enum ReadOnlyCommands {
         var nameStart = 0
         var nameEnd = 0
         var last: Unicode.Scalar = ";"
-        // For each open '(', whether it holds the condition of if, while, for or switch, and
-        // whether the last ')' closed one: a statement may follow it.
-        var conditions: [Bool] = []
-        var closedCondition = false
-        func isNameCharacter(_ c: Unicode.Scalar) -> Bool {
+
+        init(_ program: String) {
+            var chars: [Unicode.Scalar] = []
+            chars.reserveCapacity(program.utf8.count)
+            for byte in program.utf8 { chars.append(byte == UInt8(ascii: "\r") ? " " : byte < 0x80 ? Unicode.Scalar(byte) : "_") }
+            self.chars = chars
+            code.reserveCapacity(chars.count)
+        }
+
+        static func isNameCharacter(_ c: Unicode.Scalar) -> Bool {
             ("a"..."z").contains(c) || ("A"..."Z").contains(c) || ("0"..."9").contains(c) || c == "_"
         }
-        func note(_ c: Unicode.Scalar) {
+
+        mutating func note(_ c: Unicode.Scalar) {
             if c != " ", c != "\t" {
                 beforePrevious = previous
                 previous = c
             }
             last = c
         }
-        // awk reads bytes, but Swift groups a character with the combining marks after it (`"`
-        // and U+0301 are one character, not a quote) and "\r\n" into one: read every byte as a
-        // character of its own, a carriage return as the blank awk takes it for, and each byte
-        // of a character outside ASCII as a name's character (awk allows them in strings and
-        // regexes only). Scalars of ASCII, not `Character`s: comparing them costs no grapheme
-        // breaking or Unicode property look-up.
-        let chars = program.utf8.map { byte -> Unicode.Scalar in byte == UInt8(ascii: "\r") ? " " : byte < 0x80 ? Unicode.Scalar(byte) : "_" }
-        code.reserveCapacity(chars.count)
+
         func name() -> String { String(decoding: chars[nameStart..<nameEnd].map { UInt8($0.value) }, as: UTF8.self) }
-        // Outside strings and regexes: in a comment (`#` to the end of the line, where a `"` or a
-        // `/` is no literal), and at the line break of a backslash-newline, which awk drops,
-        // joining the lines: a `/` after it follows what came before the backslash.
-        var inComment = false
-        var continued = false
-        for (index, c) in chars.enumerated() {
-            if inComment {
-                if c == "\n" { inComment = false } else { continue }
-            }
-            if continued {
-                continued = false
-                continue
-            }
-            if inRegex {
-                // A regex literal: its '|' is an alternative, not a pipe.
-                if escaped {
-                    escaped = false
-                } else if c == "\\" {
-                    escaped = true
-                } else if inBracket {
-                    if c == "]", chars[index - 1] != "[", !(chars[index - 1] == "^" && chars[index - 2] == "[") { inBracket = false }
-                    // gawk reads a '/' in brackets as part of the regex; other awks end the regex there.
-                    if c == "/" { return "has a '/' inside brackets in a regex literal, which awks read differently (write \\/)" }
-                } else if c == "[" {
-                    inBracket = true
-                } else if c == "/" {
-                    inRegex = false
-                    code.append("/")
-                    note("/")
-                    continue
-                } else if c == "\n" {
-                    return "has a line break in a regex literal, which Medic may read differently from awk"
+
+        mutating func problem() -> String? {
+            var inString = false
+            var inRegex = false
+            var inBracket = false
+            var escaped = false
+            // For each open '(', whether it holds the condition of if, while, for or switch, and
+            // whether the last ')' closed one: a statement may follow it.
+            var conditions: [Bool] = []
+            var closedCondition = false
+            // Outside strings and regexes: in a comment (`#` to the end of the line, where a `"` or a
+            // `/` is no literal), and at the line break of a backslash-newline, which awk drops,
+            // joining the lines: a `/` after it follows what came before the backslash.
+            var inComment = false
+            var continued = false
+            for index in chars.indices {
+                let c = chars[index]
+                if inComment {
+                    if c == "\n" { inComment = false } else { continue }
                 }
-                code.append("r")
-                last = "r"
-                continue
-            }
-            if inString {
-                if escaped {
-                    escaped = false
+                if continued {
+                    continued = false
+                    continue
+                }
+                if inRegex {
+                    // A regex literal: its '|' is an alternative, not a pipe.
+                    if escaped {
+                        escaped = false
+                    } else if c == "\\" {
+                        escaped = true
+                    } else if inBracket {
+                        if c == "]", chars[index - 1] != "[", !(chars[index - 1] == "^" && chars[index - 2] == "[") { inBracket = false }
+                        // gawk reads a '/' in brackets as part of the regex; other awks end the regex there.
+                        if c == "/" { return "has a '/' inside brackets in a regex literal, which awks read differently (write \\/)" }
+                    } else if c == "[" {
+                        inBracket = true
+                    } else if c == "/" {
+                        inRegex = false
+                        code.append("/")
+                        note("/")
+                        continue
+                    } else if c == "\n" {
+                        return "has a line break in a regex literal, which Medic may read differently from awk"
+                    }
+                    code.append("r")
+                    last = "r"
+                    continue
+                }
+                if inString {
+                    if escaped {
+                        escaped = false
+                    } else if c == "\\" {
+                        escaped = true
+                    } else if c == "\"" {
+                        inString = false
+                        code.append("\"")
+                        note("\"")
+                        continue
+                    }
+                    code.append("s")
+                    last = "s"
+                    continue
+                }
+                if Self.isNameCharacter(c) {
+                    if !(Self.isNameCharacter(last) && Self.isNameCharacter(previous)) { nameStart = index }
+                    nameEnd = index + 1
+                    code.append(c)
+                    note(c)
+                    continue
+                }
+                if c == "#" {
+                    inComment = true
+                    continue
                 } else if c == "\\" {
-                    escaped = true
+                    // awk allows a backslash outside a string or regex only before a line break.
+                    guard index + 1 < chars.count, chars[index + 1] == "\n" else {
+                        return "has a '\\' outside a string or regex that does not end its line, which awks may read differently"
+                    }
+                    // A blank in its place: a name does not go on across it, nor '||' (`|\⏎|` is two pipes).
+                    continued = true
+                    code.append(" ")
+                    note(" ")
+                    continue
                 } else if c == "\"" {
-                    inString = false
-                    code.append("\"")
-                    note("\"")
-                    continue
+                    inString = true
+                } else if c == "(" {
+                    conditions.append(Self.isNameCharacter(previous) && ReadOnlyCommands.awkConditionKeywords.contains(name()))
+                } else if c == ")" {
+                    closedCondition = conditions.popLast() ?? false
+                } else if c == "/" {
+                    let name = Self.isNameCharacter(previous) ? name() : ""
+                    switch ReadOnlyCommands.awkSlash(after: previous, name: name, before: beforePrevious, closesCondition: closedCondition) {
+                    case .regex: inRegex = true
+                    case .division: break
+                    case .unclear:
+                        let after =
+                            Self.isNameCharacter(previous) ? name : previous == "+" || previous == "-" ? "\(beforePrevious)\(previous)" : "\(previous)"
+                        return "has a '/' after '\(after)' that awks may read as a division or as a regex"
+                    }
                 }
-                code.append("s")
-                last = "s"
-                continue
-            }
-            if isNameCharacter(c) {
-                if !(isNameCharacter(last) && isNameCharacter(previous)) { nameStart = index }
-                nameEnd = index + 1
                 code.append(c)
                 note(c)
-                continue
             }
-            if c == "#" {
-                inComment = true
-                continue
-            } else if c == "\\" {
-                // awk allows a backslash outside a string or regex only before a line break.
-                guard index + 1 < chars.count, chars[index + 1] == "\n" else {
-                    return "has a '\\' outside a string or regex that does not end its line, which awks may read differently"
-                }
-                // A blank in its place: a name does not go on across it, nor '||' (`|\⏎|` is two pipes).
-                continued = true
-                code.append(" ")
-                note(" ")
-                continue
-            } else if c == "\"" {
-                inString = true
-            } else if c == "(" {
-                conditions.append(isNameCharacter(previous) && Self.awkConditionKeywords.contains(name()))
-            } else if c == ")" {
-                closedCondition = conditions.popLast() ?? false
-            } else if c == "/" {
-                let name = isNameCharacter(previous) ? name() : ""
-                switch Self.awkSlash(after: previous, name: name, before: beforePrevious, closesCondition: closedCondition) {
-                case .regex: inRegex = true
-                case .division: break
-                case .unclear:
-                    let after = isNameCharacter(previous) ? name : previous == "+" || previous == "-" ? "\(beforePrevious)\(previous)" : "\(previous)"
-                    return "has a '/' after '\(after)' that awks may read as a division or as a regex"
+            // A string or regex left open means Medic lost step with awk somewhere: refuse it.
+            if inString || inRegex { return "has a string or regex literal that does not end, which Medic may read differently from awk" }
+            let system = ReadOnlyCommands.awkSystem
+            if code.indices.contains(where: { code[$0] == system[0] && code[$0...].starts(with: system) }) { return "calls system()" }
+            if code.contains("@") { return "loads an extension" }
+            // A '|' other than '||': a run of '|'s of odd length leaves one over once each '||' is
+            // taken out, left to right.
+            var pipes = 0
+            for c in code + [";"] {
+                if c == "|" {
+                    pipes += 1
+                } else if pipes % 2 == 1 {
+                    return "pipes to or from a command ('|')"
+                } else {
+                    pipes = 0
                 }
             }
-            code.append(c)
-            note(c)
-        }
-        // A string or regex left open means Medic lost step with awk somewhere: refuse it.
-        if inString || inRegex { return "has a string or regex literal that does not end, which Medic may read differently from awk" }
-        if code.indices.contains(where: { code[$0...].starts(with: Self.awkSystem) }) { return "calls system()" }
-        if code.contains("@") { return "loads an extension" }
-        // A '|' other than '||': a run of '|'s of odd length leaves one over once each '||' is
-        // taken out, left to right.
-        var pipes = 0
-        for c in code + [";"] {
-            if c == "|" {
-                pipes += 1
-            } else if pipes % 2 == 1 {
-                return "pipes to or from a command ('|')"
-            } else {
-                pipes = 0
+            var braces = 0
+            var parentheses = 0
+            for c in code {
+                switch c {
+                case "{": braces += 1
+                case "}": braces -= 1
+                case "(": parentheses += 1
+                case ")": parentheses -= 1
+                case ">" where braces > 0 && parentheses <= 0:
+                    return "may redirect output to a file ('>' in an action, outside parentheses; parenthesise a comparison)"
+                default: break
+                }
             }
+            return nil
         }
-        var braces = 0
-        var parentheses = 0
-        for c in code {
-            switch c {
-            case "{": braces += 1
-            case "}": braces -= 1
-            case "(": parentheses += 1
-            case ")": parentheses -= 1
-            case ">" where braces > 0 && parentheses <= 0:
-                return "may redirect output to a file ('>' in an action, outside parentheses; parenthesise a comparison)"
-            default: break
-            }
-        }
-        return nil
     }
 
-    private enum AwkSlash { case regex, division, unclear }
+    fileprivate enum AwkSlash { case regex, division, unclear }
 
     /// The name of awk's `system()`, as the scalars `awkProgramProblem` reads.
-    private static let awkSystem: [Unicode.Scalar] = Array("system".unicodeScalars)
+    fileprivate static let awkSystem: [Unicode.Scalar] = Array("system".unicodeScalars)
 
     /// The keywords whose parenthesised condition a statement may follow.
-    private static let awkConditionKeywords: Set<String> = ["if", "while", "for", "switch"]
+    fileprivate static let awkConditionKeywords: Set<String> = ["if", "while", "for", "switch"]
     /// The keywords after which a `/` starts a regex.
     private static let awkRegexKeywords: Set<String> = ["print", "printf", "return", "case", "do", "else", "exit", "delete"]
     /// The names after which awks disagree on a `/` (`awkSlash`).
@@ -972,7 +997,7 @@ public enum ReadOnlyCommands {
     /// `getline` (gawk, mawk, BWK awk and busybox divide), `length` (mawk starts a regex, the
     /// others divide), `++` and `--` (the same), `$` (most start a regex), a condition's `)`
     /// (gawk, BWK awk and busybox start a regex, mawk divides) and `in`.
-    private static func awkSlash(after previous: Unicode.Scalar, name: String, before: Unicode.Scalar, closesCondition: Bool) -> AwkSlash {
+    fileprivate static func awkSlash(after previous: Unicode.Scalar, name: String, before: Unicode.Scalar, closesCondition: Bool) -> AwkSlash {
         if !name.isEmpty {
             if awkUnclearNames.contains(name) { return .unclear }
             return awkRegexKeywords.contains(name) ? .regex : .division
