@@ -935,7 +935,8 @@ public enum ReadOnlyCommands {
                     case .division: break
                     case .unclear:
                         let after =
-                            Self.isNameCharacter(previous) ? name : previous == "+" || previous == "-" ? "\(beforePrevious)\(previous)" : "\(previous)"
+                            Self.isNameCharacter(previous)
+                            ? name : previous == "+" || previous == "-" ? "\(beforePrevious)\(previous)" : "\(previous)"
                         return "has a '/' after '\(after)' that awks may read as a division or as a regex"
                     }
                 }

@@ -128,7 +128,8 @@ struct ReuseDecoder {
             if let location = snippet.location {
                 pieces.append(
                     ScriptLocation.Piece(
-                        location: location, lines: own.utf8.count { $0 == UInt8(ascii: "\n") }, isBlock: snippet.text.hasSuffix("\n") || snippet.indent > 0,
+                        location: location, lines: own.utf8.count { $0 == UInt8(ascii: "\n") },
+                        isBlock: snippet.text.hasSuffix("\n") || snippet.indent > 0,
                         indent: snippet.indent, written: snippet.written))
             }
         }
