@@ -98,8 +98,10 @@ extension Validator {
 
         /// These answers and those of every question `runbooks` ask that they lack. With
         /// `matcher`, each default is matched against its input's pattern by it, one after the
-        /// other once the patterns are compiled (its process started first, when there is a
-        /// default to check, so that its start-up overlaps the compiling); without, here.
+        /// other on one of the loop's threads from the loop's start, so that the round trips to
+        /// its process (started first, so that its start-up overlaps the reading) overlap the
+        /// compiling instead of following it; a default whose pattern turns out not to compile
+        /// is then said to be so, whatever the matcher answered. Without a matcher, here.
         /// `compiled` (asked for once, after the questions are listed) holds patterns compiled
         /// already, which are taken as they are.
         func adding(
@@ -123,9 +125,23 @@ extension Validator {
             guard !patterns.isEmpty || !questions.isEmpty else { return out }
             // Each distinct piece of work is answered once; `answering[i]` is the one that answers `questions[i]`.
             let (distinct, answering) = Self.distinct(questions)
-            if let matcher, defaults.contains(where: { !$0.isEmpty }) { matcher.prepare() }
-            let answers = Answers(patterns: patterns.count, questions: distinct.count)
-            DispatchQueue.concurrentPerform(iterations: patterns.count + distinct.count) { index in
+            // The defaults the matcher checks, each with the index of its pattern.
+            let matched: [(pattern: Int, input: InputDefinition, value: String)] =
+                matcher == nil ? [] : defaults.indices.flatMap { index in defaults[index].map { (index, $0.0, $0.1) } }
+            if let matcher, !matched.isEmpty { matcher.prepare() }
+            // Slot 0 asks the matcher, when it has a default to check; the others compile and prove.
+            let asking = matched.isEmpty ? 0 : 1
+            let answers = Answers(patterns: patterns.count, questions: distinct.count, defaults: matched.count)
+            DispatchQueue.concurrentPerform(iterations: asking + patterns.count + distinct.count) { slot in
+                if slot < asking, let matcher {
+                    for (number, entry) in matched.enumerated() {
+                        // Whether the pattern compiles is known once the loop is over: the matcher compiles it anyway.
+                        let problem = entry.input.check(entry.value, compiledPattern: { _ in nil }, matcher: matcher, patternCompiles: { _ in true })
+                        answers.defaults.withLock { $0[number] = DefaultFinding(problem: problem) }
+                    }
+                    return
+                }
+                let index = slot - asking
                 if index < patterns.count {
                     let pattern = patterns[index]
                     if defaults[index].isEmpty {
@@ -134,7 +150,7 @@ extension Validator {
                     } else {
                         let parsed = Result { try Regex(pattern.source) }
                         let compilation = pattern.compilation(of: parsed)
-                        // In process only when nothing can stop the match: the matcher's answers wait for the loop's end.
+                        // In process only when nothing can stop the match: otherwise the matcher's slot checks them.
                         let findings =
                             matcher != nil
                             ? []
@@ -155,11 +171,14 @@ extension Validator {
                 guard let (compilation, findings) = answer else { continue }
                 out.patterns[patterns[index].source] = compilation
                 for ((input, _), finding) in zip(defaults[index], findings) { out.defaults[input] = finding }
-                guard let matcher else { continue }
-                for (input, value) in defaults[index] {
-                    let problem = input.check(
-                        value, compiledPattern: { _ in nil }, matcher: matcher, patternCompiles: { _ in compilation.problem == nil })
-                    out.defaults[input] = DefaultFinding(problem: problem)
+            }
+            for (entry, finding) in zip(matched, answers.defaults.withLock { $0 }) {
+                if out.patterns[patterns[entry.pattern].source]?.problem != nil {
+                    // The pattern does not compile: what the matcher made of it is beside the point.
+                    let problem = entry.input.check(entry.value, compiledPattern: { _ in nil }, matcher: matcher, patternCompiles: { _ in false })
+                    out.defaults[entry.input] = DefaultFinding(problem: problem)
+                } else if let finding {
+                    out.defaults[entry.input] = finding
                 }
             }
             out.secretLeaks.reserveCapacity(out.secretLeaks.count + questions.count)
@@ -263,10 +282,13 @@ extension Validator {
         /// they were checked in process.
         let patterns: Mutex<[(RegexPattern.Compilation, [Verdicts.DefaultFinding])?]>
         let questions: Mutex<[Verdicts.Answer?]>
+        /// The findings of the defaults the matcher checked, in the order they were asked.
+        let defaults: Mutex<[Verdicts.DefaultFinding?]>
 
-        init(patterns: Int, questions: Int) {
+        init(patterns: Int, questions: Int, defaults: Int) {
             self.patterns = Mutex(Array(repeating: nil, count: patterns))
             self.questions = Mutex(Array(repeating: nil, count: questions))
+            self.defaults = Mutex(Array(repeating: nil, count: defaults))
         }
     }
 

@@ -142,6 +142,32 @@ struct RefusalMatchingTests {
         #expect(error.hint == nil, "no hint to change a pattern that was never the problem")
     }
 
+    @Test("through the matcher, a default whose pattern does not compile is said to be so, whatever the matcher answered")
+    func brokenPatternThroughMatcher() throws {
+        let runbook = try TestSupport.parsed(
+            """
+            medic: 1
+            id: broken
+            title: Broken
+            inputs:
+              broken: {type: string, default: x, pattern: '(x'}
+              port: {type: string, default: 80a, pattern: '^[0-9]+$'}
+              fine: {type: string, default: '8080', pattern: '^[0-9]+$'}
+            steps:
+              end: {kind: conclusion, title: End, why: w, outcome: no-fault, cause: none}
+            causes:
+              none: {title: "No fault found", description: "In this test, no fault found."}
+            """, path: "test.yaml")
+        // The matcher is asked while the patterns compile, before it is known that '(x' does not: its failure must not be what is said.
+        let matcher = StallingMatcher(stalling: ["(x"], reason: .failed("no such pattern"))
+        let messages = Validator(matcher: matcher).validate(TestSupport.bundle(runbook)).map(\.message)
+        #expect(messages.contains("the default of 'broken' is not a valid value: the input's pattern does not compile"), "\(messages)")
+        #expect(!messages.contains { $0.contains("could not be checked") }, "\(messages)")
+        #expect(messages.contains("the default of 'port' is not a valid value: '80a' does not match the pattern ^[0-9]+$"), "\(messages)")
+        #expect(!messages.contains { $0.contains("'fine'") }, "\(messages)")
+        #expect(matcher.prepared == 1)
+    }
+
     @Test("a runbook with no default to check against a pattern never asks the matcher, nor starts it")
     func noDefaultsNoMatcher() throws {
         let runbook = try TestSupport.runbook(Self.yaml.replacingOccurrences(of: "default: \(Self.value)", with: "required: false"))
