@@ -1,3 +1,5 @@
+import Synchronization
+
 /// The allow-list of read-only uses: a check runs without a confirmation only if every command it
 /// runs is on it.
 ///
@@ -8,7 +10,7 @@
 /// a file name or pattern goes, but not where it could become an option or the program itself.
 public enum ReadOnlyCommands {
     /// One word of an argv as far as validation can know it.
-    public struct Argument: Sendable {
+    public struct Argument: Sendable, Hashable {
         /// The value, or nil when it is computed at run time.
         public var literal: String?
         /// The characters it starts with for sure.
@@ -47,6 +49,29 @@ public enum ReadOnlyCommands {
             return prefix.startsExactly(with: "-")
         }
     }
+
+    /// What the proof finds of one command's words: `problem`, `sandboxWrite` and
+    /// `configurationOperands` of them.
+    public struct Finding: Sendable {
+        public var problem: String?
+        public var sandboxWrite: String?
+        public var configurationOperands: [ConfigurationOperand]
+    }
+
+    /// The finding of `argv`, worked out once for each distinct argv in the process: runbooks
+    /// repeat commands word for word (a snippet included in many scripts, a function's body
+    /// proven again at every call), and all three are functions of the words alone.
+    public static func finding(argv: [Argument]) -> Finding {
+        if let known = findings.withLock({ $0[argv] }) { return known }
+        let finding = Finding(
+            problem: problem(argv: argv), sandboxWrite: sandboxWrite(argv: argv), configurationOperands: configurationOperands(argv: argv))
+        findings.withLock { $0[argv] = finding }
+        return finding
+    }
+
+    /// The findings so far, by argv. It grows with the distinct commands of the runbooks read,
+    /// nothing else.
+    private static let findings = Mutex<[[Argument]: Finding]>([:])
 
     /// Why `argv` is not provably read-only, or nil when it is.
     public static func problem(argv: [Argument]) -> String? {

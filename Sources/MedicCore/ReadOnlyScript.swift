@@ -224,9 +224,10 @@ public enum ReadOnlyScript {
 
         /// Notes the first command that writes where the check sandbox refuses it.
         mutating func run(_ argv: [ReadOnlyCommands.Argument], at offset: Int) {
-            if let reason = ReadOnlyCommands.problem(argv: argv) { fail(reason, offset) }
-            if sandboxWrite == nil, let reason = ReadOnlyCommands.sandboxWrite(argv: argv) { sandboxWrite = (reason, offset) }
-            configurationOperands += ReadOnlyCommands.configurationOperands(argv: argv)
+            let finding = ReadOnlyCommands.finding(argv: argv)
+            if let reason = finding.problem { fail(reason, offset) }
+            if sandboxWrite == nil, let reason = finding.sandboxWrite { sandboxWrite = (reason, offset) }
+            configurationOperands += finding.configurationOperands
         }
 
         mutating func list(_ list: ShellList) {
