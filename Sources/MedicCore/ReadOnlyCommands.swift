@@ -41,6 +41,14 @@ public enum ReadOnlyCommands {
         /// can be worked out at run time (`ConfigurationOperand`); nil otherwise.
         public var segments: [Template.Segment]?
 
+        /// Hashes the value when it is known, its display when not: a literal word's prefix and
+        /// display are the value again, and an awk program can be a kilobyte. `==` still compares
+        /// every field.
+        public func hash(into hasher: inout Hasher) {
+            hasher.combine(literal)
+            if literal == nil { hasher.combine(display) }
+        }
+
         /// Whether the word could turn into an option (or several words, one of them an option).
         var couldBeOption: Bool {
             if let literal { return literal.startsExactly(with: "-") }
