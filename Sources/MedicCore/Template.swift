@@ -61,41 +61,57 @@ public struct Template: Sendable, Hashable, CustomStringConvertible {
     /// Splits `raw` at its placeholders. `$`, `{` and `}` are one byte each in UTF-8, so the
     /// text is searched by its bytes and cut only next to them, between Unicode scalars.
     private static func parse(_ raw: String) -> [Segment] {
-        let bytes = raw.utf8
+        let (dollarByte, open, close) = (UInt8(ascii: "$"), UInt8(ascii: "{"), UInt8(ascii: "}"))
+        // The bytes are searched through a span, offsets being plain integers; text is sliced by
+        // the `String.Index` of an offset (next to an ASCII byte, so on a scalar boundary).
+        let utf8 = raw.utf8
+        let bytes = utf8.span
+        func index(_ offset: Int) -> String.Index { utf8.index(utf8.startIndex, offsetBy: offset) }
         // Most text holds no placeholder: it is one literal, the string itself, not a copy.
-        guard bytes.contains(UInt8(ascii: "$")) else { return raw.isEmpty ? [] : [.literal(raw)] }
+        guard let first = Self.offset(of: dollarByte, in: bytes, from: 0) else { return raw.isEmpty ? [] : [.literal(raw)] }
         var segments: [Segment] = []
-        // The literal text so far is `literal` and then `raw[start..<position]`: a `$` that starts
-        // no placeholder stays where it is, and the text is copied only where a segment ends.
+        // The literal text so far is `literal` and then the text from `start` to `position`: a `$`
+        // that starts no placeholder stays where it is, and the text is copied only where a
+        // segment ends.
         var literal = ""
-        var start = bytes.startIndex
-        var position = start
-        while let dollar = bytes[position...].firstIndex(of: UInt8(ascii: "$")) {
-            let after = bytes[bytes.index(after: dollar)...]
-            if after.starts(with: "${".utf8) {
-                literal += raw[start..<dollar]
+        var start = 0
+        var position = first
+        while let dollar = Self.offset(of: dollarByte, in: bytes, from: position) {
+            let after = dollar + 1
+            if after + 1 < bytes.count, bytes[after] == dollarByte, bytes[after + 1] == open {
+                literal += raw[index(start)..<index(dollar)]
                 literal += "${"
-                position = bytes.index(dollar, offsetBy: 3)
+                position = dollar + 3
                 start = position
                 continue
             }
-            if after.first == UInt8(ascii: "{"), let close = after.firstIndex(of: UInt8(ascii: "}")) {
-                let name = String(raw[bytes.index(after: after.startIndex)..<close])
+            if after < bytes.count, bytes[after] == open, let end = Self.offset(of: close, in: bytes, from: after + 1) {
+                let name = String(raw[index(after + 1)..<index(end)])
                 if isVariableName(name) {
-                    literal += raw[start..<dollar]
+                    literal += raw[index(start)..<index(dollar)]
                     if !literal.isEmpty { segments.append(.literal(literal)) }
                     literal = ""
                     segments.append(.variable(name))
-                    position = bytes.index(after: close)
+                    position = end + 1
                     start = position
                     continue
                 }
             }
-            position = after.startIndex
+            position = after
         }
-        literal += raw[start...]
+        literal += raw[index(start)...]
         if !literal.isEmpty { segments.append(.literal(literal)) }
         return segments
+    }
+
+    /// The offset of the first `byte` in `bytes` at or after `start`.
+    private static func offset(of byte: UInt8, in bytes: Span<UInt8>, from start: Int) -> Int? {
+        var offset = start
+        while offset < bytes.count {
+            if bytes[offset] == byte { return offset }
+            offset += 1
+        }
+        return nil
     }
 
     /// Whether `name` is a valid input or capture name: a letter or `_`, then letters, digits, `_`.
