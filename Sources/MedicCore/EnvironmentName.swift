@@ -64,7 +64,7 @@ public enum EnvironmentName {
     static func readProblem(_ name: String) -> String? {
         // PS0 to PS4: the shell's prompts, PS4 printed (expanded) before each command under set -x.
         let prompt = name.count == 3 && name.hasPrefix("PS") && name.last?.isNumber == true
-        if readExact.contains(name) || prompt || readPrefixes.contains(where: { name.utf8.starts(with: $0.utf8) }) {
+        if readExact.contains(name) || prompt || readPrefixes.contains(where: { $0.utf8.first == name.utf8.first && name.hasPrefix($0) }) {
             return "the shell, the C library or a program a check runs reads it"
         }
         if name.hasSuffix("_PROXY") || name == "NO_PROXY" { return "it sends a program's requests elsewhere" }
