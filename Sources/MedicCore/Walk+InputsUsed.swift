@@ -16,7 +16,8 @@ extension Walk {
         }
         if let summary = step.conclusion?.summary { names.formUnion(summary.variables) }
         if case .script(let text, _) = step.execution {
-            for input in currentRunbook.inputs where Self.script(text, mentions: input.environmentName) { names.insert(input.name) }
+            let mentions = Self.environmentMentions(in: text)
+            for input in currentRunbook.inputs where Self.script(text, mentioning: mentions, input.environmentName) { names.insert(input.name) }
         }
         return names
     }
@@ -46,7 +47,23 @@ extension Walk {
     /// shell reads them: `$NAME` followed by a combining mark still expands NAME.
     static func script(_ text: String, mentions name: String) -> Bool {
         let bytes = Array(text.utf8)
-        return ["$", "${", "${#", "${!"].contains { bytes.firstRange(of: Array(($0 + name).utf8)) != nil }
+        return ["$", "${", "${#", "${!"].contains { contains(bytes, Array(($0 + name).utf8)) }
+    }
+
+    /// Whether `needle` occurs in `haystack`, compared byte by byte.
+    private static func contains(_ haystack: [UInt8], _ needle: [UInt8]) -> Bool {
+        guard let first = needle.first else { return true }
+        guard needle.count <= haystack.count else { return false }
+        var start = 0
+        while start <= haystack.count - needle.count {
+            if haystack[start] == first {
+                var matched = 1
+                while matched < needle.count, haystack[start + matched] == needle[matched] { matched += 1 }
+                if matched == needle.count { return true }
+            }
+            start += 1
+        }
+        return false
     }
 
     /// The environment names a script's text may read, for asking `script(_:mentions:)` of many
