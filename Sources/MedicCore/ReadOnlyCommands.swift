@@ -41,9 +41,37 @@ public enum ReadOnlyCommands {
         /// can be worked out at run time (`ConfigurationOperand`); nil otherwise.
         public var segments: [Template.Segment]?
 
+        /// Equal only when every field is, byte for byte: Swift's `==` on strings holds
+        /// canonically equivalent text equal (`ẃ` and `w` with U+0301, U+212A and `K`), but the
+        /// proof reads scalars and bytes, as a program does (`s/a/b/w\u{301}` writes a file,
+        /// `s/a/b/ẃ` does not), so two such words must never share a finding.
+        public static func == (lhs: Argument, rhs: Argument) -> Bool {
+            func same(_ a: String?, _ b: String?) -> Bool {
+                switch (a, b) {
+                case (nil, nil): true
+                case (let a?, let b?): a.utf8.elementsEqual(b.utf8)
+                default: false
+                }
+            }
+            func same(_ a: Template.Segment, _ b: Template.Segment) -> Bool {
+                switch (a, b) {
+                case (.literal(let a), .literal(let b)), (.variable(let a), .variable(let b)): same(a, b)
+                default: false
+                }
+            }
+            guard same(lhs.literal, rhs.literal), same(lhs.prefix, rhs.prefix), same(lhs.display, rhs.display),
+                lhs.singleField == rhs.singleField, lhs.fromMedicVariable == rhs.fromMedicVariable
+            else { return false }
+            switch (lhs.segments, rhs.segments) {
+            case (nil, nil): return true
+            case (let a?, let b?): return a.count == b.count && zip(a, b).allSatisfy(same)
+            default: return false
+            }
+        }
+
         /// Hashes the value when it is known, its display when not: a literal word's prefix and
-        /// display are the value again, and an awk program can be a kilobyte. `==` still compares
-        /// every field.
+        /// display are the value again, and an awk program can be a kilobyte. Text equal by bytes
+        /// is equal as `String`s, so it hashes alike.
         public func hash(into hasher: inout Hasher) {
             hasher.combine(literal)
             if literal == nil { hasher.combine(display) }

@@ -54,9 +54,20 @@ struct ReadOnlyTests {
             "\u{600}/cat log",
             // awk: a backslash outside a string is a line continuation or nothing awks agree on.
             "awk 'BEGIN { x = 1 \\ y }'", "echo $((x=\u{301}1))",
+            // A command's finding is kept by its words, byte for byte: `ẃ` (one scalar) is no flag
+            // of sed's, `w` and U+0301 writes a file, though Swift's `==` holds the two equal.
+            "sed 's/a/b/\u{1E83}' log; sed 's/a/b/w\u{301}' log",
         ])
     func refused(_ script: String) {
         #expect(ReadOnlyScript.problem(script) != nil, "\(script)")
+    }
+
+    @Test("a command proven once is not taken for another spelled with other scalars, whichever comes first in the process")
+    func findingsKeptByBytes() {
+        #expect(ReadOnlyScript.problem("sed 's/a/b/\u{1E83}' log") == nil)
+        #expect(ReadOnlyScript.problem("sed 's/a/b/w\u{301}' log") != nil)
+        #expect(ReadOnlyScript.problem("grep -e\u{301} x log") == nil)
+        #expect(ReadOnlyScript.problem("grep -\u{E9} x log") != nil)
     }
 
     @Test(
