@@ -173,8 +173,11 @@ extension Validator {
                 for ((input, _), finding) in zip(defaults[index], findings) { out.defaults[input] = finding }
             }
             for (entry, finding) in zip(matched, answers.defaults.withLock { $0 }) {
-                if out.patterns[patterns[entry.pattern].source]?.problem != nil {
-                    // The pattern does not compile: what the matcher made of it is beside the point.
+                let reason = finding?.problem?.unfinished?.reason
+                let interrupted = reason == .cancelled || reason == .stopped
+                if out.patterns[patterns[entry.pattern].source]?.problem != nil, !interrupted {
+                    // The pattern does not compile: what the matcher made of it is beside the
+                    // point, unless the operator stopped it (that is said, not swallowed).
                     let problem = entry.input.check(entry.value, compiledPattern: { _ in nil }, matcher: matcher, patternCompiles: { _ in false })
                     out.defaults[entry.input] = DefaultFinding(problem: problem)
                 } else if let finding {

@@ -166,6 +166,10 @@ struct RefusalMatchingTests {
         #expect(messages.contains("the default of 'port' is not a valid value: '80a' does not match the pattern ^[0-9]+$"), "\(messages)")
         #expect(!messages.contains { $0.contains("'fine'") }, "\(messages)")
         #expect(matcher.prepared == 1)
+        // An interrupt while it is asked is said, not swallowed by the pattern's own problem.
+        let interrupted = StallingMatcher(stalling: ["(x"], reason: .cancelled)
+        let said = Validator(matcher: interrupted).validate(TestSupport.bundle(runbook)).map(\.message)
+        #expect(said.contains { $0.hasPrefix("the default of 'broken' could not be checked") && $0.contains("cancelled") }, "\(said)")
     }
 
     @Test("a runbook with no default to check against a pattern never asks the matcher, nor starts it")
