@@ -36,7 +36,7 @@ public struct HTTPTarget: Sendable, Equatable {
         if let bad = bytes.first(where: { $0 <= 0x20 || $0 == 0x7F }) {
             throw Problem(description: bad == 0x20 ? "the URL contains a space" : "the URL contains a control character")
         }
-        guard let separator = Self.range(of: Array("://".utf8), in: bytes) else {
+        guard let separator = bytes.firstRange(ofBytes: Array("://".utf8)) else {
             throw Problem(description: "the URL does not start with http:// or https://")
         }
         let scheme = String(decoding: bytes[..<separator.lowerBound], as: UTF8.self).lowercased()
@@ -184,14 +184,6 @@ public struct HTTPTarget: Sendable, Equatable {
             }
         }
         return "/" + output.joined(separator: "/")
-    }
-
-    private static func range(of needle: [UInt8], in bytes: [UInt8]) -> Range<Int>? {
-        guard bytes.count >= needle.count else { return nil }
-        for start in 0...(bytes.count - needle.count) where bytes[start..<(start + needle.count)].elementsEqual(needle) {
-            return start..<(start + needle.count)
-        }
-        return nil
     }
 
     private static func percentDecoded(_ bytes: ArraySlice<UInt8>) throws(Problem) -> String {

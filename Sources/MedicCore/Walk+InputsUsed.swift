@@ -47,23 +47,7 @@ extension Walk {
     /// shell reads them: `$NAME` followed by a combining mark still expands NAME.
     static func script(_ text: String, mentions name: String) -> Bool {
         let bytes = Array(text.utf8)
-        return ["$", "${", "${#", "${!"].contains { contains(bytes, Array(($0 + name).utf8)) }
-    }
-
-    /// Whether `needle` occurs in `haystack`, compared byte by byte.
-    private static func contains(_ haystack: [UInt8], _ needle: [UInt8]) -> Bool {
-        guard let first = needle.first else { return true }
-        guard needle.count <= haystack.count else { return false }
-        var start = 0
-        while start <= haystack.count - needle.count {
-            if haystack[start] == first {
-                var matched = 1
-                while matched < needle.count, haystack[start + matched] == needle[matched] { matched += 1 }
-                if matched == needle.count { return true }
-            }
-            start += 1
-        }
-        return false
+        return ["$", "${", "${#", "${!"].contains { bytes.firstRange(ofBytes: Array(($0 + name).utf8)) != nil }
     }
 
     /// The environment names a script's text may read, for asking `script(_:mentions:)` of many
