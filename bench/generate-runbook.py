@@ -1,5 +1,7 @@
 #!/usr/bin/env python3
-"""Writes a valid runbook of N steps to stdout, for the load-and-validate benchmark.
+"""Writes a valid runbook of N steps to stdout, for the load-and-validate benchmark; with
+`--patterns`, the distinct regexes that runbook holds instead, one a line (bench/regex_floor.swift
+parses them, for the part of validating it that is Swift's regex parser).
 
 The shape is a long chain of checks, each with a command, a capture, a count and three
 branches, with a question, an action and conclusions sprinkled in, so the validator's
@@ -7,7 +9,13 @@ reachability, loop, variable and regex passes all have real work to do.
 """
 import sys
 
-n = int(sys.argv[1]) if len(sys.argv) > 1 else 10000
+n = int(sys.argv[1]) if len(sys.argv) > 1 and sys.argv[1] != "--patterns" else 10000
+if "--patterns" in sys.argv[1:]:
+    # The same patterns as below: the input's, each check's capture, and the two every check repeats.
+    patterns = ["^[a-z][a-z0-9-]*$", "^[A-Z]", "ActiveState=failed"]
+    patterns += [f"NRestarts=(?<restarts_{i}>\\d+)" for i in range(n - 2) if i % 50 not in (49, 24)]
+    print("\n".join(patterns))
+    sys.exit(0)
 out = sys.stdout.write
 out("medic: 1\nid: generated\ntitle: Generated benchmark runbook\n")
 out("inputs:\n  service:\n    type: string\n    default: app\n    pattern: '^[a-z][a-z0-9-]*$'\n")

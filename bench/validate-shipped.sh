@@ -8,7 +8,10 @@
 # the shape only; Medic also checks references, reachability, variables and compiles every regex.
 # With BASELINE=/path/to/medic, that binary (a build of an earlier commit, say) is measured on the
 # same files too. `medic test runbooks` (every recorded scenario, walked offline) is measured for
-# information, without a target.
+# information, without a target. Beside the 1,000-step case, the floor under it: Swift's
+# `Regex(String)` parsing that runbook's distinct patterns on every core and doing nothing else
+# (bench/regex_floor.swift, built here with swiftc -O), the part of validating it that no change
+# to Medic can make cheaper.
 #
 # Printed: the median wall time and the median CPU time (user + system) of several runs, and the
 # peak resident memory (bench/validate_figures.py). Run as root, each command runs at real-time
@@ -26,6 +29,10 @@ medic=$PWD/.build/release/medic
 mkdir -p bench/out
 generated=bench/out/generated-1000.yaml
 python3 bench/generate-runbook.py 1000 >"$generated"
+patterns=bench/out/patterns-1000.txt
+python3 bench/generate-runbook.py 1000 --patterns >"$patterns"
+floor=bench/out/regex-floor
+[[ $floor -nt bench/regex_floor.swift ]] || swiftc -O -static-stdlib bench/regex_floor.swift -o "$floor"
 
 venv=${MEDIC_VENV:-.build/venv}
 [[ -x $venv/bin/python ]] || python3 -m venv "$venv"
@@ -52,6 +59,7 @@ echo "load average: $(cut -d' ' -f1-3 /proc/loadavg) on $(nproc) cores; target: 
     echo
     echo "# a generated runbook of 1,000 steps: $(wc -l <"$generated") lines"
     cases "validate 1,000 steps" "$generated"
+    echo "validate 1,000 steps${tab}Swift's Regex alone (floor)${tab}0${tab}$(join "$PWD/$floor" "$patterns")"
     echo
     echo "# for information: every recorded scenario of the shipped runbooks, walked offline"
     echo "test shipped runbooks${tab}medic (this build)${tab}0${tab}$(join "$medic" test runbooks)"
