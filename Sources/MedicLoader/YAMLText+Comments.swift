@@ -7,36 +7,61 @@ extension YAMLText {
     /// before the `#`, as it should, but that is rarely what the author meant; yamllint asks for
     /// a space after `#` for the same reason.
     static func warnOfCommentsLikeText(in root: YAMLNode, bytes: [UInt8], reader: NodeReader) {
-        var lineStarts = [0]
-        var index = 0
-        while index < bytes.count {
-            let byte = bytes[index]
-            index += 1
-            if byte == UInt8(ascii: "\r"), index < bytes.count, bytes[index] == UInt8(ascii: "\n") { index += 1 }
-            if byte == UInt8(ascii: "\n") || byte == UInt8(ascii: "\r") { lineStarts.append(index) }
-        }
+        let lines = linesWithCommentsLikeText(bytes)
+        // Most files have no such line: the tree is walked only for one that has.
+        guard !lines.isEmpty else { return }
         var pending = [root]
         while let node = pending.popLast() {
             switch node {
             case .mapping(let mapping): pending += mapping.map(\.value)
             case .sequence(let items): pending += items
             case .scalar(let scalar):
-                guard scalar.style == .plain else { continue }
-                check(scalar, bytes: bytes, lineStarts: lineStarts, reader: reader)
+                guard scalar.style == .plain, let line = lines[scalar.mark.line] else { continue }
+                check(scalar, line: bytes[line], reader: reader)
             }
         }
     }
 
-    private static func check(_ scalar: YAMLScalar, bytes: [UInt8], lineStarts: [Int], reader: NodeReader) {
+    /// The lines of `bytes`, by number from 1 (a line ends at `\n`, `\r\n` or a lone `\r`, as
+    /// the reader counts them), on which a `#` after a blank is followed by text: the only lines
+    /// where `check` can find a value ending in such a comment. Each line's bytes include its break.
+    static func linesWithCommentsLikeText(_ bytes: [UInt8]) -> [Int: Range<Int>] {
+        var lines: [Int: Range<Int>] = [:]
+        let span = bytes.span
+        var line = 1
+        var start = 0
+        var found = false
+        var index = 0
+        while index < span.count {
+            let byte = span[index]
+            index += 1
+            if byte == UInt8(ascii: "#"), index - 1 > start, index < span.count {
+                let before = span[index - 2]
+                let after = span[index]
+                found =
+                    found
+                    || ((before == UInt8(ascii: " ") || before == UInt8(ascii: "\t"))
+                        && after != UInt8(ascii: " ") && after != UInt8(ascii: "\t") && after != UInt8(ascii: "#")
+                        && after != UInt8(ascii: "\n") && after != UInt8(ascii: "\r"))
+            } else if byte == UInt8(ascii: "\n") || byte == UInt8(ascii: "\r") {
+                if byte == UInt8(ascii: "\r"), index < span.count, span[index] == UInt8(ascii: "\n") { index += 1 }
+                if found { lines[line] = start..<index }
+                found = false
+                line += 1
+                start = index
+            }
+        }
+        if found { lines[line] = start..<span.count }
+        return lines
+    }
+
+    /// Warns when `scalar`, written on `line` (its bytes, break included), is followed there by a
+    /// comment whose text starts right after the `#`.
+    private static func check(_ scalar: YAMLScalar, line bytes: ArraySlice<UInt8>, reader: NodeReader) {
         let mark = scalar.mark
-        guard lineStarts.indices.contains(mark.line - 1) else { return }
-        let start = lineStarts[mark.line - 1]
-        let end = mark.line < lineStarts.count ? lineStarts[mark.line] : bytes.count
-        // Most lines have no `#` at all: look for one before making the value's text or decoding the line.
-        guard bytes[start..<end].contains(UInt8(ascii: "#")) else { return }
         let text = Array(scalar.string.unicodeScalars)
         guard !text.isEmpty else { return }
-        var line = Array(String(decoding: bytes[start..<end], as: UTF8.self).unicodeScalars)
+        var line = Array(String(decoding: bytes, as: UTF8.self).unicodeScalars)
         if mark.line == 1, line.first == "\u{FEFF}" { line.removeFirst() }
         let first = mark.column - 1
         // Only a value written on one line is its own text in the file; others are folded.

@@ -298,6 +298,14 @@ struct CommentLikeTextTests {
         #expect(warnings(yaml) == ["4:23 '#web-oncall' starts a comment, so the value ends before it"])
         #expect(warnings("\u{FEFF}title: é  #x\n") == ["1:11 '#x' starts a comment, so the value ends before it"])
         #expect(warnings("list:\n  - a\t#b\n") == ["2:7 '#b' starts a comment, so the value ends before it"])
+        // Lines end at \r\n and at a lone \r as the reader counts them; a line is found whatever
+        // else it holds, and only a plain value on it is warned about.
+        #expect(
+            warnings("a: 1\r\nb: x #c\rd: y #e\ne: 'q #r' # s\nf: z  #g #h\n").sorted() == [
+                "2:6 '#c' starts a comment, so the value ends before it", "3:6 '#e' starts a comment, so the value ends before it",
+                "5:7 '#g' starts a comment, so the value ends before it",
+            ])
+        #expect(YAMLText.linesWithCommentsLikeText(Array("a: x #b\r\n#c\nd: e # f #g\n\r h #\n".utf8)) == [1: 0..<9, 3: 12..<24])
     }
 
     @Test("a comment after a space, a quoted or folded value, or a '#' inside a word is not")
