@@ -5,8 +5,8 @@ import MedicCore
 /// - nginx's error log, at the start: `2026/12/01 21:48:06 [error] …` (local time);
 /// - ISO 8601 / RFC 3339, at the start: `2026-12-01T21:48:06Z`, `2026-12-01 21:48:06.123+01:00`
 ///   (local time when no zone is given);
-/// - syslog, at the start: `Dec  1 21:48:06 host …` (local time; the year is the current one, or
-///   the last when that would put the line more than a day in the future);
+/// - syslog, at the start: `Dec  1 21:48:06 host …` (local time; the year is the latest of the
+///   next, the current and the last that does not put the line more than a day in the future);
 /// - nginx's and Apache's access log, the first `[…]` in the line: `[01/Dec/2026:21:48:06 +0000]`.
 ///
 /// A line in none of them has no time; the probe counts it with the timed line before it (the
@@ -74,8 +74,11 @@ struct LogTimestamp {
         let tens = line[4] == UInt8(ascii: " ") ? 0 : line[4]
         guard tens == 0 || isDigit(tens), isDigit(line[5]), let clock = clock(line, 7) else { return nil }
         let day = (tens == 0 ? 0 : Int64(tens - UInt8(ascii: "0")) * 10) + Int64(line[5] - UInt8(ascii: "0"))
-        for year in [year, year - 1] {
-            guard let days = Self.days(year: year, month: month, day: day) else { return nil }
+        // The latest year that does not put the line more than a day ahead: next year's for a
+        // `Jan  1` stamped east of here on 31 December, last year's for a `Dec 31` read on 1 January
+        // (and for a `Feb 29` this year has not).
+        for year in [year + 1, year, year - 1] {
+            guard let days = Self.days(year: year, month: month, day: day) else { continue }
             let time = days * 86_400 + clock - localOffset
             if time <= now + 86_400 { return time }
         }
@@ -144,7 +147,10 @@ struct LogTimestamp {
     /// Days since 1970-01-01 of a date in the proleptic Gregorian calendar; nil when it is no date.
     static func days(year: Int64, month: Int64, day: Int64) -> Int64? {
         guard (1...12).contains(month), (1...31).contains(day) else { return nil }
-        return CivilDate.days(year: year, month: month, day: day)
+        let days = CivilDate.days(year: year, month: month, day: day)
+        // 30 February is no date, not 2 March.
+        let date = CivilDate.date(fromDays: days)
+        return date.month == month && date.day == day ? days : nil
     }
 
     /// `seconds` since the epoch as RFC 3339 in UTC: `2026-12-01T21:48:06Z`.

@@ -208,6 +208,32 @@ struct LogZoneCheckTests {
         #expect(!old.contains("last line") && old.contains("the host's zone (/etc/localtime)\n"), "\(old)")
     }
 
+    @Test("around New Year a syslog stamp takes the year that puts it nearest, up to a day ahead: a writer east of the host is still found")
+    func newYear() throws {
+        let utc = LogProbeZoneTests.utc
+        func read(_ line: String, now: Int64) -> Int64? {
+            Array(line.utf8).withUnsafeBufferPointer { LogTimestamp(now: now, localOffset: 0).seconds(in: $0) }
+        }
+        let eve = utc(2026, 12, 31, 20, 0, 0)
+        // Stamped in Tokyo on New Year's morning, read in UTC on New Year's Eve: next year's, 9 h ahead.
+        #expect(read("Jan  1 05:00:00 web1 nginx: x", now: eve) == utc(2027, 1, 1, 5, 0, 0))
+        #expect(read("Dec 31 19:00:00 web1 nginx: x", now: eve) == utc(2026, 12, 31, 19, 0, 0))
+        // More than a day ahead in next year: this year's.
+        #expect(read("Jan  2 05:00:00 web1 nginx: x", now: eve) == utc(2026, 1, 2, 5, 0, 0))
+        // Read on New Year's Day, a 31 December stamp is last year's.
+        #expect(read("Dec 31 23:00:00 web1 nginx: x", now: utc(2027, 1, 1, 3, 0, 0)) == utc(2026, 12, 31, 23, 0, 0))
+        // A 29 February this year has not is the last leap year's, not no time at all.
+        #expect(read("Feb 29 10:00:00 web1 nginx: x", now: utc(2029, 1, 5, 0, 0, 0)) == utc(2028, 2, 29, 10, 0, 0))
+        // A day its month does not have is no time, in any format (it was once read as in the next month).
+        #expect(read("Feb 30 10:00:00 web1 nginx: x", now: utc(2029, 1, 5, 0, 0, 0)) == nil)
+        #expect(read("2026/04/31 10:00:00 [error] x", now: eve) == nil && read("2026-02-29T10:00:00Z x", now: eve) == nil)
+        #expect(read("[31/Jun/2026:10:00:00 +0000] x", now: eve) == nil && read("2028-02-29T10:00:00Z x", now: eve) == utc(2028, 2, 29, 10, 0, 0))
+        // The zone check: the last line, written at 20:00 UTC on the 31st, is 9 h ahead, not a year behind.
+        let check = try #require(LogZoneCheck.read(try Self.file("Jan  1 05:00:00 web1 nginx: upstream refused\n", written: eve)))
+        #expect(check.stamps == [utc(2027, 1, 1, 5, 0, 0)])
+        #expect(check.finding(at: 0, windowStart: eve - 900) == .writerAhead(offset: 9 * 3600, gap: 9 * 3600, reason: .onlyLine))
+    }
+
     @Test("the zone's offset when the file was written is the one checked: a log last written in Berlin's summer agrees in winter")
     func summerTime() throws {
         let written = LogProbeZoneTests.utc(2026, 10, 20, 12)
