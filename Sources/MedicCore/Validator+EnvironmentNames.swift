@@ -6,10 +6,11 @@ extension Validator {
     /// and a host capture's `NAME_COUNT` are held to the same rule.
     func environmentNames(_ runbook: Runbook) -> [Diagnostic] {
         var out: [Diagnostic] = []
-        // `what` names the variable as the message starts; `exported` is the name it is exported as.
-        func check(_ exported: String, _ what: String, at location: SourceLocation) {
+        // `what` names the variable as the message starts (worked out only for a name with a
+        // problem); `exported` is the name it is exported as.
+        func check(_ exported: String, _ what: @autoclosure () -> String, at location: SourceLocation) {
             guard let problem = EnvironmentName.problem(exported) else { return }
-            out.append(.error("\(what) \(problem)", at: location, hint: "rename it: nothing else may take that name"))
+            out.append(.error("\(what()) \(problem)", at: location, hint: "rename it: nothing else may take that name"))
         }
         for input in runbook.inputs {
             check(input.name, "the input '\(input.name)'", at: input.location)
