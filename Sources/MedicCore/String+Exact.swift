@@ -14,7 +14,7 @@ extension [UInt8] {
     /// Where `needle` first occurs, compared byte by byte (`0..<0` for an empty needle). A plain
     /// loop: the standard library's generic `firstRange(of:)` instantiates its searcher's
     /// metadata at each call, which cost a walk over every scenario four times its time.
-    func firstRange(ofBytes needle: [UInt8]) -> Range<Int>? {
+    public func firstRange(ofBytes needle: [UInt8]) -> Range<Int>? {
         guard let first = needle.first else { return 0..<0 }
         guard needle.count <= count else { return nil }
         for start in 0...(count - needle.count) where self[start] == first {

@@ -118,7 +118,7 @@ final class SSHRunner {
         func received(_ bytes: ArraySlice<UInt8>, _ connection: inout Connection) {
             guard !connection.markerSeen else { return deliver(bytes, to: &connection) }
             connection.early += bytes
-            if let range = Self.find(markerLine, in: connection.early) {
+            if let range = connection.early.firstRange(ofBytes: markerLine) {
                 connection.markerSeen = true
                 let before = connection.early[..<range.lowerBound]
                 let after = connection.early[range.upperBound...]
@@ -291,15 +291,6 @@ final class SSHRunner {
         }
         let hostResults = zip(hosts, results).map { HostResult(host: $0, result: $1 ?? StepResult(failureReason: "not run")) }
         return StepResult(cancelled: cancelled, durationMilliseconds: duration, hosts: hostResults)
-    }
-
-    /// The first position of `needle` in `haystack`.
-    static func find(_ needle: [UInt8], in haystack: [UInt8]) -> Range<Int>? {
-        guard !needle.isEmpty, haystack.count >= needle.count else { return nil }
-        for start in 0...(haystack.count - needle.count) where haystack[start] == needle[0] {
-            if haystack[start..<(start + needle.count)].elementsEqual(needle) { return start..<(start + needle.count) }
-        }
-        return nil
     }
 
     /// The last non-empty line of `bytes`: ssh's own message, for an unreachable host.
