@@ -65,7 +65,7 @@ struct ResumeCommand: ParsableCommand {
             }
             StandardStreams.error.write("medic: warning: \(list) changed since the run started; going on as asked\n")
         }
-        let launch = Launch(options)
+        let launch = try Launch(options, bundle: bundle)
         let assignments = start.inputs.filter { !$0.secret && bundle.root.input($0.name) != nil }.map { "\($0.name)=\($0.value)" }
         var collector = InputCollector(runbook: bundle.root, console: launch.console)
         collector.matcher = launch.matcher

@@ -37,7 +37,7 @@ struct RunCommand: ParsableCommand {
 
     func run() throws {
         let bundle = try loadValidBundle(RunbookArgument.resolve(runbook))
-        let launch = Launch(options)
+        let launch = try Launch(options, bundle: bundle)
         let console = launch.console
         let root = bundle.root
         var collector = InputCollector(runbook: root, console: console)
@@ -90,9 +90,17 @@ struct Launch {
     /// Where the runbook's patterns are matched: a process Medic kills at a step's deadline or on
     /// Ctrl-C, started on the first question and kept for the run.
     let matcher: MatchWorker
+    /// The questions answered before the run (`--answer`), checked against the runbook.
+    let answers: PresetAnswers
     private let tap = ScreenTap()
 
-    init(_ options: SessionOptions) {
+    /// Checks `options` against `bundle` before anything runs: an `--answer` that answers none
+    /// of its questions is an error.
+    init(_ options: SessionOptions, bundle: RunbookBundle) throws {
+        switch PresetAnswers.parse(options.answers, in: bundle) {
+        case .success(let answers): self.answers = answers
+        case .failure(let problem): throw MedicError("\(problem.message); nothing was run")
+        }
         transcriptPath = options.transcriptPath
         dryRun = options.dryRun
         autoApprove = options.autoApprove
@@ -134,6 +142,7 @@ struct Launch {
         let operatorName = Operator.name()
         var flags: [String] = []
         if autoApprove { flags.append("--yes") }
+        flags += answers.flags
         if dryRun { flags.append("--dry-run") }
         if let resumedFrom { flags.append("--resumed-from=\(resumedFrom)") }
         // The runbook that was run comes first, then the ones it calls; each named by its absolute
@@ -150,6 +159,7 @@ struct Launch {
             flags: flags, interactive: console.isInteractive)
         var options = RunOptions(dryRun: dryRun, autoApprove: autoApprove, operatorName: operatorName, sessionPath: session.path)
         options.verbose = verbose
+        options.answers = answers
         options.vouches = VouchFolder.inStateFolder { getenv($0).map { String(cString: $0) } }
         options.configurationJudge = StrictModesJudge()
         walk.matcher = matcher

@@ -12,6 +12,13 @@ struct SessionOptions: ParsableArguments {
     @Flag(name: .customLong("yes"), help: "Approve every action without asking; the transcript records each approval as --yes.")
     var autoApprove = false
 
+    @Option(
+        name: .customLong("answer"),
+        help: ArgumentHelp(
+            "Answer the question STEP with ANSWER when the run reaches it; repeatable. Without a terminal, this is the only way a question is answered; the transcript records it.",
+            valueName: "STEP=ANSWER"))
+    var answers: [String] = []
+
     @Flag(name: .customLong("verbose"), help: "Show each check's script or request whole (not folded to its first line) and the values it captures.")
     var verbose = false
 

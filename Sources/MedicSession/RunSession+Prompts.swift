@@ -99,6 +99,17 @@ extension RunSession {
         for (number, option) in question.options.enumerated() {
             console.show("    \(number + 1)) \(option.answer) — \(TerminalText.sanitize(option.label))", .plain)
         }
+        if let preset = options.answers.byStep[question.stepID] {
+            console.show("  answered '\(TerminalText.sanitize(preset))' by --answer", .warning)
+            guard record(.answer(stepID: question.stepID, answer: preset)) else { return nil }
+            return walk.handle(.answered(preset))
+        }
+        // Without a terminal a line read could be anything piped in: nobody answers (as at a confirmation).
+        guard console.isInteractive || options.practice else {
+            return walk.handle(
+                .needsPerson(
+                    reason: "standard input is not a terminal, and without one only --answer \(question.stepID)=ANSWER answers a question"))
+        }
         let answers = question.options.map(\.answer)
         // A line put back on screen is shown as it may be kept: a `set` value withheld.
         let shown = { (text: String) in TerminalText.sanitize(self.kept(text).text) }

@@ -12,6 +12,9 @@ public struct RunOptions: Sendable {
     public var sessionPath: String
     /// A drill: nothing runs for real, so confirmations may come from a non-terminal input.
     public var practice = false
+    /// Questions answered before the run (`--answer`): each is answered so when reached, at a
+    /// terminal or not, and the transcript says so.
+    public var answers = PresetAnswers()
     /// A check's script is shown whole instead of folded to its first line, and captured values
     /// as they are captured (`--verbose`).
     public var verbose = false

@@ -60,8 +60,8 @@ struct ConfirmAfreshTerminalTests {
 
         let approved = try CommandLineTests().medic(
             [
-                "run", Self.runbook, "--var", "dir=\(dir)", "--yes", "--transcript", dir + "/y",
-            ], stdin: "yes\n")
+                "run", Self.runbook, "--var", "dir=\(dir)", "--yes", "--answer", "ready=yes", "--transcript", dir + "/y",
+            ])
         #expect(FileManager.default.fileExists(atPath: dir + "/service"), "--yes approves whatever the name: \(approved.output)")
     }
 

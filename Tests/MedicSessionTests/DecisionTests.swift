@@ -156,6 +156,23 @@ struct DecisionTests {
         #expect(h.runner.ranIDs == ["look"], "--yes approves actions, it never answers questions")
     }
 
+    @Test("without a terminal a line is not read at a question; --answer answers it, at a terminal too, and reads nothing")
+    func questionWithoutTerminal() throws {
+        let results = ["look": [StepResult(exitStatus: 0, output: "fine\n")]]
+        let piped = try RunSessionTests.harness([.line("leave")], results: results, interactive: false, yes: true)
+        let stopped = piped.session.run(start: start)
+        #expect(stopped.outcome == SessionEnd.needsPerson && stopped.stepID == "ask")
+        #expect(stopped.summary == "stopped before ask: needs a person (standard input is not a terminal, and without one only --answer ask=ANSWER answers a question)")
+        #expect(!piped.recorder.events.contains { if case .answer = $0 { true } else { false } }, "the line was never read")
+        for interactive in [false, true] {
+            let h = try RunSessionTests.harness([], results: results, interactive: interactive, yes: true, answers: ["ask=leave"])
+            let end = h.session.run(start: start)
+            #expect(h.console.screen.contains("  answered 'leave' by --answer"), "\(h.console.screen)")
+            #expect(h.recorder.events.filter { if case .answer = $0 { true } else { false } } == [.answer(stepID: "ask", answer: "leave")])
+            #expect(end.outcome == "escalate", "\(end.summary)")
+        }
+    }
+
     @Test("the end of input after a step stalled stops the run there too; a lost terminal likewise")
     func stalledEndOfInput() throws {
         for reply in [ConsoleReply.endOfInput, .hangUp] {

@@ -87,12 +87,13 @@ struct RunSessionTests {
 
     static func harness(
         _ replies: [ConsoleReply], results: [String: [StepResult]] = [:], interactive: Bool = true, inputs: [String: String] = [:],
-        dryRun: Bool = false, yes: Bool = false, failAfter: Int? = nil, secrets: [String] = []
+        dryRun: Bool = false, yes: Bool = false, failAfter: Int? = nil, secrets: [String] = [], answers: [String] = []
     ) throws -> Harness {
         let runbook = try TestSupport.runbook(yaml)
         var values: [String: String] = ["service": "app", "target": "web1", "password": ""]
         values.merge(inputs) { $1 }
-        let walk = Walk(bundle: TestSupport.bundle(runbook), inputs: values)
+        let bundle = TestSupport.bundle(runbook)
+        let walk = Walk(bundle: bundle, inputs: values)
         let console = ScriptedConsole(interactive: interactive, replies: replies, secrets: secrets)
         let defaults: [String: [StepResult]] = [
             "look": [StepResult(exitStatus: 0, output: "broken\n")], "fix": [StepResult(exitStatus: 0)],
@@ -100,7 +101,8 @@ struct RunSessionTests {
         ]
         let runner = FakeRunner(results: defaults.merging(results) { $1 })
         let recorder = MemoryRecorder(failAfter: failAfter)
-        let options = RunOptions(dryRun: dryRun, autoApprove: yes, operatorName: "alice@box", sessionPath: "/tmp/s")
+        var options = RunOptions(dryRun: dryRun, autoApprove: yes, operatorName: "alice@box", sessionPath: "/tmp/s")
+        options.answers = try PresetAnswers.parse(answers, in: bundle).get()
         return Harness(
             session: RunSession(walk: walk, console: console, runner: runner, recorder: recorder, options: options), console: console, runner: runner,
             recorder: recorder)
