@@ -162,7 +162,10 @@ struct DecisionTests {
         let piped = try RunSessionTests.harness([.line("leave")], results: results, interactive: false, yes: true)
         let stopped = piped.session.run(start: start)
         #expect(stopped.outcome == SessionEnd.needsPerson && stopped.stepID == "ask")
-        #expect(stopped.summary == "stopped before ask: needs a person (standard input is not a terminal, and without one only --answer ask=ANSWER answers a question)")
+        #expect(
+            stopped.summary
+                == "stopped before ask: needs a person (standard input is not a terminal, and without one only --answer ask=ANSWER answers a question)"
+        )
         #expect(!piped.recorder.events.contains { if case .answer = $0 { true } else { false } }, "the line was never read")
         for interactive in [false, true] {
             let h = try RunSessionTests.harness([], results: results, interactive: interactive, yes: true, answers: ["ask=leave"])
