@@ -24,8 +24,9 @@ public enum TranscriptEvent: Sendable, Hashable {
     case branch(BranchTaken)
     /// An action was put to the operator and answered.
     case confirm(ConfirmRecord)
-    /// The operator answered a question.
-    case answer(stepID: String, answer: String)
+    /// A question was answered: by the operator at the prompt (`by` nil), or by `--answer`
+    /// (`by` "--answer").
+    case answer(stepID: String, answer: String, by: String? = nil)
     /// A step could not go on (cancelled, no branch applies).
     case stalled(stepID: String, reason: String)
     /// The operator typed a command that changes the walk (`back`, `retry`, `skip`, `goto`, `set`).

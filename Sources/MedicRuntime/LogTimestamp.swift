@@ -74,9 +74,9 @@ struct LogTimestamp {
         let tens = line[4] == UInt8(ascii: " ") ? 0 : line[4]
         guard tens == 0 || isDigit(tens), isDigit(line[5]), let clock = clock(line, 7) else { return nil }
         let day = (tens == 0 ? 0 : Int64(tens - UInt8(ascii: "0")) * 10) + Int64(line[5] - UInt8(ascii: "0"))
-        // The latest year that does not put the line more than a day ahead: next year's for a
-        // `Jan  1` stamped east of here on 31 December, last year's for a `Dec 31` read on 1 January
-        // (and for a `Feb 29` this year has not).
+        // The latest of next year, this year and last year that does not put the line more than a
+        // day ahead: next year's for a `Jan  1` stamped east of here on 31 December, last year's for
+        // a `Dec 31` read on 1 January. A `Feb 29` none of the three has is no time.
         for year in [year + 1, year, year - 1] {
             guard let days = Self.days(year: year, month: month, day: day) else { continue }
             let time = days * 86_400 + clock - localOffset

@@ -120,7 +120,7 @@ public enum JournalReplay {
                 } else {
                     apply(.declined)
                 }
-            case .answer(_, let answer):
+            case .answer(_, let answer, _):
                 apply(.answered(answer))
             case .command(_, let text):
                 switch OperatorCommand(parsing: text) {

@@ -99,16 +99,20 @@ extension RunSession {
         for (number, option) in question.options.enumerated() {
             console.show("    \(number + 1)) \(option.answer) — \(TerminalText.sanitize(option.label))", .plain)
         }
-        if let preset = options.answers.byStep[question.stepID] {
+        // An answer given before the run answers the question the first time it is reached only:
+        // a loop back to it, or `back`, is a new decision, for a person.
+        if let preset = options.answers.byStep[question.stepID], presetAnswersUsed.insert(question.stepID).inserted {
             console.show("  answered '\(TerminalText.sanitize(preset))' by --answer", .warning)
-            guard record(.answer(stepID: question.stepID, answer: preset)) else { return nil }
+            guard record(.answer(stepID: question.stepID, answer: preset, by: "--answer")) else { return nil }
             return walk.handle(.answered(preset))
         }
         // Without a terminal a line read could be anything piped in: nobody answers (as at a confirmation).
         guard console.isInteractive || options.practice else {
-            return walk.handle(
-                .needsPerson(
-                    reason: "standard input is not a terminal, and without one only --answer \(question.stepID)=ANSWER answers a question"))
+            let reason =
+                options.answers.byStep[question.stepID] == nil
+                ? "standard input is not a terminal, and without one only --answer \(question.stepID)=ANSWER answers a question"
+                : "standard input is not a terminal, and --answer answered this question the first time it was reached, not again"
+            return walk.handle(.needsPerson(reason: reason))
         }
         let answers = question.options.map(\.answer)
         // A line put back on screen is shown as it may be kept: a `set` value withheld.

@@ -61,6 +61,8 @@ public final class RunSession {
     var unverifiedActions: [String] = []
     /// Set when the journal could not be written; the run stops.
     var recordingError: String?
+    /// The questions an `--answer` has answered in this session: each answers once.
+    var presetAnswersUsed: Set<String> = []
     /// Whether the last thing typed at an ordinary prompt was Ctrl-C.
     var interruptedOnce = false
     /// Steps shown so far, for their numbers on screen.

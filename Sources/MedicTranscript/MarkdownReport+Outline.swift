@@ -46,8 +46,8 @@ extension MarkdownReport {
                     let check = result.stepID == currentStepID ? "" : "check \(Markdown.code(result.stepID)) "
                     current?.parts.append(check + (detail.isEmpty ? "" : detail + ", ") + (result.succeeded ? "succeeded" : "failed"))
                     lastHosts = nil
-                case .answer(_, let answer):
-                    current?.parts.append("answered \(Markdown.code(answer))")
+                case .answer(_, let answer, let by):
+                    current?.parts.append("answered \(Markdown.code(answer))" + (by.map { " by \(Markdown.oneLine($0))" } ?? ""))
                 case .branch(let branch):
                     current?.parts.append("next \(Markdown.code(branch.to))")
                 case .stalled(_, let reason):

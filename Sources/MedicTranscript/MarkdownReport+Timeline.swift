@@ -28,8 +28,8 @@ extension MarkdownReport {
                 case .event(.captured(_, let values)): paragraph = captured(values)
                 case .event(.branch(let taken)): paragraph = branch(taken)
                 case .event(.confirm(let record)): paragraph = confirm(record, at: at)
-                case .event(.answer(_, let answer)):
-                    paragraph = "Answered \(Markdown.code(answer)) at \(at)."
+                case .event(.answer(_, let answer, let by)):
+                    paragraph = "Answered \(Markdown.code(answer))\(by.map { " by \(Markdown.oneLine($0))" } ?? "") at \(at)."
                 case .event(.stalled(_, let reason)):
                     paragraph = "Stalled at \(at): \(Markdown.oneLine(reason))."
                 case .event(.command(_, let text)):

@@ -139,7 +139,7 @@ public enum MarkdownReport {
         case .captured(let stepID, _): return "values captured\(of(stepID))"
         case .branch(let branch): return "the branch to \(Markdown.code(branch.to))"
         case .confirm(let confirm): return confirm.approved ? "the approval\(of(confirm.stepID))" : "the refusal\(of(confirm.stepID))"
-        case .answer(let stepID, _): return "the answer\(of(stepID))"
+        case .answer(let stepID, _, _): return "the answer\(of(stepID))"
         case .stalled(let stepID, _): return "step \(Markdown.code(stepID)) stalling"
         case .command(_, let text): return "the operator's command \(Markdown.code(text))"
         case .note: return "a note"

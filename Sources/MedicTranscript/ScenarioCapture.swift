@@ -105,7 +105,7 @@ public enum ScenarioCapture {
                 }
                 scenario.actions.append(confirm.stepID)
                 try scenario.answer(confirm.stepID, answer)
-            case .answer(let stepID, let answer):
+            case .answer(let stepID, let answer, _):
                 try scenario.answer(stepID, answer)
             case .command(let stepID, let text):
                 throw TranscriptError("at '\(stepID)' the operator typed '\(text)', which changes the walk in a way a scenario cannot replay")

@@ -121,9 +121,10 @@ extension TranscriptEvent {
             json.add("reply", decision: confirm.reply)
             json.add("approved", confirm.approved)
             json.add("by", decision: confirm.by)
-        case .answer(let stepID, let answer):
+        case .answer(let stepID, let answer, let by):
             json.add("step_id", stepID)
             json.add("answer", answer)
+            if let by { json.add("by", by) }
         case .stalled(let stepID, let reason):
             json.add("step_id", stepID)
             json.add("reason", reason)
@@ -259,7 +260,7 @@ extension TranscriptEvent {
                 ConfirmRecord(
                     stepID: try f.string("step_id"), expected: try f.string("expected"), reply: try f.string("reply"),
                     approved: try f.bool("approved"), by: try f.string("by")))
-        case "answer": self = .answer(stepID: try f.string("step_id"), answer: try f.string("answer"))
+        case "answer": self = .answer(stepID: try f.string("step_id"), answer: try f.string("answer"), by: try f.nullableString("by"))
         case "stalled": self = .stalled(stepID: try f.string("step_id"), reason: try f.string("reason"))
         case "command": self = .command(stepID: try f.string("step_id"), text: try f.string("text"))
         case "note": self = .note(try f.string("text"))

@@ -218,7 +218,7 @@ struct DecisionTerminalTests {
         #expect(!waiting.contains("Run it? › ") && !waiting.contains("Answer (1-2) › 1"), "the typed-ahead 1 answered nothing: \(waiting)")
         try enter(terminal, "2", expecting: "[exit 0]")
         let evidence = try SessionEvidence(directory: dir + "/s")
-        let answers = evidence.events.compactMap { if case .answer(_, let answer) = $0 { answer } else { nil } }
+        let answers = evidence.events.compactMap { if case .answer(_, let answer, _) = $0 { answer } else { nil } }
         #expect(answers == ["leave"], "only the answer typed at the question: \(answers)")
         #expect(evidence.path.last == "done" && !evidence.path.contains("fix"), "\(evidence.path)")
         #expect(!FileManager.default.fileExists(atPath: dir + "/marker"))

@@ -12,7 +12,7 @@ struct PresetAnswerTests {
     let cli = CommandLineTests()
 
     func answers(_ events: [TranscriptEvent]) -> [String] {
-        events.compactMap { if case .answer(let step, let answer) = $0 { "\(step)=\(answer)" } else { nil } }
+        events.compactMap { if case .answer(let step, let answer, let by) = $0 { "\(step)=\(answer)\(by.map { " by \($0)" } ?? "")" } else { nil } }
     }
 
     @Test("a line piped in answers no question: the run stops there, needing a person, and names --answer", arguments: ["yes\n", "1\n", ""])
@@ -39,15 +39,15 @@ struct PresetAnswerTests {
         #expect(run.status == 0, "\(run.output)\n\(run.error)")
         #expect(run.output.contains("answered 'yes' by --answer"), "\(run.output)")
         let evidence = try SessionEvidence(directory: dir + "/s")
-        #expect(answers(evidence.events) == ["ready=yes"], "the number is recorded as the answer it stands for")
+        #expect(answers(evidence.events) == ["ready=yes by --answer"], "the number is recorded as the answer it stands for, and by whom")
         #expect(evidence.start?.flags == ["--yes", "--answer=ready=yes"])
         #expect(FileManager.default.fileExists(atPath: dir + "/first"), "the answer led on to the action, which --yes approved")
         let report = try String(contentsOfFile: dir + "/s/transcript.md", encoding: .utf8)
-        #expect(report.contains("--answer=ready=yes"), "\(report)")
+        #expect(report.contains("--answer=ready=yes") && report.contains("answered `yes` by --answer"), "\(report)")
         // The other answer leads elsewhere: nothing runs.
         let other = try cli.medic(["run", Self.runbook, "--var", "dir=\(dir)/n", "--yes", "--answer", "ready=no", "--transcript", dir + "/n"])
         let otherAnswers = answers(try SessionEvidence(directory: dir + "/n").events)
-        #expect(other.status == 0 && otherAnswers == ["ready=no"], "\(other.output)")
+        #expect(other.status == 0 && otherAnswers == ["ready=no by --answer"], "\(other.output)")
         #expect(!FileManager.default.fileExists(atPath: dir + "/n/first"))
     }
 
@@ -57,11 +57,15 @@ struct PresetAnswerTests {
             ("ready", "--answer ready: give it as STEP=ANSWER"),
             ("=yes", "--answer =yes: give it as STEP=ANSWER"),
             ("ready=", "--answer ready=: give it as STEP=ANSWER"),
-            ("leave=yes", "--answer leave=yes: 'leave' is no question of confirm-afresh (its questions: ready)"),
-            ("redy=yes", "--answer redy=yes: 'redy' is no question of confirm-afresh (its questions: ready)"),
+            ("leave=yes", "--answer leave=yes: 'leave' is no question the walk of confirm-afresh can reach (its questions: ready)"),
+            ("redy=yes", "--answer redy=yes: 'redy' is no question the walk of confirm-afresh can reach (its questions: ready)"),
             ("ready=maybe", "--answer ready=maybe: 'maybe' is not an answer to 'ready' (its answers: yes, no)"),
             ("ready=3", "--answer ready=3: '3' is not an answer to 'ready' (its answers: yes, no)"),
-            ("other/ready=yes", "--answer other/ready=yes: no runbook with the id 'other' is called"),
+            ("other/ready=yes", "--answer other/ready=yes: 'other/ready' is no question the walk of confirm-afresh can reach (its questions: ready)"),
+            (
+                "confirm-afresh/ready=yes",
+                "--answer confirm-afresh/ready=yes: 'confirm-afresh/ready' is no question the walk of confirm-afresh can reach (its questions: ready)"
+            ),
         ])
     func refused(answer: String, message: String) throws {
         let dir = try TestSupport.temporaryDirectory()
@@ -115,11 +119,104 @@ struct PresetAnswerTests {
         #expect(
             PresetAnswers.parse(["asker/which=left", "asker/which=right"], in: bundle)
                 == .failure(PresetAnswerProblem("--answer asker/which=right: 'asker/which' is answered twice, 'left' and 'right'")))
-        #expect(
-            PresetAnswers.parse(["which=left"], in: bundle)
-                == .failure(PresetAnswerProblem("--answer which=left: 'which' is no question of caller (it has none)")))
+        for wrong in ["which", "caller/asker/which", "bogus/asker/which"] {
+            #expect(
+                PresetAnswers.parse(["\(wrong)=left"], in: bundle)
+                    == .failure(
+                        PresetAnswerProblem(
+                            "--answer \(wrong)=left: '\(wrong)' is no question the walk of caller can reach (its questions: asker/which)")))
+        }
         let run = try cli.medic(["run", dir + "/caller.yaml", "--answer", "asker/which=right", "--transcript", dir + "/s"])
         #expect(run.status == 0, "\(run.output)\n\(run.error)")
-        #expect(answers(try SessionEvidence(directory: dir + "/s").events) == ["asker/which=right"])
+        #expect(answers(try SessionEvidence(directory: dir + "/s").events) == ["asker/which=right by --answer"])
+
+        // Called from a runbook that is itself called, the question's id carries both ids.
+        try Self.write(dir + "/outer.yaml", calling: [("mid", "caller.yaml")], id: "outer")
+        let nested = try #require(RunbookLoader().loadBundle(dir + "/outer.yaml").bundle)
+        #expect(Set(PresetAnswers.questions(in: nested).keys) == ["caller/asker/which"])
+        #expect((try? PresetAnswers.parse(["caller/asker/which=left"], in: nested).get())?.byStep == ["caller/asker/which": "left"])
+        #expect((try? PresetAnswers.parse(["asker/which=left"], in: nested).get()) == nil)
+
+        // Two files with one id: one question id names both, and an answer could mean either.
+        try FileManager.default.createDirectory(atPath: dir + "/b", withIntermediateDirectories: true)
+        try String(contentsOfFile: dir + "/asker.yaml", encoding: .utf8).replacingOccurrences(of: "answer: left", with: "answer: wipe")
+            .write(toFile: dir + "/b/asker.yaml", atomically: true, encoding: .utf8)
+        try Self.write(dir + "/twice.yaml", calling: [("one", "asker.yaml"), ("two", "b/asker.yaml")], id: "twice")
+        let twice = try #require(RunbookLoader().loadBundle(dir + "/twice.yaml").bundle)
+        let refused = PresetAnswers.parse(["asker/which=right"], in: twice)
+        #expect(
+            refused
+                == .failure(
+                    PresetAnswerProblem(
+                        "--answer asker/which=right: 'asker/which' names a question in 2 runbooks (\(dir)/asker.yaml, \(dir)/b/asker.yaml), which share an id; give each its own id"
+                    )), "\(refused)")
+    }
+
+    /// A runbook `id` whose steps call each of `calls` (step id, file) in turn, then end.
+    static func write(_ path: String, calling calls: [(String, String)], id: String) throws {
+        var steps = ""
+        for (index, (step, file)) in calls.enumerated() {
+            let next = index + 1 < calls.count ? calls[index + 1].0 : "done"
+            steps += """
+                  \(step):
+                    kind: runbook
+                    title: Call \(file)
+                    why: A call.
+                    runbook: \(file)
+                    branches:
+                      - otherwise: \(next)
+                        because: it ended
+
+                """
+        }
+        try """
+        medic: 1
+        id: \(id)
+        title: Calls others
+        steps:
+        \(steps)  done: {kind: conclusion, title: Done, why: The end., outcome: resolved, cause: none}
+        causes:
+          none: {title: "No fault", description: "Nothing is wrong."}
+
+        """.write(toFile: path, atomically: true, encoding: .utf8)
+    }
+
+    @Test("an --answer answers its question once: reached again (a loop), without a terminal, the run stops there for a person")
+    func answersOnce() throws {
+        let dir = try TestSupport.temporaryDirectory()
+        try """
+        medic: 1
+        id: loop
+        title: Asks again after each look
+        steps:
+          look:
+            kind: check
+            title: Look
+            why: A check before each question.
+            command: ["true"]
+            branches:
+              - otherwise: again
+                because: looked
+          again:
+            kind: question
+            title: Look again?
+            why: The question a loop comes back to.
+            options:
+              - {answer: wait, label: Look again, next: look}
+              - {answer: stop, label: Stop, next: done}
+          done: {kind: conclusion, title: Done, why: The end., outcome: resolved, cause: none}
+        causes:
+          none: {title: "No fault", description: "Nothing is wrong."}
+
+        """.write(toFile: dir + "/loop.yaml", atomically: true, encoding: .utf8)
+        let run = try cli.medic(["run", dir + "/loop.yaml", "--answer", "again=wait", "--transcript", dir + "/s"], stdin: "stop\n")
+        #expect(run.status == 7, "\(run.output)\n\(run.error)")
+        let evidence = try SessionEvidence(directory: dir + "/s")
+        #expect(answers(evidence.events) == ["again=wait by --answer"])
+        #expect(evidence.path == ["look", "again", "look", "again"], "\(evidence.path)")
+        #expect(
+            evidence.end?.summary.hasPrefix(
+                "stopped before again: needs a person (standard input is not a terminal, and --answer answered this question the first time it was reached, not again)"
+            ) == true, "\(evidence.end?.summary ?? "")")
     }
 }

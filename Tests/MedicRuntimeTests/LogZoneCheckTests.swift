@@ -222,7 +222,7 @@ struct LogZoneCheckTests {
         #expect(read("Jan  2 05:00:00 web1 nginx: x", now: eve) == utc(2026, 1, 2, 5, 0, 0))
         // Read on New Year's Day, a 31 December stamp is last year's.
         #expect(read("Dec 31 23:00:00 web1 nginx: x", now: utc(2027, 1, 1, 3, 0, 0)) == utc(2026, 12, 31, 23, 0, 0))
-        // A 29 February this year has not is the last leap year's, not no time at all.
+        // A 29 February this year has not is last year's when last year had one.
         #expect(read("Feb 29 10:00:00 web1 nginx: x", now: utc(2029, 1, 5, 0, 0, 0)) == utc(2028, 2, 29, 10, 0, 0))
         // A day its month does not have is no time, in any format (it was once read as in the next month).
         #expect(read("Feb 30 10:00:00 web1 nginx: x", now: utc(2029, 1, 5, 0, 0, 0)) == nil)

@@ -171,9 +171,19 @@ struct DecisionTests {
             let h = try RunSessionTests.harness([], results: results, interactive: interactive, yes: true, answers: ["ask=leave"])
             let end = h.session.run(start: start)
             #expect(h.console.screen.contains("  answered 'leave' by --answer"), "\(h.console.screen)")
-            #expect(h.recorder.events.filter { if case .answer = $0 { true } else { false } } == [.answer(stepID: "ask", answer: "leave")])
+            #expect(
+                h.recorder.events.filter { if case .answer = $0 { true } else { false } } == [.answer(stepID: "ask", answer: "leave", by: "--answer")]
+            )
             #expect(end.outcome == "escalate", "\(end.summary)")
         }
+        // Once only: `back` from the action it led to asks the question again, of the operator.
+        let again = try RunSessionTests.harness([.line("back"), .line("leave")], results: results, answers: ["ask=fix"])
+        let end = again.session.run(start: start)
+        #expect(
+            again.recorder.events.filter { if case .answer = $0 { true } else { false } } == [
+                .answer(stepID: "ask", answer: "fix", by: "--answer"), .answer(stepID: "ask", answer: "leave"),
+            ])
+        #expect(again.runner.ranIDs == ["look"] && end.outcome == "escalate", "\(end.summary)")
     }
 
     @Test("the end of input after a step stalled stops the run there too; a lost terminal likewise")
