@@ -20,6 +20,15 @@ public enum OperatorCommand: Sendable, Hashable {
     /// Nothing typed.
     case empty
 
+    /// Whether the command moves the walk (`back`, `retry`, `skip`, `goto`): a decision, which a
+    /// line read without a terminal never makes.
+    public var movesTheWalk: Bool {
+        switch self {
+        case .back, .retry, .skip, .goto: true
+        default: false
+        }
+    }
+
     /// Every command word, for completion and hints.
     public static let words = ["help", "why", "show", "where", "back", "retry", "skip", "goto", "vars", "set", "note", "quit"]
 

@@ -182,6 +182,15 @@ extension RunSession {
                     if let message = unknown(text) { console.show("  " + message, .warning) }
                 default:
                     remember(text, command)
+                    // Without a terminal a line read could be anything piped in: it may show and
+                    // set things, never move the walk (as it answers no question).
+                    if command.movesTheWalk, !console.isInteractive, !options.practice {
+                        let shown = TerminalText.sanitize(kept(text).text)
+                        console.show(
+                            "  '\(shown)' would move the walk, and standard input is not a terminal: only a person at one decides that; nothing was done",
+                            .warning)
+                        continue
+                    }
                     if case .walk(let effects) = perform(command) { return effects }
                 }
             case .interrupted:

@@ -219,4 +219,48 @@ struct PresetAnswerTests {
                 "stopped before again: needs a person (standard input is not a terminal, and --answer answered this question the first time it was reached, not again)"
             ) == true, "\(evidence.end?.summary ?? "")")
     }
+
+    @Test("at the prompt after a step stalled, a line piped in may show and set, never move the walk: goto, skip, back and retry do nothing")
+    func pipedCommandsMoveNothing() throws {
+        let dir = try TestSupport.temporaryDirectory()
+        try """
+        medic: 1
+        id: stall
+        title: A check that stalls
+        inputs:
+          note: {type: string, default: "x", pattern: '^[a-z]+$'}
+        steps:
+          look:
+            kind: check
+            title: Look
+            why: Its pattern backtracks until the step's deadline, so no branch is taken and the command prompt follows.
+            script: |
+              printf 'a%.0s' $(seq 1 40); printf '!\\n'
+            timeout: 2s
+            branches:
+              - when: {matches: '^(a+)+$'}
+                next: fine
+                because: only a's
+              - otherwise: fine
+                because: a bang
+          fine: {kind: conclusion, title: Fine, why: The end., outcome: resolved, cause: none}
+        causes:
+          none: {title: "No fault", description: "Nothing is wrong."}
+
+        """.write(toFile: dir + "/stall.yaml", atomically: true, encoding: .utf8)
+        let lines = ["vars", "set note=changed", "goto fine", "skip", "back", "retry"]
+        let run = try cli.medic(["run", dir + "/stall.yaml", "--transcript", dir + "/s"], stdin: lines.joined(separator: "\n") + "\n")
+        #expect(run.status == 7, "\(run.output)\n\(run.error)")
+        for line in ["goto fine", "skip", "back", "retry"] {
+            #expect(
+                run.output.contains(
+                    "'\(line)' would move the walk, and standard input is not a terminal: only a person at one decides that; nothing was done"),
+                "\(run.output)")
+        }
+        #expect(run.output.contains("note = changed"), "a line that moves nothing still works: \(run.output)")
+        let evidence = try SessionEvidence(directory: dir + "/s")
+        let commands = evidence.events.compactMap { if case .command(_, let text) = $0 { text } else { nil } }
+        #expect(commands == ["set note=changed"], "\(commands)")
+        #expect(evidence.path == ["look"] && evidence.end?.outcome == SessionEnd.needsPerson, "\(evidence.path)")
+    }
 }
