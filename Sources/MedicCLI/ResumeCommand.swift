@@ -18,7 +18,8 @@ struct ResumeCommand: ParsableCommand {
             started is told apart from it). A run that \
             stopped because it needed a person (exit status 7) is resumed the same way. The continuation \
             is recorded in a new session directory that names the old one. Secret inputs are not in \
-            the journal: give them again (MEDIC_VAR_<name>, --var-file, or the prompt).
+            the journal: give them again (MEDIC_VAR_<name>, --var-file, or the prompt). --yes and \
+            --answer STEP=ANSWER work as in `medic run`, for the continuation.
             """
     )
 

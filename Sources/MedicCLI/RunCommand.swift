@@ -19,8 +19,9 @@ struct RunCommand: ParsableCommand {
             Inputs come from --var NAME=VALUE, --var-file FILE, MEDIC_VAR_<name> in the environment, \
             or are asked for. Secret inputs are never taken from the command line. An action runs \
             only after exactly yes (or the target's name); without a terminal on standard input the \
-            run stops before the first action unless --yes is given, and `medic resume DIR` at a \
-            terminal goes on from there.
+            run stops before the first action unless --yes is given, and before the first question \
+            unless --answer STEP=ANSWER answered it, and `medic resume DIR` at a terminal goes on \
+            from there.
             Exit statuses: 0 resolved, 3 escalated, 4 aborted, 5 no fault found, 7 stopped before a \
             decision that needs a person, 2 invalid runbook, 1 Medic could not go on (bad input, \
             transcript not writable).

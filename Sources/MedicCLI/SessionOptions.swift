@@ -15,7 +15,7 @@ struct SessionOptions: ParsableArguments {
     @Option(
         name: .customLong("answer"),
         help: ArgumentHelp(
-            "Answer the question STEP with ANSWER when the run reaches it; repeatable. Without a terminal, this is the only way a question is answered; the transcript records it.",
+            "Answer the question STEP with ANSWER the first time the run reaches it; repeatable. Without a terminal, this is the only way a question is answered; the transcript records it.",
             valueName: "STEP=ANSWER"))
     var answers: [String] = []
 

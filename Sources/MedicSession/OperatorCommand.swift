@@ -20,11 +20,11 @@ public enum OperatorCommand: Sendable, Hashable {
     /// Nothing typed.
     case empty
 
-    /// Whether the command moves the walk (`back`, `retry`, `skip`, `goto`): a decision, which a
-    /// line read without a terminal never makes.
-    public var movesTheWalk: Bool {
+    /// Whether the command decides where the walk goes or how it ends (`back`, `retry`, `skip`,
+    /// `goto`, `quit`): a decision, which a line read without a terminal never makes.
+    public var decides: Bool {
         switch self {
-        case .back, .retry, .skip, .goto: true
+        case .back, .retry, .skip, .goto, .quit: true
         default: false
         }
     }

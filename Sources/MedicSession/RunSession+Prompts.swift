@@ -183,11 +183,12 @@ extension RunSession {
                 default:
                     remember(text, command)
                     // Without a terminal a line read could be anything piped in: it may show and
-                    // set things, never move the walk (as it answers no question).
-                    if command.movesTheWalk, !console.isInteractive, !options.practice {
+                    // set things, never move the walk or end the run (as it answers no question);
+                    // the run stops needing a person when input ends, so that one can resume it.
+                    if command.decides, !console.isInteractive, !options.practice {
                         let shown = TerminalText.sanitize(kept(text).text)
                         console.show(
-                            "  '\(shown)' would move the walk, and standard input is not a terminal: only a person at one decides that; nothing was done",
+                            "  '\(shown)' is a decision, and standard input is not a terminal: only a person at one decides; nothing was done",
                             .warning)
                         continue
                     }

@@ -41,7 +41,7 @@ struct JSONWriter {
 
     /// The values Medic itself puts in a decision's `reply` and `by`, written as they are (see
     /// `add(_:own:)`) so the report can tell `--yes` from a person whatever a secret's value is.
-    static let decisionWords: Set<String> = ["--yes", "dry run", "no terminal", "end of input", "Ctrl-C"]
+    static let decisionWords: Set<String> = ["--yes", "--answer", "dry run", "no terminal", "end of input", "Ctrl-C"]
 
     /// The outcomes Medic writes in an `end` record.
     static let outcomeWords = Set(Outcome.allCases.map(\.rawValue) + ["aborted", SessionEnd.needsPerson])

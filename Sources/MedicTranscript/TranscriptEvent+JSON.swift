@@ -124,7 +124,7 @@ extension TranscriptEvent {
         case .answer(let stepID, let answer, let by):
             json.add("step_id", stepID)
             json.add("answer", answer)
-            if let by { json.add("by", by) }
+            if let by { json.add("by", decision: by) }
         case .stalled(let stepID, let reason):
             json.add("step_id", stepID)
             json.add("reason", reason)

@@ -220,7 +220,7 @@ struct PresetAnswerTests {
             ) == true, "\(evidence.end?.summary ?? "")")
     }
 
-    @Test("at the prompt after a step stalled, a line piped in may show and set, never move the walk: goto, skip, back and retry do nothing")
+    @Test("at the prompt after a step stalled, a line piped in may show and set, never decide: goto, skip, back, retry and quit do nothing")
     func pipedCommandsMoveNothing() throws {
         let dir = try TestSupport.temporaryDirectory()
         try """
@@ -248,13 +248,12 @@ struct PresetAnswerTests {
           none: {title: "No fault", description: "Nothing is wrong."}
 
         """.write(toFile: dir + "/stall.yaml", atomically: true, encoding: .utf8)
-        let lines = ["vars", "set note=changed", "goto fine", "skip", "back", "retry"]
+        let lines = ["vars", "set note=changed", "goto fine", "skip", "back", "retry", "quit"]
         let run = try cli.medic(["run", dir + "/stall.yaml", "--transcript", dir + "/s"], stdin: lines.joined(separator: "\n") + "\n")
         #expect(run.status == 7, "\(run.output)\n\(run.error)")
-        for line in ["goto fine", "skip", "back", "retry"] {
+        for line in ["goto fine", "skip", "back", "retry", "quit"] {
             #expect(
-                run.output.contains(
-                    "'\(line)' would move the walk, and standard input is not a terminal: only a person at one decides that; nothing was done"),
+                run.output.contains("'\(line)' is a decision, and standard input is not a terminal: only a person at one decides; nothing was done"),
                 "\(run.output)")
         }
         #expect(run.output.contains("note = changed"), "a line that moves nothing still works: \(run.output)")

@@ -111,9 +111,10 @@ struct SecretTests {
     @Test("a secret that spells the journal's syntax or part of a field's name masks values only: every record is whole, every key intact")
     func secretsLikeSyntax() throws {
         // Masked as whole lines, these turned "expected" into "e••••pected", or broke the line.
-        for secret in ["1,\"time", "\"v\"", "x", "e", "\"", ":", "1"] {
+        for secret in ["1,\"time", "\"v\"", "x", "e", "\"", ":", "1", "-", "answer"] {
             let session = try SampleEvents.session(secrets: [secret])
             try session.record(.confirm(ConfirmRecord(stepID: "act", expected: "yes", reply: "--yes", approved: true, by: "--yes")))
+            try session.record(.answer(stepID: "ask", answer: "go", by: "--answer"))
             try session.record(.note("before \(secret) after"))
             try session.record(.end(SessionEnd(outcome: "resolved", cause: "none", summary: "done", stepID: "ok", exitStatus: 0)))
             let read = JournalReader.read(path: session.path + "/transcript.jsonl")
@@ -124,8 +125,11 @@ struct SecretTests {
                 continue
             }
             #expect(confirm.by == "--yes" && confirm.reply == "--yes" && confirm.approved, "\(secret.debugDescription): \(confirm)")
+            // Who answered is Medic's word too: `--answer` stays whole whatever the secret.
+            let answers = events.compactMap { if case .answer(_, _, let by)? = $0 { by } else { nil } }
+            #expect(answers == ["--answer"], "\(secret.debugDescription): \(read.entries.map(\.text))")
             let masked = Masking(secrets: [secret]).apply("before \(secret) after")
-            #expect(masked != "before \(secret) after" && events.dropFirst().first == .note(masked), "\(secret.debugDescription)")
+            #expect(masked != "before \(secret) after" && events.dropFirst(2).first == .note(masked), "\(secret.debugDescription)")
             guard case .end(let end)?? = events.last else {
                 Issue.record("\(secret.debugDescription): no end record last")
                 continue
