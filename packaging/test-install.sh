@@ -45,10 +45,14 @@ complete_words() {
   bash -c 'source "$1"; shift; COMP_WORDS=("$@"); COMP_CWORD=$(($# - 1)); COMP_LINE="$*"; COMP_POINT=${#COMP_LINE}
            _medic medic "${COMP_WORDS[COMP_CWORD]}" "${COMP_WORDS[COMP_CWORD-1]}"; printf "%s\n" "${COMPREPLY[@]}"' bash "$prefix/share/bash-completion/completions/medic" "$@"
 }
-complete_words medic dri | grep -qx drill || fail "bash completion of 'medic dri' misses drill"
-complete_words medic run ngin | grep -qx nginx-502 || fail "bash completion of 'medic run ngin' misses nginx-502"
-complete_words medic drill nginx-502 --scenario oom-sup | grep -qx oom-supervisor-build-jobs ||
-  fail "bash completion of --scenario misses oom-supervisor-build-jobs"
+# Each list is taken whole before it is searched: `complete_words … | grep -q` under pipefail fails
+# when grep, having found its line, exits before the list is written out (SIGPIPE).
+words=$(complete_words medic dri)
+grep -qx drill <<<"$words" || fail "bash completion of 'medic dri' misses drill: $words"
+words=$(complete_words medic run ngin)
+grep -qx nginx-502 <<<"$words" || fail "bash completion of 'medic run ngin' misses nginx-502: $words"
+words=$(complete_words medic drill nginx-502 --scenario oom-sup)
+grep -qx oom-supervisor-build-jobs <<<"$words" || fail "bash completion of --scenario misses oom-supervisor-build-jobs: $words"
 if command -v zsh >/dev/null; then zsh -n "$prefix/share/zsh/site-functions/_medic" || fail "_medic is not valid zsh"; fi
 if command -v fish >/dev/null; then fish -n "$prefix/share/fish/vendor_completions.d/medic.fish" || fail "medic.fish is not valid fish"; fi
 
