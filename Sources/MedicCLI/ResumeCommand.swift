@@ -29,6 +29,14 @@ struct ResumeCommand: ParsableCommand {
     @Flag(name: .customLong("accept-changed-runbook"), help: "Go on even though a runbook file changed since the run started.")
     var acceptChangedRunbook = false
 
+    @Option(
+        name: .customLong("runbook"),
+        help: ArgumentHelp(
+            "The runbook the run followed, where the journal cannot name it: part of its path is a secret's value (masked), or the folder moved. It must be the same bytes (or --accept-changed-runbook); the runbooks it calls are looked for beside it as they were beside the old one.",
+            valueName: "path"),
+        completion: .file(extensions: ["yaml", "yml"]))
+    var runbook: String?
+
     @OptionGroup var options: SessionOptions
 
     func run() throws {
@@ -43,17 +51,11 @@ struct ResumeCommand: ParsableCommand {
             throw MedicError("the run in \(directory) already ended (\(end.outcome)); nothing to resume")
         }
         guard let rootFile = start.files.first else { throw MedicError("the journal in \(directory) does not name its runbook") }
-        // Older journals recorded the paths as typed, relative to the folder the run started in.
-        let root = FileSystem.absolutePath(rootFile.path)
-        if !rootFile.path.hasPrefix("/"), FileSystem.kind(of: root) == nil {
-            throw MedicError(
-                "the journal in \(directory) names its runbook as \(rootFile.path), relative to the folder the run started in; run `medic resume` from that folder"
-            )
-        }
+        let root = try rootPath(recorded: rootFile.path)
         let bundle = try loadValidBundle(root)
         // The digests the new run records are of the bytes just parsed; compare those, never a second read.
         let changed = start.files.filter { file in
-            let path = FileSystem.absolutePath(file.path)
+            let path = currentPath(of: file.path, recordedRoot: rootFile.path, root: root)
             let loaded = bundle.runbooks.keys.first { FileSystem.absolutePath($0) == path }
             return loaded.flatMap { bundle.digests[$0] } != file.sha256
         }.map(\.path)
@@ -107,6 +109,37 @@ struct ResumeCommand: ParsableCommand {
         try launch.walk(bundle, values: values, walk: walk, resumedFrom: FileSystem.absolutePath(directory), earlier: earlier)
     }
 
+    /// The absolute path of the runbook to load: `--runbook` when given, else the one the journal
+    /// records, when that still names it.
+    private func rootPath(recorded: String) throws -> String {
+        if let runbook { return FileSystem.absolutePath(runbook) }
+        if SessionLink.isMasked(recorded) {
+            throw MedicError(
+                "the journal in \(directory) names its runbook as \(recorded): part of that path is the value of a secret input, so it was masked; name the file with --runbook PATH (its digest is checked against the journal's)"
+            )
+        }
+        // Older journals recorded the paths as typed, relative to the folder the run started in.
+        let root = FileSystem.absolutePath(recorded)
+        if !recorded.hasPrefix("/"), FileSystem.kind(of: root) == nil {
+            throw MedicError(
+                "the journal in \(directory) names its runbook as \(recorded), relative to the folder the run started in; run `medic resume` from that folder, or name the file with --runbook PATH"
+            )
+        }
+        return root
+    }
+
+    /// Where a runbook file the journal records (`recorded`, one of the start record's files) is
+    /// now: with `--runbook`, a file that was in the old runbook's folder (or below it) is looked
+    /// for at the same place under the new one's; otherwise, and for any other file, where the
+    /// journal says.
+    private func currentPath(of recorded: String, recordedRoot: String, root: String) -> String {
+        guard runbook != nil else { return FileSystem.absolutePath(recorded) }
+        if recorded == recordedRoot { return root }
+        let oldFolder = SessionLink.split(recordedRoot).folder + "/"
+        guard recorded.hasPrefix(oldFolder) else { return FileSystem.absolutePath(recorded) }
+        return SessionLink.split(root).folder + "/" + recorded.dropFirst(oldFolder.count)
+    }
+
     /// The events of the run recorded in `directory`, after those of the runs it continues
     /// (`--resumed-from`, oldest first), each with the session directory that recorded it and
     /// the time stamped on it.
@@ -137,7 +170,13 @@ struct ResumeCommand: ParsableCommand {
             let flags: [String] =
                 events.lazy.compactMap { item -> [String]? in if case .start(let start) = item.event { start.flags } else { nil } }.first ?? []
             let prefix = "--resumed-from="
-            next = flags.first { $0.hasPrefix(prefix) }.map { String($0.dropFirst(prefix.count)) }
+            guard let link = flags.first(where: { $0.hasPrefix(prefix) }).map({ String($0.dropFirst(prefix.count)) }) else { break }
+            if SessionLink.isMasked(link) {
+                throw MedicError(
+                    "the run in \(session) continues the one recorded in \(link): part of that path is the value of a secret input, so it was masked, and the earlier run's journal cannot be found; nothing was run"
+                )
+            }
+            next = SessionLink.resolved(link, from: session)
         }
         return history
     }

@@ -145,7 +145,7 @@ struct Launch {
         if autoApprove { flags.append("--yes") }
         flags += answers.flags
         if dryRun { flags.append("--dry-run") }
-        if let resumedFrom { flags.append("--resumed-from=\(resumedFrom)") }
+        if let resumedFrom { flags.append("--resumed-from=" + SessionLink.written(resumedFrom, from: session.path)) }
         // The runbook that was run comes first, then the ones it calls; each named by its absolute
         // path (so `resume` finds it from any folder) with the digest of the bytes that were parsed.
         let files = ([bundle.root.path] + bundle.runbooks.keys.filter { $0 != bundle.root.path }.sorted()).map { path in

@@ -66,6 +66,23 @@ struct JSONWriter {
         text += value ? "true" : "false"
     }
 
+    /// The options a start record's `flags` name, Medic's own words (`Launch.walk`).
+    static let flagNames: Set<String> = ["--yes", "--dry-run", "--answer", "--resumed-from"]
+
+    /// Adds a start record's `flags`: each option's name as it is, what follows its `=` masked,
+    /// so a secret `e` leaves `--yes` readable, and `resume` still knows a link to the run it
+    /// continues when part of that path is masked. Anything else is masked whole.
+    mutating func add(_ name: String, flags: [String]) {
+        key(name)
+        let written = flags.map { flag -> String in
+            let option = flag.firstIndex(of: "=").map { String(flag[..<$0]) } ?? flag
+            guard JSONWriter.flagNames.contains(option) else { return JSONWriter.quoted(masking?.apply(flag) ?? flag) }
+            let value = flag.dropFirst(option.count)
+            return JSONWriter.quoted(option + (value.isEmpty ? "" : "=" + (masking?.apply(String(value.dropFirst())) ?? String(value.dropFirst()))))
+        }
+        text += "[" + written.joined(separator: ",") + "]"
+    }
+
     mutating func add(_ name: String, strings: [String]) {
         key(name)
         text += "[" + strings.map { JSONWriter.quoted(masking?.apply($0) ?? $0) }.joined(separator: ",") + "]"

@@ -39,7 +39,7 @@ extension TranscriptEvent {
                 json.add("value", input.secret ? Masking.mask : input.value)
                 json.add("secret", input.secret)
             }
-            json.add("flags", strings: start.flags)
+            json.add("flags", flags: start.flags)
             json.add("interactive", start.interactive)
         case .inputs(let review):
             json.add("inputs", objects: review.entries) { json, entry in

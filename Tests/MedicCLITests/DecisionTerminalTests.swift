@@ -196,7 +196,7 @@ struct DecisionTerminalTests {
         try enter(person, "1", expecting: "[exit 0]")
         #expect(FileManager.default.fileExists(atPath: dir + "/a") && FileManager.default.fileExists(atPath: dir + "/b"))
         let morning = try SessionEvidence(directory: dir + "/morning")
-        #expect(morning.start?.flags.contains("--resumed-from=\(dir)/night") == true, "\(String(describing: morning.start?.flags))")
+        #expect(morning.start?.flags.contains("--resumed-from=../night") == true, "\(String(describing: morning.start?.flags))")
         #expect(!morning.confirmations.isEmpty && morning.confirmations.allSatisfy { $0.by != "--yes" })
         #expect(morning.end?.actions.allSatisfy { $0.by != "--yes" } == true)
     }

@@ -55,7 +55,8 @@ struct ResumeCommandTests {
         let third = try cli.medic(["resume", "two", "--yes", "--transcript", folder + "/three"], in: folder)
         #expect(third.status == 0, "\(third.error)")
         #expect(third.output.contains("The run stopped at stop-here"), "\(third.output)\(third.error)")
-        #expect(try start(of: folder + "/three").flags == ["--yes", "--resumed-from=\(folder)/two"])
+        // Two session directories side by side name each other by name alone.
+        #expect(try start(of: folder + "/three").flags == ["--yes", "--resumed-from=../two"])
     }
 
     @Test("a journal naming its runbook relative to where the run started (older Medic) resumes from there, and says so elsewhere")
@@ -95,6 +96,179 @@ struct ResumeCommandTests {
         #expect(accepted.status == 0, "\(accepted.error)")
         #expect(accepted.error.contains("\(copy) changed since the run started; going on as asked"))
         #expect(try start(of: folder + "/three").files.map(\.sha256) == [SHA256.hex(of: Array(Data(contentsOf: URL(fileURLWithPath: copy))))])
+    }
+}
+
+/// `medic resume` where part of a recorded path is a secret's value, so the journal holds it masked.
+@Suite("medic resume through masked paths")
+struct ResumeMaskedPathTests {
+    static let runbook = TestSupport.repositoryRoot + "/Tests/MedicCLITests/Fixtures/resume-secret.yaml"
+    /// The secret input's value, which is also part of the folders' names.
+    static let secret = "hunter2"
+    let cli = CommandLineTests()
+    let environment = ["MEDIC_VAR_token": Self.secret]
+
+    /// Copies the runbook into a folder whose name holds the secret, runs it there to its end
+    /// with --yes into `session` (under the same parent), and cuts the journal back to where
+    /// `stop-here` was entered. Returns the runbook's and the session's paths.
+    func interrupted(session name: String) throws -> (runbook: String, session: String) {
+        let folder = try TestSupport.temporaryDirectory()
+        try FileManager.default.createDirectory(atPath: folder + "/\(Self.secret)-books", withIntermediateDirectories: true)
+        let runbook = folder + "/\(Self.secret)-books/runbook.yaml"
+        try FileManager.default.copyItem(atPath: Self.runbook, toPath: runbook)
+        let session = folder + "/" + name
+        let run = try cli.medic(["run", runbook, "--yes", "--transcript", session], environment: environment)
+        try #require(run.status == 0, "\(run.output)\(run.error)")
+        try SessionEvidence.cut(session, atStep: "stop-here")
+        return (runbook, session)
+    }
+
+    @Test("a runbook path masked in the journal is refused with a way on, --runbook PATH, which resumes")
+    func maskedRunbookPath() throws {
+        let (runbook, session) = try interrupted(session: "one")
+        let recorded = try #require(try SessionEvidence(directory: session).start).files.map(\.path)
+        #expect(
+            recorded == [runbook.replacing("\(Self.secret)-books", with: "\(Masking.mask)-books")], "the path is masked where it holds the secret")
+
+        let refused = try cli.medic(["resume", session, "--yes", "--transcript", session + "-refused"], environment: environment)
+        #expect(refused.status == 1)
+        #expect(
+            refused.error.contains("part of that path is the value of a secret input, so it was masked; name the file with --runbook PATH"),
+            "\(refused.error)")
+        #expect(!FileManager.default.fileExists(atPath: session + "-refused"), "nothing was run")
+
+        let resumed = try cli.medic(["resume", session, "--yes", "--runbook", runbook, "--transcript", session + "-two"], environment: environment)
+        #expect(resumed.status == 0, "\(resumed.error)")
+        #expect(resumed.output.contains("The run stopped at stop-here"), "\(resumed.output)\(resumed.error)")
+        #expect(resumed.output.contains("RESOLVED"))
+        // Side by side, the continuation names the earlier session by its name alone: nothing to mask.
+        #expect(try SessionEvidence(directory: session + "-two").start?.flags == ["--yes", "--resumed-from=../one"])
+    }
+
+    @Test("--runbook must be the same bytes as the journal's runbook, or accepted as changed")
+    func runbookOptionChecksTheDigest() throws {
+        let (runbook, session) = try interrupted(session: "one")
+        let other = try TestSupport.temporaryDirectory() + "/moved.yaml"
+        try (try String(contentsOfFile: runbook, encoding: .utf8) + "# another file\n").write(toFile: other, atomically: true, encoding: .utf8)
+        let refused = try cli.medic(["resume", session, "--yes", "--runbook", other, "--transcript", session + "-two"], environment: environment)
+        #expect(refused.status == 1)
+        #expect(refused.error.contains("changed since the run started"), "\(refused.error)")
+        let accepted = try cli.medic(
+            ["resume", session, "--yes", "--runbook", other, "--accept-changed-runbook", "--transcript", session + "-three"], environment: environment
+        )
+        #expect(accepted.status == 0, "\(accepted.error)")
+    }
+
+    @Test("with --runbook, the runbooks it calls are found beside it as they were beside the old one, and their digests checked")
+    func movedFolderWithACall() throws {
+        let folder = try TestSupport.temporaryDirectory()
+        let old = folder + "/\(Self.secret)-books"
+        try FileManager.default.createDirectory(atPath: old, withIntermediateDirectories: true)
+        try """
+        medic: 1
+        id: caller
+        title: Reads a secret, calls a runbook beside it, then stops
+        inputs:
+          token: {type: secret, description: a token}
+        steps:
+          first:
+            kind: check
+            title: Check that the token is set
+            why: The secret reaches the script in its environment.
+            script: 'test -n "$TOKEN"'
+            branches:
+              - otherwise: call-it
+                because: it ran
+          call-it:
+            kind: runbook
+            title: Call the runbook beside this one
+            why: Its path is recorded, masked where it holds the secret.
+            runbook: inner.yaml
+            branches:
+              - otherwise: stop-here
+                because: it ended
+          stop-here:
+            kind: check
+            title: Where the interrupted run stopped
+            why: The test cuts the journal as this step is entered.
+            command: ["true"]
+            branches:
+              - otherwise: done
+                because: it ran
+          done: {kind: conclusion, title: Done, why: The end., outcome: resolved, cause: none}
+        causes:
+          none: {title: "No fault", description: "Nothing is wrong."}
+
+        """.write(toFile: old + "/caller.yaml", atomically: true, encoding: .utf8)
+        let inner = """
+            medic: 1
+            id: inner
+            title: Called
+            steps:
+              look:
+                kind: check
+                title: Look
+                why: A check in the called runbook.
+                command: ["true"]
+                branches:
+                  - otherwise: done
+                    because: it ran
+              done: {kind: conclusion, title: Done, why: The end., outcome: no-fault, cause: none}
+            causes:
+              none: {title: "No fault", description: "Nothing is wrong."}
+
+            """
+        try inner.write(toFile: old + "/inner.yaml", atomically: true, encoding: .utf8)
+        let session = folder + "/one"
+        let run = try cli.medic(["run", old + "/caller.yaml", "--yes", "--transcript", session], environment: environment)
+        try #require(run.status == 0, "\(run.output)\(run.error)")
+        try SessionEvidence.cut(session, atStep: "stop-here")
+        #expect(
+            try SessionEvidence(directory: session).start?.files.map(\.path)
+                == ["caller.yaml", "inner.yaml"].map { "\(folder)/\(Masking.mask)-books/\($0)" })
+
+        let moved = folder + "/books"
+        try FileManager.default.moveItem(atPath: old, toPath: moved)
+        let resumed = try cli.medic(
+            ["resume", session, "--yes", "--runbook", moved + "/caller.yaml", "--transcript", folder + "/two"], environment: environment)
+        #expect(resumed.status == 0, "\(resumed.error)")
+        #expect(!resumed.error.contains("changed"), "\(resumed.error)")
+        #expect(resumed.output.contains("The run stopped at stop-here"), "\(resumed.output)")
+
+        // The called runbook changed since: its digest no longer matches.
+        try (inner + "# edited\n").write(toFile: moved + "/inner.yaml", atomically: true, encoding: .utf8)
+        let refused = try cli.medic(
+            ["resume", session, "--yes", "--runbook", moved + "/caller.yaml", "--transcript", folder + "/three"], environment: environment)
+        #expect(refused.status == 1)
+        #expect(refused.error.contains("\(folder)/\(Masking.mask)-books/inner.yaml changed since the run started"), "\(refused.error)")
+    }
+
+    @Test("a link to the earlier session masked in a continuation's journal is refused plainly, and nothing runs")
+    func maskedLinkToTheEarlierSession() throws {
+        let (runbook, session) = try interrupted(session: "\(Self.secret)-one")
+        let second = session.replacing("-one", with: "-two")
+        let resumed = try cli.medic(["resume", session, "--yes", "--runbook", runbook, "--transcript", second], environment: environment)
+        try #require(resumed.status == 0, "\(resumed.error)")
+        #expect(try SessionEvidence(directory: second).start?.flags == ["--yes", "--resumed-from=../\(Masking.mask)-one"])
+        // The continuation dies right after its start record.
+        let path = second + "/transcript.jsonl"
+        let first = try #require(try String(contentsOfFile: path, encoding: .utf8).split(separator: "\n").first)
+        try (first + "\n").write(toFile: path, atomically: true, encoding: .utf8)
+
+        let refused = try cli.medic(["resume", second, "--yes", "--runbook", runbook, "--transcript", session + "-three"], environment: environment)
+        #expect(refused.status == 1)
+        #expect(
+            refused.error.contains("continues the one recorded in ../\(Masking.mask)-one: part of that path is the value of a secret input"),
+            "\(refused.error)")
+        #expect(!FileManager.default.fileExists(atPath: session + "-three"), "nothing was run")
+    }
+
+    @Test("a secret that is part of a flag's name leaves the flag readable; its value is masked")
+    func flagNamesAreMedicsOwn() throws {
+        let folder = try TestSupport.temporaryDirectory()
+        let run = try cli.medic(["run", Self.runbook, "--yes", "--dry-run", "--transcript", folder + "/s"], environment: ["MEDIC_VAR_token": "e"])
+        #expect(run.status == 0, "\(run.error)")
+        #expect(try SessionEvidence(directory: folder + "/s").start?.flags == ["--yes", "--dry-run"])
     }
 }
 
