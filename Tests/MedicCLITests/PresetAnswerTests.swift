@@ -78,24 +78,7 @@ struct PresetAnswerTests {
     @Test("a called runbook's question is answered by its qualified id; one question answered two ways is refused")
     func qualified() throws {
         let dir = try TestSupport.temporaryDirectory()
-        try """
-        medic: 1
-        id: caller
-        title: Calls the asker
-        steps:
-          ask-there:
-            kind: runbook
-            title: Ask in the called runbook
-            why: Its question is answered by its qualified id.
-            runbook: asker.yaml
-            branches:
-              - otherwise: done
-                because: it ended
-          done: {kind: conclusion, title: Done, why: The end., outcome: resolved, cause: none}
-        causes:
-          none: {title: "No fault", description: "Nothing is wrong."}
-
-        """.write(toFile: dir + "/caller.yaml", atomically: true, encoding: .utf8)
+        try Self.write(dir + "/caller.yaml", calling: [("ask-there", "asker.yaml")], id: "caller")
         try """
         medic: 1
         id: asker
