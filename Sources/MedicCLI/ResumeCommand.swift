@@ -32,7 +32,7 @@ struct ResumeCommand: ParsableCommand {
     @Option(
         name: .customLong("runbook"),
         help: ArgumentHelp(
-            "The runbook the run followed, where the journal cannot name it: part of its path is a secret's value (masked), or the folder moved. It must be the same bytes (or --accept-changed-runbook); the runbooks it calls are looked for beside it as they were beside the old one.",
+            "The runbook the run followed, where the journal cannot name it: part of its path is a secret's value (masked), or the folder moved. The runbooks it calls are looked for beside it as they were beside the old one; every runbook loaded must have the digest the journal records (or --accept-changed-runbook).",
             valueName: "path"),
         completion: .file(extensions: ["yaml", "yml"]))
     var runbook: String?
@@ -54,11 +54,17 @@ struct ResumeCommand: ParsableCommand {
         let root = try rootPath(recorded: rootFile.path)
         let bundle = try loadValidBundle(root)
         // The digests the new run records are of the bytes just parsed; compare those, never a second read.
-        let changed = start.files.filter { file in
-            let path = currentPath(of: file.path, recordedRoot: rootFile.path, root: root)
-            let loaded = bundle.runbooks.keys.first { FileSystem.absolutePath($0) == path }
-            return loaded.flatMap { bundle.digests[$0] } != file.sha256
-        }.map(\.path)
+        // Both ways: every recorded file must be loaded with its recorded digest, and every file
+        // loaded must be one the journal records (a file it does not name was never checked).
+        let loaded = bundle.runbooks.keys.map { (path: FileSystem.absolutePath($0), sha256: bundle.digests[$0]) }
+        var accounted: Set<String> = []
+        var changed: [String] = []
+        for file in start.files {
+            let expected = currentPath(of: file.path, recordedRoot: rootFile.path, root: root)
+            let match = loaded.first { SessionLink.path($0.path, matches: expected) && $0.sha256 == file.sha256 }
+            if let match { accounted.insert(match.path) } else { changed.append(file.path) }
+        }
+        changed += loaded.map(\.path).filter { !accounted.contains($0) }.sorted()
         if !changed.isEmpty {
             let list = changed.joined(separator: ", ")
             guard acceptChangedRunbook else {
@@ -135,9 +141,12 @@ struct ResumeCommand: ParsableCommand {
     private func currentPath(of recorded: String, recordedRoot: String, root: String) -> String {
         guard runbook != nil else { return FileSystem.absolutePath(recorded) }
         if recorded == recordedRoot { return root }
+        let newFolder = SessionLink.split(root).folder
+        // An older journal's bare file name: every relative path was relative to its folder.
+        guard recordedRoot.contains("/") else { return recorded.hasPrefix("/") ? recorded : newFolder + "/" + recorded }
         let oldFolder = SessionLink.split(recordedRoot).folder + "/"
         guard recorded.hasPrefix(oldFolder) else { return FileSystem.absolutePath(recorded) }
-        return SessionLink.split(root).folder + "/" + recorded.dropFirst(oldFolder.count)
+        return newFolder + "/" + recorded.dropFirst(oldFolder.count)
     }
 
     /// The events of the run recorded in `directory`, after those of the runs it continues

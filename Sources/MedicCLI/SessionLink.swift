@@ -1,3 +1,4 @@
+import Glibc
 import MedicCore
 import MedicLoader
 
@@ -17,7 +18,28 @@ enum SessionLink {
 
     /// The directory that `link`, recorded in the session at `session`, names.
     static func resolved(_ link: String, from session: String) -> String {
-        link.hasPrefix("/") ? link : FileSystem.absolutePath(FileSystem.absolutePath(session) + "/" + link)
+        guard !link.hasPrefix("/") else { return link }
+        // From the session directory's real path: `..` of a symbolic link is its target's parent.
+        let real = realpath(FileSystem.absolutePath(session), nil).map { pointer in
+            defer { free(pointer) }
+            return String(cString: pointer)
+        }
+        return FileSystem.absolutePath((real ?? FileSystem.absolutePath(session)) + "/" + link)
+    }
+
+    /// Whether `path` is the one `recorded` names, where each mask in `recorded` stands for the
+    /// text of a secret (one character or more) that was masked when it was recorded.
+    static func path(_ path: String, matches recorded: String) -> Bool {
+        guard isMasked(recorded) else { return path == recorded }
+        let pieces = recorded.split(separator: Masking.mask, omittingEmptySubsequences: false)
+        guard let first = pieces.first, let last = pieces.last, path.hasPrefix(first) else { return false }
+        var rest = path.dropFirst(first.count)
+        for piece in pieces.dropFirst().dropLast() {
+            // Each mask hides at least one character.
+            guard !rest.isEmpty, let found = rest.dropFirst().firstRange(of: piece) else { return false }
+            rest = rest[found.upperBound...]
+        }
+        return rest.count > last.count && rest.hasSuffix(last)
     }
 
     /// Whether part of `link` was masked when it was recorded (part of the path is the value of

@@ -71,14 +71,20 @@ struct JSONWriter {
 
     /// Adds a start record's `flags`: each option's name as it is, what follows its `=` masked,
     /// so a secret `e` leaves `--yes` readable, and `resume` still knows a link to the run it
-    /// continues when part of that path is masked. Anything else is masked whole.
+    /// continues when part of that path is masked. Anything else, and a flag in which a secret
+    /// spans the `=`, is masked whole.
     mutating func add(_ name: String, flags: [String]) {
         key(name)
         let written = flags.map { flag -> String in
             let option = flag.firstIndex(of: "=").map { String(flag[..<$0]) } ?? flag
             guard JSONWriter.flagNames.contains(option) else { return JSONWriter.quoted(masking?.apply(flag) ?? flag) }
             let value = flag.dropFirst(option.count)
-            return JSONWriter.quoted(option + (value.isEmpty ? "" : "=" + (masking?.apply(String(value.dropFirst())) ?? String(value.dropFirst()))))
+            let written = option + (value.isEmpty ? "" : "=" + (masking?.apply(String(value.dropFirst())) ?? String(value.dropFirst())))
+            // A secret that spans the name and the value (`m=../on`) is in neither alone: then the
+            // whole flag is masked.
+            guard let masking, masking.apply(written) != masking.apply(option) + masking.apply(String(written.dropFirst(option.count)))
+            else { return JSONWriter.quoted(written) }
+            return JSONWriter.quoted(masking.apply(flag))
         }
         text += "[" + written.joined(separator: ",") + "]"
     }

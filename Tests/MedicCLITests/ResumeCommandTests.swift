@@ -240,7 +240,115 @@ struct ResumeMaskedPathTests {
         let refused = try cli.medic(
             ["resume", session, "--yes", "--runbook", moved + "/caller.yaml", "--transcript", folder + "/three"], environment: environment)
         #expect(refused.status == 1)
-        #expect(refused.error.contains("\(folder)/\(Masking.mask)-books/inner.yaml changed since the run started"), "\(refused.error)")
+        #expect(
+            refused.error.contains("\(folder)/\(Masking.mask)-books/inner.yaml, \(moved)/inner.yaml changed since the run started"),
+            "\(refused.error)")
+    }
+
+    @Test("a called runbook whose recorded path is masked is matched where the secret was, not said to have changed")
+    func maskedCalledRunbookPath() throws {
+        let folder = try TestSupport.temporaryDirectory()
+        try FileManager.default.createDirectory(atPath: folder + "/lib", withIntermediateDirectories: true)
+        try FileManager.default.copyItem(atPath: Self.runbook, toPath: folder + "/lib/\(Self.secret)-check.yaml")
+        var steps = ""
+        for (id, next) in [("first", "again"), ("again", "done")] {
+            steps += """
+                  \(id):
+                    kind: runbook
+                    title: Call the check
+                    why: Its path holds the secret's value.
+                    runbook: lib/\(Self.secret)-check.yaml
+                    with: {token: "${token}"}
+                    branches:
+                      - otherwise: \(next)
+                        because: it ended
+
+                """
+        }
+        try """
+        medic: 1
+        id: caller
+        title: Calls a runbook whose path holds the secret
+        inputs:
+          token: {type: secret, description: a token}
+        steps:
+        \(steps)  done: {kind: conclusion, title: Done, why: The end., outcome: resolved, cause: none}
+        causes:
+          none: {title: "No fault found", description: "No fault found."}
+
+        """.write(toFile: folder + "/caller.yaml", atomically: true, encoding: .utf8)
+        let run = try cli.medic(["run", folder + "/caller.yaml", "--yes", "--transcript", folder + "/one"], environment: environment)
+        try #require(run.status == 0, "\(run.output)\(run.error)")
+        let files = try #require(try SessionEvidence(directory: folder + "/one").start).files.map(\.path)
+        #expect(files == [folder + "/caller.yaml", folder + "/lib/\(Masking.mask)-check.yaml"])
+        try SessionEvidence.cut(folder + "/one", atStep: "again")
+        let resumed = try cli.medic(["resume", folder + "/one", "--yes", "--transcript", folder + "/two"], environment: environment)
+        #expect(resumed.status == 0, "\(resumed.error)")
+        #expect(!resumed.error.contains("changed"), "\(resumed.error)")
+    }
+
+    @Test("every runbook loaded must be one the journal records: a file that takes a symbolic link's place is refused")
+    func loadedButNotRecorded() throws {
+        let folder = try TestSupport.temporaryDirectory()
+        let old = folder + "/old"
+        try FileManager.default.createDirectory(atPath: old + "/lib", withIntermediateDirectories: true)
+        let inner = """
+            medic: 1
+            id: inner
+            title: Called
+            steps:
+              look:
+                kind: check
+                title: Look
+                why: A check in the called runbook.
+                command: ["true"]
+                branches:
+                  - otherwise: done
+                    because: it ran
+              done: {kind: conclusion, title: Done, why: The end., outcome: no-fault, cause: none}
+            causes:
+              none: {title: "No fault", description: "Nothing is wrong."}
+
+            """
+        try inner.write(toFile: old + "/lib/inner.yaml", atomically: true, encoding: .utf8)
+        // An absolute link: the journal records the file behind it, so both calls name lib/inner.yaml.
+        try FileManager.default.createSymbolicLink(atPath: old + "/common", withDestinationPath: old + "/lib")
+        try PresetAnswerTests.write(old + "/caller.yaml", calling: [("first", "lib/inner.yaml"), ("second", "common/inner.yaml")], id: "caller")
+        let run = try cli.medic(["run", old + "/caller.yaml", "--yes", "--transcript", folder + "/one"])
+        try #require(run.status == 0, "\(run.output)\(run.error)")
+        try SessionEvidence.cut(folder + "/one", atStep: "second")
+
+        // Moved, with the link replaced by a folder holding an edited copy.
+        let moved = folder + "/new"
+        try FileManager.default.moveItem(atPath: old, toPath: moved)
+        try FileManager.default.removeItem(atPath: moved + "/common")
+        try FileManager.default.createDirectory(atPath: moved + "/common", withIntermediateDirectories: true)
+        try (inner + "# edited after the run\n").write(toFile: moved + "/common/inner.yaml", atomically: true, encoding: .utf8)
+        let refused = try cli.medic(["resume", folder + "/one", "--yes", "--runbook", moved + "/caller.yaml", "--transcript", folder + "/two"])
+        #expect(refused.status == 1, "\(refused.output)")
+        #expect(refused.error.contains("\(moved)/common/inner.yaml changed since the run started"), "\(refused.error)")
+        #expect(!FileManager.default.fileExists(atPath: folder + "/two"), "nothing was run")
+    }
+
+    @Test("a link to the earlier session is read from the session's real folder when it is reached through a symbolic link")
+    func linkThroughASymbolicLink() throws {
+        let (runbook, session) = try interrupted(session: "one")
+        let parent = (session as NSString).deletingLastPathComponent
+        let resumed = try cli.medic(["resume", session, "--yes", "--runbook", runbook, "--transcript", parent + "/two"], environment: environment)
+        try #require(resumed.status == 0, "\(resumed.error)")
+        let path = parent + "/two/transcript.jsonl"
+        let first = try #require(try String(contentsOfFile: path, encoding: .utf8).split(separator: "\n").first)
+        try (first + "\n").write(toFile: path, atomically: true, encoding: .utf8)
+        let elsewhere = try TestSupport.temporaryDirectory()
+        // A relative link, named from another folder: resolving the path as typed would read its
+        // destination from there.
+        try #require((elsewhere as NSString).deletingLastPathComponent == (parent as NSString).deletingLastPathComponent)
+        try FileManager.default.createSymbolicLink(
+            atPath: elsewhere + "/current", withDestinationPath: "../" + (parent as NSString).lastPathComponent + "/two")
+        let third = try cli.medic(
+            ["resume", elsewhere + "/current", "--yes", "--runbook", runbook, "--transcript", elsewhere + "/three"], environment: environment)
+        #expect(third.status == 0, "\(third.error)")
+        #expect(third.output.contains("The run stopped at stop-here"), "\(third.output)")
     }
 
     @Test("a link to the earlier session masked in a continuation's journal is refused plainly, and nothing runs")
@@ -263,7 +371,7 @@ struct ResumeMaskedPathTests {
         #expect(!FileManager.default.fileExists(atPath: session + "-three"), "nothing was run")
     }
 
-    @Test("a secret that is part of a flag's name leaves the flag readable; its value is masked")
+    @Test("a secret that is part of a flag's name leaves the flag readable")
     func flagNamesAreMedicsOwn() throws {
         let folder = try TestSupport.temporaryDirectory()
         let run = try cli.medic(["run", Self.runbook, "--yes", "--dry-run", "--transcript", folder + "/s"], environment: ["MEDIC_VAR_token": "e"])

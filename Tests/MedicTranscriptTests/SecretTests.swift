@@ -137,4 +137,31 @@ struct SecretTests {
             #expect(end.outcome == "resolved" && end.exitStatus == 0, "\(secret.debugDescription)")
         }
     }
+
+    @Test("a start record's flags keep their names whatever the secret; values are masked, and a secret across the '=' masks the flag whole")
+    func startFlags() throws {
+        let flags = ["--yes", "--dry-run", "--answer=ready=yes", "--resumed-from=../one"]
+        let cases: [(secret: String, written: [String])] = [
+            ("e", ["--yes", "--dry-run", "--answer=r••••ady=y••••s", "--resumed-from=../on••••"]),
+            ("ready", ["--yes", "--dry-run", "--answer=••••=yes", "--resumed-from=../one"]),
+            ("one", ["--yes", "--dry-run", "--answer=ready=yes", "--resumed-from=../••••"]),
+            // Neither the name nor the value holds it alone.
+            ("m=../on", ["--yes", "--dry-run", "--answer=ready=yes", "--resumed-fro••••e"]),
+        ]
+        for (secret, written) in cases {
+            let session = try SampleEvents.session(secrets: [secret])
+            let start = SessionStart(
+                runbookID: "r", runbookVersion: nil, files: [], medicVersion: "0.1.0", operatorName: "op", inputs: [], flags: flags,
+                interactive: false)
+            try session.record(.start(start))
+            let read = JournalReader.read(path: session.path + "/transcript.jsonl")
+            guard case .start(let recorded)?? = read.entries.first?.event else {
+                Issue.record("\(secret.debugDescription): no start record: \(read.entries.map(\.text))")
+                continue
+            }
+            #expect(recorded.flags == written, "\(secret.debugDescription)")
+            let text = try String(contentsOfFile: session.path + "/transcript.jsonl", encoding: .utf8)
+            #expect(!text.contains(secret) || secret == "e", "\(secret.debugDescription) is in the journal")
+        }
+    }
 }
