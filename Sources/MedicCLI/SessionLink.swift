@@ -1,4 +1,3 @@
-import Glibc
 import MedicCore
 import MedicLoader
 
@@ -20,11 +19,8 @@ enum SessionLink {
     static func resolved(_ link: String, from session: String) -> String {
         guard !link.hasPrefix("/") else { return link }
         // From the session directory's real path: `..` of a symbolic link is its target's parent.
-        let real = realpath(FileSystem.absolutePath(session), nil).map { pointer in
-            defer { free(pointer) }
-            return String(cString: pointer)
-        }
-        return FileSystem.absolutePath((real ?? FileSystem.absolutePath(session)) + "/" + link)
+        let folder = FileSystem.absolutePath(session)
+        return FileSystem.absolutePath((FileSystem.realPath(folder) ?? folder) + "/" + link)
     }
 
     /// Whether `path` is the one `recorded` names, where each mask in `recorded` stands for the

@@ -111,7 +111,7 @@ public enum FileSystem {
 
     /// The absolute path of `path` with every symbolic link, `.` and `..` resolved; nil when
     /// it does not exist.
-    static func realPath(_ path: String) -> String? {
+    public static func realPath(_ path: String) -> String? {
         guard let resolved = realpath(path, nil) else { return nil }
         defer { free(resolved) }
         return String(cString: resolved)

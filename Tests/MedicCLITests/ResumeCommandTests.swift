@@ -108,6 +108,26 @@ struct ResumeMaskedPathTests {
     let cli = CommandLineTests()
     let environment = ["MEDIC_VAR_token": Self.secret]
 
+    /// A runbook with one check, called by the callers these tests write.
+    static let inner = """
+        medic: 1
+        id: inner
+        title: Called
+        steps:
+          look:
+            kind: check
+            title: Look
+            why: A check in the called runbook.
+            command: ["true"]
+            branches:
+              - otherwise: done
+                because: it ran
+          done: {kind: conclusion, title: Done, why: The end., outcome: no-fault, cause: none}
+        causes:
+          none: {title: "No fault", description: "Nothing is wrong."}
+
+        """
+
     /// Copies the runbook into a folder whose name holds the secret, runs it there to its end
     /// with --yes into `session` (under the same parent), and cuts the journal back to where
     /// `stop-here` was entered. Returns the runbook's and the session's paths.
@@ -200,24 +220,7 @@ struct ResumeMaskedPathTests {
           none: {title: "No fault", description: "Nothing is wrong."}
 
         """.write(toFile: old + "/caller.yaml", atomically: true, encoding: .utf8)
-        let inner = """
-            medic: 1
-            id: inner
-            title: Called
-            steps:
-              look:
-                kind: check
-                title: Look
-                why: A check in the called runbook.
-                command: ["true"]
-                branches:
-                  - otherwise: done
-                    because: it ran
-              done: {kind: conclusion, title: Done, why: The end., outcome: no-fault, cause: none}
-            causes:
-              none: {title: "No fault", description: "Nothing is wrong."}
-
-            """
+        let inner = Self.inner
         try inner.write(toFile: old + "/inner.yaml", atomically: true, encoding: .utf8)
         let session = folder + "/one"
         let run = try cli.medic(["run", old + "/caller.yaml", "--yes", "--transcript", session], environment: environment)
@@ -292,24 +295,7 @@ struct ResumeMaskedPathTests {
         let folder = try TestSupport.temporaryDirectory()
         let old = folder + "/old"
         try FileManager.default.createDirectory(atPath: old + "/lib", withIntermediateDirectories: true)
-        let inner = """
-            medic: 1
-            id: inner
-            title: Called
-            steps:
-              look:
-                kind: check
-                title: Look
-                why: A check in the called runbook.
-                command: ["true"]
-                branches:
-                  - otherwise: done
-                    because: it ran
-              done: {kind: conclusion, title: Done, why: The end., outcome: no-fault, cause: none}
-            causes:
-              none: {title: "No fault", description: "Nothing is wrong."}
-
-            """
+        let inner = Self.inner
         try inner.write(toFile: old + "/lib/inner.yaml", atomically: true, encoding: .utf8)
         // An absolute link: the journal records the file behind it, so both calls name lib/inner.yaml.
         try FileManager.default.createSymbolicLink(atPath: old + "/common", withDestinationPath: old + "/lib")
