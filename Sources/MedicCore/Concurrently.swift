@@ -19,6 +19,21 @@ public enum Concurrently {
         return slots.values()
     }
 
+    /// `first()` and `second()`, worked out side by side.
+    public static func both<First: Sendable, Second: Sendable>(
+        _ first: @Sendable () -> First, _ second: @Sendable () -> Second
+    ) -> (First, Second) {
+        let one = Mutex<First?>(nil)
+        let other = Mutex<Second?>(nil)
+        DispatchQueue.concurrentPerform(iterations: 2) { index in
+            if index == 0 { one.withLock { $0 = first() } } else { other.withLock { $0 = second() } }
+        }
+        guard let first = one.withLock({ $0 }), let second = other.withLock({ $0 }) else {
+            preconditionFailure("a piece of concurrent work left no result")
+        }
+        return (first, second)
+    }
+
     /// The diagnostics of each of `passes`, run side by side, in the order of `passes`.
     public static func diagnostics(_ passes: [@Sendable () -> [Diagnostic]]) -> [Diagnostic] {
         map(passes) { $0() }.flatMap(\.self)

@@ -41,9 +41,19 @@ enum SourceFile {
             return .failure(.error("the file is binary (it holds a NUL byte), not YAML", at: SourceLocation(file: path, line: line, column: column)))
         }
         // Well-formed UTF-8: no stray continuation bytes, no overlong forms, no surrogates,
-        // nothing past U+10FFFF.
-        guard String(validating: bytes, as: UTF8.self) != nil else {
-            return .failure(.error("the file is not valid UTF-8 text", at: location))
+        // nothing past U+10FFFF. Checked where the bytes are, without a copy, and the first
+        // byte that is not UTF-8 is pointed at.
+        do {
+            _ = try UTF8Span(validating: bytes.span)
+        } catch {
+            let offset = error.byteOffsets.lowerBound
+            let (line, column) = position(ofByte: offset, in: bytes)
+            let hex = bytes[error.byteOffsets].map { "0x" + String($0, radix: 16, uppercase: true) }.joined(separator: " ")
+            return .failure(
+                .error(
+                    "the file is not valid UTF-8 text", at: SourceLocation(file: path, line: line, column: column),
+                    hint: "\(error.byteOffsets.count == 1 ? "the byte \(hex) here is" : "the bytes \(hex) here are") not UTF-8; "
+                        + "save the file as UTF-8 (iconv -f ENCODING -t UTF-8)"))
         }
         return .success(bytes)
     }
@@ -53,14 +63,17 @@ enum SourceFile {
         .error("is not a regular file (a FIFO, socket or device), not a runbook file; it was not read", at: location)
     }
 
+    /// The line and column (in characters, from 1) of the byte at `offset`, a line ending at
+    /// `\n`, `\r\n` or a lone `\r` as the YAML reader counts them.
     private static func position(ofByte offset: Int, in bytes: [UInt8]) -> (Int, Int) {
         var line = 1
         var column = 1
-        for byte in bytes.prefix(offset) {
-            if byte == UInt8(ascii: "\n") {
+        for index in 0..<min(offset, bytes.count) {
+            let byte = bytes[index]
+            if byte == UInt8(ascii: "\n") || (byte == UInt8(ascii: "\r") && (index + 1 == bytes.count || bytes[index + 1] != UInt8(ascii: "\n"))) {
                 line += 1
                 column = 1
-            } else if byte & 0xC0 != 0x80 {
+            } else if byte & 0xC0 != 0x80, byte != UInt8(ascii: "\r") {
                 column += 1
             }
         }

@@ -6,8 +6,7 @@ extension YAMLText {
     /// after the `#` (`escalation: owners in #web-oncall`). YAML ends the value at the blank
     /// before the `#`, as it should, but that is rarely what the author meant; yamllint asks for
     /// a space after `#` for the same reason.
-    static func warnOfCommentsLikeText(in root: YAMLNode, bytes: [UInt8], reader: NodeReader) {
-        let lines = linesWithCommentsLikeText(bytes)
+    static func warnOfCommentsLikeText(in root: YAMLNode, lines: [Int: Range<Int>], bytes: [UInt8], reader: NodeReader) {
         // Most files have no such line: the tree is walked only for one that has.
         guard !lines.isEmpty else { return }
         var pending = [root]

@@ -10,14 +10,19 @@ enum YAMLText {
     /// The root node of the one document in UTF-8 `bytes`, or nil after reporting why there is
     /// none.
     static func compose(bytes: [UInt8], reader: NodeReader) -> YAMLNode? {
-        do {
-            guard let document = try YAMLParser.parse(bytes: bytes) else {
+        // Finding the lines that may hold a comment written like text reads only the bytes, so it
+        // runs on another core while the parser reads them (reading is one core's work).
+        let (parsed, commentLines) = Concurrently.both(
+            { Result { () throws(YAMLSyntaxError) in try YAMLParser.parse(bytes: bytes) } }, { linesWithCommentsLikeText(bytes) })
+        switch parsed {
+        case .success(let document):
+            guard let document else {
                 reader.error("the file holds no YAML document", at: .start(of: reader.file))
                 return nil
             }
-            warnOfCommentsLikeText(in: document.root, bytes: bytes, reader: reader)
+            warnOfCommentsLikeText(in: document.root, lines: commentLines, bytes: bytes, reader: reader)
             return document.root
-        } catch {
+        case .failure(let error):
             reader.error(error.message, at: SourceLocation(file: reader.file, line: error.mark.line, column: error.mark.column), hint: error.hint)
             return nil
         }

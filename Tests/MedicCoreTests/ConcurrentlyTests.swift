@@ -16,6 +16,15 @@ struct ConcurrentlyTests {
         #expect(results.map(\.1) == (0..<count).map { item in (0..<((count - item) * 50)).reduce(0, &+) })
     }
 
+    @Test("both returns each piece's result in its own place, whichever finishes first")
+    func bothKeepsPlaces() {
+        let (first, second) = Concurrently.both(
+            { (0..<200_000).reduce(0, &+) },
+            { "second" })
+        #expect(first == (0..<200_000).reduce(0, &+))
+        #expect(second == "second")
+    }
+
     @Test("the diagnostics of passes come in the order of the passes")
     func diagnosticsInOrder() {
         let location = SourceLocation(file: "r.yaml", line: 1, column: 1)

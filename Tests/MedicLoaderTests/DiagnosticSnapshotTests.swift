@@ -90,8 +90,14 @@ struct HostileFileTests {
         ] as [[UInt8]])
     func invalidUTF8(_ bad: [UInt8]) throws {
         let path = try TestSupport.temporaryDirectory() + "/latin1.yaml"
-        try Data(Array("id: ".utf8) + bad + [0x0A]).write(to: URL(fileURLWithPath: path))
-        #expect(onlyDiagnostic(path)?.message == "the file is not valid UTF-8 text")
+        // Line 1 ends at "\r\n", line 2 at a lone "\r", as the reader counts lines; the bad
+        // bytes follow eight characters on line 3, one of them two bytes long.
+        try Data(Array("medic: 1\r\nid: x\rtitle: é".utf8) + bad + [0x0A]).write(to: URL(fileURLWithPath: path))
+        let diagnostic = onlyDiagnostic(path)
+        #expect(diagnostic?.message == "the file is not valid UTF-8 text")
+        #expect(diagnostic?.location.line == 3)
+        #expect(diagnostic?.location.column == 9)
+        #expect(diagnostic?.hint?.contains("0x" + String(bad[0], radix: 16, uppercase: true)) == true)
     }
 
     @Test("characters of every UTF-8 length are read")
