@@ -53,6 +53,7 @@ extension HostileTerminalTests {
         try terminal.send("Enter")
         // The terminal turns the quoted CR into a line feed (ICRNL); either way it stays typed.
         try terminal.waitFor("'yes^J' holds a control character (typed with Ctrl-V?): only exactly what is asked counts")
+        try terminal.waitForPrompt("Run it? › ")
         try terminal.type("no")
         try terminal.send("Enter")
         try terminal.waitFor("not run: declined by")

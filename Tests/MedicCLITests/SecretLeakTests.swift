@@ -237,6 +237,9 @@ struct SecretSetTerminalTests {
         try terminal.type("NEWSECRETVALUE")
         try terminal.send("Enter")
         try terminal.waitFor("token = ••••")
+        // The action is shown again before its prompt; what is typed before the prompt is
+        // discarded, so "yes" waits for the prompt.
+        try terminal.waitForPrompt("Run it? › ")
         try terminal.type("yes")
         try terminal.send("Enter")
         let screen = try terminal.waitFor("[exit 0]")

@@ -70,6 +70,23 @@ final class Terminal {
         throw TestFailure("timed out waiting for \(text.debugDescription) ×\(times); the screen shows:\n\(last)")
     }
 
+    /// Waits until the last line of the screen that is not blank is `prompt` (blanks at its end
+    /// aside): the program is waiting there. Medic discards what is typed before a decision's
+    /// prompt is shown, so a test types its answer only once this returns; returns the screen.
+    @discardableResult
+    func waitForPrompt(_ prompt: String, timeout: Double = 20) throws -> String {
+        let wanted = prompt.trimmingCharacters(in: .whitespaces)
+        let deadline = Date().addingTimeInterval(timeout)
+        var last = ""
+        while Date() < deadline {
+            last = try screen()
+            let lines = last.split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }
+            if lines.last(where: { !$0.isEmpty }) == wanted { return last }
+            Thread.sleep(forTimeInterval: 0.05)
+        }
+        throw TestFailure("timed out waiting for the prompt \(prompt.debugDescription); the screen shows:\n\(last)")
+    }
+
     /// Runs tmux with posix_spawn and waitpid (not Foundation's Process, whose child
     /// monitoring does not mix with a tmux server that daemonizes); output goes through a file.
     @discardableResult
