@@ -13,10 +13,11 @@
 # (bench/regex_floor.swift, built here with swiftc -O), the part of validating it that no change
 # to Medic can make cheaper.
 #
-# Printed: the median wall time and the median CPU time (user + system) of several runs, and the
-# peak resident memory (bench/validate_figures.py). Run as root, each command runs at real-time
-# priority, so that other work on a shared machine does not keep it waiting for a core; without
-# root, read the CPU figure beside the load average printed first.
+# Printed: the median wall time of several runs and the range from the fastest to the slowest
+# (on a shared machine the same binary's runs can differ by half), the median CPU time (user +
+# system), and the peak resident memory (bench/validate_figures.py). Run as root, each command
+# runs at real-time priority, so that other work on a shared machine does not keep it waiting
+# for a core; without root, read the CPU figure beside the load average printed first.
 #
 #   bash bench/validate-shipped.sh [RUNS]     (11 runs a case unless given)
 #   BASELINE=/tmp/medic-old bash bench/validate-shipped.sh

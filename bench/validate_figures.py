@@ -1,5 +1,6 @@
 """Figures for bench/validate-shipped.sh: runs each command several times and prints, side by side,
-the median wall time, the median CPU time (user + system) and the peak resident memory.
+the median wall time, the fastest and the slowest run's wall time, the median CPU time (user +
+system) and the peak resident memory.
 
     python3 bench/validate_figures.py RUNS TARGET_MS < CASES
 
@@ -51,7 +52,7 @@ def main():
     runs, target = int(sys.argv[1]), float(sys.argv[2])
     priority = "real-time priority (SCHED_FIFO)" if REALTIME else "normal priority (not root: wall times include waiting for a core)"
     print(f"each command run once to warm up, then {runs} times, at {priority}; the commands of a case take turns")
-    print(f"{'what':<34} {'by':<30} {'wall median ms':>14} {'CPU median ms':>14} {'peak RSS MiB':>13}")
+    print(f"{'what':<34} {'by':<30} {'wall median ms':>14} {'wall range ms':>15} {'CPU median ms':>14} {'peak RSS MiB':>13}")
     group = []
 
     def flush():
@@ -67,12 +68,14 @@ def main():
                 figures[index].append(measure(group[index][3], group[index][2]))
         for (what, who, _, _), taken in zip(group, figures):
             wall = statistics.median(f[0] for f in taken)
+            # The fastest and the slowest run: how far other work on the machine moved the figure.
+            spread = f"{min(f[0] for f in taken):.1f}-{max(f[0] for f in taken):.1f}"
             cpu = statistics.median(f[1] for f in taken)
             peak = max(f[2] for f in taken)
             verdict = ""
             if who.startswith("medic") and what.startswith("validate"):
                 verdict = f"  {'under' if wall < target else 'OVER'} {target:.0f} ms"
-            print(f"{what:<34} {who:<30} {wall:14.1f} {cpu:14.1f} {peak:13.1f}{verdict}")
+            print(f"{what:<34} {who:<30} {wall:14.1f} {spread:>15} {cpu:14.1f} {peak:13.1f}{verdict}")
         group.clear()
 
     for line in sys.stdin.read().splitlines():
