@@ -115,6 +115,7 @@ struct ScreenTests {
         screen = try terminal.waitFor("output of look")
         #expect(screen.contains("  ┆ echo second line") && screen.contains("  ┆ echo third line"), "show unfolds the script")
 
+        try terminal.waitForPrompt("Run it? › ")
         try terminal.type("goto lo")
         try terminal.send("Tab")
         try terminal.type("#")

@@ -26,10 +26,13 @@ struct TerminalTests {
         try terminal.type("where")
         try terminal.send("Enter")
         try terminal.waitFor("1. hang")
+        // What is typed before a prompt is discarded: each key waits for the prompt.
+        try terminal.waitForPrompt("medic › ")
         try terminal.send("Up")
         try terminal.waitFor("medic › where", times: 2)
         try terminal.send("Enter")
         try terminal.waitFor("1. hang", times: 2)
+        try terminal.waitForPrompt("medic › ")
 
         // Tab completion: "sk" + Tab becomes "skip" (a value gets no trailing space).
         try terminal.type("sk")
