@@ -15,32 +15,26 @@ struct ConfirmAfreshTerminalTests {
         return try Terminal(command, environment: ["XDG_STATE_HOME": dir, "NO_COLOR": "1"])
     }
 
-    func enter(_ terminal: Terminal, _ line: String, expecting answer: String, times: Int = 1) throws {
-        if !line.isEmpty { try terminal.type(line) }
-        try terminal.send("Enter")
-        try terminal.waitFor(answer, times: times)
-    }
-
     @Test("set at a confirmation shows the action again with the new value: the old name approves nothing, the new one runs what it shows")
     func setShowsAgain() throws {
         let dir = try TestSupport.temporaryDirectory()
         let terminal = try run(dir, session: "s")
         defer { terminal.close() }
         try terminal.waitFor("Answer (1-2) › ")
-        try enter(terminal, "yes", expecting: "Type the target's name, first, to run it")
-        try enter(
-            terminal, "set marker=second", expecting: "the action is shown again with the new value; the earlier screen and name approve nothing")
+        try terminal.enter("yes", expecting: "Type the target's name, first, to run it")
+        try terminal.enter(
+            "set marker=second", expecting: "the action is shown again with the new value; the earlier screen and name approve nothing")
         try terminal.waitFor("Type the target's name, second, to run it")
         try terminal.waitFor("$MARKER = second")
-        try enter(terminal, "first", expecting: "'first' is not the target's name, nor no, skip or abort: it decides nothing")
-        try enter(terminal, "second", expecting: "Restart the service")
+        try terminal.enter("first", expecting: "'first' is not the target's name, nor no, skip or abort: it decides nothing")
+        try terminal.enter("second", expecting: "Restart the service")
         #expect(FileManager.default.fileExists(atPath: dir + "/second"), "what ran is what was shown last")
         #expect(!FileManager.default.fileExists(atPath: dir + "/first"))
         let confirmations = try SessionEvidence(directory: dir + "/s").confirmations
         #expect(confirmations.first.map { ($0.expected, $0.reply, $0.approved) } ?? ("", "", false) == ("second", "second", true))
         // Typed before the next prompt appears, it would be discarded.
         try terminal.waitFor("Run it? › ", times: 4)
-        try enter(terminal, "no", expecting: "[exit 0]")
+        try terminal.enter("no", expecting: "[exit 0]")
     }
 
     @Test("a target's name that is 'no' cannot be approved: typing no declines, and the prompt says why; --yes still approves it")
@@ -49,11 +43,11 @@ struct ConfirmAfreshTerminalTests {
         let terminal = try run(dir, session: "s")
         defer { terminal.close() }
         try terminal.waitFor("Answer (1-2) › ")
-        try enter(terminal, "yes", expecting: "Run it? › ")
-        try enter(terminal, "no", expecting: "Restart the service")
+        try terminal.enter("yes", expecting: "Run it? › ")
+        try terminal.enter("no", expecting: "Restart the service")
         let screen = try terminal.waitFor("Run it? › ", times: 2)
         #expect(screen.contains("The target's name, 'no', is a decision at this prompt, so it cannot be approved"), "\(screen)")
-        try enter(terminal, "no", expecting: "[exit 0]")
+        try terminal.enter("no", expecting: "[exit 0]")
         #expect(!FileManager.default.fileExists(atPath: dir + "/service"), "the word meant to decline declined")
         let confirmations = try SessionEvidence(directory: dir + "/s").confirmations
         #expect(confirmations.count == 2 && confirmations.allSatisfy { !$0.approved }, "\(confirmations)")
@@ -71,11 +65,11 @@ struct ConfirmAfreshTerminalTests {
         let first = try run(dir, session: "one")
         defer { first.close() }
         try first.waitFor("Answer (1-2) › ")
-        try enter(first, "yes", expecting: "Run it? › ")
-        try enter(first, "vars", expecting: "marker = first")
+        try first.enter("yes", expecting: "Run it? › ")
+        try first.enter("vars", expecting: "marker = first")
         try first.send("Up")
-        try enter(first, "", expecting: "nothing was typed, and an empty line decides nothing")
-        try enter(first, "abort", expecting: "[exit")
+        try first.enter("", expecting: "nothing was typed, and an empty line decides nothing")
+        try first.enter("abort", expecting: "[exit")
         let history = try String(contentsOfFile: dir + "/medic/history", encoding: .utf8)
         #expect(history.split(separator: "\n").contains("vars"), "commands are kept: \(history)")
         #expect(!history.split(separator: "\n").contains("yes"), "the answer is not: \(history)")
@@ -85,8 +79,8 @@ struct ConfirmAfreshTerminalTests {
         defer { second.close() }
         try second.waitFor("Run it? › ")
         try second.send("Up")
-        try enter(second, "", expecting: "nothing was typed, and an empty line decides nothing")
-        try enter(second, "abort", expecting: "[exit")
+        try second.enter("", expecting: "nothing was typed, and an empty line decides nothing")
+        try second.enter("abort", expecting: "[exit")
         #expect(!FileManager.default.fileExists(atPath: dir + "/a"))
         #expect(try SessionEvidence(directory: dir + "/two").confirmations.allSatisfy { !$0.approved })
     }

@@ -22,13 +22,6 @@ struct DecisionTerminalTests {
             "\(CommandLineTests.binary) resume \(dir)/\(session) --transcript \(dir)/\(next)", environment: ["XDG_STATE_HOME": dir, "NO_COLOR": "1"])
     }
 
-    /// Types `line` and Enter, then waits for `answer`.
-    func enter(_ terminal: Terminal, _ line: String, expecting answer: String, times: Int = 1) throws {
-        if !line.isEmpty { try terminal.type(line) }
-        try terminal.send("Enter")
-        try terminal.waitFor(answer, times: times)
-    }
-
     @Test("typos, a yes where the target's name is asked, near-miss answers and Ctrl-C at a question decide nothing; each says why and asks again")
     func typos() throws {
         let dir = try TestSupport.temporaryDirectory()
@@ -36,24 +29,24 @@ struct DecisionTerminalTests {
         defer { terminal.close() }
         let first = try terminal.waitFor("Run it? › ")
         #expect(first.contains("  with $DIR = \(dir)"), "the script's value is on screen before the approval")
-        try enter(terminal, "y", expecting: "'y' is not yes: only the whole word counts")
-        try enter(terminal, "YES", expecting: "'YES' is not yes: it must be typed exactly, in the same case")
-        try enter(terminal, " yes ", expecting: "' yes ' has spaces around it: only exactly yes counts")
-        try enter(terminal, "", expecting: "nothing was typed, and an empty line decides nothing")
+        try terminal.enter("y", expecting: "'y' is not yes: only the whole word counts")
+        try terminal.enter("YES", expecting: "'YES' is not yes: it must be typed exactly, in the same case")
+        try terminal.enter(" yes ", expecting: "' yes ' has spaces around it: only exactly yes counts")
+        try terminal.enter("", expecting: "nothing was typed, and an empty line decides nothing")
         try terminal.waitFor("Type yes to run it; no or skip to skip it; abort to stop the run.", times: 5)
-        try enter(terminal, "why", expecting: "What it changes (on this machine): 'touch' changes state.")
-        try enter(terminal, "no", expecting: "Leave marker B on the host")
+        try terminal.enter("why", expecting: "What it changes (on this machine): 'touch' changes state.")
+        try terminal.enter("no", expecting: "Leave marker B on the host")
         try terminal.waitFor("Run it? › ", times: 7)
-        try enter(terminal, "yes", expecting: "'yes' does not approve this action: it asks for the target's name, web1")
-        try enter(terminal, "web2", expecting: "'web2' is not the target's name, nor no, skip or abort: it decides nothing")
-        try enter(terminal, "web1", expecting: "Answer (1-2) › ")
+        try terminal.enter("yes", expecting: "'yes' does not approve this action: it asks for the target's name, web1")
+        try terminal.enter("web2", expecting: "'web2' is not the target's name, nor no, skip or abort: it decides nothing")
+        try terminal.enter("web1", expecting: "Answer (1-2) › ")
         try terminal.type("mo")
         try terminal.send("C-c")
         try terminal.waitFor("(Ctrl-C again, or quit, to leave)")
         try terminal.waitFor("Answer (1-2) › ", times: 2)
-        try enter(terminal, " done", expecting: "' done' has spaces around it; answers are typed exactly: type 1-2 or one of done, more")
-        try enter(terminal, "3", expecting: "'3' is not one of the answers")
-        try enter(terminal, "done", expecting: "[exit 0]")
+        try terminal.enter(" done", expecting: "' done' has spaces around it; answers are typed exactly: type 1-2 or one of done, more")
+        try terminal.enter("3", expecting: "'3' is not one of the answers")
+        try terminal.enter("done", expecting: "[exit 0]")
 
         #expect(!FileManager.default.fileExists(atPath: dir + "/a"), "declined with no, after four lines that decided nothing")
         #expect(FileManager.default.fileExists(atPath: dir + "/b"), "approved with the target's name")
@@ -73,14 +66,14 @@ struct DecisionTerminalTests {
         try terminal.send("C-c")
         try terminal.waitFor("(Ctrl-C again, or quit, to leave)")
         try terminal.waitFor("Run it? › ", times: 2)
-        try enter(terminal, "yes", expecting: "Leave marker B on the host")
+        try terminal.enter("yes", expecting: "Leave marker B on the host")
         try terminal.waitFor("Run it? › ", times: 3)
         try terminal.send("C-c")
         try terminal.waitFor("(Ctrl-C again, or quit, to leave)", times: 2)
         try terminal.send("C-c")
         // An action ran and nothing has verified it since: leaving is offered, not imposed.
         try terminal.waitFor("the fix is not verified. Type yes to quit anyway.")
-        try enter(terminal, "yes", expecting: "[exit 4]")
+        try terminal.enter("yes", expecting: "[exit 4]")
 
         #expect(FileManager.default.fileExists(atPath: dir + "/a"), "the line cut by Ctrl-C was not a decision; the yes after it was")
         #expect(!FileManager.default.fileExists(atPath: dir + "/b"))
@@ -95,7 +88,7 @@ struct DecisionTerminalTests {
         let terminal = try run(dir, session: "s")
         defer { terminal.close() }
         try terminal.waitFor("Run it? › ")
-        try enter(terminal, "yes", expecting: "Leave marker B on the host")
+        try terminal.enter("yes", expecting: "Leave marker B on the host")
         try terminal.waitFor("Run it? › ", times: 2)
         try terminal.send("C-c")
         try terminal.waitFor("(Ctrl-C again, or quit, to leave)")
@@ -129,9 +122,9 @@ struct DecisionTerminalTests {
         defer { second.close() }
         try second.waitFor("The run stopped at first (Leave marker A)")
         try second.waitFor("Run it? › ")
-        try enter(second, "no", expecting: "Leave marker B on the host")
+        try second.enter("no", expecting: "Leave marker B on the host")
         try second.waitFor("Run it? › ", times: 2)
-        try enter(second, "web1", expecting: "Answer (1-2) › ")
+        try second.enter("web1", expecting: "Answer (1-2) › ")
         try second.send("C-d")
         let atQuestion = try second.waitFor("[exit 7]")
         #expect(atQuestion.contains("══ STOPPED before 'Was that enough?' (enough): needs a person"))
@@ -142,7 +135,7 @@ struct DecisionTerminalTests {
         let third = try resume(dir, "two", into: "three")
         defer { third.close() }
         try third.waitFor("Answer (1-2) › ")
-        try enter(third, "done", expecting: "[exit 0]")
+        try third.enter("done", expecting: "[exit 0]")
         #expect(!FileManager.default.fileExists(atPath: dir + "/a"))
         #expect(try String(contentsOfFile: dir + "/b", encoding: .utf8).isEmpty, "marker B was left once")
         #expect(try SessionEvidence(directory: dir + "/three").end?.outcome == "resolved")
@@ -190,10 +183,10 @@ struct DecisionTerminalTests {
         defer { person.close() }
         try person.waitFor("It stopped before first: needs a person (standard input is not a terminal")
         try person.waitFor("Run it? › ")
-        try enter(person, "yes", expecting: "Leave marker B on the host")
+        try person.enter("yes", expecting: "Leave marker B on the host")
         try person.waitFor("Run it? › ", times: 2)
-        try enter(person, "web1", expecting: "Answer (1-2) › ")
-        try enter(person, "1", expecting: "[exit 0]")
+        try person.enter("web1", expecting: "Answer (1-2) › ")
+        try person.enter("1", expecting: "[exit 0]")
         #expect(FileManager.default.fileExists(atPath: dir + "/a") && FileManager.default.fileExists(atPath: dir + "/b"))
         let morning = try SessionEvidence(directory: dir + "/morning")
         #expect(morning.start?.flags.contains("--resumed-from=../night") == true, "\(String(describing: morning.start?.flags))")
@@ -216,7 +209,7 @@ struct DecisionTerminalTests {
         Thread.sleep(forTimeInterval: 1.5)
         let waiting = try terminal.screen()
         #expect(!waiting.contains("Run it? › ") && !waiting.contains("Answer (1-2) › 1"), "the typed-ahead 1 answered nothing: \(waiting)")
-        try enter(terminal, "2", expecting: "[exit 0]")
+        try terminal.enter("2", expecting: "[exit 0]")
         let evidence = try SessionEvidence(directory: dir + "/s")
         let answers = evidence.events.compactMap { if case .answer(_, let answer, _) = $0 { answer } else { nil } }
         #expect(answers == ["leave"], "only the answer typed at the question: \(answers)")
@@ -244,7 +237,7 @@ struct DecisionTerminalTests {
         #expect(waiting.components(separatedBy: notice).count == 2, "told once: \(waiting)")
         let promptLine = waiting.split(separator: "\n").last { !$0.trimmingCharacters(in: .whitespaces).isEmpty }
         #expect(promptLine?.trimmingCharacters(in: .whitespaces) == "medic ›", "the begun line is not on the prompt's: \(waiting)")
-        try enter(terminal, "quit", expecting: "[exit ")
+        try terminal.enter("quit", expecting: "[exit ")
         let evidence = try SessionEvidence(directory: dir + "/s")
         #expect(!evidence.path.contains("done"), "\(evidence.path)")
         let commands = evidence.events.compactMap { if case .command(_, let text) = $0 { text } else { nil } }

@@ -71,20 +71,30 @@ final class Terminal {
     }
 
     /// Waits until the last line of the screen that is not blank is `prompt` (blanks at its end
-    /// aside): the program is waiting there. Medic discards what is typed before a decision's
-    /// prompt is shown, so a test types its answer only once this returns; returns the screen.
+    /// aside), or with no `prompt` any of Medic's prompts (a line ending in `›`): the program is
+    /// waiting there. Medic discards what is typed before a decision's or a command's prompt is
+    /// shown, so a test types only once this returns; returns the screen.
     @discardableResult
-    func waitForPrompt(_ prompt: String, timeout: Double = 20) throws -> String {
-        let wanted = prompt.trimmingCharacters(in: .whitespaces)
+    func waitForPrompt(_ prompt: String? = nil, timeout: Double = 20) throws -> String {
+        let wanted = prompt?.trimmingCharacters(in: .whitespaces)
         let deadline = Date().addingTimeInterval(timeout)
         var last = ""
         while Date() < deadline {
             last = try screen()
             let lines = last.split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }
-            if lines.last(where: { !$0.isEmpty }) == wanted { return last }
+            if let line = lines.last(where: { !$0.isEmpty }), wanted.map({ line == $0 }) ?? line.hasSuffix("›") { return last }
             Thread.sleep(forTimeInterval: 0.05)
         }
-        throw TestFailure("timed out waiting for the prompt \(prompt.debugDescription); the screen shows:\n\(last)")
+        throw TestFailure("timed out waiting for the prompt \((prompt ?? "…›").debugDescription); the screen shows:\n\(last)")
+    }
+
+    /// At one of Medic's prompts (once it is shown), types `line` and Enter, then waits for
+    /// `answer` `times` times.
+    func enter(_ line: String, expecting answer: String, times: Int = 1) throws {
+        try waitForPrompt()
+        if !line.isEmpty { try type(line) }
+        try send("Enter")
+        try waitFor(answer, times: times)
     }
 
     /// Runs tmux with posix_spawn and waitpid (not Foundation's Process, whose child

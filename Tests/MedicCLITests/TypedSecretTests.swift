@@ -9,12 +9,6 @@ import Testing
 struct TypedSecretTests {
     static let runbook = "Tests/MedicCLITests/Fixtures/set-secret.yaml"
 
-    func enter(_ terminal: Terminal, _ line: String, expecting answer: String, times: Int = 1) throws {
-        if !line.isEmpty { try terminal.type(line) }
-        try terminal.send("Enter")
-        try terminal.waitFor(answer, times: times)
-    }
-
     @Test(
         "a set line's value is recorded and kept in the history only for a known non-secret variable: a secret's, refused, and a near miss's are masked",
         .enabled(if: Terminal.available, "tmux is not installed"))
@@ -24,13 +18,13 @@ struct TypedSecretTests {
         let terminal = try Terminal(command, environment: ["XDG_STATE_HOME": dir, "NO_COLOR": "1", "MEDIC_VAR_tok": "Given0Token"])
         defer { terminal.close() }
         try terminal.waitFor("Run it? › ")
-        try enter(terminal, "set tok=NewS3cretValue", expecting: "'tok' is secret: type `set tok`")
-        try enter(terminal, "set TOK=HistLeak77", expecting: "did you mean 'tok'?")
-        try enter(terminal, "SET tok=UpperLeak55", expecting: "'SET tok=\(Masking.mask)' is not")
+        try terminal.enter("set tok=NewS3cretValue", expecting: "'tok' is secret: type `set tok`")
+        try terminal.enter("set TOK=HistLeak77", expecting: "did you mean 'tok'?")
+        try terminal.enter("SET tok=UpperLeak55", expecting: "'SET tok=\(Masking.mask)' is not")
         // The action is put again with the new value, at a fresh prompt that discards what was
         // typed before it appeared: `no` is typed once that prompt (the fifth) is on screen.
-        try enter(terminal, "set note=KeptValue9", expecting: "Run it? › ", times: 5)
-        try enter(terminal, "no", expecting: "[exit 0]")
+        try terminal.enter("set note=KeptValue9", expecting: "Run it? › ", times: 5)
+        try terminal.enter("no", expecting: "[exit 0]")
 
         let cast = try String(contentsOfFile: dir + "/s/session.cast", encoding: .utf8)
         let history = try String(contentsOfFile: dir + "/medic/history", encoding: .utf8)
