@@ -26,7 +26,13 @@ public enum Concurrently {
         let one = Mutex<First?>(nil)
         let other = Mutex<Second?>(nil)
         DispatchQueue.concurrentPerform(iterations: 2) { index in
-            if index == 0 { one.withLock { $0 = first() } } else { other.withLock { $0 = second() } }
+            if index == 0 {
+                let value = first()
+                one.withLock { $0 = value }
+            } else {
+                let value = second()
+                other.withLock { $0 = value }
+            }
         }
         guard let first = one.withLock({ $0 }), let second = other.withLock({ $0 }) else {
             preconditionFailure("a piece of concurrent work left no result")

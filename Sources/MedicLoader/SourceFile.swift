@@ -63,20 +63,11 @@ enum SourceFile {
         .error("is not a regular file (a FIFO, socket or device), not a runbook file; it was not read", at: location)
     }
 
-    /// The line and column (in characters, from 1) of the byte at `offset`, a line ending at
-    /// `\n`, `\r\n` or a lone `\r` as the YAML reader counts them.
+    /// The line and column of the byte at `offset`, counted as the YAML reader counts them (a
+    /// byte order mark is no column; a line ends at `\n`, `\r\n` or a lone `\r`; a column is a
+    /// Unicode scalar), so that every diagnostic of a file points alike.
     private static func position(ofByte offset: Int, in bytes: [UInt8]) -> (Int, Int) {
-        var line = 1
-        var column = 1
-        for index in 0..<min(offset, bytes.count) {
-            let byte = bytes[index]
-            if byte == UInt8(ascii: "\n") || (byte == UInt8(ascii: "\r") && (index + 1 == bytes.count || bytes[index + 1] != UInt8(ascii: "\n"))) {
-                line += 1
-                column = 1
-            } else if byte & 0xC0 != 0x80, byte != UInt8(ascii: "\r") {
-                column += 1
-            }
-        }
-        return (line, column)
+        let mark = YAMLScanner(bytes: bytes).mark(ofOffset: offset)
+        return (mark.line, mark.column)
     }
 }

@@ -11,7 +11,8 @@ enum YAMLText {
     /// none.
     static func compose(bytes: [UInt8], reader: NodeReader) -> YAMLNode? {
         // Finding the lines that may hold a comment written like text reads only the bytes, so it
-        // runs on another core while the parser reads them (reading is one core's work).
+        // runs on another core while the parser reads them (reading is one core's work); when
+        // several files are read side by side already, the two run in turn.
         let (parsed, commentLines) = Concurrently.both(
             { Result { () throws(YAMLSyntaxError) in try YAMLParser.parse(bytes: bytes) } }, { linesWithCommentsLikeText(bytes) })
         switch parsed {

@@ -90,14 +90,25 @@ struct HostileFileTests {
         ] as [[UInt8]])
     func invalidUTF8(_ bad: [UInt8]) throws {
         let path = try TestSupport.temporaryDirectory() + "/latin1.yaml"
-        // Line 1 ends at "\r\n", line 2 at a lone "\r", as the reader counts lines; the bad
-        // bytes follow eight characters on line 3, one of them two bytes long.
-        try Data(Array("medic: 1\r\nid: x\rtitle: é".utf8) + bad + [0x0A]).write(to: URL(fileURLWithPath: path))
+        // A byte order mark (no column), then line 1 ending at "\r\n" and line 2 at a lone
+        // "\r", as the reader counts lines; the bad bytes follow eight characters on line 3, one
+        // of them two bytes long.
+        try Data([0xEF, 0xBB, 0xBF] + Array("medic: 1\r\nid: x\rtitle: é".utf8) + bad + [0x0A]).write(to: URL(fileURLWithPath: path))
         let diagnostic = onlyDiagnostic(path)
         #expect(diagnostic?.message == "the file is not valid UTF-8 text")
         #expect(diagnostic?.location.line == 3)
         #expect(diagnostic?.location.column == 9)
         #expect(diagnostic?.hint?.contains("0x" + String(bad[0], radix: 16, uppercase: true)) == true)
+    }
+
+    @Test(
+        "after a byte order mark, a NUL byte or a byte that is not UTF-8 on line 1 is pointed at as the reader counts",
+        arguments: [0x00, 0xFF] as [UInt8])
+    func badByteAfterByteOrderMark(_ bad: UInt8) throws {
+        let path = try TestSupport.temporaryDirectory() + "/bom.yaml"
+        try Data([0xEF, 0xBB, 0xBF] + Array("key: ".utf8) + [bad, 0x0A]).write(to: URL(fileURLWithPath: path))
+        let diagnostic = onlyDiagnostic(path)
+        #expect(diagnostic.map { [$0.location.line, $0.location.column] } == [1, 6])
     }
 
     @Test("characters of every UTF-8 length are read")
