@@ -273,16 +273,21 @@ int medic_terminal_discard_input(int fd) {
     return pending;
 }
 
+void medic_terminal_secret_begin(int fd, medic_secret_mode *mode) {
+    mode->is_terminal = tcgetattr(fd, &mode->saved) == 0;
+    if (!mode->is_terminal) return;
+    struct termios quiet = mode->saved;
+    quiet.c_lflag &= ~(tcflag_t)(ECHO | ECHOE | ECHOK);
+    quiet.c_lflag |= ECHONL;
+    tcsetattr(fd, TCSAFLUSH, &quiet);
+}
+
+void medic_terminal_secret_end(int fd, const medic_secret_mode *mode) {
+    if (mode->is_terminal) tcsetattr(fd, TCSAFLUSH, &mode->saved);
+}
+
 long medic_terminal_read_secret(int fd, char *buffer, unsigned long capacity) {
     if (capacity == 0) return -1;
-    struct termios saved, quiet;
-    int is_terminal = tcgetattr(fd, &saved) == 0;
-    if (is_terminal) {
-        quiet = saved;
-        quiet.c_lflag &= ~(tcflag_t)(ECHO | ECHOE | ECHOK);
-        quiet.c_lflag |= ECHONL;
-        tcsetattr(fd, TCSAFLUSH, &quiet);
-    }
     unsigned long length = 0;
     long result = -1;
     int signal_fd = medic_signals_fd();
@@ -312,7 +317,6 @@ long medic_terminal_read_secret(int fd, char *buffer, unsigned long capacity) {
         if (length + 1 < capacity) buffer[length++] = c;
     }
     buffer[length < capacity ? length : capacity - 1] = '\0';
-    if (is_terminal) tcsetattr(fd, TCSAFLUSH, &saved);
     return result;
 }
 

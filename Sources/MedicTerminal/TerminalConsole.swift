@@ -108,9 +108,14 @@ public final class TerminalConsole: Console {
             guard case .line(let line) = readPlainLine(prompt: prompt, secret: true) else { return nil }
             return line
         }
+        // Echo goes off, and what was typed before is discarded, before the prompt is shown: a
+        // secret typed as soon as the prompt appears is never lost, nor echoed.
+        var mode = medic_secret_mode()
+        medic_terminal_secret_begin(STDIN_FILENO, &mode)
         write(prompt)
         var buffer = [CChar](repeating: 0, count: 4096)
         let length = medic_terminal_read_secret(STDIN_FILENO, &buffer, UInt(buffer.count))
+        medic_terminal_secret_end(STDIN_FILENO, &mode)
         defer { for index in buffer.indices { buffer[index] = 0 } }
         screenTap?("\r\n")
         guard length >= 0 else { return nil }

@@ -1,6 +1,8 @@
 #ifndef MEDIC_CEDITLINE_H
 #define MEDIC_CEDITLINE_H
 
+#include <termios.h>
+
 /* Signals: a self-pipe that SIGINT, SIGTERM and SIGHUP write their number to, so the REPL and
    the step runner can wait on it with poll() next to their own descriptors. */
 
@@ -35,9 +37,21 @@ void medic_editor_history_add(const char *line);
 /* Discards anything typed but not yet read on `fd` (a terminal), a line not yet ended included;
    returns how many bytes were discarded. */
 int medic_terminal_discard_input(int fd);
-/* Reads a line from the terminal `fd` with echo off into `buffer` (NUL-terminated, no newline).
-   Returns its length, or -1 at end of input, -2 when interrupted (Ctrl-C, SIGHUP, SIGTERM). */
+/* The terminal's state before a secret is read, to put back after it. */
+typedef struct {
+    struct termios saved;
+    int is_terminal;
+} medic_secret_mode;
+/* Turns echo off on the terminal `fd` for a secret, discarding what was typed before, and keeps
+   the state to put back in `mode`. Called before the prompt is written, so that nothing typed
+   once the prompt is shown is discarded. */
+void medic_terminal_secret_begin(int fd, medic_secret_mode *mode);
+/* Reads a line from `fd` into `buffer` (NUL-terminated, no newline), echo being off since
+   medic_terminal_secret_begin. Returns its length, or -1 at end of input, -2 when interrupted
+   (Ctrl-C, SIGHUP, SIGTERM). */
 long medic_terminal_read_secret(int fd, char *buffer, unsigned long capacity);
+/* Puts back the state `mode` kept, discarding what was typed after the secret's line. */
+void medic_terminal_secret_end(int fd, const medic_secret_mode *mode);
 /* Rows and columns of the terminal on `fd`; 0 when unknown. */
 void medic_terminal_size(int fd, int *rows, int *columns);
 
