@@ -67,8 +67,12 @@ struct ConfirmAfreshTerminalTests {
         try first.waitFor("Answer (1-2) › ")
         try first.enter("yes", expecting: "Run it? › ")
         try first.enter("vars", expecting: "marker = first")
+        // Up at the prompt itself (a key typed before it would be discarded, and prove nothing).
+        try first.waitForPrompt("Run it? › ")
         try first.send("Up")
-        try first.enter("", expecting: "nothing was typed, and an empty line decides nothing")
+        try first.send("Enter")
+        let afterUp = try first.waitFor("nothing was typed, and an empty line decides nothing")
+        #expect(!afterUp.contains("typed before this prompt was discarded"), "Up was pressed at the prompt: \(afterUp)")
         try first.enter("abort", expecting: "[exit")
         let history = try String(contentsOfFile: dir + "/medic/history", encoding: .utf8)
         #expect(history.split(separator: "\n").contains("vars"), "commands are kept: \(history)")
@@ -79,7 +83,8 @@ struct ConfirmAfreshTerminalTests {
         defer { second.close() }
         try second.waitFor("Run it? › ")
         try second.send("Up")
-        try second.enter("", expecting: "nothing was typed, and an empty line decides nothing")
+        try second.send("Enter")
+        try second.waitFor("nothing was typed, and an empty line decides nothing")
         try second.enter("abort", expecting: "[exit")
         #expect(!FileManager.default.fileExists(atPath: dir + "/a"))
         #expect(try SessionEvidence(directory: dir + "/two").confirmations.allSatisfy { !$0.approved })
