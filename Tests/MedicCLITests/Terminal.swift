@@ -60,14 +60,20 @@ final class Terminal {
     /// Waits until the screen shows `text` `times` times; returns the screen, or throws.
     @discardableResult
     func waitFor(_ text: String, times: Int = 1, timeout: Double = 20) throws -> String {
+        try waitUntil("\(text.debugDescription) ×\(times)", timeout: timeout) { $0.components(separatedBy: text).count - 1 >= times }
+    }
+
+    /// Reads the screen until `shows` holds of it; returns that screen, or throws after
+    /// `timeout` seconds naming `what` was waited for and the last screen read.
+    private func waitUntil(_ what: String, timeout: Double, _ shows: (String) -> Bool) throws -> String {
         let deadline = Date().addingTimeInterval(timeout)
         var last = ""
         while Date() < deadline {
             last = try screen()
-            if last.components(separatedBy: text).count - 1 >= times { return last }
+            if shows(last) { return last }
             Thread.sleep(forTimeInterval: 0.05)
         }
-        throw TestFailure("timed out waiting for \(text.debugDescription) ×\(times); the screen shows:\n\(last)")
+        throw TestFailure("timed out waiting for \(what); the screen shows:\n\(last)")
     }
 
     /// Waits until the last line of the screen that is not blank is `prompt` (blanks at its end
@@ -77,15 +83,11 @@ final class Terminal {
     @discardableResult
     func waitForPrompt(_ prompt: String? = nil, timeout: Double = 20) throws -> String {
         let wanted = prompt?.trimmingCharacters(in: .whitespaces)
-        let deadline = Date().addingTimeInterval(timeout)
-        var last = ""
-        while Date() < deadline {
-            last = try screen()
-            let lines = last.split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }
-            if let line = lines.last(where: { !$0.isEmpty }), wanted.map({ line == $0 }) ?? line.hasSuffix("›") { return last }
-            Thread.sleep(forTimeInterval: 0.05)
+        return try waitUntil("the prompt \((prompt ?? "…›").debugDescription)", timeout: timeout) { screen in
+            let lines = screen.split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }
+            guard let line = lines.last(where: { !$0.isEmpty }) else { return false }
+            return wanted.map { line == $0 } ?? line.hasSuffix("›")
         }
-        throw TestFailure("timed out waiting for the prompt \((prompt ?? "…›").debugDescription); the screen shows:\n\(last)")
     }
 
     /// At one of Medic's prompts (once it is shown), types `line` and Enter, then waits for
