@@ -52,10 +52,23 @@ enum SourceFile {
             return .failure(
                 .error(
                     "the file is not valid UTF-8 text", at: SourceLocation(file: path, line: line, column: column),
-                    hint: "\(error.byteOffsets.count == 1 ? "the byte \(hex) here is" : "the bytes \(hex) here are") not UTF-8; "
-                        + "save the file as UTF-8 (iconv -f ENCODING -t UTF-8)"))
+                    hint: "\(error.byteOffsets.count == 1 ? "the byte \(hex) here is" : "the bytes \(hex) here are") not UTF-8 "
+                        + "(\(Self.reason(error.kind, bytes: error.byteOffsets.count))); save the file as UTF-8 (iconv -f ENCODING -t UTF-8)"))
         }
         return .success(bytes)
+    }
+
+    /// What is wrong with the `bytes` bytes that a UTF-8 check stopped at, in a reader's words.
+    static func reason(_ kind: UTF8.ValidationError.Kind, bytes: Int) -> String {
+        let they = bytes == 1 ? "it begins" : "they begin"
+        return switch kind {
+        case .unexpectedContinuationByte: "a continuation byte, with no character begun before it"
+        case .truncatedScalar: "\(they) a character that is cut short"
+        case .overlongEncodingByte: "\(they) a character written with more bytes than it needs"
+        case .surrogateCodePointByte: "\(they) a UTF-16 surrogate, U+D800 to U+DFFF, which UTF-8 never holds"
+        case .invalidNonSurrogateCodePointByte: "\(they) no character: UTF-8 stops at U+10FFFF"
+        default: "\(they) no character"
+        }
     }
 
     /// A FIFO, socket or device: never opened for reading, since reading one may block forever.

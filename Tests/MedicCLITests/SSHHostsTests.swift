@@ -35,7 +35,7 @@ struct SSHHostsTests {
         let hosts = try SSHHosts(count: 1)
         defer { hosts.stop() }
         let empty = hosts.directory + "/empty_known_hosts"
-        FileManager.default.createFile(atPath: empty, contents: Data())
+        try #require(FileManager.default.createFile(atPath: empty, contents: Data()))
         let refused = try Self.ssh(hosts, ["-o", "UserKnownHostsFile=" + empty, "127.0.0.11", "true"])
         #expect(refused.status == 255)
         #expect(refused.output.contains("Host key verification failed"), "\(refused.output)")

@@ -65,7 +65,7 @@ struct HostileFileTests {
         let line = "key: " + String(repeating: "x", count: 1019) + "\n"
         let handle = try #require(
             {
-                FileManager.default.createFile(atPath: path, contents: nil); return FileHandle(forWritingAtPath: path)
+                _ = FileManager.default.createFile(atPath: path, contents: nil); return FileHandle(forWritingAtPath: path)
             }())
         let chunk = Data(String(repeating: line, count: 1024).utf8)
         for _ in 0..<50 { handle.write(chunk) }
@@ -81,14 +81,15 @@ struct HostileFileTests {
     }
 
     /// Latin-1, a stray continuation byte, a cut sequence, overlong forms, a surrogate, past
-    /// U+10FFFF, and lead bytes that UTF-8 never uses.
+    /// U+10FFFF, and lead bytes that UTF-8 never uses, each with what the hint says is wrong.
     @Test(
-        "a file that is not well-formed UTF-8 is refused",
+        "a file that is not well-formed UTF-8 is refused, saying what is wrong with the bytes",
         arguments: [
-            [0xE9], [0x80], [0xE2, 0x82], [0xC0, 0xAF], [0xE0, 0x80, 0xAF], [0xED, 0xA0, 0x80], [0xF4, 0x90, 0x80, 0x80],
-            [0xF8, 0x88, 0x80, 0x80, 0x80],
-        ] as [[UInt8]])
-    func invalidUTF8(_ bad: [UInt8]) throws {
+            ([0xE9], "cut short"), ([0x80], "continuation byte"), ([0xE2, 0x82], "cut short"), ([0xC0, 0xAF], "more bytes than it needs"),
+            ([0xE0, 0x80, 0xAF], "more bytes than it needs"), ([0xED, 0xA0, 0x80], "surrogate"),
+            ([0xF4, 0x90, 0x80, 0x80], "U+10FFFF"), ([0xF8, 0x88, 0x80, 0x80, 0x80], "U+10FFFF"),
+        ] as [([UInt8], String)])
+    func invalidUTF8(_ bad: [UInt8], reason: String) throws {
         let path = try TestSupport.temporaryDirectory() + "/latin1.yaml"
         // A byte order mark (no column), then line 1 ending at "\r\n" and line 2 at a lone
         // "\r", as the reader counts lines; the bad bytes follow eight characters on line 3, one
@@ -99,6 +100,7 @@ struct HostileFileTests {
         #expect(diagnostic?.location.line == 3)
         #expect(diagnostic?.location.column == 9)
         #expect(diagnostic?.hint?.contains("0x" + String(bad[0], radix: 16, uppercase: true)) == true)
+        #expect(diagnostic?.hint?.contains(reason) == true, "\(diagnostic?.hint ?? "no hint")")
     }
 
     @Test(

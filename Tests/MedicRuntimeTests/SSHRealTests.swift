@@ -185,7 +185,7 @@ struct SSHRealTests {
         #expect(result.hosts?[0].result.failureReason?.contains("Connection refused") == true)
         #expect(result.hosts?[1].result.exitStatus == 0)
         let empty = hosts.directory + "/empty_known_hosts"
-        FileManager.default.createFile(atPath: empty, contents: Data())
+        try #require(FileManager.default.createFile(atPath: empty, contents: Data()))
         let strict = Self.runner(hosts, control: try Self.privateDirectory(), extra: ["-o", "UserKnownHostsFile=" + empty])
             .run(Self.invocation(.script("true"), hosts: hosts.addresses)) { _ in }
         #expect(strict.hosts?.first?.result.unreachable == true)
