@@ -38,8 +38,7 @@ extension YAMLParser {
 
     /// Refuses the control characters YAML does not allow anywhere in a file (all of C0 but
     /// tab and line breaks, DEL, C1 but NEL, U+FFFE and U+FFFF); they are never typed on purpose.
-    func refuseControlCharacters() throws(YAMLSyntaxError) {
-        let bytes = scanner.bytes
+    static func refuseControlCharacters(in bytes: [UInt8]) throws(YAMLSyntaxError) {
         var next = 0
         while let index = Self.firstControlCharacterCandidate(in: bytes, from: next) {
             try refuseControlCharacter(in: bytes, at: index)
@@ -53,7 +52,7 @@ extension YAMLParser {
         bytes[start...].firstIndex { byte in byte >= 0x7F || (byte < 0x20 && byte != 0x09 && byte != 0x0A && byte != 0x0D) }
     }
 
-    private func refuseControlCharacter(in bytes: [UInt8], at index: Int) throws(YAMLSyntaxError) {
+    private static func refuseControlCharacter(in bytes: [UInt8], at index: Int) throws(YAMLSyntaxError) {
         let byte = bytes[index]
         var scalar: UInt32?
         if byte < 0x80 {
@@ -67,7 +66,7 @@ extension YAMLParser {
         var hex = String(scalar, radix: 16, uppercase: true)
         hex = String(repeating: "0", count: max(0, 4 - hex.count)) + hex
         throw .invalid(
-            "the control character U+\(hex) is not allowed in YAML text", at: scanner.mark(ofOffset: index),
+            "the control character U+\(hex) is not allowed in YAML text", at: YAMLScanner(bytes: bytes).mark(ofOffset: index),
             hint: "write it as an escape in a double-quoted value: \"\\u\(hex)\"")
     }
 }

@@ -34,8 +34,17 @@ struct YAMLParser {
         try parse(bytes: Array(text.utf8))
     }
 
-    /// The document in UTF-8 bytes, or nil when they hold only comments and blank lines.
+    /// The document in UTF-8 bytes, or nil when they hold only comments and blank lines. A
+    /// control character YAML does not allow is refused before anything else is read.
     static func parse(bytes: [UInt8]) throws(YAMLSyntaxError) -> YAMLDocument? {
+        try refuseControlCharacters(in: bytes)
+        return try parseStructure(bytes: bytes)
+    }
+
+    /// The document in UTF-8 bytes as `parse(bytes:)` reads it, but without the look for control
+    /// characters: for a caller that looks for them itself, beside this on another core, and
+    /// refuses what it finds before whatever this says (`YAMLText.compose`).
+    static func parseStructure(bytes: [UInt8]) throws(YAMLSyntaxError) -> YAMLDocument? {
         var parser = YAMLParser(bytes: bytes)
         guard let root = try parser.document() else { return nil }
         return YAMLDocument(source: bytes, written: parser.text, records: parser.records, children: parser.children, root: root)
@@ -44,7 +53,6 @@ struct YAMLParser {
     // MARK: - The document
 
     mutating func document() throws(YAMLSyntaxError) -> Int32? {
-        try refuseControlCharacters()
         try scanner.skipToNextContentLine()
         // A '...' before any document ends none: only comments may come before or after it.
         while scanner.atDocumentMarker, scanner.peek() == UInt8(ascii: ".") {

@@ -10,11 +10,15 @@ enum YAMLText {
     /// The root node of the one document in UTF-8 `bytes`, or nil after reporting why there is
     /// none.
     static func compose(bytes: [UInt8], reader: NodeReader) -> YAMLNode? {
-        // Finding the lines that may hold a comment written like text reads only the bytes, so it
-        // runs on another core while the parser reads them (reading is one core's work); when
-        // several files are read side by side already, the two run in turn.
-        let (parsed, commentLines) = Concurrently.both(
-            { Result { () throws(YAMLSyntaxError) in try YAMLParser.parse(bytes: bytes) } }, { linesWithCommentsLikeText(bytes) })
+        // Looking for control characters and for the lines that may hold a comment written like
+        // text reads only the bytes, so both run on another core while the parser reads them
+        // (reading is one core's work); when several files are read side by side already, the two
+        // run in turn. A control character is refused before anything the parser says, as
+        // `YAMLParser.parse(bytes:)` refuses it before reading.
+        let (structure, (control, commentLines)) = Concurrently.both(
+            { Result { () throws(YAMLSyntaxError) in try YAMLParser.parseStructure(bytes: bytes) } },
+            { (Result { () throws(YAMLSyntaxError) in try YAMLParser.refuseControlCharacters(in: bytes) }, linesWithCommentsLikeText(bytes)) })
+        let parsed = control.flatMap { structure }
         switch parsed {
         case .success(let document):
             guard let document else {

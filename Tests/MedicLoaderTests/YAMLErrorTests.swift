@@ -101,6 +101,21 @@ struct YAMLErrorTests {
             ])
     }
 
+    /// The loader looks for control characters beside the parse, on another core: what it finds
+    /// is still the one error, before any the parser finds earlier in the file.
+    @Test("a control character is refused before a structure error, whichever comes first in the file")
+    func controlCharacterFirst() {
+        for text in ["a: [x\nb: \u{1B}\n", "a: 1\n  b: 2\nc: x\u{7F}\n", "\u{1B}: [\n"] {
+            let loaded = RunbookLoader().parse(text, path: "x.yaml")
+            #expect(loaded.diagnostics.count == 1, "\(loaded.diagnostics)")
+            #expect(loaded.diagnostics.first?.message.hasPrefix("invalid YAML: the control character") == true, "\(loaded.diagnostics)")
+            // The same error, at the same place, as the reader that looks before it parses.
+            let alone = syntaxError(text)
+            #expect(alone?.message == loaded.diagnostics.first?.message)
+            #expect(alone.map { [$0.mark.line, $0.mark.column] } == loaded.diagnostics.first.map { [$0.location.line, $0.location.column] })
+        }
+    }
+
     @Test("a file with nothing but comments holds no document")
     func noDocument() {
         #expect(RunbookLoader().parse("# nothing here\n", path: "x.yaml").diagnostics.map(\.message) == ["the file holds no YAML document"])
