@@ -53,16 +53,24 @@ enum SourceFile {
                 .error(
                     "the file is not valid UTF-8 text", at: SourceLocation(file: path, line: line, column: column),
                     hint: "\(error.byteOffsets.count == 1 ? "the byte \(hex) here is" : "the bytes \(hex) here are") not UTF-8 "
-                        + "(\(Self.reason(error.kind, bytes: error.byteOffsets.count))); save the file as UTF-8 (iconv -f ENCODING -t UTF-8)"))
+                        + "(\(Self.reason(error, in: bytes))); save the file as UTF-8 (iconv -f ENCODING -t UTF-8)"))
         }
         return .success(bytes)
     }
 
-    /// What is wrong with the `bytes` bytes that a UTF-8 check stopped at, in a reader's words.
-    static func reason(_ kind: UTF8.ValidationError.Kind, bytes: Int) -> String {
-        let they = bytes == 1 ? "it begins" : "they begin"
-        return switch kind {
-        case .unexpectedContinuationByte: "a continuation byte, with no character begun before it"
+    /// What is wrong with the bytes of `bytes` that a UTF-8 check stopped at (`error`), in a
+    /// reader's words.
+    static func reason(_ error: UTF8.ValidationError, in bytes: [UInt8]) -> String {
+        let they = error.byteOffsets.count == 1 ? "it begins" : "they begin"
+        // Swift judges a lead byte of E0, ED, F0 or F4 (also C0 and C1) by itself, as overlong, a
+        // surrogate or past U+10FFFF, whatever follows; with no continuation byte (10xxxxxx) after
+        // it (Latin-1's à, í, ð, ô before a space), it only begins a character cut short.
+        let lead = bytes[error.byteOffsets.lowerBound]
+        let after = error.byteOffsets.lowerBound + 1
+        let continued = after < bytes.count && bytes[after] & 0xC0 == 0x80
+        if lead >= 0xC0, lead <= 0xF4, !continued { return "\(they) a character that is cut short" }
+        return switch error.kind {
+        case .unexpectedContinuationByte: "a continuation byte that continues no character"
         case .truncatedScalar: "\(they) a character that is cut short"
         case .overlongEncodingByte: "\(they) a character written with more bytes than it needs"
         case .surrogateCodePointByte: "\(they) a UTF-16 surrogate, U+D800 to U+DFFF, which UTF-8 never holds"

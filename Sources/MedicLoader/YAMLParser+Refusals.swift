@@ -1,5 +1,6 @@
-/// What the reader refuses before it reads structure: characters no value may start with (the
-/// YAML features Medic leaves out, and YAML's reserved indicators) and control characters.
+/// What the reader refuses beside the structure: characters no value may start with (the YAML
+/// features Medic leaves out, and YAML's reserved indicators), and control characters, looked for
+/// before the structure is read (`parse(bytes:)`) or beside it (`YAMLText.compose`).
 extension YAMLParser {
     /// The error for a value that starts with a character no value may start with here: the
     /// YAML features Medic refuses, and the indicators YAML reserves.

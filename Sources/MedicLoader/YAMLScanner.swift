@@ -36,8 +36,8 @@ struct YAMLScanner {
 
     var isAtEnd: Bool { position >= bytes.count }
 
-    /// The byte `offset` bytes ahead, or 0 past the end (the text never holds a NUL: the
-    /// parser refuses control characters before it starts).
+    /// The byte `offset` bytes ahead, or 0 past the end (a file never holds a NUL: it is refused
+    /// as binary before it is parsed; every end-of-text check is `isAtEnd`, not a 0).
     func peek(_ offset: Int = 0) -> UInt8 {
         let index = position + offset
         return index < bytes.count ? bytes[index] : 0
