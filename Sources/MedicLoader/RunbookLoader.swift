@@ -100,7 +100,7 @@ public struct RunbookLoader: Sendable {
         let validator = Validator(matcher: matcher).prepared(
             for: bundles.flatMap { entry in entry.fresh.compactMap { entry.bundle.runbooks[$0] } }, compiledMeanwhile: { pipeline?.finish() ?? [:] })
         diagnostics += Concurrently.map(bundles) { validator.validate($0.bundle, only: $0.fresh) }.flatMap(\.self)
-        if !freeing { KeptUntilExit.keep((files.loaded, files.preloaded, bundles, validator)) }
+        if !freeing { KeptUntilExit.keep((files, bundles, validator)) }
         return Array(Set(diagnostics)).sortedForDisplay()
     }
 

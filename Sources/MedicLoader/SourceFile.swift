@@ -68,10 +68,9 @@ enum SourceFile {
         let lead = bytes[error.byteOffsets.lowerBound]
         let after = error.byteOffsets.lowerBound + 1
         let continued = after < bytes.count && bytes[after] & 0xC0 == 0x80
-        if lead >= 0xC0, lead <= 0xF4, !continued { return "\(they) a character that is cut short" }
+        if error.kind == .truncatedScalar || ((0xC0...0xF4).contains(lead) && !continued) { return "\(they) a character that is cut short" }
         return switch error.kind {
         case .unexpectedContinuationByte: "a continuation byte that continues no character"
-        case .truncatedScalar: "\(they) a character that is cut short"
         case .overlongEncodingByte: "\(they) a character written with more bytes than it needs"
         case .surrogateCodePointByte: "\(they) a UTF-16 surrogate, U+D800 to U+DFFF, which UTF-8 never holds"
         case .invalidNonSurrogateCodePointByte: "\(they) no character: UTF-8 stops at U+10FFFF"

@@ -42,21 +42,15 @@ struct CheckFilesTests {
         #expect(found == found.sortedForDisplay())
     }
 
-    /// A matcher that answers in this process, so that a test can see when it is freed.
-    final class Here: PatternMatcher {
-        func allow(milliseconds: Int) {}
-        func answer(_ question: MatchQuestion) throws(MatchUnfinished) -> MatchAnswer { question.answerHere() }
-    }
-
     @Test("kept until exit (freeing: false), what was worked out is not freed, and the problems found are the same", arguments: [true, false])
     func keptUntilExit(_ freeing: Bool) throws {
         let folder = try layout()
         defer { try? FileManager.default.removeItem(atPath: folder) }
         let files = [folder + "/caller.yaml", folder + "/callee.yaml"]
-        weak var kept: Here?
+        weak var kept: InProcessMatcher?
         let found: [Diagnostic]
         do {
-            let matcher = Here()
+            let matcher = InProcessMatcher()
             kept = matcher
             found = RunbookLoader(matcher: matcher).check(files, freeing: freeing)
         }
