@@ -90,7 +90,8 @@ public struct RegexPattern: Sendable, Hashable, CustomStringConvertible {
         switch parsed {
         case .success(let regex):
             Compilation(
-                problem: nil, groupNames: groupNames(of: regex.anchorsMatchLineEndings()), nestedQuantifier: nestedQuantifier,
+                // A matching option changes no group, so the groups are read off the expression as parsed.
+                problem: nil, groupNames: groupNames(of: regex), nestedQuantifier: nestedQuantifier,
                 overlappingAlternatives: overlappingAlternatives)
         case .failure(let error): Compilation(problem: "\(error)", groupNames: [], nestedQuantifier: nestedQuantifier)
         }

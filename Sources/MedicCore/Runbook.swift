@@ -63,7 +63,8 @@ public struct Runbook: Sendable, Hashable {
     private static func index(_ steps: [Step]) -> [String: Int] {
         var index: [String: Int] = [:]
         index.reserveCapacity(steps.count)
-        for (position, step) in steps.enumerated() where index[step.id] == nil { index[step.id] = position }
+        // Each step's id is read where it is: a copy of each whole step costs more than the index.
+        for position in steps.indices where index[steps[position].id] == nil { index[steps[position].id] = position }
         return index
     }
 
