@@ -86,7 +86,9 @@ struct ResumeCommand: ParsableCommand {
         // The replay matches the recorded outputs again: within the steps' deadlines, and Ctrl-C
         // is answered, as in the run.
         walk.matcher = launch.matcher
-        let outcome = JournalReplay.replay(events, keptOutput: { try keptOutput($0, session: history[$1].session) }, on: &walk)
+        let outcome = JournalReplay.replay(
+            events, keptOutput: { try keptOutput($0, session: history[$1].session) },
+            hostOutputs: { try StepOutputReader.hostOutputs(of: $0, hosts: $1, inSession: history[$2].session) }, on: &walk)
         if let problem = outcome.problem {
             throw MedicError("cannot rebuild the run from \(directory): \(problem)")
         }

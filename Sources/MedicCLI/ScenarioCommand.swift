@@ -56,7 +56,9 @@ struct ScenarioCaptureCommand: ParsableCommand {
                     let limit = BoundedCapture.defaultLimit
                     let (head, tail) = try StepOutputReader.headAndTail(of: record, inSession: session, headBytes: limit, tailBytes: limit)
                     return BoundedCapture.text(head: head, tail: tail, totalBytes: record.bytes)
-                }, capturedAt: ScenarioCapture.now(), medic: MedicVersion.description)
+                },
+                hostOutputs: { try StepOutputReader.hostOutputs(of: $0, hosts: $1, inSession: session) }, capturedAt: ScenarioCapture.now(),
+                medic: MedicVersion.description)
         } catch {
             throw MedicError("cannot capture a scenario: \(error)")
         }

@@ -42,12 +42,67 @@ public struct HostGroup: Sendable, Hashable {
 }
 
 extension HostRecord {
-    /// The host's result as the walk saw it, its output being the recorded excerpt.
-    public var asResult: HostResult {
+    /// The host's result as the walk saw it, its output being `output` when it was read back
+    /// whole (`HostsRecord.outputs(inFile:)`), else the recorded excerpt.
+    public func asResult(output: String? = nil) -> HostResult {
         HostResult(
             host: host,
             result: StepResult(
-                exitStatus: exitStatus, output: excerpt, timedOut: timedOut, cancelled: cancelled, durationMilliseconds: durationMilliseconds,
-                failureReason: failureReason, unreachable: unreachable))
+                exitStatus: exitStatus, output: output ?? excerpt, timedOut: timedOut, cancelled: cancelled,
+                durationMilliseconds: durationMilliseconds, failureReason: failureReason, unreachable: unreachable))
+    }
+
+    /// The line that opens the host's section of the step's output file: `── HOST: STATUS`.
+    public var sectionLine: String { "── \(host): \(HostGroup.status(self))\n" }
+
+    /// The host's section of the step's output file: its `sectionLine`, then its output, then a
+    /// newline when the output is not empty and its last byte is not one (an output ending in
+    /// CR LF, as ssh's own messages do, ends in one: its last character, CR LF, is not "\n").
+    public func section(_ output: String) -> String {
+        sectionLine + output + (output.utf8.last.map { $0 == UInt8(ascii: "\n") } ?? true ? "" : "\n")
+    }
+}
+
+extension HostsRecord {
+    /// Why a step's output file does not hold the sections its hosts record describes.
+    public struct SectionMismatch: Error, CustomStringConvertible, Sendable {
+        public var description: String
+        public init(description: String) { self.description = description }
+    }
+
+    /// What each host printed, as the walk saw it, read back from `file`, the bytes of the step's
+    /// output file, which holds each host's `section(_:)` in turn; nil when the record does not
+    /// say how many bytes each host printed (a journal of an earlier Medic: the excerpts are all
+    /// there is). Each section is found by the byte counts, not by searching for the next
+    /// section's line, so an output that prints such a line cannot move a boundary. Throws when
+    /// the file does not hold exactly those sections.
+    public func outputs(inFile file: [UInt8]) throws(SectionMismatch) -> [String]? {
+        var counts: [Int] = []
+        for host in hosts {
+            guard let bytes = host.bytes else { return nil }
+            counts.append(bytes)
+        }
+        var outputs: [String] = []
+        var offset = 0
+        for (host, count) in zip(hosts, counts) {
+            let line = Array(host.sectionLine.utf8)
+            guard count >= 0, file.count - offset >= line.count + count, file[offset..<offset + line.count].elementsEqual(line) else {
+                throw SectionMismatch(description: "the output file does not hold the section of \(host.host) where its record puts it")
+            }
+            offset += line.count
+            let output = file[offset..<offset + count]
+            offset += count
+            if let last = output.last, last != UInt8(ascii: "\n") {
+                guard offset < file.count, file[offset] == UInt8(ascii: "\n") else {
+                    throw SectionMismatch(description: "the output file does not end the section of \(host.host) where its record does")
+                }
+                offset += 1
+            }
+            outputs.append(String(decoding: output, as: UTF8.self))
+        }
+        guard offset == file.count else {
+            throw SectionMismatch(description: "the output file holds \(file.count - offset) bytes after the last host's section")
+        }
+        return outputs
     }
 }

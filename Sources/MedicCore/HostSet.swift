@@ -99,6 +99,10 @@ public struct HostCapture: Sendable, Hashable {
 
 /// One host's result in a step that ran on a host set.
 public struct HostResult: Sendable, Hashable {
+    /// The most output kept of each host of a host set (the screen and conditions see this much;
+    /// the rest is counted, not kept).
+    public static let keptBytes = 1 << 20
+
     /// The host.
     public var host: String
     /// What running the step there produced (its output as kept in memory).

@@ -375,11 +375,16 @@ public struct HostRecord: Sendable, Hashable {
     public var failureReason: String?
     /// The output there: its first and last lines.
     public var excerpt: String
+    /// How many bytes of output the walk saw there (what was kept of it, masked), which the step's
+    /// output file holds after the host's section line (`sectionLine`), so that a resumed run
+    /// reads back the whole of it; nil for a host that did not run, and in journals written
+    /// before Medic recorded it.
+    public var bytes: Int?
 
     /// Creates a host record.
     public init(
         host: String, exitStatus: Int?, unreachable: Bool, timedOut: Bool, cancelled: Bool, succeeded: Bool, durationMilliseconds: Int,
-        failureReason: String?, excerpt: String
+        failureReason: String?, excerpt: String, bytes: Int? = nil
     ) {
         self.host = host
         self.exitStatus = exitStatus
@@ -390,5 +395,6 @@ public struct HostRecord: Sendable, Hashable {
         self.durationMilliseconds = durationMilliseconds
         self.failureReason = failureReason
         self.excerpt = excerpt
+        self.bytes = bytes
     }
 }

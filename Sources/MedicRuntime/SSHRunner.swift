@@ -13,7 +13,7 @@ final class SSHRunner {
     private let settings: SSHSettings
 
     /// The most output kept per host of a host set (the screen and conditions see this much).
-    static let keptBytesPerHost = 1 << 20
+    static let keptBytesPerHost = HostResult.keptBytes
     /// The longest ssh waits for a connection, whatever the step's timeout.
     static let connectTimeoutCap = 10
     /// After closing a stopped step's input, how long ssh has to bring the remote exit back

@@ -26,9 +26,13 @@ public enum JournalReplay {
     /// the text with Medic's marker, and the parts conditions read, nil when it is whole)
     /// from its output record and that record's index in `events`; it throws when that output
     /// cannot be read back, and the replay stops there, since a condition on it could branch
-    /// otherwise.
+    /// otherwise. `hostOutputs` gives, for a step run on a host set, what each host printed as
+    /// the walk saw it (`HostsRecord.outputs(inFile:)`, from the step's output file), or nil
+    /// when its record says too little (a journal of an earlier Medic: each host's excerpt
+    /// stands in); it throws, and the replay stops, when the file does not hold it.
     public static func replay(
-        _ events: [TranscriptEvent], keptOutput: (OutputRecord, Int) throws -> (text: String, parts: [String]?), on walk: inout Walk
+        _ events: [TranscriptEvent], keptOutput: (OutputRecord, Int) throws -> (text: String, parts: [String]?),
+        hostOutputs: (OutputRecord, HostsRecord, Int) throws -> [String]?, on walk: inout Walk
     ) -> Outcome {
         var outcome = Outcome()
         var outputs: [String: (record: OutputRecord, index: Int)] = [:]
@@ -69,7 +73,8 @@ public enum JournalReplay {
                 } else {
                     var output = ""
                     var parts: [String]?
-                    if let kept = outputs.removeValue(forKey: recorded.stepID) {
+                    let kept = outputs.removeValue(forKey: recorded.stepID)
+                    if let kept {
                         do {
                             (output, parts) = try keptOutput(kept.record, kept.index)
                         } catch {
@@ -82,11 +87,26 @@ public enum JournalReplay {
                         httpStatus: recorded.httpStatus, headers: recorded.headers, durationMilliseconds: recorded.durationMilliseconds,
                         failureReason: recorded.failureReason)
                     result.keptParts = parts
-                }
-                if let record = hostRecords.removeValue(forKey: recorded.stepID), recorded.notRun == nil {
-                    // Each host's output is read back as its excerpt: what the journal keeps of it.
-                    // A step stopped by Ctrl-C stays cancelled, as the walk saw it (it asked what now).
-                    result = StepResult(cancelled: recorded.cancelled, hosts: record.hosts.map(\.asResult))
+                    if let record = hostRecords.removeValue(forKey: recorded.stepID) {
+                        // Each host's output is read back whole, as the walk saw it; a journal of
+                        // an earlier Medic has only its excerpt. The step's own output is all the
+                        // sections, as the run kept it. A step stopped by Ctrl-C stays cancelled,
+                        // as the walk saw it (it asked what now).
+                        var read: [String]?
+                        do {
+                            if let kept { read = try hostOutputs(kept.record, record, kept.index) }
+                        } catch {
+                            outcome.problem = "the output of '\(recorded.stepID)' on its hosts could not be read back: \(error)"
+                            return outcome
+                        }
+                        if read == nil, record.hosts.contains(where: { $0.bytes != nil }) {
+                            outcome.problem =
+                                "the output of '\(recorded.stepID)' on its hosts could not be read back: the journal records no output of it"
+                            return outcome
+                        }
+                        let hosts = record.hosts.indices.map { record.hosts[$0].asResult(output: read?[$0]) }
+                        result = StepResult(output: output, cancelled: recorded.cancelled, hosts: hosts)
+                    }
                 }
                 if step.kind == .action { outcome.completedActions.append(recorded.stepID) }
                 // The run's patterns had what was left of the step's deadline; the replay gives

@@ -42,12 +42,10 @@ extension RunSession {
             let hostRecord = HostRecord(
                 host: host.host, exitStatus: masked.exitStatus, unreachable: masked.unreachable, timedOut: masked.timedOut,
                 cancelled: masked.cancelled, succeeded: succeeded, durationMilliseconds: masked.durationMilliseconds,
-                failureReason: masked.failureReason, excerpt: capture.excerpt())
+                failureReason: masked.failureReason, excerpt: capture.excerpt(), bytes: masked.output.utf8.count)
             records.append(hostRecord)
             hosts.append(HostResult(host: host.host, result: masked))
-            let section = Array(
-                "── \(host.host): \(HostGroup.status(hostRecord))\n\(masked.output)\(masked.output.hasSuffix("\n") || masked.output.isEmpty ? "" : "\n")"
-                    .utf8)
+            let section = Array(hostRecord.section(masked.output).utf8)
             whole.append(section[...])
             if storeError == nil {
                 do { try store.write(section[...]) } catch { storeError = "\(error)" }

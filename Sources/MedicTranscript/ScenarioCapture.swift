@@ -14,9 +14,13 @@ public enum ScenarioCapture {
 
     /// Builds the scenario of the run whose journal `read` is, recorded in `session` (an
     /// absolute path). `keptOutput` gives a step's output as the run kept it in memory, read back
-    /// from its output file; `capturedAt` and `medic` say when and by which Medic it is captured.
+    /// from its output file; `hostOutputs` what each host of a host set's step printed, as the
+    /// walk saw it (`StepOutputReader.hostOutputs`: nil when the journal does not record it, and
+    /// each host's excerpt stands in); `capturedAt` and `medic` say when and by which Medic it
+    /// is captured.
     public static func capture(
-        _ read: JournalReadResult, session: String, keptOutput: (OutputRecord) throws -> String, capturedAt: String, medic: String
+        _ read: JournalReadResult, session: String, keptOutput: (OutputRecord) throws -> String,
+        hostOutputs: (OutputRecord, HostsRecord) throws -> [String]?, capturedAt: String, medic: String
     ) throws(TranscriptError) -> CapturedScenario {
         if let problem = read.problems.first {
             throw TranscriptError("the journal in \(session) is damaged (\(problem)); only a whole journal is captured")
@@ -63,9 +67,10 @@ public enum ScenarioCapture {
                     throw TranscriptError("'\(result.stepID)' was cancelled with Ctrl-C; a scenario cannot replay a cancelled step")
                 }
                 var output = ""
-                if let record = outputs.removeValue(forKey: result.stepID) {
+                let kept = outputs.removeValue(forKey: result.stepID)
+                if let kept {
                     do {
-                        output = try keptOutput(record)
+                        output = try keptOutput(kept)
                     } catch {
                         throw TranscriptError("the output of '\(result.stepID)' could not be read back: \(error)")
                     }
@@ -77,9 +82,21 @@ public enum ScenarioCapture {
                     // A rollout's batches are one recorded result: each host's, once.
                     let earlier = scenario.results[result.stepID]?.last?.hosts
                     let batch = record.placement.contains("(batch ") && !record.placement.contains("(batch 1 of")
-                    recorded = StepResult(hosts: record.hosts.map(\.asResult))
+                    // Each host's output whole, as the walk saw it (a journal of an earlier Medic: its excerpt).
+                    var read: [String]?
+                    do {
+                        if let kept { read = try hostOutputs(kept, record) }
+                    } catch {
+                        throw TranscriptError("the output of '\(result.stepID)' on its hosts could not be read back: \(error)")
+                    }
+                    if read == nil, record.hosts.contains(where: { $0.bytes != nil }) {
+                        throw TranscriptError(
+                            "the output of '\(result.stepID)' on its hosts could not be read back: the journal records no output of it")
+                    }
+                    let hosts = record.hosts.indices.map { record.hosts[$0].asResult(output: read?[$0]) }
+                    recorded = StepResult(hosts: hosts)
                     if batch, let earlier, var list = scenario.results[result.stepID] {
-                        list[list.count - 1] = StepResult(hosts: earlier + record.hosts.map(\.asResult))
+                        list[list.count - 1] = StepResult(hosts: earlier + hosts)
                         scenario.results[result.stepID] = list
                         continue
                     }

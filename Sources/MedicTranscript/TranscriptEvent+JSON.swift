@@ -103,6 +103,7 @@ extension TranscriptEvent {
                 json.add("duration_milliseconds", host.durationMilliseconds)
                 json.add("failure_reason", host.failureReason)
                 json.add("excerpt", host.excerpt)
+                json.add("bytes", host.bytes)
             }
         case .captured(let stepID, let values):
             json.add("step_id", stepID)
@@ -241,7 +242,7 @@ extension TranscriptEvent {
                             host: try host.string("host"), exitStatus: try host.nullableInt("exit_status"), unreachable: try host.bool("unreachable"),
                             timedOut: try host.bool("timed_out"), cancelled: try host.bool("cancelled"), succeeded: try host.bool("succeeded"),
                             durationMilliseconds: try host.int("duration_milliseconds"), failureReason: try host.nullableString("failure_reason"),
-                            excerpt: try host.string("excerpt"))
+                            excerpt: try host.string("excerpt"), bytes: try host.nullableInt("bytes"))
                     },
                     stopped: try f.nullableString("stopped")))
         case "captured":

@@ -94,4 +94,71 @@ struct SSHRunTests {
         let report = try String(contentsOfFile: work + "/session/transcript.md", encoding: .utf8)
         #expect(report.contains("1 host, failed, unreachable: `127.0.0.59`"), "\(report)")
     }
+
+    @Test(
+        "resumed elsewhere or captured as a scenario, a host set's step is read back on each host's whole output, so what it captured there is the same"
+    )
+    func resumedHostCapture() throws {
+        let hosts = try SSHHosts(count: 2)
+        defer { hosts.stop() }
+        let work = try TestSupport.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: work) }
+        // The needle is on line 15 of 30: outside the first and last ten lines a host's excerpt keeps.
+        let runbook = """
+            medic: 1
+            id: ssh-resume
+            title: A capture from the middle of each host's output
+            defaults: {timeout: 20s, forks: 2}
+            hosts:
+              pool: [\(hosts.addresses.joined(separator: ", "))]
+            steps:
+              look:
+                kind: check
+                title: Which hosts print the needle?
+                why: w
+                where: {hosts: pool}
+                script: 'for i in $(seq 1 30); do if [ "$i" = 15 ]; then echo NEEDLE; else echo "line $i"; fi; done'
+                capture_hosts:
+                  found: {matches: NEEDLE}
+                branches:
+                  - otherwise: stop-here
+              stop-here:
+                kind: check
+                title: Where the run is cut
+                why: w
+                command: ["true"]
+                branches:
+                  - when: {var: found, equals: "\(hosts.addresses.joined(separator: ", "))"}
+                    next: done
+                    because: found on ${found}
+                  - otherwise: lost
+                    because: found on ${found}
+              done: {kind: conclusion, title: Done, why: w, outcome: resolved, cause: none}
+              lost: {kind: conclusion, title: Capture lost, why: w, outcome: escalate, cause: none}
+            causes:
+              none: {title: "No fault found", description: "In this test, no fault found."}
+            """
+        let file = work + "/resume.yaml"
+        try runbook.write(toFile: file, atomically: false, encoding: .utf8)
+        let environment = ["MEDIC_SSH_OPTIONS": hosts.sshOptions.joined(separator: " ")]
+        let ran = try Spawn.run(
+            [CommandLineTests.binary, "run", file, "--yes", "--transcript", work + "/one"], environment: environment, timeout: 120)
+        #expect(ran.status == 0 && ran.output.contains("RESOLVED"), "\(ran.output)")
+        // Captured as a scenario, the run walks the same way offline: each host's output is whole there too.
+        try FileManager.default.createDirectory(atPath: work + "/resume.scenarios", withIntermediateDirectories: true)
+        let captured = try Spawn.run(
+            [CommandLineTests.binary, "scenario", "capture", work + "/one", "-o", work + "/resume.scenarios/run.yaml"], timeout: 60)
+        #expect(captured.status == 0, "\(captured.output)")
+        let tested = try Spawn.run([CommandLineTests.binary, "test", file], timeout: 60)
+        #expect(tested.status == 0, "\(tested.output)")
+        try SessionEvidence.cut(work + "/one", atStep: "stop-here")
+        let elsewhere = try TestSupport.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: elsewhere) }
+        let resumed = try CommandLineTests().medic(
+            ["resume", work + "/one", "--yes", "--transcript", elsewhere + "/two"], environment: environment, in: elsewhere)
+        // Read back as each host's excerpt, the needle is gone and the capture is empty.
+        #expect(resumed.status == 0, "\(resumed.output)\(resumed.error)")
+        #expect(resumed.output.contains("found on \(hosts.addresses.joined(separator: ", "))"), "\(resumed.output)")
+        #expect(resumed.output.contains("RESOLVED"), "\(resumed.output)")
+    }
 }

@@ -116,7 +116,9 @@ struct DecisionTests {
         let runbook = try TestSupport.runbook(RunSessionTests.yaml)
         var walk = Walk(bundle: TestSupport.bundle(runbook), inputs: ["service": "app", "target": "web1", "password": ""])
         // The journal, its needs-person end included, is replayed as `medic resume` replays it.
-        #expect(JournalReplay.replay(first.recorder.events, keptOutput: { _, _ in ("broken\n", nil) }, on: &walk).problem == nil)
+        #expect(
+            JournalReplay.replay(first.recorder.events, keptOutput: { _, _ in ("broken\n", nil) }, hostOutputs: { _, _, _ in nil }, on: &walk).problem
+                == nil)
         #expect(walk.pending == .confirmation(stepID: "fix"))
         let console = ScriptedConsole(replies: [.line("yes")])
         let runner = FakeRunner(results: ["fix": [StepResult(exitStatus: 0)], "verify": [StepResult(exitStatus: 0)]])

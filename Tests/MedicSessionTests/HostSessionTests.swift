@@ -211,7 +211,8 @@ struct HostSessionTests {
         // Its journal replays to the same end: the cancelled batch asked what now, and the retry went on.
         let events = Array(h.recorder.events.prefix { if case .end = $0 { false } else { true } })
         var walk = Walk(bundle: TestSupport.bundle(try TestSupport.runbook(Self.yaml)), inputs: ["extra": "d"])
-        let outcome = JournalReplay.replay(events, keptOutput: { record, _ in (record.excerpt, nil) }, on: &walk)
+        let outcome = JournalReplay.replay(
+            events, keptOutput: { record, _ in (record.excerpt, nil) }, hostOutputs: { _, hosts, _ in hosts.hosts.map(\.excerpt) }, on: &walk)
         #expect(outcome.problem == nil, "\(outcome.problem ?? "")")
         #expect(walk.currentStepID == "fine")
     }
@@ -248,7 +249,8 @@ struct HostSessionTests {
                 return confirms < 2
             })
         var walk = Walk(bundle: TestSupport.bundle(try TestSupport.runbook(Self.yaml)), inputs: ["extra": "d"])
-        let outcome = JournalReplay.replay(events, keptOutput: { record, _ in (record.excerpt, nil) }, on: &walk)
+        let outcome = JournalReplay.replay(
+            events, keptOutput: { record, _ in (record.excerpt, nil) }, hostOutputs: { _, hosts, _ in hosts.hosts.map(\.excerpt) }, on: &walk)
         #expect(outcome.problem == nil, "\(outcome.problem ?? "")")
         let confirm = walk.handle(.retry).compactMap { if case .confirm(let invocation, _) = $0 { invocation } else { nil } }.first
         #expect(confirm?.remote?.hosts == ["b"])
@@ -294,7 +296,8 @@ struct HostSessionTests {
         // Replay everything up to (not including) the end, as `resume` would after a kill.
         let events = Array(h.recorder.events.prefix { if case .end = $0 { false } else { true } })
         var walk = Walk(bundle: TestSupport.bundle(try TestSupport.runbook(Self.yaml)), inputs: ["extra": "d"])
-        let outcome = JournalReplay.replay(events, keptOutput: { record, _ in (record.excerpt, nil) }, on: &walk)
+        let outcome = JournalReplay.replay(
+            events, keptOutput: { record, _ in (record.excerpt, nil) }, hostOutputs: { _, hosts, _ in hosts.hosts.map(\.excerpt) }, on: &walk)
         #expect(outcome.problem == nil, "\(outcome.problem ?? "")")
         #expect(walk.currentStepID == "fine")
         #expect(outcome.completedActions.contains("restart"))

@@ -20,8 +20,8 @@ struct JournalReplayTests {
         _ = h.session.run(start: H.start)
         var walk = try freshWalk()
         let outcome = JournalReplay.replay(
-            h.recorder.events, keptOutput: { record, _ in (String(decoding: h.recorder.outputs[record.stepID] ?? [], as: UTF8.self), nil) }, on: &walk
-        )
+            h.recorder.events, keptOutput: { record, _ in (String(decoding: h.recorder.outputs[record.stepID] ?? [], as: UTF8.self), nil) },
+            hostOutputs: { _, _, _ in nil }, on: &walk)
         #expect(outcome.problem == nil)
         #expect(walk.path == h.session.path)
         #expect(walk.isEnded)
@@ -33,7 +33,7 @@ struct JournalReplayTests {
         _ = h.session.run(start: H.start)
         #expect(h.session.path.starts(with: ["look", "fix"]))
         var walk = try freshWalk()
-        let outcome = JournalReplay.replay(h.recorder.events, keptOutput: { _, _ in ("all fine\n", nil) }, on: &walk)
+        let outcome = JournalReplay.replay(h.recorder.events, keptOutput: { _, _ in ("all fine\n", nil) }, hostOutputs: { _, _, _ in nil }, on: &walk)
         #expect(outcome.problem == "at 'look' the run went to 'fix', but replaying its journal goes to 'ask'")
     }
 
@@ -43,7 +43,7 @@ struct JournalReplayTests {
         let h = try H.harness([.line("yes")])
         _ = h.session.run(start: H.start)
         var walk = try freshWalk()
-        let outcome = JournalReplay.replay(h.recorder.events, keptOutput: { _, _ in throw Gone() }, on: &walk)
+        let outcome = JournalReplay.replay(h.recorder.events, keptOutput: { _, _ in throw Gone() }, hostOutputs: { _, _, _ in nil }, on: &walk)
         #expect(outcome.problem == "the output of 'look' could not be read back: the file is gone")
     }
 
@@ -57,7 +57,8 @@ struct JournalReplayTests {
         events.removeSubrange((index + 1)...)
         var walk = try freshWalk()
         let outcome = JournalReplay.replay(
-            events, keptOutput: { record, _ in (String(decoding: h.recorder.outputs[record.stepID] ?? [], as: UTF8.self), nil) }, on: &walk)
+            events, keptOutput: { record, _ in (String(decoding: h.recorder.outputs[record.stepID] ?? [], as: UTF8.self), nil) },
+            hostOutputs: { _, _, _ in nil }, on: &walk)
         #expect(outcome.problem == "at 'look' the run took no branch, but replaying its journal goes to 'fix'")
     }
 
@@ -77,7 +78,8 @@ struct JournalReplayTests {
         events.insert(.command(stepID: "look", text: command), at: index)
         var walk = try freshWalk()
         let outcome = JournalReplay.replay(
-            events, keptOutput: { record, _ in (String(decoding: h.recorder.outputs[record.stepID] ?? [], as: UTF8.self), nil) }, on: &walk)
+            events, keptOutput: { record, _ in (String(decoding: h.recorder.outputs[record.stepID] ?? [], as: UTF8.self), nil) },
+            hostOutputs: { _, _, _ in nil }, on: &walk)
         let name = command.dropFirst(4).prefix { $0 != "=" }
         #expect(outcome.problem == problem.map { "record \(index + 1) sets '\(name)', which the prompt would have refused: \($0)" })
         if problem == nil { #expect(walk.variables["service"] == "web") }

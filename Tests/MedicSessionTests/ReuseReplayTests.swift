@@ -85,7 +85,7 @@ struct ReuseReplayTests {
             .branch(BranchTaken(from: "callee/look", to: "callee/done", condition: "otherwise", because: nil)),
             .branch(BranchTaken(from: "call", to: "restart", condition: "otherwise", because: "2 errors")),
         ]
-        let outcome = JournalReplay.replay(events, keptOutput: { _, _ in ("error\nerror\n", nil) }, on: &walk)
+        let outcome = JournalReplay.replay(events, keptOutput: { _, _ in ("error\nerror\n", nil) }, hostOutputs: { _, _, _ in nil }, on: &walk)
         #expect(outcome.problem == nil)
         #expect(walk.pending == .confirmation(stepID: "restart"))
         #expect(walk.variables["errors"] == "2")

@@ -100,7 +100,8 @@ struct RolloutAccountTests {
         // As `medic resume` does: the walk rebuilt from the journal, the earlier account carried over.
         let events = first.recorder.events
         var walk = Walk(bundle: TestSupport.bundle(try TestSupport.runbook(HostSessionTests.yaml)), inputs: ["extra": "d"])
-        let outcome = JournalReplay.replay(events, keptOutput: { record, _ in (record.excerpt, nil) }, on: &walk)
+        let outcome = JournalReplay.replay(
+            events, keptOutput: { record, _ in (record.excerpt, nil) }, hostOutputs: { _, hosts, _ in hosts.hosts.map(\.excerpt) }, on: &walk)
         #expect(outcome.problem == nil, "\(outcome.problem ?? "")")
         var earlier = ActionAccount()
         for (index, event) in events.enumerated() { earlier.observe(event, at: "2026-11-21T03:12:\(10 + index).000Z") }
@@ -136,7 +137,8 @@ struct RolloutAccountTests {
         _ = first.session.run(start: HostSessionTests.start)
         let events = first.recorder.events
         var walk = Walk(bundle: TestSupport.bundle(try TestSupport.runbook(HostSessionTests.yaml)), inputs: ["extra": "d"])
-        _ = JournalReplay.replay(events, keptOutput: { record, _ in (record.excerpt, nil) }, on: &walk)
+        _ = JournalReplay.replay(
+            events, keptOutput: { record, _ in (record.excerpt, nil) }, hostOutputs: { _, hosts, _ in hosts.hosts.map(\.excerpt) }, on: &walk)
         var earlier = ActionAccount()
         for event in events { earlier.observe(event, at: "") }
         let session = RunSession(
@@ -195,7 +197,8 @@ struct RolloutAccountTests {
         let killedAt = try #require(restartRuns.dropFirst().first)
         let events = Array(first.recorder.events[...killedAt])
         var walk = Walk(bundle: TestSupport.bundle(try TestSupport.runbook(HostSessionTests.yaml)), inputs: ["extra": "d"])
-        let outcome = JournalReplay.replay(events, keptOutput: { record, _ in (record.excerpt, nil) }, on: &walk)
+        let outcome = JournalReplay.replay(
+            events, keptOutput: { record, _ in (record.excerpt, nil) }, hostOutputs: { _, hosts, _ in hosts.hosts.map(\.excerpt) }, on: &walk)
         #expect(outcome.interruptedAction == "restart", "\(outcome)")
         var earlier = ActionAccount()
         for event in events { earlier.observe(event, at: "") }

@@ -123,7 +123,11 @@ struct RolloutReportTests {
         ).run(start: start)
         // The resumed run, as `medic resume` builds it: batches 2 and 3 approved.
         var walk = Walk(bundle: bundle, inputs: [:])
-        #expect(JournalReplay.replay(first.events, keptOutput: { record, _ in (record.excerpt, nil) }, on: &walk).problem == nil)
+        #expect(
+            JournalReplay.replay(
+                first.events, keptOutput: { record, _ in (record.excerpt, nil) }, hostOutputs: { _, hosts, _ in hosts.hosts.map(\.excerpt) },
+                on: &walk
+            ).problem == nil)
         var earlier = ActionAccount()
         for event in first.events { earlier.observe(event, at: "2026-11-21T03:00:00.000Z") }
         let journal = try ReportSnapshotTests.FixedClockJournal()

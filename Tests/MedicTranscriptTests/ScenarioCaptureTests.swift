@@ -30,7 +30,10 @@ struct ScenarioCaptureTests {
         let session = try SampleEvents.session()
         for event in events { try session.record(event) }
         let read = JournalReader.read(path: session.path + "/transcript.jsonl")
-        return try ScenarioCapture.capture(read, session: session.path, keptOutput: { "kept " + $0.stepID }, capturedAt: "now", medic: "medic x")
+        return try ScenarioCapture.capture(
+            read, session: session.path, keptOutput: { "kept " + $0.stepID },
+            hostOutputs: { _, hosts in hosts.hosts.allSatisfy { $0.bytes != nil } ? hosts.hosts.map { "whole " + $0.host } : nil }, capturedAt: "now",
+            medic: "medic x")
     }
 
     @Test("results, headers, the answer to a question, a declined action, the path and the ending")
