@@ -19,9 +19,8 @@ struct ValidateCommand: ParsableCommand {
     var strict = false
 
     func run() throws {
-        // Each file once, however many of the others call it; each problem once. Medic exits
-        // next: what was worked out is not freed first.
-        let unique = RunbookLoader.bounded().check(try files.map(RunbookArgument.resolve), freeing: false)
+        // Each file once, however many of the others call it; each problem once.
+        let unique = RunbookLoader.bounded().check(try files.map(RunbookArgument.resolve))
         let printer = DiagnosticPrinter()
         printer.print(unique)
         let failed = unique.hasErrors || (strict && !unique.isEmpty)

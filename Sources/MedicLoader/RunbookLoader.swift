@@ -64,16 +64,10 @@ public struct RunbookLoader: Sendable {
     /// Loads and validates the runbooks at `paths` and every runbook they call, as `medic validate`
     /// does: each file is read and validated once however many of the others call it (a file
     /// reached by two spellings of its path counts once), and each problem is listed once, sorted.
-    ///
-    /// With `freeing` false, what was read and worked out (the runbooks, their compiled patterns,
-    /// the matching process) is kept until the process exits instead of freed on return: for a
-    /// command that exits next, as `medic validate` does, since freeing a 1,000-step runbook's
-    /// values takes over a millisecond on one core for memory the exit gives back anyway (a
-    /// compiler does the same: clang's `-disable-free`). The matching process then ends with Medic.
-    public func check(_ paths: [String], freeing: Bool = true) -> [Diagnostic] {
+    public func check(_ paths: [String]) -> [Diagnostic] {
         // Nearly every runbook has an input's default to check against its pattern, which the
         // matching process does: it starts now, so that its start-up takes the core that reading
-        // the file leaves free (it ends with Medic, unasked, when no default needs it).
+        // the file leaves free (unasked when no default needs it, it is stopped and reaped when freed).
         matcher?.prepare()
         // Nothing is run, so no digest of what was read is needed.
         var files = Files(digest: false)
@@ -100,7 +94,6 @@ public struct RunbookLoader: Sendable {
         let validator = Validator(matcher: matcher).prepared(
             for: bundles.flatMap { entry in entry.fresh.compactMap { entry.bundle.runbooks[$0] } }, compiledMeanwhile: { pipeline?.finish() ?? [:] })
         diagnostics += Concurrently.map(bundles) { validator.validate($0.bundle, only: $0.fresh) }.flatMap(\.self)
-        if !freeing { KeptUntilExit.keep((files, bundles, validator)) }
         return Array(Set(diagnostics)).sortedForDisplay()
     }
 

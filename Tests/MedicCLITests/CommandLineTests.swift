@@ -50,6 +50,52 @@ struct CommandLineTests {
         return Run(status: process.terminationStatus, output: String(decoding: output, as: UTF8.self), error: String(decoding: error, as: UTF8.self))
     }
 
+    /// Runs a command as the child of a subreaper (prctl(PR_SET_CHILD_SUBREAPER)), so that a
+    /// process the command leaves behind when it exits becomes the subreaper's, which waits up
+    /// to 2 s for it and counts it: `medic exited STATUS; N orphaned; none running`.
+    static let subreaper = """
+        import ctypes, os, sys, time
+        libc = ctypes.CDLL(None, use_errno=True)
+        if libc.prctl(36, 1, 0, 0, 0) != 0:  # PR_SET_CHILD_SUBREAPER
+            sys.exit("prctl: " + os.strerror(ctypes.get_errno()))
+        medic = os.fork()
+        if medic == 0:
+            null = os.open(os.devnull, os.O_RDWR)
+            for descriptor in (0, 1, 2):
+                os.dup2(null, descriptor)
+            os.execv(sys.argv[1], sys.argv[1:])
+        _, status = os.waitpid(medic, 0)
+        orphans, running = 0, 0
+        deadline = time.monotonic() + 2
+        while True:
+            try:
+                pid, _ = os.waitpid(-1, os.WNOHANG)
+            except ChildProcessError:
+                break
+            if pid:
+                orphans += 1
+            elif time.monotonic() > deadline:
+                running = 1
+                break
+            else:
+                time.sleep(0.01)
+        print(f"medic exited {os.waitstatus_to_exitcode(status)}; {orphans} orphaned; {'some still running' if running else 'none running'}")
+        """
+
+    @Test(
+        "validate leaves no process behind: the matching process it starts is stopped and reaped before it exits, idle or matching",
+        .enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/bin/python3")))
+    func validateLeavesNoProcess() throws {
+        let dir = try TestSupport.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        try Self.subreaper.write(toFile: dir + "/subreaper.py", atomically: false, encoding: .utf8)
+        // The second runbook's default keeps the matching process busy until Medic stops it.
+        for (runbook, status) in [("runbooks/starter.yaml", 0), ("Tests/MedicCLITests/Fixtures/runaway-default.yaml", 2)] {
+            let run = try self.run("/usr/bin/python3", [dir + "/subreaper.py", Self.binary, "validate", runbook])
+            #expect(run.output == "medic exited \(status); 0 orphaned; none running\n", "\(runbook): \(run.output)\(run.error)")
+        }
+    }
+
     @Test("validate exits 0 for a valid runbook and 2 with compiler-style diagnostics for a broken one")
     func validate() throws {
         let good = try medic(["validate", "runbooks/starter.yaml"])

@@ -42,24 +42,6 @@ struct CheckFilesTests {
         #expect(found == found.sortedForDisplay())
     }
 
-    @Test("kept until exit (freeing: false), what was worked out is not freed, and the problems found are the same", arguments: [true, false])
-    func keptUntilExit(_ freeing: Bool) throws {
-        let folder = try layout()
-        defer { try? FileManager.default.removeItem(atPath: folder) }
-        let files = [folder + "/caller.yaml", folder + "/callee.yaml"]
-        weak var kept: InProcessMatcher?
-        let found: [Diagnostic]
-        do {
-            let matcher = InProcessMatcher()
-            kept = matcher
-            found = RunbookLoader(matcher: matcher).check(files, freeing: freeing)
-        }
-        // The validator holds the matcher: it is freed on return, or kept with the rest.
-        #expect((kept == nil) == freeing)
-        #expect(found == RunbookLoader().check(files))
-        #expect(found.contains { $0.message == "step 'stray' cannot be reached from the start" })
-    }
-
     @Test("a file named under another spelling of its path than its caller uses counts once")
     func spellings() throws {
         let folder = try layout()
