@@ -69,6 +69,13 @@ struct ScenarioCaptureCommand: ParsableCommand {
             scenario.name = file.hasSuffix(".yaml") ? String(file.dropLast(5)) : file.hasSuffix(".yml") ? String(file.dropLast(4)) : file
         }
         let text = ScenarioWriter.yaml(scenario)
+        // A scenario holds each step's output as the run kept it (each host's whole, up to 1 MiB):
+        // one larger than the loader reads would be written, then refused by `medic test`.
+        guard text.utf8.count <= RunbookLoader.maximumFileSize else {
+            throw MedicError(
+                "cannot capture a scenario: it would be \(text.utf8.count / (1024 * 1024)) MiB, more than the \(RunbookLoader.maximumFileSize / (1024 * 1024)) MiB a scenario file may be; nothing was written"
+            )
+        }
         guard let output else {
             StandardStreams.output.write(text)
             return

@@ -86,7 +86,9 @@ extension HostsRecord {
         var offset = 0
         for (host, count) in zip(hosts, counts) {
             let line = Array(host.sectionLine.utf8)
-            guard count >= 0, file.count - offset >= line.count + count, file[offset..<offset + line.count].elementsEqual(line) else {
+            // Compared as what is left of the file, so that no count a journal holds can overflow.
+            let left = file.count - offset
+            guard count >= 0, line.count <= left, count <= left - line.count, file[offset..<offset + line.count].elementsEqual(line) else {
                 throw SectionMismatch(description: "the output file does not hold the section of \(host.host) where its record puts it")
             }
             offset += line.count

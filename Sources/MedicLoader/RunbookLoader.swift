@@ -19,6 +19,9 @@ public struct RunbookLoader: Sendable {
     /// nil, in this process and unbounded.
     public var matcher: (any PatternMatcher)?
 
+    /// The largest runbook or scenario file the loader reads (larger ones are refused unread).
+    public static var maximumFileSize: Int { SourceFile.maximumSize }
+
     /// Creates a loader whose validation checks defaults with `matcher`.
     public init(matcher: (any PatternMatcher)? = nil) {
         self.matcher = matcher

@@ -39,8 +39,10 @@ extension RunSession {
             var capture = BoundedCapture(headLimit: options.captureHeadBytes, tailLimit: options.captureTailBytes)
             capture.append(Array(masked.output.utf8)[...])
             let succeeded = judge.map { Extraction.succeeded($0, masked) } ?? (masked.exitStatus == 0)
+            // The record's host is masked, as the journal keeps it, so that the screen and the
+            // output file's section line show no secret and resuming finds that line as written.
             let hostRecord = HostRecord(
-                host: host.host, exitStatus: masked.exitStatus, unreachable: masked.unreachable, timedOut: masked.timedOut,
+                host: masking.apply(host.host), exitStatus: masked.exitStatus, unreachable: masked.unreachable, timedOut: masked.timedOut,
                 cancelled: masked.cancelled, succeeded: succeeded, durationMilliseconds: masked.durationMilliseconds,
                 failureReason: masked.failureReason, excerpt: capture.excerpt(), bytes: masked.output.utf8.count)
             records.append(hostRecord)

@@ -43,16 +43,12 @@ public enum StepOutputReader {
     /// What each host of a host set's step printed, as the walk saw it, read back whole from the
     /// step's output file, which `record` names and whose sections `hosts` describes
     /// (`HostsRecord.outputs(inFile:)`); nil when `hosts` does not record how much each host
-    /// printed (a journal of an earlier Medic, whose excerpts are all there is). The file holds
-    /// at most each host's kept output (`HostResult.keptBytes`) and its section line: a larger
-    /// one is refused unread. Throws as `headAndTail` does, and when the file does not hold
-    /// those sections.
+    /// printed (a journal of an earlier Medic, whose excerpts are all there is). The whole file is
+    /// read, as the run held every host's kept output (`HostResult.keptBytes` of what it printed,
+    /// as text: a byte that is not UTF-8 became a 3-byte U+FFFD, and masking may lengthen it).
+    /// Throws as `headAndTail` does, and when the file does not hold those sections.
     public static func hostOutputs(of record: OutputRecord, hosts: HostsRecord, inSession session: String) throws(TranscriptError) -> [String]? {
         guard hosts.hosts.allSatisfy({ $0.bytes != nil }) else { return nil }
-        let most = max(1, hosts.hosts.count) * (HostResult.keptBytes + 64 * 1024)
-        guard record.bytes <= most else {
-            throw TranscriptError("the run recorded \(record.bytes) bytes of output, more than its hosts can have printed (\(most))")
-        }
         let (file, _) = try headAndTail(of: record, inSession: session, headBytes: record.bytes, tailBytes: 0)
         do {
             return try hosts.outputs(inFile: file)

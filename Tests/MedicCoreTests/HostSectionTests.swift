@@ -52,4 +52,23 @@ struct HostSectionTests {
         record.hosts[0].bytes = nil
         #expect(try record.outputs(inFile: file) == nil)
     }
+
+    @Test("a byte count no file can hold is refused, however large, beside a long section line")
+    func hugeCount() {
+        var (file, record) = written([("a", "one\n")])
+        record.hosts[0].exitStatus = nil
+        record.hosts[0].failureReason = String(repeating: "x", count: 2000)
+        record.hosts[0].bytes = Int.max - 100
+        #expect(throws: HostsRecord.SectionMismatch.self) { try record.outputs(inFile: file) }
+        file = []
+        #expect(throws: HostsRecord.SectionMismatch.self) { try record.outputs(inFile: file) }
+    }
+
+    @Test("what the run held as text is read back as written: replacement characters for bytes that were not UTF-8, a masked host")
+    func repairedAndMasked() throws {
+        let repaired = String(decoding: [0x61, 0xFF, 0x62, 0x0A, 0xC3], as: UTF8.self)
+        let outputs = [("\u{2022}\u{2022}\u{2022}\u{2022}1", repaired), ("b", "\u{FFFD}\n")]
+        let (file, record) = written(outputs)
+        #expect(try record.outputs(inFile: file) == outputs.map(\.1))
+    }
 }

@@ -302,4 +302,60 @@ struct HostSessionTests {
         #expect(walk.currentStepID == "fine")
         #expect(outcome.completedActions.contains("restart"))
     }
+
+    @Test("replayed from its journal and output file, each host's whole output gives the run's capture and branch; its excerpt would not")
+    func replayReadsEachHostWhole() throws {
+        let yaml = """
+            medic: 1
+            id: needle
+            title: Needle
+            hosts:
+              pool: [a, b]
+            steps:
+              look:
+                kind: check
+                title: Which host logged the needle?
+                why: w
+                where: {hosts: pool}
+                command: [cat, app.log]
+                capture_hosts:
+                  found: {matches: NEEDLE}
+                branches:
+                  - when: {count_hosts: {matches: NEEDLE}, equals: 1}
+                    next: one
+                    because: on ${found}
+                  - otherwise: other
+              one: {kind: conclusion, title: One, why: w, outcome: resolved, cause: none}
+              other: {kind: conclusion, title: Other, why: w, outcome: escalate, cause: none}
+            causes:
+              none: {title: "No fault found", description: "In this test, no fault found."}
+            """
+        // Line 15 of 30: outside the first and last ten lines an excerpt keeps.
+        func log(_ middle: String) -> String { (1...30).map { $0 == 15 ? middle + "\n" : "line \($0)\n" }.joined() }
+        let bundle = TestSupport.bundle(try TestSupport.runbook(yaml))
+        let recorder = MemoryRecorder()
+        let options = RunOptions(dryRun: false, autoApprove: false, operatorName: "alice@box", sessionPath: "/tmp/s")
+        let session = RunSession(
+            walk: Walk(bundle: bundle, inputs: [:]), console: ScriptedConsole(interactive: true, replies: []),
+            runner: HostRunnerDouble(results: [
+                "look": ["a": StepResult(exitStatus: 0, output: log("NEEDLE")), "b": StepResult(exitStatus: 0, output: log("hay"))]
+            ]),
+            recorder: recorder, options: options)
+        let end = session.run(start: Self.start)
+        #expect(end.outcome == "resolved")
+        let events = Array(recorder.events.prefix { if case .end = $0 { false } else { true } })
+        let whole: (OutputRecord, Int) throws -> (text: String, parts: [String]?) = { record, _ in
+            (String(decoding: recorder.outputs[record.stepID] ?? [], as: UTF8.self), nil)
+        }
+
+        var walk = Walk(bundle: bundle, inputs: [:])
+        let outcome = JournalReplay.replay(
+            events, keptOutput: whole, hostOutputs: { _, hosts, _ in try hosts.outputs(inFile: recorder.outputs["look"] ?? []) }, on: &walk)
+        #expect(outcome.problem == nil, "\(outcome.problem ?? "")")
+        #expect(walk.isEnded && walk.variables["found"] == "a", "\(walk.variables)")
+
+        var excerpts = Walk(bundle: bundle, inputs: [:])
+        let lost = JournalReplay.replay(events, keptOutput: whole, hostOutputs: { _, hosts, _ in hosts.hosts.map(\.excerpt) }, on: &excerpts)
+        #expect(lost.problem == "at 'look' the run went to 'one', but replaying its journal goes to 'other'")
+    }
 }

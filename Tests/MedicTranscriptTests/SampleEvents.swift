@@ -52,7 +52,7 @@ enum SampleEvents {
                 hosts: [
                     HostRecord(
                         host: "a", exitStatus: 0, unreachable: false, timedOut: false, cancelled: false, succeeded: true, durationMilliseconds: 12,
-                        failureReason: nil, excerpt: "active\n" + awkward),
+                        failureReason: nil, excerpt: "active\n" + awkward, bytes: 7 + awkward.utf8.count),
                     HostRecord(
                         host: "b", exitStatus: 255, unreachable: true, timedOut: false, cancelled: false, succeeded: false, durationMilliseconds: 3,
                         failureReason: "ssh: connect to host b port 22: Connection refused", excerpt: ""),
