@@ -87,6 +87,92 @@ struct ScenarioCaptureTests {
         let dryCapture = try cli.medic(["scenario", "capture", dry], in: folder)
         #expect(dryCapture.status == 1 && dryCapture.error.contains("was a dry run"), "\(dryCapture.error)")
     }
+    @Test("a scenario larger than a scenario file may be is refused at capture, nothing written, rather than written for medic test to refuse")
+    func tooLargeToLoad() throws {
+        let folder = try TestSupport.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        // Each step's output is kept as its first and last MiB: nine of them are more than 16 MiB.
+        let runbook = """
+            medic: 1
+            id: large
+            title: Large outputs
+            steps:
+              s0:
+                kind: check
+                title: Print 3 MB
+                why: w
+                script: head -c 3000000 /dev/zero | tr '\\0' 'x'
+                branches:
+                  - otherwise: s1
+              s1:
+                kind: check
+                title: Print 3 MB
+                why: w
+                script: head -c 3000000 /dev/zero | tr '\\0' 'x'
+                branches:
+                  - otherwise: s2
+              s2:
+                kind: check
+                title: Print 3 MB
+                why: w
+                script: head -c 3000000 /dev/zero | tr '\\0' 'x'
+                branches:
+                  - otherwise: s3
+              s3:
+                kind: check
+                title: Print 3 MB
+                why: w
+                script: head -c 3000000 /dev/zero | tr '\\0' 'x'
+                branches:
+                  - otherwise: s4
+              s4:
+                kind: check
+                title: Print 3 MB
+                why: w
+                script: head -c 3000000 /dev/zero | tr '\\0' 'x'
+                branches:
+                  - otherwise: s5
+              s5:
+                kind: check
+                title: Print 3 MB
+                why: w
+                script: head -c 3000000 /dev/zero | tr '\\0' 'x'
+                branches:
+                  - otherwise: s6
+              s6:
+                kind: check
+                title: Print 3 MB
+                why: w
+                script: head -c 3000000 /dev/zero | tr '\\0' 'x'
+                branches:
+                  - otherwise: s7
+              s7:
+                kind: check
+                title: Print 3 MB
+                why: w
+                script: head -c 3000000 /dev/zero | tr '\\0' 'x'
+                branches:
+                  - otherwise: s8
+              s8:
+                kind: check
+                title: Print 3 MB
+                why: w
+                script: head -c 3000000 /dev/zero | tr '\\0' 'x'
+                branches:
+                  - otherwise: done
+              done: {kind: conclusion, title: Done, why: w, outcome: resolved, cause: none}
+            causes:
+              none: {title: "No fault found", description: "In this test, no fault found."}
+            """
+        try runbook.write(toFile: folder + "/large.yaml", atomically: false, encoding: .utf8)
+        let run = try cli.medic(["run", folder + "/large.yaml", "--yes", "--transcript", folder + "/session"], in: folder)
+        try #require(run.status == 0, "\(run.output)\(run.error)")
+        let capture = try cli.medic(["scenario", "capture", folder + "/session", "-o", folder + "/run.yaml"], in: folder)
+        #expect(capture.status != 0)
+        #expect(capture.error.contains("more than the 16 MiB a scenario file may be; nothing was written"), "\(capture.error)")
+        #expect(!FileManager.default.fileExists(atPath: folder + "/run.yaml"))
+    }
+
 }
 
 /// The scenario writer: every text reads back, through the scenario loader, exactly as it was.
@@ -164,4 +250,5 @@ struct ScenarioCaptureCompletionTests {
         let body = script.output[capture.upperBound...].prefix(2000)
         #expect(body.contains("-o") && body.contains("yaml"), "\(body)")
     }
+
 }
