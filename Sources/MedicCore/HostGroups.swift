@@ -107,4 +107,15 @@ extension HostsRecord {
         }
         return outputs
     }
+
+    /// Each host's result as the walk saw it, with `readBack`, what each host printed as read back
+    /// by `outputs(inFile:)`, or each host's excerpt when it is nil and the record counts no bytes
+    /// (a journal of an earlier Medic). Throws when the record counts bytes but nothing was read
+    /// back: the excerpts would stand in silently for what the walk read.
+    public func results(readBack: [String]?) throws(SectionMismatch) -> [HostResult] {
+        if readBack == nil, hosts.contains(where: { $0.bytes != nil }) {
+            throw SectionMismatch(description: "the journal records no output of it")
+        }
+        return hosts.indices.map { hosts[$0].asResult(output: readBack?[$0]) }
+    }
 }

@@ -377,8 +377,8 @@ public struct HostRecord: Sendable, Hashable {
     public var excerpt: String
     /// How many bytes of output the walk saw there (what was kept of it, masked), which the step's
     /// output file holds after the host's section line (`sectionLine`), so that a resumed run
-    /// reads back the whole of it; nil for a host that did not run, and in journals written
-    /// before Medic recorded it.
+    /// reads back the whole of it; nil in a stopped rollout's record of the hosts it never
+    /// reached, and in journals written before Medic recorded it.
     public var bytes: Int?
 
     /// Creates a host record.

@@ -70,7 +70,8 @@ public struct RunbookLoader: Sendable {
     public func check(_ paths: [String]) -> [Diagnostic] {
         // Nearly every runbook has an input's default to check against its pattern, which the
         // matching process does: it starts now, so that its start-up takes the core that reading
-        // the file leaves free (unasked when no default needs it, it is stopped and reaped when freed).
+        // the file leaves free (when no default needs it, it is never asked; it is stopped and
+        // reaped when the loader and the validator let go of it).
         matcher?.prepare()
         // Nothing is run, so no digest of what was read is needed.
         var files = Files(digest: false)

@@ -92,19 +92,13 @@ public enum JournalReplay {
                         // an earlier Medic has only its excerpt. The step's own output is all the
                         // sections, as the run kept it. A step stopped by Ctrl-C stays cancelled,
                         // as the walk saw it (it asked what now).
-                        var read: [String]?
+                        let hosts: [HostResult]
                         do {
-                            if let kept { read = try hostOutputs(kept.record, record, kept.index) }
+                            hosts = try record.results(readBack: try kept.flatMap { try hostOutputs($0.record, record, $0.index) })
                         } catch {
                             outcome.problem = "the output of '\(recorded.stepID)' on its hosts could not be read back: \(error)"
                             return outcome
                         }
-                        if read == nil, record.hosts.contains(where: { $0.bytes != nil }) {
-                            outcome.problem =
-                                "the output of '\(recorded.stepID)' on its hosts could not be read back: the journal records no output of it"
-                            return outcome
-                        }
-                        let hosts = record.hosts.indices.map { record.hosts[$0].asResult(output: read?[$0]) }
                         result = StepResult(output: output, cancelled: recorded.cancelled, hosts: hosts)
                     }
                 }

@@ -83,17 +83,12 @@ public enum ScenarioCapture {
                     let earlier = scenario.results[result.stepID]?.last?.hosts
                     let batch = record.placement.contains("(batch ") && !record.placement.contains("(batch 1 of")
                     // Each host's output whole, as the walk saw it (a journal of an earlier Medic: its excerpt).
-                    var read: [String]?
+                    let hosts: [HostResult]
                     do {
-                        if let kept { read = try hostOutputs(kept, record) }
+                        hosts = try record.results(readBack: try kept.flatMap { try hostOutputs($0, record) })
                     } catch {
                         throw TranscriptError("the output of '\(result.stepID)' on its hosts could not be read back: \(error)")
                     }
-                    if read == nil, record.hosts.contains(where: { $0.bytes != nil }) {
-                        throw TranscriptError(
-                            "the output of '\(result.stepID)' on its hosts could not be read back: the journal records no output of it")
-                    }
-                    let hosts = record.hosts.indices.map { record.hosts[$0].asResult(output: read?[$0]) }
                     recorded = StepResult(hosts: hosts)
                     if batch, let earlier, var list = scenario.results[result.stepID] {
                         list[list.count - 1] = StepResult(hosts: earlier + hosts)
