@@ -176,7 +176,10 @@ public struct InputFinder {
         }
         // Secrets are never searched with and never handed to a discovery.
         var environment: [String: String] = [:]
-        for other in runbook.inputs where !other.isSecret { environment[other.environmentName] = values[other.name] ?? "" }
+        for other in runbook.inputs where !other.isSecret {
+            environment[other.environmentName] = values[other.name] ?? ""
+            environment.merge(other.derivedEnvironment(for: values[other.name])) { _, derived in derived }
+        }
         var invocation = Invocation(
             stepID: "discover:\(input.name)", kind: .check, placement: discovery.placement, timeout: discovery.timeout, payload: payload,
             environment: environment, secrets: [])

@@ -2,19 +2,42 @@ extension Validator {
     /// Every variable the runbook names (inputs, captures' named groups, counts, log captures, a
     /// question's answer, host captures, outputs, inputs passed with `with:`) whose upper-case
     /// form would set an environment variable the shell, the loader or a program reads
-    /// (`EnvironmentName.problem`), where the name is written. A duration input's `NAME_SECONDS`
-    /// and a host capture's `NAME_COUNT` are held to the same rule.
+    /// (`EnvironmentName.problem`), where the name is written. A duration input's `NAME_SECONDS`,
+    /// a URL input's parts (`NAME_HOST`, …) and a host capture's `NAME_COUNT` are held to the same
+    /// rule. A variable named as an input's part (`site_url_host` beside a URL input `site_url`) is
+    /// an error too: the part would overwrite it.
     func environmentNames(_ runbook: Runbook) -> [Diagnostic] {
         var out: [Diagnostic] = []
+        // The variables derived from an input (`NAME_seconds`, a URL's `NAME_host`, …), by their
+        // exported name: a variable written with one of those names would be overwritten.
+        var derived: [String: InputDefinition] = [:]
+        for input in runbook.inputs {
+            for name in input.derivedNames { derived[name.uppercased()] = input }
+        }
         // `what` names the variable as the message starts (worked out only for a name with a
         // problem); `exported` is the name it is exported as.
-        func check(_ exported: String, _ what: @autoclosure () -> String, at location: SourceLocation) {
-            guard let problem = EnvironmentName.problem(exported) else { return }
-            out.append(.error("\(what()) \(problem)", at: location, hint: "rename it: nothing else may take that name"))
+        @discardableResult
+        func check(_ exported: String, _ what: @autoclosure () -> String, at location: SourceLocation, written: Bool = true) -> Bool {
+            if let problem = EnvironmentName.problem(exported) {
+                out.append(.error("\(what()) \(problem)", at: location, hint: "rename it: nothing else may take that name"))
+                return false
+            }
+            if written, let input = derived[exported.uppercased()] {
+                out.append(
+                    .error(
+                        "\(what()) has the name of a part of the \(input.type.rawValue) input '\(input.name)': scripts read \(exported.uppercased()) as that part",
+                        at: location, hint: "rename it"))
+                return false
+            }
+            return true
         }
         for input in runbook.inputs {
             check(input.name, "the input '\(input.name)'", at: input.location)
-            if input.type == .duration { check(input.name + "_seconds", "the duration input '\(input.name)', in seconds,", at: input.location) }
+            // One error for the input, at its first part refused (its parts share a prefix).
+            for name in input.derivedNames {
+                guard check(name, "the \(input.type.rawValue) input '\(input.name)', as \(name.uppercased()),", at: input.location, written: false)
+                else { break }
+            }
         }
         for output in runbook.outputs { check(output.name, "the output '\(output.name)'", at: output.location) }
         for step in runbook.steps {

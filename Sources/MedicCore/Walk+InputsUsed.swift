@@ -5,7 +5,7 @@ extension Walk {
 
     /// The names the current frame's `step` reads when it runs, branches or concludes: its
     /// templates, its conditions' variables, and in a script the inputs it can read from its
-    /// environment (`$NAME`, `${NAME}`, and `$NAME_SECONDS` for a duration).
+    /// environment (`$NAME`, `${NAME}`, and the derived `$NAME_SECONDS` of a duration or `$NAME_HOST` of a URL).
     func namesRead(by step: Step) -> Set<String> {
         var names: Set<String> = []
         for template in step.execution?.templates ?? [] { names.formUnion(template.variables) }
@@ -42,7 +42,7 @@ extension Walk {
     }
 
     /// Whether a script's text names the environment variable `name` (`$NAME`, `${NAME…`, its
-    /// length `${#NAME}`, an indirection through it `${!NAME}`, or `$NAME_SECONDS`): an
+    /// length `${#NAME}`, an indirection through it `${!NAME}`, or a derived `$NAME_SECONDS` or `$NAME_HOST`): an
     /// over-approximation, since a mention in a comment counts too. Searched as bytes, as the
     /// shell reads them: `$NAME` followed by a combining mark still expands NAME.
     static func script(_ text: String, mentions name: String) -> Bool {

@@ -552,14 +552,13 @@ public struct Walk: Sendable {
         return invocation
     }
 
-    /// The variables as a script sees them: upper-case names, durations also in seconds.
+    /// The variables as a script sees them: upper-case names, durations also in seconds, URLs
+    /// also in parts (`InputDefinition.derivedEnvironment`).
     public var environment: [String: String] {
         var environment: [String: String] = [:]
         for (name, value) in variables { environment[name.uppercased()] = value }
-        for input in currentRunbook.inputs where input.type == .duration {
-            if let span = TimeSpan(parsing: variables[input.name] ?? "") {
-                environment[input.environmentName + "_SECONDS"] = String(span.wholeSeconds)
-            }
+        for input in currentRunbook.inputs {
+            environment.merge(input.derivedEnvironment(for: variables[input.name])) { _, derived in derived }
         }
         // The validator refuses a name such as `path`; none is exported whatever the runbook or
         // a replayed journal holds.

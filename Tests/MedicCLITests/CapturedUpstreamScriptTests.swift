@@ -24,6 +24,8 @@ struct CapturedUpstreamScriptTests {
                 "APP_HEALTH_URL": "http://127.0.0.1:\(configured)/health",
             ])
         #expect(output.contains("target 127.0.0.1:\(configured) not-listening\n"), "\(output)")
+        // The app's own address is app_health_url's host and port, as Medic's URL reader gives them.
+        #expect(output.contains("app 127.0.0.1:\(configured) not-listening, targeted by nginx\n"), "\(output)")
         #expect(!output.contains("logged 127.0.0.1:\(configured) "), "\(output)")
         #expect(output.contains("logged 127.0.0.2:\(failed) not-configured "), "\(output)")
         #expect(output.contains("logged [::1]:\(failed) not-configured "), "\(output)")
@@ -81,9 +83,12 @@ struct CapturedUpstreamScriptTests {
         // The stand-in is a shell function, not a file on PATH: a file written and executed while
         // other tests fork can fail with "text file busy".
         let nginx = "nginx() {\ncat <<'EOF'\nhttp {\n  server {\n    listen 80;\n    location / {\n      \(config)\n    }\n  }\n}\nEOF\n}\n"
-        let ended = try Spawn.run(
-            ["/bin/sh", "-c", nginx + script],
-            environment: ["PATH": "/usr/bin:/bin:/usr/sbin:/sbin", "NGINX_CONF": dir + "/nginx.conf"].merging(values) { $1 }, timeout: 60)
+        var environment = ["PATH": "/usr/bin:/bin:/usr/sbin:/sbin", "NGINX_CONF": dir + "/nginx.conf"].merging(values) { $1 }
+        // A URL input's parts, as a run exports them beside it (APP_HEALTH_URL_PORT, …).
+        for input in runbook.inputs {
+            if let value = values[input.environmentName] { environment.merge(input.derivedEnvironment(for: value)) { $1 } }
+        }
+        let ended = try Spawn.run(["/bin/sh", "-c", nginx + script], environment: environment, timeout: 60)
         #expect(ended.status == 0, "\(ended.output)")
         return ended.output
     }
