@@ -34,9 +34,11 @@ struct DiscoveryDecoder {
             execution = .script(text, location: reader.scriptLocation(script))
         }
         // The same expansion as a step's: what runs, and what the read-only proof reads, is the whole text.
+        var snippetWritable: String?
         if let node = fields["uses"] {
             let reuse = ReuseDecoder(reader: reader)
             let prefix = reuse.text(of: reuse.uses(node), in: snippets)
+            snippetWritable = prefix.writableFileSystem
             if case .script(let text, let location) = execution {
                 execution = .script(prefix.text + text, location: location.after(prefix.pieces))
             } else if fields.has("command") {
@@ -71,8 +73,9 @@ struct DiscoveryDecoder {
             }
         }
         let why = fields["why"].flatMap { reader.string($0, "'why'") }
-        // Like a check's: the author's reason to run outside the read-only mount namespace.
-        var writable: String?
+        // Like a check's: the author's reason to run outside the read-only mount namespace, else
+        // that of a snippet it uses.
+        var writable: String? = snippetWritable
         if let node = fields["writable_fs"], let reason = reader.fields(node, allowed: ["reason"], in: "'writable_fs'") {
             writable = reason["reason"].flatMap { reader.string($0, "'reason'") }
             if writable?.isEmpty ?? true { reader.error("'writable_fs' needs a 'reason'", at: node) }

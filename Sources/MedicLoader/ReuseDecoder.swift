@@ -18,6 +18,9 @@ struct ReuseDecoder {
         /// How to find its characters when quoting, escapes or folding changed them.
         var written: ScriptLocation.Written?
         var uses: [(name: String, node: YAMLNode)]
+        /// Why its text needs the real file system (`writable_fs: {reason: …}`), for every check
+        /// and discovery that uses it: the need belongs to the text, written once with it.
+        var writableFileSystem: String?
     }
 
     /// The snippets of one file, in file order.
@@ -63,13 +66,14 @@ struct ReuseDecoder {
                 snippet.location = reader.location(value)
                 let place = reader.scriptLocation(value)
                 (snippet.indent, snippet.written) = (place.indent, place.written)
-            } else if let fields = reader.fields(value, allowed: ["uses", "script"], in: "snippet '\(name)'") {
+            } else if let fields = reader.fields(value, allowed: ["uses", "script", "writable_fs"], in: "snippet '\(name)'") {
                 let script = fields.required("script")
                 snippet.text = script.flatMap { reader.string($0, "the script of snippet '\(name)'") } ?? ""
                 snippet.location = script.map { reader.location($0) }
                 let place = script.map { reader.scriptLocation($0) }
                 (snippet.indent, snippet.written) = (place?.indent ?? 0, place?.written)
                 snippet.uses = fields["uses"].map(uses) ?? []
+                if let node = fields["writable_fs"] { snippet.writableFileSystem = writableReason(node, of: name) }
             }
             table.byName[name] = snippet
             table.names.append(name)
@@ -96,6 +100,21 @@ struct ReuseDecoder {
         return table
     }
 
+    /// A snippet's `writable_fs: {reason: …}`: the reason, which must say what its text writes.
+    private func writableReason(_ node: YAMLNode, of name: String) -> String? {
+        let hint = "write 'writable_fs: {reason: \"what its text writes outside the scratch folder\"}'"
+        guard case .mapping = node, let fields = reader.fields(node, allowed: ["reason"], in: "'writable_fs' of snippet '\(name)'") else {
+            reader.error("'writable_fs' of snippet '\(name)' must be a mapping with the author's 'reason'", at: node, hint: hint)
+            return nil
+        }
+        guard let reasonNode = fields.required("reason"), let reason = reader.string(reasonNode, "'reason'") else { return nil }
+        if reason.allSatisfy(\.isWhitespace) {
+            reader.error("'writable_fs' of snippet '\(name)' must say what its text writes", at: reasonNode, hint: hint)
+            return nil
+        }
+        return reason.trimmingSpaces()
+    }
+
     /// A list of snippet names (or one name).
     func uses(_ node: YAMLNode) -> [(name: String, node: YAMLNode)] {
         let items: [YAMLNode]
@@ -110,8 +129,12 @@ struct ReuseDecoder {
     }
 
     /// The shell text `uses` stands for: every snippet it needs, each once, the ones used by
-    /// others first, in the order written; and where each of those is written.
-    func text(of uses: [(name: String, node: YAMLNode)], in table: Snippets) -> (text: String, pieces: [ScriptLocation.Piece]) {
+    /// others first, in the order written; where each of those is written; and the first of
+    /// their `writable_fs` reasons, which a check or discovery using them takes unless it gives
+    /// its own.
+    func text(of uses: [(name: String, node: YAMLNode)], in table: Snippets) -> (
+        text: String, pieces: [ScriptLocation.Piece], writableFileSystem: String?
+    ) {
         var order: [String] = []
         var visiting: Set<String> = []
         func visit(_ name: String) {
@@ -122,7 +145,9 @@ struct ReuseDecoder {
         for use in uses where known(use, in: table) { visit(use.name) }
         var text = ""
         var pieces: [ScriptLocation.Piece] = []
+        var writable: String?
         for snippet in order.compactMap({ table.byName[$0] }) {
+            writable = writable ?? snippet.writableFileSystem
             let own = snippet.text.hasSuffix("\n") ? snippet.text : snippet.text + "\n"
             text += own
             if let location = snippet.location {
@@ -133,7 +158,7 @@ struct ReuseDecoder {
                         indent: snippet.indent, written: snippet.written))
             }
         }
-        return (text, pieces)
+        return (text, pieces, writable)
     }
 
     /// Whether `use` names a snippet; reports it where it is written when not.

@@ -69,7 +69,7 @@ struct StepDecoder {
             if let own = Self.ways.first(where: fields.has), let key = fields.keyNode(own) {
                 reader.error("\(context) has both '\(own)' and 'variants'; with variants, each variant says what runs", at: key)
             }
-            step.variants = variants(node, by: fields.required("by"), context: context)
+            (step.variants, step.writableFileSystem) = variants(node, by: fields.required("by"), context: context)
         } else {
             if let node = fields.keyNode("by") { reader.error("'by' picks one of the step's 'variants', and \(context) has none", at: node) }
             step.execution = execution(fields, context: context)
@@ -88,6 +88,9 @@ struct StepDecoder {
         }
         if let node = fields["writable_fs"] {
             step.writableFileSystem = reason(node, key: "writable_fs", why: "what the check writes outside its scratch folder", context: context)
+        } else if step.kind != .check {
+            // Only a check runs in the read-only mount namespace; an action's snippet needs nothing.
+            step.writableFileSystem = nil
         }
         decodeHosts(&step, fields, context: context)
         guard step.kind == .action else { return }
@@ -240,14 +243,16 @@ struct StepDecoder {
         return counts
     }
 
-    /// `variants:` keyed by the values of the input named in `by:`.
-    private func variants(_ node: YAMLNode, by byNode: YAMLNode?, context: String) -> StepVariants? {
+    /// `variants:` keyed by the values of the input named in `by:`, and the first `writable_fs`
+    /// reason of a snippet a variant uses (the step's, since the mount namespace is the step's).
+    private func variants(_ node: YAMLNode, by byNode: YAMLNode?, context: String) -> (StepVariants?, writableFileSystem: String?) {
         guard case .mapping(let mapping) = node, !mapping.isEmpty else {
             reader.error("'variants' must be a mapping from a value of the 'by' input to what runs for it", at: node)
-            return nil
+            return (nil, nil)
         }
-        guard let byNode, let input = reader.string(byNode, "'by'") else { return nil }
+        guard let byNode, let input = reader.string(byNode, "'by'") else { return (nil, nil) }
         var cases: [StepVariant] = []
+        var writable: String?
         for (key, value) in mapping {
             guard let choice = reader.string(key, "a variant's value"),
                 let fields = reader.fields(value, allowed: Self.variantKeys, in: "the variant '\(choice)' of \(context)")
@@ -258,6 +263,7 @@ struct StepDecoder {
                 counts: fields["count"].map(counts) ?? [], location: reader.location(key))
             if let node = fields["uses"] {
                 let prefix = ReuseDecoder(reader: reader).text(of: ReuseDecoder(reader: reader).uses(node), in: snippets)
+                writable = writable ?? prefix.writableFileSystem
                 if case .script(let text, let location) = variant.execution {
                     variant.execution = .script(prefix.text + text, location: location.after(prefix.pieces))
                 } else {
@@ -266,12 +272,13 @@ struct StepDecoder {
             }
             cases.append(variant)
         }
-        return StepVariants(input: input, inputLocation: reader.location(byNode), cases: cases, location: reader.location(node))
+        return (StepVariants(input: input, inputLocation: reader.location(byNode), cases: cases, location: reader.location(node)), writable)
     }
 
     /// Puts the shell text of the snippets in `uses` before every script of `step`.
     private func applySnippets(_ uses: [(name: String, node: YAMLNode)], to step: inout Step, at node: YAMLNode, context: String) {
         let prefix = ReuseDecoder(reader: reader).text(of: uses, in: snippets)
+        step.writableFileSystem = step.writableFileSystem ?? prefix.writableFileSystem
         func prefixed(_ execution: Execution?) -> (Execution?, Bool) {
             guard case .script(let text, let location) = execution else { return (execution, false) }
             return (.script(prefix.text + text, location: location.after(prefix.pieces)), true)
