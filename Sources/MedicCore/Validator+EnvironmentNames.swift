@@ -55,7 +55,8 @@ extension Validator {
                 check(capture.name, "the host capture '\(capture.name)' of '\(id)'", at: capture.location)
                 check(capture.name + "_count", "the host capture '\(capture.name)' of '\(id)', as its count,", at: capture.location)
             }
-            for (name, value) in step.call?.with ?? [] { check(name, "the input '\(name)' passed by '\(id)'", at: value.location) }
+            // The callee's input: the caller's parts never reach the callee's frame.
+            for (name, value) in step.call?.with ?? [] { check(name, "the input '\(name)' passed by '\(id)'", at: value.location, written: false) }
         }
         return out
     }

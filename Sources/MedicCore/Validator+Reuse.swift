@@ -86,8 +86,9 @@ extension Validator {
         return out
     }
 
-    /// A caller reads a callee's outputs under their names: they must not overwrite its inputs,
-    /// and a text output cannot be compared as a number.
+    /// A caller reads a callee's outputs under their names: they must not overwrite its inputs
+    /// or be overwritten by a part of one (a URL's `NAME_host`), and a text output cannot be
+    /// compared as a number.
     private func returnProblems(_ step: Step, _ call: RunbookCall, in caller: Runbook) -> [Diagnostic] {
         var out: [Diagnostic] = []
         for output in call.outputs where caller.input(output.name) != nil {
@@ -95,6 +96,14 @@ extension Validator {
                 .error(
                     "\(call.path) hands back '\(output.name)', which would overwrite the input of the same name of '\(caller.id)'", at: call.location,
                     hint: "rename the output or the input"))
+        }
+        // A part of the caller's own input (`site_url_host`) would overwrite the output in scripts.
+        for output in call.outputs {
+            guard let input = caller.inputs.first(where: { $0.derivedNames.contains(output.name) }) else { continue }
+            out.append(
+                .error(
+                    "\(call.path) hands back '\(output.name)', which has the name of a part of the \(input.type.rawValue) input '\(input.name)' of '\(caller.id)': scripts read \(output.name.uppercased()) as that part",
+                    at: call.location, hint: "rename the output or the input"))
         }
         let textOutputs = Set(call.outputs.filter { $0.type == .string }.map(\.name))
         guard !textOutputs.isEmpty else { return out }

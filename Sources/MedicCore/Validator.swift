@@ -206,11 +206,20 @@ public struct Validator: Sendable {
             if step.placement.isHostSet { defined.formUnion(["unreachable_hosts", "unreachable_hosts_count"]) }
         }
         let secrets = runbook.secretNames
+        // A duration's seconds and a URL's parts reach scripts only; a template naming one is told so.
+        var derived: [String: InputDefinition] = [:]
+        for input in runbook.inputs {
+            for name in input.derivedNames { derived[name] = input }
+        }
         var out: [Diagnostic] = []
         func use(_ template: Template, _ what: @autoclosure () -> String, secretsAllowed: Bool) {
             for name in template.variables {
                 if !defined.contains(name) {
-                    let hint = Spelling.suggestion(for: name, among: defined).map { "did you mean '\($0)'?" }
+                    let hint =
+                        derived[name].map {
+                            "\($0.type == .url ? "the parts" : "the seconds") of the \($0.type.rawValue) input '\($0.name)' reach scripts only, as $\(name.uppercased())"
+                        }
+                        ?? Spelling.suggestion(for: name, among: defined).map { "did you mean '\($0)'?" }
                     out.append(.error("\(what()) uses '${\(name)}', which no input defines and no step captures", at: template.location, hint: hint))
                 } else if secrets.contains(name), !secretsAllowed {
                     out.append(.error("\(what()) uses the secret '\(name)'; it would be shown and recorded", at: template.location))
@@ -262,7 +271,7 @@ public struct Validator: Sendable {
                     in: text, at: location, of: execution, writtenAt: step.location, what: "the script of '\(id)'", secrets: secrets)
             }
             if let target = step.target { use(target, "the target of '\(id)'", secretsAllowed: false) }
-            if case .host(let host) = step.placement { use(host, "the host of '\(id)'", secretsAllowed: false) }
+            if let host = step.placement.hostTemplate { use(host, "the host of '\(id)'", secretsAllowed: false) }
             for branch in step.branches {
                 if let because = branch.because { use(because, "a 'because' of '\(id)'", secretsAllowed: false) }
                 for name in branch.condition?.variables ?? [] where !defined.contains(name) {

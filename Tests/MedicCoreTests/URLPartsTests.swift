@@ -128,6 +128,37 @@ struct URLPartsTests {
         #expect(Self.errors(duration).first?.contains("the input 'window_seconds' has the name of a part of the duration input 'window'") == true)
     }
 
+    @Test("a value passed with 'with:' under a part's name is the callee's input, in the callee's frame: no clash")
+    func passedUnderPartName() throws {
+        let caller = Self.yaml.replacing(
+            "    script: 'echo \"$SITE_URL_ORIGIN$SITE_URL_PATH\"'\n    branches:\n      - otherwise: end\n",
+            with: "    script: 'true'\n    branches:\n      - otherwise: call\n  call:\n    kind: runbook\n    title: Call\n    why: w\n"
+                + "    runbook: callee.yaml\n    with: {site_url_host: '${site_url}'}\n    branches:\n      - otherwise: end\n")
+        let callee = """
+            medic: 1
+            id: callee
+            title: Callee
+            inputs:
+              site_url_host: {type: string}
+            steps:
+              done: {kind: conclusion, title: Done, why: w, outcome: no-fault, cause: none}
+            causes:
+              none: {title: "No fault found", description: "In this test, no fault found."}
+            """
+        let bundle = TestSupport.bundle(
+            try TestSupport.parsed(caller, path: "/rb/caller.yaml"), calling: [try TestSupport.parsed(callee, path: "/rb/callee.yaml")])
+        #expect(Validator().validate(bundle).filter { $0.severity == .error }.map(\.description) == [])
+    }
+
+    @Test("a template that names a part is told the parts reach scripts only")
+    func templateNamesPart() {
+        let yaml = Self.yaml.replacing("      - otherwise: end\n", with: "      - otherwise: end\n        because: 'port ${site_url_port}'\n")
+        let errors = Self.errors(yaml)
+        #expect(errors.count == 1, "\(errors)")
+        #expect(errors.first?.contains("error: a 'because' of 'look' uses '${site_url_port}', which no input defines and no step captures") == true)
+        #expect(errors.first?.hasSuffix("note: the parts of the url input 'site_url' reach scripts only, as $SITE_URL_PORT") == true, "\(errors)")
+    }
+
     @Test("a URL or duration input whose part would set a variable the loader reads is one error", arguments: ["url", "duration"])
     func dangerousPart(type: String) {
         let yaml = Self.yaml.replacing("steps:", with: "  ld: {type: \(type), required: false}\nsteps:")
