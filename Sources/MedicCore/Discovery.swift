@@ -44,8 +44,7 @@ public struct Discovery: Sendable, Hashable {
 
     /// The inputs the placement's host reads (`${nginx_host}`), in order.
     public var hostVariables: [String] {
-        guard case .host(let template) = placement else { return [] }
-        return template.variables
+        placement.hostTemplate?.variables ?? []
     }
 
     /// The origin shown on the inputs screen: the author's `why`, else what runs.

@@ -124,7 +124,7 @@ public struct InputFinder {
                 return
             }
             host = name
-        default:
+        case .local, .hosts:
             host = nil
         }
         let found = run(discovery, of: input, on: host, values: values)

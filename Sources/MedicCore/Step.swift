@@ -134,11 +134,42 @@ public enum Placement: Sendable, Hashable {
     /// On every host of a named set, over ssh.
     case hosts(String, location: SourceLocation)
 
-    /// Whether the step runs on a host set (and so has one result per host).
-    public var isHostSet: Bool { if case .hosts = self { true } else { false } }
+    // What the rest of Medic asks of a placement is asked here, each member a switch, so that
+    // the compiler points a new case at every question, and nothing outside tests for a case.
 
-    /// Whether the step runs over ssh.
-    public var isRemote: Bool { if case .local = self { false } else { true } }
+    /// Whether the step runs on a host set (and so has one result per host).
+    public var isHostSet: Bool {
+        switch self {
+        case .hosts: true
+        case .local, .host: false
+        }
+    }
+
+    /// Whether the step runs on another machine: outside this machine's check sandbox (which a
+    /// check there needs no `writable_fs` for), and where a `from: target` probe asks from.
+    public var isRemote: Bool {
+        switch self {
+        case .local: false
+        case .host, .hosts: true
+        }
+    }
+
+    /// The template that names the one host it runs on (`${nginx_host}`): its variables are
+    /// inputs the validator checks and a discovery waits for. Nil here and on a host set.
+    public var hostTemplate: Template? {
+        switch self {
+        case .host(let template): template
+        case .local, .hosts: nil
+        }
+    }
+
+    /// How Medic reaches it, as `show` and graphs say: nil here, `ssh` for a host or a set.
+    public var transport: String? {
+        switch self {
+        case .local: nil
+        case .host, .hosts: "ssh"
+        }
+    }
 
     /// How the file writes it, for `show` and graphs.
     public var summary: String {

@@ -40,7 +40,7 @@ extension Validator {
                         }
                     }
                 }
-                if case .host(let host) = discovery.placement {
+                if let host = discovery.placement.hostTemplate {
                     out += hostProblems(host, of: input, in: runbook)
                 }
                 if case .script(let text, let location) = discovery.execution {

@@ -238,5 +238,10 @@ public struct WalkProblem: Error, Sendable, Hashable {
 
 extension Placement {
     /// The host set's name, for a step that runs on one.
-    public var setName: String? { if case .hosts(let name, _) = self { name } else { nil } }
+    public var setName: String? {
+        switch self {
+        case .hosts(let name, _): name
+        case .local, .host: nil
+        }
+    }
 }

@@ -83,7 +83,7 @@ struct DiscoveryDecoder {
         // Where it runs: this machine, or one other host over ssh; never a host set.
         var placement = Placement.local
         if let node = fields["where"], let decoded = HostDecoder(reader: reader).placement(node) {
-            if case .hosts = decoded {
+            if decoded.isHostSet {
                 reader.error(
                     "\(context) runs on one host: 'where' takes 'local' or {host: HOST}, not a host set", at: node,
                     hint: "an input has one value to find; name the host, as in {host: \"${nginx_host}\"}")

@@ -32,7 +32,7 @@ public struct RunbookDocument: Sendable {
             if let pattern = input.pattern { line("      pattern: \(pattern.source)") }
             line("      found: \(Self.howFound(input, among: runbook.inputs))")
             if let discovery = input.discovery {
-                if case .host(let host) = discovery.placement { line("      on: host \(host.raw), over ssh") }
+                if let transport = discovery.placement.transport { line("      on: \(discovery.placement.summary), over \(transport)") }
                 switch discovery.execution {
                 case .command(let argv): line("      runs: \(argv.map(\.raw).joined(separator: " "))")
                 case .script(let text, _):
@@ -98,7 +98,7 @@ public struct RunbookDocument: Sendable {
                 line("    runs on the writable file system, outside Medic's read-only mount namespace, because:")
                 line(wrap(reason, indent: "      "))
             }
-            if step.placement.isRemote { line("    where: \(step.placement.summary) (over ssh)") }
+            if let transport = step.placement.transport { line("    where: \(step.placement.summary) (over \(transport))") }
             for capture in step.hostCaptures { line("    captures hosts: \(capture.name) = the hosts where \(capture.condition)") }
             if let batch = step.batch {
                 line("    in batches of \(batch.size), each confirmed on its own" + (batch.verify.map { "; check \($0.id) between batches" } ?? ""))
@@ -205,7 +205,7 @@ extension RunbookDocument {
         }
         guard let discovery = input.discovery else { return "given, else \(fallback)" }
         var text = "given, else discovered from \(discovery.origin)"
-        if case .host(let host) = discovery.placement { text += " on \(host.raw)" }
+        if let host = discovery.placement.hostTemplate { text += " on \(host.raw)" }
         let after = DiscoveryOrder.dependencies(of: input, among: inputs)
         if !after.isEmpty { text += " (after \(after.joined(separator: ", ")))" }
         text += discovery.many ? ", every candidate joined by '\(discovery.separator)'" : ", the first candidate"
