@@ -30,6 +30,8 @@ public struct RunbookDocument: Sendable {
             if let description = input.description { line(wrap(description, indent: "      ")) }
             if !input.choices.isEmpty { line("      choices: \(input.choices.joined(separator: ", "))") }
             if let pattern = input.pattern { line("      pattern: \(pattern.source)") }
+            let derived = input.derivedNames.map { "$" + $0.uppercased() }
+            if !derived.isEmpty { line(wrap("scripts also read: \(derived.joined(separator: " "))", indent: "      ")) }
             line("      found: \(Self.howFound(input, among: runbook.inputs))")
             if let discovery = input.discovery {
                 if let transport = discovery.placement.transport { line("      on: \(discovery.placement.summary), over \(transport)") }

@@ -125,6 +125,8 @@ struct CommandLineTests {
             "confirmed by typing the target ${marker}", "outcome escalate, cause disk-full",
             "found: given, else discovered from the port of service_url (after service_url), the first candidate; else the default 8080",
             "found: given, else the default /tmp", "found: given, else asked when the first step that reads it is reached",
+            "service_url  url, default http://127.0.0.1:8080/health\n      Where the service answers plain HTTP.\n      pattern: ",
+            "\n      scripts also read: $SERVICE_URL_SCHEME $SERVICE_URL_HOST\n      $SERVICE_URL_PORT $SERVICE_URL_ORIGIN $SERVICE_URL_PATH\n",
         ] {
             #expect(run.output.contains(expected), "missing: \(expected)")
         }
