@@ -159,6 +159,16 @@ struct URLPartsTests {
         #expect(errors.first?.hasSuffix("note: the parts of the url input 'site_url' reach scripts only, as $SITE_URL_PORT") == true, "\(errors)")
     }
 
+    @Test("a url input named docker would set DOCKER_HOST, which points every later docker command at another daemon: an error")
+    func dockerHost() {
+        let errors = Self.errors(Self.yaml.replacing("steps:", with: "  docker: {type: url, required: false}\nsteps:"))
+        #expect(errors.count == 1, "\(errors)")
+        #expect(
+            errors.first?.contains("error: the url input 'docker', as DOCKER_HOST, reaches every step as the environment variable DOCKER_HOST")
+                == true,
+            "\(errors)")
+    }
+
     @Test("a URL or duration input whose part would set a variable the loader reads is one error", arguments: ["url", "duration"])
     func dangerousPart(type: String) {
         let yaml = Self.yaml.replacing("steps:", with: "  ld: {type: \(type), required: false}\nsteps:")
