@@ -76,9 +76,8 @@ struct DiscoveryDecoder {
         // Like a check's: the author's reason to run outside the read-only mount namespace, else
         // that of a snippet it uses.
         var writable: String? = snippetWritable
-        if let node = fields["writable_fs"], let reason = reader.fields(node, allowed: ["reason"], in: "'writable_fs'") {
-            writable = reason["reason"].flatMap { reader.string($0, "'reason'") }
-            if writable?.isEmpty ?? true { reader.error("'writable_fs' needs a 'reason'", at: node) }
+        if let node = fields["writable_fs"] {
+            writable = reader.authorsReason(node, key: "writable_fs", of: context, mustSay: "what the discovery writes outside its scratch folder")
         }
         // Where it runs: this machine, or one other host over ssh; never a host set.
         var placement = Placement.local

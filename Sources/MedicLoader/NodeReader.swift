@@ -60,6 +60,25 @@ final class NodeReader {
         return fields
     }
 
+    /// `KEY: {reason: "…"}` (`read_only`, `writable_fs`) on `owner` (a step, a discovery, a
+    /// snippet): the author's word, trimmed, which must say `why`; nil after a located error when
+    /// it is no mapping, has other keys, or gives no reason or a blank one.
+    func authorsReason(_ node: YAMLNode, key: String, of owner: String, mustSay why: String) -> String? {
+        let hint = "write '\(key): {reason: \"\(why)\"}'"
+        guard case .mapping = node else {
+            error("'\(key)' of \(owner) must be a mapping with the author's 'reason'", at: node, hint: hint)
+            return nil
+        }
+        guard let fields = fields(node, allowed: ["reason"], in: "'\(key)' of \(owner)"),
+            let reasonNode = fields.required("reason"), let reason = string(reasonNode, "'reason'")
+        else { return nil }
+        if reason.allSatisfy(\.isWhitespace) {
+            error("'\(key)' of \(owner) must say \(why)", at: reasonNode, hint: hint)
+            return nil
+        }
+        return reason.trimmingSpaces()
+    }
+
     /// The entries of a mapping from names (of inputs, outputs, host sets) to what they define:
     /// an error at `node` when it is no mapping (`expected` says what it must map), at a name
     /// that is not text (`what`: `an input name`), and at one that is no valid variable name

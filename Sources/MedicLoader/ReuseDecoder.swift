@@ -73,7 +73,10 @@ struct ReuseDecoder {
                 let place = script.map { reader.scriptLocation($0) }
                 (snippet.indent, snippet.written) = (place?.indent ?? 0, place?.written)
                 snippet.uses = fields["uses"].map(uses) ?? []
-                if let node = fields["writable_fs"] { snippet.writableFileSystem = writableReason(node, of: name) }
+                if let node = fields["writable_fs"] {
+                    snippet.writableFileSystem = reader.authorsReason(
+                        node, key: "writable_fs", of: "snippet '\(name)'", mustSay: "what its text writes outside the scratch folder")
+                }
             }
             table.byName[name] = snippet
             table.names.append(name)
@@ -98,21 +101,6 @@ struct ReuseDecoder {
         }
         for name in table.names { visit(name, [name]) }
         return table
-    }
-
-    /// A snippet's `writable_fs: {reason: …}`: the reason, which must say what its text writes.
-    private func writableReason(_ node: YAMLNode, of name: String) -> String? {
-        let hint = "write 'writable_fs: {reason: \"what its text writes outside the scratch folder\"}'"
-        guard case .mapping = node, let fields = reader.fields(node, allowed: ["reason"], in: "'writable_fs' of snippet '\(name)'") else {
-            reader.error("'writable_fs' of snippet '\(name)' must be a mapping with the author's 'reason'", at: node, hint: hint)
-            return nil
-        }
-        guard let reasonNode = fields.required("reason"), let reason = reader.string(reasonNode, "'reason'") else { return nil }
-        if reason.allSatisfy(\.isWhitespace) {
-            reader.error("'writable_fs' of snippet '\(name)' must say what its text writes", at: reasonNode, hint: hint)
-            return nil
-        }
-        return reason.trimmingSpaces()
     }
 
     /// A list of snippet names (or one name).

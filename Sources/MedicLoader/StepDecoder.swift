@@ -82,12 +82,13 @@ struct StepDecoder {
         let branches = step.kind == .check ? fields["branches"] : fields.required("branches")
         step.branches = BranchDecoder(reader: reader).branches(branches, context: context)
         if let node = fields["read_only"] {
-            step.vouch = reason(node, key: "read_only", why: "why the check cannot change anything", context: context).map {
+            step.vouch = reader.authorsReason(node, key: "read_only", of: context, mustSay: "why the check cannot change anything").map {
                 ReadOnlyVouch(reason: $0, location: reader.location(node))
             }
         }
         if let node = fields["writable_fs"] {
-            step.writableFileSystem = reason(node, key: "writable_fs", why: "what the check writes outside its scratch folder", context: context)
+            step.writableFileSystem = reader.authorsReason(
+                node, key: "writable_fs", of: context, mustSay: "what the check writes outside its scratch folder")
         } else if step.kind != .check {
             // Only a check runs in the read-only mount namespace; an action's snippet needs nothing.
             step.writableFileSystem = nil
@@ -198,23 +199,6 @@ struct StepDecoder {
             return ProbeDecoder(reader: reader).log(node).map(Execution.log)
         }
         return nil
-    }
-
-    /// `KEY: {reason: "…"}` (`read_only`, `writable_fs`): the author's word, which must say `why`.
-    private func reason(_ node: YAMLNode, key: String, why: String, context: String) -> String? {
-        let hint = "write '\(key): {reason: \"\(why)\"}'"
-        guard case .mapping = node else {
-            reader.error("'\(key)' in \(context) must be a mapping with the author's 'reason'", at: node, hint: hint)
-            return nil
-        }
-        guard let fields = reader.fields(node, allowed: ["reason"], in: "'\(key)' of \(context)"),
-            let reasonNode = fields.required("reason"), let reason = reader.string(reasonNode, "'reason'")
-        else { return nil }
-        if reason.allSatisfy(\.isWhitespace) {
-            reader.error("'\(key)' in \(context) must say \(why)", at: reasonNode, hint: hint)
-            return nil
-        }
-        return reason.trimmingSpaces()
     }
 
     private func captures(_ node: YAMLNode) -> [RegexPattern] {

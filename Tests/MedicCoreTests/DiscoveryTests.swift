@@ -173,12 +173,7 @@ struct DiscoveryTests {
 
     // MARK: - Validation
 
-    static func diagnostics(_ yaml: String) -> [String] {
-        let loaded = RunbookLoader().parse(yaml, path: "d.yaml")
-        var out = loaded.diagnostics
-        if let runbook = loaded.runbook { out += Validator().validate(TestSupport.bundle(runbook)) }
-        return out.filter { $0.severity == .error }.map(\.description)
-    }
+    static func diagnostics(_ yaml: String) -> [String] { TestSupport.errors(yaml, path: "d.yaml") }
 
     static func runbook(inputs: String) -> String {
         """

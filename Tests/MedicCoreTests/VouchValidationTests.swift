@@ -2,6 +2,7 @@ import Foundation
 import MedicCore
 import MedicLoader
 import MedicRender
+import MedicTestSupport
 import Testing
 
 /// `read_only: {reason: …}`: a check on its author's word validates where the allow-list cannot
@@ -220,5 +221,36 @@ struct WritableFileSystemTests {
         #expect(warning.message.hasPrefix("the discovery of 'upstream' will fail in Medic's read-only check sandbox: nginx -T"))
         #expect((warning.location.line, warning.location.column) == (7, 26))
         #expect(found(", writable_fs: {reason: nginx opens its pid file}").isEmpty)
+    }
+
+    @Test(
+        "a discovery's writable_fs is read as a step's and a snippet's are: each refusal located, the reason trimmed",
+        arguments: [
+            ("yes", "'writable_fs' of the discovery of 'upstream' must be a mapping with the author's 'reason'"),
+            ("{reason: ' '}", "'writable_fs' of the discovery of 'upstream' must say what the discovery writes outside its scratch folder"),
+            ("{}", "needs 'reason'"),
+            ("{reason: x, why: y}", "unknown key 'why'"),
+        ])
+    func discoveryReason(written: String, says: String) throws {
+        func yaml(_ writable: String) -> String {
+            """
+            medic: 1
+            id: v
+            title: V
+            inputs:
+              upstream:
+                type: string
+                discover: {command: [nginx, -T], capture: 'proxy_pass http://(?<value>[^;]+)', writable_fs: \(writable)}
+            steps:
+              done: {kind: conclusion, title: Done, why: w, outcome: no-fault, cause: none}
+            causes:
+              none: {title: "No fault found", description: "In this test, no fault found."}
+            """
+        }
+        let errors = TestSupport.errors(yaml(written), path: "v.yaml")
+        #expect(errors.count == 1 && errors.first?.hasPrefix("v.yaml:7:") == true, "\(errors)")
+        #expect(errors.first?.contains(says) == true, "\(errors)")
+        let runbook = try TestSupport.runbook(yaml("{reason: '  nginx opens its pid file '}"))
+        #expect(runbook.inputs.first?.discovery?.writableFileSystem == "nginx opens its pid file")
     }
 }

@@ -35,6 +35,15 @@ public enum TestSupport {
         return runbook
     }
 
+    /// The errors, as printed (`file:line:col: error: …`), of parsing `yaml` at `path` and, when it
+    /// parses, validating it alone: what `medic validate` would refuse it for.
+    public static func errors(_ yaml: String, path: String = "test.yaml") -> [String] {
+        let loaded = RunbookLoader().parse(yaml, path: path)
+        var found = loaded.diagnostics
+        if let runbook = loaded.runbook { found += Validator().validate(bundle(runbook)) }
+        return found.filter { $0.severity == .error }.map(\.description)
+    }
+
     /// A bundle of `root` and the runbooks it calls.
     public static func bundle(_ root: Runbook, calling others: [Runbook] = []) -> RunbookBundle {
         RunbookBundle(root: root, runbooks: Dictionary(uniqueKeysWithValues: others.map { ($0.path, $0) }))
