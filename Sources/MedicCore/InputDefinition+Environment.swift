@@ -47,3 +47,16 @@ extension InputDefinition {
         }
     }
 }
+
+extension Runbook {
+    /// The input each derived variable comes from (a duration's seconds, a URL's parts), by the
+    /// name scripts read it as (`SITE_URL_HOST`): a variable the runbook writes under one of those
+    /// names would be overwritten, and a template naming one reads nothing.
+    public var derivedVariables: [String: InputDefinition] {
+        var derived: [String: InputDefinition] = [:]
+        for input in inputs {
+            for name in input.derivedNames { derived[name.uppercased()] = input }
+        }
+        return derived
+    }
+}

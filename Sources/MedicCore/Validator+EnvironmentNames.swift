@@ -8,12 +8,7 @@ extension Validator {
     /// an error too: the part would overwrite it.
     func environmentNames(_ runbook: Runbook) -> [Diagnostic] {
         var out: [Diagnostic] = []
-        // The variables derived from an input (`NAME_seconds`, a URL's `NAME_host`, …), by their
-        // exported name: a variable written with one of those names would be overwritten.
-        var derived: [String: InputDefinition] = [:]
-        for input in runbook.inputs {
-            for name in input.derivedNames { derived[name.uppercased()] = input }
-        }
+        let derived = runbook.derivedVariables
         // `what` names the variable as the message starts (worked out only for a name with a
         // problem); `exported` is the name it is exported as.
         @discardableResult

@@ -98,8 +98,9 @@ extension Validator {
                     hint: "rename the output or the input"))
         }
         // A part of the caller's own input (`site_url_host`) would overwrite the output in scripts.
+        let derived = call.outputs.isEmpty ? [:] : caller.derivedVariables
         for output in call.outputs {
-            guard let input = caller.inputs.first(where: { $0.derivedNames.contains(output.name) }) else { continue }
+            guard let input = derived[output.name.uppercased()] else { continue }
             out.append(
                 .error(
                     "\(call.path) hands back '\(output.name)', which has the name of a part of the \(input.type.rawValue) input '\(input.name)' of '\(caller.id)': scripts read \(output.name.uppercased()) as that part",

@@ -206,17 +206,13 @@ public struct Validator: Sendable {
             if step.placement.isHostSet { defined.formUnion(["unreachable_hosts", "unreachable_hosts_count"]) }
         }
         let secrets = runbook.secretNames
-        // A duration's seconds and a URL's parts reach scripts only; a template naming one is told so.
-        var derived: [String: InputDefinition] = [:]
-        for input in runbook.inputs {
-            for name in input.derivedNames { derived[name] = input }
-        }
         var out: [Diagnostic] = []
         func use(_ template: Template, _ what: @autoclosure () -> String, secretsAllowed: Bool) {
             for name in template.variables {
                 if !defined.contains(name) {
+                    // A duration's seconds and a URL's parts reach scripts only; a template naming one is told so.
                     let hint =
-                        derived[name].map {
+                        runbook.derivedVariables[name.uppercased()].map {
                             "\($0.type == .url ? "the parts" : "the seconds") of the \($0.type.rawValue) input '\($0.name)' reach scripts only, as $\(name.uppercased())"
                         }
                         ?? Spelling.suggestion(for: name, among: defined).map { "did you mean '\($0)'?" }

@@ -101,12 +101,7 @@ struct URLPartsTests {
         #expect(findings["login_url"]?.value == "http://[::1]:8080/auth/login")
     }
 
-    static func errors(_ yaml: String) -> [String] {
-        let loaded = RunbookLoader().parse(yaml, path: "u.yaml")
-        var out = loaded.diagnostics
-        if let runbook = loaded.runbook { out += Validator().validate(TestSupport.bundle(runbook)) }
-        return out.filter { $0.severity == .error }.map(\.description)
-    }
+    static func errors(_ yaml: String) -> [String] { TestSupport.errors(yaml, path: "u.yaml") }
 
     @Test("the shipped-style runbook validates")
     func validates() {
@@ -148,6 +143,35 @@ struct URLPartsTests {
         let bundle = TestSupport.bundle(
             try TestSupport.parsed(caller, path: "/rb/caller.yaml"), calling: [try TestSupport.parsed(callee, path: "/rb/callee.yaml")])
         #expect(Validator().validate(bundle).filter { $0.severity == .error }.map(\.description) == [])
+    }
+
+    @Test(
+        "a called runbook's output named as a part of the caller's url input, in either case, is an error: scripts export both under one name",
+        arguments: ["site_url_host", "SITE_URL_HOST"])
+    func handedBackUnderPartName(output: String) throws {
+        let caller = Self.yaml.replacing(
+            "    script: 'echo \"$SITE_URL_ORIGIN$SITE_URL_PATH\"'\n    branches:\n      - otherwise: end\n",
+            with: "    script: 'true'\n    branches:\n      - otherwise: call\n  call:\n    kind: runbook\n    title: Call\n    why: w\n"
+                + "    runbook: callee.yaml\n    branches:\n      - otherwise: end\n")
+        let callee = """
+            medic: 1
+            id: callee
+            title: Callee
+            outputs:
+              \(output): {description: an address}
+            steps:
+              read: {kind: check, title: Read, why: w, script: echo h, capture: '(?<\(output)>h)', branches: [{otherwise: done}]}
+              done: {kind: conclusion, title: Done, why: w, outcome: no-fault, cause: none}
+            causes:
+              none: {title: "No fault found", description: "In this test, no fault found."}
+            """
+        let bundle = TestSupport.bundle(
+            try TestSupport.parsed(caller, path: "/rb/caller.yaml"), calling: [try TestSupport.parsed(callee, path: "/rb/callee.yaml")])
+        let errors = Validator().validate(bundle).filter { $0.severity == .error }.map(\.message)
+        #expect(
+            errors == [
+                "callee.yaml hands back '\(output)', which has the name of a part of the url input 'site_url' of 'u': scripts read SITE_URL_HOST as that part"
+            ])
     }
 
     @Test("a template that names a part is told the parts reach scripts only")
