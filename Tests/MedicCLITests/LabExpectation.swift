@@ -113,7 +113,7 @@ struct LabExpectation: Sendable, CustomTestStringConvertible {
         scenario: "cuts", outcome: "escalate", cause: "upstream-cuts-requests", conclusions: ["server-cuts-requests"],
         reasons: [
             "error-log": #"^the app hung up in the middle of [1-9]\d* requests since "#,
-            "app": #"^the app runs and has not restarted, yet it hung up in the middle of [1-9]\d* requests"#,
+            "app": #"^the app runs with nothing its own runbook would fix, yet it hung up in the middle of [1-9]\d* requests"#,
         ])
     /// A healthy app on a unix socket: the direct checks go through it, so verification passes.
     static let unixSocket = LabExpectation(

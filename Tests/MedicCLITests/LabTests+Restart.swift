@@ -40,4 +40,45 @@ extension LabTests {
         #expect(evidence.captured("sv_stops") == "1" && evidence.captured("sv_exits") == "0" && evidence.captured("sv_sigkills") == "0", "\(context)")
         #expect(evidence.captured("sv_last_end") == "stopped", "\(context)")
     }
+
+    /// An operator's `supervisorctl stop app`, refusals while the app is down, then
+    /// `supervisorctl start app`, walked with a 40 s error_window: the stop falls before the
+    /// window, the refusals and the start inside it. The trouble is over, and the walk must say
+    /// why truly: supervisord started the app inside the window. Before, it said the app "has
+    /// not restarted", which the start in the window makes false.
+    @Test("healthy, stopped before the window and started inside it: the trouble is over, and the app is never said to have run all along")
+    func startedInsideWindow() throws {
+        let lab = try Lab("healthy")
+        defer { lab.down() }
+        let control = ["/usr/bin/supervisorctl", "-c", lab["SUPERVISOR_CONF"]]
+        let stop = try Spawn.run(control + ["stop", lab["APP_SERVICE"]], timeout: 60)
+        try #require(stop.status == 0, "supervisorctl stop: \(stop.output)")
+        // Past the start of a 40 s window by the time the walk reads supervisord's log, which is
+        // a few seconds after it starts.
+        Thread.sleep(forTimeInterval: 45)
+        for _ in 0..<3 { _ = try lab.status(of: lab["SITE_URL"]) }
+        let start = try Spawn.run(control + ["start", lab["APP_SERVICE"]], timeout: 60)
+        try #require(start.status == 0, "supervisorctl start: \(start.output)")
+        var answered = false
+        for _ in 0..<60 where !answered {
+            answered = try lab.status(of: lab["SITE_URL"]) == 200
+            if !answered { Thread.sleep(forTimeInterval: 0.25) }
+        }
+        try #require(answered, "the app did not come back after its start")
+        let errorLog = (try? String(contentsOfFile: lab["NGINX_ERROR_LOG"], encoding: .utf8)) ?? ""
+        try #require(errorLog.contains("Connection refused"), "nginx refused nothing while the app was down")
+
+        let (status, screen, evidence) = try runUnattended(lab, flags: ["--yes"], variables: ["error_window": "40s"])
+        let context = "path: \(evidence.path.joined(separator: " → "))\n\(screen)"
+        let end = try #require(evidence.end, "the journal has no end record\n\(context)")
+        #expect(end.outcome == "no-fault" && end.cause == "none" && end.stepID == "trouble-over-now", "ended \(end)\n\(context)")
+        #expect(end.exitStatus == status, "\(context)")
+        #expect(evidence.path.contains("app-down/started-in-window") && !evidence.path.contains("app-down/app-stable"), "\(context)")
+        #expect(evidence.captured("sv_spawns") == "1" && evidence.captured("sv_stops") == "0", "\(context)")
+        #expect((Int(evidence.captured("refused") ?? "") ?? 0) >= 3, "\(context)")
+        #expect(evidence.because(at: "app")?.contains("supervisord started the app in the last 40s") == true, "\(context)")
+        let reasons = evidence.branches.compactMap(\.because)
+        #expect(!reasons.contains { $0.contains("has not restarted") || $0.contains("has not started or ended") }, "\(reasons)")
+        #expect(evidence.actionRuns.isEmpty, "something was restarted or stopped: \(evidence.actionRuns.map(\.stepID))")
+    }
 }
