@@ -182,7 +182,8 @@ struct CommandLineTests {
             "build_running (int), extras_running (int), failed_logins (int), error_log_watch (string), memory_verdict (string), limit_cgroup (string), limit_value (string), sharer_list (string)"
         #expect(
             caller.output.contains(
-                "hands back: \(handed), sv_exits (int), sv_last_end_at (string), sv_stops (int), sv_spawns (int), crash_lines (int), evidence (string)"))
+                "hands back: \(handed), sv_exits (int), sv_last_end_at (string), sv_stops (int), sv_spawns (int), last_start (string), crash_lines (int), evidence (string)"
+            ))
         let graph = try medic(["graph", "runbooks/app-down.yaml", "--format", "dot"])
         #expect(graph.status == 0)
         #expect(graph.output.components(separatedBy: "ACTION: Restart the app").count == 2, "one node for the step, whatever the runtime")
