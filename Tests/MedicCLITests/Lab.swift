@@ -179,6 +179,16 @@ struct Lab {
         return Int(run.output.trimmingCharacters(in: .whitespacesAndNewlines)) ?? 0
     }
 
+    /// Asks the site through nginx every 0.25 s, at most `attempts` times, until it answers 200;
+    /// whether it did.
+    func waitUntilSiteAnswers(attempts: Int) throws -> Bool {
+        for attempt in 0..<attempts {
+            if try status(of: self["SITE_URL"]) == 200 { return true }
+            if attempt < attempts - 1 { Thread.sleep(forTimeInterval: 0.25) }
+        }
+        return false
+    }
+
     /// A login through nginx as the lab's user; the status code.
     func login(password: String) throws -> Int {
         try status(of: self["LOGIN_URL"], json: #"{"username": "\#(self["LOGIN_USER"])", "password": "\#(password)"}"#)

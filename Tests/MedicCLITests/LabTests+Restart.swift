@@ -16,12 +16,7 @@ extension LabTests {
         try #require(restart.status == 0, "supervisorctl restart: \(restart.output)")
         // Ask through nginx until the app answers again: the requests made while it opens its
         // port are refused, which is what sends nginx-502.yaml to the app's history.
-        var answered = false
-        for _ in 0..<60 where !answered {
-            answered = try lab.status(of: lab["SITE_URL"]) == 200
-            if !answered { Thread.sleep(forTimeInterval: 0.25) }
-        }
-        try #require(answered, "the app did not come back after the restart")
+        try #require(try lab.waitUntilSiteAnswers(attempts: 60), "the app did not come back after the restart")
         let errorLog = (try? String(contentsOfFile: lab["NGINX_ERROR_LOG"], encoding: .utf8)) ?? ""
         try #require(
             errorLog.contains("Connection refused"), "nginx refused nothing during the restart, so the walk would not read the app's history")
@@ -42,10 +37,10 @@ extension LabTests {
     }
 
     /// An operator's `supervisorctl stop app`, refusals while the app is down, then
-    /// `supervisorctl start app`, walked with an error_window that ends 3 s after the stop: the
-    /// stop falls before the window, the refusals and the start inside it. The trouble is over, and the walk must say
-    /// why truly: supervisord started the app inside the window. Before, it said the app "has
-    /// not restarted", which the start in the window makes false.
+    /// `supervisorctl start app`, walked with an error_window that opens 3 s after the stop: the
+    /// stop falls before the window, the refusals and the start inside it. The trouble is over,
+    /// and the walk must say why truly: supervisord started the app inside the window. Before, it
+    /// said the app "has not restarted", which the start in the window makes false.
     @Test("healthy, stopped before the window and started inside it: the trouble is over, and the app is never said to have run all along")
     func startedInsideWindow() throws {
         let lab = try Lab("healthy")
@@ -58,9 +53,9 @@ extension LabTests {
     /// Stops the app with `stop`, waits 45 s, asks the site through nginx (refused), starts the
     /// app with `start`, waits until the site answers, then walks with an `error_window` that
     /// reaches back to 3 s after the stop (however long the start took) and checks what every
-    /// runtime must show: the trouble is over
-    /// (trouble-over-now) through app-down's started-in-window, the reasons say the app was
-    /// started inside the window and never that it has not restarted, and nothing runs.
+    /// runtime must show: the trouble is over (trouble-over-now) through app-down's
+    /// started-in-window, the reasons say the app was started inside the window and never that it
+    /// has not restarted, and nothing runs.
     func walkAfterDowntime(_ lab: Lab, stop: [String], start: [String]) throws -> SessionEvidence {
         let stopped = try Spawn.run(stop, environment: lab.medicEnvironment, timeout: 60)
         try #require(stopped.status == 0, "\(stop.joined(separator: " ")): \(stopped.output)")
@@ -69,12 +64,7 @@ extension LabTests {
         for _ in 0..<3 { _ = try lab.status(of: lab["SITE_URL"]) }
         let started = try Spawn.run(start, environment: lab.medicEnvironment, timeout: 60)
         try #require(started.status == 0, "\(start.joined(separator: " ")): \(started.output)")
-        var answered = false
-        for _ in 0..<120 where !answered {
-            answered = try lab.status(of: lab["SITE_URL"]) == 200
-            if !answered { Thread.sleep(forTimeInterval: 0.25) }
-        }
-        try #require(answered, "the app did not come back after its start")
+        try #require(try lab.waitUntilSiteAnswers(attempts: 120), "the app did not come back after its start")
         let errorLog = (try? String(contentsOfFile: lab["NGINX_ERROR_LOG"], encoding: .utf8)) ?? ""
         try #require(errorLog.contains("Connection refused"), "nginx refused nothing while the app was down")
 
@@ -117,5 +107,4 @@ extension LabTests.EngineLabTests {
         let logs = evidence.output(of: "app-down/\(runtime)-logs") ?? ""
         #expect(logs.contains("last start: inside the window"), "\(logs)")
     }
-
 }

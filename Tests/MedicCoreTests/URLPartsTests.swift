@@ -123,12 +123,19 @@ struct URLPartsTests {
         #expect(Self.errors(duration).first?.contains("the input 'window_seconds' has the name of a part of the duration input 'window'") == true)
     }
 
-    @Test("a value passed with 'with:' under a part's name is the callee's input, in the callee's frame: no clash")
-    func passedUnderPartName() throws {
+    /// A bundle of `Self.yaml`, whose step then calls callee.yaml (with `with`, when given), and
+    /// `callee`.
+    static func calling(_ callee: String, with: String? = nil) throws -> RunbookBundle {
         let caller = Self.yaml.replacing(
             "    script: 'echo \"$SITE_URL_ORIGIN$SITE_URL_PATH\"'\n    branches:\n      - otherwise: end\n",
             with: "    script: 'true'\n    branches:\n      - otherwise: call\n  call:\n    kind: runbook\n    title: Call\n    why: w\n"
-                + "    runbook: callee.yaml\n    with: {site_url_host: '${site_url}'}\n    branches:\n      - otherwise: end\n")
+                + "    runbook: callee.yaml\n" + (with.map { "    with: \($0)\n" } ?? "") + "    branches:\n      - otherwise: end\n")
+        return TestSupport.bundle(
+            try TestSupport.parsed(caller, path: "/rb/caller.yaml"), calling: [try TestSupport.parsed(callee, path: "/rb/callee.yaml")])
+    }
+
+    @Test("a value passed with 'with:' under a part's name is the callee's input, in the callee's frame: no clash")
+    func passedUnderPartName() throws {
         let callee = """
             medic: 1
             id: callee
@@ -140,8 +147,7 @@ struct URLPartsTests {
             causes:
               none: {title: "No fault found", description: "In this test, no fault found."}
             """
-        let bundle = TestSupport.bundle(
-            try TestSupport.parsed(caller, path: "/rb/caller.yaml"), calling: [try TestSupport.parsed(callee, path: "/rb/callee.yaml")])
+        let bundle = try Self.calling(callee, with: "{site_url_host: '${site_url}'}")
         #expect(Validator().validate(bundle).filter { $0.severity == .error }.map(\.description) == [])
     }
 
@@ -149,10 +155,6 @@ struct URLPartsTests {
         "a called runbook's output named as a part of the caller's url input, in either case, is an error: scripts export both under one name",
         arguments: ["site_url_host", "SITE_URL_HOST"])
     func handedBackUnderPartName(output: String) throws {
-        let caller = Self.yaml.replacing(
-            "    script: 'echo \"$SITE_URL_ORIGIN$SITE_URL_PATH\"'\n    branches:\n      - otherwise: end\n",
-            with: "    script: 'true'\n    branches:\n      - otherwise: call\n  call:\n    kind: runbook\n    title: Call\n    why: w\n"
-                + "    runbook: callee.yaml\n    branches:\n      - otherwise: end\n")
         let callee = """
             medic: 1
             id: callee
@@ -165,9 +167,7 @@ struct URLPartsTests {
             causes:
               none: {title: "No fault found", description: "In this test, no fault found."}
             """
-        let bundle = TestSupport.bundle(
-            try TestSupport.parsed(caller, path: "/rb/caller.yaml"), calling: [try TestSupport.parsed(callee, path: "/rb/callee.yaml")])
-        let errors = Validator().validate(bundle).filter { $0.severity == .error }.map(\.message)
+        let errors = Validator().validate(try Self.calling(callee)).filter { $0.severity == .error }.map(\.message)
         #expect(
             errors == [
                 "callee.yaml hands back '\(output)', which has the name of a part of the url input 'site_url' of 'u': scripts read SITE_URL_HOST as that part"

@@ -197,23 +197,28 @@ struct WritableFileSystemTests {
         #expect(Self.sandboxWarnings(found).isEmpty, "\(body): \(found)")
     }
 
+    /// A runbook whose one input is discovered by `nginx -T`, with `extra` (`, writable_fs: …`)
+    /// written at the end of its `discover:` mapping, on line 7.
+    static func discovering(_ extra: String) -> String {
+        """
+        medic: 1
+        id: v
+        title: V
+        inputs:
+          upstream:
+            type: string
+            discover: {command: [nginx, -T], capture: 'proxy_pass http://(?<value>[^;]+)'\(extra)}
+        steps:
+          done: {kind: conclusion, title: Done, why: w, outcome: no-fault, cause: none}
+        causes:
+          none: {title: "No fault found", description: "In this test, no fault found."}
+        """
+    }
+
     @Test("a discovery that tests nginx's configuration without writable_fs is warned about the same way")
     func discovery() throws {
         func found(_ writable: String) -> [Diagnostic] {
-            let yaml = """
-                medic: 1
-                id: v
-                title: V
-                inputs:
-                  upstream:
-                    type: string
-                    discover: {command: [nginx, -T], capture: 'proxy_pass http://(?<value>[^;]+)'\(writable)}
-                steps:
-                  done: {kind: conclusion, title: Done, why: w, outcome: no-fault, cause: none}
-                causes:
-                  none: {title: "No fault found", description: "In this test, no fault found."}
-                """
-            let loaded = RunbookLoader().parse(yaml, path: "v.yaml")
+            let loaded = RunbookLoader().parse(Self.discovering(writable), path: "v.yaml")
             guard let runbook = loaded.runbook else { return loaded.diagnostics }
             return loaded.diagnostics + Validator().validate(RunbookBundle(root: runbook, runbooks: [:]))
         }
@@ -232,21 +237,7 @@ struct WritableFileSystemTests {
             ("{reason: x, why: y}", "unknown key 'why'"),
         ])
     func discoveryReason(written: String, says: String) throws {
-        func yaml(_ writable: String) -> String {
-            """
-            medic: 1
-            id: v
-            title: V
-            inputs:
-              upstream:
-                type: string
-                discover: {command: [nginx, -T], capture: 'proxy_pass http://(?<value>[^;]+)', writable_fs: \(writable)}
-            steps:
-              done: {kind: conclusion, title: Done, why: w, outcome: no-fault, cause: none}
-            causes:
-              none: {title: "No fault found", description: "In this test, no fault found."}
-            """
-        }
+        func yaml(_ writable: String) -> String { Self.discovering(", writable_fs: \(writable)") }
         let errors = TestSupport.errors(yaml(written), path: "v.yaml")
         #expect(errors.count == 1 && errors.first?.hasPrefix("v.yaml:7:") == true, "\(errors)")
         #expect(errors.first?.contains(says) == true, "\(errors)")
