@@ -1,19 +1,25 @@
 #!/usr/bin/env python3
 """Writes a valid runbook of N steps to stdout, for the load-and-validate benchmark; with
 `--patterns`, the distinct regexes that runbook holds instead, one a line (bench/regex_floor.swift
-parses them, for the part of validating it that is Swift's regex parser).
+parses them, for what Swift's regex parser alone costs on them).
 
 The shape is a long chain of checks, each with a command, a capture, a count and three
 branches, with a question, an action and conclusions sprinkled in, so the validator's
 reachability, loop, variable and regex passes all have real work to do.
+
+Each capture is `NRestarts=(?<restarts_I>\\d+)`, which Medic reads without Swift's parser
+(SimpleSyntax); with `--parsed`, `NRestarts=(?<restarts_I>\\d{1,9})`, whose brace quantifier
+only Swift's parser reads, for what a runbook of patterns beyond that syntax costs.
 """
 import sys
 
-n = int(sys.argv[1]) if len(sys.argv) > 1 and sys.argv[1] != "--patterns" else 10000
+arguments = [a for a in sys.argv[1:] if not a.startswith("--")]
+n = int(arguments[0]) if arguments else 10000
+digits = "\\d{1,9}" if "--parsed" in sys.argv[1:] else "\\d+"
 if "--patterns" in sys.argv[1:]:
     # The same patterns as below: the input's, each check's capture, and the two every check repeats.
     patterns = ["^[a-z][a-z0-9-]*$", "^[A-Z]", "ActiveState=failed"]
-    patterns += [f"NRestarts=(?<restarts_{i}>\\d+)" for i in range(n - 2) if i % 50 not in (49, 24)]
+    patterns += [f"NRestarts=(?<restarts_{i}>{digits})" for i in range(n - 2) if i % 50 not in (49, 24)]
     print("\n".join(patterns))
     sys.exit(0)
 out = sys.stdout.write
@@ -55,7 +61,7 @@ for i in range(n - 2):
     title: Check number {i}
     why: Generated check {i}; reads the state of ${{service}} and branches on it.
     command: ["systemctl", "show", "${{service}}", "--property=NRestarts"]
-    capture: ['NRestarts=(?<restarts_{i}>\\d+)']
+    capture: ['NRestarts=(?<restarts_{i}>{digits})']
     count:
       lines_{i}: '^[A-Z]'
     branches:

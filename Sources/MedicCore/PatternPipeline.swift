@@ -3,13 +3,14 @@ import Synchronization
 
 /// Compiles a file's regexes on another core while the file is still being read.
 ///
-/// Compiling is most of what validation costs (Swift's `Regex` takes tens of microseconds to
-/// parse a pattern), and reading a file is one core's work: so the loader hands each step's
-/// patterns over as soon as the step is read, a worker compiles them meanwhile, and the validator
-/// starts from what it finished (`Validator.prepared(for:compiledMeanwhile:)`, which calls
-/// `finish()` only once it has listed its questions, so the worker goes on meanwhile). Each pattern is compiled
-/// exactly as the validator compiles it (`RegexPattern.compilation()`), only sooner; what the
-/// worker had not reached when reading ended is compiled with the rest of validation's questions.
+/// Compiling a pattern that `SimpleSyntax` cannot read is the dearest part of validation (Swift's
+/// `Regex` takes tens of microseconds to parse it), and reading a file is one core's work: so the
+/// loader hands each step's patterns over as soon as the step is read, a worker compiles those
+/// meanwhile, and the validator starts from what it finished
+/// (`Validator.prepared(for:compiledMeanwhile:)`, which calls `finish()` only once it has listed
+/// its questions, so the worker goes on meanwhile). Each pattern is compiled exactly as the
+/// validator compiles it (`RegexPattern.compilation()`), only sooner; what the worker had not
+/// reached when reading ended is compiled with the rest of validation's questions.
 public final class PatternPipeline: Sendable {
     private struct State {
         /// Patterns handed over and not yet taken, oldest first from `next`.
@@ -31,8 +32,12 @@ public final class PatternPipeline: Sendable {
     /// Creates an empty pipeline; its worker starts with the first pattern handed over.
     public init() {}
 
-    /// Hands `patterns` over to be compiled; those handed over before are skipped.
+    /// Hands `patterns` over to be compiled; those handed over before are skipped, and so are
+    /// those `SimpleSyntax` reads: they need no parser, and waking a worker for them costs more
+    /// than validation's reading them.
     public func submit(_ patterns: [RegexPattern]) {
+        let patterns = patterns.filter { SimpleSyntax.groupNames(of: $0.source) == nil }
+        guard !patterns.isEmpty else { return }
         let start = state.withLock { state -> Bool in
             guard !state.finished else { return false }
             for pattern in patterns where state.submitted.insert(pattern.source).inserted { state.pending.append(pattern) }

@@ -79,9 +79,15 @@ public struct RegexPattern: Sendable, Hashable, CustomStringConvertible {
         public var overlappingAlternatives: Overlap? = nil
     }
 
-    /// Compiles the pattern once and keeps what the validator needs of it.
+    /// Compiles the pattern once and keeps what the validator needs of it. A pattern that keeps
+    /// to the common part of the syntax (`SimpleSyntax`: literal text, `.`, `\d`, simple classes,
+    /// groups, `|`, anchors, `*`, `+`, `?`) needs no parser to say so; any other goes to Swift's.
     public func compilation() -> Compilation {
-        isPlainText ? Compilation(problem: nil, groupNames: [], nestedQuantifier: nil) : compilation(of: Result { try Regex(source) })
+        if let names = SimpleSyntax.groupNames(of: source) {
+            return Compilation(
+                problem: nil, groupNames: names, nestedQuantifier: nestedQuantifier, overlappingAlternatives: overlappingAlternatives)
+        }
+        return compilation(of: Result { try Regex(source) })
     }
 
     /// What the validator needs of `parsed`, the pattern as `Regex(source)` reads it, for a caller
@@ -94,18 +100,6 @@ public struct RegexPattern: Sendable, Hashable, CustomStringConvertible {
                 problem: nil, groupNames: groupNames(of: regex), nestedQuantifier: nestedQuantifier,
                 overlappingAlternatives: overlappingAlternatives)
         case .failure(let error): Compilation(problem: "\(error)", groupNames: [], nestedQuantifier: nestedQuantifier)
-        }
-    }
-
-    /// Whether the pattern is plain text: none of the characters that mean something to a regex
-    /// (`\ ^ $ . | ? * + ( ) [ ] { }`; a comment or free spacing needs `(?x)`), so it compiles,
-    /// to itself, with no groups and no quantifier, and `compilation()` needs no parser to say so.
-    var isPlainText: Bool {
-        !source.unicodeScalars.contains { scalar in
-            switch scalar {
-            case "\\", "^", "$", ".", "|", "?", "*", "+", "(", ")", "[", "]", "{", "}": true
-            default: false
-            }
         }
     }
 
