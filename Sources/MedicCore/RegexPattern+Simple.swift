@@ -2,16 +2,17 @@
 ///
 /// Validation must know of every pattern whether it compiles and which named groups it has, and
 /// Swift's `Regex(String)` takes some 45 µs to parse even `NRestarts=(?<restarts>\d+)`: for a
-/// runbook of 1,000 steps that alone is about half of what validating it costs. Most patterns
+/// runbook of 1,000 steps that alone was about half of what validating it cost. Most patterns
 /// runbooks write keep to a small part of the syntax (literal text, `.`, `\d`, `\s`, `\w`, simple
 /// classes, groups, `|`, `^`, `$` and one `*`, `+` or `?`), and in that part the answer is plain:
-/// it compiles, and its named groups are the `(?<name>` it writes. `SimpleSyntax` reads that part
-/// and nothing else; anything beyond it (a brace quantifier, a lazy one, a lookaround, an option,
-/// a set operation, a POSIX class, a Unicode property, a duplicate name) is left to Swift's parser.
-/// It never says a pattern does not compile.
+/// it compiles, and its named groups are those of its `(?<name>` groups. `SimpleSyntax` reads that
+/// part and nothing else; anything beyond it (a brace quantifier, a lazy one, a lookaround, an
+/// option, a set operation, a POSIX class, a Unicode property, a duplicate name, a non-ASCII
+/// character beside syntax) is left to Swift's parser. It never says a pattern does not compile.
 ///
-/// `SimpleSyntaxTests` holds it to Swift's parser: on every pattern it reads (a generated corpus
-/// and the shipped runbooks' own), `compilation()` must equal what `Regex(String)` says.
+/// `SimpleSyntaxTests` holds it to Swift's parser: on every pattern of its corpus that it reads
+/// (generated and mutated patterns, the shipped runbooks' own), `compilation()` must equal what
+/// `Regex(String)` gives.
 enum SimpleSyntax {
     /// The named groups of `source`, in order, when all of it keeps to the part read here (it then
     /// compiles); nil when it does not, or nests groups deeper than 16.
@@ -47,7 +48,8 @@ enum SimpleSyntax {
 
         /// Anchors and atoms, each atom with at most one `*`, `+` or `?` after it, up to a `|`,
         /// a `)` or the end. A second quantifier (`*?`, `++`), a brace or a quantifier after an
-        /// anchor is read as an atom, which it is not, so the pattern is left to Swift's parser.
+        /// anchor is a special byte where an atom must start, so the pattern is left to Swift's
+        /// parser.
         mutating func sequence() -> Bool {
             while let byte = next, byte != UInt8(ascii: "|"), byte != UInt8(ascii: ")") {
                 at += 1
@@ -68,20 +70,23 @@ enum SimpleSyntax {
         }
 
         /// Whether the non-ASCII byte at `index` is literal text as Swift's parser reads it too.
-        /// That parser reads characters, and a non-ASCII scalar can join what is before it into
-        /// one (`(` and a combining accent), which it refuses as confusable when that is ASCII
-        /// punctuation or a space, or what is after it (a prefix scalar and `)`): so here such a
-        /// byte is read only at the very start or after a letter, digit or non-ASCII byte read as
-        /// text, and only before a literal ASCII byte or the end.
+        /// That parser reads characters, and a non-ASCII scalar can make one character with what
+        /// is before it (`(` and a combining accent, which it refuses as confusable when that is
+        /// ASCII punctuation or a space) or after it (a prefix scalar such as U+0600 and `)` or
+        /// `+`, which it reads as one literal character). So such a byte is read here only at the
+        /// very start or after a letter, digit or non-ASCII byte read as text, and only when the
+        /// first ASCII byte after its run of non-ASCII bytes is not special (or there is none).
         mutating func nonASCII(at index: Int) -> Bool {
             guard index == 0 || lastLiteral == index - 1 else { return false }
             lastLiteral = index
+            // What follows the run was looked at from its first byte: once a run.
+            guard index == 0 || bytes[index - 1] < 0x80 else { return true }
             guard let after = bytes[(index + 1)...].first(where: { $0 < 0x80 }) else { return true }
             return !Self.isSpecial(after)
         }
 
-        /// After a `\`: a class (`\d \D \s \S \w \W`) or a character that means something to
-        /// a regex, taken literally.
+        /// After a `\`: a class (`\d \D \s \S \w \W`), or a special byte (`isSpecial`), `/` or
+        /// `-`, taken literally.
         mutating func escape() -> Bool {
             guard let byte = next, Self.isClassEscape(byte) || Self.isSpecial(byte) || byte == UInt8(ascii: "/") || byte == UInt8(ascii: "-")
             else { return false }

@@ -29,8 +29,15 @@ public struct RegexPattern: Sendable, Hashable, CustomStringConvertible {
     /// expression decides: a candidate that is escaped (`\(?<x>`), in a class (`[(?<x>]`), quoted
     /// (`\Q…\E`) or in a comment is no group of it.
     public func groupNames(of regex: Regex<AnyRegexOutput>) -> [String] {
+        groupNames { regex.contains(captureNamed: $0) }
+    }
+
+    /// The candidates that `isGroup` says are groups, each once, in the order of their first
+    /// writing: a name also written where it is no group (`[(?<b>](?<a>x)(?<b>y)`) comes at that
+    /// first writing, so `b` before `a`.
+    func groupNames(where isGroup: (String) -> Bool) -> [String] {
         var names: [String] = []
-        for candidate in groupNameCandidates where !names.contains(candidate) && regex.contains(captureNamed: candidate) {
+        for candidate in groupNameCandidates where !names.contains(candidate) && isGroup(candidate) {
             names.append(candidate)
         }
         return names
@@ -84,8 +91,10 @@ public struct RegexPattern: Sendable, Hashable, CustomStringConvertible {
     /// groups, `|`, anchors, `*`, `+`, `?`) needs no parser to say so; any other goes to Swift's.
     public func compilation() -> Compilation {
         if let names = SimpleSyntax.groupNames(of: source) {
+            // In the order `groupNames(of:)` gives them for the compiled expression.
             return Compilation(
-                problem: nil, groupNames: names, nestedQuantifier: nestedQuantifier, overlappingAlternatives: overlappingAlternatives)
+                problem: nil, groupNames: groupNames(where: names.contains), nestedQuantifier: nestedQuantifier,
+                overlappingAlternatives: overlappingAlternatives)
         }
         return compilation(of: Result { try Regex(source) })
     }

@@ -36,6 +36,23 @@ struct SimpleSyntaxTests {
     }
 
     @Test(
+        "a name also written where it is no group (in a class, after an escaped paren) comes in the order Swift's side gives",
+        arguments: [#"[(?<b>](?<a>x)(?<b>y)"#, #"(\(?<b>x)(?<a>y)(?<b>z)"#, #"[(?'b'](?<a>x)(?<b>y)"#, #"[(?P<b>](?<a>x)(?<b>y)"#])
+    func orderOfFirstWriting(_ source: String) {
+        #expect(SimpleSyntax.groupNames(of: source) == ["a", "b"])
+        let compilation = RegexPattern(source, at: SourceLocation(file: "t.yaml", line: 1, column: 1)).compilation()
+        #expect(compilation == bySwift(source))
+        #expect(compilation.groupNames == ["b", "a"])
+    }
+
+    @Test("a long run of non-ASCII text is read, as Swift's parser reads it")
+    func longNonASCII() {
+        let source = "(?<word>x" + String(repeating: "é", count: 20_000) + "z)a" + String(repeating: "\u{600}", count: 3) + "y"
+        #expect(SimpleSyntax.groupNames(of: source) == ["word"])
+        #expect(RegexPattern(source, at: SourceLocation(file: "t.yaml", line: 1, column: 1)).compilation() == bySwift(source))
+    }
+
+    @Test(
         "anything beyond the common part is left to Swift's parser, which says whether it compiles",
         arguments: [
             "a{2}", "a*?", "a++", "(?=a)", "(?<=a)b", "(?i)a", "(?x) a", "(?<a>x)(?<a>y)", "[a-z&&b]", "[a--b]", "[[:alpha:]]",
@@ -65,8 +82,9 @@ struct SimpleSyntaxTests {
                 case 0: out += pick(["^", "$"])
                 case 1: out += "[" + (chance(30) ? "^" : "") + (0..<1 + Int(random.next() % 3)).map { _ in classItem() }.joined() + "]"
                 case 2 where depth < 3:
-                    out += "(" + pick(["", "", "?:", "?<name>", "?<other_1>", "?<N>", "?<_x>"]) + alternation(depth: depth + 1) + ")"
+                    out += "(" + pick(["", "", "?:", "?<a>", "?<b>", "?<b_1>", "?<N>"]) + alternation(depth: depth + 1) + ")"
                 case 3: out += pick([#"\d"#, #"\s"#, #"\w"#, #"\D"#, #"\S"#, #"\W"#, "."])
+                case 4 where chance(10): out += pick([#"\(?<a>"#, #"\(?<b>"#])
                 case 4: out += "\\" + pick(["\\", ".", "^", "$", "|", "?", "*", "+", "(", ")", "[", "]", "{", "}", "/", "-"])
                 default:
                     out += pick([
@@ -82,7 +100,7 @@ struct SimpleSyntaxTests {
             pick([
                 "a", "z", "0", "9", "A", "Z", "a-z", "0-9", "A-Z", "z-a", "a-Z", "b-b", #"\d"#, #"\s"#, #"\w"#, #"\."#, #"\-"#, "-", "_", ".",
                 "/", " ", "(", ")", "|", "$", "+", "*", "?", "#", "<", ">", "'", "@", "%", "!", ";", ",", "=", #"\]"#, #"\\"#, "\"", #"\^"#, #"\("#,
-                #"\{"#, #"\$"#, #"\|"#, "&", "~", ":", "[",
+                #"\{"#, #"\$"#, #"\|"#, "&", "~", ":", "[", "(?<a>", "(?<b>", "(?'b'",
             ])
         }
         var scalars = Array(alternation(depth: 0).unicodeScalars)
