@@ -91,9 +91,9 @@ public struct RegexPattern: Sendable, Hashable, CustomStringConvertible {
     /// groups, `|`, anchors, `*`, `+`, `?`) needs no parser to say so; any other goes to Swift's.
     public func compilation() -> Compilation {
         if let names = SimpleSyntax.groupNames(of: source) {
-            // In the order `groupNames(of:)` gives them for the compiled expression.
+            // In the order `groupNames(of:)` gives them for the compiled expression (one name has no order).
             return Compilation(
-                problem: nil, groupNames: groupNames(where: names.contains), nestedQuantifier: nestedQuantifier,
+                problem: nil, groupNames: names.count < 2 ? names : groupNames(where: names.contains), nestedQuantifier: nestedQuantifier,
                 overlappingAlternatives: overlappingAlternatives)
         }
         return compilation(of: Result { try Regex(source) })
