@@ -102,12 +102,12 @@ enum SimpleSyntax {
             guard depth <= 16 else { return false }
             if eat("?") {
                 if eat("<") {
-                    let start = at
-                    guard let first = next, Self.isNameStart(first) else { return false }
-                    while let byte = next, Self.isNameStart(byte) || Self.isDigit(byte) { at += 1 }
-                    let name = String(decoding: bytes[start..<at], as: UTF8.self)
-                    guard eat(">"), !names.contains(name) else { return false }
+                    // The name up to the `>`: a variable name, as the runbook reads it (so ASCII).
+                    guard let end = bytes[at...].firstIndex(of: UInt8(ascii: ">")) else { return false }
+                    let name = String(decoding: bytes[at..<end], as: UTF8.self)
+                    guard Template.isVariableName(name), !names.contains(name) else { return false }
                     names.append(name)
+                    at = end + 1
                 } else if !eat(":") {
                     return false
                 }
@@ -194,7 +194,5 @@ enum SimpleSyntax {
             }
         }
 
-        static func isNameStart(_ byte: UInt8) -> Bool { byte == UInt8(ascii: "_") || (kind(of: byte) ?? 0) > 0 }
-        static func isDigit(_ byte: UInt8) -> Bool { kind(of: byte) == 0 }
     }
 }

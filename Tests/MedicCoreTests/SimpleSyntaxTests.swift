@@ -10,10 +10,14 @@ import Testing
 /// what compiling it with `Regex(String)` says.
 @Suite("Patterns read without Swift's parser")
 struct SimpleSyntaxTests {
+    /// `source` as a runbook's pattern.
+    func pattern(_ source: String) -> RegexPattern {
+        RegexPattern(source, at: SourceLocation(file: "t.yaml", line: 1, column: 1))
+    }
+
     /// What compiling `source` with Swift's parser tells the validator.
     func bySwift(_ source: String) -> RegexPattern.Compilation {
-        let pattern = RegexPattern(source, at: SourceLocation(file: "t.yaml", line: 1, column: 1))
-        return pattern.compilation(of: Result { try Regex(source) })
+        pattern(source).compilation(of: Result { try Regex(source) })
     }
 
     @Test(
@@ -32,7 +36,7 @@ struct SimpleSyntaxTests {
         ])
     func read(_ source: String, _ names: [String]) {
         #expect(SimpleSyntax.groupNames(of: source) == names)
-        #expect(RegexPattern(source, at: SourceLocation(file: "t.yaml", line: 1, column: 1)).compilation() == bySwift(source))
+        #expect(pattern(source).compilation() == bySwift(source))
     }
 
     @Test(
@@ -40,7 +44,7 @@ struct SimpleSyntaxTests {
         arguments: [#"[(?<b>](?<a>x)(?<b>y)"#, #"(\(?<b>x)(?<a>y)(?<b>z)"#, #"[(?'b'](?<a>x)(?<b>y)"#, #"[(?P<b>](?<a>x)(?<b>y)"#])
     func orderOfFirstWriting(_ source: String) {
         #expect(SimpleSyntax.groupNames(of: source) == ["a", "b"])
-        let compilation = RegexPattern(source, at: SourceLocation(file: "t.yaml", line: 1, column: 1)).compilation()
+        let compilation = pattern(source).compilation()
         #expect(compilation == bySwift(source))
         #expect(compilation.groupNames == ["b", "a"])
     }
@@ -49,7 +53,7 @@ struct SimpleSyntaxTests {
     func longNonASCII() {
         let source = "(?<word>x" + String(repeating: "é", count: 20_000) + "z)a" + String(repeating: "\u{600}", count: 3) + "y"
         #expect(SimpleSyntax.groupNames(of: source) == ["word"])
-        #expect(RegexPattern(source, at: SourceLocation(file: "t.yaml", line: 1, column: 1)).compilation() == bySwift(source))
+        #expect(pattern(source).compilation() == bySwift(source))
     }
 
     @Test(
@@ -62,7 +66,7 @@ struct SimpleSyntaxTests {
         ])
     func leftToSwift(_ source: String) {
         #expect(SimpleSyntax.groupNames(of: source) == nil)
-        #expect(RegexPattern(source, at: SourceLocation(file: "t.yaml", line: 1, column: 1)).compilation() == bySwift(source))
+        #expect(pattern(source).compilation() == bySwift(source))
     }
 
     /// A random pattern, mostly in the common part, then with up to two bytes changed, inserted
@@ -135,10 +139,10 @@ struct SimpleSyntaxTests {
                 continue
             }
             read += 1
-            let pattern = RegexPattern(source, at: SourceLocation(file: "t.yaml", line: 1, column: 1))
+            let compilation = pattern(source).compilation()
             let swift = bySwift(source)
-            #expect(pattern.compilation() == swift, "\(source.debugDescription)")
-            if pattern.compilation() != swift { return }
+            #expect(compilation == swift, "\(source.debugDescription)")
+            if compilation != swift { return }
         }
         // The corpus reaches both sides: many patterns read here, and many that only Swift can judge (it refuses them).
         #expect(read > 5_000)
